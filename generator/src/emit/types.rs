@@ -1,0 +1,267 @@
+//! Type declarations: structs, enums, unions and aliases, per direction.
+//!
+//! - Response types are lenient: every field is `Option` (a missing field or an unexpected
+//!   `null` reads as `None`), unknown fields are ignored, an unknown enum value is kept in
+//!   `Unknown(String)`, and a union that matches no variant is kept in `Other(Value)`.
+//! - Request types are strict: required fields are plain values, optional ones are skipped when
+//!   `None`, optional nullable ones are `Option<Option<T>>` (`Some(None)` sends `null`).
+//! - Form (multipart) types implement `ToMultipart` instead of `Serialize`, so files stream.
+
+use super::ident;
+use crate::ir::{Api, Direction, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Where code is being emitted, for resolving type paths.
+pub(crate) struct Ctx<'a> {
+    pub api: &'a Api,
+    pub scope: Scope,
+}
+
+impl Ctx<'_> {
+    /// The Rust type for `ty` as seen from this scope.
+    pub fn rust_type(&self, ty: &TypeRef, dir: Direction) -> TokenStream {
+        match ty {
+            TypeRef::String => quote!(String),
+            TypeRef::Integer => quote!(i64),
+            TypeRef::Number => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::Any => quote!(serde_json::Value),
+            TypeRef::Binary if dir == Direction::Form => quote!(crate::FilePart),
+            TypeRef::Binary => quote!(String),
+            TypeRef::Array(t) => {
+                let t = self.rust_type(t, dir);
+                quote!(Vec<#t>)
+            }
+            TypeRef::Map(t) => {
+                let t = self.rust_type(t, dir);
+                quote!(std::collections::BTreeMap<String, #t>)
+            }
+            TypeRef::Named(id) => {
+                let def = self.api.types.get(*id);
+                let name = ident(&def.name);
+                match (&def.scope, &self.scope) {
+                    (Scope::Shared, Scope::Category(_)) => quote!(crate::models::#name),
+                    _ => quote!(#name),
+                }
+            }
+        }
+    }
+
+    /// True when `ty` has a `Default` value (used to derive `Default` on request structs).
+    fn has_default(&self, ty: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
+        match ty {
+            TypeRef::Named(id) => {
+                if seen.contains(id) {
+                    return true;
+                }
+                seen.push(*id);
+                let def = self.api.types.get(*id);
+                match &def.kind {
+                    TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable || self.has_default(&f.ty, seen)),
+                    _ => false,
+                }
+            }
+            TypeRef::Binary => false,
+            _ => true,
+        }
+    }
+}
+
+fn doc_attr(doc: Option<&str>) -> TokenStream {
+    match doc {
+        Some(d) => {
+            let d = format!(" {}", d.replace("\r\n", "\n").replace('\n', "\n "));
+            quote!(#[doc = #d])
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// The cfg gate of a shared type.
+fn gate(def: &TypeDef) -> TokenStream {
+    if def.scope != Scope::Shared {
+        return TokenStream::new();
+    }
+    let features = def.features.iter();
+    quote!(#[cfg(any(#(feature = #features),*))])
+}
+
+/// The declaration of one named type, plus its aliases.
+pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
+    let def = ctx.api.types.get(id);
+    let name = ident(&def.name);
+    let doc = doc_attr(def.doc.as_deref());
+    let gate = gate(def);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional } => struct_item(ctx, id, fields, additional.as_ref()),
+        TypeKind::Enum { values } => {
+            let variants = values.iter().map(|v| {
+                let i = ident(&v.ident);
+                let wire = &v.value;
+                if v.ident == v.value {
+                    quote!(#i,)
+                } else {
+                    quote!(#[serde(rename = #wire)] #i,)
+                }
+            });
+            match def.direction {
+                Direction::Response => quote! {
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+                    pub enum #name {
+                        #(#variants)*
+                        /// A value this version of the crate does not know.
+                        #[serde(untagged)]
+                        Unknown(String),
+                    }
+                },
+                Direction::Request => quote! {
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+                    pub enum #name { #(#variants)* }
+                },
+                Direction::Form => quote! {
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+                    pub enum #name { #(#variants)* }
+                    impl crate::multipart::ToMultipart for #name {
+                        fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+                            form.serialized(name, &self);
+                        }
+                    }
+                },
+            }
+        }
+        TypeKind::Union { variants } => {
+            let vs = variants.iter().map(|v| {
+                let i = ident(&v.ident);
+                let t = ctx.rust_type(&v.ty, def.direction);
+                if v.boxed {
+                    quote!(#i(Box<#t>),)
+                } else {
+                    quote!(#i(#t),)
+                }
+            });
+            match def.direction {
+                Direction::Response => quote! {
+                    #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#vs)*
+                        /// A value that matches none of the shapes the spec lists.
+                        Other(serde_json::Value),
+                    }
+                },
+                Direction::Request => quote! {
+                    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                    #[serde(untagged)]
+                    pub enum #name { #(#vs)* }
+                },
+                Direction::Form => {
+                    let arms = variants.iter().map(|v| {
+                        let i = ident(&v.ident);
+                        quote!(Self::#i(v) => crate::multipart::ToMultipart::append_to(v, name, form),)
+                    });
+                    quote! {
+                        #[derive(Debug)]
+                        pub enum #name { #(#vs)* }
+                        impl crate::multipart::ToMultipart for #name {
+                            fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+                                match self { #(#arms)* }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let aliases = def.aliases.iter().map(|a| {
+        let a = ident(a);
+        quote!(#gate pub type #a = #name;)
+    });
+    quote! {
+        #doc
+        #gate
+        #body
+        #(#aliases)*
+    }
+}
+
+fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let def = ctx.api.types.get(id);
+    let name = ident(&def.name);
+    let dir = def.direction;
+    let mut decls = Vec::with_capacity(fields.len() + 1);
+    for f in fields {
+        let i = ident(&f.ident);
+        let mut t = ctx.rust_type(&f.ty, dir);
+        if f.boxed {
+            t = quote!(Box<#t>);
+        }
+        let doc = doc_attr(f.doc.as_deref());
+        let deprecated = if f.deprecated { quote!(#[deprecated(note = "deprecated in Procore's spec")]) } else { TokenStream::new() };
+        let wire = &f.name;
+        let rename = if f.ident != f.name { quote!(rename = #wire,) } else { TokenStream::new() };
+        let (ty, serde) = match dir {
+            Direction::Response => (quote!(Option<#t>), if f.ident != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() }),
+            Direction::Request | Direction::Form => match (f.required, f.nullable) {
+                (true, false) => (t, if f.ident != f.name { quote!(#[serde(#rename)]) } else { TokenStream::new() }),
+                (true, true) => (quote!(Option<#t>), if f.ident != f.name { quote!(#[serde(#rename)]) } else { TokenStream::new() }),
+                (false, false) => (quote!(Option<#t>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])),
+                (false, true) => (quote!(Option<Option<#t>>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])),
+            },
+        };
+        // Form types do not derive serde; their field names are written by `ToMultipart`.
+        let serde = if dir == Direction::Form { TokenStream::new() } else { serde };
+        decls.push(quote!(#doc #deprecated #serde pub #i: #ty,));
+    }
+    if let Some(a) = additional {
+        let t = match dir {
+            Direction::Response => quote!(serde_json::Value),
+            _ => ctx.rust_type(a, dir),
+        };
+        let flatten = if dir == Direction::Form { TokenStream::new() } else { quote!(#[serde(flatten)]) };
+        decls.push(quote! {
+            /// Keys the spec does not name (`additionalProperties`).
+            #flatten
+            pub additional_properties: std::collections::BTreeMap<String, #t>,
+        });
+    }
+    let any_deprecated = fields.iter().any(|f| f.deprecated);
+    // Derives read deprecated fields; that is not a use the user should be warned about.
+    let allow = if any_deprecated { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    match dir {
+        Direction::Response => quote! {
+            #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+            #allow
+            pub struct #name { #(#decls)* }
+        },
+        Direction::Request => {
+            let default = if ctx.has_default(&TypeRef::Named(id), &mut Vec::new()) { quote!(Default,) } else { TokenStream::new() };
+            quote! {
+                #[derive(Debug, Clone, #default PartialEq, serde::Serialize)]
+                #allow
+                pub struct #name { #(#decls)* }
+            }
+        }
+        Direction::Form => {
+            let pushes = fields.iter().map(|f| {
+                let i = ident(&f.ident);
+                let wire = &f.name;
+                quote!(form.field(name, #wire, self.#i);)
+            });
+            let extra = additional.map(|_| quote!(for (k, v) in self.additional_properties { form.field(name, &k, v); }));
+            let allow_fn = if any_deprecated { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+            quote! {
+                #[derive(Debug)]
+                #allow
+                pub struct #name { #(#decls)* }
+                impl crate::multipart::ToMultipart for #name {
+                    #allow_fn
+                    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+                        #(#pushes)*
+                        #extra
+                    }
+                }
+            }
+        }
+    }
+}

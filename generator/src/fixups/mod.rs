@@ -1,0 +1,64 @@
+//! Stage 2, fixups: small transforms on the raw document, each repairing one known quirk of
+//! Procore's OAS file before the IR is built.
+//!
+//! Each fixup lives in its own file with its own tests, records a note for every repair (with
+//! the JSON pointer of the place it changed), and must be idempotent: running it twice changes
+//! nothing the second time. The order in [`ALL`] matters only where documented there.
+
+use crate::diag::Diagnostics;
+use serde_json::Value;
+
+mod duplicate_parameters;
+mod enum_values;
+mod null_defaults;
+mod operation_ids;
+mod path_parameters;
+mod pattern_properties;
+mod templated_properties;
+mod walk;
+
+/// One repair of a known spec quirk.
+pub struct Fixup {
+    /// Short kebab-case name, used as the diagnostic source (`fixup:<name>`).
+    pub name: &'static str,
+    /// What quirk it repairs.
+    pub about: &'static str,
+    /// The transform.
+    pub apply: fn(&mut Value, &mut Diagnostics),
+}
+
+/// Every fixup, in the order they run. Path-level parameters are merged before duplicates are
+/// removed, so that a parameter declared at both levels is seen as a duplicate.
+pub const ALL: &[Fixup] = &[
+    path_parameters::PATH_LEVEL,
+    duplicate_parameters::FIXUP,
+    path_parameters::UNDECLARED,
+    operation_ids::FIXUP,
+    null_defaults::FIXUP,
+    pattern_properties::FIXUP,
+    templated_properties::FIXUP,
+    enum_values::FIXUP,
+];
+
+/// Runs every fixup in order.
+pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
+    for f in ALL {
+        (f.apply)(doc, diags);
+    }
+}
+
+/// The HTTP methods an OpenAPI path item may hold, in the order operations are listed.
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+#[cfg(test)]
+pub(crate) fn run(f: &Fixup, doc: &mut Value) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    (f.apply)(doc, &mut d);
+    // Idempotence: a second run must find nothing to repair.
+    let before = doc.clone();
+    let mut again = Diagnostics::default();
+    (f.apply)(doc, &mut again);
+    assert_eq!(*doc, before, "fixup {} is not idempotent", f.name);
+    assert_eq!(again.iter().count(), 0, "fixup {} repaired again: {:?}", f.name, again);
+    d
+}

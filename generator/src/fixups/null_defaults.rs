@@ -1,0 +1,42 @@
+//! `default: null` on a schema that is not `nullable` contradicts itself (validators reject it;
+//! Procore's file has several). The default carries no information, so it is removed.
+
+use super::{walk::each_schema, Fixup};
+use crate::diag::Diagnostics;
+use serde_json::Value;
+
+pub(super) const FIXUP: Fixup = Fixup {
+    name: "null-defaults",
+    about: "removes `default: null` from schemas that are not nullable",
+    apply,
+};
+
+fn apply(doc: &mut Value, diags: &mut Diagnostics) {
+    each_schema(doc, &mut |ptr, s| {
+        if s.get("default") == Some(&Value::Null) && s.get("nullable") != Some(&Value::Bool(true)) {
+            s.remove("default");
+            diags.note("fixup:null-defaults", format!("{ptr}/default"), "`default: null` on a non-nullable schema removed");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn removes_only_contradictory_null_defaults() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"type": "string", "default": null},
+            "B": {"type": "string", "nullable": true, "default": null},
+            "C": {"type": "string", "default": "x"}
+        }}});
+        let d = super::super::run(&FIXUP, &mut doc);
+        let s = &doc["components"]["schemas"];
+        assert!(s["A"].get("default").is_none());
+        assert_eq!(s["B"]["default"], Value::Null);
+        assert_eq!(s["C"]["default"], "x");
+        assert_eq!(d.iter().next().unwrap().pointer, "/components/schemas/A/default");
+    }
+}

@@ -1,0 +1,137 @@
+//! A walk over every schema object in a document, for the schema-level fixups.
+
+use crate::diag::escape_token;
+use serde_json::{Map, Value};
+
+/// Calls `f(pointer, schema)` on every object that sits where a schema may sit: under
+/// `components/schemas`, and under any `schema`, `properties`, `items`, `additionalProperties`,
+/// `allOf`/`oneOf`/`anyOf`/`not` inside `paths` and `components`.
+pub(crate) fn each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    let mut ptr = String::new();
+    if let Some(paths) = doc.get_mut("paths") {
+        ptr.push_str("/paths");
+        find_schemas(paths, &mut ptr, f);
+        ptr.clear();
+    }
+    if let Some(comps) = doc.get_mut("components") {
+        ptr.push_str("/components");
+        find_schemas(comps, &mut ptr, f);
+    }
+}
+
+/// Walks non-schema structure (paths, operations, content maps) looking for schema positions.
+fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&escape_token(k));
+                if k == "schema" || ptr == "/components/schemas" {
+                    if k == "schemas" {
+                        if let Value::Object(defs) = child {
+                            for (name, s) in defs.iter_mut() {
+                                let l2 = ptr.len();
+                                ptr.push('/');
+                                ptr.push_str(&escape_token(name));
+                                schema(s, ptr, f);
+                                ptr.truncate(l2);
+                            }
+                        }
+                    } else {
+                        schema(child, ptr, f);
+                    }
+                } else {
+                    find_schemas(child, ptr, f);
+                }
+                ptr.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&i.to_string());
+                find_schemas(child, ptr, f);
+                ptr.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Visits one schema and recurses into its subschemas.
+fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
+    let Value::Object(map) = v else { return };
+    f(ptr, map);
+    for (k, child) in map.iter_mut() {
+        let len = ptr.len();
+        ptr.push('/');
+        ptr.push_str(&escape_token(k));
+        match (k.as_str(), child) {
+            ("properties" | "patternProperties", Value::Object(props)) => {
+                for (name, s) in props.iter_mut() {
+                    let l2 = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&escape_token(name));
+                    schema(s, ptr, f);
+                    ptr.truncate(l2);
+                }
+            }
+            ("items" | "additionalProperties" | "not", s @ Value::Object(_)) => schema(s, ptr, f),
+            ("allOf" | "oneOf" | "anyOf", Value::Array(list)) => {
+                for (i, s) in list.iter_mut().enumerate() {
+                    let l2 = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&i.to_string());
+                    schema(s, ptr, f);
+                    ptr.truncate(l2);
+                }
+            }
+            _ => {}
+        }
+        ptr.truncate(len);
+    }
+}
+
+/// Calls `f(pointer, operation)` on every operation object under `paths`.
+pub(crate) fn each_operation(doc: &mut Value, f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>)) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for m in super::METHODS {
+            if let Some(Value::Object(op)) = item.get_mut(*m) {
+                let ptr = format!("/paths/{}/{m}", escape_token(path));
+                f(&ptr, path, m, op);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn visits_nested_schemas_with_pointers() {
+        let mut doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"x": {"type": "array", "items": {"type": "string"}}}
+            }}}}}}}},
+            "components": {"schemas": {"S": {"oneOf": [{"type": "integer"}]}}}
+        });
+        let mut seen = vec![];
+        each_schema(&mut doc, &mut |p, _| seen.push(p.to_string()));
+        assert_eq!(
+            seen,
+            [
+                "/paths/~1a/get/responses/200/content/application~1json/schema",
+                "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x",
+                "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/items",
+                "/components/schemas/S",
+                "/components/schemas/S/oneOf/0",
+            ]
+        );
+    }
+}

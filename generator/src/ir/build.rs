@@ -1,0 +1,453 @@
+//! Builds the [`Api`] from a fixed-up document.
+//!
+//! Two passes over the operations: the first parses each one (with `openapiv3`, one at a time,
+//! so a broken one is reported by pointer and skipped) and settles method names; the second
+//! converts parameters, bodies and responses, whose type names derive from the method names.
+
+use super::category::Category;
+use super::deprecation;
+use super::naming::{dedupe, operation_fn_name, resource_version, snake_ident, type_name};
+use super::schema::{Pos, SchemaConverter};
+use super::types::{Direction, Scope, TypeKind, TypeRef};
+use super::{Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, RequestBody, Rename, Response, Success};
+use crate::diag::{escape_token, Diagnostics};
+use crate::overrides::Overrides;
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Settings that change what the IR holds.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Keep whole descriptions instead of their first line.
+    pub full_docs: bool,
+    /// Names that override the generated ones.
+    pub overrides: Overrides,
+}
+
+/// The name of the header the client supplies on every request.
+pub const COMPANY_HEADER: &str = "Procore-Company-Id";
+
+struct Parsed<'a> {
+    ptr: String,
+    path: String,
+    method: Method,
+    op: openapiv3::Operation,
+    raw: &'a serde_json::Map<String, Value>,
+    fn_name: String,
+}
+
+/// Builds the IR; what cannot be understood goes into `diags` and is left out.
+pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
+    let info = doc.get("info");
+    let text = |k: &str| info.and_then(|i| i.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+    let mut renames = Vec::new();
+
+    // Pass 1: parse and name.
+    let mut parsed = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                diags.error("ir", format!("/paths/{}", escape_token(path)), "path item is not an object; skipped");
+                continue;
+            };
+            for (key, raw) in item {
+                let Some(method) = Method::from_key(key) else { continue };
+                let ptr = format!("/paths/{}/{key}", escape_token(path));
+                let Some(raw_obj) = raw.as_object() else {
+                    diags.error("ir", &ptr, "operation is not an object; skipped");
+                    continue;
+                };
+                match openapiv3::Operation::deserialize(raw) {
+                    Ok(op) => {
+                        let fn_name = op
+                            .operation_id
+                            .as_deref()
+                            .and_then(|id| opts.overrides.operations.get(id).cloned())
+                            .unwrap_or_else(|| operation_fn_name(method, path));
+                        parsed.push(Parsed { ptr, path: path.clone(), method, op, raw: raw_obj, fn_name });
+                    }
+                    Err(e) => {
+                        let (at, why) = locate_parse_error(raw, &ptr, &e.to_string());
+                        diags.error("ir", at, format!("operation skipped: {why}"));
+                    }
+                }
+            }
+        }
+    }
+    settle_fn_names(&mut parsed, &opts.overrides, &mut renames);
+
+    // Pass 2: convert.
+    let mut conv = SchemaConverter::new(doc, opts.full_docs);
+    conv.reserve_name("Client");
+    conv.reserve_name("Error");
+    let mut operations = Vec::with_capacity(parsed.len());
+    for p in &parsed {
+        match operation(&mut conv, doc, p) {
+            Ok(op) => operations.push(op),
+            Err(e) => diags.error("ir", e.0, format!("operation `{} {}` skipped: {}", p.method.as_str(), p.path, e.1)),
+        }
+    }
+    renames.append(&mut conv.renames);
+    let mut types = conv.space;
+    apply_type_overrides(&mut types, &opts.overrides, diags);
+    mark_boxed(&mut types);
+    mark_shared_features(&mut types, &operations);
+
+    Api {
+        title: text("title"),
+        version: text("version"),
+        operations,
+        types,
+        renames,
+    }
+}
+
+/// Finds the smallest part of an operation that fails to parse, for a precise pointer.
+fn locate_parse_error(raw: &Value, ptr: &str, whole: &str) -> (String, String) {
+    if let Some(params) = raw.get("parameters").and_then(Value::as_array) {
+        for (i, p) in params.iter().enumerate() {
+            if let Err(e) = ReferenceOr::<Parameter>::deserialize(p) {
+                return (format!("{ptr}/parameters/{i}"), format!("bad parameter: {e}"));
+            }
+        }
+    }
+    if let Some(b) = raw.get("requestBody") {
+        if let Err(e) = ReferenceOr::<openapiv3::RequestBody>::deserialize(b) {
+            return (format!("{ptr}/requestBody"), format!("bad request body: {e}"));
+        }
+    }
+    if let Some(rs) = raw.get("responses").and_then(Value::as_object) {
+        for (code, r) in rs {
+            if let Err(e) = ReferenceOr::<openapiv3::Response>::deserialize(r) {
+                return (format!("{ptr}/responses/{}", escape_token(code)), format!("bad response: {e}"));
+            }
+        }
+    }
+    (ptr.to_string(), whole.to_string())
+}
+
+/// Makes method names unique. Rule: in a group sharing a name, operations are ordered by
+/// (path, method); the first keeps the name, each other one gets `_<method>` if that is unique in
+/// the group, else `_<n>`; overridden names are never changed.
+fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut Vec<Rename>) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in parsed.iter().enumerate() {
+        groups.entry(p.fn_name.clone()).or_default().push(i);
+    }
+    let mut taken: BTreeSet<String> = groups.keys().cloned().collect();
+    for (name, mut members) in groups {
+        if members.len() < 2 {
+            continue;
+        }
+        members.sort_by(|&a, &b| (&parsed[a].path, parsed[a].method).cmp(&(&parsed[b].path, parsed[b].method)));
+        let overridden = |p: &Parsed| p.op.operation_id.as_deref().is_some_and(|id| overrides.operations.contains_key(id));
+        let methods: Vec<Method> = members.iter().map(|&i| parsed[i].method).collect();
+        for (n, &i) in members.iter().enumerate().skip(1) {
+            if overridden(&parsed[i]) {
+                continue;
+            }
+            let m = parsed[i].method;
+            let mut candidate = if methods.iter().filter(|&&x| x == m).count() == 1 {
+                format!("{name}_{}", m.as_str().to_ascii_lowercase())
+            } else {
+                format!("{name}_{}", n + 1)
+            };
+            while taken.contains(&candidate) {
+                candidate.push('_');
+            }
+            taken.insert(candidate.clone());
+            renames.push(Rename {
+                kind: "operation",
+                wanted: name.clone(),
+                used: candidate.clone(),
+                at: format!("{} {}", m.as_str(), parsed[i].path),
+            });
+            parsed[i].fn_name = candidate;
+        }
+    }
+}
+
+type OpError = (String, String);
+
+fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed) -> Result<Operation, OpError> {
+    let op = &p.op;
+    let category = Category::from_tags(&op.tags);
+    let scope = Scope::Category(category.module.clone());
+    let base = type_name(&p.fn_name);
+    let pos = |name: String, ptr: String, dir: Direction| Pos { scope: scope.clone(), dir, name, ptr };
+
+    // Parameters.
+    let mut params = Vec::new();
+    let mut company_header = false;
+    for (i, pr) in op.parameters.iter().enumerate() {
+        let pptr = format!("{}/parameters/{i}", p.ptr);
+        let param = match pr {
+            ReferenceOr::Item(x) => x.clone(),
+            ReferenceOr::Reference { reference } => resolve::<Parameter>(doc, reference).map_err(|e| (pptr.clone(), e))?,
+        };
+        let (data, location, style) = match &param {
+            Parameter::Query { parameter_data, style, .. } => {
+                let explode = parameter_data.explode.unwrap_or(true);
+                let style = match style {
+                    OaQueryStyle::Form if explode => QueryStyle::Repeat,
+                    OaQueryStyle::Form => QueryStyle::Csv,
+                    OaQueryStyle::SpaceDelimited => QueryStyle::Space,
+                    OaQueryStyle::PipeDelimited => QueryStyle::Pipe,
+                    OaQueryStyle::DeepObject => QueryStyle::Deep,
+                };
+                (parameter_data, ParamLocation::Query, style)
+            }
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, QueryStyle::Csv),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Csv),
+            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, QueryStyle::Csv),
+        };
+        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case(COMPANY_HEADER) {
+            company_header = true;
+            continue;
+        }
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => conv
+                .convert(s, &pos(format!("{base}{}", type_name(&data.name)), format!("{pptr}/schema"), Direction::Request))
+                .map_err(|e| (format!("{pptr}/schema"), e))?,
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        if matches!(ty, TypeRef::Binary) {
+            return Err((pptr, "a file cannot be a parameter".into()));
+        }
+        params.push(Param {
+            name: data.name.clone(),
+            ident: snake_ident(&data.name),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            style,
+            description: conv.doc_text(data.description.as_deref()),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    // Path parameters first (they become positional arguments), then the spec's order.
+    params.sort_by_key(|p| p.location != ParamLocation::Path);
+    let mut idents: Vec<String> = ["client", "body"].iter().map(|s| s.to_string()).collect();
+    idents.extend(params.iter().map(|p| p.ident.clone()));
+    dedupe(&mut idents);
+    for (p, ident) in params.iter_mut().zip(idents.into_iter().skip(2)) {
+        p.ident = ident;
+    }
+
+    // Request body.
+    let body = match &op.request_body {
+        None => None,
+        Some(rb) => {
+            let bptr = format!("{}/requestBody", p.ptr);
+            let rb = match rb {
+                ReferenceOr::Item(x) => x.clone(),
+                ReferenceOr::Reference { reference } => {
+                    resolve::<openapiv3::RequestBody>(doc, reference).map_err(|e| (bptr.clone(), e))?
+                }
+            };
+            let content_types: Vec<String> = rb.content.keys().cloned().collect();
+            match pick_body(&content_types) {
+                None => None,
+                Some((ct, kind)) => {
+                    let dir = if kind == BodyKind::Multipart { Direction::Form } else { Direction::Request };
+                    let sptr = format!("{bptr}/content/{}/schema", escape_token(&ct));
+                    let ty = match rb.content.get(&ct).and_then(|m| m.schema.as_ref()) {
+                        Some(s) if kind != BodyKind::Bytes => {
+                            conv.convert(s, &pos(format!("{base}Body"), sptr.clone(), dir)).map_err(|e| (sptr, e))?
+                        }
+                        Some(_) | None if kind == BodyKind::Bytes => TypeRef::Binary,
+                        _ => TypeRef::Any,
+                    };
+                    Some(RequestBody { content_type: ct, content_types, kind, required: rb.required, ty })
+                }
+            }
+        }
+    };
+
+    // Responses.
+    let mut responses = Vec::new();
+    let mut success: Option<Success> = None;
+    for (code, r) in &op.responses.responses {
+        let status = code.to_string();
+        let rptr = format!("{}/responses/{}", p.ptr, escape_token(&status));
+        let r = match r {
+            ReferenceOr::Item(x) => x.clone(),
+            ReferenceOr::Reference { reference } => {
+                resolve::<openapiv3::Response>(doc, reference).map_err(|e| (rptr.clone(), e))?
+            }
+        };
+        let content_types: Vec<String> = r.content.keys().cloned().collect();
+        let is_success = status.starts_with('2');
+        let json = content_types.iter().find(|c| is_json(c)).cloned();
+        let mut ty = None;
+        if is_success {
+            if let Some(ct) = &json {
+                if let Some(s) = r.content.get(ct).and_then(|m| m.schema.as_ref()) {
+                    let name = if success.is_none() { format!("{base}Response") } else { format!("{base}Response{status}") };
+                    let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
+                    ty = Some(conv.convert(s, &pos(name, sptr.clone(), Direction::Response)).map_err(|e| (sptr, e))?);
+                }
+            }
+            if success.is_none() {
+                success = Some(match (&ty, &json, content_types.is_empty()) {
+                    (Some(t), _, _) => Success::Json(t.clone()),
+                    (None, Some(_), _) => Success::Json(TypeRef::Any),
+                    (None, None, true) => Success::Empty,
+                    (None, None, false) => Success::Bytes,
+                });
+            }
+        }
+        responses.push(Response { status, content_types, ty });
+    }
+    if op.responses.default.is_some() {
+        responses.push(Response { status: "default".into(), content_types: vec![], ty: None });
+    }
+
+    Ok(Operation {
+        operation_id: op.operation_id.clone().unwrap_or_default(),
+        method: p.method,
+        path: p.path.clone(),
+        pointer: p.ptr.clone(),
+        resource_version: resource_version(&p.path),
+        category,
+        tags: op.tags.clone(),
+        summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+        description: op.description.clone().filter(|s| !s.trim().is_empty()),
+        fn_name: p.fn_name.clone(),
+        params,
+        company_header,
+        body,
+        responses,
+        success: success.unwrap_or(Success::Empty),
+        deprecation: deprecation::of_operation(p.raw),
+    })
+}
+
+fn is_json(ct: &str) -> bool {
+    let ct = ct.split(';').next().unwrap_or("").trim();
+    ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
+}
+
+/// The content type a method sends when the spec offers several, by preference.
+fn pick_body(cts: &[String]) -> Option<(String, BodyKind)> {
+    let kind = |c: &str| match c.split(';').next().unwrap_or("").trim() {
+        "application/json" => (0, BodyKind::Json),
+        "application/merge-patch+json" => (1, BodyKind::MergePatch),
+        "multipart/form-data" => (2, BodyKind::Multipart),
+        "application/x-www-form-urlencoded" => (3, BodyKind::Form),
+        c if c.ends_with("+json") => (4, BodyKind::Json),
+        _ => (5, BodyKind::Bytes),
+    };
+    cts.iter().map(|c| (kind(c), c)).min_by_key(|((rank, _), _)| *rank).map(|((_, k), c)| (c.clone(), k))
+}
+
+fn resolve<T: for<'de> Deserialize<'de>>(doc: &Value, reference: &str) -> Result<T, String> {
+    let ptr = reference.strip_prefix('#').ok_or_else(|| format!("external reference `{reference}` is not supported"))?;
+    let target = doc.pointer(ptr).ok_or_else(|| format!("`$ref` `{reference}` points at nothing"))?;
+    T::deserialize(target).map_err(|e| format!("`{reference}` cannot be read: {e}"))
+}
+
+fn apply_type_overrides(types: &mut super::TypeSpace, overrides: &Overrides, diags: &mut Diagnostics) {
+    for (from, to) in &overrides.types {
+        let taken = types.defs.iter().any(|d| d.name == *to || d.aliases.contains(to));
+        if taken {
+            diags.error("overrides", format!("/types/{}", escape_token(from)), format!("cannot rename to `{to}`: the name is in use"));
+            continue;
+        }
+        let mut found = false;
+        for d in &mut types.defs {
+            if d.name == *from {
+                d.name = to.clone();
+                found = true;
+            } else if let Some(a) = d.aliases.iter_mut().find(|a| *a == from) {
+                *a = to.clone();
+                found = true;
+            }
+        }
+        if !found {
+            diags.warning("overrides", format!("/types/{}", escape_token(from)), format!("no type named `{from}`; override unused"));
+        }
+    }
+}
+
+/// Boxes fields and variants that refer directly (not through a `Vec` or map) to a type that
+/// refers back to their owner, so recursive types have a finite size.
+fn mark_boxed(types: &mut super::TypeSpace) {
+    let direct = |t: &TypeRef| match t {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    };
+    let n = types.defs.len();
+    let edges: Vec<Vec<usize>> = types
+        .defs
+        .iter()
+        .map(|d| match &d.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct(&f.ty)).map(|i| i.0).collect(),
+            TypeKind::Union { variants } => variants.iter().filter_map(|v| direct(&v.ty)).map(|i| i.0).collect(),
+            TypeKind::Enum { .. } => vec![],
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![from];
+        while let Some(x) = stack.pop() {
+            if x == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[x], true) {
+                continue;
+            }
+            stack.extend(&edges[x]);
+        }
+        false
+    };
+    for owner in 0..n {
+        // Only shared (component) types can form cycles.
+        if types.defs[owner].scope != Scope::Shared || edges[owner].is_empty() {
+            continue;
+        }
+        let targets: Vec<bool> = edges[owner].iter().map(|&t| reaches(t, owner)).collect();
+        let mut k = 0;
+        match &mut types.defs[owner].kind {
+            TypeKind::Struct { fields, .. } => {
+                for f in fields.iter_mut().filter(|f| direct(&f.ty).is_some()) {
+                    f.boxed = targets[k];
+                    k += 1;
+                }
+            }
+            TypeKind::Union { variants } => {
+                for v in variants.iter_mut().filter(|v| direct(&v.ty).is_some()) {
+                    v.boxed = targets[k];
+                    k += 1;
+                }
+            }
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+/// Records, for each shared type, the features of the categories whose operations use it.
+fn mark_shared_features(types: &mut super::TypeSpace, ops: &[Operation]) {
+    for op in ops {
+        let mut used = BTreeSet::new();
+        for p in &op.params {
+            types.reachable(&p.ty, &mut used);
+        }
+        if let Some(b) = &op.body {
+            types.reachable(&b.ty, &mut used);
+        }
+        for r in &op.responses {
+            if let Some(t) = &r.ty {
+                types.reachable(t, &mut used);
+            }
+        }
+        for id in used {
+            let def = &mut types.defs[id.0];
+            if def.scope == Scope::Shared {
+                def.features.insert(op.category.feature.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Stage 3, IR: what the API is, independent of OpenAPI syntax and of Rust syntax.
+//!
+//! [`build::build`] turns the fixed-up document into an [`Api`]: operations with Rust names,
+//! parameters by location, bodies by content type, responses and deprecation, plus a
+//! [`TypeSpace`] of named types. The emitter, the inventory and the diff read only this.
+//!
+//! Invariants an `Api` upholds:
+//! - operation `fn_name`s are unique, and so are type names (aliases included);
+//! - every `TypeRef::Named` points into `types`;
+//! - order is the spec's order (paths, then methods in OpenAPI order), so output is
+//!   deterministic and an operation's names depend on that operation alone (plus the documented
+//!   collision rule).
+
+pub mod build;
+pub mod category;
+pub mod deprecation;
+pub mod naming;
+pub mod schema;
+pub mod types;
+
+pub use category::Category;
+pub use deprecation::Deprecation;
+pub use types::{Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version` as written (Procore writes `2.0`, which is not semver).
+    pub version: String,
+    /// Every operation that was understood, in spec order.
+    pub operations: Vec<Operation>,
+    /// Every named type.
+    pub types: TypeSpace,
+    /// Name collisions and how they were resolved, for the report.
+    pub renames: Vec<Rename>,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Parses a lower-case OpenAPI path-item key.
+    pub fn from_key(key: &str) -> Option<Method> {
+        Some(match key {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Upper-case name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The (fixed-up, unique) `operationId`.
+    pub operation_id: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as in the spec (`/rest/v1.0/projects/{project_id}/rfis`).
+    pub path: String,
+    /// JSON pointer of the operation in the spec.
+    pub pointer: String,
+    /// Resource version from the path (`v1.0`, `v2.0`), if it has one.
+    pub resource_version: Option<String>,
+    /// Procore category (cargo feature and module).
+    pub category: Category,
+    /// Tags as written.
+    pub tags: Vec<String>,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Full description.
+    pub description: Option<String>,
+    /// Rust method name (snake case, unique).
+    pub fn_name: String,
+    /// Parameters the caller supplies (never `Procore-Company-Id`, which the client sends).
+    pub params: Vec<Param>,
+    /// True when the spec declares a `Procore-Company-Id` header for this operation.
+    pub company_header: bool,
+    /// Request body, if any.
+    pub body: Option<RequestBody>,
+    /// Every declared response.
+    pub responses: Vec<Response>,
+    /// What a successful call returns.
+    pub success: Success,
+    /// Deprecation, if the operation is deprecated.
+    pub deprecation: Option<Deprecation>,
+}
+
+impl Operation {
+    /// True for list operations that take `page` and `per_page` and return an array.
+    pub fn is_paginated(&self) -> bool {
+        let has = |n: &str| self.params.iter().any(|p| p.location == ParamLocation::Query && p.name == n);
+        has("page") && has("per_page") && matches!(&self.success, Success::Json(TypeRef::Array(_)))
+    }
+
+    /// Request body content types, for the inventory.
+    pub fn request_content_types(&self) -> Vec<&str> {
+        self.body.iter().flat_map(|b| b.content_types.iter().map(String::as_str)).collect()
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// An HTTP header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// How an array or object query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueryStyle {
+    /// One pair per value, with Rails' `[]` suffix: `ids[]=1&ids[]=2` (`style: form, explode: true`).
+    Repeat,
+    /// Comma-separated: `ids=1,2` (`style: form, explode: false`).
+    Csv,
+    /// Space-separated (`spaceDelimited`).
+    Space,
+    /// Pipe-separated (`pipeDelimited`).
+    Pipe,
+    /// Rails nested keys: `filters[a]=1` (`deepObject`).
+    Deep,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name (`filters[trade_id][]`).
+    pub name: String,
+    /// Rust identifier (`filters_trade_id`).
+    pub ident: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Required by the spec (path parameters always are).
+    pub required: bool,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Query encoding for arrays and objects.
+    pub style: QueryStyle,
+    /// One-line description.
+    pub description: Option<String>,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyKind {
+    /// `application/json`.
+    Json,
+    /// `application/merge-patch+json`.
+    MergePatch,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Raw bytes (`application/octet-stream` and anything else).
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// The content type the generated method sends.
+    pub content_type: String,
+    /// All content types the spec offers.
+    pub content_types: Vec<String>,
+    /// How it is sent.
+    pub kind: BodyKind,
+    /// Required by the spec.
+    pub required: bool,
+    /// Body type.
+    pub ty: TypeRef,
+}
+
+/// One declared response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status code or `default` / `2XX`.
+    pub status: String,
+    /// Content types.
+    pub content_types: Vec<String>,
+    /// JSON body type, when there is one.
+    pub ty: Option<TypeRef>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A non-JSON body, returned as bytes.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// A name that was changed to resolve a collision.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Rename {
+    /// `operation` or `type`.
+    pub kind: &'static str,
+    /// The name the rule gave first.
+    pub wanted: String,
+    /// The name used.
+    pub used: String,
+    /// Where (operation id or JSON pointer).
+    pub at: String,
+}

@@ -1,0 +1,158 @@
+//! `procore-generator`: turns Procore's OpenAPI file into a Rust client crate.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! [`load`] (JSON/YAML into a value) -> [`fixups`] (repair known quirks) -> [`ir`] (operations
+//! and named types) -> [`emit`] (Rust source via `quote` and `prettyplease`). [`Generator`] runs
+//! it; [`inventory`] and [`diff`] read the IR.
+//!
+//! ```no_run
+//! use procore_generator::{Generator, Settings};
+//! let spec = procore_generator::load::load_path("spec/rest_OAS_all.json".as_ref())?;
+//! let out = Generator::new(Settings::default()).generate(spec)?;
+//! for (path, text) in &out.files { println!("{} ({} bytes)", path, text.len()); }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod diag;
+pub mod emit;
+pub mod fixups;
+pub mod ir;
+pub mod load;
+pub mod overrides;
+pub mod report;
+
+use diag::Diagnostics;
+use std::collections::BTreeMap;
+
+pub use overrides::Overrides;
+
+/// How much of the spec's descriptions the generated code carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Docs {
+    /// First lines only (the committed crate: small and quick to compile).
+    #[default]
+    Short,
+    /// Whole descriptions, for users who generate their own crate.
+    Full,
+}
+
+/// Generator settings (builder style).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Name of the generated package.
+    pub crate_name: String,
+    /// Version of the generated package.
+    pub crate_version: String,
+    /// Doc comment detail.
+    pub docs: Docs,
+    /// Name overrides.
+    pub overrides: Overrides,
+    /// Fail when anything was skipped.
+    pub strict: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            crate_name: "procore".into(),
+            crate_version: "0.1.0".into(),
+            docs: Docs::Short,
+            overrides: Overrides::default(),
+            strict: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Sets the package name.
+    pub fn crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = name.into();
+        self
+    }
+    /// Sets the package version.
+    pub fn crate_version(mut self, v: impl Into<String>) -> Self {
+        self.crate_version = v.into();
+        self
+    }
+    /// Sets doc comment detail.
+    pub fn docs(mut self, docs: Docs) -> Self {
+        self.docs = docs;
+        self
+    }
+    /// Sets name overrides.
+    pub fn overrides(mut self, o: Overrides) -> Self {
+        self.overrides = o;
+        self
+    }
+    /// Fails generation when anything was skipped.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+}
+
+/// What a generation produced.
+#[derive(Debug)]
+pub struct Output {
+    /// Generated files, by path relative to the crate root (`src/api/core.rs`).
+    pub files: BTreeMap<String, String>,
+    /// The IR the files were made from.
+    pub api: ir::Api,
+    /// Everything found along the way.
+    pub diagnostics: Diagnostics,
+    /// Operations in the spec / generated / skipped.
+    pub report: report::Report,
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// `--strict` and something was skipped.
+    #[error("{skipped} operation(s) or schema(s) could not be understood (listed above); fix the spec, add a fixup, or drop --strict")]
+    Strict {
+        /// How many errors.
+        skipped: usize,
+        /// The diagnostics, for printing.
+        diagnostics: Diagnostics,
+    },
+}
+
+/// Runs the pipeline.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    settings: Settings,
+}
+
+impl Generator {
+    /// A generator with these settings.
+    pub fn new(settings: Settings) -> Self {
+        Generator { settings }
+    }
+
+    /// Fixes up the document and builds the IR, without emitting code.
+    pub fn build_ir(&self, mut spec: load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
+        let mut diags = Diagnostics::default();
+        let in_spec = report::count_operations(&spec.doc);
+        fixups::apply_all(&mut spec.doc, &mut diags);
+        let opts = ir::build::BuildOptions {
+            full_docs: self.settings.docs == Docs::Full,
+            overrides: self.settings.overrides.clone(),
+        };
+        let api = ir::build::build(&spec.doc, &opts, &mut diags);
+        (api, diags, in_spec)
+    }
+
+    /// Generates the crate's files from a loaded spec.
+    pub fn generate(&self, spec: load::LoadedSpec) -> Result<Output, GenerateError> {
+        let (api, diagnostics, in_spec) = self.build_ir(spec);
+        if self.settings.strict && diagnostics.has_errors() {
+            return Err(GenerateError::Strict {
+                skipped: diagnostics.count(diag::Severity::Error),
+                diagnostics,
+            });
+        }
+        let files = emit::emit(&api, &self.settings);
+        let report = report::Report::new(in_spec, &api, &diagnostics);
+        Ok(Output { files, api, diagnostics, report })
+    }
+}

@@ -1,0 +1,85 @@
+//! The lock file `spec/spec.lock.json`: which spec the committed client was generated from.
+//!
+//! The spec itself is never committed. `spec/<file>` holds the local copy written by
+//! `fetch-spec`; when it is missing, the lock's `source` (a path, relative to the repository
+//! root, or a URL) says where to get it again, and `sha256` proves it is the same file.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Contents of the lock file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Lock {
+    /// Name of the local copy under `spec/`.
+    pub file: String,
+    /// Where it was fetched from (URL, or path relative to the repository root).
+    pub source: String,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// `info.version` of the spec.
+    pub info_version: String,
+    /// When it was fetched (RFC 3339, UTC).
+    pub retrieved_at: String,
+}
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+}
+
+/// Path of the lock file.
+pub fn lock_path() -> PathBuf {
+    root().join("spec/spec.lock.json")
+}
+
+/// Reads the lock file.
+pub fn read() -> Result<Lock> {
+    let path = lock_path();
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: no lock file; run `cargo xtask fetch-spec --from <file or URL>` first", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not a valid lock file; restore it with `git checkout spec/`", path.display()))
+}
+
+/// Writes the lock file atomically.
+pub fn write(lock: &Lock) -> Result<()> {
+    let text = serde_json::to_string_pretty(lock)? + "\n";
+    crate::fsx::write_atomic(&lock_path(), text.as_bytes())
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The pinned spec on disk: `spec/<file>`, or the lock's local `source` when the copy is
+/// missing (a fresh clone beside `../shared/specs`). Either way its checksum must match.
+pub fn pinned_spec() -> Result<PathBuf> {
+    let lock = read()?;
+    let local = root().join("spec").join(&lock.file);
+    let candidates = [local.clone(), root().join(&lock.source)];
+    for c in candidates.iter().filter(|c| c.is_file()) {
+        let bytes = std::fs::read(c).with_context(|| format!("{}: cannot read", c.display()))?;
+        let sum = sha256(&bytes);
+        if sum == lock.sha256 {
+            return Ok(c.clone());
+        }
+        if *c == local {
+            bail!(
+                "{}: checksum {sum} does not match the lock ({}); run `cargo xtask fetch-spec --locked` to restore the pinned spec, or `cargo xtask fetch-spec --from ...` to pin a new one",
+                c.display(),
+                lock.sha256
+            );
+        }
+    }
+    bail!(
+        "the pinned spec is not on this machine (looked for {} and {}); run `cargo xtask fetch-spec --locked` (needs {} reachable)",
+        local.display(),
+        root().join(&lock.source).display(),
+        lock.source
+    )
+}
