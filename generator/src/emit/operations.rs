@@ -15,7 +15,7 @@ use quote::quote;
 
 /// The builder struct, its impl, and the `Client` method of one operation.
 pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) -> TokenStream {
-    let builder = ident(&crate::ir::naming::type_name(&op.fn_name));
+    let builder = ident(&op.builder);
     let fn_name = ident(&op.fn_name);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
@@ -101,7 +101,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     for p in &op.params {
         let i = ident(&p.ident);
         let wire = &p.name;
-        let value = if p.required { quote!(&self.#i) } else { quote!(&self.#i) };
+        let value = quote!(&self.#i);
         match p.location {
             ParamLocation::Path => {}
             ParamLocation::Query => {
@@ -127,6 +127,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             quote!(if let Some(body) = self.body { #call })
         });
     }
+    let mutability = if build.is_empty() { TokenStream::new() } else { quote!(mut) };
     let path_expr = if fmt_args.is_empty() { quote!(String::from(#fmt)) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
 
     let (ret, send_call) = match &op.success {
@@ -202,7 +203,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
         impl #builder {
             #(#setters)*
             fn build(self) -> crate::Request {
-                let mut request = self.client.request(reqwest::Method::#method, #template, #path_expr);
+                let #mutability request = self.client.request(reqwest::Method::#method, #template, #path_expr);
                 #(#build)*
                 request
             }

@@ -80,11 +80,23 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
 
     // Pass 2: convert.
     let mut conv = SchemaConverter::new(doc, opts.full_docs);
-    conv.reserve_name("Client");
-    conv.reserve_name("Error");
+    for reserved in ["Client", "Error", "Request", "Page"] {
+        conv.reserve_name(reserved);
+    }
+    // Builders are named after their method; types named by position must not take those names.
+    let builders: Vec<String> = parsed
+        .iter()
+        .map(|p| {
+            let mut name = type_name(&p.fn_name);
+            while !conv.reserve_name(&name) {
+                name.push_str("Builder");
+            }
+            name
+        })
+        .collect();
     let mut operations = Vec::with_capacity(parsed.len());
-    for p in &parsed {
-        match operation(&mut conv, doc, p) {
+    for (p, builder) in parsed.iter().zip(builders) {
+        match operation(&mut conv, doc, p, builder) {
             Ok(op) => operations.push(op),
             Err(e) => diags.error("ir", e.0, format!("operation `{} {}` skipped: {}", p.method.as_str(), p.path, e.1)),
         }
@@ -171,7 +183,7 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
 
 type OpError = (String, String);
 
-fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed) -> Result<Operation, OpError> {
+fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: String) -> Result<Operation, OpError> {
     let op = &p.op;
     let category = Category::from_tags(&op.tags);
     let scope = Scope::Category(category.module.clone());
@@ -316,6 +328,7 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed) -> Result<Oper
         summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
         description: op.description.clone().filter(|s| !s.trim().is_empty()),
         fn_name: p.fn_name.clone(),
+        builder,
         params,
         company_header,
         body,

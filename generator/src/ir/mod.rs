@@ -113,6 +113,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Rust method name (snake case, unique).
     pub fn_name: String,
+    /// Name of its request builder type (unique among all type names).
+    pub builder: String,
     /// Parameters the caller supplies (never `Procore-Company-Id`, which the client sends).
     pub params: Vec<Param>,
     /// True when the spec declares a `Procore-Company-Id` header for this operation.

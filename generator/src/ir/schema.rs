@@ -69,9 +69,10 @@ impl<'a> SchemaConverter<'a> {
         }
     }
 
-    /// Reserves a name that must not be used for a type (for example a runtime type).
-    pub fn reserve_name(&mut self, name: &str) {
-        self.names.insert(name.to_string());
+    /// Reserves a name that must not be used for a type (a runtime type, a request builder);
+    /// false when it was already taken.
+    pub fn reserve_name(&mut self, name: &str) -> bool {
+        self.names.insert(name.to_string())
     }
 
     /// One-line (or, with full docs, complete) description text.
