@@ -27,6 +27,9 @@
 //! | `utilities` | Utilities | 12 |
 
 #![forbid(unsafe_code)]
+// The one allowance: `#[deprecated(since = ...)]` on operations carries the date Procore
+// deprecated them (`2022-02-07`), which is not a semver crate version.
+#![allow(clippy::deprecated_semver)]
 
 mod runtime;
 pub use runtime::*;

@@ -211,14 +211,12 @@ pub struct ListOauthTokenInfo {
 }
 impl ListOauthTokenInfo {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/oauth/token/info",
                 String::from("/oauth/token/info"),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListOauthTokenInfoResponse, crate::Error> {
@@ -243,14 +241,12 @@ pub struct ListCompanyBaseUrl {
 }
 impl ListCompanyBaseUrl {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/company_base_url",
                 String::from("/rest/v1.0/company_base_url"),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyBaseUrlResponse, crate::Error> {

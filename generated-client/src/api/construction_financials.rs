@@ -2080,8 +2080,8 @@ pub type UpdateProjectDirectCostV11ResponseLineItemsItemCostCodeVariant2 = ListC
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListChangeEventsResponseItemChangeEventLineItemsItemCostCode {
-    Object(CreateBudgetLineItemResponseLineItemType),
-    Object2(ListChangeEventsResponseItemChangeEventLineItemsItemCostCodeVariant2),
+    Object(Box<CreateBudgetLineItemResponseLineItemType>),
+    Object2(Box<ListChangeEventsResponseItemChangeEventLineItemsItemCostCodeVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -3772,8 +3772,8 @@ pub struct CreateChangeOrderPackageResponseLineItemsItemCostCodeVariant1 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateChangeOrderPackageResponseLineItemsItemCostCode {
-    Object(CreateChangeOrderPackageResponseLineItemsItemCostCodeVariant1),
-    Object2(CreateBudgetLineItemResponseLineItemType),
+    Object(Box<CreateChangeOrderPackageResponseLineItemsItemCostCodeVariant1>),
+    Object2(Box<CreateBudgetLineItemResponseLineItemType>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9345,8 +9345,8 @@ pub struct ListProjectCommitmentChangeOrdersResponseVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectCommitmentChangeOrdersResponse {
-    Object(ListProjectCommitmentChangeOrdersResponseVariant1),
-    Object2(ListProjectCommitmentChangeOrdersResponseVariant2),
+    Object(Box<ListProjectCommitmentChangeOrdersResponseVariant1>),
+    Object2(Box<ListProjectCommitmentChangeOrdersResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9619,8 +9619,8 @@ pub type UpdateProjectCommitmentChangeOrderResponseVariant2 = CreateProjectCommi
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectCommitmentChangeOrderResponse {
-    Object(CreateProjectCommitmentChangeOrderResponseVariant1),
-    Object2(CreateProjectCommitmentChangeOrderResponseVariant2),
+    Object(Box<CreateProjectCommitmentChangeOrderResponseVariant1>),
+    Object2(Box<CreateProjectCommitmentChangeOrderResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -10749,8 +10749,8 @@ pub struct ListProjectPrimeChangeOrdersResponseVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectPrimeChangeOrdersResponse {
-    Object(ListProjectPrimeChangeOrdersResponseVariant1),
-    Object2(ListProjectPrimeChangeOrdersResponseVariant2),
+    Object(Box<ListProjectPrimeChangeOrdersResponseVariant1>),
+    Object2(Box<ListProjectPrimeChangeOrdersResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -10929,8 +10929,8 @@ pub type UpdateProjectPrimeChangeOrderResponseVariant2 = CreateProjectPrimeChang
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectPrimeChangeOrderResponse {
-    Object(CreateProjectPrimeChangeOrderResponseVariant1),
-    Object2(CreateProjectPrimeChangeOrderResponseVariant2),
+    Object(Box<CreateProjectPrimeChangeOrderResponseVariant1>),
+    Object2(Box<CreateProjectPrimeChangeOrderResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -11799,8 +11799,8 @@ pub type GetWorkOrderContractLineItemResponseVariant2 = ListPurchaseOrderContrac
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListPurchaseOrderContractLineItemsResponseItem {
-    Object(ListPotentialChangeOrderLineItemsResponseItem),
-    Object2(ListPurchaseOrderContractLineItemsResponseItemVariant2),
+    Object(Box<ListPotentialChangeOrderLineItemsResponseItem>),
+    Object2(Box<ListPurchaseOrderContractLineItemsResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -12870,7 +12870,7 @@ pub struct CreateRequisitionSinglePdfCompilerResponseVariant1 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateRequisitionSinglePdfCompilerResponse {
-    Object(CreateRequisitionSinglePdfCompilerResponseVariant1),
+    Object(Box<CreateRequisitionSinglePdfCompilerResponseVariant1>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -17363,8 +17363,7 @@ pub struct GetCompanyInvoicesAsyncJob {
 }
 impl GetCompanyInvoicesAsyncJob {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/invoices/async_jobs/{uuid}",
@@ -17372,8 +17371,7 @@ impl GetCompanyInvoicesAsyncJob {
                     "/rest/v1.0/companies/{}/invoices/async_jobs/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.uuid)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyInvoicesAsyncJobResponse, crate::Error> {
@@ -17405,8 +17403,7 @@ pub struct ListCompanyUomCategories {
 }
 impl ListCompanyUomCategories {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uom_categories",
@@ -17414,8 +17411,7 @@ impl ListCompanyUomCategories {
                     "/rest/v1.0/companies/{}/uom_categories", crate ::path_segment(& self
                     .company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17602,8 +17598,7 @@ pub struct GetCompanyUom {
 }
 impl GetCompanyUom {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uoms/{id}",
@@ -17611,8 +17606,7 @@ impl GetCompanyUom {
                     "/rest/v1.0/companies/{}/uoms/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyUomsResponseItem, crate::Error> {
@@ -17641,8 +17635,7 @@ pub struct DeleteCompanyUom {
 }
 impl DeleteCompanyUom {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/uoms/{id}",
@@ -17650,8 +17643,7 @@ impl DeleteCompanyUom {
                     "/rest/v1.0/companies/{}/uoms/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -17727,8 +17719,7 @@ pub struct ListCompanyWorkBreakdownStructurePatterns {
 }
 impl ListCompanyWorkBreakdownStructurePatterns {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns",
@@ -17736,8 +17727,7 @@ impl ListCompanyWorkBreakdownStructurePatterns {
                     "/rest/v1.0/companies/{}/work_breakdown_structure/patterns", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17814,8 +17804,7 @@ pub struct ListCompanyWorkBreakdownStructureSegments {
 }
 impl ListCompanyWorkBreakdownStructureSegments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
@@ -17823,8 +17812,7 @@ impl ListCompanyWorkBreakdownStructureSegments {
                     "/rest/v1.0/companies/{}/work_breakdown_structure/segments", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18085,8 +18073,7 @@ pub struct ListCompanyWorkBreakdownStructureSegmentLists {
 }
 impl ListCompanyWorkBreakdownStructureSegmentLists {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/lists",
@@ -18095,8 +18082,7 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .segment_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18457,8 +18443,7 @@ pub struct DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
 }
 impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
@@ -18467,8 +18452,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .segment_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -21107,8 +21091,7 @@ pub struct GetProjectBillingPeriod {
 }
 impl GetProjectBillingPeriod {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
@@ -21116,8 +21099,7 @@ impl GetProjectBillingPeriod {
                     "/rest/v1.0/projects/{}/billing_periods/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21152,8 +21134,7 @@ pub struct DeleteProjectBillingPeriod {
 }
 impl DeleteProjectBillingPeriod {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
@@ -21161,8 +21142,7 @@ impl DeleteProjectBillingPeriod {
                     "/rest/v1.0/projects/{}/billing_periods/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -21244,8 +21224,7 @@ pub struct ListProjectBudget {
 }
 impl ListProjectBudget {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget",
@@ -21253,8 +21232,7 @@ impl ListProjectBudget {
                     "/rest/v1.0/projects/{}/budget", crate ::path_segment(& self
                     .project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectBudgetResponse, crate::Error> {
@@ -21281,8 +21259,7 @@ pub struct CreateProjectBudgetLock {
 }
 impl CreateProjectBudgetLock {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/budget/lock",
@@ -21290,8 +21267,7 @@ impl CreateProjectBudgetLock {
                     "/rest/v1.0/projects/{}/budget/lock", crate ::path_segment(& self
                     .project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectBudgetResponse, crate::Error> {
@@ -21374,8 +21350,7 @@ pub struct ListProjectBudgetChanges {
 }
 impl ListProjectBudgetChanges {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_changes",
@@ -21383,8 +21358,7 @@ impl ListProjectBudgetChanges {
                     "/rest/v1.0/projects/{}/budget_changes", crate ::path_segment(& self
                     .project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectBudgetChangesResponse, crate::Error> {
@@ -21460,8 +21434,7 @@ pub struct GetProjectBudgetChange {
 }
 impl GetProjectBudgetChange {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
@@ -21469,8 +21442,7 @@ impl GetProjectBudgetChange {
                     "/rest/v1.0/projects/{}/budget_changes/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetProjectBudgetChangeResponse, crate::Error> {
@@ -21503,8 +21475,7 @@ pub struct DeleteProjectBudgetChange {
 }
 impl DeleteProjectBudgetChange {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
@@ -21512,8 +21483,7 @@ impl DeleteProjectBudgetChange {
                     "/rest/v1.0/projects/{}/budget_changes/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -21715,8 +21685,7 @@ pub struct GetProjectBudgetModification {
 }
 impl GetProjectBudgetModification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
@@ -21724,8 +21693,7 @@ impl GetProjectBudgetModification {
                     "/rest/v1.0/projects/{}/budget_modifications/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21760,8 +21728,7 @@ pub struct DeleteProjectBudgetModification {
 }
 impl DeleteProjectBudgetModification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
@@ -21769,8 +21736,7 @@ impl DeleteProjectBudgetModification {
                     "/rest/v1.0/projects/{}/budget_modifications/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22003,8 +21969,7 @@ pub struct GetProjectCommitmentChangeOrderBatch {
 }
 impl GetProjectCommitmentChangeOrderBatch {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
@@ -22012,8 +21977,7 @@ impl GetProjectCommitmentChangeOrderBatch {
                     "/rest/v1.0/projects/{}/commitment_change_order_batches/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22048,8 +22012,7 @@ pub struct DeleteProjectCommitmentChangeOrderBatch {
 }
 impl DeleteProjectCommitmentChangeOrderBatch {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
@@ -22057,8 +22020,7 @@ impl DeleteProjectCommitmentChangeOrderBatch {
                     "/rest/v1.0/projects/{}/commitment_change_order_batches/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22372,8 +22334,7 @@ pub struct DeleteProjectCommitmentChangeOrder {
 }
 impl DeleteProjectCommitmentChangeOrder {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
@@ -22381,8 +22342,7 @@ impl DeleteProjectCommitmentChangeOrder {
                     "/rest/v1.0/projects/{}/commitment_change_orders/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22486,8 +22446,7 @@ pub struct ListProjectContractInvoiceConfiguration {
 }
 impl ListProjectContractInvoiceConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
@@ -22496,8 +22455,7 @@ impl ListProjectContractInvoiceConfiguration {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .contract_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23214,8 +23172,7 @@ pub struct GetProjectDirectCostLineItem {
 }
 impl GetProjectDirectCostLineItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
@@ -23224,8 +23181,7 @@ impl GetProjectDirectCostLineItem {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .direct_cost_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23266,8 +23222,7 @@ pub struct DeleteProjectDirectCostLineItem {
 }
 impl DeleteProjectDirectCostLineItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
@@ -23276,8 +23231,7 @@ impl DeleteProjectDirectCostLineItem {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .direct_cost_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -23369,8 +23323,7 @@ pub struct GetProjectDirectCost {
 }
 impl GetProjectDirectCost {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
@@ -23378,8 +23331,7 @@ impl GetProjectDirectCost {
                     "/rest/v1.0/projects/{}/direct_costs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectDirectCostResponse, crate::Error> {
@@ -23412,8 +23364,7 @@ pub struct DeleteProjectDirectCost {
 }
 impl DeleteProjectDirectCost {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
@@ -23421,8 +23372,7 @@ impl DeleteProjectDirectCost {
                     "/rest/v1.0/projects/{}/direct_costs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23504,8 +23454,7 @@ pub struct ListProjectManualForecastLineItems {
 }
 impl ListProjectManualForecastLineItems {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
@@ -23513,8 +23462,7 @@ impl ListProjectManualForecastLineItems {
                     "/rest/v1.0/projects/{}/manual_forecast_line_items", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23804,8 +23752,7 @@ pub struct DeleteProjectMonitoringResource {
 }
 impl DeleteProjectMonitoringResource {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
@@ -23813,8 +23760,7 @@ impl DeleteProjectMonitoringResource {
                     "/rest/v1.0/projects/{}/monitoring_resources/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24041,8 +23987,7 @@ pub struct GetProjectPrimeChangeOrderBatch {
 }
 impl GetProjectPrimeChangeOrderBatch {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
@@ -24050,8 +23995,7 @@ impl GetProjectPrimeChangeOrderBatch {
                     "/rest/v1.0/projects/{}/prime_change_order_batches/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24086,8 +24030,7 @@ pub struct DeleteProjectPrimeChangeOrderBatch {
 }
 impl DeleteProjectPrimeChangeOrderBatch {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
@@ -24095,8 +24038,7 @@ impl DeleteProjectPrimeChangeOrderBatch {
                     "/rest/v1.0/projects/{}/prime_change_order_batches/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24410,8 +24352,7 @@ pub struct DeleteProjectPrimeChangeOrder {
 }
 impl DeleteProjectPrimeChangeOrder {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
@@ -24419,8 +24360,7 @@ impl DeleteProjectPrimeChangeOrder {
                     "/rest/v1.0/projects/{}/prime_change_orders/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24523,8 +24463,7 @@ pub struct ListProjectWorkBreakdownStructurePatterns {
 }
 impl ListProjectWorkBreakdownStructurePatterns {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns",
@@ -24532,8 +24471,7 @@ impl ListProjectWorkBreakdownStructurePatterns {
                     "/rest/v1.0/projects/{}/work_breakdown_structure/patterns", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24700,8 +24638,7 @@ pub struct ListProjectWorkBreakdownStructureSegments {
 }
 impl ListProjectWorkBreakdownStructureSegments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments",
@@ -24709,8 +24646,7 @@ impl ListProjectWorkBreakdownStructureSegments {
                     "/rest/v1.0/projects/{}/work_breakdown_structure/segments", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -30532,8 +30468,7 @@ pub struct GetProjectDirectCostV11 {
 }
 impl GetProjectDirectCostV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
@@ -30541,8 +30476,7 @@ impl GetProjectDirectCostV11 {
                     "/rest/v1.1/projects/{}/direct_costs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectDirectCostV11Response, crate::Error> {
@@ -30575,8 +30509,7 @@ pub struct DeleteProjectDirectCostV11 {
 }
 impl DeleteProjectDirectCostV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
@@ -30584,8 +30517,7 @@ impl DeleteProjectDirectCostV11 {
                     "/rest/v1.1/projects/{}/direct_costs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31193,8 +31125,7 @@ pub struct ListCompanyProjectCommitmentChangeOrderPdfV2 {
 }
 impl ListCompanyProjectCommitmentChangeOrderPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
@@ -31203,8 +31134,7 @@ impl ListCompanyProjectCommitmentChangeOrderPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.commitment_change_order_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31240,8 +31170,7 @@ pub struct CreateCompanyProjectCommitmentChangeOrderPdfV2 {
 }
 impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
@@ -31250,8 +31179,7 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.commitment_change_order_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31287,8 +31215,7 @@ pub struct ListCompanyProjectCommitmentContractPdfV2 {
 }
 impl ListCompanyProjectCommitmentContractPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
@@ -31297,8 +31224,7 @@ impl ListCompanyProjectCommitmentContractPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.commitment_contract_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31334,8 +31260,7 @@ pub struct CreateCompanyProjectCommitmentContractPdfV2 {
 }
 impl CreateCompanyProjectCommitmentContractPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
@@ -31344,8 +31269,7 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.commitment_contract_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31381,8 +31305,7 @@ pub struct ListCompanyProjectPrimeChangeOrderPdfV2 {
 }
 impl ListCompanyProjectPrimeChangeOrderPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
@@ -31391,8 +31314,7 @@ impl ListCompanyProjectPrimeChangeOrderPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.prime_change_order_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31428,8 +31350,7 @@ pub struct CreateCompanyProjectPrimeChangeOrderPdfV2 {
 }
 impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
@@ -31438,8 +31359,7 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.prime_change_order_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31475,8 +31395,7 @@ pub struct ListCompanyProjectPrimeContractPdfV2 {
 }
 impl ListCompanyProjectPrimeContractPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
@@ -31485,8 +31404,7 @@ impl ListCompanyProjectPrimeContractPdfV2 {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.prime_contract_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31522,8 +31440,7 @@ pub struct CreateCompanyProjectPrimeContractPdfV2 {
 }
 impl CreateCompanyProjectPrimeContractPdfV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
@@ -31532,8 +31449,7 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.prime_contract_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {

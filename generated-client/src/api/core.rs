@@ -1404,8 +1404,8 @@ impl crate::multipart::ToMultipart for CreateCompanyFileVersionBodyFileVersionVa
 }
 #[derive(Debug)]
 pub enum CreateCompanyFileVersionBodyFileVersion {
-    Object(CreateCompanyFileVersionBodyFileVersionVariant1),
-    Object2(CreateCompanyFileVersionBodyFileVersionVariant2),
+    Object(Box<CreateCompanyFileVersionBodyFileVersionVariant1>),
+    Object2(Box<CreateCompanyFileVersionBodyFileVersionVariant2>),
 }
 impl crate::multipart::ToMultipart for CreateCompanyFileVersionBodyFileVersion {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
@@ -1522,8 +1522,8 @@ impl crate::multipart::ToMultipart for CreateCompanyFileBodyFileVariant2 {
 }
 #[derive(Debug)]
 pub enum CreateCompanyFileBodyFile {
-    Object(CreateCompanyFileBodyFileVariant1),
-    Object2(CreateCompanyFileBodyFileVariant2),
+    Object(Box<CreateCompanyFileBodyFileVariant1>),
+    Object2(Box<CreateCompanyFileBodyFileVariant2>),
 }
 impl crate::multipart::ToMultipart for CreateCompanyFileBodyFile {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
@@ -3134,8 +3134,8 @@ pub type UpdateProjectUploadV11ResponseVariant2 = CreateCompanyUploadResponseVar
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateCompanyUploadResponse {
-    Object(CreateCompanyUploadResponseVariant1),
-    Object2(CreateCompanyUploadResponseVariant2),
+    Object(Box<CreateCompanyUploadResponseVariant1>),
+    Object2(Box<CreateCompanyUploadResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -4797,8 +4797,8 @@ pub type UpdateCostCodesSyncResponseEntitiesItemVariant2 = ListCostCodesResponse
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListCostCodesResponseItem {
-    Object(ListCostCodesResponseItemVariant1),
-    Object2(ListCostCodesResponseItemVariant2),
+    Object(Box<ListCostCodesResponseItemVariant1>),
+    Object2(Box<ListCostCodesResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -5093,7 +5093,7 @@ pub type GetCustomFieldDefinitionResponse = ListCustomFieldDefinitionsResponseVa
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListCustomFieldDefinitionsResponse {
-    Object(ListCustomFieldDefinitionsResponseVariant1),
+    Object(Box<ListCustomFieldDefinitionsResponseVariant1>),
     Array(Vec<serde_json::Value>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -5101,7 +5101,7 @@ pub enum ListCustomFieldDefinitionsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListCustomFieldDefinitionCustomFieldLovEntriesResponse {
-    Object(ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem),
+    Object(Box<ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem>),
     Array(Vec<serde_json::Value>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -6900,9 +6900,9 @@ pub type ListProjectPeopleInactiveResponseItemVariant3 = ListProjectPeopleRespon
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectPeopleResponseItem {
-    Object(ListProjectPeopleResponseItemVariant1),
-    Object2(ListProjectPeopleResponseItemVariant2),
-    Object3(ListProjectPeopleResponseItemVariant3),
+    Object(Box<ListProjectPeopleResponseItemVariant1>),
+    Object2(Box<ListProjectPeopleResponseItemVariant2>),
+    Object3(Box<ListProjectPeopleResponseItemVariant3>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -7177,8 +7177,8 @@ pub type CreateProjectVendorActionsAddV11ResponseVariant1 = ListProjectUsersResp
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectUsersResponseItem {
-    Object(ListProjectUsersResponseItemVariant1),
-    Object2(ListProjectUsersResponseItemVariant2),
+    Object(Box<ListProjectUsersResponseItemVariant1>),
+    Object2(Box<ListProjectUsersResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9241,12 +9241,12 @@ pub struct GetVendorResponseVariant6 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetVendorResponse {
-    Object(CreateCompanyConfigurableFieldSetResponseProjectsItem),
-    Object2(GetVendorResponseVariant2),
-    Object3(GetVendorResponseVariant3),
-    Object4(UpdateCompanyVendorsInactiveResponse),
-    Object5(GetVendorResponseVariant5),
-    Object6(GetVendorResponseVariant6),
+    Object(Box<CreateCompanyConfigurableFieldSetResponseProjectsItem>),
+    Object2(Box<GetVendorResponseVariant2>),
+    Object3(Box<GetVendorResponseVariant3>),
+    Object4(Box<UpdateCompanyVendorsInactiveResponse>),
+    Object5(Box<GetVendorResponseVariant5>),
+    Object6(Box<GetVendorResponseVariant6>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9752,9 +9752,9 @@ pub struct ListProjectsV11ResponseItemVariant3 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectsV11ResponseItem {
-    Object(ListProjectPeopleResponseItemVariant1),
-    Object2(CreateCompanyConfigurableFieldSetResponseProjectsItem),
-    Object3(ListProjectsV11ResponseItemVariant3),
+    Object(Box<ListProjectPeopleResponseItemVariant1>),
+    Object2(Box<CreateCompanyConfigurableFieldSetResponseProjectsItem>),
+    Object3(Box<ListProjectsV11ResponseItemVariant3>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9804,19 +9804,19 @@ pub struct ListProjectVendorsV11ResponseItemVariant5 {
 #[serde(untagged)]
 pub enum ListProjectVendorsV11ResponseItem {
     Number(f64),
-    Object(ListProjectVendorsResponseItem),
-    Object2(ListProjectVendorsV11ResponseItemVariant3),
-    Object3(CreateCompanyConfigurableFieldSetResponseProjectsItem),
-    Object4(ListProjectVendorsV11ResponseItemVariant5),
-    Object5(ListProjectUsersResponseItemVariant2),
+    Object(Box<ListProjectVendorsResponseItem>),
+    Object2(Box<ListProjectVendorsV11ResponseItemVariant3>),
+    Object3(Box<CreateCompanyConfigurableFieldSetResponseProjectsItem>),
+    Object4(Box<ListProjectVendorsV11ResponseItemVariant5>),
+    Object5(Box<ListProjectUsersResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateProjectVendorV11Response {
-    Object(ListProjectUsersResponseItemVariant2),
-    Object2(ListProjectVendorsResponseItem),
+    Object(Box<ListProjectUsersResponseItemVariant2>),
+    Object2(Box<ListProjectVendorsResponseItem>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -9903,8 +9903,8 @@ pub struct ListCompanyUsersV13ResponseItemVariant3 {
 #[serde(untagged)]
 pub enum ListCompanyUsersV13ResponseItem {
     Number(f64),
-    Object(ListCompanyUsersResponseItem),
-    Object2(ListCompanyUsersV13ResponseItemVariant3),
+    Object(Box<ListCompanyUsersResponseItem>),
+    Object2(Box<ListCompanyUsersV13ResponseItemVariant3>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -10093,8 +10093,8 @@ pub struct GetCompanyUserV13ResponseVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetCompanyUserV13Response {
-    Object(ListCompanyMeResponse),
-    Object2(GetCompanyUserV13ResponseVariant2),
+    Object(Box<ListCompanyMeResponse>),
+    Object2(Box<GetCompanyUserV13ResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -10554,8 +10554,7 @@ pub struct GetCompanyAppConfiguration {
 }
 impl GetCompanyAppConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
@@ -10563,8 +10562,7 @@ impl GetCompanyAppConfiguration {
                     "/rest/v1.0/companies/{}/app_configurations/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -10599,8 +10597,7 @@ pub struct DeleteCompanyAppConfiguration {
 }
 impl DeleteCompanyAppConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
@@ -10608,8 +10605,7 @@ impl DeleteCompanyAppConfiguration {
                     "/rest/v1.0/companies/{}/app_configurations/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -11015,8 +11011,7 @@ pub struct GetCompanyConfigurableFieldSet {
 }
 impl GetCompanyConfigurableFieldSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
@@ -11024,8 +11019,7 @@ impl GetCompanyConfigurableFieldSet {
                     "/rest/v1.0/companies/{}/configurable_field_sets/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -11060,8 +11054,7 @@ pub struct DeleteCompanyConfigurableFieldSet {
 }
 impl DeleteCompanyConfigurableFieldSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
@@ -11069,8 +11062,7 @@ impl DeleteCompanyConfigurableFieldSet {
                     "/rest/v1.0/companies/{}/configurable_field_sets/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -11432,8 +11424,7 @@ pub struct ListCompanyCustomFieldDefinitionConfigurableFieldSets {
 }
 impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/custom_field_definitions/{custom_field_definition_id}/configurable_field_sets",
@@ -11442,8 +11433,7 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .custom_field_definition_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -11821,8 +11811,7 @@ pub struct GetCompanyFileVersion {
 }
 impl GetCompanyFileVersion {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/file_versions/{id}",
@@ -11830,8 +11819,7 @@ impl GetCompanyFileVersion {
                     "/rest/v1.0/companies/{}/file_versions/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -11963,8 +11951,7 @@ pub struct DeleteCompanyFile {
 }
 impl DeleteCompanyFile {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/files/{id}",
@@ -11972,8 +11959,7 @@ impl DeleteCompanyFile {
                     "/rest/v1.0/companies/{}/files/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -12097,8 +12083,7 @@ pub struct ListCompanyFilters {
 }
 impl ListCompanyFilters {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/filters",
@@ -12106,8 +12091,7 @@ impl ListCompanyFilters {
                     "/rest/v1.0/companies/{}/filters", crate ::path_segment(& self
                     .company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyFiltersResponse, crate::Error> {
@@ -12135,8 +12119,7 @@ pub struct GetCompanyFilter {
 }
 impl GetCompanyFilter {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/filters/{name}",
@@ -12144,8 +12127,7 @@ impl GetCompanyFilter {
                     "/rest/v1.0/companies/{}/filters/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.name)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyFiltersResponse, crate::Error> {
@@ -12333,8 +12315,7 @@ pub struct DeleteCompanyFolder {
 }
 impl DeleteCompanyFolder {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/folders/{id}",
@@ -12342,8 +12323,7 @@ impl DeleteCompanyFolder {
                     "/rest/v1.0/companies/{}/folders/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -12582,8 +12562,7 @@ pub struct GetCompanyInsurance {
 }
 impl GetCompanyInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/insurances/{id}",
@@ -12591,8 +12570,7 @@ impl GetCompanyInsurance {
                     "/rest/v1.0/companies/{}/insurances/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyInsurancesResponseItem, crate::Error> {
@@ -12625,8 +12603,7 @@ pub struct DeleteCompanyInsurance {
 }
 impl DeleteCompanyInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/insurances/{id}",
@@ -12634,8 +12611,7 @@ impl DeleteCompanyInsurance {
                     "/rest/v1.0/companies/{}/insurances/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -12715,16 +12691,14 @@ pub struct ListCompanyMe {
 }
 impl ListCompanyMe {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/me",
                 format!(
                     "/rest/v1.0/companies/{}/me", crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
@@ -13190,8 +13164,7 @@ pub struct GetCompanyPermissionTemplate {
 }
 impl GetCompanyPermissionTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/permission_templates/{id}",
@@ -13199,8 +13172,7 @@ impl GetCompanyPermissionTemplate {
                     "/rest/v1.0/companies/{}/permission_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13346,8 +13318,7 @@ pub struct GetCompanyProgram {
 }
 impl GetCompanyProgram {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/programs/{id}",
@@ -13355,8 +13326,7 @@ impl GetCompanyProgram {
                     "/rest/v1.0/companies/{}/programs/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateCompanyProgramResponse, crate::Error> {
@@ -13385,8 +13355,7 @@ pub struct DeleteCompanyProgram {
 }
 impl DeleteCompanyProgram {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/programs/{id}",
@@ -13394,8 +13363,7 @@ impl DeleteCompanyProgram {
                     "/rest/v1.0/companies/{}/programs/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -13600,8 +13568,7 @@ pub struct GetCompanyProjectBidType {
 }
 impl GetCompanyProjectBidType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
@@ -13609,8 +13576,7 @@ impl GetCompanyProjectBidType {
                     "/rest/v1.0/companies/{}/project_bid_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13645,8 +13611,7 @@ pub struct DeleteCompanyProjectBidType {
 }
 impl DeleteCompanyProjectBidType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
@@ -13654,8 +13619,7 @@ impl DeleteCompanyProjectBidType {
                     "/rest/v1.0/companies/{}/project_bid_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -13862,8 +13826,7 @@ pub struct GetCompanyProjectOwnerType {
 }
 impl GetCompanyProjectOwnerType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
@@ -13871,8 +13834,7 @@ impl GetCompanyProjectOwnerType {
                     "/rest/v1.0/companies/{}/project_owner_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13907,8 +13869,7 @@ pub struct DeleteCompanyProjectOwnerType {
 }
 impl DeleteCompanyProjectOwnerType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
@@ -13916,8 +13877,7 @@ impl DeleteCompanyProjectOwnerType {
                     "/rest/v1.0/companies/{}/project_owner_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -14124,8 +14084,7 @@ pub struct GetCompanyProjectRegion {
 }
 impl GetCompanyProjectRegion {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_regions/{id}",
@@ -14133,8 +14092,7 @@ impl GetCompanyProjectRegion {
                     "/rest/v1.0/companies/{}/project_regions/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14169,8 +14127,7 @@ pub struct DeleteCompanyProjectRegion {
 }
 impl DeleteCompanyProjectRegion {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_regions/{id}",
@@ -14178,8 +14135,7 @@ impl DeleteCompanyProjectRegion {
                     "/rest/v1.0/companies/{}/project_regions/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
@@ -14386,8 +14342,7 @@ pub struct GetCompanyProjectStage {
 }
 impl GetCompanyProjectStage {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_stages/{id}",
@@ -14395,8 +14350,7 @@ impl GetCompanyProjectStage {
                     "/rest/v1.0/companies/{}/project_stages/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14431,8 +14385,7 @@ pub struct DeleteCompanyProjectStage {
 }
 impl DeleteCompanyProjectStage {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_stages/{id}",
@@ -14440,8 +14393,7 @@ impl DeleteCompanyProjectStage {
                     "/rest/v1.0/companies/{}/project_stages/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -14648,8 +14600,7 @@ pub struct GetCompanyProjectType {
 }
 impl GetCompanyProjectType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_types/{id}",
@@ -14657,8 +14608,7 @@ impl GetCompanyProjectType {
                     "/rest/v1.0/companies/{}/project_types/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14693,8 +14643,7 @@ pub struct DeleteCompanyProjectType {
 }
 impl DeleteCompanyProjectType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_types/{id}",
@@ -14702,8 +14651,7 @@ impl DeleteCompanyProjectType {
                     "/rest/v1.0/companies/{}/project_types/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -14785,8 +14733,7 @@ pub struct ListCompanyProjects {
 }
 impl ListCompanyProjects {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/projects",
@@ -14794,8 +14741,7 @@ impl ListCompanyProjects {
                     "/rest/v1.0/companies/{}/projects", crate ::path_segment(& self
                     .company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15070,8 +15016,7 @@ pub struct DeleteCompanyProjectTaskItemComment {
 }
 impl DeleteCompanyProjectTaskItemComment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
@@ -15080,8 +15025,7 @@ impl DeleteCompanyProjectTaskItemComment {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15460,8 +15404,7 @@ pub struct DeleteCompanySettingsLogo {
 }
 impl DeleteCompanySettingsLogo {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/settings/logo",
@@ -15469,8 +15412,7 @@ impl DeleteCompanySettingsLogo {
                     "/rest/v1.0/companies/{}/settings/logo", crate ::path_segment(& self
                     .company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15502,8 +15444,7 @@ pub struct ListCompanySettingsMyAvatar {
 }
 impl ListCompanySettingsMyAvatar {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/settings/my/avatar",
@@ -15511,8 +15452,7 @@ impl ListCompanySettingsMyAvatar {
                     "/rest/v1.0/companies/{}/settings/my/avatar", crate ::path_segment(&
                     self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15665,8 +15605,7 @@ pub struct ListCompanySubmittalTypes {
 }
 impl ListCompanySubmittalTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/submittal_types",
@@ -15674,8 +15613,7 @@ impl ListCompanySubmittalTypes {
                     "/rest/v1.0/companies/{}/submittal_types", crate ::path_segment(&
                     self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15849,8 +15787,7 @@ pub struct GetCompanyTrade {
 }
 impl GetCompanyTrade {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/trades/{id}",
@@ -15858,8 +15795,7 @@ impl GetCompanyTrade {
                     "/rest/v1.0/companies/{}/trades/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyTradesResponseItem, crate::Error> {
@@ -15938,8 +15874,7 @@ pub struct GetCompanyUpload {
 }
 impl GetCompanyUpload {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
@@ -15947,8 +15882,7 @@ impl GetCompanyUpload {
                     "/rest/v1.0/companies/{}/uploads/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.uuid)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateCompanyUploadResponse, crate::Error> {
@@ -16315,8 +16249,7 @@ pub struct UpdateCompanyUsersInactive {
 }
 impl UpdateCompanyUsersInactive {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/users/inactive/{id}",
@@ -16324,8 +16257,7 @@ impl UpdateCompanyUsersInactive {
                     "/rest/v1.0/companies/{}/users/inactive/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyUsersResponseItem, crate::Error> {
@@ -16403,8 +16335,7 @@ pub struct GetCompanyUser {
 }
 impl GetCompanyUser {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/users/{id}",
@@ -16412,8 +16343,7 @@ impl GetCompanyUser {
                     "/rest/v1.0/companies/{}/users/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
@@ -16503,8 +16433,7 @@ pub struct UpdateCompanyUserInvite {
 }
 impl UpdateCompanyUserInvite {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/users/{id}/invite",
@@ -16512,8 +16441,7 @@ impl UpdateCompanyUserInvite {
                     "/rest/v1.0/companies/{}/users/{}/invite", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
@@ -17122,8 +17050,7 @@ pub struct GetCompanyVendorInsurance {
 }
 impl GetCompanyVendorInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
@@ -17132,8 +17059,7 @@ impl GetCompanyVendorInsurance {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .vendor_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyInsurancesResponseItem, crate::Error> {
@@ -17169,8 +17095,7 @@ pub struct DeleteCompanyVendorInsurance {
 }
 impl DeleteCompanyVendorInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
@@ -17179,8 +17104,7 @@ impl DeleteCompanyVendorInsurance {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .vendor_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -19745,14 +19669,12 @@ pub struct GetLocalFile {
 }
 impl GetLocalFile {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/local_files/{uuid}",
                 format!("/rest/v1.0/local_files/{}", crate ::path_segment(& self.uuid)),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<String, crate::Error> {
@@ -21148,14 +21070,12 @@ pub struct DeleteProjectLogo {
 }
 impl DeleteProjectLogo {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{id}/logo",
                 format!("/rest/v1.0/projects/{}/logo", crate ::path_segment(& self.id)),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectResponse, crate::Error> {
@@ -21411,8 +21331,7 @@ pub struct ListProjectDirectoryFilterOptionsCountryCodes {
 }
 impl ListProjectDirectoryFilterOptionsCountryCodes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/country_codes",
@@ -21420,8 +21339,7 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
                     "/rest/v1.0/projects/{}/directory/filter_options/country_codes",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21456,8 +21374,7 @@ pub struct ListProjectDirectoryFilterOptionsJobTitles {
 }
 impl ListProjectDirectoryFilterOptionsJobTitles {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/job_titles",
@@ -21465,8 +21382,7 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
                     "/rest/v1.0/projects/{}/directory/filter_options/job_titles", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21501,8 +21417,7 @@ pub struct ListProjectDirectoryFilterOptionsPermissionTemplates {
 }
 impl ListProjectDirectoryFilterOptionsPermissionTemplates {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/permission_templates",
@@ -21510,8 +21425,7 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
                     "/rest/v1.0/projects/{}/directory/filter_options/permission_templates",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21595,8 +21509,7 @@ pub struct ListProjectDirectoryFilterOptionsTrades {
 }
 impl ListProjectDirectoryFilterOptionsTrades {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/trades",
@@ -21604,8 +21517,7 @@ impl ListProjectDirectoryFilterOptionsTrades {
                     "/rest/v1.0/projects/{}/directory/filter_options/trades", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21819,8 +21731,7 @@ pub struct DeleteProjectDistributionGroup {
 }
 impl DeleteProjectDistributionGroup {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
@@ -21829,8 +21740,7 @@ impl DeleteProjectDistributionGroup {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .distribution_group_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22461,8 +22371,7 @@ pub struct GetProjectInsurance {
 }
 impl GetProjectInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/insurances/{id}",
@@ -22470,8 +22379,7 @@ impl GetProjectInsurance {
                     "/rest/v1.0/projects/{}/insurances/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyInsurancesResponseItem, crate::Error> {
@@ -22504,8 +22412,7 @@ pub struct DeleteProjectInsurance {
 }
 impl DeleteProjectInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/insurances/{id}",
@@ -22513,8 +22420,7 @@ impl DeleteProjectInsurance {
                     "/rest/v1.0/projects/{}/insurances/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22860,8 +22766,7 @@ pub struct GetProjectLocation {
 }
 impl GetProjectLocation {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/locations/{location_id}",
@@ -22869,8 +22774,7 @@ impl GetProjectLocation {
                     "/rest/v1.0/projects/{}/locations/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.location_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListLocationsResponseItem, crate::Error> {
@@ -22903,8 +22807,7 @@ pub struct DeleteProjectLocation {
 }
 impl DeleteProjectLocation {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/locations/{location_id}",
@@ -22912,8 +22815,7 @@ impl DeleteProjectLocation {
                     "/rest/v1.0/projects/{}/locations/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.location_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -23754,8 +23656,7 @@ pub struct GetProjectProjectDate {
 }
 impl GetProjectProjectDate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/project_dates/{id}",
@@ -23763,8 +23664,7 @@ impl GetProjectProjectDate {
                     "/rest/v1.0/projects/{}/project_dates/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24274,8 +24174,7 @@ pub struct GetProjectUpload {
 }
 impl GetProjectUpload {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
@@ -24283,8 +24182,7 @@ impl GetProjectUpload {
                     "/rest/v1.0/projects/{}/uploads/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.uuid)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateCompanyUploadResponse, crate::Error> {
@@ -24748,8 +24646,7 @@ pub struct UpdateProjectUsersInactive {
 }
 impl UpdateProjectUsersInactive {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/users/inactive/{id}",
@@ -24757,8 +24654,7 @@ impl UpdateProjectUsersInactive {
                     "/rest/v1.0/projects/{}/users/inactive/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectUserResponse, crate::Error> {
@@ -24791,8 +24687,7 @@ pub struct GetProjectUser {
 }
 impl GetProjectUser {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/users/{id}",
@@ -24800,8 +24695,7 @@ impl GetProjectUser {
                     "/rest/v1.0/projects/{}/users/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectUserResponse, crate::Error> {
@@ -24946,8 +24840,7 @@ pub struct DeleteProjectUserActionsRemove {
 }
 impl DeleteProjectUserActionsRemove {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/users/{id}/actions/remove",
@@ -24955,8 +24848,7 @@ impl DeleteProjectUserActionsRemove {
                     "/rest/v1.0/projects/{}/users/{}/actions/remove", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -25566,8 +25458,7 @@ pub struct DeleteProjectVendorActionsRemove {
 }
 impl DeleteProjectVendorActionsRemove {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/remove",
@@ -25575,8 +25466,7 @@ impl DeleteProjectVendorActionsRemove {
                     "/rest/v1.0/projects/{}/vendors/{}/actions/remove", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -25783,8 +25673,7 @@ pub struct GetProjectVendorInsurance {
 }
 impl GetProjectVendorInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
@@ -25793,8 +25682,7 @@ impl GetProjectVendorInsurance {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .vendor_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyInsurancesResponseItem, crate::Error> {
@@ -25830,8 +25718,7 @@ pub struct DeleteProjectVendorInsurance {
 }
 impl DeleteProjectVendorInsurance {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
@@ -25840,8 +25727,7 @@ impl DeleteProjectVendorInsurance {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .vendor_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -27192,14 +27078,12 @@ pub struct CreateTaskItemsSendUnsent {
 }
 impl CreateTaskItemsSendUnsent {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/task_items/send_unsent",
                 String::from("/rest/v1.0/task_items/send_unsent"),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<ListTaskItemsResponseItem>, crate::Error> {
@@ -28714,16 +28598,14 @@ pub struct ListCompanyMeV11 {
 }
 impl ListCompanyMeV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/me",
                 format!(
                     "/rest/v1.1/companies/{}/me", crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
@@ -28796,8 +28678,7 @@ pub struct GetCompanyUploadV11 {
 }
 impl GetCompanyUploadV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
@@ -28805,8 +28686,7 @@ impl GetCompanyUploadV11 {
                     "/rest/v1.1/companies/{}/uploads/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.uuid)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateCompanyUploadResponse, crate::Error> {
@@ -29235,8 +29115,7 @@ pub struct GetCompanyUserV11 {
 }
 impl GetCompanyUserV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/users/{id}",
@@ -29244,8 +29123,7 @@ impl GetCompanyUserV11 {
                     "/rest/v1.1/companies/{}/users/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
@@ -29335,8 +29213,7 @@ pub struct UpdateCompanyUserInviteV11 {
 }
 impl UpdateCompanyUserInviteV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.1/companies/{company_id}/users/{id}/invite",
@@ -29344,8 +29221,7 @@ impl UpdateCompanyUserInviteV11 {
                     "/rest/v1.1/companies/{}/users/{}/invite", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
@@ -29718,8 +29594,7 @@ pub struct DeleteProjectLocationV11 {
 }
 impl DeleteProjectLocationV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/locations/{location_id}",
@@ -29727,8 +29602,7 @@ impl DeleteProjectLocationV11 {
                     "/rest/v1.1/projects/{}/locations/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.location_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29806,8 +29680,7 @@ pub struct GetProjectUploadV11 {
 }
 impl GetProjectUploadV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
@@ -29815,8 +29688,7 @@ impl GetProjectUploadV11 {
                     "/rest/v1.1/projects/{}/uploads/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.uuid)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateCompanyUploadResponse, crate::Error> {
@@ -30277,8 +30149,7 @@ pub struct DeleteProjectVendorActionsRemoveV11 {
 }
 impl DeleteProjectVendorActionsRemoveV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/remove",
@@ -30286,8 +30157,7 @@ impl DeleteProjectVendorActionsRemoveV11 {
                     "/rest/v1.1/projects/{}/vendors/{}/actions/remove", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -30687,16 +30557,14 @@ pub struct ListCompanyMeV12 {
 }
 impl ListCompanyMeV12 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.2/companies/{company_id}/me",
                 format!(
                     "/rest/v1.2/companies/{}/me", crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
@@ -31067,8 +30935,7 @@ pub struct GetCompanyUserV12 {
 }
 impl GetCompanyUserV12 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.2/companies/{company_id}/users/{id}",
@@ -31076,8 +30943,7 @@ impl GetCompanyUserV12 {
                     "/rest/v1.2/companies/{}/users/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
@@ -31167,8 +31033,7 @@ pub struct UpdateCompanyUserInviteV12 {
 }
 impl UpdateCompanyUserInviteV12 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.2/companies/{company_id}/users/{id}/invite",
@@ -31176,8 +31041,7 @@ impl UpdateCompanyUserInviteV12 {
                     "/rest/v1.2/companies/{}/users/{}/invite", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
@@ -31577,16 +31441,14 @@ pub struct ListCompanyMeV13 {
 }
 impl ListCompanyMeV13 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.3/companies/{company_id}/me",
                 format!(
                     "/rest/v1.3/companies/{}/me", crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
@@ -31967,8 +31829,7 @@ pub struct GetCompanyUserV13 {
 }
 impl GetCompanyUserV13 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.3/companies/{company_id}/users/{id}",
@@ -31976,8 +31837,7 @@ impl GetCompanyUserV13 {
                     "/rest/v1.3/companies/{}/users/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyUserV13Response, crate::Error> {
@@ -32067,8 +31927,7 @@ pub struct UpdateCompanyUserInviteV13 {
 }
 impl UpdateCompanyUserInviteV13 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.3/companies/{company_id}/users/{id}/invite",
@@ -32076,8 +31935,7 @@ impl UpdateCompanyUserInviteV13 {
                     "/rest/v1.3/companies/{}/users/{}/invite", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, crate::Error> {

@@ -4119,8 +4119,8 @@ pub struct ListProjectTimesheetsScopedCostCodesResponseItemVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectTimesheetsScopedCostCodesResponseItem {
-    Object(ListProjectTimesheetsScopedCostCodesResponseItemVariant1),
-    Object2(ListProjectTimesheetsScopedCostCodesResponseItemVariant2),
+    Object(Box<ListProjectTimesheetsScopedCostCodesResponseItemVariant1>),
+    Object2(Box<ListProjectTimesheetsScopedCostCodesResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -4722,8 +4722,7 @@ pub struct GetCompanyGpsPosition {
 }
 impl GetCompanyGpsPosition {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/gps_positions/{id}",
@@ -4731,8 +4730,7 @@ impl GetCompanyGpsPosition {
                     "/rest/v1.0/companies/{}/gps_positions/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -5515,8 +5513,7 @@ pub struct GetCompanyManagedEquipment {
 }
 impl GetCompanyManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment/{id}",
@@ -5524,8 +5521,7 @@ impl GetCompanyManagedEquipment {
                     "/rest/v1.0/companies/{}/managed_equipment/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -5560,8 +5556,7 @@ pub struct DeleteCompanyManagedEquipment {
 }
 impl DeleteCompanyManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment/{id}",
@@ -5569,8 +5564,7 @@ impl DeleteCompanyManagedEquipment {
                     "/rest/v1.0/companies/{}/managed_equipment/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -5655,8 +5649,7 @@ pub struct ListCompanyManagedEquipmentChangeHistory {
 }
 impl ListCompanyManagedEquipmentChangeHistory {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment/{id}/change_history",
@@ -5664,8 +5657,7 @@ impl ListCompanyManagedEquipmentChangeHistory {
                     "/rest/v1.0/companies/{}/managed_equipment/{}/change_history", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -5858,8 +5850,7 @@ pub struct DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
 }
 impl DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment/{managed_equipment_id}/managed_equipment_attachments/{id}",
@@ -5868,8 +5859,7 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .managed_equipment_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6041,8 +6031,7 @@ pub struct GetCompanyManagedEquipmentCategory {
 }
 impl GetCompanyManagedEquipmentCategory {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_categories/{id}",
@@ -6050,8 +6039,7 @@ impl GetCompanyManagedEquipmentCategory {
                     "/rest/v1.0/companies/{}/managed_equipment_categories/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6089,8 +6077,7 @@ pub struct DeleteCompanyManagedEquipmentCategory {
 }
 impl DeleteCompanyManagedEquipmentCategory {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_categories/{id}",
@@ -6098,8 +6085,7 @@ impl DeleteCompanyManagedEquipmentCategory {
                     "/rest/v1.0/companies/{}/managed_equipment_categories/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6318,8 +6304,7 @@ pub struct GetCompanyManagedEquipmentLog {
 }
 impl GetCompanyManagedEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_logs/{id}",
@@ -6327,8 +6312,7 @@ impl GetCompanyManagedEquipmentLog {
                     "/rest/v1.0/companies/{}/managed_equipment_logs/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6495,8 +6479,7 @@ pub struct GetCompanyManagedEquipmentMaintenanceLog {
 }
 impl GetCompanyManagedEquipmentMaintenanceLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_maintenance_logs/{id}",
@@ -6505,8 +6488,7 @@ impl GetCompanyManagedEquipmentMaintenanceLog {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6541,8 +6523,7 @@ pub struct DeleteCompanyManagedEquipmentMaintenanceLog {
 }
 impl DeleteCompanyManagedEquipmentMaintenanceLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_maintenance_logs/{id}",
@@ -6551,8 +6532,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLog {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6646,8 +6626,7 @@ pub struct ListCompanyManagedEquipmentMaintenanceLogAttachments {
 }
 impl ListCompanyManagedEquipmentMaintenanceLogAttachments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_maintenance_logs/{id}/attachments",
@@ -6656,8 +6635,7 @@ impl ListCompanyManagedEquipmentMaintenanceLogAttachments {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6804,8 +6782,7 @@ pub struct GetCompanyManagedEquipmentMaintenanceLogAttachment {
 }
 impl GetCompanyManagedEquipmentMaintenanceLogAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_maintenance_logs/{id}/attachments/{attachment_id}",
@@ -6814,8 +6791,7 @@ impl GetCompanyManagedEquipmentMaintenanceLogAttachment {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id), crate ::path_segment(& self.attachment_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -6856,8 +6832,7 @@ pub struct DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
 }
 impl DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_maintenance_logs/{id}/attachments/{attachment_id}",
@@ -6866,8 +6841,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id), crate ::path_segment(& self.attachment_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7052,8 +7026,7 @@ pub struct GetCompanyManagedEquipmentMake {
 }
 impl GetCompanyManagedEquipmentMake {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_makes/{id}",
@@ -7061,8 +7034,7 @@ impl GetCompanyManagedEquipmentMake {
                     "/rest/v1.0/companies/{}/managed_equipment_makes/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7100,8 +7072,7 @@ pub struct DeleteCompanyManagedEquipmentMake {
 }
 impl DeleteCompanyManagedEquipmentMake {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_makes/{id}",
@@ -7109,8 +7080,7 @@ impl DeleteCompanyManagedEquipmentMake {
                     "/rest/v1.0/companies/{}/managed_equipment_makes/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7403,8 +7373,7 @@ pub struct GetCompanyManagedEquipmentModel {
 }
 impl GetCompanyManagedEquipmentModel {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_models/{id}",
@@ -7412,8 +7381,7 @@ impl GetCompanyManagedEquipmentModel {
                     "/rest/v1.0/companies/{}/managed_equipment_models/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7451,8 +7419,7 @@ pub struct DeleteCompanyManagedEquipmentModel {
 }
 impl DeleteCompanyManagedEquipmentModel {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_models/{id}",
@@ -7460,8 +7427,7 @@ impl DeleteCompanyManagedEquipmentModel {
                     "/rest/v1.0/companies/{}/managed_equipment_models/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7747,8 +7713,7 @@ pub struct GetCompanyManagedEquipmentType {
 }
 impl GetCompanyManagedEquipmentType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_types/{id}",
@@ -7756,8 +7721,7 @@ impl GetCompanyManagedEquipmentType {
                     "/rest/v1.0/companies/{}/managed_equipment_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7795,8 +7759,7 @@ pub struct DeleteCompanyManagedEquipmentType {
 }
 impl DeleteCompanyManagedEquipmentType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/managed_equipment_types/{id}",
@@ -7804,8 +7767,7 @@ impl DeleteCompanyManagedEquipmentType {
                     "/rest/v1.0/companies/{}/managed_equipment_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7900,8 +7862,7 @@ pub struct ListCompanyRoundingConfiguration {
 }
 impl ListCompanyRoundingConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/rounding_configuration",
@@ -7909,8 +7870,7 @@ impl ListCompanyRoundingConfiguration {
                     "/rest/v1.0/companies/{}/rounding_configuration", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -7989,8 +7949,7 @@ pub struct DeleteCompanyRoundingConfiguration {
 }
 impl DeleteCompanyRoundingConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/rounding_configuration",
@@ -7998,8 +7957,7 @@ impl DeleteCompanyRoundingConfiguration {
                     "/rest/v1.0/companies/{}/rounding_configuration", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -8298,8 +8256,7 @@ pub struct GetCompanyTimecardEntry {
 }
 impl GetCompanyTimecardEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timecard_entries/{id}",
@@ -8307,8 +8264,7 @@ impl GetCompanyTimecardEntry {
                     "/rest/v1.0/companies/{}/timecard_entries/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8343,8 +8299,7 @@ pub struct DeleteCompanyTimecardEntry {
 }
 impl DeleteCompanyTimecardEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/timecard_entries/{id}",
@@ -8352,8 +8307,7 @@ impl DeleteCompanyTimecardEntry {
                     "/rest/v1.0/companies/{}/timecard_entries/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8438,8 +8392,7 @@ pub struct ListCompanyTimecardEntryChangeHistory {
 }
 impl ListCompanyTimecardEntryChangeHistory {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timecard_entries/{id}/change_history",
@@ -8447,8 +8400,7 @@ impl ListCompanyTimecardEntryChangeHistory {
                     "/rest/v1.0/companies/{}/timecard_entries/{}/change_history", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8794,8 +8746,7 @@ pub struct ListCompanyTimesheetsFiltersApprovalStatus {
 }
 impl ListCompanyTimesheetsFiltersApprovalStatus {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/approval_status",
@@ -8803,8 +8754,7 @@ impl ListCompanyTimesheetsFiltersApprovalStatus {
                     "/rest/v1.0/companies/{}/timesheets/filters/approval_status", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8839,8 +8789,7 @@ pub struct ListCompanyTimesheetsFiltersBillable {
 }
 impl ListCompanyTimesheetsFiltersBillable {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/billable",
@@ -8848,8 +8797,7 @@ impl ListCompanyTimesheetsFiltersBillable {
                     "/rest/v1.0/companies/{}/timesheets/filters/billable", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8884,8 +8832,7 @@ pub struct ListCompanyTimesheetsFiltersCostCodes {
 }
 impl ListCompanyTimesheetsFiltersCostCodes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/cost_codes",
@@ -8893,8 +8840,7 @@ impl ListCompanyTimesheetsFiltersCostCodes {
                     "/rest/v1.0/companies/{}/timesheets/filters/cost_codes", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8929,8 +8875,7 @@ pub struct ListCompanyTimesheetsFiltersCreatedBy {
 }
 impl ListCompanyTimesheetsFiltersCreatedBy {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/created_by",
@@ -8938,8 +8883,7 @@ impl ListCompanyTimesheetsFiltersCreatedBy {
                     "/rest/v1.0/companies/{}/timesheets/filters/created_by", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -8974,8 +8918,7 @@ pub struct ListCompanyTimesheetsFiltersCrews {
 }
 impl ListCompanyTimesheetsFiltersCrews {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/crews",
@@ -8983,8 +8926,7 @@ impl ListCompanyTimesheetsFiltersCrews {
                     "/rest/v1.0/companies/{}/timesheets/filters/crews", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9019,8 +8961,7 @@ pub struct ListCompanyTimesheetsFiltersDepartments {
 }
 impl ListCompanyTimesheetsFiltersDepartments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/departments",
@@ -9028,8 +8969,7 @@ impl ListCompanyTimesheetsFiltersDepartments {
                     "/rest/v1.0/companies/{}/timesheets/filters/departments", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9064,8 +9004,7 @@ pub struct ListCompanyTimesheetsFiltersEmployeeIds {
 }
 impl ListCompanyTimesheetsFiltersEmployeeIds {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/employee_ids",
@@ -9073,8 +9012,7 @@ impl ListCompanyTimesheetsFiltersEmployeeIds {
                     "/rest/v1.0/companies/{}/timesheets/filters/employee_ids", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9109,8 +9047,7 @@ pub struct ListCompanyTimesheetsFiltersEmployees {
 }
 impl ListCompanyTimesheetsFiltersEmployees {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/employees",
@@ -9118,8 +9055,7 @@ impl ListCompanyTimesheetsFiltersEmployees {
                     "/rest/v1.0/companies/{}/timesheets/filters/employees", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9154,8 +9090,7 @@ pub struct ListCompanyTimesheetsFiltersLocations {
 }
 impl ListCompanyTimesheetsFiltersLocations {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/locations",
@@ -9163,8 +9098,7 @@ impl ListCompanyTimesheetsFiltersLocations {
                     "/rest/v1.0/companies/{}/timesheets/filters/locations", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9199,8 +9133,7 @@ pub struct ListCompanyTimesheetsFiltersProjects {
 }
 impl ListCompanyTimesheetsFiltersProjects {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/projects",
@@ -9208,8 +9141,7 @@ impl ListCompanyTimesheetsFiltersProjects {
                     "/rest/v1.0/companies/{}/timesheets/filters/projects", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9244,8 +9176,7 @@ pub struct ListCompanyTimesheetsFiltersRegions {
 }
 impl ListCompanyTimesheetsFiltersRegions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/regions",
@@ -9253,8 +9184,7 @@ impl ListCompanyTimesheetsFiltersRegions {
                     "/rest/v1.0/companies/{}/timesheets/filters/regions", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9289,8 +9219,7 @@ pub struct ListCompanyTimesheetsFiltersSubJob {
 }
 impl ListCompanyTimesheetsFiltersSubJob {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/sub_job",
@@ -9298,8 +9227,7 @@ impl ListCompanyTimesheetsFiltersSubJob {
                     "/rest/v1.0/companies/{}/timesheets/filters/sub_job", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9334,8 +9262,7 @@ pub struct ListCompanyTimesheetsFiltersTimeType {
 }
 impl ListCompanyTimesheetsFiltersTimeType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/time_type",
@@ -9343,8 +9270,7 @@ impl ListCompanyTimesheetsFiltersTimeType {
                     "/rest/v1.0/companies/{}/timesheets/filters/time_type", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9379,8 +9305,7 @@ pub struct ListCompanyTimesheetsFiltersWbsCodes {
 }
 impl ListCompanyTimesheetsFiltersWbsCodes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/wbs_codes",
@@ -9388,8 +9313,7 @@ impl ListCompanyTimesheetsFiltersWbsCodes {
                     "/rest/v1.0/companies/{}/timesheets/filters/wbs_codes", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9424,8 +9348,7 @@ pub struct ListCompanyTimesheetsFiltersWorkClassifications {
 }
 impl ListCompanyTimesheetsFiltersWorkClassifications {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/filters/work_classifications",
@@ -9433,8 +9356,7 @@ impl ListCompanyTimesheetsFiltersWorkClassifications {
                     "/rest/v1.0/companies/{}/timesheets/filters/work_classifications",
                     crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9517,8 +9439,7 @@ pub struct GetCompanyTimesheetsSignature {
 }
 impl GetCompanyTimesheetsSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/signatures/{id}",
@@ -9526,8 +9447,7 @@ impl GetCompanyTimesheetsSignature {
                     "/rest/v1.0/companies/{}/timesheets/signatures/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9562,8 +9482,7 @@ pub struct DeleteCompanyTimesheetsSignature {
 }
 impl DeleteCompanyTimesheetsSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/timesheets/signatures/{id}",
@@ -9571,8 +9490,7 @@ impl DeleteCompanyTimesheetsSignature {
                     "/rest/v1.0/companies/{}/timesheets/signatures/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9606,8 +9524,7 @@ pub struct ListCompanyTimesheetsTimesheetToBudgetConfiguration {
 }
 impl ListCompanyTimesheetsTimesheetToBudgetConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timesheets/timesheet_to_budget_configuration",
@@ -9615,8 +9532,7 @@ impl ListCompanyTimesheetsTimesheetToBudgetConfiguration {
                     "/rest/v1.0/companies/{}/timesheets/timesheet_to_budget_configuration",
                     crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9701,8 +9617,7 @@ pub struct DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
 }
 impl DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/timesheets/timesheet_to_budget_configuration",
@@ -9710,8 +9625,7 @@ impl DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
                     "/rest/v1.0/companies/{}/timesheets/timesheet_to_budget_configuration",
                     crate ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -9910,8 +9824,7 @@ pub struct GetCompanyWorkClassification {
 }
 impl GetCompanyWorkClassification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
@@ -9919,8 +9832,7 @@ impl GetCompanyWorkClassification {
                     "/rest/v1.0/companies/{}/work_classifications/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -9955,8 +9867,7 @@ pub struct DeleteCompanyWorkClassification {
 }
 impl DeleteCompanyWorkClassification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
@@ -9964,8 +9875,7 @@ impl DeleteCompanyWorkClassification {
                     "/rest/v1.0/companies/{}/work_classifications/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -10683,8 +10593,7 @@ pub struct DeleteProjectActualProductionQuantity {
 }
 impl DeleteProjectActualProductionQuantity {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/actual_production_quantities/{id}",
@@ -10692,8 +10601,7 @@ impl DeleteProjectActualProductionQuantity {
                     "/rest/v1.0/projects/{}/actual_production_quantities/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -10995,8 +10903,7 @@ pub struct GetProjectBudgetedProductionQuantity {
 }
 impl GetProjectBudgetedProductionQuantity {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
@@ -11004,8 +10911,7 @@ impl GetProjectBudgetedProductionQuantity {
                     "/rest/v1.0/projects/{}/budgeted_production_quantities/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -11811,8 +11717,7 @@ pub struct GetProjectManagedEquipment {
 }
 impl GetProjectManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/managed_equipment/{id}",
@@ -11820,8 +11725,7 @@ impl GetProjectManagedEquipment {
                     "/rest/v1.0/projects/{}/managed_equipment/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -11856,8 +11760,7 @@ pub struct DeleteProjectManagedEquipment {
 }
 impl DeleteProjectManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/managed_equipment/{id}",
@@ -11865,8 +11768,7 @@ impl DeleteProjectManagedEquipment {
                     "/rest/v1.0/projects/{}/managed_equipment/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -12124,8 +12026,7 @@ pub struct GetProjectManagedEquipmentLog {
 }
 impl GetProjectManagedEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/managed_equipment_logs/{id}",
@@ -12133,8 +12034,7 @@ impl GetProjectManagedEquipmentLog {
                     "/rest/v1.0/projects/{}/managed_equipment_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -12169,8 +12069,7 @@ pub struct DeleteProjectManagedEquipmentLog {
 }
 impl DeleteProjectManagedEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/managed_equipment_logs/{id}",
@@ -12178,8 +12077,7 @@ impl DeleteProjectManagedEquipmentLog {
                     "/rest/v1.0/projects/{}/managed_equipment_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -12401,8 +12299,7 @@ pub struct GetProjectManagedEquipmentMaintenanceLog {
 }
 impl GetProjectManagedEquipmentMaintenanceLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/managed_equipment_maintenance_logs/{id}",
@@ -12410,8 +12307,7 @@ impl GetProjectManagedEquipmentMaintenanceLog {
                     "/rest/v1.0/projects/{}/managed_equipment_maintenance_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -12446,8 +12342,7 @@ pub struct DeleteProjectManagedEquipmentMaintenanceLog {
 }
 impl DeleteProjectManagedEquipmentMaintenanceLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/managed_equipment_maintenance_logs/{id}",
@@ -12455,8 +12350,7 @@ impl DeleteProjectManagedEquipmentMaintenanceLog {
                     "/rest/v1.0/projects/{}/managed_equipment_maintenance_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -12801,8 +12695,7 @@ pub struct GetProjectMaterial {
 }
 impl GetProjectMaterial {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/materials/{id}",
@@ -12810,8 +12703,7 @@ impl GetProjectMaterial {
                     "/rest/v1.0/projects/{}/materials/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectMaterialsResponseItem, crate::Error> {
@@ -12840,8 +12732,7 @@ pub struct DeleteProjectMaterial {
 }
 impl DeleteProjectMaterial {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/materials/{id}",
@@ -12849,8 +12740,7 @@ impl DeleteProjectMaterial {
                     "/rest/v1.0/projects/{}/materials/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectMaterialsResponseItem, crate::Error> {
@@ -13483,8 +13373,7 @@ pub struct GetProjectTimeAndMaterialEntriesSignature {
 }
 impl GetProjectTimeAndMaterialEntriesSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/signatures/{id}",
@@ -13493,8 +13382,7 @@ impl GetProjectTimeAndMaterialEntriesSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13532,8 +13420,7 @@ pub struct DeleteProjectTimeAndMaterialEntriesSignature {
 }
 impl DeleteProjectTimeAndMaterialEntriesSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/signatures/{id}",
@@ -13542,8 +13429,7 @@ impl DeleteProjectTimeAndMaterialEntriesSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13581,8 +13467,7 @@ pub struct GetProjectTimeAndMaterialEntry {
 }
 impl GetProjectTimeAndMaterialEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/{id}",
@@ -13590,8 +13475,7 @@ impl GetProjectTimeAndMaterialEntry {
                     "/rest/v1.0/projects/{}/time_and_material_entries/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13626,8 +13510,7 @@ pub struct DeleteProjectTimeAndMaterialEntry {
 }
 impl DeleteProjectTimeAndMaterialEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/{id}",
@@ -13635,8 +13518,7 @@ impl DeleteProjectTimeAndMaterialEntry {
                     "/rest/v1.0/projects/{}/time_and_material_entries/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13734,8 +13616,7 @@ pub struct ListProjectTimeAndMaterialEntryChangeHistory {
 }
 impl ListProjectTimeAndMaterialEntryChangeHistory {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/{id}/change_history",
@@ -13744,8 +13625,7 @@ impl ListProjectTimeAndMaterialEntryChangeHistory {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -13778,8 +13658,7 @@ pub struct CreateProjectTimeAndMaterialEntryEmailEntry {
 }
 impl CreateProjectTimeAndMaterialEntryEmailEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/{id}/email_entry",
@@ -13788,8 +13667,7 @@ impl CreateProjectTimeAndMaterialEntryEmailEntry {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -13822,8 +13700,7 @@ pub struct UpdateProjectTimeAndMaterialEntryRestore {
 }
 impl UpdateProjectTimeAndMaterialEntryRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entries/{id}/restore",
@@ -13831,8 +13708,7 @@ impl UpdateProjectTimeAndMaterialEntryRestore {
                     "/rest/v1.0/projects/{}/time_and_material_entries/{}/restore", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -13866,8 +13742,7 @@ pub struct ListProjectTimeAndMaterialEntryAttachments {
 }
 impl ListProjectTimeAndMaterialEntryAttachments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entry_attachments",
@@ -13875,8 +13750,7 @@ impl ListProjectTimeAndMaterialEntryAttachments {
                     "/rest/v1.0/projects/{}/time_and_material_entry_attachments", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14016,8 +13890,7 @@ pub struct GetProjectTimeAndMaterialEntryAttachment {
 }
 impl GetProjectTimeAndMaterialEntryAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entry_attachments/{id}",
@@ -14026,8 +13899,7 @@ impl GetProjectTimeAndMaterialEntryAttachment {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14065,8 +13937,7 @@ pub struct DeleteProjectTimeAndMaterialEntryAttachment {
 }
 impl DeleteProjectTimeAndMaterialEntryAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_entry_attachments/{id}",
@@ -14075,8 +13946,7 @@ impl DeleteProjectTimeAndMaterialEntryAttachment {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14389,8 +14259,7 @@ pub struct GetProjectTimeAndMaterialEquipmentLog {
 }
 impl GetProjectTimeAndMaterialEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_equipment_logs/{id}",
@@ -14398,8 +14267,7 @@ impl GetProjectTimeAndMaterialEquipmentLog {
                     "/rest/v1.0/projects/{}/time_and_material_equipment_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14434,8 +14302,7 @@ pub struct DeleteProjectTimeAndMaterialEquipmentLog {
 }
 impl DeleteProjectTimeAndMaterialEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_equipment_logs/{id}",
@@ -14443,8 +14310,7 @@ impl DeleteProjectTimeAndMaterialEquipmentLog {
                     "/rest/v1.0/projects/{}/time_and_material_equipment_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14541,8 +14407,7 @@ pub struct ListProjectTimeAndMaterialNotifications {
 }
 impl ListProjectTimeAndMaterialNotifications {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_notifications",
@@ -14550,8 +14415,7 @@ impl ListProjectTimeAndMaterialNotifications {
                     "/rest/v1.0/projects/{}/time_and_material_notifications", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -14643,8 +14507,7 @@ pub struct DeleteProjectTimeAndMaterialNotifications {
 }
 impl DeleteProjectTimeAndMaterialNotifications {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_notifications",
@@ -14652,8 +14515,7 @@ impl DeleteProjectTimeAndMaterialNotifications {
                     "/rest/v1.0/projects/{}/time_and_material_notifications", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15021,8 +14883,7 @@ pub struct GetProjectTimeAndMaterialTimecard {
 }
 impl GetProjectTimeAndMaterialTimecard {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/time_and_material_timecards/{id}",
@@ -15030,8 +14891,7 @@ impl GetProjectTimeAndMaterialTimecard {
                     "/rest/v1.0/projects/{}/time_and_material_timecards/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15066,8 +14926,7 @@ pub struct DeleteProjectTimeAndMaterialTimecard {
 }
 impl DeleteProjectTimeAndMaterialTimecard {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/time_and_material_timecards/{id}",
@@ -15075,8 +14934,7 @@ impl DeleteProjectTimeAndMaterialTimecard {
                     "/rest/v1.0/projects/{}/time_and_material_timecards/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15327,8 +15185,7 @@ pub struct GetProjectTimecardEntry {
 }
 impl GetProjectTimecardEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/timecard_entries/{id}",
@@ -15336,8 +15193,7 @@ impl GetProjectTimecardEntry {
                     "/rest/v1.0/projects/{}/timecard_entries/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15372,8 +15228,7 @@ pub struct DeleteProjectTimecardEntry {
 }
 impl DeleteProjectTimecardEntry {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/timecard_entries/{id}",
@@ -15381,8 +15236,7 @@ impl DeleteProjectTimecardEntry {
                     "/rest/v1.0/projects/{}/timecard_entries/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -15465,8 +15319,7 @@ pub struct UpdateProjectTimecardEntryRemoveSignature {
 }
 impl UpdateProjectTimecardEntryRemoveSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/timecard_entries/{id}/remove_signature",
@@ -15474,8 +15327,7 @@ impl UpdateProjectTimecardEntryRemoveSignature {
                     "/rest/v1.0/projects/{}/timecard_entries/{}/remove_signature", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15925,8 +15777,7 @@ pub struct ListProjectTimesheetsPotentialTimesheetCreatorIds {
 }
 impl ListProjectTimesheetsPotentialTimesheetCreatorIds {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/timesheets/potential_timesheet_creator_ids",
@@ -15934,8 +15785,7 @@ impl ListProjectTimesheetsPotentialTimesheetCreatorIds {
                     "/rest/v1.0/projects/{}/timesheets/potential_timesheet_creator_ids",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
@@ -16301,8 +16151,7 @@ pub struct GetProjectTimesheetsSignature {
 }
 impl GetProjectTimesheetsSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/timesheets/signatures/{id}",
@@ -16310,8 +16159,7 @@ impl GetProjectTimesheetsSignature {
                     "/rest/v1.0/projects/{}/timesheets/signatures/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16346,8 +16194,7 @@ pub struct DeleteProjectTimesheetsSignature {
 }
 impl DeleteProjectTimesheetsSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/timesheets/signatures/{id}",
@@ -16355,8 +16202,7 @@ impl DeleteProjectTimesheetsSignature {
                     "/rest/v1.0/projects/{}/timesheets/signatures/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16441,8 +16287,7 @@ pub struct GetProjectTimesheet {
 }
 impl GetProjectTimesheet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/timesheets/{id}",
@@ -16450,8 +16295,7 @@ impl GetProjectTimesheet {
                     "/rest/v1.0/projects/{}/timesheets/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectTimesheetsResponseItem, crate::Error> {
@@ -16484,8 +16328,7 @@ pub struct DeleteProjectTimesheet {
 }
 impl DeleteProjectTimesheet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/timesheets/{id}",
@@ -16493,8 +16336,7 @@ impl DeleteProjectTimesheet {
                     "/rest/v1.0/projects/{}/timesheets/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectTimesheetsResponseItem, crate::Error> {
@@ -16744,8 +16586,7 @@ pub struct CreateProjectWorkClassificationsInitialSetup {
 }
 impl CreateProjectWorkClassificationsInitialSetup {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/work_classifications/initial_setup",
@@ -16753,8 +16594,7 @@ impl CreateProjectWorkClassificationsInitialSetup {
                     "/rest/v1.0/projects/{}/work_classifications/initial_setup", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16787,8 +16627,7 @@ pub struct GetProjectWorkClassification {
 }
 impl GetProjectWorkClassification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
@@ -16796,8 +16635,7 @@ impl GetProjectWorkClassification {
                     "/rest/v1.0/projects/{}/work_classifications/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16832,8 +16670,7 @@ pub struct DeleteProjectWorkClassification {
 }
 impl DeleteProjectWorkClassification {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
@@ -16841,8 +16678,7 @@ impl DeleteProjectWorkClassification {
                     "/rest/v1.0/projects/{}/work_classifications/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17327,8 +17163,7 @@ pub struct ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
 }
 impl ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/project_timesheet_timecard_entries/recent_wbs_code_ids",
@@ -17336,8 +17171,7 @@ impl ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
                     "/rest/v1.1/projects/{}/project_timesheet_timecard_entries/recent_wbs_code_ids",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<i64>, crate::Error> {

@@ -264,8 +264,7 @@ pub struct GetCompanyPdfTemplateConfig {
 }
 impl GetCompanyPdfTemplateConfig {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
@@ -273,8 +272,7 @@ impl GetCompanyPdfTemplateConfig {
                     "/rest/v1.0/companies/{}/pdf_template_configs/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -309,8 +307,7 @@ pub struct DeleteCompanyPdfTemplateConfig {
 }
 impl DeleteCompanyPdfTemplateConfig {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
@@ -318,8 +315,7 @@ impl DeleteCompanyPdfTemplateConfig {
                     "/rest/v1.0/companies/{}/pdf_template_configs/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {

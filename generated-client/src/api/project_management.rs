@@ -499,8 +499,8 @@ pub struct GetBimGeometryFileBundleResponseVariant1 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetBimGeometryFileBundleResponse {
-    Object(GetBimGeometryFileBundleResponseVariant1),
-    Object2(CreateBimGeometryFileBundleResponse),
+    Object(Box<GetBimGeometryFileBundleResponseVariant1>),
+    Object2(Box<CreateBimGeometryFileBundleResponse>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -672,8 +672,8 @@ pub type UpdateBimLevelResponseVariant2 = ListBimLevelsResponseItemVariant2;
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimLevelsResponseItem {
-    Object(ListBimLevelsResponseItemVariant1),
-    Object2(ListBimLevelsResponseItemVariant2),
+    Object(Box<ListBimLevelsResponseItemVariant1>),
+    Object2(Box<ListBimLevelsResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -982,8 +982,8 @@ pub type GetBimModelRevisionPlanResponseVariant2 = ListBimModelRevisionPlansResp
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimModelRevisionPlansResponseItem {
-    Object(ListBimModelRevisionPlansResponseItemVariant1),
-    Object2(ListBimModelRevisionPlansResponseItemVariant2),
+    Object(Box<ListBimModelRevisionPlansResponseItemVariant1>),
+    Object2(Box<ListBimModelRevisionPlansResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -1230,8 +1230,8 @@ pub struct ListBimModelRevisionViewpointsResponseItemVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimModelRevisionViewpointsResponseItem {
-    Object(ListBimModelRevisionViewpointsResponseItemVariant1),
-    Object2(ListBimModelRevisionViewpointsResponseItemVariant2),
+    Object(Box<ListBimModelRevisionViewpointsResponseItemVariant1>),
+    Object2(Box<ListBimModelRevisionViewpointsResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -1470,8 +1470,8 @@ pub type UpdateBimModelResponseVariant2CurrentRevision = ListBimModelRevisionsRe
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimModelRevisionsResponseItem {
-    Object(ListBimModelRevisionsResponseItemVariant1),
-    Object2(ListBimModelRevisionsResponseItemVariant2),
+    Object(Box<ListBimModelRevisionsResponseItemVariant1>),
+    Object2(Box<ListBimModelRevisionsResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -1609,9 +1609,9 @@ pub struct CreateBimModelRevisionBodyBimModelRevisionVariant3 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateBimModelRevisionBodyBimModelRevision {
-    Object(CreateBimModelRevisionBodyBimModelRevisionVariant1),
-    Object2(CreateBimModelRevisionBodyBimModelRevisionVariant2),
-    Object3(CreateBimModelRevisionBodyBimModelRevisionVariant3),
+    Object(Box<CreateBimModelRevisionBodyBimModelRevisionVariant1>),
+    Object2(Box<CreateBimModelRevisionBodyBimModelRevisionVariant2>),
+    Object3(Box<CreateBimModelRevisionBodyBimModelRevisionVariant3>),
 }
 /// Body
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1720,8 +1720,8 @@ pub struct UpdateBimModelRevisionBodyBimModelRevisionVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateBimModelRevisionBodyBimModelRevision {
-    Object(UpdateBimModelRevisionBodyBimModelRevisionVariant1),
-    Object2(UpdateBimModelRevisionBodyBimModelRevisionVariant2),
+    Object(Box<UpdateBimModelRevisionBodyBimModelRevisionVariant1>),
+    Object2(Box<UpdateBimModelRevisionBodyBimModelRevisionVariant2>),
 }
 /// Body
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1776,8 +1776,8 @@ pub type ListBimPropertyFilePropertiesResponseItemVariant2 = ListBimModelRevisio
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimModelRevisionPropertiesResponseItem {
-    Object(ListBimModelRevisionPropertiesResponseItemVariant1),
-    Object2(ListBimModelRevisionPropertiesResponseItemVariant2),
+    Object(Box<ListBimModelRevisionPropertiesResponseItemVariant1>),
+    Object2(Box<ListBimModelRevisionPropertiesResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -1835,8 +1835,8 @@ pub type UpdateBimModelResponseVariant2 = ListBimModelsResponseItemVariant2;
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListBimModelsResponseItem {
-    Object(ListBimModelsResponseItemVariant1),
-    Object2(ListBimModelsResponseItemVariant2),
+    Object(Box<ListBimModelsResponseItemVariant1>),
+    Object2(Box<ListBimModelsResponseItemVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -1961,8 +1961,8 @@ pub type CreateBimPlansBatchBodyBimPlansItemVariant2 = CreateBimPlanBodyBimPlanV
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateBimPlanBodyBimPlan {
-    Object(CreateBimPlanBodyBimPlanVariant1),
-    Object2(CreateBimPlanBodyBimPlanVariant1),
+    Object(Box<CreateBimPlanBodyBimPlanVariant1>),
+    Object2(Box<CreateBimPlanBodyBimPlanVariant1>),
 }
 pub type CreateBimPlansBatchBodyBimPlansItem = CreateBimPlanBodyBimPlan;
 /// Body
@@ -2044,8 +2044,8 @@ pub type UpdateBimPlanBodyBimPlanVariant2 = UpdateBimPlanBodyBimPlanVariant1;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateBimPlanBodyBimPlan {
-    Object(UpdateBimPlanBodyBimPlanVariant1),
-    Object2(UpdateBimPlanBodyBimPlanVariant1),
+    Object(Box<UpdateBimPlanBodyBimPlanVariant1>),
+    Object2(Box<UpdateBimPlanBodyBimPlanVariant1>),
 }
 /// Body
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2174,9 +2174,9 @@ pub type CreateBimViewpointsBatchBodyBimViewpointsItem = CreateBimViewpointBodyB
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateBimViewpointBodyBimViewpoint {
-    Object(CreateBimViewpointBodyBimViewpointVariant1),
-    Object2(CreateBimViewpointBodyBimViewpointVariant1),
-    Object3(CreateBimViewpointBodyBimViewpointVariant1),
+    Object(Box<CreateBimViewpointBodyBimViewpointVariant1>),
+    Object2(Box<CreateBimViewpointBodyBimViewpointVariant1>),
+    Object3(Box<CreateBimViewpointBodyBimViewpointVariant1>),
 }
 /// Body
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2188,9 +2188,9 @@ pub struct CreateBimViewpointBody {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateBimViewpointResponse {
-    Object(ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint),
-    Object2(ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint),
-    Object3(ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint),
+    Object(Box<ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint>),
+    Object2(Box<ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint>),
+    Object3(Box<ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -4384,10 +4384,10 @@ pub struct ListCoordinationIssueActivitiesFeedResponseItemVariant4 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListCoordinationIssueActivitiesFeedResponseItem {
-    Object(ListCoordinationIssueActivitiesFeedResponseItemVariant1),
-    Object2(ListCoordinationIssueActivitiesFeedResponseItemVariant2),
-    Object3(ListCoordinationIssueActivitiesFeedResponseItemVariant3),
-    Object4(ListCoordinationIssueActivitiesFeedResponseItemVariant4),
+    Object(Box<ListCoordinationIssueActivitiesFeedResponseItemVariant1>),
+    Object2(Box<ListCoordinationIssueActivitiesFeedResponseItemVariant2>),
+    Object3(Box<ListCoordinationIssueActivitiesFeedResponseItemVariant3>),
+    Object4(Box<ListCoordinationIssueActivitiesFeedResponseItemVariant4>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -7052,7 +7052,7 @@ pub struct ListProjectBidPackageBidFormBidLevelingResponseVariant1 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectBidPackageBidFormBidLevelingResponse {
-    Object(ListProjectBidPackageBidFormBidLevelingResponseVariant1),
+    Object(Box<ListProjectBidPackageBidFormBidLevelingResponseVariant1>),
     String(String),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -13854,7 +13854,7 @@ pub struct ListProjectBidPackageBidFormBidLevelingV11ResponseVariant1 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectBidPackageBidFormBidLevelingV11Response {
-    Object(ListProjectBidPackageBidFormBidLevelingV11ResponseVariant1),
+    Object(Box<ListProjectBidPackageBidFormBidLevelingV11ResponseVariant1>),
     String(String),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -14434,7 +14434,7 @@ pub struct ListProjectMeetingsV11ResponseVariant2 {
 #[serde(untagged)]
 pub enum ListProjectMeetingsV11Response {
     Array(Vec<ListProjectMeetingsV11ResponseVariant1Item>),
-    Object(ListProjectMeetingsV11ResponseVariant2),
+    Object(Box<ListProjectMeetingsV11ResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
@@ -18326,8 +18326,7 @@ pub struct GetCompanyBidBidForm {
 }
 impl GetCompanyBidBidForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid/{bid_id}/bid_forms/{bid_form_id}",
@@ -18336,8 +18335,7 @@ impl GetCompanyBidBidForm {
                     self.company_id), crate ::path_segment(& self.bid_id), crate
                     ::path_segment(& self.bid_form_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidBidFormResponse, crate::Error> {
@@ -18512,8 +18510,7 @@ pub struct GetCompanyBidPackageCorrespondence {
 }
 impl GetCompanyBidPackageCorrespondence {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences/{id}",
@@ -18522,8 +18519,7 @@ impl GetCompanyBidPackageCorrespondence {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18560,8 +18556,7 @@ pub struct GetCompanyBidPackage {
 }
 impl GetCompanyBidPackage {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid_packages/{id}",
@@ -18569,8 +18564,7 @@ impl GetCompanyBidPackage {
                     "/rest/v1.0/companies/{}/bid_packages/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidPackageResponse, crate::Error> {
@@ -18670,8 +18664,7 @@ pub struct ListCompanyBidUploads {
 }
 impl ListCompanyBidUploads {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bids/{bid_id}/uploads",
@@ -18679,8 +18672,7 @@ impl ListCompanyBidUploads {
                     "/rest/v1.0/companies/{}/bids/{}/uploads", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.bid_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18715,8 +18707,7 @@ pub struct GetCompanyBid {
 }
 impl GetCompanyBid {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bids/{id}",
@@ -18724,8 +18715,7 @@ impl GetCompanyBid {
                     "/rest/v1.0/companies/{}/bids/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidResponse, crate::Error> {
@@ -19106,8 +19096,7 @@ pub struct DeleteCompanyGenericToolStatus {
 }
 impl DeleteCompanyGenericToolStatus {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses/{id}",
@@ -19116,8 +19105,7 @@ impl DeleteCompanyGenericToolStatus {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .generic_tool_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -19221,8 +19209,7 @@ pub struct GetCompanyMeetingTemplate {
 }
 impl GetCompanyMeetingTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/meeting_templates/{id}",
@@ -19230,8 +19217,7 @@ impl GetCompanyMeetingTemplate {
                     "/rest/v1.0/companies/{}/meeting_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -19266,8 +19252,7 @@ pub struct ListCompanyPlanroomBidPackageDocuments {
 }
 impl ListCompanyPlanroomBidPackageDocuments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/planroom/bid_packages/{bid_package_id}/documents",
@@ -19276,8 +19261,7 @@ impl ListCompanyPlanroomBidPackageDocuments {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .bid_package_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -19377,8 +19361,7 @@ pub struct ListCompanyTimecardTimeTypes {
 }
 impl ListCompanyTimecardTimeTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/timecard_time_types",
@@ -19386,8 +19369,7 @@ impl ListCompanyTimecardTimeTypes {
                     "/rest/v1.0/companies/{}/timecard_time_types", crate ::path_segment(&
                     self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23580,8 +23562,7 @@ pub struct ListProjectEmailCommunicationEmailDownloadAttachments {
 }
 impl ListProjectEmailCommunicationEmailDownloadAttachments {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/project/{project_id}/email_communications/{communication_id}/emails/{email_id}/download_attachments",
@@ -23590,8 +23571,7 @@ impl ListProjectEmailCommunicationEmailDownloadAttachments {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .communication_id), crate ::path_segment(& self.email_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23681,8 +23661,7 @@ pub struct GetProjectEmailCommunication {
 }
 impl GetProjectEmailCommunication {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/project/{project_id}/email_communications/{id}",
@@ -23690,8 +23669,7 @@ impl GetProjectEmailCommunication {
                     "/rest/v1.0/project/{}/email_communications/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23942,8 +23920,7 @@ pub struct GetProjectAccidentLog {
 }
 impl GetProjectAccidentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/accident_logs/{id}",
@@ -23951,8 +23928,7 @@ impl GetProjectAccidentLog {
                     "/rest/v1.0/projects/{}/accident_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23987,8 +23963,7 @@ pub struct DeleteProjectAccidentLog {
 }
 impl DeleteProjectAccidentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/accident_logs/{id}",
@@ -23996,8 +23971,7 @@ impl DeleteProjectAccidentLog {
                     "/rest/v1.0/projects/{}/accident_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24274,8 +24248,7 @@ pub struct DeleteProjectBidPackageBidFormItem {
 }
 impl DeleteProjectBidPackageBidFormItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_items/{bid_form_item_id}",
@@ -24284,8 +24257,7 @@ impl DeleteProjectBidPackageBidFormItem {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.bid_form_item_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24321,8 +24293,7 @@ pub struct DeleteProjectBidPackageBidFormSection {
 }
 impl DeleteProjectBidPackageBidFormSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_sections/{bid_form_section_id}",
@@ -24331,8 +24302,7 @@ impl DeleteProjectBidPackageBidFormSection {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.bid_form_section_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24500,8 +24470,7 @@ pub struct GetProjectBidPackageBidForm {
 }
 impl GetProjectBidPackageBidForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
@@ -24510,8 +24479,7 @@ impl GetProjectBidPackageBidForm {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.bid_form_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidBidFormResponse, crate::Error> {
@@ -24547,8 +24515,7 @@ pub struct DeleteProjectBidPackageBidForm {
 }
 impl DeleteProjectBidPackageBidForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
@@ -24557,8 +24524,7 @@ impl DeleteProjectBidPackageBidForm {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.bid_form_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24821,8 +24787,7 @@ pub struct GetProjectBidPackageBid {
 }
 impl GetProjectBidPackageBid {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
@@ -24831,8 +24796,7 @@ impl GetProjectBidPackageBid {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidResponse, crate::Error> {
@@ -24998,8 +24962,7 @@ pub struct GetProjectBidPackageCorrespondence {
 }
 impl GetProjectBidPackageCorrespondence {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences/{id}",
@@ -25008,8 +24971,7 @@ impl GetProjectBidPackageCorrespondence {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .bid_package_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -25046,8 +25008,7 @@ pub struct GetProjectBidPackage {
 }
 impl GetProjectBidPackage {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
@@ -25055,8 +25016,7 @@ impl GetProjectBidPackage {
                     "/rest/v1.0/projects/{}/bid_packages/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidPackageResponse, crate::Error> {
@@ -25201,8 +25161,7 @@ pub struct GetProjectBid {
 }
 impl GetProjectBid {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bids/{id}",
@@ -25210,8 +25169,7 @@ impl GetProjectBid {
                     "/rest/v1.0/projects/{}/bids/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<GetCompanyBidResponse, crate::Error> {
@@ -25388,8 +25346,7 @@ pub struct GetProjectCallLog {
 }
 impl GetProjectCallLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/call_logs/{id}",
@@ -25397,8 +25354,7 @@ impl GetProjectCallLog {
                     "/rest/v1.0/projects/{}/call_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectCallLogsResponseItem, crate::Error> {
@@ -25427,8 +25383,7 @@ pub struct DeleteProjectCallLog {
 }
 impl DeleteProjectCallLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/call_logs/{id}",
@@ -25436,8 +25391,7 @@ impl DeleteProjectCallLog {
                     "/rest/v1.0/projects/{}/call_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -26273,8 +26227,7 @@ pub struct GetProjectCrew {
 }
 impl GetProjectCrew {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/crews/{id}",
@@ -26282,8 +26235,7 @@ impl GetProjectCrew {
                     "/rest/v1.0/projects/{}/crews/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectCrewsResponseItem, crate::Error> {
@@ -26661,8 +26613,7 @@ pub struct ListProjectDailyConstructionReportLogsVendorOptions {
 }
 impl ListProjectDailyConstructionReportLogsVendorOptions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/daily_construction_report_logs/vendor_options",
@@ -26670,8 +26621,7 @@ impl ListProjectDailyConstructionReportLogsVendorOptions {
                     "/rest/v1.0/projects/{}/daily_construction_report_logs/vendor_options",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -26704,8 +26654,7 @@ pub struct GetProjectDailyConstructionReportLog {
 }
 impl GetProjectDailyConstructionReportLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/daily_construction_report_logs/{id}",
@@ -26713,8 +26662,7 @@ impl GetProjectDailyConstructionReportLog {
                     "/rest/v1.0/projects/{}/daily_construction_report_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -26749,8 +26697,7 @@ pub struct DeleteProjectDailyConstructionReportLog {
 }
 impl DeleteProjectDailyConstructionReportLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/daily_construction_report_logs/{id}",
@@ -26758,8 +26705,7 @@ impl DeleteProjectDailyConstructionReportLog {
                     "/rest/v1.0/projects/{}/daily_construction_report_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -27438,8 +27384,7 @@ pub struct ListProjectDailyLogsWeatherConditions {
 }
 impl ListProjectDailyLogsWeatherConditions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/daily_logs/weather_conditions",
@@ -27447,8 +27392,7 @@ impl ListProjectDailyLogsWeatherConditions {
                     "/rest/v1.0/projects/{}/daily_logs/weather_conditions", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -27655,8 +27599,7 @@ pub struct GetProjectDelayLog {
 }
 impl GetProjectDelayLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/delay_logs/{id}",
@@ -27664,8 +27607,7 @@ impl GetProjectDelayLog {
                     "/rest/v1.0/projects/{}/delay_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectDelayLogsResponseItem, crate::Error> {
@@ -27694,8 +27636,7 @@ pub struct DeleteProjectDelayLog {
 }
 impl DeleteProjectDelayLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/delay_logs/{id}",
@@ -27703,8 +27644,7 @@ impl DeleteProjectDelayLog {
                     "/rest/v1.0/projects/{}/delay_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -27960,8 +27900,7 @@ pub struct GetProjectDeliveryLog {
 }
 impl GetProjectDeliveryLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/delivery_logs/{id}",
@@ -27969,8 +27908,7 @@ impl GetProjectDeliveryLog {
                     "/rest/v1.0/projects/{}/delivery_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28005,8 +27943,7 @@ pub struct DeleteProjectDeliveryLog {
 }
 impl DeleteProjectDeliveryLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/delivery_logs/{id}",
@@ -28014,8 +27951,7 @@ impl DeleteProjectDeliveryLog {
                     "/rest/v1.0/projects/{}/delivery_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -28211,8 +28147,7 @@ pub struct ListProjectDrawingDisciplines {
 }
 impl ListProjectDrawingDisciplines {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/drawing_disciplines",
@@ -28220,8 +28155,7 @@ impl ListProjectDrawingDisciplines {
                     "/rest/v1.0/projects/{}/drawing_disciplines", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28619,8 +28553,7 @@ pub struct ListProjectDrawingRevisionDrawingTiles {
 }
 impl ListProjectDrawingRevisionDrawingTiles {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/drawing_revisions/{drawing_revision_id}/drawing_tiles",
@@ -28629,8 +28562,7 @@ impl ListProjectDrawingRevisionDrawingTiles {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .drawing_revision_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28665,8 +28597,7 @@ pub struct GetProjectDrawingRevision {
 }
 impl GetProjectDrawingRevision {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/drawing_revisions/{id}",
@@ -28674,8 +28605,7 @@ impl GetProjectDrawingRevision {
                     "/rest/v1.0/projects/{}/drawing_revisions/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28897,8 +28827,7 @@ pub struct DeleteProjectDrawingSet {
 }
 impl DeleteProjectDrawingSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/drawing_sets/{id}",
@@ -28906,8 +28835,7 @@ impl DeleteProjectDrawingSet {
                     "/rest/v1.0/projects/{}/drawing_sets/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29112,8 +29040,7 @@ pub struct DeleteProjectDrawingUpload {
 }
 impl DeleteProjectDrawingUpload {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/drawing_uploads/{id}",
@@ -29121,8 +29048,7 @@ impl DeleteProjectDrawingUpload {
                     "/rest/v1.0/projects/{}/drawing_uploads/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29321,8 +29247,7 @@ pub struct GetProjectDumpsterLog {
 }
 impl GetProjectDumpsterLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/dumpster_logs/{id}",
@@ -29330,8 +29255,7 @@ impl GetProjectDumpsterLog {
                     "/rest/v1.0/projects/{}/dumpster_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -29366,8 +29290,7 @@ pub struct DeleteProjectDumpsterLog {
 }
 impl DeleteProjectDumpsterLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/dumpster_logs/{id}",
@@ -29375,8 +29298,7 @@ impl DeleteProjectDumpsterLog {
                     "/rest/v1.0/projects/{}/dumpster_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29638,8 +29560,7 @@ pub struct GetProjectEquipmentLog {
 }
 impl GetProjectEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/equipment_logs/{id}",
@@ -29647,8 +29568,7 @@ impl GetProjectEquipmentLog {
                     "/rest/v1.0/projects/{}/equipment_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -29683,8 +29603,7 @@ pub struct DeleteProjectEquipmentLog {
 }
 impl DeleteProjectEquipmentLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/equipment_logs/{id}",
@@ -29692,8 +29611,7 @@ impl DeleteProjectEquipmentLog {
                     "/rest/v1.0/projects/{}/equipment_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31097,8 +31015,7 @@ pub struct GetProjectInspectionLog {
 }
 impl GetProjectInspectionLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/inspection_logs/{id}",
@@ -31106,8 +31023,7 @@ impl GetProjectInspectionLog {
                     "/rest/v1.0/projects/{}/inspection_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31142,8 +31058,7 @@ pub struct DeleteProjectInspectionLog {
 }
 impl DeleteProjectInspectionLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/inspection_logs/{id}",
@@ -31151,8 +31066,7 @@ impl DeleteProjectInspectionLog {
                     "/rest/v1.0/projects/{}/inspection_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31351,8 +31265,7 @@ pub struct GetProjectInstructionType {
 }
 impl GetProjectInstructionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/instruction_types/{id}",
@@ -31360,8 +31273,7 @@ impl GetProjectInstructionType {
                     "/rest/v1.0/projects/{}/instruction_types/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31396,8 +31308,7 @@ pub struct DeleteProjectInstructionType {
 }
 impl DeleteProjectInstructionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/instruction_types/{id}",
@@ -31405,8 +31316,7 @@ impl DeleteProjectInstructionType {
                     "/rest/v1.0/projects/{}/instruction_types/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31602,8 +31512,7 @@ pub struct GetProjectInstruction {
 }
 impl GetProjectInstruction {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/instructions/{id}",
@@ -31611,8 +31520,7 @@ impl GetProjectInstruction {
                     "/rest/v1.0/projects/{}/instructions/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31647,8 +31555,7 @@ pub struct DeleteProjectInstruction {
 }
 impl DeleteProjectInstruction {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/instructions/{id}",
@@ -31656,8 +31563,7 @@ impl DeleteProjectInstruction {
                     "/rest/v1.0/projects/{}/instructions/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32167,8 +32073,7 @@ pub struct GetProjectManpowerLog {
 }
 impl GetProjectManpowerLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/manpower_logs/{id}",
@@ -32176,8 +32081,7 @@ impl GetProjectManpowerLog {
                     "/rest/v1.0/projects/{}/manpower_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -32212,8 +32116,7 @@ pub struct DeleteProjectManpowerLog {
 }
 impl DeleteProjectManpowerLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/manpower_logs/{id}",
@@ -32221,8 +32124,7 @@ impl DeleteProjectManpowerLog {
                     "/rest/v1.0/projects/{}/manpower_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32501,8 +32403,7 @@ pub struct GetProjectNotesLog {
 }
 impl GetProjectNotesLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/notes_logs/{id}",
@@ -32510,8 +32411,7 @@ impl GetProjectNotesLog {
                     "/rest/v1.0/projects/{}/notes_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectNotesLogsResponseItem, crate::Error> {
@@ -32540,8 +32440,7 @@ pub struct DeleteProjectNotesLog {
 }
 impl DeleteProjectNotesLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/notes_logs/{id}",
@@ -32549,8 +32448,7 @@ impl DeleteProjectNotesLog {
                     "/rest/v1.0/projects/{}/notes_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32770,8 +32668,7 @@ pub struct GetProjectPlanRevisionLog {
 }
 impl GetProjectPlanRevisionLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/plan_revision_logs/{id}",
@@ -32779,8 +32676,7 @@ impl GetProjectPlanRevisionLog {
                     "/rest/v1.0/projects/{}/plan_revision_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -32815,8 +32711,7 @@ pub struct DeleteProjectPlanRevisionLog {
 }
 impl DeleteProjectPlanRevisionLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/plan_revision_logs/{id}",
@@ -32824,8 +32719,7 @@ impl DeleteProjectPlanRevisionLog {
                     "/rest/v1.0/projects/{}/plan_revision_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -33061,8 +32955,7 @@ pub struct GetProjectProductivityLog {
 }
 impl GetProjectProductivityLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/productivity_logs/{id}",
@@ -33070,8 +32963,7 @@ impl GetProjectProductivityLog {
                     "/rest/v1.0/projects/{}/productivity_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33106,8 +32998,7 @@ pub struct DeleteProjectProductivityLog {
 }
 impl DeleteProjectProductivityLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/productivity_logs/{id}",
@@ -33115,8 +33006,7 @@ impl DeleteProjectProductivityLog {
                     "/rest/v1.0/projects/{}/productivity_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -33365,8 +33255,7 @@ pub struct GetProjectQuantityLog {
 }
 impl GetProjectQuantityLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/quantity_logs/{id}",
@@ -33374,8 +33263,7 @@ impl GetProjectQuantityLog {
                     "/rest/v1.0/projects/{}/quantity_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33410,8 +33298,7 @@ pub struct DeleteProjectQuantityLog {
 }
 impl DeleteProjectQuantityLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/quantity_logs/{id}",
@@ -33419,8 +33306,7 @@ impl DeleteProjectQuantityLog {
                     "/rest/v1.0/projects/{}/quantity_logs/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -33922,8 +33808,7 @@ pub struct ListProjectRfisFilterOptions {
 }
 impl ListProjectRfisFilterOptions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options",
@@ -33931,8 +33816,7 @@ impl ListProjectRfisFilterOptions {
                     "/rest/v1.0/projects/{}/rfis/filter_options", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33964,8 +33848,7 @@ pub struct ListProjectRfisFilterOptionsAssignedId {
 }
 impl ListProjectRfisFilterOptionsAssignedId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/assigned_id",
@@ -33973,8 +33856,7 @@ impl ListProjectRfisFilterOptionsAssignedId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/assigned_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34009,8 +33891,7 @@ pub struct ListProjectRfisFilterOptionsBallInCourtId {
 }
 impl ListProjectRfisFilterOptionsBallInCourtId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/ball_in_court_id",
@@ -34018,8 +33899,7 @@ impl ListProjectRfisFilterOptionsBallInCourtId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/ball_in_court_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34054,8 +33934,7 @@ pub struct ListProjectRfisFilterOptionsCostCodeId {
 }
 impl ListProjectRfisFilterOptionsCostCodeId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/cost_code_id",
@@ -34063,8 +33942,7 @@ impl ListProjectRfisFilterOptionsCostCodeId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/cost_code_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34099,8 +33977,7 @@ pub struct ListProjectRfisFilterOptionsLocationId {
 }
 impl ListProjectRfisFilterOptionsLocationId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/location_id",
@@ -34108,8 +33985,7 @@ impl ListProjectRfisFilterOptionsLocationId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/location_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34144,8 +34020,7 @@ pub struct ListProjectRfisFilterOptionsPrefixStageId {
 }
 impl ListProjectRfisFilterOptionsPrefixStageId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/prefix_stage_id",
@@ -34153,8 +34028,7 @@ impl ListProjectRfisFilterOptionsPrefixStageId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/prefix_stage_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34189,8 +34063,7 @@ pub struct ListProjectRfisFilterOptionsPriority {
 }
 impl ListProjectRfisFilterOptionsPriority {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/priority",
@@ -34198,8 +34071,7 @@ impl ListProjectRfisFilterOptionsPriority {
                     "/rest/v1.0/projects/{}/rfis/filter_options/priority", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34234,8 +34106,7 @@ pub struct ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
 }
 impl ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/received_from_login_information_id",
@@ -34243,8 +34114,7 @@ impl ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/received_from_login_information_id",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34279,8 +34149,7 @@ pub struct ListProjectRfisFilterOptionsResponsibleContractorId {
 }
 impl ListProjectRfisFilterOptionsResponsibleContractorId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/responsible_contractor_id",
@@ -34288,8 +34157,7 @@ impl ListProjectRfisFilterOptionsResponsibleContractorId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/responsible_contractor_id",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34324,8 +34192,7 @@ pub struct ListProjectRfisFilterOptionsRfiManagerId {
 }
 impl ListProjectRfisFilterOptionsRfiManagerId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/rfi_manager_id",
@@ -34333,8 +34200,7 @@ impl ListProjectRfisFilterOptionsRfiManagerId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/rfi_manager_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34369,8 +34235,7 @@ pub struct ListProjectRfisFilterOptionsStatus {
 }
 impl ListProjectRfisFilterOptionsStatus {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/status",
@@ -34378,8 +34243,7 @@ impl ListProjectRfisFilterOptionsStatus {
                     "/rest/v1.0/projects/{}/rfis/filter_options/status", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34414,8 +34278,7 @@ pub struct ListProjectRfisFilterOptionsSubJobId {
 }
 impl ListProjectRfisFilterOptionsSubJobId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/filter_options/sub_job_id",
@@ -34423,8 +34286,7 @@ impl ListProjectRfisFilterOptionsSubJobId {
                     "/rest/v1.0/projects/{}/rfis/filter_options/sub_job_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34702,8 +34564,7 @@ pub struct GetProjectRfi {
 }
 impl GetProjectRfi {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/{id}",
@@ -34711,8 +34572,7 @@ impl GetProjectRfi {
                     "/rest/v1.0/projects/{}/rfis/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectRfiResponse, crate::Error> {
@@ -34853,8 +34713,7 @@ pub struct UpdateProjectRfiRecycle {
 }
 impl UpdateProjectRfiRecycle {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/rfis/{id}/recycle",
@@ -34862,8 +34721,7 @@ impl UpdateProjectRfiRecycle {
                     "/rest/v1.0/projects/{}/rfis/{}/recycle", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -34896,8 +34754,7 @@ pub struct UpdateProjectRfiRetrieve {
 }
 impl UpdateProjectRfiRetrieve {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/rfis/{id}/retrieve",
@@ -34905,8 +34762,7 @@ impl UpdateProjectRfiRetrieve {
                     "/rest/v1.0/projects/{}/rfis/{}/retrieve", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35067,8 +34923,7 @@ pub struct GetProjectRfiReply {
 }
 impl GetProjectRfiReply {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/rfis/{rfi_id}/replies/{id}",
@@ -35077,8 +34932,7 @@ impl GetProjectRfiReply {
                     self.project_id), crate ::path_segment(& self.rfi_id), crate
                     ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35116,8 +34970,7 @@ pub struct DeleteProjectRfiReply {
 }
 impl DeleteProjectRfiReply {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/rfis/{rfi_id}/replies/{id}",
@@ -35126,8 +34979,7 @@ impl DeleteProjectRfiReply {
                     self.project_id), crate ::path_segment(& self.rfi_id), crate
                     ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35371,8 +35223,7 @@ pub struct GetProjectSafetyViolationLog {
 }
 impl GetProjectSafetyViolationLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/safety_violation_logs/{id}",
@@ -35380,8 +35231,7 @@ impl GetProjectSafetyViolationLog {
                     "/rest/v1.0/projects/{}/safety_violation_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35416,8 +35266,7 @@ pub struct DeleteProjectSafetyViolationLog {
 }
 impl DeleteProjectSafetyViolationLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/safety_violation_logs/{id}",
@@ -35425,8 +35274,7 @@ impl DeleteProjectSafetyViolationLog {
                     "/rest/v1.0/projects/{}/safety_violation_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35508,8 +35356,7 @@ pub struct ListProjectSchedule {
 }
 impl ListProjectSchedule {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule",
@@ -35517,8 +35364,7 @@ impl ListProjectSchedule {
                     "/rest/v1.0/projects/{}/schedule", crate ::path_segment(& self
                     .project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectScheduleResponse, crate::Error> {
@@ -35833,8 +35679,7 @@ pub struct GetProjectScheduleCalendarItem {
 }
 impl GetProjectScheduleCalendarItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule/calendar_items/{id}",
@@ -35842,8 +35687,7 @@ impl GetProjectScheduleCalendarItem {
                     "/rest/v1.0/projects/{}/schedule/calendar_items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35878,8 +35722,7 @@ pub struct DeleteProjectScheduleCalendarItem {
 }
 impl DeleteProjectScheduleCalendarItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/schedule/calendar_items/{id}",
@@ -35887,8 +35730,7 @@ impl DeleteProjectScheduleCalendarItem {
                     "/rest/v1.0/projects/{}/schedule/calendar_items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35970,8 +35812,7 @@ pub struct ListProjectScheduleImportsProcessingStatus {
 }
 impl ListProjectScheduleImportsProcessingStatus {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule/imports/processing_status",
@@ -35979,8 +35820,7 @@ impl ListProjectScheduleImportsProcessingStatus {
                     "/rest/v1.0/projects/{}/schedule/imports/processing_status", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -36060,8 +35900,7 @@ pub struct DeleteProjectScheduleLookaheadTask {
 }
 impl DeleteProjectScheduleLookaheadTask {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/schedule/lookahead_tasks/{id}",
@@ -36069,8 +35908,7 @@ impl DeleteProjectScheduleLookaheadTask {
                     "/rest/v1.0/projects/{}/schedule/lookahead_tasks/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -36152,8 +35990,7 @@ pub struct ListProjectScheduleLookaheads {
 }
 impl ListProjectScheduleLookaheads {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule/lookaheads",
@@ -36161,8 +35998,7 @@ impl ListProjectScheduleLookaheads {
                     "/rest/v1.0/projects/{}/schedule/lookaheads", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -36242,8 +36078,7 @@ pub struct GetProjectScheduleLookahead {
 }
 impl GetProjectScheduleLookahead {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule/lookaheads/{id}",
@@ -36251,8 +36086,7 @@ impl GetProjectScheduleLookahead {
                     "/rest/v1.0/projects/{}/schedule/lookaheads/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -36287,8 +36121,7 @@ pub struct DeleteProjectScheduleLookahead {
 }
 impl DeleteProjectScheduleLookahead {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/schedule/lookaheads/{id}",
@@ -36296,8 +36129,7 @@ impl DeleteProjectScheduleLookahead {
                     "/rest/v1.0/projects/{}/schedule/lookaheads/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -36329,8 +36161,7 @@ pub struct ListProjectScheduleSettings {
 }
 impl ListProjectScheduleSettings {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/schedule/settings",
@@ -36338,8 +36169,7 @@ impl ListProjectScheduleSettings {
                     "/rest/v1.0/projects/{}/schedule/settings", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -36537,8 +36367,7 @@ pub struct GetProjectSpecificationSet {
 }
 impl GetProjectSpecificationSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/specification_sets/{id}",
@@ -36546,8 +36375,7 @@ impl GetProjectSpecificationSet {
                     "/rest/v1.0/projects/{}/specification_sets/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37350,8 +37178,7 @@ pub struct ListProjectSubmittalsFilterOptions {
 }
 impl ListProjectSubmittalsFilterOptions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/filter_options",
@@ -37359,8 +37186,7 @@ impl ListProjectSubmittalsFilterOptions {
                     "/rest/v1.0/projects/{}/submittals/filter_options", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37550,8 +37376,7 @@ pub struct ListProjectSubmittalsFilterOptionsCreatedById {
 }
 impl ListProjectSubmittalsFilterOptionsCreatedById {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/filter_options/created_by_id",
@@ -37559,8 +37384,7 @@ impl ListProjectSubmittalsFilterOptionsCreatedById {
                     "/rest/v1.0/projects/{}/submittals/filter_options/created_by_id",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37751,8 +37575,7 @@ pub struct ListProjectSubmittalsFilterOptionsLocationId {
 }
 impl ListProjectSubmittalsFilterOptionsLocationId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/filter_options/location_id",
@@ -37760,8 +37583,7 @@ impl ListProjectSubmittalsFilterOptionsLocationId {
                     "/rest/v1.0/projects/{}/submittals/filter_options/location_id", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38428,8 +38250,7 @@ pub struct ListProjectSubmittalsFilterOptionsSubmittalPackageId {
 }
 impl ListProjectSubmittalsFilterOptionsSubmittalPackageId {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/filter_options/submittal_package_id",
@@ -38437,8 +38258,7 @@ impl ListProjectSubmittalsFilterOptionsSubmittalPackageId {
                     "/rest/v1.0/projects/{}/submittals/filter_options/submittal_package_id",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38550,8 +38370,7 @@ pub struct ListProjectSubmittalsNextAvailableNumber {
 }
 impl ListProjectSubmittalsNextAvailableNumber {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/next_available_number",
@@ -38559,8 +38378,7 @@ impl ListProjectSubmittalsNextAvailableNumber {
                     "/rest/v1.0/projects/{}/submittals/next_available_number", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38593,8 +38411,7 @@ pub struct GetProjectSubmittalsNextAvailableNumber {
 }
 impl GetProjectSubmittalsNextAvailableNumber {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/next_available_number/{spec_section_id}",
@@ -38603,8 +38420,7 @@ impl GetProjectSubmittalsNextAvailableNumber {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .spec_section_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38918,8 +38734,7 @@ pub struct GetProjectSubmittal {
 }
 impl GetProjectSubmittal {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/{id}",
@@ -38927,8 +38742,7 @@ impl GetProjectSubmittal {
                     "/rest/v1.0/projects/{}/submittals/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectSubmittalResponse2, crate::Error> {
@@ -39089,8 +38903,7 @@ pub struct ListProjectSubmittalWorkflowData {
 }
 impl ListProjectSubmittalWorkflowData {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/submittals/{id}/workflow_data",
@@ -39098,8 +38911,7 @@ impl ListProjectSubmittalWorkflowData {
                     "/rest/v1.0/projects/{}/submittals/{}/workflow_data", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39295,8 +39107,7 @@ pub struct GetProjectVisitorLog {
 }
 impl GetProjectVisitorLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/visitor_logs/{id}",
@@ -39304,8 +39115,7 @@ impl GetProjectVisitorLog {
                     "/rest/v1.0/projects/{}/visitor_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectVisitorLogsResponseItem, crate::Error> {
@@ -39338,8 +39148,7 @@ pub struct DeleteProjectVisitorLog {
 }
 impl DeleteProjectVisitorLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/visitor_logs/{id}",
@@ -39347,8 +39156,7 @@ impl DeleteProjectVisitorLog {
                     "/rest/v1.0/projects/{}/visitor_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -39603,8 +39411,7 @@ pub struct GetProjectWasteLog {
 }
 impl GetProjectWasteLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/waste_logs/{id}",
@@ -39612,8 +39419,7 @@ impl GetProjectWasteLog {
                     "/rest/v1.0/projects/{}/waste_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectWasteLogsResponseItem, crate::Error> {
@@ -39642,8 +39448,7 @@ pub struct DeleteProjectWasteLog {
 }
 impl DeleteProjectWasteLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/waste_logs/{id}",
@@ -39651,8 +39456,7 @@ impl DeleteProjectWasteLog {
                     "/rest/v1.0/projects/{}/waste_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -39873,8 +39677,7 @@ pub struct ListProjectWeatherLogsConditions {
 }
 impl ListProjectWeatherLogsConditions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/weather_logs/conditions",
@@ -39882,8 +39685,7 @@ impl ListProjectWeatherLogsConditions {
                     "/rest/v1.0/projects/{}/weather_logs/conditions", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39973,8 +39775,7 @@ pub struct DeleteProjectWeatherLog {
 }
 impl DeleteProjectWeatherLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/weather_logs/{id}",
@@ -39982,8 +39783,7 @@ impl DeleteProjectWeatherLog {
                     "/rest/v1.0/projects/{}/weather_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -40218,8 +40018,7 @@ pub struct GetProjectWorkLog {
 }
 impl GetProjectWorkLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_logs/{id}",
@@ -40227,8 +40026,7 @@ impl GetProjectWorkLog {
                     "/rest/v1.0/projects/{}/work_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectWorkLogsResponseItem, crate::Error> {
@@ -40257,8 +40055,7 @@ pub struct DeleteProjectWorkLog {
 }
 impl DeleteProjectWorkLog {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/work_logs/{id}",
@@ -40266,8 +40063,7 @@ impl DeleteProjectWorkLog {
                     "/rest/v1.0/projects/{}/work_logs/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -43238,8 +43034,7 @@ pub struct GetProjectDailyLogsWeatherLogV11 {
 }
 impl GetProjectDailyLogsWeatherLogV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/daily_logs/weather_logs/{id}",
@@ -43247,8 +43042,7 @@ impl GetProjectDailyLogsWeatherLogV11 {
                     "/rest/v1.1/projects/{}/daily_logs/weather_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43283,8 +43077,7 @@ pub struct DeleteProjectDailyLogsWeatherLogV11 {
 }
 impl DeleteProjectDailyLogsWeatherLogV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/daily_logs/weather_logs/{id}",
@@ -43292,8 +43085,7 @@ impl DeleteProjectDailyLogsWeatherLogV11 {
                     "/rest/v1.1/projects/{}/daily_logs/weather_logs/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -44296,8 +44088,7 @@ pub struct GetProjectMeetingV11 {
 }
 impl GetProjectMeetingV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/meetings/{id}",
@@ -44305,8 +44096,7 @@ impl GetProjectMeetingV11 {
                     "/rest/v1.1/projects/{}/meetings/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectMeetingV11Response, crate::Error> {
@@ -44339,8 +44129,7 @@ pub struct DeleteProjectMeetingV11 {
 }
 impl DeleteProjectMeetingV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/meetings/{id}",
@@ -44348,8 +44137,7 @@ impl DeleteProjectMeetingV11 {
                     "/rest/v1.1/projects/{}/meetings/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -44429,8 +44217,7 @@ pub struct ListProjectScheduleLookaheadsV11 {
 }
 impl ListProjectScheduleLookaheadsV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/schedule/lookaheads",
@@ -44438,8 +44225,7 @@ impl ListProjectScheduleLookaheadsV11 {
                     "/rest/v1.1/projects/{}/schedule/lookaheads", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -44519,8 +44305,7 @@ pub struct GetProjectScheduleLookaheadV11 {
 }
 impl GetProjectScheduleLookaheadV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/schedule/lookaheads/{id}",
@@ -44528,8 +44313,7 @@ impl GetProjectScheduleLookaheadV11 {
                     "/rest/v1.1/projects/{}/schedule/lookaheads/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -44564,8 +44348,7 @@ pub struct DeleteProjectScheduleLookaheadV11 {
 }
 impl DeleteProjectScheduleLookaheadV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/schedule/lookaheads/{id}",
@@ -44573,8 +44356,7 @@ impl DeleteProjectScheduleLookaheadV11 {
                     "/rest/v1.1/projects/{}/schedule/lookaheads/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -44737,8 +44519,7 @@ pub struct GetProjectScheduleResourceAssignmentV11 {
 }
 impl GetProjectScheduleResourceAssignmentV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/schedule/resource_assignments/{id}",
@@ -44746,8 +44527,7 @@ impl GetProjectScheduleResourceAssignmentV11 {
                     "/rest/v1.1/projects/{}/schedule/resource_assignments/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -44908,8 +44688,7 @@ pub struct GetProjectScheduleResourceV11 {
 }
 impl GetProjectScheduleResourceV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/schedule/resources/{id}",
@@ -44917,8 +44696,7 @@ impl GetProjectScheduleResourceV11 {
                     "/rest/v1.1/projects/{}/schedule/resources/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -44953,8 +44731,7 @@ pub struct DeleteProjectScheduleResourceV11 {
 }
 impl DeleteProjectScheduleResourceV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/schedule/resources/{id}",
@@ -44962,8 +44739,7 @@ impl DeleteProjectScheduleResourceV11 {
                     "/rest/v1.1/projects/{}/schedule/resources/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -45516,8 +45292,7 @@ pub struct ListProjectSubmittalsCheckNumberV11 {
 }
 impl ListProjectSubmittalsCheckNumberV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/check_number",
@@ -45525,8 +45300,7 @@ impl ListProjectSubmittalsCheckNumberV11 {
                     "/rest/v1.1/projects/{}/submittals/check_number", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -45558,8 +45332,7 @@ pub struct ListProjectSubmittalsNextAvailableNumberV11 {
 }
 impl ListProjectSubmittalsNextAvailableNumberV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/next_available_number",
@@ -45567,8 +45340,7 @@ impl ListProjectSubmittalsNextAvailableNumberV11 {
                     "/rest/v1.1/projects/{}/submittals/next_available_number", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -45601,8 +45373,7 @@ pub struct GetProjectSubmittalsNextAvailableNumberV11 {
 }
 impl GetProjectSubmittalsNextAvailableNumberV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/next_available_number/{spec_section_id}",
@@ -45611,8 +45382,7 @@ impl GetProjectSubmittalsNextAvailableNumberV11 {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .spec_section_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -45926,8 +45696,7 @@ pub struct GetProjectSubmittalV11 {
 }
 impl GetProjectSubmittalV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/{id}",
@@ -45935,8 +45704,7 @@ impl GetProjectSubmittalV11 {
                     "/rest/v1.1/projects/{}/submittals/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectSubmittalResponse2, crate::Error> {
@@ -45969,8 +45737,7 @@ pub struct DeleteProjectSubmittalV11 {
 }
 impl DeleteProjectSubmittalV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/submittals/{id}",
@@ -45978,8 +45745,7 @@ impl DeleteProjectSubmittalV11 {
                     "/rest/v1.1/projects/{}/submittals/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -46068,8 +45834,7 @@ pub struct ListProjectSubmittalsIdPdfV11 {
 }
 impl ListProjectSubmittalsIdPdfV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/{id}.pdf",
@@ -46077,8 +45842,7 @@ impl ListProjectSubmittalsIdPdfV11 {
                     "/rest/v1.1/projects/{}/submittals/{}.pdf", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -46183,8 +45947,7 @@ pub struct ListProjectSubmittalWorkflowDataV11 {
 }
 impl ListProjectSubmittalWorkflowDataV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/submittals/{id}/workflow_data",
@@ -46192,8 +45955,7 @@ impl ListProjectSubmittalWorkflowDataV11 {
                     "/rest/v1.1/projects/{}/submittals/{}/workflow_data", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(

@@ -13471,8 +13471,12 @@ pub struct CreateCompanyProjectInspectionItemSignatureRequestSignatureV2BodyVari
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateCompanyProjectInspectionItemSignatureRequestSignatureV2Body {
-    Object(CreateCompanyProjectInspectionItemSignatureRequestSignatureV2BodyVariant1),
-    Object2(CreateCompanyProjectInspectionItemSignatureRequestSignatureV2BodyVariant2),
+    Object(
+        Box<CreateCompanyProjectInspectionItemSignatureRequestSignatureV2BodyVariant1>,
+    ),
+    Object2(
+        Box<CreateCompanyProjectInspectionItemSignatureRequestSignatureV2BodyVariant2>,
+    ),
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct CreateCompanyProjectInspectionItemSignatureRequestSignatureV2Response {
@@ -15591,8 +15595,7 @@ pub struct GetCompanyActionPlansPlanTemplateItemAssignee {
 }
 impl GetCompanyActionPlansPlanTemplateItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_item_assignees/{id}",
@@ -15601,8 +15604,7 @@ impl GetCompanyActionPlansPlanTemplateItemAssignee {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -15640,8 +15642,7 @@ pub struct DeleteCompanyActionPlansPlanTemplateItemAssignee {
 }
 impl DeleteCompanyActionPlansPlanTemplateItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_item_assignees/{id}",
@@ -15650,8 +15651,7 @@ impl DeleteCompanyActionPlansPlanTemplateItemAssignee {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -16091,8 +16091,7 @@ pub struct GetCompanyActionPlansPlanTemplateReference {
 }
 impl GetCompanyActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_references/{id}",
@@ -16101,8 +16100,7 @@ impl GetCompanyActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16137,8 +16135,7 @@ pub struct DeleteCompanyActionPlansPlanTemplateReference {
 }
 impl DeleteCompanyActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_references/{id}",
@@ -16147,8 +16144,7 @@ impl DeleteCompanyActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -16497,8 +16493,7 @@ pub struct GetCompanyActionPlansPlanTemplateTestRecordRequest {
 }
 impl GetCompanyActionPlansPlanTemplateTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_test_record_requests/{id}",
@@ -16507,8 +16502,7 @@ impl GetCompanyActionPlansPlanTemplateTestRecordRequest {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16546,8 +16540,7 @@ pub struct DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
 }
 impl DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_template_test_record_requests/{id}",
@@ -16556,8 +16549,7 @@ impl DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -16766,8 +16758,7 @@ pub struct GetCompanyActionPlansPlanTemplate {
 }
 impl GetCompanyActionPlansPlanTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_templates/{id}",
@@ -16775,8 +16766,7 @@ impl GetCompanyActionPlansPlanTemplate {
                     "/rest/v1.0/companies/{}/action_plans/plan_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -16811,8 +16801,7 @@ pub struct DeleteCompanyActionPlansPlanTemplate {
 }
 impl DeleteCompanyActionPlansPlanTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_templates/{id}",
@@ -16820,8 +16809,7 @@ impl DeleteCompanyActionPlansPlanTemplate {
                     "/rest/v1.0/companies/{}/action_plans/plan_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -16904,8 +16892,7 @@ pub struct CreateCompanyActionPlansPlanTemplatePublish {
 }
 impl CreateCompanyActionPlansPlanTemplatePublish {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_templates/{id}/publish",
@@ -16914,8 +16901,7 @@ impl CreateCompanyActionPlansPlanTemplatePublish {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -16948,8 +16934,7 @@ pub struct CreateCompanyActionPlansPlanTemplateRevise {
 }
 impl CreateCompanyActionPlansPlanTemplateRevise {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_templates/{id}/revise",
@@ -16958,8 +16943,7 @@ impl CreateCompanyActionPlansPlanTemplateRevise {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -17167,8 +17151,7 @@ pub struct GetCompanyActionPlansPlanType {
 }
 impl GetCompanyActionPlansPlanType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_types/{id}",
@@ -17176,8 +17159,7 @@ impl GetCompanyActionPlansPlanType {
                     "/rest/v1.0/companies/{}/action_plans/plan_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17212,8 +17194,7 @@ pub struct DeleteCompanyActionPlansPlanType {
 }
 impl DeleteCompanyActionPlansPlanType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/plan_types/{id}",
@@ -17221,8 +17202,7 @@ impl DeleteCompanyActionPlansPlanType {
                     "/rest/v1.0/companies/{}/action_plans/plan_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -17480,8 +17460,7 @@ pub struct GetCompanyActionPlansVerificationMethod {
 }
 impl GetCompanyActionPlansVerificationMethod {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/action_plans/verification_methods/{id}",
@@ -17489,8 +17468,7 @@ impl GetCompanyActionPlansVerificationMethod {
                     "/rest/v1.0/companies/{}/action_plans/verification_methods/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17525,8 +17503,7 @@ pub struct DeleteCompanyActionPlansVerificationMethod {
 }
 impl DeleteCompanyActionPlansVerificationMethod {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/action_plans/verification_methods/{id}",
@@ -17534,8 +17511,7 @@ impl DeleteCompanyActionPlansVerificationMethod {
                     "/rest/v1.0/companies/{}/action_plans/verification_methods/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -17617,8 +17593,7 @@ pub struct ListCompanyChecklistAlternativeResponseSets {
 }
 impl ListCompanyChecklistAlternativeResponseSets {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/alternative_response_sets",
@@ -17626,8 +17601,7 @@ impl ListCompanyChecklistAlternativeResponseSets {
                     "/rest/v1.0/companies/{}/checklist/alternative_response_sets", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17663,8 +17637,7 @@ pub struct GetCompanyChecklistAlternativeResponseSet {
 }
 impl GetCompanyChecklistAlternativeResponseSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/alternative_response_sets/{id}",
@@ -17673,8 +17646,7 @@ impl GetCompanyChecklistAlternativeResponseSet {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17881,8 +17853,7 @@ pub struct GetCompanyChecklistItemResponseSet {
 }
 impl GetCompanyChecklistItemResponseSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/item/response_sets/{id}",
@@ -17890,8 +17861,7 @@ impl GetCompanyChecklistItemResponseSet {
                     "/rest/v1.0/companies/{}/checklist/item/response_sets/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -17926,8 +17896,7 @@ pub struct DeleteCompanyChecklistItemResponseSet {
 }
 impl DeleteCompanyChecklistItemResponseSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/checklist/item/response_sets/{id}",
@@ -17935,8 +17904,7 @@ impl DeleteCompanyChecklistItemResponseSet {
                     "/rest/v1.0/companies/{}/checklist/item/response_sets/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -18144,8 +18112,7 @@ pub struct GetCompanyChecklistItemResponseSetResponse {
 }
 impl GetCompanyChecklistItemResponseSetResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/item/response_sets/{response_set_id}/responses/{id}",
@@ -18154,8 +18121,7 @@ impl GetCompanyChecklistItemResponseSetResponse {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .response_set_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18196,8 +18162,7 @@ pub struct DeleteCompanyChecklistItemResponseSetResponse {
 }
 impl DeleteCompanyChecklistItemResponseSetResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/checklist/item/response_sets/{response_set_id}/responses/{id}",
@@ -18206,8 +18171,7 @@ impl DeleteCompanyChecklistItemResponseSetResponse {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .response_set_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -18243,8 +18207,7 @@ pub struct UpdateCompanyChecklistItemResponseSetResponse {
 }
 impl UpdateCompanyChecklistItemResponseSetResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/checklist/item/response_sets/{response_set_id}/responses/{id}",
@@ -18253,8 +18216,7 @@ impl UpdateCompanyChecklistItemResponseSetResponse {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .response_set_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18478,8 +18440,7 @@ pub struct GetCompanyChecklistListTemplate {
 }
 impl GetCompanyChecklistListTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/list_templates/{id}",
@@ -18487,8 +18448,7 @@ impl GetCompanyChecklistListTemplate {
                     "/rest/v1.0/companies/{}/checklist/list_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18523,8 +18483,7 @@ pub struct DeleteCompanyChecklistListTemplate {
 }
 impl DeleteCompanyChecklistListTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/checklist/list_templates/{id}",
@@ -18532,8 +18491,7 @@ impl DeleteCompanyChecklistListTemplate {
                     "/rest/v1.0/companies/{}/checklist/list_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -18616,8 +18574,7 @@ pub struct UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
 }
 impl UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/checklist/list_templates/{id}/remove_alternative_response_set",
@@ -18626,8 +18583,7 @@ impl UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18713,8 +18669,7 @@ pub struct ListCompanyChecklistListTemplateSections {
 }
 impl ListCompanyChecklistListTemplateSections {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/list_templates/{list_template_id}/sections",
@@ -18723,8 +18678,7 @@ impl ListCompanyChecklistListTemplateSections {
                     ::path_segment(& self.company_id), crate ::path_segment(& self
                     .list_template_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18929,8 +18883,7 @@ pub struct GetCompanyChecklistResponse {
 }
 impl GetCompanyChecklistResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/responses/{id}",
@@ -18938,8 +18891,7 @@ impl GetCompanyChecklistResponse {
                     "/rest/v1.0/companies/{}/checklist/responses/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -18977,8 +18929,7 @@ pub struct DeleteCompanyChecklistResponse {
 }
 impl DeleteCompanyChecklistResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/checklist/responses/{id}",
@@ -18986,8 +18937,7 @@ impl DeleteCompanyChecklistResponse {
                     "/rest/v1.0/companies/{}/checklist/responses/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -19127,8 +19077,7 @@ pub struct GetCompanyChecklistSection {
 }
 impl GetCompanyChecklistSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/checklist/sections/{id}",
@@ -19136,8 +19085,7 @@ impl GetCompanyChecklistSection {
                     "/rest/v1.0/companies/{}/checklist/sections/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -19172,8 +19120,7 @@ pub struct DeleteCompanyChecklistSection {
 }
 impl DeleteCompanyChecklistSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/checklist/sections/{id}",
@@ -19181,8 +19128,7 @@ impl DeleteCompanyChecklistSection {
                     "/rest/v1.0/companies/{}/checklist/sections/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -19471,8 +19417,7 @@ pub struct GetCompanyContributingBehavior {
 }
 impl GetCompanyContributingBehavior {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/contributing_behaviors/{id}",
@@ -19480,8 +19425,7 @@ impl GetCompanyContributingBehavior {
                     "/rest/v1.0/companies/{}/contributing_behaviors/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -19516,8 +19460,7 @@ pub struct DeleteCompanyContributingBehavior {
 }
 impl DeleteCompanyContributingBehavior {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/contributing_behaviors/{id}",
@@ -19525,8 +19468,7 @@ impl DeleteCompanyContributingBehavior {
                     "/rest/v1.0/companies/{}/contributing_behaviors/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -19815,8 +19757,7 @@ pub struct GetCompanyContributingCondition {
 }
 impl GetCompanyContributingCondition {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/contributing_conditions/{id}",
@@ -19824,8 +19765,7 @@ impl GetCompanyContributingCondition {
                     "/rest/v1.0/companies/{}/contributing_conditions/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -19860,8 +19800,7 @@ pub struct DeleteCompanyContributingCondition {
 }
 impl DeleteCompanyContributingCondition {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/contributing_conditions/{id}",
@@ -19869,8 +19808,7 @@ impl DeleteCompanyContributingCondition {
                     "/rest/v1.0/companies/{}/contributing_conditions/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -20103,8 +20041,7 @@ pub struct GetCompanyFormTemplate {
 }
 impl GetCompanyFormTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/form_templates/{id}",
@@ -20112,8 +20049,7 @@ impl GetCompanyFormTemplate {
                     "/rest/v1.0/companies/{}/form_templates/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -20148,8 +20084,7 @@ pub struct DeleteCompanyFormTemplate {
 }
 impl DeleteCompanyFormTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/form_templates/{id}",
@@ -20157,8 +20092,7 @@ impl DeleteCompanyFormTemplate {
                     "/rest/v1.0/companies/{}/form_templates/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -20444,8 +20378,7 @@ pub struct GetCompanyHazard {
 }
 impl GetCompanyHazard {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/hazards/{id}",
@@ -20453,8 +20386,7 @@ impl GetCompanyHazard {
                     "/rest/v1.0/companies/{}/hazards/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -20485,8 +20417,7 @@ pub struct DeleteCompanyHazard {
 }
 impl DeleteCompanyHazard {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/hazards/{id}",
@@ -20494,8 +20425,7 @@ impl DeleteCompanyHazard {
                     "/rest/v1.0/companies/{}/hazards/{}", crate ::path_segment(& self
                     .company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -20784,8 +20714,7 @@ pub struct GetCompanyIncidentsActionType {
 }
 impl GetCompanyIncidentsActionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/action_types/{id}",
@@ -20793,8 +20722,7 @@ impl GetCompanyIncidentsActionType {
                     "/rest/v1.0/companies/{}/incidents/action_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -20829,8 +20757,7 @@ pub struct DeleteCompanyIncidentsActionType {
 }
 impl DeleteCompanyIncidentsActionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/incidents/action_types/{id}",
@@ -20838,8 +20765,7 @@ impl DeleteCompanyIncidentsActionType {
                     "/rest/v1.0/companies/{}/incidents/action_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -20921,8 +20847,7 @@ pub struct ListCompanyIncidentsAffectedBodyParts {
 }
 impl ListCompanyIncidentsAffectedBodyParts {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/affected_body_parts",
@@ -20930,8 +20855,7 @@ impl ListCompanyIncidentsAffectedBodyParts {
                     "/rest/v1.0/companies/{}/incidents/affected_body_parts", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21170,8 +21094,7 @@ pub struct GetCompanyIncidentsAfflictionType {
 }
 impl GetCompanyIncidentsAfflictionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/affliction_types/{id}",
@@ -21179,8 +21102,7 @@ impl GetCompanyIncidentsAfflictionType {
                     "/rest/v1.0/companies/{}/incidents/affliction_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21215,8 +21137,7 @@ pub struct DeleteCompanyIncidentsAfflictionType {
 }
 impl DeleteCompanyIncidentsAfflictionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/incidents/affliction_types/{id}",
@@ -21224,8 +21145,7 @@ impl DeleteCompanyIncidentsAfflictionType {
                     "/rest/v1.0/companies/{}/incidents/affliction_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -21530,8 +21450,7 @@ pub struct ListCompanyIncidentsFilingTypes {
 }
 impl ListCompanyIncidentsFilingTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/filing_types",
@@ -21539,8 +21458,7 @@ impl ListCompanyIncidentsFilingTypes {
                     "/rest/v1.0/companies/{}/incidents/filing_types", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21787,8 +21705,7 @@ pub struct GetCompanyIncidentsHarmSource {
 }
 impl GetCompanyIncidentsHarmSource {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/harm_sources/{id}",
@@ -21796,8 +21713,7 @@ impl GetCompanyIncidentsHarmSource {
                     "/rest/v1.0/companies/{}/incidents/harm_sources/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -21832,8 +21748,7 @@ pub struct DeleteCompanyIncidentsHarmSource {
 }
 impl DeleteCompanyIncidentsHarmSource {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/incidents/harm_sources/{id}",
@@ -21841,8 +21756,7 @@ impl DeleteCompanyIncidentsHarmSource {
                     "/rest/v1.0/companies/{}/incidents/harm_sources/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22028,8 +21942,7 @@ pub struct GetCompanyIncidentsInjuryFilingType {
 }
 impl GetCompanyIncidentsInjuryFilingType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/injury_filing_types/{id}",
@@ -22037,8 +21950,7 @@ impl GetCompanyIncidentsInjuryFilingType {
                     "/rest/v1.0/companies/{}/incidents/injury_filing_types/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22260,8 +22172,7 @@ pub struct GetCompanyIncidentsSeverityLevel {
 }
 impl GetCompanyIncidentsSeverityLevel {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/severity_levels/{id}",
@@ -22269,8 +22180,7 @@ impl GetCompanyIncidentsSeverityLevel {
                     "/rest/v1.0/companies/{}/incidents/severity_levels/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22448,8 +22358,7 @@ pub struct GetCompanyIncidentsSeverityLevelAlertRecipient {
 }
 impl GetCompanyIncidentsSeverityLevelAlertRecipient {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/severity_levels/{severity_level_id}/alert_recipients/{id}",
@@ -22458,8 +22367,7 @@ impl GetCompanyIncidentsSeverityLevelAlertRecipient {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .severity_level_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22497,8 +22405,7 @@ pub struct DeleteCompanyIncidentsSeverityLevelAlertRecipient {
 }
 impl DeleteCompanyIncidentsSeverityLevelAlertRecipient {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/incidents/severity_levels/{severity_level_id}/alert_recipients/{id}",
@@ -22507,8 +22414,7 @@ impl DeleteCompanyIncidentsSeverityLevelAlertRecipient {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .severity_level_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -22544,8 +22450,7 @@ pub struct UpdateCompanyIncidentsSeverityLevelAlertRecipient {
 }
 impl UpdateCompanyIncidentsSeverityLevelAlertRecipient {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/incidents/severity_levels/{severity_level_id}/alert_recipients/{id}",
@@ -22554,8 +22459,7 @@ impl UpdateCompanyIncidentsSeverityLevelAlertRecipient {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .severity_level_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22591,8 +22495,7 @@ pub struct ListCompanyIncidentsStatuses {
 }
 impl ListCompanyIncidentsStatuses {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/statuses",
@@ -22600,8 +22503,7 @@ impl ListCompanyIncidentsStatuses {
                     "/rest/v1.0/companies/{}/incidents/statuses", crate ::path_segment(&
                     self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22633,8 +22535,7 @@ pub struct ListCompanyIncidentsUnitsOfMeasure {
 }
 impl ListCompanyIncidentsUnitsOfMeasure {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/units_of_measure",
@@ -22642,8 +22543,7 @@ impl ListCompanyIncidentsUnitsOfMeasure {
                     "/rest/v1.0/companies/{}/incidents/units_of_measure", crate
                     ::path_segment(& self.company_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22882,8 +22782,7 @@ pub struct GetCompanyIncidentsWorkActivity {
 }
 impl GetCompanyIncidentsWorkActivity {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/incidents/work_activities/{id}",
@@ -22891,8 +22790,7 @@ impl GetCompanyIncidentsWorkActivity {
                     "/rest/v1.0/companies/{}/incidents/work_activities/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -22927,8 +22825,7 @@ pub struct DeleteCompanyIncidentsWorkActivity {
 }
 impl DeleteCompanyIncidentsWorkActivity {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/incidents/work_activities/{id}",
@@ -22936,8 +22833,7 @@ impl DeleteCompanyIncidentsWorkActivity {
                     "/rest/v1.0/companies/{}/incidents/work_activities/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -23203,8 +23099,7 @@ pub struct GetCompanyInspectionTemplateItemReference {
 }
 impl GetCompanyInspectionTemplateItemReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/inspection_templates/{inspection_template_id}/item_references/{id}",
@@ -23213,8 +23108,7 @@ impl GetCompanyInspectionTemplateItemReference {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .inspection_template_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23252,8 +23146,7 @@ pub struct DeleteCompanyInspectionTemplateItemReference {
 }
 impl DeleteCompanyInspectionTemplateItemReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/inspection_templates/{inspection_template_id}/item_references/{id}",
@@ -23262,8 +23155,7 @@ impl DeleteCompanyInspectionTemplateItemReference {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .inspection_template_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -23425,8 +23317,7 @@ pub struct GetCompanyInspectionType {
 }
 impl GetCompanyInspectionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/inspection_types/{id}",
@@ -23434,8 +23325,7 @@ impl GetCompanyInspectionType {
                     "/rest/v1.0/companies/{}/inspection_types/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -23473,8 +23363,7 @@ pub struct DeleteCompanyInspectionType {
 }
 impl DeleteCompanyInspectionType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/inspection_types/{id}",
@@ -23482,8 +23371,7 @@ impl DeleteCompanyInspectionType {
                     "/rest/v1.0/companies/{}/inspection_types/{}", crate ::path_segment(&
                     self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -23862,8 +23750,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_template_item_assignees/{id}",
@@ -23872,8 +23759,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24050,8 +23936,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateItem {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_template_items/{id}",
@@ -24060,8 +23945,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItem {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24246,8 +24130,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateReference {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_template_references/{id}",
@@ -24256,8 +24139,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24421,8 +24303,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateSection {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_template_sections/{id}",
@@ -24431,8 +24312,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateSection {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24627,8 +24507,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_template_test_record_requests/{id}",
@@ -24637,8 +24516,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24829,8 +24707,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplate {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_templates/{id}",
@@ -24839,8 +24716,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplate {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -24878,8 +24754,7 @@ pub struct UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
 }
 impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/action_plans/plan_templates/{id}/restore",
@@ -24888,8 +24763,7 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -24999,8 +24873,7 @@ pub struct GetCompanyRecycleBinChecklistListTemplate {
 }
 impl GetCompanyRecycleBinChecklistListTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/checklist/list_templates/{id}",
@@ -25009,8 +24882,7 @@ impl GetCompanyRecycleBinChecklistListTemplate {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -25045,8 +24917,7 @@ pub struct UpdateCompanyRecycleBinChecklistListTemplateRestore {
 }
 impl UpdateCompanyRecycleBinChecklistListTemplateRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/checklist/list_templates/{id}/restore",
@@ -25055,8 +24926,7 @@ impl UpdateCompanyRecycleBinChecklistListTemplateRestore {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -25192,8 +25062,7 @@ pub struct GetCompanyRecycleBinFormTemplate {
 }
 impl GetCompanyRecycleBinFormTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/form_templates/{id}",
@@ -25201,8 +25070,7 @@ impl GetCompanyRecycleBinFormTemplate {
                     "/rest/v1.0/companies/{}/recycle_bin/form_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -25237,8 +25105,7 @@ pub struct UpdateCompanyRecycleBinFormTemplateRestore {
 }
 impl UpdateCompanyRecycleBinFormTemplateRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/recycle_bin/form_templates/{id}/restore",
@@ -25247,8 +25114,7 @@ impl UpdateCompanyRecycleBinFormTemplateRestore {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -26500,8 +26366,7 @@ pub struct ListProjectActionPlansPlanApproverSignature {
 }
 impl ListProjectActionPlansPlanApproverSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_approvers/{plan_approver_id}/signature",
@@ -26510,8 +26375,7 @@ impl ListProjectActionPlansPlanApproverSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_approver_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -26605,8 +26469,7 @@ pub struct DeleteProjectActionPlansPlanApproverSignature {
 }
 impl DeleteProjectActionPlansPlanApproverSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_approvers/{plan_approver_id}/signature",
@@ -26615,8 +26478,7 @@ impl DeleteProjectActionPlansPlanApproverSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_approver_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -26955,8 +26817,7 @@ pub struct GetProjectActionPlansPlanItemAssignee {
 }
 impl GetProjectActionPlansPlanItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{id}",
@@ -26964,8 +26825,7 @@ impl GetProjectActionPlansPlanItemAssignee {
                     "/rest/v1.0/projects/{}/action_plans/plan_item_assignees/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -27000,8 +26860,7 @@ pub struct DeleteProjectActionPlansPlanItemAssignee {
 }
 impl DeleteProjectActionPlansPlanItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{id}",
@@ -27009,8 +26868,7 @@ impl DeleteProjectActionPlansPlanItemAssignee {
                     "/rest/v1.0/projects/{}/action_plans/plan_item_assignees/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -27093,8 +26951,7 @@ pub struct ListProjectActionPlansPlanItemAssigneeSignature {
 }
 impl ListProjectActionPlansPlanItemAssigneeSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{plan_item_assignee_id}/signature",
@@ -27103,8 +26960,7 @@ impl ListProjectActionPlansPlanItemAssigneeSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_item_assignee_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -27198,8 +27054,7 @@ pub struct DeleteProjectActionPlansPlanItemAssigneeSignature {
 }
 impl DeleteProjectActionPlansPlanItemAssigneeSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{plan_item_assignee_id}/signature",
@@ -27208,8 +27063,7 @@ impl DeleteProjectActionPlansPlanItemAssigneeSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_item_assignee_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -27716,8 +27570,7 @@ pub struct GetProjectActionPlansPlanItem {
 }
 impl GetProjectActionPlansPlanItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_items/{id}",
@@ -27725,8 +27578,7 @@ impl GetProjectActionPlansPlanItem {
                     "/rest/v1.0/projects/{}/action_plans/plan_items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -27761,8 +27613,7 @@ pub struct DeleteProjectActionPlansPlanItem {
 }
 impl DeleteProjectActionPlansPlanItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_items/{id}",
@@ -27770,8 +27621,7 @@ impl DeleteProjectActionPlansPlanItem {
                     "/rest/v1.0/projects/{}/action_plans/plan_items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -28018,8 +27868,7 @@ pub struct ListProjectActionPlansPlanReceiverSignature {
 }
 impl ListProjectActionPlansPlanReceiverSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_receivers/{plan_receiver_id}/signature",
@@ -28028,8 +27877,7 @@ impl ListProjectActionPlansPlanReceiverSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_receiver_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28123,8 +27971,7 @@ pub struct DeleteProjectActionPlansPlanReceiverSignature {
 }
 impl DeleteProjectActionPlansPlanReceiverSignature {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_receivers/{plan_receiver_id}/signature",
@@ -28133,8 +27980,7 @@ impl DeleteProjectActionPlansPlanReceiverSignature {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .plan_receiver_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -28412,8 +28258,7 @@ pub struct GetProjectActionPlansPlanReference {
 }
 impl GetProjectActionPlansPlanReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_references/{id}",
@@ -28421,8 +28266,7 @@ impl GetProjectActionPlansPlanReference {
                     "/rest/v1.0/projects/{}/action_plans/plan_references/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28457,8 +28301,7 @@ pub struct DeleteProjectActionPlansPlanReference {
 }
 impl DeleteProjectActionPlansPlanReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_references/{id}",
@@ -28466,8 +28309,7 @@ impl DeleteProjectActionPlansPlanReference {
                     "/rest/v1.0/projects/{}/action_plans/plan_references/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -28710,8 +28552,7 @@ pub struct GetProjectActionPlansPlanSection {
 }
 impl GetProjectActionPlansPlanSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_sections/{id}",
@@ -28719,8 +28560,7 @@ impl GetProjectActionPlansPlanSection {
                     "/rest/v1.0/projects/{}/action_plans/plan_sections/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -28755,8 +28595,7 @@ pub struct DeleteProjectActionPlansPlanSection {
 }
 impl DeleteProjectActionPlansPlanSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_sections/{id}",
@@ -28764,8 +28603,7 @@ impl DeleteProjectActionPlansPlanSection {
                     "/rest/v1.0/projects/{}/action_plans/plan_sections/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29140,8 +28978,7 @@ pub struct GetProjectActionPlansPlanTemplateApprover {
 }
 impl GetProjectActionPlansPlanTemplateApprover {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_approvers/{id}",
@@ -29150,8 +28987,7 @@ impl GetProjectActionPlansPlanTemplateApprover {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -29186,8 +29022,7 @@ pub struct DeleteProjectActionPlansPlanTemplateApprover {
 }
 impl DeleteProjectActionPlansPlanTemplateApprover {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_approvers/{id}",
@@ -29196,8 +29031,7 @@ impl DeleteProjectActionPlansPlanTemplateApprover {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -29994,8 +29828,7 @@ pub struct GetProjectActionPlansPlanTemplateReceiver {
 }
 impl GetProjectActionPlansPlanTemplateReceiver {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_receivers/{id}",
@@ -30004,8 +29837,7 @@ impl GetProjectActionPlansPlanTemplateReceiver {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -30040,8 +29872,7 @@ pub struct DeleteProjectActionPlansPlanTemplateReceiver {
 }
 impl DeleteProjectActionPlansPlanTemplateReceiver {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_receivers/{id}",
@@ -30050,8 +29881,7 @@ impl DeleteProjectActionPlansPlanTemplateReceiver {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -30345,8 +30175,7 @@ pub struct GetProjectActionPlansPlanTemplateReference {
 }
 impl GetProjectActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_references/{id}",
@@ -30355,8 +30184,7 @@ impl GetProjectActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -30391,8 +30219,7 @@ pub struct DeleteProjectActionPlansPlanTemplateReference {
 }
 impl DeleteProjectActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_template_references/{id}",
@@ -30401,8 +30228,7 @@ impl DeleteProjectActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31230,8 +31056,7 @@ pub struct GetProjectActionPlansPlanTestRecordRequest {
 }
 impl GetProjectActionPlansPlanTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_test_record_requests/{id}",
@@ -31240,8 +31065,7 @@ impl GetProjectActionPlansPlanTestRecordRequest {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31276,8 +31100,7 @@ pub struct DeleteProjectActionPlansPlanTestRecordRequest {
 }
 impl DeleteProjectActionPlansPlanTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_test_record_requests/{id}",
@@ -31286,8 +31109,7 @@ impl DeleteProjectActionPlansPlanTestRecordRequest {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31525,8 +31347,7 @@ pub struct GetProjectActionPlansPlanTestRecord {
 }
 impl GetProjectActionPlansPlanTestRecord {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_test_records/{id}",
@@ -31534,8 +31355,7 @@ impl GetProjectActionPlansPlanTestRecord {
                     "/rest/v1.0/projects/{}/action_plans/plan_test_records/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31570,8 +31390,7 @@ pub struct DeleteProjectActionPlansPlanTestRecord {
 }
 impl DeleteProjectActionPlansPlanTestRecord {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plan_test_records/{id}",
@@ -31579,8 +31398,7 @@ impl DeleteProjectActionPlansPlanTestRecord {
                     "/rest/v1.0/projects/{}/action_plans/plan_test_records/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -31887,8 +31705,7 @@ pub struct GetProjectActionPlansPlan {
 }
 impl GetProjectActionPlansPlan {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/action_plans/plans/{id}",
@@ -31896,8 +31713,7 @@ impl GetProjectActionPlansPlan {
                     "/rest/v1.0/projects/{}/action_plans/plans/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -31932,8 +31748,7 @@ pub struct DeleteProjectActionPlansPlan {
 }
 impl DeleteProjectActionPlansPlan {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/action_plans/plans/{id}",
@@ -31941,8 +31756,7 @@ impl DeleteProjectActionPlansPlan {
                     "/rest/v1.0/projects/{}/action_plans/plans/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32025,8 +31839,7 @@ pub struct CreateProjectActionPlansPlanPublish {
 }
 impl CreateProjectActionPlansPlanPublish {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/action_plans/plans/{id}/publish",
@@ -32034,8 +31847,7 @@ impl CreateProjectActionPlansPlanPublish {
                     "/rest/v1.0/projects/{}/action_plans/plans/{}/publish", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32068,8 +31880,7 @@ pub struct CreateProjectActionPlansPlanRevise {
 }
 impl CreateProjectActionPlansPlanRevise {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/action_plans/plans/{id}/revise",
@@ -32077,8 +31888,7 @@ impl CreateProjectActionPlansPlanRevise {
                     "/rest/v1.0/projects/{}/action_plans/plans/{}/revise", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32185,8 +31995,7 @@ pub struct ListProjectChecklistItemItemResponse {
 }
 impl ListProjectChecklistItemItemResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/items/{item_id}/item_response",
@@ -32195,8 +32004,7 @@ impl ListProjectChecklistItemItemResponse {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .item_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -32282,8 +32090,7 @@ pub struct DeleteProjectChecklistItemItemResponse {
 }
 impl DeleteProjectChecklistItemItemResponse {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/items/{item_id}/item_response",
@@ -32292,8 +32099,7 @@ impl DeleteProjectChecklistItemItemResponse {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .item_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -32476,8 +32282,7 @@ pub struct DeleteProjectChecklistListItemAttachment {
 }
 impl DeleteProjectChecklistListItemAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/list_item_attachments/{id}",
@@ -32485,8 +32290,7 @@ impl DeleteProjectChecklistListItemAttachment {
                     "/rest/v1.0/projects/{}/checklist/list_item_attachments/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -33205,8 +33009,7 @@ pub struct GetProjectChecklistListTemplate {
 }
 impl GetProjectChecklistListTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/list_templates/{id}",
@@ -33214,8 +33017,7 @@ impl GetProjectChecklistListTemplate {
                     "/rest/v1.0/projects/{}/checklist/list_templates/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33250,8 +33052,7 @@ pub struct DeleteProjectChecklistListTemplate {
 }
 impl DeleteProjectChecklistListTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/list_templates/{id}",
@@ -33259,8 +33060,7 @@ impl DeleteProjectChecklistListTemplate {
                     "/rest/v1.0/projects/{}/checklist/list_templates/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -33343,8 +33143,7 @@ pub struct UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
 }
 impl UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/checklist/list_templates/{id}/remove_alternative_response_set",
@@ -33353,8 +33152,7 @@ impl UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33795,8 +33593,7 @@ pub struct ListProjectChecklistListsFilterOptionsClosedByContacts {
 }
 impl ListProjectChecklistListsFilterOptionsClosedByContacts {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/closed_by_contacts",
@@ -33804,8 +33601,7 @@ impl ListProjectChecklistListsFilterOptionsClosedByContacts {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/closed_by_contacts",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33840,8 +33636,7 @@ pub struct ListProjectChecklistListsFilterOptionsInspectors {
 }
 impl ListProjectChecklistListsFilterOptionsInspectors {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/inspectors",
@@ -33849,8 +33644,7 @@ impl ListProjectChecklistListsFilterOptionsInspectors {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/inspectors",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33885,8 +33679,7 @@ pub struct ListProjectChecklistListsFilterOptionsListTemplates {
 }
 impl ListProjectChecklistListsFilterOptionsListTemplates {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/list_templates",
@@ -33894,8 +33687,7 @@ impl ListProjectChecklistListsFilterOptionsListTemplates {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/list_templates",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33930,8 +33722,7 @@ pub struct ListProjectChecklistListsFilterOptionsLocations {
 }
 impl ListProjectChecklistListsFilterOptionsLocations {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/locations",
@@ -33939,8 +33730,7 @@ impl ListProjectChecklistListsFilterOptionsLocations {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/locations",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -33975,8 +33765,7 @@ pub struct ListProjectChecklistListsFilterOptionsPointsOfContact {
 }
 impl ListProjectChecklistListsFilterOptionsPointsOfContact {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/points_of_contact",
@@ -33984,8 +33773,7 @@ impl ListProjectChecklistListsFilterOptionsPointsOfContact {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/points_of_contact",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34020,8 +33808,7 @@ pub struct ListProjectChecklistListsFilterOptionsResponsibleContractors {
 }
 impl ListProjectChecklistListsFilterOptionsResponsibleContractors {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/responsible_contractors",
@@ -34029,8 +33816,7 @@ impl ListProjectChecklistListsFilterOptionsResponsibleContractors {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/responsible_contractors",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34065,8 +33851,7 @@ pub struct ListProjectChecklistListsFilterOptionsSpecSections {
 }
 impl ListProjectChecklistListsFilterOptionsSpecSections {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/spec_sections",
@@ -34074,8 +33859,7 @@ impl ListProjectChecklistListsFilterOptionsSpecSections {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/spec_sections",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34110,8 +33894,7 @@ pub struct ListProjectChecklistListsFilterOptionsStatuses {
 }
 impl ListProjectChecklistListsFilterOptionsStatuses {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/statuses",
@@ -34119,8 +33902,7 @@ impl ListProjectChecklistListsFilterOptionsStatuses {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/statuses",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34155,8 +33937,7 @@ pub struct ListProjectChecklistListsFilterOptionsTrades {
 }
 impl ListProjectChecklistListsFilterOptionsTrades {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/trades",
@@ -34164,8 +33945,7 @@ impl ListProjectChecklistListsFilterOptionsTrades {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/trades", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34200,8 +33980,7 @@ pub struct ListProjectChecklistListsFilterOptionsTypes {
 }
 impl ListProjectChecklistListsFilterOptionsTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/filter_options/types",
@@ -34209,8 +33988,7 @@ impl ListProjectChecklistListsFilterOptionsTypes {
                     "/rest/v1.0/projects/{}/checklist/lists/filter_options/types", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34552,8 +34330,7 @@ pub struct GetProjectChecklistList {
 }
 impl GetProjectChecklistList {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/{id}",
@@ -34561,8 +34338,7 @@ impl GetProjectChecklistList {
                     "/rest/v1.0/projects/{}/checklist/lists/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -34597,8 +34373,7 @@ pub struct DeleteProjectChecklistList {
 }
 impl DeleteProjectChecklistList {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/{id}",
@@ -34606,8 +34381,7 @@ impl DeleteProjectChecklistList {
                     "/rest/v1.0/projects/{}/checklist/lists/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -34803,8 +34577,7 @@ pub struct DeleteProjectChecklistListAttachment {
 }
 impl DeleteProjectChecklistListAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/lists/{list_id}/attachments/{id}",
@@ -34813,8 +34586,7 @@ impl DeleteProjectChecklistListAttachment {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .list_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35185,8 +34957,7 @@ pub struct ListProjectChecklistSchedulesFilterOptionsAssignees {
 }
 impl ListProjectChecklistSchedulesFilterOptionsAssignees {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/filter_options/assignees",
@@ -35194,8 +34965,7 @@ impl ListProjectChecklistSchedulesFilterOptionsAssignees {
                     "/rest/v1.0/projects/{}/checklist/schedules/filter_options/assignees",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35230,8 +35000,7 @@ pub struct ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
 }
 impl ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/filter_options/inspection_templates",
@@ -35239,8 +35008,7 @@ impl ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
                     "/rest/v1.0/projects/{}/checklist/schedules/filter_options/inspection_templates",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35275,8 +35043,7 @@ pub struct ListProjectChecklistSchedulesFilterOptionsLocations {
 }
 impl ListProjectChecklistSchedulesFilterOptionsLocations {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/filter_options/locations",
@@ -35284,8 +35051,7 @@ impl ListProjectChecklistSchedulesFilterOptionsLocations {
                     "/rest/v1.0/projects/{}/checklist/schedules/filter_options/locations",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35320,8 +35086,7 @@ pub struct ListProjectChecklistSchedulesFilterOptionsTypes {
 }
 impl ListProjectChecklistSchedulesFilterOptionsTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/filter_options/types",
@@ -35329,8 +35094,7 @@ impl ListProjectChecklistSchedulesFilterOptionsTypes {
                     "/rest/v1.0/projects/{}/checklist/schedules/filter_options/types",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35366,8 +35130,7 @@ pub struct GetProjectChecklistSchedule {
 }
 impl GetProjectChecklistSchedule {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/{id}",
@@ -35375,8 +35138,7 @@ impl GetProjectChecklistSchedule {
                     "/rest/v1.0/projects/{}/checklist/schedules/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -35411,8 +35173,7 @@ pub struct DeleteProjectChecklistSchedule {
 }
 impl DeleteProjectChecklistSchedule {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/{id}",
@@ -35420,8 +35181,7 @@ impl DeleteProjectChecklistSchedule {
                     "/rest/v1.0/projects/{}/checklist/schedules/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35639,8 +35399,7 @@ pub struct DeleteProjectChecklistScheduleAttachment {
 }
 impl DeleteProjectChecklistScheduleAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/checklist/schedules/{schedule_id}/attachments/{id}",
@@ -35649,8 +35408,7 @@ impl DeleteProjectChecklistScheduleAttachment {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .schedule_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -35869,8 +35627,7 @@ pub struct GetProjectFormTemplate {
 }
 impl GetProjectFormTemplate {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/form_templates/{id}",
@@ -35878,8 +35635,7 @@ impl GetProjectFormTemplate {
                     "/rest/v1.0/projects/{}/form_templates/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -36100,8 +35856,7 @@ pub struct GetProjectForm {
 }
 impl GetProjectForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/forms/{id}",
@@ -36109,8 +35864,7 @@ impl GetProjectForm {
                     "/rest/v1.0/projects/{}/forms/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectFormsResponseItem, crate::Error> {
@@ -36139,8 +35893,7 @@ pub struct DeleteProjectForm {
 }
 impl DeleteProjectForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/forms/{id}",
@@ -36148,8 +35901,7 @@ impl DeleteProjectForm {
                     "/rest/v1.0/projects/{}/forms/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -37083,8 +36835,7 @@ pub struct GetProjectIncidentsAlert {
 }
 impl GetProjectIncidentsAlert {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/alerts/{id}",
@@ -37092,8 +36843,7 @@ impl GetProjectIncidentsAlert {
                     "/rest/v1.0/projects/{}/incidents/alerts/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37127,8 +36877,7 @@ pub struct ListProjectIncidentsConfiguration {
 }
 impl ListProjectIncidentsConfiguration {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/configuration",
@@ -37136,8 +36885,7 @@ impl ListProjectIncidentsConfiguration {
                     "/rest/v1.0/projects/{}/incidents/configuration", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37374,8 +37122,7 @@ pub struct ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
 }
 impl ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/environmentals/filter_options/affected_companies",
@@ -37383,8 +37130,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
                     "/rest/v1.0/projects/{}/incidents/environmentals/filter_options/affected_companies",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37419,8 +37165,7 @@ pub struct ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
 }
 impl ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/environmentals/filter_options/environmental_types",
@@ -37428,8 +37173,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
                     "/rest/v1.0/projects/{}/incidents/environmentals/filter_options/environmental_types",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37464,8 +37208,7 @@ pub struct ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
 }
 impl ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/environmentals/filter_options/managed_equipment",
@@ -37473,8 +37216,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
                     "/rest/v1.0/projects/{}/incidents/environmentals/filter_options/managed_equipment",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37509,8 +37251,7 @@ pub struct ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
 }
 impl ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/environmentals/filter_options/work_activities",
@@ -37518,8 +37259,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
                     "/rest/v1.0/projects/{}/incidents/environmentals/filter_options/work_activities",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37716,8 +37456,7 @@ pub struct ListProjectIncidentsFilterOptionsContributingBehaviors {
 }
 impl ListProjectIncidentsFilterOptionsContributingBehaviors {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/filter_options/contributing_behaviors",
@@ -37725,8 +37464,7 @@ impl ListProjectIncidentsFilterOptionsContributingBehaviors {
                     "/rest/v1.0/projects/{}/incidents/filter_options/contributing_behaviors",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37761,8 +37499,7 @@ pub struct ListProjectIncidentsFilterOptionsContributingConditions {
 }
 impl ListProjectIncidentsFilterOptionsContributingConditions {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/filter_options/contributing_conditions",
@@ -37770,8 +37507,7 @@ impl ListProjectIncidentsFilterOptionsContributingConditions {
                     "/rest/v1.0/projects/{}/incidents/filter_options/contributing_conditions",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37806,8 +37542,7 @@ pub struct ListProjectIncidentsFilterOptionsHazards {
 }
 impl ListProjectIncidentsFilterOptionsHazards {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/filter_options/hazards",
@@ -37815,8 +37550,7 @@ impl ListProjectIncidentsFilterOptionsHazards {
                     "/rest/v1.0/projects/{}/incidents/filter_options/hazards", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37851,8 +37585,7 @@ pub struct ListProjectIncidentsFilterOptionsLocations {
 }
 impl ListProjectIncidentsFilterOptionsLocations {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/filter_options/locations",
@@ -37860,8 +37593,7 @@ impl ListProjectIncidentsFilterOptionsLocations {
                     "/rest/v1.0/projects/{}/incidents/filter_options/locations", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -37896,8 +37628,7 @@ pub struct ListProjectIncidentsFilterOptionsStatuses {
 }
 impl ListProjectIncidentsFilterOptionsStatuses {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/filter_options/statuses",
@@ -37905,8 +37636,7 @@ impl ListProjectIncidentsFilterOptionsStatuses {
                     "/rest/v1.0/projects/{}/incidents/filter_options/statuses", crate
                     ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38250,8 +37980,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/affected_body_parts",
@@ -38259,8 +37988,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/affected_body_parts",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38295,8 +38023,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/affected_companies",
@@ -38304,8 +38031,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/affected_companies",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38340,8 +38066,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/affected_parties",
@@ -38349,8 +38074,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/affected_parties",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38385,8 +38109,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/affected_persons",
@@ -38394,8 +38117,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/affected_persons",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38430,8 +38152,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/affliction_types",
@@ -38439,8 +38160,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/affliction_types",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38475,8 +38195,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/filing_types",
@@ -38484,8 +38203,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/filing_types",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38520,8 +38238,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsHarmSources {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsHarmSources {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/harm_sources",
@@ -38529,8 +38246,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsHarmSources {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/harm_sources",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38565,8 +38281,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/managed_equipment",
@@ -38574,8 +38289,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/managed_equipment",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -38610,8 +38324,7 @@ pub struct ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
 }
 impl ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/injuries/filter_options/work_activities",
@@ -38619,8 +38332,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
                     "/rest/v1.0/projects/{}/incidents/injuries/filter_options/work_activities",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39063,8 +38775,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/affected_companies",
@@ -39072,8 +38783,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/affected_companies",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39108,8 +38818,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/affected_parties",
@@ -39117,8 +38826,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/affected_parties",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39153,8 +38861,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/affected_persons",
@@ -39162,8 +38869,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/affected_persons",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39198,8 +38904,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsHarmSources {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsHarmSources {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/harm_sources",
@@ -39207,8 +38912,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsHarmSources {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/harm_sources",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39243,8 +38947,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/managed_equipment",
@@ -39252,8 +38955,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/managed_equipment",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39288,8 +38990,7 @@ pub struct ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
 }
 impl ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/near_misses/filter_options/work_activities",
@@ -39297,8 +38998,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
                     "/rest/v1.0/projects/{}/incidents/near_misses/filter_options/work_activities",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39653,8 +39353,7 @@ pub struct ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
 }
 impl ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/property_damages/filter_options/affected_companies",
@@ -39662,8 +39361,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
                     "/rest/v1.0/projects/{}/incidents/property_damages/filter_options/affected_companies",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39698,8 +39396,7 @@ pub struct ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
 }
 impl ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/property_damages/filter_options/managed_equipment",
@@ -39707,8 +39404,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
                     "/rest/v1.0/projects/{}/incidents/property_damages/filter_options/managed_equipment",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39743,8 +39439,7 @@ pub struct ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies 
 }
 impl ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/property_damages/filter_options/responsible_companies",
@@ -39752,8 +39447,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
                     "/rest/v1.0/projects/{}/incidents/property_damages/filter_options/responsible_companies",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -39788,8 +39482,7 @@ pub struct ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
 }
 impl ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/property_damages/filter_options/work_activities",
@@ -39797,8 +39490,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
                     "/rest/v1.0/projects/{}/incidents/property_damages/filter_options/work_activities",
                     crate ::path_segment(& self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -40393,8 +40085,7 @@ pub struct GetProjectIncident {
 }
 impl GetProjectIncident {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/incidents/{id}",
@@ -40402,8 +40093,7 @@ impl GetProjectIncident {
                     "/rest/v1.0/projects/{}/incidents/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectIncidentResponse, crate::Error> {
@@ -40432,8 +40122,7 @@ pub struct DeleteProjectIncident {
 }
 impl DeleteProjectIncident {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/incidents/{id}",
@@ -40441,8 +40130,7 @@ impl DeleteProjectIncident {
                     "/rest/v1.0/projects/{}/incidents/{}", crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -40783,8 +40471,7 @@ pub struct GetProjectInspectionTemplateItemReference {
 }
 impl GetProjectInspectionTemplateItemReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/inspection_templates/{inspection_template_id}/item_references/{id}",
@@ -40793,8 +40480,7 @@ impl GetProjectInspectionTemplateItemReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .inspection_template_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -40832,8 +40518,7 @@ pub struct DeleteProjectInspectionTemplateItemReference {
 }
 impl DeleteProjectInspectionTemplateItemReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/inspection_templates/{inspection_template_id}/item_references/{id}",
@@ -40842,8 +40527,7 @@ impl DeleteProjectInspectionTemplateItemReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .inspection_template_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -40878,8 +40562,7 @@ pub struct CreateProjectInspectionComment {
 }
 impl CreateProjectInspectionComment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/inspections/{inspection_id}/comments",
@@ -40888,8 +40571,7 @@ impl CreateProjectInspectionComment {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .inspection_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateChecklistListCommentResponse, crate::Error> {
@@ -40923,8 +40605,7 @@ pub struct DeleteProjectInspectionItemAttachment {
 }
 impl DeleteProjectInspectionItemAttachment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/inspections/{inspection_id}/item_attachments/{id}",
@@ -40933,8 +40614,7 @@ impl DeleteProjectInspectionItemAttachment {
                     ::path_segment(& self.project_id), crate ::path_segment(& self
                     .inspection_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -41294,8 +40974,7 @@ pub struct DeleteProjectObservationType {
 }
 impl DeleteProjectObservationType {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/observation_types/{id}",
@@ -41303,8 +40982,7 @@ impl DeleteProjectObservationType {
                     "/rest/v1.0/projects/{}/observation_types/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -41390,8 +41068,7 @@ pub struct DeleteProjectObservationsItem {
 }
 impl DeleteProjectObservationsItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/observations/items/{id}",
@@ -41399,8 +41076,7 @@ impl DeleteProjectObservationsItem {
                     "/rest/v1.0/projects/{}/observations/items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -41528,8 +41204,7 @@ pub struct GetProjectPunchItemAssignment {
 }
 impl GetProjectPunchItemAssignment {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/punch_item_assignments/{id}",
@@ -41537,8 +41212,7 @@ impl GetProjectPunchItemAssignment {
                     "/rest/v1.0/projects/{}/punch_item_assignments/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -41721,8 +41395,7 @@ pub struct ListProjectPunchListAssignees {
 }
 impl ListProjectPunchListAssignees {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/punch_list/assignees",
@@ -41730,8 +41403,7 @@ impl ListProjectPunchListAssignees {
                     "/rest/v1.0/projects/{}/punch_list/assignees", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -41840,8 +41512,7 @@ pub struct ListProjectPunchListVendors {
 }
 impl ListProjectPunchListVendors {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/punch_list/vendors",
@@ -41849,8 +41520,7 @@ impl ListProjectPunchListVendors {
                     "/rest/v1.0/projects/{}/punch_list/vendors", crate ::path_segment(&
                     self.project_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -42183,8 +41853,7 @@ pub struct GetProjectRecycleBinActionPlansPlanItemAssignee {
 }
 impl GetProjectRecycleBinActionPlansPlanItemAssignee {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_item_assignees/{id}",
@@ -42193,8 +41862,7 @@ impl GetProjectRecycleBinActionPlansPlanItemAssignee {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -42372,8 +42040,7 @@ pub struct GetProjectRecycleBinActionPlansPlanItem {
 }
 impl GetProjectRecycleBinActionPlansPlanItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_items/{id}",
@@ -42382,8 +42049,7 @@ impl GetProjectRecycleBinActionPlansPlanItem {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -42555,8 +42221,7 @@ pub struct GetProjectRecycleBinActionPlansPlanReference {
 }
 impl GetProjectRecycleBinActionPlansPlanReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_references/{id}",
@@ -42565,8 +42230,7 @@ impl GetProjectRecycleBinActionPlansPlanReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -42720,8 +42384,7 @@ pub struct GetProjectRecycleBinActionPlansPlanSection {
 }
 impl GetProjectRecycleBinActionPlansPlanSection {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_sections/{id}",
@@ -42730,8 +42393,7 @@ impl GetProjectRecycleBinActionPlansPlanSection {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -42879,8 +42541,7 @@ pub struct GetProjectRecycleBinActionPlansPlanTemplateApprover {
 }
 impl GetProjectRecycleBinActionPlansPlanTemplateApprover {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_template_approvers/{id}",
@@ -42889,8 +42550,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateApprover {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43041,8 +42701,7 @@ pub struct GetProjectRecycleBinActionPlansPlanTemplateReceiver {
 }
 impl GetProjectRecycleBinActionPlansPlanTemplateReceiver {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_template_receivers/{id}",
@@ -43051,8 +42710,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReceiver {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43237,8 +42895,7 @@ pub struct GetProjectRecycleBinActionPlansPlanTemplateReference {
 }
 impl GetProjectRecycleBinActionPlansPlanTemplateReference {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_template_references/{id}",
@@ -43247,8 +42904,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReference {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43436,8 +43092,7 @@ pub struct GetProjectRecycleBinActionPlansPlanTestRecordRequest {
 }
 impl GetProjectRecycleBinActionPlansPlanTestRecordRequest {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_test_record_requests/{id}",
@@ -43446,8 +43101,7 @@ impl GetProjectRecycleBinActionPlansPlanTestRecordRequest {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43646,8 +43300,7 @@ pub struct GetProjectRecycleBinActionPlansPlanTestRecord {
 }
 impl GetProjectRecycleBinActionPlansPlanTestRecord {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plan_test_records/{id}",
@@ -43656,8 +43309,7 @@ impl GetProjectRecycleBinActionPlansPlanTestRecord {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43876,8 +43528,7 @@ pub struct GetProjectRecycleBinActionPlansPlan {
 }
 impl GetProjectRecycleBinActionPlansPlan {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plans/{id}",
@@ -43885,8 +43536,7 @@ impl GetProjectRecycleBinActionPlansPlan {
                     "/rest/v1.0/projects/{}/recycle_bin/action_plans/plans/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -43921,8 +43571,7 @@ pub struct UpdateProjectRecycleBinActionPlansPlanRestore {
 }
 impl UpdateProjectRecycleBinActionPlansPlanRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/action_plans/plans/{id}/restore",
@@ -43931,8 +43580,7 @@ impl UpdateProjectRecycleBinActionPlansPlanRestore {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -44313,8 +43961,7 @@ pub struct UpdateProjectRecycleBinChecklistListTemplateRestore {
 }
 impl UpdateProjectRecycleBinChecklistListTemplateRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/checklist/list_templates/{id}/restore",
@@ -44323,8 +43970,7 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestore {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -44956,8 +44602,7 @@ pub struct GetProjectRecycleBinChecklistList {
 }
 impl GetProjectRecycleBinChecklistList {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/checklist/lists/{id}",
@@ -44965,8 +44610,7 @@ impl GetProjectRecycleBinChecklistList {
                     "/rest/v1.0/projects/{}/recycle_bin/checklist/lists/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -45001,8 +44645,7 @@ pub struct UpdateProjectRecycleBinChecklistListRestore {
 }
 impl UpdateProjectRecycleBinChecklistListRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/checklist/lists/{id}/restore",
@@ -45011,8 +44654,7 @@ impl UpdateProjectRecycleBinChecklistListRestore {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -45146,8 +44788,7 @@ pub struct GetProjectRecycleBinForm {
 }
 impl GetProjectRecycleBinForm {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/forms/{id}",
@@ -45155,8 +44796,7 @@ impl GetProjectRecycleBinForm {
                     "/rest/v1.0/projects/{}/recycle_bin/forms/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectFormsResponseItem, crate::Error> {
@@ -45189,8 +44829,7 @@ pub struct UpdateProjectRecycleBinFormRestore {
 }
 impl UpdateProjectRecycleBinFormRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/forms/{id}/restore",
@@ -45198,8 +44837,7 @@ impl UpdateProjectRecycleBinFormRestore {
                     "/rest/v1.0/projects/{}/recycle_bin/forms/{}/restore", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ListProjectFormsResponseItem, crate::Error> {
@@ -46983,8 +46621,7 @@ pub struct GetProjectRecycleBinIncident {
 }
 impl GetProjectRecycleBinIncident {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/incidents/{id}",
@@ -46992,8 +46629,7 @@ impl GetProjectRecycleBinIncident {
                     "/rest/v1.0/projects/{}/recycle_bin/incidents/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateProjectIncidentResponse, crate::Error> {
@@ -47026,8 +46662,7 @@ pub struct UpdateProjectRecycleBinIncidentRestore {
 }
 impl UpdateProjectRecycleBinIncidentRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/incidents/{id}/restore",
@@ -47035,8 +46670,7 @@ impl UpdateProjectRecycleBinIncidentRestore {
                     "/rest/v1.0/projects/{}/recycle_bin/incidents/{}/restore", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -47214,8 +46848,7 @@ pub struct GetProjectRecycleBinObservationsItem {
 }
 impl GetProjectRecycleBinObservationsItem {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/observations/items/{id}",
@@ -47223,8 +46856,7 @@ impl GetProjectRecycleBinObservationsItem {
                     "/rest/v1.0/projects/{}/recycle_bin/observations/items/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateObservationsItemsResponse, crate::Error> {
@@ -47257,8 +46889,7 @@ pub struct UpdateProjectRecycleBinObservationsItemRestore {
 }
 impl UpdateProjectRecycleBinObservationsItemRestore {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/recycle_bin/observations/items/{id}/restore",
@@ -47267,8 +46898,7 @@ impl UpdateProjectRecycleBinObservationsItemRestore {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<CreateObservationsItemsResponse, crate::Error> {
@@ -48444,8 +48074,7 @@ pub struct GetCompanyActionPlansPlanTemplateV11 {
 }
 impl GetCompanyActionPlansPlanTemplateV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/action_plans/plan_templates/{id}",
@@ -48453,8 +48082,7 @@ impl GetCompanyActionPlansPlanTemplateV11 {
                     "/rest/v1.1/companies/{}/action_plans/plan_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -48489,8 +48117,7 @@ pub struct DeleteCompanyActionPlansPlanTemplateV11 {
 }
 impl DeleteCompanyActionPlansPlanTemplateV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/companies/{company_id}/action_plans/plan_templates/{id}",
@@ -48498,8 +48125,7 @@ impl DeleteCompanyActionPlansPlanTemplateV11 {
                     "/rest/v1.1/companies/{}/action_plans/plan_templates/{}", crate
                     ::path_segment(& self.company_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -48582,8 +48208,7 @@ pub struct CreateCompanyActionPlansPlanTemplatePublishV11 {
 }
 impl CreateCompanyActionPlansPlanTemplatePublishV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.1/companies/{company_id}/action_plans/plan_templates/{id}/publish",
@@ -48592,8 +48217,7 @@ impl CreateCompanyActionPlansPlanTemplatePublishV11 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -48626,8 +48250,7 @@ pub struct CreateCompanyActionPlansPlanTemplateReviseV11 {
 }
 impl CreateCompanyActionPlansPlanTemplateReviseV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.1/companies/{company_id}/action_plans/plan_templates/{id}/revise",
@@ -48636,8 +48259,7 @@ impl CreateCompanyActionPlansPlanTemplateReviseV11 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -48825,8 +48447,7 @@ pub struct GetCompanyRecycleBinActionPlansPlanTemplateV11 {
 }
 impl GetCompanyRecycleBinActionPlansPlanTemplateV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/recycle_bin/action_plans/plan_templates/{id}",
@@ -48835,8 +48456,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateV11 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -48874,8 +48494,7 @@ pub struct UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
 }
 impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.1/companies/{company_id}/recycle_bin/action_plans/plan_templates/{id}/restore",
@@ -48884,8 +48503,7 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -49150,8 +48768,7 @@ pub struct GetProjectChecklistListTemplateV11 {
 }
 impl GetProjectChecklistListTemplateV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/checklist/list_templates/{id}",
@@ -49159,8 +48776,7 @@ impl GetProjectChecklistListTemplateV11 {
                     "/rest/v1.1/projects/{}/checklist/list_templates/{}", crate
                     ::path_segment(& self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -49255,8 +48871,7 @@ pub struct DeleteProjectChecklistListV11 {
 }
 impl DeleteProjectChecklistListV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/checklist/lists/{id}",
@@ -49264,8 +48879,7 @@ impl DeleteProjectChecklistListV11 {
                     "/rest/v1.1/projects/{}/checklist/lists/{}", crate ::path_segment(&
                     self.project_id), crate ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -49742,8 +49356,7 @@ pub struct UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
 }
 impl UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.1/projects/{project_id}/recycle_bin/checklist/list_templates/{id}/restore",
@@ -49752,8 +49365,7 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -49786,8 +49398,7 @@ pub struct UpdateProjectRecycleBinChecklistListRestoreV11 {
 }
 impl UpdateProjectRecycleBinChecklistListRestoreV11 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.1/projects/{project_id}/recycle_bin/checklist/lists/{id}/restore",
@@ -49796,8 +49407,7 @@ impl UpdateProjectRecycleBinChecklistListRestoreV11 {
                     crate ::path_segment(& self.project_id), crate ::path_segment(& self
                     .id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -50908,8 +50518,7 @@ pub struct ListCompanyInspectionTemplateItemEvidenceConfigurationV2 {
 }
 impl ListCompanyInspectionTemplateItemEvidenceConfigurationV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/inspection_template_items/{template_item_id}/evidence_configuration",
@@ -50918,8 +50527,7 @@ impl ListCompanyInspectionTemplateItemEvidenceConfigurationV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .template_item_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -51303,8 +50911,7 @@ pub struct GetCompanyProjectInspectionItemSignatureRequestV2 {
 }
 impl GetCompanyProjectInspectionItemSignatureRequestV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/inspection_items/{item_id}/signature_requests/{id}",
@@ -51314,8 +50921,7 @@ impl GetCompanyProjectInspectionItemSignatureRequestV2 {
                     .project_id), crate ::path_segment(& self.item_id), crate
                     ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(
@@ -51359,8 +50965,7 @@ pub struct DeleteCompanyProjectInspectionItemSignatureRequestV2 {
 }
 impl DeleteCompanyProjectInspectionItemSignatureRequestV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/inspection_items/{item_id}/signature_requests/{id}",
@@ -51370,8 +50975,7 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestV2 {
                     .project_id), crate ::path_segment(& self.item_id), crate
                     ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -51479,8 +51083,7 @@ pub struct DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
 }
 impl DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/inspection_items/{item_id}/signature_requests/{id}/signature",
@@ -51490,8 +51093,7 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
                     .project_id), crate ::path_segment(& self.item_id), crate
                     ::path_segment(& self.id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error> {
@@ -51529,8 +51131,7 @@ pub struct ListCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
 }
 impl ListCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
     fn build(self) -> crate::Request {
-        let request = self
-            .client
+        self.client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/inspection_template_items/{template_item_id}/evidence_configuration",
@@ -51539,8 +51140,7 @@ impl ListCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
                     crate ::path_segment(& self.company_id), crate ::path_segment(& self
                     .project_id), crate ::path_segment(& self.template_item_id)
                 ),
-            );
-        request
+            )
     }
     /// Sends the request.
     pub async fn send(

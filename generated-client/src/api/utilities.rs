@@ -74,8 +74,8 @@ pub struct CreateWebhooksHooksBodyVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateWebhooksHooksBody {
-    Object(CreateWebhooksHooksBodyVariant1),
-    Object2(CreateWebhooksHooksBodyVariant2),
+    Object(Box<CreateWebhooksHooksBodyVariant1>),
+    Object2(Box<CreateWebhooksHooksBodyVariant2>),
 }
 /// Contextual information about the event
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -237,8 +237,8 @@ pub struct CreateWebhooksHookTriggerBodyVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateWebhooksHookTriggerBody {
-    Object(CreateWebhooksHookTriggerBodyVariant1),
-    Object2(CreateWebhooksHookTriggerBodyVariant2),
+    Object(Box<CreateWebhooksHookTriggerBodyVariant1>),
+    Object2(Box<CreateWebhooksHookTriggerBodyVariant2>),
 }
 /// Company Trigger
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -261,8 +261,8 @@ pub struct CreateWebhooksHookTriggersBulkBodyVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateWebhooksHookTriggersBulkBody {
-    Object(CreateWebhooksHookTriggersBulkBodyVariant1),
-    Object2(CreateWebhooksHookTriggersBulkBodyVariant2),
+    Object(Box<CreateWebhooksHookTriggersBulkBodyVariant1>),
+    Object2(Box<CreateWebhooksHookTriggersBulkBodyVariant2>),
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct CreateWebhooksHookTriggersBulkResponse {
@@ -305,8 +305,8 @@ pub struct DeleteWebhooksHookTriggersBulkBodyVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DeleteWebhooksHookTriggersBulkBody {
-    Object(DeleteWebhooksHookTriggersBulkBodyVariant1),
-    Object2(DeleteWebhooksHookTriggersBulkBodyVariant2),
+    Object(Box<DeleteWebhooksHookTriggersBulkBodyVariant1>),
+    Object2(Box<DeleteWebhooksHookTriggersBulkBodyVariant2>),
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct DeleteWebhooksHookTriggersBulkResponse {
@@ -359,8 +359,8 @@ pub struct UpdateWebhooksHookBodyVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateWebhooksHookBody {
-    Object(UpdateWebhooksHookBodyVariant1),
-    Object2(UpdateWebhooksHookBodyVariant2),
+    Object(Box<UpdateWebhooksHookBodyVariant1>),
+    Object2(Box<UpdateWebhooksHookBodyVariant2>),
 }
 /// Webhooks Resource
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]

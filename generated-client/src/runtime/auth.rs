@@ -113,9 +113,9 @@ impl TokenStore for FileTokenStore {
     }
 }
 
-/// How the client authenticates.
+/// How the client authenticates (the OAuth grant it uses).
 #[derive(Clone)]
-pub(crate) enum Credentials {
+pub(crate) enum Grant {
     /// A fixed bearer token.
     Bearer(String),
     /// Client credentials (a developer managed service account).
@@ -124,12 +124,12 @@ pub(crate) enum Credentials {
     RefreshToken { client_id: String, client_secret: String, redirect_uri: Option<String> },
 }
 
-impl fmt::Debug for Credentials {
+impl fmt::Debug for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Credentials::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-            Credentials::ClientCredentials { client_id, .. } => write!(f, "ClientCredentials {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
-            Credentials::RefreshToken { client_id, .. } => write!(f, "RefreshToken {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
+            Grant::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Grant::ClientCredentials { client_id, .. } => write!(f, "ClientCredentials {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
+            Grant::RefreshToken { client_id, .. } => write!(f, "RefreshToken {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
         }
     }
 }

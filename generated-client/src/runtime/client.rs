@@ -1,6 +1,6 @@
 //! The client: environment, credentials, company, retries, rate-limit state.
 
-use super::auth::{Credentials, MemoryTokenStore, TokenResponse};
+use super::auth::{Grant, MemoryTokenStore, TokenResponse};
 use super::request::{Body, Request};
 use crate::{Error, Token, TokenStore};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
@@ -73,7 +73,7 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base: Url,
     login: Url,
-    credentials: Option<Credentials>,
+    credentials: Option<Grant>,
     store: Arc<dyn TokenStore>,
     refresh: tokio::sync::Mutex<()>,
     retry: RetryPolicy,
@@ -101,7 +101,7 @@ impl fmt::Debug for Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     environment: Environment,
-    credentials: Option<Credentials>,
+    credentials: Option<Grant>,
     store: Option<Arc<dyn TokenStore>>,
     company_id: Option<u64>,
     retry: RetryPolicy,
@@ -127,18 +127,18 @@ impl ClientBuilder {
     }
     /// Authenticate with a fixed access token.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::Bearer(token.into()));
+        self.credentials = Some(Grant::Bearer(token.into()));
         self
     }
     /// Authenticate with client credentials (a developer managed service account).
     pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        self.credentials = Some(Credentials::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
+        self.credentials = Some(Grant::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
         self
     }
     /// Authenticate with a refresh token kept in `store` (from the authorization-code flow);
     /// each refresh saves the new single-use refresh token there.
     pub fn refresh_token(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, store: impl TokenStore + 'static) -> Self {
-        self.credentials = Some(Credentials::RefreshToken { client_id: client_id.into(), client_secret: client_secret.into(), redirect_uri: None });
+        self.credentials = Some(Grant::RefreshToken { client_id: client_id.into(), client_secret: client_secret.into(), redirect_uri: None });
         self.store = Some(Arc::new(store));
         self
     }
@@ -275,8 +275,8 @@ impl Client {
     pub(crate) async fn bearer(&self, stale: Option<&str>) -> Result<Option<String>, Error> {
         let (client_id, client_secret) = match &self.inner.credentials {
             None => return Ok(None),
-            Some(Credentials::Bearer(t)) => return Ok(Some(t.clone())),
-            Some(Credentials::ClientCredentials { client_id, client_secret } | Credentials::RefreshToken { client_id, client_secret, .. }) => {
+            Some(Grant::Bearer(t)) => return Ok(Some(t.clone())),
+            Some(Grant::ClientCredentials { client_id, client_secret } | Grant::RefreshToken { client_id, client_secret, .. }) => {
                 (client_id, client_secret)
             }
         };
@@ -294,7 +294,7 @@ impl Client {
             }
         }
         let token = match &self.inner.credentials {
-            Some(Credentials::RefreshToken { redirect_uri, .. }) => {
+            Some(Grant::RefreshToken { redirect_uri, .. }) => {
                 let refresh = current
                     .and_then(|t| t.refresh_token)
                     .ok_or_else(|| Error::Auth("no refresh token in the token store; run the authorization-code flow first".into()))?;
@@ -311,7 +311,7 @@ impl Client {
     }
 
     fn refreshable(&self) -> bool {
-        matches!(self.inner.credentials, Some(Credentials::ClientCredentials { .. } | Credentials::RefreshToken { .. }))
+        matches!(self.inner.credentials, Some(Grant::ClientCredentials { .. } | Grant::RefreshToken { .. }))
     }
 
     fn record_rate_limit(&self, headers: &HeaderMap) {

@@ -48,7 +48,7 @@ pub enum Error {
         /// Raw response body.
         body: bytes::Bytes,
         /// The parsed Procore error body, when the body is one.
-        parsed: Option<ProcoreErrorBody>,
+        parsed: Option<Box<ProcoreErrorBody>>,
     },
     /// The request could not be sent or the response not read (DNS, TLS, timeout, reset).
     Transport {
@@ -89,7 +89,7 @@ impl fmt::Display for Error {
         match self {
             Error::Api { status, operation, parsed, body, .. } => {
                 write!(f, "{operation}: Procore answered {status}")?;
-                match parsed.as_ref().and_then(ProcoreErrorBody::summary) {
+                match parsed.as_deref().and_then(ProcoreErrorBody::summary) {
                     Some(s) => write!(f, ": {s}")?,
                     None if !body.is_empty() => {
                         let text = String::from_utf8_lossy(body);

@@ -56,7 +56,7 @@ impl Request {
         Ok(url)
     }
 
-    fn to_json<T: Serialize + ?Sized>(&mut self, what: &str, value: &T) -> Option<serde_json::Value> {
+    fn encode_json<T: Serialize + ?Sized>(&mut self, what: &str, value: &T) -> Option<serde_json::Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -68,14 +68,14 @@ impl Request {
 
     /// Adds a query parameter (`None` adds nothing).
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) {
-        if let Some(v) = self.to_json(name, value) {
+        if let Some(v) = self.encode_json(name, value) {
             query_pairs(&mut self.query, name, &v, style);
         }
     }
 
     /// Adds a header (`None` adds nothing).
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        if let Some(v) = self.to_json(name, value) {
+        if let Some(v) = self.encode_json(name, value) {
             if !v.is_null() {
                 let text = super::encoding::scalar(&v);
                 self.headers.push((name.to_string(), text));
@@ -85,7 +85,7 @@ impl Request {
 
     /// Adds a cookie (`None` adds nothing).
     pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        if let Some(v) = self.to_json(name, value) {
+        if let Some(v) = self.encode_json(name, value) {
             if !v.is_null() {
                 self.headers.push(("cookie".into(), format!("{name}={}", super::encoding::scalar(&v))));
             }

@@ -127,8 +127,17 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             quote!(if let Some(body) = self.body { #call })
         });
     }
-    let mutability = if build.is_empty() { TokenStream::new() } else { quote!(mut) };
     let path_expr = if fmt_args.is_empty() { quote!(String::from(#fmt)) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
+    let start = quote!(self.client.request(reqwest::Method::#method, #template, #path_expr));
+    let build_body = if build.is_empty() {
+        start
+    } else {
+        quote! {
+            let mut request = #start;
+            #(#build)*
+            request
+        }
+    };
 
     let (ret, send_call) = match &op.success {
         Success::Json(t) => {
@@ -203,9 +212,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
         impl #builder {
             #(#setters)*
             fn build(self) -> crate::Request {
-                let #mutability request = self.client.request(reqwest::Method::#method, #template, #path_expr);
-                #(#build)*
-                request
+                #build_body
             }
             /// Sends the request.
             pub async fn send(self) -> Result<#ret, crate::Error> {

@@ -83,6 +83,10 @@ fn gate(def: &TypeDef) -> TokenStream {
     if def.scope != Scope::Shared {
         return TokenStream::new();
     }
+    if def.features.len() == 1 {
+        let f = def.features.iter().next();
+        return quote!(#[cfg(feature = #f)]);
+    }
     let features = def.features.iter();
     quote!(#[cfg(any(#(feature = #features),*))])
 }
@@ -134,7 +138,9 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
             let vs = variants.iter().map(|v| {
                 let i = ident(&v.ident);
                 let t = ctx.rust_type(&v.ty, def.direction);
-                if v.boxed {
+                // Struct variants are boxed: they are large, and unions hold them rarely.
+                let is_struct = matches!(&v.ty, TypeRef::Named(id) if matches!(ctx.api.types.get(*id).kind, TypeKind::Struct { .. }));
+                if v.boxed || is_struct {
                     quote!(#i(Box<#t>),)
                 } else {
                     quote!(#i(#t),)
