@@ -7,7 +7,7 @@
 //! ```no_run
 //! # async fn demo(client: procore::Client) -> Result<(), procore::Error> {
 //! # #[cfg(feature = "core")] {
-//! let me = client.list_me().send().await?;
+//! let projects = client.list_projects().send().await?;
 //! # }
 //! # Ok(()) }
 //! ```
@@ -34,5 +34,9 @@
 mod runtime;
 pub use runtime::*;
 
+// Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
+// `cargo xtask check` compares like with like.
+#[rustfmt::skip]
 pub mod api;
+#[rustfmt::skip]
 pub mod models;

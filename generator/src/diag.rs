@@ -38,7 +38,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}[{}] #{}: {}", self.source, self.pointer, self.message)
+        write!(
+            f,
+            "{level}[{}] #{}: {}",
+            self.source, self.pointer, self.message
+        )
     }
 }
 
@@ -66,17 +70,32 @@ impl Diagnostics {
     }
 
     /// Records an error (something was skipped).
-    pub fn error(&mut self, source: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        source: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Error, source, pointer, message);
     }
 
     /// Records a warning (something was approximated).
-    pub fn warning(&mut self, source: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    pub fn warning(
+        &mut self,
+        source: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Warning, source, pointer, message);
     }
 
     /// Records a note (a quirk was repaired).
-    pub fn note(&mut self, source: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    pub fn note(
+        &mut self,
+        source: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Note, source, pointer, message);
     }
 
@@ -126,6 +145,9 @@ mod tests {
 
     #[test]
     fn pointer_escapes_slashes_and_tildes() {
-        assert_eq!(pointer(["paths", "/rest/v1.0/a~b", "get"]), "/paths/~1rest~1v1.0~1a~0b/get");
+        assert_eq!(
+            pointer(["paths", "/rest/v1.0/a~b", "get"]),
+            "/paths/~1rest~1v1.0~1a~0b/get"
+        );
     }
 }

@@ -49,6 +49,10 @@ pub struct Settings {
     pub overrides: Overrides,
     /// Fail when anything was skipped.
     pub strict: bool,
+    /// Where `src/lib.rs` finds the hand-written runtime, relative to `src/` (default:
+    /// `runtime/mod.rs`, i.e. a copy inside the crate). Fixture crates point at the one in
+    /// `generated-client/` instead of copying it.
+    pub runtime_path: Option<String>,
 }
 
 impl Default for Settings {
@@ -59,6 +63,7 @@ impl Default for Settings {
             docs: Docs::Short,
             overrides: Overrides::default(),
             strict: false,
+            runtime_path: None,
         }
     }
 }
@@ -82,6 +87,11 @@ impl Settings {
     /// Sets name overrides.
     pub fn overrides(mut self, o: Overrides) -> Self {
         self.overrides = o;
+        self
+    }
+    /// Sets where `src/lib.rs` finds the runtime (see [`Settings::runtime_path`]).
+    pub fn runtime_path(mut self, path: Option<String>) -> Self {
+        self.runtime_path = path;
         self
     }
     /// Fails generation when anything was skipped.
@@ -153,6 +163,11 @@ impl Generator {
         }
         let files = emit::emit(&api, &self.settings);
         let report = report::Report::new(in_spec, &api, &diagnostics);
-        Ok(Output { files, api, diagnostics, report })
+        Ok(Output {
+            files,
+            api,
+            diagnostics,
+            report,
+        })
     }
 }

@@ -104,10 +104,15 @@ fn check_openapi(origin: &str, doc: &Value) -> Result<(), LoadError> {
         detail,
     };
     let Some(obj) = doc.as_object() else {
-        return Err(not(format!("the top level is {}, not an object", kind(doc))));
+        return Err(not(format!(
+            "the top level is {}, not an object",
+            kind(doc)
+        )));
     };
     if obj.contains_key("swagger") {
-        return Err(not("it is Swagger 2.0; convert it to OpenAPI 3.0 first".into()));
+        return Err(not(
+            "it is Swagger 2.0; convert it to OpenAPI 3.0 first".into()
+        ));
     }
     match obj.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => {}
@@ -159,7 +164,9 @@ mod tests {
 
     #[test]
     fn missing_file_is_an_error_not_a_panic() {
-        let e = load_path(Path::new("/nonexistent/spec.json")).unwrap_err().to_string();
+        let e = load_path(Path::new("/nonexistent/spec.json"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/nonexistent/spec.json"), "{e}");
         assert!(e.contains("fetch-spec"), "{e}");
     }

@@ -38,7 +38,12 @@ impl Overrides {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Overrides::default()),
-            Err(e) => return Err(OverridesError { path: path.display().to_string(), message: e.to_string() }),
+            Err(e) => {
+                return Err(OverridesError {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+            }
         };
         Self::parse(&path.display().to_string(), &text)
     }
@@ -51,12 +56,18 @@ impl Overrides {
         })?;
         for name in o.operations.values() {
             if crate::ir::naming::snake_ident(name) != *name {
-                return Err(OverridesError { path: origin.to_string(), message: format!("`{name}` is not a snake_case method name") });
+                return Err(OverridesError {
+                    path: origin.to_string(),
+                    message: format!("`{name}` is not a snake_case method name"),
+                });
             }
         }
         for name in o.types.values() {
             if crate::ir::naming::type_name(name) != *name {
-                return Err(OverridesError { path: origin.to_string(), message: format!("`{name}` is not an UpperCamelCase type name") });
+                return Err(OverridesError {
+                    path: origin.to_string(),
+                    message: format!("`{name}` is not an UpperCamelCase type name"),
+                });
             }
         }
         Ok(o)
@@ -69,10 +80,20 @@ mod tests {
 
     #[test]
     fn parses_and_validates() {
-        let o = Overrides::parse("o.toml", "[operations]\nA = \"list_a\"\n[types]\nB = \"Rfi\"\n").unwrap();
+        let o = Overrides::parse(
+            "o.toml",
+            "[operations]\nA = \"list_a\"\n[types]\nB = \"Rfi\"\n",
+        )
+        .unwrap();
         assert_eq!(o.operations["A"], "list_a");
-        assert!(Overrides::parse("o.toml", "[operations]\nA = \"List A\"\n").unwrap_err().to_string().contains("not a snake_case"));
+        assert!(Overrides::parse("o.toml", "[operations]\nA = \"List A\"\n")
+            .unwrap_err()
+            .to_string()
+            .contains("not a snake_case"));
         assert!(Overrides::parse("o.toml", "[ops]\n").is_err());
-        assert_eq!(Overrides::load(Path::new("/nonexistent.toml")).unwrap(), Overrides::default());
+        assert_eq!(
+            Overrides::load(Path::new("/nonexistent.toml")).unwrap(),
+            Overrides::default()
+        );
     }
 }

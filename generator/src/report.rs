@@ -34,7 +34,11 @@ pub fn count_operations(doc: &Value) -> usize {
             paths
                 .values()
                 .filter_map(Value::as_object)
-                .map(|item| item.keys().filter(|k| crate::fixups::METHODS.contains(&k.as_str())).count())
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| crate::fixups::METHODS.contains(&k.as_str()))
+                        .count()
+                })
                 .sum()
         })
         .unwrap_or(0)
@@ -49,10 +53,21 @@ impl Report {
             generated: api.operations.len(),
             skipped: in_spec.saturating_sub(api.operations.len()),
             types: emitted.len(),
-            aliases: emitted.iter().map(|id| api.types.get(*id).aliases.len()).sum(),
+            aliases: emitted
+                .iter()
+                .map(|id| api.types.get(*id).aliases.len())
+                .sum(),
             repaired: diags.count(Severity::Note),
-            reasons: diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect(),
-            renames: api.renames.iter().map(|r| format!("{} `{}` -> `{}` at {}", r.kind, r.wanted, r.used, r.at)).collect(),
+            reasons: diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(|d| d.to_string())
+                .collect(),
+            renames: api
+                .renames
+                .iter()
+                .map(|r| format!("{} `{}` -> `{}` at {}", r.kind, r.wanted, r.used, r.at))
+                .collect(),
         }
     }
 }

@@ -8,12 +8,16 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically, creating parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create directory", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot create a temp file", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("{}: write failed", path.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot create a temp file", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("{}: write failed", path.display()))?;
     tmp.as_file().sync_all().ok();
     set_readable(tmp.as_file());
-    tmp.persist(path).with_context(|| format!("{}: cannot replace", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("{}: cannot replace", path.display()))?;
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 
 use crate::{fsx, lock};
 use anyhow::{bail, Context, Result};
-use procore_generator::{diag::Severity, emit::is_generated_path, Docs, Generator, Overrides, Settings};
+use procore_generator::{
+    diag::Severity, emit::is_generated_path, Docs, Generator, Overrides, Settings,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -40,25 +42,70 @@ pub fn client_dir() -> PathBuf {
     lock::root().join("generated-client")
 }
 
-/// Runs the generator in memory and returns the files.
-pub fn run_generator(args: &GenArgs) -> Result<BTreeMap<String, String>> {
-    let spec_path = match &args.from {
-        Some(p) => p.clone(),
+/// A crate the xtask keeps generated: the client from the pinned spec, and fixture crates whose
+/// generated code is itself a snapshot (checked by `check`, compiled and tested in CI).
+pub struct Target {
+    /// Spec file (`None`: the pinned spec).
+    pub spec: Option<PathBuf>,
+    /// Crate directory.
+    pub dir: PathBuf,
+    /// Package name.
+    pub crate_name: &'static str,
+    /// Runtime location relative to the crate's `src/` (`None`: inside the crate).
+    pub runtime_path: Option<&'static str>,
+}
+
+/// Every target `generate` and `check` handle when no `--from`/`--out` is given.
+pub fn targets() -> Vec<Target> {
+    let root = lock::root();
+    vec![
+        Target {
+            spec: None,
+            dir: client_dir(),
+            crate_name: "procore",
+            runtime_path: None,
+        },
+        Target {
+            spec: Some(root.join("tests/fixtures/feature-coverage.yaml")),
+            dir: root.join("tests/coverage-client"),
+            crate_name: "procore-coverage",
+            runtime_path: Some("../../../generated-client/src/runtime/mod.rs"),
+        },
+    ]
+}
+
+/// Runs the generator in memory for one spec and returns the files.
+pub fn run_generator(
+    args: &GenArgs,
+    spec: Option<&Path>,
+    crate_name: &str,
+    runtime_path: Option<&str>,
+) -> Result<BTreeMap<String, String>> {
+    let spec_path = match spec {
+        Some(p) => p.to_path_buf(),
         None => lock::pinned_spec()?,
     };
-    let overrides_path = args.overrides.clone().unwrap_or_else(|| lock::root().join("spec/overrides.toml"));
+    let overrides_path = args
+        .overrides
+        .clone()
+        .unwrap_or_else(|| lock::root().join("spec/overrides.toml"));
     let overrides = Overrides::load(&overrides_path)?;
     let spec = procore_generator::load::load_path(&spec_path)?;
     let settings = Settings::default()
+        .crate_name(crate_name)
         .docs(match args.docs {
             DocsArg::Short => Docs::Short,
             DocsArg::Full => Docs::Full,
         })
         .overrides(overrides)
+        .runtime_path(runtime_path.map(str::to_string))
         .strict(args.strict);
     let out = match Generator::new(settings).generate(spec) {
         Ok(out) => out,
-        Err(procore_generator::GenerateError::Strict { skipped, diagnostics }) => {
+        Err(procore_generator::GenerateError::Strict {
+            skipped,
+            diagnostics,
+        }) => {
             for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
                 eprintln!("{}: {d}", spec_path.display());
             }
@@ -71,66 +118,97 @@ pub fn run_generator(args: &GenArgs) -> Result<BTreeMap<String, String>> {
         }
     }
     eprint!("{}: {}", spec_path.display(), out.report);
-    for r in &out.report.renames {
-        if args.verbose {
+    if args.verbose {
+        for r in &out.report.renames {
             eprintln!("  renamed: {r}");
         }
     }
     Ok(out.files)
 }
 
-/// `generate`: writes the crate into `out` (the committed crate by default).
+/// `generate`: writes every target, or with `--from`/`--out` one crate.
 pub fn generate(args: &GenArgs, out: Option<&Path>) -> Result<()> {
-    let files = run_generator(args)?;
+    if args.from.is_none() && out.is_none() {
+        for t in targets() {
+            let files = run_generator(args, t.spec.as_deref(), t.crate_name, t.runtime_path)?;
+            write_crate(&t.dir, &files)?;
+        }
+        return Ok(());
+    }
     let dir = out.map(Path::to_path_buf).unwrap_or_else(client_dir);
+    let files = run_generator(args, args.from.as_deref(), "procore", None)?;
     if dir != client_dir() {
         copy_runtime(&client_dir(), &dir)?;
     }
+    write_crate(&dir, &files)
+}
+
+fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     let mut changed = 0;
-    for (rel, text) in &files {
+    for (rel, text) in files {
         if fsx::write_if_changed(&dir.join(rel), text.as_bytes())? {
             changed += 1;
         }
     }
     let mut removed = 0;
-    for stale in stale_files(&dir, &files)? {
-        std::fs::remove_file(dir.join(&stale)).with_context(|| format!("cannot remove stale {stale}"))?;
+    for stale in stale_files(dir, files)? {
+        std::fs::remove_file(dir.join(&stale))
+            .with_context(|| format!("cannot remove stale {stale}"))?;
         removed += 1;
     }
-    eprintln!("{}: {} files ({changed} changed, {removed} stale removed)", dir.display(), files.len());
+    eprintln!(
+        "{}: {} files ({changed} changed, {removed} stale removed)",
+        dir.display(),
+        files.len()
+    );
     Ok(())
 }
 
-/// `check`: regenerates in memory and fails when the committed crate differs.
+/// `check`: regenerates every target in memory and fails when a committed file differs.
 pub fn check(args: &GenArgs) -> Result<()> {
-    let files = run_generator(args)?;
-    let dir = client_dir();
     let mut problems = Vec::new();
-    for (rel, text) in &files {
-        match std::fs::read_to_string(dir.join(rel)) {
-            Ok(old) if old == *text => {}
-            Ok(_) => problems.push(format!("stale: generated-client/{rel}")),
-            Err(_) => problems.push(format!("missing: generated-client/{rel}")),
+    let mut total = 0;
+    for t in targets() {
+        let spec = args.from.as_deref().or(t.spec.as_deref());
+        if args.from.is_some() && t.spec.is_some() {
+            continue;
+        }
+        let files = run_generator(args, spec, t.crate_name, t.runtime_path)?;
+        total += files.len();
+        let shown = t
+            .dir
+            .strip_prefix(lock::root())
+            .unwrap_or(&t.dir)
+            .display()
+            .to_string();
+        for (rel, text) in &files {
+            match std::fs::read_to_string(t.dir.join(rel)) {
+                Ok(old) if old == *text => {}
+                Ok(_) => problems.push(format!("stale: {shown}/{rel}")),
+                Err(_) => problems.push(format!("missing: {shown}/{rel}")),
+            }
+        }
+        for stale in stale_files(&t.dir, &files)? {
+            problems.push(format!("not generated any more: {shown}/{stale}"));
         }
     }
-    for stale in stale_files(&dir, &files)? {
-        problems.push(format!("not generated any more: generated-client/{stale}"));
-    }
     if problems.is_empty() {
-        eprintln!("generated-client/ is up to date ({} files)", files.len());
+        eprintln!("generated code is up to date ({total} files)");
         return Ok(());
     }
     for p in &problems {
         eprintln!("{p}");
     }
-    bail!("generated-client/ is out of date ({} files); run `cargo xtask generate` and commit the result", problems.len())
+    bail!("generated code is out of date ({} files); run `cargo xtask generate` and commit the result", problems.len())
 }
 
 /// Generated-looking files in `dir` that the generator no longer makes.
 fn stale_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>> {
     let api = dir.join("src/api");
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&api) else { return Ok(out) };
+    let Ok(entries) = std::fs::read_dir(&api) else {
+        return Ok(out);
+    };
     for e in entries {
         let e = e?;
         let rel = format!("src/api/{}", e.file_name().to_string_lossy());
@@ -146,7 +224,9 @@ fn stale_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Strin
 fn copy_runtime(from: &Path, to: &Path) -> Result<()> {
     for sub in ["src/runtime", "examples"] {
         let src = from.join(sub);
-        let Ok(entries) = std::fs::read_dir(&src) else { continue };
+        let Ok(entries) = std::fs::read_dir(&src) else {
+            continue;
+        };
         for e in entries {
             let e = e?;
             if e.path().is_file() {

@@ -28,7 +28,10 @@ pub struct Lock {
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
 }
 
 /// Path of the lock file.
@@ -39,9 +42,18 @@ pub fn lock_path() -> PathBuf {
 /// Reads the lock file.
 pub fn read() -> Result<Lock> {
     let path = lock_path();
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: no lock file; run `cargo xtask fetch-spec --from <file or URL>` first", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{}: not a valid lock file; restore it with `git checkout spec/`", path.display()))
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{}: no lock file; run `cargo xtask fetch-spec --from <file or URL>` first",
+            path.display()
+        )
+    })?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a valid lock file; restore it with `git checkout spec/`",
+            path.display()
+        )
+    })
 }
 
 /// Writes the lock file atomically.
@@ -61,7 +73,11 @@ pub fn sha256(bytes: &[u8]) -> String {
 pub fn pinned_spec() -> Result<PathBuf> {
     let lock = read()?;
     let local = root().join("spec").join(&lock.file);
-    let candidates = [local.clone(), root().join(&lock.source)];
+    let candidates = [
+        local.clone(),
+        root().join(&lock.source),
+        specs_dir_copy(&lock.source),
+    ];
     for c in candidates.iter().filter(|c| c.is_file()) {
         let bytes = std::fs::read(c).with_context(|| format!("{}: cannot read", c.display()))?;
         let sum = sha256(&bytes);
@@ -82,4 +98,14 @@ pub fn pinned_spec() -> Result<PathBuf> {
         root().join(&lock.source).display(),
         lock.source
     )
+}
+
+/// `$PROCORE_SPECS_DIR/<file name of source>`: where `.ci/run` points the xtask at the
+/// stand-in specs.
+pub fn specs_dir_copy(source: &str) -> PathBuf {
+    let name = source.rsplit('/').next().unwrap_or(source);
+    match std::env::var_os("PROCORE_SPECS_DIR") {
+        Some(dir) => PathBuf::from(dir).join(name),
+        None => root().join("../shared/specs").join(name),
+    }
 }

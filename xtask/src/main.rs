@@ -1,8 +1,11 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help` for the verbs.
 
+mod ci;
+mod fetch;
 mod fsx;
 mod generate;
 mod lock;
+mod time;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -27,6 +30,15 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
+    /// features, generated code included), and the tests.
+    Ci,
+    /// Pin a spec: copy it into spec/ and record source, sha256, size and version in
+    /// spec/spec.lock.json (atomically; a failure leaves the old spec and lock as they were).
+    FetchSpec {
+        #[command(flatten)]
+        args: fetch::FetchArgs,
+    },
     /// Regenerate in memory and fail if generated-client/ differs (CI runs this).
     Check {
         #[command(flatten)]
@@ -39,6 +51,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Generate { args, out } => generate::generate(args, out.as_deref()),
         Command::Check { args } => generate::check(args),
+        Command::FetchSpec { args } => fetch::fetch(args),
+        Command::Ci => ci::ci(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

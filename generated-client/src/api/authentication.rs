@@ -53,11 +53,11 @@ pub struct CreateOauthTokenResponse {
 }
 /// Application information
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListOauthTokenInfoResponseApplication {
+pub struct GetOauthTokenInfoResponseApplication {
     pub uid: Option<String>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListOauthTokenInfoResponse {
+pub struct GetOauthTokenInfoResponse {
     /// Resource owner ID
     pub resource_owner_id: Option<i64>,
     /// Scopes
@@ -65,19 +65,19 @@ pub struct ListOauthTokenInfoResponse {
     /// Expiration time in seconds
     pub expires_in_seconds: Option<i64>,
     /// Application information
-    pub application: Option<ListOauthTokenInfoResponseApplication>,
+    pub application: Option<GetOauthTokenInfoResponseApplication>,
     /// The integer value representing the time the access token was created.
     pub created_at: Option<i64>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyBaseUrlResponse {
+pub struct GetCompanyBaseUrlResponse {
     /// zone request will be routed to
     pub zone: Option<String>,
     /// base_url for routed zone
     pub web_base_url: Option<String>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListMeResponse {
+pub struct GetMeResponse {
     /// ID
     pub id: Option<i64>,
     /// The email address that the user uses to log into Procore.
@@ -85,16 +85,16 @@ pub struct ListMeResponse {
     /// User name.
     pub name: Option<String>,
 }
-/// Request builder for [`Client::list_oauth_authorize`](crate::Client::list_oauth_authorize).
+/// Request builder for [`Client::get_oauth_authorize`](crate::Client::get_oauth_authorize).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListOauthAuthorize {
+pub struct GetOauthAuthorize {
     client: crate::Client,
     response_type: String,
     client_id: String,
     redirect_uri: String,
 }
-impl ListOauthAuthorize {
+impl GetOauthAuthorize {
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -117,13 +117,13 @@ impl crate::Client {
     /// Grant App Authorization
     ///
     /// `GET /oauth/authorize`. [Procore reference](https://developers.procore.com/reference/rest/authentication?version=latest#grant-app-authorization)
-    pub fn list_oauth_authorize(
+    pub fn get_oauth_authorize(
         &self,
         response_type: impl Into<String>,
         client_id: impl Into<String>,
         redirect_uri: impl Into<String>,
-    ) -> ListOauthAuthorize {
-        ListOauthAuthorize {
+    ) -> GetOauthAuthorize {
+        GetOauthAuthorize {
             client: self.clone(),
             response_type: response_type.into(),
             client_id: client_id.into(),
@@ -203,13 +203,13 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_oauth_token_info`](crate::Client::list_oauth_token_info).
+/// Request builder for [`Client::get_oauth_token_info`](crate::Client::get_oauth_token_info).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListOauthTokenInfo {
+pub struct GetOauthTokenInfo {
     client: crate::Client,
 }
-impl ListOauthTokenInfo {
+impl GetOauthTokenInfo {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -219,7 +219,7 @@ impl ListOauthTokenInfo {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListOauthTokenInfoResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetOauthTokenInfoResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -227,19 +227,19 @@ impl crate::Client {
     /// Get Token Info
     ///
     /// `GET /oauth/token/info`. [Procore reference](https://developers.procore.com/reference/rest/authentication?version=latest#get-token-info)
-    pub fn list_oauth_token_info(&self) -> ListOauthTokenInfo {
-        ListOauthTokenInfo {
+    pub fn get_oauth_token_info(&self) -> GetOauthTokenInfo {
+        GetOauthTokenInfo {
             client: self.clone(),
         }
     }
 }
-/// Request builder for [`Client::list_company_base_url`](crate::Client::list_company_base_url).
+/// Request builder for [`Client::get_company_base_url`](crate::Client::get_company_base_url).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyBaseUrl {
+pub struct GetCompanyBaseUrl {
     client: crate::Client,
 }
-impl ListCompanyBaseUrl {
+impl GetCompanyBaseUrl {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -249,7 +249,7 @@ impl ListCompanyBaseUrl {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyBaseUrlResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyBaseUrlResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -257,21 +257,21 @@ impl crate::Client {
     /// Check Company Zone
     ///
     /// `GET /rest/v1.0/company_base_url` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/mpz?version=1.0#check-company-zone)
-    pub fn list_company_base_url(&self) -> ListCompanyBaseUrl {
-        ListCompanyBaseUrl {
+    pub fn get_company_base_url(&self) -> GetCompanyBaseUrl {
+        GetCompanyBaseUrl {
             client: self.clone(),
         }
     }
 }
-/// Request builder for [`Client::list_me`](crate::Client::list_me).
+/// Request builder for [`Client::get_me`](crate::Client::get_me).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListMe {
+pub struct GetMe {
     client: crate::Client,
     company_id: Option<i64>,
     project_id: Option<i64>,
 }
-impl ListMe {
+impl GetMe {
     /// Unique identifier for the company. You must supply either a company_id or project_id in order for a name to be returned (`company_id` in the query).
     pub fn company_id(mut self, value: i64) -> Self {
         self.company_id = Some(value);
@@ -295,7 +295,7 @@ impl ListMe {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -303,8 +303,8 @@ impl crate::Client {
     /// Show User Info
     ///
     /// `GET /rest/v1.0/me` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/me?version=1.0#show-user-info)
-    pub fn list_me(&self) -> ListMe {
-        ListMe {
+    pub fn get_me(&self) -> GetMe {
+        GetMe {
             client: self.clone(),
             company_id: None,
             project_id: None,

@@ -407,7 +407,7 @@ pub struct ListCompanyConfigurableFieldSetsResponseItemFieldsField1 {
     pub required: Option<bool>,
 }
 pub type CreateCompanyConfigurableFieldSetResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
 pub type GetCompanyConfigurableFieldSetResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
 pub type UpdateCompanyConfigurableFieldSetResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
 pub type CreateCompanyConfigurableFieldSetDuplicateResponseFieldsField1 = ListCompanyConfigurableFieldSetsResponseItemFieldsField1;
@@ -431,7 +431,7 @@ pub enum ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType 
     Unknown(String),
 }
 pub type CreateCompanyConfigurableFieldSetResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
 pub type GetCompanyConfigurableFieldSetResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
 pub type UpdateCompanyConfigurableFieldSetResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
 pub type CreateCompanyConfigurableFieldSetDuplicateResponseFieldsCustomField1DataType = ListCompanyConfigurableFieldSetsResponseItemFieldsCustomField1DataType;
@@ -513,7 +513,7 @@ pub struct ListCompanyConfigurableFieldSetsResponseItemSectionsItem {
     pub from_v1_custom_fields: Option<bool>,
 }
 pub type CreateCompanyConfigurableFieldSetResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
 pub type GetCompanyConfigurableFieldSetResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
 pub type UpdateCompanyConfigurableFieldSetResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
 pub type CreateCompanyConfigurableFieldSetDuplicateResponseSectionsItem = ListCompanyConfigurableFieldSetsResponseItemSectionsItem;
@@ -657,7 +657,7 @@ pub enum CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant {
     #[serde(untagged)]
     Unknown(String),
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1Variant = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1Variant = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant;
 pub type GetCompanyConfigurableFieldSetResponseFieldsCustomField1Variant = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant;
 pub type UpdateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItemFieldsCustomField1Variant = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1Variant;
@@ -703,7 +703,7 @@ pub struct CreateCompanyConfigurableFieldSetResponseFieldsCustomField1 {
     /// The number of columns the custom field spans on the form.
     pub column_width: Option<f64>,
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1 = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseFieldsCustomField1 = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1;
 pub type GetCompanyConfigurableFieldSetResponseFieldsCustomField1 = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1;
 pub type UpdateCompanyConfigurableFieldSetResponseFieldsCustomField1 = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItemFieldsCustomField1 = CreateCompanyConfigurableFieldSetResponseFieldsCustomField1;
@@ -720,7 +720,7 @@ pub struct CreateCompanyConfigurableFieldSetResponseFields {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseFields = CreateCompanyConfigurableFieldSetResponseFields;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseFields = CreateCompanyConfigurableFieldSetResponseFields;
 pub type GetCompanyConfigurableFieldSetResponseFields = CreateCompanyConfigurableFieldSetResponseFields;
 pub type UpdateCompanyConfigurableFieldSetResponseFields = CreateCompanyConfigurableFieldSetResponseFields;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItemFields = CreateCompanyConfigurableFieldSetResponseFields;
@@ -731,11 +731,11 @@ pub struct CreateCompanyConfigurableFieldSetResponseUpdatedBy {
     pub id: Option<i64>,
     pub name: Option<String>,
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseUpdatedBy = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseUpdatedBy = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type GetCompanyConfigurableFieldSetResponseUpdatedBy = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type UpdateCompanyConfigurableFieldSetResponseUpdatedBy = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItemUpdatedBy = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
-pub type ListCompanyVendorsInactiveResponseItemBiddingDistributionItem = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
+pub type GetCompanyVendorsInactiveResponseItemBiddingDistributionItem = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type CreateProjectDistributionGroupResponseUsersItem = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type CreateProjectDistributionGroupResponse201UsersItem = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
 pub type UpdateProjectDistributionGroupResponseUsersItem = CreateCompanyConfigurableFieldSetResponseUpdatedBy;
@@ -755,11 +755,11 @@ pub struct CreateCompanyConfigurableFieldSetResponseProjectsItem {
     /// The name of the project.
     pub name: Option<String>,
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponseProjectsItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponseProjectsItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetCompanyConfigurableFieldSetResponseProjectsItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyConfigurableFieldSetResponseProjectsItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItemProjectsItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyMeResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyMeResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyProjectBidTypesResponseItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateCompanyProjectBidTypeResponse = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetCompanyProjectBidTypeResponse = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -780,15 +780,15 @@ pub type ListCompanyProjectTaskItemCategoriesResponseItem = CreateCompanyConfigu
 pub type ListCompanyRolesResponseItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyUsersResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateCompanyUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyUsersInactiveResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyUsersInactiveResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUsersInactiveResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUsersSyncResponseEntitiesItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUsersSyncResponseErrorsItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetCompanyUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyVendorsInactiveResponseItemParent = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyVendorsInactiveResponseItemParent = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyVendorsInactiveResponseParent = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListEquipmentResponseItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetEquipmentResponseItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectTemplatesResponseItem = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectsResponseItemProjectStage = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectsResponseItemProjectTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -857,17 +857,17 @@ pub type ListProjectPeopleResponseItemVariant2Vendor = CreateCompanyConfigurable
 pub type ListProjectPeopleResponseItemVariant3WorkClassification = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectPeopleResponseItemVariant3Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectPeopleResponseItemVariant3PermissionTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant1Company = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant1ProjectStage = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant1ProjectTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant2WorkClassification = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant2Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant3WorkClassification = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant3Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectPeopleInactiveResponseItemVariant3PermissionTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant1Company = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant1ProjectStage = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant1ProjectTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant2WorkClassification = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant2Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant3WorkClassification = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant3Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectPeopleInactiveResponseItemVariant3PermissionTemplate = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListProjectUsersResponseItemVariant1Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateProjectUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListProjectUsersInactiveResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetProjectUsersInactiveResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateProjectUsersInactiveResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetProjectUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateProjectUserResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -892,7 +892,7 @@ pub type GetVendorResponseVariant5InvoiceContactsItem = CreateCompanyConfigurabl
 pub type UpdateVendorResponseParent = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListWorkflowInstancesResponseItemCurrentWorkflowActivitiesItemWorkflowUserRoleAssignee = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetWorkflowInstanceResponseCurrentWorkflowActivitiesItemWorkflowUserRoleAssignee = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyMeV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyMeV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyUsersV11ResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateCompanyUserV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUsersSyncV11ResponseEntitiesItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -922,7 +922,7 @@ pub type ListUsersV11ResponseItemVendor = CreateCompanyConfigurableFieldSetRespo
 pub type CreateUserV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetUserV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateUserV11ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyMeV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyMeV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyUsersV12ResponseItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateCompanyUserV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateCompanyUsersSyncV12ResponseEntitiesItemVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -933,7 +933,7 @@ pub type ListUsersV12ResponseItemVendor = CreateCompanyConfigurableFieldSetRespo
 pub type CreateUserV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type GetUserV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type UpdateUserV12ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
-pub type ListCompanyMeV13ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
+pub type GetCompanyMeV13ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyUsersV13ResponseItemVariant2Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type ListCompanyUsersV13ResponseItemVariant3Vendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
 pub type CreateCompanyUserV13ResponseVendor = CreateCompanyConfigurableFieldSetResponseProjectsItem;
@@ -978,7 +978,7 @@ pub struct CreateCompanyConfigurableFieldSetResponse {
     /// An array of projects that are associated with the configurable field set.
     pub projects: Option<Vec<CreateCompanyConfigurableFieldSetResponseProjectsItem>>,
 }
-pub type ListCompanyConfigurableFieldSetsFindByIndexResponse = CreateCompanyConfigurableFieldSetResponse;
+pub type GetCompanyConfigurableFieldSetsFindByIndexResponse = CreateCompanyConfigurableFieldSetResponse;
 pub type GetCompanyConfigurableFieldSetResponse = CreateCompanyConfigurableFieldSetResponse;
 pub type UpdateCompanyConfigurableFieldSetResponse = CreateCompanyConfigurableFieldSetResponse;
 pub type ListCompanyCustomFieldDefinitionConfigurableFieldSetsResponseItem = CreateCompanyConfigurableFieldSetResponse;
@@ -2198,7 +2198,7 @@ pub type UpdateProjectInsurancesSyncResponse = UpdateCompanyInsurancesSyncRespon
 pub type UpdateProjectVendorInsurancesSyncResponse = UpdateCompanyInsurancesSyncResponse;
 /// Company User
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyMeResponse {
+pub struct GetCompanyMeResponse {
     /// User address
     pub address: Option<String>,
     /// User avatar url
@@ -2267,37 +2267,37 @@ pub struct ListCompanyMeResponse {
     /// User Company Permission Template id
     pub company_permission_template_id: Option<i64>,
 }
-pub type CreateCompanyUserResponse = ListCompanyMeResponse;
-pub type UpdateCompanyUsersSyncResponseEntitiesItem = ListCompanyMeResponse;
-pub type GetCompanyUserResponse = ListCompanyMeResponse;
-pub type UpdateCompanyUserResponse = ListCompanyMeResponse;
-pub type UpdateUsersSyncResponseEntitiesItem = ListCompanyMeResponse;
-pub type GetUserResponse = ListCompanyMeResponse;
-pub type UpdateUserResponse = ListCompanyMeResponse;
-pub type CreateCompanyUserV11Response = ListCompanyMeResponse;
-pub type UpdateCompanyUsersSyncV11ResponseEntitiesItem = ListCompanyMeResponse;
-pub type GetCompanyUserV11Response = ListCompanyMeResponse;
-pub type UpdateCompanyUserV11Response = ListCompanyMeResponse;
-pub type ListUsersV11ResponseItem = ListCompanyMeResponse;
-pub type CreateUserV11Response = ListCompanyMeResponse;
-pub type GetUserV11Response = ListCompanyMeResponse;
-pub type UpdateUserV11Response = ListCompanyMeResponse;
-pub type CreateCompanyUserV12Response = ListCompanyMeResponse;
-pub type UpdateCompanyUsersSyncV12ResponseEntitiesItem = ListCompanyMeResponse;
-pub type GetCompanyUserV12Response = ListCompanyMeResponse;
-pub type UpdateCompanyUserV12Response = ListCompanyMeResponse;
-pub type ListUsersV12ResponseItem = ListCompanyMeResponse;
-pub type CreateUserV12Response = ListCompanyMeResponse;
-pub type GetUserV12Response = ListCompanyMeResponse;
-pub type UpdateUserV12Response = ListCompanyMeResponse;
-pub type CreateCompanyUserV13Response = ListCompanyMeResponse;
-pub type UpdateCompanyUsersSyncV13ResponseEntitiesItem = ListCompanyMeResponse;
-pub type GetCompanyUserV13ResponseVariant1 = ListCompanyMeResponse;
-pub type UpdateCompanyUserV13Response = ListCompanyMeResponse;
-pub type ListUsersV13ResponseItem = ListCompanyMeResponse;
-pub type CreateUserV13Response = ListCompanyMeResponse;
-pub type GetUserV13Response = ListCompanyMeResponse;
-pub type UpdateUserV13Response = ListCompanyMeResponse;
+pub type CreateCompanyUserResponse = GetCompanyMeResponse;
+pub type UpdateCompanyUsersSyncResponseEntitiesItem = GetCompanyMeResponse;
+pub type GetCompanyUserResponse = GetCompanyMeResponse;
+pub type UpdateCompanyUserResponse = GetCompanyMeResponse;
+pub type UpdateUsersSyncResponseEntitiesItem = GetCompanyMeResponse;
+pub type GetUserResponse = GetCompanyMeResponse;
+pub type UpdateUserResponse = GetCompanyMeResponse;
+pub type CreateCompanyUserV11Response = GetCompanyMeResponse;
+pub type UpdateCompanyUsersSyncV11ResponseEntitiesItem = GetCompanyMeResponse;
+pub type GetCompanyUserV11Response = GetCompanyMeResponse;
+pub type UpdateCompanyUserV11Response = GetCompanyMeResponse;
+pub type ListUsersV11ResponseItem = GetCompanyMeResponse;
+pub type CreateUserV11Response = GetCompanyMeResponse;
+pub type GetUserV11Response = GetCompanyMeResponse;
+pub type UpdateUserV11Response = GetCompanyMeResponse;
+pub type CreateCompanyUserV12Response = GetCompanyMeResponse;
+pub type UpdateCompanyUsersSyncV12ResponseEntitiesItem = GetCompanyMeResponse;
+pub type GetCompanyUserV12Response = GetCompanyMeResponse;
+pub type UpdateCompanyUserV12Response = GetCompanyMeResponse;
+pub type ListUsersV12ResponseItem = GetCompanyMeResponse;
+pub type CreateUserV12Response = GetCompanyMeResponse;
+pub type GetUserV12Response = GetCompanyMeResponse;
+pub type UpdateUserV12Response = GetCompanyMeResponse;
+pub type CreateCompanyUserV13Response = GetCompanyMeResponse;
+pub type UpdateCompanyUsersSyncV13ResponseEntitiesItem = GetCompanyMeResponse;
+pub type GetCompanyUserV13ResponseVariant1 = GetCompanyMeResponse;
+pub type UpdateCompanyUserV13Response = GetCompanyMeResponse;
+pub type ListUsersV13ResponseItem = GetCompanyMeResponse;
+pub type CreateUserV13Response = GetCompanyMeResponse;
+pub type GetUserV13Response = GetCompanyMeResponse;
+pub type UpdateUserV13Response = GetCompanyMeResponse;
 /// The contact associated with the Company Person.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListCompanyPeopleResponseItemContact {
@@ -2307,11 +2307,11 @@ pub struct ListCompanyPeopleResponseItemContact {
     pub email: Option<String>,
 }
 pub type CreateCompanyPersonResponseContact = ListCompanyPeopleResponseItemContact;
-pub type ListCompanyPeopleInactiveResponseItemContact = ListCompanyPeopleResponseItemContact;
+pub type GetCompanyPeopleInactiveResponseItemContact = ListCompanyPeopleResponseItemContact;
 pub type UpdateCompanyPersonResponseContact = ListCompanyPeopleResponseItemContact;
 pub type ListProjectPeopleResponseItemVariant2Contact = ListCompanyPeopleResponseItemContact;
 pub type CreateProjectPersonResponseContact = ListCompanyPeopleResponseItemContact;
-pub type ListProjectPeopleInactiveResponseItemVariant2Contact = ListCompanyPeopleResponseItemContact;
+pub type GetProjectPeopleInactiveResponseItemVariant2Contact = ListCompanyPeopleResponseItemContact;
 pub type UpdateProjectPersonResponseContact = ListCompanyPeopleResponseItemContact;
 /// The Company Person object.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -2338,7 +2338,7 @@ pub struct ListCompanyPeopleResponseItem {
     pub origin_id: Option<String>,
 }
 pub type CreateCompanyPersonResponse = ListCompanyPeopleResponseItem;
-pub type ListCompanyPeopleInactiveResponseItem = ListCompanyPeopleResponseItem;
+pub type GetCompanyPeopleInactiveResponseItem = ListCompanyPeopleResponseItem;
 pub type UpdateCompanyPersonResponse = ListCompanyPeopleResponseItem;
 /// Company Person
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -2705,7 +2705,7 @@ pub struct ListCompanyProjectTaskItemCommentsResponseItemAttachments {
 pub type CreateCompanyProjectTaskItemCommentResponseAttachments = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
 pub type DeleteCompanyProjectTaskItemCommentResponseAttachments = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
 pub type UpdateCompanyProjectTaskItemCommentResponseAttachments = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
-pub type ListCompanyVendorsInactiveResponseItemAttachmentsItem = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
+pub type GetCompanyVendorsInactiveResponseItemAttachmentsItem = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
 pub type CreateTaskItemResponseAttachmentsItem = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
 pub type GetTaskItemResponseAttachmentsItem = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
 pub type UpdateTaskItemResponseAttachmentsItem = ListCompanyProjectTaskItemCommentsResponseItemAttachments;
@@ -2819,7 +2819,7 @@ pub struct UpdateCompanyProjectTaskItemCommentBody {
 }
 /// Project with counts. `tasks_count` is only present if its value is greater than 0. `calendar_items_count` is only present if its value is greater than 0.
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyScheduleSummaryResponseDataItemProjectsItem {
+pub struct GetCompanyScheduleSummaryResponseDataItemProjectsItem {
     /// Project ID
     pub id: Option<i64>,
     /// Project Name
@@ -2830,18 +2830,18 @@ pub struct ListCompanyScheduleSummaryResponseDataItemProjectsItem {
     pub calendar_items_count: Option<i64>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyScheduleSummaryResponseDataItem {
+pub struct GetCompanyScheduleSummaryResponseDataItem {
     /// Datetime at beginning of day
     pub date: Option<String>,
     /// Number of projects with tasks or calendar items on this day
     pub projects_count: Option<i64>,
     /// List of projects with counts of tasks or calendar items on this day. The size of this list is limited by the `limit_per_day` query parameter. The order of...
-    pub projects: Option<Vec<ListCompanyScheduleSummaryResponseDataItemProjectsItem>>,
+    pub projects: Option<Vec<GetCompanyScheduleSummaryResponseDataItemProjectsItem>>,
 }
 /// Company Schedule
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyScheduleSummaryResponse {
-    pub data: Option<Vec<ListCompanyScheduleSummaryResponseDataItem>>,
+pub struct GetCompanyScheduleSummaryResponse {
+    pub data: Option<Vec<GetCompanyScheduleSummaryResponseDataItem>>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct UpdateCompanySettingsLogoBody {
@@ -2864,10 +2864,10 @@ pub struct UpdateCompanySettingsLogoResponseItem {
 pub type DeleteCompanySettingsLogoResponseItem = UpdateCompanySettingsLogoResponseItem;
 /// Current user avatar URL
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanySettingsMyAvatarResponse {
+pub struct GetCompanySettingsMyAvatarResponse {
     pub url: Option<String>,
 }
-pub type UpdateCompanySettingsMyAvatarResponse = ListCompanySettingsMyAvatarResponse;
+pub type UpdateCompanySettingsMyAvatarResponse = GetCompanySettingsMyAvatarResponse;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListCompanySubmittalStatusesResponseItem {
     /// ID
@@ -2902,7 +2902,7 @@ pub struct ListCompanyTradesResponseItem {
 }
 pub type CreateCompanyTradeResponse = ListCompanyTradesResponseItem;
 pub type GetCompanyTradeResponse = ListCompanyTradesResponseItem;
-pub type ListCompanyVendorsInactiveResponseItemTradesItem = ListCompanyTradesResponseItem;
+pub type GetCompanyVendorsInactiveResponseItemTradesItem = ListCompanyTradesResponseItem;
 pub type UpdateCompanyVendorsInactiveResponseTradesItem = ListCompanyTradesResponseItem;
 pub type ListProjectVendorsResponseItemTradesItem = ListCompanyTradesResponseItem;
 pub type CreateProjectVendorResponseTradesItem = ListCompanyTradesResponseItem;
@@ -3182,15 +3182,15 @@ pub type ListUsersResponseItemCompanyPermissionTemplateType = ListCompanyUsersRe
 pub type CreateUserResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type CreateUserResponseCompanyPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type UpdateUsersSyncResponseErrorsItemPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
-pub type ListCompanyMeV11ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
+pub type GetCompanyMeV11ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV11ResponseItemPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV11ResponseItemCompanyPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type UpdateCompanyUsersSyncV11ResponseErrorsItemPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
-pub type ListCompanyMeV12ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
+pub type GetCompanyMeV12ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV12ResponseItemPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV12ResponseItemCompanyPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type UpdateCompanyUsersSyncV12ResponseErrorsItemPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
-pub type ListCompanyMeV13ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
+pub type GetCompanyMeV13ResponsePermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV13ResponseItemVariant2PermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV13ResponseItemVariant2CompanyPermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
 pub type ListCompanyUsersV13ResponseItemVariant3PermissionTemplateType = ListCompanyUsersResponseItemPermissionTemplateType;
@@ -3217,15 +3217,15 @@ pub type ListUsersResponseItemCompanyPermissionTemplate = ListCompanyUsersRespon
 pub type CreateUserResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type CreateUserResponseCompanyPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type UpdateUsersSyncResponseErrorsItemPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
-pub type ListCompanyMeV11ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
+pub type GetCompanyMeV11ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV11ResponseItemPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV11ResponseItemCompanyPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type UpdateCompanyUsersSyncV11ResponseErrorsItemPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
-pub type ListCompanyMeV12ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
+pub type GetCompanyMeV12ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV12ResponseItemPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV12ResponseItemCompanyPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type UpdateCompanyUsersSyncV12ResponseErrorsItemPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
-pub type ListCompanyMeV13ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
+pub type GetCompanyMeV13ResponsePermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV13ResponseItemVariant2PermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV13ResponseItemVariant2CompanyPermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
 pub type ListCompanyUsersV13ResponseItemVariant3PermissionTemplate = ListCompanyUsersResponseItemPermissionTemplate;
@@ -3409,16 +3409,16 @@ pub type CreateUserV12Body = CreateCompanyUserBody;
 pub type CreateUserV13Body = CreateCompanyUserBody;
 /// API Links
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyUsersInactiveResponseItemLinks {
+pub struct GetCompanyUsersInactiveResponseItemLinks {
     /// Link to reactivate user
     pub reactivate: Option<String>,
 }
-pub type ListCompanyVendorsInactiveResponseItemLinks = ListCompanyUsersInactiveResponseItemLinks;
-pub type ListProjectUsersInactiveResponseItemLinks = ListCompanyUsersInactiveResponseItemLinks;
-pub type ListProjectVendorsInactiveResponseItemLinks = ListCompanyUsersInactiveResponseItemLinks;
+pub type GetCompanyVendorsInactiveResponseItemLinks = GetCompanyUsersInactiveResponseItemLinks;
+pub type GetProjectUsersInactiveResponseItemLinks = GetCompanyUsersInactiveResponseItemLinks;
+pub type GetProjectVendorsInactiveResponseItemLinks = GetCompanyUsersInactiveResponseItemLinks;
 /// Inactive User
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyUsersInactiveResponseItem {
+pub struct GetCompanyUsersInactiveResponseItem {
     /// The address of the user.
     pub address: Option<String>,
     /// The URL pointing to the user avatar.
@@ -3482,9 +3482,9 @@ pub struct ListCompanyUsersInactiveResponseItem {
     pub vendor: Option<CreateCompanyConfigurableFieldSetResponseProjectsItem>,
     /// API Links
     #[serde(rename = "_links")]
-    pub links: Option<ListCompanyUsersInactiveResponseItemLinks>,
+    pub links: Option<GetCompanyUsersInactiveResponseItemLinks>,
 }
-pub type ListProjectUsersInactiveResponseItem = ListCompanyUsersInactiveResponseItem;
+pub type GetProjectUsersInactiveResponseItem = GetCompanyUsersInactiveResponseItem;
 /// Company Users Inner
 #[derive(Debug)]
 pub struct UpdateCompanyUsersSyncBodyUpdatesItem {
@@ -3682,7 +3682,7 @@ pub type UpdateCompanyUsersSyncV13ResponseErrorsItem = UpdateCompanyUsersSyncRes
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct UpdateCompanyUsersSyncResponse {
     /// Array of updated entities
-    pub entities: Option<Vec<ListCompanyMeResponse>>,
+    pub entities: Option<Vec<GetCompanyMeResponse>>,
     pub errors: Option<Vec<UpdateCompanyUsersSyncResponseErrorsItem>>,
 }
 pub type UpdateUsersSyncResponse = UpdateCompanyUsersSyncResponse;
@@ -3856,7 +3856,7 @@ pub struct ListCompanyUserProjectAssignmentsResponseItem {
 }
 /// Verification status (active, cancelled, does_not_exist)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-pub enum ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus {
+pub enum GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus {
     #[serde(rename = "active")]
     Active,
     #[serde(rename = "cancelled")]
@@ -3869,41 +3869,41 @@ pub enum ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatu
     #[serde(untagged)]
     Unknown(String),
 }
-pub type UpdateCompanyVendorsInactiveResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectUsersResponseItemVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectUserActionsAddResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectVendorsResponseItemBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectVendorsInactiveResponseItemBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateProjectVendorsInactiveResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetProjectVendorResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateProjectVendorResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorActionsAddResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListVendorsResponseItemBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateVendorResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateVendorsSyncResponseEntitiesItemBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateVendorsSyncResponseErrorsItemBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetVendorResponseVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetVendorResponseVariant3BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetVendorResponseVariant4BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetVendorResponseVariant5BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateVendorResponseBusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateVendorBusinessRegisterResponseVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateVendorBusinessRegisterResponseVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectVendorsV11ResponseItemVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectVendorsV11ResponseItemVariant3BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type ListProjectVendorsV11ResponseItemVariant6BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type GetProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type UpdateProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorActionsAddV11ResponseVariant1BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
-pub type CreateProjectVendorActionsAddV11ResponseVariant2BusinessRegisterVerificationStatus = ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateCompanyVendorsInactiveResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListProjectUsersResponseItemVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectUserActionsAddResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListProjectVendorsResponseItemBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetProjectVendorsInactiveResponseItemBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateProjectVendorsInactiveResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetProjectVendorResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateProjectVendorResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorActionsAddResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListVendorsResponseItemBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateVendorResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateVendorsSyncResponseEntitiesItemBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateVendorsSyncResponseErrorsItemBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetVendorResponseVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetVendorResponseVariant3BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetVendorResponseVariant4BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetVendorResponseVariant5BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateVendorResponseBusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateVendorBusinessRegisterResponseVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateVendorBusinessRegisterResponseVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListProjectVendorsV11ResponseItemVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListProjectVendorsV11ResponseItemVariant3BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type ListProjectVendorsV11ResponseItemVariant6BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type GetProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateProjectVendorV11ResponseVariant1BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type UpdateProjectVendorV11ResponseVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorActionsAddV11ResponseVariant1BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
+pub type CreateProjectVendorActionsAddV11ResponseVariant2BusinessRegisterVerificationStatus = GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus;
 /// business register
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItemBusinessRegister {
+pub struct GetCompanyVendorsInactiveResponseItemBusinessRegister {
     pub id: Option<i64>,
     /// business register type (ABN, EIN)
     #[serde(rename = "type")]
@@ -3914,77 +3914,77 @@ pub struct ListCompanyVendorsInactiveResponseItemBusinessRegister {
     pub verified_at: Option<String>,
     /// Verification status (active, cancelled, does_not_exist)
     pub verification_status: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus,
+        GetCompanyVendorsInactiveResponseItemBusinessRegisterVerificationStatus,
     >,
 }
-pub type UpdateCompanyVendorsInactiveResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectUsersResponseItemVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectUserActionsAddResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectVendorsResponseItemBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectVendorsInactiveResponseItemBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateProjectVendorsInactiveResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetProjectVendorResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateProjectVendorResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorActionsAddResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListVendorsResponseItemBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateVendorResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateVendorsSyncResponseEntitiesItemBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateVendorsSyncResponseErrorsItemBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetVendorResponseVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetVendorResponseVariant3BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetVendorResponseVariant4BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetVendorResponseVariant5BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateVendorResponseBusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateVendorBusinessRegisterResponse = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateVendorBusinessRegisterResponse = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectVendorsV11ResponseItemVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectVendorsV11ResponseItemVariant3BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type ListProjectVendorsV11ResponseItemVariant6BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorV11ResponseVariant1BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorV11ResponseVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetProjectVendorV11ResponseVariant1BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type GetProjectVendorV11ResponseVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateProjectVendorV11ResponseVariant1BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type UpdateProjectVendorV11ResponseVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorActionsAddV11ResponseVariant1BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
-pub type CreateProjectVendorActionsAddV11ResponseVariant2BusinessRegister = ListCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateCompanyVendorsInactiveResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListProjectUsersResponseItemVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectUserActionsAddResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListProjectVendorsResponseItemBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetProjectVendorsInactiveResponseItemBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateProjectVendorsInactiveResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetProjectVendorResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateProjectVendorResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorActionsAddResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListVendorsResponseItemBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateVendorResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateVendorsSyncResponseEntitiesItemBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateVendorsSyncResponseErrorsItemBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetVendorResponseVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetVendorResponseVariant3BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetVendorResponseVariant4BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetVendorResponseVariant5BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateVendorResponseBusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateVendorBusinessRegisterResponse = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateVendorBusinessRegisterResponse = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListProjectVendorsV11ResponseItemVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListProjectVendorsV11ResponseItemVariant3BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type ListProjectVendorsV11ResponseItemVariant6BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorV11ResponseVariant1BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorV11ResponseVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetProjectVendorV11ResponseVariant1BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type GetProjectVendorV11ResponseVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateProjectVendorV11ResponseVariant1BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type UpdateProjectVendorV11ResponseVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorActionsAddV11ResponseVariant1BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
+pub type CreateProjectVendorActionsAddV11ResponseVariant2BusinessRegister = GetCompanyVendorsInactiveResponseItemBusinessRegister;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItemVendorGroup {
+pub struct GetCompanyVendorsInactiveResponseItemVendorGroup {
     pub id: Option<i64>,
     pub name: Option<String>,
 }
-pub type UpdateCompanyVendorsInactiveResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListProjectUsersResponseItemVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectUserActionsAddResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListProjectVendorsResponseItemVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListProjectVendorsInactiveResponseItemVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateProjectVendorsInactiveResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetProjectVendorResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateProjectVendorResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorActionsAddResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListVendorsResponseItemVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateVendorResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateVendorsSyncResponseEntitiesItemVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateVendorsSyncResponseErrorsItemVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetVendorResponseVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetVendorResponseVariant3VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetVendorResponseVariant4VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateVendorResponseVendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListProjectVendorsV11ResponseItemVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type ListProjectVendorsV11ResponseItemVariant6VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorV11ResponseVariant1VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorV11ResponseVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetProjectVendorV11ResponseVariant1VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type GetProjectVendorV11ResponseVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateProjectVendorV11ResponseVariant1VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type UpdateProjectVendorV11ResponseVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorActionsAddV11ResponseVariant1VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
-pub type CreateProjectVendorActionsAddV11ResponseVariant2VendorGroup = ListCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateCompanyVendorsInactiveResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type ListProjectUsersResponseItemVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectUserActionsAddResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type ListProjectVendorsResponseItemVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetProjectVendorsInactiveResponseItemVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateProjectVendorsInactiveResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetProjectVendorResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateProjectVendorResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorActionsAddResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type ListVendorsResponseItemVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateVendorResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateVendorsSyncResponseEntitiesItemVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateVendorsSyncResponseErrorsItemVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetVendorResponseVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetVendorResponseVariant3VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetVendorResponseVariant4VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateVendorResponseVendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type ListProjectVendorsV11ResponseItemVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type ListProjectVendorsV11ResponseItemVariant6VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorV11ResponseVariant1VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorV11ResponseVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetProjectVendorV11ResponseVariant1VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type GetProjectVendorV11ResponseVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateProjectVendorV11ResponseVariant1VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type UpdateProjectVendorV11ResponseVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorActionsAddV11ResponseVariant1VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
+pub type CreateProjectVendorActionsAddV11ResponseVariant2VendorGroup = GetCompanyVendorsInactiveResponseItemVendorGroup;
 /// Primary contact
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItemPrimaryContact {
+pub struct GetCompanyVendorsInactiveResponseItemPrimaryContact {
     /// ID
     pub id: Option<i64>,
     /// First name
@@ -4006,38 +4006,38 @@ pub struct ListCompanyVendorsInactiveResponseItemPrimaryContact {
     /// Updated at
     pub updated_at: Option<String>,
 }
-pub type UpdateCompanyVendorsInactiveResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListProjectUsersResponseItemVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectUserActionsAddResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListProjectVendorsResponseItemPrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListProjectVendorsInactiveResponseItemPrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateProjectVendorsInactiveResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetProjectVendorResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateProjectVendorResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorActionsAddResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListVendorsResponseItemPrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateVendorResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateVendorsSyncResponseEntitiesItemPrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateVendorsSyncResponseErrorsItemPrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetVendorResponseVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetVendorResponseVariant3PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetVendorResponseVariant4PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetVendorResponseVariant5PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateVendorResponsePrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListProjectVendorsV11ResponseItemVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type ListProjectVendorsV11ResponseItemVariant6PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorV11ResponseVariant1PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorV11ResponseVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetProjectVendorV11ResponseVariant1PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type GetProjectVendorV11ResponseVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateProjectVendorV11ResponseVariant1PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type UpdateProjectVendorV11ResponseVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorActionsAddV11ResponseVariant1PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
-pub type CreateProjectVendorActionsAddV11ResponseVariant2PrimaryContact = ListCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateCompanyVendorsInactiveResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type ListProjectUsersResponseItemVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectUserActionsAddResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type ListProjectVendorsResponseItemPrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetProjectVendorsInactiveResponseItemPrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateProjectVendorsInactiveResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetProjectVendorResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateProjectVendorResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorActionsAddResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type ListVendorsResponseItemPrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateVendorResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateVendorsSyncResponseEntitiesItemPrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateVendorsSyncResponseErrorsItemPrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetVendorResponseVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetVendorResponseVariant3PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetVendorResponseVariant4PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetVendorResponseVariant5PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateVendorResponsePrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type ListProjectVendorsV11ResponseItemVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type ListProjectVendorsV11ResponseItemVariant6PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorV11ResponseVariant1PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorV11ResponseVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetProjectVendorV11ResponseVariant1PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type GetProjectVendorV11ResponseVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateProjectVendorV11ResponseVariant1PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type UpdateProjectVendorV11ResponseVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorActionsAddV11ResponseVariant1PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
+pub type CreateProjectVendorActionsAddV11ResponseVariant2PrimaryContact = GetCompanyVendorsInactiveResponseItemPrimaryContact;
 /// Bidding status
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItemBidding {
+pub struct GetCompanyVendorsInactiveResponseItemBidding {
     pub affirmative_action: Option<bool>,
     pub small_business: Option<bool>,
     pub african_american_business: Option<bool>,
@@ -4052,25 +4052,25 @@ pub struct ListCompanyVendorsInactiveResponseItemBidding {
     pub minority_business_enterprise: Option<bool>,
     pub eight_a_business: Option<bool>,
 }
-pub type UpdateCompanyVendorsInactiveResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type ListProjectVendorsResponseItemBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type CreateProjectVendorResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type GetProjectVendorResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type UpdateProjectVendorResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type CreateProjectVendorActionsAddResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type ListVendorsResponseItemBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type CreateVendorResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type UpdateVendorsSyncResponseEntitiesItemBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type GetVendorResponseVariant4Bidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type UpdateVendorResponseBidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type ListProjectVendorsV11ResponseItemVariant2Bidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type CreateProjectVendorV11ResponseVariant2Bidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type GetProjectVendorV11ResponseVariant2Bidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type UpdateProjectVendorV11ResponseVariant2Bidding = ListCompanyVendorsInactiveResponseItemBidding;
-pub type CreateProjectVendorActionsAddV11ResponseVariant2Bidding = ListCompanyVendorsInactiveResponseItemBidding;
+pub type UpdateCompanyVendorsInactiveResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type ListProjectVendorsResponseItemBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type CreateProjectVendorResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type GetProjectVendorResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type UpdateProjectVendorResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type CreateProjectVendorActionsAddResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type ListVendorsResponseItemBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type CreateVendorResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type UpdateVendorsSyncResponseEntitiesItemBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type GetVendorResponseVariant4Bidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type UpdateVendorResponseBidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type ListProjectVendorsV11ResponseItemVariant2Bidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type CreateProjectVendorV11ResponseVariant2Bidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type GetProjectVendorV11ResponseVariant2Bidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type UpdateProjectVendorV11ResponseVariant2Bidding = GetCompanyVendorsInactiveResponseItemBidding;
+pub type CreateProjectVendorActionsAddV11ResponseVariant2Bidding = GetCompanyVendorsInactiveResponseItemBidding;
 /// Standard Cost Code
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItemStandardCostCodesItem {
+pub struct GetCompanyVendorsInactiveResponseItemStandardCostCodesItem {
     /// ID
     pub id: Option<i64>,
     /// Standard Cost Code List ID
@@ -4088,21 +4088,21 @@ pub struct ListCompanyVendorsInactiveResponseItemStandardCostCodesItem {
     /// Origin ID
     pub origin_id: Option<String>,
 }
-pub type UpdateCompanyVendorsInactiveResponseStandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type ListStandardCostCodesResponseItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type CreateStandardCostCodeResponse = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type UpdateStandardCostCodesSyncResponseEntitiesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type GetStandardCostCodeResponse = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type DeleteStandardCostCodeResponse = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type UpdateStandardCostCodeResponse = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type ListVendorsResponseItemStandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type CreateVendorResponseStandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type UpdateVendorsSyncResponseEntitiesItemStandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type GetVendorResponseVariant4StandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type GetVendorResponseVariant5StandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
-pub type UpdateVendorResponseStandardCostCodesItem = ListCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type UpdateCompanyVendorsInactiveResponseStandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type ListStandardCostCodesResponseItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type CreateStandardCostCodeResponse = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type UpdateStandardCostCodesSyncResponseEntitiesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type GetStandardCostCodeResponse = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type DeleteStandardCostCodeResponse = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type UpdateStandardCostCodeResponse = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type ListVendorsResponseItemStandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type CreateVendorResponseStandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type UpdateVendorsSyncResponseEntitiesItemStandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type GetVendorResponseVariant4StandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type GetVendorResponseVariant5StandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
+pub type UpdateVendorResponseStandardCostCodesItem = GetCompanyVendorsInactiveResponseItemStandardCostCodesItem;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyVendorsInactiveResponseItem {
+pub struct GetCompanyVendorsInactiveResponseItem {
     pub id: Option<i64>,
     pub name: Option<String>,
     /// Abbreviated name
@@ -4170,12 +4170,10 @@ pub struct ListCompanyVendorsInactiveResponseItem {
     /// Zip code
     pub zip: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// Attachments
     pub attachments: Option<
         Vec<ListCompanyProjectTaskItemCommentsResponseItemAttachments>,
@@ -4192,15 +4190,15 @@ pub struct ListCompanyVendorsInactiveResponseItem {
         Vec<CreateCompanyConfigurableFieldSetResponseUpdatedBy>,
     >,
     /// Bidding status
-    pub bidding: Option<ListCompanyVendorsInactiveResponseItemBidding>,
+    pub bidding: Option<GetCompanyVendorsInactiveResponseItemBidding>,
     /// Array of Project IDs
     pub project_ids: Option<Vec<i64>>,
     pub standard_cost_codes: Option<
-        Vec<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        Vec<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
     >,
     /// API Links
     #[serde(rename = "_links")]
-    pub links: Option<ListCompanyUsersInactiveResponseItemLinks>,
+    pub links: Option<GetCompanyUsersInactiveResponseItemLinks>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct UpdateCompanyVendorsInactiveResponseAttachmentsItem {
@@ -4217,7 +4215,7 @@ pub type ListProjectUsersResponseItemVariant2AttachmentsItem = UpdateCompanyVend
 pub type CreateProjectUserActionsAddResponseAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
 pub type ListProjectVendorsResponseItemAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
 pub type CreateProjectVendorResponseAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
-pub type ListProjectVendorsInactiveResponseItemAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
+pub type GetProjectVendorsInactiveResponseItemAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
 pub type UpdateProjectVendorsInactiveResponseAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
 pub type GetProjectVendorResponseAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
 pub type UpdateProjectVendorResponseAttachmentsItem = UpdateCompanyVendorsInactiveResponseAttachmentsItem;
@@ -4270,9 +4268,7 @@ pub struct UpdateCompanyVendorsInactiveResponse {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Count of active Contacts associated with the vendor record.
@@ -4312,7 +4308,7 @@ pub struct UpdateCompanyVendorsInactiveResponse {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     /// Synced to ERP
@@ -4323,13 +4319,13 @@ pub struct UpdateCompanyVendorsInactiveResponse {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
     /// Bidding status
-    pub bidding: Option<ListCompanyVendorsInactiveResponseItemBidding>,
+    pub bidding: Option<GetCompanyVendorsInactiveResponseItemBidding>,
     /// Bidding distribution list
     pub bidding_distribution: Option<
         Vec<UpdateCompanyVendorsInactiveResponseBiddingDistributionItem>,
@@ -4343,7 +4339,7 @@ pub struct UpdateCompanyVendorsInactiveResponse {
     /// Array of Project IDs
     pub project_ids: Option<Vec<i64>>,
     pub standard_cost_codes: Option<
-        Vec<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        Vec<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
     >,
     /// Trades
     pub trades: Option<Vec<ListCompanyTradesResponseItem>>,
@@ -4538,49 +4534,49 @@ pub struct ListCompanyWorkflowPermanentLogsResponseItem {
 pub type ListProjectWorkflowPermanentLogsResponseItem = ListCompanyWorkflowPermanentLogsResponseItem;
 /// Rounding Configuration
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseRoundingConfiguration {
+pub struct GetCompanyConfigurationResponseRoundingConfiguration {
     /// Rounding Rule
     pub rule: Option<String>,
     pub time_increment: Option<i64>,
 }
 /// Time and Materials Company Config
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseTimeAndMaterialsCompanyConfig {
+pub struct GetCompanyConfigurationResponseTimeAndMaterialsCompanyConfig {
     pub materials_enabled: Option<bool>,
     pub labor_enabled: Option<bool>,
     pub equipment_enabled: Option<bool>,
     pub subcontractors_enabled: Option<bool>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseProjectsTimecardDefaultLunchTimeItem {
+pub struct GetCompanyConfigurationResponseProjectsTimecardDefaultLunchTimeItem {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default lunch time in minutes
     pub timecard_default_lunch_time: Option<i64>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseProjectsTimecardDefaultStartTimeItem {
+pub struct GetCompanyConfigurationResponseProjectsTimecardDefaultStartTimeItem {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default start time in format HH:MM
     pub timecard_default_start_time: Option<String>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseProjectsTimecardDefaultStopTimeItem {
+pub struct GetCompanyConfigurationResponseProjectsTimecardDefaultStopTimeItem {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default stop time in format HH:MM
     pub timecard_default_stop_time: Option<String>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponseProjectsTimecardLunchTimeTrackingItem {
+pub struct GetCompanyConfigurationResponseProjectsTimecardLunchTimeTrackingItem {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard lunch time tracking
     pub timecard_lunch_time_tracking: Option<String>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyConfigurationResponse {
+pub struct GetCompanyConfigurationResponse {
     /// Strict File Uploading Allowed
     pub strict_file_uploading: Option<bool>,
     /// Image Real Time As Builts Enabled
@@ -4613,27 +4609,27 @@ pub struct ListCompanyConfigurationResponse {
     pub projects_timecard_in_out_enabled: Option<Vec<i64>>,
     /// Rounding Configuration
     pub rounding_configuration: Option<
-        ListCompanyConfigurationResponseRoundingConfiguration,
+        GetCompanyConfigurationResponseRoundingConfiguration,
     >,
     /// Time and Materials Company Config
     pub time_and_materials_company_config: Option<
-        ListCompanyConfigurationResponseTimeAndMaterialsCompanyConfig,
+        GetCompanyConfigurationResponseTimeAndMaterialsCompanyConfig,
     >,
     /// Project Configurations whose timecard_default_lunch_time is not nil
     pub projects_timecard_default_lunch_time: Option<
-        Vec<ListCompanyConfigurationResponseProjectsTimecardDefaultLunchTimeItem>,
+        Vec<GetCompanyConfigurationResponseProjectsTimecardDefaultLunchTimeItem>,
     >,
     /// Project Configurations whose timecard_default_start_time is not nil
     pub projects_timecard_default_start_time: Option<
-        Vec<ListCompanyConfigurationResponseProjectsTimecardDefaultStartTimeItem>,
+        Vec<GetCompanyConfigurationResponseProjectsTimecardDefaultStartTimeItem>,
     >,
     /// Project Configurations whose timecard_default_stop_time is not nil
     pub projects_timecard_default_stop_time: Option<
-        Vec<ListCompanyConfigurationResponseProjectsTimecardDefaultStopTimeItem>,
+        Vec<GetCompanyConfigurationResponseProjectsTimecardDefaultStopTimeItem>,
     >,
     /// Project Configurations whose timecard_lunch_time_tracking is not nil
     pub projects_timecard_lunch_time_tracking: Option<
-        Vec<ListCompanyConfigurationResponseProjectsTimecardLunchTimeTrackingItem>,
+        Vec<GetCompanyConfigurationResponseProjectsTimecardLunchTimeTrackingItem>,
     >,
     /// Task codes enabled
     pub task_codes_enabled: Option<bool>,
@@ -5062,8 +5058,8 @@ pub type ListCustomFieldDefinitionCustomFieldLovEntriesResponseVariant1 = ListCu
 pub type CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreateResponseItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 pub type GetCustomFieldDefinitionCustomFieldLovEntryResponse = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 pub type GetCustomFieldDefinitionResponseCustomFieldLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
-pub type ListCustomFieldMetadataResponseItemLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
-pub type GetCustomFieldMetadataResponseLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
+pub type GetCustomFieldMetadataResponseItemLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
+pub type GetCustomFieldMetadata2ResponseLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 /// Custom Field Definition
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListCustomFieldDefinitionsResponseVariant1 {
@@ -5120,7 +5116,7 @@ pub struct CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreateBody {
 }
 /// Custom Field Metadatum
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCustomFieldMetadataResponseItem {
+pub struct GetCustomFieldMetadataResponseItem {
     /// Custom Field Metadatum ID
     pub id: Option<f64>,
     /// Custom Field Definition ID
@@ -5159,7 +5155,7 @@ pub struct ListCustomFieldMetadataResponseItem {
         Vec<ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem>,
     >,
 }
-pub type GetCustomFieldMetadataResponse = ListCustomFieldMetadataResponseItem;
+pub type GetCustomFieldMetadata2Response = GetCustomFieldMetadataResponseItem;
 /// Department
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListDepartmentsResponseItem {
@@ -5413,7 +5409,7 @@ pub type GetLinkResponse = CreateLinkResponse;
 pub type UpdateLinkResponse = CreateLinkResponse;
 pub type UpdateLinkRestoreResponse = CreateLinkResponse;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListLinksRecycleBinResponseItem {
+pub struct GetLinksRecycleBinResponseItem {
     /// Time deleted
     pub deleted_at: Option<String>,
     /// ID
@@ -5562,14 +5558,14 @@ pub struct CreateOfficeBody {
 pub type UpdateOfficeBody = CreateOfficeBody;
 /// Open items statistics data
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListOpenItemsAllResponse {
+pub struct GetOpenItemsAllResponse {
     pub count: Option<i64>,
     pub open_count: Option<i64>,
     pub upcoming_count: Option<i64>,
     pub overdue_count: Option<i64>,
     pub last_activity: Option<String>,
 }
-pub type ListOpenItemsMineResponse = ListOpenItemsAllResponse;
+pub type GetOpenItemsMineResponse = GetOpenItemsAllResponse;
 /// Schedule Dates
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListProjectDatesResponseScheduleDates {
@@ -6804,7 +6800,7 @@ pub struct ListProjectPeopleResponseItemVariant1 {
     /// The postal code for the Project
     pub zip: Option<String>,
 }
-pub type ListProjectPeopleInactiveResponseItemVariant1 = ListProjectPeopleResponseItemVariant1;
+pub type GetProjectPeopleInactiveResponseItemVariant1 = ListProjectPeopleResponseItemVariant1;
 pub type ListProjectsV11ResponseItemVariant1 = ListProjectPeopleResponseItemVariant1;
 /// Project Person
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -6834,7 +6830,7 @@ pub struct ListProjectPeopleResponseItemVariant2 {
     >,
     pub vendor: Option<CreateCompanyConfigurableFieldSetResponseProjectsItem>,
 }
-pub type ListProjectPeopleInactiveResponseItemVariant2 = ListProjectPeopleResponseItemVariant2;
+pub type GetProjectPeopleInactiveResponseItemVariant2 = ListProjectPeopleResponseItemVariant2;
 /// Project Person
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListProjectPeopleResponseItemVariant3 {
@@ -6896,7 +6892,7 @@ pub struct ListProjectPeopleResponseItemVariant3 {
         CreateCompanyConfigurableFieldSetResponseProjectsItem,
     >,
 }
-pub type ListProjectPeopleInactiveResponseItemVariant3 = ListProjectPeopleResponseItemVariant3;
+pub type GetProjectPeopleInactiveResponseItemVariant3 = ListProjectPeopleResponseItemVariant3;
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListProjectPeopleResponseItem {
@@ -6906,7 +6902,7 @@ pub enum ListProjectPeopleResponseItem {
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
-pub type ListProjectPeopleInactiveResponseItem = ListProjectPeopleResponseItem;
+pub type GetProjectPeopleInactiveResponseItem = ListProjectPeopleResponseItem;
 /// Project Person
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CreateProjectPersonBodyPerson {
@@ -7016,7 +7012,7 @@ pub struct CreateProjectProjectMembershipsBulkAddBody {
     pub party_ids: Vec<i64>,
 }
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListProjectRecentActivityResponseItemItem {
+pub struct GetProjectRecentActivityResponseItemItem {
     pub id: Option<i64>,
     pub details: Option<String>,
     pub number: Option<f64>,
@@ -7109,9 +7105,7 @@ pub struct ListProjectUsersResponseItemVariant2 {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Company
@@ -7149,7 +7143,7 @@ pub struct ListProjectUsersResponseItemVariant2 {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// Array of Project IDs
     pub project_ids: Option<Vec<i64>>,
     /// State code (ISO-3166 Alpha-2 format)
@@ -7162,7 +7156,7 @@ pub struct ListProjectUsersResponseItemVariant2 {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
@@ -7717,7 +7711,7 @@ pub type CreateProjectVendorActionsAddV11ResponseVariant2Business = ListProjectV
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListProjectVendorsResponseItem {
     /// Bidding status
-    pub bidding: Option<ListCompanyVendorsInactiveResponseItemBidding>,
+    pub bidding: Option<GetCompanyVendorsInactiveResponseItemBidding>,
     /// Bidding Distribution List
     pub bidding_distribution: Option<
         Vec<ListProjectVendorsResponseItemBiddingDistributionItem>,
@@ -7747,9 +7741,7 @@ pub struct ListProjectVendorsResponseItem {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Company
@@ -7787,7 +7779,7 @@ pub struct ListProjectVendorsResponseItem {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// Array of Project IDs
     pub project_ids: Option<Vec<i64>>,
     /// State code (ISO-3166 Alpha-2 format)
@@ -7800,7 +7792,7 @@ pub struct ListProjectVendorsResponseItem {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
@@ -7904,7 +7896,7 @@ pub struct CreateProjectVendorBody {
 }
 pub type CreateProjectVendorV11Body = CreateProjectVendorBody;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListProjectVendorsInactiveResponseItem {
+pub struct GetProjectVendorsInactiveResponseItem {
     pub id: Option<i64>,
     pub name: Option<String>,
     /// Abbreviated name
@@ -7920,9 +7912,7 @@ pub struct ListProjectVendorsInactiveResponseItem {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Company
@@ -7964,7 +7954,7 @@ pub struct ListProjectVendorsInactiveResponseItem {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     /// Synced to ERP
@@ -7975,14 +7965,14 @@ pub struct ListProjectVendorsInactiveResponseItem {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
     /// API Links
     #[serde(rename = "_links")]
-    pub links: Option<ListCompanyUsersInactiveResponseItemLinks>,
+    pub links: Option<GetCompanyUsersInactiveResponseItemLinks>,
 }
 /// Normal View
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -8002,9 +7992,7 @@ pub struct UpdateProjectVendorsInactiveResponse {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Company
@@ -8046,7 +8034,7 @@ pub struct UpdateProjectVendorsInactiveResponse {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     /// Synced to ERP
@@ -8057,7 +8045,7 @@ pub struct UpdateProjectVendorsInactiveResponse {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
@@ -8315,7 +8303,7 @@ pub struct UpdateStandardCostCodesSyncBody {
 pub struct UpdateStandardCostCodesSyncResponse {
     /// Array of updated entities
     pub entities: Option<
-        Vec<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        Vec<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
     >,
     /// Array of errors
     pub errors: Option<Vec<serde_json::Value>>,
@@ -8897,12 +8885,10 @@ pub struct UpdateVendorsSyncResponseErrorsItem {
     /// Zip code
     pub zip: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// Attachments
     pub attachments: Option<
         Vec<ListCompanyProjectTaskItemCommentsResponseItemAttachments>,
@@ -8933,9 +8919,7 @@ pub struct GetVendorResponseVariant2 {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Count of active Contacts associated with the vendor record.
@@ -8975,7 +8959,7 @@ pub struct GetVendorResponseVariant2 {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     /// Synced to ERP
@@ -8986,7 +8970,7 @@ pub struct GetVendorResponseVariant2 {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
@@ -9010,9 +8994,7 @@ pub struct GetVendorResponseVariant3 {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Count of active Contacts associated with the vendor record.
@@ -9052,7 +9034,7 @@ pub struct GetVendorResponseVariant3 {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     /// Synced to ERP
@@ -9063,7 +9045,7 @@ pub struct GetVendorResponseVariant3 {
     pub union_member: Option<bool>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor_group: Option<ListCompanyVendorsInactiveResponseItemVendorGroup>,
+    pub vendor_group: Option<GetCompanyVendorsInactiveResponseItemVendorGroup>,
     /// Website url
     pub website: Option<String>,
     /// Zip code
@@ -9161,9 +9143,7 @@ pub struct GetVendorResponseVariant5 {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     pub company_vendor: Option<bool>,
@@ -9193,7 +9173,7 @@ pub struct GetVendorResponseVariant5 {
     /// Prequalified status
     pub prequalified: Option<bool>,
     /// Primary contact
-    pub primary_contact: Option<ListCompanyVendorsInactiveResponseItemPrimaryContact>,
+    pub primary_contact: Option<GetCompanyVendorsInactiveResponseItemPrimaryContact>,
     /// State code (ISO-3166 Alpha-2 format)
     pub state_code: Option<String>,
     pub state_name: Option<String>,
@@ -9214,7 +9194,7 @@ pub struct GetVendorResponseVariant5 {
     /// Trades
     pub trades: Option<Vec<ListCompanyTradesResponseItem>>,
     pub standard_cost_codes: Option<
-        Vec<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        Vec<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
     >,
     /// Bidding status
     pub bidding: Option<GetVendorResponseVariant5Bidding>,
@@ -9465,7 +9445,7 @@ pub struct ListCompanyCustomFieldDefinitionsV11ResponseItem {
 }
 /// Company User
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ListCompanyMeV11Response {
+pub struct GetCompanyMeV11Response {
     /// User address
     pub address: Option<String>,
     /// User avatar url
@@ -9541,8 +9521,8 @@ pub struct ListCompanyMeV11Response {
     /// Login information uuid
     pub login_information_uuid: Option<String>,
 }
-pub type ListCompanyMeV12Response = ListCompanyMeV11Response;
-pub type ListCompanyMeV13Response = ListCompanyMeV11Response;
+pub type GetCompanyMeV12Response = GetCompanyMeV11Response;
+pub type GetCompanyMeV13Response = GetCompanyMeV11Response;
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CreateCompanyUploadV11Body {
     /// By setting a filename you ensure that the storage service knows the filename of the upload. Files are often downloaded directly from the storage service and...
@@ -9767,9 +9747,7 @@ pub struct ListProjectVendorsV11ResponseItemVariant3 {
     /// Business phone
     pub business_phone: Option<String>,
     /// business register
-    pub business_register: Option<
-        ListCompanyVendorsInactiveResponseItemBusinessRegister,
-    >,
+    pub business_register: Option<GetCompanyVendorsInactiveResponseItemBusinessRegister>,
     /// City
     pub city: Option<String>,
     /// Country code (ISO-3166 Alpha-2 format)
@@ -10093,7 +10071,7 @@ pub struct GetCompanyUserV13ResponseVariant2 {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum GetCompanyUserV13Response {
-    Object(Box<ListCompanyMeResponse>),
+    Object(Box<GetCompanyMeResponse>),
     Object2(Box<GetCompanyUserV13ResponseVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -10899,10 +10877,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_configurable_field_sets_find_by_index`](crate::Client::list_company_configurable_field_sets_find_by_index).
+/// Request builder for [`Client::get_company_configurable_field_sets_find_by_index`](crate::Client::get_company_configurable_field_sets_find_by_index).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyConfigurableFieldSetsFindByIndex {
+pub struct GetCompanyConfigurableFieldSetsFindByIndex {
     client: crate::Client,
     company_id: i64,
     type_: String,
@@ -10912,7 +10890,7 @@ pub struct ListCompanyConfigurableFieldSetsFindByIndex {
     scope_generic_tool_id: Option<i64>,
     scope_action_plan_type_id: Option<i64>,
 }
-impl ListCompanyConfigurableFieldSetsFindByIndex {
+impl GetCompanyConfigurableFieldSetsFindByIndex {
     /// Project ID that is associated to the Configurable Field Set, if applicable (`project_id` in the query).
     pub fn project_id(mut self, value: i64) -> Self {
         self.project_id = Some(value);
@@ -10984,12 +10962,12 @@ impl crate::Client {
     /// Find Configurable Field Set by Index
     ///
     /// `GET /rest/v1.0/companies/{company_id}/configurable_field_sets/find_by_index` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/configurable-field-sets?version=1.0#find-configurable-field-set-by-index)
-    pub fn list_company_configurable_field_sets_find_by_index(
+    pub fn get_company_configurable_field_sets_find_by_index(
         &self,
         company_id: i64,
         type_: impl Into<String>,
-    ) -> ListCompanyConfigurableFieldSetsFindByIndex {
-        ListCompanyConfigurableFieldSetsFindByIndex {
+    ) -> GetCompanyConfigurableFieldSetsFindByIndex {
+        GetCompanyConfigurableFieldSetsFindByIndex {
             client: self.clone(),
             company_id,
             type_: type_.into(),
@@ -12682,14 +12660,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_me`](crate::Client::list_company_me).
+/// Request builder for [`Client::get_company_me`](crate::Client::get_company_me).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyMe {
+pub struct GetCompanyMe {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanyMe {
+impl GetCompanyMe {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -12701,7 +12679,7 @@ impl ListCompanyMe {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -12709,8 +12687,8 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.0/companies/{company_id}/me` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#show-current-company-user)
-    pub fn list_company_me(&self, company_id: i64) -> ListCompanyMe {
-        ListCompanyMe {
+    pub fn get_company_me(&self, company_id: i64) -> GetCompanyMe {
+        GetCompanyMe {
             client: self.clone(),
             company_id,
         }
@@ -12886,10 +12864,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_people_inactive`](crate::Client::list_company_people_inactive).
+/// Request builder for [`Client::get_company_people_inactive`](crate::Client::get_company_people_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyPeopleInactive {
+pub struct GetCompanyPeopleInactive {
     client: crate::Client,
     company_id: i64,
     page: Option<i64>,
@@ -12899,7 +12877,7 @@ pub struct ListCompanyPeopleInactive {
     filters_include_company_people: Option<bool>,
     filters_search: Option<String>,
 }
-impl ListCompanyPeopleInactive {
+impl GetCompanyPeopleInactive {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -12985,11 +12963,11 @@ impl crate::Client {
     /// List Inactive Company People
     ///
     /// `GET /rest/v1.0/companies/{company_id}/people/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-inactive-people?version=1.0#list-inactive-company-people)
-    pub fn list_company_people_inactive(
+    pub fn get_company_people_inactive(
         &self,
         company_id: i64,
-    ) -> ListCompanyPeopleInactive {
-        ListCompanyPeopleInactive {
+    ) -> GetCompanyPeopleInactive {
+        GetCompanyPeopleInactive {
             client: self.clone(),
             company_id,
             page: None,
@@ -15161,10 +15139,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_schedule_summary`](crate::Client::list_company_schedule_summary).
+/// Request builder for [`Client::get_company_schedule_summary`](crate::Client::get_company_schedule_summary).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyScheduleSummary {
+pub struct GetCompanyScheduleSummary {
     client: crate::Client,
     company_id: i64,
     after: String,
@@ -15182,7 +15160,7 @@ pub struct ListCompanyScheduleSummary {
     sort_key: Option<String>,
     sort_dir: Option<String>,
 }
-impl ListCompanyScheduleSummary {
+impl GetCompanyScheduleSummary {
     /// Number of results to return per day (`limit_per_day` in the query).
     pub fn limit_per_day(mut self, value: i64) -> Self {
         self.limit_per_day = Some(value);
@@ -15301,7 +15279,7 @@ impl ListCompanyScheduleSummary {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyScheduleSummaryResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyScheduleSummaryResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -15309,13 +15287,13 @@ impl crate::Client {
     /// Return company schedule summary
     ///
     /// `GET /rest/v1.0/companies/{company_id}/schedule/summary` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-schedule?version=1.0#return-company-schedule-summary)
-    pub fn list_company_schedule_summary(
+    pub fn get_company_schedule_summary(
         &self,
         company_id: i64,
         after: impl Into<String>,
         before: impl Into<String>,
-    ) -> ListCompanyScheduleSummary {
-        ListCompanyScheduleSummary {
+    ) -> GetCompanyScheduleSummary {
+        GetCompanyScheduleSummary {
             client: self.clone(),
             company_id,
             after: after.into(),
@@ -15435,14 +15413,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_settings_my_avatar`](crate::Client::list_company_settings_my_avatar).
+/// Request builder for [`Client::get_company_settings_my_avatar`](crate::Client::get_company_settings_my_avatar).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanySettingsMyAvatar {
+pub struct GetCompanySettingsMyAvatar {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanySettingsMyAvatar {
+impl GetCompanySettingsMyAvatar {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -15455,9 +15433,7 @@ impl ListCompanySettingsMyAvatar {
             )
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<ListCompanySettingsMyAvatarResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanySettingsMyAvatarResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -15465,11 +15441,11 @@ impl crate::Client {
     /// Returns avatar of the current user
     ///
     /// `GET /rest/v1.0/companies/{company_id}/settings/my/avatar` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/personal-settings?version=1.0#returns-avatar-of-the-current-user)
-    pub fn list_company_settings_my_avatar(
+    pub fn get_company_settings_my_avatar(
         &self,
         company_id: i64,
-    ) -> ListCompanySettingsMyAvatar {
-        ListCompanySettingsMyAvatar {
+    ) -> GetCompanySettingsMyAvatar {
+        GetCompanySettingsMyAvatar {
             client: self.clone(),
             company_id,
         }
@@ -15506,9 +15482,7 @@ impl UpdateCompanySettingsMyAvatar {
         request
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<ListCompanySettingsMyAvatarResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanySettingsMyAvatarResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -16141,7 +16115,7 @@ impl CreateCompanyUser {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -16162,17 +16136,17 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_users_inactive`](crate::Client::list_company_users_inactive).
+/// Request builder for [`Client::get_company_users_inactive`](crate::Client::get_company_users_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyUsersInactive {
+pub struct GetCompanyUsersInactive {
     client: crate::Client,
     company_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
     sort: Option<String>,
 }
-impl ListCompanyUsersInactive {
+impl GetCompanyUsersInactive {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -16207,18 +16181,18 @@ impl ListCompanyUsersInactive {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListCompanyUsersInactiveResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetCompanyUsersInactiveResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyUsersInactiveResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyUsersInactiveResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyUsersInactiveResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyUsersInactiveResponseItem> {
         self.build().stream()
     }
 }
@@ -16226,11 +16200,11 @@ impl crate::Client {
     /// List company inactive users
     ///
     /// `GET /rest/v1.0/companies/{company_id}/users/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-inactive-users?version=1.0#list-company-inactive-users)
-    pub fn list_company_users_inactive(
+    pub fn get_company_users_inactive(
         &self,
         company_id: i64,
-    ) -> ListCompanyUsersInactive {
-        ListCompanyUsersInactive {
+    ) -> GetCompanyUsersInactive {
+        GetCompanyUsersInactive {
             client: self.clone(),
             company_id,
             page: None,
@@ -16346,7 +16320,7 @@ impl GetCompanyUser {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -16400,7 +16374,7 @@ impl UpdateCompanyUser {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -16648,10 +16622,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_vendors_inactive`](crate::Client::list_company_vendors_inactive).
+/// Request builder for [`Client::get_company_vendors_inactive`](crate::Client::get_company_vendors_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyVendorsInactive {
+pub struct GetCompanyVendorsInactive {
     client: crate::Client,
     company_id: i64,
     page: Option<i64>,
@@ -16659,7 +16633,7 @@ pub struct ListCompanyVendorsInactive {
     view: Option<String>,
     sort: Option<String>,
 }
-impl ListCompanyVendorsInactive {
+impl GetCompanyVendorsInactive {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -16700,18 +16674,18 @@ impl ListCompanyVendorsInactive {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListCompanyVendorsInactiveResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetCompanyVendorsInactiveResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyVendorsInactiveResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyVendorsInactiveResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyVendorsInactiveResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyVendorsInactiveResponseItem> {
         self.build().stream()
     }
 }
@@ -16719,11 +16693,11 @@ impl crate::Client {
     /// List company Inactive Vendors
     ///
     /// `GET /rest/v1.0/companies/{company_id}/vendors/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-inactive-vendors?version=1.0#list-company-inactive-vendors)
-    pub fn list_company_vendors_inactive(
+    pub fn get_company_vendors_inactive(
         &self,
         company_id: i64,
-    ) -> ListCompanyVendorsInactive {
-        ListCompanyVendorsInactive {
+    ) -> GetCompanyVendorsInactive {
+        GetCompanyVendorsInactive {
             client: self.clone(),
             company_id,
             page: None,
@@ -17273,14 +17247,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_configuration`](crate::Client::list_company_configuration).
+/// Request builder for [`Client::get_company_configuration`](crate::Client::get_company_configuration).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyConfiguration {
+pub struct GetCompanyConfiguration {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanyConfiguration {
+impl GetCompanyConfiguration {
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17293,7 +17267,7 @@ impl ListCompanyConfiguration {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyConfigurationResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyConfigurationResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -17301,11 +17275,8 @@ impl crate::Client {
     /// Show Company Configuration
     ///
     /// `GET /rest/v1.0/company_configuration` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-configurations?version=1.0#show-company-configuration)
-    pub fn list_company_configuration(
-        &self,
-        company_id: i64,
-    ) -> ListCompanyConfiguration {
-        ListCompanyConfiguration {
+    pub fn get_company_configuration(&self, company_id: i64) -> GetCompanyConfiguration {
+        GetCompanyConfiguration {
             client: self.clone(),
             company_id,
         }
@@ -18095,10 +18066,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_custom_field_metadata`](crate::Client::list_custom_field_metadata).
+/// Request builder for [`Client::get_custom_field_metadata`](crate::Client::get_custom_field_metadata).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCustomFieldMetadata {
+pub struct GetCustomFieldMetadata {
     client: crate::Client,
     company_id: i64,
     page: Option<i64>,
@@ -18108,7 +18079,7 @@ pub struct ListCustomFieldMetadata {
     filters_field_set_id: Option<Vec<i64>>,
     filters_custom_field_definitions_id: Option<i64>,
 }
-impl ListCustomFieldMetadata {
+impl GetCustomFieldMetadata {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -18174,18 +18145,18 @@ impl ListCustomFieldMetadata {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListCustomFieldMetadataResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetCustomFieldMetadataResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCustomFieldMetadataResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetCustomFieldMetadataResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCustomFieldMetadataResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetCustomFieldMetadataResponseItem> {
         self.build().stream()
     }
 }
@@ -18193,11 +18164,8 @@ impl crate::Client {
     /// List Custom Field Metadata
     ///
     /// `GET /rest/v1.0/custom_field_metadata` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/custom-fields?version=1.0#list-custom-field-metadata)
-    pub fn list_custom_field_metadata(
-        &self,
-        company_id: i64,
-    ) -> ListCustomFieldMetadata {
-        ListCustomFieldMetadata {
+    pub fn get_custom_field_metadata(&self, company_id: i64) -> GetCustomFieldMetadata {
+        GetCustomFieldMetadata {
             client: self.clone(),
             company_id,
             page: None,
@@ -18209,16 +18177,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_custom_field_metadata`](crate::Client::get_custom_field_metadata).
+/// Request builder for [`Client::get_custom_field_metadata_2`](crate::Client::get_custom_field_metadata_2).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetCustomFieldMetadata {
+pub struct GetCustomFieldMetadata2 {
     client: crate::Client,
     id: i64,
     company_id: i64,
     view: Option<String>,
 }
-impl GetCustomFieldMetadata {
+impl GetCustomFieldMetadata2 {
     /// The extended view provides what is shown below. The default view returns the same as the extended view but excludes the attributes company_id, host_type, (`view` in the query).
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
@@ -18240,9 +18208,7 @@ impl GetCustomFieldMetadata {
         request
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<ListCustomFieldMetadataResponseItem, crate::Error> {
+    pub async fn send(self) -> Result<GetCustomFieldMetadataResponseItem, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -18250,12 +18216,12 @@ impl crate::Client {
     /// Show Custom Field Metadatum
     ///
     /// `GET /rest/v1.0/custom_field_metadata/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/custom-fields?version=1.0#show-custom-field-metadatum)
-    pub fn get_custom_field_metadata(
+    pub fn get_custom_field_metadata_2(
         &self,
         id: i64,
         company_id: i64,
-    ) -> GetCustomFieldMetadata {
-        GetCustomFieldMetadata {
+    ) -> GetCustomFieldMetadata2 {
+        GetCustomFieldMetadata2 {
             client: self.clone(),
             id,
             company_id,
@@ -18598,16 +18564,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_equipment`](crate::Client::list_equipment).
+/// Request builder for [`Client::get_equipment`](crate::Client::get_equipment).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListEquipment {
+pub struct GetEquipment {
     client: crate::Client,
     project_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
 }
-impl ListEquipment {
+impl GetEquipment {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -18661,8 +18627,8 @@ impl crate::Client {
     /// List equipment
     ///
     /// `GET /rest/v1.0/equipment` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/admin-equipment?version=1.0#list-equipment)
-    pub fn list_equipment(&self, project_id: i64) -> ListEquipment {
-        ListEquipment {
+    pub fn get_equipment(&self, project_id: i64) -> GetEquipment {
+        GetEquipment {
             client: self.clone(),
             project_id,
             page: None,
@@ -19433,16 +19399,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_links_recycle_bin`](crate::Client::list_links_recycle_bin).
+/// Request builder for [`Client::get_links_recycle_bin`](crate::Client::get_links_recycle_bin).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListLinksRecycleBin {
+pub struct GetLinksRecycleBin {
     client: crate::Client,
     project_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
 }
-impl ListLinksRecycleBin {
+impl GetLinksRecycleBin {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -19469,18 +19435,18 @@ impl ListLinksRecycleBin {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListLinksRecycleBinResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetLinksRecycleBinResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListLinksRecycleBinResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetLinksRecycleBinResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListLinksRecycleBinResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetLinksRecycleBinResponseItem> {
         self.build().stream()
     }
 }
@@ -19488,8 +19454,8 @@ impl crate::Client {
     /// List recycled links
     ///
     /// `GET /rest/v1.0/links/recycle_bin` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#list-recycled-links)
-    pub fn list_links_recycle_bin(&self, project_id: i64) -> ListLinksRecycleBin {
-        ListLinksRecycleBin {
+    pub fn get_links_recycle_bin(&self, project_id: i64) -> GetLinksRecycleBin {
+        GetLinksRecycleBin {
             client: self.clone(),
             project_id,
             page: None,
@@ -20140,15 +20106,15 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_open_items_all`](crate::Client::list_open_items_all).
+/// Request builder for [`Client::get_open_items_all`](crate::Client::get_open_items_all).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListOpenItemsAll {
+pub struct GetOpenItemsAll {
     client: crate::Client,
     project_id: i64,
     tool_name: Option<String>,
 }
-impl ListOpenItemsAll {
+impl GetOpenItemsAll {
     /// Sets (`tool_name` in the query).
     pub fn tool_name(mut self, value: impl Into<String>) -> Self {
         self.tool_name = Some(value.into());
@@ -20167,7 +20133,7 @@ impl ListOpenItemsAll {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListOpenItemsAllResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetOpenItemsAllResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -20175,23 +20141,23 @@ impl crate::Client {
     /// Get Open Items Statistics
     ///
     /// `GET /rest/v1.0/open_items/all` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/items-open-items?version=1.0#get-open-items-statistics)
-    pub fn list_open_items_all(&self, project_id: i64) -> ListOpenItemsAll {
-        ListOpenItemsAll {
+    pub fn get_open_items_all(&self, project_id: i64) -> GetOpenItemsAll {
+        GetOpenItemsAll {
             client: self.clone(),
             project_id,
             tool_name: None,
         }
     }
 }
-/// Request builder for [`Client::list_open_items_mine`](crate::Client::list_open_items_mine).
+/// Request builder for [`Client::get_open_items_mine`](crate::Client::get_open_items_mine).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListOpenItemsMine {
+pub struct GetOpenItemsMine {
     client: crate::Client,
     project_id: i64,
     tool_name: Option<String>,
 }
-impl ListOpenItemsMine {
+impl GetOpenItemsMine {
     /// Sets (`tool_name` in the query).
     pub fn tool_name(mut self, value: impl Into<String>) -> Self {
         self.tool_name = Some(value.into());
@@ -20210,7 +20176,7 @@ impl ListOpenItemsMine {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListOpenItemsAllResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetOpenItemsAllResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -20218,8 +20184,8 @@ impl crate::Client {
     /// Get Open Items Statistics
     ///
     /// `GET /rest/v1.0/open_items/mine` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/items-open-items?version=1.0#get-open-items-statistics)
-    pub fn list_open_items_mine(&self, project_id: i64) -> ListOpenItemsMine {
-        ListOpenItemsMine {
+    pub fn get_open_items_mine(&self, project_id: i64) -> GetOpenItemsMine {
+        GetOpenItemsMine {
             client: self.clone(),
             project_id,
             tool_name: None,
@@ -23159,10 +23125,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_project_people_inactive`](crate::Client::list_project_people_inactive).
+/// Request builder for [`Client::get_project_people_inactive`](crate::Client::get_project_people_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectPeopleInactive {
+pub struct GetProjectPeopleInactive {
     client: crate::Client,
     project_id: i64,
     view: Option<String>,
@@ -23182,7 +23148,7 @@ pub struct ListProjectPeopleInactive {
     filters_permission_template_id: Option<Vec<i64>>,
     sort: Option<String>,
 }
-impl ListProjectPeopleInactive {
+impl GetProjectPeopleInactive {
     /// Specifies which view of the resource to return (which attributes should be present in the response). Users without read permissions to Directory are limited (`view` in the query).
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
@@ -23364,11 +23330,11 @@ impl crate::Client {
     /// List Inactive Project People
     ///
     /// `GET /rest/v1.0/projects/{project_id}/people/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-inactive-people?version=1.0#list-inactive-project-people)
-    pub fn list_project_people_inactive(
+    pub fn get_project_people_inactive(
         &self,
         project_id: i64,
-    ) -> ListProjectPeopleInactive {
-        ListProjectPeopleInactive {
+    ) -> GetProjectPeopleInactive {
+        GetProjectPeopleInactive {
             client: self.clone(),
             project_id,
             view: None,
@@ -23895,16 +23861,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_project_recent_activity`](crate::Client::list_project_recent_activity).
+/// Request builder for [`Client::get_project_recent_activity`](crate::Client::get_project_recent_activity).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectRecentActivity {
+pub struct GetProjectRecentActivity {
     client: crate::Client,
     project_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
 }
-impl ListProjectRecentActivity {
+impl GetProjectRecentActivity {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -23933,14 +23899,14 @@ impl ListProjectRecentActivity {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<Vec<ListProjectRecentActivityResponseItemItem>>, crate::Error> {
+    ) -> Result<Vec<Vec<GetProjectRecentActivityResponseItemItem>>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
     ) -> Result<
-        crate::Page<Vec<ListProjectRecentActivityResponseItemItem>>,
+        crate::Page<Vec<GetProjectRecentActivityResponseItemItem>>,
         crate::Error,
     > {
         self.build().send_page().await
@@ -23949,7 +23915,7 @@ impl ListProjectRecentActivity {
     /// one page is held in memory.
     pub fn stream(
         self,
-    ) -> crate::ItemStream<Vec<ListProjectRecentActivityResponseItemItem>> {
+    ) -> crate::ItemStream<Vec<GetProjectRecentActivityResponseItemItem>> {
         self.build().stream()
     }
 }
@@ -23957,11 +23923,11 @@ impl crate::Client {
     /// List Recent Activity Items
     ///
     /// `GET /rest/v1.0/projects/{project_id}/recent_activity` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-demos?version=1.0#list-recent-activity-items)
-    pub fn list_project_recent_activity(
+    pub fn get_project_recent_activity(
         &self,
         project_id: i64,
-    ) -> ListProjectRecentActivity {
-        ListProjectRecentActivity {
+    ) -> GetProjectRecentActivity {
+        GetProjectRecentActivity {
             client: self.clone(),
             project_id,
             page: None,
@@ -24559,17 +24525,17 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_project_users_inactive`](crate::Client::list_project_users_inactive).
+/// Request builder for [`Client::get_project_users_inactive`](crate::Client::get_project_users_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectUsersInactive {
+pub struct GetProjectUsersInactive {
     client: crate::Client,
     project_id: i64,
     page: Option<i64>,
     per_page: Option<i64>,
     sort: Option<String>,
 }
-impl ListProjectUsersInactive {
+impl GetProjectUsersInactive {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -24604,18 +24570,18 @@ impl ListProjectUsersInactive {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListCompanyUsersInactiveResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetCompanyUsersInactiveResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyUsersInactiveResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyUsersInactiveResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyUsersInactiveResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyUsersInactiveResponseItem> {
         self.build().stream()
     }
 }
@@ -24623,11 +24589,11 @@ impl crate::Client {
     /// List Project inactive users
     ///
     /// `GET /rest/v1.0/projects/{project_id}/users/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-inactive-users?version=1.0#list-project-inactive-users)
-    pub fn list_project_users_inactive(
+    pub fn get_project_users_inactive(
         &self,
         project_id: i64,
-    ) -> ListProjectUsersInactive {
-        ListProjectUsersInactive {
+    ) -> GetProjectUsersInactive {
+        GetProjectUsersInactive {
             client: self.clone(),
             project_id,
             page: None,
@@ -25143,10 +25109,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_project_vendors_inactive`](crate::Client::list_project_vendors_inactive).
+/// Request builder for [`Client::get_project_vendors_inactive`](crate::Client::get_project_vendors_inactive).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListProjectVendorsInactive {
+pub struct GetProjectVendorsInactive {
     client: crate::Client,
     project_id: i64,
     view: Option<String>,
@@ -25154,7 +25120,7 @@ pub struct ListProjectVendorsInactive {
     per_page: Option<i64>,
     sort: Option<String>,
 }
-impl ListProjectVendorsInactive {
+impl GetProjectVendorsInactive {
     /// The normal view provides what is shown below. The extended view is the same as the normal view but includes children_count, legal_name, parent, and bidding (`view` in the query).
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
@@ -25195,18 +25161,18 @@ impl ListProjectVendorsInactive {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<ListProjectVendorsInactiveResponseItem>, crate::Error> {
+    ) -> Result<Vec<GetProjectVendorsInactiveResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListProjectVendorsInactiveResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<GetProjectVendorsInactiveResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListProjectVendorsInactiveResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<GetProjectVendorsInactiveResponseItem> {
         self.build().stream()
     }
 }
@@ -25214,11 +25180,11 @@ impl crate::Client {
     /// List Project Inactive Vendors
     ///
     /// `GET /rest/v1.0/projects/{project_id}/vendors/inactive` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-inactive-vendors?version=1.0#list-project-inactive-vendors)
-    pub fn list_project_vendors_inactive(
+    pub fn get_project_vendors_inactive(
         &self,
         project_id: i64,
-    ) -> ListProjectVendorsInactive {
-        ListProjectVendorsInactive {
+    ) -> GetProjectVendorsInactive {
+        GetProjectVendorsInactive {
             client: self.clone(),
             project_id,
             view: None,
@@ -26218,7 +26184,7 @@ impl ListStandardCostCodes {
     pub async fn send(
         self,
     ) -> Result<
-        Vec<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        Vec<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
         crate::Error,
     > {
         self.build().send_json().await
@@ -26227,7 +26193,7 @@ impl ListStandardCostCodes {
     pub async fn send_page(
         self,
     ) -> Result<
-        crate::Page<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
+        crate::Page<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem>,
         crate::Error,
     > {
         self.build().send_page().await
@@ -26236,7 +26202,7 @@ impl ListStandardCostCodes {
     /// one page is held in memory.
     pub fn stream(
         self,
-    ) -> crate::ItemStream<ListCompanyVendorsInactiveResponseItemStandardCostCodesItem> {
+    ) -> crate::ItemStream<GetCompanyVendorsInactiveResponseItemStandardCostCodesItem> {
         self.build().stream()
     }
 }
@@ -26291,7 +26257,7 @@ impl CreateStandardCostCode {
     pub async fn send(
         self,
     ) -> Result<
-        ListCompanyVendorsInactiveResponseItemStandardCostCodesItem,
+        GetCompanyVendorsInactiveResponseItemStandardCostCodesItem,
         crate::Error,
     > {
         self.build().send_json().await
@@ -26401,7 +26367,7 @@ impl GetStandardCostCode {
     pub async fn send(
         self,
     ) -> Result<
-        ListCompanyVendorsInactiveResponseItemStandardCostCodesItem,
+        GetCompanyVendorsInactiveResponseItemStandardCostCodesItem,
         crate::Error,
     > {
         self.build().send_json().await
@@ -26452,7 +26418,7 @@ impl DeleteStandardCostCode {
     pub async fn send(
         self,
     ) -> Result<
-        ListCompanyVendorsInactiveResponseItemStandardCostCodesItem,
+        GetCompanyVendorsInactiveResponseItemStandardCostCodesItem,
         crate::Error,
     > {
         self.build().send_json().await
@@ -26511,7 +26477,7 @@ impl UpdateStandardCostCode {
     pub async fn send(
         self,
     ) -> Result<
-        ListCompanyVendorsInactiveResponseItemStandardCostCodesItem,
+        GetCompanyVendorsInactiveResponseItemStandardCostCodesItem,
         crate::Error,
     > {
         self.build().send_json().await
@@ -27567,7 +27533,7 @@ impl GetUser {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -27622,7 +27588,7 @@ impl UpdateUser {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -28082,7 +28048,7 @@ impl CreateVendorBusinessRegister {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<ListCompanyVendorsInactiveResponseItemBusinessRegister, crate::Error> {
+    ) -> Result<GetCompanyVendorsInactiveResponseItemBusinessRegister, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -28133,7 +28099,7 @@ impl UpdateVendorBusinessRegister {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<ListCompanyVendorsInactiveResponseItemBusinessRegister, crate::Error> {
+    ) -> Result<GetCompanyVendorsInactiveResponseItemBusinessRegister, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -28589,14 +28555,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_me_v1_1`](crate::Client::list_company_me_v1_1).
+/// Request builder for [`Client::get_company_me_v1_1`](crate::Client::get_company_me_v1_1).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyMeV11 {
+pub struct GetCompanyMeV11 {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanyMeV11 {
+impl GetCompanyMeV11 {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -28608,7 +28574,7 @@ impl ListCompanyMeV11 {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeV11Response, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -28616,8 +28582,8 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.1/companies/{company_id}/me` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#show-current-company-user)
-    pub fn list_company_me_v1_1(&self, company_id: i64) -> ListCompanyMeV11 {
-        ListCompanyMeV11 {
+    pub fn get_company_me_v1_1(&self, company_id: i64) -> GetCompanyMeV11 {
+        GetCompanyMeV11 {
             client: self.clone(),
             company_id,
         }
@@ -28945,7 +28911,7 @@ impl CreateCompanyUserV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -29126,7 +29092,7 @@ impl GetCompanyUserV11 {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -29180,7 +29146,7 @@ impl UpdateCompanyUserV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30297,18 +30263,18 @@ impl ListUsersV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<ListCompanyMeResponse>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<GetCompanyMeResponse>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyMeResponse>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyMeResponse>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyMeResponse> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyMeResponse> {
         self.build().stream()
     }
 }
@@ -30371,7 +30337,7 @@ impl CreateUserV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30467,7 +30433,7 @@ impl GetUserV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30522,7 +30488,7 @@ impl UpdateUserV11 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30548,14 +30514,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_me_v1_2`](crate::Client::list_company_me_v1_2).
+/// Request builder for [`Client::get_company_me_v1_2`](crate::Client::get_company_me_v1_2).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyMeV12 {
+pub struct GetCompanyMeV12 {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanyMeV12 {
+impl GetCompanyMeV12 {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -30567,7 +30533,7 @@ impl ListCompanyMeV12 {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeV11Response, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30575,8 +30541,8 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.2/companies/{company_id}/me` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#show-current-company-user)
-    pub fn list_company_me_v1_2(&self, company_id: i64) -> ListCompanyMeV12 {
-        ListCompanyMeV12 {
+    pub fn get_company_me_v1_2(&self, company_id: i64) -> GetCompanyMeV12 {
+        GetCompanyMeV12 {
             client: self.clone(),
             company_id,
         }
@@ -30765,7 +30731,7 @@ impl CreateCompanyUserV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -30946,7 +30912,7 @@ impl GetCompanyUserV12 {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31000,7 +30966,7 @@ impl UpdateCompanyUserV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31181,18 +31147,18 @@ impl ListUsersV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<ListCompanyMeResponse>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<GetCompanyMeResponse>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyMeResponse>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyMeResponse>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyMeResponse> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyMeResponse> {
         self.build().stream()
     }
 }
@@ -31255,7 +31221,7 @@ impl CreateUserV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31351,7 +31317,7 @@ impl GetUserV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31406,7 +31372,7 @@ impl UpdateUserV12 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31432,14 +31398,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::list_company_me_v1_3`](crate::Client::list_company_me_v1_3).
+/// Request builder for [`Client::get_company_me_v1_3`](crate::Client::get_company_me_v1_3).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct ListCompanyMeV13 {
+pub struct GetCompanyMeV13 {
     client: crate::Client,
     company_id: i64,
 }
-impl ListCompanyMeV13 {
+impl GetCompanyMeV13 {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -31451,7 +31417,7 @@ impl ListCompanyMeV13 {
             )
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeV11Response, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeV11Response, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31459,8 +31425,8 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.3/companies/{company_id}/me` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#show-current-company-user)
-    pub fn list_company_me_v1_3(&self, company_id: i64) -> ListCompanyMeV13 {
-        ListCompanyMeV13 {
+    pub fn get_company_me_v1_3(&self, company_id: i64) -> GetCompanyMeV13 {
+        GetCompanyMeV13 {
             client: self.clone(),
             company_id,
         }
@@ -31659,7 +31625,7 @@ impl CreateCompanyUserV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -31894,7 +31860,7 @@ impl UpdateCompanyUserV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -32075,18 +32041,18 @@ impl ListUsersV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<ListCompanyMeResponse>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<GetCompanyMeResponse>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<ListCompanyMeResponse>, crate::Error> {
+    ) -> Result<crate::Page<GetCompanyMeResponse>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<ListCompanyMeResponse> {
+    pub fn stream(self) -> crate::ItemStream<GetCompanyMeResponse> {
         self.build().stream()
     }
 }
@@ -32149,7 +32115,7 @@ impl CreateUserV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -32245,7 +32211,7 @@ impl GetUserV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -32300,7 +32266,7 @@ impl UpdateUserV13 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<ListCompanyMeResponse, crate::Error> {
+    pub async fn send(self) -> Result<GetCompanyMeResponse, crate::Error> {
         self.build().send_json().await
     }
 }

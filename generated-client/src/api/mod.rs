@@ -3,25 +3,33 @@
 
 /// Authentication operations (feature `authentication`).
 #[cfg(feature = "authentication")]
+#[rustfmt::skip]
 pub mod authentication;
 /// Construction Financials operations (feature `construction-financials`).
 #[cfg(feature = "construction-financials")]
+#[rustfmt::skip]
 pub mod construction_financials;
 /// Core operations (feature `core`).
 #[cfg(feature = "core")]
+#[rustfmt::skip]
 pub mod core;
 /// Field Productivity operations (feature `field-productivity`).
 #[cfg(feature = "field-productivity")]
+#[rustfmt::skip]
 pub mod field_productivity;
 /// PDFs operations (feature `pdfs`).
 #[cfg(feature = "pdfs")]
+#[rustfmt::skip]
 pub mod pdfs;
 /// Project Management operations (feature `project-management`).
 #[cfg(feature = "project-management")]
+#[rustfmt::skip]
 pub mod project_management;
 /// Quality & Safety operations (feature `quality-and-safety`).
 #[cfg(feature = "quality-and-safety")]
+#[rustfmt::skip]
 pub mod quality_and_safety;
 /// Utilities operations (feature `utilities`).
 #[cfg(feature = "utilities")]
+#[rustfmt::skip]
 pub mod utilities;

@@ -22,7 +22,10 @@ impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Token")
             .field("access_token", &"<redacted>")
-            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -39,7 +42,10 @@ impl Token {
 }
 
 pub(crate) fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Where tokens are kept between runs. Procore's refresh tokens are single-use, so the new one
@@ -60,16 +66,25 @@ pub struct MemoryTokenStore {
 impl MemoryTokenStore {
     /// A store holding `token`.
     pub fn new(token: Option<Token>) -> Self {
-        MemoryTokenStore { token: StdMutex::new(token) }
+        MemoryTokenStore {
+            token: StdMutex::new(token),
+        }
     }
 }
 
 impl TokenStore for MemoryTokenStore {
     fn load(&self) -> Result<Option<Token>, Error> {
-        Ok(self.token.lock().map_err(|_| Error::Auth("token store lock poisoned".into()))?.clone())
+        Ok(self
+            .token
+            .lock()
+            .map_err(|_| Error::Auth("token store lock poisoned".into()))?
+            .clone())
     }
     fn save(&self, token: &Token) -> Result<(), Error> {
-        *self.token.lock().map_err(|_| Error::Auth("token store lock poisoned".into()))? = Some(token.clone());
+        *self
+            .token
+            .lock()
+            .map_err(|_| Error::Auth("token store lock poisoned".into()))? = Some(token.clone());
         Ok(())
     }
 }
@@ -90,9 +105,12 @@ impl FileTokenStore {
 impl TokenStore for FileTokenStore {
     fn load(&self) -> Result<Option<Token>, Error> {
         match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| Error::Auth(format!("{}: not a token file ({e}); delete it and authorize again", self.path.display()))),
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                Error::Auth(format!(
+                    "{}: not a token file ({e}); delete it and authorize again",
+                    self.path.display()
+                ))
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::Auth(format!("{}: {e}", self.path.display()))),
         }
@@ -109,7 +127,12 @@ impl TokenStore for FileTokenStore {
             }
             std::fs::rename(&tmp, &self.path)
         };
-        write().map_err(|e| Error::Auth(format!("{}: cannot save the token ({e})", self.path.display())))
+        write().map_err(|e| {
+            Error::Auth(format!(
+                "{}: cannot save the token ({e})",
+                self.path.display()
+            ))
+        })
     }
 }
 
@@ -119,17 +142,30 @@ pub(crate) enum Grant {
     /// A fixed bearer token.
     Bearer(String),
     /// Client credentials (a developer managed service account).
-    ClientCredentials { client_id: String, client_secret: String },
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
     /// A refresh token grant: the store holds the current token pair.
-    RefreshToken { client_id: String, client_secret: String, redirect_uri: Option<String> },
+    RefreshToken {
+        client_id: String,
+        client_secret: String,
+        redirect_uri: Option<String>,
+    },
 }
 
 impl fmt::Debug for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Grant::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-            Grant::ClientCredentials { client_id, .. } => write!(f, "ClientCredentials {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
-            Grant::RefreshToken { client_id, .. } => write!(f, "RefreshToken {{ client_id: {client_id:?}, client_secret: <redacted> }}"),
+            Grant::ClientCredentials { client_id, .. } => write!(
+                f,
+                "ClientCredentials {{ client_id: {client_id:?}, client_secret: <redacted> }}"
+            ),
+            Grant::RefreshToken { client_id, .. } => write!(
+                f,
+                "RefreshToken {{ client_id: {client_id:?}, client_secret: <redacted> }}"
+            ),
         }
     }
 }

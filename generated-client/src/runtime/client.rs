@@ -34,8 +34,14 @@ impl Environment {
     fn urls(&self) -> (&str, &str) {
         match self {
             Environment::Production => ("https://api.procore.com", "https://login.procore.com"),
-            Environment::Sandbox => ("https://sandbox.procore.com", "https://login-sandbox.procore.com"),
-            Environment::MonthlySandbox => ("https://api-monthly.procore.com", "https://login-sandbox-monthly.procore.com"),
+            Environment::Sandbox => (
+                "https://sandbox.procore.com",
+                "https://login-sandbox.procore.com",
+            ),
+            Environment::MonthlySandbox => (
+                "https://api-monthly.procore.com",
+                "https://login-sandbox-monthly.procore.com",
+            ),
             Environment::Custom { api, login } => (api, login),
         }
     }
@@ -54,7 +60,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 3, initial_backoff: Duration::from_millis(500), max_wait: Duration::from_secs(120) }
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_wait: Duration::from_secs(120),
+        }
     }
 }
 
@@ -131,14 +141,30 @@ impl ClientBuilder {
         self
     }
     /// Authenticate with client credentials (a developer managed service account).
-    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-        self.credentials = Some(Grant::ClientCredentials { client_id: client_id.into(), client_secret: client_secret.into() });
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials = Some(Grant::ClientCredentials {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        });
         self
     }
     /// Authenticate with a refresh token kept in `store` (from the authorization-code flow);
     /// each refresh saves the new single-use refresh token there.
-    pub fn refresh_token(mut self, client_id: impl Into<String>, client_secret: impl Into<String>, store: impl TokenStore + 'static) -> Self {
-        self.credentials = Some(Grant::RefreshToken { client_id: client_id.into(), client_secret: client_secret.into(), redirect_uri: None });
+    pub fn refresh_token(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        store: impl TokenStore + 'static,
+    ) -> Self {
+        self.credentials = Some(Grant::RefreshToken {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            redirect_uri: None,
+        });
         self.store = Some(Arc::new(store));
         self
     }
@@ -170,10 +196,15 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let (api, login) = self.environment.urls();
-        let parse = |s: &str| Url::parse(s).map_err(|e| Error::Config(format!("bad base URL {s:?}: {e}")));
+        let parse =
+            |s: &str| Url::parse(s).map_err(|e| Error::Config(format!("bad base URL {s:?}: {e}")));
         let base = parse(api)?;
         let login = parse(login)?;
-        let ua = format!("procore-rs/{}{}", env!("CARGO_PKG_VERSION"), self.user_agent.map(|u| format!(" {u}")).unwrap_or_default());
+        let ua = format!(
+            "procore-rs/{}{}",
+            env!("CARGO_PKG_VERSION"),
+            self.user_agent.map(|u| format!(" {u}")).unwrap_or_default()
+        );
         let http = reqwest::Client::builder()
             .user_agent(ua)
             .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
@@ -187,7 +218,9 @@ impl ClientBuilder {
                 base,
                 login,
                 credentials: self.credentials,
-                store: self.store.unwrap_or_else(|| Arc::new(MemoryTokenStore::default())),
+                store: self
+                    .store
+                    .unwrap_or_else(|| Arc::new(MemoryTokenStore::default())),
                 refresh: tokio::sync::Mutex::new(()),
                 retry: self.retry,
                 rate_limit: StdMutex::new(None),
@@ -207,7 +240,10 @@ impl Client {
 
     /// A handle to the same client that sends `Procore-Company-Id: company_id`.
     pub fn with_company(&self, company_id: u64) -> Client {
-        Client { inner: self.inner.clone(), company_id: Some(company_id) }
+        Client {
+            inner: self.inner.clone(),
+            company_id: Some(company_id),
+        }
     }
 
     /// The company this handle sends, if any.
@@ -217,7 +253,11 @@ impl Client {
 
     /// The rate-limit state of the last response.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+        *self
+            .inner
+            .rate_limit
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Starts a request; generated methods call this.
@@ -227,7 +267,11 @@ impl Client {
 
     /// The URL to send a user to for the authorization-code grant.
     pub fn authorize_url(&self, client_id: &str, redirect_uri: &str) -> Url {
-        let mut url = self.inner.login.join("/oauth/authorize").expect("static path joins");
+        let mut url = self
+            .inner
+            .login
+            .join("/oauth/authorize")
+            .expect("static path joins");
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", client_id)
@@ -236,7 +280,13 @@ impl Client {
     }
 
     /// Exchanges an authorization code for tokens and saves them in the token store.
-    pub async fn exchange_code(&self, client_id: &str, client_secret: &str, code: &str, redirect_uri: &str) -> Result<Token, Error> {
+    pub async fn exchange_code(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<Token, Error> {
         let token = self
             .token_request(&[
                 ("grant_type", "authorization_code"),
@@ -251,7 +301,11 @@ impl Client {
     }
 
     async fn token_request(&self, form: &[(&str, &str)]) -> Result<Token, Error> {
-        let url = self.inner.login.join("/oauth/token").expect("static path joins");
+        let url = self
+            .inner
+            .login
+            .join("/oauth/token")
+            .expect("static path joins");
         let resp = self
             .inner
             .http
@@ -261,11 +315,18 @@ impl Client {
             .await
             .map_err(|e| Error::Auth(format!("token endpoint unreachable: {e}")))?;
         let status = resp.status();
-        let body = resp.bytes().await.map_err(|e| Error::Auth(format!("token response unreadable: {e}")))?;
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::Auth(format!("token response unreadable: {e}")))?;
         if !status.is_success() {
-            return Err(Error::Auth(format!("token endpoint answered {status}: {}", String::from_utf8_lossy(&body))));
+            return Err(Error::Auth(format!(
+                "token endpoint answered {status}: {}",
+                String::from_utf8_lossy(&body)
+            )));
         }
-        let t: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth(format!("token response is not a token: {e}")))?;
+        let t: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| Error::Auth(format!("token response is not a token: {e}")))?;
         Ok(t.into_token())
     }
 
@@ -276,11 +337,20 @@ impl Client {
         let (client_id, client_secret) = match &self.inner.credentials {
             None => return Ok(None),
             Some(Grant::Bearer(t)) => return Ok(Some(t.clone())),
-            Some(Grant::ClientCredentials { client_id, client_secret } | Grant::RefreshToken { client_id, client_secret, .. }) => {
-                (client_id, client_secret)
-            }
+            Some(
+                Grant::ClientCredentials {
+                    client_id,
+                    client_secret,
+                }
+                | Grant::RefreshToken {
+                    client_id,
+                    client_secret,
+                    ..
+                },
+            ) => (client_id, client_secret),
         };
-        let fresh = |t: &Token| !t.expires_within(REFRESH_MARGIN) && Some(t.access_token.as_str()) != stale;
+        let fresh =
+            |t: &Token| !t.expires_within(REFRESH_MARGIN) && Some(t.access_token.as_str()) != stale;
         if let Some(t) = self.inner.store.load()? {
             if fresh(&t) {
                 return Ok(Some(t.access_token));
@@ -298,27 +368,55 @@ impl Client {
                 let refresh = current
                     .and_then(|t| t.refresh_token)
                     .ok_or_else(|| Error::Auth("no refresh token in the token store; run the authorization-code flow first".into()))?;
-                let mut form = vec![("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), ("client_id", client_id), ("client_secret", client_secret)];
+                let mut form = vec![
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh.as_str()),
+                    ("client_id", client_id),
+                    ("client_secret", client_secret),
+                ];
                 if let Some(r) = redirect_uri {
                     form.push(("redirect_uri", r));
                 }
                 self.token_request(&form).await?
             }
-            _ => self.token_request(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", client_secret)]).await?,
+            _ => {
+                self.token_request(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", client_id),
+                    ("client_secret", client_secret),
+                ])
+                .await?
+            }
         };
         self.inner.store.save(&token)?;
         Ok(Some(token.access_token))
     }
 
     fn refreshable(&self) -> bool {
-        matches!(self.inner.credentials, Some(Grant::ClientCredentials { .. } | Grant::RefreshToken { .. }))
+        matches!(
+            self.inner.credentials,
+            Some(Grant::ClientCredentials { .. } | Grant::RefreshToken { .. })
+        )
     }
 
     fn record_rate_limit(&self, headers: &HeaderMap) {
-        let num = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-        let rl = RateLimit { limit: num("x-rate-limit-limit"), remaining: num("x-rate-limit-remaining"), reset: num("x-rate-limit-reset") };
+        let num = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let rl = RateLimit {
+            limit: num("x-rate-limit-limit"),
+            remaining: num("x-rate-limit-remaining"),
+            reset: num("x-rate-limit-reset"),
+        };
         if rl.limit.is_some() || rl.remaining.is_some() || rl.reset.is_some() {
-            *self.inner.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(rl);
+            *self
+                .inner
+                .rate_limit
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(rl);
         }
     }
 
@@ -327,17 +425,26 @@ impl Client {
         let retry = &self.inner.retry;
         let operation = req.operation();
         // A request the server may have processed is repeated only when that is safe.
-        let idempotent = matches!(req.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
-            || req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("idempotency-token"));
+        let idempotent = matches!(
+            req.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        ) || req
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("idempotency-token"));
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         let mut stale: Option<String> = None;
         loop {
             attempt += 1;
             let token = self.bearer(stale.as_deref()).await?;
-            let mut rb = self.inner.http.request(req.method.clone(), req.url(&self.inner.base)?);
+            let mut rb = self
+                .inner
+                .http
+                .request(req.method.clone(), req.url(&self.inner.base)?);
             if let Some(t) = &token {
-                let mut v = HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| Error::Auth("access token has invalid characters".into()))?;
+                let mut v = HeaderValue::from_str(&format!("Bearer {t}"))
+                    .map_err(|_| Error::Auth("access token has invalid characters".into()))?;
                 v.set_sensitive(true);
                 rb = rb.header(AUTHORIZATION, v);
             }
@@ -349,7 +456,9 @@ impl Client {
             }
             rb = match &req.body {
                 Body::None => rb,
-                Body::Bytes { data, content_type } => rb.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(data.clone()),
+                Body::Bytes { data, content_type } => rb
+                    .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                    .body(data.clone()),
                 Body::Multipart(form) => rb.multipart(form.to_reqwest().await?),
             };
             let span = tracing::info_span!("procore.request", method = %req.method, path = req.template, attempt, status = tracing::field::Empty);
@@ -357,11 +466,17 @@ impl Client {
             let resp = match result {
                 Ok(r) => r,
                 Err(e) => {
-                    if idempotent && attempt <= retry.max_retries && (e.is_connect() || e.is_timeout()) {
+                    if idempotent
+                        && attempt <= retry.max_retries
+                        && (e.is_connect() || e.is_timeout())
+                    {
                         tokio::time::sleep(backoff(retry, attempt)).await;
                         continue;
                     }
-                    return Err(Error::Transport { operation, source: e });
+                    return Err(Error::Transport {
+                        operation,
+                        source: e,
+                    });
                 }
             };
             let status = resp.status();
@@ -375,7 +490,8 @@ impl Client {
             stale = None;
             if status == StatusCode::TOO_MANY_REQUESTS && attempt <= retry.max_retries {
                 // 429 means the request was not processed: safe to repeat for any method.
-                let wait = rate_limit_wait(resp.headers()).unwrap_or_else(|| backoff(retry, attempt));
+                let wait =
+                    rate_limit_wait(resp.headers()).unwrap_or_else(|| backoff(retry, attempt));
                 if wait <= retry.max_wait {
                     tracing::debug!(parent: &span, ?wait, "rate limited; waiting");
                     tokio::time::sleep(wait).await;
@@ -398,20 +514,34 @@ impl Client {
 
     /// Follows a redirect without the bearer token unless the target is the API host itself
     /// (presigned storage URLs must never see it).
-    async fn follow_redirect(&self, resp: reqwest::Response, operation: &str) -> Result<reqwest::Response, Error> {
+    async fn follow_redirect(
+        &self,
+        resp: reqwest::Response,
+        operation: &str,
+    ) -> Result<reqwest::Response, Error> {
         let mut resp = resp;
         for _ in 0..5 {
-            let Some(loc) = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()) else {
+            let Some(loc) = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+            else {
                 return Err(api_error(operation.to_string(), resp).await);
             };
-            let target = resp.url().join(loc).map_err(|e| Error::Config(format!("bad redirect location {loc:?}: {e}")))?;
+            let target = resp
+                .url()
+                .join(loc)
+                .map_err(|e| Error::Config(format!("bad redirect location {loc:?}: {e}")))?;
             let mut rb = self.inner.http.get(target.clone());
             if same_origin(&target, &self.inner.base) {
                 if let Some(t) = self.bearer(None).await? {
                     rb = rb.bearer_auth(t);
                 }
             }
-            resp = rb.send().await.map_err(|e| Error::Transport { operation: operation.to_string(), source: e })?;
+            resp = rb.send().await.map_err(|e| Error::Transport {
+                operation: operation.to_string(),
+                source: e,
+            })?;
             if resp.status().is_success() {
                 return Ok(resp);
             }
@@ -426,14 +556,18 @@ impl Client {
     /// is sent only when the URL is on the API host.
     pub async fn download(&self, url: &str) -> Result<reqwest::Response, Error> {
         let operation = format!("GET {url}");
-        let target = Url::parse(url).map_err(|e| Error::Config(format!("bad download URL {url:?}: {e}")))?;
+        let target =
+            Url::parse(url).map_err(|e| Error::Config(format!("bad download URL {url:?}: {e}")))?;
         let mut rb = self.inner.http.get(target.clone());
         if same_origin(&target, &self.inner.base) {
             if let Some(t) = self.bearer(None).await? {
                 rb = rb.bearer_auth(t);
             }
         }
-        let resp = rb.send().await.map_err(|e| Error::Transport { operation: operation.clone(), source: e })?;
+        let resp = rb.send().await.map_err(|e| Error::Transport {
+            operation: operation.clone(),
+            source: e,
+        })?;
         if resp.status().is_redirection() {
             return self.follow_redirect(resp, &operation).await;
         }
@@ -445,12 +579,16 @@ impl Client {
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Exponential back-off with full jitter.
 fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
-    let base = retry.initial_backoff.saturating_mul(1 << attempt.saturating_sub(1).min(10));
+    let base = retry
+        .initial_backoff
+        .saturating_mul(1 << attempt.saturating_sub(1).min(10));
     let jitter = rand::random::<f64>();
     base.mul_f64(0.5 + jitter / 2.0)
 }
@@ -458,12 +596,19 @@ fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
 /// How long a 429 asks us to wait: `Retry-After` seconds, else `X-Rate-Limit-Reset` (Unix
 /// seconds) minus now.
 fn rate_limit_wait(headers: &HeaderMap) -> Option<Duration> {
-    let num = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let num = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
     if let Some(s) = num("retry-after") {
         return Some(Duration::from_secs(s));
     }
     let reset = num("x-rate-limit-reset")?;
-    Some(Duration::from_secs(reset.saturating_sub(super::auth::now_secs())))
+    Some(Duration::from_secs(
+        reset.saturating_sub(super::auth::now_secs()),
+    ))
 }
 
 pub(crate) async fn api_error(operation: String, resp: reqwest::Response) -> Error {
@@ -471,5 +616,11 @@ pub(crate) async fn api_error(operation: String, resp: reqwest::Response) -> Err
     let headers = Box::new(resp.headers().clone());
     let body = resp.bytes().await.unwrap_or_default();
     let parsed = serde_json::from_slice(&body).ok();
-    Error::Api { status, operation, headers, body, parsed }
+    Error::Api {
+        status,
+        operation,
+        headers,
+        body,
+        parsed,
+    }
 }

@@ -5,7 +5,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// How an array or object query parameter is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +48,12 @@ pub(crate) fn scalar(v: &Value) -> String {
 }
 
 /// Appends the query pairs for `name = value`. `null` (an unset option) writes nothing.
-pub(crate) fn query_pairs(out: &mut Vec<(String, String)>, name: &str, value: &Value, style: QueryStyle) {
+pub(crate) fn query_pairs(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &Value,
+    style: QueryStyle,
+) {
     match value {
         Value::Null => {}
         Value::Array(items) => {
@@ -57,12 +66,21 @@ pub(crate) fn query_pairs(out: &mut Vec<(String, String)>, name: &str, value: &V
                 QueryStyle::Pipe => Some("|"),
             };
             match sep {
-                Some(sep) => out.push((name.to_string(), items.iter().map(scalar).collect::<Vec<_>>().join(sep))),
+                Some(sep) => out.push((
+                    name.to_string(),
+                    items.iter().map(scalar).collect::<Vec<_>>().join(sep),
+                )),
                 None => {
-                    let key = if name.ends_with("[]") { name.to_string() } else { format!("{name}[]") };
+                    let key = if name.ends_with("[]") {
+                        name.to_string()
+                    } else {
+                        format!("{name}[]")
+                    };
                     for item in items {
                         match item {
-                            Value::Object(_) | Value::Array(_) => query_pairs(out, &key, item, QueryStyle::Deep),
+                            Value::Object(_) | Value::Array(_) => {
+                                query_pairs(out, &key, item, QueryStyle::Deep)
+                            }
                             _ => out.push((key.clone(), scalar(item))),
                         }
                     }
@@ -91,12 +109,27 @@ mod tests {
 
     #[test]
     fn rails_query_encoding() {
-        assert_eq!(pairs("ids", json!([1, 2]), QueryStyle::Repeat), [("ids[]".into(), "1".into()), ("ids[]".into(), "2".into())]);
-        assert_eq!(pairs("ids", json!([1, 2]), QueryStyle::Csv), [("ids".into(), "1,2".into())]);
-        assert_eq!(pairs("filters[id][]", json!([3]), QueryStyle::Csv), [("filters[id][]".into(), "3".into())]);
-        assert_eq!(pairs("filters", json!({"status": "open"}), QueryStyle::Deep), [("filters[status]".into(), "open".into())]);
+        assert_eq!(
+            pairs("ids", json!([1, 2]), QueryStyle::Repeat),
+            [("ids[]".into(), "1".into()), ("ids[]".into(), "2".into())]
+        );
+        assert_eq!(
+            pairs("ids", json!([1, 2]), QueryStyle::Csv),
+            [("ids".into(), "1,2".into())]
+        );
+        assert_eq!(
+            pairs("filters[id][]", json!([3]), QueryStyle::Csv),
+            [("filters[id][]".into(), "3".into())]
+        );
+        assert_eq!(
+            pairs("filters", json!({"status": "open"}), QueryStyle::Deep),
+            [("filters[status]".into(), "open".into())]
+        );
         assert!(pairs("page", Value::Null, QueryStyle::Repeat).is_empty());
-        assert_eq!(pairs("flag", json!(true), QueryStyle::Repeat), [("flag".into(), "true".into())]);
+        assert_eq!(
+            pairs("flag", json!(true), QueryStyle::Repeat),
+            [("flag".into(), "true".into())]
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub struct ProcoreErrorBody {
 impl ProcoreErrorBody {
     fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
-        for s in [&self.message, &self.error, &self.error_description].into_iter().flatten() {
+        for s in [&self.message, &self.error, &self.error_description]
+            .into_iter()
+            .flatten()
+        {
             parts.push(s.clone());
         }
         if let Some(e) = &self.errors {
@@ -87,7 +90,13 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { status, operation, parsed, body, .. } => {
+            Error::Api {
+                status,
+                operation,
+                parsed,
+                body,
+                ..
+            } => {
                 write!(f, "{operation}: Procore answered {status}")?;
                 match parsed.as_deref().and_then(ProcoreErrorBody::summary) {
                     Some(s) => write!(f, ": {s}")?,
@@ -107,8 +116,12 @@ impl fmt::Display for Error {
                 };
                 f.write_str(hint)
             }
-            Error::Transport { operation, source } => write!(f, "{operation}: request failed: {source}"),
-            Error::Decode { operation, source, .. } => write!(f, "{operation}: unexpected response body: {source}"),
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: request failed: {source}")
+            }
+            Error::Decode {
+                operation, source, ..
+            } => write!(f, "{operation}: unexpected response body: {source}"),
             Error::Auth(m) => write!(f, "authentication failed: {m}"),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::Encode(m) => write!(f, "request encoding: {m}"),

@@ -24,12 +24,20 @@ impl FilePart {
     pub fn path(path: impl Into<PathBuf>) -> FilePart {
         let path = path.into();
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        FilePart { source: FileSource::Path(path), file_name, mime: None }
+        FilePart {
+            source: FileSource::Path(path),
+            file_name,
+            mime: None,
+        }
     }
 
     /// A file held in memory.
     pub fn bytes(data: impl Into<bytes::Bytes>, file_name: impl Into<String>) -> FilePart {
-        FilePart { source: FileSource::Bytes(data.into()), file_name: Some(file_name.into()), mime: None }
+        FilePart {
+            source: FileSource::Bytes(data.into()),
+            file_name: Some(file_name.into()),
+            mime: None,
+        }
     }
 
     /// Sets the MIME type (default: `application/octet-stream`).
@@ -42,10 +50,18 @@ impl FilePart {
         let part = match &self.source {
             FileSource::Bytes(b) => reqwest::multipart::Part::stream(b.clone()),
             FileSource::Path(p) => {
-                let file = tokio::fs::File::open(p).await.map_err(|e| Error::Encode(format!("{}: cannot open the file to upload ({e})", p.display())))?;
+                let file = tokio::fs::File::open(p).await.map_err(|e| {
+                    Error::Encode(format!(
+                        "{}: cannot open the file to upload ({e})",
+                        p.display()
+                    ))
+                })?;
                 let len = file.metadata().await.map(|m| m.len()).ok();
-                let stream = tokio_util::codec::FramedRead::new(file, tokio_util::codec::BytesCodec::new());
-                let body = reqwest::Body::wrap_stream(futures_util::StreamExt::map(stream, |r| r.map(|b| b.freeze())));
+                let stream =
+                    tokio_util::codec::FramedRead::new(file, tokio_util::codec::BytesCodec::new());
+                let body = reqwest::Body::wrap_stream(futures_util::StreamExt::map(stream, |r| {
+                    r.map(|b| b.freeze())
+                }));
                 match len {
                     Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
                     None => reqwest::multipart::Part::stream(body),
@@ -56,7 +72,8 @@ impl FilePart {
             Some(n) => part.file_name(n.clone()),
             None => part,
         };
-        part.mime_str(self.mime.as_deref().unwrap_or("application/octet-stream")).map_err(|e| Error::Encode(format!("bad MIME type: {e}")))
+        part.mime_str(self.mime.as_deref().unwrap_or("application/octet-stream"))
+            .map_err(|e| Error::Encode(format!("bad MIME type: {e}")))
     }
 }
 
@@ -74,7 +91,11 @@ pub struct FormBuilder {
 impl FormBuilder {
     /// Appends `value` under `prefix[key]` (or `key` at the top level).
     pub fn field<T: ToMultipart>(&mut self, prefix: &str, key: &str, value: T) {
-        let name = if prefix.is_empty() { key.to_string() } else { format!("{prefix}[{key}]") };
+        let name = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}[{key}]")
+        };
         value.append_to(&name, self);
     }
 

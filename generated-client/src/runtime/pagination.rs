@@ -42,13 +42,40 @@ impl Request {
         let (resp, req) = self.send_raw().await?;
         let headers = resp.headers().clone();
         let url = resp.url().clone();
-        let num = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-        let next = headers.get(reqwest::header::LINK).and_then(|v| v.to_str().ok()).and_then(|h| next_link(h, &url));
-        let body = resp.bytes().await.map_err(|e| Error::Transport { operation: req.operation(), source: e })?;
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"[]" } else { &body };
-        let items: Vec<T> = serde_json::from_slice(text).map_err(|e| Error::Decode { operation: req.operation(), source: e, body: body.clone() })?;
+        let num = |n: &str| {
+            headers
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let next = headers
+            .get(reqwest::header::LINK)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| next_link(h, &url));
+        let body = resp.bytes().await.map_err(|e| Error::Transport {
+            operation: req.operation(),
+            source: e,
+        })?;
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"[]"
+        } else {
+            &body
+        };
+        let items: Vec<T> = serde_json::from_slice(text).map_err(|e| Error::Decode {
+            operation: req.operation(),
+            source: e,
+            body: body.clone(),
+        })?;
         let next_req = next.clone().map(|u| req.next_page(u));
-        Ok((Page { items, total: num("total"), per_page: num("per-page"), next }, next_req))
+        Ok((
+            Page {
+                items,
+                total: num("total"),
+                per_page: num("per-page"),
+                next,
+            },
+            next_req,
+        ))
     }
 
     /// Sends and returns one page with its pagination headers.
@@ -59,17 +86,22 @@ impl Request {
     /// Streams every item of every page.
     pub fn stream<T: DeserializeOwned + Send + 'static>(self) -> ItemStream<T> {
         let state: (Option<Request>, VecDeque<T>) = (Some(self), VecDeque::new());
-        Box::pin(futures_util::stream::try_unfold(state, |(mut next, mut buf)| async move {
-            loop {
-                if let Some(item) = buf.pop_front() {
-                    return Ok(Some((item, (next, buf))));
+        Box::pin(futures_util::stream::try_unfold(
+            state,
+            |(mut next, mut buf)| async move {
+                loop {
+                    if let Some(item) = buf.pop_front() {
+                        return Ok(Some((item, (next, buf))));
+                    }
+                    let Some(req) = next.take() else {
+                        return Ok(None);
+                    };
+                    let (page, following) = req.page_and_next::<T>().await?;
+                    buf.extend(page.items);
+                    next = following;
                 }
-                let Some(req) = next.take() else { return Ok(None) };
-                let (page, following) = req.page_and_next::<T>().await?;
-                buf.extend(page.items);
-                next = following;
-            }
-        }))
+            },
+        ))
     }
 }
 
@@ -81,7 +113,13 @@ mod tests {
     fn finds_the_next_link() {
         let base = Url::parse("https://api.procore.com/rest/v1.0/x?page=1").unwrap();
         let h = r#"<https://api.procore.com/rest/v1.0/x?page=3>; rel="last", <https://api.procore.com/rest/v1.0/x?page=2>; rel="next""#;
-        assert_eq!(next_link(h, &base).unwrap().as_str(), "https://api.procore.com/rest/v1.0/x?page=2");
-        assert_eq!(next_link(r#"<https://a/x?page=1>; rel="prev""#, &base), None);
+        assert_eq!(
+            next_link(h, &base).unwrap().as_str(),
+            "https://api.procore.com/rest/v1.0/x?page=2"
+        );
+        assert_eq!(
+            next_link(r#"<https://a/x?page=1>; rel="prev""#, &base),
+            None
+        );
     }
 }

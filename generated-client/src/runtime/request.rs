@@ -10,7 +10,10 @@ use url::Url;
 
 pub(crate) enum Body {
     None,
-    Bytes { data: bytes::Bytes, content_type: String },
+    Bytes {
+        data: bytes::Bytes,
+        content_type: String,
+    },
     Multipart(FormBuilder),
 }
 
@@ -31,13 +34,32 @@ pub struct Request {
 
 impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Request").field("method", &self.method).field("path", &self.path).field("query", &self.query).finish_non_exhaustive()
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
     }
 }
 
 impl Request {
-    pub(crate) fn new(client: Client, method: Method, template: &'static str, path: String) -> Request {
-        Request { client, method, template, path, absolute: None, query: Vec::new(), headers: Vec::new(), body: Body::None, error: None }
+    pub(crate) fn new(
+        client: Client,
+        method: Method,
+        template: &'static str,
+        path: String,
+    ) -> Request {
+        Request {
+            client,
+            method,
+            template,
+            path,
+            absolute: None,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            error: None,
+        }
     }
 
     /// `METHOD /path/template`, for messages and spans.
@@ -49,18 +71,26 @@ impl Request {
         if let Some(u) = &self.absolute {
             return Ok(u.clone());
         }
-        let mut url = base.join(&self.path).map_err(|e| Error::Config(format!("cannot join {:?} to {base}: {e}", self.path)))?;
+        let mut url = base
+            .join(&self.path)
+            .map_err(|e| Error::Config(format!("cannot join {:?} to {base}: {e}", self.path)))?;
         if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         Ok(url)
     }
 
-    fn encode_json<T: Serialize + ?Sized>(&mut self, what: &str, value: &T) -> Option<serde_json::Value> {
+    fn encode_json<T: Serialize + ?Sized>(
+        &mut self,
+        what: &str,
+        value: &T,
+    ) -> Option<serde_json::Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.error.get_or_insert(Error::Encode(format!("{what}: {e}")));
+                self.error
+                    .get_or_insert(Error::Encode(format!("{what}: {e}")));
                 None
             }
         }
@@ -87,7 +117,10 @@ impl Request {
     pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         if let Some(v) = self.encode_json(name, value) {
             if !v.is_null() {
-                self.headers.push(("cookie".into(), format!("{name}={}", super::encoding::scalar(&v))));
+                self.headers.push((
+                    "cookie".into(),
+                    format!("{name}={}", super::encoding::scalar(&v)),
+                ));
             }
         }
     }
@@ -95,9 +128,15 @@ impl Request {
     /// Sets a JSON body with this content type (`application/json`, `application/merge-patch+json`).
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T, content_type: &str) {
         match serde_json::to_vec(body) {
-            Ok(data) => self.body = Body::Bytes { data: data.into(), content_type: content_type.to_string() },
+            Ok(data) => {
+                self.body = Body::Bytes {
+                    data: data.into(),
+                    content_type: content_type.to_string(),
+                }
+            }
             Err(e) => {
-                self.error.get_or_insert(Error::Encode(format!("request body: {e}")));
+                self.error
+                    .get_or_insert(Error::Encode(format!("request body: {e}")));
             }
         }
     }
@@ -105,9 +144,15 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body.
     pub fn form_urlencoded<T: Serialize + ?Sized>(&mut self, body: &T) {
         match serde_urlencoded::to_string(body) {
-            Ok(s) => self.body = Body::Bytes { data: s.into(), content_type: "application/x-www-form-urlencoded".into() },
+            Ok(s) => {
+                self.body = Body::Bytes {
+                    data: s.into(),
+                    content_type: "application/x-www-form-urlencoded".into(),
+                }
+            }
             Err(e) => {
-                self.error.get_or_insert(Error::Encode(format!("form body: {e}")));
+                self.error
+                    .get_or_insert(Error::Encode(format!("form body: {e}")));
             }
         }
     }
@@ -121,7 +166,10 @@ impl Request {
 
     /// Sets a raw body.
     pub fn bytes(&mut self, body: bytes::Bytes, content_type: &str) {
-        self.body = Body::Bytes { data: body, content_type: content_type.to_string() };
+        self.body = Body::Bytes {
+            data: body,
+            content_type: content_type.to_string(),
+        };
     }
 
     /// Adds a header by name and text (for example `Idempotency-Token`).
@@ -141,16 +189,30 @@ impl Request {
     /// Sends and decodes a JSON answer.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (resp, req) = self.send_raw().await?;
-        let body = resp.bytes().await.map_err(|e| Error::Transport { operation: req.operation(), source: e })?;
+        let body = resp.bytes().await.map_err(|e| Error::Transport {
+            operation: req.operation(),
+            source: e,
+        })?;
         // An empty body reads as `null`, which every lenient response type accepts.
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &body };
-        serde_json::from_slice(text).map_err(|e| Error::Decode { operation: req.operation(), source: e, body })
+        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        serde_json::from_slice(text).map_err(|e| Error::Decode {
+            operation: req.operation(),
+            source: e,
+            body,
+        })
     }
 
     /// Sends and returns the raw answer body.
     pub async fn send_bytes(self) -> Result<bytes::Bytes, Error> {
         let (resp, req) = self.send_raw().await?;
-        resp.bytes().await.map_err(|e| Error::Transport { operation: req.operation(), source: e })
+        resp.bytes().await.map_err(|e| Error::Transport {
+            operation: req.operation(),
+            source: e,
+        })
     }
 
     /// Sends and ignores the answer body.

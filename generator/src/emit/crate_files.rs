@@ -20,6 +20,7 @@ pub(crate) fn api_mod(categories: &[&Category]) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[cfg(feature = #f)]
+            #[rustfmt::skip]
             pub mod #m;
         }
     });
@@ -27,7 +28,11 @@ pub(crate) fn api_mod(categories: &[&Category]) -> TokenStream {
 }
 
 /// `src/lib.rs`: crate docs, the runtime, and the generated modules.
-pub(crate) fn lib_rs(api: &Api, categories: &[&Category]) -> String {
+pub(crate) fn lib_rs(api: &Api, categories: &[&Category], settings: &Settings) -> String {
+    let runtime = match &settings.runtime_path {
+        Some(p) => format!("#[path = \"{p}\"]\nmod runtime;"),
+        None => "mod runtime;".to_string(),
+    };
     let mut features = String::new();
     for c in categories {
         let n = api.operations.iter().filter(|o| o.category == **c).count();
@@ -43,7 +48,7 @@ pub(crate) fn lib_rs(api: &Api, categories: &[&Category]) -> String {
 //! ```no_run
 //! # async fn demo(client: procore::Client) -> Result<(), procore::Error> {{
 //! # #[cfg(feature = "core")] {{
-//! let me = client.list_me().send().await?;
+//! let projects = client.list_projects().send().await?;
 //! # }}
 //! # Ok(()) }}
 //! ```
@@ -59,24 +64,39 @@ pub(crate) fn lib_rs(api: &Api, categories: &[&Category]) -> String {
 // deprecated them (`2022-02-07`), which is not a semver crate version.
 #![allow(clippy::deprecated_semver)]
 
-mod runtime;
+{runtime}
 pub use runtime::*;
 
+// Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
+// `cargo xtask check` compares like with like.
+#[rustfmt::skip]
 pub mod api;
+#[rustfmt::skip]
 pub mod models;
 "#,
         title = api.title,
         version = api.version,
         ops = api.operations.len(),
+        runtime = runtime,
     )
 }
 
 /// `Cargo.toml` of the generated crate.
 pub(crate) fn cargo_toml(settings: &Settings, categories: &[&Category]) -> String {
     let mut features = String::new();
-    let all: Vec<String> = categories.iter().map(|c| format!("\"{}\"", c.feature)).collect();
-    let default = if categories.iter().any(|c| c.feature == "core") { "[\"core\"]" } else { "[]" };
-    features.push_str(&format!("default = {default}\nfull = [{}]\n", all.join(", ")));
+    let all: Vec<String> = categories
+        .iter()
+        .map(|c| format!("\"{}\"", c.feature))
+        .collect();
+    let default = if categories.iter().any(|c| c.feature == "core") {
+        "[\"core\"]"
+    } else {
+        "[]"
+    };
+    features.push_str(&format!(
+        "default = {default}\nfull = [{}]\n",
+        all.join(", ")
+    ));
     for c in categories {
         features.push_str(&format!("# {}\n{} = []\n", c.name, c.feature));
     }

@@ -35,9 +35,14 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
 
     // Group operations and types by category module.
-    let mut modules: BTreeMap<String, (crate::ir::Category, Vec<&crate::ir::Operation>)> = BTreeMap::new();
+    let mut modules: BTreeMap<String, (crate::ir::Category, Vec<&crate::ir::Operation>)> =
+        BTreeMap::new();
     for op in &api.operations {
-        modules.entry(op.category.module.clone()).or_insert_with(|| (op.category.clone(), Vec::new())).1.push(op);
+        modules
+            .entry(op.category.module.clone())
+            .or_insert_with(|| (op.category.clone(), Vec::new()))
+            .1
+            .push(op);
     }
     let mut module_types: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
     let mut shared = Vec::new();
@@ -49,7 +54,10 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
     }
 
     for (module, (category, ops)) in &modules {
-        let ctx = types::Ctx { api, scope: Scope::Category(module.clone()) };
+        let ctx = types::Ctx {
+            api,
+            scope: Scope::Category(module.clone()),
+        };
         let mut items = TokenStream::new();
         for id in module_types.get(module).into_iter().flatten() {
             items.extend(types::type_item(&ctx, *id));
@@ -66,7 +74,10 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
         files.insert(format!("src/api/{module}.rs"), render(&doc, items));
     }
 
-    let ctx = types::Ctx { api, scope: Scope::Shared };
+    let ctx = types::Ctx {
+        api,
+        scope: Scope::Shared,
+    };
     let mut items = TokenStream::new();
     for id in &shared {
         items.extend(types::type_item(&ctx, *id));
@@ -77,9 +88,21 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
     );
 
     let categories: Vec<&crate::ir::Category> = modules.values().map(|(c, _)| c).collect();
-    files.insert("src/api/mod.rs".into(), render(&crate_files::api_mod_doc(), crate_files::api_mod(&categories)));
-    files.insert("src/lib.rs".into(), crate_files::lib_rs(api, &categories));
-    files.insert("Cargo.toml".into(), crate_files::cargo_toml(settings, &categories));
+    files.insert(
+        "src/api/mod.rs".into(),
+        render(
+            &crate_files::api_mod_doc(),
+            crate_files::api_mod(&categories),
+        ),
+    );
+    files.insert(
+        "src/lib.rs".into(),
+        crate_files::lib_rs(api, &categories, settings),
+    );
+    files.insert(
+        "Cargo.toml".into(),
+        crate_files::cargo_toml(settings, &categories),
+    );
     files
 }
 
@@ -108,7 +131,11 @@ fn render(doc: &str, items: TokenStream) -> String {
         Ok(f) => f,
         // The emitter builds tokens from validated identifiers; a parse failure is a generator
         // bug, reported with the offending text rather than a panic deep in prettyplease.
-        Err(e) => return format!("{PREAMBLE}\n//! {doc}\ncompile_error!(\"procore-generator bug: {e}\");\n"),
+        Err(e) => {
+            return format!(
+                "{PREAMBLE}\n//! {doc}\ncompile_error!(\"procore-generator bug: {e}\");\n"
+            )
+        }
     };
     let body = prettyplease::unparse(&file);
     let mut out = String::with_capacity(body.len() + 200);

@@ -7,7 +7,9 @@
 
 use super::ident;
 use super::types::Ctx;
-use crate::ir::{BodyKind, Direction, Operation, Param, ParamLocation, QueryStyle, Success, TypeRef};
+use crate::ir::{
+    BodyKind, Direction, Operation, Param, ParamLocation, QueryStyle, Success, TypeRef,
+};
 use crate::Settings;
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
@@ -35,7 +37,11 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     }
     let body_ty = op.body.as_ref().map(|b| body_type(ctx, b.kind, &b.ty));
     if let Some(t) = &body_ty {
-        fields.push(if body_required { quote!(body: #t,) } else { quote!(body: Option<#t>,) });
+        fields.push(if body_required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: Option<#t>,)
+        });
     }
 
     // Client method arguments and initialisers.
@@ -70,8 +76,20 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     for p in &optional {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
-        let doc = format!(" {} (`{}` in {}).", p.description.as_deref().unwrap_or("Sets").trim_end_matches('.'), p.name, location_word(p.location));
-        let deprecated = if p.deprecated { quote!(#[deprecated(note = "deprecated in Procore's spec")]) } else { TokenStream::new() };
+        let doc = format!(
+            " {} (`{}` in {}).",
+            p.description
+                .as_deref()
+                .unwrap_or("Sets")
+                .trim_end_matches('.'),
+            p.name,
+            location_word(p.location)
+        );
+        let deprecated = if p.deprecated {
+            quote!(#[deprecated(note = "deprecated in Procore's spec")])
+        } else {
+            TokenStream::new()
+        };
         if matches!(p.ty, TypeRef::String) {
             setters.push(quote! {
                 #[doc = #doc]
@@ -127,7 +145,11 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             quote!(if let Some(body) = self.body { #call })
         });
     }
-    let path_expr = if fmt_args.is_empty() { quote!(String::from(#fmt)) } else { quote!(format!(#fmt, #(#fmt_args),*)) };
+    let path_expr = if fmt_args.is_empty() {
+        quote!(String::from(#fmt))
+    } else {
+        quote!(format!(#fmt, #(#fmt_args),*))
+    };
     let start = quote!(self.client.request(reqwest::Method::#method, #template, #path_expr));
     let build_body = if build.is_empty() {
         start
@@ -144,7 +166,10 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             let t = ctx.rust_type(t, Direction::Response);
             (t, quote!(self.build().send_json().await))
         }
-        Success::Bytes => (quote!(crate::Bytes), quote!(self.build().send_bytes().await)),
+        Success::Bytes => (
+            quote!(crate::Bytes),
+            quote!(self.build().send_bytes().await),
+        ),
         Success::Empty => (quote!(()), quote!(self.build().send_empty().await)),
     };
     let paging = match (&op.success, op.is_paginated()) {
@@ -166,11 +191,23 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     };
 
     // Docs.
-    let summary = op.summary.clone().unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.path));
+    let summary = op
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.path));
     let mut doc = vec![format!(" {}", summary.trim())];
     doc.push(String::new());
-    let version = op.resource_version.as_deref().map(|v| format!(" (resource version {v})")).unwrap_or_default();
-    doc.push(format!(" `{} {}`{version}. [Procore reference]({})", op.method.as_str(), op.path, reference_url(op)));
+    let version = op
+        .resource_version
+        .as_deref()
+        .map(|v| format!(" (resource version {v})"))
+        .unwrap_or_default();
+    doc.push(format!(
+        " `{} {}`{version}. [Procore reference]({})",
+        op.method.as_str(),
+        op.path,
+        reference_url(op)
+    ));
     if let Some(d) = &op.deprecation {
         doc.push(String::new());
         let mut line = " **Deprecated**".to_string();
@@ -193,7 +230,10 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     }
     let deprecated = match &op.deprecation {
         Some(d) => {
-            let note = d.note.clone().unwrap_or_else(|| "deprecated in Procore's spec".into());
+            let note = d
+                .note
+                .clone()
+                .unwrap_or_else(|| "deprecated in Procore's spec".into());
             match &d.since {
                 Some(since) => quote!(#[deprecated(since = #since, note = #note)]),
                 None => quote!(#[deprecated(note = #note)]),
@@ -201,7 +241,10 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
         }
         None => TokenStream::new(),
     };
-    let builder_doc = format!(" Request builder for [`Client::{}`](crate::Client::{}).", op.fn_name, op.fn_name);
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`](crate::Client::{}).",
+        op.fn_name, op.fn_name
+    );
 
     quote! {
         #[doc = #builder_doc]
@@ -268,16 +311,26 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let name = &rest[open + 1..open + close];
         fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        match op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+        match op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name == name)
+        {
             Some(p) => {
                 let i = ident(&p.ident);
                 fmt.push_str("{}");
                 args.push(quote!(crate::path_segment(&self.#i)));
             }
-            None => fmt.push_str(&rest[open..open + close + 1].replace('{', "{{").replace('}', "}}")),
+            None => fmt.push_str(
+                &rest[open..open + close + 1]
+                    .replace('{', "{{")
+                    .replace('}', "}}"),
+            ),
         }
         rest = &rest[open + close + 1..];
     }
@@ -287,8 +340,17 @@ fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
 
 /// Link to the operation in Procore's API reference.
 fn reference_url(op: &Operation) -> String {
-    let resource = op.tags.first().and_then(|t| t.rsplit('/').next()).unwrap_or("rest").to_kebab_case();
-    let version = op.resource_version.as_deref().map(|v| v.trim_start_matches('v')).unwrap_or("latest");
+    let resource = op
+        .tags
+        .first()
+        .and_then(|t| t.rsplit('/').next())
+        .unwrap_or("rest")
+        .to_kebab_case();
+    let version = op
+        .resource_version
+        .as_deref()
+        .map(|v| v.trim_start_matches('v'))
+        .unwrap_or("latest");
     let anchor = op.summary.as_deref().unwrap_or("").to_kebab_case();
     format!("https://developers.procore.com/reference/rest/{resource}?version={version}#{anchor}")
 }

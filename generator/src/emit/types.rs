@@ -58,7 +58,9 @@ impl Ctx<'_> {
                 seen.push(*id);
                 let def = self.api.types.get(*id);
                 match &def.kind {
-                    TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable || self.has_default(&f.ty, seen)),
+                    TypeKind::Struct { fields, .. } => fields
+                        .iter()
+                        .all(|f| !f.required || f.nullable || self.has_default(&f.ty, seen)),
                     _ => false,
                 }
             }
@@ -98,7 +100,9 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
     let doc = doc_attr(def.doc.as_deref());
     let gate = gate(def);
     let body = match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_item(ctx, id, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => {
+            struct_item(ctx, id, fields, additional.as_ref())
+        }
         TypeKind::Enum { values } => {
             let variants = values.iter().map(|v| {
                 let i = ident(&v.ident);
@@ -191,7 +195,12 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
     }
 }
 
-fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_item(
+    ctx: &Ctx,
+    id: TypeId,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
     let def = ctx.api.types.get(id);
     let name = ident(&def.name);
     let dir = def.direction;
@@ -203,20 +212,59 @@ fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&Type
             t = quote!(Box<#t>);
         }
         let doc = doc_attr(f.doc.as_deref());
-        let deprecated = if f.deprecated { quote!(#[deprecated(note = "deprecated in Procore's spec")]) } else { TokenStream::new() };
+        let deprecated = if f.deprecated {
+            quote!(#[deprecated(note = "deprecated in Procore's spec")])
+        } else {
+            TokenStream::new()
+        };
         let wire = &f.name;
-        let rename = if f.ident != f.name { quote!(rename = #wire,) } else { TokenStream::new() };
+        let rename = if f.ident != f.name {
+            quote!(rename = #wire,)
+        } else {
+            TokenStream::new()
+        };
         let (ty, serde) = match dir {
-            Direction::Response => (quote!(Option<#t>), if f.ident != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() }),
+            Direction::Response => (
+                quote!(Option<#t>),
+                if f.ident != f.name {
+                    quote!(#[serde(rename = #wire)])
+                } else {
+                    TokenStream::new()
+                },
+            ),
             Direction::Request | Direction::Form => match (f.required, f.nullable) {
-                (true, false) => (t, if f.ident != f.name { quote!(#[serde(#rename)]) } else { TokenStream::new() }),
-                (true, true) => (quote!(Option<#t>), if f.ident != f.name { quote!(#[serde(#rename)]) } else { TokenStream::new() }),
-                (false, false) => (quote!(Option<#t>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])),
-                (false, true) => (quote!(Option<Option<#t>>), quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])),
+                (true, false) => (
+                    t,
+                    if f.ident != f.name {
+                        quote!(#[serde(#rename)])
+                    } else {
+                        TokenStream::new()
+                    },
+                ),
+                (true, true) => (
+                    quote!(Option<#t>),
+                    if f.ident != f.name {
+                        quote!(#[serde(#rename)])
+                    } else {
+                        TokenStream::new()
+                    },
+                ),
+                (false, false) => (
+                    quote!(Option<#t>),
+                    quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+                ),
+                (false, true) => (
+                    quote!(Option<Option<#t>>),
+                    quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
+                ),
             },
         };
         // Form types do not derive serde; their field names are written by `ToMultipart`.
-        let serde = if dir == Direction::Form { TokenStream::new() } else { serde };
+        let serde = if dir == Direction::Form {
+            TokenStream::new()
+        } else {
+            serde
+        };
         decls.push(quote!(#doc #deprecated #serde pub #i: #ty,));
     }
     if let Some(a) = additional {
@@ -224,7 +272,11 @@ fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&Type
             Direction::Response => quote!(serde_json::Value),
             _ => ctx.rust_type(a, dir),
         };
-        let flatten = if dir == Direction::Form { TokenStream::new() } else { quote!(#[serde(flatten)]) };
+        let flatten = if dir == Direction::Form {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(flatten)])
+        };
         decls.push(quote! {
             /// Keys the spec does not name (`additionalProperties`).
             #flatten
@@ -233,7 +285,11 @@ fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&Type
     }
     let any_deprecated = fields.iter().any(|f| f.deprecated);
     // Derives read deprecated fields; that is not a use the user should be warned about.
-    let allow = if any_deprecated { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+    let allow = if any_deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
     match dir {
         Direction::Response => quote! {
             #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -241,7 +297,11 @@ fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&Type
             pub struct #name { #(#decls)* }
         },
         Direction::Request => {
-            let default = if ctx.has_default(&TypeRef::Named(id), &mut Vec::new()) { quote!(Default,) } else { TokenStream::new() };
+            let default = if ctx.has_default(&TypeRef::Named(id), &mut Vec::new()) {
+                quote!(Default,)
+            } else {
+                TokenStream::new()
+            };
             quote! {
                 #[derive(Debug, Clone, #default PartialEq, serde::Serialize)]
                 #allow
@@ -254,8 +314,16 @@ fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&Type
                 let wire = &f.name;
                 quote!(form.field(name, #wire, self.#i);)
             });
-            let extra = additional.map(|_| quote!(for (k, v) in self.additional_properties { form.field(name, &k, v); }));
-            let allow_fn = if any_deprecated { quote!(#[allow(deprecated)]) } else { TokenStream::new() };
+            let extra = additional.map(|_| {
+                quote!(for (k, v) in self.additional_properties {
+                    form.field(name, &k, v);
+                })
+            });
+            let allow_fn = if any_deprecated {
+                quote!(#[allow(deprecated)])
+            } else {
+                TokenStream::new()
+            };
             quote! {
                 #[derive(Debug)]
                 #allow

@@ -15,7 +15,9 @@ pub(super) const FIXUP: Fixup = Fixup {
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     each_operation(doc, &mut |ptr, _, _, op| {
-        let Some(Value::Array(params)) = op.get_mut("parameters") else { return };
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            return;
+        };
         let mut seen = HashSet::new();
         let mut index = 0;
         params.retain(|p| {
@@ -32,7 +34,11 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
             diags.note(
                 "fixup:duplicate-parameters",
                 format!("{ptr}/parameters/{here}"),
-                format!("parameter `{}` in {} declared again; kept the first", key.0.unwrap_or_default(), key.1.unwrap_or_default()),
+                format!(
+                    "parameter `{}` in {} declared again; kept the first",
+                    key.0.unwrap_or_default(),
+                    key.1.unwrap_or_default()
+                ),
             );
             false
         });
@@ -52,7 +58,9 @@ mod tests {
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
         ]}}}});
         let d = super::super::run(&FIXUP, &mut doc);
-        let params = doc["paths"]["/a/{id}"]["get"]["parameters"].as_array().unwrap();
+        let params = doc["paths"]["/a/{id}"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
         assert_eq!(params.len(), 2);
         assert_eq!(params[0]["schema"]["type"], "integer");
         assert_eq!(params[1]["in"], "query");

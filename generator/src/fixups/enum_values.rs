@@ -17,7 +17,9 @@ pub(super) const FIXUP: Fixup = Fixup {
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     each_schema(doc, &mut |ptr, s| {
         let is_string = s.get("type").and_then(Value::as_str) == Some("string");
-        let Some(Value::Array(values)) = s.get_mut("enum") else { return };
+        let Some(Value::Array(values)) = s.get_mut("enum") else {
+            return;
+        };
         let mut changes = Vec::new();
         if values.iter().any(Value::is_null) {
             values.retain(|v| !v.is_null());
@@ -50,7 +52,11 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
         if changes[0].starts_with("`null`") {
             s.insert("nullable".into(), Value::Bool(true));
         }
-        diags.note("fixup:enum-values", format!("{ptr}/enum"), changes.join("; "));
+        diags.note(
+            "fixup:enum-values",
+            format!("{ptr}/enum"),
+            changes.join("; "),
+        );
     });
 }
 

@@ -48,7 +48,9 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
 }
 
 /// The HTTP methods an OpenAPI path item may hold, in the order operations are listed.
-pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 #[cfg(test)]
 pub(crate) fn run(f: &Fixup, doc: &mut Value) -> Diagnostics {
@@ -59,6 +61,12 @@ pub(crate) fn run(f: &Fixup, doc: &mut Value) -> Diagnostics {
     let mut again = Diagnostics::default();
     (f.apply)(doc, &mut again);
     assert_eq!(*doc, before, "fixup {} is not idempotent", f.name);
-    assert_eq!(again.iter().count(), 0, "fixup {} repaired again: {:?}", f.name, again);
+    assert_eq!(
+        again.iter().count(),
+        0,
+        "fixup {} repaired again: {:?}",
+        f.name,
+        again
+    );
     d
 }

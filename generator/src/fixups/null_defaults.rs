@@ -15,7 +15,11 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     each_schema(doc, &mut |ptr, s| {
         if s.get("default") == Some(&Value::Null) && s.get("nullable") != Some(&Value::Bool(true)) {
             s.remove("default");
-            diags.note("fixup:null-defaults", format!("{ptr}/default"), "`default: null` on a non-nullable schema removed");
+            diags.note(
+                "fixup:null-defaults",
+                format!("{ptr}/default"),
+                "`default: null` on a non-nullable schema removed",
+            );
         }
     });
 }
@@ -37,6 +41,9 @@ mod tests {
         assert!(s["A"].get("default").is_none());
         assert_eq!(s["B"]["default"], Value::Null);
         assert_eq!(s["C"]["default"], "x");
-        assert_eq!(d.iter().next().unwrap().pointer, "/components/schemas/A/default");
+        assert_eq!(
+            d.iter().next().unwrap().pointer,
+            "/components/schemas/A/default"
+        );
     }
 }

@@ -10,7 +10,8 @@ use std::collections::HashSet;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "operation-ids",
-    about: "gives operations with a missing or duplicate operationId one derived from method and path",
+    about:
+        "gives operations with a missing or duplicate operationId one derived from method and path",
     apply,
 };
 
@@ -21,13 +22,20 @@ pub(crate) fn derived_id(path: &str, method: &str) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("_");
-    format!("{}{}", words.to_upper_camel_case(), method.to_upper_camel_case())
+    format!(
+        "{}{}",
+        words.to_upper_camel_case(),
+        method.to_upper_camel_case()
+    )
 }
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     let mut seen = HashSet::new();
     each_operation(doc, &mut |ptr, path, method, op| {
-        let current = op.get("operationId").and_then(Value::as_str).filter(|s| !s.trim().is_empty());
+        let current = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty());
         let id = match current {
             Some(id) if seen.insert(id.to_string()) => return,
             Some(id) => {
@@ -47,7 +55,11 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
                 while !seen.insert(new.clone()) {
                     new.push('_');
                 }
-                diags.note("fixup:operation-ids", ptr, format!("no operationId; derived `{new}`"));
+                diags.note(
+                    "fixup:operation-ids",
+                    ptr,
+                    format!("no operationId; derived `{new}`"),
+                );
                 new
             }
         };
@@ -62,7 +74,10 @@ mod tests {
 
     #[test]
     fn derives_procore_style_ids() {
-        assert_eq!(derived_id("/rest/v1.0/projects/{project_id}/rfis", "get"), "RestV10ProjectsProjectIdRfisGet");
+        assert_eq!(
+            derived_id("/rest/v1.0/projects/{project_id}/rfis", "get"),
+            "RestV10ProjectsProjectIdRfisGet"
+        );
     }
 
     #[test]

@@ -24,27 +24,45 @@ pub(super) const UNDECLARED: Fixup = Fixup {
 };
 
 fn key(p: &Value) -> (Option<&str>, Option<&str>) {
-    (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str))
+    (
+        p.get("name").and_then(Value::as_str),
+        p.get("in").and_then(Value::as_str),
+    )
 }
 
 fn apply_path_level(doc: &mut Value, diags: &mut Diagnostics) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
-        let Some(Value::Array(shared)) = item.remove("parameters") else { continue };
+        let Some(Value::Array(shared)) = item.remove("parameters") else {
+            continue;
+        };
         let ptr = format!("/paths/{}/parameters", escape_token(path));
         diags.note(
             "fixup:path-level-parameters",
             &ptr,
-            format!("{} path-level parameter(s) moved into each operation", shared.len()),
+            format!(
+                "{} path-level parameter(s) moved into each operation",
+                shared.len()
+            ),
         );
         for m in METHODS {
-            let Some(Value::Object(op)) = item.get_mut(*m) else { continue };
+            let Some(Value::Object(op)) = item.get_mut(*m) else {
+                continue;
+            };
             let params = op.entry("parameters").or_insert_with(|| json!([]));
-            let Value::Array(params) = params else { continue };
+            let Value::Array(params) = params else {
+                continue;
+            };
             let mut merged: Vec<Value> = shared
                 .iter()
-                .filter(|s| !params.iter().any(|p| key(p) == key(s) && key(p).0.is_some()))
+                .filter(|s| {
+                    !params
+                        .iter()
+                        .any(|p| key(p) == key(s) && key(p).0.is_some())
+                })
                 .cloned()
                 .collect();
             merged.append(params);
@@ -63,7 +81,9 @@ fn apply_undeclared(doc: &mut Value, diags: &mut Diagnostics) {
         let params = op.entry("parameters").or_insert_with(|| json!([]));
         let Value::Array(params) = params else { return };
         for (i, p) in params.iter_mut().enumerate() {
-            if p.get("in").and_then(Value::as_str) == Some("path") && p.get("required") != Some(&Value::Bool(true)) {
+            if p.get("in").and_then(Value::as_str) == Some("path")
+                && p.get("required") != Some(&Value::Bool(true))
+            {
                 p["required"] = Value::Bool(true);
                 diags.note(
                     "fixup:undeclared-path-parameters",
@@ -117,7 +137,9 @@ mod tests {
             {"name": "id", "in": "path", "schema": {"type": "integer"}}
         ]}}}});
         let d = run(&UNDECLARED, &mut doc);
-        let ps = doc["paths"]["/p/{project_id}/x/{id}"]["get"]["parameters"].as_array().unwrap();
+        let ps = doc["paths"]["/p/{project_id}/x/{id}"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
         assert_eq!(ps.len(), 2);
         assert_eq!(ps[0]["required"], true);
         assert_eq!(ps[1]["name"], "project_id");

@@ -14,9 +14,13 @@ pub(super) const FIXUP: Fixup = Fixup {
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     each_schema(doc, &mut |ptr, s| {
-        let Some(pp) = s.remove("patternProperties") else { return };
+        let Some(pp) = s.remove("patternProperties") else {
+            return;
+        };
         let value = match &pp {
-            Value::Object(m) if m.len() == 1 => m.values().next().cloned().unwrap_or(Value::Bool(true)),
+            Value::Object(m) if m.len() == 1 => {
+                m.values().next().cloned().unwrap_or(Value::Bool(true))
+            }
             _ => Value::Bool(true),
         };
         if !s.contains_key("additionalProperties") {

@@ -20,7 +20,9 @@ pub(crate) fn is_templated(name: &str) -> bool {
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     each_schema(doc, &mut |ptr, s| {
-        let Some(Value::Object(props)) = s.get_mut("properties") else { return };
+        let Some(Value::Object(props)) = s.get_mut("properties") else {
+            return;
+        };
         let templated: Vec<String> = props.keys().filter(|k| is_templated(k)).cloned().collect();
         if templated.is_empty() {
             return;
@@ -35,13 +37,21 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
         }
         if !s.contains_key("additionalProperties") {
             // Several templates may carry different value types; only one alone is trusted.
-            let v = if templated.len() == 1 { value.unwrap_or(Value::Bool(true)) } else { Value::Bool(true) };
+            let v = if templated.len() == 1 {
+                value.unwrap_or(Value::Bool(true))
+            } else {
+                Value::Bool(true)
+            };
             s.insert("additionalProperties".into(), v);
         }
         diags.note(
             "fixup:templated-properties",
             format!("{ptr}/properties"),
-            format!("templated propert{} {} kept in additionalProperties", if templated.len() == 1 { "y" } else { "ies" }, templated.join(", ")),
+            format!(
+                "templated propert{} {} kept in additionalProperties",
+                if templated.len() == 1 { "y" } else { "ies" },
+                templated.join(", ")
+            ),
         );
     });
 }

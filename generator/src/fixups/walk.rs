@@ -95,8 +95,13 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
 }
 
 /// Calls `f(pointer, operation)` on every operation object under `paths`.
-pub(crate) fn each_operation(doc: &mut Value, f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>)) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
+pub(crate) fn each_operation(
+    doc: &mut Value,
+    f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>),
+) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
         for m in super::METHODS {

@@ -9,7 +9,10 @@ use super::deprecation;
 use super::naming::{dedupe, operation_fn_name, resource_version, snake_ident, type_name};
 use super::schema::{Pos, SchemaConverter};
 use super::types::{Direction, Scope, TypeKind, TypeRef};
-use super::{Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, RequestBody, Rename, Response, Success};
+use super::{
+    Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, RequestBody,
+    Response, Success,
+};
 use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr};
@@ -41,7 +44,12 @@ struct Parsed<'a> {
 /// Builds the IR; what cannot be understood goes into `diags` and is left out.
 pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     let info = doc.get("info");
-    let text = |k: &str| info.and_then(|i| i.get(k)).and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |k: &str| {
+        info.and_then(|i| i.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut renames = Vec::new();
 
     // Pass 1: parse and name.
@@ -49,11 +57,17 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let Some(item) = item.as_object() else {
-                diags.error("ir", format!("/paths/{}", escape_token(path)), "path item is not an object; skipped");
+                diags.error(
+                    "ir",
+                    format!("/paths/{}", escape_token(path)),
+                    "path item is not an object; skipped",
+                );
                 continue;
             };
             for (key, raw) in item {
-                let Some(method) = Method::from_key(key) else { continue };
+                let Some(method) = Method::from_key(key) else {
+                    continue;
+                };
                 let ptr = format!("/paths/{}/{key}", escape_token(path));
                 let Some(raw_obj) = raw.as_object() else {
                     diags.error("ir", &ptr, "operation is not an object; skipped");
@@ -66,7 +80,14 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
                             .as_deref()
                             .and_then(|id| opts.overrides.operations.get(id).cloned())
                             .unwrap_or_else(|| operation_fn_name(method, path));
-                        parsed.push(Parsed { ptr, path: path.clone(), method, op, raw: raw_obj, fn_name });
+                        parsed.push(Parsed {
+                            ptr,
+                            path: path.clone(),
+                            method,
+                            op,
+                            raw: raw_obj,
+                            fn_name,
+                        });
                     }
                     Err(e) => {
                         let (at, why) = locate_parse_error(raw, &ptr, &e.to_string());
@@ -98,7 +119,24 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     for (p, builder) in parsed.iter().zip(builders) {
         match operation(&mut conv, doc, p, builder) {
             Ok(op) => operations.push(op),
-            Err(e) => diags.error("ir", e.0, format!("operation `{} {}` skipped: {}", p.method.as_str(), p.path, e.1)),
+            Err((at, why)) => {
+                // Schema errors are `pointer: message`, naming the exact schema at fault.
+                let (at, why) = match why.split_once(": ") {
+                    Some((ptr, msg)) if ptr.starts_with('/') && !ptr.contains(' ') => {
+                        (ptr.to_string(), msg.to_string())
+                    }
+                    _ => (at, why),
+                };
+                diags.error(
+                    "ir",
+                    at,
+                    format!(
+                        "operation `{} {}` skipped: {why}",
+                        p.method.as_str(),
+                        p.path
+                    ),
+                )
+            }
         }
     }
     renames.append(&mut conv.renames);
@@ -121,19 +159,28 @@ fn locate_parse_error(raw: &Value, ptr: &str, whole: &str) -> (String, String) {
     if let Some(params) = raw.get("parameters").and_then(Value::as_array) {
         for (i, p) in params.iter().enumerate() {
             if let Err(e) = ReferenceOr::<Parameter>::deserialize(p) {
-                return (format!("{ptr}/parameters/{i}"), format!("bad parameter: {e}"));
+                return (
+                    format!("{ptr}/parameters/{i}"),
+                    format!("bad parameter: {e}"),
+                );
             }
         }
     }
     if let Some(b) = raw.get("requestBody") {
         if let Err(e) = ReferenceOr::<openapiv3::RequestBody>::deserialize(b) {
-            return (format!("{ptr}/requestBody"), format!("bad request body: {e}"));
+            return (
+                format!("{ptr}/requestBody"),
+                format!("bad request body: {e}"),
+            );
         }
     }
     if let Some(rs) = raw.get("responses").and_then(Value::as_object) {
         for (code, r) in rs {
             if let Err(e) = ReferenceOr::<openapiv3::Response>::deserialize(r) {
-                return (format!("{ptr}/responses/{}", escape_token(code)), format!("bad response: {e}"));
+                return (
+                    format!("{ptr}/responses/{}", escape_token(code)),
+                    format!("bad response: {e}"),
+                );
             }
         }
     }
@@ -153,8 +200,14 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
         if members.len() < 2 {
             continue;
         }
-        members.sort_by(|&a, &b| (&parsed[a].path, parsed[a].method).cmp(&(&parsed[b].path, parsed[b].method)));
-        let overridden = |p: &Parsed| p.op.operation_id.as_deref().is_some_and(|id| overrides.operations.contains_key(id));
+        members.sort_by(|&a, &b| {
+            (&parsed[a].path, parsed[a].method).cmp(&(&parsed[b].path, parsed[b].method))
+        });
+        let overridden = |p: &Parsed| {
+            p.op.operation_id
+                .as_deref()
+                .is_some_and(|id| overrides.operations.contains_key(id))
+        };
         let methods: Vec<Method> = members.iter().map(|&i| parsed[i].method).collect();
         for (n, &i) in members.iter().enumerate().skip(1) {
             if overridden(&parsed[i]) {
@@ -183,12 +236,22 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
 
 type OpError = (String, String);
 
-fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: String) -> Result<Operation, OpError> {
+fn operation(
+    conv: &mut SchemaConverter,
+    doc: &Value,
+    p: &Parsed,
+    builder: String,
+) -> Result<Operation, OpError> {
     let op = &p.op;
     let category = Category::from_tags(&op.tags);
     let scope = Scope::Category(category.module.clone());
     let base = type_name(&p.fn_name);
-    let pos = |name: String, ptr: String, dir: Direction| Pos { scope: scope.clone(), dir, name, ptr };
+    let pos = |name: String, ptr: String, dir: Direction| Pos {
+        scope: scope.clone(),
+        dir,
+        name,
+        ptr,
+    };
 
     // Parameters.
     let mut params = Vec::new();
@@ -197,10 +260,16 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
         let pptr = format!("{}/parameters/{i}", p.ptr);
         let param = match pr {
             ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => resolve::<Parameter>(doc, reference).map_err(|e| (pptr.clone(), e))?,
+            ReferenceOr::Reference { reference } => {
+                resolve::<Parameter>(doc, reference).map_err(|e| (pptr.clone(), e))?
+            }
         };
         let (data, location, style) = match &param {
-            Parameter::Query { parameter_data, style, .. } => {
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => {
                 let explode = parameter_data.explode.unwrap_or(true);
                 let style = match style {
                     OaQueryStyle::Form if explode => QueryStyle::Repeat,
@@ -211,9 +280,15 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
                 };
                 (parameter_data, ParamLocation::Query, style)
             }
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, QueryStyle::Csv),
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, QueryStyle::Csv),
-            Parameter::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, QueryStyle::Csv),
+            Parameter::Path { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Path, QueryStyle::Csv)
+            }
+            Parameter::Header { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Header, QueryStyle::Csv)
+            }
+            Parameter::Cookie { parameter_data, .. } => {
+                (parameter_data, ParamLocation::Cookie, QueryStyle::Csv)
+            }
         };
         if location == ParamLocation::Header && data.name.eq_ignore_ascii_case(COMPANY_HEADER) {
             company_header = true;
@@ -221,7 +296,14 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
         }
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => conv
-                .convert(s, &pos(format!("{base}{}", type_name(&data.name)), format!("{pptr}/schema"), Direction::Request))
+                .convert(
+                    s,
+                    &pos(
+                        format!("{base}{}", type_name(&data.name)),
+                        format!("{pptr}/schema"),
+                        Direction::Request,
+                    ),
+                )
                 .map_err(|e| (format!("{pptr}/schema"), e))?,
             ParameterSchemaOrContent::Content(_) => TypeRef::String,
         };
@@ -256,23 +338,34 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
             let rb = match rb {
                 ReferenceOr::Item(x) => x.clone(),
                 ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference).map_err(|e| (bptr.clone(), e))?
+                    resolve::<openapiv3::RequestBody>(doc, reference)
+                        .map_err(|e| (bptr.clone(), e))?
                 }
             };
             let content_types: Vec<String> = rb.content.keys().cloned().collect();
             match pick_body(&content_types) {
                 None => None,
                 Some((ct, kind)) => {
-                    let dir = if kind == BodyKind::Multipart { Direction::Form } else { Direction::Request };
+                    let dir = if kind == BodyKind::Multipart {
+                        Direction::Form
+                    } else {
+                        Direction::Request
+                    };
                     let sptr = format!("{bptr}/content/{}/schema", escape_token(&ct));
                     let ty = match rb.content.get(&ct).and_then(|m| m.schema.as_ref()) {
-                        Some(s) if kind != BodyKind::Bytes => {
-                            conv.convert(s, &pos(format!("{base}Body"), sptr.clone(), dir)).map_err(|e| (sptr, e))?
-                        }
+                        Some(s) if kind != BodyKind::Bytes => conv
+                            .convert(s, &pos(format!("{base}Body"), sptr.clone(), dir))
+                            .map_err(|e| (sptr, e))?,
                         Some(_) | None if kind == BodyKind::Bytes => TypeRef::Binary,
                         _ => TypeRef::Any,
                     };
-                    Some(RequestBody { content_type: ct, content_types, kind, required: rb.required, ty })
+                    Some(RequestBody {
+                        content_type: ct,
+                        content_types,
+                        kind,
+                        required: rb.required,
+                        ty,
+                    })
                 }
             }
         }
@@ -297,9 +390,16 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
         if is_success {
             if let Some(ct) = &json {
                 if let Some(s) = r.content.get(ct).and_then(|m| m.schema.as_ref()) {
-                    let name = if success.is_none() { format!("{base}Response") } else { format!("{base}Response{status}") };
+                    let name = if success.is_none() {
+                        format!("{base}Response")
+                    } else {
+                        format!("{base}Response{status}")
+                    };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
-                    ty = Some(conv.convert(s, &pos(name, sptr.clone(), Direction::Response)).map_err(|e| (sptr, e))?);
+                    ty = Some(
+                        conv.convert(s, &pos(name, sptr.clone(), Direction::Response))
+                            .map_err(|e| (sptr, e))?,
+                    );
                 }
             }
             if success.is_none() {
@@ -311,10 +411,18 @@ fn operation(conv: &mut SchemaConverter, doc: &Value, p: &Parsed, builder: Strin
                 });
             }
         }
-        responses.push(Response { status, content_types, ty });
+        responses.push(Response {
+            status,
+            content_types,
+            ty,
+        });
     }
     if op.responses.default.is_some() {
-        responses.push(Response { status: "default".into(), content_types: vec![], ty: None });
+        responses.push(Response {
+            status: "default".into(),
+            content_types: vec![],
+            ty: None,
+        });
     }
 
     Ok(Operation {
@@ -353,20 +461,38 @@ fn pick_body(cts: &[String]) -> Option<(String, BodyKind)> {
         c if c.ends_with("+json") => (4, BodyKind::Json),
         _ => (5, BodyKind::Bytes),
     };
-    cts.iter().map(|c| (kind(c), c)).min_by_key(|((rank, _), _)| *rank).map(|((_, k), c)| (c.clone(), k))
+    cts.iter()
+        .map(|c| (kind(c), c))
+        .min_by_key(|((rank, _), _)| *rank)
+        .map(|((_, k), c)| (c.clone(), k))
 }
 
 fn resolve<T: for<'de> Deserialize<'de>>(doc: &Value, reference: &str) -> Result<T, String> {
-    let ptr = reference.strip_prefix('#').ok_or_else(|| format!("external reference `{reference}` is not supported"))?;
-    let target = doc.pointer(ptr).ok_or_else(|| format!("`$ref` `{reference}` points at nothing"))?;
+    let ptr = reference
+        .strip_prefix('#')
+        .ok_or_else(|| format!("external reference `{reference}` is not supported"))?;
+    let target = doc
+        .pointer(ptr)
+        .ok_or_else(|| format!("`$ref` `{reference}` points at nothing"))?;
     T::deserialize(target).map_err(|e| format!("`{reference}` cannot be read: {e}"))
 }
 
-fn apply_type_overrides(types: &mut super::TypeSpace, overrides: &Overrides, diags: &mut Diagnostics) {
+fn apply_type_overrides(
+    types: &mut super::TypeSpace,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) {
     for (from, to) in &overrides.types {
-        let taken = types.defs.iter().any(|d| d.name == *to || d.aliases.contains(to));
+        let taken = types
+            .defs
+            .iter()
+            .any(|d| d.name == *to || d.aliases.contains(to));
         if taken {
-            diags.error("overrides", format!("/types/{}", escape_token(from)), format!("cannot rename to `{to}`: the name is in use"));
+            diags.error(
+                "overrides",
+                format!("/types/{}", escape_token(from)),
+                format!("cannot rename to `{to}`: the name is in use"),
+            );
             continue;
         }
         let mut found = false;
@@ -380,7 +506,11 @@ fn apply_type_overrides(types: &mut super::TypeSpace, overrides: &Overrides, dia
             }
         }
         if !found {
-            diags.warning("overrides", format!("/types/{}", escape_token(from)), format!("no type named `{from}`; override unused"));
+            diags.warning(
+                "overrides",
+                format!("/types/{}", escape_token(from)),
+                format!("no type named `{from}`; override unused"),
+            );
         }
     }
 }
@@ -397,8 +527,16 @@ fn mark_boxed(types: &mut super::TypeSpace) {
         .defs
         .iter()
         .map(|d| match &d.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct(&f.ty)).map(|i| i.0).collect(),
-            TypeKind::Union { variants } => variants.iter().filter_map(|v| direct(&v.ty)).map(|i| i.0).collect(),
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .filter_map(|f| direct(&f.ty))
+                .map(|i| i.0)
+                .collect(),
+            TypeKind::Union { variants } => variants
+                .iter()
+                .filter_map(|v| direct(&v.ty))
+                .map(|i| i.0)
+                .collect(),
             TypeKind::Enum { .. } => vec![],
         })
         .collect();

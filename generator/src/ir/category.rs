@@ -51,7 +51,10 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.module, "quality_and_safety");
         assert_eq!(a.feature, "quality-and-safety");
-        assert_eq!(Category::from_tags(&["Platform - Developer Tools/Auth".into()]).module, "platform_developer_tools");
+        assert_eq!(
+            Category::from_tags(&["Platform - Developer Tools/Auth".into()]).module,
+            "platform_developer_tools"
+        );
         assert_eq!(Category::from_tags(&[]).name, "Other");
         assert_eq!(Category::named("PDFs").module, "pdfs");
     }

@@ -20,7 +20,10 @@ pub struct Deprecation {
 
 /// Reads an operation's deprecation from its raw JSON object.
 pub fn of_operation(op: &Map<String, Value>) -> Option<Deprecation> {
-    let flagged = op.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+    let flagged = op
+        .get("deprecated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let summary = op.get("summary").and_then(Value::as_str).unwrap_or("");
     let description = op.get("description").and_then(Value::as_str).unwrap_or("");
     let note = notice(summary).or_else(|| notice(description));
@@ -56,21 +59,33 @@ pub fn notice(text: &str) -> Option<String> {
         "deprecated: true",
         "x-deprecated-at",
     ];
-    let at = if trimmed.starts_with("(deprecated)") || trimmed.starts_with("deprecated") || trimmed.starts_with("[deprecated]") {
+    let at = if trimmed.starts_with("(deprecated)")
+        || trimmed.starts_with("deprecated")
+        || trimmed.starts_with("[deprecated]")
+    {
         Some(lower.len() - trimmed.len())
     } else {
         PHRASES.iter().filter_map(|p| lower.find(p)).min()
     }?;
     // The sentence around the match, on one line.
     let start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
-    let end = text[at..].find(['.', '\n']).map_or(text.len(), |i| at + i + 1);
-    let sentence = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text[at..]
+        .find(['.', '\n'])
+        .map_or(text.len(), |i| at + i + 1);
+    let sentence = text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     Some(sentence)
 }
 
 fn epoch_in_text(text: &str) -> Option<i64> {
     let at = text.find("x-deprecated-at:")? + "x-deprecated-at:".len();
-    let digits: String = text[at..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = text[at..]
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -84,7 +99,9 @@ pub fn date_of(v: &Value) -> Option<String> {
             }
             Some(civil_date(secs))
         }
-        Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => date_of(&Value::from(s.parse::<i64>().ok()?)),
+        Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
+            date_of(&Value::from(s.parse::<i64>().ok()?))
+        }
         Value::String(s) if s.len() >= 10 && s.as_bytes()[4] == b'-' => Some(s[..10].to_string()),
         _ => None,
     }
@@ -115,7 +132,10 @@ mod tests {
 
     #[test]
     fn flag_epoch_and_sunset() {
-        let d = dep(json!({"deprecated": true, "x-deprecated-at": 1644250224, "x-sunset": "2025-01-31"})).unwrap();
+        let d = dep(
+            json!({"deprecated": true, "x-deprecated-at": 1644250224, "x-sunset": "2025-01-31"}),
+        )
+        .unwrap();
         assert_eq!(d.since.as_deref(), Some("2022-02-07"));
         assert_eq!(d.sunset.as_deref(), Some("2025-01-31"));
         assert!(!d.from_text);
@@ -125,10 +145,15 @@ mod tests {
     fn notices_in_text() {
         let d = dep(json!({"summary": "(Deprecated) List Checklist Templates"})).unwrap();
         assert!(d.from_text);
-        assert_eq!(d.note.as_deref(), Some("(Deprecated) List Checklist Templates"));
+        assert_eq!(
+            d.note.as_deref(),
+            Some("(Deprecated) List Checklist Templates")
+        );
         let d = dep(json!({"description": "x-deprecated-at: 1644250224 deprecated: true List Default Distribution Members"})).unwrap();
         assert_eq!(d.since.as_deref(), Some("2022-02-07"));
-        let d = dep(json!({"description": "Returns stuff. This is a deprecated endpoint. Use v2."})).unwrap();
+        let d =
+            dep(json!({"description": "Returns stuff. This is a deprecated endpoint. Use v2."}))
+                .unwrap();
         assert_eq!(d.note.as_deref(), Some("This is a deprecated endpoint."));
     }
 
@@ -141,8 +166,14 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(date_of(&json!(0)).as_deref(), Some("1970-01-01"));
-        assert_eq!(date_of(&json!(1644250224000i64)).as_deref(), Some("2022-02-07"));
-        assert_eq!(date_of(&json!("2024-03-01T00:00:00Z")).as_deref(), Some("2024-03-01"));
+        assert_eq!(
+            date_of(&json!(1644250224000i64)).as_deref(),
+            Some("2022-02-07")
+        );
+        assert_eq!(
+            date_of(&json!("2024-03-01T00:00:00Z")).as_deref(),
+            Some("2024-03-01")
+        );
         assert_eq!(date_of(&json!("soon")), None);
     }
 }

@@ -20,7 +20,9 @@ pub mod types;
 
 pub use category::Category;
 pub use deprecation::Deprecation;
-pub use types::{Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+pub use types::{
+    Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+};
 
 /// The whole API.
 #[derive(Debug, Clone)]
@@ -132,13 +134,20 @@ pub struct Operation {
 impl Operation {
     /// True for list operations that take `page` and `per_page` and return an array.
     pub fn is_paginated(&self) -> bool {
-        let has = |n: &str| self.params.iter().any(|p| p.location == ParamLocation::Query && p.name == n);
+        let has = |n: &str| {
+            self.params
+                .iter()
+                .any(|p| p.location == ParamLocation::Query && p.name == n)
+        };
         has("page") && has("per_page") && matches!(&self.success, Success::Json(TypeRef::Array(_)))
     }
 
     /// Request body content types, for the inventory.
     pub fn request_content_types(&self) -> Vec<&str> {
-        self.body.iter().flat_map(|b| b.content_types.iter().map(String::as_str)).collect()
+        self.body
+            .iter()
+            .flat_map(|b| b.content_types.iter().map(String::as_str))
+            .collect()
     }
 }
 

@@ -14,10 +14,11 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "gen",
 ];
 
 /// Splits a wire name into words: `filters[trade_id][]` -> `filters trade_id`.
@@ -102,10 +103,16 @@ pub fn dedupe(names: &mut [String]) {
 pub fn singular(word: &str) -> String {
     // Words that end in `s` in the singular, and words whose plural is the same.
     const SAME: &[&str] = &[
-        "data", "status", "series", "news", "alias", "bias", "analysis", "basis", "canvas", "access", "address", "gps",
-        "sms", "class", "process", "progress", "business", "bus", "tax", "settings",
+        "data", "status", "series", "news", "alias", "bias", "analysis", "basis", "canvas",
+        "access", "address", "gps", "sms", "class", "process", "progress", "business", "bus",
+        "tax", "settings",
     ];
-    const EXACT: &[(&str, &str)] = &[("statuses", "status"), ("aliases", "alias"), ("people", "person"), ("children", "child")];
+    const EXACT: &[(&str, &str)] = &[
+        ("statuses", "status"),
+        ("aliases", "alias"),
+        ("people", "person"),
+        ("children", "child"),
+    ];
     let lower = word.to_ascii_lowercase();
     for (plural, single) in EXACT {
         if lower.ends_with(plural) {
@@ -115,7 +122,13 @@ pub fn singular(word: &str) -> String {
     if SAME.iter().any(|s| lower.ends_with(s)) {
         return word.to_string();
     }
-    for (plural, single) in [("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh")] {
+    for (plural, single) in [
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+    ] {
         if let Some(stem) = word.strip_suffix(plural) {
             return format!("{stem}{single}");
         }
@@ -132,7 +145,8 @@ pub fn resource_version(path: &str) -> Option<String> {
     let first = segs.next()?;
     let v = if first == "rest" { segs.next()? } else { first };
     let rest = v.strip_prefix('v')?;
-    (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')).then(|| v.to_string())
+    (!rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then(|| v.to_string())
 }
 
 /// The method name an operation gets before collisions are settled.
@@ -155,15 +169,22 @@ pub fn operation_fn_name(method: super::Method, path: &str) -> String {
             continue;
         }
         let followed_by_param = segs.get(i + 1).is_some_and(|n| is_param(n));
-        nouns.push(if followed_by_param { singular(s) } else { (*s).to_string() });
+        nouns.push(if followed_by_param {
+            singular(s)
+        } else {
+            (*s).to_string()
+        });
     }
     let verb = match method {
         Get if ends_with_param || nouns.is_empty() => "get",
+        // `/files/{id}/download`, `/me`: a singular resource, not a collection.
+        Get if nouns.last().is_some_and(|n| singular(n) == *n) => "get",
         Get => "list",
         Post if !ends_with_param => {
             // `POST /projects/{id}/rfis` creates one RFI; a trailing action (`.../close`) stays.
             if let Some(last) = nouns.last_mut() {
-                let last_static_is_collection = segs.len() < 2 || is_param(segs[segs.len() - 2]) || segs.len() == 1;
+                let last_static_is_collection =
+                    segs.len() < 2 || is_param(segs[segs.len() - 2]) || segs.len() == 1;
                 if last_static_is_collection {
                     *last = singular(last);
                 }
@@ -195,16 +216,50 @@ mod tests {
     #[test]
     fn operation_names_follow_method_and_path() {
         let n = |m, p| operation_fn_name(m, p);
-        assert_eq!(n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis"), "list_project_rfis");
-        assert_eq!(n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis/{id}"), "get_project_rfi");
-        assert_eq!(n(Method::Post, "/rest/v1.0/projects/{project_id}/rfis"), "create_project_rfi");
-        assert_eq!(n(Method::Patch, "/rest/v1.0/projects/{project_id}/rfis/{id}"), "update_project_rfi");
-        assert_eq!(n(Method::Delete, "/rest/v1.0/companies/{company_id}/users/{id}"), "delete_company_user");
-        assert_eq!(n(Method::Get, "/rest/v2.0/companies/{company_id}/projects"), "list_company_projects_v2");
-        assert_eq!(n(Method::Get, "/rest/v1.1/projects/{project_id}/rfis"), "list_project_rfis_v1_1");
+        assert_eq!(
+            n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis"),
+            "list_project_rfis"
+        );
+        assert_eq!(
+            n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis/{id}"),
+            "get_project_rfi"
+        );
+        assert_eq!(
+            n(Method::Post, "/rest/v1.0/projects/{project_id}/rfis"),
+            "create_project_rfi"
+        );
+        assert_eq!(
+            n(Method::Patch, "/rest/v1.0/projects/{project_id}/rfis/{id}"),
+            "update_project_rfi"
+        );
+        assert_eq!(
+            n(
+                Method::Delete,
+                "/rest/v1.0/companies/{company_id}/users/{id}"
+            ),
+            "delete_company_user"
+        );
+        assert_eq!(
+            n(Method::Get, "/rest/v2.0/companies/{company_id}/projects"),
+            "list_company_projects_v2"
+        );
+        assert_eq!(
+            n(Method::Get, "/rest/v1.1/projects/{project_id}/rfis"),
+            "list_project_rfis_v1_1"
+        );
         assert_eq!(n(Method::Post, "/oauth/token"), "create_oauth_token");
-        assert_eq!(n(Method::Get, "/rest/v1.0/me"), "list_me");
-        assert_eq!(n(Method::Post, "/rest/v1.0/projects/{project_id}/rfis/{id}/close"), "create_project_rfi_close");
+        assert_eq!(n(Method::Get, "/rest/v1.0/me"), "get_me");
+        assert_eq!(
+            n(Method::Get, "/rest/v1.0/files/{id}/download"),
+            "get_file_download"
+        );
+        assert_eq!(
+            n(
+                Method::Post,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}/close"
+            ),
+            "create_project_rfi_close"
+        );
     }
 
     #[test]
@@ -223,7 +278,10 @@ mod tests {
     #[test]
     fn enum_values_become_variants() {
         assert_eq!(variant_name(""), "Empty");
-        assert_eq!(variant_name("Microsoft Project 2010"), "MicrosoftProject2010");
+        assert_eq!(
+            variant_name("Microsoft Project 2010"),
+            "MicrosoftProject2010"
+        );
         assert_eq!(variant_name("2"), "V2");
         assert_eq!(variant_name("hex-color"), "HexColor");
         assert_eq!(variant_name("+"), "SymbolU2B");
@@ -234,7 +292,20 @@ mod tests {
 
     #[test]
     fn singulars() {
-        for (p, s) in [("rfis", "rfi"), ("companies", "company"), ("statuses", "status"), ("status", "status"), ("data", "data"), ("addresses", "address"), ("boxes", "box"), ("watches", "watch"), ("responses", "response"), ("change_orders", "change_order"), ("root_causes", "root_cause"), ("settings", "settings")] {
+        for (p, s) in [
+            ("rfis", "rfi"),
+            ("companies", "company"),
+            ("statuses", "status"),
+            ("status", "status"),
+            ("data", "data"),
+            ("addresses", "address"),
+            ("boxes", "box"),
+            ("watches", "watch"),
+            ("responses", "response"),
+            ("change_orders", "change_order"),
+            ("root_causes", "root_cause"),
+            ("settings", "settings"),
+        ] {
             assert_eq!(singular(p), s, "{p}");
         }
     }

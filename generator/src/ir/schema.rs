@@ -6,7 +6,9 @@
 //! aliases, so a name never depends on which position happened to be seen first.
 
 use super::naming::{dedupe, snake_ident, type_name, variant_name};
-use super::types::{Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant};
+use super::types::{
+    Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+};
 use super::Rename;
 use crate::diag::escape_token;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -88,7 +90,11 @@ impl<'a> SchemaConverter<'a> {
         }
     }
 
-    fn convert_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, pos: &Pos) -> Result<TypeRef, String> {
+    fn convert_boxed(
+        &mut self,
+        s: &ReferenceOr<Box<Schema>>,
+        pos: &Pos,
+    ) -> Result<TypeRef, String> {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, pos),
             ReferenceOr::Item(s) => self.schema(s, pos),
@@ -98,7 +104,10 @@ impl<'a> SchemaConverter<'a> {
     /// Resolves a `$ref` anywhere in the document to a schema.
     fn resolve(&self, reference: &str, pos: &Pos) -> Result<Schema, String> {
         let Some(pointer) = reference.strip_prefix('#') else {
-            return Err(format!("{}: external reference `{reference}` is not supported", pos.ptr));
+            return Err(format!(
+                "{}: external reference `{reference}` is not supported",
+                pos.ptr
+            ));
         };
         let target = self
             .doc
@@ -116,7 +125,10 @@ impl<'a> SchemaConverter<'a> {
 
     fn reference_inner(&mut self, reference: &str, pos: &Pos) -> Result<TypeRef, String> {
         if self.ref_depth > MAX_REF_DEPTH {
-            return Err(format!("{}: `$ref` chain deeper than {MAX_REF_DEPTH} (a cycle of references?)", pos.ptr));
+            return Err(format!(
+                "{}: `$ref` chain deeper than {MAX_REF_DEPTH} (a cycle of references?)",
+                pos.ptr
+            ));
         }
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
             // Not a component: convert in place, named by position.
@@ -153,7 +165,10 @@ impl<'a> SchemaConverter<'a> {
                 scope: Scope::Shared,
                 direction: pos.dir,
                 doc: None,
-                kind: TypeKind::Struct { fields: vec![], additional: None },
+                kind: TypeKind::Struct {
+                    fields: vec![],
+                    additional: None,
+                },
                 pointer: cpos.ptr.clone(),
                 features: BTreeSet::new(),
             });
@@ -209,8 +224,12 @@ impl<'a> SchemaConverter<'a> {
                     return self.named(s, pos);
                 }
                 Ok(match &st.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Binary,
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "binary" => TypeRef::Binary,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
+                        TypeRef::Binary
+                    }
+                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "binary" => {
+                        TypeRef::Binary
+                    }
                     _ => TypeRef::String,
                 })
             }
@@ -228,7 +247,13 @@ impl<'a> SchemaConverter<'a> {
                 match list.len() {
                     0 => Ok(TypeRef::Any),
                     // A one-variant union is just that variant.
-                    1 => self.convert(&list[0], &Pos { ptr: format!("{}/oneOf/0", pos.ptr), ..pos.clone() }),
+                    1 => self.convert(
+                        &list[0],
+                        &Pos {
+                            ptr: format!("{}/oneOf/0", pos.ptr),
+                            ..pos.clone()
+                        },
+                    ),
                     _ => self.named(s, pos),
                 }
             }
@@ -239,7 +264,9 @@ impl<'a> SchemaConverter<'a> {
             SchemaKind::Not { .. } => Ok(TypeRef::Any),
             SchemaKind::Any(any) => {
                 if let Some(t) = &any.typ {
-                    if !["string", "integer", "number", "boolean", "array", "object"].contains(&t.as_str()) {
+                    if !["string", "integer", "number", "boolean", "array", "object"]
+                        .contains(&t.as_str())
+                    {
                         return Err(format!("{}: unknown type `{t}`", pos.ptr));
                     }
                 }
@@ -263,13 +290,23 @@ impl<'a> SchemaConverter<'a> {
         }
     }
 
-    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, pos: &Pos) -> Result<TypeRef, String> {
-        let Some(items) = items else { return Ok(TypeRef::Array(Box::new(TypeRef::Any))) };
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        pos: &Pos,
+    ) -> Result<TypeRef, String> {
+        let Some(items) = items else {
+            return Ok(TypeRef::Array(Box::new(TypeRef::Any)));
+        };
         let item = self.convert_boxed(items, &pos.child("Item", "items"))?;
         Ok(TypeRef::Array(Box::new(item)))
     }
 
-    fn map_or_any(&mut self, ap: Option<&AdditionalProperties>, pos: &Pos) -> Result<TypeRef, String> {
+    fn map_or_any(
+        &mut self,
+        ap: Option<&AdditionalProperties>,
+        pos: &Pos,
+    ) -> Result<TypeRef, String> {
         match ap {
             None | Some(AdditionalProperties::Any(false)) => Ok(TypeRef::Any),
             Some(AdditionalProperties::Any(true)) => Ok(TypeRef::Map(Box::new(TypeRef::Any))),
@@ -306,26 +343,47 @@ impl<'a> SchemaConverter<'a> {
 
     /// The shape of a schema that becomes a named type.
     fn named_kind(&mut self, s: &Schema, pos: &Pos) -> Result<(TypeKind, Option<String>), String> {
-        let doc = short_doc(s.schema_data.description.as_deref().or(s.schema_data.title.as_deref()), self.full_docs);
+        let doc = short_doc(
+            s.schema_data
+                .description
+                .as_deref()
+                .or(s.schema_data.title.as_deref()),
+            self.full_docs,
+        );
         let kind = match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
                 enum_kind(values)
             }
-            SchemaKind::Type(Type::Object(o)) => self.object(&o.properties, &o.required, o.additional_properties.as_ref(), pos)?,
-            SchemaKind::Any(any) if !any.properties.is_empty() => {
-                self.object(&any.properties, &any.required, any.additional_properties.as_ref(), pos)?
-            }
+            SchemaKind::Type(Type::Object(o)) => self.object(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                pos,
+            )?,
+            SchemaKind::Any(any) if !any.properties.is_empty() => self.object(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                pos,
+            )?,
             SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
-                let word = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let word = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 let mut variants = Vec::new();
                 let mut idents = Vec::new();
                 for (i, v) in list.iter().enumerate() {
-                    let ty = self.convert(v, &Pos {
-                        name: format!("{}Variant{}", pos.name, i + 1),
-                        ptr: format!("{}/{word}/{i}", pos.ptr),
-                        ..pos.clone()
-                    })?;
+                    let ty = self.convert(
+                        v,
+                        &Pos {
+                            name: format!("{}Variant{}", pos.name, i + 1),
+                            ptr: format!("{}/{word}/{i}", pos.ptr),
+                            ..pos.clone()
+                        },
+                    )?;
                     idents.push(self.variant_ident(&ty));
                     variants.push(ty);
                 }
@@ -337,7 +395,11 @@ impl<'a> SchemaConverter<'a> {
                     variants: variants
                         .into_iter()
                         .zip(idents)
-                        .map(|(ty, ident)| Variant { ident, ty, boxed: false })
+                        .map(|(ty, ident)| Variant {
+                            ident,
+                            ty,
+                            boxed: false,
+                        })
                         .collect(),
                 }
             }
@@ -348,7 +410,10 @@ impl<'a> SchemaConverter<'a> {
             _ => {
                 // A component that is a plain array/primitive never reaches here (see
                 // `named_shape`); anything else is an object with no known fields.
-                TypeKind::Struct { fields: vec![], additional: Some(TypeRef::Any) }
+                TypeKind::Struct {
+                    fields: vec![],
+                    additional: Some(TypeRef::Any),
+                }
             }
         };
         Ok((kind, doc))
@@ -367,7 +432,12 @@ impl<'a> SchemaConverter<'a> {
             TypeRef::Named(id) => {
                 let def = self.space.get(*id);
                 match (&def.scope, &def.kind) {
-                    (Scope::Shared, _) if def.pointer.starts_with("/components/schemas/") && !def.name.is_empty() => def.name.clone(),
+                    (Scope::Shared, _)
+                        if def.pointer.starts_with("/components/schemas/")
+                            && !def.name.is_empty() =>
+                    {
+                        def.name.clone()
+                    }
                     (_, TypeKind::Enum { .. }) => "Enum".into(),
                     (_, TypeKind::Union { .. }) => "Union".into(),
                     _ => "Object".into(),
@@ -425,7 +495,9 @@ impl<'a> SchemaConverter<'a> {
     /// Merges the members of an `allOf` into one schema: properties and `required` are united
     /// in order; for non-object members the first wins.
     fn merge_all_of(&mut self, s: &Schema, pos: &Pos) -> Result<Schema, String> {
-        let SchemaKind::AllOf { all_of } = &s.schema_kind else { return Ok(s.clone()) };
+        let SchemaKind::AllOf { all_of } = &s.schema_kind else {
+            return Ok(s.clone());
+        };
         let mut props = indexmap::IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
@@ -436,7 +508,13 @@ impl<'a> SchemaConverter<'a> {
                 ReferenceOr::Item(m) => m.clone(),
             };
             let member = if matches!(member.schema_kind, SchemaKind::AllOf { .. }) {
-                self.merge_all_of(&member, &Pos { ptr: format!("{}/allOf/{i}", pos.ptr), ..pos.clone() })?
+                self.merge_all_of(
+                    &member,
+                    &Pos {
+                        ptr: format!("{}/allOf/{i}", pos.ptr),
+                        ..pos.clone()
+                    },
+                )?
             } else {
                 member
             };
@@ -496,7 +574,11 @@ fn enum_kind(values: Vec<String>) -> TypeKind {
     }
     dedupe(&mut idents);
     TypeKind::Enum {
-        values: values.into_iter().zip(idents).map(|(value, ident)| EnumValue { value, ident }).collect(),
+        values: values
+            .into_iter()
+            .zip(idents)
+            .map(|(value, ident)| EnumValue { value, ident })
+            .collect(),
     }
 }
 
@@ -508,7 +590,15 @@ fn shape_key(kind: &TypeKind) -> String {
         TypeKind::Struct { fields, additional } => {
             k.push('S');
             for f in fields {
-                let _ = write!(k, "|{}:{:?}:{}{}{}", f.name, f.ty, u8::from(f.required), u8::from(f.nullable), u8::from(f.deprecated));
+                let _ = write!(
+                    k,
+                    "|{}:{:?}:{}{}{}",
+                    f.name,
+                    f.ty,
+                    u8::from(f.required),
+                    u8::from(f.nullable),
+                    u8::from(f.deprecated)
+                );
             }
             let _ = write!(k, "|+{additional:?}");
         }
