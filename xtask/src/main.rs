@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help` for the verbs.
 
+mod bench;
 mod ci;
 mod fetch;
 mod fsx;
@@ -30,6 +31,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Time full generation (load to files on disk) of the given specs; prints a table for
+    /// BENCHMARKS.md.
+    Bench {
+        #[command(flatten)]
+        args: bench::BenchArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -53,6 +60,7 @@ fn main() -> ExitCode {
         Command::Check { args } => generate::check(args),
         Command::FetchSpec { args } => fetch::fetch(args),
         Command::Ci => ci::ci(),
+        Command::Bench { args } => bench::bench(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,64 @@
+//! `bench`: times full generation (load to files on disk) and reports the median and peak RSS.
+//! Figures go into BENCHMARKS.md; nothing here asserts a time.
+
+use anyhow::{Context, Result};
+use procore_generator::{load, Generator, Settings};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// `bench` options.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Spec files to generate from (default: the two stand-ins in $PROCORE_SPECS_DIR).
+    pub specs: Vec<PathBuf>,
+    /// Runs per spec.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Runs the benchmark.
+pub fn bench(args: &BenchArgs) -> Result<()> {
+    let specs = if args.specs.is_empty() {
+        ["procore-2024-10.json", "procore-2026-04.json"]
+            .iter()
+            .map(|n| crate::lock::specs_dir_copy(n))
+            .collect()
+    } else {
+        args.specs.clone()
+    };
+    println!("| spec | runs | median wall (s) | min | max | peak RSS (MB, process) |");
+    println!("|---|---|---|---|---|---|");
+    for spec in specs {
+        let mut times = Vec::new();
+        for _ in 0..args.runs {
+            let out = tempfile::tempdir()?;
+            let start = Instant::now();
+            let loaded = load::load_path(&spec)?;
+            let gen = Generator::new(Settings::default()).generate(loaded)?;
+            for (rel, text) in &gen.files {
+                let p = out.path().join(rel);
+                std::fs::create_dir_all(p.parent().unwrap_or(out.path()))?;
+                std::fs::write(&p, text).with_context(|| p.display().to_string())?;
+            }
+            times.push(start.elapsed().as_secs_f64());
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let median = times[times.len() / 2];
+        println!(
+            "| {} | {} | {median:.2} | {:.2} | {:.2} | {:.0} |",
+            spec.file_name().unwrap_or_default().to_string_lossy(),
+            times.len(),
+            times[0],
+            times[times.len() - 1],
+            peak_rss_mb().unwrap_or(f64::NAN)
+        );
+    }
+    Ok(())
+}
