@@ -33,6 +33,25 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     } else {
         args.specs.clone()
     };
+    if std::env::var_os("PROCORE_BENCH_STAGES").is_some() {
+        for spec in &specs {
+            let t = Instant::now();
+            let loaded = load::load_path(spec)?;
+            let t_load = t.elapsed();
+            let g = Generator::new(Settings::default());
+            let t = Instant::now();
+            let (api, _, _) = g.build_ir(loaded);
+            let t_ir = t.elapsed();
+            let t = Instant::now();
+            let files = procore_generator::emit::emit(&api, &Settings::default());
+            let t_emit = t.elapsed();
+            eprintln!(
+                "{}: load {t_load:?}, fixups+ir {t_ir:?}, emit {t_emit:?} ({} files)",
+                spec.display(),
+                files.len()
+            );
+        }
+    }
     println!("| spec | runs | median wall (s) | min | max | peak RSS (MB, process) |");
     println!("|---|---|---|---|---|---|");
     for spec in specs {
