@@ -94,11 +94,11 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
     }
 }
 
-/// Calls `f(pointer, operation)` on every operation object under `paths`.
-pub(crate) fn each_operation(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&str, &str, &str, &mut Map<String, Value>),
-) {
+/// A visitor of operations: `(pointer, path, method, operation)`.
+pub(crate) type OperationVisitor<'a> = dyn FnMut(&str, &str, &str, &mut Map<String, Value>) + 'a;
+
+/// Calls `f(pointer, path, method, operation)` on every operation object under `paths`.
+pub(crate) fn each_operation(doc: &mut Value, f: &mut OperationVisitor) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };

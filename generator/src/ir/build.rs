@@ -554,12 +554,12 @@ fn mark_boxed(types: &mut super::TypeSpace) {
         }
         false
     };
-    for owner in 0..n {
+    for (owner, owner_edges) in edges.iter().enumerate() {
         // Only shared (component) types can form cycles.
-        if types.defs[owner].scope != Scope::Shared || edges[owner].is_empty() {
+        if types.defs[owner].scope != Scope::Shared || owner_edges.is_empty() {
             continue;
         }
-        let targets: Vec<bool> = edges[owner].iter().map(|&t| reaches(t, owner)).collect();
+        let targets: Vec<bool> = owner_edges.iter().map(|&t| reaches(t, owner)).collect();
         let mut k = 0;
         match &mut types.defs[owner].kind {
             TypeKind::Struct { fields, .. } => {

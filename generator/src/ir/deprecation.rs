@@ -108,7 +108,7 @@ pub fn date_of(v: &Value) -> Option<String> {
 }
 
 /// `YYYY-MM-DD` of a Unix timestamp (UTC), by Howard Hinnant's days-from-civil inverse.
-fn civil_date(secs: i64) -> String {
+pub fn civil_date(secs: i64) -> String {
     let z = secs.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -36,7 +36,7 @@ fn unknown_enum_values_nulls_and_extra_fields_deserialise() {
 
 #[test]
 fn odd_enum_values_have_names_and_round_trip() {
-    use ListCompanyScheduleV2ResponseKind as K;
+    use GetCompanyScheduleV2ResponseKind as K;
     for (wire, v) in [
         ("", K::Empty),
         ("Microsoft Project 2010", K::MicrosoftProject2010),
@@ -48,22 +48,21 @@ fn odd_enum_values_have_names_and_round_trip() {
         assert_eq!(serde_json::to_value(&v).unwrap(), json!(wire));
     }
     // The spec's `null` in the enum made the field nullable.
-    let r: ListCompanyScheduleV2Response = serde_json::from_value(json!({"kind": null})).unwrap();
+    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"kind": null})).unwrap();
     assert_eq!(r.kind, None);
 }
 
 #[test]
 fn unions_pick_the_matching_shape_and_keep_the_rest() {
-    use ListCompanyScheduleV2ResponseValue as V;
-    let r: ListCompanyScheduleV2Response = serde_json::from_value(json!({"value": "x"})).unwrap();
+    use GetCompanyScheduleV2ResponseValue as V;
+    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": "x"})).unwrap();
     assert_eq!(r.value, Some(V::String("x".into())));
-    let r: ListCompanyScheduleV2Response = serde_json::from_value(json!({"value": 3})).unwrap();
+    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": 3})).unwrap();
     assert_eq!(r.value, Some(V::Integer(3)));
-    let r: ListCompanyScheduleV2Response =
+    let r: GetCompanyScheduleV2Response =
         serde_json::from_value(json!({"value": {"amount": 2.5}})).unwrap();
     assert!(matches!(r.value, Some(V::Object(o)) if o.amount == Some(2.5)));
-    let r: ListCompanyScheduleV2Response =
-        serde_json::from_value(json!({"value": [true]})).unwrap();
+    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": [true]})).unwrap();
     assert_eq!(r.value, Some(V::Other(json!([true]))));
 }
 
