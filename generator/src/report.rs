@@ -47,7 +47,7 @@ pub fn count_operations(doc: &Value) -> usize {
 impl Report {
     /// Summarises a generation.
     pub fn new(in_spec: usize, api: &Api, diags: &Diagnostics) -> Report {
-        let emitted = crate::emit::emitted_types(api);
+        let emitted = &api.used_types;
         Report {
             in_spec,
             generated: api.operations.len(),

@@ -56,8 +56,8 @@ fn adding_an_unrelated_operation_renames_nothing() {
             .iter()
             .map(|op| op.fn_name.clone())
             .collect();
-        for id in procore_generator::emit::emitted_types(&o.api) {
-            let d = o.api.types.get(id);
+        for id in &o.api.used_types {
+            let d = o.api.types.get(*id);
             v.push(d.name.clone());
             v.extend(d.aliases.iter().cloned());
         }

@@ -512,70 +512,72 @@ impl Client {
         }
     }
 
-    /// Follows a redirect without the bearer token unless the target is the API host itself
-    /// (presigned storage URLs must never see it).
+    /// Follows a redirect answer to a request (see [`Client::get_guarded`]).
     async fn follow_redirect(
         &self,
         resp: reqwest::Response,
         operation: &str,
     ) -> Result<reqwest::Response, Error> {
-        let mut resp = resp;
-        for _ in 0..5 {
-            let Some(loc) = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-            else {
-                return Err(api_error(operation.to_string(), resp).await);
-            };
-            let target = resp
-                .url()
-                .join(loc)
-                .map_err(|e| Error::Config(format!("bad redirect location {loc:?}: {e}")))?;
+        match redirect_target(&resp)? {
+            Some(target) => self.get_guarded(target, operation).await,
+            None => Err(api_error(operation.to_string(), resp).await),
+        }
+    }
+
+    /// Downloads a file URL (a Procore file link or a presigned storage URL). The bearer token
+    /// is sent only when the URL is on the API host.
+    pub async fn download(&self, url: &str) -> Result<reqwest::Response, Error> {
+        let target =
+            Url::parse(url).map_err(|e| Error::Config(format!("bad download URL {url:?}: {e}")))?;
+        self.get_guarded(target, &format!("GET {url}")).await
+    }
+
+    /// GETs `target`, following up to 5 redirects by hand. The bearer token goes only to the API
+    /// host, never to another host a redirect leads to (presigned storage URLs).
+    async fn get_guarded(
+        &self,
+        mut target: Url,
+        operation: &str,
+    ) -> Result<reqwest::Response, Error> {
+        for _ in 0..=5 {
             let mut rb = self.inner.http.get(target.clone());
             if same_origin(&target, &self.inner.base) {
                 if let Some(t) = self.bearer(None).await? {
                     rb = rb.bearer_auth(t);
                 }
             }
-            resp = rb.send().await.map_err(|e| Error::Transport {
+            let resp = rb.send().await.map_err(|e| Error::Transport {
                 operation: operation.to_string(),
                 source: e,
             })?;
             if resp.status().is_success() {
                 return Ok(resp);
             }
-            if !resp.status().is_redirection() {
-                return Err(api_error(operation.to_string(), resp).await);
+            match redirect_target(&resp)? {
+                Some(next) => target = next,
+                None => return Err(api_error(operation.to_string(), resp).await),
             }
         }
         Err(Error::Config(format!("{operation}: too many redirects")))
     }
+}
 
-    /// Downloads a file URL (a Procore file link or a presigned storage URL). The bearer token
-    /// is sent only when the URL is on the API host.
-    pub async fn download(&self, url: &str) -> Result<reqwest::Response, Error> {
-        let operation = format!("GET {url}");
-        let target =
-            Url::parse(url).map_err(|e| Error::Config(format!("bad download URL {url:?}: {e}")))?;
-        let mut rb = self.inner.http.get(target.clone());
-        if same_origin(&target, &self.inner.base) {
-            if let Some(t) = self.bearer(None).await? {
-                rb = rb.bearer_auth(t);
-            }
-        }
-        let resp = rb.send().await.map_err(|e| Error::Transport {
-            operation: operation.clone(),
-            source: e,
-        })?;
-        if resp.status().is_redirection() {
-            return self.follow_redirect(resp, &operation).await;
-        }
-        if !resp.status().is_success() {
-            return Err(api_error(operation, resp).await);
-        }
-        Ok(resp)
+/// Where a redirect answer points, or `None` for any other answer.
+fn redirect_target(resp: &reqwest::Response) -> Result<Option<Url>, Error> {
+    if !resp.status().is_redirection() {
+        return Ok(None);
     }
+    let Some(loc) = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(None);
+    };
+    resp.url()
+        .join(loc)
+        .map(Some)
+        .map_err(|e| Error::Config(format!("bad redirect location {loc:?}: {e}")))
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {

@@ -218,52 +218,26 @@ fn struct_item(
             TokenStream::new()
         };
         let wire = &f.name;
-        let rename = if f.ident != f.name {
-            quote!(rename = #wire,)
-        } else {
-            TokenStream::new()
+        // Shape of the field type, and whether serde leaves `None` out.
+        let (ty, skip_none) = match (dir, f.required, f.nullable) {
+            (Direction::Response, _, _) => (quote!(Option<#t>), false),
+            (_, true, false) => (t, false),
+            (_, true, true) => (quote!(Option<#t>), false),
+            (_, false, false) => (quote!(Option<#t>), true),
+            (_, false, true) => (quote!(Option<Option<#t>>), true),
         };
-        let (ty, serde) = match dir {
-            Direction::Response => (
-                quote!(Option<#t>),
-                if f.ident != f.name {
-                    quote!(#[serde(rename = #wire)])
-                } else {
-                    TokenStream::new()
-                },
-            ),
-            Direction::Request | Direction::Form => match (f.required, f.nullable) {
-                (true, false) => (
-                    t,
-                    if f.ident != f.name {
-                        quote!(#[serde(#rename)])
-                    } else {
-                        TokenStream::new()
-                    },
-                ),
-                (true, true) => (
-                    quote!(Option<#t>),
-                    if f.ident != f.name {
-                        quote!(#[serde(#rename)])
-                    } else {
-                        TokenStream::new()
-                    },
-                ),
-                (false, false) => (
-                    quote!(Option<#t>),
-                    quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
-                ),
-                (false, true) => (
-                    quote!(Option<Option<#t>>),
-                    quote!(#[serde(#rename skip_serializing_if = "Option::is_none")]),
-                ),
-            },
-        };
+        let mut args = Vec::new();
+        if f.ident != f.name {
+            args.push(quote!(rename = #wire));
+        }
+        if skip_none {
+            args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
         // Form types do not derive serde; their field names are written by `ToMultipart`.
-        let serde = if dir == Direction::Form {
+        let serde = if dir == Direction::Form || args.is_empty() {
             TokenStream::new()
         } else {
-            serde
+            quote!(#[serde(#(#args),*)])
         };
         decls.push(quote!(#doc #deprecated #serde pub #i: #ty,));
     }

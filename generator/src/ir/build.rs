@@ -143,13 +143,14 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     let mut types = conv.space;
     apply_type_overrides(&mut types, &opts.overrides, diags);
     mark_boxed(&mut types);
-    mark_shared_features(&mut types, &operations);
+    let used_types = mark_shared_features(&mut types, &operations);
 
     Api {
         title: text("title"),
         version: text("version"),
         operations,
         types,
+        used_types,
         renames,
     }
 }
@@ -352,12 +353,14 @@ fn operation(
                         Direction::Request
                     };
                     let sptr = format!("{bptr}/content/{}/schema", escape_token(&ct));
-                    let ty = match rb.content.get(&ct).and_then(|m| m.schema.as_ref()) {
-                        Some(s) if kind != BodyKind::Bytes => conv
+                    let schema = rb.content.get(&ct).and_then(|m| m.schema.as_ref());
+                    let ty = match schema {
+                        // Raw bodies are bytes whatever their schema says.
+                        _ if kind == BodyKind::Bytes => TypeRef::Binary,
+                        Some(s) => conv
                             .convert(s, &pos(format!("{base}Body"), sptr.clone(), dir))
                             .map_err(|e| (sptr, e))?,
-                        Some(_) | None if kind == BodyKind::Bytes => TypeRef::Binary,
-                        _ => TypeRef::Any,
+                        None => TypeRef::Any,
                     };
                     Some(RequestBody {
                         content_type: ct,
@@ -579,26 +582,25 @@ fn mark_boxed(types: &mut super::TypeSpace) {
     }
 }
 
-/// Records, for each shared type, the features of the categories whose operations use it.
-fn mark_shared_features(types: &mut super::TypeSpace, ops: &[Operation]) {
+/// Records, for each shared type, the features of the categories whose operations use it, and
+/// returns every type some operation uses.
+fn mark_shared_features(
+    types: &mut super::TypeSpace,
+    ops: &[Operation],
+) -> BTreeSet<super::TypeId> {
+    let mut all = BTreeSet::new();
     for op in ops {
         let mut used = BTreeSet::new();
-        for p in &op.params {
-            types.reachable(&p.ty, &mut used);
+        for t in op.type_roots() {
+            types.reachable(t, &mut used);
         }
-        if let Some(b) = &op.body {
-            types.reachable(&b.ty, &mut used);
-        }
-        for r in &op.responses {
-            if let Some(t) = &r.ty {
-                types.reachable(t, &mut used);
-            }
-        }
-        for id in used {
+        for &id in &used {
             let def = &mut types.defs[id.0];
             if def.scope == Scope::Shared {
                 def.features.insert(op.category.feature.clone());
             }
         }
+        all.extend(used);
     }
+    all
 }

@@ -35,6 +35,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type.
     pub types: TypeSpace,
+    /// The named types reachable from the operations (those the emitter writes), in id order,
+    /// which is spec order.
+    pub used_types: std::collections::BTreeSet<TypeId>,
     /// Name collisions and how they were resolved, for the report.
     pub renames: Vec<Rename>,
 }
@@ -140,6 +143,14 @@ impl Operation {
                 .any(|p| p.location == ParamLocation::Query && p.name == n)
         };
         has("page") && has("per_page") && matches!(&self.success, Success::Json(TypeRef::Array(_)))
+    }
+
+    /// The types this operation mentions directly: parameters, body, responses.
+    pub fn type_roots(&self) -> impl Iterator<Item = &TypeRef> {
+        let params = self.params.iter().map(|p| &p.ty);
+        let body = self.body.iter().map(|b| &b.ty);
+        let responses = self.responses.iter().filter_map(|r| r.ty.as_ref());
+        params.chain(body).chain(responses)
     }
 
     /// Request body content types, for the inventory.

@@ -215,51 +215,62 @@ mod tests {
 
     #[test]
     fn operation_names_follow_method_and_path() {
-        let n = |m, p| operation_fn_name(m, p);
-        assert_eq!(
-            n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis"),
-            "list_project_rfis"
-        );
-        assert_eq!(
-            n(Method::Get, "/rest/v1.0/projects/{project_id}/rfis/{id}"),
-            "get_project_rfi"
-        );
-        assert_eq!(
-            n(Method::Post, "/rest/v1.0/projects/{project_id}/rfis"),
-            "create_project_rfi"
-        );
-        assert_eq!(
-            n(Method::Patch, "/rest/v1.0/projects/{project_id}/rfis/{id}"),
-            "update_project_rfi"
-        );
-        assert_eq!(
-            n(
-                Method::Delete,
-                "/rest/v1.0/companies/{company_id}/users/{id}"
+        let cases = [
+            (
+                Method::Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                "list_project_rfis",
             ),
-            "delete_company_user"
-        );
-        assert_eq!(
-            n(Method::Get, "/rest/v2.0/companies/{company_id}/projects"),
-            "list_company_projects_v2"
-        );
-        assert_eq!(
-            n(Method::Get, "/rest/v1.1/projects/{project_id}/rfis"),
-            "list_project_rfis_v1_1"
-        );
-        assert_eq!(n(Method::Post, "/oauth/token"), "create_oauth_token");
-        assert_eq!(n(Method::Get, "/rest/v1.0/me"), "get_me");
-        assert_eq!(
-            n(Method::Get, "/rest/v1.0/files/{id}/download"),
-            "get_file_download"
-        );
-        assert_eq!(
-            n(
+            (
+                Method::Get,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                "get_project_rfi",
+            ),
+            (
                 Method::Post,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}/close"
+                "/rest/v1.0/projects/{project_id}/rfis",
+                "create_project_rfi",
             ),
-            "create_project_rfi_close"
-        );
+            (
+                Method::Patch,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                "update_project_rfi",
+            ),
+            (
+                Method::Delete,
+                "/rest/v1.0/companies/{company_id}/users/{id}",
+                "delete_company_user",
+            ),
+            (
+                Method::Get,
+                "/rest/v2.0/companies/{company_id}/projects",
+                "list_company_projects_v2",
+            ),
+            (
+                Method::Get,
+                "/rest/v1.1/projects/{project_id}/rfis",
+                "list_project_rfis_v1_1",
+            ),
+            (Method::Post, "/oauth/token", "create_oauth_token"),
+            (Method::Get, "/rest/v1.0/me", "get_me"),
+            (
+                Method::Get,
+                "/rest/v1.0/files/{id}/download",
+                "get_file_download",
+            ),
+            (
+                Method::Post,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}/close",
+                "create_project_rfi_close",
+            ),
+        ];
+        for (method, path, expected) in cases {
+            assert_eq!(
+                operation_fn_name(method, path),
+                expected,
+                "{method:?} {path}"
+            );
+        }
     }
 
     #[test]

@@ -82,22 +82,16 @@ impl<'a> SchemaConverter<'a> {
         short_doc(text, self.full_docs)
     }
 
-    /// Converts a schema or reference.
-    pub fn convert(&mut self, s: &ReferenceOr<Schema>, pos: &Pos) -> Result<TypeRef, String> {
-        match s {
-            ReferenceOr::Reference { reference } => self.reference(reference, pos),
-            ReferenceOr::Item(s) => self.schema(s, pos),
-        }
-    }
-
-    fn convert_boxed(
+    /// Converts a schema or reference (`openapiv3` holds nested schemas boxed, top-level ones
+    /// not; `Borrow` takes both).
+    pub fn convert<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        s: &ReferenceOr<Box<Schema>>,
+        s: &ReferenceOr<S>,
         pos: &Pos,
     ) -> Result<TypeRef, String> {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, pos),
-            ReferenceOr::Item(s) => self.schema(s, pos),
+            ReferenceOr::Item(s) => self.schema(s.borrow(), pos),
         }
     }
 
@@ -298,7 +292,7 @@ impl<'a> SchemaConverter<'a> {
         let Some(items) = items else {
             return Ok(TypeRef::Array(Box::new(TypeRef::Any)));
         };
-        let item = self.convert_boxed(items, &pos.child("Item", "items"))?;
+        let item = self.convert(items, &pos.child("Item", "items"))?;
         Ok(TypeRef::Array(Box::new(item)))
     }
 
@@ -456,7 +450,7 @@ impl<'a> SchemaConverter<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
             let child = pos.child(name, &format!("properties/{}", escape_token(name)));
-            let ty = self.convert_boxed(prop, &child)?;
+            let ty = self.convert(prop, &child)?;
             let (nullable, deprecated, doc) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,
