@@ -125,6 +125,17 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Appends `/` and one escaped reference token to a pointer, allocating only when the token
+/// needs escaping (this runs for every key of the spec in each fixup walk).
+pub fn push_token(ptr: &mut String, token: &str) {
+    ptr.push('/');
+    if token.contains(['~', '/']) {
+        ptr.push_str(&escape_token(token));
+    } else {
+        ptr.push_str(token);
+    }
+}
+
 /// Builds a JSON pointer from reference tokens.
 pub fn pointer<I, S>(tokens: I) -> String
 where
@@ -133,8 +144,7 @@ where
 {
     let mut out = String::new();
     for t in tokens {
-        out.push('/');
-        out.push_str(&escape_token(t.as_ref()));
+        push_token(&mut out, t.as_ref());
     }
     out
 }

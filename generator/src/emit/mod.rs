@@ -52,39 +52,69 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
         }
     }
 
-    for (module, (category, ops)) in &modules {
+    // One job per module file, plus the shared models. Each renders independently, so they run
+    // on every core; the biggest go first so the threads finish together.
+    let mut jobs: Vec<Option<(&String, &crate::ir::Category, &[&crate::ir::Operation])>> = modules
+        .iter()
+        .map(|(m, (c, ops))| Some((m, c, ops.as_slice())))
+        .collect();
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.map_or(0, |(_, _, ops)| ops.len())));
+    jobs.push(None);
+    let render_job = |job: &Option<(&String, &crate::ir::Category, &[&crate::ir::Operation])>| {
+        // Tokens are built inside the worker: proc-macro2 types are not `Send`.
+        let Some((module, category, ops)) = *job else {
+            let ctx = types::Ctx {
+                api,
+                scope: Scope::Shared,
+            };
+            let mut w = ModuleWriter::new("Types shared between categories (the spec's component schemas), each compiled when a category that uses it is.");
+            for id in &shared {
+                w.push(types::type_item(&ctx, *id));
+            }
+            return ("src/models.rs".to_string(), w.finish());
+        };
         let ctx = types::Ctx {
             api,
             scope: Scope::Category(module.clone()),
         };
-        let mut items = TokenStream::new();
-        for id in module_types.get(module).into_iter().flatten() {
-            items.extend(types::type_item(&ctx, *id));
-        }
-        for op in ops {
-            items.extend(operations::operation_items(&ctx, op, settings));
-        }
         let doc = format!(
             "{} ({} operations). Compiled with the `{}` feature.",
             category.name,
             ops.len(),
             category.feature
         );
-        files.insert(format!("src/api/{module}.rs"), render(&doc, items));
-    }
-
-    let ctx = types::Ctx {
-        api,
-        scope: Scope::Shared,
+        let mut w = ModuleWriter::new(&doc);
+        for id in module_types.get(module).into_iter().flatten() {
+            w.push(types::type_item(&ctx, *id));
+        }
+        for op in ops {
+            w.push(operations::operation_items(&ctx, op, settings));
+        }
+        (format!("src/api/{module}.rs"), w.finish())
     };
-    let mut items = TokenStream::new();
-    for id in &shared {
-        items.extend(types::type_item(&ctx, *id));
-    }
-    files.insert(
-        "src/models.rs".into(),
-        render("Types shared between categories (the spec's component schemas), each compiled when a category that uses it is.", items),
-    );
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(job) =
+                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        done.push(render_job(job));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for w in workers {
+            // A worker only panics on a generator bug; surface it rather than lose files.
+            files.extend(w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+    });
 
     let categories: Vec<&crate::ir::Category> = modules.values().map(|(c, _)| c).collect();
     files.insert(
@@ -105,30 +135,69 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
     files
 }
 
-/// Formats a module: preamble, inner doc, items.
+/// Formats a small module in one go: preamble, inner doc, items.
 fn render(doc: &str, items: TokenStream) -> String {
-    let file: syn::File = match syn::parse2(items) {
-        Ok(f) => f,
-        // The emitter builds tokens from validated identifiers; a parse failure is a generator
-        // bug, reported with the offending text rather than a panic deep in prettyplease.
-        Err(e) => {
-            return format!(
-                "{PREAMBLE}\n//! {doc}\ncompile_error!(\"procore-generator bug: {e}\");\n"
-            )
-        }
-    };
-    let body = prettyplease::unparse(&file);
-    let mut out = String::with_capacity(body.len() + 200);
-    out.push_str(PREAMBLE);
-    out.push('\n');
-    for line in doc.lines() {
-        out.push_str("//! ");
-        out.push_str(line);
+    let mut w = ModuleWriter::new(doc);
+    w.push(items);
+    w.finish()
+}
+
+/// Writes a module file a chunk of items at a time, so that the tokens and syntax tree of a
+/// whole 1,000-operation module never exist at once (peak memory), while the text is the same as
+/// formatting the file whole (prettyplease puts nothing between top-level items).
+struct ModuleWriter {
+    out: String,
+    pending: TokenStream,
+    pending_items: usize,
+}
+
+/// Items formatted together.
+const CHUNK: usize = 64;
+
+impl ModuleWriter {
+    fn new(doc: &str) -> Self {
+        let mut out = String::with_capacity(1 << 20);
+        out.push_str(PREAMBLE);
         out.push('\n');
+        for line in doc.lines() {
+            out.push_str("//! ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('\n');
+        ModuleWriter {
+            out,
+            pending: TokenStream::new(),
+            pending_items: 0,
+        }
     }
-    out.push('\n');
-    out.push_str(&body);
-    out
+
+    /// Adds items (one type, or one operation's builder and method).
+    fn push(&mut self, items: TokenStream) {
+        self.pending.extend(items);
+        self.pending_items += 1;
+        if self.pending_items >= CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let tokens = std::mem::take(&mut self.pending);
+        self.pending_items = 0;
+        match syn::parse2::<syn::File>(tokens) {
+            Ok(file) => self.out.push_str(&prettyplease::unparse(&file)),
+            // The emitter builds tokens from validated identifiers; a parse failure is a
+            // generator bug, reported in the output rather than by a panic in prettyplease.
+            Err(e) => self.out.push_str(&format!(
+                "compile_error!(\"procore-generator bug: {e}\");\n"
+            )),
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
 }
 
 /// A Rust identifier token (raw identifiers are never needed: keywords get a `_` suffix).

@@ -1,7 +1,8 @@
 //! A walk over every schema object in a document, for the schema-level fixups.
 
-use crate::diag::escape_token;
+use crate::diag::{escape_token, push_token};
 use serde_json::{Map, Value};
+use std::fmt::Write;
 
 /// Calls `f(pointer, schema)` on every object that sits where a schema may sit: under
 /// `components/schemas`, and under any `schema`, `properties`, `items`, `additionalProperties`,
@@ -25,15 +26,13 @@ fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Ma
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
                 let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&escape_token(k));
+                push_token(ptr, k);
                 if k == "schema" || ptr == "/components/schemas" {
                     if k == "schemas" {
                         if let Value::Object(defs) = child {
                             for (name, s) in defs.iter_mut() {
                                 let l2 = ptr.len();
-                                ptr.push('/');
-                                ptr.push_str(&escape_token(name));
+                                push_token(ptr, name);
                                 schema(s, ptr, f);
                                 ptr.truncate(l2);
                             }
@@ -51,7 +50,7 @@ fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Ma
             for (i, child) in items.iter_mut().enumerate() {
                 let len = ptr.len();
                 ptr.push('/');
-                ptr.push_str(&i.to_string());
+                let _ = write!(ptr, "{i}");
                 find_schemas(child, ptr, f);
                 ptr.truncate(len);
             }
@@ -66,14 +65,12 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
     f(ptr, map);
     for (k, child) in map.iter_mut() {
         let len = ptr.len();
-        ptr.push('/');
-        ptr.push_str(&escape_token(k));
+        push_token(ptr, k);
         match (k.as_str(), child) {
             ("properties" | "patternProperties", Value::Object(props)) => {
                 for (name, s) in props.iter_mut() {
                     let l2 = ptr.len();
-                    ptr.push('/');
-                    ptr.push_str(&escape_token(name));
+                    push_token(ptr, name);
                     schema(s, ptr, f);
                     ptr.truncate(l2);
                 }
@@ -83,7 +80,7 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
                 for (i, s) in list.iter_mut().enumerate() {
                     let l2 = ptr.len();
                     ptr.push('/');
-                    ptr.push_str(&i.to_string());
+                    let _ = write!(ptr, "{i}");
                     schema(s, ptr, f);
                     ptr.truncate(l2);
                 }
