@@ -133,3 +133,56 @@ fn every_generated_file_has_the_preamble() {
         );
     }
 }
+
+#[test]
+fn overrides_rename_operations_and_types() {
+    let overrides = procore_generator::Overrides::parse(
+        "overrides.toml",
+        "[operations]\nRestV10ProjectsProjectIdRfisGet = \"list_rfis\"\n[types]\nCreateProjectRfiBody = \"NewRfi\"\n",
+    )
+    .unwrap();
+    let out = generate(
+        &fixture("feature-coverage.yaml"),
+        Settings::default().overrides(overrides),
+    );
+    let pm = &out.files["src/api/project_management.rs"];
+    assert!(
+        pm.contains("pub fn list_rfis(&self, project_id: i64) -> ListRfis {"),
+        "operation not renamed"
+    );
+    assert!(!pm.contains("pub fn list_project_rfis("));
+    assert!(
+        pm.contains("pub struct NewRfi {") && pm.contains("body: NewRfi"),
+        "type not renamed"
+    );
+    assert!(!pm.contains("CreateProjectRfiBody {"));
+
+    // An override onto a name in use is refused with a diagnostic, not a broken crate.
+    let clash = procore_generator::Overrides::parse(
+        "o.toml",
+        "[types]\nCreateProjectRfiBody = \"UpdateProjectRfiBody\"\n",
+    )
+    .unwrap();
+    let out = generate(
+        &fixture("feature-coverage.yaml"),
+        Settings::default().overrides(clash),
+    );
+    assert!(out.diagnostics.iter().any(|d| d
+        .message
+        .contains("cannot rename to `UpdateProjectRfiBody`")));
+    assert!(
+        out.files["src/api/project_management.rs"].contains("pub struct CreateProjectRfiBody {")
+    );
+}
+
+#[test]
+fn renames_are_reported() {
+    let Some(path) = pinned_spec() else { return };
+    let out = generate(&path, Settings::default());
+    // Every collision rename names what was wanted, what was used, and where.
+    for r in &out.api.renames {
+        assert_ne!(r.wanted, r.used);
+        assert!(!r.at.is_empty());
+    }
+    assert_eq!(out.report.renames.len(), out.api.renames.len());
+}

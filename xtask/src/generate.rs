@@ -118,10 +118,9 @@ pub fn run_generator(
         }
     }
     eprint!("{}: {}", spec_path.display(), out.report);
-    if args.verbose {
-        for r in &out.report.renames {
-            eprintln!("  renamed: {r}");
-        }
+    // Collision renames are few and worth seeing every time (overrides can pin them).
+    for r in &out.report.renames {
+        eprintln!("  renamed: {r}");
     }
     Ok(out.files)
 }

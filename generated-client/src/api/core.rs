@@ -5058,8 +5058,8 @@ pub type ListCustomFieldDefinitionCustomFieldLovEntriesResponseVariant1 = ListCu
 pub type CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreateResponseItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 pub type GetCustomFieldDefinitionCustomFieldLovEntryResponse = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 pub type GetCustomFieldDefinitionResponseCustomFieldLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
-pub type GetCustomFieldMetadataResponseItemLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
-pub type GetCustomFieldMetadata2ResponseLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
+pub type ListCustomFieldMetadataResponseItemLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
+pub type GetCustomFieldMetadataResponseLovEntriesItem = ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem;
 /// Custom Field Definition
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListCustomFieldDefinitionsResponseVariant1 {
@@ -5116,7 +5116,7 @@ pub struct CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreateBody {
 }
 /// Custom Field Metadatum
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct GetCustomFieldMetadataResponseItem {
+pub struct ListCustomFieldMetadataResponseItem {
     /// Custom Field Metadatum ID
     pub id: Option<f64>,
     /// Custom Field Definition ID
@@ -5155,7 +5155,7 @@ pub struct GetCustomFieldMetadataResponseItem {
         Vec<ListCustomFieldDefinitionsResponseVariant1CustomFieldLovEntriesItem>,
     >,
 }
-pub type GetCustomFieldMetadata2Response = GetCustomFieldMetadataResponseItem;
+pub type GetCustomFieldMetadataResponse = ListCustomFieldMetadataResponseItem;
 /// Department
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ListDepartmentsResponseItem {
@@ -18066,10 +18066,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_custom_field_metadata`](crate::Client::get_custom_field_metadata).
+/// Request builder for [`Client::list_custom_field_metadata`](crate::Client::list_custom_field_metadata).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetCustomFieldMetadata {
+pub struct ListCustomFieldMetadata {
     client: crate::Client,
     company_id: i64,
     page: Option<i64>,
@@ -18079,7 +18079,7 @@ pub struct GetCustomFieldMetadata {
     filters_field_set_id: Option<Vec<i64>>,
     filters_custom_field_definitions_id: Option<i64>,
 }
-impl GetCustomFieldMetadata {
+impl ListCustomFieldMetadata {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -18145,18 +18145,18 @@ impl GetCustomFieldMetadata {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<Vec<GetCustomFieldMetadataResponseItem>, crate::Error> {
+    ) -> Result<Vec<ListCustomFieldMetadataResponseItem>, crate::Error> {
         self.build().send_json().await
     }
     /// Sends the request for one page and returns it with its pagination headers.
     pub async fn send_page(
         self,
-    ) -> Result<crate::Page<GetCustomFieldMetadataResponseItem>, crate::Error> {
+    ) -> Result<crate::Page<ListCustomFieldMetadataResponseItem>, crate::Error> {
         self.build().send_page().await
     }
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<GetCustomFieldMetadataResponseItem> {
+    pub fn stream(self) -> crate::ItemStream<ListCustomFieldMetadataResponseItem> {
         self.build().stream()
     }
 }
@@ -18164,8 +18164,11 @@ impl crate::Client {
     /// List Custom Field Metadata
     ///
     /// `GET /rest/v1.0/custom_field_metadata` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/custom-fields?version=1.0#list-custom-field-metadata)
-    pub fn get_custom_field_metadata(&self, company_id: i64) -> GetCustomFieldMetadata {
-        GetCustomFieldMetadata {
+    pub fn list_custom_field_metadata(
+        &self,
+        company_id: i64,
+    ) -> ListCustomFieldMetadata {
+        ListCustomFieldMetadata {
             client: self.clone(),
             company_id,
             page: None,
@@ -18177,16 +18180,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_custom_field_metadata_2`](crate::Client::get_custom_field_metadata_2).
+/// Request builder for [`Client::get_custom_field_metadata`](crate::Client::get_custom_field_metadata).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetCustomFieldMetadata2 {
+pub struct GetCustomFieldMetadata {
     client: crate::Client,
     id: i64,
     company_id: i64,
     view: Option<String>,
 }
-impl GetCustomFieldMetadata2 {
+impl GetCustomFieldMetadata {
     /// The extended view provides what is shown below. The default view returns the same as the extended view but excludes the attributes company_id, host_type, (`view` in the query).
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
@@ -18208,7 +18211,9 @@ impl GetCustomFieldMetadata2 {
         request
     }
     /// Sends the request.
-    pub async fn send(self) -> Result<GetCustomFieldMetadataResponseItem, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ListCustomFieldMetadataResponseItem, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -18216,12 +18221,12 @@ impl crate::Client {
     /// Show Custom Field Metadatum
     ///
     /// `GET /rest/v1.0/custom_field_metadata/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/custom-fields?version=1.0#show-custom-field-metadatum)
-    pub fn get_custom_field_metadata_2(
+    pub fn get_custom_field_metadata(
         &self,
         id: i64,
         company_id: i64,
-    ) -> GetCustomFieldMetadata2 {
-        GetCustomFieldMetadata2 {
+    ) -> GetCustomFieldMetadata {
+        GetCustomFieldMetadata {
             client: self.clone(),
             id,
             company_id,

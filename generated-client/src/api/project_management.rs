@@ -446,8 +446,8 @@ pub type GetBimViewpointResponseVariant2Snapshot = CreateBimGeometryFileBundleRe
 pub type GetBimViewpointResponseVariant3Snapshot = CreateBimGeometryFileBundleResponseCellFile;
 pub type ListCoordinationIssuesResponseItemViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
 pub type CreateCoordinationIssueResponseViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
-pub type GetCoordinationIssuesRecycleBinResponseItemViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
-pub type GetCoordinationIssuesRecycleBin2ResponseViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
+pub type ListCoordinationIssuesRecycleBinResponseItemViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
+pub type GetCoordinationIssuesRecycleBinResponseViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
 pub type GetCoordinationIssueResponseViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
 pub type UpdateCoordinationIssueResponseViewpointsItemSnapshot = CreateBimGeometryFileBundleResponseCellFile;
@@ -555,8 +555,8 @@ pub type GetBimModelResponseVariant2CurrentRevisionBimFile = ListBimLevelsRespon
 pub type UpdateBimModelResponseVariant2CurrentRevisionBimFile = ListBimLevelsResponseItemVariant2BimFile;
 pub type ListCoordinationIssuesResponseItemCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
 pub type CreateCoordinationIssueResponseCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
-pub type GetCoordinationIssuesRecycleBinResponseItemCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
-pub type GetCoordinationIssuesRecycleBin2ResponseCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
+pub type ListCoordinationIssuesRecycleBinResponseItemCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
+pub type GetCoordinationIssuesRecycleBinResponseCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
 pub type GetCoordinationIssueResponseCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
 pub type UpdateCoordinationIssueResponseCoordinationIssueFile = ListBimLevelsResponseItemVariant2BimFile;
@@ -584,8 +584,8 @@ pub type GetBimLevelResponseVariant2Location = ListBimLevelsResponseItemVariant2
 pub type UpdateBimLevelResponseVariant2Location = ListBimLevelsResponseItemVariant2Location;
 pub type ListCoordinationIssuesResponseItemLocation = ListBimLevelsResponseItemVariant2Location;
 pub type CreateCoordinationIssueResponseLocation = ListBimLevelsResponseItemVariant2Location;
-pub type GetCoordinationIssuesRecycleBinResponseItemLocation = ListBimLevelsResponseItemVariant2Location;
-pub type GetCoordinationIssuesRecycleBin2ResponseLocation = ListBimLevelsResponseItemVariant2Location;
+pub type ListCoordinationIssuesRecycleBinResponseItemLocation = ListBimLevelsResponseItemVariant2Location;
+pub type GetCoordinationIssuesRecycleBinResponseLocation = ListBimLevelsResponseItemVariant2Location;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemLocation = ListBimLevelsResponseItemVariant2Location;
 pub type GetCoordinationIssueResponseLocation = ListBimLevelsResponseItemVariant2Location;
 pub type UpdateCoordinationIssueResponseLocation = ListBimLevelsResponseItemVariant2Location;
@@ -632,12 +632,12 @@ pub type CreateCoordinationIssueResponseAssignee = ListBimLevelsResponseItemVari
 pub type CreateCoordinationIssueResponseCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
 pub type CreateCoordinationIssueResponseUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
 pub type ListCoordinationIssuesAssigneesResponseItem = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBinResponseItemAssignee = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBinResponseItemCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBinResponseItemUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBin2ResponseAssignee = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBin2ResponseCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
-pub type GetCoordinationIssuesRecycleBin2ResponseUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type ListCoordinationIssuesRecycleBinResponseItemAssignee = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type ListCoordinationIssuesRecycleBinResponseItemCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type ListCoordinationIssuesRecycleBinResponseItemUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type GetCoordinationIssuesRecycleBinResponseAssignee = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type GetCoordinationIssuesRecycleBinResponseCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
+pub type GetCoordinationIssuesRecycleBinResponseUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemAssignee = ListBimLevelsResponseItemVariant2CreatedBy;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemCreatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemUpdatedBy = ListBimLevelsResponseItemVariant2CreatedBy;
@@ -1080,8 +1080,8 @@ pub type GetBimViewpointResponseVariant2RenderMode = ListBimModelRevisionViewpoi
 pub type GetBimViewpointResponseVariant3RenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
 pub type ListCoordinationIssuesResponseItemViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
 pub type CreateCoordinationIssueResponseViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
-pub type GetCoordinationIssuesRecycleBinResponseItemViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
-pub type GetCoordinationIssuesRecycleBin2ResponseViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
+pub type ListCoordinationIssuesRecycleBinResponseItemViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
+pub type GetCoordinationIssuesRecycleBinResponseViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
 pub type GetCoordinationIssueResponseViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
 pub type UpdateCoordinationIssueResponseViewpointsItemRenderMode = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointRenderMode;
@@ -1114,8 +1114,8 @@ pub type GetBimViewpointResponseVariant2VisibilityExceptions = ListBimModelRevis
 pub type GetBimViewpointResponseVariant3VisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
 pub type ListCoordinationIssuesResponseItemViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
 pub type CreateCoordinationIssueResponseViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
-pub type GetCoordinationIssuesRecycleBinResponseItemViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
-pub type GetCoordinationIssuesRecycleBin2ResponseViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
+pub type ListCoordinationIssuesRecycleBinResponseItemViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
+pub type GetCoordinationIssuesRecycleBinResponseViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
 pub type GetCoordinationIssueResponseViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
 pub type UpdateCoordinationIssueResponseViewpointsItemVisibilityExceptions = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibilityExceptions;
@@ -1149,8 +1149,8 @@ pub type GetBimViewpointResponseVariant2Visibility = ListBimModelRevisionViewpoi
 pub type GetBimViewpointResponseVariant3Visibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
 pub type ListCoordinationIssuesResponseItemViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
 pub type CreateCoordinationIssueResponseViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
-pub type GetCoordinationIssuesRecycleBinResponseItemViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
-pub type GetCoordinationIssuesRecycleBin2ResponseViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
+pub type ListCoordinationIssuesRecycleBinResponseItemViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
+pub type GetCoordinationIssuesRecycleBinResponseViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
 pub type GetCoordinationIssueResponseViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
 pub type UpdateCoordinationIssueResponseViewpointsItemVisibility = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpointVisibility;
@@ -1205,8 +1205,8 @@ pub type GetBimViewpointResponseVariant2 = ListBimModelRevisionViewpointsRespons
 pub type GetBimViewpointResponseVariant3 = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
 pub type ListCoordinationIssuesResponseItemViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
 pub type CreateCoordinationIssueResponseViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
-pub type GetCoordinationIssuesRecycleBinResponseItemViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
-pub type GetCoordinationIssuesRecycleBin2ResponseViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
+pub type ListCoordinationIssuesRecycleBinResponseItemViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
+pub type GetCoordinationIssuesRecycleBinResponseViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
 pub type GetCoordinationIssueResponseViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
 pub type UpdateCoordinationIssueResponseViewpointsItem = ListBimModelRevisionViewpointsResponseItemVariant2BimViewpoint;
@@ -4280,8 +4280,8 @@ pub struct GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRf
 }
 pub type ListCoordinationIssuesResponseItemLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
 pub type CreateCoordinationIssueResponseLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
-pub type GetCoordinationIssuesRecycleBinResponseItemLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
-pub type GetCoordinationIssuesRecycleBin2ResponseLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
+pub type ListCoordinationIssuesRecycleBinResponseItemLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
+pub type GetCoordinationIssuesRecycleBinResponseLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
 pub type CreateCoordinationIssueProcoreItemAssociationResponseItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
 pub type GetCoordinationIssueResponseLinkedProcoreItemsItemItemData = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfiItemData;
@@ -4306,8 +4306,8 @@ pub struct GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRf
 }
 pub type ListCoordinationIssuesResponseItemLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
 pub type CreateCoordinationIssueResponseLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
-pub type GetCoordinationIssuesRecycleBinResponseItemLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
-pub type GetCoordinationIssuesRecycleBin2ResponseLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
+pub type ListCoordinationIssuesRecycleBinResponseItemLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
+pub type GetCoordinationIssuesRecycleBinResponseLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
 pub type CreateCoordinationIssueProcoreItemAssociationResponse = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
 pub type GetCoordinationIssueResponseLinkedProcoreItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedRfi;
@@ -4331,8 +4331,8 @@ pub struct GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedOb
 }
 pub type ListCoordinationIssuesResponseItemLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
 pub type CreateCoordinationIssueResponseLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
-pub type GetCoordinationIssuesRecycleBinResponseItemLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
-pub type GetCoordinationIssuesRecycleBin2ResponseLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
+pub type ListCoordinationIssuesRecycleBinResponseItemLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
+pub type GetCoordinationIssuesRecycleBinResponseLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
 pub type GetCoordinationIssueResponseLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
 pub type UpdateCoordinationIssueResponseLinkedObservationItemsItem = GetCoordinationIssueActivitiesFeedResponseItemVariant4DetailsLinkedObservationItem;
@@ -4399,8 +4399,8 @@ pub struct ListCoordinationIssuesResponseItemDrawingRevision {
     pub title: Option<String>,
 }
 pub type CreateCoordinationIssueResponseDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
-pub type GetCoordinationIssuesRecycleBinResponseItemDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
-pub type GetCoordinationIssuesRecycleBin2ResponseDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
+pub type ListCoordinationIssuesRecycleBinResponseItemDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
+pub type GetCoordinationIssuesRecycleBinResponseDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
 pub type GetCoordinationIssueResponseDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
 pub type UpdateCoordinationIssueResponseDrawingRevision = ListCoordinationIssuesResponseItemDrawingRevision;
@@ -4429,8 +4429,8 @@ pub struct ListCoordinationIssuesResponseItemTrade {
     pub updated_at: Option<String>,
 }
 pub type CreateCoordinationIssueResponseTrade = ListCoordinationIssuesResponseItemTrade;
-pub type GetCoordinationIssuesRecycleBinResponseItemTrade = ListCoordinationIssuesResponseItemTrade;
-pub type GetCoordinationIssuesRecycleBin2ResponseTrade = ListCoordinationIssuesResponseItemTrade;
+pub type ListCoordinationIssuesRecycleBinResponseItemTrade = ListCoordinationIssuesResponseItemTrade;
+pub type GetCoordinationIssuesRecycleBinResponseTrade = ListCoordinationIssuesResponseItemTrade;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemTrade = ListCoordinationIssuesResponseItemTrade;
 pub type GetCoordinationIssueResponseTrade = ListCoordinationIssuesResponseItemTrade;
 pub type UpdateCoordinationIssueResponseTrade = ListCoordinationIssuesResponseItemTrade;
@@ -4477,8 +4477,8 @@ pub struct ListCoordinationIssuesResponseItemOrigin {
     pub deep_link_url: Option<String>,
 }
 pub type CreateCoordinationIssueResponseOrigin = ListCoordinationIssuesResponseItemOrigin;
-pub type GetCoordinationIssuesRecycleBinResponseItemOrigin = ListCoordinationIssuesResponseItemOrigin;
-pub type GetCoordinationIssuesRecycleBin2ResponseOrigin = ListCoordinationIssuesResponseItemOrigin;
+pub type ListCoordinationIssuesRecycleBinResponseItemOrigin = ListCoordinationIssuesResponseItemOrigin;
+pub type GetCoordinationIssuesRecycleBinResponseOrigin = ListCoordinationIssuesResponseItemOrigin;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemOrigin = ListCoordinationIssuesResponseItemOrigin;
 pub type GetCoordinationIssueResponseOrigin = ListCoordinationIssuesResponseItemOrigin;
 pub type UpdateCoordinationIssueResponseOrigin = ListCoordinationIssuesResponseItemOrigin;
@@ -4495,8 +4495,8 @@ pub struct ListCoordinationIssuesResponseItemAttachmentsItem {
     pub viewable: Option<bool>,
 }
 pub type CreateCoordinationIssueResponseAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
-pub type GetCoordinationIssuesRecycleBinResponseItemAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
-pub type GetCoordinationIssuesRecycleBin2ResponseAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
+pub type ListCoordinationIssuesRecycleBinResponseItemAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
+pub type GetCoordinationIssuesRecycleBinResponseAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
 pub type GetCoordinationIssueResponseAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
 pub type UpdateCoordinationIssueResponseAttachmentsItem = ListCoordinationIssuesResponseItemAttachmentsItem;
@@ -4511,8 +4511,8 @@ pub struct ListCoordinationIssuesResponseItemLinkedDrawingsItem {
     pub url: Option<String>,
 }
 pub type CreateCoordinationIssueResponseLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
-pub type GetCoordinationIssuesRecycleBinResponseItemLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
-pub type GetCoordinationIssuesRecycleBin2ResponseLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
+pub type ListCoordinationIssuesRecycleBinResponseItemLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
+pub type GetCoordinationIssuesRecycleBinResponseLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
 pub type GetCoordinationIssueResponseLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
 pub type UpdateCoordinationIssueResponseLinkedDrawingsItem = ListCoordinationIssuesResponseItemLinkedDrawingsItem;
@@ -4528,8 +4528,8 @@ pub struct ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem {
     pub url: Option<String>,
 }
 pub type CreateCoordinationIssueResponseDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
-pub type GetCoordinationIssuesRecycleBinResponseItemDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
-pub type GetCoordinationIssuesRecycleBin2ResponseDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
+pub type ListCoordinationIssuesRecycleBinResponseItemDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
+pub type GetCoordinationIssuesRecycleBinResponseDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItemDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
 pub type GetCoordinationIssueResponseDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
 pub type UpdateCoordinationIssueResponseDrawingMarkupPreviewImagesItem = ListCoordinationIssuesResponseItemDrawingMarkupPreviewImagesItem;
@@ -4605,8 +4605,8 @@ pub struct ListCoordinationIssuesResponseItem {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 pub type CreateCoordinationIssueResponse = ListCoordinationIssuesResponseItem;
-pub type GetCoordinationIssuesRecycleBinResponseItem = ListCoordinationIssuesResponseItem;
-pub type GetCoordinationIssuesRecycleBin2Response = ListCoordinationIssuesResponseItem;
+pub type ListCoordinationIssuesRecycleBinResponseItem = ListCoordinationIssuesResponseItem;
+pub type GetCoordinationIssuesRecycleBinResponse = ListCoordinationIssuesResponseItem;
 pub type UpdateCoordinationIssuesSyncResponseEntitiesItem = ListCoordinationIssuesResponseItem;
 pub type GetCoordinationIssueResponse = ListCoordinationIssuesResponseItem;
 pub type UpdateCoordinationIssueResponse = ListCoordinationIssuesResponseItem;
@@ -12301,12 +12301,12 @@ pub struct GetProjectSubmittalsFilterOptionsCurrentRevisionResponseItem {
 }
 pub type GetProjectSubmittalsFilterOptionsPrivateResponseItem = GetProjectSubmittalsFilterOptionsCurrentRevisionResponseItem;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct GetProjectSubmittalsNextAvailableNumberResponse {
+pub struct ListProjectSubmittalsNextAvailableNumberResponse {
     pub next_number: Option<String>,
 }
-pub type GetProjectSubmittalsNextAvailableNumber2Response = GetProjectSubmittalsNextAvailableNumberResponse;
-pub type GetProjectSubmittalsNextAvailableNumberV11Response = GetProjectSubmittalsNextAvailableNumberResponse;
-pub type GetProjectSubmittalsNextAvailableNumberV112Response = GetProjectSubmittalsNextAvailableNumberResponse;
+pub type GetProjectSubmittalsNextAvailableNumberResponse = ListProjectSubmittalsNextAvailableNumberResponse;
+pub type ListProjectSubmittalsNextAvailableNumberV11Response = ListProjectSubmittalsNextAvailableNumberResponse;
+pub type GetProjectSubmittalsNextAvailableNumberV11Response = ListProjectSubmittalsNextAvailableNumberResponse;
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct GetProjectSubmittalWorkflowDataResponseStepsItem {
     pub id: Option<i64>,
@@ -20709,10 +20709,10 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_coordination_issues_recycle_bin`](crate::Client::get_coordination_issues_recycle_bin).
+/// Request builder for [`Client::list_coordination_issues_recycle_bin`](crate::Client::list_coordination_issues_recycle_bin).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetCoordinationIssuesRecycleBin {
+pub struct ListCoordinationIssuesRecycleBin {
     client: crate::Client,
     project_id: i64,
     page: Option<i64>,
@@ -20731,7 +20731,7 @@ pub struct GetCoordinationIssuesRecycleBin {
     sort: Option<String>,
     view: Option<String>,
 }
-impl GetCoordinationIssuesRecycleBin {
+impl ListCoordinationIssuesRecycleBin {
     /// Page (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -20897,11 +20897,11 @@ impl crate::Client {
     /// List Coordination Issues in Recycle Bin
     ///
     /// `GET /rest/v1.0/coordination_issues/recycle_bin` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/coordination-issue-recycle-bin?version=1.0#list-coordination-issues-in-recycle-bin)
-    pub fn get_coordination_issues_recycle_bin(
+    pub fn list_coordination_issues_recycle_bin(
         &self,
         project_id: i64,
-    ) -> GetCoordinationIssuesRecycleBin {
-        GetCoordinationIssuesRecycleBin {
+    ) -> ListCoordinationIssuesRecycleBin {
+        ListCoordinationIssuesRecycleBin {
             client: self.clone(),
             project_id,
             page: None,
@@ -20922,16 +20922,16 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_coordination_issues_recycle_bin_2`](crate::Client::get_coordination_issues_recycle_bin_2).
+/// Request builder for [`Client::get_coordination_issues_recycle_bin`](crate::Client::get_coordination_issues_recycle_bin).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetCoordinationIssuesRecycleBin2 {
+pub struct GetCoordinationIssuesRecycleBin {
     client: crate::Client,
     id: i64,
     project_id: i64,
     view: Option<String>,
 }
-impl GetCoordinationIssuesRecycleBin2 {
+impl GetCoordinationIssuesRecycleBin {
     /// The compact view contains only ids. The normal view is a subset of the response shown below, and does not include attachments, viewpoints, linked items and (`view` in the query).
     pub fn view(mut self, value: impl Into<String>) -> Self {
         self.view = Some(value.into());
@@ -20961,12 +20961,12 @@ impl crate::Client {
     /// Show Coordination Issue in Recycle Bin
     ///
     /// `GET /rest/v1.0/coordination_issues/recycle_bin/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/coordination-issue-recycle-bin?version=1.0#show-coordination-issue-in-recycle-bin)
-    pub fn get_coordination_issues_recycle_bin_2(
+    pub fn get_coordination_issues_recycle_bin(
         &self,
         id: i64,
         project_id: i64,
-    ) -> GetCoordinationIssuesRecycleBin2 {
-        GetCoordinationIssuesRecycleBin2 {
+    ) -> GetCoordinationIssuesRecycleBin {
+        GetCoordinationIssuesRecycleBin {
             client: self.clone(),
             id,
             project_id,
@@ -38357,14 +38357,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_project_submittals_next_available_number`](crate::Client::get_project_submittals_next_available_number).
+/// Request builder for [`Client::list_project_submittals_next_available_number`](crate::Client::list_project_submittals_next_available_number).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetProjectSubmittalsNextAvailableNumber {
+pub struct ListProjectSubmittalsNextAvailableNumber {
     client: crate::Client,
     project_id: i64,
 }
-impl GetProjectSubmittalsNextAvailableNumber {
+impl ListProjectSubmittalsNextAvailableNumber {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -38379,7 +38379,7 @@ impl GetProjectSubmittalsNextAvailableNumber {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<GetProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
+    ) -> Result<ListProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -38387,25 +38387,25 @@ impl crate::Client {
     /// Get Next Available Number
     ///
     /// `GET /rest/v1.0/projects/{project_id}/submittals/next_available_number` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.0#get-next-available-number)
-    pub fn get_project_submittals_next_available_number(
+    pub fn list_project_submittals_next_available_number(
         &self,
         project_id: i64,
-    ) -> GetProjectSubmittalsNextAvailableNumber {
-        GetProjectSubmittalsNextAvailableNumber {
+    ) -> ListProjectSubmittalsNextAvailableNumber {
+        ListProjectSubmittalsNextAvailableNumber {
             client: self.clone(),
             project_id,
         }
     }
 }
-/// Request builder for [`Client::get_project_submittals_next_available_number_2`](crate::Client::get_project_submittals_next_available_number_2).
+/// Request builder for [`Client::get_project_submittals_next_available_number`](crate::Client::get_project_submittals_next_available_number).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetProjectSubmittalsNextAvailableNumber2 {
+pub struct GetProjectSubmittalsNextAvailableNumber {
     client: crate::Client,
     project_id: i64,
     spec_section_id: i64,
 }
-impl GetProjectSubmittalsNextAvailableNumber2 {
+impl GetProjectSubmittalsNextAvailableNumber {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -38421,7 +38421,7 @@ impl GetProjectSubmittalsNextAvailableNumber2 {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<GetProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
+    ) -> Result<ListProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -38429,12 +38429,12 @@ impl crate::Client {
     /// Get Next Available Number By Spec Section
     ///
     /// `GET /rest/v1.0/projects/{project_id}/submittals/next_available_number/{spec_section_id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.0#get-next-available-number-by-spec-section)
-    pub fn get_project_submittals_next_available_number_2(
+    pub fn get_project_submittals_next_available_number(
         &self,
         project_id: i64,
         spec_section_id: i64,
-    ) -> GetProjectSubmittalsNextAvailableNumber2 {
-        GetProjectSubmittalsNextAvailableNumber2 {
+    ) -> GetProjectSubmittalsNextAvailableNumber {
+        GetProjectSubmittalsNextAvailableNumber {
             client: self.clone(),
             project_id,
             spec_section_id,
@@ -45319,14 +45319,14 @@ impl crate::Client {
         }
     }
 }
-/// Request builder for [`Client::get_project_submittals_next_available_number_v1_1`](crate::Client::get_project_submittals_next_available_number_v1_1).
+/// Request builder for [`Client::list_project_submittals_next_available_number_v1_1`](crate::Client::list_project_submittals_next_available_number_v1_1).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetProjectSubmittalsNextAvailableNumberV11 {
+pub struct ListProjectSubmittalsNextAvailableNumberV11 {
     client: crate::Client,
     project_id: i64,
 }
-impl GetProjectSubmittalsNextAvailableNumberV11 {
+impl ListProjectSubmittalsNextAvailableNumberV11 {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -45341,7 +45341,7 @@ impl GetProjectSubmittalsNextAvailableNumberV11 {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<GetProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
+    ) -> Result<ListProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -45349,25 +45349,25 @@ impl crate::Client {
     /// Get Next Available Number
     ///
     /// `GET /rest/v1.1/projects/{project_id}/submittals/next_available_number` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.1#get-next-available-number)
-    pub fn get_project_submittals_next_available_number_v1_1(
+    pub fn list_project_submittals_next_available_number_v1_1(
         &self,
         project_id: i64,
-    ) -> GetProjectSubmittalsNextAvailableNumberV11 {
-        GetProjectSubmittalsNextAvailableNumberV11 {
+    ) -> ListProjectSubmittalsNextAvailableNumberV11 {
+        ListProjectSubmittalsNextAvailableNumberV11 {
             client: self.clone(),
             project_id,
         }
     }
 }
-/// Request builder for [`Client::get_project_submittals_next_available_number_v1_1_2`](crate::Client::get_project_submittals_next_available_number_v1_1_2).
+/// Request builder for [`Client::get_project_submittals_next_available_number_v1_1`](crate::Client::get_project_submittals_next_available_number_v1_1).
 #[derive(Debug)]
 #[must_use = "a request does nothing until `.send()` is awaited"]
-pub struct GetProjectSubmittalsNextAvailableNumberV112 {
+pub struct GetProjectSubmittalsNextAvailableNumberV11 {
     client: crate::Client,
     project_id: i64,
     spec_section_id: i64,
 }
-impl GetProjectSubmittalsNextAvailableNumberV112 {
+impl GetProjectSubmittalsNextAvailableNumberV11 {
     fn build(self) -> crate::Request {
         self.client
             .request(
@@ -45383,7 +45383,7 @@ impl GetProjectSubmittalsNextAvailableNumberV112 {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<GetProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
+    ) -> Result<ListProjectSubmittalsNextAvailableNumberResponse, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -45391,12 +45391,12 @@ impl crate::Client {
     /// Get Next Available Number By Spec Section
     ///
     /// `GET /rest/v1.1/projects/{project_id}/submittals/next_available_number/{spec_section_id}` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.1#get-next-available-number-by-spec-section)
-    pub fn get_project_submittals_next_available_number_v1_1_2(
+    pub fn get_project_submittals_next_available_number_v1_1(
         &self,
         project_id: i64,
         spec_section_id: i64,
-    ) -> GetProjectSubmittalsNextAvailableNumberV112 {
-        GetProjectSubmittalsNextAvailableNumberV112 {
+    ) -> GetProjectSubmittalsNextAvailableNumberV11 {
+        GetProjectSubmittalsNextAvailableNumberV11 {
             client: self.clone(),
             project_id,
             spec_section_id,

@@ -586,12 +586,21 @@ fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// A number in [0, 1) that differs between calls and processes: std's `RandomState` is seeded
+/// randomly per process and per instance, which is all jitter needs (no `rand` dependency).
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(super::auth::now_secs());
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// Exponential back-off with full jitter.
 fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
     let base = retry
         .initial_backoff
         .saturating_mul(1 << attempt.saturating_sub(1).min(10));
-    let jitter = rand::random::<f64>();
+    let jitter = random_unit();
     base.mul_f64(0.5 + jitter / 2.0)
 }
 

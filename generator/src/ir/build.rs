@@ -6,7 +6,7 @@
 
 use super::category::Category;
 use super::deprecation;
-use super::naming::{dedupe, operation_fn_name, resource_version, snake_ident, type_name};
+use super::naming::{self, dedupe, operation_fn_name, resource_version, snake_ident, type_name};
 use super::schema::{Pos, SchemaConverter};
 use super::types::{Direction, Scope, TypeKind, TypeRef};
 use super::{
@@ -147,6 +147,7 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
 
     Api {
         title: text("title"),
+        semver: naming::semver(&text("version"), diags),
         version: text("version"),
         operations,
         types,
@@ -188,9 +189,10 @@ fn locate_parse_error(raw: &Value, ptr: &str, whole: &str) -> (String, String) {
     (ptr.to_string(), whole.to_string())
 }
 
-/// Makes method names unique. Rule: in a group sharing a name, operations are ordered by
-/// (path, method); the first keeps the name, each other one gets `_<method>` if that is unique in
-/// the group, else `_<n>`; overridden names are never changed.
+/// Makes method names unique. Rule: in a group sharing a name, a collection GET named `get_x`
+/// becomes `list_x` if that is free; the rest are ordered by (path, method), the first keeps the
+/// name, each other one gets `_<method>` if that is unique in the group, else `_<n>`; overridden
+/// names are never changed.
 fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut Vec<Rename>) {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
@@ -209,6 +211,26 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
                 .as_deref()
                 .is_some_and(|id| overrides.operations.contains_key(id))
         };
+        // A collection GET that got `get_` because its noun reads as singular
+        // (`/managed_equipment`) is the list of the item GET it collides with.
+        members.retain(|&i| {
+            let p = &mut parsed[i];
+            let collection =
+                p.method == Method::Get && !p.path.ends_with('}') && name.starts_with("get_");
+            let list = format!("list_{}", name.trim_start_matches("get_"));
+            if !collection || overridden(p) || taken.contains(&list) {
+                return true;
+            }
+            taken.insert(list.clone());
+            renames.push(Rename {
+                kind: "operation",
+                wanted: name.clone(),
+                used: list.clone(),
+                at: format!("GET {}", p.path),
+            });
+            p.fn_name = list;
+            false
+        });
         let methods: Vec<Method> = members.iter().map(|&i| parsed[i].method).collect();
         for (n, &i) in members.iter().enumerate().skip(1) {
             if overridden(&parsed[i]) {

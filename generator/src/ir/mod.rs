@@ -31,6 +31,8 @@ pub struct Api {
     pub title: String,
     /// `info.version` as written (Procore writes `2.0`, which is not semver).
     pub version: String,
+    /// `info.version` read as semver (`2.0` -> `2.0.0`), when it can be.
+    pub semver: Option<String>,
     /// Every operation that was understood, in spec order.
     pub operations: Vec<Operation>,
     /// Every named type.

@@ -139,6 +139,48 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+/// `info.version` as semver. Procore writes `2.0`, which semver tools reject: one or two numeric
+/// parts are padded (`2.0` -> `2.0.0`), with a note; anything else (`2024-10-07`) is not a
+/// version number at all, and gets a warning and `None`.
+pub fn semver(raw: &str, diags: &mut crate::diag::Diagnostics) -> Option<String> {
+    let raw = raw.trim();
+    let (core, rest) = match raw.find(['-', '+']) {
+        Some(i) if raw[..i].contains('.') => (&raw[..i], &raw[i..]),
+        _ => (raw, ""),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = !core.is_empty()
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    if !numeric {
+        diags.warning(
+            "ir",
+            "/info/version",
+            format!("`{raw}` is not a version number; the diff reports it as text"),
+        );
+        return None;
+    }
+    let mut padded: Vec<String> = parts
+        .iter()
+        .map(|p| p.trim_start_matches('0').to_string())
+        .map(|p| if p.is_empty() { "0".into() } else { p })
+        .collect();
+    while padded.len() < 3 {
+        padded.push("0".into());
+    }
+    let v = format!("{}{rest}", padded.join("."));
+    if v != raw {
+        diags.note(
+            "fixup:info-version",
+            "/info/version",
+            format!("`{raw}` is not semver; read as `{v}`"),
+        );
+    }
+    Some(v)
+}
+
 /// The resource version in a path: `/rest/v1.0/...` -> `v1.0`.
 pub fn resource_version(path: &str) -> Option<String> {
     let mut segs = path.split('/').filter(|s| !s.is_empty());
@@ -319,6 +361,19 @@ mod tests {
         ] {
             assert_eq!(singular(p), s, "{p}");
         }
+    }
+
+    #[test]
+    fn info_versions_become_semver() {
+        let mut d = crate::diag::Diagnostics::default();
+        assert_eq!(semver("2.0", &mut d).as_deref(), Some("2.0.0"));
+        assert_eq!(semver("1.2.3", &mut d).as_deref(), Some("1.2.3"));
+        assert_eq!(semver("3", &mut d).as_deref(), Some("3.0.0"));
+        assert_eq!(semver("1.0-beta", &mut d).as_deref(), Some("1.0.0-beta"));
+        assert_eq!(semver("2024-10-07", &mut d), None);
+        assert_eq!(semver("v2", &mut d), None);
+        assert_eq!(d.count(crate::diag::Severity::Note), 3);
+        assert_eq!(d.count(crate::diag::Severity::Warning), 2);
     }
 
     #[test]
