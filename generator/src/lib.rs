@@ -14,6 +14,7 @@
 //! ```
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod fixups;
 pub mod ir;

@@ -69,3 +69,83 @@ fn strict_flag_sets_the_exit_code() {
     assert!(!ok);
     assert!(stderr.contains("--strict"), "{stderr}");
 }
+
+#[test]
+fn diff_reports_bad_input_clearly_and_sets_exit_codes() {
+    let cov = fixture("feature-coverage.yaml");
+    let cov = cov.to_str().unwrap();
+    // The same file twice: no changes, exit 0 even with --fail-on any.
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "diff",
+            cov,
+            cov,
+            "--fail-on",
+            "any",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no changes"));
+
+    // A breaking change with --fail-on breaking: exit 1 (errors exit 2).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("feature-coverage.yaml")).unwrap();
+    let changed = text.replace(
+        "- { name: page, in: query, schema: { type: integer } }",
+        "- { name: page, in: query, required: true, schema: { type: integer } }",
+    );
+    assert_ne!(text, changed);
+    let new = dir.path().join("new.yaml");
+    std::fs::write(&new, changed).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "diff",
+            cov,
+            new.to_str().unwrap(),
+            "--fail-on",
+            "breaking",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("[parameter-became-required] `page` is now required"));
+
+    for (bad, expected) in [
+        ("tests/fixtures/bad/missing.json", "cannot read the spec"),
+        (
+            "tests/fixtures/bad/not-a-spec.json",
+            "not an OpenAPI 3.0 document",
+        ),
+    ] {
+        let (ok, stderr) = xtask(&["diff", bad, cov]);
+        assert!(!ok);
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or_default();
+        assert!(
+            line.contains(bad.rsplit('/').next().unwrap()) && line.contains(expected),
+            "{stderr}"
+        );
+    }
+}

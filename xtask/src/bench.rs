@@ -14,6 +14,9 @@ pub struct BenchArgs {
     /// Runs per spec.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// Time the diff of the two specs instead (beyond loading them, which is timed apart).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -23,8 +26,49 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Times `diff OLD NEW`: loading (load + fixups + IR of both) and the diff itself, apart.
+fn bench_diff(args: &BenchArgs) -> Result<()> {
+    let [old, new] = args.specs.as_slice() else {
+        anyhow::bail!("--diff takes exactly two specs: OLD NEW")
+    };
+    let ir = |p: &PathBuf| -> Result<procore_generator::ir::Api> {
+        Ok(Generator::new(Settings::default())
+            .build_ir(load::load_path(p)?)
+            .0)
+    };
+    let (mut loads, mut diffs) = (Vec::new(), Vec::new());
+    for _ in 0..args.runs {
+        let t = Instant::now();
+        let (a, b) = (ir(old)?, ir(new)?);
+        loads.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let r = procore_generator::diff::diff(&a, &b, &Default::default());
+        diffs.push(t.elapsed().as_secs_f64());
+        std::hint::black_box(r);
+    }
+    println!("| diff | runs | median load both (s) | median diff beyond loading (s) |");
+    println!("|---|---|---|---|");
+    println!(
+        "| {} -> {} | {} | {:.2} | {:.3} |",
+        old.display(),
+        new.display(),
+        args.runs,
+        median(loads),
+        median(diffs)
+    );
+    Ok(())
+}
+
 /// Runs the benchmark.
 pub fn bench(args: &BenchArgs) -> Result<()> {
+    if args.diff {
+        return bench_diff(args);
+    }
     let specs = if args.specs.is_empty() {
         ["procore-2024-10.json", "procore-2026-04.json"]
             .iter()

@@ -1,0 +1,136 @@
+//! Types flattened into field paths (`rfi.assignee.id`, `items[].status`), so two versions of a
+//! body or response compare as two maps. Flattened shapes are memoised per named type: the
+//! 2024-10 spec's responses hold hundreds of thousands of field positions.
+
+use crate::ir::{Api, TypeId, TypeKind, TypeRef};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+/// What the diff compares about one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// Type label (`integer`, `array<string>`, `object`).
+    pub label: String,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Enum values, when the field is (an array of) a string enum.
+    pub enum_values: Option<Vec<String>>,
+    /// Marked deprecated.
+    pub deprecated: bool,
+}
+
+/// Field path -> what it is.
+pub type Fields = BTreeMap<String, FieldInfo>;
+
+/// Flattens the types of one API.
+pub struct Shapes<'a> {
+    api: &'a Api,
+    memo: HashMap<TypeId, Rc<Vec<(String, FieldInfo)>>>,
+    active: HashSet<TypeId>,
+}
+
+fn join(parent: &str, child: &str) -> String {
+    if child.starts_with('[') || child.starts_with('{') {
+        format!("{parent}{child}")
+    } else {
+        format!("{parent}.{child}")
+    }
+}
+
+impl<'a> Shapes<'a> {
+    /// Flattener for `api`.
+    pub fn new(api: &'a Api) -> Self {
+        Shapes {
+            api,
+            memo: HashMap::new(),
+            active: HashSet::new(),
+        }
+    }
+
+    /// A short label for a type.
+    pub fn label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "string".into(),
+            TypeRef::Integer => "integer".into(),
+            TypeRef::Number => "number".into(),
+            TypeRef::Boolean => "boolean".into(),
+            TypeRef::Binary => "file".into(),
+            TypeRef::Any => "any".into(),
+            TypeRef::Array(t) => format!("array<{}>", self.label(t)),
+            TypeRef::Map(t) => format!("map<{}>", self.label(t)),
+            TypeRef::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Struct { .. } => "object".into(),
+                TypeKind::Enum { .. } => "string".into(),
+                TypeKind::Union { variants } => {
+                    let parts: Vec<String> = variants.iter().map(|v| self.label(&v.ty)).collect();
+                    format!("oneOf<{}>", parts.join("|"))
+                }
+            },
+        }
+    }
+
+    /// Enum values of a (array of) string enum.
+    pub fn enum_values(&self, ty: &TypeRef) -> Option<Vec<String>> {
+        match ty {
+            TypeRef::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Enum { values } => Some(values.iter().map(|v| v.value.clone()).collect()),
+                _ => None,
+            },
+            TypeRef::Array(t) => self.enum_values(t),
+            _ => None,
+        }
+    }
+
+    /// Every field path under `ty`, relative to it.
+    pub fn fields(&mut self, ty: &TypeRef) -> Fields {
+        self.relative(ty).iter().cloned().collect()
+    }
+
+    fn relative(&mut self, ty: &TypeRef) -> Rc<Vec<(String, FieldInfo)>> {
+        match ty {
+            TypeRef::Array(t) => Rc::new(
+                self.relative(t)
+                    .iter()
+                    .map(|(p, i)| (join("[]", p), i.clone()))
+                    .collect(),
+            ),
+            TypeRef::Map(t) => Rc::new(
+                self.relative(t)
+                    .iter()
+                    .map(|(p, i)| (join("{}", p), i.clone()))
+                    .collect(),
+            ),
+            TypeRef::Named(id) => {
+                if let Some(done) = self.memo.get(id) {
+                    return done.clone();
+                }
+                // A type inside itself: stop here (its fields are listed where it started).
+                if !self.active.insert(*id) {
+                    return Rc::new(Vec::new());
+                }
+                let mut out = Vec::new();
+                if let TypeKind::Struct { fields, .. } = &self.api.types.get(*id).kind {
+                    for f in fields {
+                        out.push((
+                            f.name.clone(),
+                            FieldInfo {
+                                label: self.label(&f.ty),
+                                required: f.required,
+                                enum_values: self.enum_values(&f.ty),
+                                deprecated: f.deprecated,
+                            },
+                        ));
+                        for (p, i) in self.relative(&f.ty).iter() {
+                            out.push((join(&f.name, p), i.clone()));
+                        }
+                    }
+                }
+                self.active.remove(id);
+                let out = Rc::new(out);
+                self.memo.insert(*id, out.clone());
+                out
+            }
+            _ => Rc::new(Vec::new()),
+        }
+    }
+}

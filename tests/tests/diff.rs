@@ -1,0 +1,457 @@
+//! The diff: one fixture pair per rule (a base spec and a mutation of it), the full stand-in
+//! specs against an independent computation, and version-to-version comparison.
+
+use procore_generator::diff::{self, rules, Class, DiffOptions, DiffReport};
+use procore_generator::{load, Generator, Settings};
+use procore_tests::shared_spec;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+const RFIS: &str = "/rest/v1.0/projects/{project_id}/rfis";
+const RFI: &str = "/rest/v1.0/projects/{project_id}/rfis/{id}";
+
+fn base() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "diff base", "version": "1.0"},
+        "paths": {
+            RFIS: {
+                "get": {
+                    "operationId": "ListRfis", "summary": "List RFIs", "tags": ["Project Management/RFIs"],
+                    "parameters": [
+                        {"name": "project_id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                        {"name": "Procore-Company-Id", "in": "header", "required": true, "schema": {"type": "integer"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}}
+                    ],
+                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/Rfi"}}}}}}
+                },
+                "post": {
+                    "operationId": "CreateRfi", "summary": "Create RFI", "tags": ["Project Management/RFIs"],
+                    "parameters": [{"name": "project_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["rfi"], "properties": {"rfi": {
+                            "type": "object", "required": ["subject"], "properties": {
+                                "subject": {"type": "string"},
+                                "priority": {"type": "string", "enum": ["low", "high"]},
+                                "due_date": {"type": "string"}
+                            }}}}}}},
+                    "responses": {
+                        "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rfi"}}}},
+                        "422": {"description": "Invalid"}
+                    }
+                }
+            },
+            RFI: {
+                "delete": {
+                    "operationId": "DeleteRfi", "summary": "Delete RFI", "tags": ["Project Management/RFIs"],
+                    "deprecated": true, "x-deprecated-at": 1644250224, "x-sunset": "2030-01-01",
+                    "parameters": [
+                        {"name": "project_id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                        {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {"204": {"description": "Gone"}}
+                }
+            }
+        },
+        "components": {"schemas": {"Rfi": {"type": "object", "properties": {
+            "id": {"type": "integer"},
+            "subject": {"type": "string"},
+            "status": {"type": "string", "enum": ["open", "closed"]},
+            "assignee": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+        }}}}
+    })
+}
+
+fn api(doc: &Value) -> procore_generator::ir::Api {
+    let spec = load::load_bytes("spec.json", &serde_json::to_vec(doc).unwrap()).unwrap();
+    Generator::new(Settings::default()).build_ir(spec).0
+}
+
+fn run(old: &Value, new: &Value) -> DiffReport {
+    let opts = DiffOptions {
+        today: Some("2026-11-22".into()),
+        old_source: "old".into(),
+        new_source: "new".into(),
+    };
+    diff::diff(&api(old), &api(new), &opts)
+}
+
+fn op<'a>(doc: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
+    &mut doc["paths"][path][method]
+}
+fn param<'a>(doc: &'a mut Value, path: &str, method: &str, name: &str) -> &'a mut Value {
+    let params = op(doc, path, method)["parameters"].as_array_mut().unwrap();
+    params.iter_mut().find(|p| p["name"] == name).unwrap()
+}
+fn rfi_body(doc: &mut Value) -> &mut Value {
+    &mut op(doc, RFIS, "post")["requestBody"]["content"]["application/json"]["schema"]["properties"]
+        ["rfi"]
+}
+fn rfi_schema(doc: &mut Value) -> &mut Value {
+    &mut doc["components"]["schemas"]["Rfi"]
+}
+
+type Mutation = fn(&mut Value);
+fn none(_: &mut Value) {}
+
+/// (rule, change to the old spec, change to the new spec)
+fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
+    use rules::*;
+    vec![
+        (OPERATION_REMOVED, none, |d| {
+            d["paths"][RFIS].as_object_mut().unwrap().remove("get");
+        }),
+        (OPERATION_REMOVED_BEFORE_SUNSET, none, |d| {
+            d["paths"].as_object_mut().unwrap().remove(RFI);
+        }),
+        (
+            OPERATION_END_OF_LIFE,
+            |d| op(d, RFI, "delete")["x-sunset"] = json!("2025-01-31"),
+            |d| {
+                d["paths"].as_object_mut().unwrap().remove(RFI);
+            },
+        ),
+        (PARAM_ADDED_REQUIRED, none, |d| {
+            op(d, RFIS, "get")["parameters"].as_array_mut().unwrap().push(json!({"name": "view", "in": "query", "required": true, "schema": {"type": "string"}}))
+        }),
+        (PARAM_REMOVED, none, |d| {
+            op(d, RFIS, "get")["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|p| p["name"] != "page")
+        }),
+        (PARAM_BECAME_REQUIRED, none, |d| {
+            param(d, RFIS, "get", "page")["required"] = json!(true)
+        }),
+        (PARAM_TYPE_CHANGED, none, |d| {
+            param(d, RFIS, "get", "page")["schema"] = json!({"type": "string"})
+        }),
+        (PARAM_LOCATION_CHANGED, none, |d| {
+            param(d, RFIS, "get", "page")["in"] = json!("header")
+        }),
+        (PARAM_ENUM_VALUE_REMOVED, none, |d| {
+            param(d, RFIS, "get", "status")["schema"]["enum"] = json!(["open"])
+        }),
+        (BODY_ADDED_REQUIRED, none, |d| {
+            op(d, RFI, "delete")["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}})
+        }),
+        (BODY_REMOVED, none, |d| {
+            op(d, RFIS, "post")
+                .as_object_mut()
+                .unwrap()
+                .remove("requestBody");
+        }),
+        (
+            BODY_CONTENT_TYPE_REMOVED,
+            |d| {
+                let json_body =
+                    op(d, RFIS, "post")["requestBody"]["content"]["application/json"].clone();
+                op(d, RFIS, "post")["requestBody"]["content"]["multipart/form-data"] = json_body;
+            },
+            none,
+        ),
+        (REQUEST_FIELD_ADDED_REQUIRED, none, |d| {
+            let rfi = rfi_body(d);
+            rfi["properties"]["question"] = json!({"type": "string"});
+            rfi["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("question"));
+        }),
+        (REQUEST_FIELD_REMOVED, none, |d| {
+            rfi_body(d)["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("due_date");
+        }),
+        (REQUEST_FIELD_BECAME_REQUIRED, none, |d| {
+            rfi_body(d)["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("due_date"))
+        }),
+        (REQUEST_FIELD_TYPE_CHANGED, none, |d| {
+            rfi_body(d)["properties"]["due_date"] = json!({"type": "integer"})
+        }),
+        (REQUEST_ENUM_VALUE_REMOVED, none, |d| {
+            rfi_body(d)["properties"]["priority"]["enum"] = json!(["low"])
+        }),
+        (RESPONSE_STATUS_REMOVED, none, |d| {
+            op(d, RFIS, "post")["responses"]
+                .as_object_mut()
+                .unwrap()
+                .remove("201");
+        }),
+        (RESPONSE_FIELD_REMOVED, none, |d| {
+            rfi_schema(d)["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("subject");
+        }),
+        (RESPONSE_FIELD_TYPE_CHANGED, none, |d| {
+            rfi_schema(d)["properties"]["id"] = json!({"type": "string"})
+        }),
+        (OPERATION_DEPRECATED, none, |d| {
+            op(d, RFIS, "get")["deprecated"] = json!(true)
+        }),
+        (DEPRECATION_DATES_CHANGED, none, |d| {
+            op(d, RFI, "delete")["x-sunset"] = json!("2031-01-01")
+        }),
+        (PARAM_DEPRECATED, none, |d| {
+            param(d, RFIS, "get", "page")["deprecated"] = json!(true)
+        }),
+        (FIELD_DEPRECATED, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["deprecated"] = json!(true)
+        }),
+        (OPERATION_ADDED, none, |d| {
+            d["paths"][RFI]["get"] = json!({"operationId": "ShowRfi", "summary": "Show RFI", "tags": ["Project Management/RFIs"],
+                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rfi"}}}}}});
+        }),
+        (OPERATION_UNDEPRECATED, none, |d| {
+            let o = op(d, RFI, "delete").as_object_mut().unwrap();
+            for k in ["deprecated", "x-deprecated-at", "x-sunset"] {
+                o.remove(k);
+            }
+        }),
+        (PARAM_ADDED_OPTIONAL, none, |d| {
+            op(d, RFIS, "get")["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "sort", "in": "query", "schema": {"type": "string"}}))
+        }),
+        (
+            PARAM_BECAME_OPTIONAL,
+            |d| param(d, RFIS, "get", "page")["required"] = json!(true),
+            none,
+        ),
+        (PARAM_ENUM_VALUE_ADDED, none, |d| {
+            param(d, RFIS, "get", "status")["schema"]["enum"] = json!(["open", "closed", "draft"])
+        }),
+        (PATH_PARAM_RENAMED, none, |d| {
+            let mut item = d["paths"].as_object_mut().unwrap().remove(RFIS).unwrap();
+            for m in ["get", "post"] {
+                for p in item[m]["parameters"].as_array_mut().unwrap() {
+                    if p["name"] == "project_id" {
+                        p["name"] = json!("pid");
+                    }
+                }
+            }
+            d["paths"]["/rest/v1.0/projects/{pid}/rfis"] = item;
+        }),
+        (BODY_ADDED_OPTIONAL, none, |d| {
+            op(d, RFI, "delete")["requestBody"] = json!({"content": {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}})
+        }),
+        (BODY_CONTENT_TYPE_ADDED, none, |d| {
+            let json_body =
+                op(d, RFIS, "post")["requestBody"]["content"]["application/json"].clone();
+            op(d, RFIS, "post")["requestBody"]["content"]["multipart/form-data"] = json_body;
+        }),
+        (REQUEST_FIELD_ADDED_OPTIONAL, none, |d| {
+            rfi_body(d)["properties"]["location_id"] = json!({"type": "integer"})
+        }),
+        (REQUEST_FIELD_BECAME_OPTIONAL, none, |d| {
+            rfi_body(d)["required"] = json!([])
+        }),
+        (REQUEST_ENUM_VALUE_ADDED, none, |d| {
+            rfi_body(d)["properties"]["priority"]["enum"] = json!(["low", "normal", "high"])
+        }),
+        (RESPONSE_STATUS_ADDED, none, |d| {
+            op(d, RFIS, "get")["responses"]["404"] = json!({"description": "Not found"})
+        }),
+        (RESPONSE_STATUS_REMOVED_OTHER, none, |d| {
+            op(d, RFIS, "post")["responses"]
+                .as_object_mut()
+                .unwrap()
+                .remove("422");
+        }),
+        (RESPONSE_FIELD_ADDED, none, |d| {
+            rfi_schema(d)["properties"]["number"] = json!({"type": "string"})
+        }),
+        (RESPONSE_ENUM_VALUE_ADDED, none, |d| {
+            rfi_schema(d)["properties"]["status"]["enum"] = json!(["open", "closed", "draft"])
+        }),
+        (RESPONSE_ENUM_VALUE_REMOVED, none, |d| {
+            rfi_schema(d)["properties"]["status"]["enum"] = json!(["open"])
+        }),
+        (SUMMARY_CHANGED, none, |d| {
+            op(d, RFIS, "get")["summary"] = json!("List all RFIs")
+        }),
+        (TAG_CHANGED, none, |d| {
+            op(d, RFIS, "get")["tags"] = json!(["Core/RFIs"])
+        }),
+    ]
+}
+
+#[test]
+fn every_rule_has_a_fixture_pair_that_proves_its_classification() {
+    let cases = cases();
+    let covered: BTreeSet<&str> = cases.iter().map(|c| c.0.id).collect();
+    let all: BTreeSet<&str> = rules::ALL.iter().map(|r| r.id).collect();
+    assert_eq!(covered, all, "every rule needs a fixture pair");
+    for (rule, mutate_old, mutate_new) in cases {
+        let (mut old, mut new) = (base(), base());
+        mutate_old(&mut old);
+        mutate_new(&mut new);
+        let report = run(&old, &new);
+        let hit = report.changes.iter().find(|c| c.rule == rule.id);
+        let Some(hit) = hit else {
+            panic!("{}: not reported; got {:#?}", rule.id, report.changes);
+        };
+        assert_eq!(hit.class, rule.class, "{}", rule.id);
+        // A non-breaking change must not be reported as breaking by some other rule.
+        if rule.class != Class::Breaking {
+            let breaking: Vec<_> = report
+                .changes
+                .iter()
+                .filter(|c| c.class == Class::Breaking)
+                .collect();
+            assert!(
+                breaking.is_empty(),
+                "{}: also reported breaking changes {breaking:#?}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_spec_twice_reports_no_changes() {
+    let r = run(&base(), &base());
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert_eq!(r.semver, diff::Bump::None);
+    assert!(diff::render::text(&r).contains("no changes"));
+}
+
+#[test]
+fn semver_bump_follows_the_worst_change() {
+    let mut added = base();
+    op(&mut added, RFIS, "get")["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "sort", "in": "query", "schema": {"type": "string"}}));
+    assert_eq!(run(&base(), &added).semver, diff::Bump::Minor);
+    let mut summary = base();
+    op(&mut summary, RFIS, "get")["summary"] = json!("x");
+    assert_eq!(run(&base(), &summary).semver, diff::Bump::Patch);
+    let mut broken = base();
+    param(&mut broken, RFIS, "get", "page")["required"] = json!(true);
+    assert_eq!(run(&base(), &broken).semver, diff::Bump::Major);
+}
+
+#[test]
+fn resource_versions_compare_like_two_specs() {
+    let mut doc = base();
+    let mut v11 = doc["paths"][RFIS].clone();
+    v11["get"]["operationId"] = json!("ListRfisV11");
+    v11["get"]["parameters"].as_array_mut().unwrap().push(
+        json!({"name": "view", "in": "query", "required": true, "schema": {"type": "string"}}),
+    );
+    v11.as_object_mut().unwrap().remove("post");
+    doc["paths"]["/rest/v1.1/projects/{project_id}/rfis"] = v11;
+    let a = api(&doc);
+    let r = diff::diff_versions(
+        &a,
+        "v1.0",
+        "v1.1",
+        &DiffOptions {
+            today: Some("2026-11-22".into()),
+            ..Default::default()
+        },
+    );
+    let rules: BTreeSet<&str> = r.changes.iter().map(|c| c.rule).collect();
+    assert!(rules.contains("parameter-added-required"), "{rules:?}");
+    // POST and DELETE have no v1.1: reported as not carried over.
+    assert_eq!(r.summary.operations_removed, 2);
+    assert_eq!((r.old.operations, r.new.operations), (3, 1));
+}
+
+#[test]
+fn formats_are_stable() {
+    let mut new = base();
+    param(&mut new, RFIS, "get", "page")["required"] = json!(true);
+    let r = run(&base(), &new);
+    let j: Value = serde_json::from_str(&diff::render::json(&r)).unwrap();
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["summary"]["breaking"], 1);
+    assert_eq!(j["changes"][0]["rule"], "parameter-became-required");
+    assert_eq!(j["changes"][0]["class"], "breaking");
+    assert_eq!(j["semver"], "major");
+    let md = diff::render::markdown(&r);
+    assert!(
+        md.contains("### breaking (1)")
+            && md.contains(
+                "| `GET /rest/v1.0/projects/{project_id}/rfis` | `parameter-became-required` |"
+            ),
+        "{md}"
+    );
+    let text = diff::render::text(&r);
+    assert!(
+        text.contains("BREAKING (1)")
+            && text.contains("[parameter-became-required] `page` is now required"),
+        "{text}"
+    );
+}
+
+/// (method, path) pairs of a raw spec, computed without the generator.
+fn raw_operations(path: &std::path::Path) -> BTreeSet<(String, String)> {
+    let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut out = BTreeSet::new();
+    for (p, item) in doc["paths"].as_object().unwrap() {
+        for m in item.as_object().unwrap().keys() {
+            if [
+                "get", "put", "post", "delete", "patch", "head", "options", "trace",
+            ]
+            .contains(&m.as_str())
+            {
+                out.insert((m.to_uppercase(), p.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn stand_in_specs_added_and_removed_match_an_independent_count() {
+    let (Some(old_path), Some(new_path)) = (
+        shared_spec("procore-2024-10.json"),
+        shared_spec("procore-2026-04.json"),
+    ) else {
+        return;
+    };
+    let (old_set, new_set) = (raw_operations(&old_path), raw_operations(&new_path));
+    let added = new_set.difference(&old_set).count();
+    let removed: Vec<_> = old_set.difference(&new_set).collect();
+    let load = |p: &std::path::Path| {
+        Generator::new(Settings::default())
+            .build_ir(load::load_path(p).unwrap())
+            .0
+    };
+    let opts = DiffOptions {
+        today: Some("2026-11-22".into()),
+        ..Default::default()
+    };
+    let r = diff::diff(&load(&old_path), &load(&new_path), &opts);
+    assert_eq!(
+        (r.summary.operations_added, r.summary.operations_removed),
+        (added, removed.len())
+    );
+    assert_eq!((added, removed.len()), (692, 13));
+    let eol: Vec<_> = r
+        .changes
+        .iter()
+        .filter(|c| c.rule == "operation-end-of-life")
+        .collect();
+    assert_eq!(eol.len(), 12, "{eol:#?}");
+    assert_eq!(r.summary.end_of_life, 12);
+    // Every removal is reported, against the independent list.
+    for (m, p) in removed {
+        assert!(
+            r.changes
+                .iter()
+                .any(|c| &c.method == m && &c.path == p && c.rule.starts_with("operation-")),
+            "{m} {p}"
+        );
+    }
+}
