@@ -17,6 +17,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod fixups;
+pub mod inventory;
 pub mod ir;
 pub mod load;
 pub mod overrides;

@@ -61,3 +61,61 @@ pub fn shared_spec(name: &str) -> Option<PathBuf> {
     }
     None
 }
+
+/// The committed snapshot files, by name.
+pub fn committed_snapshots() -> std::collections::BTreeMap<String, String> {
+    ["inventory.txt", "deprecations.txt", "signatures.txt"]
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                std::fs::read_to_string(root().join("tests/snapshots").join(n)).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The snapshots of a spec, from the IR.
+pub fn snapshots_of(doc_or_path: Spec<'_>) -> std::collections::BTreeMap<&'static str, String> {
+    use procore_generator::{load, Generator, Settings};
+    let spec = match doc_or_path {
+        Spec::Path(p) => load::load_path(p).expect("spec loads"),
+        Spec::Doc(v) => {
+            load::load_bytes("mutated.json", &serde_json::to_vec(v).unwrap()).expect("spec loads")
+        }
+    };
+    procore_generator::inventory::snapshots(&Generator::new(Settings::default()).build_ir(spec).0)
+}
+
+/// A spec on disk or in memory.
+pub enum Spec<'a> {
+    /// A file.
+    Path(&'a Path),
+    /// A parsed document.
+    Doc(&'a serde_json::Value),
+}
+
+/// Drift of `fresh` against `baseline` snapshots, as the readable lines the suite prints, each
+/// prefixed with its file; `Err` with the whole message when anything drifted.
+pub fn check_drift(
+    baseline: &std::collections::BTreeMap<String, String>,
+    fresh: &std::collections::BTreeMap<&'static str, String>,
+) -> Result<(), String> {
+    let mut lines = Vec::new();
+    for (name, text) in fresh {
+        let old = baseline.get(*name).map(String::as_str).unwrap_or("");
+        for l in procore_generator::inventory::drift(old, text) {
+            lines.push(format!("{name}: {l}"));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = lines.iter().take(100).map(String::as_str).collect();
+    Err(format!(
+        "the API drifted from tests/snapshots/ ({} lines):\n{}{}\nIf this is intended, run `cargo xtask snapshot --accept` and commit tests/snapshots/.",
+        lines.len(),
+        shown.join("\n"),
+        if lines.len() > 100 { "\n..." } else { "" }
+    ))
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Options shared by `generate` and `check`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct GenArgs {
     /// Spec to generate from (default: the pinned spec from spec/spec.lock.json).
     #[arg(long, value_name = "FILE")]
@@ -29,9 +29,10 @@ pub struct GenArgs {
 }
 
 /// `--docs` values.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, clap::ValueEnum)]
 pub enum DocsArg {
     /// First line of each description.
+    #[default]
     Short,
     /// Whole descriptions.
     Full,

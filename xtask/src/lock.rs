@@ -71,26 +71,34 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// The pinned spec on disk: `spec/<file>`, or the lock's local `source` when the copy is
 /// missing (a fresh clone beside `../shared/specs`). Either way its checksum must match.
 pub fn pinned_spec() -> Result<PathBuf> {
-    let lock = read()?;
+    locate(&read()?)
+}
+
+/// Where the spec of `lock` is on this machine: the local copy, the source beside the
+/// repository, or `$PROCORE_SPECS_DIR`, whichever has the locked checksum. A local copy with
+/// another checksum (left by `regen` after `git checkout .`, say) is passed over.
+pub fn locate(lock: &Lock) -> Result<PathBuf> {
     let local = root().join("spec").join(&lock.file);
     let candidates = [
         local.clone(),
         root().join(&lock.source),
         specs_dir_copy(&lock.source),
     ];
+    let mut mismatched = None;
     for c in candidates.iter().filter(|c| c.is_file()) {
         let bytes = std::fs::read(c).with_context(|| format!("{}: cannot read", c.display()))?;
         let sum = sha256(&bytes);
         if sum == lock.sha256 {
             return Ok(c.clone());
         }
-        if *c == local {
-            bail!(
-                "{}: checksum {sum} does not match the lock ({}); run `cargo xtask fetch-spec --locked` to restore the pinned spec, or `cargo xtask fetch-spec --from ...` to pin a new one",
-                c.display(),
-                lock.sha256
-            );
-        }
+        mismatched.get_or_insert((c.clone(), sum));
+    }
+    if let Some((path, sum)) = mismatched {
+        bail!(
+            "{}: checksum {sum} does not match the lock ({}); run `cargo xtask fetch-spec --locked` to restore the pinned spec, or `cargo xtask fetch-spec --from ...` to pin a new one",
+            path.display(),
+            lock.sha256
+        );
     }
     bail!(
         "the pinned spec is not on this machine (looked for {} and {}); run `cargo xtask fetch-spec --locked` (needs {} reachable)",
@@ -98,6 +106,24 @@ pub fn pinned_spec() -> Result<PathBuf> {
         root().join(&lock.source).display(),
         lock.source
     )
+}
+
+/// The lock file as committed (`git show HEAD:spec/spec.lock.json`): the pin before any
+/// uncommitted `fetch-spec`.
+pub fn committed() -> Result<Lock> {
+    let out = std::process::Command::new("git")
+        .args(["show", "HEAD:spec/spec.lock.json"])
+        .current_dir(root())
+        .output()
+        .context("cannot run git")?;
+    if !out.status.success() {
+        bail!(
+            "no committed spec/spec.lock.json to compare with: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    serde_json::from_slice(&out.stdout)
+        .context("the committed spec/spec.lock.json is not a valid lock file")
 }
 
 /// `$PROCORE_SPECS_DIR/<file name of source>`: where `.ci/run` points the xtask at the

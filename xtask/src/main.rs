@@ -2,10 +2,14 @@
 
 mod bench;
 mod ci;
+mod diff;
+mod download;
 mod fetch;
 mod fsx;
 mod generate;
 mod lock;
+mod regen;
+mod snapshot;
 mod time;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +41,24 @@ enum Command {
         #[command(flatten)]
         args: bench::BenchArgs,
     },
+    /// Diff two specs (files or `pinned`), or two resource versions of one (--versions), and
+    /// classify every change as breaking, deprecation or non-breaking.
+    Diff {
+        #[command(flatten)]
+        args: diff::DiffArgs,
+    },
+    /// Compare the endpoint inventory with tests/snapshots/ and show the drift; --accept writes
+    /// the new snapshots.
+    Snapshot {
+        #[command(flatten)]
+        args: snapshot::SnapshotArgs,
+    },
+    /// The update workflow: fetch-spec, generate, snapshot drift, diff against the previous pin
+    /// (reports in target/regen/), cargo check, and the semver bump the crate needs.
+    Regen {
+        #[command(flatten)]
+        args: regen::RegenArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -61,12 +83,20 @@ fn main() -> ExitCode {
         Command::FetchSpec { args } => fetch::fetch(args),
         Command::Ci => ci::ci(),
         Command::Bench { args } => bench::bench(args),
+        Command::Snapshot { args } => snapshot::run(args),
+        Command::Regen { args } => regen::run(args),
+        Command::Diff { args } => match diff::run(args) {
+            // Exit 1: --fail-on found what it looks for; errors exit 2.
+            Ok(true) => return ExitCode::from(1),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }

@@ -9,7 +9,7 @@
 
 pub mod render;
 pub mod rules;
-mod shape;
+pub mod shape;
 
 use crate::ir::{Api, Operation, ParamLocation, Success};
 pub use rules::{Bump, Class, Rule};
