@@ -35,23 +35,18 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Time full generation (load to files on disk) of the given specs; prints a table for
-    /// BENCHMARKS.md.
-    Bench {
+    /// Regenerate in memory and fail if generated-client/ differs (CI runs this).
+    Check {
         #[command(flatten)]
-        args: bench::BenchArgs,
+        args: generate::GenArgs,
     },
-    /// Diff two specs (files or `pinned`), or two resource versions of one (--versions), and
-    /// classify every change as breaking, deprecation or non-breaking.
-    Diff {
+    /// Pin a spec: download it (--url, default Procore's OAS file) or take it (--from PATH|URL)
+    /// into spec/, check it is OpenAPI 3.0, and record source, sha256, size and version in
+    /// spec/spec.lock.json (atomically: a failure leaves the old spec and lock as they were);
+    /// --locked restores the pinned one.
+    FetchSpec {
         #[command(flatten)]
-        args: diff::DiffArgs,
-    },
-    /// Compare the endpoint inventory with tests/snapshots/ and show the drift; --accept writes
-    /// the new snapshots.
-    Snapshot {
-        #[command(flatten)]
-        args: snapshot::SnapshotArgs,
+        args: fetch::FetchArgs,
     },
     /// The update workflow: fetch-spec, generate, snapshot drift, diff against the previous pin
     /// (reports in target/regen/), cargo check, and the semver bump the crate needs.
@@ -59,20 +54,27 @@ enum Command {
         #[command(flatten)]
         args: regen::RegenArgs,
     },
+    /// Compare the endpoint inventory with tests/snapshots/ and show the drift; --accept writes
+    /// the new snapshots.
+    Snapshot {
+        #[command(flatten)]
+        args: snapshot::SnapshotArgs,
+    },
+    /// Diff two specs (files or `pinned`), or two resource versions of one (--versions), and
+    /// classify every change as breaking, deprecation or non-breaking.
+    Diff {
+        #[command(flatten)]
+        args: diff::DiffArgs,
+    },
+    /// Time full generation (load to files on disk) of the given specs; prints a table for
+    /// BENCHMARKS.md.
+    Bench {
+        #[command(flatten)]
+        args: bench::BenchArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
-    /// Pin a spec: copy it into spec/ and record source, sha256, size and version in
-    /// spec/spec.lock.json (atomically; a failure leaves the old spec and lock as they were).
-    FetchSpec {
-        #[command(flatten)]
-        args: fetch::FetchArgs,
-    },
-    /// Regenerate in memory and fail if generated-client/ differs (CI runs this).
-    Check {
-        #[command(flatten)]
-        args: generate::GenArgs,
-    },
 }
 
 fn main() -> ExitCode {

@@ -20,6 +20,9 @@ pub struct RegenArgs {
 
 /// Runs `regen`.
 pub fn run(args: &RegenArgs) -> Result<()> {
+    if args.fetch.spec_dir.is_some() {
+        bail!("--spec-dir is for fetch-spec alone: regen works on the repository's spec/");
+    }
     // The previous pin is the committed one, so `fetch-spec --from NEW` followed by `regen`
     // compares NEW with what the repository had.
     let old_lock = lock::committed()?;
