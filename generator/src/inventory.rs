@@ -129,8 +129,9 @@ fn fields(shapes: &mut Shapes, ty: &crate::ir::TypeRef) -> String {
     }
     let top: Vec<String> = all
         .iter()
-        .filter(|(p, _)| !p.trim_start_matches("[]").contains(['.', '[', '{']))
-        .map(|(p, f)| format!("{}:{}", p.trim_start_matches("[]"), f.label))
+        .map(|(p, f)| (p.trim_start_matches("[]").trim_start_matches('.'), f))
+        .filter(|(p, _)| !p.is_empty() && !p.contains(['.', '[', '{']))
+        .map(|(p, f)| format!("{p}:{}", f.label))
         .collect();
     format!("{}{{{}}}#{}", shapes.label(ty), top.join(", "), hash(&full))
 }
