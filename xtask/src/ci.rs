@@ -47,13 +47,37 @@ pub fn ci() -> Result<()> {
     run(
         "tests",
         &cargo,
-        &["test", "--workspace", "--exclude", "procore-coverage"],
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "procore-coverage",
+            "--exclude",
+            "procore",
+        ],
+    )?;
+    // The runtime's tests and examples use RFIs, which live in the project-management category.
+    run(
+        "client runtime and example tests",
+        &cargo,
+        &["test", "-p", "procore", "--features", "project-management"],
     )?;
     run(
         "generated fixture crate tests",
         &cargo,
         &["test", "-p", "procore-coverage", "--all-features"],
     )?;
+    eprintln!("\n==> rustdoc of the client, warnings denied");
+    let status = Command::new(&cargo)
+        .args(["doc", "-p", "procore", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(lock::root())
+        .status()?;
+    if !status.success() {
+        bail!(
+            "rustdoc reported warnings (RUSTDOCFLAGS=-D warnings cargo doc -p procore --no-deps)"
+        );
+    }
     eprintln!("\nci: all checks passed");
     Ok(())
 }
