@@ -4,16 +4,25 @@
 use procore_tests::{fixture, root};
 use std::process::Command;
 
-fn xtask(args: &[&str]) -> (bool, String) {
+/// Runs `cargo xtask ARGS` and returns its output; a panic in it fails the test.
+fn xtask_output(args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--release", "--package", "xtask", "--"])
         .args(args)
         .current_dir(root())
         .output()
         .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "xtask panicked: {stderr}");
-    (out.status.success(), stderr)
+    out
+}
+
+fn xtask(args: &[&str]) -> (bool, String) {
+    let out = xtask_output(args);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -75,23 +84,7 @@ fn diff_reports_bad_input_clearly_and_sets_exit_codes() {
     let cov = fixture("feature-coverage.yaml");
     let cov = cov.to_str().unwrap();
     // The same file twice: no changes, exit 0 even with --fail-on any.
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "xtask",
-            "--",
-            "diff",
-            cov,
-            cov,
-            "--fail-on",
-            "any",
-        ])
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let out = xtask_output(&["diff", cov, cov, "--fail-on", "any"]);
     assert!(
         out.status.success(),
         "{}",
@@ -109,23 +102,7 @@ fn diff_reports_bad_input_clearly_and_sets_exit_codes() {
     assert_ne!(text, changed);
     let new = dir.path().join("new.yaml");
     std::fs::write(&new, changed).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "xtask",
-            "--",
-            "diff",
-            cov,
-            new.to_str().unwrap(),
-            "--fail-on",
-            "breaking",
-        ])
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let out = xtask_output(&["diff", cov, new.to_str().unwrap(), "--fail-on", "breaking"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout)
         .contains("[parameter-became-required] `page` is now required"));

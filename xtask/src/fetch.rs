@@ -57,7 +57,7 @@ const LOCK_FILE: &str = "spec.lock.json";
 pub fn fetch_into(spec_dir: &Path, lock_path: &Path, args: &FetchArgs) -> Result<()> {
     let root = lock::root();
     let (source, expected) = if args.locked {
-        let l = read_lock(lock_path)?;
+        let l = lock::read_at(lock_path)?;
         (l.source, Some(l.sha256))
     } else {
         let source = args.from.clone().or_else(|| args.url.clone());
@@ -104,7 +104,7 @@ pub fn fetch_into(spec_dir: &Path, lock_path: &Path, args: &FetchArgs) -> Result
     // Put the spec in place, then the lock.
     match downloaded {
         Some(file) => {
-            set_readable(file.as_file());
+            fsx::set_readable(file.as_file());
             file.persist(&target)
                 .with_context(|| format!("{}: cannot replace", target.display()))?;
         }
@@ -117,7 +117,7 @@ pub fn fetch_into(spec_dir: &Path, lock_path: &Path, args: &FetchArgs) -> Result
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string();
-        write_lock(
+        lock::write_at(
             lock_path,
             &lock::Lock {
                 file: LOCAL_FILE.into(),
@@ -160,35 +160,6 @@ fn local_source(root: &Path, source: &str) -> Result<PathBuf> {
     })
 }
 
-/// Reads the lock file at `path` ([`lock::read`] for the project's own).
-fn read_lock(path: &Path) -> Result<lock::Lock> {
-    if path == lock::lock_path() {
-        return lock::read();
-    }
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!(
-            "{}: no lock file; run `cargo xtask fetch-spec --from <file or URL>` first",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: not a valid lock file; restore it with `git checkout spec/`",
-            path.display()
-        )
-    })
-}
-
-/// Writes the lock file at `path` atomically ([`lock::write`] for the project's own; others
-/// in the same format).
-fn write_lock(path: &Path, lock: &lock::Lock) -> Result<()> {
-    if path == lock::lock_path() {
-        return lock::write(lock);
-    }
-    let text = serde_json::to_string_pretty(lock)? + "\n";
-    fsx::write_atomic(path, text.as_bytes())
-}
-
 /// `path` as shown in messages: relative to the repository root when inside it.
 fn shown(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
@@ -196,16 +167,6 @@ fn shown(root: &Path, path: &Path) -> String {
         .display()
         .to_string()
 }
-
-/// Temp files are created 0600; the spec should be readable like any other file.
-#[cfg(unix)]
-fn set_readable(f: &std::fs::File) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
-}
-
-#[cfg(not(unix))]
-fn set_readable(_: &std::fs::File) {}
 
 /// `path` relative to `base`, with `..` segments, when they share a prefix.
 fn relative(path: &std::path::Path, base: &std::path::Path) -> Option<String> {

@@ -33,10 +33,10 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
 
 /// Temp files are created 0600; generated files and specs should be readable like any other.
 #[cfg(unix)]
-fn set_readable(f: &std::fs::File) {
+pub fn set_readable(f: &std::fs::File) {
     use std::os::unix::fs::PermissionsExt;
     let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
 }
 
 #[cfg(not(unix))]
-fn set_readable(_: &std::fs::File) {}
+pub fn set_readable(_: &std::fs::File) {}

@@ -39,10 +39,14 @@ pub fn lock_path() -> PathBuf {
     root().join("spec/spec.lock.json")
 }
 
-/// Reads the lock file.
+/// Reads the project's lock file.
 pub fn read() -> Result<Lock> {
-    let path = lock_path();
-    let text = std::fs::read_to_string(&path).with_context(|| {
+    read_at(&lock_path())
+}
+
+/// Reads a lock file.
+pub fn read_at(path: &Path) -> Result<Lock> {
+    let text = std::fs::read_to_string(path).with_context(|| {
         format!(
             "{}: no lock file; run `cargo xtask fetch-spec --from <file or URL>` first",
             path.display()
@@ -56,10 +60,10 @@ pub fn read() -> Result<Lock> {
     })
 }
 
-/// Writes the lock file atomically.
-pub fn write(lock: &Lock) -> Result<()> {
+/// Writes a lock file atomically.
+pub fn write_at(path: &Path, lock: &Lock) -> Result<()> {
     let text = serde_json::to_string_pretty(lock)? + "\n";
-    crate::fsx::write_atomic(&lock_path(), text.as_bytes())
+    crate::fsx::write_atomic(path, text.as_bytes())
 }
 
 /// Hex SHA-256 of bytes.

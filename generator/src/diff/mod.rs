@@ -664,26 +664,27 @@ fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool
                 ),
                 _ => {}
             }
-            enum_changes(
-                c,
-                op,
-                path,
-                of.enum_values.clone(),
-                nf.enum_values.clone(),
+        }
+        let (removed, added) = if request {
+            (
                 rules::REQUEST_ENUM_VALUE_REMOVED,
                 rules::REQUEST_ENUM_VALUE_ADDED,
-            );
+            )
         } else {
-            enum_changes(
-                c,
-                op,
-                path,
-                of.enum_values.clone(),
-                nf.enum_values.clone(),
+            (
                 rules::RESPONSE_ENUM_VALUE_REMOVED,
                 rules::RESPONSE_ENUM_VALUE_ADDED,
-            );
-        }
+            )
+        };
+        enum_changes(
+            c,
+            op,
+            path,
+            of.enum_values.clone(),
+            nf.enum_values.clone(),
+            removed,
+            added,
+        );
         if nf.deprecated && !of.deprecated {
             c.push(rules::FIELD_DEPRECATED, op, format!("`{path}` deprecated"));
         }
