@@ -5,9 +5,9 @@
 //! Operations are methods on [`Client`] that return a request builder:
 //!
 //! ```no_run
-//! # async fn demo(client: procore::Client) -> Result<(), procore::Error> {
+//! # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {
 //! # #[cfg(feature = "core")] {
-//! let projects = client.list_projects().send().await?;
+//! let projects = client.list_projects(company_id).per_page(100).send().await?;
 //! # }
 //! # Ok(()) }
 //! ```

@@ -32,10 +32,19 @@ impl fmt::Debug for Token {
 }
 
 impl Token {
+    /// A token without refresh token or known expiry.
+    pub fn new(access_token: impl Into<String>) -> Token {
+        Token {
+            access_token: access_token.into(),
+            refresh_token: None,
+            expires_at: None,
+        }
+    }
+
     /// True when the token expires within `margin` (or has expired).
     pub fn expires_within(&self, margin: Duration) -> bool {
         match self.expires_at {
-            Some(at) => now_secs() + margin.as_secs() >= at,
+            Some(at) => now_secs().saturating_add(margin.as_secs()) >= at,
             None => false,
         }
     }
@@ -49,7 +58,8 @@ pub(crate) fn now_secs() -> u64 {
 }
 
 /// Where tokens are kept between runs. Procore's refresh tokens are single-use, so the new one
-/// must be saved every time a token is refreshed.
+/// must be saved every time a token is refreshed; the client calls [`save`](Self::save) after
+/// every token request, and [`load`](Self::load) when it has no usable token in memory.
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// The saved token, if any.
     fn load(&self) -> Result<Option<Token>, Error>;
@@ -57,7 +67,8 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn save(&self, token: &Token) -> Result<(), Error>;
 }
 
-/// Keeps the token in memory only.
+/// Keeps the token in memory only (the default store). A rotated refresh token is lost when the
+/// process ends.
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     token: StdMutex<Option<Token>>,
@@ -89,7 +100,10 @@ impl TokenStore for MemoryTokenStore {
     }
 }
 
-/// Keeps the token in a JSON file, written atomically (temp file, then rename) with mode 0600.
+/// Keeps the token in a JSON file, written atomically (a private temporary file, synced, then
+/// renamed over the old one; mode 0600 on Unix). Use it with
+/// [`ClientBuilder::refresh_token`](crate::ClientBuilder::refresh_token) so the rotated refresh
+/// token survives the process.
 #[derive(Debug, Clone)]
 pub struct FileTokenStore {
     path: PathBuf,
@@ -116,20 +130,28 @@ impl TokenStore for FileTokenStore {
         }
     }
     fn save(&self, token: &Token) -> Result<(), Error> {
+        use std::io::Write;
         let bytes = serde_json::to_vec_pretty(token).map_err(|e| Error::Auth(e.to_string()))?;
-        let tmp = self.path.with_extension("tmp");
+        let mut tmp_name = self.path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = self.path.with_file_name(tmp_name);
         let write = || -> std::io::Result<()> {
-            std::fs::write(&tmp, &bytes)?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            // Created private: the file is never readable by others, not even briefly.
             #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-            }
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
+            file.write_all(&bytes)?;
+            // On disk before it replaces the old token: a refresh token is single-use.
+            file.sync_all()?;
+            drop(file);
             std::fs::rename(&tmp, &self.path)
         };
         write().map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
             Error::Auth(format!(
-                "{}: cannot save the token ({e})",
+                "{}: cannot save the token ({e}); the new refresh token is only in memory",
                 self.path.display()
             ))
         })
@@ -170,22 +192,22 @@ impl fmt::Debug for Grant {
     }
 }
 
-/// The token endpoint's answer.
+/// The token endpoint's answer (`created_at`, `token_type` and the rest are ignored).
 #[derive(serde::Deserialize)]
 pub(crate) struct TokenResponse {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_in: Option<u64>,
-    pub created_at: Option<u64>,
 }
 
 impl TokenResponse {
+    /// The token, its expiry counted from now: `expires_in` is relative to the answer, and
+    /// Procore's `created_at` is by its clock, which may not agree with this machine's.
     pub(crate) fn into_token(self) -> Token {
-        let start = self.created_at.unwrap_or_else(now_secs);
         Token {
             access_token: self.access_token,
             refresh_token: self.refresh_token,
-            expires_at: self.expires_in.map(|e| start + e),
+            expires_at: self.expires_in.map(|e| now_secs().saturating_add(e)),
         }
     }
 }

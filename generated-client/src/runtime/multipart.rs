@@ -5,7 +5,12 @@ use crate::Error;
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// A file to upload.
+/// A file to upload in a `multipart/form-data` body.
+///
+/// ```
+/// let photo = procore::FilePart::path("site.jpg").mime("image/jpeg");
+/// let note = procore::FilePart::bytes(&b"hello"[..], "note.txt");
+/// ```
 #[derive(Debug, Clone)]
 pub struct FilePart {
     source: FileSource,
@@ -48,7 +53,9 @@ impl FilePart {
 
     async fn to_part(&self) -> Result<reqwest::multipart::Part, Error> {
         let part = match &self.source {
-            FileSource::Bytes(b) => reqwest::multipart::Part::stream(b.clone()),
+            FileSource::Bytes(b) => {
+                reqwest::multipart::Part::stream_with_length(b.clone(), b.len() as u64)
+            }
             FileSource::Path(p) => {
                 let file = tokio::fs::File::open(p).await.map_err(|e| {
                     Error::Encode(format!(
@@ -77,13 +84,15 @@ impl FilePart {
     }
 }
 
+#[derive(Debug)]
 enum Entry {
     Text(String, String),
     File(String, FilePart),
 }
 
-/// The parts of a multipart body, kept so that a retried request can send them again.
-#[derive(Default)]
+/// The parts of a multipart body, kept so that a retried request can send them again (files
+/// are opened again for each attempt).
+#[derive(Debug, Default)]
 pub struct FormBuilder {
     entries: Vec<Entry>,
 }
@@ -109,7 +118,8 @@ impl FormBuilder {
         self.entries.push(Entry::File(name.to_string(), file));
     }
 
-    /// Appends any serialisable value, flattened Rails-style.
+    /// Appends any serialisable value, flattened Rails-style (`name[key]`, `name[]`); `null`
+    /// appends nothing.
     pub fn serialized<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let v = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         self.json(name, &v);
@@ -197,7 +207,7 @@ macro_rules! scalar_parts {
         }
     )*};
 }
-scalar_parts!(String, i64, f64, bool);
+scalar_parts!(String, &str, i32, i64, u32, u64, f32, f64, bool);
 
 impl ToMultipart for serde_json::Value {
     fn append_to(self, name: &str, form: &mut FormBuilder) {

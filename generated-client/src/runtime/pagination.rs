@@ -4,11 +4,12 @@
 use super::request::Request;
 use crate::Error;
 use futures_util::stream::BoxStream;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use url::Url;
 
-/// One page of a list operation.
+/// One page of a list operation, with its pagination headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items.
@@ -19,22 +20,43 @@ pub struct Page<T> {
     pub per_page: Option<u64>,
     /// The next page (`Link: rel="next"`), if there is one.
     pub next: Option<Url>,
+    /// Every response header (`Link`, `X-Rate-Limit-*`, ...).
+    pub headers: HeaderMap,
 }
 
-/// Every item of every page.
+/// Every item of every page, in order; the next page is fetched when the current one has been
+/// consumed, so at most one page is held in memory. An error ends the stream.
 pub type ItemStream<T> = BoxStream<'static, Result<T, Error>>;
 
-/// The `rel="next"` target of a `Link` header.
+/// The `rel="next"` target of a `Link` header (RFC 8288). Targets may contain commas (Rails
+/// writes `filters[id]=1,2` unescaped), so the header is split on the commas between `<...>`
+/// targets, not on every comma.
 pub(crate) fn next_link(header: &str, base: &Url) -> Option<Url> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
+    let mut rest = header;
+    loop {
+        let start = rest.find('<')?;
+        let end = start + rest[start..].find('>')?;
+        let target = &rest[start + 1..end];
+        let after = &rest[end + 1..];
+        // Parameters run to the next link (`, <`), or to the end.
+        let params_end = after.find('<').unwrap_or(after.len());
+        // Without the `,` that separates this link from the next.
+        let params = after[..params_end].trim_end().trim_end_matches(',');
         let is_next = params.split(';').any(|p| {
-            let p = p.trim().to_ascii_lowercase();
-            p == "rel=\"next\"" || p == "rel=next"
+            let Some((k, v)) = p.split_once('=') else {
+                return false;
+            };
+            k.trim().eq_ignore_ascii_case("rel")
+                && v.trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
         });
-        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-        is_next.then(|| base.join(target).ok()).flatten()
-    })
+        if is_next {
+            return base.join(target.trim()).ok();
+        }
+        rest = &after[params_end..];
+    }
 }
 
 impl Request {
@@ -49,9 +71,12 @@ impl Request {
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
         let next = headers
-            .get(reqwest::header::LINK)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|h| next_link(h, &url));
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|h| next_link(h, &url))
+            // A page that links to itself would loop for ever.
+            .filter(|n| *n != url);
         let body = resp.bytes().await.map_err(|e| Error::Transport {
             operation: req.operation(),
             source: e,
@@ -67,12 +92,14 @@ impl Request {
             body: body.clone(),
         })?;
         let next_req = next.clone().map(|u| req.next_page(u));
+        let (total, per_page) = (num("total"), num("per-page"));
         Ok((
             Page {
                 items,
-                total: num("total"),
-                per_page: num("per-page"),
+                total,
+                per_page,
                 next,
+                headers,
             },
             next_req,
         ))
@@ -83,7 +110,7 @@ impl Request {
         self.page_and_next().await.map(|(p, _)| p)
     }
 
-    /// Streams every item of every page.
+    /// Streams every item of every page, following `Link: rel="next"` (see [`ItemStream`]).
     pub fn stream<T: DeserializeOwned + Send + 'static>(self) -> ItemStream<T> {
         let state: (Option<Request>, VecDeque<T>) = (Some(self), VecDeque::new());
         Box::pin(futures_util::stream::try_unfold(
@@ -121,5 +148,19 @@ mod tests {
             next_link(r#"<https://a/x?page=1>; rel="prev""#, &base),
             None
         );
+        // Commas inside targets, relative targets, unquoted and multi-valued rel.
+        let h = r#"</x?ids=1,2&page=1>; rel="first prev", </x?ids=1,2&page=3>;rel=next"#;
+        assert_eq!(
+            next_link(h, &base).unwrap().as_str(),
+            "https://api.procore.com/x?ids=1,2&page=3"
+        );
+        // `next` before another link: the separating comma is not part of its `rel`.
+        let h = r#"</x?ids=1,2&page=3>; rel="next", </x?page=9>; rel="last""#;
+        assert_eq!(
+            next_link(h, &base).unwrap().as_str(),
+            "https://api.procore.com/x?ids=1,2&page=3"
+        );
+        assert_eq!(next_link("", &base), None);
+        assert_eq!(next_link("<unterminated; rel=next", &base), None);
     }
 }

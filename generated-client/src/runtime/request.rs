@@ -19,6 +19,9 @@ pub(crate) enum Body {
 
 /// A request built by a generated method. Values are encoded as they are added; an encoding
 /// failure is kept and reported when the request is sent.
+///
+/// Generated request builders make these; their `send`, `send_page` and `stream` methods call
+/// the `send_*` methods here.
 pub struct Request {
     client: Client,
     pub(crate) method: Method,
@@ -26,6 +29,10 @@ pub struct Request {
     path: String,
     /// A full URL that replaces base + path + query (the next page from a `Link` header).
     absolute: Option<Url>,
+    /// Replaces `METHOD template` in messages (downloads name the URL).
+    label: Option<String>,
+    /// No overall timeout: the body is read by the caller (downloads).
+    pub(crate) streaming: bool,
     query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
@@ -55,6 +62,8 @@ impl Request {
             template,
             path,
             absolute: None,
+            label: None,
+            streaming: false,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
@@ -62,18 +71,45 @@ impl Request {
         }
     }
 
+    /// Sends to this URL instead of base + path + query.
+    pub(crate) fn absolute(mut self, url: Url) -> Request {
+        self.absolute = Some(url);
+        self
+    }
+
+    /// Names the request in messages instead of `METHOD template`.
+    pub(crate) fn label(mut self, label: String) -> Request {
+        self.label = Some(label);
+        self
+    }
+
+    /// The caller reads the body: no overall timeout.
+    pub(crate) fn streaming(mut self) -> Request {
+        self.streaming = true;
+        self
+    }
+
     /// `METHOD /path/template`, for messages and spans.
     pub(crate) fn operation(&self) -> String {
-        format!("{} {}", self.method, self.template)
+        match &self.label {
+            Some(l) => l.clone(),
+            None => format!("{} {}", self.method, self.template),
+        }
+    }
+
+    /// True when the request carries an `Idempotency-Token`: the server deduplicates it, so it
+    /// may be repeated after an answer that does not say whether it was processed.
+    pub(crate) fn has_idempotency_token(&self) -> bool {
+        self.headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("idempotency-token"))
     }
 
     pub(crate) fn url(&self, base: &Url) -> Result<Url, Error> {
         if let Some(u) = &self.absolute {
             return Ok(u.clone());
         }
-        let mut url = base
-            .join(&self.path)
-            .map_err(|e| Error::Config(format!("cannot join {:?} to {base}: {e}", self.path)))?;
+        let mut url = super::client::join_path(base, &self.path);
         if !self.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -172,7 +208,8 @@ impl Request {
         };
     }
 
-    /// Adds a header by name and text (for example `Idempotency-Token`).
+    /// Adds a header by name and text (for example `Idempotency-Token`, which makes a `POST` or
+    /// `PATCH` safe to retry).
     pub fn raw_header(&mut self, name: &str, value: &str) {
         self.headers.push((name.to_string(), value.to_string()));
     }
@@ -228,6 +265,8 @@ impl Request {
             template: self.template,
             path: self.path.clone(),
             absolute: Some(url),
+            label: self.label.clone(),
+            streaming: self.streaming,
             query: Vec::new(),
             headers: self.headers.clone(),
             body: Body::None,

@@ -46,9 +46,9 @@ pub(crate) fn lib_rs(api: &Api, categories: &[&Category], settings: &Settings) -
 //! Operations are methods on [`Client`] that return a request builder:
 //!
 //! ```no_run
-//! # async fn demo(client: procore::Client) -> Result<(), procore::Error> {{
+//! # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {{
 //! # #[cfg(feature = "core")] {{
-//! let projects = client.list_projects().send().await?;
+//! let projects = client.list_projects(company_id).per_page(100).send().await?;
 //! # }}
 //! # Ok(()) }}
 //! ```
@@ -153,7 +153,7 @@ url = "2"
 idna_adapter = "~1.1"
 
 [dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "test-util", "net", "io-util"] }}
 wiremock = "0.6"
 tempfile = "3"
 {examples}
