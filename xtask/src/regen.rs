@@ -107,6 +107,6 @@ pub fn run(args: &RegenArgs) -> Result<()> {
         report.semver.label()
     );
     eprintln!("  reports: target/regen/diff.md, diff.json, diff.txt, snapshot-drift.txt");
-    eprintln!("  next: review, `cargo xtask snapshot --accept`, commit spec/spec.lock.json, generated-client/ and tests/snapshots/ (or `git checkout .` to keep the old pin)");
+    eprintln!("  next: review, `cargo xtask snapshot --accept`, commit spec/spec.lock.json, generated-client/ and tests/snapshots/ (or `git checkout . && git clean -f generated-client/src/api` to keep the old pin)");
     Ok(())
 }
