@@ -16,7 +16,7 @@
 
 use futures_util::TryStreamExt;
 use procore::api::project_management::ListProjectRfisResponseItemStatus as Status;
-use procore::{Client, Environment};
+use procore::Client;
 use std::error::Error;
 use std::io::Write;
 
@@ -72,35 +72,10 @@ pub async fn run(
     Ok(open)
 }
 
-/// Builds a client from the settings `var` looks up (`std::env::var` in `main`).
+/// Builds a client from the settings `var` looks up (`std::env::var` in `main`); see
+/// [`procore::ClientBuilder::from_vars`] for the variables.
 pub fn client_from(var: &impl Fn(&str) -> Option<String>) -> Result<Client, Box<dyn Error>> {
-    let environment = match (var("PROCORE_BASE_URL"), var("PROCORE_ENV").as_deref()) {
-        (Some(api), _) => {
-            Environment::custom(&api, var("PROCORE_LOGIN_URL").unwrap_or(api.clone()))
-        }
-        (None, None | Some("production")) => Environment::Production,
-        (None, Some("sandbox")) => Environment::Sandbox,
-        (None, Some("monthly-sandbox")) => Environment::MonthlySandbox,
-        (None, Some(other)) => {
-            return Err(format!(
-                "PROCORE_ENV={other}: expected production, sandbox or monthly-sandbox"
-            )
-            .into())
-        }
-    };
-    let builder = Client::builder().environment(environment);
-    let builder = match (
-        var("PROCORE_TOKEN"),
-        var("PROCORE_CLIENT_ID"),
-        var("PROCORE_CLIENT_SECRET"),
-    ) {
-        (Some(token), _, _) => builder.bearer_token(token),
-        (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
-        _ => {
-            return Err("set PROCORE_TOKEN, or PROCORE_CLIENT_ID and PROCORE_CLIENT_SECRET".into())
-        }
-    };
-    Ok(builder.build()?)
+    Ok(procore::ClientBuilder::from_vars(var)?.build()?)
 }
 
 /// A required numeric setting.

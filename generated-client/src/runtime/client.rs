@@ -311,6 +311,54 @@ impl ClientBuilder {
         self
     }
 
+    /// A builder set up from `PROCORE_*` environment variables (empty values count as unset):
+    /// - `PROCORE_TOKEN` (an access token), or `PROCORE_CLIENT_ID` and `PROCORE_CLIENT_SECRET`
+    ///   (client credentials);
+    /// - `PROCORE_ENV`: `production` (default), `sandbox` or `monthly-sandbox`; or
+    ///   `PROCORE_BASE_URL` (and `PROCORE_LOGIN_URL`, default the same) for another server;
+    /// - `PROCORE_COMPANY_ID`, optional: sent as `Procore-Company-Id`.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// [`ClientBuilder::from_env`], reading the settings through `var` (a config file, a test).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+        let environment = match (var("PROCORE_BASE_URL"), var("PROCORE_ENV").as_deref()) {
+            (Some(api), _) => {
+                Environment::custom(&api, var("PROCORE_LOGIN_URL").unwrap_or(api.clone()))
+            }
+            (None, None | Some("production")) => Environment::Production,
+            (None, Some("sandbox")) => Environment::Sandbox,
+            (None, Some("monthly-sandbox")) => Environment::MonthlySandbox,
+            (None, Some(other)) => {
+                return Err(Error::Config(format!(
+                    "PROCORE_ENV={other}: expected production, sandbox or monthly-sandbox"
+                )))
+            }
+        };
+        let builder = Client::builder().environment(environment);
+        let mut builder = match (
+            var("PROCORE_TOKEN"),
+            var("PROCORE_CLIENT_ID"),
+            var("PROCORE_CLIENT_SECRET"),
+        ) {
+            (Some(token), _, _) => builder.bearer_token(token),
+            (None, Some(id), Some(secret)) => builder.client_credentials(id, secret),
+            _ => {
+                return Err(Error::Config(
+                    "set PROCORE_TOKEN, or PROCORE_CLIENT_ID and PROCORE_CLIENT_SECRET".into(),
+                ))
+            }
+        };
+        if let Some(text) = var("PROCORE_COMPANY_ID") {
+            let id = text.parse().map_err(|e| {
+                Error::Config(format!("PROCORE_COMPANY_ID={text:?}: not an id ({e})"))
+            })?;
+            builder = builder.company(id);
+        }
+        Ok(builder)
+    }
+
     /// The company sent as `Procore-Company-Id` on every request (see also
     /// [`Client::with_company`]).
     pub fn company(mut self, company_id: i64) -> Self {
