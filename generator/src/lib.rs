@@ -55,6 +55,12 @@ pub struct Settings {
     /// `runtime/mod.rs`, i.e. a copy inside the crate). Fixture crates point at the one in
     /// `generated-client/` instead of copying it.
     pub runtime_path: Option<String>,
+    /// The ledger of the crate being regenerated (its `api.lock`): names and placements to
+    /// keep. `None` names everything afresh.
+    pub ledger: Option<ir::Ledger>,
+    /// Recompute features from Procore's tags instead of keeping the ledger's (a major
+    /// version of the generated crate).
+    pub rehome: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +72,8 @@ impl Default for Settings {
             overrides: Overrides::default(),
             strict: false,
             runtime_path: None,
+            ledger: None,
+            rehome: false,
         }
     }
 }
@@ -94,6 +102,16 @@ impl Settings {
     /// Sets where `src/lib.rs` finds the runtime (see [`Settings::runtime_path`]).
     pub fn runtime_path(mut self, path: Option<String>) -> Self {
         self.runtime_path = path;
+        self
+    }
+    /// Keeps the names and placements of this ledger (see [`Settings::ledger`]).
+    pub fn ledger(mut self, ledger: Option<ir::Ledger>) -> Self {
+        self.ledger = ledger;
+        self
+    }
+    /// Recomputes placements from tags (see [`Settings::rehome`]).
+    pub fn rehome(mut self, rehome: bool) -> Self {
+        self.rehome = rehome;
         self
     }
     /// Fails generation when anything was skipped.
@@ -149,6 +167,8 @@ impl Generator {
         let opts = ir::build::BuildOptions {
             full_docs: self.settings.docs == Docs::Full,
             overrides: self.settings.overrides.clone(),
+            ledger: self.settings.ledger.clone(),
+            rehome: self.settings.rehome,
         };
         let api = ir::build::build(&spec.doc, &opts, &mut diags);
         (api, diags, in_spec)

@@ -3,7 +3,10 @@
 use crate::{fsx, lock};
 use anyhow::{bail, Context, Result};
 use procore_generator::{
-    diag::Severity, emit::is_generated_path, Docs, Generator, Overrides, Settings,
+    diag::Severity,
+    emit::{is_generated_path, GENERATED_DIRS},
+    ir::Ledger,
+    Docs, Generator, Overrides, Settings,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,13 @@ pub struct GenArgs {
     /// Print every diagnostic, notes included.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Recompute every operation's cargo feature from Procore's tags instead of keeping the
+    /// ones in the crate's api.lock. Names are kept; features may disappear: a major version.
+    #[arg(long)]
+    pub rehome: bool,
+    /// Ignore the crate's api.lock and name everything afresh (a new crate).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// `--docs` values.
@@ -75,13 +85,53 @@ pub fn targets() -> Vec<Target> {
     ]
 }
 
-/// Runs the generator in memory for one spec and returns the files.
+/// The ledger (`api.lock`) of the crate in `dir`, if it has one.
+pub fn read_ledger(dir: &Path) -> Result<Option<Ledger>> {
+    let path = dir.join(procore_generator::ir::ledger::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ledger::parse(&text)
+            .map(Some)
+            .with_context(|| format!("{}: fix the line or delete the file to name everything afresh (a major version)", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// The `version` of the crate in `dir` (its generated Cargo.toml), or 0.1.0 for a new crate.
+pub fn crate_version(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    text.lines()
+        .skip_while(|l| l.trim() != "[package]")
+        .find_map(|l| {
+            let v = l.trim().strip_prefix("version")?.trim().strip_prefix('=')?;
+            Some(v.trim().trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| "0.1.0".into())
+}
+
+/// Runs the generator in memory for one spec and returns the files. `dir` is the crate being
+/// (re)generated: its ledger and version are kept.
 pub fn run_generator(
     args: &GenArgs,
     spec: Option<&Path>,
     crate_name: &str,
     runtime_path: Option<&str>,
+    dir: &Path,
 ) -> Result<BTreeMap<String, String>> {
+    let version = crate_version(dir);
+    run_generator_with(args, spec, crate_name, runtime_path, dir, &version)
+}
+
+/// [`run_generator`] with the crate version given.
+pub fn run_generator_with(
+    args: &GenArgs,
+    spec: Option<&Path>,
+    crate_name: &str,
+    runtime_path: Option<&str>,
+    dir: &Path,
+    version: &str,
+) -> Result<BTreeMap<String, String>> {
+    let ledger = if args.fresh { None } else { read_ledger(dir)? };
     let spec_path = match spec {
         Some(p) => p.to_path_buf(),
         None => lock::pinned_spec()?,
@@ -100,6 +150,9 @@ pub fn run_generator(
         })
         .overrides(overrides)
         .runtime_path(runtime_path.map(str::to_string))
+        .crate_version(version)
+        .ledger(ledger)
+        .rehome(args.rehome)
         .strict(args.strict);
     let out = match Generator::new(settings).generate(spec) {
         Ok(out) => out,
@@ -130,13 +183,19 @@ pub fn run_generator(
 pub fn generate(args: &GenArgs, out: Option<&Path>) -> Result<()> {
     if args.from.is_none() && out.is_none() {
         for t in targets() {
-            let files = run_generator(args, t.spec.as_deref(), t.crate_name, t.runtime_path)?;
+            let files = run_generator(
+                args,
+                t.spec.as_deref(),
+                t.crate_name,
+                t.runtime_path,
+                &t.dir,
+            )?;
             write_crate(&t.dir, &files)?;
         }
         return Ok(());
     }
     let dir = out.map(Path::to_path_buf).unwrap_or_else(client_dir);
-    let files = run_generator(args, args.from.as_deref(), "procore", None)?;
+    let files = run_generator(args, args.from.as_deref(), "procore", None, &dir)?;
     if dir != client_dir() {
         copy_runtime(&client_dir(), &dir)?;
     }
@@ -173,7 +232,7 @@ pub fn check(args: &GenArgs) -> Result<()> {
         if args.from.is_some() && t.spec.is_some() {
             continue;
         }
-        let files = run_generator(args, spec, t.crate_name, t.runtime_path)?;
+        let files = run_generator(args, spec, t.crate_name, t.runtime_path, &t.dir)?;
         total += files.len();
         let shown = t
             .dir
@@ -204,16 +263,23 @@ pub fn check(args: &GenArgs) -> Result<()> {
 
 /// Generated-looking files in `dir` that the generator no longer makes.
 fn stale_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<String>> {
-    let api = dir.join("src/api");
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&api) else {
-        return Ok(out);
-    };
-    for e in entries {
-        let e = e?;
-        let rel = format!("src/api/{}", e.file_name().to_string_lossy());
-        if is_generated_path(&rel) && !files.contains_key(&rel) && e.path().is_file() {
-            out.push(rel);
+    for sub in GENERATED_DIRS {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries {
+            let e = e?;
+            let rel = format!("{sub}{}", e.file_name().to_string_lossy());
+            if is_generated_path(&rel) && !files.contains_key(&rel) && e.path().is_file() {
+                out.push(rel);
+            }
+        }
+    }
+    // Files an older layout generated (before types and builders had their own modules).
+    for legacy in ["src/models.rs"] {
+        if dir.join(legacy).is_file() && !files.contains_key(legacy) {
+            out.push(legacy.to_string());
         }
     }
     out.sort();

@@ -34,6 +34,7 @@ mod error;
 pub mod multipart;
 mod pagination;
 mod request;
+mod wrap;
 #[cfg(test)]
 mod tests;
 
@@ -45,3 +46,4 @@ pub use error::{Error, ProcoreErrorBody};
 pub use multipart::FilePart;
 pub use pagination::{ItemStream, Page};
 pub use request::Request;
+pub(crate) use wrap::Wrapped;

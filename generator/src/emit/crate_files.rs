@@ -1,41 +1,22 @@
-//! The crate-level files: `Cargo.toml`, `src/lib.rs` and `src/api/mod.rs`.
+//! The crate-level files: `Cargo.toml` and `src/lib.rs`.
 
-use super::{ident, PREAMBLE};
+use super::PREAMBLE;
 use crate::ir::{Api, Category};
 use crate::Settings;
-use proc_macro2::TokenStream;
-use quote::quote;
-
-/// Inner doc of `src/api/mod.rs`.
-pub(crate) fn api_mod_doc() -> String {
-    "Operations by Procore category. Each module is compiled only with its cargo feature.".into()
-}
-
-/// `src/api/mod.rs`: one gated module per category.
-pub(crate) fn api_mod(categories: &[&Category]) -> TokenStream {
-    let mods = categories.iter().map(|c| {
-        let m = ident(&c.module);
-        let f = &c.feature;
-        let doc = format!(" {} operations (feature `{}`).", c.name, c.feature);
-        quote! {
-            #[doc = #doc]
-            #[cfg(feature = #f)]
-            #[rustfmt::skip]
-            pub mod #m;
-        }
-    });
-    quote!(#(#mods)*)
-}
 
 /// `src/lib.rs`: crate docs, the runtime, and the generated modules.
-pub(crate) fn lib_rs(api: &Api, categories: &[&Category], settings: &Settings) -> String {
+pub(crate) fn lib_rs(api: &Api, categories: &[Category], settings: &Settings) -> String {
     let runtime = match &settings.runtime_path {
         Some(p) => format!("#[path = \"{p}\"]\nmod runtime;"),
         None => "mod runtime;".to_string(),
     };
     let mut features = String::new();
     for c in categories {
-        let n = api.operations.iter().filter(|o| o.category == **c).count();
+        let n = api
+            .operations
+            .iter()
+            .filter(|o| o.category.feature == c.feature)
+            .count();
         features.push_str(&format!("//! | `{}` | {} | {} |\n", c.feature, c.name, n));
     }
     format!(
@@ -53,8 +34,11 @@ pub(crate) fn lib_rs(api: &Api, categories: &[&Category], settings: &Settings) -
 //! # Ok(()) }}
 //! ```
 //!
-//! Each Procore category is a cargo feature that compiles one module; `full` enables all.
-//! The default is `core`.
+//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category:
+//! `procore::models::Rfi`, `procore::requests::ListProjectRfis`. Each Procore category is a
+//! cargo feature that compiles its methods and the types only it uses; `full` enables all. The
+//! default is `core`. Features are never removed: an operation Procore moves to another category
+//! stays under the feature it was first generated under (see `api.lock`).
 //!
 //! | feature | category | operations |
 //! |---|---|---|
@@ -70,9 +54,11 @@ pub use runtime::*;
 // Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
 // `cargo xtask check` compares like with like.
 #[rustfmt::skip]
-pub mod api;
+mod api;
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+pub mod requests;
 "#,
         title = api.title,
         version = api.version,
@@ -82,7 +68,7 @@ pub mod models;
 }
 
 /// `Cargo.toml` of the generated crate.
-pub(crate) fn cargo_toml(settings: &Settings, categories: &[&Category]) -> String {
+pub(crate) fn cargo_toml(settings: &Settings, categories: &[Category]) -> String {
     let mut features = String::new();
     let all: Vec<String> = categories
         .iter()

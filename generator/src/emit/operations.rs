@@ -1,9 +1,10 @@
-//! Operations: a request builder per operation and the `Client` method that starts it.
+//! Operations: the `Client` method that starts each one, and its request builder.
 //!
-//! `client.list_project_rfis(project_id)` returns a `ListProjectRfis` builder: required
-//! parameters (path ones first) are arguments, optional ones are setters, and `.send()` runs the
-//! request. Paginated list operations add `.stream()` and `.send_page()`. `Procore-Company-Id`
-//! is never an argument: the client adds it.
+//! `client.list_project_rfis(project_id)` returns a `requests::ListProjectRfis` builder:
+//! required parameters (path ones first) are arguments, optional ones are setters, and `.send()`
+//! runs the request. Paginated list operations add `.stream()` and `.send_page()`.
+//! `Procore-Company-Id` is never an argument: the client adds it. A body Procore wraps in one key
+//! (`{"rfi": {...}}`) is taken unwrapped (`models::NewRfi`) and wrapped on the way out.
 
 use super::ident;
 use super::types::Ctx;
@@ -15,39 +16,19 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The builder struct, its impl, and the `Client` method of one operation.
-pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) -> TokenStream {
+/// What the method and the builder of one operation share.
+struct Parts {
+    builder: proc_macro2::Ident,
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+}
+
+fn parts(ctx: &Ctx, op: &Operation) -> Parts {
     let builder = ident(&op.builder);
-    let fn_name = ident(&op.fn_name);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
-
-    // Builder fields.
-    let mut fields = vec![quote!(client: crate::Client,)];
-    for p in &required {
-        let i = ident(&p.ident);
-        let t = param_type(ctx, p);
-        fields.push(quote!(#i: #t,));
-    }
-    for p in &optional {
-        let i = ident(&p.ident);
-        let t = param_type(ctx, p);
-        fields.push(quote!(#i: Option<#t>,));
-    }
-    let body_ty = op.body.as_ref().map(|b| body_type(ctx, b.kind, &b.ty));
-    if let Some(t) = &body_ty {
-        fields.push(if body_required {
-            quote!(body: #t,)
-        } else {
-            quote!(body: Option<#t>,)
-        });
-    }
-
-    // Client method arguments and initialisers.
     let mut args = Vec::new();
     let mut inits = vec![quote!(client: self.clone(),)];
-    for p in &required {
+    for p in op.params.iter().filter(|p| p.required) {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
         if matches!(p.ty, TypeRef::String) {
@@ -58,22 +39,145 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             inits.push(quote!(#i,));
         }
     }
-    for p in &optional {
+    for p in op.params.iter().filter(|p| !p.required) {
         let i = ident(&p.ident);
         inits.push(quote!(#i: None,));
     }
-    if let Some(t) = &body_ty {
+    if let Some(b) = &op.body {
         if body_required {
+            let t = body_type(ctx, b.kind, &b.ty);
             args.push(quote!(body: #t));
             inits.push(quote!(body,));
         } else {
             inits.push(quote!(body: None,));
         }
     }
+    Parts {
+        builder,
+        args,
+        inits,
+    }
+}
 
-    // Setters.
-    let mut setters = Vec::new();
+/// The `Client` method of one operation (inside the category's `impl Client`).
+pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> TokenStream {
+    let Parts {
+        builder,
+        args,
+        inits,
+    } = parts(ctx, op);
+    let fn_name = ident(&op.fn_name);
+    let doc = method_doc(op, settings);
+    let deprecated = deprecated_attr(op);
+    let too_many = if args.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #(#[doc = #doc])*
+        #deprecated
+        #too_many
+        pub fn #fn_name(&self, #(#args),*) -> crate::requests::#builder {
+            crate::requests::#builder { #(#inits)* }
+        }
+    }
+}
+
+/// The request builder of one operation: its struct and impl.
+pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+
+    // Builder fields: crate-visible, since `Client` methods in another module fill them.
+    let mut fields = vec![quote!(pub(crate) client: crate::Client,)];
+    for p in &required {
+        let i = ident(&p.ident);
+        let t = param_type(ctx, p);
+        fields.push(quote!(pub(crate) #i: #t,));
+    }
     for p in &optional {
+        let i = ident(&p.ident);
+        let t = param_type(ctx, p);
+        fields.push(quote!(pub(crate) #i: Option<#t>,));
+    }
+    let body_ty = op.body.as_ref().map(|b| body_type(ctx, b.kind, &b.ty));
+    if let Some(t) = &body_ty {
+        fields.push(if body_required {
+            quote!(pub(crate) body: #t,)
+        } else {
+            quote!(pub(crate) body: Option<#t>,)
+        });
+    }
+    let setters = setters(ctx, &optional, body_ty.as_ref().filter(|_| !body_required));
+    let build_body = request_build(op, body_required);
+    let (ret, send_call) = match &op.success {
+        Success::Json(t) => {
+            let t = ctx.rust_type(t, Direction::Response);
+            (t, quote!(self.build().send_json().await))
+        }
+        Success::Bytes => (
+            quote!(crate::Bytes),
+            quote!(self.build().send_bytes().await),
+        ),
+        Success::Empty => (quote!(()), quote!(self.build().send_empty().await)),
+    };
+    let paging = match (&op.success, op.is_paginated()) {
+        (Success::Json(TypeRef::Array(item)), true) => {
+            let item = ctx.rust_type(item, Direction::Response);
+            quote! {
+                /// Sends the request for one page and returns it with its pagination headers.
+                pub async fn send_page(self) -> Result<crate::Page<#item>, crate::Error> {
+                    self.build().send_page().await
+                }
+                /// Streams every item of every page, following `Link: rel="next"`. At most
+                /// one page is held in memory.
+                pub fn stream(self) -> crate::ItemStream<#item> {
+                    self.build().stream()
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let builder_doc = format!(
+        " Request builder for [`Client::{}`](crate::Client::{}).",
+        op.fn_name, op.fn_name
+    );
+    let allow = if op.deprecation.is_some() || op.params.iter().any(|p| p.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until `.send()` is awaited"]
+        pub struct #builder { #(#fields)* }
+
+        #allow
+        impl #builder {
+            #(#setters)*
+            fn build(self) -> crate::Request {
+                #build_body
+            }
+            /// Sends the request.
+            pub async fn send(self) -> Result<#ret, crate::Error> {
+                #send_call
+            }
+            #paging
+        }
+    }
+}
+
+fn setters(
+    ctx: &Ctx,
+    optional: &[&Param],
+    optional_body: Option<&TokenStream>,
+) -> Vec<TokenStream> {
+    let mut setters = Vec::new();
+    for p in optional {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
         let doc = format!(
@@ -104,17 +208,19 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             });
         }
     }
-    if let (Some(t), false) = (&body_ty, body_required) {
+    if let Some(t) = optional_body {
         setters.push(quote! {
             /// Sets the request body.
             pub fn body(mut self, value: #t) -> Self { self.body = Some(value); self }
         });
     }
+    setters
+}
 
-    // Request construction.
+/// The body of `build()`: the request with its path, query, headers and body.
+fn request_build(op: &Operation, body_required: bool) -> TokenStream {
     let method = ident(op.method.as_str());
     let template = &op.path;
-    let (fmt, fmt_args) = path_format(op);
     let mut build = Vec::new();
     for p in &op.params {
         let i = ident(&p.ident);
@@ -132,9 +238,12 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
     }
     if let Some(b) = &op.body {
         let ct = &b.content_type;
+        let value = match &b.wrapper {
+            Some(key) => quote!(&crate::Wrapped::new(#key, &body)),
+            None => quote!(&body),
+        };
         let call = match b.kind {
-            BodyKind::Json => quote!(request.json(&body, #ct);),
-            BodyKind::MergePatch => quote!(request.json(&body, #ct);),
+            BodyKind::Json | BodyKind::MergePatch => quote!(request.json(#value, #ct);),
             BodyKind::Form => quote!(request.form_urlencoded(&body);),
             BodyKind::Multipart => quote!(request.multipart(body);),
             BodyKind::Bytes => quote!(request.bytes(body, #ct);),
@@ -145,13 +254,9 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             quote!(if let Some(body) = self.body { #call })
         });
     }
-    let path_expr = if fmt_args.is_empty() {
-        quote!(String::from(#fmt))
-    } else {
-        quote!(format!(#fmt, #(#fmt_args),*))
-    };
-    let start = quote!(self.client.request(reqwest::Method::#method, #template, #path_expr));
-    let build_body = if build.is_empty() {
+    let path = path_expr(op);
+    let start = quote!(self.client.request(reqwest::Method::#method, #template, #path));
+    if build.is_empty() {
         start
     } else {
         quote! {
@@ -159,37 +264,10 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             #(#build)*
             request
         }
-    };
+    }
+}
 
-    let (ret, send_call) = match &op.success {
-        Success::Json(t) => {
-            let t = ctx.rust_type(t, Direction::Response);
-            (t, quote!(self.build().send_json().await))
-        }
-        Success::Bytes => (
-            quote!(crate::Bytes),
-            quote!(self.build().send_bytes().await),
-        ),
-        Success::Empty => (quote!(()), quote!(self.build().send_empty().await)),
-    };
-    let paging = match (&op.success, op.is_paginated()) {
-        (Success::Json(TypeRef::Array(item)), true) => {
-            let item = ctx.rust_type(item, Direction::Response);
-            quote! {
-                /// Sends the request for one page and returns it with its pagination headers.
-                pub async fn send_page(self) -> Result<crate::Page<#item>, crate::Error> {
-                    self.build().send_page().await
-                }
-                /// Streams every item of every page, following `Link: rel="next"`. At most
-                /// one page is held in memory.
-                pub fn stream(self) -> crate::ItemStream<#item> {
-                    self.build().stream()
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
-
+fn method_doc(op: &Operation, settings: &Settings) -> Vec<String> {
     // Docs.
     let summary = op
         .summary
@@ -228,7 +306,11 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             doc.extend(d.lines().map(|l| format!(" {l}")));
         }
     }
-    let deprecated = match &op.deprecation {
+    doc
+}
+
+fn deprecated_attr(op: &Operation) -> TokenStream {
+    match &op.deprecation {
         Some(d) => {
             let note = d
                 .note
@@ -240,37 +322,6 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             }
         }
         None => TokenStream::new(),
-    };
-    let builder_doc = format!(
-        " Request builder for [`Client::{}`](crate::Client::{}).",
-        op.fn_name, op.fn_name
-    );
-
-    quote! {
-        #[doc = #builder_doc]
-        #[derive(Debug)]
-        #[must_use = "a request does nothing until `.send()` is awaited"]
-        pub struct #builder { #(#fields)* }
-
-        impl #builder {
-            #(#setters)*
-            fn build(self) -> crate::Request {
-                #build_body
-            }
-            /// Sends the request.
-            pub async fn send(self) -> Result<#ret, crate::Error> {
-                #send_call
-            }
-            #paging
-        }
-
-        impl crate::Client {
-            #(#[doc = #doc])*
-            #deprecated
-            pub fn #fn_name(&self, #(#args),*) -> #builder {
-                #builder { #(#inits)* }
-            }
-        }
     }
 }
 
@@ -305,37 +356,44 @@ fn style_tokens(s: QueryStyle) -> TokenStream {
     }
 }
 
-/// The `format!` string and arguments that build the path from path parameters.
-fn path_format(op: &Operation) -> (String, Vec<TokenStream>) {
-    let mut fmt = String::new();
-    let mut args = Vec::new();
+/// The expression that builds the path: the template's text with each path parameter
+/// encoded in its place (`["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat()`).
+/// Plain expressions, not `format!`, so prettyplease lays them out like hand-written code.
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    let mut literal = String::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             break;
         };
         let name = &rest[open + 1..open + close];
-        fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        literal.push_str(&rest[..open]);
         match op
             .params
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.name == name)
         {
             Some(p) => {
+                if !literal.is_empty() {
+                    let l = std::mem::take(&mut literal);
+                    parts.push(quote!(#l));
+                }
                 let i = ident(&p.ident);
-                fmt.push_str("{}");
-                args.push(quote!(crate::path_segment(&self.#i)));
+                parts.push(quote!(&crate::path_segment(&self.#i)));
             }
-            None => fmt.push_str(
-                &rest[open..open + close + 1]
-                    .replace('{', "{{")
-                    .replace('}', "}}"),
-            ),
+            None => literal.push_str(&rest[open..open + close + 1]),
         }
         rest = &rest[open + close + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    (fmt, args)
+    literal.push_str(rest);
+    if parts.is_empty() {
+        return quote!(String::from(#literal));
+    }
+    if !literal.is_empty() {
+        parts.push(quote!(#literal));
+    }
+    quote!([#(#parts),*].concat())
 }
 
 /// Link to the operation in Procore's API reference.

@@ -12,13 +12,45 @@ use crate::ir::{Api, Direction, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Which kind of file code is emitted into, for writing type paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// A `src/models/` file: other types by bare name (`use super::*`).
+    Models,
+    /// Anywhere else: `models::Name` (`use crate::models`).
+    Outside,
+}
+
 /// Where code is being emitted, for resolving type paths.
 pub(crate) struct Ctx<'a> {
     pub api: &'a Api,
-    pub scope: Scope,
+    pub mode: Mode,
+    /// The `src/models/` file being written (`shared`, `core`...), in [`Mode::Models`].
+    pub file: String,
+    /// Set when a type path was written, so the file's `use` is only there when needed.
+    used_models: std::cell::Cell<bool>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A context for one file.
+    pub fn new(api: &'a Api, mode: Mode) -> Self {
+        Ctx {
+            api,
+            mode,
+            file: String::new(),
+            used_models: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The `use` the file needs for the type paths written so far.
+    pub fn uses(&self) -> TokenStream {
+        match (self.used_models.get(), self.mode) {
+            (false, _) => TokenStream::new(),
+            (true, Mode::Models) => quote!(use super::*;),
+            (true, Mode::Outside) => quote!(use crate::models;),
+        }
+    }
+
     /// The Rust type for `ty` as seen from this scope.
     pub fn rust_type(&self, ty: &TypeRef, dir: Direction) -> TokenStream {
         match ty {
@@ -40,9 +72,12 @@ impl Ctx<'_> {
             TypeRef::Named(id) => {
                 let def = self.api.types.get(*id);
                 let name = ident(&def.name);
-                match (&def.scope, &self.scope) {
-                    (Scope::Shared, Scope::Category(_)) => quote!(crate::models::#name),
-                    _ => quote!(#name),
+                if self.mode == Mode::Outside || model_file(def) != self.file {
+                    self.used_models.set(true);
+                }
+                match self.mode {
+                    Mode::Models => quote!(#name),
+                    Mode::Outside => quote!(models::#name),
                 }
             }
         }
@@ -67,6 +102,14 @@ impl Ctx<'_> {
             TypeRef::Binary => false,
             _ => true,
         }
+    }
+}
+
+/// The `src/models/` file a type is written to (without `.rs`).
+pub(crate) fn model_file(def: &TypeDef) -> String {
+    match &def.scope {
+        Scope::Category(feature) => feature.replace('-', "_"),
+        Scope::Shared => "shared".to_string(),
     }
 }
 
@@ -185,14 +228,40 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
     };
     let aliases = def.aliases.iter().map(|a| {
         let a = ident(a);
-        quote!(#gate pub type #a = #name;)
+        let note = format!(" Former name of [`{}`]: two types the spec now gives one shape.", def.name);
+        quote!(#[doc = #note] #gate pub type #a = #name;)
     });
+    let body = gate_items(&gate, body);
     quote! {
         #doc
-        #gate
+        #[non_exhaustive]
         #body
         #(#aliases)*
     }
+}
+
+/// Puts `gate` (a `#[cfg(...)]`, or nothing) on every item of `body`: the type and its `impl`
+/// blocks. Items end at a top-level `{...}` or `;`, which is all the emitter writes.
+fn gate_items(gate: &TokenStream, body: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    if gate.is_empty() {
+        return body;
+    }
+    let mut out = TokenStream::new();
+    let mut at_start = true;
+    for tt in body {
+        if at_start {
+            out.extend(gate.clone());
+        }
+        let ends = match &tt {
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        out.extend(std::iter::once(tt));
+        at_start = ends;
+    }
+    out
 }
 
 fn struct_item(
@@ -276,10 +345,12 @@ fn struct_item(
             } else {
                 TokenStream::new()
             };
+            let builder = constructor(ctx, id, fields, additional);
             quote! {
                 #[derive(Debug, Clone, #default PartialEq, serde::Serialize)]
                 #allow
                 pub struct #name { #(#decls)* }
+                #builder
             }
         }
         Direction::Form => {
@@ -298,10 +369,12 @@ fn struct_item(
             } else {
                 TokenStream::new()
             };
+            let builder = constructor(ctx, id, fields, additional);
             quote! {
                 #[derive(Debug)]
                 #allow
                 pub struct #name { #(#decls)* }
+                #builder
                 impl crate::multipart::ToMultipart for #name {
                     #allow_fn
                     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
@@ -310,6 +383,101 @@ fn struct_item(
                     }
                 }
             }
+        }
+    }
+}
+
+/// `new` with the required fields, and a setter per optional field: request types are
+/// `#[non_exhaustive]`, so this is how users build them, and a field Procore adds later is one
+/// more setter rather than a broken struct literal.
+fn constructor(
+    ctx: &Ctx,
+    id: TypeId,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+) -> TokenStream {
+    let def = ctx.api.types.get(id);
+    let dir = def.direction;
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut arg_docs = Vec::new();
+    for f in fields {
+        let i = ident(&f.ident);
+        let mut t = ctx.rust_type(&f.ty, dir);
+        if f.boxed {
+            t = quote!(Box<#t>);
+        }
+        let is_string = matches!(f.ty, TypeRef::String) && !f.boxed;
+        let (value_ty, convert) = if is_string {
+            (quote!(impl Into<String>), quote!(value.into()))
+        } else {
+            (t.clone(), quote!(value))
+        };
+        match (f.required, f.nullable) {
+            (true, false) => {
+                args.push(quote!(#i: #value_ty));
+                inits.push(if is_string { quote!(#i: #i.into(),) } else { quote!(#i,) });
+                arg_docs.push(format!("`{}`", f.ident));
+            }
+            (true, true) => {
+                args.push(quote!(#i: Option<#t>));
+                inits.push(quote!(#i,));
+                arg_docs.push(format!("`{}`", f.ident));
+            }
+            (false, nullable) => {
+                inits.push(quote!(#i: None,));
+                let setter = if f.ident == "new" { ident("set_new") } else { i.clone() };
+                let doc = format!(" Sets `{}`{}.", f.name, if nullable { " (`None` sends `null`)" } else { "" });
+                let deprecated = if f.deprecated {
+                    quote!(#[deprecated(note = "deprecated in Procore's spec")])
+                } else {
+                    TokenStream::new()
+                };
+                setters.push(if nullable {
+                    quote! {
+                        #[doc = #doc]
+                        #deprecated
+                        pub fn #setter(mut self, value: Option<#t>) -> Self { self.#i = Some(value); self }
+                    }
+                } else {
+                    quote! {
+                        #[doc = #doc]
+                        #deprecated
+                        pub fn #setter(mut self, value: #value_ty) -> Self { self.#i = Some(#convert); self }
+                    }
+                });
+            }
+        }
+    }
+    if additional.is_some() {
+        inits.push(quote!(additional_properties: std::collections::BTreeMap::new(),));
+    }
+    let name = ident(&def.name);
+    let new_doc = if arg_docs.is_empty() {
+        " A value with no optional field set.".to_string()
+    } else {
+        format!(" A value with the required {}; set the others with the setters.", arg_docs.join(", "))
+    };
+    let allow = if fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
+    let lints = match args.len() {
+        0 => quote!(#[allow(clippy::new_without_default)]),
+        1..=7 => TokenStream::new(),
+        _ => quote!(#[allow(clippy::too_many_arguments)]),
+    };
+    quote! {
+        #allow
+        impl #name {
+            #[doc = #new_doc]
+            #lints
+            pub fn new(#(#args),*) -> Self {
+                #name { #(#inits)* }
+            }
+            #(#setters)*
         }
     }
 }

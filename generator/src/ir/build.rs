@@ -6,8 +6,12 @@
 
 use super::category::Category;
 use super::deprecation;
+use super::error::IrError;
+use super::ledger::Ledger;
+use super::naming::operations::{resource, Returns};
 use super::naming::{self, dedupe, operation_fn_name, resource_version, snake_ident, type_name};
 use super::schema::{Pos, SchemaConverter};
+use super::site::{Role, Root};
 use super::types::{Direction, Scope, TypeKind, TypeRef};
 use super::{
     Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, RequestBody,
@@ -27,6 +31,11 @@ pub struct BuildOptions {
     pub full_docs: bool,
     /// Names that override the generated ones.
     pub overrides: Overrides,
+    /// Names and placements of the crate being regenerated, kept unless overridden.
+    pub ledger: Option<Ledger>,
+    /// Recompute every operation's feature from Procore's tags instead of the ledger's
+    /// (names are still kept). A major version for the generated crate.
+    pub rehome: bool,
 }
 
 /// The name of the header the client supplies on every request.
@@ -39,6 +48,9 @@ struct Parsed<'a> {
     op: openapiv3::Operation,
     raw: &'a serde_json::Map<String, Value>,
     fn_name: String,
+    returns: Returns,
+    /// The ledger or an override fixed the name: collisions never move it.
+    fixed: bool,
 }
 
 /// Builds the IR; what cannot be understood goes into `diags` and is left out.
@@ -75,11 +87,21 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
                 };
                 match openapiv3::Operation::deserialize(raw) {
                     Ok(op) => {
-                        let fn_name = op
+                        let returns = Returns::of(raw);
+                        let overridden = op
                             .operation_id
                             .as_deref()
-                            .and_then(|id| opts.overrides.operations.get(id).cloned())
-                            .unwrap_or_else(|| operation_fn_name(method, path));
+                            .and_then(|id| opts.overrides.operations.get(id).cloned());
+                        let key = format!("{} {path}", method.as_str());
+                        let frozen = opts
+                            .ledger
+                            .as_ref()
+                            .and_then(|l| l.ops.get(&key))
+                            .map(|(name, _)| name.clone());
+                        let fixed = overridden.is_some() || frozen.is_some();
+                        let fn_name = overridden
+                            .or(frozen)
+                            .unwrap_or_else(|| operation_fn_name(method, path, returns));
                         parsed.push(Parsed {
                             ptr,
                             path: path.clone(),
@@ -87,6 +109,8 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
                             op,
                             raw: raw_obj,
                             fn_name,
+                            returns,
+                            fixed,
                         });
                     }
                     Err(e) => {
@@ -97,53 +121,38 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             }
         }
     }
-    settle_fn_names(&mut parsed, &opts.overrides, &mut renames);
+    settle_fn_names(&mut parsed, &mut renames);
 
-    // Pass 2: convert.
+    // Pass 2: convert. Builders live in their own module (`requests`), named after their
+    // method; only builders can collide with builders.
+    let mut builders: Vec<String> = parsed.iter().map(|p| type_name(&p.fn_name)).collect();
+    dedupe(&mut builders);
     let mut conv = SchemaConverter::new(doc, opts.full_docs);
-    for reserved in ["Client", "Error", "Request", "Page"] {
-        conv.reserve_name(reserved);
-    }
-    // Builders are named after their method; types named by position must not take those names.
-    let builders: Vec<String> = parsed
-        .iter()
-        .map(|p| {
-            let mut name = type_name(&p.fn_name);
-            while !conv.reserve_name(&name) {
-                name.push_str("Builder");
-            }
-            name
-        })
-        .collect();
     let mut operations = Vec::with_capacity(parsed.len());
     for (p, builder) in parsed.iter().zip(builders) {
-        match operation(&mut conv, doc, p, builder) {
+        let category = placement(p, opts);
+        match operation(&mut conv, doc, p, builder, category) {
             Ok(op) => operations.push(op),
-            Err((at, why)) => {
-                // Schema errors are `pointer: message`, naming the exact schema at fault.
-                let (at, why) = match why.split_once(": ") {
-                    Some((ptr, msg)) if ptr.starts_with('/') && !ptr.contains(' ') => {
-                        (ptr.to_string(), msg.to_string())
-                    }
-                    _ => (at, why),
-                };
-                diags.error(
-                    "ir",
-                    at,
-                    format!(
-                        "operation `{} {}` skipped: {why}",
-                        p.method.as_str(),
-                        p.path
-                    ),
-                )
-            }
+            Err(e) => diags.error(
+                "ir",
+                e.pointer,
+                format!(
+                    "operation `{} {}` skipped: {}",
+                    p.method.as_str(),
+                    p.path,
+                    e.reason
+                ),
+            ),
         }
     }
-    renames.append(&mut conv.renames);
+    let empty = std::collections::HashMap::new();
+    let frozen = opts.ledger.as_ref().map_or(&empty, |l| l.type_names());
+    let namer = naming::types::Namer::new(&mut conv.space, &conv.sites, &conv.roots);
+    renames.extend(namer.run(frozen));
     let mut types = conv.space;
     apply_type_overrides(&mut types, &opts.overrides, diags);
     mark_boxed(&mut types);
-    let used_types = mark_shared_features(&mut types, &operations);
+    let used_types = mark_features(&mut types, &operations);
 
     Api {
         title: text("title"),
@@ -153,6 +162,26 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
         types,
         used_types,
         renames,
+        sites: conv.sites,
+    }
+}
+
+/// The category (module and feature) of an operation: the ledger's, unless re-homing or new.
+fn placement(p: &Parsed, opts: &BuildOptions) -> Category {
+    let from_tags = Category::from_tags(&p.op.tags);
+    if opts.rehome {
+        return from_tags;
+    }
+    let key = format!("{} {}", p.method.as_str(), p.path);
+    let Some(ledger) = &opts.ledger else {
+        return from_tags;
+    };
+    match ledger.ops.get(&key) {
+        Some((_, feature)) => Category::of_feature(
+            feature,
+            ledger.features.get(feature).map(String::as_str),
+        ),
+        None => from_tags,
     }
 }
 
@@ -193,7 +222,7 @@ fn locate_parse_error(raw: &Value, ptr: &str, whole: &str) -> (String, String) {
 /// becomes `list_x` if that is free; the rest are ordered by (path, method), the first keeps the
 /// name, each other one gets `_<method>` if that is unique in the group, else `_<n>`; overridden
 /// names are never changed.
-fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut Vec<Rename>) {
+fn settle_fn_names(parsed: &mut [Parsed], renames: &mut Vec<Rename>) {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
         groups.entry(p.fn_name.clone()).or_default().push(i);
@@ -203,20 +232,23 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
         if members.len() < 2 {
             continue;
         }
+        // Fixed names (ledger, overrides) first: they never move, the new ones step aside.
         members.sort_by(|&a, &b| {
-            (&parsed[a].path, parsed[a].method).cmp(&(&parsed[b].path, parsed[b].method))
+            (!parsed[a].fixed, &parsed[a].path, parsed[a].method).cmp(&(
+                !parsed[b].fixed,
+                &parsed[b].path,
+                parsed[b].method,
+            ))
         });
-        let overridden = |p: &Parsed| {
-            p.op.operation_id
-                .as_deref()
-                .is_some_and(|id| overrides.operations.contains_key(id))
-        };
+        let overridden = |p: &Parsed| p.fixed;
         // A collection GET that got `get_` because its noun reads as singular
         // (`/managed_equipment`) is the list of the item GET it collides with.
         members.retain(|&i| {
             let p = &mut parsed[i];
-            let collection =
-                p.method == Method::Get && !p.path.ends_with('}') && name.starts_with("get_");
+            let collection = p.method == Method::Get
+                && !p.path.ends_with('}')
+                && p.returns != Returns::Object
+                && name.starts_with("get_");
             let list = format!("list_{}", name.trim_start_matches("get_"));
             if !collection || overridden(p) || taken.contains(&list) {
                 return true;
@@ -257,23 +289,23 @@ fn settle_fn_names(parsed: &mut [Parsed], overrides: &Overrides, renames: &mut V
     }
 }
 
-type OpError = (String, String);
-
 fn operation(
     conv: &mut SchemaConverter,
     doc: &Value,
     p: &Parsed,
     builder: String,
-) -> Result<Operation, OpError> {
+    category: Category,
+) -> Result<Operation, IrError> {
     let op = &p.op;
-    let category = Category::from_tags(&op.tags);
-    let scope = Scope::Category(category.module.clone());
-    let base = type_name(&p.fn_name);
-    let pos = |name: String, ptr: String, dir: Direction| Pos {
-        scope: scope.clone(),
-        dir,
-        name,
-        ptr,
+    let op_key = format!("{} {}", p.method.as_str(), p.path);
+    let root = conv.add_root(Root {
+        key: op_key.clone(),
+        method: Some(p.method),
+        resource: resource(p.method, &p.path),
+        version: resource_version(&p.path),
+    });
+    let pos = |ptr: String, key: &str, dir: Direction, role: Role| {
+        Pos::root(dir, ptr, root, format!("{op_key} {key}"), role)
     };
 
     // Parameters.
@@ -284,7 +316,7 @@ fn operation(
         let param = match pr {
             ReferenceOr::Item(x) => x.clone(),
             ReferenceOr::Reference { reference } => {
-                resolve::<Parameter>(doc, reference).map_err(|e| (pptr.clone(), e))?
+                resolve::<Parameter>(doc, reference).map_err(|e| IrError::new(&pptr, e))?
             }
         };
         let (data, location, style) = match &param {
@@ -318,20 +350,19 @@ fn operation(
             continue;
         }
         let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => conv
-                .convert(
-                    s,
-                    &pos(
-                        format!("{base}{}", type_name(&data.name)),
-                        format!("{pptr}/schema"),
-                        Direction::Request,
-                    ),
-                )
-                .map_err(|e| (format!("{pptr}/schema"), e))?,
+            ParameterSchemaOrContent::Schema(s) => conv.convert(
+                s,
+                &pos(
+                    format!("{pptr}/schema"),
+                    &format!("param:{}", data.name),
+                    Direction::Request,
+                    Role::Param(data.name.clone()),
+                ),
+            )?,
             ParameterSchemaOrContent::Content(_) => TypeRef::String,
         };
         if matches!(ty, TypeRef::Binary) {
-            return Err((pptr, "a file cannot be a parameter".into()));
+            return Err(IrError::new(pptr, "a file cannot be a parameter"));
         }
         params.push(Param {
             name: data.name.clone(),
@@ -362,7 +393,7 @@ fn operation(
                 ReferenceOr::Item(x) => x.clone(),
                 ReferenceOr::Reference { reference } => {
                     resolve::<openapiv3::RequestBody>(doc, reference)
-                        .map_err(|e| (bptr.clone(), e))?
+                        .map_err(|e| IrError::new(&bptr, e))?
                 }
             };
             let content_types: Vec<String> = rb.content.keys().cloned().collect();
@@ -376,12 +407,22 @@ fn operation(
                     };
                     let sptr = format!("{bptr}/content/{}/schema", escape_token(&ct));
                     let schema = rb.content.get(&ct).and_then(|m| m.schema.as_ref());
+                    let mut wrapper = None;
                     let ty = match schema {
                         // Raw bodies are bytes whatever their schema says.
                         _ if kind == BodyKind::Bytes => TypeRef::Binary,
-                        Some(s) => conv
-                            .convert(s, &pos(format!("{base}Body"), sptr.clone(), dir))
-                            .map_err(|e| (sptr, e))?,
+                        Some(s) => {
+                            let (s, sptr) = match (kind, unwrap_body(s)) {
+                                (BodyKind::Json | BodyKind::MergePatch, Some((key, inner))) => {
+                                    let ptr =
+                                        format!("{sptr}/properties/{}", escape_token(&key));
+                                    wrapper = Some(key);
+                                    (inner, ptr)
+                                }
+                                _ => (s.clone(), sptr),
+                            };
+                            conv.convert(&s, &pos(sptr, "body", dir, Role::Body))?
+                        }
                         None => TypeRef::Any,
                     };
                     Some(RequestBody {
@@ -390,6 +431,7 @@ fn operation(
                         kind,
                         required: rb.required,
                         ty,
+                        wrapper,
                     })
                 }
             }
@@ -405,7 +447,8 @@ fn operation(
         let r = match r {
             ReferenceOr::Item(x) => x.clone(),
             ReferenceOr::Reference { reference } => {
-                resolve::<openapiv3::Response>(doc, reference).map_err(|e| (rptr.clone(), e))?
+                resolve::<openapiv3::Response>(doc, reference)
+                    .map_err(|e| IrError::new(&rptr, e))?
             }
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
@@ -415,16 +458,16 @@ fn operation(
         if is_success {
             if let Some(ct) = &json {
                 if let Some(s) = r.content.get(ct).and_then(|m| m.schema.as_ref()) {
-                    let name = if success.is_none() {
-                        format!("{base}Response")
-                    } else {
-                        format!("{base}Response{status}")
+                    let role = match (p.method, p.returns) {
+                        (Method::Get, Returns::Array) => Role::List,
+                        (Method::Get, _) => Role::Single,
+                        _ => Role::Changed,
                     };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
-                    ty = Some(
-                        conv.convert(s, &pos(name, sptr.clone(), Direction::Response))
-                            .map_err(|e| (sptr, e))?,
-                    );
+                    ty = Some(conv.convert(
+                        s,
+                        &pos(sptr, &status, Direction::Response, role),
+                    )?);
                 }
             }
             if success.is_none() {
@@ -469,6 +512,38 @@ fn operation(
         success: success.unwrap_or(Success::Empty),
         deprecation: deprecation::of_operation(p.raw),
     })
+}
+
+/// The inside of a body that is one object under one key (`{"rfi": {...}}`), with the key.
+fn unwrap_body(s: &ReferenceOr<openapiv3::Schema>) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
+    let ReferenceOr::Item(schema) = s else {
+        return None;
+    };
+    let props = match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => &o.properties,
+        openapiv3::SchemaKind::Any(a) => &a.properties,
+        _ => return None,
+    };
+    if props.len() != 1 {
+        return None;
+    }
+    let (key, inner) = props.iter().next()?;
+    let is_object = match inner {
+        ReferenceOr::Item(i) => match &i.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
+            openapiv3::SchemaKind::AllOf { .. } => true,
+            openapiv3::SchemaKind::Any(a) => !a.properties.is_empty(),
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    };
+    let inner = match inner {
+        ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    };
+    is_object.then(|| (key.clone(), inner))
 }
 
 fn is_json(ct: &str) -> bool {
@@ -580,8 +655,8 @@ fn mark_boxed(types: &mut super::TypeSpace) {
         false
     };
     for (owner, owner_edges) in edges.iter().enumerate() {
-        // Only shared (component) types can form cycles.
-        if types.defs[owner].scope != Scope::Shared || owner_edges.is_empty() {
+        // Only component types can form cycles.
+        if !types.defs[owner].component || owner_edges.is_empty() {
             continue;
         }
         let targets: Vec<bool> = owner_edges.iter().map(|&t| reaches(t, owner)).collect();
@@ -604,9 +679,10 @@ fn mark_boxed(types: &mut super::TypeSpace) {
     }
 }
 
-/// Records, for each shared type, the features of the categories whose operations use it, and
-/// returns every type some operation uses.
-fn mark_shared_features(
+/// Records, for each type, the features of the categories whose operations use it (a type used
+/// by one feature goes into that category's file, others into the shared one), and returns
+/// every type some operation uses.
+fn mark_features(
     types: &mut super::TypeSpace,
     ops: &[Operation],
 ) -> BTreeSet<super::TypeId> {
@@ -617,12 +693,17 @@ fn mark_shared_features(
             types.reachable(t, &mut used);
         }
         for &id in &used {
-            let def = &mut types.defs[id.0];
-            if def.scope == Scope::Shared {
-                def.features.insert(op.category.feature.clone());
-            }
+            types.defs[id.0]
+                .features
+                .insert(op.category.feature.clone());
         }
         all.extend(used);
+    }
+    for def in &mut types.defs {
+        def.scope = match def.features.len() {
+            1 => Scope::Category(def.features.iter().next().cloned().unwrap_or_default()),
+            _ => Scope::Shared,
+        };
     }
     all
 }

@@ -26,6 +26,16 @@ impl Category {
         Category::named(first)
     }
 
+    /// The category behind a cargo feature the ledger recorded (its display name from the
+    /// ledger when known).
+    pub fn of_feature(feature: &str, name: Option<&str>) -> Category {
+        Category {
+            name: name.unwrap_or(feature).to_string(),
+            module: feature.replace('-', "_"),
+            feature: feature.to_string(),
+        }
+    }
+
     /// The category with this display name, after spelling normalisation (Procore writes both
     /// `Quality & Safety` and `Quality and Safety`).
     pub fn named(name: &str) -> Category {

@@ -14,12 +14,17 @@
 pub mod build;
 pub mod category;
 pub mod deprecation;
+pub mod error;
+pub mod ledger;
 pub mod naming;
 pub mod schema;
+pub mod site;
 pub mod types;
 
 pub use category::Category;
 pub use deprecation::Deprecation;
+pub use error::IrError;
+pub use ledger::Ledger;
 pub use types::{
     Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
 };
@@ -42,6 +47,9 @@ pub struct Api {
     pub used_types: std::collections::BTreeSet<TypeId>,
     /// Name collisions and how they were resolved, for the report.
     pub renames: Vec<Rename>,
+    /// Every place a named type is used (types point here by index; the ledger keys names by
+    /// them).
+    pub sites: Vec<site::Site>,
 }
 
 /// An HTTP method.
@@ -244,6 +252,9 @@ pub struct RequestBody {
     pub required: bool,
     /// Body type.
     pub ty: TypeRef,
+    /// Procore wraps most bodies in one key named for the resource (`{"rfi": {...}}`); the
+    /// method takes what goes inside and the request adds this key.
+    pub wrapper: Option<String>,
 }
 
 /// One declared response.

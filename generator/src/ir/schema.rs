@@ -1,60 +1,108 @@
-//! Schema -> [`TypeRef`]: the part of the IR build that names and deduplicates types.
+//! Schema -> [`TypeRef`]: the part of the IR build that makes and deduplicates types.
 //!
-//! Every schema position gets a name from where it sits (operation + role + field path, or the
-//! component name for `$ref`s). Positions whose converted shape is identical (ignoring
-//! descriptions), in the same scope and direction, share one type; the other names become
-//! aliases, so a name never depends on which position happened to be seen first.
+//! Schemas that need a Rust type of their own (objects with properties, enums, unions) become a
+//! [`TypeDef`]; identical shapes (same direction, descriptions ignored) share one, wherever they
+//! sit. Each use is recorded as a [`Site`]; names are given afterwards from the sites (see
+//! `naming::types`), so no name depends on the order schemas were met in.
 
-use super::naming::{dedupe, snake_ident, type_name, variant_name};
+use super::error::IrError;
+use super::naming::{dedupe, snake_ident, variant_name};
+use super::site::{Role, Root, Site, Via};
 use super::types::{
-    Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
 };
-use super::Rename;
 use crate::diag::escape_token;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
-/// Where a schema sits: scope, direction, position name and JSON pointer.
+/// Where a schema sits: direction, JSON pointer, and its site context.
 #[derive(Debug, Clone)]
 pub struct Pos {
-    /// Where named types go.
-    pub scope: Scope,
-    /// Which way they travel.
+    /// Which way its types travel.
     pub dir: Direction,
-    /// Upper-camel-case position name (`ListProjectRfisItemAssignee`).
-    pub name: String,
     /// JSON pointer of the schema.
     pub ptr: String,
+    /// Ledger key of this place (see [`Site::key`]).
+    pub key: String,
+    /// The nearest enclosing site.
+    pub parent: Option<usize>,
+    /// How it is reached from the parent.
+    pub via: Via,
+    /// Root index.
+    pub root: usize,
+    /// Role of the root schema.
+    pub role: Role,
+    /// Named types above it.
+    pub depth: u16,
 }
 
 impl Pos {
-    fn child(&self, name_part: &str, ptr_part: &str) -> Pos {
+    /// The position of a root schema.
+    pub fn root(dir: Direction, ptr: String, root: usize, key: String, role: Role) -> Pos {
         Pos {
-            scope: self.scope.clone(),
-            dir: self.dir,
-            name: format!("{}{}", self.name, type_name(name_part)),
-            ptr: format!("{}/{}", self.ptr, ptr_part),
+            dir,
+            ptr,
+            key,
+            parent: None,
+            via: Via::Root,
+            root,
+            role,
+            depth: 0,
         }
+    }
+
+    fn step(&self, via: Via, ptr_part: &str, key_part: &str) -> Pos {
+        Pos {
+            via,
+            ptr: format!("{}/{ptr_part}", self.ptr),
+            key: format!("{}{key_part}", self.key),
+            ..self.clone()
+        }
+    }
+
+    fn prop(&self, name: &str) -> Pos {
+        let key = if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            format!(".{name}")
+        } else {
+            format!(".{name:?}")
+        };
+        self.step(
+            Via::Prop(name.to_string()),
+            &format!("properties/{}", escape_token(name)),
+            &key,
+        )
+    }
+
+    fn items(&self) -> Pos {
+        self.step(Via::Item(self.via.prop().map(str::to_string)), "items", "[]")
+    }
+
+    fn values(&self) -> Pos {
+        let via = Via::Value(self.via.prop().map(str::to_string));
+        self.step(via, "additionalProperties", "{}")
     }
 }
 
-/// Converts schemas into a [`TypeSpace`].
+/// Converts schemas into a [`TypeSpace`], recording every site.
 pub struct SchemaConverter<'a> {
     doc: &'a Value,
-    /// The types made so far.
+    /// The types made so far (unnamed until `naming::types` runs).
     pub space: TypeSpace,
-    /// Renames made to settle name collisions.
-    pub renames: Vec<Rename>,
+    /// Every site, in the order met.
+    pub sites: Vec<Site>,
+    /// Operations and components that sites hang from.
+    pub roots: Vec<Root>,
     full_docs: bool,
-    dedup: HashMap<(Scope, Direction, String), TypeId>,
-    components: HashMap<(String, Direction), Result<TypeRef, String>>,
-    names: HashSet<String>,
-    ref_depth: usize,
+    dedup: HashMap<(Direction, String), TypeId>,
+    components: HashMap<(String, Direction), Result<TypeRef, IrError>>,
+    depth: usize,
 }
 
-const MAX_REF_DEPTH: usize = 64;
+/// Nesting beyond this (schemas within schemas, or `$ref` hops) is reported, not followed: real
+/// specs stay far below it, and a cycle of references would otherwise never end.
+const MAX_DEPTH: usize = 128;
 
 impl<'a> SchemaConverter<'a> {
     /// A converter resolving `$ref`s against `doc`.
@@ -62,24 +110,24 @@ impl<'a> SchemaConverter<'a> {
         SchemaConverter {
             doc,
             space: TypeSpace::default(),
-            renames: Vec::new(),
+            sites: Vec::new(),
+            roots: Vec::new(),
             full_docs,
             dedup: HashMap::new(),
             components: HashMap::new(),
-            names: HashSet::new(),
-            ref_depth: 0,
+            depth: 0,
         }
-    }
-
-    /// Reserves a name that must not be used for a type (a runtime type, a request builder);
-    /// false when it was already taken.
-    pub fn reserve_name(&mut self, name: &str) -> bool {
-        self.names.insert(name.to_string())
     }
 
     /// One-line (or, with full docs, complete) description text.
     pub fn doc_text(&self, text: Option<&str>) -> Option<String> {
         short_doc(text, self.full_docs)
+    }
+
+    /// Adds a root; its index is what [`Pos::root`] takes.
+    pub fn add_root(&mut self, root: Root) -> usize {
+        self.roots.push(root);
+        self.roots.len() - 1
     }
 
     /// Converts a schema or reference (`openapiv3` holds nested schemas boxed, top-level ones
@@ -88,50 +136,51 @@ impl<'a> SchemaConverter<'a> {
         &mut self,
         s: &ReferenceOr<S>,
         pos: &Pos,
-    ) -> Result<TypeRef, String> {
-        match s {
-            ReferenceOr::Reference { reference } => self.reference(reference, pos),
-            ReferenceOr::Item(s) => self.schema(s.borrow(), pos),
-        }
-    }
-
-    /// Resolves a `$ref` anywhere in the document to a schema.
-    fn resolve(&self, reference: &str, pos: &Pos) -> Result<Schema, String> {
-        let Some(pointer) = reference.strip_prefix('#') else {
-            return Err(format!(
-                "{}: external reference `{reference}` is not supported",
-                pos.ptr
-            ));
+    ) -> Result<TypeRef, IrError> {
+        self.depth += 1;
+        let out = if self.depth > MAX_DEPTH {
+            Err(IrError::new(
+                &pos.ptr,
+                format!("schemas nested deeper than {MAX_DEPTH} (a cycle of references?)"),
+            ))
+        } else {
+            match s {
+                ReferenceOr::Reference { reference } => self.reference(reference, pos),
+                ReferenceOr::Item(s) => self.schema(s.borrow(), pos),
+            }
         };
-        let target = self
-            .doc
-            .pointer(pointer)
-            .ok_or_else(|| format!("{}: `$ref` `{reference}` points at nothing", pos.ptr))?;
-        Schema::deserialize(target).map_err(|e| format!("{pointer}: not a schema ({e})"))
-    }
-
-    fn reference(&mut self, reference: &str, pos: &Pos) -> Result<TypeRef, String> {
-        self.ref_depth += 1;
-        let out = self.reference_inner(reference, pos);
-        self.ref_depth -= 1;
+        self.depth -= 1;
         out
     }
 
-    fn reference_inner(&mut self, reference: &str, pos: &Pos) -> Result<TypeRef, String> {
-        if self.ref_depth > MAX_REF_DEPTH {
-            return Err(format!(
-                "{}: `$ref` chain deeper than {MAX_REF_DEPTH} (a cycle of references?)",
-                pos.ptr
+    /// Resolves a `$ref` anywhere in the document to a schema.
+    fn resolve(&self, reference: &str, pos: &Pos) -> Result<Schema, IrError> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(IrError::new(
+                &pos.ptr,
+                format!("external reference `{reference}` is not supported"),
             ));
-        }
+        };
+        let target = self.doc.pointer(pointer).ok_or_else(|| {
+            IrError::new(&pos.ptr, format!("`$ref` `{reference}` points at nothing"))
+        })?;
+        Schema::deserialize(target)
+            .map_err(|e| IrError::new(pointer, format!("not a schema ({e})")))
+    }
+
+    fn reference(&mut self, reference: &str, pos: &Pos) -> Result<TypeRef, IrError> {
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
-            // Not a component: convert in place, named by position.
+            // Not a component: convert in place, as if it were written here.
             let s = self.resolve(reference, pos)?;
             return self.schema(&s, pos);
         };
         let key = (name.to_string(), pos.dir);
         if let Some(done) = self.components.get(&key) {
-            return done.clone();
+            let done = done.clone();
+            if let Ok(TypeRef::Named(id)) = &done {
+                self.record_site(pos, *id);
+            }
+            return done;
         }
         let schema = match self.resolve(reference, pos) {
             Ok(s) => s,
@@ -140,47 +189,48 @@ impl<'a> SchemaConverter<'a> {
                 return Err(e);
             }
         };
-        let suffix = match pos.dir {
-            Direction::Response => "",
-            Direction::Request => "Input",
-            Direction::Form => "Form",
-        };
-        let cpos = Pos {
-            scope: Scope::Shared,
-            dir: pos.dir,
-            name: format!("{}{suffix}", type_name(name)),
-            ptr: format!("/components/schemas/{}", escape_token(name)),
-        };
-        // Reserve the id first, so that a component that refers to itself finds it.
-        let reserved = named_shape(&schema).then(|| {
-            let id = self.push(TypeDef {
-                name: String::new(),
-                aliases: Vec::new(),
-                scope: Scope::Shared,
-                direction: pos.dir,
-                doc: None,
-                kind: TypeKind::Struct {
-                    fields: vec![],
-                    additional: None,
-                },
-                pointer: cpos.ptr.clone(),
-                features: BTreeSet::new(),
-            });
-            self.components.insert(key.clone(), Ok(TypeRef::Named(id)));
-            id
+        let root = self.add_root(Root {
+            key: format!("#/components/schemas/{name}"),
+            method: None,
+            resource: super::naming::operations::Resource {
+                noun: super::naming::type_name(name),
+                parent: None,
+                action: None,
+            },
+            version: None,
         });
-        let result = match reserved {
-            Some(id) => self.named_kind(&schema, &cpos).map(|(kind, doc)| {
-                let name = self.claim_name(&cpos.name, &cpos.ptr);
-                let def = &mut self.space.defs[id.0];
-                def.name = name;
-                def.kind = kind;
-                def.doc = doc;
-                TypeRef::Named(id)
-            }),
-            None => self.schema(&schema, &cpos),
+        let cpos = Pos::root(
+            pos.dir,
+            format!("/components/schemas/{}", escape_token(name)),
+            root,
+            format!("#/components/schemas/{name}"),
+            Role::Component(name.to_string()),
+        );
+        if !named_shape(&schema) {
+            let out = self.schema(&schema, &cpos);
+            self.components.insert(key, out.clone());
+            return out;
+        }
+        // Reserve the id first, so that a component that refers to itself finds it.
+        let id = self.push(TypeDef::placeholder(pos.dir, cpos.ptr.clone()));
+        self.space.defs[id.0].component = true;
+        self.components.insert(key.clone(), Ok(TypeRef::Named(id)));
+        let site = self.record_site(&cpos, id);
+        let inner = Pos {
+            parent: Some(site),
+            depth: 1,
+            ..cpos.clone()
         };
+        let result = self.named_kind(&schema, &inner).map(|(kind, doc)| {
+            let def = &mut self.space.defs[id.0];
+            def.kind = kind;
+            def.doc = doc;
+            TypeRef::Named(id)
+        });
         self.components.insert(key, result.clone());
+        if result.is_ok() {
+            self.record_site(pos, id);
+        }
         result
     }
 
@@ -189,29 +239,24 @@ impl<'a> SchemaConverter<'a> {
         TypeId(self.space.defs.len() - 1)
     }
 
-    /// Claims `wanted` as a type name, or the first free `wanted2`, `wanted3`...
-    fn claim_name(&mut self, wanted: &str, at: &str) -> String {
-        if self.names.insert(wanted.to_string()) {
-            return wanted.to_string();
-        }
-        let mut i = 2;
-        loop {
-            let candidate = format!("{wanted}{i}");
-            if self.names.insert(candidate.clone()) {
-                self.renames.push(Rename {
-                    kind: "type",
-                    wanted: wanted.to_string(),
-                    used: candidate.clone(),
-                    at: at.to_string(),
-                });
-                return candidate;
-            }
-            i += 1;
-        }
+    /// Records that type `id` is used at `pos`; returns the site's index.
+    fn record_site(&mut self, pos: &Pos, id: TypeId) -> usize {
+        self.sites.push(Site {
+            key: pos.key.clone(),
+            parent: pos.parent,
+            via: pos.via.clone(),
+            root: pos.root,
+            role: pos.role.clone(),
+            depth: pos.depth,
+            ty: Some(id),
+        });
+        let idx = self.sites.len() - 1;
+        self.space.defs[id.0].sites.push(idx);
+        idx
     }
 
     /// Converts an inline schema.
-    pub fn schema(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, String> {
+    pub fn schema(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, IrError> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 if st.enumeration.iter().flatten().next().is_some() {
@@ -241,13 +286,14 @@ impl<'a> SchemaConverter<'a> {
                 match list.len() {
                     0 => Ok(TypeRef::Any),
                     // A one-variant union is just that variant.
-                    1 => self.convert(
-                        &list[0],
-                        &Pos {
-                            ptr: format!("{}/oneOf/0", pos.ptr),
+                    1 => {
+                        let word = one_of_word(&s.schema_kind);
+                        let inner = Pos {
+                            ptr: format!("{}/{word}/0", pos.ptr),
                             ..pos.clone()
-                        },
-                    ),
+                        };
+                        self.convert(&list[0], &inner)
+                    }
                     _ => self.named(s, pos),
                 }
             }
@@ -256,43 +302,50 @@ impl<'a> SchemaConverter<'a> {
                 self.schema(&merged, pos)
             }
             SchemaKind::Not { .. } => Ok(TypeRef::Any),
-            SchemaKind::Any(any) => {
-                if let Some(t) = &any.typ {
-                    if !["string", "integer", "number", "boolean", "array", "object"]
-                        .contains(&t.as_str())
-                    {
-                        return Err(format!("{}: unknown type `{t}`", pos.ptr));
-                    }
-                }
-                if !any.properties.is_empty() {
-                    return self.named(s, pos);
-                }
-                if let Some(items) = &any.items {
-                    return self.array(Some(items), pos);
-                }
-                if any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
-                    return self.map_or_any(any.additional_properties.as_ref(), pos);
-                }
-                Ok(match any.typ.as_deref() {
-                    Some("string") => TypeRef::String,
-                    Some("integer") => TypeRef::Integer,
-                    Some("number") => TypeRef::Number,
-                    Some("boolean") => TypeRef::Boolean,
-                    _ => TypeRef::Any,
-                })
+            SchemaKind::Any(any) => self.untyped(s, any, pos),
+        }
+    }
+
+    /// A schema without a `type` openapiv3 could place.
+    fn untyped(
+        &mut self,
+        s: &Schema,
+        any: &openapiv3::AnySchema,
+        pos: &Pos,
+    ) -> Result<TypeRef, IrError> {
+        if let Some(t) = &any.typ {
+            if !["string", "integer", "number", "boolean", "array", "object"].contains(&t.as_str())
+            {
+                return Err(IrError::new(&pos.ptr, format!("unknown type `{t}`")));
             }
         }
+        if !any.properties.is_empty() {
+            return self.named(s, pos);
+        }
+        if let Some(items) = &any.items {
+            return self.array(Some(items), pos);
+        }
+        if any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
+            return self.map_or_any(any.additional_properties.as_ref(), pos);
+        }
+        Ok(match any.typ.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::Integer,
+            Some("number") => TypeRef::Number,
+            Some("boolean") => TypeRef::Boolean,
+            _ => TypeRef::Any,
+        })
     }
 
     fn array(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
         pos: &Pos,
-    ) -> Result<TypeRef, String> {
+    ) -> Result<TypeRef, IrError> {
         let Some(items) = items else {
             return Ok(TypeRef::Array(Box::new(TypeRef::Any)));
         };
-        let item = self.convert(items, &pos.child("Item", "items"))?;
+        let item = self.convert(items, &pos.items())?;
         Ok(TypeRef::Array(Box::new(item)))
     }
 
@@ -300,43 +353,59 @@ impl<'a> SchemaConverter<'a> {
         &mut self,
         ap: Option<&AdditionalProperties>,
         pos: &Pos,
-    ) -> Result<TypeRef, String> {
+    ) -> Result<TypeRef, IrError> {
         match ap {
             None | Some(AdditionalProperties::Any(false)) => Ok(TypeRef::Any),
             Some(AdditionalProperties::Any(true)) => Ok(TypeRef::Map(Box::new(TypeRef::Any))),
             Some(AdditionalProperties::Schema(s)) => {
-                let v = self.convert(s, &pos.child("Value", "additionalProperties"))?;
+                let v = self.convert(s, &pos.values())?;
                 Ok(TypeRef::Map(Box::new(v)))
             }
         }
     }
 
     /// Converts a schema that becomes a named type, sharing an identical one when it exists.
-    fn named(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, String> {
-        let (kind, doc) = self.named_kind(s, pos)?;
-        let key = (pos.scope.clone(), pos.dir, shape_key(&kind));
-        if let Some(&id) = self.dedup.get(&key) {
-            let alias = self.claim_name(&pos.name, &pos.ptr);
-            self.space.defs[id.0].aliases.push(alias);
-            return Ok(TypeRef::Named(id));
-        }
-        let name = self.claim_name(&pos.name, &pos.ptr);
-        let id = self.push(TypeDef {
-            name,
-            aliases: Vec::new(),
-            scope: pos.scope.clone(),
-            direction: pos.dir,
-            doc,
-            kind,
-            pointer: pos.ptr.clone(),
-            features: BTreeSet::new(),
+    fn named(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, IrError> {
+        // The site is numbered before its children's, so they can point at it.
+        let site = self.sites.len();
+        self.sites.push(Site {
+            key: pos.key.clone(),
+            parent: pos.parent,
+            via: pos.via.clone(),
+            root: pos.root,
+            role: pos.role.clone(),
+            depth: pos.depth,
+            ty: None,
         });
-        self.dedup.insert(key, id);
+        let inner = Pos {
+            parent: Some(site),
+            depth: pos.depth.saturating_add(1),
+            ..pos.clone()
+        };
+        let (kind, doc) = self.named_kind(s, &inner)?;
+        let key = (pos.dir, shape_key(&kind));
+        let id = match self.dedup.get(&key) {
+            Some(&id) => id,
+            None => {
+                let mut def = TypeDef::placeholder(pos.dir, pos.ptr.clone());
+                def.kind = kind;
+                def.doc = doc;
+                let id = self.push(def);
+                self.dedup.insert(key, id);
+                id
+            }
+        };
+        self.sites[site].ty = Some(id);
+        self.space.defs[id.0].sites.push(site);
         Ok(TypeRef::Named(id))
     }
 
     /// The shape of a schema that becomes a named type.
-    fn named_kind(&mut self, s: &Schema, pos: &Pos) -> Result<(TypeKind, Option<String>), String> {
+    fn named_kind(
+        &mut self,
+        s: &Schema,
+        pos: &Pos,
+    ) -> Result<(TypeKind, Option<String>), IrError> {
         let doc = short_doc(
             s.schema_data
                 .description
@@ -362,40 +431,19 @@ impl<'a> SchemaConverter<'a> {
                 pos,
             )?,
             SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
-                let word = if matches!(s.schema_kind, SchemaKind::OneOf { .. }) {
-                    "oneOf"
-                } else {
-                    "anyOf"
-                };
-                let mut variants = Vec::new();
-                let mut idents = Vec::new();
+                let word = one_of_word(&s.schema_kind);
+                let mut variants = Vec::with_capacity(list.len());
                 for (i, v) in list.iter().enumerate() {
-                    let ty = self.convert(
-                        v,
-                        &Pos {
-                            name: format!("{}Variant{}", pos.name, i + 1),
-                            ptr: format!("{}/{word}/{i}", pos.ptr),
-                            ..pos.clone()
-                        },
-                    )?;
-                    idents.push(self.variant_ident(&ty));
-                    variants.push(ty);
+                    let vpos = pos.step(Via::Variant(i), &format!("{word}/{i}"), &format!("|{i}"));
+                    let ty = self.convert(v, &vpos)?;
+                    // Idents are given with the names (`naming::types`).
+                    variants.push(Variant {
+                        ident: String::new(),
+                        ty,
+                        boxed: false,
+                    });
                 }
-                // `Other` is the catch-all the emitter adds to response unions.
-                idents.push("Other".into());
-                dedupe(&mut idents);
-                idents.pop();
-                TypeKind::Union {
-                    variants: variants
-                        .into_iter()
-                        .zip(idents)
-                        .map(|(ty, ident)| Variant {
-                            ident,
-                            ty,
-                            boxed: false,
-                        })
-                        .collect(),
-                }
+                TypeKind::Union { variants }
             }
             SchemaKind::AllOf { .. } => {
                 let merged = self.merge_all_of(s, pos)?;
@@ -413,44 +461,16 @@ impl<'a> SchemaConverter<'a> {
         Ok((kind, doc))
     }
 
-    fn variant_ident(&self, ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::String => "String".into(),
-            TypeRef::Integer => "Integer".into(),
-            TypeRef::Number => "Number".into(),
-            TypeRef::Boolean => "Boolean".into(),
-            TypeRef::Binary => "Binary".into(),
-            TypeRef::Any => "Value".into(),
-            TypeRef::Array(_) => "Array".into(),
-            TypeRef::Map(_) => "Map".into(),
-            TypeRef::Named(id) => {
-                let def = self.space.get(*id);
-                match (&def.scope, &def.kind) {
-                    (Scope::Shared, _)
-                        if def.pointer.starts_with("/components/schemas/")
-                            && !def.name.is_empty() =>
-                    {
-                        def.name.clone()
-                    }
-                    (_, TypeKind::Enum { .. }) => "Enum".into(),
-                    (_, TypeKind::Union { .. }) => "Union".into(),
-                    _ => "Object".into(),
-                }
-            }
-        }
-    }
-
     fn object(
         &mut self,
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
         additional: Option<&AdditionalProperties>,
         pos: &Pos,
-    ) -> Result<TypeKind, String> {
+    ) -> Result<TypeKind, IrError> {
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
-            let child = pos.child(name, &format!("properties/{}", escape_token(name)));
-            let ty = self.convert(prop, &child)?;
+            let ty = self.convert(prop, &pos.prop(name))?;
             let (nullable, deprecated, doc) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,
@@ -471,24 +491,24 @@ impl<'a> SchemaConverter<'a> {
             });
         }
         let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
+        // The names the emitter adds to structs (`extra`, `additional_properties`) stay free.
         idents.push("additional_properties".into());
-        dedupe(&mut idents);
+        idents.push("extra".into());
+        dedupe_reserved(&mut idents, 2);
         for (f, i) in fields.iter_mut().zip(idents) {
             f.ident = i;
         }
         let additional = match additional {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
-            Some(AdditionalProperties::Schema(s)) => {
-                Some(self.convert(s, &pos.child("Value", "additionalProperties"))?)
-            }
+            Some(AdditionalProperties::Schema(s)) => Some(self.convert(s, &pos.values())?),
         };
         Ok(TypeKind::Struct { fields, additional })
     }
 
     /// Merges the members of an `allOf` into one schema: properties and `required` are united
     /// in order; for non-object members the first wins.
-    fn merge_all_of(&mut self, s: &Schema, pos: &Pos) -> Result<Schema, String> {
+    fn merge_all_of(&mut self, s: &Schema, pos: &Pos) -> Result<Schema, IrError> {
         let SchemaKind::AllOf { all_of } = &s.schema_kind else {
             return Ok(s.clone());
         };
@@ -502,13 +522,18 @@ impl<'a> SchemaConverter<'a> {
                 ReferenceOr::Item(m) => m.clone(),
             };
             let member = if matches!(member.schema_kind, SchemaKind::AllOf { .. }) {
-                self.merge_all_of(
-                    &member,
-                    &Pos {
-                        ptr: format!("{}/allOf/{i}", pos.ptr),
-                        ..pos.clone()
-                    },
-                )?
+                let mpos = Pos {
+                    ptr: format!("{}/allOf/{i}", pos.ptr),
+                    ..pos.clone()
+                };
+                self.depth += 1;
+                let merged = if self.depth > MAX_DEPTH {
+                    Err(IrError::new(&mpos.ptr, "allOf nested too deep"))
+                } else {
+                    self.merge_all_of(&member, &mpos)
+                };
+                self.depth -= 1;
+                merged?
             } else {
                 member
             };
@@ -546,6 +571,26 @@ impl<'a> SchemaConverter<'a> {
     }
 }
 
+fn one_of_word(kind: &SchemaKind) -> &'static str {
+    if matches!(kind, SchemaKind::AnyOf { .. }) {
+        "anyOf"
+    } else {
+        "oneOf"
+    }
+}
+
+/// Like [`dedupe`], but the last `reserved` names (appended by the caller) keep their spelling
+/// and earlier names that repeat them move aside.
+fn dedupe_reserved(names: &mut Vec<String>, reserved: usize) {
+    let keep: Vec<String> = names.split_off(names.len() - reserved);
+    for n in names.iter_mut() {
+        if keep.contains(n) {
+            n.push('_');
+        }
+    }
+    dedupe(names);
+}
+
 /// True for schemas that become a named type (objects with fields, enums, unions).
 fn named_shape(s: &Schema) -> bool {
     match &s.schema_kind {
@@ -577,7 +622,7 @@ fn enum_kind(values: Vec<String>) -> TypeKind {
 }
 
 /// The identity of a shape, ignoring descriptions.
-fn shape_key(kind: &TypeKind) -> String {
+pub(crate) fn shape_key(kind: &TypeKind) -> String {
     use std::fmt::Write;
     let mut k = String::new();
     match kind {

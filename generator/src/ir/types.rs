@@ -57,10 +57,11 @@ pub enum Scope {
 pub struct TypeDef {
     /// The Rust name.
     pub name: String,
-    /// Other names of the same type (positions whose schema was identical), emitted as
-    /// `pub type Alias = Name;` so every position keeps its name whatever else changes.
+    /// Names the ledger once gave this type that now share it (two shapes that became one);
+    /// emitted as `pub type Old = Name;` so code written against the old name still builds.
     pub aliases: Vec<String>,
-    /// Where it is emitted.
+    /// Where it is emitted: one category's file when a single feature uses it, else the shared
+    /// file. Its path (`crate::models::Name`) is the same either way.
     pub scope: Scope,
     /// Which way it travels.
     pub direction: Direction,
@@ -70,8 +71,34 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// JSON pointer of the schema it was made from.
     pub pointer: String,
-    /// Cargo features of the categories that use it (filled for shared types).
+    /// Cargo features of the categories that use it.
     pub features: BTreeSet<String>,
+    /// Where it is used: indices into the build's sites (see `ir::site`).
+    pub sites: Vec<usize>,
+    /// Made from a component schema (`#/components/schemas/...`), the only kind of type that
+    /// can refer to itself.
+    pub component: bool,
+}
+
+impl TypeDef {
+    /// A type not yet shaped or named.
+    pub fn placeholder(direction: Direction, pointer: String) -> TypeDef {
+        TypeDef {
+            name: String::new(),
+            aliases: Vec::new(),
+            scope: Scope::Shared,
+            direction,
+            doc: None,
+            kind: TypeKind::Struct {
+                fields: vec![],
+                additional: None,
+            },
+            pointer,
+            features: BTreeSet::new(),
+            sites: Vec::new(),
+            component: false,
+        }
+    }
 }
 
 /// The shape of a named type.

@@ -12,8 +12,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Each Procore category is a cargo feature that compiles one module; `full` enables all.
-//! The default is `core`.
+//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category:
+//! `procore::models::Rfi`, `procore::requests::ListProjectRfis`. Each Procore category is a
+//! cargo feature that compiles its methods and the types only it uses; `full` enables all. The
+//! default is `core`. Features are never removed: an operation Procore moves to another category
+//! stays under the feature it was first generated under (see `api.lock`).
 //!
 //! | feature | category | operations |
 //! |---|---|---|
@@ -32,6 +35,8 @@ pub use runtime::*;
 // Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
 // `cargo xtask check` compares like with like.
 #[rustfmt::skip]
-pub mod api;
+mod api;
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+pub mod requests;

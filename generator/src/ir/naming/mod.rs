@@ -1,15 +1,18 @@
-//! Rust names for operations, parameters, fields, types and enum variants.
+//! Every naming rule of the generator, in one place (ARCHITECTURE.md, "Naming", has the
+//! overview and a before/after table).
 //!
-//! Rules (documented in ARCHITECTURE.md, "Naming"):
-//! - an operation's method name comes from its method and path alone:
-//!   `GET /rest/v1.0/projects/{project_id}/rfis` -> `list_project_rfis`,
-//!   `GET .../rfis/{id}` -> `get_project_rfi`, `POST .../rfis` -> `create_project_rfi`,
-//!   `PATCH|PUT .../rfis/{id}` -> `update_project_rfi`, `DELETE` -> `delete_project_rfi`;
-//!   a static segment followed by a parameter is singular (`projects/{id}` -> `project`);
-//!   resource versions other than v1.0 add a suffix (`_v2`, `_v1_1`).
-//! - collisions are resolved in [`super::build`]: first by the HTTP method, then by the
-//!   operationId; every rename is reported.
-//! - types are named by position: operation + role (`Body`, `Response`, `Item`) + field path.
+//! - this file: identifiers from wire names (`filters[trade_id][]` -> `filters_trade_id`,
+//!   `type` -> `type_`), type names, enum variants, singulars, versions;
+//! - [`operations`]: method names from method, path and what the operation returns
+//!   (`GET /projects/{project_id}/rfis` -> `list_project_rfis`);
+//! - [`types`]: type names from what a schema is (`Rfi`, `RfiDetail`, `NewRfi`, `CostCode`),
+//!   and how clashes are settled;
+//! - [`crate::ir::ledger`] then freezes every name once it has been generated.
+
+pub mod operations;
+pub mod types;
+
+pub use operations::{operation_fn_name, Returns};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -191,129 +194,10 @@ pub fn resource_version(path: &str) -> Option<String> {
         .then(|| v.to_string())
 }
 
-/// The method name an operation gets before collisions are settled.
-pub fn operation_fn_name(method: super::Method, path: &str) -> String {
-    use super::Method::*;
-    let version = resource_version(path);
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let skip = match (segs.first(), &version) {
-        (Some(&"rest"), Some(_)) => 2,
-        (Some(_), Some(_)) => 1,
-        _ => 0,
-    };
-    let segs = &segs[skip.min(segs.len())..];
-    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
-    let ends_with_param = segs.last().is_some_and(|s| is_param(s));
-    // Static segments, singular where a parameter follows them.
-    let mut nouns: Vec<String> = Vec::new();
-    for (i, s) in segs.iter().enumerate() {
-        if is_param(s) {
-            continue;
-        }
-        let followed_by_param = segs.get(i + 1).is_some_and(|n| is_param(n));
-        nouns.push(if followed_by_param {
-            singular(s)
-        } else {
-            (*s).to_string()
-        });
-    }
-    let verb = match method {
-        Get if ends_with_param || nouns.is_empty() => "get",
-        // `/files/{id}/download`, `/me`: a singular resource, not a collection.
-        Get if nouns.last().is_some_and(|n| singular(n) == *n) => "get",
-        Get => "list",
-        Post if !ends_with_param => {
-            // `POST /projects/{id}/rfis` creates one RFI; a trailing action (`.../close`) stays.
-            if let Some(last) = nouns.last_mut() {
-                let last_static_is_collection =
-                    segs.len() < 2 || is_param(segs[segs.len() - 2]) || segs.len() == 1;
-                if last_static_is_collection {
-                    *last = singular(last);
-                }
-            }
-            "create"
-        }
-        Post => "create",
-        Put | Patch => "update",
-        Delete => "delete",
-        Head => "head",
-        Options => "options",
-        Trace => "trace",
-    };
-    let mut name = format!("{verb}_{}", nouns.join("_"));
-    if let Some(v) = version.filter(|v| v != "v1.0") {
-        let v = v.trim_start_matches('v');
-        let v = v.strip_suffix(".0").unwrap_or(v);
-        name.push_str("_v");
-        name.push_str(&v.replace('.', "_"));
-    }
-    snake_ident(&name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::Method;
     use super::*;
-
-    #[test]
-    fn operation_names_follow_method_and_path() {
-        let cases = [
-            (
-                Method::Get,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                "list_project_rfis",
-            ),
-            (
-                Method::Get,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                "get_project_rfi",
-            ),
-            (
-                Method::Post,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                "create_project_rfi",
-            ),
-            (
-                Method::Patch,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                "update_project_rfi",
-            ),
-            (
-                Method::Delete,
-                "/rest/v1.0/companies/{company_id}/users/{id}",
-                "delete_company_user",
-            ),
-            (
-                Method::Get,
-                "/rest/v2.0/companies/{company_id}/projects",
-                "list_company_projects_v2",
-            ),
-            (
-                Method::Get,
-                "/rest/v1.1/projects/{project_id}/rfis",
-                "list_project_rfis_v1_1",
-            ),
-            (Method::Post, "/oauth/token", "create_oauth_token"),
-            (Method::Get, "/rest/v1.0/me", "get_me"),
-            (
-                Method::Get,
-                "/rest/v1.0/files/{id}/download",
-                "get_file_download",
-            ),
-            (
-                Method::Post,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}/close",
-                "create_project_rfi_close",
-            ),
-        ];
-        for (method, path, expected) in cases {
-            assert_eq!(
-                operation_fn_name(method, path),
-                expected,
-                "{method:?} {path}"
-            );
-        }
-    }
 
     #[test]
     fn identifiers_are_valid_rust() {

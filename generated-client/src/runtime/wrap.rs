@@ -1,0 +1,37 @@
+//! Procore's body envelope: most create and update bodies are one object under one key named for
+//! the resource (`{"rfi": {...}}`). Generated methods take what goes inside and wrap it here, so
+//! users build one type, not two.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+/// `value` under `key`, serialised as `{key: value}`.
+#[derive(Debug)]
+pub(crate) struct Wrapped<'a, T: ?Sized> {
+    key: &'static str,
+    value: &'a T,
+}
+
+impl<'a, T: ?Sized> Wrapped<'a, T> {
+    /// Wraps `value` under `key`.
+    pub(crate) fn new(key: &'static str, value: &'a T) -> Self {
+        Wrapped { key, value }
+    }
+}
+
+impl<T: Serialize + ?Sized> Serialize for Wrapped<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.key, self.value)?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_under_the_key() {
+        let body = serde_json::json!({"subject": "Door"});
+        let text = serde_json::to_string(&super::Wrapped::new("rfi", &body)).unwrap();
+        assert_eq!(text, r#"{"rfi":{"subject":"Door"}}"#);
+    }
+}
