@@ -443,7 +443,7 @@ impl crate::Client {
     pub fn create_company_project_bid_type(
         &self,
         company_id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::CreateCompanyProjectBidType {
         crate::requests::CreateCompanyProjectBidType {
             client: self.clone(),
@@ -489,7 +489,7 @@ impl crate::Client {
         &self,
         company_id: i64,
         id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::UpdateCompanyProjectBidType {
         crate::requests::UpdateCompanyProjectBidType {
             client: self.clone(),
@@ -520,7 +520,7 @@ impl crate::Client {
     pub fn create_company_project_owner_type(
         &self,
         company_id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::CreateCompanyProjectOwnerType {
         crate::requests::CreateCompanyProjectOwnerType {
             client: self.clone(),
@@ -566,7 +566,7 @@ impl crate::Client {
         &self,
         company_id: i64,
         id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::UpdateCompanyProjectOwnerType {
         crate::requests::UpdateCompanyProjectOwnerType {
             client: self.clone(),
@@ -597,7 +597,7 @@ impl crate::Client {
     pub fn create_company_project_region(
         &self,
         company_id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::CreateCompanyProjectRegion {
         crate::requests::CreateCompanyProjectRegion {
             client: self.clone(),
@@ -643,7 +643,7 @@ impl crate::Client {
         &self,
         company_id: i64,
         id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::UpdateCompanyProjectRegion {
         crate::requests::UpdateCompanyProjectRegion {
             client: self.clone(),
@@ -752,7 +752,7 @@ impl crate::Client {
     pub fn create_company_project_type(
         &self,
         company_id: i64,
-        body: models::NewProjectType,
+        body: models::Name2,
     ) -> crate::requests::CreateCompanyProjectType {
         crate::requests::CreateCompanyProjectType {
             client: self.clone(),
@@ -798,7 +798,7 @@ impl crate::Client {
         &self,
         company_id: i64,
         id: i64,
-        body: models::NewProjectType,
+        body: models::Name2,
     ) -> crate::requests::UpdateCompanyProjectType {
         crate::requests::UpdateCompanyProjectType {
             client: self.clone(),

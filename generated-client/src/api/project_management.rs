@@ -3139,7 +3139,7 @@ impl crate::Client {
     pub fn create_company_inspection_type(
         &self,
         company_id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::CreateCompanyInspectionType {
         crate::requests::CreateCompanyInspectionType {
             client: self.clone(),
@@ -3185,7 +3185,7 @@ impl crate::Client {
         &self,
         company_id: i64,
         id: i64,
-        body: models::NewProjectRegion,
+        body: models::Name3,
     ) -> crate::requests::UpdateCompanyInspectionType {
         crate::requests::UpdateCompanyInspectionType {
             client: self.clone(),
@@ -11405,7 +11405,7 @@ impl crate::Client {
     pub fn create_project_instruction_type(
         &self,
         project_id: i64,
-        body: models::NewProjectType,
+        body: models::Name2,
     ) -> crate::requests::CreateProjectInstructionType {
         crate::requests::CreateProjectInstructionType {
             client: self.clone(),
@@ -11451,7 +11451,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewProjectType,
+        body: models::Name2,
     ) -> crate::requests::UpdateProjectInstructionType {
         crate::requests::UpdateProjectInstructionType {
             client: self.clone(),

@@ -340,7 +340,7 @@ pub struct ConfigurableFieldSet {
     pub deletable: Option<bool>,
     /// Date updated
     pub updated_at: Option<String>,
-    pub updated_by: Option<Assignee>,
+    pub updated_by: Option<UserRef2>,
     /// The unique identifier of the inspection type.
     pub inspection_type_id: Option<i64>,
     /// The unique idenfitier of the generic tool.
@@ -350,7 +350,7 @@ pub struct ConfigurableFieldSet {
     /// The unique idenfitier of the observations category.
     pub observations_category_id: Option<i64>,
     /// An array of projects that are associated with the configurable field set.
-    pub projects: Option<Vec<Equipment>>,
+    pub projects: Option<Vec<IdName>>,
 }
 
 /// Data type of the Custom Field
@@ -1674,8 +1674,8 @@ pub struct GenericToolItem {
     pub status: Option<String>,
     /// Title of the Generic Tool Item
     pub title: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub received_from: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub received_from: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub cost_code: Option<CorrespondenceTypeItemCostCode>,
     pub specification_section: Option<SubmittalSpecificationSection>,
@@ -1685,13 +1685,13 @@ pub struct GenericToolItem {
     pub trade: Option<Trade>,
     /// Trades
     pub trades: Option<Vec<Trade>>,
-    pub generic_tool: Option<CoordinationIssueDrawingRevision>,
+    pub generic_tool: Option<IdTitle>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Assignees
-    pub assignees: Option<Vec<DefaultDistribution>>,
+    pub assignees: Option<Vec<UserRef>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -1717,7 +1717,7 @@ impl NewLink {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct LinkDetail {
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Time created
     pub created_at: Option<String>,
     /// Unique identifier for the project.
@@ -1767,7 +1767,7 @@ pub struct Office {
     pub fax: Option<String>,
     /// Office division
     pub division: Option<String>,
-    pub logo: Option<AddPunchItemAttachment>,
+    pub logo: Option<IdNameUrlFilename>,
 }
 
 /// Office object
@@ -2002,8 +2002,8 @@ pub struct CorrespondenceTypeItem {
     pub status_type: Option<StatusType>,
     /// Title of the Generic Tool Item
     pub title: Option<String>,
-    pub created_by: Option<CorrespondenceTypeItemCreatedBy>,
-    pub received_from: Option<CorrespondenceTypeItemCreatedBy>,
+    pub created_by: Option<UserRef7>,
+    pub received_from: Option<UserRef7>,
     pub location: Option<Location>,
     pub cost_code: Option<CorrespondenceTypeItemCostCode>,
     pub specification_section: Option<SpecificationSection>,
@@ -2015,13 +2015,13 @@ pub struct CorrespondenceTypeItem {
     pub sub_job: Option<CorrespondenceTypeItemSubJob>,
     pub generic_tool: Option<GenericToolDetail>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// PDM document revision IDs
     pub document_management_document_revision_ids: Option<Vec<String>>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<CorrespondenceTypeItemCreatedBy>>,
+    pub distribution_members: Option<Vec<UserRef7>>,
     /// Assignees
-    pub assignees: Option<Vec<CorrespondenceTypeItemCreatedBy>>,
+    pub assignees: Option<Vec<UserRef7>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -2200,7 +2200,7 @@ pub struct CorrespondenceTypeDefault {
     pub description: Option<String>,
     pub due_days: Option<i64>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<Equipment>>,
+    pub distribution_members: Option<Vec<IdName>>,
     pub available_statuses: Option<Vec<String>>,
     /// Statuses
     pub statuses: Option<Vec<CorrespondenceTypeDefaultStatus>>,
@@ -2259,7 +2259,7 @@ pub struct CustomToolUserGenericTool {
 pub struct CustomToolUser {
     pub id: Option<i64>,
     pub name: Option<String>,
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub generic_tools: Option<Vec<CustomToolUserGenericTool>>,
 }
 
@@ -2846,9 +2846,9 @@ pub struct GenericToolItemResponse {
     pub position: Option<i64>,
     /// Status of the Generic Tool Item Response
     pub status: Option<String>,
-    pub created_by: Option<RfiDefaultDistribution>,
+    pub created_by: Option<UserRef3>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -2966,7 +2966,7 @@ pub struct PermissionDetailTool {
     pub tab_group: Option<String>,
     pub available_for_user: Option<bool>,
     pub url: Option<String>,
-    pub user_access_level: Option<Equipment>,
+    pub user_access_level: Option<IdName>,
     pub permitted_actions: Option<Vec<PermittedAction>>,
     pub create_url: Option<String>,
     pub can_create: Option<bool>,

@@ -202,7 +202,7 @@ pub struct BudgetLineItem {
     /// Budget Line Item division
     pub division: Option<Division>,
     /// Budget Line Item type
-    pub line_item_type: Option<Equipment>,
+    pub line_item_type: Option<IdName>,
     /// Currency configuration object, the currency for the budget line item
     pub currency_configuration: Option<RequisitionCurrencyConfiguration>,
 }
@@ -504,8 +504,8 @@ pub struct BudgetViewSnapshotShort {
     pub description: Option<String>,
     /// Created At timestamp
     pub created_at: Option<String>,
-    pub created_by: Option<ProjectItemCreatedBy>,
-    pub budget_view: Option<InstallationRequest>,
+    pub created_by: Option<UserRef5>,
+    pub budget_view: Option<Id>,
     /// Links to get data for this snapshot
     pub links: Option<BudgetViewLinks>,
 }
@@ -589,8 +589,8 @@ pub struct BudgetViewSnapshotWithSnapshotType {
     pub description: Option<String>,
     /// Created At timestamp
     pub created_at: Option<String>,
-    pub created_by: Option<ProjectItemCreatedBy>,
-    pub budget_view: Option<InstallationRequest>,
+    pub created_by: Option<UserRef5>,
+    pub budget_view: Option<Id>,
     /// Snapshot Type. Only available when Project Status Snapshots feature is enabled.
     pub snapshot_type: Option<SnapshotType>,
     /// Approval Status. Only available when Project Status Snapshots feature is enabled.
@@ -881,7 +881,7 @@ pub struct BudgetView {
     pub description: Option<String>,
     /// Created At timestamp
     pub created_at: Option<String>,
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
     /// Updated At timestamp
     pub updated_at: Option<String>,
     /// Role of the view
@@ -1064,17 +1064,17 @@ pub struct BudgetDetailContract {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct BudgetDetail {
     /// Information about the Project or Sub Job of a budget detail row
-    pub biller: Option<Header>,
+    pub biller: Option<IdName3>,
     /// Information about the Contract for a budget detail row.
     pub contract: Option<BudgetDetailContract>,
     /// Information about the Cost Code for a budget detail row.
-    pub cost_code: Option<Header>,
+    pub cost_code: Option<IdName3>,
     /// Information about the Cost Type for a budget detail row.
-    pub cost_type: Option<Header>,
+    pub cost_type: Option<IdName3>,
     /// Information about the record being returned by the Budget Detail Report
     pub description: Option<String>,
     /// Information about the type of a budget detail row
-    pub detail_type: Option<PermissionLevelOption>,
+    pub detail_type: Option<IdName2>,
     /// ID of a given budget detail row
     pub id: Option<String>,
     /// Information about the budget detail row as it pertains to its source
@@ -1082,9 +1082,9 @@ pub struct BudgetDetail {
     /// Link to the source in the web app where a detail row can be found
     pub link: Option<String>,
     /// Information about the Division of a Cost Code for a budget detail row.
-    pub root_cost_code: Option<Header>,
+    pub root_cost_code: Option<IdName3>,
     /// Information about the Vendor for a budget detail row.
-    pub vendor: Option<Header>,
+    pub vendor: Option<IdName3>,
     pub wbs_code: Option<ContractItemWbsCode>,
 }
 
@@ -1214,7 +1214,7 @@ pub struct ChangeEventChangeEventLineItemBiller {
 /// Item's associated Budget Code
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct BudgetCode {
+pub struct IdFlatCodeDescriptionSegmentItems {
     /// ID
     pub id: Option<i64>,
     /// wbs code flat code
@@ -1287,7 +1287,7 @@ pub struct CostCodeDetail {
     /// Cost Code third party id
     pub origin_id: Option<String>,
     /// Parent
-    pub parent: Option<InstallationRequest>,
+    pub parent: Option<Id>,
     /// Position
     pub position: Option<i64>,
     /// Sortable code (this property is deprecated - see full_code)
@@ -1373,7 +1373,7 @@ pub struct ChangeEventChangeEventLineItem {
     /// Biller GUID
     pub biller_guid: Option<String>,
     /// Item's associated Budget Code
-    pub budget_code: Option<BudgetCode>,
+    pub budget_code: Option<IdFlatCodeDescriptionSegmentItems>,
     /// Budget Modification
     pub budget_mod: Option<BudgetMod>,
     /// Budget Modification Amount
@@ -1440,7 +1440,7 @@ pub struct ChangeEventChangeEventLineItem {
     pub updated_at: Option<String>,
     /// Unit of Measure
     pub uom: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -1545,7 +1545,7 @@ pub struct RfqQuote {
     pub updated_at: Option<String>,
     /// Array of prostore file ids
     pub prostore_file_ids: Option<Vec<i64>>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// RFQ Response
@@ -1564,7 +1564,7 @@ pub struct RfqResponse2 {
     pub updated_at: Option<String>,
     /// Prostore file IDs
     pub prostore_file_ids: Option<Vec<i64>>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Potential change order status
@@ -1734,8 +1734,8 @@ pub struct ChangeEventRfq {
     pub change_order_packages: Option<ChangeOrderPackages>,
     pub commitment_potential_change_orders: Option<PotentialChangeOrders>,
     pub commitment_change_order_packages: Option<ChangeOrderPackages>,
-    pub created_by: Option<DefaultDistribution>,
-    pub assigned: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub assigned: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub cost_code: Option<RfqCostCode>,
 }
@@ -1779,8 +1779,8 @@ pub struct ChangeEvent {
     pub change_event_line_items: Option<Vec<ChangeEventChangeEventLineItem>>,
     pub change_order_change_reason: Option<ChangeOrderChangeReason>,
     pub change_event_status: Option<ChangeOrderStatus>,
-    pub created_by: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub created_by: Option<UserRef>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Return a list of all Request for Quotes (RFQs) to a specific change event in a project.
     pub rfqs: Option<Vec<ChangeEventRfq>>,
     /// currency configuration information
@@ -1824,7 +1824,7 @@ pub struct ChangeEventLineItemsAttribute {
     pub id: Option<i64>,
     /// the Budget Code associated to the Change Event Line Item
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_code: Option<Option<Update>>,
+    pub budget_code: Option<Option<Id2>>,
     /// Created At
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -1896,7 +1896,7 @@ impl ChangeEventLineItemsAttribute {
     }
 
     /// Sets `budget_code` (`None` sends `null`).
-    pub fn budget_code(mut self, value: Option<Update>) -> Self {
+    pub fn budget_code(mut self, value: Option<Id2>) -> Self {
         self.budget_code = Some(value);
         self
     }
@@ -2043,13 +2043,13 @@ pub struct ChangeEvent2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_items_attributes: Option<Vec<ChangeEventLineItemsAttribute>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_drawing_revision: Option<Vec<Update>>,
+    pub attachments_by_drawing_revision: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_file_version: Option<Vec<Update>>,
+    pub attachments_by_file_version: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_form: Option<Vec<Update>>,
+    pub attachments_by_form: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_image: Option<Vec<Update>>,
+    pub attachments_by_image: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
 }
@@ -2135,25 +2135,25 @@ impl ChangeEvent2 {
     }
 
     /// Sets `attachments_by_drawing_revision`.
-    pub fn attachments_by_drawing_revision(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_drawing_revision(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_drawing_revision = Some(value);
         self
     }
 
     /// Sets `attachments_by_file_version`.
-    pub fn attachments_by_file_version(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_file_version(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_file_version = Some(value);
         self
     }
 
     /// Sets `attachments_by_form`.
-    pub fn attachments_by_form(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_form(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_form = Some(value);
         self
     }
 
     /// Sets `attachments_by_image`.
-    pub fn attachments_by_image(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_image(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_image = Some(value);
         self
     }
@@ -2229,7 +2229,7 @@ pub struct ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     pub id: Option<i64>,
     /// the WBS (Budget) Code associated to the Change Event Line Item
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wbs_code_id: Option<Option<Update>>,
+    pub wbs_code_id: Option<Option<Id2>>,
     /// Description
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -2293,7 +2293,7 @@ impl ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     }
 
     /// Sets `wbs_code_id` (`None` sends `null`).
-    pub fn wbs_code_id(mut self, value: Option<Update>) -> Self {
+    pub fn wbs_code_id(mut self, value: Option<Id2>) -> Self {
         self.wbs_code_id = Some(value);
         self
     }
@@ -2408,13 +2408,13 @@ pub struct ChangeEventUpdateChangeEvent {
         Vec<ChangeEventUpdateChangeEventChangeEventLineItemsAttribute>,
     >,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_drawing_revision: Option<Vec<Update>>,
+    pub attachments_by_drawing_revision: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_file_version: Option<Vec<Update>>,
+    pub attachments_by_file_version: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_form: Option<Vec<Update>>,
+    pub attachments_by_form: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_image: Option<Vec<Update>>,
+    pub attachments_by_image: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
 }
@@ -2513,25 +2513,25 @@ impl ChangeEventUpdateChangeEvent {
     }
 
     /// Sets `attachments_by_drawing_revision`.
-    pub fn attachments_by_drawing_revision(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_drawing_revision(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_drawing_revision = Some(value);
         self
     }
 
     /// Sets `attachments_by_file_version`.
-    pub fn attachments_by_file_version(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_file_version(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_file_version = Some(value);
         self
     }
 
     /// Sets `attachments_by_form`.
-    pub fn attachments_by_form(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_form(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_form = Some(value);
         self
     }
 
     /// Sets `attachments_by_image`.
-    pub fn attachments_by_image(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_image(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_image = Some(value);
         self
     }
@@ -2653,7 +2653,7 @@ pub struct ChangeOrderPackage {
     pub revision: Option<i64>,
     /// Total including markup
     pub grand_total: Option<String>,
-    pub designated_reviewer: Option<DefaultDistribution>,
+    pub designated_reviewer: Option<UserRef>,
     pub currency_configuration: Option<ChangeOrderPackageCurrencyConfiguration>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
@@ -3021,10 +3021,10 @@ pub struct ChangeOrderPackageResult {
     #[serde(rename = "type")]
     pub type_: Option<ChangeOrderPackageDetailType>,
     pub updated_at: Option<String>,
-    pub creator: Option<DefaultDistribution>,
-    pub designated_reviewer: Option<DefaultDistribution>,
-    pub reviewer: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub creator: Option<UserRef>,
+    pub designated_reviewer: Option<UserRef>,
+    pub reviewer: Option<UserRef>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub line_items: Option<Vec<ChangeOrderPackageResultLineItem>>,
     pub currency_configuration: Option<ChangeOrderPackageCurrencyConfiguration>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -3158,10 +3158,10 @@ pub struct ChangeOrderPackageDetail {
     #[serde(rename = "type")]
     pub type_: Option<ChangeOrderPackageDetailType>,
     pub updated_at: Option<String>,
-    pub creator: Option<DefaultDistribution>,
-    pub designated_reviewer: Option<DefaultDistribution>,
-    pub reviewer: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub creator: Option<UserRef>,
+    pub designated_reviewer: Option<UserRef>,
+    pub reviewer: Option<UserRef>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub line_items: Option<Vec<ChangeOrderPackageDetailLineItem>>,
     pub currency_configuration: Option<ChangeOrderPackageCurrencyConfiguration>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -3265,7 +3265,7 @@ pub struct ChangeOrderRequestResult {
     pub contract_id: Option<i64>,
     /// Created at
     pub created_at: Option<String>,
-    pub creator: Option<DefaultDistribution>,
+    pub creator: Option<UserRef>,
     /// Description
     pub description: Option<String>,
     /// Due date
@@ -3463,7 +3463,7 @@ pub struct ChangeOrderRequestDetailContract {
     /// Contract status
     pub status: Option<String>,
     /// Vendor associated to the contract (if applicable)
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Change Order Batch this request belongs to (if any)
@@ -3491,7 +3491,7 @@ pub struct ChangeOrderRequestDetail {
     pub created_at: Option<String>,
     /// Executed
     pub executed: Option<bool>,
-    pub creator: Option<DefaultDistribution>,
+    pub creator: Option<UserRef>,
     /// Deleted at
     pub deleted_at: Option<String>,
     /// Description
@@ -3526,7 +3526,7 @@ pub struct ChangeOrderRequestDetail {
     pub title: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub currency_configuration: Option<ChangeOrderPackageCurrencyConfiguration>,
     /// Contract details (present if associated contract exists)
     pub contract: Option<ChangeOrderRequestDetailContract>,
@@ -3597,7 +3597,7 @@ pub struct Commitment {
     pub created_at: Option<String>,
     /// If true, visible to admins only; otherwise visible to those with access to the parent contract.
     pub private: Option<bool>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -3669,16 +3669,16 @@ pub struct PrimeContractVendor {
     /// Primary contact
     pub primary_contact: Option<PrimaryContact>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Count of vendors whose parent_id is this vendor's unique identifier
     pub children_count: Option<i64>,
     /// Name of the parent, if one exists. Otherwise same as name.
     pub legal_name: Option<String>,
-    pub parent: Option<Equipment>,
+    pub parent: Option<IdName>,
     /// Trades
     pub trades: Option<Vec<Trade>>,
     /// Bidding distribution list
-    pub bidding_distribution: Option<Vec<Assignee>>,
+    pub bidding_distribution: Option<Vec<UserRef2>>,
     /// Bidding status
     pub bidding: Option<Bidding>,
     /// Array of Project IDs
@@ -3763,7 +3763,7 @@ pub struct CommitmentDetailLineItem {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub cost_code: Option<RfqCostCode>,
     /// Created at date and time
     pub created_at: Option<String>,
@@ -3782,7 +3782,7 @@ pub struct CommitmentDetailLineItem {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -3851,7 +3851,7 @@ pub struct PaymentsIssued {
     /// Payment number
     pub payment_number: Option<i64>,
     /// Payment attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Origin ID
     pub origin_id: Option<String>,
     /// Origin data
@@ -3958,24 +3958,24 @@ pub struct CommitmentDetail {
     pub type_: Option<CommitmentDetailType>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub architect: Option<DefaultDistribution>,
-    pub assigned_to: Option<DefaultDistribution>,
+    pub architect: Option<UserRef>,
+    pub assigned_to: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Change order packages
     pub change_order_packages: Option<Vec<ChangeOrderPackages>>,
     /// Change order requests (tiers > 2)
     pub change_order_requests: Option<Vec<Vec<CommitmentDetailChangeOrderRequest>>>,
     pub contractor: Option<PrimeContractVendor>,
     pub cost_code: Option<RfqCostCode>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Line items
     pub line_items: Option<Vec<CommitmentDetailLineItem>>,
     /// Potential change orders (tiers > 1)
     pub potential_change_orders: Option<Vec<CommitmentDetailPotentialChangeOrder>>,
     /// Payments issued
     pub payments_issued: Option<Vec<PaymentsIssued>>,
-    pub received_from: Option<DefaultDistribution>,
+    pub received_from: Option<UserRef>,
 }
 
 /// Currency Display Options. This value is null if the project currency configuration does not exist.
@@ -5045,7 +5045,7 @@ pub struct ContractPayment {
     /// Payment number
     pub payment_number: Option<i64>,
     /// Payment attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Integer ID for the associated Project
     pub project_id: Option<i64>,
     /// Subcontractor requisition ID
@@ -6603,7 +6603,7 @@ pub enum AddedFromSource {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum G703CostCode {
-    Short(Box<Equipment>),
+    Short(Box<IdName>),
     Biller(Box<CostCodeDetail>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -6690,7 +6690,7 @@ pub struct G703 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct PaymentApplicationDetail {
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub g703: Option<Vec<G703>>,
     /// ID
     pub id: Option<i64>,
@@ -6983,7 +6983,7 @@ pub struct PotentialChangeOrderResult {
     pub contract_id: Option<i64>,
     /// Created at
     pub created_at: Option<String>,
-    pub creator: Option<DefaultDistribution>,
+    pub creator: Option<UserRef>,
     /// Description
     pub description: Option<String>,
     /// Due date
@@ -7327,12 +7327,12 @@ pub struct PotentialChangeOrderDetail {
     pub contract_id: Option<i64>,
     /// Created at
     pub created_at: Option<String>,
-    pub creator: Option<DefaultDistribution>,
+    pub creator: Option<UserRef>,
     /// Deleted at
     pub deleted_at: Option<String>,
     /// Description
     pub description: Option<String>,
-    pub designated_reviewer: Option<DefaultDistribution>,
+    pub designated_reviewer: Option<UserRef>,
     /// Due date
     pub due_date: Option<String>,
     /// Field change
@@ -7341,7 +7341,7 @@ pub struct PotentialChangeOrderDetail {
     pub grand_total: Option<String>,
     /// Invoiced date
     pub invoiced_date: Option<String>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub line_items: Option<Vec<PotentialChangeOrderDetailLineItem>>,
     /// Line items extended total
     pub line_items_extended_total: Option<String>,
@@ -7367,14 +7367,14 @@ pub struct PotentialChangeOrderDetail {
     pub private: Option<bool>,
     /// Reason
     pub reason: Option<String>,
-    pub received_from: Option<DefaultDistribution>,
+    pub received_from: Option<UserRef>,
     /// Reference
     pub reference: Option<String>,
     /// RFQ ID
     pub request_for_quote_id: Option<i64>,
     /// Reviewed at
     pub reviewed_at: Option<String>,
-    pub reviewer: Option<DefaultDistribution>,
+    pub reviewer: Option<UserRef>,
     /// Revision
     pub revision: Option<i64>,
     /// Schedule impact in days
@@ -7452,7 +7452,7 @@ pub struct LineItem {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub cost_code: Option<CostCodeDetail>,
     /// Created at date and time
     pub created_at: Option<String>,
@@ -7471,7 +7471,7 @@ pub struct LineItem {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -7783,7 +7783,7 @@ pub struct PrimeContractDetailLineItem {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub wbs_code: Option<ContractItemWbsCode>,
     pub cost_code: Option<RfqCostCode>,
     /// Created at date and time
@@ -7803,7 +7803,7 @@ pub struct PrimeContractDetailLineItem {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -7874,7 +7874,7 @@ pub struct PaymentsReceived {
     /// Payment number
     pub payment_number: Option<i64>,
     /// Payment attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Origin ID
     pub origin_id: Option<String>,
     /// Origin data
@@ -8005,24 +8005,24 @@ pub struct PrimeContractDetail {
     pub original_substantial_completion_date: Option<String>,
     /// Substantial completion date
     pub substantial_completion_date: Option<String>,
-    pub architect: Option<DefaultDistribution>,
-    pub assigned_to: Option<DefaultDistribution>,
+    pub architect: Option<UserRef>,
+    pub assigned_to: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Change order packages
     pub change_order_packages: Option<Vec<PrimeContractDetailChangeOrderPackage>>,
     /// Change order requests
     pub change_order_requests: Option<Vec<Vec<PrimeContractDetailChangeOrderRequest>>>,
     pub contractor: Option<PrimeContractVendor>,
     pub cost_code: Option<RfqCostCode>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Line items
     pub line_items: Option<Vec<PrimeContractDetailLineItem>>,
     /// Potential change orders
     pub potential_change_orders: Option<Vec<PrimeContractDetailPotentialChangeOrder>>,
     /// Payments received
     pub payments_received: Option<Vec<PaymentsReceived>>,
-    pub received_from: Option<DefaultDistribution>,
+    pub received_from: Option<UserRef>,
     pub vendor: Option<PrimeContractVendor>,
     pub currency_configuration: Option<serde_json::Value>,
 }
@@ -8479,11 +8479,11 @@ pub struct PrimeContract {
     pub title: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub architect: Option<DefaultDistribution>,
+    pub architect: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub contractor: Option<PrimeContractVendor>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub vendor: Option<PrimeContractVendor>,
     pub currency_configuration: Option<serde_json::Value>,
 }
@@ -8656,7 +8656,7 @@ pub struct LineItemSyncResultEntity {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub cost_code: Option<RfqCostCode>,
     /// Created at date and time
     pub created_at: Option<String>,
@@ -8675,7 +8675,7 @@ pub struct LineItemSyncResultEntity {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -9267,7 +9267,7 @@ pub struct PaymentApplicationResultG703 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct PaymentApplicationResult {
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub g703: Option<Vec<PaymentApplicationResultG703>>,
     /// ID
     pub id: Option<i64>,
@@ -9971,7 +9971,7 @@ pub struct BudgetChangeDataAdjustmentLineItem {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct PrimeChangeOrderDetailWithChangeEventsChangeEvent {
+pub struct IdNumber {
     /// Identifier of the created change event
     pub id: Option<i64>,
     /// Number of the created change event
@@ -10057,7 +10057,7 @@ pub struct BudgetChangeDetailData {
     pub attachments: Option<Vec<BudgetChangeDataAttachment>>,
     /// todo this key be renamed to line_items in the future
     pub adjustment_line_items: Option<Vec<BudgetChangeDataAdjustmentLineItem>>,
-    pub created_change_event: Option<PrimeChangeOrderDetailWithChangeEventsChangeEvent>,
+    pub created_change_event: Option<IdNumber>,
     /// List of budget change production quantities
     pub production_quantities: Option<Vec<BudgetChangeDataProductionQuantity>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
@@ -10564,7 +10564,7 @@ pub struct BudgetedProductionQuantity {
     pub updated_at: Option<String>,
     /// Date the actual production quantity was created
     pub created_at: Option<String>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
 }
 
 /// Unit of Measure
@@ -10821,7 +10821,7 @@ pub enum PrimeChangeOrderSort {
 /// User that created the Commitment Change Order Batcb
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ProjectPrimeChangeOrderBatchCreatedBy {
+pub struct UserRef11 {
     pub id: Option<i64>,
     pub name: Option<String>,
 }
@@ -10886,11 +10886,11 @@ pub struct ProjectPrimeChangeOrderBatch {
     pub type_: Option<String>,
     pub updated_at: Option<String>,
     /// User that created the Commitment Change Order Batcb
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Batch Designated Reviewer.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Attachments
     pub attachments: Option<Vec<ProjectPrimeChangeOrderBatchAttachment>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -10950,11 +10950,11 @@ pub struct PrimeChangeOrderBatchWithExternalData {
     pub type_: Option<String>,
     pub updated_at: Option<String>,
     /// User that created the Commitment Change Order Batcb
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Batch Designated Reviewer.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// (schema not recovered)
     pub attachments: Option<serde_json::Value>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -11288,11 +11288,11 @@ pub struct PrimeChangeOrderBatchDetailWithExternalData {
     pub type_: Option<String>,
     pub updated_at: Option<String>,
     /// User that created the Commitment Change Order Batcb
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Batch Designated Reviewer.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Attachments
     pub attachments: Option<Vec<ProjectPrimeChangeOrderBatchAttachment>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -11724,13 +11724,13 @@ pub struct CommitmentChangeOrderDetailShort {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -11744,7 +11744,7 @@ pub struct CommitmentChangeOrderDetailShort {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct CommitmentChangeOrderDetailWithChangeEvents {
     /// Change Events linked
-    pub change_events: Option<Vec<PrimeChangeOrderDetailWithChangeEventsChangeEvent>>,
+    pub change_events: Option<Vec<IdNumber>>,
     /// (schema not recovered)
     pub external_data: Option<serde_json::Value>,
     /// (schema not recovered)
@@ -11812,13 +11812,13 @@ pub struct CommitmentChangeOrderDetailWithChangeEvents {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -12213,13 +12213,13 @@ pub struct CommitmentChangeOrderShort {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -12235,7 +12235,7 @@ pub struct CommitmentChangeOrderWithChangeEvents {
     /// Attachments
     pub attachments: Option<Vec<ProjectPrimeChangeOrderBatchAttachment>>,
     /// Change Events linked
-    pub change_events: Option<Vec<PrimeChangeOrderDetailWithChangeEventsChangeEvent>>,
+    pub change_events: Option<Vec<IdNumber>>,
     /// (schema not recovered)
     pub external_data: Option<serde_json::Value>,
     /// (schema not recovered)
@@ -12303,13 +12303,13 @@ pub struct CommitmentChangeOrderWithChangeEvents {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Commitment CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Commitment CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Commitment CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -12836,7 +12836,7 @@ pub struct DirectCost {
     pub vendor_name: Option<String>,
     pub currency_configuration: Option<serde_json::Value>,
     /// Employee tied to the Direct Cost Item
-    pub employee: Option<Equipment>,
+    pub employee: Option<IdName>,
 }
 
 /// Status
@@ -13015,7 +13015,7 @@ pub struct DirectCostDetail {
     /// ID
     pub id: Option<i64>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Attachments count
     pub attachments_count: Option<i64>,
     /// Created at
@@ -13027,7 +13027,7 @@ pub struct DirectCostDetail {
     /// Type
     pub direct_cost_type: Option<DirectCostType>,
     /// Employee tied to the Direct Cost Item
-    pub employee: Option<Equipment>,
+    pub employee: Option<IdName>,
     /// Unique identifier for a Direct Cost Item of type invoice
     pub invoice_number: Option<String>,
     /// Date
@@ -13051,7 +13051,7 @@ pub struct DirectCostDetail {
     /// Updated at
     pub updated_at: Option<String>,
     /// Vendor
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Vendor ID
     pub vendor_id: Option<i64>,
     /// Vendor name
@@ -13116,7 +13116,7 @@ pub struct LineItemItem {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -13311,7 +13311,7 @@ pub struct DirectCostLineItem {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub cost_code: Option<RfqCostCode>,
     /// Created at date and time
     pub created_at: Option<String>,
@@ -13330,7 +13330,7 @@ pub struct DirectCostLineItem {
     /// Line Item position
     pub position: Option<i64>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Line Item quantity
     pub quantity: Option<String>,
     /// Tax Code ID
@@ -14365,13 +14365,13 @@ pub struct PrimeChangeOrderDetailShort {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Prime CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Prime CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Prime CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -14385,7 +14385,7 @@ pub struct PrimeChangeOrderDetailShort {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct PrimeChangeOrderDetailWithChangeEvents {
     /// Change Events linked
-    pub change_events: Option<Vec<PrimeChangeOrderDetailWithChangeEventsChangeEvent>>,
+    pub change_events: Option<Vec<IdNumber>>,
     /// (schema not recovered)
     pub external_data: Option<serde_json::Value>,
     /// (schema not recovered)
@@ -14453,13 +14453,13 @@ pub struct PrimeChangeOrderDetailWithChangeEvents {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Prime CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Prime CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Prime CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -14543,13 +14543,13 @@ pub struct PrimeChangeOrderShort {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Prime CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Prime CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Prime CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -14565,7 +14565,7 @@ pub struct PrimeChangeOrderWithChangeEvents {
     /// Attachments
     pub attachments: Option<Vec<ProjectPrimeChangeOrderBatchAttachment>>,
     /// Change Events linked
-    pub change_events: Option<Vec<PrimeChangeOrderDetailWithChangeEventsChangeEvent>>,
+    pub change_events: Option<Vec<IdNumber>>,
     /// (schema not recovered)
     pub external_data: Option<serde_json::Value>,
     /// (schema not recovered)
@@ -14633,13 +14633,13 @@ pub struct PrimeChangeOrderWithChangeEvents {
     /// Reference
     pub reference: Option<String>,
     /// User that created the Commitment Change Order
-    pub created_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub created_by: Option<UserRef11>,
     /// Prime CO Designated Reviewer. This field is only supported for single-tier projects.
-    pub designated_reviewer: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub designated_reviewer: Option<UserRef11>,
     /// Prime CO Received From
-    pub received_from: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub received_from: Option<UserRef11>,
     /// Prime CO Reviewed By
-    pub reviewed_by: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
     pub change_order_change_reason: Option<
         PrimeChangeOrderDetailShortChangeOrderChangeReason,
@@ -15453,7 +15453,7 @@ pub struct PurchaseOrderContract {
     /// Approved Change Orders amount
     pub approved_change_orders: Option<String>,
     /// Assignee
-    pub assignee: Option<InstallationRequest>,
+    pub assignee: Option<Id>,
     /// Bill to address
     pub bill_to_address: Option<String>,
     /// Subcontractor SOV status
@@ -15501,7 +15501,7 @@ pub struct PurchaseOrderContract {
     /// Enable/Disable Private status
     pub private: Option<bool>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Remaining Balance Outstanding amount
     pub remaining_balance_outstanding: Option<String>,
     /// If true, Requisitions (Subcontractor Invoices) are enabled on the Commitment Contract
@@ -16030,8 +16030,8 @@ pub struct PurchaseOrderContractDetail {
     /// Approved Change Orders Amount
     pub approved_change_orders: Option<String>,
     /// Assignee
-    pub assignee: Option<InstallationRequest>,
-    pub attachments: Option<ChangeEventAttachment>,
+    pub assignee: Option<Id>,
+    pub attachments: Option<IdUrlFilename>,
     /// Bill to Address
     pub bill_to_address: Option<String>,
     pub change_order_packages: Option<
@@ -16091,7 +16091,7 @@ pub struct PurchaseOrderContractDetail {
     /// Enable/Disable Pivate status
     pub private: Option<bool>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Remaining Balance Outstanding amount
     pub remaining_balance_outstanding: Option<String>,
     /// If true, Requisitions (Subcontractor Invoices) are enabled on the Commitment Contract
@@ -16660,7 +16660,7 @@ pub struct Requisition {
     /// Date req was created (present in all views)
     pub created_at: Option<String>,
     /// Login Information
-    pub created_by: Option<RequisitionCreatedBy>,
+    pub created_by: Option<UserRef6>,
     /// Date req was last updated (present in all views)
     pub updated_at: Option<String>,
     /// Invoice number (present in all views)
@@ -17230,7 +17230,7 @@ pub struct RequisitionV1_1 {
     /// Requisition (Subcontractor Invoice) summary
     pub summary: Option<RequisitionV1_1Summary>,
     /// Login Information
-    pub created_by: Option<RequisitionCreatedBy>,
+    pub created_by: Option<UserRef6>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Requisition (Subcontractor Invoice) Currency Configuration
     pub currency_configuration: Option<RequisitionV1_1CurrencyConfiguration>,
@@ -18142,7 +18142,7 @@ pub struct RfqChangeEventChangeEventLineItem {
     /// Rough order of magnitude (ROM)
     pub rom: Option<i64>,
     /// Contract
-    pub contract: Option<PrimeChangeOrderDetailWithChangeEventsChangeEvent>,
+    pub contract: Option<IdNumber>,
     /// Links
     pub links: Option<RfqChangeEventChangeEventLineItemLinks>,
     /// Statuses
@@ -18153,7 +18153,7 @@ pub struct RfqChangeEventChangeEventLineItem {
     pub status: Option<String>,
     /// Title
     pub title: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Commitment contract cost
     pub commitment_contract_cost: Option<String>,
     /// Commitment Potential Change Order cost
@@ -18207,8 +18207,8 @@ pub struct RfqChangeEvent {
     pub change_event_line_items: Option<Vec<RfqChangeEventChangeEventLineItem>>,
     pub change_order_change_reason: Option<ChangeOrderChangeReason>,
     pub change_event_status: Option<ChangeOrderStatus>,
-    pub created_by: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub created_by: Option<UserRef>,
+    pub attachments: Option<Vec<IdNameUrl>>,
 }
 
 /// RFQ
@@ -18261,8 +18261,8 @@ pub struct Rfq {
     pub change_order_packages: Option<ChangeOrderPackages>,
     pub commitment_potential_change_orders: Option<PotentialChangeOrders>,
     pub commitment_change_order_packages: Option<ChangeOrderPackages>,
-    pub created_by: Option<DefaultDistribution>,
-    pub assigned: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub assigned: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub cost_code: Option<RfqCostCode>,
     pub change_event: Option<RfqChangeEvent>,
@@ -18527,8 +18527,8 @@ pub struct RfqDetail {
     pub updated_at: Option<String>,
     /// Specification Section
     pub specification_section: Option<RfqSpecificationSection>,
-    pub created_by: Option<DefaultDistribution>,
-    pub assigned: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub assigned: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub cost_code: Option<RfqCostCode>,
     pub currency_configuration: Option<serde_json::Value>,
@@ -18780,8 +18780,8 @@ pub struct Quote {
     pub updated_at: Option<String>,
     /// Array of prostore file ids
     pub prostore_file_ids: Option<Vec<i64>>,
-    pub created_by: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub created_by: Option<UserRef>,
+    pub attachments: Option<Vec<IdNameUrl>>,
 }
 
 /// RFQ Quote
@@ -18876,8 +18876,8 @@ pub struct RfqResponse {
     pub updated_at: Option<String>,
     /// Prostore file IDs
     pub prostore_file_ids: Option<Vec<i64>>,
-    pub created_by: Option<DefaultDistribution>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub created_by: Option<UserRef>,
+    pub attachments: Option<Vec<IdNameUrl>>,
 }
 
 /// RFQ Response
@@ -18960,12 +18960,12 @@ pub struct StandardCostCodeList {
 pub struct NewStandardCostCodeList {
     /// Unique identifier for the company.
     pub company_id: i64,
-    pub standard_cost_code_list: NewProjectRegion,
+    pub standard_cost_code_list: Name3,
 }
 
 impl NewStandardCostCodeList {
     /// A value with the required `company_id`, `standard_cost_code_list`; set the others with the setters.
-    pub fn new(company_id: i64, standard_cost_code_list: NewProjectRegion) -> Self {
+    pub fn new(company_id: i64, standard_cost_code_list: Name3) -> Self {
         NewStandardCostCodeList {
             company_id,
             standard_cost_code_list,
@@ -20314,7 +20314,7 @@ pub struct WorkOrderContract {
     /// Approved change orders amount
     pub approved_change_orders: Option<String>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Change order packages
     pub change_order_packages: Option<Vec<PrimeContractDetailChangeOrderPackage>>,
     /// Change order requests
@@ -20376,7 +20376,7 @@ pub struct WorkOrderContract {
     /// If true, visible to admins and whitelisted accessors; otherwise visible to those with read only access.
     pub private: Option<bool>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Remaining outstanding balance
     pub remaining_balance_outstanding: Option<String>,
     /// If true, Requisitions (Subcontractor Invoice) are enabled on the Commitment Contract
@@ -20886,7 +20886,7 @@ impl BudgetLineItemUpdateV1_1 {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ChangeEventQueryV1_1VendorOperator {
+pub enum IdOperator3Operator {
     #[serde(rename = "includes")]
     Includes,
 }
@@ -20894,18 +20894,18 @@ pub enum ChangeEventQueryV1_1VendorOperator {
 /// Return Change Events with or without Change Items with the specified Budget Change
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ChangeEventQueryV1_1Vendor {
+pub struct IdOperator3 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<ChangeEventQueryV1_1VendorOperator>,
+    pub operator: Option<IdOperator3Operator>,
 }
 
-impl ChangeEventQueryV1_1Vendor {
+impl IdOperator3 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ChangeEventQueryV1_1Vendor {
+        IdOperator3 {
             id: None,
             operator: None,
         }
@@ -20918,7 +20918,7 @@ impl ChangeEventQueryV1_1Vendor {
     }
 
     /// Sets `operator`.
-    pub fn operator(mut self, value: ChangeEventQueryV1_1VendorOperator) -> Self {
+    pub fn operator(mut self, value: IdOperator3Operator) -> Self {
         self.operator = Some(value);
         self
     }
@@ -20944,18 +20944,18 @@ pub enum ChangeEventOperator {
 /// Return Change Events with Change Items having the specified budget days in stage
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct CostRomAmount {
+pub struct IdOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<ChangeEventOperator>,
 }
 
-impl CostRomAmount {
+impl IdOperator {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        CostRomAmount {
+        IdOperator {
             id: None,
             operator: None,
         }
@@ -21070,18 +21070,21 @@ impl BudgetStage {
 /// Return Change Events  with or without Change Items with the specified Budget Code
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Number {
+pub struct IdOperator2 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
-impl Number {
+impl IdOperator2 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Number { id: None, operator: None }
+        IdOperator2 {
+            id: None,
+            operator: None,
+        }
     }
 
     /// Sets `id`.
@@ -21178,18 +21181,18 @@ pub enum ChangeEventQueryV1_1RfqId {
 /// Return Change Events with or without Change Items associated with a Commitment or Commitment Change Orders
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PrimePco {
+pub struct IdOperator4 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1RfqId>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<ChangeEventQueryV1_1VendorOperator>,
+    pub operator: Option<IdOperator3Operator>,
 }
 
-impl PrimePco {
+impl IdOperator4 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PrimePco {
+        IdOperator4 {
             id: None,
             operator: None,
         }
@@ -21202,7 +21205,7 @@ impl PrimePco {
     }
 
     /// Sets `operator`.
-    pub fn operator(mut self, value: ChangeEventQueryV1_1VendorOperator) -> Self {
+    pub fn operator(mut self, value: IdOperator3Operator) -> Self {
         self.operator = Some(value);
         self
     }
@@ -21685,10 +21688,10 @@ impl ChangeEventQueryV1_1Scope {
 pub struct ChangeEventQueryV1_1 {
     /// Return Change Events with or without Change Items with the specified Budget Change
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_change: Option<ChangeEventQueryV1_1Vendor>,
+    pub budget_change: Option<IdOperator3>,
     /// Return Change Events with Change Items having the specified budget days in stage
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_days_in_stage: Option<CostRomAmount>,
+    pub budget_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having Budget Stage with the specified status
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_stage_status: Option<BudgetStageStatus>,
@@ -21697,24 +21700,24 @@ pub struct ChangeEventQueryV1_1 {
     pub budget_stage: Option<BudgetStage>,
     /// Return Change Events  with or without Change Items with the specified Budget Code
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_code: Option<Number>,
+    pub budget_code: Option<IdOperator2>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_event_line_item: Option<Number>,
+    pub change_event_line_item: Option<IdOperator2>,
     /// Return Change Events with the specified Change Reason, or Change Events that do not have the specified Change Reason, based on the operator used
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_reason: Option<Number>,
+    pub change_reason: Option<IdOperator2>,
     /// Return Change Events with the specified Change Type, or Change Events that do not have the specified Change Type, based on the operator used.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<Number>,
+    pub change_type: Option<IdOperator2>,
     /// Return Change Events with Change Items having Commitment Contract or Commitment Change Order with the specified status
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_status: Option<ChangeEventQueryV1_1CommitmentStatus>,
     /// Return Change Events with or without Change Items associated with a Commitment or Commitment Change Orders
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub commitment: Option<PrimePco>,
+    pub commitment: Option<IdOperator4>,
     /// Return Change Events with custom fields that match the specified custom field values
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_field_id: Option<ChangeEventQueryV1_1Vendor>,
+    pub custom_field_id: Option<IdOperator3>,
     /// Change Events created within the specified ISO 8601 datetime range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -21738,34 +21741,34 @@ pub struct ChangeEventQueryV1_1 {
     pub contract: Option<ChangeEventQueryV1_1Contract>,
     /// Return Change Events with Change Items having the specified cost days in stage
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_days_in_stage: Option<CostRomAmount>,
+    pub cost_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified cost rom amount
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_rom_amount: Option<CostRomAmount>,
+    pub cost_rom_amount: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest cost amount in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_cost_amount_project_currency: Option<CostRomAmount>,
+    pub latest_cost_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest revenue amount in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_revenue_amount_project_currency: Option<CostRomAmount>,
+    pub latest_revenue_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest budget impact in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_budget_impact_project_currency: Option<CostRomAmount>,
+    pub latest_budget_impact_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified revenue unit cost in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revenue_unit_cost_project_currency: Option<CostRomAmount>,
+    pub revenue_unit_cost_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified budget unit cost in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_unit_cost_value_project_currency: Option<CostRomAmount>,
+    pub budget_unit_cost_value_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified cost unit cost in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_unit_cost_value_project_currency: Option<CostRomAmount>,
+    pub cost_unit_cost_value_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified over/under amount in project currency (revenue - cost)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub over_under_project_currency: Option<CostRomAmount>,
+    pub over_under_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified request for quote amount in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub latest_quote_amount_project_currency: Option<CostRomAmount>,
+    pub latest_quote_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having Cost Stage with the specified status
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_stage_status: Option<CostStageStatus>,
@@ -21780,27 +21783,27 @@ pub struct ChangeEventQueryV1_1 {
     pub item_type: Option<ChangeEventQueryV1_1ItemType>,
     /// Return Change Events with or without Change Items with Non Commitment Cost
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub non_commitment: Option<PrimePco>,
+    pub non_commitment: Option<IdOperator4>,
     /// Return Change Events with or without the specified Change Event ID
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<Number>,
+    pub number: Option<IdOperator2>,
     /// Return Change Events with or without the specified Change Event ID
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_title: Option<Number>,
+    pub number_title: Option<IdOperator2>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub production_quantity: Option<Number>,
+    pub production_quantity: Option<IdOperator2>,
     /// Return Change Events with Change Items having Prime Change Order with the specified status
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_pco_status: Option<PrimePcoStatus>,
     /// Return Change Events with or without Change Items associated with Prime PCO
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prime_pco: Option<PrimePco>,
+    pub prime_pco: Option<IdOperator4>,
     /// Return Change Events with Change Items having the specified revenue days in stage
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revenue_days_in_stage: Option<CostRomAmount>,
+    pub revenue_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified revenue rom amount in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub revenue_rom_amount_project_currency: Option<CostRomAmount>,
+    pub revenue_rom_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified budget rom amount in project currency
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_rom_amount_project_currency: Option<BudgetRomAmountProjectCurrency>,
@@ -21818,13 +21821,13 @@ pub struct ChangeEventQueryV1_1 {
     pub scope: Option<ChangeEventQueryV1_1Scope>,
     /// Return Change Events with the specified status, or Change Events that do not have the specified status, based on the operator used
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Number>,
+    pub status: Option<IdOperator2>,
     /// Return Change Events with the ids of the specified Change Event Vendors
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<ChangeEventQueryV1_1Vendor>,
+    pub vendor: Option<IdOperator3>,
     /// Return Change Events with or without Change Items with Budget Code that has the specified WBS Segment ID
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wbs_segment_id: Option<ChangeEventQueryV1_1Vendor>,
+    pub wbs_segment_id: Option<IdOperator3>,
 }
 
 impl ChangeEventQueryV1_1 {
@@ -21884,13 +21887,13 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `budget_change`.
-    pub fn budget_change(mut self, value: ChangeEventQueryV1_1Vendor) -> Self {
+    pub fn budget_change(mut self, value: IdOperator3) -> Self {
         self.budget_change = Some(value);
         self
     }
 
     /// Sets `budget_days_in_stage`.
-    pub fn budget_days_in_stage(mut self, value: CostRomAmount) -> Self {
+    pub fn budget_days_in_stage(mut self, value: IdOperator) -> Self {
         self.budget_days_in_stage = Some(value);
         self
     }
@@ -21908,25 +21911,25 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `budget_code`.
-    pub fn budget_code(mut self, value: Number) -> Self {
+    pub fn budget_code(mut self, value: IdOperator2) -> Self {
         self.budget_code = Some(value);
         self
     }
 
     /// Sets `change_event_line_item`.
-    pub fn change_event_line_item(mut self, value: Number) -> Self {
+    pub fn change_event_line_item(mut self, value: IdOperator2) -> Self {
         self.change_event_line_item = Some(value);
         self
     }
 
     /// Sets `change_reason`.
-    pub fn change_reason(mut self, value: Number) -> Self {
+    pub fn change_reason(mut self, value: IdOperator2) -> Self {
         self.change_reason = Some(value);
         self
     }
 
     /// Sets `change_type`.
-    pub fn change_type(mut self, value: Number) -> Self {
+    pub fn change_type(mut self, value: IdOperator2) -> Self {
         self.change_type = Some(value);
         self
     }
@@ -21941,13 +21944,13 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `commitment`.
-    pub fn commitment(mut self, value: PrimePco) -> Self {
+    pub fn commitment(mut self, value: IdOperator4) -> Self {
         self.commitment = Some(value);
         self
     }
 
     /// Sets `custom_field_id`.
-    pub fn custom_field_id(mut self, value: ChangeEventQueryV1_1Vendor) -> Self {
+    pub fn custom_field_id(mut self, value: IdOperator3) -> Self {
         self.custom_field_id = Some(value);
         self
     }
@@ -21995,73 +21998,61 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `cost_days_in_stage`.
-    pub fn cost_days_in_stage(mut self, value: CostRomAmount) -> Self {
+    pub fn cost_days_in_stage(mut self, value: IdOperator) -> Self {
         self.cost_days_in_stage = Some(value);
         self
     }
 
     /// Sets `cost_rom_amount`.
-    pub fn cost_rom_amount(mut self, value: CostRomAmount) -> Self {
+    pub fn cost_rom_amount(mut self, value: IdOperator) -> Self {
         self.cost_rom_amount = Some(value);
         self
     }
 
     /// Sets `latest_cost_amount_project_currency`.
-    pub fn latest_cost_amount_project_currency(mut self, value: CostRomAmount) -> Self {
+    pub fn latest_cost_amount_project_currency(mut self, value: IdOperator) -> Self {
         self.latest_cost_amount_project_currency = Some(value);
         self
     }
 
     /// Sets `latest_revenue_amount_project_currency`.
-    pub fn latest_revenue_amount_project_currency(
-        mut self,
-        value: CostRomAmount,
-    ) -> Self {
+    pub fn latest_revenue_amount_project_currency(mut self, value: IdOperator) -> Self {
         self.latest_revenue_amount_project_currency = Some(value);
         self
     }
 
     /// Sets `latest_budget_impact_project_currency`.
-    pub fn latest_budget_impact_project_currency(
-        mut self,
-        value: CostRomAmount,
-    ) -> Self {
+    pub fn latest_budget_impact_project_currency(mut self, value: IdOperator) -> Self {
         self.latest_budget_impact_project_currency = Some(value);
         self
     }
 
     /// Sets `revenue_unit_cost_project_currency`.
-    pub fn revenue_unit_cost_project_currency(mut self, value: CostRomAmount) -> Self {
+    pub fn revenue_unit_cost_project_currency(mut self, value: IdOperator) -> Self {
         self.revenue_unit_cost_project_currency = Some(value);
         self
     }
 
     /// Sets `budget_unit_cost_value_project_currency`.
-    pub fn budget_unit_cost_value_project_currency(
-        mut self,
-        value: CostRomAmount,
-    ) -> Self {
+    pub fn budget_unit_cost_value_project_currency(mut self, value: IdOperator) -> Self {
         self.budget_unit_cost_value_project_currency = Some(value);
         self
     }
 
     /// Sets `cost_unit_cost_value_project_currency`.
-    pub fn cost_unit_cost_value_project_currency(
-        mut self,
-        value: CostRomAmount,
-    ) -> Self {
+    pub fn cost_unit_cost_value_project_currency(mut self, value: IdOperator) -> Self {
         self.cost_unit_cost_value_project_currency = Some(value);
         self
     }
 
     /// Sets `over_under_project_currency`.
-    pub fn over_under_project_currency(mut self, value: CostRomAmount) -> Self {
+    pub fn over_under_project_currency(mut self, value: IdOperator) -> Self {
         self.over_under_project_currency = Some(value);
         self
     }
 
     /// Sets `latest_quote_amount_project_currency`.
-    pub fn latest_quote_amount_project_currency(mut self, value: CostRomAmount) -> Self {
+    pub fn latest_quote_amount_project_currency(mut self, value: IdOperator) -> Self {
         self.latest_quote_amount_project_currency = Some(value);
         self
     }
@@ -22091,25 +22082,25 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `non_commitment`.
-    pub fn non_commitment(mut self, value: PrimePco) -> Self {
+    pub fn non_commitment(mut self, value: IdOperator4) -> Self {
         self.non_commitment = Some(value);
         self
     }
 
     /// Sets `number`.
-    pub fn number(mut self, value: Number) -> Self {
+    pub fn number(mut self, value: IdOperator2) -> Self {
         self.number = Some(value);
         self
     }
 
     /// Sets `number_title`.
-    pub fn number_title(mut self, value: Number) -> Self {
+    pub fn number_title(mut self, value: IdOperator2) -> Self {
         self.number_title = Some(value);
         self
     }
 
     /// Sets `production_quantity`.
-    pub fn production_quantity(mut self, value: Number) -> Self {
+    pub fn production_quantity(mut self, value: IdOperator2) -> Self {
         self.production_quantity = Some(value);
         self
     }
@@ -22121,19 +22112,19 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `prime_pco`.
-    pub fn prime_pco(mut self, value: PrimePco) -> Self {
+    pub fn prime_pco(mut self, value: IdOperator4) -> Self {
         self.prime_pco = Some(value);
         self
     }
 
     /// Sets `revenue_days_in_stage`.
-    pub fn revenue_days_in_stage(mut self, value: CostRomAmount) -> Self {
+    pub fn revenue_days_in_stage(mut self, value: IdOperator) -> Self {
         self.revenue_days_in_stage = Some(value);
         self
     }
 
     /// Sets `revenue_rom_amount_project_currency`.
-    pub fn revenue_rom_amount_project_currency(mut self, value: CostRomAmount) -> Self {
+    pub fn revenue_rom_amount_project_currency(mut self, value: IdOperator) -> Self {
         self.revenue_rom_amount_project_currency = Some(value);
         self
     }
@@ -22172,19 +22163,19 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: Number) -> Self {
+    pub fn status(mut self, value: IdOperator2) -> Self {
         self.status = Some(value);
         self
     }
 
     /// Sets `vendor`.
-    pub fn vendor(mut self, value: ChangeEventQueryV1_1Vendor) -> Self {
+    pub fn vendor(mut self, value: IdOperator3) -> Self {
         self.vendor = Some(value);
         self
     }
 
     /// Sets `wbs_segment_id`.
-    pub fn wbs_segment_id(mut self, value: ChangeEventQueryV1_1Vendor) -> Self {
+    pub fn wbs_segment_id(mut self, value: IdOperator3) -> Self {
         self.wbs_segment_id = Some(value);
         self
     }
@@ -22332,9 +22323,9 @@ pub struct BudgetImpactBudgetModification {
     /// the Budget Modification notes
     pub notes: Option<String>,
     /// The Budget Code which the amount is to be transferred from
-    pub transfer_from: Option<Equipment>,
+    pub transfer_from: Option<IdName>,
     /// The Budget Code which the amount is to be transferred to
-    pub transfer_to: Option<ProjectPrimeChangeOrderBatchCreatedBy>,
+    pub transfer_to: Option<UserRef11>,
 }
 
 #[non_exhaustive]
@@ -22343,7 +22334,7 @@ pub struct Transfer {
     /// Estimated budget transfer amount
     pub amount: Option<String>,
     /// Item's associated Budget Code
-    pub from_wbs_code: Option<BudgetCode>,
+    pub from_wbs_code: Option<IdFlatCodeDescriptionSegmentItems>,
 }
 
 #[non_exhaustive]
@@ -22654,9 +22645,9 @@ pub enum SourceOfStage {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ChangeItemCostImpactVendor {
     /// The Confirmed Vendor associated to the Change Item
-    pub confirmed: Option<Equipment>,
+    pub confirmed: Option<IdName>,
     /// the Proposed Vendor associated to the Change Item
-    pub proposed: Option<Equipment>,
+    pub proposed: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -22879,7 +22870,7 @@ pub enum ChangeItemSource {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct ChangeItem {
     /// Item's associated Budget Code
-    pub budget_code: Option<BudgetCode>,
+    pub budget_code: Option<IdFlatCodeDescriptionSegmentItems>,
     pub budget_impact: Option<BudgetImpact>,
     pub cost_impact: Option<ChangeItemCostImpact>,
     /// Timestamp of when the Change Event Line Item was created
@@ -22939,7 +22930,7 @@ pub struct MarkupItem {
     /// item type
     pub item_type: Option<String>,
     /// Item's associated Budget Code
-    pub wbs_code: Option<BudgetCode>,
+    pub wbs_code: Option<IdFlatCodeDescriptionSegmentItems>,
     /// markup item revenue summary
     pub revenue: Option<Revenue>,
 }
@@ -22971,9 +22962,9 @@ pub struct ProductionCode {
     /// cost code data
     pub cost_code: Option<ProductionCodeCostCode>,
     /// cost code related sub job data in case when cost code biller is subjob
-    pub sub_job: Option<Equipment>,
+    pub sub_job: Option<IdName>,
     /// Item's associated Budget Code
-    pub wbs_code: Option<BudgetCode>,
+    pub wbs_code: Option<IdFlatCodeDescriptionSegmentItems>,
 }
 
 /// production quantity
@@ -23458,7 +23449,7 @@ impl ChangeEventChangeItemCostImpactEstimate {
 pub struct ChangeEventChangeItemCostImpactVendor {
     /// the Proposed Vendor associated to the Change Item
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proposed: Option<Option<Update>>,
+    pub proposed: Option<Option<Id2>>,
 }
 
 impl ChangeEventChangeItemCostImpactVendor {
@@ -23471,7 +23462,7 @@ impl ChangeEventChangeItemCostImpactVendor {
     }
 
     /// Sets `proposed` (`None` sends `null`).
-    pub fn proposed(mut self, value: Option<Update>) -> Self {
+    pub fn proposed(mut self, value: Option<Id2>) -> Self {
         self.proposed = Some(value);
         self
     }
@@ -23638,7 +23629,7 @@ impl ChangeEventChangeItemRevenueImpact {
 pub struct ChangeEventChangeItem {
     /// the Budget Code associated to the Change Item. If one is not provided, the Change Event Line Item will be created with a 'None' Budget Code.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_code: Option<Option<Update>>,
+    pub budget_code: Option<Option<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_impact: Option<ChangeEventChangeItemBudgetImpact>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23664,7 +23655,7 @@ impl ChangeEventChangeItem {
     }
 
     /// Sets `budget_code` (`None` sends `null`).
-    pub fn budget_code(mut self, value: Option<Update>) -> Self {
+    pub fn budget_code(mut self, value: Option<Id2>) -> Self {
         self.budget_code = Some(value);
         self
     }
@@ -23710,12 +23701,12 @@ pub struct NewChangeEventV1_1 {
     /// Event Scope
     pub scope: Scope,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prime_contract_for_estimates: Option<Update>,
+    pub prime_contract_for_estimates: Option<Id2>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_origin: Option<Option<ChangeEventEventOrigin>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_reason: Option<Update>,
-    pub status: Update,
+    pub change_reason: Option<Id2>,
+    pub status: Id2,
     /// The Change Event source refers to the resource that was responsible for creating this Change Event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ChangeEventSource>,
@@ -23723,7 +23714,7 @@ pub struct NewChangeEventV1_1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<Option<ChangeEventSourceOfRevenueRom>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<Update>,
+    pub change_type: Option<Id2>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<ChangeEventExternalData>,
     /// Change Event Line Items
@@ -23736,7 +23727,7 @@ pub struct NewChangeEventV1_1 {
 
 impl NewChangeEventV1_1 {
     /// A value with the required `scope`, `status`; set the others with the setters.
-    pub fn new(scope: Scope, status: Update) -> Self {
+    pub fn new(scope: Scope, status: Id2) -> Self {
         NewChangeEventV1_1 {
             number: None,
             title: None,
@@ -23774,7 +23765,7 @@ impl NewChangeEventV1_1 {
     }
 
     /// Sets `prime_contract_for_estimates`.
-    pub fn prime_contract_for_estimates(mut self, value: Update) -> Self {
+    pub fn prime_contract_for_estimates(mut self, value: Id2) -> Self {
         self.prime_contract_for_estimates = Some(value);
         self
     }
@@ -23786,7 +23777,7 @@ impl NewChangeEventV1_1 {
     }
 
     /// Sets `change_reason`.
-    pub fn change_reason(mut self, value: Update) -> Self {
+    pub fn change_reason(mut self, value: Id2) -> Self {
         self.change_reason = Some(value);
         self
     }
@@ -23807,7 +23798,7 @@ impl NewChangeEventV1_1 {
     }
 
     /// Sets `change_type`.
-    pub fn change_type(mut self, value: Update) -> Self {
+    pub fn change_type(mut self, value: Id2) -> Self {
         self.change_type = Some(value);
         self
     }
@@ -23845,10 +23836,10 @@ pub struct NewV1_1 {
     pub number: Option<String>,
     /// default scope
     pub scope: Option<String>,
-    pub status: Option<InstallationRequest>,
+    pub status: Option<Id>,
     pub event_origin: Option<NewV1_1EventOrigin>,
-    pub change_type: Option<InstallationRequest>,
-    pub prime_contract_for_estimates: Option<InstallationRequest>,
+    pub change_type: Option<Id>,
+    pub prime_contract_for_estimates: Option<Id>,
 }
 
 #[non_exhaustive]
@@ -24081,7 +24072,7 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpact {
 pub struct ChangeEventUpdateV1_1ChangeItem {
     /// the Budget Code associated to the Change Item
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub budget_code: Option<Option<Update>>,
+    pub budget_code: Option<Option<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<ChangeEventUpdateV1_1ChangeItemCostImpact>,
     /// Whether change item should be deleted
@@ -24115,7 +24106,7 @@ impl ChangeEventUpdateV1_1ChangeItem {
     }
 
     /// Sets `budget_code` (`None` sends `null`).
-    pub fn budget_code(mut self, value: Option<Update>) -> Self {
+    pub fn budget_code(mut self, value: Option<Id2>) -> Self {
         self.budget_code = Some(value);
         self
     }
@@ -24218,24 +24209,24 @@ pub enum ChangeEventUpdateV1_1Scope {
 pub struct ChangeEventUpdateV1_1 {
     /// Not to be used if other attachment types are included
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<Update>>,
+    pub attachments: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_drawing_revision: Option<Vec<Update>>,
+    pub attachments_by_drawing_revision: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_file_version: Option<Vec<Update>>,
+    pub attachments_by_file_version: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_form: Option<Vec<Update>>,
+    pub attachments_by_form: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments_by_image: Option<Vec<Update>>,
+    pub attachments_by_image: Option<Vec<Id2>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
     /// Change Event Line Items
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_items: Option<Vec<ChangeEventUpdateV1_1ChangeItem>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_reason: Option<Update>,
+    pub change_reason: Option<Id2>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<Update>,
+    pub change_type: Option<Id2>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Value>,
     /// description
@@ -24249,7 +24240,7 @@ pub struct ChangeEventUpdateV1_1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub prime_contract_for_estimates: Option<Update>,
+    pub prime_contract_for_estimates: Option<Id2>,
     /// Event Scope
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<ChangeEventUpdateV1_1Scope>,
@@ -24260,7 +24251,7 @@ pub struct ChangeEventUpdateV1_1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<Option<SourceOfRevenueRom>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Update>,
+    pub status: Option<Id2>,
     /// title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -24295,31 +24286,31 @@ impl ChangeEventUpdateV1_1 {
     }
 
     /// Sets `attachments`.
-    pub fn attachments(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments(mut self, value: Vec<Id2>) -> Self {
         self.attachments = Some(value);
         self
     }
 
     /// Sets `attachments_by_drawing_revision`.
-    pub fn attachments_by_drawing_revision(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_drawing_revision(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_drawing_revision = Some(value);
         self
     }
 
     /// Sets `attachments_by_file_version`.
-    pub fn attachments_by_file_version(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_file_version(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_file_version = Some(value);
         self
     }
 
     /// Sets `attachments_by_form`.
-    pub fn attachments_by_form(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_form(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_form = Some(value);
         self
     }
 
     /// Sets `attachments_by_image`.
-    pub fn attachments_by_image(mut self, value: Vec<Update>) -> Self {
+    pub fn attachments_by_image(mut self, value: Vec<Id2>) -> Self {
         self.attachments_by_image = Some(value);
         self
     }
@@ -24337,13 +24328,13 @@ impl ChangeEventUpdateV1_1 {
     }
 
     /// Sets `change_reason`.
-    pub fn change_reason(mut self, value: Update) -> Self {
+    pub fn change_reason(mut self, value: Id2) -> Self {
         self.change_reason = Some(value);
         self
     }
 
     /// Sets `change_type`.
-    pub fn change_type(mut self, value: Update) -> Self {
+    pub fn change_type(mut self, value: Id2) -> Self {
         self.change_type = Some(value);
         self
     }
@@ -24382,7 +24373,7 @@ impl ChangeEventUpdateV1_1 {
     }
 
     /// Sets `prime_contract_for_estimates`.
-    pub fn prime_contract_for_estimates(mut self, value: Update) -> Self {
+    pub fn prime_contract_for_estimates(mut self, value: Id2) -> Self {
         self.prime_contract_for_estimates = Some(value);
         self
     }
@@ -24406,7 +24397,7 @@ impl ChangeEventUpdateV1_1 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: Update) -> Self {
+    pub fn status(mut self, value: Id2) -> Self {
         self.status = Some(value);
         self
     }
@@ -24705,7 +24696,7 @@ pub struct DirectCostV1_1LineItem {
     /// Line Item amount
     pub amount: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     pub cost_code: Option<RfqCostCode>,
     /// Created at date and time
     pub created_at: Option<String>,
@@ -24748,11 +24739,11 @@ pub struct DirectCostV1_1 {
     /// ID
     pub id: Option<i64>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Attachments count
     pub attachments_count: Option<i64>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     /// Created at
     pub created_at: Option<String>,
     /// Deleted at
@@ -24762,7 +24753,7 @@ pub struct DirectCostV1_1 {
     /// Type
     pub direct_cost_type: Option<DirectCostType>,
     /// Employee tied to the Direct Cost Item
-    pub employee: Option<Equipment>,
+    pub employee: Option<IdName>,
     /// Unique identifier for a Direct Cost Item of type invoice
     pub invoice_number: Option<String>,
     /// Date
@@ -24778,7 +24769,7 @@ pub struct DirectCostV1_1 {
     /// Payment Date
     pub payment_date: Option<String>,
     /// Project
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
     /// Received Date
     pub received_date: Option<String>,
     /// Status
@@ -24788,7 +24779,7 @@ pub struct DirectCostV1_1 {
     /// Updated at
     pub updated_at: Option<String>,
     /// Vendor
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Vendor ID
     pub vendor_id: Option<i64>,
     /// Vendor name
@@ -25956,7 +25947,7 @@ pub struct ProjectStatusSnapshotV2 {
     pub created_by: Option<ProjectStatusSnapshotV2CreatedBy>,
     /// The timestamp when the snapshot was created
     pub created_at: Option<String>,
-    pub project: Option<PermissionLevelOption>,
+    pub project: Option<IdName2>,
     /// Currency configuration object, the currency for the snapshot
     pub currency_configuration: Option<RequisitionCurrencyConfiguration>,
     /// Array of snapshot totals (empty for company snapshots)
@@ -26255,7 +26246,7 @@ pub struct BudgetViewV2 {
     pub id: Option<String>,
     /// The name of the budget view
     pub name: Option<String>,
-    pub created_by: Option<PermissionLevelOption>,
+    pub created_by: Option<IdName2>,
     /// The timestamp when the budget view was created
     pub created_at: Option<String>,
 }

@@ -180,8 +180,8 @@ pub struct FileVersion {
     pub created_at: Option<String>,
     /// File version number
     pub number: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
-    pub prostore_file: Option<AddPunchItemAttachment>,
+    pub created_by: Option<UserRef>,
+    pub prostore_file: Option<IdNameUrlFilename>,
     /// Parent Files id
     pub file_id: Option<i64>,
 }
@@ -226,7 +226,7 @@ pub struct Document {
     pub parent_id: Option<i64>,
     /// Folder created at
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Folder updated at
     pub updated_at: Option<String>,
     /// File is read_only (only updatable via Schedule)
@@ -522,8 +522,8 @@ pub struct FileFileVersion {
     pub created_at: Option<String>,
     /// File version number
     pub number: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
-    pub prostore_file: Option<AddPunchItemAttachment>,
+    pub created_by: Option<UserRef>,
+    pub prostore_file: Option<IdNameUrlFilename>,
     /// Parent Files id
     pub file_id: Option<i64>,
 }
@@ -555,7 +555,7 @@ pub struct File {
     pub is_tracked: Option<bool>,
     /// Folder watchers
     pub tracked_folder: Option<serde_json::Value>,
-    pub checked_out_by: Option<DefaultDistribution>,
+    pub checked_out_by: Option<UserRef>,
     /// File type
     pub file_type: Option<String>,
     pub file_versions: Option<Vec<FileFileVersion>>,
@@ -720,7 +720,7 @@ pub struct FolderFile {
     pub is_tracked: Option<bool>,
     /// Folder watchers
     pub tracked_folder: Option<serde_json::Value>,
-    pub checked_out_by: Option<DefaultDistribution>,
+    pub checked_out_by: Option<UserRef>,
     /// Type of the file.
     pub file_type: Option<String>,
     pub file_versions: Option<Vec<FileFileVersion>>,
@@ -1402,7 +1402,7 @@ pub struct Me {
     pub created_at: Option<String>,
     /// User updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Work classification id
     pub work_classification_id: Option<i64>,
     /// User default permission template id
@@ -1949,8 +1949,8 @@ pub struct TaskItemComment {
     pub comment: Option<String>,
     /// The status of the task item at the time this comment was created
     pub status: Option<TaskItemStatus>,
-    pub attachments: Option<ChangeEventAttachment>,
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub attachments: Option<IdUrlFilename>,
+    pub created_by: Option<UserRef5>,
     /// The task item id associated with the comment
     pub task_item_id: Option<i64>,
     /// The UTC datetime for the creation of the resource in ISO 8601 format.
@@ -2542,7 +2542,7 @@ pub struct Inactive {
     pub created_at: Option<String>,
     /// The date and time when the user was updated in the system.
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// API Links
     #[serde(rename = "_links")]
     pub links: Option<Links>,
@@ -2550,7 +2550,7 @@ pub struct Inactive {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct UserSyncUpdate {
+pub struct Update {
     /// The ID of the Company User
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -2634,11 +2634,11 @@ pub struct UserSyncUpdate {
     pub avatar: Option<String>,
 }
 
-impl UserSyncUpdate {
+impl Update {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        UserSyncUpdate {
+        Update {
             id: None,
             first_name: None,
             last_name: None,
@@ -2836,12 +2836,12 @@ impl UserSyncUpdate {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct UserSync {
-    pub updates: Vec<UserSyncUpdate>,
+    pub updates: Vec<Update>,
 }
 
 impl UserSync {
     /// A value with the required `updates`; set the others with the setters.
-    pub fn new(updates: Vec<UserSyncUpdate>) -> Self {
+    pub fn new(updates: Vec<Update>) -> Self {
         UserSync { updates }
     }
 }
@@ -2910,7 +2910,7 @@ pub struct UserV1_1 {
     pub created_at: Option<String>,
     /// User updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Work classification id
     pub work_classification_id: Option<i64>,
     /// User default permission template id
@@ -3402,16 +3402,16 @@ pub struct InactiveItem {
     /// Primary contact
     pub primary_contact: Option<PrimaryContact>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Count of vendors whose parent_id is this vendor's unique identifier
     pub children_count: Option<i64>,
     /// Name of the parent, if one exists. Otherwise same as name.
     pub legal_name: Option<String>,
-    pub parent: Option<Equipment>,
+    pub parent: Option<IdName>,
     /// Trades
     pub trades: Option<Vec<Trade>>,
     /// Bidding distribution list
-    pub bidding_distribution: Option<Vec<Assignee>>,
+    pub bidding_distribution: Option<Vec<UserRef2>>,
     /// Bidding status
     pub bidding: Option<Bidding>,
     /// Array of Project IDs
@@ -3447,7 +3447,7 @@ pub struct Comment {
     /// 1-5
     pub rating: Option<i64>,
     /// Attachments
-    pub attachments: Option<Vec<CommentAttachment>>,
+    pub attachments: Option<Vec<IdNameContentTypeUrl>>,
     /// The creator of the Comment
     pub created_by: Option<CommentCreatedBy>,
 }
@@ -3834,7 +3834,7 @@ pub struct WorkflowPermanentLog {
     pub id: Option<i64>,
     /// Name of the activity logged
     pub activity: Option<String>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// How long the assignee was responsible prior to acting
     pub ball_in_court_duration: Option<String>,
     /// Comments provided by the assignee when acting in the workflow
@@ -4952,7 +4952,7 @@ pub struct ProjectItem {
     pub is_demo: Option<bool>,
     /// Identifier for the parent job
     pub parent_job_id: Option<i64>,
-    pub parent_job: Option<Equipment>,
+    pub parent_job: Option<IdName>,
     /// The display name for the Project
     pub display_name: Option<String>,
     /// The Project number
@@ -4977,8 +4977,8 @@ pub struct ProjectItem {
     pub longitude: Option<f64>,
     /// The name of the Project stage
     pub stage: Option<String>,
-    pub project_stage: Option<Equipment>,
-    pub project_template: Option<Equipment>,
+    pub project_stage: Option<IdName>,
+    pub project_template: Option<IdName>,
     /// The telephone number for the Project
     pub phone: Option<String>,
     /// The date and time the Project was created
@@ -5031,9 +5031,9 @@ pub struct ProjectItem {
     pub estimated_budget: Option<f64>,
     /// The priority level for the project
     pub priority: Option<ProjectItemPriority>,
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     /// Login Information
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Id of the project sector associated with the project.
     pub project_sector_id: Option<i64>,
@@ -6182,7 +6182,7 @@ pub struct ProjectDetailOffice {
     pub fax: Option<String>,
     /// Office division
     pub division: Option<String>,
-    pub logo: Option<QuoteAttachment>,
+    pub logo: Option<IdNameUrl>,
 }
 
 /// Project
@@ -6227,7 +6227,7 @@ pub struct ProjectDetail {
     pub county: Option<String>,
     /// Unique identifier for the Parent Job
     pub parent_job_id: Option<i64>,
-    pub parent_job: Option<Equipment>,
+    pub parent_job: Option<IdName>,
     /// Unique identifier for the Project Template used to create this project
     pub from_project_template_id: Option<i64>,
     /// Project description
@@ -6302,27 +6302,27 @@ pub struct ProjectDetail {
     /// The delivery method of a project.
     pub delivery_method: Option<DeliveryMethod>,
     /// Login Information
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
     pub persistent_message: Option<PersistentMessage>,
     /// Office associated to the project or company main office if project does not set an office
     pub office: Option<ProjectDetailOffice>,
     /// The identifier for the Project Bid Type
     pub project_bid_type_id: Option<i64>,
-    pub project_bid_type: Option<Equipment>,
+    pub project_bid_type: Option<IdName>,
     /// The identifier for the Project Owner Type
     pub project_owner_type_id: Option<i64>,
-    pub project_owner_type: Option<Equipment>,
+    pub project_owner_type: Option<IdName>,
     /// The Project Region ID of the Project
     pub project_region_id: Option<i64>,
-    pub project_region: Option<Equipment>,
+    pub project_region: Option<IdName>,
     /// The identifier for the Project Stage
     pub project_stage_id: Option<i64>,
-    pub project_stage: Option<Equipment>,
-    pub project_type: Option<Equipment>,
-    pub program: Option<Equipment>,
+    pub project_stage: Option<IdName>,
+    pub project_type: Option<IdName>,
+    pub program: Option<IdName>,
     /// An array of project departments
-    pub departments: Option<Vec<Equipment>>,
-    pub company: Option<Equipment>,
+    pub departments: Option<Vec<IdName>>,
+    pub company: Option<IdName>,
     /// Dictionary Type
     pub dictionary_type: Option<String>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -6887,18 +6887,18 @@ pub struct ProjectSyncResultEntity {
     pub estimated_completion_date: Option<String>,
     /// The Estimated Value of the project. Note: this field is now deprecated and will mirror the value of total_value until it is no longer supported.
     pub estimated_value: Option<String>,
-    pub office: Option<Equipment>,
+    pub office: Option<IdName>,
     /// The identifier for the Project Bid Type
     pub project_bid_type_id: Option<i64>,
     /// The identifier for the Project Owner Type
     pub project_owner_type_id: Option<i64>,
     /// The Project Region ID of the Project
     pub project_region_id: Option<i64>,
-    pub project_stage: Option<Equipment>,
-    pub project_type: Option<Equipment>,
-    pub program: Option<Equipment>,
+    pub project_stage: Option<IdName>,
+    pub project_type: Option<IdName>,
+    pub program: Option<IdName>,
     /// An array of project departments
-    pub departments: Option<Vec<Equipment>>,
+    pub departments: Option<Vec<IdName>>,
     /// The sector of a project.
     pub sector: Option<Sector>,
     /// The work scope of a project.
@@ -7574,9 +7574,9 @@ pub struct Crew {
     pub name: Option<String>,
     pub project_id: Option<i64>,
     pub company_id: Option<i64>,
-    pub employees: Option<Vec<DefaultDistribution>>,
-    pub created_by: Option<DefaultDistribution>,
-    pub lead: Option<DefaultDistribution>,
+    pub employees: Option<Vec<UserRef>>,
+    pub created_by: Option<UserRef>,
+    pub lead: Option<UserRef>,
     pub lead_party: Option<Member>,
     pub members: Option<Vec<Member>>,
     /// Created at
@@ -7748,12 +7748,12 @@ pub struct NewDocumentCustomTag {
     /// ID of the Folder or File to add the Custom Tag to
     pub document_id: i64,
     /// Document Custom Tag object
-    pub document_custom_tag: NewProjectType,
+    pub document_custom_tag: Name2,
 }
 
 impl NewDocumentCustomTag {
     /// A value with the required `document_id`, `document_custom_tag`; set the others with the setters.
-    pub fn new(document_id: i64, document_custom_tag: NewProjectType) -> Self {
+    pub fn new(document_id: i64, document_custom_tag: Name2) -> Self {
         NewDocumentCustomTag {
             document_id,
             document_custom_tag,
@@ -7877,8 +7877,8 @@ pub struct ProjectPersonContactWithIsActive2 {
     pub origin_id: Option<i64>,
     /// (schema not recovered)
     pub job_title: Option<serde_json::Value>,
-    pub work_classification: Option<Equipment>,
-    pub vendor: Option<Equipment>,
+    pub work_classification: Option<IdName>,
+    pub vendor: Option<IdName>,
 }
 
 /// Project Person
@@ -7901,8 +7901,8 @@ pub struct ProjectPersonWithInitials {
     pub origin_id: Option<i64>,
     /// (schema not recovered)
     pub work_classification_id: Option<serde_json::Value>,
-    pub work_classification: Option<Equipment>,
-    pub vendor: Option<Equipment>,
+    pub work_classification: Option<IdName>,
+    pub vendor: Option<IdName>,
     /// (schema not recovered)
     pub contact: Option<serde_json::Value>,
     /// (schema not recovered)
@@ -7947,7 +7947,7 @@ pub struct ProjectPersonWithInitials {
     pub welcome_email_sent_at: Option<String>,
     /// Whether the Project Person is an ERP Integrated Accountant
     pub erp_integrated_accountant: Option<bool>,
-    pub permission_template: Option<Equipment>,
+    pub permission_template: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -8322,7 +8322,7 @@ pub struct ProjectUserVendorWithId {
     pub last_name: Option<String>,
     /// User full name
     pub name: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Normal View
@@ -8697,7 +8697,7 @@ pub struct UserDetail {
     pub updated_at: Option<String>,
     /// Work classification id
     pub work_classification_id: Option<i64>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -9210,7 +9210,7 @@ pub struct Vendor {
     pub children_count: Option<i64>,
     /// Name of the parent, if one exists. Otherwise same as name.
     pub legal_name: Option<String>,
-    pub parent: Option<Equipment>,
+    pub parent: Option<IdName>,
     /// Trades
     pub trades: Option<Vec<Trade>>,
     pub id: Option<i64>,
@@ -10227,7 +10227,7 @@ pub struct TaskItem {
     pub status: Option<TaskItemStatus>,
     pub private: Option<bool>,
     pub task_item_category: Option<WorkflowInstanceProject>,
-    pub assignee: Option<Assignee>,
+    pub assignee: Option<UserRef2>,
     pub assignees: Option<Vec<TaskItemAssignee>>,
     /// (schema not recovered)
     pub distribution_members: Option<serde_json::Value>,
@@ -10439,10 +10439,10 @@ impl NewTaskItem {
 pub struct TaskItemDetail {
     /// Time created
     pub created_at: Option<String>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     /// Time updated
     pub updated_at: Option<String>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Number
     pub number: Option<String>,
     /// Date when the notification was sent
@@ -10455,7 +10455,7 @@ pub struct TaskItemDetail {
     pub status: Option<TaskItemStatus>,
     pub private: Option<bool>,
     pub task_item_category: Option<WorkflowInstanceProject>,
-    pub assignee: Option<Assignee>,
+    pub assignee: Option<UserRef2>,
     pub assignees: Option<Vec<TaskItemAssignee>>,
     /// (schema not recovered)
     pub distribution_members: Option<serde_json::Value>,
@@ -11713,7 +11713,7 @@ pub struct VendorDetailWithBusiness {
     /// Zip code
     pub zip: Option<String>,
     /// Invoice Contacts
-    pub invoice_contacts: Option<Vec<Equipment>>,
+    pub invoice_contacts: Option<Vec<IdName>>,
     /// Trades
     pub trades: Option<Vec<Trade>>,
     pub standard_cost_codes: Option<Vec<StandardCostCode>>,
@@ -11744,7 +11744,7 @@ pub struct VendorDetailWithActiveUsersCount {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum VendorDetail {
-    Short(Box<Equipment>),
+    Short(Box<IdName>),
     ConnectedToCompanyId(Box<VendorDetailWithConnectedToCompanyId>),
     OriginCustomFields(Box<VendorDetailWithOriginCustomFields>),
     Value(serde_json::Value),
@@ -12054,7 +12054,7 @@ pub struct MeV1_1 {
     pub created_at: Option<String>,
     /// User updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// User employee status
     pub is_insurance_manager: Option<bool>,
     /// Party id
@@ -12227,7 +12227,7 @@ pub struct ProjectV1_1WithCreatedBy {
     pub address: Option<String>,
     /// Project city
     pub city: Option<String>,
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     /// The date that all parties agree the project meets or must meet “substantial completion”. Note: this field is a replacement to estimated_completion_date and...
     pub completion_date: Option<String>,
     /// Project country code (ISO-3166 Alpha-2 format)
@@ -12279,10 +12279,10 @@ pub struct ProjectV1_1WithCreatedBy {
     pub project_owner_type_id: Option<i64>,
     /// The Region identifier for the Project
     pub project_region_id: Option<i64>,
-    pub project_stage: Option<Equipment>,
+    pub project_stage: Option<IdName>,
     /// (schema not recovered)
     pub project_template: Option<serde_json::Value>,
-    pub project_type: Option<Equipment>,
+    pub project_type: Option<IdName>,
     /// Project finish date
     pub projected_finish_date: Option<String>,
     /// (schema not recovered)
@@ -12347,7 +12347,7 @@ pub struct ProjectV1_1WithDepartments {
     pub address: Option<String>,
     /// Project city
     pub city: Option<String>,
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
     /// The date that all parties agree the project meets or must meet “substantial completion”. Note: this field is a replacement to estimated_completion_date and...
     pub completion_date: Option<String>,
     /// Project country code (ISO-3166 Alpha-2 format)
@@ -12358,7 +12358,7 @@ pub struct ProjectV1_1WithDepartments {
     pub created_at: Option<String>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Array of project departments
-    pub departments: Option<Vec<Equipment>>,
+    pub departments: Option<Vec<IdName>>,
     /// Project description
     pub description: Option<String>,
     /// Designated Market Area of the Project
@@ -12385,7 +12385,7 @@ pub struct ProjectV1_1WithDepartments {
     pub longitude: Option<f64>,
     /// Project name
     pub name: Option<String>,
-    pub office: Option<Equipment>,
+    pub office: Option<IdName>,
     /// Project third party code
     pub origin_code: Option<String>,
     /// Project third party data
@@ -12401,18 +12401,18 @@ pub struct ProjectV1_1WithDepartments {
     pub phone: Option<String>,
     /// Project Photo Id
     pub photo_id: Option<i64>,
-    pub program: Option<Equipment>,
-    pub project_bid_type: Option<Equipment>,
+    pub program: Option<IdName>,
+    pub project_bid_type: Option<IdName>,
     /// Project number
     pub project_number: Option<String>,
-    pub project_owner_type: Option<Equipment>,
+    pub project_owner_type: Option<IdName>,
     /// The Owner Type for the Project
     pub project_owner_type_id: Option<i64>,
-    pub project_region: Option<Equipment>,
+    pub project_region: Option<IdName>,
     /// The Region identifier for the Project
     pub project_region_id: Option<i64>,
-    pub project_stage: Option<Equipment>,
-    pub project_type: Option<Equipment>,
+    pub project_stage: Option<IdName>,
+    pub project_type: Option<IdName>,
     /// Project finish date
     pub projected_finish_date: Option<String>,
     /// Project public notes
@@ -12450,7 +12450,7 @@ pub struct ProjectV1_1WithDepartments {
 #[serde(untagged)]
 pub enum ProjectV1_1 {
     CreatedBy(Box<ProjectV1_1WithCreatedBy>),
-    Short(Box<Equipment>),
+    Short(Box<IdName>),
     Departments(Box<ProjectV1_1WithDepartments>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -12611,7 +12611,7 @@ pub enum VendorV1_1 {
     Number(f64),
     Bidding(Box<Vendor>),
     Choice(Box<VendorV1_1Choice2>),
-    Short(Box<Equipment>),
+    Short(Box<IdName>),
     Choice2(Box<VendorV1_1Choice3>),
     Choice3(Box<VendorV1_1Choice>),
     /// A value that matches none of the shapes the spec lists.
@@ -12717,7 +12717,7 @@ pub struct UserV1_3Short {
     pub work_classification_id: Option<i64>,
     pub permission_template: Option<UserPermissionTemplate>,
     pub company_permission_template: Option<UserPermissionTemplate>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -12789,7 +12789,7 @@ pub struct UserV1_3WithRole {
     pub work_classification_id: Option<i64>,
     pub permission_template: Option<UserPermissionTemplate>,
     pub company_permission_template: Option<UserPermissionTemplate>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Role of the User
     pub role: Option<String>,
     /// If a user is a verified employee
@@ -13188,7 +13188,7 @@ pub struct UserDetailV1_3WithContactId {
     pub created_at: Option<String>,
     /// User updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Work classification id
     pub work_classification_id: Option<i64>,
     /// User default permission template id
@@ -13252,8 +13252,8 @@ pub struct ProjectDocumentV2 {
     pub is_tracked: Option<bool>,
     /// Status whether Folder is explicitly private
     pub private: Option<bool>,
-    pub private_parent: Option<PermissionLevelOption>,
-    pub tracked_folder: Option<PermissionLevelOption>,
+    pub private_parent: Option<IdName2>,
+    pub tracked_folder: Option<IdName2>,
     /// will be filled if document_type is a file
     pub file: Option<ProjectDocumentV2File>,
     /// if folder is implicitly tracked, reflects the folder that is the cause
@@ -13509,7 +13509,7 @@ pub struct AllAssignee {
     /// Assignee login
     pub login: Option<String>,
     /// Company of the assignee
-    pub company: Option<AvailableStatus>,
+    pub company: Option<Name>,
 }
 
 #[non_exhaustive]
@@ -13532,7 +13532,7 @@ pub struct ResponseOccurrenceAssignee {
     /// Name of the assignee
     pub name: Option<String>,
     /// Company of the assignee
-    pub company: Option<AvailableStatus>,
+    pub company: Option<Name>,
     /// Whether the assignee's response is required
     pub required: Option<bool>,
 }
@@ -13587,7 +13587,7 @@ pub struct WorkflowManager {
     /// Name of the workflow manager
     pub name: Option<String>,
     /// Workflow manager's company
-    pub company: Option<AvailableStatus>,
+    pub company: Option<Name>,
 }
 
 #[non_exhaustive]
@@ -13854,7 +13854,7 @@ impl NewResponseV2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct WorkflowManagerListV2 {
     /// List of possible assignees
-    pub data: Option<Vec<WorkflowManagerV2>>,
+    pub data: Option<Vec<UserRef9>>,
 }
 
 #[non_exhaustive]
@@ -13903,7 +13903,7 @@ pub struct PresetV2DataResponsibleGroupMembership {
     /// UUID of the responsible group
     pub responsible_group_uuid: Option<String>,
     /// List of assignees in the responsible group
-    pub assignees: Option<Vec<WorkflowManagerV2>>,
+    pub assignees: Option<Vec<UserRef9>>,
 }
 
 /// Workflow preset details
@@ -13923,7 +13923,7 @@ pub struct PresetV2Data {
     pub template: Option<PresetV2DataTemplate>,
     /// Workflow manager
     pub workflow_manager: Option<WorkflowManager>,
-    pub distribution_list: Option<PermissionLevelOption>,
+    pub distribution_list: Option<IdName2>,
     /// Associations between assignees and responsible groups
     pub responsible_group_memberships: Option<
         Vec<PresetV2DataResponsibleGroupMembership>,

@@ -485,7 +485,7 @@ pub struct AppConfiguration {
     /// Presigned Temporary Url For Manifest Configuration
     pub manifest_url: Option<String>,
     /// List of project ids the app configuration applies to
-    pub projects: Option<Vec<InstallationRequest>>,
+    pub projects: Option<Vec<Id>>,
 }
 
 #[non_exhaustive]

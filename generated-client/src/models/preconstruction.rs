@@ -77,7 +77,7 @@ pub struct BimFileUploadMetadata {
     /// Array of linked files
     pub linked_files: Option<Vec<LinkedFile>>,
     /// Array of drawing sheets
-    pub drawing_sheets: Option<Vec<AvailableStatus>>,
+    pub drawing_sheets: Option<Vec<Name>>,
     /// File Type (either 2d or 3d)
     pub file_type: Option<FileType>,
 }
@@ -132,7 +132,7 @@ pub enum ExtractionItemItemType {
 pub struct Grid {
     pub filename: Option<String>,
     pub coordinate_system: Option<String>,
-    pub gridline_file: Option<QuoteAttachment>,
+    pub gridline_file: Option<IdNameUrl>,
 }
 
 #[non_exhaustive]
@@ -164,12 +164,12 @@ pub struct WebFormat {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Artifact {
     pub grid: Option<Grid>,
-    pub mobile_format: Option<QuoteAttachment>,
-    pub properties: Option<QuoteAttachment>,
+    pub mobile_format: Option<IdNameUrl>,
+    pub properties: Option<IdNameUrl>,
     pub web_format: Option<WebFormat>,
-    pub ifc: Option<QuoteAttachment>,
+    pub ifc: Option<IdNameUrl>,
     pub object_search: Option<PersonBulkActivateResultV2Data>,
-    pub viewpoint_collection: Option<QuoteAttachment>,
+    pub viewpoint_collection: Option<IdNameUrl>,
 }
 
 /// An error that can occur during model processing.
@@ -435,10 +435,10 @@ pub struct BimGeometryFileBundleDetail {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
-    pub cell_file: Option<CommentAttachment>,
-    pub node_file: Option<CommentAttachment>,
-    pub mesh_node_file: Option<CommentAttachment>,
-    pub mesh_file: Option<CommentAttachment>,
+    pub cell_file: Option<IdNameContentTypeUrl>,
+    pub node_file: Option<IdNameContentTypeUrl>,
+    pub mesh_node_file: Option<IdNameContentTypeUrl>,
+    pub mesh_file: Option<IdNameContentTypeUrl>,
 }
 
 #[non_exhaustive]
@@ -525,7 +525,7 @@ pub struct BimLevelWithBimFile {
     pub bim_file: Option<CoordinationIssueFile>,
     pub location: Option<Location>,
     /// Login Information
-    pub created_by: Option<CoordinationIssueAssignee>,
+    pub created_by: Option<UserRef4>,
 }
 
 #[non_exhaustive]
@@ -764,7 +764,7 @@ pub struct SheetMapEnd {
 /// 3D Coordinate Point
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ModelMapEnd {
+pub struct XYZ {
     /// x-axis coordinate
     pub x: Option<f64>,
     /// y-axis coordinate
@@ -795,9 +795,9 @@ pub struct BimPlan {
     /// 2D Coordinate Point
     pub sheet_map_end: Option<SheetMapEnd>,
     /// 3D Coordinate Point
-    pub model_map_start: Option<ModelMapEnd>,
+    pub model_map_start: Option<XYZ>,
     /// 3D Coordinate Point
-    pub model_map_end: Option<ModelMapEnd>,
+    pub model_map_end: Option<XYZ>,
 }
 
 /// BIM Model Revision Plan associates BIM Plans to published BIM Model Revisions
@@ -1059,15 +1059,15 @@ pub struct BimModelRevisionWithBimFileId {
     /// Version of application publishing the model revision
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
-    pub min_boundary: Option<ModelMapEnd>,
+    pub min_boundary: Option<XYZ>,
     /// 3D Coordinate Point
-    pub max_boundary: Option<ModelMapEnd>,
+    pub max_boundary: Option<XYZ>,
     /// 3D Coordinate Point
-    pub rotation: Option<ModelMapEnd>,
+    pub rotation: Option<XYZ>,
     /// An array of viewpoints
     pub viewpoints: Option<Vec<Viewpoint>>,
     /// Login Information
-    pub created_by: Option<CoordinationIssueAssignee>,
+    pub created_by: Option<UserRef4>,
     /// Created date
     pub created_at: Option<String>,
     /// Updated date
@@ -1077,7 +1077,7 @@ pub struct BimModelRevisionWithBimFileId {
 /// 3D Coordinate Point
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct Rotation {
+pub struct XYZ2 {
     /// Numeric string representing x-axis coordinate
     pub x: Option<String>,
     /// Numeric string representing y-axis coordinate
@@ -1101,7 +1101,7 @@ pub struct BimGridline {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
-    pub gridline_file: Option<ScheduleIntegrationFile>,
+    pub gridline_file: Option<IdNameContentTypeUrl2>,
 }
 
 /// Published BIM Model Revision
@@ -1127,22 +1127,22 @@ pub struct BimModelRevisionWithBimFile {
     /// Version of application publishing the model revision
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
-    pub min_boundary: Option<Rotation>,
+    pub min_boundary: Option<XYZ2>,
     /// 3D Coordinate Point
-    pub max_boundary: Option<Rotation>,
+    pub max_boundary: Option<XYZ2>,
     /// 3D Coordinate Point
-    pub rotation: Option<Rotation>,
+    pub rotation: Option<XYZ2>,
     /// An array of viewpoints
     pub viewpoints: Option<Vec<Viewpoint>>,
     /// Login Information
-    pub created_by: Option<CoordinationIssueAssignee>,
+    pub created_by: Option<UserRef4>,
     /// Created date
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
     pub bim_gridline: Option<BimGridline>,
-    pub published_model: Option<ScheduleIntegrationFile>,
-    pub object_definition: Option<ScheduleIntegrationFile>,
+    pub published_model: Option<IdNameContentTypeUrl2>,
+    pub object_definition: Option<IdNameContentTypeUrl2>,
 }
 
 #[non_exhaustive]
@@ -1172,7 +1172,7 @@ pub enum Suitability {
 /// 3D Coordinate Point
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimModelRevision2WithGeometryFileBundleIdRotation {
+pub struct XYZ4 {
     /// Numeric string representing x-axis coordinate
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
@@ -1184,15 +1184,11 @@ pub struct BimModelRevision2WithGeometryFileBundleIdRotation {
     pub z: Option<String>,
 }
 
-impl BimModelRevision2WithGeometryFileBundleIdRotation {
+impl XYZ4 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        BimModelRevision2WithGeometryFileBundleIdRotation {
-            x: None,
-            y: None,
-            z: None,
-        }
+        XYZ4 { x: None, y: None, z: None }
     }
 
     /// Sets `x`.
@@ -1234,12 +1230,12 @@ pub struct BimModelRevision2WithGeometryFileBundleId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
-    pub min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub min_boundary: XYZ4,
     /// 3D Coordinate Point
-    pub max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub max_boundary: XYZ4,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<BimModelRevision2WithGeometryFileBundleIdRotation>,
+    pub rotation: Option<XYZ4>,
     /// ID of the associated geometry file bundle
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_bundle_id: Option<i64>,
@@ -1251,8 +1247,8 @@ impl BimModelRevision2WithGeometryFileBundleId {
         bim_file_id: i64,
         bim_model_id: i64,
         suitability: Suitability,
-        min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
-        max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+        min_boundary: XYZ4,
+        max_boundary: XYZ4,
     ) -> Self {
         BimModelRevision2WithGeometryFileBundleId {
             bim_file_id,
@@ -1287,10 +1283,7 @@ impl BimModelRevision2WithGeometryFileBundleId {
     }
 
     /// Sets `rotation`.
-    pub fn rotation(
-        mut self,
-        value: BimModelRevision2WithGeometryFileBundleIdRotation,
-    ) -> Self {
+    pub fn rotation(mut self, value: XYZ4) -> Self {
         self.rotation = Some(value);
         self
     }
@@ -1322,12 +1315,12 @@ pub struct BimModelRevision2WithPublishedModelUploadUuid {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
-    pub min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub min_boundary: XYZ4,
     /// 3D Coordinate Point
-    pub max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub max_boundary: XYZ4,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<BimModelRevision2WithGeometryFileBundleIdRotation>,
+    pub rotation: Option<XYZ4>,
     /// UUID of the uploaded model
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_model_upload_uuid: Option<String>,
@@ -1342,8 +1335,8 @@ impl BimModelRevision2WithPublishedModelUploadUuid {
         bim_file_id: i64,
         bim_model_id: i64,
         suitability: Suitability,
-        min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
-        max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+        min_boundary: XYZ4,
+        max_boundary: XYZ4,
     ) -> Self {
         BimModelRevision2WithPublishedModelUploadUuid {
             bim_file_id,
@@ -1379,10 +1372,7 @@ impl BimModelRevision2WithPublishedModelUploadUuid {
     }
 
     /// Sets `rotation`.
-    pub fn rotation(
-        mut self,
-        value: BimModelRevision2WithGeometryFileBundleIdRotation,
-    ) -> Self {
+    pub fn rotation(mut self, value: XYZ4) -> Self {
         self.rotation = Some(value);
         self
     }
@@ -1420,12 +1410,12 @@ pub struct BimModelRevision2WithGeometryFileId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
-    pub min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub min_boundary: XYZ4,
     /// 3D Coordinate Point
-    pub max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+    pub max_boundary: XYZ4,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<BimModelRevision2WithGeometryFileBundleIdRotation>,
+    pub rotation: Option<XYZ4>,
     /// ID of the Procore 3d model format file containing geometry information.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_id: Option<i64>,
@@ -1440,8 +1430,8 @@ impl BimModelRevision2WithGeometryFileId {
         bim_file_id: i64,
         bim_model_id: i64,
         suitability: Suitability,
-        min_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
-        max_boundary: BimModelRevision2WithGeometryFileBundleIdRotation,
+        min_boundary: XYZ4,
+        max_boundary: XYZ4,
     ) -> Self {
         BimModelRevision2WithGeometryFileId {
             bim_file_id,
@@ -1477,10 +1467,7 @@ impl BimModelRevision2WithGeometryFileId {
     }
 
     /// Sets `rotation`.
-    pub fn rotation(
-        mut self,
-        value: BimModelRevision2WithGeometryFileBundleIdRotation,
-    ) -> Self {
+    pub fn rotation(mut self, value: XYZ4) -> Self {
         self.rotation = Some(value);
         self
     }
@@ -1529,7 +1516,7 @@ impl NewBimModelRevision {
 /// 3D Coordinate Point
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimPlan2ChoiceModelMapEnd {
+pub struct XYZ3 {
     /// x-axis coordinate
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
@@ -1541,15 +1528,11 @@ pub struct BimPlan2ChoiceModelMapEnd {
     pub z: Option<f64>,
 }
 
-impl BimPlan2ChoiceModelMapEnd {
+impl XYZ3 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        BimPlan2ChoiceModelMapEnd {
-            x: None,
-            y: None,
-            z: None,
-        }
+        XYZ3 { x: None, y: None, z: None }
     }
 
     /// Sets `x`.
@@ -1586,13 +1569,13 @@ pub struct BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     pub publish_status: Option<String>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_boundary: Option<BimPlan2ChoiceModelMapEnd>,
+    pub min_boundary: Option<XYZ3>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_boundary: Option<BimPlan2ChoiceModelMapEnd>,
+    pub max_boundary: Option<XYZ3>,
     /// 3D rotation parameters for the model revision. Defaults to 0.0
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<BimPlan2ChoiceModelMapEnd>,
+    pub rotation: Option<XYZ3>,
     /// UUID of the uploaded model
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_model_upload_uuid: Option<String>,
@@ -1636,19 +1619,19 @@ impl BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     }
 
     /// Sets `min_boundary`.
-    pub fn min_boundary(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn min_boundary(mut self, value: XYZ3) -> Self {
         self.min_boundary = Some(value);
         self
     }
 
     /// Sets `max_boundary`.
-    pub fn max_boundary(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn max_boundary(mut self, value: XYZ3) -> Self {
         self.max_boundary = Some(value);
         self
     }
 
     /// Sets `rotation`.
-    pub fn rotation(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn rotation(mut self, value: XYZ3) -> Self {
         self.rotation = Some(value);
         self
     }
@@ -1681,13 +1664,13 @@ pub struct BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
     pub publish_status: Option<String>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_boundary: Option<BimPlan2ChoiceModelMapEnd>,
+    pub min_boundary: Option<XYZ3>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_boundary: Option<BimPlan2ChoiceModelMapEnd>,
+    pub max_boundary: Option<XYZ3>,
     /// 3D rotation parameters for the model revision. Defaults to 0.0
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<BimPlan2ChoiceModelMapEnd>,
+    pub rotation: Option<XYZ3>,
     /// ID of the Procore 3d model format file containing geometry information.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_id: Option<i64>,
@@ -1735,19 +1718,19 @@ impl BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
     }
 
     /// Sets `min_boundary`.
-    pub fn min_boundary(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn min_boundary(mut self, value: XYZ3) -> Self {
         self.min_boundary = Some(value);
         self
     }
 
     /// Sets `max_boundary`.
-    pub fn max_boundary(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn max_boundary(mut self, value: XYZ3) -> Self {
         self.max_boundary = Some(value);
         self
     }
 
     /// Sets `rotation`.
-    pub fn rotation(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn rotation(mut self, value: XYZ3) -> Self {
         self.rotation = Some(value);
         self
     }
@@ -2062,10 +2045,10 @@ pub struct BimPlan2Choice {
     pub sheet_map_end: Option<BimPlan2ChoiceSheetMapEnd>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_map_start: Option<BimPlan2ChoiceModelMapEnd>,
+    pub model_map_start: Option<XYZ3>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_map_end: Option<BimPlan2ChoiceModelMapEnd>,
+    pub model_map_end: Option<XYZ3>,
 }
 
 impl BimPlan2Choice {
@@ -2107,13 +2090,13 @@ impl BimPlan2Choice {
     }
 
     /// Sets `model_map_start`.
-    pub fn model_map_start(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn model_map_start(mut self, value: XYZ3) -> Self {
         self.model_map_start = Some(value);
         self
     }
 
     /// Sets `model_map_end`.
-    pub fn model_map_end(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn model_map_end(mut self, value: XYZ3) -> Self {
         self.model_map_end = Some(value);
         self
     }
@@ -2208,10 +2191,10 @@ pub struct BimPlanUpdateBimPlanChoice {
     pub sheet_map_end: Option<BimPlan2ChoiceSheetMapEnd>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_map_start: Option<BimPlan2ChoiceModelMapEnd>,
+    pub model_map_start: Option<XYZ3>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model_map_end: Option<BimPlan2ChoiceModelMapEnd>,
+    pub model_map_end: Option<XYZ3>,
 }
 
 impl BimPlanUpdateBimPlanChoice {
@@ -2239,13 +2222,13 @@ impl BimPlanUpdateBimPlanChoice {
     }
 
     /// Sets `model_map_start`.
-    pub fn model_map_start(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn model_map_start(mut self, value: XYZ3) -> Self {
         self.model_map_start = Some(value);
         self
     }
 
     /// Sets `model_map_end`.
-    pub fn model_map_end(mut self, value: BimPlan2ChoiceModelMapEnd) -> Self {
+    pub fn model_map_end(mut self, value: XYZ3) -> Self {
         self.model_map_end = Some(value);
         self
     }
@@ -2816,8 +2799,8 @@ pub struct Correspondence {
     /// Body of Correspondence
     pub message: Option<String>,
     /// List of recipient names Correspondence was sent to
-    pub recipients: Option<Vec<Vec<AddPunchItemAttachment>>>,
-    pub from: Option<Name>,
+    pub recipients: Option<Vec<Vec<IdNameUrlFilename>>>,
+    pub from: Option<FirstLast>,
 }
 
 #[non_exhaustive]
@@ -2831,7 +2814,7 @@ pub struct BidDocsManifest {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct BidPackageCreatedBy {
+pub struct UserRef10 {
     /// Email
     pub email: Option<String>,
     /// First name
@@ -2877,7 +2860,7 @@ pub struct BidPackageManager {
     pub job_title: Option<String>,
     /// User Invited
     pub invited: Option<bool>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -2949,9 +2932,9 @@ pub struct BidPackage {
     pub bid_web_message: Option<String>,
     /// Enable blind bidding
     pub blind_bidding: Option<bool>,
-    pub created_by: Option<BidPackageCreatedBy>,
+    pub created_by: Option<UserRef10>,
     /// Array of the distribution members
-    pub distribution_members: Option<Vec<BidPackageCreatedBy>>,
+    pub distribution_members: Option<Vec<UserRef10>>,
     /// Display Project Name
     pub display_project_name: Option<bool>,
     /// Bid Form Sections Enabled
@@ -2990,7 +2973,7 @@ pub struct BidPackage {
     pub number: Option<i64>,
     /// Whether or not the bid package is active
     pub open: Option<bool>,
-    pub point_of_contact: Option<BidPackageCreatedBy>,
+    pub point_of_contact: Option<UserRef10>,
     /// Point of contact ID
     pub point_of_contact_login_id: Option<i64>,
     /// Prebid RFI deadline date
@@ -3402,7 +3385,7 @@ pub struct BidDetail {
     /// Items
     pub bid_items: Option<Vec<BidItem>>,
     /// Cost Codes associated with items
-    pub cost_codes: Option<Vec<Equipment>>,
+    pub cost_codes: Option<Vec<IdName>>,
     /// Attachments.
     pub attachments: Option<Vec<BidDetailAttachment>>,
     /// Streaming URL to download all attachments. It's an optional parameter when the blind bidding is on.

@@ -71,8 +71,8 @@ pub struct Task {
     pub created_at: Option<String>,
     /// Date/time the Task was last updated in ISO 8601 UTC format.
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub updated_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub updated_by: Option<UserRef>,
 }
 
 /// ToDo
@@ -81,10 +81,10 @@ pub struct Task {
 pub struct Todo {
     /// ToDo id
     pub id: Option<i64>,
-    pub assignment: Option<DefaultDistribution>,
+    pub assignment: Option<UserRef>,
     /// ToDo color
     pub color: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// ToDo description
     pub description: Option<String>,
     /// ToDo finish date-time
@@ -226,9 +226,9 @@ pub struct ListTemplate {
     pub response_set: Option<ChecklistListResponseSet>,
     pub location: Option<RfqLocation>,
     pub trade: Option<Trade>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Checklist Sections
     pub sections: Option<Vec<ListTemplateSection>>,
 }
@@ -284,9 +284,9 @@ pub struct ListTemplateUseAlternativeResponseSetResult {
     pub response_set: Option<ChecklistListResponseSet>,
     pub location: Option<RfqLocation>,
     pub trade: Option<Trade>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Checklist Sections
     pub sections: Option<Vec<ListTemplateUseAlternativeResponseSetResultSection>>,
 }
@@ -363,10 +363,10 @@ pub struct ListSpecificationSection {
 pub struct List2SignatureRequestSignature {
     /// ID
     pub id: Option<i64>,
-    pub captured_by: Option<RfiDefaultDistribution>,
+    pub captured_by: Option<UserRef3>,
     /// Timestamp of creation
     pub captured_at: Option<String>,
-    pub attachment: Option<ChangeEventAttachment>,
+    pub attachment: Option<IdUrlFilename>,
 }
 
 /// Checklist Signature Request
@@ -375,7 +375,7 @@ pub struct List2SignatureRequestSignature {
 pub struct List2SignatureRequest {
     /// ID
     pub id: Option<i64>,
-    pub signatory: Option<RfiDefaultDistribution>,
+    pub signatory: Option<UserRef3>,
     pub signature: Option<List2SignatureRequestSignature>,
 }
 
@@ -394,7 +394,7 @@ pub struct List2 {
     /// Description
     pub description: Option<String>,
     /// Users on the Inspection distribution list
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Timestamp indicating when the Inspection is due
     pub due_at: Option<String>,
     /// Number
@@ -435,8 +435,8 @@ pub struct List2 {
     pub current_drawing_revision_ids: Option<Vec<i64>>,
     /// Checklist attachments
     pub attachments: Option<Vec<List2Attachment>>,
-    pub created_by: Option<DefaultDistribution>,
-    pub closed_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub closed_by: Option<UserRef>,
     pub location: Option<RfqLocation>,
     /// Specification Section
     pub specification_section: Option<ListSpecificationSection>,
@@ -444,10 +444,10 @@ pub struct List2 {
     pub signature_requests: Option<Vec<List2SignatureRequest>>,
     pub trade: Option<Trade>,
     /// Users that will be performing the inspection
-    pub inspectors: Option<Vec<DefaultDistribution>>,
+    pub inspectors: Option<Vec<UserRef>>,
     /// Vendor responsible for the work being inspected
-    pub responsible_contractor: Option<Equipment>,
-    pub responsible_party: Option<DefaultDistribution>,
+    pub responsible_contractor: Option<IdName>,
+    pub responsible_party: Option<UserRef>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Managed Equipment ID
     pub managed_equipment_id: Option<i64>,
@@ -527,7 +527,7 @@ pub struct ListDetailSignatureRequestSignatureAttachment {
 pub struct ListDetailSignatureRequestSignature {
     /// ID
     pub id: Option<i64>,
-    pub captured_by: Option<RfiDefaultDistribution>,
+    pub captured_by: Option<UserRef3>,
     /// Timestamp of creation
     pub captured_at: Option<String>,
     pub attachment: Option<ListDetailSignatureRequestSignatureAttachment>,
@@ -539,7 +539,7 @@ pub struct ListDetailSignatureRequestSignature {
 pub struct ListDetailSignatureRequest {
     /// ID
     pub id: Option<i64>,
-    pub signatory: Option<RfiDefaultDistribution>,
+    pub signatory: Option<UserRef3>,
     pub signature: Option<ListDetailSignatureRequestSignature>,
 }
 
@@ -587,8 +587,8 @@ pub struct ListDetailSectionItemObservation {
     /// Observation Type
     #[serde(rename = "type")]
     pub type_: Option<ListDetailSectionItemObservationType>,
-    pub assignee: Option<DefaultDistribution>,
-    pub created_by: Option<DefaultDistribution>,
+    pub assignee: Option<UserRef>,
+    pub created_by: Option<UserRef>,
 }
 
 #[non_exhaustive]
@@ -611,7 +611,7 @@ pub struct ListDetailSectionItemAttachment {
     pub id: Option<i64>,
     /// Timestamp of creation
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub attachment: Option<FormTemplateAttachment>,
 }
 
@@ -627,7 +627,7 @@ pub struct History {
     pub responded_with: Option<String>,
     /// Timestamp of creation
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 #[non_exhaustive]
@@ -639,7 +639,7 @@ pub struct ItemResponsePayload {
     pub number_value: Option<i64>,
     /// Response for an Open Ended Date Item
     pub date_value: Option<String>,
-    pub response_option: Option<Equipment>,
+    pub response_option: Option<IdName>,
 }
 
 /// Item Response
@@ -652,7 +652,7 @@ pub struct ListItemItemResponse {
     pub status: Option<String>,
     /// Timestamp indicating when Response was added
     pub responded_at: Option<String>,
-    pub responder: Option<DefaultDistribution>,
+    pub responder: Option<UserRef>,
     pub item_type: Option<ItemType>,
     pub payload: Option<ItemResponsePayload>,
 }
@@ -666,7 +666,7 @@ pub struct ListItemDetailComment {
     pub body: Option<String>,
     /// Timestamp of creation
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// ChecklistResponse
@@ -771,7 +771,7 @@ pub struct ListDetail {
     /// Description
     pub description: Option<String>,
     /// Users on the Inspection distribution list
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Timestamp indicating when the Inspection is due
     pub due_at: Option<String>,
     /// Identifier
@@ -814,15 +814,15 @@ pub struct ListDetail {
     /// Specification Section
     pub specification_section: Option<ListSpecificationSection>,
     pub trade: Option<Trade>,
-    pub created_by: Option<DefaultDistribution>,
-    pub closed_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub closed_by: Option<UserRef>,
     /// Checklist inspectors
-    pub inspectors: Option<Vec<DefaultDistribution>>,
+    pub inspectors: Option<Vec<UserRef>>,
     /// Checklist signature requests
     pub signature_requests: Option<Vec<ListDetailSignatureRequest>>,
     /// Vendor responsible for the work being inspected
-    pub responsible_contractor: Option<Equipment>,
-    pub responsible_party: Option<DefaultDistribution>,
+    pub responsible_contractor: Option<IdName>,
+    pub responsible_party: Option<UserRef>,
     pub response_set: Option<ListDetailResponseSet>,
     /// Checklist Attachments
     pub attachments: Option<Vec<VendorAttachment>>,
@@ -958,9 +958,9 @@ pub struct Observation {
     pub title: Option<String>,
     /// Observation Type
     #[serde(rename = "type")]
-    pub type_: Option<Equipment>,
-    pub assignee: Option<DefaultDistribution>,
-    pub created_by: Option<DefaultDistribution>,
+    pub type_: Option<IdName>,
+    pub assignee: Option<UserRef>,
+    pub created_by: Option<UserRef>,
 }
 
 #[non_exhaustive]
@@ -970,8 +970,8 @@ pub struct AttachmentHistory {
     pub id: Option<i64>,
     /// Timestamp of creation
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub attachment: Option<ChangeEventAttachment>,
+    pub created_by: Option<UserRef>,
+    pub attachment: Option<IdUrlFilename>,
 }
 
 /// Checklist Section Item
@@ -999,7 +999,7 @@ pub struct ListItemDetail {
     /// Item attachment histories
     pub attachment_histories: Option<Vec<AttachmentHistory>>,
     /// Item attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Item histories
     pub histories: Option<Vec<History>>,
     /// Item Response
@@ -1359,7 +1359,7 @@ impl SectionToggleNotApplicable {
 pub struct SignatureRequestSignature2 {
     /// ID
     pub id: Option<i64>,
-    pub captured_by: Option<RfiDefaultDistribution>,
+    pub captured_by: Option<UserRef3>,
     /// Timestamp of creation
     pub captured_at: Option<String>,
     pub attachment: Option<FormTemplateAttachment>,
@@ -1371,7 +1371,7 @@ pub struct SignatureRequestSignature2 {
 pub struct SignatureRequest {
     /// ID
     pub id: Option<i64>,
-    pub signatory: Option<RfiDefaultDistribution>,
+    pub signatory: Option<UserRef3>,
     pub signature: Option<SignatureRequestSignature2>,
 }
 
@@ -1430,7 +1430,7 @@ impl SignatureRequestSignature {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct PossibleInspector {
-    pub people: Option<Vec<CorrespondenceTypeItemCreatedBy>>,
+    pub people: Option<Vec<UserRef7>>,
 }
 
 /// Checklist Potential Point of Contact
@@ -1446,14 +1446,14 @@ pub struct PotentialPointsOfContact {
     /// Job Title
     pub job_title: Option<String>,
     /// Vendor
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum CommunicationTag {
-    Id(Box<Equipment>),
+    Id(Box<IdName>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
@@ -1480,8 +1480,8 @@ impl NewCommunicationTag {
 pub struct Thread {
     /// Flag indicating whether the communication originated outside of Procore
     pub from_external_email: Option<bool>,
-    pub from: Option<DefaultDistribution>,
-    pub to: Option<Vec<DefaultDistribution>>,
+    pub from: Option<UserRef>,
+    pub to: Option<Vec<UserRef>>,
     /// ID
     pub id: Option<i64>,
     /// Subject
@@ -1495,13 +1495,13 @@ pub struct Thread {
 pub struct ThreadDetail {
     /// Body
     pub body: Option<String>,
-    pub cc: Option<Vec<DefaultDistribution>>,
-    pub bcc: Option<Vec<DefaultDistribution>>,
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub cc: Option<Vec<UserRef>>,
+    pub bcc: Option<Vec<UserRef>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Flag indicating whether the communication originated outside of Procore
     pub from_external_email: Option<bool>,
-    pub from: Option<DefaultDistribution>,
-    pub to: Option<Vec<DefaultDistribution>>,
+    pub from: Option<UserRef>,
+    pub to: Option<Vec<UserRef>>,
     /// ID
     pub id: Option<i64>,
     /// Subject
@@ -1525,7 +1525,7 @@ pub struct InitialPost {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Communication {
     pub initial_post: Option<InitialPost>,
-    pub communication_tags: Option<Vec<Equipment>>,
+    pub communication_tags: Option<Vec<IdName>>,
     /// Date created
     pub created_at: Option<String>,
     /// Private flag
@@ -3152,9 +3152,9 @@ pub struct ListTemplateDetail {
     pub updated_at: Option<String>,
     /// The ID of the associated Alternative Response Set (if null, the default response set is being used)
     pub alternative_response_set_id: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub response_set: Option<ChecklistListResponseSet>,
     /// Sections
     pub sections: Option<Vec<ListTemplateDetailSection>>,
@@ -3628,7 +3628,7 @@ pub struct FormTemplate {
     pub created_at: Option<String>,
     /// Date updated
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub attachment: Option<FormTemplateAttachment>,
     pub fillable_pdf: Option<FormTemplateAttachment>,
 }
@@ -3748,7 +3748,7 @@ pub struct GpsPosition {
     pub vertical_accuracy: Option<f64>,
     /// The time at which this location was determined.
     pub timestamp: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Date and time the gps position was created.
     pub created_at: Option<String>,
     /// Date and time the gps position was updated.
@@ -4271,7 +4271,7 @@ pub struct ManagedEquipmentMake {
     pub created_at: Option<String>,
     /// Date the equipment make was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Equipment Type
@@ -4296,7 +4296,7 @@ pub struct ManagedEquipmentType {
     pub deleted_at: Option<String>,
     /// Equipment Category
     pub managed_equipment_category: Option<ManagedEquipmentMake>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Equipment Model
@@ -4321,7 +4321,7 @@ pub struct ManagedEquipmentModel {
     pub created_at: Option<String>,
     /// Date the equipment model was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Equipment Make
     pub managed_equipment_make: Option<ManagedEquipmentMake>,
     /// Equipment Type
@@ -4368,7 +4368,7 @@ pub struct ManagedEquipment {
     pub status: Option<String>,
     /// The type of ownership
     pub ownership: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Equipment Make
     pub managed_equipment_make: Option<ManagedEquipmentMake>,
     /// Equipment Model
@@ -4639,9 +4639,9 @@ pub struct UserPermission {
     pub company_directory_admin: Option<bool>,
     /// Full name of user
     pub name: Option<String>,
-    pub user_access_level: Option<Equipment>,
+    pub user_access_level: Option<IdName>,
     pub permission_template: Option<UserPermissionPermissionTemplate>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Managed Equipment Permission update Body
@@ -4813,7 +4813,7 @@ pub struct ManagedEquipmentLog {
     pub created_at: Option<String>,
     /// Date the equipment log was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// The formatted date equipment left on site
     pub formatted_offsite: Option<String>,
     /// The formatted date equipment arrived on site
@@ -4944,7 +4944,7 @@ pub struct ManagedEquipmentMaintenanceLog {
     pub created_at: Option<String>,
     /// Date the equipment log was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 #[non_exhaustive]
@@ -5833,7 +5833,7 @@ pub struct ActionPlanPlanTemplate {
     /// Timestamp of when the Company Action Plan Template was deleted
     pub deleted_at: Option<String>,
     /// Name of individual who deleted the Company Action Plan Template
-    pub deleted_by: Option<ProjectItemCreatedBy>,
+    pub deleted_by: Option<UserRef5>,
     /// Description of the Company Action Plan Template in rich text form
     pub description: Option<String>,
     /// Description of the Company Action Plan Template in plain text form
@@ -5945,7 +5945,7 @@ pub struct TimesheetDetail {
     pub date: Option<String>,
     /// Timesheet number
     pub number: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Timesheet name
     pub name: Option<String>,
     /// The approval status of the Timesheet
@@ -5995,7 +5995,7 @@ pub struct Signature {
     pub medium_thumbnail_url: Option<String>,
     /// URL
     pub large_thumbnail_url: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Timecard Entry
@@ -6035,17 +6035,17 @@ pub struct CompanyTimecardEntryAutomaticallySplitTimecardEntry {
     /// Value of related external data
     pub origin_data: Option<String>,
     pub timesheet: Option<TimesheetDetail>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     pub sub_job: Option<RfiSubJob>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
-    pub party: Option<Equipment>,
-    pub crew: Option<Equipment>,
+    pub party: Option<IdName>,
+    pub crew: Option<IdName>,
     pub procore_signature: Option<Signature>,
-    pub project: Option<Equipment>,
-    pub clock_in: Option<InstallationRequest>,
-    pub clock_out: Option<InstallationRequest>,
+    pub project: Option<IdName>,
+    pub clock_in: Option<Id>,
+    pub clock_out: Option<Id>,
     /// The ID of the Line Item Type of the Timecard Entry
     pub line_item_type_id: Option<i64>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -6087,17 +6087,17 @@ pub struct CompanyTimecardEntry {
     /// Value of related external data
     pub origin_data: Option<String>,
     pub timesheet: Option<TimesheetDetail>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     pub sub_job: Option<RfiSubJob>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
-    pub party: Option<Equipment>,
-    pub crew: Option<Equipment>,
+    pub party: Option<IdName>,
+    pub crew: Option<IdName>,
     pub procore_signature: Option<Signature>,
-    pub project: Option<Equipment>,
-    pub clock_in: Option<InstallationRequest>,
-    pub clock_out: Option<InstallationRequest>,
+    pub project: Option<IdName>,
+    pub clock_in: Option<Id>,
+    pub clock_out: Option<Id>,
     /// The ID of the Line Item Type of the Timecard Entry
     pub line_item_type_id: Option<i64>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -6444,7 +6444,7 @@ impl TimecardTimeTypeUpdate {
 pub struct OtherHour {
     /// Number of hours worked that week on the project
     pub hours: Option<i64>,
-    pub project: Option<Equipment>,
+    pub project: Option<IdName>,
 }
 
 /// TimecardTimeType
@@ -6493,11 +6493,11 @@ pub struct TimesheetStatusTimecardEntry {
     pub origin_id: Option<i64>,
     /// Value of related external data
     pub origin_data: Option<String>,
-    pub crew: Option<Equipment>,
+    pub crew: Option<IdName>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    pub cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub timecard_time_type: Option<TimecardTimeType>,
 }
@@ -6516,7 +6516,7 @@ pub struct TimesheetStatus {
     pub date: Option<String>,
     /// Timesheet number
     pub number: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Timesheet name
     pub name: Option<String>,
     /// The approval status of the Timesheet
@@ -6556,10 +6556,10 @@ pub struct TimesheetResult {
     /// Deprecated. Reference status property.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub timesheet_status: Option<TimesheetStatus>,
-    pub full_cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
-    pub party: Option<Equipment>,
+    pub full_cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
+    pub party: Option<IdName>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
     /// The ID of the Line Item Type of the Timecard Entry
     pub line_item_type_id: Option<i64>,
@@ -6569,7 +6569,7 @@ pub struct TimesheetResult {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct CompanyTimesheet {
-    pub party: Option<Equipment>,
+    pub party: Option<IdName>,
     pub other_hours: Option<Vec<OtherHour>>,
     pub timecard_entries: Option<Vec<TimesheetResult>>,
 }
@@ -6875,7 +6875,7 @@ pub struct CompanyTimesheetUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The IDs of the timecards you want to update
-    pub updates: Vec<Update>,
+    pub updates: Vec<Id2>,
     /// The ID of the Login Information of the Timecard Entry
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -6886,7 +6886,7 @@ pub struct CompanyTimesheetUpdate {
 
 impl CompanyTimesheetUpdate {
     /// A value with the required `updates`; set the others with the setters.
-    pub fn new(updates: Vec<Update>) -> Self {
+    pub fn new(updates: Vec<Id2>) -> Self {
         CompanyTimesheetUpdate {
             approval_status: None,
             billable: None,
@@ -7179,7 +7179,7 @@ pub struct PunchItemDetailComment {
     pub id: Option<i64>,
     /// The text of the Comment
     pub body: Option<String>,
-    pub creator: Option<DefaultDistribution>,
+    pub creator: Option<UserRef>,
     /// Image Category created at
     pub created_at: Option<String>,
     /// Comment update timestamp
@@ -7192,10 +7192,10 @@ pub struct PunchItemDetailComment {
 pub struct FeedDetailsWithOldAssigneeDetails {
     /// Assignment ID
     pub id: Option<i64>,
-    pub old_assignee: Option<DefaultDistribution>,
-    pub new_assignee: Option<DefaultDistribution>,
+    pub old_assignee: Option<UserRef>,
+    pub new_assignee: Option<UserRef>,
     pub comment: Option<PunchItemDetailComment>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Coordination Issue Assignment Activity
@@ -7240,8 +7240,8 @@ pub struct FeedDetailsWithBody {
 pub struct FeedDetailsWithAssigneeDetails {
     /// Creation ID
     pub id: Option<i64>,
-    pub assignee: Option<DefaultDistribution>,
-    pub created_by: Option<DefaultDistribution>,
+    pub assignee: Option<UserRef>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Coordination Issue Creation Activity
@@ -7320,7 +7320,7 @@ pub struct StatusChange {
     pub new_status: Option<String>,
     /// Creator ID
     pub created_by_id: Option<i64>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     pub linked_rfi: Option<LinkedProcoreItem>,
     /// CoordinationIssue linked Observation Item
     pub linked_observation_item: Option<LinkedObservationItem>,
@@ -7486,17 +7486,17 @@ pub struct CoordinationIssue {
     pub issue_type: Option<String>,
     /// Priority of the Coordination Issue
     pub priority: Option<String>,
-    pub drawing_revision: Option<CoordinationIssueDrawingRevision>,
+    pub drawing_revision: Option<IdTitle>,
     pub trade: Option<Trade>,
     /// Origin source for a Coordination Issue
     pub origin: Option<Origin>,
     pub location: Option<Location>,
     /// Login Information
-    pub assignee: Option<CoordinationIssueAssignee>,
+    pub assignee: Option<UserRef4>,
     /// Login Information
-    pub created_by: Option<CoordinationIssueAssignee>,
+    pub created_by: Option<UserRef4>,
     /// Login Information
-    pub updated_by: Option<CoordinationIssueAssignee>,
+    pub updated_by: Option<UserRef4>,
     /// Created date
     pub created_at: Option<String>,
     /// Updated date
@@ -7912,7 +7912,7 @@ pub struct CoordinationIssueBulkDeleteResultError {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct CoordinationIssueBulkDeleteResult {
-    pub entities: Option<Vec<InstallationRequest>>,
+    pub entities: Option<Vec<Id>>,
     pub errors: Option<Vec<CoordinationIssueBulkDeleteResultError>>,
 }
 
@@ -8331,7 +8331,7 @@ pub struct CoordinationIssueChangeHistory {
     pub old_value: Option<String>,
     /// Value of the column after change
     pub new_value: Option<String>,
-    pub created_by: Option<RfiDefaultDistribution>,
+    pub created_by: Option<UserRef3>,
     /// Created date
     pub created_at: Option<String>,
 }
@@ -8446,7 +8446,7 @@ pub struct DrawingUpdate {
     pub obsolete: Option<bool>,
     /// Drawing discipline
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub drawing_discipline: Option<NewProjectRegion>,
+    pub drawing_discipline: Option<Name3>,
     /// Ordered array of the complete list of reviewed and published Drawing Revision IDs that belong to the drawing
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_revision_ids: Option<Vec<i64>>,
@@ -8484,7 +8484,7 @@ impl DrawingUpdate {
     }
 
     /// Sets `drawing_discipline`.
-    pub fn drawing_discipline(mut self, value: NewProjectRegion) -> Self {
+    pub fn drawing_discipline(mut self, value: Name3) -> Self {
         self.drawing_discipline = Some(value);
         self
     }
@@ -8743,7 +8743,7 @@ pub struct Image {
     pub daily_log_segment_id: Option<i64>,
     pub gps_lat: Option<String>,
     pub gps_long: Option<String>,
-    pub uploader: Option<DefaultDistribution>,
+    pub uploader: Option<UserRef>,
     pub links: Option<ImageLinks>,
     pub trades: Option<Vec<Trade>>,
     /// the number of comments on this image
@@ -9068,7 +9068,7 @@ pub struct MeetingAttendeeRecord {
     pub meeting_id: Option<i64>,
     /// Attendance status
     pub status: Option<MeetingAttendeeRecordStatus>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
 }
 
 /// Meeting category
@@ -9082,7 +9082,7 @@ pub struct MeetingCategory {
     /// Meeting category position
     pub position: Option<i64>,
     /// Login Information
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
 }
 
 /// Meeting Category object
@@ -9150,7 +9150,7 @@ impl NewMeetingCategory {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct MeetingCategoryDetail {
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// The Status of the Meeting Topic
@@ -9402,11 +9402,11 @@ pub struct MeetingTopic {
     /// Meeting topic description
     pub description: Option<String>,
     /// Meeting category
-    pub meeting_category: Option<CoordinationIssueDrawingRevision>,
+    pub meeting_category: Option<IdTitle>,
     /// Meeting topic assignments
-    pub assignments: Option<Vec<DefaultDistribution>>,
+    pub assignments: Option<Vec<UserRef>>,
     /// Meeting topic attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -9721,7 +9721,7 @@ pub struct Attendee {
     pub id: Option<i64>,
     /// Attendee status
     pub status: Option<String>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
 }
 
 #[non_exhaustive]
@@ -9776,7 +9776,7 @@ pub struct MeetingDetail {
     /// Meeting updated at
     pub updated_at: Option<String>,
     /// Meeting attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Meeting attendees
     pub attendees: Option<Vec<Attendee>>,
     /// Meeting categories
@@ -10056,13 +10056,13 @@ impl MeetingUpdate {
 /// Observation Item Assignee
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ObservationAssignee {
+pub struct Assignee {
     /// User ID
     pub id: Option<i64>,
     /// User's name
     pub name: Option<String>,
     /// Company of User assigned to the Observation Item
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Observation Cateogry Configurable Field Set category
@@ -10223,7 +10223,7 @@ pub struct ObservationItemAssignee {
     /// User's name
     pub name: Option<String>,
     /// Company of User assigned to the Observation Item
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Specification Section
@@ -10344,7 +10344,7 @@ pub struct ObservationItem {
     /// Origin Item that the Observation was created from
     pub origin: Option<ObservationItemOrigin>,
     pub assignee: Option<ObservationItemAssignee>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub location: Option<RfqLocation>,
     /// Specification Section
     pub specification_section: Option<ObservationItemSpecificationSection>,
@@ -10432,7 +10432,7 @@ pub struct ItemDetailCreatedBy {
     /// Email
     pub login: Option<String>,
     /// Company of User that created the Observation Item
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Specification Section
@@ -10469,8 +10469,8 @@ pub struct ItemDetail {
     pub description: Option<String>,
     /// Observation Item status
     pub status: Option<ObservationItemStatus>,
-    pub checklist_item: Option<InstallationRequest>,
-    pub checklist_list: Option<InstallationRequest>,
+    pub checklist_item: Option<Id>,
+    pub checklist_list: Option<Id>,
     /// Observation Item priority
     pub priority: Option<Priority>,
     /// Date that the Observation Item Assignee was notified
@@ -10502,7 +10502,7 @@ pub struct ItemDetail {
     /// User assigned to the Observation Item
     pub assignee: Option<ObservationItemAssignee>,
     /// Users on the Observation Item distribution list
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// User that created the Observation Item
     pub created_by: Option<ItemDetailCreatedBy>,
     /// Specification Section
@@ -10591,7 +10591,7 @@ pub struct ResponseLog {
     pub created_by_name: Option<String>,
     /// Response Log Attachments
     pub attachments: Option<Vec<serde_json::Value>>,
-    pub created_by: Option<Equipment>,
+    pub created_by: Option<IdName>,
 }
 
 /// Response Log body
@@ -10942,8 +10942,8 @@ pub struct AccidentLog {
     pub time_minute: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
@@ -10975,7 +10975,7 @@ pub struct Party {
     pub last_name: Option<String>,
     /// Full name of the Party Person
     pub name: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Login Information ID associated with the Party Person
     pub user_id: Option<i64>,
     /// Indicates whether Party is an Employee of the current Company
@@ -10998,7 +10998,7 @@ pub struct Party {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct UserRef {
+pub struct PlanManager {
     /// Party Person ID
     pub id: Option<i64>,
     /// First name of the Party Person
@@ -11017,7 +11017,7 @@ pub struct UserRef {
     pub login: Option<String>,
     /// Time the Party Person was updated
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -11052,7 +11052,7 @@ pub struct PlanApproverSignature2CapturedBy {
     pub employee_id: Option<i64>,
     /// User Login associated with the Party Person
     pub login: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Time capture by was updated
     pub updated_at: Option<String>,
 }
@@ -11079,7 +11079,7 @@ pub struct PlanApprover {
     pub plan_id: Option<i64>,
     /// Time the Action Plan Approver was updated
     pub updated_at: Option<String>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Action Plan Approver Signature (Show)
     pub signature: Option<PlanApproverSignature2>,
 }
@@ -11093,7 +11093,7 @@ pub struct SignatureDetail {
     pub attachment: Option<SignatureDetailAttachment>,
     /// Captured At
     pub captured_at: Option<String>,
-    pub captured_by: Option<UserRef>,
+    pub captured_by: Option<PlanManager>,
 }
 
 #[non_exhaustive]
@@ -11136,7 +11136,7 @@ pub struct PlanItemAssignee {
     pub is_holding: Option<bool>,
     /// Boolean flag indicating whether the assignee was added prior to an Action Plan's approval
     pub is_locked: Option<bool>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Plan ID of the Action Plan Item Assignee
     pub plan_id: Option<i64>,
     /// Role of the Action Plan Item Assignee
@@ -11374,7 +11374,7 @@ pub struct PlanItemPlanItemAssignee {
     pub is_holding: Option<bool>,
     /// Boolean flag indicating whether the assignee was added prior to an Action Plan's approval
     pub is_locked: Option<bool>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Role of the Plan Item Assignee
     pub role: Option<PlanItemPlanItemAssigneeRole>,
     /// Role ID
@@ -11415,7 +11415,7 @@ pub struct PlanItem {
     pub plan_section_id: Option<i64>,
     /// Title of the Action Plan Item
     pub title: Option<String>,
-    pub status: Option<Equipment>,
+    pub status: Option<IdName>,
     /// Template Item ID the Action Plan Item originated from
     pub template_item_id: Option<i64>,
     /// Time the Action Plan Item was updated
@@ -12026,7 +12026,7 @@ pub struct PlanTemplateApprover {
     pub plan_template_id: Option<i64>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
 }
 
 #[non_exhaustive]
@@ -12098,7 +12098,7 @@ pub struct PlanTemplateItemAssigneeItem {
     pub created_at: Option<String>,
     /// Boolean flag indicating whether the assignee is necessary to sign for a hold point
     pub is_holding: Option<bool>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Plan Template ID the Project Action Plan Template Item Assignee belongs to
     pub plan_template_id: Option<i64>,
     /// Role of the Project Action Plan Template Item Assignee
@@ -12195,7 +12195,7 @@ pub struct PlanTemplateItemPlanTemplateItemAssignee {
     pub created_at: Option<String>,
     /// Boolean flag indicating whether the assignee is necessary to sign for a hold point
     pub is_holding: Option<bool>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Role of the Project Action Plan Template Item Assignee
     pub role: Option<Role>,
     /// Time the Project Action Plan Template Item Assignee was updated
@@ -12829,7 +12829,7 @@ pub struct PlanTemplateItem2 {
     /// Description of the Project Action Plan Template in plain text form
     pub description_plain_text: Option<String>,
     pub location: Option<Location>,
-    pub manager: Option<UserRef>,
+    pub manager: Option<PlanManager>,
     /// Status of the Project Action Plan Template
     pub status: Option<PlanTemplateItem2Status>,
     /// Flag for if the Action Plan Template is private
@@ -13119,7 +13119,7 @@ pub struct Plan {
     /// Description of the Action Plan in plain text form
     pub description_plain_text: Option<String>,
     pub location: Option<Location>,
-    pub manager: Option<UserRef>,
+    pub manager: Option<PlanManager>,
     /// Number of the Action Plan
     pub number: Option<i64>,
     pub plan_type: Option<PlanType>,
@@ -13346,9 +13346,9 @@ pub struct TimecardEntryCrew {
     pub name: Option<String>,
     pub project_id: Option<i64>,
     pub company_id: Option<i64>,
-    pub employees: Option<Vec<DefaultDistribution>>,
-    pub created_by: Option<DefaultDistribution>,
-    pub lead: Option<DefaultDistribution>,
+    pub employees: Option<Vec<UserRef>>,
+    pub created_by: Option<UserRef>,
+    pub lead: Option<UserRef>,
     /// Created at
     pub created_at: Option<String>,
     /// Created at
@@ -13379,7 +13379,7 @@ pub struct ActualProductionQuantity {
     pub cost_code: Option<ActualProductionQuantityCostCode>,
     /// Date the actual production quantity was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     /// Date the actual production quantity was installed (YYYY-MM-DD)
     pub date: Option<String>,
 }
@@ -13759,8 +13759,8 @@ pub struct CallLog {
     pub position: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
@@ -13792,7 +13792,7 @@ pub struct ItemResponse {
     /// Timestamp indicating when Response was added
     pub responded_at: Option<String>,
     /// Login Information
-    pub responder: Option<ProjectItemCreatedBy>,
+    pub responder: Option<UserRef5>,
     pub item_type: Option<ItemType>,
     pub payload: Option<ItemResponsePayload>,
 }
@@ -13935,7 +13935,7 @@ pub struct ListItemObservation {
     /// Timestamp of last update
     pub updated_at: Option<String>,
     /// Login Information
-    pub created_by: Option<RequisitionCreatedBy>,
+    pub created_by: Option<UserRef6>,
 }
 
 #[non_exhaustive]
@@ -14177,13 +14177,13 @@ pub struct ChecklistListTemplateDetail {
     pub updated_at: Option<String>,
     /// The ID of the associated Alternative Response Set (if null, the default response set is being used)
     pub alternative_response_set_id: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub response_set: Option<ChecklistListResponseSet>,
     /// Sections
     pub sections: Option<Vec<ChecklistListTemplateDetailSection>>,
-    pub company_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub company_attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -14222,14 +14222,14 @@ pub struct ChecklistListTemplateUseAlternativeResponseSetResult {
     pub updated_at: Option<String>,
     /// The ID of the associated Alternative Response Set (if null, the default response set is being used)
     pub alternative_response_set_id: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub response_set: Option<ChecklistListResponseSet>,
     /// Sections
     pub sections: Option<Vec<ChecklistListTemplateDetailSection>>,
     /// Company attachments
-    pub company_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub company_attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -14341,16 +14341,16 @@ pub struct List {
     pub inspection_type: Option<PunchItemType>,
     /// Indicates whether this Checklist is private
     pub private: Option<bool>,
-    pub created_by: Option<DefaultDistribution>,
-    pub closed_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub closed_by: Option<UserRef>,
     /// Vendor responsible for the work being inspected
-    pub responsible_contractor: Option<Equipment>,
-    pub point_of_contact: Option<DefaultDistribution>,
+    pub responsible_contractor: Option<IdName>,
+    pub point_of_contact: Option<UserRef>,
     pub trade: Option<Trade>,
     /// Inspectors
-    pub inspectors: Option<Vec<DefaultDistribution>>,
+    pub inspectors: Option<Vec<UserRef>>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Checklist Signature Requests
     pub signature_requests: Option<Vec<SignatureRequest>>,
     /// Managed Equipment ID
@@ -14644,18 +14644,18 @@ pub struct ListGroupedIndex {
     /// Indicates whether this Checklist is private
     pub private: Option<bool>,
     /// Login Information
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
     /// Login Information
-    pub closed_by: Option<ProjectItemCreatedBy>,
+    pub closed_by: Option<UserRef5>,
     /// Vendor responsible for the work being inspected
-    pub responsible_contractor: Option<Equipment>,
+    pub responsible_contractor: Option<IdName>,
     /// Login Information
-    pub point_of_contact: Option<ProjectItemCreatedBy>,
+    pub point_of_contact: Option<UserRef5>,
     pub trade: Option<Trade>,
     /// Inspectors
-    pub inspectors: Option<Vec<ProjectItemCreatedBy>>,
+    pub inspectors: Option<Vec<UserRef5>>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<ProjectItemCreatedBy>>,
+    pub distribution_members: Option<Vec<UserRef5>>,
     /// Checklist Signature Requests
     pub signature_requests: Option<Vec<SignatureRequest>>,
     /// Managed Equipment ID
@@ -14692,7 +14692,7 @@ pub struct ListGroupedIndex {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct GroupedIndex {
     /// Inspection Template information for grouping
-    pub header: Option<Header>,
+    pub header: Option<IdName3>,
     /// Array of Inspections created from Inspection Template based on header information
     pub data: Option<Vec<ListGroupedIndex>>,
 }
@@ -14933,7 +14933,7 @@ pub struct InspectionTemplate {
     /// Description
     pub description: Option<String>,
     /// Inspection Type
-    pub inspection_type: Option<Equipment>,
+    pub inspection_type: Option<IdName>,
     /// Name
     pub name: Option<String>,
     /// Trade ID
@@ -15503,14 +15503,14 @@ pub struct DailyConstructionReportLog {
     pub veteran_hours: Option<String>,
     /// Number of hours performed by women workers
     pub women_hours: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub trade: Option<Trade>,
     /// TBD
     pub permissions: Option<Permissions>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub location: Option<ImageLocation>,
 }
 
@@ -15541,14 +15541,14 @@ pub struct Index {
     pub log_datetime: Option<String>,
     /// Is this log date marked as complete?
     pub completed: Option<bool>,
-    pub completed_by: Option<DefaultDistribution>,
+    pub completed_by: Option<UserRef>,
     /// Daily log header marked complete at
     pub completed_at: Option<String>,
     /// Is this log date able to be completed?
     pub completable: Option<bool>,
     /// Is this log date marked as distributed?
     pub distributed: Option<bool>,
-    pub distributed_by: Option<DefaultDistribution>,
+    pub distributed_by: Option<UserRef>,
     /// Daily log header marked distributed at
     pub distributed_at: Option<String>,
     /// Is this log date able to be distributed?
@@ -15577,7 +15577,7 @@ impl DailyLogHeaderUpdate {
 /// Status of the Log
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum BulkUpdateBulkUpdateCallLogStatus {
+pub enum BulkUpdateStatus {
     #[serde(rename = "pending")]
     Pending,
     #[serde(rename = "approved")]
@@ -15588,20 +15588,17 @@ pub enum BulkUpdateBulkUpdateCallLogStatus {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BulkUpdateBulkUpdateCallLog {
+pub struct IdStatus {
     /// The ID of the Log
     pub id: i64,
     /// Status of the Log
-    pub status: BulkUpdateBulkUpdateCallLogStatus,
+    pub status: BulkUpdateStatus,
 }
 
-impl BulkUpdateBulkUpdateCallLog {
+impl IdStatus {
     /// A value with the required `id`, `status`; set the others with the setters.
-    pub fn new(id: i64, status: BulkUpdateBulkUpdateCallLogStatus) -> Self {
-        BulkUpdateBulkUpdateCallLog {
-            id,
-            status,
-        }
+    pub fn new(id: i64, status: BulkUpdateStatus) -> Self {
+        IdStatus { id, status }
     }
 }
 
@@ -15610,58 +15607,58 @@ impl BulkUpdateBulkUpdateCallLog {
 pub struct BulkUpdateBulkUpdate {
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accident_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub accident_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub call_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub delay_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub delivery_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dumpster_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub dumpster_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub equipment_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub equipment_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inspection_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub inspection_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub manpower_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub manpower_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub daily_construction_report_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub daily_construction_report_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub notes_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan_revision_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub plan_revision_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub productivity_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub productivity_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub quantity_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub safety_violation_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub safety_violation_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timecard_entry: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub timecard_entry: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub visitor_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub visitor_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waste_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub waste_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_log: Option<Vec<BulkUpdateBulkUpdateCallLog>>,
+    pub work_log: Option<Vec<IdStatus>>,
 }
 
 impl BulkUpdateBulkUpdate {
@@ -15691,115 +15688,109 @@ impl BulkUpdateBulkUpdate {
     }
 
     /// Sets `accident_log`.
-    pub fn accident_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn accident_log(mut self, value: Vec<IdStatus>) -> Self {
         self.accident_log = Some(value);
         self
     }
 
     /// Sets `call_log`.
-    pub fn call_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn call_log(mut self, value: Vec<IdStatus>) -> Self {
         self.call_log = Some(value);
         self
     }
 
     /// Sets `delay_log`.
-    pub fn delay_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn delay_log(mut self, value: Vec<IdStatus>) -> Self {
         self.delay_log = Some(value);
         self
     }
 
     /// Sets `delivery_log`.
-    pub fn delivery_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn delivery_log(mut self, value: Vec<IdStatus>) -> Self {
         self.delivery_log = Some(value);
         self
     }
 
     /// Sets `dumpster_log`.
-    pub fn dumpster_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn dumpster_log(mut self, value: Vec<IdStatus>) -> Self {
         self.dumpster_log = Some(value);
         self
     }
 
     /// Sets `equipment_log`.
-    pub fn equipment_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn equipment_log(mut self, value: Vec<IdStatus>) -> Self {
         self.equipment_log = Some(value);
         self
     }
 
     /// Sets `inspection_log`.
-    pub fn inspection_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn inspection_log(mut self, value: Vec<IdStatus>) -> Self {
         self.inspection_log = Some(value);
         self
     }
 
     /// Sets `manpower_log`.
-    pub fn manpower_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn manpower_log(mut self, value: Vec<IdStatus>) -> Self {
         self.manpower_log = Some(value);
         self
     }
 
     /// Sets `daily_construction_report_log`.
-    pub fn daily_construction_report_log(
-        mut self,
-        value: Vec<BulkUpdateBulkUpdateCallLog>,
-    ) -> Self {
+    pub fn daily_construction_report_log(mut self, value: Vec<IdStatus>) -> Self {
         self.daily_construction_report_log = Some(value);
         self
     }
 
     /// Sets `notes_log`.
-    pub fn notes_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn notes_log(mut self, value: Vec<IdStatus>) -> Self {
         self.notes_log = Some(value);
         self
     }
 
     /// Sets `plan_revision_log`.
-    pub fn plan_revision_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn plan_revision_log(mut self, value: Vec<IdStatus>) -> Self {
         self.plan_revision_log = Some(value);
         self
     }
 
     /// Sets `productivity_log`.
-    pub fn productivity_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn productivity_log(mut self, value: Vec<IdStatus>) -> Self {
         self.productivity_log = Some(value);
         self
     }
 
     /// Sets `quantity_log`.
-    pub fn quantity_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn quantity_log(mut self, value: Vec<IdStatus>) -> Self {
         self.quantity_log = Some(value);
         self
     }
 
     /// Sets `safety_violation_log`.
-    pub fn safety_violation_log(
-        mut self,
-        value: Vec<BulkUpdateBulkUpdateCallLog>,
-    ) -> Self {
+    pub fn safety_violation_log(mut self, value: Vec<IdStatus>) -> Self {
         self.safety_violation_log = Some(value);
         self
     }
 
     /// Sets `timecard_entry`.
-    pub fn timecard_entry(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn timecard_entry(mut self, value: Vec<IdStatus>) -> Self {
         self.timecard_entry = Some(value);
         self
     }
 
     /// Sets `visitor_log`.
-    pub fn visitor_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn visitor_log(mut self, value: Vec<IdStatus>) -> Self {
         self.visitor_log = Some(value);
         self
     }
 
     /// Sets `waste_log`.
-    pub fn waste_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn waste_log(mut self, value: Vec<IdStatus>) -> Self {
         self.waste_log = Some(value);
         self
     }
 
     /// Sets `work_log`.
-    pub fn work_log(mut self, value: Vec<BulkUpdateBulkUpdateCallLog>) -> Self {
+    pub fn work_log(mut self, value: Vec<IdStatus>) -> Self {
         self.work_log = Some(value);
         self
     }
@@ -15808,7 +15799,7 @@ impl BulkUpdateBulkUpdate {
 /// Status of the Log
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-pub enum BulkUpdateBulkUpdateResultCallLogStatus {
+pub enum IdStatusSuccessErrorStatus {
     #[serde(rename = "pending")]
     Pending,
     #[serde(rename = "approved")]
@@ -15822,11 +15813,11 @@ pub enum BulkUpdateBulkUpdateResultCallLogStatus {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct BulkUpdateBulkUpdateResultCallLog {
+pub struct IdStatusSuccessError {
     /// The ID of the Log
     pub id: Option<i64>,
     /// Status of the Log
-    pub status: Option<BulkUpdateBulkUpdateResultCallLogStatus>,
+    pub status: Option<IdStatusSuccessErrorStatus>,
     /// Is update was successful
     pub success: Option<bool>,
     /// Error description if update for log was not successful
@@ -15837,41 +15828,41 @@ pub struct BulkUpdateBulkUpdateResultCallLog {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct BulkUpdateBulkUpdateResult {
     /// Array of Response Data for Log Type
-    pub accident_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub accident_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub call_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub call_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub delay_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub delay_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub delivery_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub delivery_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub dumpster_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub dumpster_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub equipment_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub equipment_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub inspection_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub inspection_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub manpower_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub manpower_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub daily_construction_report_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub daily_construction_report_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub notes_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub notes_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub plan_revision_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub plan_revision_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub productivity_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub productivity_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub quantity_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub quantity_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub safety_violation_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub safety_violation_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub timecard_entry: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub timecard_entry: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub visitor_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub visitor_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub waste_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub waste_log: Option<Vec<IdStatusSuccessError>>,
     /// Array of Response Data for Log Type
-    pub work_log: Option<Vec<BulkUpdateBulkUpdateResultCallLog>>,
+    pub work_log: Option<Vec<IdStatusSuccessError>>,
 }
 
 #[non_exhaustive]
@@ -16266,13 +16257,13 @@ pub struct DelayLog {
     pub start_time_minute: Option<f64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub location: Option<RfqLocation>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -16468,13 +16459,13 @@ pub struct DeliveryLog {
     pub tracking_number: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -16808,9 +16799,9 @@ pub struct DrawingRevision {
     /// More recent Connectability Drawing Revision available to publish
     pub connectability_outdated: Option<bool>,
     /// Drawing Set
-    pub drawing_set: Option<InstallationRequest>,
+    pub drawing_set: Option<Id>,
     /// Drawing Area
-    pub drawing_area: Option<InstallationRequest>,
+    pub drawing_area: Option<Id>,
     /// Drawing discipline
     pub discipline: Option<DrawingDisciplineDetail>,
     pub status: Option<String>,
@@ -16945,7 +16936,7 @@ pub struct DrawingRevisionDetail {
     /// Drawing ID
     pub drawing_id: Option<i64>,
     /// Drawing Set
-    pub drawing_set: Option<InstallationRequest>,
+    pub drawing_set: Option<Id>,
     /// Ordered array of the complete list of reviewed and published Drawing Revision IDs that belong to the drawing
     pub ordered_revision_ids: Option<Vec<i64>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -17216,13 +17207,13 @@ pub struct DumpsterLog {
     pub quantity_removed: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// Dumpster Log Attachments are not viewable or used on web
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -17241,7 +17232,7 @@ impl NewDumpsterLog {
 /// Equipment of Equipment (Legacy) Tool. Can't be present at the same time with 'equipment_register' field
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct EquipmentLogEquipment {
+pub struct Equipment {
     pub id: Option<i64>,
     pub project_id: Option<i64>,
     pub position: Option<i64>,
@@ -17275,19 +17266,19 @@ pub struct EquipmentLog {
     pub position: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub location: Option<ImageLocation>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     /// Equipment of Equipment (Legacy) Tool. Can't be present at the same time with 'equipment_register' field
-    pub equipment: Option<EquipmentLogEquipment>,
+    pub equipment: Option<Equipment>,
     /// Equipment of Equipment Register (Beta) Tool. Can't be present at the same time with 'equipment' field
-    pub equipment_register: Option<PermissionLevelOption>,
+    pub equipment_register: Option<IdName2>,
     /// TBD
     pub permissions: Option<Permissions>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Equipment Log Attachments are not viewable or used on web
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -17520,7 +17511,7 @@ pub struct Form {
     pub name: Option<String>,
     /// private
     pub private: Option<bool>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Date updated
     pub updated_at: Option<String>,
     pub fillable_pdf: Option<FillablePdf>,
@@ -17755,7 +17746,7 @@ pub struct Incident {
     pub title: Option<String>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     pub contributing_behavior: Option<Hazard>,
     pub contributing_condition: Option<Hazard>,
     pub hazard: Option<Hazard>,
@@ -19013,13 +19004,13 @@ pub struct Environmental {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
@@ -19383,8 +19374,8 @@ pub struct IncidentDetailInjury {
     pub type_: Option<String>,
     /// Date returned to work
     pub date_returned_to_work: Option<String>,
-    pub affected_party: Option<Equipment>,
-    pub affected_person: Option<Assignee>,
+    pub affected_party: Option<IdName>,
+    pub affected_person: Option<UserRef2>,
     pub harm_source: Option<Hazard>,
     /// Date of death
     pub date_of_death: Option<String>,
@@ -19438,13 +19429,13 @@ pub struct IncidentDetailInjury {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
@@ -19476,18 +19467,18 @@ pub struct IncidentDetailNearMiss {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
-    pub affected_party: Option<Equipment>,
-    pub affected_person: Option<Assignee>,
+    pub affected_party: Option<IdName>,
+    pub affected_person: Option<UserRef2>,
     pub harm_source: Option<Hazard>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
@@ -19500,7 +19491,7 @@ pub struct IncidentDetailPropertyDamage {
     pub type_: Option<String>,
     /// Estimated cost impact of the record
     pub estimated_cost_impact: Option<String>,
-    pub responsible_company: Option<Equipment>,
+    pub responsible_company: Option<IdName>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Incident Record ID
     pub id: Option<i64>,
@@ -19520,13 +19511,13 @@ pub struct IncidentDetailPropertyDamage {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
@@ -19552,7 +19543,7 @@ pub struct IncidentDetailWitnessStatement {
     pub deleted_at: Option<String>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub witness: Option<Equipment>,
+    pub witness: Option<IdName>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
@@ -19617,7 +19608,7 @@ pub struct IncidentDetail {
     pub title: Option<String>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     pub contributing_behavior: Option<Hazard>,
     pub contributing_condition: Option<Hazard>,
     pub hazard: Option<Hazard>,
@@ -19627,7 +19618,7 @@ pub struct IncidentDetail {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Attachments
     pub attachments: Option<Vec<IncidentDetailAttachment>>,
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Environmentals
     pub environmentals: Option<Vec<Environmental>>,
     /// Injuries
@@ -19910,8 +19901,8 @@ pub struct AlertInjury {
     pub type_: Option<String>,
     /// Date returned to work
     pub date_returned_to_work: Option<String>,
-    pub affected_party: Option<Equipment>,
-    pub affected_person: Option<Assignee>,
+    pub affected_party: Option<IdName>,
+    pub affected_person: Option<UserRef2>,
     pub harm_source: Option<Hazard>,
     /// Date of death
     pub date_of_death: Option<String>,
@@ -19960,11 +19951,11 @@ pub struct Alert {
     pub injury: Option<AlertInjury>,
     /// Timestamp of when the push notification delivery
     pub pushed_at: Option<String>,
-    pub recipient: Option<RfiDefaultDistribution>,
+    pub recipient: Option<UserRef3>,
     pub severity_level: Option<SeverityLevel>,
     /// Timestamp of when the alert was triggered
     pub triggered_at: Option<String>,
-    pub triggered_by: Option<RfiDefaultDistribution>,
+    pub triggered_by: Option<UserRef3>,
 }
 
 /// ProjectIncidentConfiguration
@@ -19976,7 +19967,7 @@ pub struct Configuration {
     /// Ensures that all Incidents are private by default
     pub private_by_default: Option<bool>,
     /// Users in the default distribution list
-    pub default_distribution: Option<Vec<DefaultDistribution>>,
+    pub default_distribution: Option<Vec<UserRef>>,
 }
 
 #[non_exhaustive]
@@ -20480,8 +20471,8 @@ pub struct Injury {
     pub type_: Option<String>,
     /// Date returned to work
     pub date_returned_to_work: Option<String>,
-    pub affected_party: Option<Equipment>,
-    pub affected_person: Option<ProjectItemCreatedBy>,
+    pub affected_party: Option<IdName>,
+    pub affected_person: Option<UserRef5>,
     pub harm_source: Option<Hazard>,
     /// Date of death
     pub date_of_death: Option<String>,
@@ -20535,13 +20526,13 @@ pub struct Injury {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
@@ -20844,18 +20835,18 @@ pub struct NearMiss {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
-    pub affected_party: Option<Equipment>,
-    pub affected_person: Option<Assignee>,
+    pub affected_party: Option<IdName>,
+    pub affected_person: Option<UserRef2>,
     pub harm_source: Option<Hazard>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
@@ -20978,7 +20969,7 @@ pub struct PropertyDamage {
     pub type_: Option<String>,
     /// Estimated cost impact of the record
     pub estimated_cost_impact: Option<String>,
-    pub responsible_company: Option<Equipment>,
+    pub responsible_company: Option<IdName>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Incident Record ID
     pub id: Option<i64>,
@@ -21000,13 +20991,13 @@ pub struct PropertyDamage {
     pub description_plain_text: Option<String>,
     /// Description of event in Rich Text format
     pub description: Option<String>,
-    pub affected_company: Option<Equipment>,
+    pub affected_company: Option<IdName>,
     /// Timestamp of creation
     pub created_at: Option<String>,
     /// Timestamp of deletion
     pub deleted_at: Option<String>,
-    pub managed_equipment: Option<Equipment>,
-    pub incident_created_by: Option<Assignee>,
+    pub managed_equipment: Option<IdName>,
+    pub incident_created_by: Option<UserRef2>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
     pub work_activity: Option<Hazard>,
@@ -21163,7 +21154,7 @@ pub struct WitnessStatement {
     pub deleted_at: Option<String>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub witness: Option<Equipment>,
+    pub witness: Option<IdName>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub recording: Option<Recording>,
 }
@@ -21436,11 +21427,11 @@ pub struct InspectionLog {
     pub start_minute: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub location: Option<RfqLocation>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
+    pub vendor: Option<IdName>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
 }
@@ -21677,13 +21668,13 @@ pub struct Instruction {
     pub schedule_impact: Option<ScheduleImpact>,
     pub cost_impact: Option<RfiCostImpact>,
     pub instruction_type: Option<InstructionType>,
-    pub created_by: Option<DefaultDistribution>,
-    pub instruction_from: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub instruction_from: Option<UserRef>,
     /// Instruction Distribution List of Users
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Instruction Attentions
-    pub attentions: Option<Vec<DefaultDistribution>>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub attentions: Option<Vec<UserRef>>,
+    pub attachments: Option<Vec<IdNameUrl>>,
     pub trades: Option<Vec<Trade>>,
 }
 
@@ -22138,15 +22129,15 @@ pub struct ManpowerLog {
     /// Updated at
     pub updated_at: Option<String>,
     /// This key is available when Contact is a Vendor
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// This key is available when Contact is a User
-    pub user: Option<DefaultDistribution>,
+    pub user: Option<UserRef>,
     pub contact: Option<Contact>,
-    pub cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
+    pub cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
     pub location: Option<ImageLocation>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub trade: Option<Trade>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// TBD
@@ -22197,7 +22188,7 @@ pub struct Material {
     pub created_at: Option<String>,
     /// Date the Material was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Material Properties
@@ -22332,7 +22323,7 @@ pub struct NotesLog {
     pub status: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub created_by_collaborator: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub location: Option<ImageLocation>,
@@ -22340,7 +22331,7 @@ pub struct NotesLog {
     pub daily_log_segment_id: Option<i64>,
     /// :filename to be deprecated, use :name
     pub attachments: Option<Vec<CallLogAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -22439,7 +22430,7 @@ pub struct ObservationTemplateBulkUpdateResult {
     pub id: Option<i64>,
     /// Flag denoting if the Observation Template is available for use
     pub active: Option<bool>,
-    pub assignee: Option<DefaultDistribution>,
+    pub assignee: Option<UserRef>,
     /// Date updated
     pub updated_at: Option<String>,
     /// Company Observation Template that the Project Observation Template was created from
@@ -22600,13 +22591,13 @@ pub struct PlanRevisionLog {
     pub revision: Option<String>,
     /// Title of the plans
     pub title: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// Plan Revision Log Attachments are not viewable or used on web
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -22674,7 +22665,7 @@ pub struct ProductivityLog {
     pub quantity_used: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
@@ -22710,9 +22701,9 @@ pub struct PunchItemAssignment {
     pub comment: Option<String>,
     pub login_information_id: Option<i64>,
     pub login_information_name: Option<String>,
-    pub login_information: Option<RfiDefaultDistribution>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub login_information: Option<UserRef3>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
+    pub vendor: Option<IdName>,
     /// Date assignee was notified of Punch Item
     pub notified_at: Option<String>,
     /// Date Assignee responded to the Punch Item
@@ -22851,12 +22842,12 @@ pub struct PunchItemTemplate {
     /// Updated at
     pub updated_at: Option<String>,
     /// Login Information
-    pub punch_item_manager: Option<ProjectItemCreatedBy>,
+    pub punch_item_manager: Option<UserRef5>,
     /// Login Information
-    pub final_approver: Option<ProjectItemCreatedBy>,
-    pub template_category: Option<Equipment>,
+    pub final_approver: Option<UserRef5>,
+    pub template_category: Option<IdName>,
     /// Login Information
-    pub assignee: Option<ProjectItemCreatedBy>,
+    pub assignee: Option<UserRef5>,
     pub trade: Option<Trade>,
 }
 
@@ -22880,12 +22871,12 @@ pub struct QuantityLog {
     pub unit: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
+    pub cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
     pub location: Option<RfqLocation>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Quantity Log Attachments
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
 }
@@ -22919,7 +22910,7 @@ pub struct ActionPlanPlanItemAssignee {
     pub is_holding: Option<bool>,
     /// Boolean flag indicating whether the assignee was added prior to an Action Plan's approval
     pub is_locked: Option<bool>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
     /// Plan ID of the Action Plan Item Assignee
     pub plan_id: Option<i64>,
     /// Role of the Recycled Action Plan Item Assignee
@@ -22958,7 +22949,7 @@ pub struct ActionPlanPlanItem {
     pub position: Option<i64>,
     /// Plan Section ID the Recycled Action Plan Item belongs to
     pub plan_section_id: Option<i64>,
-    pub status: Option<Equipment>,
+    pub status: Option<IdName>,
     /// Title of the Recycled Action Plan Item
     pub title: Option<String>,
     /// Time the Recycled Action Plan Item was updated
@@ -22997,7 +22988,7 @@ pub struct ActionPlanPlanTemplateApprover {
     pub plan_template_id: Option<i64>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub party: Option<UserRef>,
+    pub party: Option<PlanManager>,
 }
 
 /// Contains specific attributes depending on the type of Reference
@@ -23186,13 +23177,13 @@ pub struct ActionPlanPlan {
     /// Time the Action Plan was deleted
     pub deleted_at: Option<String>,
     /// Name of individual who deleted the Action Plan
-    pub deleted_by: Option<ProjectItemCreatedBy>,
+    pub deleted_by: Option<UserRef5>,
     /// Description of the Action Plan in rich text form
     pub description: Option<String>,
     /// Description of the Action Plan in plain text form
     pub description_plain_text: Option<String>,
     pub location: Option<Location>,
-    pub manager: Option<UserRef>,
+    pub manager: Option<PlanManager>,
     /// Number of the Action Plan
     pub number: Option<i64>,
     pub plan_receivers: Option<Vec<PlanApprover>>,
@@ -23306,11 +23297,11 @@ pub struct ChecklistListTemplateDetail2 {
     pub sections: Option<Vec<ChecklistListTemplateDetail2Section>>,
     pub inspection_type: Option<InspectionType>,
     pub trade: Option<Trade>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Company Attachments
-    pub company_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub company_attachments: Option<Vec<IdUrlFilename>>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub response_set: Option<ChecklistListResponseSet>,
 }
 
@@ -23413,7 +23404,7 @@ pub enum RfiStatus {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct Rfi {
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     /// Web link to resource
     pub link: Option<String>,
     /// ID of the associated Location
@@ -23425,13 +23416,13 @@ pub struct Rfi {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID
     pub id: Option<i64>,
-    pub assignee: Option<Assignee>,
+    pub assignee: Option<UserRef2>,
     /// RFI Assignees
     pub assignees: Option<Vec<RfiAssignee>>,
-    pub ball_in_court: Option<Assignee>,
+    pub ball_in_court: Option<UserRef2>,
     /// Ball In Courts
-    pub ball_in_courts: Option<Vec<Assignee>>,
-    pub cost_code: Option<Equipment>,
+    pub ball_in_courts: Option<Vec<UserRef2>>,
+    pub cost_code: Option<IdName>,
     pub cost_impact: Option<RfiCostImpact>,
     /// Date created
     pub created_at: Option<String>,
@@ -23453,11 +23444,11 @@ pub struct Rfi {
     /// Private Status
     pub private: Option<bool>,
     pub project_stage: Option<RfiProjectStage>,
-    pub received_from: Option<Assignee>,
+    pub received_from: Option<UserRef2>,
     /// Reference
     pub reference: Option<String>,
-    pub responsible_contractor: Option<Equipment>,
-    pub rfi_manager: Option<Assignee>,
+    pub responsible_contractor: Option<IdName>,
+    pub rfi_manager: Option<UserRef2>,
     pub schedule_impact: Option<ScheduleImpact>,
     /// Status
     pub status: Option<RfiStatus>,
@@ -23848,7 +23839,7 @@ pub struct Reply {
     /// Creator ID
     pub created_by_id: Option<i64>,
     /// Attachments
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -23865,7 +23856,7 @@ pub struct RfiDetailQuestion {
     /// Creator name
     pub created_by: Option<String>,
     /// Attachments
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Answers
     pub answers: Option<Vec<Reply>>,
 }
@@ -23893,7 +23884,7 @@ pub struct RfiDetail {
     /// Custom RFI text field 2
     pub custom_textfield_2: Option<IncidentStatus>,
     /// RFI Distribution List of Users
-    pub distribution_list: Option<Vec<Assignee>>,
+    pub distribution_list: Option<Vec<UserRef2>>,
     /// Draft status, true if draft
     pub draft: Option<bool>,
     /// Array of IDs for associated Drawings
@@ -23906,13 +23897,13 @@ pub struct RfiDetail {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// ID
     pub id: Option<i64>,
-    pub assignee: Option<Assignee>,
+    pub assignee: Option<UserRef2>,
     /// RFI Assignees
-    pub assignees: Option<Vec<Assignee>>,
-    pub ball_in_court: Option<Assignee>,
+    pub assignees: Option<Vec<UserRef2>>,
+    pub ball_in_court: Option<UserRef2>,
     /// Ball In Courts
-    pub ball_in_courts: Option<Vec<Assignee>>,
-    pub cost_code: Option<Equipment>,
+    pub ball_in_courts: Option<Vec<UserRef2>>,
+    pub cost_code: Option<IdName>,
     pub cost_impact: Option<RfiCostImpact>,
     /// Date created
     pub created_at: Option<String>,
@@ -23933,11 +23924,11 @@ pub struct RfiDetail {
     pub prefix: Option<String>,
     /// Private Status
     pub private: Option<bool>,
-    pub received_from: Option<Assignee>,
+    pub received_from: Option<UserRef2>,
     /// Reference
     pub reference: Option<String>,
-    pub responsible_contractor: Option<Equipment>,
-    pub rfi_manager: Option<Assignee>,
+    pub responsible_contractor: Option<IdName>,
+    pub rfi_manager: Option<UserRef2>,
     pub schedule_impact: Option<ScheduleImpact>,
     /// Status
     pub status: Option<RfiStatus>,
@@ -24620,7 +24611,7 @@ pub enum AdvancedExportType {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct AdvancedExportOption {
-    pub id: Option<Id>,
+    pub id: Option<AdvancedExportOptionId>,
     pub name: Option<String>,
 }
 
@@ -24858,13 +24849,13 @@ pub struct SafetyViolationLog {
     pub datetime: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// :filename to be deprecated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -24950,7 +24941,7 @@ pub struct ScheduleDetailOffice {
     pub fax: Option<String>,
     /// Office division
     pub division: Option<String>,
-    pub logo: Option<AddPunchItemAttachment>,
+    pub logo: Option<IdNameUrlFilename>,
 }
 
 /// Project
@@ -25114,10 +25105,10 @@ pub enum CalendarItemSort {
 pub struct CalendarItem {
     /// Calendar Item ID
     pub id: Option<i64>,
-    pub assigned: Option<DefaultDistribution>,
+    pub assigned: Option<UserRef>,
     /// Calendar Item color (as a hex triplet)
     pub color: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Calendar Item description
     pub description: Option<String>,
     /// Calendar Item finish date
@@ -25365,7 +25356,7 @@ pub struct CalendarItemSyncResult {
 pub struct ProcessingStatus {
     /// The status of a Schedule Import
     pub schedule_processing_status: Option<String>,
-    pub import_file: Option<AvailableStatus>,
+    pub import_file: Option<Name>,
     /// The upload status of the Schedule Import
     pub schedule_uploaded: Option<bool>,
 }
@@ -25683,7 +25674,7 @@ pub struct Subtask {
     /// Contact(s) assigned to this Lookahead Task
     pub assignees: Option<Vec<LookaheadDetailLookaheadTaskAssignee>>,
     /// Company(s) assigned to this Lookahead Task
-    pub vendors: Option<Vec<Equipment>>,
+    pub vendors: Option<Vec<IdName>>,
     /// The Master Scheduled Task this Lookahead Task corresponds with, if one exists
     pub task: Option<LookaheadDetailLookaheadTask2>,
     /// Subtask(s) assigned to this Lookahead Task
@@ -25716,7 +25707,7 @@ pub struct LookaheadDetailLookaheadTask {
     /// Contact(s) assigned to this Lookahead Task
     pub assignees: Option<Vec<LookaheadDetailLookaheadTaskAssignee>>,
     /// Company(s) assigned to this Lookahead Task
-    pub vendors: Option<Vec<Equipment>>,
+    pub vendors: Option<Vec<IdName>>,
     /// The Master Scheduled Task this Lookahead Task corresponds with, if one exists
     pub task: Option<LookaheadDetailLookaheadTask2>,
     pub subtasks: Option<Vec<Subtask>>,
@@ -25771,7 +25762,7 @@ pub struct LookaheadDetail {
     pub created_at: Option<String>,
     /// Lookahead last update time
     pub data_date: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Lookahead label
     pub label: Option<String>,
     /// List of tasks in the Lookahead, given in a nested tree structure
@@ -26135,13 +26126,13 @@ pub struct SubmittalResponse {
 pub struct DistributedResponse {
     pub id: Option<i64>,
     pub comment: Option<String>,
-    pub distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub response_name: Option<String>,
     pub submittal_response: Option<SubmittalResponse>,
     pub submittal_response_id: Option<i64>,
     pub submittal_approver_id: Option<i64>,
     pub user_id: Option<i64>,
-    pub user: Option<Assignee>,
+    pub user: Option<UserRef2>,
 }
 
 #[non_exhaustive]
@@ -26151,13 +26142,13 @@ pub struct SubmittalLogCloseAndDistributeResult {
     pub message: Option<String>,
     pub submittal_description: Option<String>,
     pub sent_at: Option<String>,
-    pub distributed_by: Option<Assignee>,
-    pub distributed_to: Option<Vec<Assignee>>,
-    pub distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_by: Option<UserRef2>,
+    pub distributed_to: Option<Vec<UserRef2>>,
+    pub distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub download_all_attachments_url: Option<String>,
-    pub submittal_distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub submittal_distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub download_all_submittal_distributed_attachments_url: Option<String>,
-    pub message_distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub message_distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub download_all_message_distributed_attachments_url: Option<String>,
     /// List of submittal responses selected to be distributed
     pub distributed_responses: Option<Vec<DistributedResponse>>,
@@ -26167,9 +26158,9 @@ pub struct SubmittalLogCloseAndDistributeResult {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct SubmittalPackage {
     pub attachments_count: Option<i64>,
-    pub created_by: Option<Assignee>,
+    pub created_by: Option<UserRef2>,
     pub description: Option<String>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub submittal_ids: Option<Vec<i64>>,
     pub id: Option<i64>,
     pub number: Option<String>,
@@ -26281,9 +26272,9 @@ pub struct SubmittalApprover2 {
     /// Due Date
     pub due_date: Option<String>,
     pub response_required: Option<bool>,
-    pub user: Option<Assignee>,
+    pub user: Option<UserRef2>,
     /// Attachments
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Submittal Associated Attachment IDs
     pub submittal_associated_attachment_ids: Option<Vec<i64>>,
     /// ID
@@ -26295,10 +26286,10 @@ pub struct SubmittalApprover2 {
 pub struct Submittal {
     pub approvers: Option<Vec<SubmittalApprover2>>,
     pub attachments_count: Option<i64>,
-    pub ball_in_court: Option<Vec<DefaultDistribution>>,
+    pub ball_in_court: Option<Vec<UserRef>>,
     pub buffer_time: Option<i64>,
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub current_revision: Option<bool>,
     pub distributed_at: Option<String>,
     /// (schema not recovered)
@@ -26309,16 +26300,16 @@ pub struct Submittal {
     pub issue_date: Option<String>,
     pub private: Option<bool>,
     pub received_date: Option<String>,
-    pub received_from: Option<DefaultDistribution>,
-    pub responsible_contractor: Option<Equipment>,
+    pub received_from: Option<UserRef>,
+    pub responsible_contractor: Option<IdName>,
     pub specification_section: Option<SubmittalSpecificationSection>,
     pub sub_job: Option<RfiSubJob>,
     pub submit_by: Option<String>,
     pub status: Option<SubmittalStatus>,
     #[serde(rename = "type")]
-    pub type_: Option<Equipment>,
+    pub type_: Option<IdName>,
     pub updated_at: Option<String>,
-    pub submittal_manager: Option<DefaultDistribution>,
+    pub submittal_manager: Option<UserRef>,
     pub submittal_package: Option<SubmittalPackage>,
     pub location: Option<RfqLocation>,
     pub open_date: Option<String>,
@@ -26659,9 +26650,9 @@ pub struct DistributedSubmittal {
     pub id: Option<i64>,
     pub message: Option<String>,
     pub sent_at: Option<String>,
-    pub distributed_by: Option<Assignee>,
-    pub distributed_to: Option<Vec<Assignee>>,
-    pub final_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_by: Option<UserRef2>,
+    pub distributed_to: Option<Vec<UserRef2>>,
+    pub final_attachments: Option<Vec<IdUrlFilename>>,
     /// List of Submittal Approver IDs for approvers selected to be distributed
     pub selected_approver_ids: Option<Vec<i64>>,
 }
@@ -26681,9 +26672,9 @@ pub struct SubmittalDetailApprover {
     /// Due Date
     pub due_date: Option<String>,
     pub response_required: Option<bool>,
-    pub user: Option<Assignee>,
+    pub user: Option<UserRef2>,
     /// Attachments
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Submittal Associated Attachment IDs
     pub submittal_associated_attachment_ids: Option<Vec<i64>>,
     /// The step in the workflow that the approver is on
@@ -26697,9 +26688,9 @@ pub struct SubmittalDetailApprover {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct SubmittalDetail {
     pub actual_delivery_date: Option<String>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub confirmed_delivery_date: Option<String>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     pub created_at: Option<String>,
     pub custom_textarea_1: Option<String>,
     pub custom_textfield_1: Option<String>,
@@ -26707,7 +26698,7 @@ pub struct SubmittalDetail {
     pub deleted_at: Option<String>,
     pub description: Option<String>,
     pub design_team_review_time: Option<i64>,
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     pub internal_review_time: Option<i64>,
     pub lead_time: Option<i64>,
     pub required_on_site_date: Option<String>,
@@ -26716,9 +26707,9 @@ pub struct SubmittalDetail {
     pub distributed_submittals: Option<Vec<DistributedSubmittal>>,
     pub approvers: Option<Vec<SubmittalDetailApprover>>,
     pub attachments_count: Option<i64>,
-    pub ball_in_court: Option<Vec<DefaultDistribution>>,
+    pub ball_in_court: Option<Vec<UserRef>>,
     pub buffer_time: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub current_revision: Option<bool>,
     pub distributed_at: Option<String>,
     /// (schema not recovered)
@@ -26729,16 +26720,16 @@ pub struct SubmittalDetail {
     pub issue_date: Option<String>,
     pub private: Option<bool>,
     pub received_date: Option<String>,
-    pub received_from: Option<DefaultDistribution>,
-    pub responsible_contractor: Option<Equipment>,
+    pub received_from: Option<UserRef>,
+    pub responsible_contractor: Option<IdName>,
     pub specification_section: Option<SubmittalSpecificationSection>,
     pub sub_job: Option<RfiSubJob>,
     pub submit_by: Option<String>,
     pub status: Option<SubmittalStatus>,
     #[serde(rename = "type")]
-    pub type_: Option<Equipment>,
+    pub type_: Option<IdName>,
     pub updated_at: Option<String>,
-    pub submittal_manager: Option<DefaultDistribution>,
+    pub submittal_manager: Option<UserRef>,
     pub submittal_package: Option<SubmittalPackage>,
     pub location: Option<RfqLocation>,
     pub open_date: Option<String>,
@@ -27341,7 +27332,7 @@ pub struct CompanySigneeParty {
     pub last_name: Option<String>,
     /// User ID if this Party Person represents a User. NULL for a Reference User.
     pub user_id: Option<i64>,
-    pub work_classification: Option<Equipment>,
+    pub work_classification: Option<IdName>,
 }
 
 /// Company signature
@@ -27362,7 +27353,7 @@ pub struct TimeAndMaterialEntrySignature {
     pub large_thumbnail_url: Option<String>,
     /// Created at date
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Time and Material Entry Attachment
@@ -27856,7 +27847,7 @@ pub struct TimeAndMaterialEquipmentLog {
     pub created_at: Option<String>,
     /// Date the Time And Material Equipment Log was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
 }
 
 /// Time and Material Equipment Log Properties
@@ -28117,8 +28108,8 @@ pub struct TimeAndMaterialTimecard {
     pub created_at: Option<String>,
     /// Date the Material was deleted
     pub deleted_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
 }
 
 /// Time and Material Timecard Properties
@@ -28269,14 +28260,14 @@ pub struct AutomaticallySplitTimecardEntry {
     pub timesheet: Option<TimesheetDetail>,
     /// The date and time when the timesheet was updated.
     pub updated_at: Option<String>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     pub crew: Option<TimecardEntryCrew>,
     pub location: Option<RfqLocation>,
-    pub party: Option<Equipment>,
+    pub party: Option<IdName>,
     pub procore_signature: Option<Signature>,
     pub sub_job: Option<RfiSubJob>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
     /// The ID of the line item type of the timecard entry
     pub line_item_type_id: Option<i64>,
@@ -28323,14 +28314,14 @@ pub struct TimecardEntry {
     pub timesheet: Option<TimesheetDetail>,
     /// The date and time when the timesheet was updated.
     pub updated_at: Option<String>,
-    pub cost_code: Option<Equipment>,
+    pub cost_code: Option<IdName>,
     pub crew: Option<TimecardEntryCrew>,
     pub location: Option<RfqLocation>,
-    pub party: Option<Equipment>,
+    pub party: Option<IdName>,
     pub procore_signature: Option<Signature>,
     pub sub_job: Option<RfiSubJob>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
     /// The ID of the line item type of the timecard entry
     pub line_item_type_id: Option<i64>,
@@ -28775,10 +28766,10 @@ pub struct TimesheetTimecardEntry {
     pub origin_id: Option<i64>,
     /// Value of related external data
     pub origin_data: Option<String>,
-    pub crew: Option<Equipment>,
-    pub cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub crew: Option<IdName>,
+    pub cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub location: Option<RfqLocation>,
     pub timecard_time_type: Option<TimecardTimeType>,
     /// Wbs code id
@@ -28800,7 +28791,7 @@ pub struct Timesheet {
     pub date: Option<String>,
     /// Timesheet number
     pub number: Option<i64>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Timesheet name
     pub name: Option<String>,
     /// The approval status of the Timesheet
@@ -28901,7 +28892,7 @@ pub struct TimesheetChangeHistory {
     pub ref_id: Option<i64>,
     /// Created at
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Column that changed value
     pub column: Option<String>,
     /// Old value in the column
@@ -29016,8 +29007,8 @@ pub struct VisitorLog {
     pub subject: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// TBD
@@ -29065,14 +29056,14 @@ pub struct WasteLog {
     pub time_minute: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
-    pub contact: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
+    pub contact: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// Waste Log Attachments are not viewable or used on web
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -29093,7 +29084,7 @@ impl NewWasteLog {
 pub struct WeatherLog {
     pub id: Option<i64>,
     /// :filename to be depricated, use :name
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     /// Average temperature for the workday
     pub average: Option<String>,
     /// Type of calamity the jobsite was subject to
@@ -29102,7 +29093,7 @@ pub struct WeatherLog {
     pub comments: Option<String>,
     /// Created at
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Format: YYYY-MM-DD Example: 2016-04-19
     pub date: Option<String>,
     /// Estimated UTC datetime of record
@@ -29128,7 +29119,7 @@ pub struct WeatherLog {
     pub wind: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -29316,13 +29307,13 @@ pub struct WorkLog {
     pub workers: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
-    pub vendor: Option<Equipment>,
+    pub created_by: Option<UserRef>,
+    pub vendor: Option<IdName>,
     pub location: Option<ImageLocation>,
     /// Daily Log Segment ID
     pub daily_log_segment_id: Option<i64>,
     /// Work Log Attachments are not viewable or used on web
-    pub attachments: Option<Vec<AddPunchItemAttachment>>,
+    pub attachments: Option<Vec<IdNameUrlFilename>>,
     pub scheduled_tasks: Option<Vec<ScheduledTask>>,
 }
 
@@ -29345,12 +29336,12 @@ impl NewWorkLog {
 pub struct NewPunchItemType {
     /// The ID of the Project the Punch Item Type belongs to
     pub project_id: i64,
-    pub punch_item_type: NewProjectType,
+    pub punch_item_type: Name2,
 }
 
 impl NewPunchItemType {
     /// A value with the required `project_id`, `punch_item_type`; set the others with the setters.
-    pub fn new(project_id: i64, punch_item_type: NewProjectType) -> Self {
+    pub fn new(project_id: i64, punch_item_type: Name2) -> Self {
         NewPunchItemType {
             project_id,
             punch_item_type,
@@ -29372,7 +29363,7 @@ pub enum PunchItemStatusFilter {
 /// Login Information
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct FinalApprover {
+pub struct UserRef8 {
     /// Login Information ID
     pub id: Option<i64>,
     /// User name
@@ -29421,10 +29412,10 @@ pub struct PunchItemAssignment2 {
     pub login_information_id: Option<i64>,
     pub login_information_name: Option<String>,
     /// Login Information
-    pub login_information: Option<ProjectItemCreatedBy>,
+    pub login_information: Option<UserRef5>,
     /// Array of Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
+    pub vendor: Option<IdName>,
     /// Date assignee was notified of Punch Item
     pub notified_at: Option<String>,
     /// Date Assignee responded to the Punch Item
@@ -29472,7 +29463,7 @@ pub struct PunchItem {
     /// ID
     pub id: Option<i64>,
     /// Array of Users
-    pub ball_in_court: Option<Vec<FinalApprover>>,
+    pub ball_in_court: Option<Vec<UserRef8>>,
     /// Date time Punch Item was closed
     pub closed_at: Option<String>,
     /// Cost impact status
@@ -29520,17 +29511,17 @@ pub struct PunchItem {
     pub location: Option<Location>,
     pub trade: Option<Trade>,
     /// Login Information
-    pub created_by: Option<ProjectItemCreatedBy>,
+    pub created_by: Option<UserRef5>,
     /// Login Information
-    pub punch_item_manager: Option<FinalApprover>,
+    pub punch_item_manager: Option<UserRef8>,
     /// Login Information
-    pub final_approver: Option<FinalApprover>,
-    pub punch_item_type: Option<Equipment>,
-    pub cost_code: Option<Equipment>,
+    pub final_approver: Option<UserRef8>,
+    pub punch_item_type: Option<IdName>,
+    pub cost_code: Option<IdName>,
     /// Array of Punch Item Assignments
     pub assignments: Option<Vec<PunchItemAssignment2>>,
     /// Punch Item Assignees
-    pub assignees: Option<Vec<ProjectItemCreatedBy>>,
+    pub assignees: Option<Vec<UserRef5>>,
     /// Latitude of Punch Item (Deprecated)
     pub latitude: Option<String>,
     /// Longitude of Punch Item (Deprecated)
@@ -29968,7 +29959,7 @@ pub struct PunchItemDetail {
     /// ID
     pub id: Option<i64>,
     /// Array of Users
-    pub ball_in_court: Option<Vec<FinalApprover>>,
+    pub ball_in_court: Option<Vec<UserRef8>>,
     /// Punch Item Comments
     pub comments: Option<Vec<PunchItemDetailComment>>,
     /// Created at
@@ -30016,29 +30007,29 @@ pub struct PunchItemDetail {
     /// Array of Current Drawing Revision IDs
     pub current_drawing_revision_ids: Option<Vec<i64>>,
     /// Users on the Punch Item distribution list
-    pub distribution_members: Option<Vec<RfiDefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef3>>,
     pub location: Option<RfqLocation>,
     pub trade: Option<Trade>,
     /// User that created the Punch Item
-    pub created_by: Option<RequisitionCreatedBy>,
+    pub created_by: Option<UserRef6>,
     /// User that closed the Punch Item
-    pub closed_by: Option<RequisitionCreatedBy>,
+    pub closed_by: Option<UserRef6>,
     /// User that manages the Punch Item
-    pub punch_item_manager: Option<RequisitionCreatedBy>,
+    pub punch_item_manager: Option<UserRef6>,
     /// User in charge of closing the Punch Item
-    pub final_approver: Option<RequisitionCreatedBy>,
-    pub punch_item_type: Option<Equipment>,
-    pub cost_code: Option<Equipment>,
+    pub final_approver: Option<UserRef6>,
+    pub punch_item_type: Option<IdName>,
+    pub cost_code: Option<IdName>,
     /// Array of Punch Item Assignments
     pub assignments: Option<Vec<PunchItemDetailAssignment>>,
     /// Rich Text Description
     pub rich_text_description: Option<String>,
     /// Array of Punch Item Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Array of Images *DEPRECATED. Please use attachments instead
-    pub images: Option<Vec<ChangeEventAttachment>>,
+    pub images: Option<Vec<IdUrlFilename>>,
     /// Array of photo Attachments uploaded from the web application
-    pub web_images: Option<Vec<ChangeEventAttachment>>,
+    pub web_images: Option<Vec<IdUrlFilename>>,
     /// Workflow status of the Punch Item
     pub workflow_status: Option<WorkflowStatus>,
     /// UUID for downloading all attachments associated with the Punch Item. This UUID can be used to generate a download link for all attachments in a single archive.
@@ -30509,7 +30500,7 @@ pub struct CommentDetail {
     /// Date the Punch Item Comment was created
     pub created_at: Option<String>,
     /// User that created the Punch Item Comment
-    pub created_by: Option<RequisitionCreatedBy>,
+    pub created_by: Option<UserRef6>,
     #[serde(rename = "type")]
     pub type_: Option<String>,
 }
@@ -30669,7 +30660,7 @@ pub struct RequestedChangeV1_1 {
     pub id: Option<i64>,
     /// Requested change
     pub change_requested: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Requested change finish date
     pub new_finish: Option<String>,
     /// Requested change start date
@@ -30864,8 +30855,8 @@ pub struct ScheduleIntegration {
     pub uploaded_at: Option<String>,
     /// Used schedule upload method
     pub schedule_source: Option<ScheduleSource>,
-    pub uploaded_by: Option<Assignee>,
-    pub file: Option<ScheduleIntegrationFile>,
+    pub uploaded_by: Option<UserRef2>,
+    pub file: Option<IdNameContentTypeUrl2>,
 }
 
 /// ScheduleIntegration
@@ -31221,7 +31212,7 @@ impl SubmittalApproverUpdate {
 pub struct SubmittalApprover {
     /// ID of the Submittal Approver
     pub id: Option<i64>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub attachments: Option<Vec<IdNameUrl>>,
     /// Submittal Approver's comment
     pub comment: Option<String>,
     /// The date the Submittal Approver responded to the Submittal
@@ -31289,7 +31280,7 @@ pub struct SubmittalLog {
     pub closed: Option<bool>,
     pub specification_section: Option<SubmittalLogSpecificationSection>,
     pub package: Option<Package>,
-    pub ball_in_court: Option<Vec<DefaultDistribution>>,
+    pub ball_in_court: Option<Vec<UserRef>>,
     pub responses: Option<Vec<SubmittalLogResponse>>,
     pub location: Option<RfqLocation>,
 }
@@ -31305,7 +31296,7 @@ pub struct SubmittalLogDetailCreatedBy {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct SubmittalLogDetailApprover {
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
     pub id: Option<i64>,
     pub response: Option<String>,
     pub sent_date: Option<String>,
@@ -31314,7 +31305,7 @@ pub struct SubmittalLogDetailApprover {
     pub days_to_respond: Option<i64>,
     pub comment: Option<String>,
     pub distributed: Option<Vec<i64>>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -31323,9 +31314,9 @@ pub struct DistributionInfo {
     pub id: Option<i64>,
     pub message: Option<String>,
     pub distributed_date: Option<String>,
-    pub distributed_by: Option<DefaultDistribution>,
-    pub distributed_to: Option<Vec<DefaultDistribution>>,
-    pub final_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_by: Option<UserRef>,
+    pub distributed_to: Option<Vec<UserRef>>,
+    pub final_attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -31333,9 +31324,9 @@ pub struct DistributionInfo {
 pub struct SubmittalLogDetailSubmittalPackage {
     pub id: Option<i64>,
     pub title: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     pub description: Option<String>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -31359,11 +31350,11 @@ pub struct SubmittalLogDetail {
     pub created_by: Option<SubmittalLogDetailCreatedBy>,
     pub received_from: Option<SubmittalLogDetailCreatedBy>,
     pub approvers: Option<Vec<SubmittalLogDetailApprover>>,
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
-    pub ball_in_court: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
+    pub ball_in_court: Option<Vec<UserRef>>,
     pub location: Option<RfqLocation>,
     pub specification_section: Option<SubmittalLogSpecificationSection>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     pub distribution_info: Option<DistributionInfo>,
     pub submittal_package: Option<SubmittalLogDetailSubmittalPackage>,
 }
@@ -31669,7 +31660,7 @@ pub struct TimecardEntryItemAutomaticallySplitTimecardEntry {
     pub description: Option<String>,
     /// Timecard entry hours
     pub hours: Option<String>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
     /// ID of related external data
     pub origin_id: Option<i64>,
     /// Value of related external data
@@ -31693,7 +31684,7 @@ pub struct TimecardEntryItem {
     pub description: Option<String>,
     /// Timecard entry hours
     pub hours: Option<String>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
     /// ID of related external data
     pub origin_id: Option<i64>,
     /// Value of related external data
@@ -31885,9 +31876,9 @@ pub struct TimecardEntryDetailAutomaticallySplitTimecardEntry {
     pub origin_data: Option<String>,
     /// Deprecated. Reference status property.
     pub timesheet_status: Option<String>,
-    pub full_cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub full_cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
     /// The ID of the Line Item Type of the Timecard Entry
     pub line_item_type_id: Option<i64>,
@@ -31923,9 +31914,9 @@ pub struct TimecardEntryDetail {
     pub origin_data: Option<String>,
     /// Deprecated. Reference status property.
     pub timesheet_status: Option<String>,
-    pub full_cost_code: Option<Equipment>,
-    pub created_by: Option<DefaultDistribution>,
-    pub login_information: Option<DefaultDistribution>,
+    pub full_cost_code: Option<IdName>,
+    pub created_by: Option<UserRef>,
+    pub login_information: Option<UserRef>,
     pub timecard_time_type: Option<TimecardEntryTimecardTimeType>,
     /// The ID of the Line Item Type of the Timecard Entry
     pub line_item_type_id: Option<i64>,
@@ -32398,7 +32389,7 @@ pub struct ActionPlanPlanTemplateV1_1 {
     /// Timestamp of when the Company Action Plan Template was deleted
     pub deleted_at: Option<String>,
     /// Name of individual who deleted the Company Action Plan Template
-    pub deleted_by: Option<ProjectItemCreatedBy>,
+    pub deleted_by: Option<UserRef5>,
     /// Description of the Company Action Plan Template in rich text form
     pub description: Option<String>,
     /// Description of the Company Action Plan Template in plain text form
@@ -32435,12 +32426,12 @@ pub struct NewDrawingV1_1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Drawing discipline
-    pub drawing_discipline: NewProjectType,
+    pub drawing_discipline: Name2,
 }
 
 impl NewDrawingV1_1 {
     /// A value with the required `number`, `drawing_discipline`; set the others with the setters.
-    pub fn new(number: impl Into<String>, drawing_discipline: NewProjectType) -> Self {
+    pub fn new(number: impl Into<String>, drawing_discipline: Name2) -> Self {
         NewDrawingV1_1 {
             number: number.into(),
             title: None,
@@ -32586,11 +32577,11 @@ pub struct ListTemplateDetailV1_1 {
     pub created_at: Option<String>,
     /// Timestamp of last update
     pub updated_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Attachments
-    pub company_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub company_attachments: Option<Vec<IdUrlFilename>>,
     /// Sections
     pub sections: Option<Vec<ListTemplateDetailV1_1Section>>,
 }
@@ -32638,7 +32629,7 @@ pub struct ListV1_1SignatureRequestSignatureAttachment {
 pub struct ListV1_1SignatureRequestSignature {
     /// ID
     pub id: Option<i64>,
-    pub captured_by: Option<RfiDefaultDistribution>,
+    pub captured_by: Option<UserRef3>,
     /// Timestamp of creation
     pub captured_at: Option<String>,
     pub attachment: Option<ListV1_1SignatureRequestSignatureAttachment>,
@@ -32650,7 +32641,7 @@ pub struct ListV1_1SignatureRequestSignature {
 pub struct ListV1_1SignatureRequest {
     /// ID
     pub id: Option<i64>,
-    pub signatory: Option<RfiDefaultDistribution>,
+    pub signatory: Option<UserRef3>,
     pub signature: Option<ListV1_1SignatureRequestSignature>,
 }
 
@@ -32710,16 +32701,16 @@ pub struct ListV1_1 {
     pub inspection_type: Option<PunchItemType>,
     /// Indicates whether this Checklist is private
     pub private: Option<bool>,
-    pub created_by: Option<DefaultDistribution>,
-    pub closed_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
+    pub closed_by: Option<UserRef>,
     /// Vendor responsible for the work being inspected
-    pub responsible_contractor: Option<Equipment>,
-    pub point_of_contact: Option<DefaultDistribution>,
+    pub responsible_contractor: Option<IdName>,
+    pub point_of_contact: Option<UserRef>,
     pub trade: Option<Trade>,
     /// Inspectors
-    pub inspectors: Option<Vec<DefaultDistribution>>,
+    pub inspectors: Option<Vec<UserRef>>,
     /// Distribution Members
-    pub distribution_members: Option<Vec<DefaultDistribution>>,
+    pub distribution_members: Option<Vec<UserRef>>,
     /// Checklist Signature Requests
     pub signature_requests: Option<Vec<ListV1_1SignatureRequest>>,
     /// Managed Equipment ID
@@ -32780,7 +32771,7 @@ pub struct ChecklistUserV1_1 {
     pub login: Option<String>,
     /// User's Name
     pub name: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
     /// Represents whether or not a user can be an Assignee for an Inspection.
     pub potential_assignee: Option<bool>,
     /// Represents whether or not a user can be a Point of Contact for an Inspection.
@@ -32808,7 +32799,7 @@ pub enum CountStatusFilterV1_1 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct WeatherLogV1_1 {
     pub id: Option<i64>,
-    pub attachments: Option<Vec<QuoteAttachment>>,
+    pub attachments: Option<Vec<IdNameUrl>>,
     /// Average temperature for the workday
     pub average: Option<String>,
     /// Translated Calamity condition based on user's locale. List of possible values can be retrieved using Weather Conditions API...
@@ -32817,7 +32808,7 @@ pub struct WeatherLogV1_1 {
     pub comments: Option<String>,
     /// Created at
     pub created_at: Option<String>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Format: YYYY-MM-DD
     pub date: Option<String>,
     /// Estimated UTC datetime of record
@@ -32845,7 +32836,7 @@ pub struct WeatherLogV1_1 {
     pub wind: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Type of calamity the jobsite was subject to
@@ -33597,11 +33588,11 @@ pub struct MeetingTopicV1_1 {
     /// Meeting topic description
     pub description: Option<String>,
     /// Meeting category
-    pub meeting_category: Option<CoordinationIssueDrawingRevision>,
+    pub meeting_category: Option<IdTitle>,
     /// Meeting topic assignments
-    pub assignments: Option<Vec<DefaultDistribution>>,
+    pub assignments: Option<Vec<UserRef>>,
     /// Meeting topic attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
 }
 
 #[non_exhaustive]
@@ -33905,7 +33896,7 @@ pub struct MeetingV1_1Attendee {
     pub id: Option<i64>,
     /// Attendee status
     pub status: Option<MeetingAttendeeRecordStatus>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
 }
 
 /// Meeting topic
@@ -33933,11 +33924,11 @@ pub struct MeetingV1_1MeetingCategoryMeetingTopic {
     /// Meeting topic description
     pub description: Option<String>,
     /// Meeting category
-    pub meeting_category: Option<CoordinationIssueDrawingRevision>,
+    pub meeting_category: Option<IdTitle>,
     /// Meeting topic assignments
-    pub assignments: Option<Vec<DefaultDistribution>>,
+    pub assignments: Option<Vec<UserRef>>,
     /// Meeting topic attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// URL to download all attachments for this meeting
     pub download_all_url: Option<String>,
 }
@@ -33996,7 +33987,7 @@ pub struct MeetingV1_1 {
     /// Url to join remote meeting
     pub remote_meeting_url: Option<String>,
     /// Meeting attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
     /// Meeting attendees
     pub attendees: Option<Vec<MeetingV1_1Attendee>>,
     /// Meeting categories
@@ -35242,7 +35233,7 @@ pub struct SubmittalV1_1BallInCourt {
     /// Name
     pub name: Option<String>,
     pub initials: Option<String>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 #[non_exhaustive]
@@ -35286,7 +35277,7 @@ pub struct SubmittalV1_1Approver {
     pub returned_date: Option<String>,
     pub sent_date: Option<String>,
     pub days_to_respond: Option<i64>,
-    pub user: Option<Equipment>,
+    pub user: Option<IdName>,
     pub variance: Option<f64>,
     /// The step in the workflow that the approver is on
     pub workflow_group_number: Option<i64>,
@@ -35297,7 +35288,7 @@ pub struct SubmittalV1_1Approver {
 pub struct LastDistributedSubmittalDistributedResponse {
     pub id: Option<i64>,
     pub comment: Option<String>,
-    pub distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub submittal_response: Option<SubmittalV1_1ApproverResponse>,
     pub submittal_response_id: Option<i64>,
     pub submittal_approver_id: Option<i64>,
@@ -35308,10 +35299,10 @@ pub struct LastDistributedSubmittalDistributedResponse {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct LastDistributedSubmittal {
     pub id: Option<i64>,
-    pub distributed_attachments: Option<Vec<ChangeEventAttachment>>,
+    pub distributed_attachments: Option<Vec<IdUrlFilename>>,
     pub distributed_responses: Option<Vec<LastDistributedSubmittalDistributedResponse>>,
-    pub distributed_by: Option<Equipment>,
-    pub distributed_to: Option<Vec<Equipment>>,
+    pub distributed_by: Option<IdName>,
+    pub distributed_to: Option<Vec<IdName>>,
     pub message: Option<String>,
     pub sent_at: Option<String>,
 }
@@ -35320,8 +35311,8 @@ pub struct LastDistributedSubmittal {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct SubmittalV1_1SubmittalPackage {
     pub id: Option<i64>,
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
-    pub created_by: Option<Equipment>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
+    pub created_by: Option<IdName>,
     pub description: Option<String>,
     pub number: Option<String>,
     pub specification_section_id: Option<i64>,
@@ -35378,17 +35369,17 @@ pub struct SubmittalV1_1 {
     pub location_id: Option<i64>,
     pub cost_code_id: Option<i64>,
     pub sub_job_id: Option<i64>,
-    pub created_by: Option<Equipment>,
-    pub received_from: Option<Equipment>,
-    pub submittal_manager: Option<Equipment>,
-    pub responsible_contractor: Option<Equipment>,
-    pub distribution_members: Option<Vec<Equipment>>,
+    pub created_by: Option<IdName>,
+    pub received_from: Option<IdName>,
+    pub submittal_manager: Option<IdName>,
+    pub responsible_contractor: Option<IdName>,
+    pub distribution_members: Option<Vec<IdName>>,
     pub ball_in_court: Option<Vec<SubmittalV1_1BallInCourt>>,
     pub status: Option<SubmittalStatus>,
     #[serde(rename = "type")]
     pub type_: Option<SubmittalType>,
     pub specification_section: Option<SubmittalSpecificationSection>,
-    pub submittal_workflow_template: Option<Equipment>,
+    pub submittal_workflow_template: Option<IdName>,
     pub drawing_ids: Option<Vec<i64>>,
     pub linked_drawing_ids: Option<Vec<i64>>,
     pub associated_attachments: Option<Vec<AssociatedAttachment>>,
@@ -35429,10 +35420,10 @@ pub struct PunchItemV1_1Assignment {
     pub comment: Option<String>,
     pub login_information_id: Option<i64>,
     pub login_information_name: Option<String>,
-    pub login_information: Option<DefaultDistribution>,
+    pub login_information: Option<UserRef>,
     /// Array of Attachments
-    pub attachments: Option<Vec<ChangeEventAttachment>>,
-    pub vendor: Option<Equipment>,
+    pub attachments: Option<Vec<IdUrlFilename>>,
+    pub vendor: Option<IdName>,
     /// Date Assignee was notified of the Punch Item
     pub notified_at: Option<String>,
     /// Date Assignee responded to the Punch Item
@@ -35453,7 +35444,7 @@ pub struct PunchItemV1_1 {
     /// ID
     pub id: Option<i64>,
     /// Array of Users
-    pub ball_in_court: Option<Vec<FinalApprover>>,
+    pub ball_in_court: Option<Vec<UserRef8>>,
     /// Date time Punch Item was closed
     pub closed_at: Option<String>,
     /// Cost impact status
@@ -35500,17 +35491,17 @@ pub struct PunchItemV1_1 {
     pub updated_at: Option<String>,
     pub location: Option<Location>,
     pub trade: Option<Trade>,
-    pub created_by: Option<DefaultDistribution>,
+    pub created_by: Option<UserRef>,
     /// Login Information
-    pub punch_item_manager: Option<FinalApprover>,
+    pub punch_item_manager: Option<UserRef8>,
     /// Login Information
-    pub final_approver: Option<FinalApprover>,
-    pub punch_item_type: Option<Equipment>,
-    pub cost_code: Option<Equipment>,
+    pub final_approver: Option<UserRef8>,
+    pub punch_item_type: Option<IdName>,
+    pub cost_code: Option<IdName>,
     /// Array of Punch Item Assignments
     pub assignments: Option<Vec<PunchItemV1_1Assignment>>,
     /// Punch Item Assignees
-    pub assignees: Option<Vec<DefaultDistribution>>,
+    pub assignees: Option<Vec<UserRef>>,
     /// Workflow status of the Punch Item
     pub workflow_status: Option<WorkflowStatus>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -36272,7 +36263,7 @@ pub struct ChangeHistoryEventV2 {
     pub event_type: Option<String>,
     /// Additional data pertaining to the event.
     pub event_data: Option<serde_json::Value>,
-    pub user: Option<WorkflowManagerV2>,
+    pub user: Option<UserRef9>,
     /// Created date
     pub timestamp: Option<String>,
 }
@@ -36541,7 +36532,7 @@ pub struct CurrentStepApprover {
     /// Whether a response is required from this approver
     pub response_required: Option<bool>,
     /// The user information for the approver
-    pub user: Option<PermissionLevelOption>,
+    pub user: Option<IdName2>,
 }
 
 /// Current workflow step information. Shows step progress and optional days late indicator. Null for submittals without workflows.

@@ -311,7 +311,7 @@ pub struct CompanyPerson {
     /// Unique identifier for the Person.
     pub id: Option<String>,
     /// First and Last Name of the Person.
-    pub name: Option<Name>,
+    pub name: Option<FirstLast>,
     /// Unique identifier for the Company.
     pub company_id: Option<String>,
     /// Determines if the Person can log into the app.
@@ -434,7 +434,7 @@ pub struct ProjectCategory {
     /// The name of the Category.
     pub name: Option<String>,
     /// Subcategories within the Category.
-    pub subcategories: Option<Vec<AvailableStatus>>,
+    pub subcategories: Option<Vec<Name>>,
 }
 
 #[non_exhaustive]
@@ -543,7 +543,7 @@ pub struct LookAhead {
     /// The employee number of the person.
     pub employee_number: Option<String>,
     /// The first and last name of the person.
-    pub name: Option<Name>,
+    pub name: Option<FirstLast>,
     /// The UUID of the Job Title assigned to this person.
     pub job_title_id: Option<String>,
     /// The name of the Job Title assigned to this person.
@@ -568,7 +568,7 @@ pub struct TagActionTag {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct TagAction {
-    pub person_name: Option<Name>,
+    pub person_name: Option<FirstLast>,
     /// The employee number of the Person.
     pub employee_number: Option<String>,
     /// The Job Title of the Person.
@@ -1513,7 +1513,7 @@ pub struct PersonAssignment {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct AssignmentHistory {
     /// The first and last name of the Person (Project request only).
-    pub person_name: Option<Name>,
+    pub person_name: Option<FirstLast>,
     /// The employee number of the assigned person (Project request only).
     pub employee_number: Option<String>,
     /// The job title of the assigned person (Project request only).
@@ -1974,7 +1974,7 @@ pub struct NewCompanyProjectCategory {
     pub name: Option<String>,
     /// A nested layer of classification inside the Category.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subcategories: Option<Vec<NewProjectRegion>>,
+    pub subcategories: Option<Vec<Name3>>,
 }
 
 impl NewCompanyProjectCategory {
@@ -1994,7 +1994,7 @@ impl NewCompanyProjectCategory {
     }
 
     /// Sets `subcategories`.
-    pub fn subcategories(mut self, value: Vec<NewProjectRegion>) -> Self {
+    pub fn subcategories(mut self, value: Vec<Name3>) -> Self {
         self.subcategories = Some(value);
         self
     }
@@ -2452,7 +2452,7 @@ pub struct NewCategory {
     pub name: String,
     /// List of Subcategories under this Category. If no Subcategories are needed, this can be an empty array.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subcategories: Option<Vec<NewProjectRegion>>,
+    pub subcategories: Option<Vec<Name3>>,
 }
 
 impl NewCategory {
@@ -2465,7 +2465,7 @@ impl NewCategory {
     }
 
     /// Sets `subcategories`.
-    pub fn subcategories(mut self, value: Vec<NewProjectRegion>) -> Self {
+    pub fn subcategories(mut self, value: Vec<Name3>) -> Self {
         self.subcategories = Some(value);
         self
     }
@@ -2479,7 +2479,7 @@ pub struct Category2 {
     /// Name of the Category.
     pub name: Option<String>,
     /// List of subcategories within the Category.
-    pub subcategories: Option<Vec<PermissionLevelOption>>,
+    pub subcategories: Option<Vec<IdName2>>,
 }
 
 /// Represents the categories within a Project.

@@ -13,7 +13,7 @@
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct AvailableStatus {
+pub struct Name {
     /// Name of drawing sheet
     pub name: Option<String>,
 }
@@ -28,7 +28,7 @@ pub struct AvailableStatus {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct QuoteAttachment {
+pub struct IdNameUrl {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub url: Option<String>,
@@ -66,7 +66,7 @@ pub enum BimFileView {
     any(feature = "core", feature = "preconstruction", feature = "project-management")
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct CommentAttachment {
+pub struct IdNameContentTypeUrl {
     pub id: Option<i64>,
     /// Base name of the file without its path
     pub name: Option<String>,
@@ -121,7 +121,7 @@ pub struct Location {
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct CoordinationIssueAssignee {
+pub struct UserRef4 {
     /// Login Information ID
     pub id: Option<i64>,
     /// User name
@@ -210,7 +210,7 @@ pub struct Viewpoint {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
-    pub snapshot: Option<CommentAttachment>,
+    pub snapshot: Option<IdNameContentTypeUrl>,
     /// Viewpoint name
     pub name: Option<String>,
     /// Viewer render mode when viewpoint is applied
@@ -228,7 +228,7 @@ pub struct Viewpoint {
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ScheduleIntegrationFile {
+pub struct IdNameContentTypeUrl2 {
     pub id: Option<i64>,
     /// Base name of the file without its path
     pub name: Option<String>,
@@ -388,7 +388,7 @@ pub struct Division {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct Equipment {
+pub struct IdName {
     /// ID
     pub id: Option<i64>,
     /// Name
@@ -404,7 +404,7 @@ pub struct Equipment {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ProjectItemCreatedBy {
+pub struct UserRef5 {
     /// ID
     pub id: Option<i64>,
     /// Name
@@ -423,7 +423,7 @@ pub struct ProjectItemCreatedBy {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct InstallationRequest {
+pub struct Id {
     /// ID
     pub id: Option<i64>,
 }
@@ -458,7 +458,7 @@ pub enum BudgetViewSort {
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct Header {
+pub struct IdName3 {
     pub id: Option<i64>,
     pub name: Option<String>,
 }
@@ -474,7 +474,7 @@ pub struct Header {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct PermissionLevelOption {
+pub struct IdName2 {
     pub id: Option<String>,
     pub name: Option<String>,
 }
@@ -490,7 +490,7 @@ pub struct PermissionLevelOption {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct DefaultDistribution {
+pub struct UserRef {
     /// ID
     pub id: Option<i64>,
     /// Email
@@ -643,7 +643,7 @@ pub struct LineItemLineItemType {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ChangeEventAttachment {
+pub struct IdUrlFilename {
     /// ID
     pub id: Option<i64>,
     /// URL
@@ -692,18 +692,18 @@ pub enum BillingPeriodStatusFilter {
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Update {
+pub struct Id2 {
     /// ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-impl Update {
+impl Id2 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Update { id: None }
+        Id2 { id: None }
     }
 
     /// Sets `id`.
@@ -724,7 +724,7 @@ impl Update {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct AddPunchItemAttachment {
+pub struct IdNameUrlFilename {
     pub id: Option<i64>,
     /// Use :name, :filename to be deprecated
     pub name: Option<String>,
@@ -845,7 +845,7 @@ pub struct Trade {
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct RfiDefaultDistribution {
+pub struct UserRef3 {
     /// The unique identifier of the user.
     pub id: Option<i64>,
     /// The email address of the user that is used to log in.
@@ -874,7 +874,7 @@ pub struct VendorAttachment {
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct CorrespondenceTypeItemCreatedBy {
+pub struct UserRef7 {
     /// ID
     pub id: Option<i64>,
     /// Email
@@ -882,7 +882,7 @@ pub struct CorrespondenceTypeItemCreatedBy {
     /// Name
     pub name: Option<String>,
     /// Company
-    pub company: Option<Equipment>,
+    pub company: Option<IdName>,
 }
 
 /// Verification status (active, cancelled, does_not_exist)
@@ -965,7 +965,7 @@ pub struct PrimaryContact {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct Assignee {
+pub struct UserRef2 {
     /// Email
     pub login: Option<String>,
     pub id: Option<i64>,
@@ -1090,7 +1090,7 @@ pub enum ProviderType {
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "resource-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct Name {
+pub struct FirstLast {
     /// Recipients first name
     pub first: Option<String>,
     /// Recipients last name
@@ -1422,7 +1422,7 @@ pub enum NewFolderValue {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewProjectRegion {
+pub struct Name3 {
     /// Name
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1436,11 +1436,11 @@ pub struct NewProjectRegion {
         feature = "resource-management"
     )
 )]
-impl NewProjectRegion {
+impl Name3 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewProjectRegion { name: None }
+        Name3 { name: None }
     }
 
     /// Sets `name`.
@@ -1479,7 +1479,7 @@ pub enum RfiSortDirection {
     )
 )]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewProjectType {
+pub struct Name2 {
     /// The Name of the Project Type
     pub name: String,
 }
@@ -1493,12 +1493,10 @@ pub struct NewProjectType {
         feature = "resource-management"
     )
 )]
-impl NewProjectType {
+impl Name2 {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        NewProjectType {
-            name: name.into(),
-        }
+        Name2 { name: name.into() }
     }
 }
 
@@ -1658,7 +1656,7 @@ pub enum UploadDetailWithUuidStatus {
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(untagged)]
-pub enum Id {
+pub enum AdvancedExportOptionId {
     String(String),
     Integer(i64),
     /// A value that matches none of the shapes the spec lists.
@@ -1687,7 +1685,7 @@ pub struct UploadDetailWithUuidSegment {
     /// SHA-256 hash of the file segment.
     pub sha256: Option<String>,
     /// Segment file size in bytes.
-    pub size: Option<Id>,
+    pub size: Option<AdvancedExportOptionId>,
     /// Segment url
     pub url: Option<String>,
     /// Amazon headers
@@ -1847,7 +1845,7 @@ pub struct User {
     pub work_classification_id: Option<i64>,
     pub permission_template: Option<UserPermissionTemplate>,
     pub company_permission_template: Option<UserPermissionTemplate>,
-    pub vendor: Option<Equipment>,
+    pub vendor: Option<IdName>,
 }
 
 /// Segment Item Status
@@ -1864,7 +1862,7 @@ pub enum PersonStatus {
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct CoordinationIssueDrawingRevision {
+pub struct IdTitle {
     /// ID
     pub id: Option<i64>,
     /// Formatted title of the drawing revision
@@ -2044,7 +2042,7 @@ pub enum IncidentStatus2 {
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct RequisitionCreatedBy {
+pub struct UserRef6 {
     /// Login Information ID
     pub id: Option<i64>,
     /// User name
@@ -2269,7 +2267,7 @@ impl NewUploadV1_1 {
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct WorkflowManagerV2 {
+pub struct UserRef9 {
     /// ID
     pub id: Option<String>,
     /// Email

@@ -1289,20 +1289,18 @@ impl ListCompanyProjectBidTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -1313,7 +1311,7 @@ impl ListCompanyProjectBidTypes {
 pub struct CreateCompanyProjectBidType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectBidType {
@@ -1337,7 +1335,7 @@ impl CreateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1368,7 +1366,7 @@ impl GetCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1411,7 +1409,7 @@ pub struct UpdateCompanyProjectBidType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectBidType {
@@ -1436,7 +1434,7 @@ impl UpdateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1483,20 +1481,18 @@ impl ListCompanyProjectOwnerTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -1507,7 +1503,7 @@ impl ListCompanyProjectOwnerTypes {
 pub struct CreateCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectOwnerType {
@@ -1531,7 +1527,7 @@ impl CreateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1562,7 +1558,7 @@ impl GetCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1605,7 +1601,7 @@ pub struct UpdateCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectOwnerType {
@@ -1630,7 +1626,7 @@ impl UpdateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1677,20 +1673,18 @@ impl ListCompanyProjectRegions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -1701,7 +1695,7 @@ impl ListCompanyProjectRegions {
 pub struct CreateCompanyProjectRegion {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectRegion {
@@ -1724,7 +1718,7 @@ impl CreateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1755,7 +1749,7 @@ impl GetCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -1798,7 +1792,7 @@ pub struct UpdateCompanyProjectRegion {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectRegion {
@@ -1822,7 +1816,7 @@ impl UpdateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -2069,20 +2063,18 @@ impl ListCompanyProjectTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -2093,7 +2085,7 @@ impl ListCompanyProjectTypes {
 pub struct CreateCompanyProjectType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl CreateCompanyProjectType {
@@ -2116,7 +2108,7 @@ impl CreateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -2147,7 +2139,7 @@ impl GetCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -2190,7 +2182,7 @@ pub struct UpdateCompanyProjectType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl UpdateCompanyProjectType {
@@ -2214,7 +2206,7 @@ impl UpdateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -2287,7 +2279,7 @@ impl ListCompanyRoles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -5144,22 +5136,18 @@ impl ListProjectCustomFieldUserOptions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::RfiDefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef3> {
         self.build().stream()
     }
 }
@@ -5626,22 +5614,18 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::RfiDefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef3> {
         self.build().stream()
     }
 }
@@ -5691,20 +5675,18 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AvailableStatus>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::Name>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::AvailableStatus>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::Name>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::AvailableStatus> {
+    pub fn stream(self) -> crate::ItemStream<models::Name> {
         self.build().stream()
     }
 }
@@ -6153,22 +6135,18 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::RfiDefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef3> {
         self.build().stream()
     }
 }

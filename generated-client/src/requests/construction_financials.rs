@@ -2637,7 +2637,7 @@ impl ListCompanyUomCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -8345,7 +8345,7 @@ impl DeleteProjectDirectCost {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstallationRequest, crate::Error> {
+    pub async fn send(self) -> Result<models::Id, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -15712,7 +15712,7 @@ impl DeleteProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstallationRequest, crate::Error> {
+    pub async fn send(self) -> Result<models::Id, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -20021,7 +20021,7 @@ pub struct UpdateCompanyProjectWbsAttributeItemV2 {
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_item_id: String,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl UpdateCompanyProjectWbsAttributeItemV2 {
@@ -20197,7 +20197,7 @@ pub struct UpdateCompanyProjectWbsAttributeV2 {
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_id: String,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl UpdateCompanyProjectWbsAttributeV2 {

@@ -1888,20 +1888,18 @@ impl ListCompanyProjectTaskItemCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -3777,20 +3775,18 @@ impl ListEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -4661,20 +4657,18 @@ impl ListProjectTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -6206,20 +6200,18 @@ impl ListProjectDocumentCustomTags {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -6253,7 +6245,7 @@ impl CreateProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -6288,7 +6280,7 @@ impl DeleteProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -10066,18 +10058,18 @@ impl ListTaskItemsAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignee>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Assignee>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Assignee> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef2> {
         self.build().stream()
     }
 }
@@ -10120,20 +10112,18 @@ impl ListTaskItemsAssigneesCurrent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -10160,7 +10150,7 @@ impl CreateTaskItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InstallationRequest>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::Id>, crate::Error> {
         self.build().send_json().await
     }
 }

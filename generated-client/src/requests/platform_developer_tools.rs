@@ -548,7 +548,7 @@ impl ListInstallationRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InstallationRequest>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::Id>, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -576,7 +576,7 @@ impl CreateInstallationRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstallationRequest, crate::Error> {
+    pub async fn send(self) -> Result<models::Id, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -617,7 +617,7 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultDistribution, crate::Error> {
+    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
         self.build().send_json().await
     }
 }

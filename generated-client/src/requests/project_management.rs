@@ -120,20 +120,18 @@ impl ListChecklistDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -1498,7 +1496,7 @@ impl CreateCommunicationTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -7712,20 +7710,18 @@ impl ListCompanyIncidentsSeverityLevelAlertRecipients {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -7759,7 +7755,7 @@ impl GetCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultDistribution, crate::Error> {
+    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -7827,7 +7823,7 @@ impl UpdateCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultDistribution, crate::Error> {
+    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -8649,7 +8645,7 @@ impl ListCompanyInspectionTypes {
 pub struct CreateCompanyInspectionType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyInspectionType {
@@ -8746,7 +8742,7 @@ pub struct UpdateCompanyInspectionType {
     pub(crate) client: crate::Client,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectRegion,
+    pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyInspectionType {
@@ -15013,22 +15009,18 @@ impl ListCoordinationIssuesAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::CoordinationIssueAssignee>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef4>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::CoordinationIssueAssignee>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef4>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::CoordinationIssueAssignee> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef4> {
         self.build().stream()
     }
 }
@@ -17849,20 +17841,18 @@ impl ListObservationsAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ObservationAssignee>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::Assignee>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::ObservationAssignee>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::Assignee>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::ObservationAssignee> {
+    pub fn stream(self) -> crate::ItemStream<models::Assignee> {
         self.build().stream()
     }
 }
@@ -17963,20 +17953,18 @@ impl ListObservationsDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -18563,20 +18551,18 @@ impl ListObservationsPotentialDistributionMembers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -23763,7 +23749,7 @@ impl CreateProjectActionPlansPlansCreateFromTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstallationRequest, crate::Error> {
+    pub async fn send(self) -> Result<models::Id, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -24537,20 +24523,18 @@ impl ListProjectAvailablePunchItemManagers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -25660,7 +25644,7 @@ impl CreateProjectChecklistListTemplatesCreateFromCompanyTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstallationRequest, crate::Error> {
+    pub async fn send(self) -> Result<models::Id, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -27941,7 +27925,7 @@ impl ListProjectDailyConstructionReportLogsVendorOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -29324,12 +29308,12 @@ pub struct UpdateProjectDrawingDisciplinePatch {
     pub(crate) client: crate::Client,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: Option<models::NewProjectType>,
+    pub(crate) body: Option<models::Name2>,
 }
 
 impl UpdateProjectDrawingDisciplinePatch {
     /// Sets the request body.
-    pub fn body(mut self, value: models::NewProjectType) -> Self {
+    pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
         self
     }
@@ -35132,7 +35116,7 @@ impl ListProjectInstructionTypes {
 pub struct CreateProjectInstructionType {
     pub(crate) client: crate::Client,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl CreateProjectInstructionType {
@@ -35230,7 +35214,7 @@ pub struct UpdateProjectInstructionType {
     pub(crate) client: crate::Client,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewProjectType,
+    pub(crate) body: models::Name2,
 }
 
 impl UpdateProjectInstructionType {
@@ -36920,20 +36904,18 @@ impl ListProjectManpowerLogsContactOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -37040,20 +37022,18 @@ impl ListProjectManpowerLogsVendorOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -38765,7 +38745,7 @@ impl GetProjectPunchListAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -38812,20 +38792,18 @@ impl ListProjectPunchListAvailableFinalApprovers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -38854,7 +38832,7 @@ impl GetProjectPunchListVendors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -38901,20 +38879,18 @@ impl ListProjectPunchListAssigneeOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -38970,22 +38946,18 @@ impl ListProjectPunchListReadUserOptions {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::RfiDefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef3> {
         self.build().stream()
     }
 }
@@ -44113,22 +44085,18 @@ impl ListProjectRfisDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::RfiDefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::RfiDefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef3> {
         self.build().stream()
     }
 }
@@ -44588,18 +44556,18 @@ impl ListProjectRfisPotentialAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignee>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Assignee>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Assignee> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef2> {
         self.build().stream()
     }
 }
@@ -44646,18 +44614,18 @@ impl ListProjectRfisPotentialRfiManagers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignee>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Assignee>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Assignee> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef2> {
         self.build().stream()
     }
 }
@@ -49885,7 +49853,7 @@ impl CreateProjectTimeAndMaterialEntriesCreateEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Equipment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdName, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -52044,20 +52012,18 @@ impl ListProjectTimesheetsPotentialTimesheetCreators {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Equipment>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::Equipment>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::Equipment> {
+    pub fn stream(self) -> crate::ItemStream<models::IdName> {
         self.build().stream()
     }
 }
@@ -53962,7 +53928,7 @@ impl CreatePunchItemsAddPunchItemAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AddPunchItemAttachment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdNameUrlFilename, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -54263,20 +54229,18 @@ impl ListPunchListDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DefaultDistribution>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
         self.build().send_json().await
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
-        self,
-    ) -> Result<crate::Page<models::DefaultDistribution>, crate::Error> {
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
         self.build().send_page().await
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
     /// one page is held in memory.
-    pub fn stream(self) -> crate::ItemStream<models::DefaultDistribution> {
+    pub fn stream(self) -> crate::ItemStream<models::UserRef> {
         self.build().stream()
     }
 }
@@ -58012,12 +57976,12 @@ pub struct UpdateProjectDrawingDisciplineV11 {
     pub(crate) client: crate::Client,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: Option<models::NewProjectType>,
+    pub(crate) body: Option<models::Name2>,
 }
 
 impl UpdateProjectDrawingDisciplineV11 {
     /// Sets the request body.
-    pub fn body(mut self, value: models::NewProjectType) -> Self {
+    pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
         self
     }
@@ -61653,7 +61617,7 @@ impl CreatePunchItemsAddPunchItemAttachmentV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AddPunchItemAttachment, crate::Error> {
+    pub async fn send(self) -> Result<models::IdNameUrlFilename, crate::Error> {
         self.build().send_json().await
     }
 }

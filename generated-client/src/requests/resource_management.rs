@@ -2062,7 +2062,7 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PermissionLevelOption>, crate::Error> {
+    pub async fn send(self) -> Result<Vec<models::IdName2>, crate::Error> {
         self.build().send_json().await
     }
 }
@@ -2371,12 +2371,12 @@ pub struct CreateWorkforcePlanningV2CompanyProjectCategory2 {
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
-    pub(crate) body: Option<models::NewProjectType>,
+    pub(crate) body: Option<models::Name2>,
 }
 
 impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     /// Sets the request body.
-    pub fn body(mut self, value: models::NewProjectType) -> Self {
+    pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
         self
     }
@@ -2451,12 +2451,12 @@ pub struct CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
-    pub(crate) body: Option<models::NewProjectType>,
+    pub(crate) body: Option<models::Name2>,
 }
 
 impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     /// Sets the request body.
-    pub fn body(mut self, value: models::NewProjectType) -> Self {
+    pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
         self
     }
@@ -2499,12 +2499,12 @@ pub struct CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
     pub(crate) subcategory_id: String,
-    pub(crate) body: Option<models::NewProjectType>,
+    pub(crate) body: Option<models::Name2>,
 }
 
 impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     /// Sets the request body.
-    pub fn body(mut self, value: models::NewProjectType) -> Self {
+    pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
         self
     }

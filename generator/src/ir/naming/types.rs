@@ -179,7 +179,12 @@ impl<'a> Namer<'a> {
         let site = &self.sites[self.best_site(id)];
         let root = &self.roots[site.root];
         let dir = self.space.get(id).direction;
+        let shared = match site.role {
+            Role::Component(_) => None,
+            _ => self.widely_used_name(id),
+        };
         let mut out = match (&site.role, &site.via) {
+            _ if shared.is_some() => shared.into_iter().collect(),
             (Role::Component(name), Via::Root) => {
                 let suffix = match dir {
                     Direction::Response => "",
@@ -229,7 +234,7 @@ impl<'a> Namer<'a> {
         };
         let lower = p.to_ascii_lowercase();
         let mut out = Vec::new();
-        if PERSON.contains(&lower.as_str()) || lower.ends_with("_by") {
+        if is_person(&lower) {
             out.push("UserRef".to_string());
         } else if !GENERIC.contains(&lower.as_str()) && !GENERIC.contains(&singular(&lower).as_str())
         {
@@ -251,6 +256,38 @@ impl<'a> Namer<'a> {
         out.extend(by_resource);
         out.dedup();
         out
+    }
+
+    /// A name for a small shape used under many property names (`{id, name}` as a status, a
+    /// trade, a custom field...): no one property tells what it is, so its own fields do
+    /// (`IdName`), or `UserRef` when most uses name a person.
+    fn widely_used_name(&self, id: TypeId) -> Option<String> {
+        let def = self.space.get(id);
+        let mut props: BTreeMap<String, usize> = BTreeMap::new();
+        for &s in &def.sites {
+            if let Some(p) = self.sites[s].via.prop() {
+                *props.entry(p.to_ascii_lowercase()).or_default() += 1;
+            }
+        }
+        if props.len() < 3 {
+            return None;
+        }
+        let total: usize = props.values().sum();
+        let people: usize = props
+            .iter()
+            .filter(|(p, _)| is_person(p))
+            .map(|(_, n)| n)
+            .sum();
+        if people * 2 > total {
+            return Some("UserRef".into());
+        }
+        let TypeKind::Struct { fields, .. } = &def.kind else {
+            return None;
+        };
+        if fields.is_empty() || fields.len() > 4 {
+            return None;
+        }
+        Some(fields.iter().map(|f| type_name(&f.name)).collect())
     }
 
     /// What sets variant `i` of union `union` apart from the others, as a name part.
@@ -360,6 +397,10 @@ impl<'a> Namer<'a> {
             }
         }
     }
+}
+
+fn is_person(prop: &str) -> bool {
+    PERSON.contains(&prop) || prop.ends_with("_by")
 }
 
 fn dir_is_request(space: &TypeSpace, site: &Site) -> bool {
