@@ -26,14 +26,16 @@ fn pinned_spec_generates_deterministically_with_nothing_skipped() {
     }
     assert_eq!(a.report.skipped, 0, "{}", a.report);
     assert_eq!(a.report.generated, a.report.in_spec);
-    // One method per operation.
-    let methods: usize = a
-        .files
-        .iter()
-        .filter(|(n, _)| n.starts_with("src/api/"))
-        .map(|(_, t)| t.matches("impl crate::Client {").count())
-        .sum();
-    assert_eq!(methods, a.report.in_spec);
+    // One method per operation, and one builder each.
+    let count = |dir: &str, pattern: &str| -> usize {
+        a.files
+            .iter()
+            .filter(|(n, _)| n.starts_with(dir))
+            .map(|(_, t)| t.lines().filter(|l| l.starts_with(pattern)).count())
+            .sum()
+    };
+    assert_eq!(count("src/api/", "    pub fn "), a.report.in_spec);
+    assert_eq!(count("src/requests/", "pub struct "), a.report.in_spec);
 }
 
 #[test]
@@ -47,8 +49,14 @@ fn adding_an_unrelated_operation_renames_nothing() {
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}}}}}
     }});
-    let spec = load::load_bytes("added.json", &serde_json::to_vec(&doc).unwrap()).unwrap();
-    let added = Generator::new(Settings::default()).generate(spec).unwrap();
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    // Regenerating over the crate (its ledger) is how names are kept: nothing may move.
+    let ledger = procore_generator::ir::Ledger::of(&base.api, None);
+    let spec = load::load_bytes("added.json", &bytes).unwrap();
+    let added = Generator::new(Settings::default().ledger(Some(ledger)))
+        .generate(spec)
+        .unwrap();
+
     let names = |o: &procore_generator::Output| {
         let mut v: Vec<String> = o
             .api
@@ -70,6 +78,7 @@ fn adding_an_unrelated_operation_renames_nothing() {
             "`{n}` disappeared when an unrelated operation was added"
         );
     }
+    assert_eq!(added.files["api.lock"].lines().filter(|l| l.starts_with("op ")).count(), 10);
 }
 
 fn serde_yaml_from(path: &std::path::Path) -> serde_json::Value {
@@ -138,7 +147,7 @@ fn every_generated_file_has_the_preamble() {
 fn overrides_rename_operations_and_types() {
     let overrides = procore_generator::Overrides::parse(
         "overrides.toml",
-        "[operations]\nRestV10ProjectsProjectIdRfisGet = \"list_rfis\"\n[types]\nCreateProjectRfiBody = \"NewRfi\"\n",
+        "[operations]\nRestV10ProjectsProjectIdRfisGet = \"list_rfis\"\n[types]\nNewRfi = \"RfiDraft\"\n",
     )
     .unwrap();
     let out = generate(
@@ -147,32 +156,30 @@ fn overrides_rename_operations_and_types() {
     );
     let pm = &out.files["src/api/project_management.rs"];
     assert!(
-        pm.contains("pub fn list_rfis(&self, project_id: i64) -> ListRfis {"),
-        "operation not renamed"
+        pm.contains("pub fn list_rfis(&self, project_id: i64) -> crate::requests::ListRfis {"),
+        "operation not renamed:\n{pm}"
     );
     assert!(!pm.contains("pub fn list_project_rfis("));
+    let models = &out.files["src/models/project_management.rs"];
     assert!(
-        pm.contains("pub struct NewRfi {") && pm.contains("body: NewRfi"),
+        models.contains("pub struct RfiDraft {") && pm.contains("body: models::RfiDraft"),
         "type not renamed"
     );
-    assert!(!pm.contains("CreateProjectRfiBody {"));
+    assert!(!models.contains("pub struct NewRfi {"));
 
     // An override onto a name in use is refused with a diagnostic, not a broken crate.
-    let clash = procore_generator::Overrides::parse(
-        "o.toml",
-        "[types]\nCreateProjectRfiBody = \"UpdateProjectRfiBody\"\n",
-    )
-    .unwrap();
+    let clash =
+        procore_generator::Overrides::parse("o.toml", "[types]\nNewRfi = \"RfiUpdate\"\n")
+            .unwrap();
     let out = generate(
         &fixture("feature-coverage.yaml"),
         Settings::default().overrides(clash),
     );
-    assert!(out.diagnostics.iter().any(|d| d
-        .message
-        .contains("cannot rename to `UpdateProjectRfiBody`")));
-    assert!(
-        out.files["src/api/project_management.rs"].contains("pub struct CreateProjectRfiBody {")
-    );
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("cannot rename to `RfiUpdate`")));
+    assert!(out.files["src/models/project_management.rs"].contains("pub struct NewRfi {"));
 }
 
 #[test]
