@@ -13,6 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod churn;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -22,6 +23,7 @@ pub mod ir;
 pub mod load;
 pub mod overrides;
 pub mod report;
+pub mod stability;
 
 use diag::Diagnostics;
 use std::collections::BTreeMap;

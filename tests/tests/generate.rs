@@ -78,7 +78,13 @@ fn adding_an_unrelated_operation_renames_nothing() {
             "`{n}` disappeared when an unrelated operation was added"
         );
     }
-    assert_eq!(added.files["api.lock"].lines().filter(|l| l.starts_with("op ")).count(), 10);
+    assert_eq!(
+        added.files["api.lock"]
+            .lines()
+            .filter(|l| l.starts_with("op "))
+            .count(),
+        10
+    );
 }
 
 fn serde_yaml_from(path: &std::path::Path) -> serde_json::Value {
@@ -169,8 +175,7 @@ fn overrides_rename_operations_and_types() {
 
     // An override onto a name in use is refused with a diagnostic, not a broken crate.
     let clash =
-        procore_generator::Overrides::parse("o.toml", "[types]\nNewRfi = \"RfiUpdate\"\n")
-            .unwrap();
+        procore_generator::Overrides::parse("o.toml", "[types]\nNewRfi = \"RfiUpdate\"\n").unwrap();
     let out = generate(
         &fixture("feature-coverage.yaml"),
         Settings::default().overrides(clash),

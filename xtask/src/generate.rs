@@ -89,9 +89,12 @@ pub fn targets() -> Vec<Target> {
 pub fn read_ledger(dir: &Path) -> Result<Option<Ledger>> {
     let path = dir.join(procore_generator::ir::ledger::FILE);
     match std::fs::read_to_string(&path) {
-        Ok(text) => Ledger::parse(&text)
-            .map(Some)
-            .with_context(|| format!("{}: fix the line or delete the file to name everything afresh (a major version)", path.display())),
+        Ok(text) => Ledger::parse(&text).map(Some).with_context(|| {
+            format!(
+                "{}: fix the line or delete the file to name everything afresh (a major version)",
+                path.display()
+            )
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }

@@ -34,9 +34,9 @@ mod error;
 pub mod multipart;
 mod pagination;
 mod request;
-mod wrap;
 #[cfg(test)]
 mod tests;
+mod wrap;
 
 pub use auth::{FileTokenStore, MemoryTokenStore, Token, TokenStore};
 pub use bytes::Bytes;

@@ -9,7 +9,12 @@ use quote::quote;
 use std::collections::BTreeMap;
 
 /// `src/api/<module>.rs`: the category's `Client` methods, in one `impl` block.
-pub(crate) fn methods_file(api: &Api, c: &Category, ops: &[&Operation], settings: &Settings) -> String {
+pub(crate) fn methods_file(
+    api: &Api,
+    c: &Category,
+    ops: &[&Operation],
+    settings: &Settings,
+) -> String {
     let ctx = Ctx::new(api, Mode::Outside);
     let methods: Vec<_> = ops
         .iter()
@@ -70,7 +75,10 @@ pub(crate) fn models_file(api: &Api, file: &str, ids: &[TypeId]) -> String {
 }
 
 /// `src/api/mod.rs`, `src/requests/mod.rs` and `src/models/mod.rs`.
-pub(crate) fn mod_files(categories: &[&Category], model_files: &[&str]) -> BTreeMap<String, String> {
+pub(crate) fn mod_files(
+    categories: &[&Category],
+    model_files: &[&str],
+) -> BTreeMap<String, String> {
     let gated = |reexport: bool| {
         let items = categories.iter().map(|c| {
             let m = ident(&c.module);

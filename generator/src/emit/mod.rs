@@ -236,7 +236,9 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     };
     match prev.trim_start() {
         "}" => pi <= 4,
-        p if pi == 0 && p.ends_with(';') => !(grouped(prev) && (grouped(line) || trimmed.starts_with("#["))),
+        p if pi == 0 && p.ends_with(';') => {
+            !(grouped(prev) && (grouped(line) || trimmed.starts_with("#[")))
+        }
         _ => false,
     }
 }

@@ -46,8 +46,12 @@ impl<'a> Ctx<'a> {
     pub fn uses(&self) -> TokenStream {
         match (self.used_models.get(), self.mode) {
             (false, _) => TokenStream::new(),
-            (true, Mode::Models) => quote!(use super::*;),
-            (true, Mode::Outside) => quote!(use crate::models;),
+            (true, Mode::Models) => quote!(
+                use super::*;
+            ),
+            (true, Mode::Outside) => quote!(
+                use crate::models;
+            ),
         }
     }
 
@@ -228,7 +232,10 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
     };
     let aliases = def.aliases.iter().map(|a| {
         let a = ident(a);
-        let note = format!(" Former name of [`{}`]: two types the spec now gives one shape.", def.name);
+        let note = format!(
+            " Former name of [`{}`]: two types the spec now gives one shape.",
+            def.name
+        );
         quote!(#[doc = #note] #gate pub type #a = #name;)
     });
     let body = gate_items(&gate, body);
@@ -417,7 +424,11 @@ fn constructor(
         match (f.required, f.nullable) {
             (true, false) => {
                 args.push(quote!(#i: #value_ty));
-                inits.push(if is_string { quote!(#i: #i.into(),) } else { quote!(#i,) });
+                inits.push(if is_string {
+                    quote!(#i: #i.into(),)
+                } else {
+                    quote!(#i,)
+                });
                 arg_docs.push(format!("`{}`", f.ident));
             }
             (true, true) => {
@@ -427,8 +438,20 @@ fn constructor(
             }
             (false, nullable) => {
                 inits.push(quote!(#i: None,));
-                let setter = if f.ident == "new" { ident("set_new") } else { i.clone() };
-                let doc = format!(" Sets `{}`{}.", f.name, if nullable { " (`None` sends `null`)" } else { "" });
+                let setter = if f.ident == "new" {
+                    ident("set_new")
+                } else {
+                    i.clone()
+                };
+                let doc = format!(
+                    " Sets `{}`{}.",
+                    f.name,
+                    if nullable {
+                        " (`None` sends `null`)"
+                    } else {
+                        ""
+                    }
+                );
                 let deprecated = if f.deprecated {
                     quote!(#[deprecated(note = "deprecated in Procore's spec")])
                 } else {
@@ -457,7 +480,10 @@ fn constructor(
     let new_doc = if arg_docs.is_empty() {
         " A value with no optional field set.".to_string()
     } else {
-        format!(" A value with the required {}; set the others with the setters.", arg_docs.join(", "))
+        format!(
+            " A value with the required {}; set the others with the setters.",
+            arg_docs.join(", ")
+        )
     };
     let allow = if fields.iter().any(|f| f.deprecated) {
         quote!(#[allow(deprecated)])

@@ -147,6 +147,7 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     }
     let empty = std::collections::HashMap::new();
     let frozen = opts.ledger.as_ref().map_or(&empty, |l| l.type_names());
+    super::merge::merge_splits(&mut conv.space, &conv.sites, frozen, &mut operations);
     let namer = naming::types::Namer::new(&mut conv.space, &conv.sites, &conv.roots);
     renames.extend(namer.run(frozen));
     let mut types = conv.space;
@@ -177,10 +178,9 @@ fn placement(p: &Parsed, opts: &BuildOptions) -> Category {
         return from_tags;
     };
     match ledger.ops.get(&key) {
-        Some((_, feature)) => Category::of_feature(
-            feature,
-            ledger.features.get(feature).map(String::as_str),
-        ),
+        Some((_, feature)) => {
+            Category::of_feature(feature, ledger.features.get(feature).map(String::as_str))
+        }
         None => from_tags,
     }
 }
@@ -414,8 +414,7 @@ fn operation(
                         Some(s) => {
                             let (s, sptr) = match (kind, unwrap_body(s)) {
                                 (BodyKind::Json | BodyKind::MergePatch, Some((key, inner))) => {
-                                    let ptr =
-                                        format!("{sptr}/properties/{}", escape_token(&key));
+                                    let ptr = format!("{sptr}/properties/{}", escape_token(&key));
                                     wrapper = Some(key);
                                     (inner, ptr)
                                 }
@@ -446,10 +445,8 @@ fn operation(
         let rptr = format!("{}/responses/{}", p.ptr, escape_token(&status));
         let r = match r {
             ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => {
-                resolve::<openapiv3::Response>(doc, reference)
-                    .map_err(|e| IrError::new(&rptr, e))?
-            }
+            ReferenceOr::Reference { reference } => resolve::<openapiv3::Response>(doc, reference)
+                .map_err(|e| IrError::new(&rptr, e))?,
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
         let is_success = status.starts_with('2');
@@ -464,10 +461,7 @@ fn operation(
                         _ => Role::Changed,
                     };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
-                    ty = Some(conv.convert(
-                        s,
-                        &pos(sptr, &status, Direction::Response, role),
-                    )?);
+                    ty = Some(conv.convert(s, &pos(sptr, &status, Direction::Response, role))?);
                 }
             }
             if success.is_none() {
@@ -515,7 +509,9 @@ fn operation(
 }
 
 /// The inside of a body that is one object under one key (`{"rfi": {...}}`), with the key.
-fn unwrap_body(s: &ReferenceOr<openapiv3::Schema>) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
+fn unwrap_body(
+    s: &ReferenceOr<openapiv3::Schema>,
+) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
     let ReferenceOr::Item(schema) = s else {
         return None;
     };
@@ -682,10 +678,7 @@ fn mark_boxed(types: &mut super::TypeSpace) {
 /// Records, for each type, the features of the categories whose operations use it (a type used
 /// by one feature goes into that category's file, others into the shared one), and returns
 /// every type some operation uses.
-fn mark_features(
-    types: &mut super::TypeSpace,
-    ops: &[Operation],
-) -> BTreeSet<super::TypeId> {
+fn mark_features(types: &mut super::TypeSpace, ops: &[Operation]) -> BTreeSet<super::TypeId> {
     let mut all = BTreeSet::new();
     for op in ops {
         let mut used = BTreeSet::new();

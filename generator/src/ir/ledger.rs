@@ -68,7 +68,9 @@ impl Ledger {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (kind, rest) = line.split_once(' ').ok_or_else(|| err("expected `KIND ...`"))?;
+            let (kind, rest) = line
+                .split_once(' ')
+                .ok_or_else(|| err("expected `KIND ...`"))?;
             match kind {
                 "feature" => {
                     let (f, name) = rest

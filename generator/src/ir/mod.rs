@@ -16,6 +16,7 @@ pub mod category;
 pub mod deprecation;
 pub mod error;
 pub mod ledger;
+pub mod merge;
 pub mod naming;
 pub mod schema;
 pub mod site;

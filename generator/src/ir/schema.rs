@@ -76,7 +76,11 @@ impl Pos {
     }
 
     fn items(&self) -> Pos {
-        self.step(Via::Item(self.via.prop().map(str::to_string)), "items", "[]")
+        self.step(
+            Via::Item(self.via.prop().map(str::to_string)),
+            "items",
+            "[]",
+        )
     }
 
     fn values(&self) -> Pos {
@@ -401,11 +405,7 @@ impl<'a> SchemaConverter<'a> {
     }
 
     /// The shape of a schema that becomes a named type.
-    fn named_kind(
-        &mut self,
-        s: &Schema,
-        pos: &Pos,
-    ) -> Result<(TypeKind, Option<String>), IrError> {
+    fn named_kind(&mut self, s: &Schema, pos: &Pos) -> Result<(TypeKind, Option<String>), IrError> {
         let doc = short_doc(
             s.schema_data
                 .description
@@ -603,7 +603,7 @@ fn named_shape(s: &Schema) -> bool {
     }
 }
 
-fn enum_kind(values: Vec<String>) -> TypeKind {
+pub(crate) fn enum_kind(values: Vec<String>) -> TypeKind {
     let mut idents: Vec<String> = values.iter().map(|v| variant_name(v)).collect();
     // `Unknown` is the catch-all variant of response enums.
     for i in idents.iter_mut() {

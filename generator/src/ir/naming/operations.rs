@@ -163,7 +163,11 @@ pub fn operation_fn_name(method: Method, path: &str, returns: Returns) -> String
     };
     let mut name = format!("{verb}_{}", nouns.join("_"));
     if let Some(v) = resource_version(path).filter(|v| v != "v1.0") {
-        name.push_str(&version_suffix(&v).to_ascii_lowercase().replacen('v', "_v", 1));
+        name.push_str(
+            &version_suffix(&v)
+                .to_ascii_lowercase()
+                .replacen('v', "_v", 1),
+        );
     }
     snake_ident(&name)
 }
@@ -222,21 +226,76 @@ mod tests {
         let a = Returns::Array;
         let u = Returns::Unknown;
         let cases = [
-            (Get, "/rest/v1.0/projects/{project_id}/rfis", a, "list_project_rfis"),
-            (Get, "/rest/v1.0/projects/{project_id}/rfis", u, "list_project_rfis"),
-            (Get, "/rest/v1.0/projects/{project_id}/rfis/{id}", o, "get_project_rfi"),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                a,
+                "list_project_rfis",
+            ),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                u,
+                "list_project_rfis",
+            ),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                o,
+                "get_project_rfi",
+            ),
             (Get, "/rest/v1.0/prime_contract", o, "get_prime_contract"),
             (Get, "/rest/v1.0/prime_contract", u, "get_prime_contract"),
-            (Get, "/rest/v1.0/projects/{id}/settings", o, "get_project_settings"),
-            (Get, "/rest/v2.0/companies/{company_id}/projects", a, "list_company_projects_v2"),
-            (Get, "/rest/v1.1/projects/{project_id}/rfis", a, "list_project_rfis_v1_1"),
-            (Post, "/rest/v1.0/projects/{project_id}/rfis", u, "create_project_rfi"),
-            (Post, "/rest/v1.0/projects/{project_id}/rfis/{id}/close", u, "create_project_rfi_close"),
-            (Patch, "/rest/v1.0/projects/{project_id}/rfis/{id}", u, "update_project_rfi"),
-            (Delete, "/rest/v1.0/companies/{company_id}/users/{id}", u, "delete_company_user"),
+            (
+                Get,
+                "/rest/v1.0/projects/{id}/settings",
+                o,
+                "get_project_settings",
+            ),
+            (
+                Get,
+                "/rest/v2.0/companies/{company_id}/projects",
+                a,
+                "list_company_projects_v2",
+            ),
+            (
+                Get,
+                "/rest/v1.1/projects/{project_id}/rfis",
+                a,
+                "list_project_rfis_v1_1",
+            ),
+            (
+                Post,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                u,
+                "create_project_rfi",
+            ),
+            (
+                Post,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}/close",
+                u,
+                "create_project_rfi_close",
+            ),
+            (
+                Patch,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                u,
+                "update_project_rfi",
+            ),
+            (
+                Delete,
+                "/rest/v1.0/companies/{company_id}/users/{id}",
+                u,
+                "delete_company_user",
+            ),
             (Post, "/oauth/token", u, "create_oauth_token"),
             (Get, "/rest/v1.0/me", o, "get_me"),
-            (Get, "/rest/v1.0/files/{id}/download", u, "get_file_download"),
+            (
+                Get,
+                "/rest/v1.0/files/{id}/download",
+                u,
+                "get_file_download",
+            ),
         ];
         for (method, path, returns, expected) in cases {
             assert_eq!(
@@ -254,17 +313,32 @@ mod tests {
             (r.noun, r.parent, r.action)
         };
         let s = |x: &str| Some(x.to_string());
-        assert_eq!(r(Get, "/rest/v1.0/projects/{project_id}/rfis"), ("Rfi".into(), s("Project"), None));
-        assert_eq!(r(Get, "/rest/v1.0/projects/{project_id}/rfis/{id}"), ("Rfi".into(), s("Project"), None));
+        assert_eq!(
+            r(Get, "/rest/v1.0/projects/{project_id}/rfis"),
+            ("Rfi".into(), s("Project"), None)
+        );
+        assert_eq!(
+            r(Get, "/rest/v1.0/projects/{project_id}/rfis/{id}"),
+            ("Rfi".into(), s("Project"), None)
+        );
         assert_eq!(
             r(Post, "/rest/v1.0/projects/{project_id}/rfis/{id}/close"),
             ("Rfi".into(), s("Project"), s("Close"))
         );
-        assert_eq!(r(Get, "/rest/v1.0/prime_contract"), ("PrimeContract".into(), None, None));
-        assert_eq!(r(Get, "/rest/v1.0/companies/{company_id}/change_events"), ("ChangeEvent".into(), s("Company"), None));
+        assert_eq!(
+            r(Get, "/rest/v1.0/prime_contract"),
+            ("PrimeContract".into(), None, None)
+        );
+        assert_eq!(
+            r(Get, "/rest/v1.0/companies/{company_id}/change_events"),
+            ("ChangeEvent".into(), s("Company"), None)
+        );
         assert_eq!(r(Get, "/rest/v1.0/me"), ("Me".into(), None, None));
         assert_eq!(
-            r(Post, "/rest/v1.0/projects/{project_id}/plan_items/bulk_create"),
+            r(
+                Post,
+                "/rest/v1.0/projects/{project_id}/plan_items/bulk_create"
+            ),
             ("PlanItem".into(), s("Project"), s("BulkCreate"))
         );
     }

@@ -39,19 +39,80 @@ pub const RESERVED: &[&str] = &[
 
 /// Properties whose value is a person.
 const PERSON: &[&str] = &[
-    "assignee", "assignees", "author", "approver", "approvers", "ball_in_court", "creator",
-    "manager", "owner", "received_from", "reviewer", "reviewers", "user", "users",
-    "login_information", "distribution_member", "distribution_members", "responsible",
+    "assignee",
+    "assignees",
+    "author",
+    "approver",
+    "approvers",
+    "ball_in_court",
+    "creator",
+    "manager",
+    "owner",
+    "received_from",
+    "reviewer",
+    "reviewers",
+    "user",
+    "users",
+    "login_information",
+    "distribution_member",
+    "distribution_members",
+    "responsible",
 ];
 
 /// Property names too generic to name a type alone.
 const GENERIC: &[&str] = &[
-    "data", "item", "items", "attribute", "attributes", "detail", "details", "value", "values",
-    "meta", "metadata", "link", "links", "property", "properties", "option", "options", "field",
-    "fields", "config", "configuration", "info", "result", "results", "payload", "body",
-    "object", "entity", "record", "records", "content", "summary", "total", "totals", "error",
-    "errors", "response", "request", "parameter", "parameters", "params", "type", "kind",
-    "other", "extra", "change", "changes", "list", "entry", "entries", "row", "rows",
+    "data",
+    "item",
+    "items",
+    "attribute",
+    "attributes",
+    "detail",
+    "details",
+    "value",
+    "values",
+    "meta",
+    "metadata",
+    "link",
+    "links",
+    "property",
+    "properties",
+    "option",
+    "options",
+    "field",
+    "fields",
+    "config",
+    "configuration",
+    "info",
+    "result",
+    "results",
+    "payload",
+    "body",
+    "object",
+    "entity",
+    "record",
+    "records",
+    "content",
+    "summary",
+    "total",
+    "totals",
+    "error",
+    "errors",
+    "response",
+    "request",
+    "parameter",
+    "parameters",
+    "params",
+    "type",
+    "kind",
+    "other",
+    "extra",
+    "change",
+    "changes",
+    "list",
+    "entry",
+    "entries",
+    "row",
+    "rows",
 ];
 
 /// Everything naming reads.
@@ -145,8 +206,20 @@ impl<'a> Namer<'a> {
             .iter()
             .min_by(|&&a, &&b| {
                 let (sa, sb) = (&self.sites[a], &self.sites[b]);
-                (sa.depth, sa.role.rank(), self.roots[sa.root].version_rank(), sa.key.len(), &sa.key)
-                    .cmp(&(sb.depth, sb.role.rank(), self.roots[sb.root].version_rank(), sb.key.len(), &sb.key))
+                (
+                    sa.depth,
+                    sa.role.rank(),
+                    self.roots[sa.root].version_rank(),
+                    sa.key.len(),
+                    &sa.key,
+                )
+                    .cmp(&(
+                        sb.depth,
+                        sb.role.rank(),
+                        self.roots[sb.root].version_rank(),
+                        sb.key.len(),
+                        &sb.key,
+                    ))
             })
             .expect("types in the order have sites")
     }
@@ -196,9 +269,7 @@ impl<'a> Namer<'a> {
             (_, Via::Root) | (_, Via::Item(None)) if site.parent.is_none() => {
                 root_candidates(root, &site.role, matches!(site.via, Via::Item(None)))
             }
-            (Role::List, Via::Item(Some(p)) | Via::Prop(p))
-                if p == "data" && site.depth == 1 =>
-            {
+            (Role::List, Via::Item(Some(p)) | Via::Prop(p)) if p == "data" && site.depth == 1 => {
                 root_candidates(root, &Role::List, true)
             }
             (_, Via::Variant(i)) => {
@@ -223,7 +294,11 @@ impl<'a> Namer<'a> {
         let parent = self.name_of_site(site.parent).unwrap_or_default();
         let r = &root.resource.noun;
         let Some(p) = via.prop() else {
-            let word = if matches!(via, Via::Value(_)) { "Value" } else { "Item" };
+            let word = if matches!(via, Via::Value(_)) {
+                "Value"
+            } else {
+                "Item"
+            };
             return vec![format!("{parent}{word}")];
         };
         let is_item = matches!(via, Via::Item(_) | Via::Value(_));
@@ -236,7 +311,8 @@ impl<'a> Namer<'a> {
         let mut out = Vec::new();
         if is_person(&lower) {
             out.push("UserRef".to_string());
-        } else if !GENERIC.contains(&lower.as_str()) && !GENERIC.contains(&singular(&lower).as_str())
+        } else if !GENERIC.contains(&lower.as_str())
+            && !GENERIC.contains(&singular(&lower).as_str())
         {
             out.push(noun.clone());
         }
@@ -341,7 +417,10 @@ impl<'a> Namer<'a> {
         let mine = fields(ty)?;
         let theirs: Vec<_> = others.iter().filter_map(|o| fields(o)).collect();
         let has = |fs: &Vec<crate::ir::Field>, name: &str| fs.iter().any(|f| f.name == name);
-        if let Some(f) = mine.iter().find(|f| theirs.iter().all(|o| !has(o, &f.name))) {
+        if let Some(f) = mine
+            .iter()
+            .find(|f| theirs.iter().all(|o| !has(o, &f.name)))
+        {
             return Some(format!("With{}", type_name(&f.name)));
         }
         if depth < 3 {
@@ -379,7 +458,10 @@ impl<'a> Namer<'a> {
             let mut idents: Vec<String> = (0..variants.len())
                 .map(|i| {
                     let hint = self.variant_hint(TypeId(u), i);
-                    let hint = hint.strip_prefix("With").filter(|h| !h.is_empty()).unwrap_or(&hint);
+                    let hint = hint
+                        .strip_prefix("With")
+                        .filter(|h| !h.is_empty())
+                        .unwrap_or(&hint);
                     hint.strip_prefix(union_name.as_str())
                         .filter(|h| !h.is_empty() && !h.starts_with(|c: char| c.is_ascii_digit()))
                         .unwrap_or(hint)
