@@ -109,9 +109,11 @@ fn read_pair_settings(dir: &Path) -> Result<PairSettings, String> {
             }
             ("crate_name", toml::Value::String(s)) => out.crate_name = Some(s.clone()),
             ("docs", toml::Value::String(s)) if s == "full" => out.full_docs = true,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "golden.toml: unknown setting `{key}` (known: files, crate_name, docs = \"full\")"
-            )),
+            ))
+            }
         }
     }
     Ok(out)

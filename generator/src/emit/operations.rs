@@ -78,10 +78,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
         let t = param_type(ctx, p);
         let doc = format!(
             " {} (`{}` in {}).",
-            p.description
-                .as_deref()
-                .unwrap_or("Sets")
-                .trim_end_matches('.'),
+            super::doc::spec_text(p.description.as_deref().unwrap_or("Sets")).trim_end_matches('.'),
             p.name,
             location_word(p.location)
         );
@@ -195,7 +192,7 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
         .summary
         .clone()
         .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.path));
-    let mut doc = vec![format!(" {}", summary.trim())];
+    let mut doc = vec![format!(" {}", super::doc::spec_line(&summary))];
     doc.push(String::new());
     let version = op
         .resource_version
@@ -218,14 +215,14 @@ pub(crate) fn operation_items(ctx: &Ctx, op: &Operation, settings: &Settings) ->
             line.push_str(&format!(", sunset {s}"));
         }
         if let Some(n) = &d.note {
-            line.push_str(&format!(": {n}"));
+            line.push_str(&format!(": {}", super::doc::spec_line(n)));
         }
         doc.push(line);
     }
     if settings.docs == crate::Docs::Full {
         if let Some(d) = &op.description {
             doc.push(String::new());
-            doc.extend(d.lines().map(|l| format!(" {l}")));
+            doc.extend(super::doc::spec_text(d).lines().map(|l| format!(" {l}")));
         }
     }
     let deprecated = match &op.deprecation {

@@ -10,9 +10,6 @@ rust-version = "1.80"
 publish = false
 autoexamples = false
 
-[lib]
-doctest = false
-
 [features]
 default = ["core"]
 full = ["core", "other", "project-management"]
@@ -64,13 +61,19 @@ all-features = true
 //! A typed client for the Procore REST API, generated from Procore's OpenAPI file
 //! (Golden crate_files, version 2024-10-07: 3 operations).
 //!
-//! Operations are methods on [`Client`] that return a request builder:
+//! Build a [`Client`] once; operations are methods on it that return a request builder:
 //!
 //! ```no_run
-//! # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {
-//! # #[cfg(feature = "core")] {
-//! let projects = client.list_projects(company_id).per_page(100).send().await?;
-//! # }
+//! # #[cfg(feature = "core")]
+//! # async fn demo() -> Result<(), procore::Error> {
+//! let client = procore::Client::builder()
+//!     .environment(procore::Environment::Sandbox)
+//!     .client_credentials("client id", "client secret")
+//!     .company(42) // Procore-Company-Id on every request
+//!     .build()?;
+//! # let company_id = 1;
+//! let page = client.list_company_projects(company_id).per_page(100).send().await?; // one page
+//! let every = client.list_company_projects(company_id).stream(); // every page, lazily
 //! # Ok(()) }
 //! ```
 //!
