@@ -52,7 +52,7 @@ fn generated_code_matches_the_golden_files() {
             Ok(expected) => failures.push(format!(
                 "golden pair `{name}` differs from tests/golden/{name}/expected.rs \
                  (- expected, + generated now):\n{}",
-                line_diff(&expected, &actual)
+                line_diff(&name, &expected, &actual)
             )),
             Err(e) => failures.push(format!(
                 "golden pair `{name}` has no readable expected.rs ({e})"
@@ -190,11 +190,14 @@ fn default_file(path: &str, text: &str) -> bool {
     path.starts_with("src/api/") && path != "src/api/mod.rs"
 }
 
-/// A unified line diff with three lines of context.
-fn line_diff(expected: &str, actual: &str) -> String {
+/// A unified line diff with three lines of context, headed by the pair's files.
+fn line_diff(name: &str, expected: &str, actual: &str) -> String {
     similar::TextDiff::from_lines(expected, actual)
         .unified_diff()
         .context_radius(3)
-        .header("expected.rs", "generated")
+        .header(
+            &format!("tests/golden/{name}/expected.rs"),
+            &format!("generated from tests/golden/{name}/spec.yaml"),
+        )
         .to_string()
 }
