@@ -16,7 +16,11 @@ pub(crate) fn api_mod(categories: &[&Category]) -> TokenStream {
     let mods = categories.iter().map(|c| {
         let m = ident(&c.module);
         let f = &c.feature;
-        let doc = format!(" {} operations (feature `{}`).", c.name, c.feature);
+        let doc = format!(
+            " {} operations (feature `{}`).",
+            doc::spec_line(&c.name),
+            c.feature
+        );
         quote! {
             #[doc = #doc]
             #[cfg(feature = #f)]
@@ -36,7 +40,9 @@ pub(crate) fn lib_rs(api: &Api, categories: &[&Category], settings: &Settings) -
     let mut features = String::new();
     for c in categories {
         let n = api.operations.iter().filter(|o| o.category == **c).count();
-        features.push_str(&format!("//! | `{}` | {} | {} |\n", c.feature, c.name, n));
+        // Category names come from the spec's tags: one line, and no `|` to split the row.
+        let name = doc::spec_line(&c.name).replace('|', "\\|");
+        features.push_str(&format!("//! | `{}` | {name} | {n} |\n", c.feature));
     }
     let krate = settings.crate_name.replace('-', "_");
     format!(
@@ -164,7 +170,8 @@ pub(crate) fn cargo_toml(settings: &Settings, categories: &[&Category]) -> Strin
         all.join(", ")
     ));
     for c in categories {
-        features.push_str(&format!("# {}\n{} = []\n", c.name, c.feature));
+        let name: Vec<&str> = c.name.split_whitespace().collect();
+        features.push_str(&format!("# {}\n{} = []\n", name.join(" "), c.feature));
     }
     // The examples sit beside the hand-written runtime (fixture crates that borrow the runtime
     // have none). Each names the category its operations are in; one whose category this spec
