@@ -57,8 +57,10 @@ pub fn ci() -> Result<()> {
         ],
     )?;
     // The runtime's tests and examples use RFIs, which live in the project-management category.
+    // This run includes the crate's doctests (the crate-level example, which README shows, and
+    // the runtime's); the workspace run above includes the generator's.
     run(
-        "client runtime and example tests",
+        "client runtime, example and doc tests",
         &cargo,
         &["test", "-p", "procore", "--features", "project-management"],
     )?;

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help` for the verbs.
 
 mod bench;
+mod bless;
 mod ci;
 mod diff;
 mod download;
@@ -72,6 +73,9 @@ enum Command {
         #[command(flatten)]
         args: bench::BenchArgs,
     },
+    /// Rewrite the golden tests' expected output (tests/golden/*/expected.rs) from the current
+    /// generator, after an intended change to generated code; review with `git diff tests/golden/`.
+    Bless,
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Check { args } => generate::check(args),
         Command::FetchSpec { args } => fetch::fetch(args),
         Command::Ci => ci::ci(),
+        Command::Bless => bless::bless(),
         Command::Bench { args } => bench::bench(args),
         Command::Snapshot { args } => snapshot::run(args),
         Command::Regen { args } => regen::run(args),

@@ -1,7 +1,7 @@
 //! The crate-level files: `Cargo.toml` and `src/lib.rs`.
 
-use super::PREAMBLE;
-use crate::ir::{Api, Category};
+use super::{doc, PREAMBLE};
+use crate::ir::{Api, Category, Operation, TypeRef};
 use crate::Settings;
 
 /// `src/lib.rs`: crate docs, the runtime, and the generated modules.
@@ -17,28 +17,24 @@ pub(crate) fn lib_rs(api: &Api, categories: &[Category], settings: &Settings) ->
             .iter()
             .filter(|o| o.category.feature == c.feature)
             .count();
-        features.push_str(&format!("//! | `{}` | {} | {} |\n", c.feature, c.name, n));
+        // Category names come from the spec's tags: one line, and no `|` to split the row.
+        let name = doc::spec_line(&c.name).replace('|', "\\|");
+        features.push_str(&format!("//! | `{}` | {name} | {n} |\n", c.feature));
     }
+    let krate = settings.crate_name.replace('-', "_");
     format!(
         r#"{PREAMBLE}
 //! A typed client for the Procore REST API, generated from Procore's OpenAPI file
 //! ({title}, version {version}: {ops} operations).
 //!
-//! Operations are methods on [`Client`] that return a request builder:
+//! Build a [`Client`] once; operations are methods on it that return a request builder:
 //!
-//! ```no_run
-//! # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {{
-//! # #[cfg(feature = "core")] {{
-//! let projects = client.list_projects(company_id).per_page(100).send().await?;
-//! # }}
-//! # Ok(()) }}
-//! ```
-//!
-//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category:
-//! `procore::models::Rfi`, `procore::requests::ListProjectRfis`. Each Procore category is a
-//! cargo feature that compiles its methods and the types only it uses; `full` enables all. The
-//! default is `core`. Features are never removed: an operation Procore moves to another category
-//! stays under the feature it was first generated under (see `api.lock`).
+{example}//!
+//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category
+//! (`models::Rfi`, `requests::ListProjectRfis`). Each Procore category is a cargo feature that
+//! compiles its methods and the types only it uses; `full` enables all. The default is `core`.
+//! Features are never removed: an operation Procore moves to another category stays under the
+//! feature it was first generated under (see `api.lock`).
 //!
 //! | feature | category | operations |
 //! |---|---|---|
@@ -60,11 +56,83 @@ pub mod models;
 #[rustfmt::skip]
 pub mod requests;
 "#,
-        title = api.title,
-        version = api.version,
+        title = doc::spec_line(&api.title),
+        version = doc::spec_line(&api.version),
         ops = api.operations.len(),
+        example = crate_example(api, &krate),
         runtime = runtime,
     )
+}
+
+/// The crate-level example (a `no_run` doctest, `//!` lines): build a client, then call one
+/// operation of this spec, chosen by [`example_operation`]. README's "What you get" shows the
+/// same code for the committed crate (a test keeps them equal).
+fn crate_example(api: &Api, krate: &str) -> String {
+    let mut lines = vec!["```no_run".to_string()];
+    let op = example_operation(api);
+    if let Some(op) = op {
+        // The operation's module exists only with its feature; without it the example is empty.
+        lines.push(format!("# #[cfg(feature = \"{}\")]", op.category.feature));
+    }
+    lines.push(format!(
+        "# async fn demo() -> Result<(), {krate}::Error> {{"
+    ));
+    lines.push(format!("let client = {krate}::Client::builder()"));
+    lines.push(format!("    .environment({krate}::Environment::Sandbox)"));
+    lines.push("    .client_credentials(\"client id\", \"client secret\")".into());
+    lines.push("    .company(42) // Procore-Company-Id on every request".into());
+    lines.push("    .build()?;".into());
+    if let Some(op) = op {
+        let args: Vec<&str> = required(op).map(|p| p.ident.as_str()).collect();
+        for a in &args {
+            lines.push(format!("# let {a} = 1;"));
+        }
+        let call = format!("client.{}({})", op.fn_name, args.join(", "));
+        if op.is_paginated() {
+            lines.push(format!(
+                "let page = {call}.per_page(100).send().await?; // one page"
+            ));
+            lines.push(format!(
+                "let every = {call}.stream(); // every page, lazily"
+            ));
+        } else {
+            lines.push(format!("let response = {call}.send().await?;"));
+        }
+    }
+    lines.push("# Ok(()) }".into());
+    lines.push("```".into());
+    lines.iter().map(|l| format!("//! {l}\n")).collect()
+}
+
+/// The operation the crate example calls: not deprecated, no body to build, every argument an
+/// integer id. Paginated lists first (they show the most), then the default `core` category,
+/// then one argument (an id shows how arguments are passed), then fewer, then the shortest
+/// path (the most general resource), then spec order.
+fn example_operation(api: &Api) -> Option<&Operation> {
+    api.operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| {
+            op.deprecation.is_none()
+                && !op.body.as_ref().is_some_and(|b| b.required)
+                && required(op).all(|p| p.ty == TypeRef::Integer)
+        })
+        .min_by_key(|(i, op)| {
+            (
+                !op.is_paginated(),
+                op.category.feature != "core",
+                required(op).count() != 1,
+                required(op).count(),
+                op.path.len(),
+                *i,
+            )
+        })
+        .map(|(_, op)| op)
+}
+
+/// The parameters a method takes as arguments.
+fn required(op: &Operation) -> impl Iterator<Item = &crate::ir::Param> {
+    op.params.iter().filter(|p| p.required)
 }
 
 /// `Cargo.toml` of the generated crate.
@@ -84,7 +152,8 @@ pub(crate) fn cargo_toml(settings: &Settings, categories: &[Category]) -> String
         all.join(", ")
     ));
     for c in categories {
-        features.push_str(&format!("# {}\n{} = []\n", c.name, c.feature));
+        let name: Vec<&str> = c.name.split_whitespace().collect();
+        features.push_str(&format!("# {}\n{} = []\n", name.join(" "), c.feature));
     }
     // The examples sit beside the hand-written runtime (fixture crates that borrow the runtime
     // have none). Each names the category its operations are in; one whose category this spec
@@ -105,6 +174,13 @@ pub(crate) fn cargo_toml(settings: &Settings, categories: &[Category]) -> String
             }
         }
     }
+    // Doctests are on: the crate example names this crate, but the runtime's own examples name
+    // `procore`, the crate it is written for, and cannot compile under another name.
+    let lib = if settings.crate_name == "procore" {
+        String::new()
+    } else {
+        "\n[lib]\n# The runtime's examples name the crate `procore`; they run in that crate.\ndoctest = false\n".to_string()
+    };
     format!(
         r#"# Generated by cargo xtask generate; do not edit.
 [package]
@@ -115,10 +191,7 @@ edition = "2021"
 license = "MIT OR Apache-2.0"
 rust-version = "1.80"
 publish = false
-{autoexamples}
-[lib]
-doctest = false
-
+{autoexamples}{lib}
 [features]
 {features}
 [dependencies]

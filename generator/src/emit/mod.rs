@@ -20,6 +20,7 @@
 
 mod crate_files;
 mod layout;
+mod doc;
 mod operations;
 mod types;
 

@@ -182,10 +182,7 @@ fn setters(
         let t = param_type(ctx, p);
         let doc = format!(
             " {} (`{}` in {}).",
-            p.description
-                .as_deref()
-                .unwrap_or("Sets")
-                .trim_end_matches('.'),
+            super::doc::spec_text(p.description.as_deref().unwrap_or("Sets")).trim_end_matches('.'),
             p.name,
             location_word(p.location)
         );
@@ -273,7 +270,7 @@ fn method_doc(op: &Operation, settings: &Settings) -> Vec<String> {
         .summary
         .clone()
         .unwrap_or_else(|| format!("{} {}", op.method.as_str(), op.path));
-    let mut doc = vec![format!(" {}", summary.trim())];
+    let mut doc = vec![format!(" {}", super::doc::spec_line(&summary))];
     doc.push(String::new());
     let version = op
         .resource_version
@@ -296,14 +293,14 @@ fn method_doc(op: &Operation, settings: &Settings) -> Vec<String> {
             line.push_str(&format!(", sunset {s}"));
         }
         if let Some(n) = &d.note {
-            line.push_str(&format!(": {n}"));
+            line.push_str(&format!(": {}", super::doc::spec_line(n)));
         }
         doc.push(line);
     }
     if settings.docs == crate::Docs::Full {
         if let Some(d) = &op.description {
             doc.push(String::new());
-            doc.extend(d.lines().map(|l| format!(" {l}")));
+            doc.extend(super::doc::spec_text(d).lines().map(|l| format!(" {l}")));
         }
     }
     doc

@@ -120,8 +120,10 @@ pub(crate) fn model_file(def: &TypeDef) -> String {
 fn doc_attr(doc: Option<&str>) -> TokenStream {
     match doc {
         Some(d) => {
-            let d = format!(" {}", d.replace("\r\n", "\n").replace('\n', "\n "));
-            quote!(#[doc = #d])
+            // One attribute per line: prettyplease prints them as `///` lines.
+            let lines = super::doc::spec_text(d);
+            let lines = lines.lines().map(|l| format!(" {l}"));
+            quote!(#(#[doc = #lines])*)
         }
         None => TokenStream::new(),
     }
