@@ -12,6 +12,7 @@
 //! timestamps); every file starts with [`PREAMBLE`].
 
 mod crate_files;
+mod lenient;
 mod operations;
 mod types;
 

@@ -2,40 +2,351 @@
 //! Types shared between categories (the spec's component schemas), each compiled when a category that uses it is.
 
 #[cfg(feature = "project-management")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rfi {
     pub id: Option<i64>,
     pub subject: Option<String>,
     pub status: Option<RfiStatus>,
     pub assignee: Option<RfiAssignee>,
     pub created_at: Option<String>,
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    pub rom: Option<i64>,
+    pub cost: Option<f64>,
+    pub location: Option<String>,
+    pub origin_id: Option<i64>,
+    pub questions: Option<Vec<RfiQuestionsItem>>,
+    pub responsible: Option<RfiResponsible>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
 }
 #[cfg(feature = "project-management")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+impl crate::lenient::FromJson for Rfi {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            subject: o.take("subject"),
+            status: o.take("status"),
+            assignee: o.take("assignee"),
+            created_at: o.take("created_at"),
+            type_: o.take("type"),
+            rom: o.take("rom"),
+            cost: o.take("cost"),
+            location: o.take("location"),
+            origin_id: o.take("origin_id"),
+            questions: o.take("questions"),
+            responsible: o.take("responsible"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for Rfi {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for Rfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("subject", &self.subject)?;
+        w.put("status", &self.status)?;
+        w.put("assignee", &self.assignee)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("type", &self.type_)?;
+        w.put("rom", &self.rom)?;
+        w.put("cost", &self.cost)?;
+        w.put("location", &self.location)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("questions", &self.questions)?;
+        w.put("responsible", &self.responsible)?;
+        w.end()
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RfiStatus {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "draft")]
     Draft,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 #[cfg(feature = "project-management")]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+impl RfiStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Draft => "draft",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for RfiStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "draft" => Self::Draft,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for RfiStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for RfiStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiAssignee {
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for RfiAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for RfiAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for RfiAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RfiQuestionsItem {
+    pub id: Option<i64>,
+    pub body: Option<String>,
+    pub cost: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for RfiQuestionsItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            body: o.take("body"),
+            cost: o.take("cost"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for RfiQuestionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for RfiQuestionsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("body", &self.body)?;
+        w.put("cost", &self.cost)?;
+        w.end()
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Person {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub login: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for Person {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.end()
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vendor {
+    pub id: Option<i64>,
+    pub company: Option<String>,
+    pub trade: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for Vendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            company: o.take("company"),
+            trade: o.take("trade"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for Vendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for Vendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("company", &self.company)?;
+        w.put("trade", &self.trade)?;
+        w.end()
+    }
+}
+#[cfg(feature = "project-management")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum RfiResponsible {
+    Person(Box<Person>),
+    Vendor(Box<Vendor>),
+    /// A value that matches none of the shapes the spec lists.
+    Other(serde_json::Value),
+}
+#[cfg(feature = "project-management")]
+impl crate::lenient::FromJson for RfiResponsible {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "name", "login"]),
+            crate::lenient::Shape::Object(&["id", "company", "trade"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Person, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Vendor, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+#[cfg(feature = "project-management")]
+impl<'de> serde::Deserialize<'de> for RfiResponsible {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(feature = "project-management")]
+impl serde::Serialize for RfiResponsible {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Person(x) => serde::Serialize::serialize(x, s),
+            Self::Vendor(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folder {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub parent: Option<Box<Folder>>,
     pub folders: Option<Vec<Folder>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for Folder {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent: o.take("parent"),
+            folders: o.take("folders"),
+            extra: o.finish(),
+        })
+    }
+}
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent", &self.parent)?;
+        w.put("folders", &self.folders)?;
+        w.end()
+    }
 }

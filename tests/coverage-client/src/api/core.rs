@@ -25,20 +25,79 @@ impl crate::multipart::ToMultipart for CreateProjectDocumentBody {
         form.field(name, "document", self.document);
     }
 }
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateProjectDocumentResponse {
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
 }
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+impl crate::lenient::FromJson for CreateProjectDocumentResponse {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreateProjectDocumentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for CreateProjectDocumentResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
+}
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCompanyCustomFieldsResponse {
     pub id: Option<i64>,
     pub values_by_id: Option<std::collections::BTreeMap<String, f64>>,
     pub settings: Option<std::collections::BTreeMap<String, String>>,
     pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra_fields: crate::Extra,
+}
+impl crate::lenient::FromJson for ListCompanyCustomFieldsResponse {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        let mut t = Self {
+            id: o.take("id"),
+            values_by_id: o.take("values_by_id"),
+            settings: o.take("settings"),
+            extra: o.take("extra"),
+            additional_properties: Default::default(),
+            extra_fields: Default::default(),
+        };
+        (t.additional_properties, t.extra_fields) = o.finish_additional();
+        Ok(t)
+    }
+}
+impl<'de> serde::Deserialize<'de> for ListCompanyCustomFieldsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for ListCompanyCustomFieldsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra_fields)?;
+        w.put("id", &self.id)?;
+        w.put("values_by_id", &self.values_by_id)?;
+        w.put("settings", &self.settings)?;
+        w.put("extra", &self.extra)?;
+        w.put_all(&self.additional_properties)?;
+        w.end()
+    }
 }
 /// Request builder for [`Client::create_project_document`](crate::Client::create_project_document).
 #[derive(Debug)]

@@ -40,30 +40,90 @@ pub struct UpdateProjectRfiBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetCompanyScheduleV2ResponseKind {
-    #[serde(rename = "Microsoft Project")]
     MicrosoftProject,
-    #[serde(rename = "Microsoft Project 2010")]
     MicrosoftProject2010,
-    #[serde(rename = "")]
     Empty,
-    #[serde(rename = "hex-color")]
     HexColor,
-    #[serde(rename = "unknown")]
     UnknownValue,
-    #[serde(rename = "Primavera P6")]
     PrimaveraP6,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+impl GetCompanyScheduleV2ResponseKind {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MicrosoftProject => "Microsoft Project",
+            Self::MicrosoftProject2010 => "Microsoft Project 2010",
+            Self::Empty => "",
+            Self::HexColor => "hex-color",
+            Self::UnknownValue => "unknown",
+            Self::PrimaveraP6 => "Primavera P6",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+impl crate::lenient::FromJson for GetCompanyScheduleV2ResponseKind {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Microsoft Project" => Self::MicrosoftProject,
+                "Microsoft Project 2010" => Self::MicrosoftProject2010,
+                "" => Self::Empty,
+                "hex-color" => Self::HexColor,
+                "unknown" => Self::UnknownValue,
+                "Primavera P6" => Self::PrimaveraP6,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2ResponseKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for GetCompanyScheduleV2ResponseKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetCompanyScheduleV2ResponseValueVariant3 {
     pub amount: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
 }
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+impl crate::lenient::FromJson for GetCompanyScheduleV2ResponseValueVariant3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            amount: o.take("amount"),
+            extra: o.finish(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2ResponseValueVariant3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for GetCompanyScheduleV2ResponseValueVariant3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("amount", &self.amount)?;
+        w.end()
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub enum GetCompanyScheduleV2ResponseValue {
     String(String),
     Integer(i64),
@@ -71,19 +131,109 @@ pub enum GetCompanyScheduleV2ResponseValue {
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+impl crate::lenient::FromJson for GetCompanyScheduleV2ResponseValue {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::String,
+            crate::lenient::Shape::Integer,
+            crate::lenient::Shape::Object(&["amount"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Object, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2ResponseValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for GetCompanyScheduleV2ResponseValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(x) => serde::Serialize::serialize(x, s),
+            Self::Integer(x) => serde::Serialize::serialize(x, s),
+            Self::Object(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetCompanyScheduleV2ResponseSourceVariant2 {
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
 }
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+impl crate::lenient::FromJson for GetCompanyScheduleV2ResponseSourceVariant2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2ResponseSourceVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for GetCompanyScheduleV2ResponseSourceVariant2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
+}
+#[derive(Debug, Clone, PartialEq)]
 pub enum GetCompanyScheduleV2ResponseSource {
     Folder(Box<crate::models::Folder>),
     Object(Box<GetCompanyScheduleV2ResponseSourceVariant2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
 }
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+impl crate::lenient::FromJson for GetCompanyScheduleV2ResponseSource {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "name", "parent", "folders"]),
+            crate::lenient::Shape::Object(&["url"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Object, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2ResponseSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+impl serde::Serialize for GetCompanyScheduleV2ResponseSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Folder(x) => serde::Serialize::serialize(x, s),
+            Self::Object(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+#[derive(Debug, Clone, Default, PartialEq)]
 #[allow(deprecated)]
 pub struct GetCompanyScheduleV2Response {
     pub kind: Option<GetCompanyScheduleV2ResponseKind>,
@@ -92,6 +242,38 @@ pub struct GetCompanyScheduleV2Response {
     /// Replaced by `kind`.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub legacy_flag: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+#[allow(deprecated)]
+impl crate::lenient::FromJson for GetCompanyScheduleV2Response {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            kind: o.take("kind"),
+            value: o.take("value"),
+            source: o.take("source"),
+            legacy_flag: o.take("legacy_flag"),
+            extra: o.finish(),
+        })
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetCompanyScheduleV2Response {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+#[allow(deprecated)]
+impl serde::Serialize for GetCompanyScheduleV2Response {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("kind", &self.kind)?;
+        w.put("value", &self.value)?;
+        w.put("source", &self.source)?;
+        w.put("legacy_flag", &self.legacy_flag)?;
+        w.end()
+    }
 }
 /// Request builder for [`Client::create_project_rfi`](crate::Client::create_project_rfi).
 #[derive(Debug)]
