@@ -36,6 +36,8 @@ mod client;
 mod encoding;
 mod error;
 pub(crate) mod lenient;
+#[cfg(test)]
+mod lenient_tests;
 pub mod multipart;
 mod pagination;
 mod request;
