@@ -288,3 +288,34 @@ pub(crate) fn response_union(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::extra_ident;
+    use crate::ir::{Field, TypeRef};
+
+    fn field(ident: &str) -> Field {
+        Field {
+            name: ident.to_string(),
+            ident: ident.to_string(),
+            ty: TypeRef::String,
+            required: false,
+            nullable: false,
+            doc: None,
+            deprecated: false,
+            boxed: false,
+        }
+    }
+
+    #[test]
+    fn the_extra_field_steps_aside_for_declared_ones() {
+        assert_eq!(extra_ident(&[field("id")]), "extra");
+        assert_eq!(extra_ident(&[field("extra")]), "extra_fields");
+        let taken = [
+            field("extra_fields"),
+            field("extra"),
+            field("extra_fields2"),
+        ];
+        assert_eq!(extra_ident(&taken), "extra_fields3");
+    }
+}
