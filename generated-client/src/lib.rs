@@ -2,21 +2,27 @@
 //! A typed client for the Procore REST API, generated from Procore's OpenAPI file
 //! (Procore Rest API (reconstructed 2026-02), version 2026-02-01: 2318 operations).
 //!
-//! Operations are methods on [`Client`] that return a request builder:
+//! Build a [`Client`] once; operations are methods on it that return a request builder:
 //!
 //! ```no_run
-//! # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {
-//! # #[cfg(feature = "core")] {
-//! let projects = client.list_projects(company_id).per_page(100).send().await?;
-//! # }
+//! # #[cfg(feature = "core")]
+//! # async fn demo() -> Result<(), procore::Error> {
+//! let client = procore::Client::builder()
+//!     .environment(procore::Environment::Sandbox)
+//!     .client_credentials("client id", "client secret")
+//!     .company(42) // Procore-Company-Id on every request
+//!     .build()?;
+//! # let company_id = 1;
+//! let page = client.list_vendors(company_id).per_page(100).send().await?; // one page
+//! let every = client.list_vendors(company_id).stream(); // every page, lazily
 //! # Ok(()) }
 //! ```
 //!
-//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category:
-//! `procore::models::Rfi`, `procore::requests::ListProjectRfis`. Each Procore category is a
-//! cargo feature that compiles its methods and the types only it uses; `full` enables all. The
-//! default is `core`. Features are never removed: an operation Procore moves to another category
-//! stays under the feature it was first generated under (see `api.lock`).
+//! Types are in [`models`] and request builders in [`requests`], whatever Procore's category
+//! (`models::Rfi`, `requests::ListProjectRfis`). Each Procore category is a cargo feature that
+//! compiles its methods and the types only it uses; `full` enables all. The default is `core`.
+//! Features are never removed: an operation Procore moves to another category stays under the
+//! feature it was first generated under (see `api.lock`).
 //!
 //! | feature | category | operations |
 //! |---|---|---|

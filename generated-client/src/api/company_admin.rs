@@ -1331,7 +1331,7 @@ impl crate::Client {
     ///
     /// `GET /rest/v1.0/links` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#list-links)
     ///
-    /// **Deprecated**: This endpoint will be deprecated; please use the [V2](https://developers.
+    /// **Deprecated**: This endpoint will be deprecated; please use the \[V2\](<https://developers>.
     #[deprecated(
         note = "This endpoint will be deprecated; please use the [V2](https://developers."
     )]
@@ -1348,7 +1348,7 @@ impl crate::Client {
     ///
     /// `POST /rest/v1.0/links` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#create-link)
     ///
-    /// **Deprecated**: This endpoint will be deprecated; please use the [V2](https://developers.
+    /// **Deprecated**: This endpoint will be deprecated; please use the \[V2\](<https://developers>.
     #[deprecated(
         note = "This endpoint will be deprecated; please use the [V2](https://developers."
     )]
@@ -1394,7 +1394,7 @@ impl crate::Client {
     ///
     /// `DELETE /rest/v1.0/links/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#delete-link)
     ///
-    /// **Deprecated**: This endpoint will be deprecated; please use the [V2](https://developers.
+    /// **Deprecated**: This endpoint will be deprecated; please use the \[V2\](<https://developers>.
     #[deprecated(
         note = "This endpoint will be deprecated; please use the [V2](https://developers."
     )]
@@ -1410,7 +1410,7 @@ impl crate::Client {
     ///
     /// `PATCH /rest/v1.0/links/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#update-link)
     ///
-    /// **Deprecated**: This endpoint will be deprecated; please use the [V2](https://developers.
+    /// **Deprecated**: This endpoint will be deprecated; please use the \[V2\](<https://developers>.
     #[deprecated(
         note = "This endpoint will be deprecated; please use the [V2](https://developers."
     )]

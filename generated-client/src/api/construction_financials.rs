@@ -4239,7 +4239,7 @@ impl crate::Client {
     ///
     /// `PATCH /rest/v1.0/requisitions/{requisition_id}/change_order_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/requisition-subcontractor-invoice-change-order-items?version=1.0#update-requisition-subcontractor-invoice-change-order-item)
     ///
-    /// **Deprecated**: This is a deprecated endpoint, please use [/rest/v1.
+    /// **Deprecated**: This is a deprecated endpoint, please use \[/rest/v1.
     #[deprecated(note = "This is a deprecated endpoint, please use [/rest/v1.")]
     pub fn update_requisition_change_order_item(
         &self,
@@ -4295,7 +4295,7 @@ impl crate::Client {
     ///
     /// `PATCH /rest/v1.0/requisitions/{requisition_id}/contract_detail_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/requisition-subcontractor-invoice-contract-detail-items?version=1.0#update-requisition-subcontractor-invoice-contract-detail-item)
     ///
-    /// **Deprecated**: This is a deprecated endpoint, please use [/rest/v1.
+    /// **Deprecated**: This is a deprecated endpoint, please use \[/rest/v1.
     #[deprecated(note = "This is a deprecated endpoint, please use [/rest/v1.")]
     pub fn update_requisition_contract_detail_item(
         &self,
@@ -4351,7 +4351,7 @@ impl crate::Client {
     ///
     /// `PATCH /rest/v1.0/requisitions/{requisition_id}/contract_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/requisition-subcontractor-invoice-contract-items?version=1.0#update-requisition-subcontractor-invoice-contract-item)
     ///
-    /// **Deprecated**: This is a deprecated endpoint, please use [/rest/v1.
+    /// **Deprecated**: This is a deprecated endpoint, please use \[/rest/v1.
     #[deprecated(note = "This is a deprecated endpoint, please use [/rest/v1.")]
     pub fn update_requisition_contract_item(
         &self,

@@ -9209,7 +9209,7 @@ impl crate::Client {
     ///
     /// `GET /rest/v1.0/projects/{project_id}/daily_logs/count` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/daily-logs?version=1.0#list-counts-of-daily-logs)
     ///
-    /// **Deprecated**: This is a deprecated endpoint, please use [/rest/v1.
+    /// **Deprecated**: This is a deprecated endpoint, please use \[/rest/v1.
     #[deprecated(note = "This is a deprecated endpoint, please use [/rest/v1.")]
     pub fn list_project_daily_logs_count(
         &self,
@@ -16698,7 +16698,7 @@ impl crate::Client {
     ///
     /// `GET /rest/v1.0/projects/{project_id}/weather_logs/conditions` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/weather-logs?version=1.0#list-accepted-weather-conditions)
     ///
-    /// **Deprecated**: This is a deprecated endpoint, please use [Weather Conditions](weather-conditions#list-accepted-weather-conditions)
+    /// **Deprecated**: This is a deprecated endpoint, please use \[Weather Conditions\](weather-conditions#list-accepted-weather-conditions)
     #[deprecated(
         note = "This is a deprecated endpoint, please use [Weather Conditions](weather-conditions#list-accepted-weather-conditions)"
     )]

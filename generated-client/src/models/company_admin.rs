@@ -5,7 +5,7 @@ use super::*;
 
 /// Company
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Company {
     /// Company id
     pub id: Option<i64>,
@@ -19,6 +19,43 @@ pub struct Company {
     pub pcn_business_experience: Option<bool>,
     /// The current user is an active employee of this company. This will only return as true for a single company in the response.
     pub my_company: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Company {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            is_active: o.take("is_active"),
+            logo_url: o.take("logo_url"),
+            pcn_business_experience: o.take("pcn_business_experience"),
+            my_company: o.take("my_company"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Company {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("pcn_business_experience", &self.pcn_business_experience)?;
+        w.put("my_company", &self.my_company)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -56,7 +93,7 @@ impl CompanyConcierge {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyConciergeResult {
     pub id: Option<i64>,
     /// ID for the IM in Liftoff
@@ -65,6 +102,42 @@ pub struct CompanyConciergeResult {
     pub estimated_initial_projects: Option<i64>,
     /// Estimates number of staff users in first 3 month
     pub estimated_initial_users: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyConciergeResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            implementation_manager_origin_id: o.take("implementation_manager_origin_id"),
+            estimated_initial_projects: o.take("estimated_initial_projects"),
+            estimated_initial_users: o.take("estimated_initial_users"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyConciergeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyConciergeResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put(
+            "implementation_manager_origin_id",
+            &self.implementation_manager_origin_id,
+        )?;
+        w.put("estimated_initial_projects", &self.estimated_initial_projects)?;
+        w.put("estimated_initial_users", &self.estimated_initial_users)?;
+        w.end()
+    }
 }
 
 /// Class Name of the object the Configurable Field Set is applied to
@@ -269,7 +342,7 @@ impl NewConfigurableFieldSet {
 
 /// Custom Field object for an existing custom field in this configurable field set object.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetFieldsCustomField1 {
     /// The metadatum identifier of the custom field.
     pub id: Option<i64>,
@@ -305,28 +378,115 @@ pub struct ConfigurableFieldSetFieldsCustomField1 {
     pub column: Option<f64>,
     /// The number of columns the custom field spans on the form.
     pub column_width: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ConfigurableFieldSetFieldsCustomField1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            company_id: o.take("company_id"),
+            label: o.take("label"),
+            description: o.take("description"),
+            custom_field_definition_id: o.take("custom_field_definition_id"),
+            data_type: o.take("data_type"),
+            variant: o.take("variant"),
+            custom_fields_section_id: o.take("custom_fields_section_id"),
+            default_value: o.take("default_value"),
+            host_type: o.take("host_type"),
+            position: o.take("position"),
+            required: o.take("required"),
+            visible: o.take("visible"),
+            row: o.take("row"),
+            column: o.take("column"),
+            column_width: o.take("column_width"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurableFieldSetFieldsCustomField1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ConfigurableFieldSetFieldsCustomField1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("label", &self.label)?;
+        w.put("description", &self.description)?;
+        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
+        w.put("data_type", &self.data_type)?;
+        w.put("variant", &self.variant)?;
+        w.put("custom_fields_section_id", &self.custom_fields_section_id)?;
+        w.put("default_value", &self.default_value)?;
+        w.put("host_type", &self.host_type)?;
+        w.put("position", &self.position)?;
+        w.put("required", &self.required)?;
+        w.put("visible", &self.visible)?;
+        w.put("row", &self.row)?;
+        w.put("column", &self.column)?;
+        w.put("column_width", &self.column_width)?;
+        w.end()
+    }
 }
 
 /// Specifies the hash of fields on an object. This is for example purposes only.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetFields {
     /// The first Observation Field object.
     pub field_1: Option<Field1>,
     /// Custom Field object for an existing custom field in this configurable field set object.
     pub custom_field_1: Option<ConfigurableFieldSetFieldsCustomField1>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ConfigurableFieldSetFields {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            field_1: o.take("field_1"),
+            custom_field_1: o.take("custom_field_1"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurableFieldSetFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ConfigurableFieldSetFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("field_1", &self.field_1)?;
+        w.put("custom_field_1", &self.custom_field_1)?;
+        w.end()
+    }
 }
 
 /// Configurable Field Set
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSet {
     /// The unique identifier of the configurable field set.
     pub id: Option<i64>,
     /// The name of the configurable field set.
     pub name: Option<String>,
     /// The type of configurable field set
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Specifies the category for the configurable field set if it exists or an empty string. This property was added for the...
     pub category: Option<String>,
@@ -351,6 +511,61 @@ pub struct ConfigurableFieldSet {
     pub observations_category_id: Option<i64>,
     /// An array of projects that are associated with the configurable field set.
     pub projects: Option<Vec<IdName>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ConfigurableFieldSet {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            category: o.take("category"),
+            class_name: o.take("class_name"),
+            fields: o.take("fields"),
+            sections: o.take("sections"),
+            deletable: o.take("deletable"),
+            updated_at: o.take("updated_at"),
+            updated_by: o.take("updated_by"),
+            inspection_type_id: o.take("inspection_type_id"),
+            generic_tool_id: o.take("generic_tool_id"),
+            action_plan_type_id: o.take("action_plan_type_id"),
+            observations_category_id: o.take("observations_category_id"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigurableFieldSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ConfigurableFieldSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("category", &self.category)?;
+        w.put("class_name", &self.class_name)?;
+        w.put("fields", &self.fields)?;
+        w.put("sections", &self.sections)?;
+        w.put("deletable", &self.deletable)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("updated_by", &self.updated_by)?;
+        w.put("inspection_type_id", &self.inspection_type_id)?;
+        w.put("generic_tool_id", &self.generic_tool_id)?;
+        w.put("action_plan_type_id", &self.action_plan_type_id)?;
+        w.put("observations_category_id", &self.observations_category_id)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 /// Data type of the Custom Field
@@ -607,7 +822,7 @@ impl ConfigurableFieldSetUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectOption {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -617,6 +832,39 @@ pub struct ProjectOption {
     pub assigned: Option<bool>,
     /// Configurable Field Set Name
     pub configurable_field_set_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectOption {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            assigned: o.take("assigned"),
+            configurable_field_set_name: o.take("configurable_field_set_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectOption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("assigned", &self.assigned)?;
+        w.put("configurable_field_set_name", &self.configurable_field_set_name)?;
+        w.end()
+    }
 }
 
 /// An object with configurable & custom field keys and values to be validated. This is for example purposes only.
@@ -676,7 +924,7 @@ impl NewValidation {
 
 /// Errors on fields, empty object if valid is true
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidationErrors {
     /// An array of validation failure messages.
     pub custom_field_47393: Option<Vec<String>>,
@@ -684,15 +932,75 @@ pub struct ValidationErrors {
     pub custom_field_58238: Option<Vec<String>>,
     /// An array of validation failure messages.
     pub number: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ValidationErrors {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            custom_field_47393: o.take("custom_field_47393"),
+            custom_field_58238: o.take("custom_field_58238"),
+            number: o.take("number"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ValidationErrors {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("custom_field_47393", &self.custom_field_47393)?;
+        w.put("custom_field_58238", &self.custom_field_58238)?;
+        w.put("number", &self.number)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Validation {
     /// True = attributes is valid, errors is empty, False = invalid, errors not empty
     pub valid: Option<bool>,
     /// Errors on fields, empty object if valid is true
     pub errors: Option<ValidationErrors>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Validation {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            valid: o.take("valid"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Validation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Validation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("valid", &self.valid)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -718,7 +1026,7 @@ impl NewUrgentError {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterDetailFilter {
     /// Filter index
     pub index: Option<i64>,
@@ -728,13 +1036,75 @@ pub struct FilterDetailFilter {
     pub endpoint: Option<String>,
     /// Filter value
     pub value: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FilterDetailFilter {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            index: o.take("index"),
+            key: o.take("key"),
+            endpoint: o.take("endpoint"),
+            value: o.take("value"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterDetailFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FilterDetailFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("index", &self.index)?;
+        w.put("key", &self.key)?;
+        w.put("endpoint", &self.endpoint)?;
+        w.put("value", &self.value)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterDetail {
     pub filters: Option<Vec<FilterDetailFilter>>,
     pub saved_filters: Option<Vec<FilterDetailFilter>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FilterDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            filters: o.take("filters"),
+            saved_filters: o.take("saved_filters"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FilterDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("filters", &self.filters)?;
+        w.put("saved_filters", &self.saved_filters)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -755,7 +1125,7 @@ pub enum FilterName {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericTool {
     /// Unique identifier for the generic tool.
     pub id: Option<i64>,
@@ -767,6 +1137,41 @@ pub struct GenericTool {
     pub abbreviation: Option<String>,
     /// If true, items created in the tool are private by default.
     pub private_by_default: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for GenericTool {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            domain_id: o.take("domain_id"),
+            title: o.take("title"),
+            abbreviation: o.take("abbreviation"),
+            private_by_default: o.take("private_by_default"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for GenericTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("domain_id", &self.domain_id)?;
+        w.put("title", &self.title)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("private_by_default", &self.private_by_default)?;
+        w.end()
+    }
 }
 
 /// The Generic Tool object
@@ -827,7 +1232,7 @@ impl NewGenericTool {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolDetail {
     /// Unique identifier for the generic tool.
     pub id: Option<i64>,
@@ -837,10 +1242,43 @@ pub struct GenericToolDetail {
     pub domain_id: Option<i64>,
     /// Primary name/title for the generic tool.
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for GenericToolDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            abbreviation: o.take("abbreviation"),
+            domain_id: o.take("domain_id"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericToolDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for GenericToolDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("domain_id", &self.domain_id)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolStatus {
     /// ID
     pub id: Option<i64>,
@@ -850,6 +1288,39 @@ pub struct GenericToolStatus {
     pub status: Option<String>,
     /// Is Used in generic tool item or workflow
     pub is_used: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for GenericToolStatus {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            status_name: o.take("status_name"),
+            status: o.take("status"),
+            is_used: o.take("is_used"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericToolStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for GenericToolStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("status_name", &self.status_name)?;
+        w.put("status", &self.status)?;
+        w.put("is_used", &self.is_used)?;
+        w.end()
+    }
 }
 
 /// Generic Tool Status
@@ -874,7 +1345,7 @@ impl NewStatus {
 
 /// Program
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Program {
     /// Program ID
     pub id: Option<i64>,
@@ -894,6 +1365,49 @@ pub struct Program {
     pub logo_prostore_file_url: Option<String>,
     /// Number of projects associated to the program
     pub project_count: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Program {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address_freeform: o.take("address_freeform"),
+            website: o.take("website"),
+            photo_prostore_file_id: o.take("photo_prostore_file_id"),
+            logo_prostore_file_id: o.take("logo_prostore_file_id"),
+            photo_prostore_file_url: o.take("photo_prostore_file_url"),
+            logo_prostore_file_url: o.take("logo_prostore_file_url"),
+            project_count: o.take("project_count"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Program {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Program {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address_freeform", &self.address_freeform)?;
+        w.put("website", &self.website)?;
+        w.put("photo_prostore_file_id", &self.photo_prostore_file_id)?;
+        w.put("logo_prostore_file_id", &self.logo_prostore_file_id)?;
+        w.put("photo_prostore_file_url", &self.photo_prostore_file_url)?;
+        w.put("logo_prostore_file_url", &self.logo_prostore_file_url)?;
+        w.put("project_count", &self.project_count)?;
+        w.end()
+    }
 }
 
 /// Program
@@ -952,7 +1466,7 @@ impl NewProgram {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgramDetailProject {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -960,10 +1474,41 @@ pub struct ProgramDetailProject {
     pub name: Option<String>,
     /// Project number
     pub project_number: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProgramDetailProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            project_number: o.take("project_number"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProgramDetailProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProgramDetailProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("project_number", &self.project_number)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProgramDetail {
     /// Program ID
     pub id: Option<i64>,
@@ -981,11 +1526,52 @@ pub struct ProgramDetail {
     pub latitude: Option<String>,
     /// Array of program projects
     pub projects: Option<Vec<ProgramDetailProject>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProgramDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address_freeform: o.take("address_freeform"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            longitude: o.take("longitude"),
+            latitude: o.take("latitude"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProgramDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProgramDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address_freeform", &self.address_freeform)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 /// ProjectStage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectStage {
     /// Project Stage ID
     pub id: Option<i64>,
@@ -1005,6 +1591,49 @@ pub struct ProjectStage {
     pub has_rfi_prefixes: Option<bool>,
     /// Indicates if the stage has children
     pub project_stage_has_children: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectStage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            is_bidding_stage: o.take("is_bidding_stage"),
+            category: o.take("category"),
+            readonly: o.take("readonly"),
+            default_stage: o.take("default_stage"),
+            hideable: o.take("hideable"),
+            has_rfi_prefixes: o.take("has_rfi_prefixes"),
+            project_stage_has_children: o.take("project_stage_has_children"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectStage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectStage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("is_bidding_stage", &self.is_bidding_stage)?;
+        w.put("category", &self.category)?;
+        w.put("readonly", &self.readonly)?;
+        w.put("default_stage", &self.default_stage)?;
+        w.put("hideable", &self.hideable)?;
+        w.put("has_rfi_prefixes", &self.has_rfi_prefixes)?;
+        w.put("project_stage_has_children", &self.project_stage_has_children)?;
+        w.end()
+    }
 }
 
 /// The Category Type of the Project Stage
@@ -1072,7 +1701,7 @@ impl NewProjectStage {
 
 /// Address
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Address {
     /// street name
     pub street: Option<String>,
@@ -1084,30 +1713,127 @@ pub struct Address {
     pub zip: Option<String>,
     /// CityCountry code
     pub country_code: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Address {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            street: o.take("street"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            country_code: o.take("country_code"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("street", &self.street)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("country_code", &self.country_code)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenItem {
     /// ID
     pub id: Option<i64>,
     pub details: Option<String>,
     pub host: Option<String>,
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for OpenItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            details: o.take("details"),
+            host: o.take("host"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpenItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for OpenItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("details", &self.details)?;
+        w.put("host", &self.host)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyProjectCreatedBy {
     /// ID
     pub id: Option<i64>,
     /// Email
     pub email: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyProjectCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            email: o.take("email"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyProjectCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyProjectCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("email", &self.email)?;
+        w.end()
+    }
 }
 
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyProject {
     /// Project ID
     pub id: Option<i64>,
@@ -1123,10 +1849,51 @@ pub struct CompanyProject {
     pub type_name: Option<String>,
     pub open_items: Option<Vec<OpenItem>>,
     pub created_by: Option<CompanyProjectCreatedBy>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address: o.take("address"),
+            stage_name: o.take("stage_name"),
+            status_name: o.take("status_name"),
+            type_name: o.take("type_name"),
+            open_items: o.take("open_items"),
+            created_by: o.take("created_by"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address", &self.address)?;
+        w.put("stage_name", &self.stage_name)?;
+        w.put("status_name", &self.status_name)?;
+        w.put("type_name", &self.type_name)?;
+        w.put("open_items", &self.open_items)?;
+        w.put("created_by", &self.created_by)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceDetailResource {
     /// Id
     pub id: Option<i64>,
@@ -1134,14 +1901,72 @@ pub struct ResourceDetailResource {
     pub name: Option<String>,
     /// Source uid
     pub source_uid: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceDetailResource {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            source_uid: o.take("source_uid"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceDetailResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceDetailResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("source_uid", &self.source_uid)?;
+        w.end()
+    }
 }
 
 /// Schedule Resources
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceDetail {
     /// Resources
     pub resources: Option<Vec<ResourceDetailResource>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            resources: o.take("resources"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("resources", &self.resources)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1159,7 +1984,7 @@ pub enum SummarySortKey {
 
 /// Project with counts. `tasks_count` is only present if its value is greater than 0. `calendar_items_count` is only present if its value is greater than 0.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryProject {
     /// Project ID
     pub id: Option<i64>,
@@ -1169,10 +1994,43 @@ pub struct SummaryProject {
     pub tasks_count: Option<i64>,
     /// Number of calendar items on this day
     pub calendar_items_count: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SummaryProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            tasks_count: o.take("tasks_count"),
+            calendar_items_count: o.take("calendar_items_count"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SummaryProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SummaryProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("tasks_count", &self.tasks_count)?;
+        w.put("calendar_items_count", &self.calendar_items_count)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// Datetime at beginning of day
     pub date: Option<String>,
@@ -1180,13 +2038,71 @@ pub struct Summary {
     pub projects_count: Option<i64>,
     /// List of projects with counts of tasks or calendar items on this day. The size of this list is limited by the `limit_per_day` query parameter. The order of...
     pub projects: Option<Vec<SummaryProject>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Summary {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            date: o.take("date"),
+            projects_count: o.take("projects_count"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Summary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Summary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("date", &self.date)?;
+        w.put("projects_count", &self.projects_count)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 /// Company Schedule
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryList {
     pub data: Option<Vec<Summary>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SummaryList {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SummaryList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SummaryList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1238,7 +2154,7 @@ pub enum LogoUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Logo {
     /// The flag name
     pub name: Option<String>,
@@ -1246,13 +2162,71 @@ pub struct Logo {
     pub value: Option<String>,
     /// If the flag is related to the user only (or company-wide)
     pub is_user_flag: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Logo {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            value: o.take("value"),
+            is_user_flag: o.take("is_user_flag"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Logo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Logo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("value", &self.value)?;
+        w.put("is_user_flag", &self.is_user_flag)?;
+        w.end()
+    }
 }
 
 /// Current user avatar URL
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Avatar {
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Avatar {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Avatar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Avatar {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1270,7 +2244,7 @@ pub enum WorkClassificationSerializerView {
 
 /// Work Classification
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkClassification {
     /// ID
     pub id: Option<i64>,
@@ -1291,6 +2265,51 @@ pub struct WorkClassification {
     /// The user ID the classification was created with
     pub created_by_id: Option<i64>,
     pub project_ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkClassification {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviation: o.take("abbreviation"),
+            company_id: o.take("company_id"),
+            deletable: o.take("deletable"),
+            company_visible: o.take("company_visible"),
+            updated_at: o.take("updated_at"),
+            created_at: o.take("created_at"),
+            created_by_id: o.take("created_by_id"),
+            project_ids: o.take("project_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("deletable", &self.deletable)?;
+        w.put("company_visible", &self.company_visible)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.put("project_ids", &self.project_ids)?;
+        w.end()
+    }
 }
 
 /// Work Classification Object
@@ -1330,61 +2349,239 @@ impl NewCompanyWorkClassification {
 
 /// Rounding Configuration
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyConfigurationRoundingConfiguration {
     /// Rounding Rule
     pub rule: Option<String>,
     pub time_increment: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyConfigurationRoundingConfiguration {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            rule: o.take("rule"),
+            time_increment: o.take("time_increment"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyConfigurationRoundingConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyConfigurationRoundingConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("rule", &self.rule)?;
+        w.put("time_increment", &self.time_increment)?;
+        w.end()
+    }
 }
 
 /// Time and Materials Company Config
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialsCompanyConfig {
     pub materials_enabled: Option<bool>,
     pub labor_enabled: Option<bool>,
     pub equipment_enabled: Option<bool>,
     pub subcontractors_enabled: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TimeAndMaterialsCompanyConfig {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            materials_enabled: o.take("materials_enabled"),
+            labor_enabled: o.take("labor_enabled"),
+            equipment_enabled: o.take("equipment_enabled"),
+            subcontractors_enabled: o.take("subcontractors_enabled"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeAndMaterialsCompanyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TimeAndMaterialsCompanyConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("materials_enabled", &self.materials_enabled)?;
+        w.put("labor_enabled", &self.labor_enabled)?;
+        w.put("equipment_enabled", &self.equipment_enabled)?;
+        w.put("subcontractors_enabled", &self.subcontractors_enabled)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectsTimecardDefaultLunchTime {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default lunch time in minutes
     pub timecard_default_lunch_time: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectsTimecardDefaultLunchTime {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("project_id"),
+            timecard_default_lunch_time: o.take("timecard_default_lunch_time"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultLunchTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectsTimecardDefaultLunchTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("timecard_default_lunch_time", &self.timecard_default_lunch_time)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectsTimecardDefaultStartTime {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default start time in format HH:MM
     pub timecard_default_start_time: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectsTimecardDefaultStartTime {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("project_id"),
+            timecard_default_start_time: o.take("timecard_default_start_time"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultStartTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectsTimecardDefaultStartTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("timecard_default_start_time", &self.timecard_default_start_time)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectsTimecardDefaultStopTime {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard default stop time in format HH:MM
     pub timecard_default_stop_time: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectsTimecardDefaultStopTime {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("project_id"),
+            timecard_default_stop_time: o.take("timecard_default_stop_time"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultStopTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectsTimecardDefaultStopTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("timecard_default_stop_time", &self.timecard_default_stop_time)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectsTimecardLunchTimeTracking {
     /// ID of the project
     pub project_id: Option<i64>,
     /// Timecard lunch time tracking
     pub timecard_lunch_time_tracking: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectsTimecardLunchTimeTracking {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("project_id"),
+            timecard_lunch_time_tracking: o.take("timecard_lunch_time_tracking"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectsTimecardLunchTimeTracking {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectsTimecardLunchTimeTracking {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("timecard_lunch_time_tracking", &self.timecard_lunch_time_tracking)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyConfiguration {
     /// Strict File Uploading Allowed
     pub strict_file_uploading: Option<bool>,
@@ -1450,6 +2647,136 @@ pub struct CompanyConfiguration {
     pub timesheet_equipment_default_cost_type_id: Option<i64>,
     /// Company Timesheet Budget Configuration default equipment line item type id for erp integrated projects
     pub timesheet_equipment_erp_default_cost_type_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyConfiguration {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            strict_file_uploading: o.take("strict_file_uploading"),
+            enable_image_real_time_as_builts: o.take("enable_image_real_time_as_builts"),
+            currency_symbol: o.take("currency_symbol"),
+            currency_display: o.take("currency_display"),
+            currency_iso_code: o.take("currency_iso_code"),
+            timecard_employees_see_all_projects: o
+                .take("timecard_employees_see_all_projects"),
+            timesheet_enabled_cost_type: o.take("timesheet_enabled_cost_type"),
+            timesheet_type: o.take("timesheet_type"),
+            enable_sd_storage: o.take("enable_sd_storage"),
+            timesheets_custom_signature_text: o.take("timesheets_custom_signature_text"),
+            timesheets_week_start_day: o.take("timesheets_week_start_day"),
+            use_24_hour_mode: o.take("use_24_hour_mode"),
+            timesheets_tab_enabled: o.take("timesheets_tab_enabled"),
+            timecard_should_track_location: o.take("timecard_should_track_location"),
+            projects_timecard_in_out_enabled: o.take("projects_timecard_in_out_enabled"),
+            rounding_configuration: o.take("rounding_configuration"),
+            time_and_materials_company_config: o
+                .take("time_and_materials_company_config"),
+            projects_timecard_default_lunch_time: o
+                .take("projects_timecard_default_lunch_time"),
+            projects_timecard_default_start_time: o
+                .take("projects_timecard_default_start_time"),
+            projects_timecard_default_stop_time: o
+                .take("projects_timecard_default_stop_time"),
+            projects_timecard_lunch_time_tracking: o
+                .take("projects_timecard_lunch_time_tracking"),
+            task_codes_enabled: o.take("task_codes_enabled"),
+            timecard_employees_can_select_non_budgeted_items: o
+                .take("timecard_employees_can_select_non_budgeted_items"),
+            timecards_private: o.take("timecards_private"),
+            timesheet_default_cost_type_id: o.take("timesheet_default_cost_type_id"),
+            timesheet_erp_default_cost_type_id: o
+                .take("timesheet_erp_default_cost_type_id"),
+            timesheet_equipment_default_cost_type_id: o
+                .take("timesheet_equipment_default_cost_type_id"),
+            timesheet_equipment_erp_default_cost_type_id: o
+                .take("timesheet_equipment_erp_default_cost_type_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("strict_file_uploading", &self.strict_file_uploading)?;
+        w.put(
+            "enable_image_real_time_as_builts",
+            &self.enable_image_real_time_as_builts,
+        )?;
+        w.put("currency_symbol", &self.currency_symbol)?;
+        w.put("currency_display", &self.currency_display)?;
+        w.put("currency_iso_code", &self.currency_iso_code)?;
+        w.put(
+            "timecard_employees_see_all_projects",
+            &self.timecard_employees_see_all_projects,
+        )?;
+        w.put("timesheet_enabled_cost_type", &self.timesheet_enabled_cost_type)?;
+        w.put("timesheet_type", &self.timesheet_type)?;
+        w.put("enable_sd_storage", &self.enable_sd_storage)?;
+        w.put(
+            "timesheets_custom_signature_text",
+            &self.timesheets_custom_signature_text,
+        )?;
+        w.put("timesheets_week_start_day", &self.timesheets_week_start_day)?;
+        w.put("use_24_hour_mode", &self.use_24_hour_mode)?;
+        w.put("timesheets_tab_enabled", &self.timesheets_tab_enabled)?;
+        w.put("timecard_should_track_location", &self.timecard_should_track_location)?;
+        w.put(
+            "projects_timecard_in_out_enabled",
+            &self.projects_timecard_in_out_enabled,
+        )?;
+        w.put("rounding_configuration", &self.rounding_configuration)?;
+        w.put(
+            "time_and_materials_company_config",
+            &self.time_and_materials_company_config,
+        )?;
+        w.put(
+            "projects_timecard_default_lunch_time",
+            &self.projects_timecard_default_lunch_time,
+        )?;
+        w.put(
+            "projects_timecard_default_start_time",
+            &self.projects_timecard_default_start_time,
+        )?;
+        w.put(
+            "projects_timecard_default_stop_time",
+            &self.projects_timecard_default_stop_time,
+        )?;
+        w.put(
+            "projects_timecard_lunch_time_tracking",
+            &self.projects_timecard_lunch_time_tracking,
+        )?;
+        w.put("task_codes_enabled", &self.task_codes_enabled)?;
+        w.put(
+            "timecard_employees_can_select_non_budgeted_items",
+            &self.timecard_employees_can_select_non_budgeted_items,
+        )?;
+        w.put("timecards_private", &self.timecards_private)?;
+        w.put("timesheet_default_cost_type_id", &self.timesheet_default_cost_type_id)?;
+        w.put(
+            "timesheet_erp_default_cost_type_id",
+            &self.timesheet_erp_default_cost_type_id,
+        )?;
+        w.put(
+            "timesheet_equipment_default_cost_type_id",
+            &self.timesheet_equipment_default_cost_type_id,
+        )?;
+        w.put(
+            "timesheet_equipment_erp_default_cost_type_id",
+            &self.timesheet_equipment_erp_default_cost_type_id,
+        )?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1483,7 +2810,7 @@ pub enum CustomFieldDefinitionSort {
 
 /// Custom Field Lov Entry
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldLovEntry {
     /// Custom Field Lov Entry ID
     pub id: Option<i64>,
@@ -1493,11 +2820,44 @@ pub struct CustomFieldLovEntry {
     pub position: Option<f64>,
     /// Whether or not the Custom Field Lov Entry is active
     pub active: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomFieldLovEntry {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            label: o.take("label"),
+            position: o.take("position"),
+            active: o.take("active"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldLovEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldLovEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("label", &self.label)?;
+        w.put("position", &self.position)?;
+        w.put("active", &self.active)?;
+        w.end()
+    }
 }
 
 /// Custom Field Definition
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldDefinition {
     /// Custom Field Definition ID
     pub id: Option<i64>,
@@ -1518,11 +2878,55 @@ pub struct CustomFieldDefinition {
     /// Number of Configurable Field Sets associated with the Custom Field
     pub configurable_field_sets_count: Option<i64>,
     pub custom_field_lov_entries: Option<Vec<CustomFieldLovEntry>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomFieldDefinition {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            label: o.take("label"),
+            active: o.take("active"),
+            company_id: o.take("company_id"),
+            data_type: o.take("data_type"),
+            variant: o.take("variant"),
+            description: o.take("description"),
+            default_value: o.take("default_value"),
+            configurable_field_sets_count: o.take("configurable_field_sets_count"),
+            custom_field_lov_entries: o.take("custom_field_lov_entries"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldDefinition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("label", &self.label)?;
+        w.put("active", &self.active)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("data_type", &self.data_type)?;
+        w.put("variant", &self.variant)?;
+        w.put("description", &self.description)?;
+        w.put("default_value", &self.default_value)?;
+        w.put("configurable_field_sets_count", &self.configurable_field_sets_count)?;
+        w.put("custom_field_lov_entries", &self.custom_field_lov_entries)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldDefinitionDetail {
     Id(Box<CustomFieldDefinition>),
     List(Vec<serde_json::Value>),
@@ -1530,14 +2934,102 @@ pub enum CustomFieldDefinitionDetail {
     Other(serde_json::Value),
 }
 
+impl crate::lenient::FromJson for CustomFieldDefinitionDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "label",
+                    "active",
+                    "company_id",
+                    "data_type",
+                    "variant",
+                    "description",
+                    "default_value",
+                    "configurable_field_sets_count",
+                    "custom_field_lov_entries",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <Vec<serde_json::Value> as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldDefinitionDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::List(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldLovEntryDetail {
     Id(Box<CustomFieldLovEntry>),
     List(Vec<serde_json::Value>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for CustomFieldLovEntryDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "label", "position", "active"]),
+            crate::lenient::Shape::Other(
+                <Vec<serde_json::Value> as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldLovEntryDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldLovEntryDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::List(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -1575,7 +3067,7 @@ impl CustomFieldLovEntryBulkCreate {
 
 /// Custom Field Metadatum
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldMetadata {
     /// Custom Field Metadatum ID
     pub id: Option<f64>,
@@ -1612,23 +3104,114 @@ pub struct CustomFieldMetadata {
     /// The display section of the Custom Field, if null it is the general section, visually in the top level section typically called "General Information".
     pub custom_fields_section_id: Option<f64>,
     pub lov_entries: Option<Vec<CustomFieldLovEntry>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomFieldMetadata {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            custom_field_definition_id: o.take("custom_field_definition_id"),
+            position: o.take("position"),
+            required: o.take("required"),
+            visible: o.take("visible"),
+            company_id: o.take("company_id"),
+            host_type: o.take("host_type"),
+            source_type: o.take("source_type"),
+            source_id: o.take("source_id"),
+            label: o.take("label"),
+            data_type: o.take("data_type"),
+            variant: o.take("variant"),
+            default_value: o.take("default_value"),
+            row: o.take("row"),
+            column: o.take("column"),
+            column_width: o.take("column_width"),
+            custom_fields_section_id: o.take("custom_fields_section_id"),
+            lov_entries: o.take("lov_entries"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldMetadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
+        w.put("position", &self.position)?;
+        w.put("required", &self.required)?;
+        w.put("visible", &self.visible)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("host_type", &self.host_type)?;
+        w.put("source_type", &self.source_type)?;
+        w.put("source_id", &self.source_id)?;
+        w.put("label", &self.label)?;
+        w.put("data_type", &self.data_type)?;
+        w.put("variant", &self.variant)?;
+        w.put("default_value", &self.default_value)?;
+        w.put("row", &self.row)?;
+        w.put("column", &self.column)?;
+        w.put("column_width", &self.column_width)?;
+        w.put("custom_fields_section_id", &self.custom_fields_section_id)?;
+        w.put("lov_entries", &self.lov_entries)?;
+        w.end()
+    }
 }
 
 /// Sub Job
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemSubJob {
     /// Sub Job ID
     pub id: Option<i64>,
     /// Sub Job Name
     pub name: Option<String>,
     /// Sub Job Code
-    #[serde(rename = "Code")]
     pub code: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceTypeItemSubJob {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            code: o.take("Code"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemSubJob {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeItemSubJob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("Code", &self.code)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemTask {
     /// Task ID
     pub id: Option<i64>,
@@ -1638,11 +3221,44 @@ pub struct CorrespondenceTypeItemTask {
     pub task_name: Option<String>,
     /// Task Key
     pub key: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceTypeItemTask {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            task_name: o.take("task_name"),
+            key: o.take("key"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeItemTask {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("task_name", &self.task_name)?;
+        w.put("key", &self.key)?;
+        w.end()
+    }
 }
 
 /// Generic Tool Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItem {
     /// Generic Tool Item ID
     pub id: Option<i64>,
@@ -1693,6 +3309,89 @@ pub struct GenericToolItem {
     /// Assignees
     pub assignees: Option<Vec<UserRef>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for GenericToolItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            closed_at: o.take("closed_at"),
+            created_at: o.take("created_at"),
+            description: o.take("description"),
+            due_date: o.take("due_date"),
+            issued_at: o.take("issued_at"),
+            origin_generic_tool_item_id: o.take("origin_generic_tool_item_id"),
+            origin_rfi_id: o.take("origin_rfi_id"),
+            position: o.take("position"),
+            private: o.take("private"),
+            schedule_impact: o.take("schedule_impact"),
+            updated_at: o.take("updated_at"),
+            cost_impact: o.take("cost_impact"),
+            status: o.take("status"),
+            title: o.take("title"),
+            created_by: o.take("created_by"),
+            received_from: o.take("received_from"),
+            location: o.take("location"),
+            cost_code: o.take("cost_code"),
+            specification_section: o.take("specification_section"),
+            sub_job: o.take("sub_job"),
+            tasks: o.take("tasks"),
+            trade: o.take("trade"),
+            trades: o.take("trades"),
+            generic_tool: o.take("generic_tool"),
+            attachments: o.take("attachments"),
+            distribution_members: o.take("distribution_members"),
+            assignees: o.take("assignees"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericToolItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for GenericToolItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("closed_at", &self.closed_at)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("description", &self.description)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("issued_at", &self.issued_at)?;
+        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id)?;
+        w.put("origin_rfi_id", &self.origin_rfi_id)?;
+        w.put("position", &self.position)?;
+        w.put("private", &self.private)?;
+        w.put("schedule_impact", &self.schedule_impact)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("cost_impact", &self.cost_impact)?;
+        w.put("status", &self.status)?;
+        w.put("title", &self.title)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("received_from", &self.received_from)?;
+        w.put("location", &self.location)?;
+        w.put("cost_code", &self.cost_code)?;
+        w.put("specification_section", &self.specification_section)?;
+        w.put("sub_job", &self.sub_job)?;
+        w.put("tasks", &self.tasks)?;
+        w.put("trade", &self.trade)?;
+        w.put("trades", &self.trades)?;
+        w.put("generic_tool", &self.generic_tool)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("assignees", &self.assignees)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1715,7 +3414,7 @@ impl NewLink {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkDetail {
     pub created_by: Option<UserRef>,
     /// Time created
@@ -1728,10 +3427,47 @@ pub struct LinkDetail {
     pub title: Option<String>,
     /// URL
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LinkDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            project_id: o.take("project_id"),
+            id: o.take("id"),
+            title: o.take("title"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LinkDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecycleBin {
     /// Time deleted
     pub deleted_at: Option<String>,
@@ -1741,11 +3477,44 @@ pub struct RecycleBin {
     pub title: Option<String>,
     /// URL
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for RecycleBin {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            deleted_at: o.take("deleted_at"),
+            id: o.take("id"),
+            title: o.take("title"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecycleBin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for RecycleBin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("deleted_at", &self.deleted_at)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 /// Office
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Office {
     /// Office id
     pub id: Option<i64>,
@@ -1768,6 +3537,53 @@ pub struct Office {
     /// Office division
     pub division: Option<String>,
     pub logo: Option<IdNameUrlFilename>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Office {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address: o.take("address"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            country_code: o.take("country_code"),
+            zip: o.take("zip"),
+            phone: o.take("phone"),
+            fax: o.take("fax"),
+            division: o.take("division"),
+            logo: o.take("logo"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Office {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Office {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("phone", &self.phone)?;
+        w.put("fax", &self.fax)?;
+        w.put("division", &self.division)?;
+        w.put("logo", &self.logo)?;
+        w.end()
+    }
 }
 
 /// Office object
@@ -1906,13 +3722,48 @@ pub enum AllToolName {
 
 /// Open items statistics data
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct All {
     pub count: Option<i64>,
     pub open_count: Option<i64>,
     pub upcoming_count: Option<i64>,
     pub overdue_count: Option<i64>,
     pub last_activity: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for All {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            count: o.take("count"),
+            open_count: o.take("open_count"),
+            upcoming_count: o.take("upcoming_count"),
+            overdue_count: o.take("overdue_count"),
+            last_activity: o.take("last_activity"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for All {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for All {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("count", &self.count)?;
+        w.put("open_count", &self.open_count)?;
+        w.put("upcoming_count", &self.upcoming_count)?;
+        w.put("overdue_count", &self.overdue_count)?;
+        w.put("last_activity", &self.last_activity)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1958,19 +3809,61 @@ pub enum CorrespondenceTypeItemView {
 
 /// The default status the Generic Tool Item's status is mapped to.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StatusType {
     Open,
     Closed,
     Draft,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl StatusType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "Open",
+            Self::Closed => "Closed",
+            Self::Draft => "Draft",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for StatusType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Open" => Self::Open,
+                "Closed" => Self::Closed,
+                "Draft" => Self::Draft,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StatusType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StatusType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Generic Tool Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItem {
     /// Unique identifier for the Generic Tool Item
     pub id: Option<i64>,
@@ -2023,6 +3916,97 @@ pub struct CorrespondenceTypeItem {
     /// Assignees
     pub assignees: Option<Vec<UserRef7>>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceTypeItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            closed_at: o.take("closed_at"),
+            created_at: o.take("created_at"),
+            description: o.take("description"),
+            due_date: o.take("due_date"),
+            issued_at: o.take("issued_at"),
+            origin_generic_tool_item_id: o.take("origin_generic_tool_item_id"),
+            origin_rfi_id: o.take("origin_rfi_id"),
+            position: o.take("position"),
+            private: o.take("private"),
+            schedule_impact: o.take("schedule_impact"),
+            cost_impact: o.take("cost_impact"),
+            updated_at: o.take("updated_at"),
+            status: o.take("status"),
+            status_type: o.take("status_type"),
+            title: o.take("title"),
+            created_by: o.take("created_by"),
+            received_from: o.take("received_from"),
+            location: o.take("location"),
+            cost_code: o.take("cost_code"),
+            specification_section: o.take("specification_section"),
+            trade: o.take("trade"),
+            trades: o.take("trades"),
+            tasks: o.take("tasks"),
+            sub_job: o.take("sub_job"),
+            generic_tool: o.take("generic_tool"),
+            attachments: o.take("attachments"),
+            document_management_document_revision_ids: o
+                .take("document_management_document_revision_ids"),
+            distribution_members: o.take("distribution_members"),
+            assignees: o.take("assignees"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("closed_at", &self.closed_at)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("description", &self.description)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("issued_at", &self.issued_at)?;
+        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id)?;
+        w.put("origin_rfi_id", &self.origin_rfi_id)?;
+        w.put("position", &self.position)?;
+        w.put("private", &self.private)?;
+        w.put("schedule_impact", &self.schedule_impact)?;
+        w.put("cost_impact", &self.cost_impact)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("status", &self.status)?;
+        w.put("status_type", &self.status_type)?;
+        w.put("title", &self.title)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("received_from", &self.received_from)?;
+        w.put("location", &self.location)?;
+        w.put("cost_code", &self.cost_code)?;
+        w.put("specification_section", &self.specification_section)?;
+        w.put("trade", &self.trade)?;
+        w.put("trades", &self.trades)?;
+        w.put("tasks", &self.tasks)?;
+        w.put("sub_job", &self.sub_job)?;
+        w.put("generic_tool", &self.generic_tool)?;
+        w.put("attachments", &self.attachments)?;
+        w.put(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("assignees", &self.assignees)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2186,14 +4170,43 @@ impl CorrespondenceTypeItemUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeDefaultStatus {
     pub name: Option<String>,
     pub status: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceTypeDefaultStatus {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            status: o.take("status"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeDefaultStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeDefaultStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("status", &self.status)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeDefault {
     pub id: Option<i64>,
     pub correspondence_type_id: Option<i64>,
@@ -2208,10 +4221,61 @@ pub struct CorrespondenceTypeDefault {
     pub workflows_enabled: Option<bool>,
     pub workflow_has_missing_configuration: Option<bool>,
     pub workflow_preset_config_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceTypeDefault {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            correspondence_type_id: o.take("correspondence_type_id"),
+            description: o.take("description"),
+            due_days: o.take("due_days"),
+            distribution_members: o.take("distribution_members"),
+            available_statuses: o.take("available_statuses"),
+            statuses: o.take("statuses"),
+            private_by_default: o.take("private_by_default"),
+            workflows_enabled: o.take("workflows_enabled"),
+            workflow_has_missing_configuration: o
+                .take("workflow_has_missing_configuration"),
+            workflow_preset_config_url: o.take("workflow_preset_config_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeDefault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeDefault {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("correspondence_type_id", &self.correspondence_type_id)?;
+        w.put("description", &self.description)?;
+        w.put("due_days", &self.due_days)?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("available_statuses", &self.available_statuses)?;
+        w.put("statuses", &self.statuses)?;
+        w.put("private_by_default", &self.private_by_default)?;
+        w.put("workflows_enabled", &self.workflows_enabled)?;
+        w.put(
+            "workflow_has_missing_configuration",
+            &self.workflow_has_missing_configuration,
+        )?;
+        w.put("workflow_preset_config_url", &self.workflow_preset_config_url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserAccessLevel {
     /// access level
     pub id: Option<i64>,
@@ -2219,19 +4283,83 @@ pub struct UserAccessLevel {
     pub name: Option<String>,
     /// actions supported by access level by tool
     pub permitted_actions: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserAccessLevel {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            permitted_actions: o.take("permitted_actions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAccessLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserAccessLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("permitted_actions", &self.permitted_actions)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermittedAction {
     pub id: Option<i64>,
     pub action_name: Option<String>,
     pub label: Option<String>,
     pub tool_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermittedAction {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            action_name: o.take("action_name"),
+            label: o.take("label"),
+            tool_name: o.take("tool_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermittedAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermittedAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("action_name", &self.action_name)?;
+        w.put("label", &self.label)?;
+        w.put("tool_name", &self.tool_name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Permission {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -2242,25 +4370,136 @@ pub struct Permission {
     pub url: Option<String>,
     pub user_access_level: Option<UserAccessLevel>,
     pub permitted_actions: Option<Vec<PermittedAction>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Permission {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            friendly_name: o.take("friendly_name"),
+            domain_id: o.take("domain_id"),
+            tab_group: o.take("tab_group"),
+            available_for_user: o.take("available_for_user"),
+            url: o.take("url"),
+            user_access_level: o.take("user_access_level"),
+            permitted_actions: o.take("permitted_actions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("friendly_name", &self.friendly_name)?;
+        w.put("domain_id", &self.domain_id)?;
+        w.put("tab_group", &self.tab_group)?;
+        w.put("available_for_user", &self.available_for_user)?;
+        w.put("url", &self.url)?;
+        w.put("user_access_level", &self.user_access_level)?;
+        w.put("permitted_actions", &self.permitted_actions)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomToolUserGenericTool {
     pub id: Option<i64>,
     pub potential_assignee: Option<bool>,
     pub potential_received_from: Option<bool>,
     pub potential_distribution_member: Option<bool>,
     pub custom_fields: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomToolUserGenericTool {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            potential_assignee: o.take("potential_assignee"),
+            potential_received_from: o.take("potential_received_from"),
+            potential_distribution_member: o.take("potential_distribution_member"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomToolUserGenericTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomToolUserGenericTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("potential_assignee", &self.potential_assignee)?;
+        w.put("potential_received_from", &self.potential_received_from)?;
+        w.put("potential_distribution_member", &self.potential_distribution_member)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomToolUser {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub company: Option<IdName>,
     pub generic_tools: Option<Vec<CustomToolUserGenericTool>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomToolUser {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            company: o.take("company"),
+            generic_tools: o.take("generic_tools"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomToolUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomToolUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("company", &self.company)?;
+        w.put("generic_tools", &self.generic_tools)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2832,7 +5071,7 @@ pub enum GenericToolItemView {
 
 /// Generic Tool Item Response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItemResponse {
     /// Drawing Upload ID
     pub id: Option<i64>,
@@ -2849,6 +5088,47 @@ pub struct GenericToolItemResponse {
     pub created_by: Option<UserRef3>,
     /// Attachments
     pub attachments: Option<Vec<IdUrlFilename>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for GenericToolItemResponse {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            notes: o.take("notes"),
+            created_at: o.take("created_at"),
+            official: o.take("official"),
+            position: o.take("position"),
+            status: o.take("status"),
+            created_by: o.take("created_by"),
+            attachments: o.take("attachments"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericToolItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for GenericToolItemResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("notes", &self.notes)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("official", &self.official)?;
+        w.put("position", &self.position)?;
+        w.put("status", &self.status)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("attachments", &self.attachments)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2957,7 +5237,7 @@ impl WorkClassificationBulkUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionDetailTool {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -2971,64 +5251,222 @@ pub struct PermissionDetailTool {
     pub create_url: Option<String>,
     pub can_create: Option<bool>,
     pub trial: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermissionDetailTool {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            friendly_name: o.take("friendly_name"),
+            domain_id: o.take("domain_id"),
+            tab_group: o.take("tab_group"),
+            available_for_user: o.take("available_for_user"),
+            url: o.take("url"),
+            user_access_level: o.take("user_access_level"),
+            permitted_actions: o.take("permitted_actions"),
+            create_url: o.take("create_url"),
+            can_create: o.take("can_create"),
+            trial: o.take("trial"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionDetailTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionDetailTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("friendly_name", &self.friendly_name)?;
+        w.put("domain_id", &self.domain_id)?;
+        w.put("tab_group", &self.tab_group)?;
+        w.put("available_for_user", &self.available_for_user)?;
+        w.put("url", &self.url)?;
+        w.put("user_access_level", &self.user_access_level)?;
+        w.put("permitted_actions", &self.permitted_actions)?;
+        w.put("create_url", &self.create_url)?;
+        w.put("can_create", &self.can_create)?;
+        w.put("trial", &self.trial)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionDetail {
     pub tools: Option<Vec<PermissionDetailTool>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermissionDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            tools: o.take("tools"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("tools", &self.tools)?;
+        w.end()
+    }
 }
 
 /// The type of the Custom Field.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldType {
-    #[serde(rename = "text")]
     Text,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "currency")]
     Currency,
-    #[serde(rename = "hex-color")]
     HexColor,
-    #[serde(rename = "bool")]
     Bool,
-    #[serde(rename = "select")]
     Select,
-    #[serde(rename = "multi-select")]
     MultiSelect,
-    #[serde(rename = "date")]
     Date,
-    #[serde(rename = "paragraph")]
     Paragraph,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl CustomFieldType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Currency => "currency",
+            Self::HexColor => "hex-color",
+            Self::Bool => "bool",
+            Self::Select => "select",
+            Self::MultiSelect => "multi-select",
+            Self::Date => "date",
+            Self::Paragraph => "paragraph",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for CustomFieldType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "text" => Self::Text,
+                "number" => Self::Number,
+                "currency" => Self::Currency,
+                "hex-color" => Self::HexColor,
+                "bool" => Self::Bool,
+                "select" => Self::Select,
+                "multi-select" => Self::MultiSelect,
+                "date" => Self::Date,
+                "paragraph" => Self::Paragraph,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Controls sorting of dropdown values. `alpha` sorts alphabetically, while `listed` maintains the provided order.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomFieldSortBy {
-    #[serde(rename = "alpha")]
     Alpha,
-    #[serde(rename = "listed")]
     Listed,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl CustomFieldSortBy {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alpha => "alpha",
+            Self::Listed => "listed",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for CustomFieldSortBy {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "alpha" => Self::Alpha,
+                "listed" => Self::Listed,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldSortBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldSortBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Schema representing a single Custom Field.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomField {
     /// UUID of the Custom Field.
     pub id: Option<String>,
     /// The name of the Custom Field.
     pub name: Option<String>,
     /// The type of the Custom Field.
-    #[serde(rename = "type")]
     pub type_: Option<CustomFieldType>,
     /// If true, allows this field to be used as a filter.
     pub can_filter: Option<bool>,
@@ -3044,6 +5482,51 @@ pub struct CustomField {
     pub values: Option<Vec<String>>,
     /// Controls sorting of dropdown values. `alpha` sorts alphabetically, while `listed` maintains the provided order.
     pub sort_by: Option<CustomFieldSortBy>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomField {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            can_filter: o.take("can_filter"),
+            integration_only: o.take("integration_only"),
+            on_projects: o.take("on_projects"),
+            on_people: o.take("on_people"),
+            description: o.take("description"),
+            values: o.take("values"),
+            sort_by: o.take("sort_by"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("can_filter", &self.can_filter)?;
+        w.put("integration_only", &self.integration_only)?;
+        w.put("on_projects", &self.on_projects)?;
+        w.put("on_people", &self.on_people)?;
+        w.put("description", &self.description)?;
+        w.put("values", &self.values)?;
+        w.put("sort_by", &self.sort_by)?;
+        w.end()
+    }
 }
 
 /// The type of Custom Field. Determines the kind of data it will store. The type cannot be changed once created.
@@ -3267,9 +5750,36 @@ impl NewCompanyCustomField {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldDetail {
     pub success: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomFieldDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            success: o.take("success"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("success", &self.success)?;
+        w.end()
+    }
 }
 
 /// Request body for adding new values to a Custom Field.
@@ -3289,7 +5799,7 @@ impl NewValue {
 
 /// Custom Field Definition
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldDefinitionV1_1 {
     /// Custom Field Definition ID
     pub id: Option<i64>,
@@ -3309,6 +5819,49 @@ pub struct CustomFieldDefinitionV1_1 {
     pub default_value: Option<String>,
     /// Number of Configurable Field Sets associated with the Custom Field
     pub configurable_field_sets_count: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomFieldDefinitionV1_1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            label: o.take("label"),
+            active: o.take("active"),
+            company_id: o.take("company_id"),
+            data_type: o.take("data_type"),
+            variant: o.take("variant"),
+            description: o.take("description"),
+            default_value: o.take("default_value"),
+            configurable_field_sets_count: o.take("configurable_field_sets_count"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomFieldDefinitionV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("label", &self.label)?;
+        w.put("active", &self.active)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("data_type", &self.data_type)?;
+        w.put("variant", &self.variant)?;
+        w.put("description", &self.description)?;
+        w.put("default_value", &self.default_value)?;
+        w.put("configurable_field_sets_count", &self.configurable_field_sets_count)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3326,24 +5879,64 @@ pub enum AsyncOperationStatusFilterV2 {
 
 /// Operation status
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyAsyncOperationV2Status {
-    #[serde(rename = "created")]
     Created,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "done")]
     Done,
-    #[serde(rename = "failed")]
     Failed,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl CompanyAsyncOperationV2Status {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for CompanyAsyncOperationV2Status {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "created" => Self::Created,
+                "in_progress" => Self::InProgress,
+                "done" => Self::Done,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyAsyncOperationV2Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyAsyncOperationV2Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Operation details
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyAsyncOperationV2 {
     /// Unique identifier for the operation
     pub id: Option<String>,
@@ -3363,41 +5956,154 @@ pub struct CompanyAsyncOperationV2 {
     pub context: Option<serde_json::Value>,
     /// User ID of the user who created the operation
     pub created_by_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyAsyncOperationV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            operation_type: o.take("operation_type"),
+            started_at: o.take("started_at"),
+            completed_at: o.take("completed_at"),
+            status: o.take("status"),
+            error: o.take("error"),
+            result: o.take("result"),
+            context: o.take("context"),
+            created_by_id: o.take("created_by_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyAsyncOperationV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyAsyncOperationV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("operation_type", &self.operation_type)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("completed_at", &self.completed_at)?;
+        w.put("status", &self.status)?;
+        w.put("error", &self.error)?;
+        w.put("result", &self.result)?;
+        w.put("context", &self.context)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AsyncOperationListV2 {
     /// Operation details
     pub data: Option<Vec<CompanyAsyncOperationV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AsyncOperationListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AsyncOperationListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AsyncOperationListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Sub-operation status
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubOperationStatus {
-    #[serde(rename = "created")]
     Created,
-    #[serde(rename = "enqueued")]
     Enqueued,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "done")]
     Done,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "retry")]
     Retry,
-    #[serde(rename = "partial_done")]
     PartialDone,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl SubOperationStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Enqueued => "enqueued",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Retry => "retry",
+            Self::PartialDone => "partial_done",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for SubOperationStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "created" => Self::Created,
+                "enqueued" => Self::Enqueued,
+                "in_progress" => Self::InProgress,
+                "done" => Self::Done,
+                "failed" => Self::Failed,
+                "retry" => Self::Retry,
+                "partial_done" => Self::PartialDone,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubOperationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SubOperationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Sub-operation details
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubOperation {
     /// Unique identifier for the sub-operation
     pub id: Option<String>,
@@ -3415,11 +6121,52 @@ pub struct SubOperation {
     pub result: Option<serde_json::Value>,
     /// Opaque internal context information for the sub-operation.
     pub context: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SubOperation {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            sub_operation_type: o.take("sub_operation_type"),
+            started_at: o.take("started_at"),
+            completed_at: o.take("completed_at"),
+            status: o.take("status"),
+            error: o.take("error"),
+            result: o.take("result"),
+            context: o.take("context"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SubOperation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("sub_operation_type", &self.sub_operation_type)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("completed_at", &self.completed_at)?;
+        w.put("status", &self.status)?;
+        w.put("error", &self.error)?;
+        w.put("result", &self.result)?;
+        w.put("context", &self.context)?;
+        w.end()
+    }
 }
 
 /// Operation details
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AsyncOperationV2Data {
     /// Unique identifier for the operation
     pub id: Option<String>,
@@ -3441,17 +6188,89 @@ pub struct AsyncOperationV2Data {
     pub created_by_id: Option<String>,
     /// Sub-operation details
     pub sub_operations: Option<Vec<SubOperation>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AsyncOperationV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            operation_type: o.take("operation_type"),
+            started_at: o.take("started_at"),
+            completed_at: o.take("completed_at"),
+            status: o.take("status"),
+            error: o.take("error"),
+            result: o.take("result"),
+            context: o.take("context"),
+            created_by_id: o.take("created_by_id"),
+            sub_operations: o.take("sub_operations"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AsyncOperationV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AsyncOperationV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("operation_type", &self.operation_type)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("completed_at", &self.completed_at)?;
+        w.put("status", &self.status)?;
+        w.put("error", &self.error)?;
+        w.put("result", &self.result)?;
+        w.put("context", &self.context)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.put("sub_operations", &self.sub_operations)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AsyncOperationV2 {
     /// Operation details
     pub data: Option<AsyncOperationV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AsyncOperationV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AsyncOperationV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AsyncOperationV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanySecuritySettingsV2Data {
     /// Lock out after 3 failed sign in attempts.
     pub enable_login_lockout: Option<bool>,
@@ -3465,16 +6284,80 @@ pub struct CompanySecuritySettingsV2Data {
     pub is_pin_required_for_jit: Option<bool>,
     /// Full URL path to the zone-specific Password Security Settings page
     pub password_security_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanySecuritySettingsV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            enable_login_lockout: o.take("enable_login_lockout"),
+            password_reset_after: o.take("password_reset_after"),
+            session_timeout: o.take("session_timeout"),
+            enforce_password_reset_by_email: o.take("enforce_password_reset_by_email"),
+            is_pin_required_for_jit: o.take("is_pin_required_for_jit"),
+            password_security_url: o.take("password_security_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanySecuritySettingsV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanySecuritySettingsV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("enable_login_lockout", &self.enable_login_lockout)?;
+        w.put("password_reset_after", &self.password_reset_after)?;
+        w.put("session_timeout", &self.session_timeout)?;
+        w.put("enforce_password_reset_by_email", &self.enforce_password_reset_by_email)?;
+        w.put("is_pin_required_for_jit", &self.is_pin_required_for_jit)?;
+        w.put("password_security_url", &self.password_security_url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanySecuritySettingsV2 {
     pub data: Option<CompanySecuritySettingsV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanySecuritySettingsV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanySecuritySettingsV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanySecuritySettingsV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataTypeV2Data {
     /// Array of all enabled data types for the company
     pub all: Option<Vec<String>>,
@@ -3482,16 +6365,74 @@ pub struct DataTypeV2Data {
     pub lov: Option<Vec<String>>,
     /// Object mapping data types to their available variants
     pub variants: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DataTypeV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            all: o.take("all"),
+            lov: o.take("lov"),
+            variants: o.take("variants"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataTypeV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DataTypeV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("all", &self.all)?;
+        w.put("lov", &self.lov)?;
+        w.put("variants", &self.variants)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataTypeV2 {
     pub data: Option<DataTypeV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DataTypeV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataTypeV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DataTypeV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DefaultTypeV2 {
     /// Type key identifier
     pub key: Option<String>,
@@ -3503,18 +6444,80 @@ pub struct DefaultTypeV2 {
     pub abbreviation: Option<String>,
     /// Field configurations for this type
     pub fields: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DefaultTypeV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            key: o.take("key"),
+            allow_admin_view_private_item: o.take("allow_admin_view_private_item"),
+            name: o.take("name"),
+            abbreviation: o.take("abbreviation"),
+            fields: o.take("fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DefaultTypeV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DefaultTypeV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("key", &self.key)?;
+        w.put("allow_admin_view_private_item", &self.allow_admin_view_private_item)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("fields", &self.fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DefaultTypeListV2 {
     /// Default correspondence types available
     pub data: Option<Vec<DefaultTypeV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DefaultTypeListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DefaultTypeListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DefaultTypeListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Role
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyRoleV2 {
     /// ID
     pub id: Option<String>,
@@ -3523,16 +6526,83 @@ pub struct CompanyRoleV2 {
     pub deletable: Option<bool>,
     pub display_on_company_home: Option<bool>,
     pub name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     pub position: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyRoleV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            add_to_project_team: o.take("add_to_project_team"),
+            archetype: o.take("archetype"),
+            deletable: o.take("deletable"),
+            display_on_company_home: o.take("display_on_company_home"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            position: o.take("position"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyRoleV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyRoleV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("add_to_project_team", &self.add_to_project_team)?;
+        w.put("archetype", &self.archetype)?;
+        w.put("deletable", &self.deletable)?;
+        w.put("display_on_company_home", &self.display_on_company_home)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("position", &self.position)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleListV2 {
     /// Array of Roles
     pub data: Option<Vec<CompanyRoleV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for RoleListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for RoleListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Role Object
@@ -3606,9 +6676,36 @@ impl NewRoleV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleV2 {
     pub data: Option<CompanyRoleV2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for RoleV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for RoleV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3626,7 +6723,7 @@ impl RoleReorderV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SupportPinV2Data {
     /// ID of support pin
     pub id: Option<String>,
@@ -3634,18 +6731,103 @@ pub struct SupportPinV2Data {
     pub expires_at: Option<String>,
     /// Decrypted key for support pin
     pub pin_plaintext: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SupportPinV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            expires_at: o.take("expires_at"),
+            pin_plaintext: o.take("pin_plaintext"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SupportPinV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SupportPinV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("expires_at", &self.expires_at)?;
+        w.put("pin_plaintext", &self.pin_plaintext)?;
+        w.end()
+    }
 }
 
 /// List of active support pins
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SupportPinV2 {
     pub data: Option<SupportPinV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SupportPinV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SupportPinV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SupportPinV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SupportPinDetailV2 {
     /// List of active support pins
     pub data: Option<SupportPinV2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SupportPinDetailV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SupportPinDetailV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SupportPinDetailV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }

@@ -38,15 +38,46 @@ impl DistributionGroupWithDomainUsers {
 
 /// Distribution Group
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DistributionGroupShort {
     pub id: Option<i64>,
     pub description: Option<String>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DistributionGroupShort {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroupShort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroupShort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDistributionGroupUser {
     /// Login Information ID of the User
     pub id: Option<i64>,
@@ -57,26 +88,97 @@ pub struct ProjectDistributionGroupUser {
     /// Email of the User
     pub login: Option<String>,
     /// User Avatar URL
-    #[serde(rename = "imageUrl")]
     pub image_url: Option<String>,
     /// Initials of the User
     pub initials: Option<String>,
     /// Job Title of the User
     pub job_title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDistributionGroupUser {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            company_name: o.take("company_name"),
+            login: o.take("login"),
+            image_url: o.take("imageUrl"),
+            initials: o.take("initials"),
+            job_title: o.take("job_title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDistributionGroupUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDistributionGroupUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("login", &self.login)?;
+        w.put("imageUrl", &self.image_url)?;
+        w.put("initials", &self.initials)?;
+        w.put("job_title", &self.job_title)?;
+        w.end()
+    }
 }
 
 /// Distribution Group
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDistributionGroup {
     pub id: Option<i64>,
     pub description: Option<String>,
     pub name: Option<String>,
     pub users: Option<Vec<ProjectDistributionGroupUser>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDistributionGroup {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            name: o.take("name"),
+            users: o.take("users"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDistributionGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDistributionGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("name", &self.name)?;
+        w.put("users", &self.users)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DistributionGroupWithDomainUserIdsUser {
     /// Login Information ID of the User
     pub id: Option<i64>,
@@ -84,15 +186,49 @@ pub struct DistributionGroupWithDomainUserIdsUser {
     /// Email
     pub login: Option<String>,
     /// User avatar url
-    #[serde(rename = "imageUrl")]
     pub image_url: Option<String>,
     /// User initials
     pub initials: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DistributionGroupWithDomainUserIdsUser {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            image_url: o.take("imageUrl"),
+            initials: o.take("initials"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroupWithDomainUserIdsUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroupWithDomainUserIdsUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.put("imageUrl", &self.image_url)?;
+        w.put("initials", &self.initials)?;
+        w.end()
+    }
 }
 
 /// Distribution Group
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DistributionGroupWithDomainUserIds {
     pub id: Option<i64>,
     pub description: Option<String>,
@@ -101,17 +237,94 @@ pub struct DistributionGroupWithDomainUserIds {
     pub users: Option<Vec<DistributionGroupWithDomainUserIdsUser>>,
     /// List of user IDs that have permissions to view specified domain. Only included if the 'extended' view is supported and 'with_domain_users' param is sent.
     pub domain_user_ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DistributionGroupWithDomainUserIds {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            name: o.take("name"),
+            users: o.take("users"),
+            domain_user_ids: o.take("domain_user_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroupWithDomainUserIds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroupWithDomainUserIds {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("name", &self.name)?;
+        w.put("users", &self.users)?;
+        w.put("domain_user_ids", &self.domain_user_ids)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DistributionGroup {
     Short(Box<DistributionGroupShort>),
     Choice(Box<ProjectDistributionGroup>),
     DomainUserIds(Box<DistributionGroupWithDomainUserIds>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for DistributionGroup {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "description", "name"]),
+            crate::lenient::Shape::Object(&["id", "description", "name", "users"]),
+            crate::lenient::Shape::Object(
+                &["id", "description", "name", "users", "domain_user_ids"],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+                Some(2usize) => {
+                    crate::lenient::variant(v, Self::DomainUserIds, Self::Other)
+                }
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Choice(x) => serde::Serialize::serialize(x, s),
+            Self::DomainUserIds(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -142,20 +355,58 @@ pub enum DocumentDocumentTypeFilter {
 
 /// Folder or File
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentType {
-    #[serde(rename = "file")]
     File,
-    #[serde(rename = "folder")]
     Folder,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl DocumentType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Folder => "folder",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for DocumentType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "file" => Self::File,
+                "folder" => Self::Folder,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Folder
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivateParent {
     /// Folder id
     pub id: Option<i64>,
@@ -163,10 +414,41 @@ pub struct PrivateParent {
     pub name: Option<String>,
     /// Full file path with folder name
     pub name_with_path: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PrivateParent {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            name_with_path: o.take("name_with_path"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrivateParent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PrivateParent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileVersion {
     /// File version id
     pub id: Option<i64>,
@@ -184,11 +466,54 @@ pub struct FileVersion {
     pub prostore_file: Option<IdNameUrlFilename>,
     /// Parent Files id
     pub file_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FileVersion {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            notes: o.take("notes"),
+            url: o.take("url"),
+            size: o.take("size"),
+            created_at: o.take("created_at"),
+            number: o.take("number"),
+            created_by: o.take("created_by"),
+            prostore_file: o.take("prostore_file"),
+            file_id: o.take("file_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FileVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("notes", &self.notes)?;
+        w.put("url", &self.url)?;
+        w.put("size", &self.size)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("number", &self.number)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("prostore_file", &self.prostore_file)?;
+        w.put("file_id", &self.file_id)?;
+        w.end()
+    }
 }
 
 /// will be filled if document_type is a file
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentFile {
     pub checked_out_by: Option<BimFileExtractionCreatedBy>,
     /// File checked out time
@@ -198,11 +523,46 @@ pub struct DocumentFile {
     pub description: Option<String>,
     /// File type
     pub file_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            checked_out_by: o.take("checked_out_by"),
+            checked_out_until: o.take("checked_out_until"),
+            current_version: o.take("current_version"),
+            description: o.take("description"),
+            file_type: o.take("file_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("checked_out_by", &self.checked_out_by)?;
+        w.put("checked_out_until", &self.checked_out_until)?;
+        w.put("current_version", &self.current_version)?;
+        w.put("description", &self.description)?;
+        w.put("file_type", &self.file_type)?;
+        w.end()
+    }
 }
 
 /// if folder is implicitly tracked, reflects the folder that is the cause
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Children {
     /// whether the Folder has children
     pub has_children: Option<bool>,
@@ -210,11 +570,42 @@ pub struct Children {
     pub has_children_files: Option<bool>,
     /// whether the Folder has children that are not file
     pub has_children_folders: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Children {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            has_children: o.take("has_children"),
+            has_children_files: o.take("has_children_files"),
+            has_children_folders: o.take("has_children_folders"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Children {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Children {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("has_children", &self.has_children)?;
+        w.put("has_children_files", &self.has_children_files)?;
+        w.put("has_children_folders", &self.has_children_folders)?;
+        w.end()
+    }
 }
 
 /// example of a Folder that is a file
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     /// Folder id
     pub id: Option<i64>,
@@ -248,6 +639,67 @@ pub struct Document {
     /// if folder is implicitly tracked, reflects the folder that is the cause
     pub children: Option<Children>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Document {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            name_with_path: o.take("name_with_path"),
+            parent_id: o.take("parent_id"),
+            created_at: o.take("created_at"),
+            created_by: o.take("created_by"),
+            updated_at: o.take("updated_at"),
+            read_only: o.take("read_only"),
+            is_deleted: o.take("is_deleted"),
+            is_recycle_bin: o.take("is_recycle_bin"),
+            document_type: o.take("document_type"),
+            is_tracked: o.take("is_tracked"),
+            private: o.take("private"),
+            private_parent: o.take("private_parent"),
+            tracked_folder: o.take("tracked_folder"),
+            file: o.take("file"),
+            children: o.take("children"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("read_only", &self.read_only)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("is_recycle_bin", &self.is_recycle_bin)?;
+        w.put("document_type", &self.document_type)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("private", &self.private)?;
+        w.put("private_parent", &self.private_parent)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("file", &self.file)?;
+        w.put("children", &self.children)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -508,7 +960,7 @@ impl crate::multipart::ToMultipart for NewCompanyFile {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileFileVersion {
     /// File version id
     pub id: Option<i64>,
@@ -526,10 +978,53 @@ pub struct FileFileVersion {
     pub prostore_file: Option<IdNameUrlFilename>,
     /// Parent Files id
     pub file_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FileFileVersion {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            notes: o.take("notes"),
+            url: o.take("url"),
+            size: o.take("size"),
+            created_at: o.take("created_at"),
+            number: o.take("number"),
+            created_by: o.take("created_by"),
+            prostore_file: o.take("prostore_file"),
+            file_id: o.take("file_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileFileVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FileFileVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("notes", &self.notes)?;
+        w.put("url", &self.url)?;
+        w.put("size", &self.size)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("number", &self.number)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("prostore_file", &self.prostore_file)?;
+        w.put("file_id", &self.file_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct File {
     /// File id
     pub id: Option<i64>,
@@ -564,6 +1059,67 @@ pub struct File {
     /// File is in the recycle bin status
     pub is_deleted: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for File {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            size: o.take("size"),
+            description: o.take("description"),
+            updated_at: o.take("updated_at"),
+            created_at: o.take("created_at"),
+            checked_out_until: o.take("checked_out_until"),
+            name_with_path: o.take("name_with_path"),
+            private: o.take("private"),
+            is_tracked: o.take("is_tracked"),
+            tracked_folder: o.take("tracked_folder"),
+            checked_out_by: o.take("checked_out_by"),
+            file_type: o.take("file_type"),
+            file_versions: o.take("file_versions"),
+            legacy_id: o.take("legacy_id"),
+            is_deleted: o.take("is_deleted"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("size", &self.size)?;
+        w.put("description", &self.description)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("checked_out_until", &self.checked_out_until)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("private", &self.private)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("checked_out_by", &self.checked_out_by)?;
+        w.put("file_type", &self.file_type)?;
+        w.put("file_versions", &self.file_versions)?;
+        w.put("legacy_id", &self.legacy_id)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -656,7 +1212,7 @@ impl FileUpdate {
 
 /// Folder
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folder2 {
     /// Folder id
     pub id: Option<i64>,
@@ -691,10 +1247,69 @@ pub struct Folder2 {
     /// Folder has at least one child that is a folder status
     pub has_children_folders: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Folder2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            private: o.take("private"),
+            updated_at: o.take("updated_at"),
+            is_tracked: o.take("is_tracked"),
+            tracked_folder: o.take("tracked_folder"),
+            name_with_path: o.take("name_with_path"),
+            folders: o.take("folders"),
+            files: o.take("files"),
+            read_only: o.take("read_only"),
+            is_deleted: o.take("is_deleted"),
+            is_recycle_bin: o.take("is_recycle_bin"),
+            has_children: o.take("has_children"),
+            has_children_files: o.take("has_children_files"),
+            has_children_folders: o.take("has_children_folders"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Folder2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Folder2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("private", &self.private)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("folders", &self.folders)?;
+        w.put("files", &self.files)?;
+        w.put("read_only", &self.read_only)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("is_recycle_bin", &self.is_recycle_bin)?;
+        w.put("has_children", &self.has_children)?;
+        w.put("has_children_files", &self.has_children_files)?;
+        w.put("has_children_folders", &self.has_children_folders)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FolderFile {
     /// The unique identifier of the file.
     pub id: Option<i64>,
@@ -729,11 +1344,72 @@ pub struct FolderFile {
     /// If true, file is in the recycle bin.
     pub is_deleted: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FolderFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            size: o.take("size"),
+            description: o.take("description"),
+            updated_at: o.take("updated_at"),
+            created_at: o.take("created_at"),
+            checked_out_until: o.take("checked_out_until"),
+            name_with_path: o.take("name_with_path"),
+            private: o.take("private"),
+            is_tracked: o.take("is_tracked"),
+            tracked_folder: o.take("tracked_folder"),
+            checked_out_by: o.take("checked_out_by"),
+            file_type: o.take("file_type"),
+            file_versions: o.take("file_versions"),
+            legacy_id: o.take("legacy_id"),
+            is_deleted: o.take("is_deleted"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FolderFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FolderFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("size", &self.size)?;
+        w.put("description", &self.description)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("checked_out_until", &self.checked_out_until)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("private", &self.private)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("checked_out_by", &self.checked_out_by)?;
+        w.put("file_type", &self.file_type)?;
+        w.put("file_versions", &self.file_versions)?;
+        w.put("legacy_id", &self.legacy_id)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 /// Folder
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folder {
     /// Folder id
     pub id: Option<i64>,
@@ -768,6 +1444,65 @@ pub struct Folder {
     /// Folder has at least one child that is a folder status
     pub has_children_folders: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Folder {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            private: o.take("private"),
+            updated_at: o.take("updated_at"),
+            is_tracked: o.take("is_tracked"),
+            tracked_folder: o.take("tracked_folder"),
+            name_with_path: o.take("name_with_path"),
+            folders: o.take("folders"),
+            files: o.take("files"),
+            read_only: o.take("read_only"),
+            is_deleted: o.take("is_deleted"),
+            is_recycle_bin: o.take("is_recycle_bin"),
+            has_children: o.take("has_children"),
+            has_children_files: o.take("has_children_files"),
+            has_children_folders: o.take("has_children_folders"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("private", &self.private)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("folders", &self.folders)?;
+        w.put("files", &self.files)?;
+        w.put("read_only", &self.read_only)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("is_recycle_bin", &self.is_recycle_bin)?;
+        w.put("has_children", &self.has_children)?;
+        w.put("has_children_files", &self.has_children_files)?;
+        w.put("has_children_folders", &self.has_children_folders)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -822,7 +1557,7 @@ impl NewFolder {
 
 /// Folder
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FolderDetail {
     /// Folder id
     pub id: Option<i64>,
@@ -857,34 +1592,136 @@ pub struct FolderDetail {
     /// Folder has at least one child that is a folder status
     pub has_children_folders: Option<bool>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FolderDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            private: o.take("private"),
+            updated_at: o.take("updated_at"),
+            is_tracked: o.take("is_tracked"),
+            tracked_folder: o.take("tracked_folder"),
+            name_with_path: o.take("name_with_path"),
+            folders: o.take("folders"),
+            files: o.take("files"),
+            read_only: o.take("read_only"),
+            is_deleted: o.take("is_deleted"),
+            is_recycle_bin: o.take("is_recycle_bin"),
+            has_children: o.take("has_children"),
+            has_children_files: o.take("has_children_files"),
+            has_children_folders: o.take("has_children_folders"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FolderDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FolderDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("private", &self.private)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("name_with_path", &self.name_with_path)?;
+        w.put("folders", &self.folders)?;
+        w.put("files", &self.files)?;
+        w.put("read_only", &self.read_only)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("is_recycle_bin", &self.is_recycle_bin)?;
+        w.put("has_children", &self.has_children)?;
+        w.put("has_children_files", &self.has_children_files)?;
+        w.put("has_children_folders", &self.has_children_folders)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InsuranceStatus {
-    #[serde(rename = "compliant")]
     Compliant,
-    #[serde(rename = "compliant_in_progress")]
     CompliantInProgress,
-    #[serde(rename = "expired")]
     Expired,
-    #[serde(rename = "non_compliant")]
     NonCompliant,
-    #[serde(rename = "non_compliant_in_progress")]
     NonCompliantInProgress,
-    #[serde(rename = "undecided")]
     Undecided,
-    #[serde(rename = "unregistered")]
     Unregistered,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl InsuranceStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Compliant => "compliant",
+            Self::CompliantInProgress => "compliant_in_progress",
+            Self::Expired => "expired",
+            Self::NonCompliant => "non_compliant",
+            Self::NonCompliantInProgress => "non_compliant_in_progress",
+            Self::Undecided => "undecided",
+            Self::Unregistered => "unregistered",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for InsuranceStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "compliant" => Self::Compliant,
+                "compliant_in_progress" => Self::CompliantInProgress,
+                "expired" => Self::Expired,
+                "non_compliant" => Self::NonCompliant,
+                "non_compliant_in_progress" => Self::NonCompliantInProgress,
+                "undecided" => Self::Undecided,
+                "unregistered" => Self::Unregistered,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InsuranceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InsuranceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Insurance {
     /// ID
     pub id: Option<i64>,
@@ -922,6 +1759,71 @@ pub struct Insurance {
     pub origin_data: Option<String>,
     /// Origin ID
     pub origin_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Insurance {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            effective_date: o.take("effective_date"),
+            enable_expired_insurance_notifications: o
+                .take("enable_expired_insurance_notifications"),
+            exempt: o.take("exempt"),
+            expiration_date: o.take("expiration_date"),
+            info_received: o.take("info_received"),
+            insurance_provider: o.take("insurance_provider"),
+            insurance_type: o.take("insurance_type"),
+            limit: o.take("limit"),
+            notes: o.take("notes"),
+            policy_number: o.take("policy_number"),
+            status: o.take("status"),
+            vendor_id: o.take("vendor_id"),
+            additional_insured: o.take("additional_insured"),
+            division_template: o.take("division_template"),
+            insurance_sets: o.take("insurance_sets"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Insurance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Insurance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("effective_date", &self.effective_date)?;
+        w.put(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.put("exempt", &self.exempt)?;
+        w.put("expiration_date", &self.expiration_date)?;
+        w.put("info_received", &self.info_received)?;
+        w.put("insurance_provider", &self.insurance_provider)?;
+        w.put("insurance_type", &self.insurance_type)?;
+        w.put("limit", &self.limit)?;
+        w.put("notes", &self.notes)?;
+        w.put("policy_number", &self.policy_number)?;
+        w.put("status", &self.status)?;
+        w.put("vendor_id", &self.vendor_id)?;
+        w.put("additional_insured", &self.additional_insured)?;
+        w.put("division_template", &self.division_template)?;
+        w.put("insurance_sets", &self.insurance_sets)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.end()
+    }
 }
 
 /// Status
@@ -1332,15 +2234,44 @@ impl InsuranceSync {
 
 /// arrayOfCompanyInsurances
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncResult {
     pub entities: Option<Vec<Insurance>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InsuranceSyncResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InsuranceSyncResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InsuranceSyncResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// normal view
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Me {
     /// User address
     pub address: Option<String>,
@@ -1409,6 +2340,99 @@ pub struct Me {
     pub default_permission_template_id: Option<i64>,
     /// User Company Permission Template id
     pub company_permission_template_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Me {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            add_to_new_projects: o.take("add_to_new_projects"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            is_insurance_manager: o.take("is_insurance_manager"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            work_classification_id: o.take("work_classification_id"),
+            default_permission_template_id: o.take("default_permission_template_id"),
+            company_permission_template_id: o.take("company_permission_template_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Me {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Me {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("add_to_new_projects", &self.add_to_new_projects)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("is_insurance_manager", &self.is_insurance_manager)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("default_permission_template_id", &self.default_permission_template_id)?;
+        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1419,7 +2443,7 @@ pub enum PdfTemplateConfigScope {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdfConfigOptions {
     pub collapse_na_sections: Option<bool>,
     pub show_na_items: Option<bool>,
@@ -1428,10 +2452,49 @@ pub struct PdfConfigOptions {
     pub disclaimer_footer_text: Option<bool>,
     pub attendees_table_format: Option<bool>,
     pub attendees_phone_number_display: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PdfConfigOptions {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            collapse_na_sections: o.take("collapse_na_sections"),
+            show_na_items: o.take("show_na_items"),
+            show_status_change: o.take("show_status_change"),
+            show_activity_details: o.take("show_activity_details"),
+            disclaimer_footer_text: o.take("disclaimer_footer_text"),
+            attendees_table_format: o.take("attendees_table_format"),
+            attendees_phone_number_display: o.take("attendees_phone_number_display"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PdfConfigOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PdfConfigOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("collapse_na_sections", &self.collapse_na_sections)?;
+        w.put("show_na_items", &self.show_na_items)?;
+        w.put("show_status_change", &self.show_status_change)?;
+        w.put("show_activity_details", &self.show_activity_details)?;
+        w.put("disclaimer_footer_text", &self.disclaimer_footer_text)?;
+        w.put("attendees_table_format", &self.attendees_table_format)?;
+        w.put("attendees_phone_number_display", &self.attendees_phone_number_display)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdfTemplateConfig {
     /// ID
     pub id: Option<i64>,
@@ -1442,6 +2505,41 @@ pub struct PdfTemplateConfig {
     /// set the configs as default to every company's project
     pub default_project: Option<bool>,
     pub pdf_config_options: Option<PdfConfigOptions>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PdfTemplateConfig {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            template_name: o.take("template_name"),
+            default_project: o.take("default_project"),
+            pdf_config_options: o.take("pdf_config_options"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PdfTemplateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PdfTemplateConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("template_name", &self.template_name)?;
+        w.put("default_project", &self.default_project)?;
+        w.put("pdf_config_options", &self.pdf_config_options)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1580,17 +2678,46 @@ impl NewPdfTemplateConfig {
 
 /// The contact associated with the Company Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPersonContactWithIsActiveContact {
     /// The status of the contact. If this property is set to true, the status of the contact is active. If this property is set to false, the status of the contact...
     pub is_active: Option<bool>,
     /// The email address of the contact.
     pub email: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectPersonContactWithIsActiveContact {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            is_active: o.take("is_active"),
+            email: o.take("email"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActiveContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectPersonContactWithIsActiveContact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("email", &self.email)?;
+        w.end()
+    }
 }
 
 /// The Company Person object.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonWithContact {
     /// The contact associated with the Company Person.
     pub contact: Option<ProjectPersonContactWithIsActiveContact>,
@@ -1618,16 +2745,120 @@ pub struct PersonWithContact {
     pub contact_id: Option<serde_json::Value>,
     /// (schema not recovered)
     pub job_title: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PersonWithContact {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            contact: o.take("contact"),
+            employee_id: o.take("employee_id"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            is_employee: o.take("is_employee"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            user_id: o.take("user_id"),
+            user_uuid: o.take("user_uuid"),
+            work_classification_id: o.take("work_classification_id"),
+            origin_id: o.take("origin_id"),
+            contact_id: o.take("contact_id"),
+            job_title: o.take("job_title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonWithContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersonWithContact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("contact", &self.contact)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("user_uuid", &self.user_uuid)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("job_title", &self.job_title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Person {
     Contact(Box<PersonWithContact>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for Person {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "contact",
+                    "employee_id",
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "user_uuid",
+                    "work_classification_id",
+                    "origin_id",
+                    "contact_id",
+                    "job_title",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Contact, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Contact(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Company Person
@@ -1719,34 +2950,111 @@ impl NewCompanyPerson {
 
 /// Permission Template type
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PermissionTemplateType {
-    #[serde(rename = "project_specific")]
     ProjectSpecific,
-    #[serde(rename = "company_tools")]
     CompanyTools,
-    #[serde(rename = "global")]
     Global,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl PermissionTemplateType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ProjectSpecific => "project_specific",
+            Self::CompanyTools => "company_tools",
+            Self::Global => "global",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for PermissionTemplateType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "project_specific" => Self::ProjectSpecific,
+                "company_tools" => Self::CompanyTools,
+                "global" => Self::Global,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionTemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionTemplateType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The category of the Permission Template
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PermissionTemplateCategory {
-    #[serde(rename = "internal")]
     Internal,
-    #[serde(rename = "external")]
     External,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl PermissionTemplateCategory {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Internal => "internal",
+            Self::External => "external",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for PermissionTemplateCategory {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "internal" => Self::Internal,
+                "external" => Self::External,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionTemplateCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionTemplateCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionTemplate {
     /// The ID of the Permission Template
     pub id: Option<i64>,
@@ -1755,10 +3063,44 @@ pub struct PermissionTemplate {
     /// If the Permission Template is project specific
     pub project_specific: Option<bool>,
     /// Permission Template type
-    #[serde(rename = "type")]
     pub type_: Option<PermissionTemplateType>,
     /// The category of the Permission Template
     pub category: Option<PermissionTemplateCategory>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermissionTemplate {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            project_specific: o.take("project_specific"),
+            type_: o.take("type"),
+            category: o.take("category"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("project_specific", &self.project_specific)?;
+        w.put("type", &self.type_)?;
+        w.put("category", &self.category)?;
+        w.end()
+    }
 }
 
 /// The category of the Permission Template
@@ -1886,7 +3228,7 @@ impl NewPermissionTemplate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionTemplateDetail {
     /// The ID of the Permission Template
     pub id: Option<i64>,
@@ -1897,7 +3239,6 @@ pub struct PermissionTemplateDetail {
     /// 'Project' or 'Company'
     pub provider_type: Option<String>,
     /// 'company_tools', 'global' or 'project_specific'
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Either the company_id or project_id based on provider_type
     pub provider_id: Option<i64>,
@@ -1909,6 +3250,51 @@ pub struct PermissionTemplateDetail {
     pub permissions: Option<serde_json::Value>,
     /// id of corresponding project if provider_type == Project
     pub project_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermissionTemplateDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            company_id: o.take("company_id"),
+            name: o.take("name"),
+            provider_type: o.take("provider_type"),
+            type_: o.take("type"),
+            provider_id: o.take("provider_id"),
+            category: o.take("category"),
+            user_access_levels: o.take("user_access_levels"),
+            permissions: o.take("permissions"),
+            project_id: o.take("project_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionTemplateDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionTemplateDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("name", &self.name)?;
+        w.put("provider_type", &self.provider_type)?;
+        w.put("type", &self.type_)?;
+        w.put("provider_id", &self.provider_id)?;
+        w.put("category", &self.category)?;
+        w.put("user_access_levels", &self.user_access_levels)?;
+        w.put("permissions", &self.permissions)?;
+        w.put("project_id", &self.project_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1922,26 +3308,67 @@ pub enum TaskItemCategoryView {
 
 /// The status of the task item at the time this comment was created
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaskItemStatus {
-    #[serde(rename = "initiated")]
     Initiated,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "void")]
     Void,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl TaskItemStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initiated => "initiated",
+            Self::InProgress => "in_progress",
+            Self::ReadyForReview => "ready_for_review",
+            Self::Closed => "closed",
+            Self::Void => "void",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for TaskItemStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "initiated" => Self::Initiated,
+                "in_progress" => Self::InProgress,
+                "ready_for_review" => Self::ReadyForReview,
+                "closed" => Self::Closed,
+                "void" => Self::Void,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TaskItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Normal view of task item comment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItemComment {
     /// Unique ID of the comment
     pub id: Option<i64>,
@@ -1957,6 +3384,47 @@ pub struct TaskItemComment {
     pub created_at: Option<String>,
     /// The UTC datetime for the last update of the resource in ISO 8601 format.
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TaskItemComment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            comment: o.take("comment"),
+            status: o.take("status"),
+            attachments: o.take("attachments"),
+            created_by: o.take("created_by"),
+            task_item_id: o.take("task_item_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskItemComment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TaskItemComment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("comment", &self.comment)?;
+        w.put("status", &self.status)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("task_item_id", &self.task_item_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// The status of the task item at the time the comment is created.
@@ -2472,15 +3940,42 @@ impl NewUser {
 
 /// API Links
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Links {
     /// Link to reactivate user
     pub reactivate: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Links {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            reactivate: o.take("reactivate"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Links {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Links {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("reactivate", &self.reactivate)?;
+        w.end()
+    }
 }
 
 /// Inactive User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inactive {
     /// The address of the user.
     pub address: Option<String>,
@@ -2544,8 +4039,96 @@ pub struct Inactive {
     pub updated_at: Option<String>,
     pub vendor: Option<IdName>,
     /// API Links
-    #[serde(rename = "_links")]
     pub links: Option<Links>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Inactive {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            links: o.take("_links"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Inactive {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Inactive {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("_links", &self.links)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2848,7 +4431,7 @@ impl UserSync {
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserV1_1 {
     /// User address
     pub address: Option<String>,
@@ -2917,14 +4500,136 @@ pub struct UserV1_1 {
     pub default_permission_template_id: Option<i64>,
     /// User Company Permission Template id
     pub company_permission_template_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserV1_1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            is_insurance_manager: o.take("is_insurance_manager"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            locale: o.take("locale"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            work_classification_id: o.take("work_classification_id"),
+            default_permission_template_id: o.take("default_permission_template_id"),
+            company_permission_template_id: o.take("company_permission_template_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("is_insurance_manager", &self.is_insurance_manager)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("locale", &self.locale)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("default_permission_template_id", &self.default_permission_template_id)?;
+        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserSyncResult {
     /// Array of updated entities
     pub entities: Option<Vec<UserV1_1>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserSyncResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSyncResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserSyncResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// Company User
@@ -3253,7 +4958,7 @@ pub enum ProjectAssignmentSort {
 
 /// Project Assignment (Normal View)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectAssignment {
     /// Unique identifier for the project.
     pub project_id: Option<i64>,
@@ -3279,6 +4984,55 @@ pub struct ProjectAssignment {
     pub program: Option<String>,
     /// Project type assigned to the project
     pub project_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectAssignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("project_id"),
+            name: o.take("name"),
+            project_number: o.take("project_number"),
+            address: o.take("address"),
+            stage: o.take("stage"),
+            is_assigned: o.take("is_assigned"),
+            active: o.take("active"),
+            roles: o.take("roles"),
+            permission_template_name: o.take("permission_template_name"),
+            region: o.take("region"),
+            program: o.take("program"),
+            project_type: o.take("project_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("name", &self.name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("address", &self.address)?;
+        w.put("stage", &self.stage)?;
+        w.put("is_assigned", &self.is_assigned)?;
+        w.put("active", &self.active)?;
+        w.put("roles", &self.roles)?;
+        w.put("permission_template_name", &self.permission_template_name)?;
+        w.put("region", &self.region)?;
+        w.put("program", &self.program)?;
+        w.put("project_type", &self.project_type)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3291,21 +5045,79 @@ pub enum NameScope {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobTitle {
     /// Project name
     pub filter_value: Option<String>,
     /// Project name
     pub label: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for JobTitle {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            filter_value: o.take("filter_value"),
+            label: o.take("label"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JobTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for JobTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("filter_value", &self.filter_value)?;
+        w.put("label", &self.label)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterOptionTrade {
     /// Permission template ID
     pub filter_value: Option<i64>,
     /// Permission template name
     pub label: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FilterOptionTrade {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            filter_value: o.take("filter_value"),
+            label: o.take("label"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterOptionTrade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FilterOptionTrade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("filter_value", &self.filter_value)?;
+        w.put("label", &self.label)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3326,7 +5138,7 @@ pub enum VendorView {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InactiveItem {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -3418,13 +5230,133 @@ pub struct InactiveItem {
     pub project_ids: Option<Vec<i64>>,
     pub standard_cost_codes: Option<Vec<StandardCostCode>>,
     /// API Links
-    #[serde(rename = "_links")]
     pub links: Option<Links>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InactiveItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            city: o.take("city"),
+            connected_to_company_id: o.take("connected_to_company_id"),
+            contact_count: o.take("contact_count"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            origin_code: o.take("origin_code"),
+            prequalified: o.take("prequalified"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            business_register: o.take("business_register"),
+            vendor_group: o.take("vendor_group"),
+            primary_contact: o.take("primary_contact"),
+            attachments: o.take("attachments"),
+            children_count: o.take("children_count"),
+            legal_name: o.take("legal_name"),
+            parent: o.take("parent"),
+            trades: o.take("trades"),
+            bidding_distribution: o.take("bidding_distribution"),
+            bidding: o.take("bidding"),
+            project_ids: o.take("project_ids"),
+            standard_cost_codes: o.take("standard_cost_codes"),
+            links: o.take("_links"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InactiveItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InactiveItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("city", &self.city)?;
+        w.put("connected_to_company_id", &self.connected_to_company_id)?;
+        w.put("contact_count", &self.contact_count)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("children_count", &self.children_count)?;
+        w.put("legal_name", &self.legal_name)?;
+        w.put("parent", &self.parent)?;
+        w.put("trades", &self.trades)?;
+        w.put("bidding_distribution", &self.bidding_distribution)?;
+        w.put("bidding", &self.bidding)?;
+        w.put("project_ids", &self.project_ids)?;
+        w.put("standard_cost_codes", &self.standard_cost_codes)?;
+        w.put("_links", &self.links)?;
+        w.end()
+    }
 }
 
 /// The creator of the Comment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommentCreatedBy {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -3432,11 +5364,44 @@ pub struct CommentCreatedBy {
     pub avatar_url: Option<String>,
     /// The initials of the user.
     pub initials: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CommentCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            avatar_url: o.take("avatar_url"),
+            initials: o.take("initials"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommentCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CommentCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("avatar_url", &self.avatar_url)?;
+        w.put("initials", &self.initials)?;
+        w.end()
+    }
 }
 
 /// VendorComment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Comment {
     /// Comment ID
     pub id: Option<i64>,
@@ -3450,6 +5415,43 @@ pub struct Comment {
     pub attachments: Option<Vec<IdNameContentTypeUrl>>,
     /// The creator of the Comment
     pub created_by: Option<CommentCreatedBy>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Comment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            body: o.take("body"),
+            created_at: o.take("created_at"),
+            rating: o.take("rating"),
+            attachments: o.take("attachments"),
+            created_by: o.take("created_by"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Comment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Comment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("body", &self.body)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("rating", &self.rating)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("created_by", &self.created_by)?;
+        w.end()
+    }
 }
 
 /// Insurance
@@ -3828,7 +5830,7 @@ impl InsuranceSyncRequest {
 
 /// Workflow Permanent Log
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowPermanentLog {
     /// ID
     pub id: Option<i64>,
@@ -3845,11 +5847,52 @@ pub struct WorkflowPermanentLog {
     pub performed_by: Option<String>,
     /// Name of the workflow role
     pub user_role: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowPermanentLog {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            activity: o.take("activity"),
+            attachments: o.take("attachments"),
+            ball_in_court_duration: o.take("ball_in_court_duration"),
+            comments: o.take("comments"),
+            created_at: o.take("created_at"),
+            performed_by: o.take("performed_by"),
+            user_role: o.take("user_role"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowPermanentLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowPermanentLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("activity", &self.activity)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("ball_in_court_duration", &self.ball_in_court_duration)?;
+        w.put("comments", &self.comments)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("performed_by", &self.performed_by)?;
+        w.put("user_role", &self.user_role)?;
+        w.end()
+    }
 }
 
 /// department
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Department {
     /// Department ID
     pub id: Option<i64>,
@@ -3859,6 +5902,39 @@ pub struct Department {
     pub origin_data: Option<String>,
     /// Origin ID
     pub origin_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Department {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Department {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Department {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.end()
+    }
 }
 
 /// Department
@@ -4438,7 +6514,7 @@ impl LocationUpdate {
 
 /// ScheduleDates
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleDates {
     /// Substantial completion date
     pub substantial_completion_date: Option<String>,
@@ -4446,10 +6522,41 @@ pub struct ScheduleDates {
     pub finish_variance: Option<String>,
     /// Percentage complete
     pub percentage_complete: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ScheduleDates {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            substantial_completion_date: o.take("substantial_completion_date"),
+            finish_variance: o.take("finish_variance"),
+            percentage_complete: o.take("percentage_complete"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleDates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ScheduleDates {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("substantial_completion_date", &self.substantial_completion_date)?;
+        w.put("finish_variance", &self.finish_variance)?;
+        w.put("percentage_complete", &self.percentage_complete)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDate {
     /// Project Date ID
     pub id: Option<i64>,
@@ -4463,19 +6570,85 @@ pub struct ProjectDate {
     pub actual_date: Option<String>,
     /// Whether to show this date on the project timeline
     pub display_on_timeline: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDate {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            project_membership_id: o.take("project_membership_id"),
+            name: o.take("name"),
+            date: o.take("date"),
+            actual_date: o.take("actual_date"),
+            display_on_timeline: o.take("display_on_timeline"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("project_membership_id", &self.project_membership_id)?;
+        w.put("name", &self.name)?;
+        w.put("date", &self.date)?;
+        w.put("actual_date", &self.actual_date)?;
+        w.put("display_on_timeline", &self.display_on_timeline)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDateDetail {
     pub schedule_dates: Option<ScheduleDates>,
     /// Array of Project Dates
     pub project_dates: Option<Vec<ProjectDate>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDateDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            schedule_dates: o.take("schedule_dates"),
+            project_dates: o.take("project_dates"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDateDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDateDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("schedule_dates", &self.schedule_dates)?;
+        w.put("project_dates", &self.project_dates)?;
+        w.end()
+    }
 }
 
 /// ProjectRole
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectRole {
     /// Project role member id
     pub id: Option<i64>,
@@ -4491,6 +6664,45 @@ pub struct ProjectRole {
     pub is_active: Option<bool>,
     /// Date of creation in the ISO 8601 datetime
     pub created_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectRole {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            role: o.take("role"),
+            user_id: o.take("user_id"),
+            contact_id: o.take("contact_id"),
+            is_active: o.take("is_active"),
+            created_at: o.take("created_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("role", &self.role)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("created_at", &self.created_at)?;
+        w.end()
+    }
 }
 
 /// Project Role
@@ -4550,399 +6762,733 @@ pub enum ProjectSort {
 
 /// The sector of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Sector {
-    #[serde(rename = "agriculture")]
     Agriculture,
-    #[serde(rename = "airport")]
     Airport,
-    #[serde(rename = "alcohol_establishment")]
     AlcoholEstablishment,
-    #[serde(rename = "amusement_park")]
     AmusementPark,
-    #[serde(rename = "animal_health_veterinary")]
     AnimalHealthVeterinary,
-    #[serde(rename = "animal_lodging")]
     AnimalLodging,
-    #[serde(rename = "assembly")]
     Assembly,
-    #[serde(rename = "auto_parts_store")]
     AutoPartsStore,
-    #[serde(rename = "auto_service")]
     AutoService,
-    #[serde(rename = "auto_vehicle_terminal")]
     AutoVehicleTerminal,
-    #[serde(rename = "automobile_retail")]
     AutomobileRetail,
-    #[serde(rename = "aviation")]
     Aviation,
-    #[serde(rename = "bank")]
     Bank,
-    #[serde(rename = "bar_tavern")]
     BarTavern,
-    #[serde(rename = "battery_energy_storage")]
     BatteryEnergyStorage,
-    #[serde(rename = "behavioral_health")]
     BehavioralHealth,
-    #[serde(rename = "big_box_store")]
     BigBoxStore,
-    #[serde(rename = "bowling_alley")]
     BowlingAlley,
-    #[serde(rename = "brewery")]
     Brewery,
-    #[serde(rename = "bridges")]
     Bridges,
-    #[serde(rename = "business_park")]
     BusinessPark,
-    #[serde(rename = "campground")]
     Campground,
-    #[serde(rename = "car_wash")]
     CarWash,
-    #[serde(rename = "casino")]
     Casino,
-    #[serde(rename = "casino_hotel")]
     CasinoHotel,
-    #[serde(rename = "cemetery")]
     Cemetery,
-    #[serde(rename = "city_hall_operations")]
     CityHallOperations,
-    #[serde(rename = "civil_infrastructure")]
     CivilInfrastructure,
-    #[serde(rename = "college_university")]
     CollegeUniversity,
-    #[serde(rename = "commercial")]
     Commercial,
-    #[serde(rename = "convenience_store")]
     ConvenienceStore,
-    #[serde(rename = "convention_center")]
     ConventionCenter,
-    #[serde(rename = "courthouse")]
     Courthouse,
-    #[serde(rename = "cultural")]
     Cultural,
-    #[serde(rename = "dam")]
     Dam,
-    #[serde(rename = "data_center")]
     DataCenter,
-    #[serde(rename = "daycare_pre_k")]
     DaycarePreK,
-    #[serde(rename = "dealership")]
     Dealership,
-    #[serde(rename = "death")]
     Death,
-    #[serde(rename = "dental")]
     Dental,
-    #[serde(rename = "department_store")]
     DepartmentStore,
-    #[serde(rename = "distillery")]
     Distillery,
-    #[serde(rename = "distribution_warehouse")]
     DistributionWarehouse,
-    #[serde(rename = "district_operations")]
     DistrictOperations,
-    #[serde(rename = "drug_store")]
     DrugStore,
-    #[serde(rename = "dry_storage")]
     DryStorage,
-    #[serde(rename = "educational")]
     Educational,
-    #[serde(rename = "electrical_substation")]
     ElectricalSubstation,
-    #[serde(rename = "elementary_school")]
     ElementarySchool,
-    #[serde(rename = "energy")]
     Energy,
-    #[serde(rename = "energy_distribution")]
     EnergyDistribution,
-    #[serde(rename = "energy_production")]
     EnergyProduction,
-    #[serde(rename = "energy_storage")]
     EnergyStorage,
-    #[serde(rename = "entertainment")]
     Entertainment,
-    #[serde(rename = "entertainment_production")]
     EntertainmentProduction,
-    #[serde(rename = "environmentally_controlled")]
     EnvironmentallyControlled,
-    #[serde(rename = "event_space")]
     EventSpace,
-    #[serde(rename = "fast_food_restaurant")]
     FastFoodRestaurant,
-    #[serde(rename = "fire_station")]
     FireStation,
-    #[serde(rename = "funeral_home")]
     FuneralHome,
-    #[serde(rename = "gas_station")]
     GasStation,
-    #[serde(rename = "golf")]
     Golf,
-    #[serde(rename = "government")]
     Government,
-    #[serde(rename = "government_buildings")]
     GovernmentBuildings,
-    #[serde(rename = "grocery_store")]
     GroceryStore,
-    #[serde(rename = "gym_athletic_studio")]
     GymAthleticStudio,
-    #[serde(rename = "hangar")]
     Hangar,
-    #[serde(rename = "hazardous_storage")]
     HazardousStorage,
-    #[serde(rename = "health_care")]
     HealthCare,
-    #[serde(rename = "high_school")]
     HighSchool,
-    #[serde(rename = "hospital")]
     Hospital,
-    #[serde(rename = "hospitality")]
     Hospitality,
-    #[serde(rename = "hotel")]
     Hotel,
-    #[serde(rename = "hydro_power")]
     HydroPower,
-    #[serde(rename = "individual_space")]
     IndividualSpace,
-    #[serde(rename = "indoor")]
     Indoor,
-    #[serde(rename = "industrial")]
     Industrial,
-    #[serde(rename = "institutional")]
     Institutional,
-    #[serde(rename = "jail_prison")]
     JailPrison,
-    #[serde(rename = "k_12")]
     K12,
-    #[serde(rename = "library")]
     Library,
-    #[serde(rename = "liquor_store")]
     LiquorStore,
-    #[serde(rename = "lodging")]
     Lodging,
-    #[serde(rename = "manufacturing")]
     Manufacturing,
-    #[serde(rename = "medical_center")]
     MedicalCenter,
-    #[serde(rename = "medical_office_building_mob")]
     MedicalOfficeBuildingMob,
-    #[serde(rename = "middle_school")]
     MiddleSchool,
-    #[serde(rename = "military_naval")]
     MilitaryNaval,
-    #[serde(rename = "miscellaneous_pavement")]
     MiscellaneousPavement,
-    #[serde(rename = "mixed_use")]
     MixedUse,
-    #[serde(rename = "movie_theater")]
     MovieTheater,
-    #[serde(rename = "multifamily")]
     Multifamily,
-    #[serde(rename = "museum")]
     Museum,
-    #[serde(rename = "nuclear_power_plant")]
     NuclearPowerPlant,
-    #[serde(rename = "office")]
     Office,
-    #[serde(rename = "office_retail")]
     OfficeRetail,
-    #[serde(rename = "oil_gas_mining")]
     OilGasMining,
-    #[serde(rename = "outdoor")]
     Outdoor,
-    #[serde(rename = "outpatient_care")]
     OutpatientCare,
-    #[serde(rename = "park")]
     Park,
-    #[serde(rename = "parking_garage")]
     ParkingGarage,
-    #[serde(rename = "parking_lot")]
     ParkingLot,
-    #[serde(rename = "performing_arts")]
     PerformingArts,
-    #[serde(rename = "personal_service")]
     PersonalService,
-    #[serde(rename = "pipe_line")]
     PipeLine,
-    #[serde(rename = "playground")]
     Playground,
-    #[serde(rename = "police_station")]
     PoliceStation,
-    #[serde(rename = "pool_swim_facility")]
     PoolSwimFacility,
-    #[serde(rename = "post_office")]
     PostOffice,
-    #[serde(rename = "production")]
     Production,
-    #[serde(rename = "psychiatric_hospital")]
     PsychiatricHospital,
-    #[serde(rename = "public_safety")]
     PublicSafety,
-    #[serde(rename = "race_track")]
     RaceTrack,
-    #[serde(rename = "railway_terminal")]
     RailwayTerminal,
-    #[serde(rename = "railways")]
     Railways,
-    #[serde(rename = "recreation")]
     Recreation,
-    #[serde(rename = "rehab_facility")]
     RehabFacility,
-    #[serde(rename = "religious_institution")]
     ReligiousInstitution,
-    #[serde(rename = "research_development")]
     ResearchDevelopment,
-    #[serde(rename = "reservoir")]
     Reservoir,
-    #[serde(rename = "residential")]
     Residential,
-    #[serde(rename = "residential_office_retail")]
     ResidentialOfficeRetail,
-    #[serde(rename = "residential_retail")]
     ResidentialRetail,
-    #[serde(rename = "restaurant")]
     Restaurant,
-    #[serde(rename = "retail")]
     Retail,
-    #[serde(rename = "roads_highways")]
     RoadsHighways,
-    #[serde(rename = "runway_taxiway")]
     RunwayTaxiway,
-    #[serde(rename = "rv_park")]
     RvPark,
-    #[serde(rename = "self_storage")]
     SelfStorage,
-    #[serde(rename = "senior_housing")]
     SeniorHousing,
-    #[serde(rename = "sewer_systems")]
     SewerSystems,
-    #[serde(rename = "shopping_center_mall")]
     ShoppingCenterMall,
-    #[serde(rename = "sidewalk_walkways")]
     SidewalkWalkways,
-    #[serde(rename = "single_family")]
     SingleFamily,
-    #[serde(rename = "solar_power")]
     SolarPower,
-    #[serde(rename = "specialist_office")]
     SpecialistOffice,
-    #[serde(rename = "specialty_store")]
     SpecialtyStore,
-    #[serde(rename = "sports_courts")]
     SportsCourts,
-    #[serde(rename = "sports_fields")]
     SportsFields,
-    #[serde(rename = "stadium_arena")]
     StadiumArena,
-    #[serde(rename = "storage")]
     Storage,
-    #[serde(rename = "street_lights")]
     StreetLights,
-    #[serde(rename = "student_housing")]
     StudentHousing,
-    #[serde(rename = "telecommunication")]
     Telecommunication,
-    #[serde(rename = "telecommunication_lines")]
     TelecommunicationLines,
-    #[serde(rename = "terminal")]
     Terminal,
-    #[serde(rename = "trailer_park")]
     TrailerPark,
-    #[serde(rename = "transportation")]
     Transportation,
-    #[serde(rename = "transportation_terminals")]
     TransportationTerminals,
-    #[serde(rename = "tunnel")]
     Tunnel,
-    #[serde(rename = "urgent_care")]
     UrgentCare,
-    #[serde(rename = "waste_collection")]
     WasteCollection,
-    #[serde(rename = "waste_infrastructure")]
     WasteInfrastructure,
-    #[serde(rename = "waste_processing")]
     WasteProcessing,
-    #[serde(rename = "waste_water")]
     WasteWater,
-    #[serde(rename = "water_distribution")]
     WaterDistribution,
-    #[serde(rename = "water_infrastructure")]
     WaterInfrastructure,
-    #[serde(rename = "water_retention")]
     WaterRetention,
-    #[serde(rename = "water_treatment_plant_wwtp")]
     WaterTreatmentPlantWwtp,
-    #[serde(rename = "wind_power")]
     WindPower,
-    #[serde(rename = "winery")]
     Winery,
-    #[serde(rename = "winter_sports")]
     WinterSports,
-    #[serde(rename = "zoo_aquarium")]
     ZooAquarium,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Sector {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Agriculture => "agriculture",
+            Self::Airport => "airport",
+            Self::AlcoholEstablishment => "alcohol_establishment",
+            Self::AmusementPark => "amusement_park",
+            Self::AnimalHealthVeterinary => "animal_health_veterinary",
+            Self::AnimalLodging => "animal_lodging",
+            Self::Assembly => "assembly",
+            Self::AutoPartsStore => "auto_parts_store",
+            Self::AutoService => "auto_service",
+            Self::AutoVehicleTerminal => "auto_vehicle_terminal",
+            Self::AutomobileRetail => "automobile_retail",
+            Self::Aviation => "aviation",
+            Self::Bank => "bank",
+            Self::BarTavern => "bar_tavern",
+            Self::BatteryEnergyStorage => "battery_energy_storage",
+            Self::BehavioralHealth => "behavioral_health",
+            Self::BigBoxStore => "big_box_store",
+            Self::BowlingAlley => "bowling_alley",
+            Self::Brewery => "brewery",
+            Self::Bridges => "bridges",
+            Self::BusinessPark => "business_park",
+            Self::Campground => "campground",
+            Self::CarWash => "car_wash",
+            Self::Casino => "casino",
+            Self::CasinoHotel => "casino_hotel",
+            Self::Cemetery => "cemetery",
+            Self::CityHallOperations => "city_hall_operations",
+            Self::CivilInfrastructure => "civil_infrastructure",
+            Self::CollegeUniversity => "college_university",
+            Self::Commercial => "commercial",
+            Self::ConvenienceStore => "convenience_store",
+            Self::ConventionCenter => "convention_center",
+            Self::Courthouse => "courthouse",
+            Self::Cultural => "cultural",
+            Self::Dam => "dam",
+            Self::DataCenter => "data_center",
+            Self::DaycarePreK => "daycare_pre_k",
+            Self::Dealership => "dealership",
+            Self::Death => "death",
+            Self::Dental => "dental",
+            Self::DepartmentStore => "department_store",
+            Self::Distillery => "distillery",
+            Self::DistributionWarehouse => "distribution_warehouse",
+            Self::DistrictOperations => "district_operations",
+            Self::DrugStore => "drug_store",
+            Self::DryStorage => "dry_storage",
+            Self::Educational => "educational",
+            Self::ElectricalSubstation => "electrical_substation",
+            Self::ElementarySchool => "elementary_school",
+            Self::Energy => "energy",
+            Self::EnergyDistribution => "energy_distribution",
+            Self::EnergyProduction => "energy_production",
+            Self::EnergyStorage => "energy_storage",
+            Self::Entertainment => "entertainment",
+            Self::EntertainmentProduction => "entertainment_production",
+            Self::EnvironmentallyControlled => "environmentally_controlled",
+            Self::EventSpace => "event_space",
+            Self::FastFoodRestaurant => "fast_food_restaurant",
+            Self::FireStation => "fire_station",
+            Self::FuneralHome => "funeral_home",
+            Self::GasStation => "gas_station",
+            Self::Golf => "golf",
+            Self::Government => "government",
+            Self::GovernmentBuildings => "government_buildings",
+            Self::GroceryStore => "grocery_store",
+            Self::GymAthleticStudio => "gym_athletic_studio",
+            Self::Hangar => "hangar",
+            Self::HazardousStorage => "hazardous_storage",
+            Self::HealthCare => "health_care",
+            Self::HighSchool => "high_school",
+            Self::Hospital => "hospital",
+            Self::Hospitality => "hospitality",
+            Self::Hotel => "hotel",
+            Self::HydroPower => "hydro_power",
+            Self::IndividualSpace => "individual_space",
+            Self::Indoor => "indoor",
+            Self::Industrial => "industrial",
+            Self::Institutional => "institutional",
+            Self::JailPrison => "jail_prison",
+            Self::K12 => "k_12",
+            Self::Library => "library",
+            Self::LiquorStore => "liquor_store",
+            Self::Lodging => "lodging",
+            Self::Manufacturing => "manufacturing",
+            Self::MedicalCenter => "medical_center",
+            Self::MedicalOfficeBuildingMob => "medical_office_building_mob",
+            Self::MiddleSchool => "middle_school",
+            Self::MilitaryNaval => "military_naval",
+            Self::MiscellaneousPavement => "miscellaneous_pavement",
+            Self::MixedUse => "mixed_use",
+            Self::MovieTheater => "movie_theater",
+            Self::Multifamily => "multifamily",
+            Self::Museum => "museum",
+            Self::NuclearPowerPlant => "nuclear_power_plant",
+            Self::Office => "office",
+            Self::OfficeRetail => "office_retail",
+            Self::OilGasMining => "oil_gas_mining",
+            Self::Outdoor => "outdoor",
+            Self::OutpatientCare => "outpatient_care",
+            Self::Park => "park",
+            Self::ParkingGarage => "parking_garage",
+            Self::ParkingLot => "parking_lot",
+            Self::PerformingArts => "performing_arts",
+            Self::PersonalService => "personal_service",
+            Self::PipeLine => "pipe_line",
+            Self::Playground => "playground",
+            Self::PoliceStation => "police_station",
+            Self::PoolSwimFacility => "pool_swim_facility",
+            Self::PostOffice => "post_office",
+            Self::Production => "production",
+            Self::PsychiatricHospital => "psychiatric_hospital",
+            Self::PublicSafety => "public_safety",
+            Self::RaceTrack => "race_track",
+            Self::RailwayTerminal => "railway_terminal",
+            Self::Railways => "railways",
+            Self::Recreation => "recreation",
+            Self::RehabFacility => "rehab_facility",
+            Self::ReligiousInstitution => "religious_institution",
+            Self::ResearchDevelopment => "research_development",
+            Self::Reservoir => "reservoir",
+            Self::Residential => "residential",
+            Self::ResidentialOfficeRetail => "residential_office_retail",
+            Self::ResidentialRetail => "residential_retail",
+            Self::Restaurant => "restaurant",
+            Self::Retail => "retail",
+            Self::RoadsHighways => "roads_highways",
+            Self::RunwayTaxiway => "runway_taxiway",
+            Self::RvPark => "rv_park",
+            Self::SelfStorage => "self_storage",
+            Self::SeniorHousing => "senior_housing",
+            Self::SewerSystems => "sewer_systems",
+            Self::ShoppingCenterMall => "shopping_center_mall",
+            Self::SidewalkWalkways => "sidewalk_walkways",
+            Self::SingleFamily => "single_family",
+            Self::SolarPower => "solar_power",
+            Self::SpecialistOffice => "specialist_office",
+            Self::SpecialtyStore => "specialty_store",
+            Self::SportsCourts => "sports_courts",
+            Self::SportsFields => "sports_fields",
+            Self::StadiumArena => "stadium_arena",
+            Self::Storage => "storage",
+            Self::StreetLights => "street_lights",
+            Self::StudentHousing => "student_housing",
+            Self::Telecommunication => "telecommunication",
+            Self::TelecommunicationLines => "telecommunication_lines",
+            Self::Terminal => "terminal",
+            Self::TrailerPark => "trailer_park",
+            Self::Transportation => "transportation",
+            Self::TransportationTerminals => "transportation_terminals",
+            Self::Tunnel => "tunnel",
+            Self::UrgentCare => "urgent_care",
+            Self::WasteCollection => "waste_collection",
+            Self::WasteInfrastructure => "waste_infrastructure",
+            Self::WasteProcessing => "waste_processing",
+            Self::WasteWater => "waste_water",
+            Self::WaterDistribution => "water_distribution",
+            Self::WaterInfrastructure => "water_infrastructure",
+            Self::WaterRetention => "water_retention",
+            Self::WaterTreatmentPlantWwtp => "water_treatment_plant_wwtp",
+            Self::WindPower => "wind_power",
+            Self::Winery => "winery",
+            Self::WinterSports => "winter_sports",
+            Self::ZooAquarium => "zoo_aquarium",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Sector {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "agriculture" => Self::Agriculture,
+                "airport" => Self::Airport,
+                "alcohol_establishment" => Self::AlcoholEstablishment,
+                "amusement_park" => Self::AmusementPark,
+                "animal_health_veterinary" => Self::AnimalHealthVeterinary,
+                "animal_lodging" => Self::AnimalLodging,
+                "assembly" => Self::Assembly,
+                "auto_parts_store" => Self::AutoPartsStore,
+                "auto_service" => Self::AutoService,
+                "auto_vehicle_terminal" => Self::AutoVehicleTerminal,
+                "automobile_retail" => Self::AutomobileRetail,
+                "aviation" => Self::Aviation,
+                "bank" => Self::Bank,
+                "bar_tavern" => Self::BarTavern,
+                "battery_energy_storage" => Self::BatteryEnergyStorage,
+                "behavioral_health" => Self::BehavioralHealth,
+                "big_box_store" => Self::BigBoxStore,
+                "bowling_alley" => Self::BowlingAlley,
+                "brewery" => Self::Brewery,
+                "bridges" => Self::Bridges,
+                "business_park" => Self::BusinessPark,
+                "campground" => Self::Campground,
+                "car_wash" => Self::CarWash,
+                "casino" => Self::Casino,
+                "casino_hotel" => Self::CasinoHotel,
+                "cemetery" => Self::Cemetery,
+                "city_hall_operations" => Self::CityHallOperations,
+                "civil_infrastructure" => Self::CivilInfrastructure,
+                "college_university" => Self::CollegeUniversity,
+                "commercial" => Self::Commercial,
+                "convenience_store" => Self::ConvenienceStore,
+                "convention_center" => Self::ConventionCenter,
+                "courthouse" => Self::Courthouse,
+                "cultural" => Self::Cultural,
+                "dam" => Self::Dam,
+                "data_center" => Self::DataCenter,
+                "daycare_pre_k" => Self::DaycarePreK,
+                "dealership" => Self::Dealership,
+                "death" => Self::Death,
+                "dental" => Self::Dental,
+                "department_store" => Self::DepartmentStore,
+                "distillery" => Self::Distillery,
+                "distribution_warehouse" => Self::DistributionWarehouse,
+                "district_operations" => Self::DistrictOperations,
+                "drug_store" => Self::DrugStore,
+                "dry_storage" => Self::DryStorage,
+                "educational" => Self::Educational,
+                "electrical_substation" => Self::ElectricalSubstation,
+                "elementary_school" => Self::ElementarySchool,
+                "energy" => Self::Energy,
+                "energy_distribution" => Self::EnergyDistribution,
+                "energy_production" => Self::EnergyProduction,
+                "energy_storage" => Self::EnergyStorage,
+                "entertainment" => Self::Entertainment,
+                "entertainment_production" => Self::EntertainmentProduction,
+                "environmentally_controlled" => Self::EnvironmentallyControlled,
+                "event_space" => Self::EventSpace,
+                "fast_food_restaurant" => Self::FastFoodRestaurant,
+                "fire_station" => Self::FireStation,
+                "funeral_home" => Self::FuneralHome,
+                "gas_station" => Self::GasStation,
+                "golf" => Self::Golf,
+                "government" => Self::Government,
+                "government_buildings" => Self::GovernmentBuildings,
+                "grocery_store" => Self::GroceryStore,
+                "gym_athletic_studio" => Self::GymAthleticStudio,
+                "hangar" => Self::Hangar,
+                "hazardous_storage" => Self::HazardousStorage,
+                "health_care" => Self::HealthCare,
+                "high_school" => Self::HighSchool,
+                "hospital" => Self::Hospital,
+                "hospitality" => Self::Hospitality,
+                "hotel" => Self::Hotel,
+                "hydro_power" => Self::HydroPower,
+                "individual_space" => Self::IndividualSpace,
+                "indoor" => Self::Indoor,
+                "industrial" => Self::Industrial,
+                "institutional" => Self::Institutional,
+                "jail_prison" => Self::JailPrison,
+                "k_12" => Self::K12,
+                "library" => Self::Library,
+                "liquor_store" => Self::LiquorStore,
+                "lodging" => Self::Lodging,
+                "manufacturing" => Self::Manufacturing,
+                "medical_center" => Self::MedicalCenter,
+                "medical_office_building_mob" => Self::MedicalOfficeBuildingMob,
+                "middle_school" => Self::MiddleSchool,
+                "military_naval" => Self::MilitaryNaval,
+                "miscellaneous_pavement" => Self::MiscellaneousPavement,
+                "mixed_use" => Self::MixedUse,
+                "movie_theater" => Self::MovieTheater,
+                "multifamily" => Self::Multifamily,
+                "museum" => Self::Museum,
+                "nuclear_power_plant" => Self::NuclearPowerPlant,
+                "office" => Self::Office,
+                "office_retail" => Self::OfficeRetail,
+                "oil_gas_mining" => Self::OilGasMining,
+                "outdoor" => Self::Outdoor,
+                "outpatient_care" => Self::OutpatientCare,
+                "park" => Self::Park,
+                "parking_garage" => Self::ParkingGarage,
+                "parking_lot" => Self::ParkingLot,
+                "performing_arts" => Self::PerformingArts,
+                "personal_service" => Self::PersonalService,
+                "pipe_line" => Self::PipeLine,
+                "playground" => Self::Playground,
+                "police_station" => Self::PoliceStation,
+                "pool_swim_facility" => Self::PoolSwimFacility,
+                "post_office" => Self::PostOffice,
+                "production" => Self::Production,
+                "psychiatric_hospital" => Self::PsychiatricHospital,
+                "public_safety" => Self::PublicSafety,
+                "race_track" => Self::RaceTrack,
+                "railway_terminal" => Self::RailwayTerminal,
+                "railways" => Self::Railways,
+                "recreation" => Self::Recreation,
+                "rehab_facility" => Self::RehabFacility,
+                "religious_institution" => Self::ReligiousInstitution,
+                "research_development" => Self::ResearchDevelopment,
+                "reservoir" => Self::Reservoir,
+                "residential" => Self::Residential,
+                "residential_office_retail" => Self::ResidentialOfficeRetail,
+                "residential_retail" => Self::ResidentialRetail,
+                "restaurant" => Self::Restaurant,
+                "retail" => Self::Retail,
+                "roads_highways" => Self::RoadsHighways,
+                "runway_taxiway" => Self::RunwayTaxiway,
+                "rv_park" => Self::RvPark,
+                "self_storage" => Self::SelfStorage,
+                "senior_housing" => Self::SeniorHousing,
+                "sewer_systems" => Self::SewerSystems,
+                "shopping_center_mall" => Self::ShoppingCenterMall,
+                "sidewalk_walkways" => Self::SidewalkWalkways,
+                "single_family" => Self::SingleFamily,
+                "solar_power" => Self::SolarPower,
+                "specialist_office" => Self::SpecialistOffice,
+                "specialty_store" => Self::SpecialtyStore,
+                "sports_courts" => Self::SportsCourts,
+                "sports_fields" => Self::SportsFields,
+                "stadium_arena" => Self::StadiumArena,
+                "storage" => Self::Storage,
+                "street_lights" => Self::StreetLights,
+                "student_housing" => Self::StudentHousing,
+                "telecommunication" => Self::Telecommunication,
+                "telecommunication_lines" => Self::TelecommunicationLines,
+                "terminal" => Self::Terminal,
+                "trailer_park" => Self::TrailerPark,
+                "transportation" => Self::Transportation,
+                "transportation_terminals" => Self::TransportationTerminals,
+                "tunnel" => Self::Tunnel,
+                "urgent_care" => Self::UrgentCare,
+                "waste_collection" => Self::WasteCollection,
+                "waste_infrastructure" => Self::WasteInfrastructure,
+                "waste_processing" => Self::WasteProcessing,
+                "waste_water" => Self::WasteWater,
+                "water_distribution" => Self::WaterDistribution,
+                "water_infrastructure" => Self::WaterInfrastructure,
+                "water_retention" => Self::WaterRetention,
+                "water_treatment_plant_wwtp" => Self::WaterTreatmentPlantWwtp,
+                "wind_power" => Self::WindPower,
+                "winery" => Self::Winery,
+                "winter_sports" => Self::WinterSports,
+                "zoo_aquarium" => Self::ZooAquarium,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Sector {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The work scope of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WorkScope {
-    #[serde(rename = "new_construction")]
     NewConstruction,
-    #[serde(rename = "renovation_alteration")]
     RenovationAlteration,
-    #[serde(rename = "maintenance_service")]
     MaintenanceService,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl WorkScope {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewConstruction => "new_construction",
+            Self::RenovationAlteration => "renovation_alteration",
+            Self::MaintenanceService => "maintenance_service",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for WorkScope {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "new_construction" => Self::NewConstruction,
+                "renovation_alteration" => Self::RenovationAlteration,
+                "maintenance_service" => Self::MaintenanceService,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The delivery method of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeliveryMethod {
-    #[serde(rename = "construction_management_at_risk_cmar")]
     ConstructionManagementAtRiskCmar,
-    #[serde(rename = "construction_manager_as_agent_owners_rep")]
     ConstructionManagerAsAgentOwnersRep,
-    #[serde(rename = "design_bid_build_dbb")]
     DesignBidBuildDbb,
-    #[serde(rename = "design_build_db")]
     DesignBuildDb,
-    #[serde(rename = "indefinite_delivery_indefinite_quantity_idiq")]
     IndefiniteDeliveryIndefiniteQuantityIdiq,
-    #[serde(rename = "integrated_project_delivery")]
     IntegratedProjectDelivery,
-    #[serde(rename = "multi_prime")]
     MultiPrime,
-    #[serde(rename = "public_private_partnership_p3")]
     PublicPrivatePartnershipP3,
-    #[serde(rename = "other")]
     Other,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl DeliveryMethod {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConstructionManagementAtRiskCmar => {
+                "construction_management_at_risk_cmar"
+            }
+            Self::ConstructionManagerAsAgentOwnersRep => {
+                "construction_manager_as_agent_owners_rep"
+            }
+            Self::DesignBidBuildDbb => "design_bid_build_dbb",
+            Self::DesignBuildDb => "design_build_db",
+            Self::IndefiniteDeliveryIndefiniteQuantityIdiq => {
+                "indefinite_delivery_indefinite_quantity_idiq"
+            }
+            Self::IntegratedProjectDelivery => "integrated_project_delivery",
+            Self::MultiPrime => "multi_prime",
+            Self::PublicPrivatePartnershipP3 => "public_private_partnership_p3",
+            Self::Other => "other",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for DeliveryMethod {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "construction_management_at_risk_cmar" => {
+                    Self::ConstructionManagementAtRiskCmar
+                }
+                "construction_manager_as_agent_owners_rep" => {
+                    Self::ConstructionManagerAsAgentOwnersRep
+                }
+                "design_bid_build_dbb" => Self::DesignBidBuildDbb,
+                "design_build_db" => Self::DesignBuildDb,
+                "indefinite_delivery_indefinite_quantity_idiq" => {
+                    Self::IndefiniteDeliveryIndefiniteQuantityIdiq
+                }
+                "integrated_project_delivery" => Self::IntegratedProjectDelivery,
+                "multi_prime" => Self::MultiPrime,
+                "public_private_partnership_p3" => Self::PublicPrivatePartnershipP3,
+                "other" => Self::Other,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The priority level for the project
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectItemPriority {
-    #[serde(rename = "low")]
     Low,
-    #[serde(rename = "medium")]
     Medium,
-    #[serde(rename = "high")]
     High,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl ProjectItemPriority {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ProjectItemPriority {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "low" => Self::Low,
+                "medium" => Self::Medium,
+                "high" => Self::High,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectItemPriority {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectItemPriority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectItem {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -5037,6 +7583,129 @@ pub struct ProjectItem {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Id of the project sector associated with the project.
     pub project_sector_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            is_demo: o.take("is_demo"),
+            parent_job_id: o.take("parent_job_id"),
+            parent_job: o.take("parent_job"),
+            display_name: o.take("display_name"),
+            project_number: o.take("project_number"),
+            address: o.take("address"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            country_code: o.take("country_code"),
+            zip: o.take("zip"),
+            county: o.take("county"),
+            time_zone: o.take("time_zone"),
+            latitude: o.take("latitude"),
+            longitude: o.take("longitude"),
+            stage: o.take("stage"),
+            project_stage: o.take("project_stage"),
+            project_template: o.take("project_template"),
+            phone: o.take("phone"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            active: o.take("active"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            origin_code: o.take("origin_code"),
+            owners_project_id: o.take("owners_project_id"),
+            total_value: o.take("total_value"),
+            store_number: o.take("store_number"),
+            accounting_project_number: o.take("accounting_project_number"),
+            designated_market_area: o.take("designated_market_area"),
+            project_region_id: o.take("project_region_id"),
+            project_bid_type_id: o.take("project_bid_type_id"),
+            project_owner_type_id: o.take("project_owner_type_id"),
+            photo_id: o.take("photo_id"),
+            start_date: o.take("start_date"),
+            completion_date: o.take("completion_date"),
+            projected_finish_date: o.take("projected_finish_date"),
+            estimated_value: o.take("estimated_value"),
+            fax: o.take("fax"),
+            sector: o.take("sector"),
+            work_scope: o.take("work_scope"),
+            delivery_method: o.take("delivery_method"),
+            estimated_budget: o.take("estimated_budget"),
+            priority: o.take("priority"),
+            company: o.take("company"),
+            created_by: o.take("created_by"),
+            custom_fields: o.take("custom_fields"),
+            project_sector_id: o.take("project_sector_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("is_demo", &self.is_demo)?;
+        w.put("parent_job_id", &self.parent_job_id)?;
+        w.put("parent_job", &self.parent_job)?;
+        w.put("display_name", &self.display_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("county", &self.county)?;
+        w.put("time_zone", &self.time_zone)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("stage", &self.stage)?;
+        w.put("project_stage", &self.project_stage)?;
+        w.put("project_template", &self.project_template)?;
+        w.put("phone", &self.phone)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("active", &self.active)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("owners_project_id", &self.owners_project_id)?;
+        w.put("total_value", &self.total_value)?;
+        w.put("store_number", &self.store_number)?;
+        w.put("accounting_project_number", &self.accounting_project_number)?;
+        w.put("designated_market_area", &self.designated_market_area)?;
+        w.put("project_region_id", &self.project_region_id)?;
+        w.put("project_bid_type_id", &self.project_bid_type_id)?;
+        w.put("project_owner_type_id", &self.project_owner_type_id)?;
+        w.put("photo_id", &self.photo_id)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("completion_date", &self.completion_date)?;
+        w.put("projected_finish_date", &self.projected_finish_date)?;
+        w.put("estimated_value", &self.estimated_value)?;
+        w.put("fax", &self.fax)?;
+        w.put("sector", &self.sector)?;
+        w.put("work_scope", &self.work_scope)?;
+        w.put("delivery_method", &self.delivery_method)?;
+        w.put("estimated_budget", &self.estimated_budget)?;
+        w.put("priority", &self.priority)?;
+        w.put("company", &self.company)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.put("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
 }
 
 /// The project flag.
@@ -6083,84 +8752,214 @@ impl NewProject {
 
 /// The Project flag (Red, Yellow, or Green)
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Flag {
     Red,
     Yellow,
     Green,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Flag {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Red => "Red",
+            Self::Yellow => "Yellow",
+            Self::Green => "Green",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Flag {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Red" => Self::Red,
+                "Yellow" => Self::Yellow,
+                "Green" => Self::Green,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The locale for the Project. (Note that your account may not have access to all locales.)
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Locale {
-    #[serde(rename = "de-DE")]
     DeDe,
-    #[serde(rename = "en")]
     En,
-    #[serde(rename = "en-AE")]
     EnAe,
-    #[serde(rename = "en-AU")]
     EnAu,
-    #[serde(rename = "en-CA")]
     EnCa,
-    #[serde(rename = "en-GB")]
     EnGb,
-    #[serde(rename = "en-SG")]
     EnSg,
-    #[serde(rename = "en-US-x-owner")]
     EnUsXOwner,
-    #[serde(rename = "en-US-x-sc")]
     EnUsXSc,
-    #[serde(rename = "en-budget")]
     EnBudget,
-    #[serde(rename = "en-owner")]
     EnOwner,
-    #[serde(rename = "es")]
     Es,
-    #[serde(rename = "es-419")]
     Es419,
-    #[serde(rename = "es-ES")]
     EsEs,
-    #[serde(rename = "fr-CA")]
     FrCa,
-    #[serde(rename = "fr-FR")]
     FrFr,
-    #[serde(rename = "ja-JP")]
     JaJp,
-    #[serde(rename = "ko")]
     Ko,
-    #[serde(rename = "pl-PL")]
     PlPl,
-    #[serde(rename = "pseudo")]
     Pseudo,
-    #[serde(rename = "pt-BR")]
     PtBr,
-    #[serde(rename = "th-TH")]
     ThTh,
-    #[serde(rename = "zh-SG")]
     ZhSg,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Locale {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeDe => "de-DE",
+            Self::En => "en",
+            Self::EnAe => "en-AE",
+            Self::EnAu => "en-AU",
+            Self::EnCa => "en-CA",
+            Self::EnGb => "en-GB",
+            Self::EnSg => "en-SG",
+            Self::EnUsXOwner => "en-US-x-owner",
+            Self::EnUsXSc => "en-US-x-sc",
+            Self::EnBudget => "en-budget",
+            Self::EnOwner => "en-owner",
+            Self::Es => "es",
+            Self::Es419 => "es-419",
+            Self::EsEs => "es-ES",
+            Self::FrCa => "fr-CA",
+            Self::FrFr => "fr-FR",
+            Self::JaJp => "ja-JP",
+            Self::Ko => "ko",
+            Self::PlPl => "pl-PL",
+            Self::Pseudo => "pseudo",
+            Self::PtBr => "pt-BR",
+            Self::ThTh => "th-TH",
+            Self::ZhSg => "zh-SG",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Locale {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "de-DE" => Self::DeDe,
+                "en" => Self::En,
+                "en-AE" => Self::EnAe,
+                "en-AU" => Self::EnAu,
+                "en-CA" => Self::EnCa,
+                "en-GB" => Self::EnGb,
+                "en-SG" => Self::EnSg,
+                "en-US-x-owner" => Self::EnUsXOwner,
+                "en-US-x-sc" => Self::EnUsXSc,
+                "en-budget" => Self::EnBudget,
+                "en-owner" => Self::EnOwner,
+                "es" => Self::Es,
+                "es-419" => Self::Es419,
+                "es-ES" => Self::EsEs,
+                "fr-CA" => Self::FrCa,
+                "fr-FR" => Self::FrFr,
+                "ja-JP" => Self::JaJp,
+                "ko" => Self::Ko,
+                "pl-PL" => Self::PlPl,
+                "pseudo" => Self::Pseudo,
+                "pt-BR" => Self::PtBr,
+                "th-TH" => Self::ThTh,
+                "zh-SG" => Self::ZhSg,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Locale {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Locale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// ProjectPersistentMessage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersistentMessage {
     /// The title of the persistent message for the Project
     pub title: Option<String>,
     /// The text content for the Project persistent message
     pub message: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PersistentMessage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            title: o.take("title"),
+            message: o.take("message"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersistentMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersistentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("title", &self.title)?;
+        w.put("message", &self.message)?;
+        w.end()
+    }
 }
 
 /// Office associated to the project or company main office if project does not set an office
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDetailOffice {
     /// The identifier for the Office
     pub id: Option<i64>,
@@ -6183,11 +8982,58 @@ pub struct ProjectDetailOffice {
     /// Office division
     pub division: Option<String>,
     pub logo: Option<IdNameUrl>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDetailOffice {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address: o.take("address"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            country_code: o.take("country_code"),
+            zip: o.take("zip"),
+            phone: o.take("phone"),
+            fax: o.take("fax"),
+            division: o.take("division"),
+            logo: o.take("logo"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDetailOffice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDetailOffice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("phone", &self.phone)?;
+        w.put("fax", &self.fax)?;
+        w.put("division", &self.division)?;
+        w.put("logo", &self.logo)?;
+        w.end()
+    }
 }
 
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDetail {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -6328,6 +9174,181 @@ pub struct ProjectDetail {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Id of the project sector associated with the project.
     pub project_sector_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            logo_id: o.take("logo_id"),
+            logo_url: o.take("logo_url"),
+            name: o.take("name"),
+            is_demo: o.take("is_demo"),
+            template: o.take("template"),
+            display_name: o.take("display_name"),
+            project_number: o.take("project_number"),
+            address: o.take("address"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            country_code: o.take("country_code"),
+            zip: o.take("zip"),
+            time_zone: o.take("time_zone"),
+            tz_name: o.take("tz_name"),
+            latitude: o.take("latitude"),
+            longitude: o.take("longitude"),
+            county: o.take("county"),
+            parent_job_id: o.take("parent_job_id"),
+            parent_job: o.take("parent_job"),
+            from_project_template_id: o.take("from_project_template_id"),
+            description: o.take("description"),
+            square_feet: o.take("square_feet"),
+            start_date: o.take("start_date"),
+            completion_date: o.take("completion_date"),
+            total_value: o.take("total_value"),
+            store_number: o.take("store_number"),
+            accounting_project_number: o.take("accounting_project_number"),
+            designated_market_area: o.take("designated_market_area"),
+            warranty_start_date: o.take("warranty_start_date"),
+            warranty_end_date: o.take("warranty_end_date"),
+            active: o.take("active"),
+            flag: o.take("flag"),
+            locale: o.take("locale"),
+            phone: o.take("phone"),
+            public_notes: o.take("public_notes"),
+            actual_start_date: o.take("actual_start_date"),
+            projected_finish_date: o.take("projected_finish_date"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            origin_code: o.take("origin_code"),
+            standard_cost_code_list_id: o.take("standard_cost_code_list_id"),
+            is_erp_integrated: o.take("is_erp_integrated"),
+            owners_project_id: o.take("owners_project_id"),
+            photo_id: o.take("photo_id"),
+            photo_url: o.take("photo_url"),
+            inbound_email: o.take("inbound_email"),
+            inbound_email_address: o.take("inbound_email_address"),
+            estimated_start_date: o.take("estimated_start_date"),
+            estimated_completion_date: o.take("estimated_completion_date"),
+            estimated_value: o.take("estimated_value"),
+            code: o.take("code"),
+            sector: o.take("sector"),
+            work_scope: o.take("work_scope"),
+            delivery_method: o.take("delivery_method"),
+            created_by: o.take("created_by"),
+            persistent_message: o.take("persistent_message"),
+            office: o.take("office"),
+            project_bid_type_id: o.take("project_bid_type_id"),
+            project_bid_type: o.take("project_bid_type"),
+            project_owner_type_id: o.take("project_owner_type_id"),
+            project_owner_type: o.take("project_owner_type"),
+            project_region_id: o.take("project_region_id"),
+            project_region: o.take("project_region"),
+            project_stage_id: o.take("project_stage_id"),
+            project_stage: o.take("project_stage"),
+            project_type: o.take("project_type"),
+            program: o.take("program"),
+            departments: o.take("departments"),
+            company: o.take("company"),
+            dictionary_type: o.take("dictionary_type"),
+            custom_fields: o.take("custom_fields"),
+            project_sector_id: o.take("project_sector_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("logo_id", &self.logo_id)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("name", &self.name)?;
+        w.put("is_demo", &self.is_demo)?;
+        w.put("template", &self.template)?;
+        w.put("display_name", &self.display_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("time_zone", &self.time_zone)?;
+        w.put("tz_name", &self.tz_name)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("county", &self.county)?;
+        w.put("parent_job_id", &self.parent_job_id)?;
+        w.put("parent_job", &self.parent_job)?;
+        w.put("from_project_template_id", &self.from_project_template_id)?;
+        w.put("description", &self.description)?;
+        w.put("square_feet", &self.square_feet)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("completion_date", &self.completion_date)?;
+        w.put("total_value", &self.total_value)?;
+        w.put("store_number", &self.store_number)?;
+        w.put("accounting_project_number", &self.accounting_project_number)?;
+        w.put("designated_market_area", &self.designated_market_area)?;
+        w.put("warranty_start_date", &self.warranty_start_date)?;
+        w.put("warranty_end_date", &self.warranty_end_date)?;
+        w.put("active", &self.active)?;
+        w.put("flag", &self.flag)?;
+        w.put("locale", &self.locale)?;
+        w.put("phone", &self.phone)?;
+        w.put("public_notes", &self.public_notes)?;
+        w.put("actual_start_date", &self.actual_start_date)?;
+        w.put("projected_finish_date", &self.projected_finish_date)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.put("is_erp_integrated", &self.is_erp_integrated)?;
+        w.put("owners_project_id", &self.owners_project_id)?;
+        w.put("photo_id", &self.photo_id)?;
+        w.put("photo_url", &self.photo_url)?;
+        w.put("inbound_email", &self.inbound_email)?;
+        w.put("inbound_email_address", &self.inbound_email_address)?;
+        w.put("estimated_start_date", &self.estimated_start_date)?;
+        w.put("estimated_completion_date", &self.estimated_completion_date)?;
+        w.put("estimated_value", &self.estimated_value)?;
+        w.put("code", &self.code)?;
+        w.put("sector", &self.sector)?;
+        w.put("work_scope", &self.work_scope)?;
+        w.put("delivery_method", &self.delivery_method)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("persistent_message", &self.persistent_message)?;
+        w.put("office", &self.office)?;
+        w.put("project_bid_type_id", &self.project_bid_type_id)?;
+        w.put("project_bid_type", &self.project_bid_type)?;
+        w.put("project_owner_type_id", &self.project_owner_type_id)?;
+        w.put("project_owner_type", &self.project_owner_type)?;
+        w.put("project_region_id", &self.project_region_id)?;
+        w.put("project_region", &self.project_region)?;
+        w.put("project_stage_id", &self.project_stage_id)?;
+        w.put("project_stage", &self.project_stage)?;
+        w.put("project_type", &self.project_type)?;
+        w.put("program", &self.program)?;
+        w.put("departments", &self.departments)?;
+        w.put("company", &self.company)?;
+        w.put("dictionary_type", &self.dictionary_type)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.put("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -6811,7 +9832,7 @@ impl ProjectSync {
 
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSyncResultEntity {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -6911,14 +9932,170 @@ pub struct ProjectSyncResultEntity {
     pub priority: Option<ProjectItemPriority>,
     /// Id of the project sector associated with the project.
     pub project_sector_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectSyncResultEntity {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            logo_url: o.take("logo_url"),
+            name: o.take("name"),
+            display_name: o.take("display_name"),
+            project_number: o.take("project_number"),
+            address: o.take("address"),
+            city: o.take("city"),
+            state_code: o.take("state_code"),
+            country_code: o.take("country_code"),
+            zip: o.take("zip"),
+            time_zone: o.take("time_zone"),
+            latitude: o.take("latitude"),
+            longitude: o.take("longitude"),
+            description: o.take("description"),
+            square_feet: o.take("square_feet"),
+            start_date: o.take("start_date"),
+            completion_date: o.take("completion_date"),
+            total_value: o.take("total_value"),
+            store_number: o.take("store_number"),
+            accounting_project_number: o.take("accounting_project_number"),
+            designated_market_area: o.take("designated_market_area"),
+            warranty_start_date: o.take("warranty_start_date"),
+            warranty_end_date: o.take("warranty_end_date"),
+            active: o.take("active"),
+            flag: o.take("flag"),
+            phone: o.take("phone"),
+            public_notes: o.take("public_notes"),
+            actual_start_date: o.take("actual_start_date"),
+            projected_finish_date: o.take("projected_finish_date"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            origin_code: o.take("origin_code"),
+            estimated_start_date: o.take("estimated_start_date"),
+            estimated_completion_date: o.take("estimated_completion_date"),
+            estimated_value: o.take("estimated_value"),
+            office: o.take("office"),
+            project_bid_type_id: o.take("project_bid_type_id"),
+            project_owner_type_id: o.take("project_owner_type_id"),
+            project_region_id: o.take("project_region_id"),
+            project_stage: o.take("project_stage"),
+            project_type: o.take("project_type"),
+            program: o.take("program"),
+            departments: o.take("departments"),
+            sector: o.take("sector"),
+            work_scope: o.take("work_scope"),
+            delivery_method: o.take("delivery_method"),
+            estimated_budget: o.take("estimated_budget"),
+            priority: o.take("priority"),
+            project_sector_id: o.take("project_sector_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectSyncResultEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectSyncResultEntity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("name", &self.name)?;
+        w.put("display_name", &self.display_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("time_zone", &self.time_zone)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("description", &self.description)?;
+        w.put("square_feet", &self.square_feet)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("completion_date", &self.completion_date)?;
+        w.put("total_value", &self.total_value)?;
+        w.put("store_number", &self.store_number)?;
+        w.put("accounting_project_number", &self.accounting_project_number)?;
+        w.put("designated_market_area", &self.designated_market_area)?;
+        w.put("warranty_start_date", &self.warranty_start_date)?;
+        w.put("warranty_end_date", &self.warranty_end_date)?;
+        w.put("active", &self.active)?;
+        w.put("flag", &self.flag)?;
+        w.put("phone", &self.phone)?;
+        w.put("public_notes", &self.public_notes)?;
+        w.put("actual_start_date", &self.actual_start_date)?;
+        w.put("projected_finish_date", &self.projected_finish_date)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("estimated_start_date", &self.estimated_start_date)?;
+        w.put("estimated_completion_date", &self.estimated_completion_date)?;
+        w.put("estimated_value", &self.estimated_value)?;
+        w.put("office", &self.office)?;
+        w.put("project_bid_type_id", &self.project_bid_type_id)?;
+        w.put("project_owner_type_id", &self.project_owner_type_id)?;
+        w.put("project_region_id", &self.project_region_id)?;
+        w.put("project_stage", &self.project_stage)?;
+        w.put("project_type", &self.project_type)?;
+        w.put("program", &self.program)?;
+        w.put("departments", &self.departments)?;
+        w.put("sector", &self.sector)?;
+        w.put("work_scope", &self.work_scope)?;
+        w.put("delivery_method", &self.delivery_method)?;
+        w.put("estimated_budget", &self.estimated_budget)?;
+        w.put("priority", &self.priority)?;
+        w.put("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
 }
 
 /// arrayOfProjects
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSyncResult {
     pub entities: Option<Vec<ProjectSyncResultEntity>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectSyncResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectSyncResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectSyncResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -7458,7 +10635,7 @@ pub enum FilterTool {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter2 {
     /// Order number
     pub index: Option<i64>,
@@ -7469,27 +10646,120 @@ pub struct Filter2 {
     /// Filter value
     pub value: Option<String>,
     /// Filter type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Filter2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            index: o.take("index"),
+            key: o.take("key"),
+            endpoint: o.take("endpoint"),
+            value: o.take("value"),
+            type_: o.take("type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Filter2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Filter2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("index", &self.index)?;
+        w.put("key", &self.key)?;
+        w.put("endpoint", &self.endpoint)?;
+        w.put("value", &self.value)?;
+        w.put("type", &self.type_)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFilter {
     pub filters: Option<Vec<Filter2>>,
     pub saved_filters: Option<Vec<Filter2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectFilter {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            filters: o.take("filters"),
+            saved_filters: o.take("saved_filters"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("filters", &self.filters)?;
+        w.put("saved_filters", &self.saved_filters)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     /// filter key
     pub key: Option<String>,
     /// filter value
     pub value: Option<String>,
     /// filter group id
-    #[serde(rename = "groupId")]
     pub group_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Filter {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            key: o.take("key"),
+            value: o.take("value"),
+            group_id: o.take("groupId"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("key", &self.key)?;
+        w.put("value", &self.value)?;
+        w.put("groupId", &self.group_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -7519,15 +10789,46 @@ impl ProjectLogo {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignableUserVendor {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub doing_business_as: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignableUserVendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            doing_business_as: o.take("doing_business_as"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignableUserVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignableUserVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("doing_business_as", &self.doing_business_as)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignableUser {
     /// User ID
     pub id: Option<i64>,
@@ -7546,10 +10847,53 @@ pub struct AssignableUser {
     pub project_role_ids: Option<Vec<i64>>,
     /// Denotes whether user is on the given project
     pub assigned_to_project: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignableUser {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            first_name: o.take("first_name"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            job_title: o.take("job_title"),
+            vendor: o.take("vendor"),
+            project_permission_template_id: o.take("project_permission_template_id"),
+            project_role_ids: o.take("project_role_ids"),
+            assigned_to_project: o.take("assigned_to_project"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignableUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignableUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("project_permission_template_id", &self.project_permission_template_id)?;
+        w.put("project_role_ids", &self.project_role_ids)?;
+        w.put("assigned_to_project", &self.assigned_to_project)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Member {
     /// ID
     pub id: Option<i64>,
@@ -7565,10 +10909,49 @@ pub struct Member {
     pub user_id: Option<i64>,
     /// Is active party?
     pub is_active: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Member {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            first_name: o.take("first_name"),
+            last_name: o.take("last_name"),
+            is_employee: o.take("is_employee"),
+            employee_id: o.take("employee_id"),
+            user_id: o.take("user_id"),
+            is_active: o.take("is_active"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("is_active", &self.is_active)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Crew {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -7583,6 +10966,53 @@ pub struct Crew {
     pub created_at: Option<String>,
     /// Created at
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Crew {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            project_id: o.take("project_id"),
+            company_id: o.take("company_id"),
+            employees: o.take("employees"),
+            created_by: o.take("created_by"),
+            lead: o.take("lead"),
+            lead_party: o.take("lead_party"),
+            members: o.take("members"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Crew {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Crew {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("employees", &self.employees)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("lead", &self.lead)?;
+        w.put("lead_party", &self.lead_party)?;
+        w.put("members", &self.members)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// Crew Object
@@ -7676,13 +11106,50 @@ impl NewDistributionGroup {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DistributionGroupDetail {
     Value(serde_json::Value),
     Id(Box<ProjectDistributionGroup>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for DistributionGroupDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Object(&["id", "description", "name", "users"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroupDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroupDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Distribution Group
@@ -7731,14 +11198,56 @@ impl DistributionGroupUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DistributionGroupsWithAncestor {
     Value(serde_json::Value),
     Id(Box<ProjectDistributionGroup>),
     Value2(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for DistributionGroupsWithAncestor {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Object(&["id", "description", "name", "users"]),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DistributionGroupsWithAncestor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DistributionGroupsWithAncestor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::Value2(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Body
@@ -7817,7 +11326,7 @@ pub enum PersonSort {
 
 /// Project Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPersonContactWithIsActive {
     /// The Contact associated with the Project Person
     pub contact: Option<ProjectPersonContactWithIsActiveContact>,
@@ -7845,11 +11354,62 @@ pub struct ProjectPersonContactWithIsActive {
     pub origin_id: Option<i64>,
     /// (schema not recovered)
     pub job_title: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectPersonContactWithIsActive {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            contact: o.take("contact"),
+            contact_id: o.take("contact_id"),
+            employee_id: o.take("employee_id"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            is_employee: o.take("is_employee"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            user_id: o.take("user_id"),
+            user_uuid: o.take("user_uuid"),
+            work_classification_id: o.take("work_classification_id"),
+            origin_id: o.take("origin_id"),
+            job_title: o.take("job_title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActive {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectPersonContactWithIsActive {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("contact", &self.contact)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("user_uuid", &self.user_uuid)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("job_title", &self.job_title)?;
+        w.end()
+    }
 }
 
 /// Project Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPersonContactWithIsActive2 {
     /// The Contact associated with the Project Person
     pub contact: Option<ProjectPersonContactWithIsActiveContact>,
@@ -7879,11 +11439,66 @@ pub struct ProjectPersonContactWithIsActive2 {
     pub job_title: Option<serde_json::Value>,
     pub work_classification: Option<IdName>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectPersonContactWithIsActive2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            contact: o.take("contact"),
+            contact_id: o.take("contact_id"),
+            employee_id: o.take("employee_id"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            is_employee: o.take("is_employee"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            user_id: o.take("user_id"),
+            user_uuid: o.take("user_uuid"),
+            work_classification_id: o.take("work_classification_id"),
+            origin_id: o.take("origin_id"),
+            job_title: o.take("job_title"),
+            work_classification: o.take("work_classification"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActive2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectPersonContactWithIsActive2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("contact", &self.contact)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("user_uuid", &self.user_uuid)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("work_classification", &self.work_classification)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 /// Project Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPersonWithInitials {
     /// Project Person first name
     pub first_name: Option<String>,
@@ -7948,17 +11563,220 @@ pub struct ProjectPersonWithInitials {
     /// Whether the Project Person is an ERP Integrated Accountant
     pub erp_integrated_accountant: Option<bool>,
     pub permission_template: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectPersonWithInitials {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            is_employee: o.take("is_employee"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            user_id: o.take("user_id"),
+            origin_id: o.take("origin_id"),
+            work_classification_id: o.take("work_classification_id"),
+            work_classification: o.take("work_classification"),
+            vendor: o.take("vendor"),
+            contact: o.take("contact"),
+            contact_id: o.take("contact_id"),
+            employee_id: o.take("employee_id"),
+            initials: o.take("initials"),
+            avatar: o.take("avatar"),
+            reference_user: o.take("reference_user"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            email: o.take("email"),
+            mobile_phone: o.take("mobile_phone"),
+            business_phone: o.take("business_phone"),
+            job_title: o.take("job_title"),
+            fax_number: o.take("fax_number"),
+            address: o.take("address"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            connected: o.take("connected"),
+            last_login_at: o.take("last_login_at"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            permission_template: o.take("permission_template"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectPersonWithInitials {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectPersonWithInitials {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("work_classification", &self.work_classification)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("contact", &self.contact)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("initials", &self.initials)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("reference_user", &self.reference_user)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("email", &self.email)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("connected", &self.connected)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProjectPerson {
     ContactWithIsActive(Box<ProjectPersonContactWithIsActive>),
     ContactWithIsActive2(Box<ProjectPersonContactWithIsActive2>),
     Initials(Box<ProjectPersonWithInitials>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for ProjectPerson {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "contact",
+                    "contact_id",
+                    "employee_id",
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "user_uuid",
+                    "work_classification_id",
+                    "origin_id",
+                    "job_title",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "contact",
+                    "contact_id",
+                    "employee_id",
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "user_uuid",
+                    "work_classification_id",
+                    "origin_id",
+                    "job_title",
+                    "work_classification",
+                    "vendor",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "origin_id",
+                    "work_classification_id",
+                    "work_classification",
+                    "vendor",
+                    "contact",
+                    "contact_id",
+                    "employee_id",
+                    "initials",
+                    "avatar",
+                    "reference_user",
+                    "created_at",
+                    "updated_at",
+                    "email",
+                    "mobile_phone",
+                    "business_phone",
+                    "job_title",
+                    "fax_number",
+                    "address",
+                    "city",
+                    "country_code",
+                    "state_code",
+                    "zip",
+                    "connected",
+                    "last_login_at",
+                    "welcome_email_sent_at",
+                    "erp_integrated_accountant",
+                    "permission_template",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => {
+                    crate::lenient::variant(v, Self::ContactWithIsActive, Self::Other)
+                }
+                Some(1usize) => {
+                    crate::lenient::variant(v, Self::ContactWithIsActive2, Self::Other)
+                }
+                Some(2usize) => crate::lenient::variant(v, Self::Initials, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectPerson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectPerson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ContactWithIsActive(x) => serde::Serialize::serialize(x, s),
+            Self::ContactWithIsActive2(x) => serde::Serialize::serialize(x, s),
+            Self::Initials(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Project Person
@@ -8040,7 +11858,7 @@ impl NewPerson {
 
 /// Project Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonDetailWithWorkClassification {
     /// The Contact associated with the Project Person
     pub contact: Option<ProjectPersonContactWithIsActiveContact>,
@@ -8072,17 +11890,148 @@ pub struct PersonDetailWithWorkClassification {
     pub work_classification: Option<serde_json::Value>,
     /// (schema not recovered)
     pub vendor: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PersonDetailWithWorkClassification {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            contact: o.take("contact"),
+            contact_id: o.take("contact_id"),
+            employee_id: o.take("employee_id"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            is_employee: o.take("is_employee"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            user_id: o.take("user_id"),
+            user_uuid: o.take("user_uuid"),
+            work_classification_id: o.take("work_classification_id"),
+            origin_id: o.take("origin_id"),
+            job_title: o.take("job_title"),
+            work_classification: o.take("work_classification"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonDetailWithWorkClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersonDetailWithWorkClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("contact", &self.contact)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("user_uuid", &self.user_uuid)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("work_classification", &self.work_classification)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PersonDetail {
     Short(Box<ProjectPersonContactWithIsActive>),
     WorkClassification(Box<PersonDetailWithWorkClassification>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for PersonDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "contact",
+                    "contact_id",
+                    "employee_id",
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "user_uuid",
+                    "work_classification_id",
+                    "origin_id",
+                    "job_title",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "contact",
+                    "contact_id",
+                    "employee_id",
+                    "first_name",
+                    "id",
+                    "is_employee",
+                    "last_name",
+                    "name",
+                    "user_id",
+                    "user_uuid",
+                    "work_classification_id",
+                    "origin_id",
+                    "job_title",
+                    "work_classification",
+                    "vendor",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(1usize) => {
+                    crate::lenient::variant(v, Self::WorkClassification, Self::Other)
+                }
+                Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersonDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::WorkClassification(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Permission Template Assignments
@@ -8106,11 +12055,42 @@ impl PermissionTemplateAssignmentUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionTemplateAssignment {
     pub user_id: Option<i64>,
     pub permission_template_id: Option<i64>,
     pub project_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PermissionTemplateAssignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("user_id"),
+            permission_template_id: o.take("permission_template_id"),
+            project_id: o.take("project_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PermissionTemplateAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PermissionTemplateAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("permission_template_id", &self.permission_template_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -8172,7 +12152,7 @@ impl NewProjectDate {
 
 /// Project Membership
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectMembership {
     /// Project Membership id
     pub id: Option<i64>,
@@ -8180,6 +12160,37 @@ pub struct ProjectMembership {
     pub party_id: Option<i64>,
     /// Project id
     pub project_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectMembership {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            party_id: o.take("party_id"),
+            project_id: o.take("project_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("party_id", &self.party_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.end()
+    }
 }
 
 /// Bulk Create Project Membership Body
@@ -8199,7 +12210,7 @@ impl ProjectMembershipBulkAdd {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tool {
     /// The ID of the Tool
     pub id: Option<i64>,
@@ -8213,6 +12224,43 @@ pub struct Tool {
     pub required: Option<bool>,
     /// A display name for the tool
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Tool {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            engine_name: o.take("engine_name"),
+            is_active: o.take("is_active"),
+            position: o.take("position"),
+            required: o.take("required"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Tool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("engine_name", &self.engine_name)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("position", &self.position)?;
+        w.put("required", &self.required)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -8289,12 +12337,41 @@ impl UserProjectRoleUpdate {
 
 /// UserProjectRole
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserProjectRole {
     /// Project Role ID
     pub id: Option<i64>,
     /// Array of User IDs associated with the Project Role
     pub user_ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserProjectRole {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            user_ids: o.take("user_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserProjectRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserProjectRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("user_ids", &self.user_ids)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -8310,7 +12387,7 @@ pub enum ProjectUserSort {
 
 /// Project User Compact View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectUserVendorWithId {
     /// User first name
     pub first_name: Option<String>,
@@ -8323,11 +12400,48 @@ pub struct ProjectUserVendorWithId {
     /// User full name
     pub name: Option<String>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectUserVendorWithId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            last_name: o.take("last_name"),
+            name: o.take("name"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectUserVendorWithId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectUserVendorWithId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("name", &self.name)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 /// Normal View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectUserWithAddress {
     /// Address
     pub address: Option<String>,
@@ -8397,16 +12511,188 @@ pub struct ProjectUserWithAddress {
     pub permission_template: Option<serde_json::Value>,
     /// (schema not recovered)
     pub company_permission_template: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectUserWithAddress {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            contact_id: o.take("contact_id"),
+            work_classification_id: o.take("work_classification_id"),
+            permission_template: o.take("permission_template"),
+            company_permission_template: o.take("company_permission_template"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectUserWithAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectUserWithAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.put("company_permission_template", &self.company_permission_template)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProjectUser {
     VendorWithId(Box<ProjectUserVendorWithId>),
     Address(Box<ProjectUserWithAddress>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for ProjectUser {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &["first_name", "id", "initials", "last_name", "name", "vendor"],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "avatar",
+                    "business_id",
+                    "business_phone",
+                    "business_phone_extension",
+                    "city",
+                    "country_code",
+                    "email_address",
+                    "email_signature",
+                    "employee_id",
+                    "erp_integrated_accountant",
+                    "fax_number",
+                    "first_name",
+                    "id",
+                    "initials",
+                    "is_active",
+                    "is_employee",
+                    "job_title",
+                    "last_login_at",
+                    "last_name",
+                    "mobile_phone",
+                    "name",
+                    "notes",
+                    "state_code",
+                    "welcome_email_sent_at",
+                    "zip",
+                    "origin_id",
+                    "origin_data",
+                    "created_at",
+                    "updated_at",
+                    "vendor",
+                    "contact_id",
+                    "work_classification_id",
+                    "permission_template",
+                    "company_permission_template",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => {
+                    crate::lenient::variant(v, Self::VendorWithId, Self::Other)
+                }
+                Some(1usize) => crate::lenient::variant(v, Self::Address, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VendorWithId(x) => serde::Serialize::serialize(x, s),
+            Self::Address(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Project User
@@ -8631,7 +12917,7 @@ impl NewProjectUser {
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserDetail {
     /// User address
     pub address: Option<String>,
@@ -8698,13 +12984,131 @@ pub struct UserDetail {
     /// Work classification id
     pub work_classification_id: Option<i64>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            name: o.take("name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            is_insurance_manager: o.take("is_insurance_manager"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            default_permission_template_id: o.take("default_permission_template_id"),
+            company_permission_template_id: o.take("company_permission_template_id"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            work_classification_id: o.take("work_classification_id"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("name", &self.name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("is_insurance_manager", &self.is_insurance_manager)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("default_permission_template_id", &self.default_permission_template_id)?;
+        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserPdfResult {
     /// URL to PDF file
     pub pdf_file_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserPdfResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            pdf_file_url: o.take("pdf_file_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserPdfResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserPdfResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("pdf_file_url", &self.pdf_file_url)?;
+        w.end()
+    }
 }
 
 /// Project User
@@ -8975,12 +13379,41 @@ impl VendorProjectRoleUpdate {
 
 /// VendorProjectRole
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorProjectRole {
     /// Project Role ID
     pub id: Option<i64>,
     /// Array of Vendor IDs associated with the Project Role
     pub vendor_ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorProjectRole {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            vendor_ids: o.take("vendor_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorProjectRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorProjectRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("vendor_ids", &self.vendor_ids)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -8996,7 +13429,7 @@ pub enum VendorSort {
 
 /// Extended View 2 Bidding Distribution Inner
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BiddingDistribution {
     /// Email
     pub login: Option<String>,
@@ -9005,25 +13438,90 @@ pub struct BiddingDistribution {
     /// Login Information ID of the User
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BiddingDistribution {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            login: o.take("login"),
+            company_name: o.take("company_name"),
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BiddingDistribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BiddingDistribution {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("login", &self.login)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Information about where the business information was sourced from
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BusinessSource {
     /// Unique identifier for the business in the source data. For example, typeform id in snowflake
     pub id: Option<String>,
     /// More detailed source information, for example the source field on snowflake records
     pub source: Option<String>,
     /// The high level source this data was pulled from. This is currently always 'snowflake'
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// More detailed type information, for example the record type on snowflake records
     pub record_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BusinessSource {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            source: o.take("source"),
+            type_: o.take("type"),
+            record_type: o.take("record_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BusinessSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BusinessSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("source", &self.source)?;
+        w.put("type", &self.type_)?;
+        w.put("record_type", &self.record_type)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BusinessAddress {
     /// UUID for the address
     pub id: Option<String>,
@@ -9053,10 +13551,63 @@ pub struct BusinessAddress {
     pub primary: Option<bool>,
     /// Address Types
     pub address_types: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BusinessAddress {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            address1: o.take("address1"),
+            address2: o.take("address2"),
+            city: o.take("city"),
+            latitude: o.take("latitude"),
+            longitude: o.take("longitude"),
+            province: o.take("province"),
+            postal_code1: o.take("postal_code1"),
+            country_code: o.take("country_code"),
+            phone_number: o.take("phone_number"),
+            fax_number: o.take("fax_number"),
+            primary: o.take("primary"),
+            address_types: o.take("address_types"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BusinessAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BusinessAddress {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("address1", &self.address1)?;
+        w.put("address2", &self.address2)?;
+        w.put("city", &self.city)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("province", &self.province)?;
+        w.put("postal_code1", &self.postal_code1)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("phone_number", &self.phone_number)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("primary", &self.primary)?;
+        w.put("address_types", &self.address_types)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProvidedService {
     /// Provided Service UUID
     pub id: Option<String>,
@@ -9066,10 +13617,43 @@ pub struct ProvidedService {
     pub path: Option<String>,
     /// The name of this Provided Service's level, ex. 'trade' or 'category'
     pub level: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProvidedService {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            key: o.take("key"),
+            path: o.take("path"),
+            level: o.take("level"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProvidedService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProvidedService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("key", &self.key)?;
+        w.put("path", &self.path)?;
+        w.put("level", &self.level)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Classification {
     /// Abbreviation of the Classification
     pub abbreviation: Option<String>,
@@ -9077,10 +13661,41 @@ pub struct Classification {
     pub key: Option<String>,
     /// Name of the Classification
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Classification {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            abbreviation: o.take("abbreviation"),
+            key: o.take("key"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Classification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Classification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("key", &self.key)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoverageArea {
     /// Country Code
     pub country_code: Option<String>,
@@ -9098,52 +13713,208 @@ pub struct CoverageArea {
     pub locality: Option<String>,
     /// The admin level that was originally chosen by user
     pub selected_level: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CoverageArea {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            country_code: o.take("country_code"),
+            google_place_id: o.take("google_place_id"),
+            admin1: o.take("admin1"),
+            admin2: o.take("admin2"),
+            admin3: o.take("admin3"),
+            admin4: o.take("admin4"),
+            locality: o.take("locality"),
+            selected_level: o.take("selected_level"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CoverageArea {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CoverageArea {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("google_place_id", &self.google_place_id)?;
+        w.put("admin1", &self.admin1)?;
+        w.put("admin2", &self.admin2)?;
+        w.put("admin3", &self.admin3)?;
+        w.put("admin4", &self.admin4)?;
+        w.put("locality", &self.locality)?;
+        w.put("selected_level", &self.selected_level)?;
+        w.end()
+    }
 }
 
 /// Indicates that a claim request was made for the business and request is in consideration
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClaimStatus {
-    #[serde(rename = "PENDING")]
     Pending,
-    #[serde(rename = "APPROVED")]
     Approved,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl ClaimStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Approved => "APPROVED",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ClaimStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "PENDING" => Self::Pending,
+                "APPROVED" => Self::Approved,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClaimStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ClaimStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Indicates that an approval request was made for the business and request is in consideration
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TagsApprovalStatus {
-    #[serde(rename = "PENDING")]
     Pending,
-    #[serde(rename = "APPROVED")]
     Approved,
-    #[serde(rename = "REJECTED")]
     Rejected,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl TagsApprovalStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for TagsApprovalStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "PENDING" => Self::Pending,
+                "APPROVED" => Self::Approved,
+                "REJECTED" => Self::Rejected,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagsApprovalStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TagsApprovalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Indicates that a business can be published
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Publishable {
-    #[serde(rename = "true")]
     True,
-    #[serde(rename = "false")]
     False,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Publishable {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Publishable {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "true" => Self::True,
+                "false" => Self::False,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Publishable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Publishable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Tags to indicate the current status of business
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tags {
     /// Indicates that a claim request was made for the business and request is in consideration
     pub claim_status: Option<ClaimStatus>,
@@ -9151,11 +13922,42 @@ pub struct Tags {
     pub approval_status: Option<TagsApprovalStatus>,
     /// Indicates that a business can be published
     pub publishable: Option<Publishable>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Tags {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            claim_status: o.take("claim_status"),
+            approval_status: o.take("approval_status"),
+            publishable: o.take("publishable"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tags {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Tags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("claim_status", &self.claim_status)?;
+        w.put("approval_status", &self.approval_status)?;
+        w.put("publishable", &self.publishable)?;
+        w.end()
+    }
 }
 
 /// Business Normal View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Business {
     /// UUID for the business
     pub id: Option<String>,
@@ -9192,14 +13994,76 @@ pub struct Business {
     /// Indicates whether the Business has been claimed by a user
     pub claimed: Option<bool>,
     /// Tags to indicate the current status of business
-    #[serde(rename = "Tags")]
     pub tags: Option<Tags>,
     /// Date when the business started operations
     pub start_of_operations: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Business {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            dba: o.take("dba"),
+            website: o.take("website"),
+            about: o.take("about"),
+            published: o.take("published"),
+            primary_slug: o.take("primary_slug"),
+            logo_url: o.take("logo_url"),
+            source: o.take("source"),
+            addresses: o.take("addresses"),
+            provided_services: o.take("provided_services"),
+            construction_sectors: o.take("construction_sectors"),
+            business_types: o.take("business_types"),
+            project_types: o.take("project_types"),
+            classifications: o.take("classifications"),
+            coverage_areas: o.take("coverage_areas"),
+            claimed: o.take("claimed"),
+            tags: o.take("Tags"),
+            start_of_operations: o.take("start_of_operations"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Business {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Business {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("dba", &self.dba)?;
+        w.put("website", &self.website)?;
+        w.put("about", &self.about)?;
+        w.put("published", &self.published)?;
+        w.put("primary_slug", &self.primary_slug)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("source", &self.source)?;
+        w.put("addresses", &self.addresses)?;
+        w.put("provided_services", &self.provided_services)?;
+        w.put("construction_sectors", &self.construction_sectors)?;
+        w.put("business_types", &self.business_types)?;
+        w.put("project_types", &self.project_types)?;
+        w.put("classifications", &self.classifications)?;
+        w.put("coverage_areas", &self.coverage_areas)?;
+        w.put("claimed", &self.claimed)?;
+        w.put("Tags", &self.tags)?;
+        w.put("start_of_operations", &self.start_of_operations)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vendor {
     /// Bidding status
     pub bidding: Option<Bidding>,
@@ -9286,6 +14150,121 @@ pub struct Vendor {
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Vendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bidding: o.take("bidding"),
+            bidding_distribution: o.take("bidding_distribution"),
+            business: o.take("business"),
+            children_count: o.take("children_count"),
+            legal_name: o.take("legal_name"),
+            parent: o.take("parent"),
+            trades: o.take("trades"),
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            project_ids: o.take("project_ids"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Vendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Vendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bidding", &self.bidding)?;
+        w.put("bidding_distribution", &self.bidding_distribution)?;
+        w.put("business", &self.business)?;
+        w.put("children_count", &self.children_count)?;
+        w.put("legal_name", &self.legal_name)?;
+        w.put("parent", &self.parent)?;
+        w.put("trades", &self.trades)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("project_ids", &self.project_ids)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.end()
+    }
 }
 
 /// Project Vendor
@@ -9557,26 +14536,64 @@ impl NewProjectVendor {
 
 /// Verification status (active, cancelled, does_not_exist)
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VerificationStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "cancelled")]
     Cancelled,
-    #[serde(rename = "does_not_exist")]
     DoesNotExist,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl VerificationStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Cancelled => "cancelled",
+            Self::DoesNotExist => "does_not_exist",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for VerificationStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "active" => Self::Active,
+                "cancelled" => Self::Cancelled,
+                "does_not_exist" => Self::DoesNotExist,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerificationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VerificationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// business register
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorBusinessRegisterResult {
     pub id: Option<i64>,
     /// business register type (ABN, EIN)
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Identification code
     pub identifier: Option<String>,
@@ -9584,10 +14601,45 @@ pub struct VendorBusinessRegisterResult {
     pub verified_at: Option<String>,
     /// Verification status (active, cancelled, does_not_exist)
     pub verification_status: Option<VerificationStatus>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorBusinessRegisterResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            type_: o.take("type"),
+            identifier: o.take("identifier"),
+            verified_at: o.take("verified_at"),
+            verification_status: o.take("verification_status"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorBusinessRegisterResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorBusinessRegisterResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("type", &self.type_)?;
+        w.put("identifier", &self.identifier)?;
+        w.put("verified_at", &self.verified_at)?;
+        w.put("verification_status", &self.verification_status)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorInactive {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -9663,13 +14715,115 @@ pub struct VendorInactive {
     /// Zip code
     pub zip: Option<String>,
     /// API Links
-    #[serde(rename = "_links")]
     pub links: Option<Links>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorInactive {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            contact_count: o.take("contact_count"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            links: o.take("_links"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorInactive {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorInactive {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("contact_count", &self.contact_count)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.put("_links", &self.links)?;
+        w.end()
+    }
 }
 
 /// normal view
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InactiveDetail {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -9744,6 +14898,107 @@ pub struct InactiveDetail {
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InactiveDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            contact_count: o.take("contact_count"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InactiveDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InactiveDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("contact_count", &self.contact_count)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.end()
+    }
 }
 
 /// Bidding statuses
@@ -10192,17 +15447,46 @@ pub enum TaskItemSort {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowInstanceProject {
     /// Name given to the task item category
     pub name: Option<String>,
     /// ID
     pub id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowInstanceProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            id: o.take("id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowInstanceProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowInstanceProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("id", &self.id)?;
+        w.end()
+    }
 }
 
 /// Normal view of task item assignee
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItemAssignee {
     /// Email
     pub login: Option<String>,
@@ -10210,10 +15494,43 @@ pub struct TaskItemAssignee {
     pub name: Option<String>,
     /// Date when the notification was sent for each assignee
     pub date_notified: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TaskItemAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            login: o.take("login"),
+            id: o.take("id"),
+            name: o.take("name"),
+            date_notified: o.take("date_notified"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskItemAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TaskItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("login", &self.login)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("date_notified", &self.date_notified)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItem {
     /// Number
     pub number: Option<String>,
@@ -10235,6 +15552,55 @@ pub struct TaskItem {
     pub id: Option<i64>,
     /// Title
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TaskItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            number: o.take("number"),
+            date_notified: o.take("date_notified"),
+            description: o.take("description"),
+            due_date: o.take("due_date"),
+            status: o.take("status"),
+            private: o.take("private"),
+            task_item_category: o.take("task_item_category"),
+            assignee: o.take("assignee"),
+            assignees: o.take("assignees"),
+            distribution_members: o.take("distribution_members"),
+            id: o.take("id"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TaskItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("number", &self.number)?;
+        w.put("date_notified", &self.date_notified)?;
+        w.put("description", &self.description)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("status", &self.status)?;
+        w.put("private", &self.private)?;
+        w.put("task_item_category", &self.task_item_category)?;
+        w.put("assignee", &self.assignee)?;
+        w.put("assignees", &self.assignees)?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -10435,7 +15801,7 @@ impl NewTaskItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItemDetail {
     /// Time created
     pub created_at: Option<String>,
@@ -10463,6 +15829,63 @@ pub struct TaskItemDetail {
     pub id: Option<i64>,
     /// Title
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TaskItemDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            created_at: o.take("created_at"),
+            created_by: o.take("created_by"),
+            updated_at: o.take("updated_at"),
+            attachments: o.take("attachments"),
+            number: o.take("number"),
+            date_notified: o.take("date_notified"),
+            description: o.take("description"),
+            due_date: o.take("due_date"),
+            status: o.take("status"),
+            private: o.take("private"),
+            task_item_category: o.take("task_item_category"),
+            assignee: o.take("assignee"),
+            assignees: o.take("assignees"),
+            distribution_members: o.take("distribution_members"),
+            id: o.take("id"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskItemDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TaskItemDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("number", &self.number)?;
+        w.put("date_notified", &self.date_notified)?;
+        w.put("description", &self.description)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("status", &self.status)?;
+        w.put("private", &self.private)?;
+        w.put("task_item_category", &self.task_item_category)?;
+        w.put("assignee", &self.assignee)?;
+        w.put("assignees", &self.assignees)?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 /// Status
@@ -10713,7 +16136,7 @@ impl crate::multipart::ToMultipart for TaskItemUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolItem {
     /// The ID of the Tool
     pub id: Option<i64>,
@@ -10731,6 +16154,47 @@ pub struct ToolItem {
     pub provider_id: Option<i64>,
     /// The Provider type
     pub provider_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ToolItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            engine_name: o.take("engine_name"),
+            is_active: o.take("is_active"),
+            position: o.take("position"),
+            required: o.take("required"),
+            user_access_level: o.take("user_access_level"),
+            provider_id: o.take("provider_id"),
+            provider_type: o.take("provider_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ToolItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("engine_name", &self.engine_name)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("position", &self.position)?;
+        w.put("required", &self.required)?;
+        w.put("user_access_level", &self.user_access_level)?;
+        w.put("provider_id", &self.provider_id)?;
+        w.put("provider_type", &self.provider_type)?;
+        w.end()
+    }
 }
 
 /// Company Vendor
@@ -11412,7 +16876,7 @@ impl VendorSync {
 
 /// Vendor Extended View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithConnectedToCompanyId {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -11489,11 +16953,114 @@ pub struct VendorDetailWithConnectedToCompanyId {
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithConnectedToCompanyId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            connected_to_company_id: o.take("connected_to_company_id"),
+            contact_count: o.take("contact_count"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithConnectedToCompanyId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithConnectedToCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("connected_to_company_id", &self.connected_to_company_id)?;
+        w.put("contact_count", &self.contact_count)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.end()
+    }
 }
 
 /// Vendor ERP View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithOriginCustomFields {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -11570,20 +17137,152 @@ pub struct VendorDetailWithOriginCustomFields {
     pub origin_custom_fields: Option<Vec<String>>,
     /// ERP Custom Fields
     pub erp_custom_fields: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithOriginCustomFields {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            contact_count: o.take("contact_count"),
+            company: o.take("company"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            origin_custom_fields: o.take("origin_custom_fields"),
+            erp_custom_fields: o.take("erp_custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithOriginCustomFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithOriginCustomFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("contact_count", &self.contact_count)?;
+        w.put("company", &self.company)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_custom_fields", &self.origin_custom_fields)?;
+        w.put("erp_custom_fields", &self.erp_custom_fields)?;
+        w.end()
+    }
 }
 
 /// Average Contract Size
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanySize {
     /// Indicates the smallest average contract size
     pub start: Option<i64>,
     /// Indicates the largest average contract size
     pub end: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanySize {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            start: o.take("start"),
+            end: o.take("end"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanySize {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanySize {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("start", &self.start)?;
+        w.put("end", &self.end)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithBusiness2 {
     pub id: Option<String>,
     /// Name of the Business
@@ -11603,10 +17302,55 @@ pub struct VendorDetailWithBusiness2 {
     pub avg_contract_size: Option<CompanySize>,
     /// Company Size
     pub company_size: Option<CompanySize>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithBusiness2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            dba: o.take("dba"),
+            logo_url: o.take("logo_url"),
+            primary_slug: o.take("primary_slug"),
+            construction_sectors: o.take("construction_sectors"),
+            business_types: o.take("business_types"),
+            provided_services: o.take("provided_services"),
+            avg_contract_size: o.take("avg_contract_size"),
+            company_size: o.take("company_size"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithBusiness2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithBusiness2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("dba", &self.dba)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("primary_slug", &self.primary_slug)?;
+        w.put("construction_sectors", &self.construction_sectors)?;
+        w.put("business_types", &self.business_types)?;
+        w.put("provided_services", &self.provided_services)?;
+        w.put("avg_contract_size", &self.avg_contract_size)?;
+        w.put("company_size", &self.company_size)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractSigner {
     pub id: Option<i64>,
     pub company_name: Option<String>,
@@ -11614,11 +17358,48 @@ pub struct ContractSigner {
     pub is_active: Option<bool>,
     pub login: Option<String>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ContractSigner {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            company_name: o.take("company_name"),
+            contact_id: o.take("contact_id"),
+            is_active: o.take("is_active"),
+            login: o.take("login"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContractSigner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ContractSigner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Bidding status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithBusinessBidding {
     pub affirmative_action: Option<bool>,
     pub african_american_business: Option<bool>,
@@ -11633,10 +17414,65 @@ pub struct VendorDetailWithBusinessBidding {
     pub sdvo_business: Option<bool>,
     pub small_business: Option<bool>,
     pub womens_business: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithBusinessBidding {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            affirmative_action: o.take("affirmative_action"),
+            african_american_business: o.take("african_american_business"),
+            asian_american_business: o.take("asian_american_business"),
+            certified_business_enterprise: o.take("certified_business_enterprise"),
+            disadvantaged_business: o.take("disadvantaged_business"),
+            eight_a_business: o.take("eight_a_business"),
+            hispanic_business: o.take("hispanic_business"),
+            historically_underutilized_business: o
+                .take("historically_underutilized_business"),
+            minority_business_enterprise: o.take("minority_business_enterprise"),
+            native_american_business: o.take("native_american_business"),
+            sdvo_business: o.take("sdvo_business"),
+            small_business: o.take("small_business"),
+            womens_business: o.take("womens_business"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithBusinessBidding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithBusinessBidding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("affirmative_action", &self.affirmative_action)?;
+        w.put("african_american_business", &self.african_american_business)?;
+        w.put("asian_american_business", &self.asian_american_business)?;
+        w.put("certified_business_enterprise", &self.certified_business_enterprise)?;
+        w.put("disadvantaged_business", &self.disadvantaged_business)?;
+        w.put("eight_a_business", &self.eight_a_business)?;
+        w.put("hispanic_business", &self.hispanic_business)?;
+        w.put(
+            "historically_underutilized_business",
+            &self.historically_underutilized_business,
+        )?;
+        w.put("minority_business_enterprise", &self.minority_business_enterprise)?;
+        w.put("native_american_business", &self.native_american_business)?;
+        w.put("sdvo_business", &self.sdvo_business)?;
+        w.put("small_business", &self.small_business)?;
+        w.put("womens_business", &self.womens_business)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithBusinessBiddingDistribution {
     pub company_name: Option<String>,
     pub contact_id: Option<i64>,
@@ -11646,11 +17482,48 @@ pub struct VendorDetailWithBusinessBiddingDistribution {
     pub id: Option<i64>,
     pub is_active: Option<bool>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithBusinessBiddingDistribution {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            company_name: o.take("company_name"),
+            contact_id: o.take("contact_id"),
+            login: o.take("login"),
+            id: o.take("id"),
+            is_active: o.take("is_active"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithBusinessBiddingDistribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithBusinessBiddingDistribution {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("login", &self.login)?;
+        w.put("id", &self.id)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Vendor Directory View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithBusiness {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -11721,11 +17594,114 @@ pub struct VendorDetailWithBusiness {
     pub bidding: Option<VendorDetailWithBusinessBidding>,
     /// Bidding Distribution List
     pub bidding_distribution: Option<Vec<VendorDetailWithBusinessBiddingDistribution>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithBusiness {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business: o.take("business"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            company_vendor: o.take("company_vendor"),
+            contract_signer: o.take("contract_signer"),
+            country_name: o.take("country_name"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            legal_name: o.take("legal_name"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            state_code: o.take("state_code"),
+            state_name: o.take("state_name"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            invoice_contacts: o.take("invoice_contacts"),
+            trades: o.take("trades"),
+            standard_cost_codes: o.take("standard_cost_codes"),
+            bidding: o.take("bidding"),
+            bidding_distribution: o.take("bidding_distribution"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithBusiness {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithBusiness {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business", &self.business)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("contract_signer", &self.contract_signer)?;
+        w.put("country_name", &self.country_name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("legal_name", &self.legal_name)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("state_name", &self.state_name)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.put("invoice_contacts", &self.invoice_contacts)?;
+        w.put("trades", &self.trades)?;
+        w.put("standard_cost_codes", &self.standard_cost_codes)?;
+        w.put("bidding", &self.bidding)?;
+        w.put("bidding_distribution", &self.bidding_distribution)?;
+        w.end()
+    }
 }
 
 /// Vendor Summary View
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorDetailWithActiveUsersCount {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -11738,11 +17714,55 @@ pub struct VendorDetailWithActiveUsersCount {
     pub projects_count: Option<i64>,
     /// Synced to ERP
     pub synced_to_erp: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorDetailWithActiveUsersCount {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            active_users_count: o.take("active_users_count"),
+            bids_count: o.take("bids_count"),
+            business_id: o.take("business_id"),
+            company_vendor: o.take("company_vendor"),
+            is_connected: o.take("is_connected"),
+            open_bids_count: o.take("open_bids_count"),
+            projects_count: o.take("projects_count"),
+            synced_to_erp: o.take("synced_to_erp"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailWithActiveUsersCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailWithActiveUsersCount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("active_users_count", &self.active_users_count)?;
+        w.put("bids_count", &self.bids_count)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("open_bids_count", &self.open_bids_count)?;
+        w.put("projects_count", &self.projects_count)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VendorDetail {
     Short(Box<IdName>),
     ConnectedToCompanyId(Box<VendorDetailWithConnectedToCompanyId>),
@@ -11752,6 +17772,201 @@ pub enum VendorDetail {
     ActiveUsersCount(Box<VendorDetailWithActiveUsersCount>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for VendorDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "name"]),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "connected_to_company_id",
+                    "contact_count",
+                    "company",
+                    "company_vendor",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "contact_count",
+                    "company",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                    "origin_custom_fields",
+                    "erp_custom_fields",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "company_vendor",
+                    "contract_signer",
+                    "country_name",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_connected",
+                    "labor_union",
+                    "legal_name",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "prequalified",
+                    "primary_contact",
+                    "state_code",
+                    "state_name",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "website",
+                    "zip",
+                    "invoice_contacts",
+                    "trades",
+                    "standard_cost_codes",
+                    "bidding",
+                    "bidding_distribution",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "active_users_count",
+                    "bids_count",
+                    "business_id",
+                    "company_vendor",
+                    "is_connected",
+                    "open_bids_count",
+                    "projects_count",
+                    "synced_to_erp",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(1usize) => {
+                    crate::lenient::variant(v, Self::ConnectedToCompanyId, Self::Other)
+                }
+                Some(2usize) => {
+                    crate::lenient::variant(v, Self::OriginCustomFields, Self::Other)
+                }
+                Some(3usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(4usize) => crate::lenient::variant(v, Self::Business, Self::Other),
+                Some(5usize) => {
+                    crate::lenient::variant(v, Self::ActiveUsersCount, Self::Other)
+                }
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::ConnectedToCompanyId(x) => serde::Serialize::serialize(x, s),
+            Self::OriginCustomFields(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Business(x) => serde::Serialize::serialize(x, s),
+            Self::ActiveUsersCount(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Entity Type
@@ -11789,7 +18004,7 @@ impl VendorBusinessRegister {
 
 /// Workflow Activity History
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowActivityHistory {
     /// ID
     pub id: Option<i64>,
@@ -11825,6 +18040,65 @@ pub struct WorkflowActivityHistory {
     pub workflow_state_id: Option<i64>,
     /// Workflow State Name
     pub workflow_state_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowActivityHistory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            attachments: o.take("attachments"),
+            bic_duration: o.take("bic_duration"),
+            bic_start: o.take("bic_start"),
+            bic_end: o.take("bic_end"),
+            comments: o.take("comments"),
+            created_at: o.take("created_at"),
+            performed_by_id: o.take("performed_by_id"),
+            performed_by_name: o.take("performed_by_name"),
+            updated_at: o.take("updated_at"),
+            workflow_activity_id: o.take("workflow_activity_id"),
+            workflow_activity_name: o.take("workflow_activity_name"),
+            workflow_instance_id: o.take("workflow_instance_id"),
+            workflow_user_role_id: o.take("workflow_user_role_id"),
+            workflow_user_role_name: o.take("workflow_user_role_name"),
+            workflow_state_id: o.take("workflow_state_id"),
+            workflow_state_name: o.take("workflow_state_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowActivityHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowActivityHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("bic_duration", &self.bic_duration)?;
+        w.put("bic_start", &self.bic_start)?;
+        w.put("bic_end", &self.bic_end)?;
+        w.put("comments", &self.comments)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("performed_by_id", &self.performed_by_id)?;
+        w.put("performed_by_name", &self.performed_by_name)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("workflow_activity_id", &self.workflow_activity_id)?;
+        w.put("workflow_activity_name", &self.workflow_activity_name)?;
+        w.put("workflow_instance_id", &self.workflow_instance_id)?;
+        w.put("workflow_user_role_id", &self.workflow_user_role_id)?;
+        w.put("workflow_user_role_name", &self.workflow_user_role_name)?;
+        w.put("workflow_state_id", &self.workflow_state_id)?;
+        w.put("workflow_state_name", &self.workflow_state_name)?;
+        w.end()
+    }
 }
 
 /// Workflow Activity History object
@@ -11880,7 +18154,7 @@ impl NewWorkflowActivityHistory {
 
 /// Assignee
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowUserRoleAssignee {
     /// ID
     pub id: Option<i64>,
@@ -11890,11 +18164,44 @@ pub struct WorkflowUserRoleAssignee {
     pub initials: Option<String>,
     /// First, last and company name of the assignee
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowUserRoleAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            avatar: o.take("avatar"),
+            initials: o.take("initials"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowUserRoleAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowUserRoleAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("initials", &self.initials)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Workflow User Role
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowUserRole {
     /// ID
     pub id: Option<i64>,
@@ -11902,11 +18209,42 @@ pub struct WorkflowUserRole {
     pub name: Option<String>,
     /// Assignee
     pub assignee: Option<WorkflowUserRoleAssignee>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowUserRole {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            assignee: o.take("assignee"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowUserRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowUserRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("assignee", &self.assignee)?;
+        w.end()
+    }
 }
 
 /// Workflow Activity History properties
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerformActivityDataWorkflowActivityHistory {
     /// Workflow Activity ID
     pub workflow_activity_id: Option<i64>,
@@ -11914,19 +18252,77 @@ pub struct PerformActivityDataWorkflowActivityHistory {
     pub workflow_instance_id: Option<i64>,
     /// Workflow User Role ID
     pub workflow_user_role_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PerformActivityDataWorkflowActivityHistory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            workflow_activity_id: o.take("workflow_activity_id"),
+            workflow_instance_id: o.take("workflow_instance_id"),
+            workflow_user_role_id: o.take("workflow_user_role_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PerformActivityDataWorkflowActivityHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PerformActivityDataWorkflowActivityHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("workflow_activity_id", &self.workflow_activity_id)?;
+        w.put("workflow_instance_id", &self.workflow_instance_id)?;
+        w.put("workflow_user_role_id", &self.workflow_user_role_id)?;
+        w.end()
+    }
 }
 
 /// JSON to be submitted as the request body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerformActivityData {
     /// Workflow Activity History properties
     pub workflow_activity_history: Option<PerformActivityDataWorkflowActivityHistory>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PerformActivityData {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            workflow_activity_history: o.take("workflow_activity_history"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PerformActivityData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PerformActivityData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("workflow_activity_history", &self.workflow_activity_history)?;
+        w.end()
+    }
 }
 
 /// Endpoint to perform Workflow Activities
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerformActivity {
     /// URL to perform the Workflow Activity
     pub url: Option<String>,
@@ -11934,11 +18330,42 @@ pub struct PerformActivity {
     pub method: Option<String>,
     /// JSON to be submitted as the request body
     pub data: Option<PerformActivityData>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PerformActivity {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            url: o.take("url"),
+            method: o.take("method"),
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PerformActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PerformActivity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("url", &self.url)?;
+        w.put("method", &self.method)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Workflow Activity
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CurrentWorkflowActivity {
     /// ID
     pub id: Option<i64>,
@@ -11948,11 +18375,44 @@ pub struct CurrentWorkflowActivity {
     pub workflow_user_role: Option<WorkflowUserRole>,
     /// Endpoint to perform Workflow Activities
     pub perform_activity: Option<PerformActivity>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CurrentWorkflowActivity {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            workflow_user_role: o.take("workflow_user_role"),
+            perform_activity: o.take("perform_activity"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CurrentWorkflowActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CurrentWorkflowActivity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("workflow_user_role", &self.workflow_user_role)?;
+        w.put("perform_activity", &self.perform_activity)?;
+        w.end()
+    }
 }
 
 /// Workflow
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Workflow {
     /// ID
     pub id: Option<i64>,
@@ -11968,11 +18428,50 @@ pub struct Workflow {
     pub updated_at: Option<String>,
     /// Domain name
     pub domain: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Workflow {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            description: o.take("description"),
+            class_name: o.take("class_name"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            domain: o.take("domain"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Workflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Workflow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("description", &self.description)?;
+        w.put("class_name", &self.class_name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("domain", &self.domain)?;
+        w.end()
+    }
 }
 
 /// Workflow Instance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowInstance {
     /// ID
     pub id: Option<i64>,
@@ -11990,11 +18489,54 @@ pub struct WorkflowInstance {
     pub current_workflow_state: Option<SubmittalStatus>,
     /// Workflow
     pub workflow: Option<Workflow>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowInstance {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            becomes_overdue_at: o.take("becomes_overdue_at"),
+            current_state_set_at: o.take("current_state_set_at"),
+            workflowed_object_id: o.take("workflowed_object_id"),
+            workflowed_object_type: o.take("workflowed_object_type"),
+            project: o.take("project"),
+            current_workflow_activities: o.take("current_workflow_activities"),
+            current_workflow_state: o.take("current_workflow_state"),
+            workflow: o.take("workflow"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("becomes_overdue_at", &self.becomes_overdue_at)?;
+        w.put("current_state_set_at", &self.current_state_set_at)?;
+        w.put("workflowed_object_id", &self.workflowed_object_id)?;
+        w.put("workflowed_object_type", &self.workflowed_object_type)?;
+        w.put("project", &self.project)?;
+        w.put("current_workflow_activities", &self.current_workflow_activities)?;
+        w.put("current_workflow_state", &self.current_workflow_state)?;
+        w.put("workflow", &self.workflow)?;
+        w.end()
+    }
 }
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeV1_1 {
     /// User address
     pub address: Option<String>,
@@ -12070,6 +18612,107 @@ pub struct MeV1_1 {
     pub business_id: Option<String>,
     /// Login information uuid
     pub login_information_uuid: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for MeV1_1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            is_insurance_manager: o.take("is_insurance_manager"),
+            party_id: o.take("party_id"),
+            work_classification_id: o.take("work_classification_id"),
+            default_permission_template_id: o.take("default_permission_template_id"),
+            permission_template: o.take("permission_template"),
+            company_permission_template_id: o.take("company_permission_template_id"),
+            business_id: o.take("business_id"),
+            login_information_uuid: o.take("login_information_uuid"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MeV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for MeV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("is_insurance_manager", &self.is_insurance_manager)?;
+        w.put("party_id", &self.party_id)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("default_permission_template_id", &self.default_permission_template_id)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("login_information_uuid", &self.login_information_uuid)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -12133,20 +18776,72 @@ impl UserBulkAddV1_1 {
 
 /// One key for each project ID for that nested user ID
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserId {
     /// Success if the user ID / project ID combination succeeded, failure if not
-    #[serde(rename = "projectId")]
     pub project_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("projectId"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("projectId", &self.project_id)?;
+        w.end()
+    }
 }
 
 /// One key for each user ID passed in
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddResultV1_1 {
     /// One key for each project ID for that nested user ID
-    #[serde(rename = "userId")]
     pub user_id: Option<UserId>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserBulkAddResultV1_1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("userId"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserBulkAddResultV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("userId", &self.user_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -12213,7 +18908,7 @@ pub enum ProjectViewV1_1 {
 
 /// Extended
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectV1_1WithCreatedBy {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -12305,35 +19000,226 @@ pub struct ProjectV1_1WithCreatedBy {
     pub work_scope: Option<serde_json::Value>,
     /// Project zip code
     pub zip: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectV1_1WithCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            accounting_project_number: o.take("accounting_project_number"),
+            active: o.take("active"),
+            actual_start_date: o.take("actual_start_date"),
+            address: o.take("address"),
+            city: o.take("city"),
+            company: o.take("company"),
+            completion_date: o.take("completion_date"),
+            country_code: o.take("country_code"),
+            county: o.take("county"),
+            created_at: o.take("created_at"),
+            created_by: o.take("created_by"),
+            custom_fields: o.take("custom_fields"),
+            delivery_method: o.take("delivery_method"),
+            description: o.take("description"),
+            designated_market_area: o.take("designated_market_area"),
+            display_name: o.take("display_name"),
+            estimated_value: o.take("estimated_value"),
+            is_demo: o.take("is_demo"),
+            latitude: o.take("latitude"),
+            longitude: o.take("longitude"),
+            name: o.take("name"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            owners_project_id: o.take("owners_project_id"),
+            parent_job_id: o.take("parent_job_id"),
+            phone: o.take("phone"),
+            photo_id: o.take("photo_id"),
+            project_bid_type_id: o.take("project_bid_type_id"),
+            project_number: o.take("project_number"),
+            project_owner_type_id: o.take("project_owner_type_id"),
+            project_region_id: o.take("project_region_id"),
+            project_stage: o.take("project_stage"),
+            project_template: o.take("project_template"),
+            project_type: o.take("project_type"),
+            projected_finish_date: o.take("projected_finish_date"),
+            sector: o.take("sector"),
+            square_feet: o.take("square_feet"),
+            start_date: o.take("start_date"),
+            state_code: o.take("state_code"),
+            store_number: o.take("store_number"),
+            time_zone: o.take("time_zone"),
+            total_value: o.take("total_value"),
+            updated_at: o.take("updated_at"),
+            work_scope: o.take("work_scope"),
+            zip: o.take("zip"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectV1_1WithCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectV1_1WithCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("accounting_project_number", &self.accounting_project_number)?;
+        w.put("active", &self.active)?;
+        w.put("actual_start_date", &self.actual_start_date)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("completion_date", &self.completion_date)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("county", &self.county)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.put("delivery_method", &self.delivery_method)?;
+        w.put("description", &self.description)?;
+        w.put("designated_market_area", &self.designated_market_area)?;
+        w.put("display_name", &self.display_name)?;
+        w.put("estimated_value", &self.estimated_value)?;
+        w.put("is_demo", &self.is_demo)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("name", &self.name)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("owners_project_id", &self.owners_project_id)?;
+        w.put("parent_job_id", &self.parent_job_id)?;
+        w.put("phone", &self.phone)?;
+        w.put("photo_id", &self.photo_id)?;
+        w.put("project_bid_type_id", &self.project_bid_type_id)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("project_owner_type_id", &self.project_owner_type_id)?;
+        w.put("project_region_id", &self.project_region_id)?;
+        w.put("project_stage", &self.project_stage)?;
+        w.put("project_template", &self.project_template)?;
+        w.put("project_type", &self.project_type)?;
+        w.put("projected_finish_date", &self.projected_finish_date)?;
+        w.put("sector", &self.sector)?;
+        w.put("square_feet", &self.square_feet)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("store_number", &self.store_number)?;
+        w.put("time_zone", &self.time_zone)?;
+        w.put("total_value", &self.total_value)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("work_scope", &self.work_scope)?;
+        w.put("zip", &self.zip)?;
+        w.end()
+    }
 }
 
 /// Project flag
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectV1_1WithDepartmentsFlag {
     Red,
     Yellow,
     Green,
-    #[serde(rename = "null")]
     Null,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl ProjectV1_1WithDepartmentsFlag {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Red => "Red",
+            Self::Yellow => "Yellow",
+            Self::Green => "Green",
+            Self::Null => "null",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ProjectV1_1WithDepartmentsFlag {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Red" => Self::Red,
+                "Yellow" => Self::Yellow,
+                "Green" => Self::Green,
+                "null" => Self::Null,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectV1_1WithDepartmentsFlag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectV1_1WithDepartmentsFlag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Project Persistent Message
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectV1_1WithDepartmentsPersistentMessage {
     /// Project persistent message
     pub message: Option<String>,
     /// Project persistent message title
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectV1_1WithDepartmentsPersistentMessage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            message: o.take("message"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectV1_1WithDepartmentsPersistentMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectV1_1WithDepartmentsPersistentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("message", &self.message)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 /// Extended
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectV1_1WithDepartments {
     /// Unique identifier for the project.
     pub id: Option<i64>,
@@ -12443,17 +19329,312 @@ pub struct ProjectV1_1WithDepartments {
     pub zip: Option<String>,
     /// (schema not recovered)
     pub project_sector_id: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectV1_1WithDepartments {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            accounting_project_number: o.take("accounting_project_number"),
+            active: o.take("active"),
+            actual_start_date: o.take("actual_start_date"),
+            address: o.take("address"),
+            city: o.take("city"),
+            company: o.take("company"),
+            completion_date: o.take("completion_date"),
+            country_code: o.take("country_code"),
+            county: o.take("county"),
+            created_at: o.take("created_at"),
+            custom_fields: o.take("custom_fields"),
+            departments: o.take("departments"),
+            description: o.take("description"),
+            designated_market_area: o.take("designated_market_area"),
+            dictionary_type: o.take("dictionary_type"),
+            display_name: o.take("display_name"),
+            estimated_completion_date: o.take("estimated_completion_date"),
+            estimated_start_date: o.take("estimated_start_date"),
+            estimated_value: o.take("estimated_value"),
+            flag: o.take("flag"),
+            inbound_email: o.take("inbound_email"),
+            latitude: o.take("latitude"),
+            logo_url: o.take("logo_url"),
+            longitude: o.take("longitude"),
+            name: o.take("name"),
+            office: o.take("office"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            owners_project_id: o.take("owners_project_id"),
+            parent_job_id: o.take("parent_job_id"),
+            persistent_message: o.take("persistent_message"),
+            phone: o.take("phone"),
+            photo_id: o.take("photo_id"),
+            program: o.take("program"),
+            project_bid_type: o.take("project_bid_type"),
+            project_number: o.take("project_number"),
+            project_owner_type: o.take("project_owner_type"),
+            project_owner_type_id: o.take("project_owner_type_id"),
+            project_region: o.take("project_region"),
+            project_region_id: o.take("project_region_id"),
+            project_stage: o.take("project_stage"),
+            project_type: o.take("project_type"),
+            projected_finish_date: o.take("projected_finish_date"),
+            public_notes: o.take("public_notes"),
+            square_feet: o.take("square_feet"),
+            standard_cost_code_list_id: o.take("standard_cost_code_list_id"),
+            start_date: o.take("start_date"),
+            state_code: o.take("state_code"),
+            store_number: o.take("store_number"),
+            time_zone: o.take("time_zone"),
+            total_value: o.take("total_value"),
+            tz_name: o.take("tz_name"),
+            updated_at: o.take("updated_at"),
+            warranty_end_date: o.take("warranty_end_date"),
+            warranty_start_date: o.take("warranty_start_date"),
+            zip: o.take("zip"),
+            project_sector_id: o.take("project_sector_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectV1_1WithDepartments {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectV1_1WithDepartments {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("accounting_project_number", &self.accounting_project_number)?;
+        w.put("active", &self.active)?;
+        w.put("actual_start_date", &self.actual_start_date)?;
+        w.put("address", &self.address)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("completion_date", &self.completion_date)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("county", &self.county)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.put("departments", &self.departments)?;
+        w.put("description", &self.description)?;
+        w.put("designated_market_area", &self.designated_market_area)?;
+        w.put("dictionary_type", &self.dictionary_type)?;
+        w.put("display_name", &self.display_name)?;
+        w.put("estimated_completion_date", &self.estimated_completion_date)?;
+        w.put("estimated_start_date", &self.estimated_start_date)?;
+        w.put("estimated_value", &self.estimated_value)?;
+        w.put("flag", &self.flag)?;
+        w.put("inbound_email", &self.inbound_email)?;
+        w.put("latitude", &self.latitude)?;
+        w.put("logo_url", &self.logo_url)?;
+        w.put("longitude", &self.longitude)?;
+        w.put("name", &self.name)?;
+        w.put("office", &self.office)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("owners_project_id", &self.owners_project_id)?;
+        w.put("parent_job_id", &self.parent_job_id)?;
+        w.put("persistent_message", &self.persistent_message)?;
+        w.put("phone", &self.phone)?;
+        w.put("photo_id", &self.photo_id)?;
+        w.put("program", &self.program)?;
+        w.put("project_bid_type", &self.project_bid_type)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("project_owner_type", &self.project_owner_type)?;
+        w.put("project_owner_type_id", &self.project_owner_type_id)?;
+        w.put("project_region", &self.project_region)?;
+        w.put("project_region_id", &self.project_region_id)?;
+        w.put("project_stage", &self.project_stage)?;
+        w.put("project_type", &self.project_type)?;
+        w.put("projected_finish_date", &self.projected_finish_date)?;
+        w.put("public_notes", &self.public_notes)?;
+        w.put("square_feet", &self.square_feet)?;
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("store_number", &self.store_number)?;
+        w.put("time_zone", &self.time_zone)?;
+        w.put("total_value", &self.total_value)?;
+        w.put("tz_name", &self.tz_name)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("warranty_end_date", &self.warranty_end_date)?;
+        w.put("warranty_start_date", &self.warranty_start_date)?;
+        w.put("zip", &self.zip)?;
+        w.put("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProjectV1_1 {
     CreatedBy(Box<ProjectV1_1WithCreatedBy>),
     Short(Box<IdName>),
     Departments(Box<ProjectV1_1WithDepartments>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for ProjectV1_1 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "accounting_project_number",
+                    "active",
+                    "actual_start_date",
+                    "address",
+                    "city",
+                    "company",
+                    "completion_date",
+                    "country_code",
+                    "county",
+                    "created_at",
+                    "created_by",
+                    "custom_fields",
+                    "delivery_method",
+                    "description",
+                    "designated_market_area",
+                    "display_name",
+                    "estimated_value",
+                    "is_demo",
+                    "latitude",
+                    "longitude",
+                    "name",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "owners_project_id",
+                    "parent_job_id",
+                    "phone",
+                    "photo_id",
+                    "project_bid_type_id",
+                    "project_number",
+                    "project_owner_type_id",
+                    "project_region_id",
+                    "project_stage",
+                    "project_template",
+                    "project_type",
+                    "projected_finish_date",
+                    "sector",
+                    "square_feet",
+                    "start_date",
+                    "state_code",
+                    "store_number",
+                    "time_zone",
+                    "total_value",
+                    "updated_at",
+                    "work_scope",
+                    "zip",
+                ],
+            ),
+            crate::lenient::Shape::Object(&["id", "name"]),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "accounting_project_number",
+                    "active",
+                    "actual_start_date",
+                    "address",
+                    "city",
+                    "company",
+                    "completion_date",
+                    "country_code",
+                    "county",
+                    "created_at",
+                    "custom_fields",
+                    "departments",
+                    "description",
+                    "designated_market_area",
+                    "dictionary_type",
+                    "display_name",
+                    "estimated_completion_date",
+                    "estimated_start_date",
+                    "estimated_value",
+                    "flag",
+                    "inbound_email",
+                    "latitude",
+                    "logo_url",
+                    "longitude",
+                    "name",
+                    "office",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "owners_project_id",
+                    "parent_job_id",
+                    "persistent_message",
+                    "phone",
+                    "photo_id",
+                    "program",
+                    "project_bid_type",
+                    "project_number",
+                    "project_owner_type",
+                    "project_owner_type_id",
+                    "project_region",
+                    "project_region_id",
+                    "project_stage",
+                    "project_type",
+                    "projected_finish_date",
+                    "public_notes",
+                    "square_feet",
+                    "standard_cost_code_list_id",
+                    "start_date",
+                    "state_code",
+                    "store_number",
+                    "time_zone",
+                    "total_value",
+                    "tz_name",
+                    "updated_at",
+                    "warranty_end_date",
+                    "warranty_start_date",
+                    "zip",
+                    "project_sector_id",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::CreatedBy, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(2usize) => {
+                    crate::lenient::variant(v, Self::Departments, Self::Other)
+                }
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CreatedBy(x) => serde::Serialize::serialize(x, s),
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Departments(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -12483,7 +19664,7 @@ pub enum VendorSortV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorV1_1Choice2 {
     /// Address
     pub address: Option<String>,
@@ -12513,10 +19694,65 @@ pub struct VendorV1_1Choice2 {
     pub zip: Option<String>,
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorV1_1Choice2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            logo: o.take("logo"),
+            state_code: o.take("state_code"),
+            trade_name: o.take("trade_name"),
+            zip: o.take("zip"),
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorV1_1Choice2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorV1_1Choice2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("logo", &self.logo)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("zip", &self.zip)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorV1_1Choice3 {
     /// Logo url
     pub logo: Option<String>,
@@ -12524,10 +19760,43 @@ pub struct VendorV1_1Choice3 {
     pub is_active: Option<bool>,
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorV1_1Choice3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            logo: o.take("logo"),
+            is_active: o.take("is_active"),
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorV1_1Choice3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorV1_1Choice3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("logo", &self.logo)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorV1_1Choice {
     pub id: Option<i64>,
     pub name: Option<String>,
@@ -12602,11 +19871,111 @@ pub struct VendorV1_1Choice {
     pub website: Option<String>,
     /// Zip code
     pub zip: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VendorV1_1Choice {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            abbreviated_name: o.take("abbreviated_name"),
+            address: o.take("address"),
+            attachments: o.take("attachments"),
+            authorized_bidder: o.take("authorized_bidder"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_register: o.take("business_register"),
+            city: o.take("city"),
+            company: o.take("company"),
+            company_vendor: o.take("company_vendor"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            fax_number: o.take("fax_number"),
+            is_active: o.take("is_active"),
+            is_connected: o.take("is_connected"),
+            labor_union: o.take("labor_union"),
+            license_number: o.take("license_number"),
+            logo: o.take("logo"),
+            mobile_phone: o.take("mobile_phone"),
+            non_union_prevailing_wage: o.take("non_union_prevailing_wage"),
+            notes: o.take("notes"),
+            origin_code: o.take("origin_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            prequalified: o.take("prequalified"),
+            primary_contact: o.take("primary_contact"),
+            project_ids: o.take("project_ids"),
+            state_code: o.take("state_code"),
+            synced_to_erp: o.take("synced_to_erp"),
+            trade_name: o.take("trade_name"),
+            union_member: o.take("union_member"),
+            updated_at: o.take("updated_at"),
+            vendor_group: o.take("vendor_group"),
+            website: o.take("website"),
+            zip: o.take("zip"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorV1_1Choice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorV1_1Choice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviated_name", &self.abbreviated_name)?;
+        w.put("address", &self.address)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("authorized_bidder", &self.authorized_bidder)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_register", &self.business_register)?;
+        w.put("city", &self.city)?;
+        w.put("company", &self.company)?;
+        w.put("company_vendor", &self.company_vendor)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_connected", &self.is_connected)?;
+        w.put("labor_union", &self.labor_union)?;
+        w.put("license_number", &self.license_number)?;
+        w.put("logo", &self.logo)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_code", &self.origin_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("prequalified", &self.prequalified)?;
+        w.put("primary_contact", &self.primary_contact)?;
+        w.put("project_ids", &self.project_ids)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("trade_name", &self.trade_name)?;
+        w.put("union_member", &self.union_member)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor_group", &self.vendor_group)?;
+        w.put("website", &self.website)?;
+        w.put("zip", &self.zip)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VendorV1_1 {
     Number(f64),
     Bidding(Box<Vendor>),
@@ -12616,6 +19985,161 @@ pub enum VendorV1_1 {
     Choice3(Box<VendorV1_1Choice>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for VendorV1_1 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Number,
+            crate::lenient::Shape::Object(
+                &[
+                    "bidding",
+                    "bidding_distribution",
+                    "business",
+                    "children_count",
+                    "legal_name",
+                    "parent",
+                    "trades",
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "company",
+                    "company_vendor",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "project_ids",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "country_code",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "logo",
+                    "state_code",
+                    "trade_name",
+                    "zip",
+                    "id",
+                    "name",
+                ],
+            ),
+            crate::lenient::Shape::Object(&["id", "name"]),
+            crate::lenient::Shape::Object(&["logo", "is_active", "id", "name"]),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "company",
+                    "company_vendor",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "project_ids",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+                Some(3usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(4usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+                Some(5usize) => crate::lenient::variant(v, Self::Choice3, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(x) => serde::Serialize::serialize(x, s),
+            Self::Bidding(x) => serde::Serialize::serialize(x, s),
+            Self::Choice(x) => serde::Serialize::serialize(x, s),
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Choice2(x) => serde::Serialize::serialize(x, s),
+            Self::Choice3(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -12628,13 +20152,137 @@ pub enum ProjectVendorViewV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum VendorDetailV1_1 {
     Short(Box<VendorV1_1Choice>),
     Bidding(Box<Vendor>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for VendorDetailV1_1 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "company",
+                    "company_vendor",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "project_ids",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "bidding",
+                    "bidding_distribution",
+                    "business",
+                    "children_count",
+                    "legal_name",
+                    "parent",
+                    "trades",
+                    "id",
+                    "name",
+                    "abbreviated_name",
+                    "address",
+                    "attachments",
+                    "authorized_bidder",
+                    "business_id",
+                    "business_phone",
+                    "business_register",
+                    "city",
+                    "company",
+                    "company_vendor",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "fax_number",
+                    "is_active",
+                    "is_connected",
+                    "labor_union",
+                    "license_number",
+                    "logo",
+                    "mobile_phone",
+                    "non_union_prevailing_wage",
+                    "notes",
+                    "origin_code",
+                    "origin_data",
+                    "origin_id",
+                    "prequalified",
+                    "primary_contact",
+                    "project_ids",
+                    "state_code",
+                    "synced_to_erp",
+                    "trade_name",
+                    "union_member",
+                    "updated_at",
+                    "vendor_group",
+                    "website",
+                    "zip",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VendorDetailV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VendorDetailV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Bidding(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -12649,7 +20297,7 @@ pub enum UserViewV1_3 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserV1_3Short {
     /// User address
     pub address: Option<String>,
@@ -12718,10 +20366,105 @@ pub struct UserV1_3Short {
     pub permission_template: Option<UserPermissionTemplate>,
     pub company_permission_template: Option<UserPermissionTemplate>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserV1_3Short {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            contact_id: o.take("contact_id"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            state_code: o.take("state_code"),
+            updated_at: o.take("updated_at"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            work_classification_id: o.take("work_classification_id"),
+            permission_template: o.take("permission_template"),
+            company_permission_template: o.take("company_permission_template"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserV1_3Short {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserV1_3Short {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.put("company_permission_template", &self.company_permission_template)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserV1_3WithRole {
     /// User address
     pub address: Option<String>,
@@ -12794,17 +20537,232 @@ pub struct UserV1_3WithRole {
     pub role: Option<String>,
     /// If a user is a verified employee
     pub verified_employee: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserV1_3WithRole {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            contact_id: o.take("contact_id"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            state_code: o.take("state_code"),
+            updated_at: o.take("updated_at"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            work_classification_id: o.take("work_classification_id"),
+            permission_template: o.take("permission_template"),
+            company_permission_template: o.take("company_permission_template"),
+            vendor: o.take("vendor"),
+            role: o.take("role"),
+            verified_employee: o.take("verified_employee"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserV1_3WithRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserV1_3WithRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.put("company_permission_template", &self.company_permission_template)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("role", &self.role)?;
+        w.put("verified_employee", &self.verified_employee)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UserV1_3 {
     Number(f64),
     Short(Box<UserV1_3Short>),
     Role(Box<UserV1_3WithRole>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for UserV1_3 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Number,
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "avatar",
+                    "business_id",
+                    "business_phone",
+                    "business_phone_extension",
+                    "city",
+                    "contact_id",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "email_signature",
+                    "employee_id",
+                    "erp_integrated_accountant",
+                    "fax_number",
+                    "first_name",
+                    "id",
+                    "initials",
+                    "is_active",
+                    "is_employee",
+                    "job_title",
+                    "last_login_at",
+                    "last_name",
+                    "mobile_phone",
+                    "name",
+                    "notes",
+                    "origin_id",
+                    "origin_data",
+                    "state_code",
+                    "updated_at",
+                    "welcome_email_sent_at",
+                    "zip",
+                    "work_classification_id",
+                    "permission_template",
+                    "company_permission_template",
+                    "vendor",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "avatar",
+                    "business_id",
+                    "business_phone",
+                    "business_phone_extension",
+                    "city",
+                    "contact_id",
+                    "country_code",
+                    "created_at",
+                    "email_address",
+                    "email_signature",
+                    "employee_id",
+                    "erp_integrated_accountant",
+                    "fax_number",
+                    "first_name",
+                    "id",
+                    "initials",
+                    "is_active",
+                    "is_employee",
+                    "job_title",
+                    "last_login_at",
+                    "last_name",
+                    "mobile_phone",
+                    "name",
+                    "notes",
+                    "origin_id",
+                    "origin_data",
+                    "state_code",
+                    "updated_at",
+                    "welcome_email_sent_at",
+                    "zip",
+                    "work_classification_id",
+                    "permission_template",
+                    "company_permission_template",
+                    "vendor",
+                    "role",
+                    "verified_employee",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Role, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserV1_3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(x) => serde::Serialize::serialize(x, s),
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Role(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Company User
@@ -13078,55 +21036,195 @@ impl NewUserV1_3 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserError {
     /// Project Id of the project the user was added to
-    #[serde(rename = "projectId")]
     pub project_id: Option<String>,
     /// Descriptive message of the successful mutation
     pub message: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserError {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("projectId"),
+            message: o.take("message"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("projectId", &self.project_id)?;
+        w.put("message", &self.message)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddResultV1_3Entity {
     /// User Id of the user that was added to the project
-    #[serde(rename = "userId")]
     pub user_id: Option<String>,
     /// One key for each project ID for the user ID
     pub projects: Option<Vec<UserError>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserBulkAddResultV1_3Entity {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("userId"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_3Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserBulkAddResultV1_3Entity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("userId", &self.user_id)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 /// entities with successes
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddResultV1_3 {
     /// One key for each user ID passed in, with an array of project IDs for that nested user ID
     pub entities: Option<Vec<UserBulkAddResultV1_3Entity>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserBulkAddResultV1_3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserBulkAddResultV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyUserBulkAddResultV1_3Error {
     /// User Id of the user that was added to the project
-    #[serde(rename = "userId")]
     pub user_id: Option<String>,
     /// One key for each project ID for the user ID
     pub errors: Option<Vec<UserError>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyUserBulkAddResultV1_3Error {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("userId"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV1_3Error {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyUserBulkAddResultV1_3Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("userId", &self.user_id)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// entities with successes
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyUserBulkAddResultV1_3 {
     /// One key for each user ID passed in, with an array of project IDs for that nested user ID
     pub entities: Option<Vec<UserBulkAddResultV1_3Entity>>,
     /// One key for each user ID passed in, with an array of project IDs for that nested user ID
     pub errors: Option<Vec<CompanyUserBulkAddResultV1_3Error>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyUserBulkAddResultV1_3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV1_3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyUserBulkAddResultV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserDetailV1_3WithContactId {
     /// User address
     pub address: Option<String>,
@@ -13199,11 +21297,107 @@ pub struct UserDetailV1_3WithContactId {
     pub role: Option<String>,
     /// If a user is a verified employee
     pub verified_employee: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserDetailV1_3WithContactId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            contact_id: o.take("contact_id"),
+            country_code: o.take("country_code"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            is_insurance_manager: o.take("is_insurance_manager"),
+            job_title: o.take("job_title"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            state_code: o.take("state_code"),
+            zip: o.take("zip"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            vendor: o.take("vendor"),
+            work_classification_id: o.take("work_classification_id"),
+            default_permission_template_id: o.take("default_permission_template_id"),
+            company_permission_template_id: o.take("company_permission_template_id"),
+            role: o.take("role"),
+            verified_employee: o.take("verified_employee"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserDetailV1_3WithContactId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserDetailV1_3WithContactId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("is_insurance_manager", &self.is_insurance_manager)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("zip", &self.zip)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("default_permission_template_id", &self.default_permission_template_id)?;
+        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.put("role", &self.role)?;
+        w.put("verified_employee", &self.verified_employee)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UserDetailV1_3 {
     AddToNewProjects(Box<Me>),
     ContactId(Box<UserDetailV1_3WithContactId>),
@@ -13211,9 +21405,123 @@ pub enum UserDetailV1_3 {
     Other(serde_json::Value),
 }
 
+impl crate::lenient::FromJson for UserDetailV1_3 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "add_to_new_projects",
+                    "avatar",
+                    "business_id",
+                    "business_phone",
+                    "business_phone_extension",
+                    "city",
+                    "country_code",
+                    "email_address",
+                    "email_signature",
+                    "employee_id",
+                    "fax_number",
+                    "first_name",
+                    "id",
+                    "initials",
+                    "is_active",
+                    "is_employee",
+                    "is_insurance_manager",
+                    "job_title",
+                    "last_login_at",
+                    "last_name",
+                    "mobile_phone",
+                    "name",
+                    "notes",
+                    "state_code",
+                    "zip",
+                    "origin_id",
+                    "origin_data",
+                    "created_at",
+                    "updated_at",
+                    "vendor",
+                    "work_classification_id",
+                    "default_permission_template_id",
+                    "company_permission_template_id",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "address",
+                    "avatar",
+                    "business_id",
+                    "business_phone",
+                    "business_phone_extension",
+                    "city",
+                    "contact_id",
+                    "country_code",
+                    "email_address",
+                    "email_signature",
+                    "employee_id",
+                    "fax_number",
+                    "first_name",
+                    "id",
+                    "initials",
+                    "is_active",
+                    "is_employee",
+                    "is_insurance_manager",
+                    "job_title",
+                    "last_login_at",
+                    "last_name",
+                    "mobile_phone",
+                    "name",
+                    "notes",
+                    "state_code",
+                    "zip",
+                    "origin_id",
+                    "origin_data",
+                    "created_at",
+                    "updated_at",
+                    "vendor",
+                    "work_classification_id",
+                    "default_permission_template_id",
+                    "company_permission_template_id",
+                    "role",
+                    "verified_employee",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => {
+                    crate::lenient::variant(v, Self::AddToNewProjects, Self::Other)
+                }
+                Some(1usize) => crate::lenient::variant(v, Self::ContactId, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserDetailV1_3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserDetailV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AddToNewProjects(x) => serde::Serialize::serialize(x, s),
+            Self::ContactId(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 /// will be filled if document_type is a file
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDocumentV2File {
     pub checked_out_by: Option<BimFileExtractionCreatedBy>,
     /// File checked out time
@@ -13223,11 +21531,46 @@ pub struct ProjectDocumentV2File {
     pub description: Option<String>,
     /// File type
     pub file_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDocumentV2File {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            checked_out_by: o.take("checked_out_by"),
+            checked_out_until: o.take("checked_out_until"),
+            current_version: o.take("current_version"),
+            description: o.take("description"),
+            file_type: o.take("file_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDocumentV2File {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDocumentV2File {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("checked_out_by", &self.checked_out_by)?;
+        w.put("checked_out_until", &self.checked_out_until)?;
+        w.put("current_version", &self.current_version)?;
+        w.put("description", &self.description)?;
+        w.put("file_type", &self.file_type)?;
+        w.end()
+    }
 }
 
 /// A folder or file in the documents system
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDocumentV2 {
     /// Folder id
     pub id: Option<String>,
@@ -13259,23 +21602,136 @@ pub struct ProjectDocumentV2 {
     /// if folder is implicitly tracked, reflects the folder that is the cause
     pub children: Option<Children>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDocumentV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            created_at: o.take("created_at"),
+            created_by: o.take("created_by"),
+            updated_at: o.take("updated_at"),
+            read_only: o.take("read_only"),
+            is_deleted: o.take("is_deleted"),
+            is_recycle_bin: o.take("is_recycle_bin"),
+            document_type: o.take("document_type"),
+            is_tracked: o.take("is_tracked"),
+            private: o.take("private"),
+            private_parent: o.take("private_parent"),
+            tracked_folder: o.take("tracked_folder"),
+            file: o.take("file"),
+            children: o.take("children"),
+            custom_fields: o.take("custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDocumentV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDocumentV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("read_only", &self.read_only)?;
+        w.put("is_deleted", &self.is_deleted)?;
+        w.put("is_recycle_bin", &self.is_recycle_bin)?;
+        w.put("document_type", &self.document_type)?;
+        w.put("is_tracked", &self.is_tracked)?;
+        w.put("private", &self.private)?;
+        w.put("private_parent", &self.private_parent)?;
+        w.put("tracked_folder", &self.tracked_folder)?;
+        w.put("file", &self.file)?;
+        w.put("children", &self.children)?;
+        w.put("custom_fields", &self.custom_fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentListV2 {
     /// Array of Documents
     pub data: Option<Vec<ProjectDocumentV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonBulkActivateResultV2 {
     pub data: Option<PersonBulkActivateResultV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PersonBulkActivateResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonBulkActivateResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersonBulkActivateResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkV2 {
     /// Link unique identifier
     pub id: Option<String>,
@@ -13289,12 +21745,76 @@ pub struct LinkV2 {
     pub project_id: Option<String>,
     /// Creation date
     pub created_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LinkV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            url: o.take("url"),
+            position: o.take("position"),
+            project_id: o.take("project_id"),
+            created_at: o.take("created_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LinkV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("url", &self.url)?;
+        w.put("position", &self.position)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkListV2 {
     pub data: Option<Vec<LinkV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LinkListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LinkListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -13327,7 +21847,7 @@ impl LinkBulkUpdateItemV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDateV2 {
     /// Project Date Id
     pub id: Option<String>,
@@ -13341,37 +21861,184 @@ pub struct ProjectDateV2 {
     pub actual_date: Option<String>,
     /// Whether to show this date on the project timeline
     pub display_on_timeline: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDateV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            project_membership_id: o.take("project_membership_id"),
+            name: o.take("name"),
+            date: o.take("date"),
+            actual_date: o.take("actual_date"),
+            display_on_timeline: o.take("display_on_timeline"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDateV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("project_membership_id", &self.project_membership_id)?;
+        w.put("name", &self.name)?;
+        w.put("date", &self.date)?;
+        w.put("actual_date", &self.actual_date)?;
+        w.put("display_on_timeline", &self.display_on_timeline)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDateListV2 {
     pub data: Option<Vec<ProjectDateV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectDateListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDateListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectDateListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectMembershipBulkRemoveResultV2Data {
     /// Array of processed party ids
     pub processed_ids: Option<Vec<i64>>,
     /// Array of skipped party ids
     pub skipped_ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectMembershipBulkRemoveResultV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            processed_ids: o.take("processed_ids"),
+            skipped_ids: o.take("skipped_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectMembershipBulkRemoveResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectMembershipBulkRemoveResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("processed_ids", &self.processed_ids)?;
+        w.put("skipped_ids", &self.skipped_ids)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectMembershipBulkRemoveResultV2 {
     pub data: Option<ProjectMembershipBulkRemoveResultV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectMembershipBulkRemoveResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectMembershipBulkRemoveResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectMembershipBulkRemoveResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DefaultListV2 {
     pub data: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DefaultListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DefaultListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DefaultListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowInstanceV2 {
     /// Unique identifier for the workflow instance
     pub id: Option<String>,
@@ -13389,14 +22056,82 @@ pub struct WorkflowInstanceV2 {
     pub started_at: Option<String>,
     /// Date when the instance ended
     pub ended_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowInstanceV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            item_id: o.take("item_id"),
+            tool_subtype: o.take("tool_subtype"),
+            tool_type: o.take("tool_type"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            started_at: o.take("started_at"),
+            ended_at: o.take("ended_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowInstanceV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowInstanceV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("item_id", &self.item_id)?;
+        w.put("tool_subtype", &self.tool_subtype)?;
+        w.put("tool_type", &self.tool_type)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("ended_at", &self.ended_at)?;
+        w.end()
+    }
 }
 
 /// Workflow Instance (Index)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceListV2 {
     /// Workflow instance details
     pub data: Option<Vec<WorkflowInstanceV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -13446,19 +22181,49 @@ impl NewInstanceV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepHistoryDetailField {
     /// Field label for display
     pub label: Option<String>,
     /// Field value
     pub value: Option<String>,
     /// Field type for styling
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for StepHistoryDetailField {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            label: o.take("label"),
+            value: o.take("value"),
+            type_: o.take("type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StepHistoryDetailField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StepHistoryDetailField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("label", &self.label)?;
+        w.put("value", &self.value)?;
+        w.put("type", &self.type_)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepHistoryDetail {
     /// Optional detail title
     pub title: Option<String>,
@@ -13470,10 +22235,45 @@ pub struct StepHistoryDetail {
     pub icon: Option<String>,
     /// Array of labeled field information
     pub fields: Option<Vec<StepHistoryDetailField>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for StepHistoryDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            title: o.take("title"),
+            description: o.take("description"),
+            subtitle: o.take("subtitle"),
+            icon: o.take("icon"),
+            fields: o.take("fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StepHistoryDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StepHistoryDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("title", &self.title)?;
+        w.put("description", &self.description)?;
+        w.put("subtitle", &self.subtitle)?;
+        w.put("icon", &self.icon)?;
+        w.put("fields", &self.fields)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepHistory {
     /// Event category title
     pub title: Option<String>,
@@ -13485,10 +22285,45 @@ pub struct StepHistory {
     pub icon: Option<String>,
     /// Array of specific replacement details
     pub details: Option<Vec<StepHistoryDetail>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for StepHistory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            title: o.take("title"),
+            subtitle: o.take("subtitle"),
+            created_at: o.take("created_at"),
+            icon: o.take("icon"),
+            details: o.take("details"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StepHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StepHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("title", &self.title)?;
+        w.put("subtitle", &self.subtitle)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("icon", &self.icon)?;
+        w.put("details", &self.details)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvailableResponseOption {
     /// ID of the response option
     pub id: Option<String>,
@@ -13496,11 +22331,42 @@ pub struct AvailableResponseOption {
     pub response_type: Option<String>,
     /// Name of the response option
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AvailableResponseOption {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            response_type: o.take("response_type"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AvailableResponseOption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AvailableResponseOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("response_type", &self.response_type)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Workflow assignee (id, login, name, company only)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AllAssignee {
     /// ID of the assignee
     pub id: Option<String>,
@@ -13510,20 +22376,82 @@ pub struct AllAssignee {
     pub login: Option<String>,
     /// Company of the assignee
     pub company: Option<Name>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AllAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            company: o.take("company"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AllAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AllAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.put("company", &self.company)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseOccurrenceAttachment {
     /// Name of the attachment
     pub name: Option<String>,
     /// URL of the attachment
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResponseOccurrenceAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseOccurrenceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResponseOccurrenceAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 /// Details of the response assignee
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseOccurrenceAssignee {
     /// ID of the assignee
     pub id: Option<String>,
@@ -13535,10 +22463,45 @@ pub struct ResponseOccurrenceAssignee {
     pub company: Option<Name>,
     /// Whether the assignee's response is required
     pub required: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResponseOccurrenceAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            company: o.take("company"),
+            required: o.take("required"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseOccurrenceAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResponseOccurrenceAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("company", &self.company)?;
+        w.put("required", &self.required)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseOccurrence {
     /// Date when the response was submitted
     pub submitted_at: Option<String>,
@@ -13550,11 +22513,46 @@ pub struct ResponseOccurrence {
     pub attachments: Option<Vec<ResponseOccurrenceAttachment>>,
     /// Details of the response assignee
     pub assignee: Option<ResponseOccurrenceAssignee>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResponseOccurrence {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            submitted_at: o.take("submitted_at"),
+            selected_response_option: o.take("selected_response_option"),
+            comment: o.take("comment"),
+            attachments: o.take("attachments"),
+            assignee: o.take("assignee"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseOccurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResponseOccurrence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("submitted_at", &self.submitted_at)?;
+        w.put("selected_response_option", &self.selected_response_option)?;
+        w.put("comment", &self.comment)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("assignee", &self.assignee)?;
+        w.end()
+    }
 }
 
 /// Details of the current workflow step
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CurrentStepOccurrence {
     /// Unique identifier for the step occurrence
     pub id: Option<String>,
@@ -13574,11 +22572,54 @@ pub struct CurrentStepOccurrence {
     pub notification_recipients: Option<Vec<AllAssignee>>,
     /// List of response occurrences for the step
     pub response_occurrences: Option<Vec<ResponseOccurrence>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CurrentStepOccurrence {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            step_uuid: o.take("step_uuid"),
+            name: o.take("name"),
+            started_at: o.take("started_at"),
+            overdue_at: o.take("overdue_at"),
+            step_histories: o.take("step_histories"),
+            available_response_options: o.take("available_response_options"),
+            notification_recipients: o.take("notification_recipients"),
+            response_occurrences: o.take("response_occurrences"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CurrentStepOccurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CurrentStepOccurrence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("step_uuid", &self.step_uuid)?;
+        w.put("name", &self.name)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("overdue_at", &self.overdue_at)?;
+        w.put("step_histories", &self.step_histories)?;
+        w.put("available_response_options", &self.available_response_options)?;
+        w.put("notification_recipients", &self.notification_recipients)?;
+        w.put("response_occurrences", &self.response_occurrences)?;
+        w.end()
+    }
 }
 
 /// Workflow manager
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowManager {
     /// Unique identifier for the workflow manager
     pub id: Option<String>,
@@ -13588,10 +22629,43 @@ pub struct WorkflowManager {
     pub name: Option<String>,
     /// Workflow manager's company
     pub company: Option<Name>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowManager {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            company: o.take("company"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowManager {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowManager {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("company", &self.company)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceV2DataResponsibleGroupMembershipAssignee {
     /// ID of the assignee
     pub id: Option<String>,
@@ -13599,20 +22673,80 @@ pub struct InstanceV2DataResponsibleGroupMembershipAssignee {
     pub name: Option<String>,
     /// Assignee login
     pub login: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceV2DataResponsibleGroupMembershipAssignee {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceV2DataResponsibleGroupMembershipAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceV2DataResponsibleGroupMembershipAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceV2DataResponsibleGroupMembership {
     /// UUID of the responsible group
     pub responsible_group_uuid: Option<String>,
     /// List of assignees in the group
     pub assignees: Option<Vec<InstanceV2DataResponsibleGroupMembershipAssignee>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceV2DataResponsibleGroupMembership {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            responsible_group_uuid: o.take("responsible_group_uuid"),
+            assignees: o.take("assignees"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceV2DataResponsibleGroupMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceV2DataResponsibleGroupMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("responsible_group_uuid", &self.responsible_group_uuid)?;
+        w.put("assignees", &self.assignees)?;
+        w.end()
+    }
 }
 
 /// Workflow instance details
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceV2Data {
     /// Unique identifier for the workflow instance
     pub id: Option<String>,
@@ -13642,14 +22776,92 @@ pub struct InstanceV2Data {
     pub all_assignees: Option<Vec<AllAssignee>>,
     /// ID of the template version
     pub template_version_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            tool_type: o.take("tool_type"),
+            tool_subtype: o.take("tool_subtype"),
+            item_id: o.take("item_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            started_at: o.take("started_at"),
+            ended_at: o.take("ended_at"),
+            current_step_occurrence: o.take("current_step_occurrence"),
+            workflow_manager: o.take("workflow_manager"),
+            responsible_group_memberships: o.take("responsible_group_memberships"),
+            all_assignees: o.take("all_assignees"),
+            template_version_id: o.take("template_version_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("tool_type", &self.tool_type)?;
+        w.put("tool_subtype", &self.tool_subtype)?;
+        w.put("item_id", &self.item_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("ended_at", &self.ended_at)?;
+        w.put("current_step_occurrence", &self.current_step_occurrence)?;
+        w.put("workflow_manager", &self.workflow_manager)?;
+        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
+        w.put("all_assignees", &self.all_assignees)?;
+        w.put("template_version_id", &self.template_version_id)?;
+        w.end()
+    }
 }
 
 /// Workflow Instance (Show)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceV2 {
     /// Workflow instance details
     pub data: Option<InstanceV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -13721,20 +22933,76 @@ impl InstanceBulkCreateV2 {
 
 /// Result of the bulk creation request
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceBulkCreateResultV2Data {
     /// ID of the asynchronous operation
     pub operation_id: Option<String>,
     /// Type of the asynchronous operation
     pub operation_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceBulkCreateResultV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            operation_id: o.take("operation_id"),
+            operation_type: o.take("operation_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceBulkCreateResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceBulkCreateResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("operation_id", &self.operation_id)?;
+        w.put("operation_type", &self.operation_type)?;
+        w.end()
+    }
 }
 
 /// Workflow Instances Bulk Create
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceBulkCreateResultV2 {
     /// Result of the bulk creation request
     pub data: Option<InstanceBulkCreateResultV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for InstanceBulkCreateResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InstanceBulkCreateResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for InstanceBulkCreateResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Attachments associated with this response
@@ -13851,14 +23119,41 @@ impl NewResponseV2 {
 
 /// Workflow Possible Assignees (Index)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowManagerListV2 {
     /// List of possible assignees
     pub data: Option<Vec<UserRef9>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowManagerListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowManagerListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowManagerListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Template {
     /// Workflow Template ID
     pub id: Option<String>,
@@ -13866,10 +23161,41 @@ pub struct Template {
     pub name: Option<String>,
     /// Last published version of the Workflow template
     pub last_published_version_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Template {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            last_published_version_id: o.take("last_published_version_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("last_published_version_id", &self.last_published_version_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowPresetV2 {
     /// Template Preset ID
     pub id: Option<String>,
@@ -13878,37 +23204,155 @@ pub struct WorkflowPresetV2 {
     /// If true, this configured template will be used by default for this tool
     pub default: Option<bool>,
     pub template: Option<Template>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkflowPresetV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            valid: o.take("valid"),
+            default: o.take("default"),
+            template: o.take("template"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowPresetV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkflowPresetV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("valid", &self.valid)?;
+        w.put("default", &self.default)?;
+        w.put("template", &self.template)?;
+        w.end()
+    }
 }
 
 /// Workflow::Templates::Presets (Index)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetListV2 {
     /// List of presets
     pub data: Option<Vec<WorkflowPresetV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PresetListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PresetListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PresetListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetV2DataTemplate {
     /// Unique identifier of the workflow template
     pub id: Option<String>,
     /// Unique identifier of the latest published version of the template
     pub last_published_version_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PresetV2DataTemplate {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            last_published_version_id: o.take("last_published_version_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PresetV2DataTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PresetV2DataTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("last_published_version_id", &self.last_published_version_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetV2DataResponsibleGroupMembership {
     /// UUID of the responsible group
     pub responsible_group_uuid: Option<String>,
     /// List of assignees in the responsible group
     pub assignees: Option<Vec<UserRef9>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PresetV2DataResponsibleGroupMembership {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            responsible_group_uuid: o.take("responsible_group_uuid"),
+            assignees: o.take("assignees"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PresetV2DataResponsibleGroupMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PresetV2DataResponsibleGroupMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("responsible_group_uuid", &self.responsible_group_uuid)?;
+        w.put("assignees", &self.assignees)?;
+        w.end()
+    }
 }
 
 /// Workflow preset details
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetV2Data {
     /// Unique identifier for the workflow preset
     pub id: Option<String>,
@@ -13928,14 +23372,84 @@ pub struct PresetV2Data {
     pub responsible_group_memberships: Option<
         Vec<PresetV2DataResponsibleGroupMembership>,
     >,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PresetV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            valid: o.take("valid"),
+            default: o.take("default"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            template: o.take("template"),
+            workflow_manager: o.take("workflow_manager"),
+            distribution_list: o.take("distribution_list"),
+            responsible_group_memberships: o.take("responsible_group_memberships"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PresetV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PresetV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("valid", &self.valid)?;
+        w.put("default", &self.default)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("template", &self.template)?;
+        w.put("workflow_manager", &self.workflow_manager)?;
+        w.put("distribution_list", &self.distribution_list)?;
+        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
+        w.end()
+    }
 }
 
 /// Workflow Preset (Show)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetV2 {
     /// Workflow preset details
     pub data: Option<PresetV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PresetV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PresetV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PresetV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Workflow Presets Assignees
@@ -14034,17 +23548,46 @@ impl AssigneeUpdateV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssigneeV2DataResponsibleGroupMembership {
     /// UUID of the group
     pub uuid: Option<String>,
     /// List of assignees ids
     pub login_ids: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssigneeV2DataResponsibleGroupMembership {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uuid: o.take("uuid"),
+            login_ids: o.take("login_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssigneeV2DataResponsibleGroupMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssigneeV2DataResponsibleGroupMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("login_ids", &self.login_ids)?;
+        w.end()
+    }
 }
 
 /// Result of the update
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssigneeV2Data {
     /// ID of the new workflow manager
     pub workflow_manager_id: Option<String>,
@@ -14052,18 +23595,74 @@ pub struct AssigneeV2Data {
     pub responsible_group_memberships: Option<
         Vec<AssigneeV2DataResponsibleGroupMembership>,
     >,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssigneeV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            workflow_manager_id: o.take("workflow_manager_id"),
+            responsible_group_memberships: o.take("responsible_group_memberships"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssigneeV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssigneeV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("workflow_manager_id", &self.workflow_manager_id)?;
+        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
+        w.end()
+    }
 }
 
 /// Workflow Presets Assignees
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssigneeV2 {
     /// Result of the update
     pub data: Option<AssigneeV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssigneeV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssigneeV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssigneeV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusDetailV2Data {
     pub is_complete: Option<bool>,
     /// batch id
@@ -14072,12 +23671,76 @@ pub struct StatusDetailV2Data {
     pub pending: Option<i64>,
     pub description: Option<String>,
     pub failures: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for StatusDetailV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            is_complete: o.take("is_complete"),
+            bid: o.take("bid"),
+            total: o.take("total"),
+            pending: o.take("pending"),
+            description: o.take("description"),
+            failures: o.take("failures"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StatusDetailV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StatusDetailV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("is_complete", &self.is_complete)?;
+        w.put("bid", &self.bid)?;
+        w.put("total", &self.total)?;
+        w.put("pending", &self.pending)?;
+        w.put("description", &self.description)?;
+        w.put("failures", &self.failures)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusDetailV2 {
     pub data: Option<StatusDetailV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for StatusDetailV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StatusDetailV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for StatusDetailV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -14151,33 +23814,145 @@ impl UserBulkAddV2 {
 
 /// entities with successes
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddResultV2 {
     pub data: Option<Vec<UserBulkAddResultV1_3>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserBulkAddResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserBulkAddResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserBulkAddResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyUserBulkAddResultV2Data {
     /// Status of the batch job
     pub status: Option<String>,
     /// ID of the batch job for checking status
     pub batch_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyUserBulkAddResultV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            status: o.take("status"),
+            batch_id: o.take("batch_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyUserBulkAddResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("status", &self.status)?;
+        w.put("batch_id", &self.batch_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyUserBulkAddResultV2 {
     pub data: Option<Vec<CompanyUserBulkAddResultV2Data>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyUserBulkAddResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyUserBulkAddResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// entities with successes
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyUserBulkAddResultV22 {
     pub data: Option<Vec<UserBulkAddResultV1_3>>,
     /// One key for each user ID passed in, with an array of project IDs for that nested user ID
     pub errors: Option<Vec<CompanyUserBulkAddResultV1_3Error>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyUserBulkAddResultV22 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV22 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyUserBulkAddResultV22 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -14230,7 +24005,7 @@ impl UserBulkRemoveV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkRemoveResultV2 {
     pub data: Option<
         Vec<
@@ -14240,61 +24015,254 @@ pub struct UserBulkRemoveResultV2 {
             >,
         >,
     >,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserBulkRemoveResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserBulkRemoveResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserBulkRemoveResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// data
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkRemoveProjectDetailV2 {
     pub data: Option<Vec<CompanyUserBulkAddResultV1_3>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BulkRemoveProjectDetailV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkRemoveProjectDetailV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BulkRemoveProjectDetailV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkUpdateProjectDetailV2DataEntityProject {
     /// Project Id of the project the user's project details were updated for
-    #[serde(rename = "projectId")]
     pub project_id: Option<String>,
     /// Descriptive message of the successful mutation
     pub message: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BulkUpdateProjectDetailV2DataEntityProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_id: o.take("projectId"),
+            message: o.take("message"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2DataEntityProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BulkUpdateProjectDetailV2DataEntityProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("projectId", &self.project_id)?;
+        w.put("message", &self.message)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkUpdateProjectDetailV2DataEntity {
     /// User Id of the user that was added to the project
-    #[serde(rename = "userId")]
     pub user_id: Option<String>,
     /// One key for each project ID for the user ID
     pub projects: Option<Vec<BulkUpdateProjectDetailV2DataEntityProject>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BulkUpdateProjectDetailV2DataEntity {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("userId"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2DataEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BulkUpdateProjectDetailV2DataEntity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("userId", &self.user_id)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 /// entities with successes
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkUpdateProjectDetailV2Data {
     /// One key for each user ID passed in, with an array of project IDs for that nested user ID
     pub entities: Option<Vec<BulkUpdateProjectDetailV2DataEntity>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BulkUpdateProjectDetailV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BulkUpdateProjectDetailV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkUpdateProjectDetailV2 {
     pub data: Option<Vec<BulkUpdateProjectDetailV2Data>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BulkUpdateProjectDetailV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BulkUpdateProjectDetailV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Latest published version of the template
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Version {
     /// Unique identifier for the version
     pub id: Option<String>,
     /// Version number
     pub version: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Version {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            version: o.take("version"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("version", &self.version)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateV2 {
     /// Unique identifier for the workflow template
     pub id: Option<String>,
@@ -14315,77 +24283,301 @@ pub struct TemplateV2 {
     /// Latest published version of the template
     pub latest_published_version: Option<Version>,
     pub versions: Option<Vec<Version>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TemplateV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            archived_at: o.take("archived_at"),
+            assigned_projects_count: o.take("assigned_projects_count"),
+            tool_type: o.take("tool_type"),
+            tool_subtype: o.take("tool_subtype"),
+            latest_published_version: o.take("latest_published_version"),
+            versions: o.take("versions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TemplateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("archived_at", &self.archived_at)?;
+        w.put("assigned_projects_count", &self.assigned_projects_count)?;
+        w.put("tool_type", &self.tool_type)?;
+        w.put("tool_subtype", &self.tool_subtype)?;
+        w.put("latest_published_version", &self.latest_published_version)?;
+        w.put("versions", &self.versions)?;
+        w.end()
+    }
 }
 
 /// Workflows Templates (Index)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateListV2 {
     /// List of workflow templates
     pub data: Option<Vec<TemplateV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TemplateListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TemplateListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VersionV2DataStepResponsibleGroup {
     /// UUID of the responsible group
     pub uuid: Option<String>,
     /// The number of responses required
     pub responses_required: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VersionV2DataStepResponsibleGroup {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uuid: o.take("uuid"),
+            responses_required: o.take("responses_required"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionV2DataStepResponsibleGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VersionV2DataStepResponsibleGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("responses_required", &self.responses_required)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VersionV2DataStep {
     /// UUID of the step
     pub uuid: Option<String>,
     /// The step name
     pub name: Option<String>,
     /// The step type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// List of responsible groups for the step
     pub responsible_groups: Option<Vec<VersionV2DataStepResponsibleGroup>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VersionV2DataStep {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uuid: o.take("uuid"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            responsible_groups: o.take("responsible_groups"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionV2DataStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VersionV2DataStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("responsible_groups", &self.responsible_groups)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponsibleGroup {
     /// UUID of the responsible group
     pub uuid: Option<String>,
     /// The name of the responsible group
     pub name: Option<String>,
     /// The responsible group type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResponsibleGroup {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uuid: o.take("uuid"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponsibleGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResponsibleGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Position {
     /// X coordinate position
     pub x: Option<f64>,
     /// Y coordinate position
     pub y: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Position {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            x: o.take("x"),
+            y: o.take("y"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("x", &self.x)?;
+        w.put("y", &self.y)?;
+        w.end()
+    }
 }
 
 /// Node configuration object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Node {
     /// Unique identifier for the node
     pub id: Option<String>,
     /// Type of node (e.g., step, start, end)
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     pub position: Option<Position>,
     /// Additional node data
     pub data: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Node {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            type_: o.take("type"),
+            position: o.take("position"),
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("type", &self.type_)?;
+        w.put("position", &self.position)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Edge configuration object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Edge {
     /// Unique identifier for the edge
     pub id: Option<String>,
@@ -14394,29 +24586,92 @@ pub struct Edge {
     /// Target node ID
     pub target: Option<String>,
     /// Type of edge (e.g., default, smoothstep)
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Source handle ID
-    #[serde(rename = "sourceHandle")]
     pub source_handle: Option<String>,
     /// Target handle ID
-    #[serde(rename = "targetHandle")]
     pub target_handle: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Edge {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            source: o.take("source"),
+            target: o.take("target"),
+            type_: o.take("type"),
+            source_handle: o.take("sourceHandle"),
+            target_handle: o.take("targetHandle"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Edge {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("source", &self.source)?;
+        w.put("target", &self.target)?;
+        w.put("type", &self.type_)?;
+        w.put("sourceHandle", &self.source_handle)?;
+        w.put("targetHandle", &self.target_handle)?;
+        w.end()
+    }
 }
 
 /// React-flow visualization settings for the workflow template
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FlowVisualizerSettings {
     /// React-flow nodes configuration
     pub nodes: Option<Vec<Node>>,
     /// React-flow edges configuration
     pub edges: Option<Vec<Edge>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FlowVisualizerSettings {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            nodes: o.take("nodes"),
+            edges: o.take("edges"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FlowVisualizerSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FlowVisualizerSettings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("nodes", &self.nodes)?;
+        w.put("edges", &self.edges)?;
+        w.end()
+    }
 }
 
 /// View of a template version
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VersionV2Data {
     /// Unique identifier for the version
     pub id: Option<String>,
@@ -14435,44 +24690,213 @@ pub struct VersionV2Data {
     pub responsible_groups: Option<Vec<ResponsibleGroup>>,
     /// React-flow visualization settings for the workflow template
     pub flow_visualizer_settings: Option<FlowVisualizerSettings>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VersionV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            version: o.take("version"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            tool_type: o.take("tool_type"),
+            tool_subtype: o.take("tool_subtype"),
+            steps: o.take("steps"),
+            responsible_groups: o.take("responsible_groups"),
+            flow_visualizer_settings: o.take("flow_visualizer_settings"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VersionV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("version", &self.version)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("tool_type", &self.tool_type)?;
+        w.put("tool_subtype", &self.tool_subtype)?;
+        w.put("steps", &self.steps)?;
+        w.put("responsible_groups", &self.responsible_groups)?;
+        w.put("flow_visualizer_settings", &self.flow_visualizer_settings)?;
+        w.end()
+    }
 }
 
 /// Workflows Templates Version (Show)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VersionV2 {
     /// View of a template version
     pub data: Option<VersionV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for VersionV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VersionV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for VersionV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Specifies the provider of the tool, either "Project" or "Company"
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Provider {
     Project,
     Company,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl Provider {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "Project",
+            Self::Company => "Company",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Provider {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Project" => Self::Project,
+                "Company" => Self::Company,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolV2 {
     /// Translated display name of the tool
     pub name: Option<String>,
     /// Tool type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Specifies the provider of the tool, either "Project" or "Company"
     pub provider: Option<Provider>,
     /// Tool subtype, for 'correspondence' tool only
     pub subtype: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ToolV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            type_: o.take("type"),
+            provider: o.take("provider"),
+            subtype: o.take("subtype"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ToolV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("provider", &self.provider)?;
+        w.put("subtype", &self.subtype)?;
+        w.end()
+    }
 }
 
 /// Workflow Tools (Index)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolListV2 {
     pub data: Option<Vec<ToolV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ToolListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ToolListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }

@@ -106,7 +106,7 @@ impl NewToken {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Token {
     /// Access token
     pub access_token: Option<String>,
@@ -118,17 +118,79 @@ pub struct Token {
     pub refresh_token: Option<String>,
     /// The integer value representing the time the access token was created.
     pub created_at: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Token {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            access_token: o.take("access_token"),
+            token_type: o.take("token_type"),
+            expires_in: o.take("expires_in"),
+            refresh_token: o.take("refresh_token"),
+            created_at: o.take("created_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("access_token", &self.access_token)?;
+        w.put("token_type", &self.token_type)?;
+        w.put("expires_in", &self.expires_in)?;
+        w.put("refresh_token", &self.refresh_token)?;
+        w.put("created_at", &self.created_at)?;
+        w.end()
+    }
 }
 
 /// Application information
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Application {
     pub uid: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Application {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uid: o.take("uid"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Application {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Application {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uid", &self.uid)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Info {
     /// Resource owner ID
     pub resource_owner_id: Option<i64>,
@@ -140,35 +202,139 @@ pub struct Info {
     pub application: Option<Application>,
     /// The integer value representing the time the access token was created.
     pub created_at: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Info {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            resource_owner_id: o.take("resource_owner_id"),
+            scopes: o.take("scopes"),
+            expires_in_seconds: o.take("expires_in_seconds"),
+            application: o.take("application"),
+            created_at: o.take("created_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Info {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Info {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("resource_owner_id", &self.resource_owner_id)?;
+        w.put("scopes", &self.scopes)?;
+        w.put("expires_in_seconds", &self.expires_in_seconds)?;
+        w.put("application", &self.application)?;
+        w.put("created_at", &self.created_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Component {
-    #[serde(rename = "fullscreen")]
     Fullscreen,
-    #[serde(rename = "iframe")]
     Iframe,
-    #[serde(rename = "oauth")]
     Oauth,
-    #[serde(rename = "sidepanel")]
     Sidepanel,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl Component {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fullscreen => "fullscreen",
+            Self::Iframe => "iframe",
+            Self::Oauth => "oauth",
+            Self::Sidepanel => "sidepanel",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Component {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "fullscreen" => Self::Fullscreen,
+                "iframe" => Self::Iframe,
+                "oauth" => Self::Oauth,
+                "sidepanel" => Self::Sidepanel,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebsiteLink {
     /// URL
     pub url: Option<String>,
     /// Label
     pub label: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WebsiteLink {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            url: o.take("url"),
+            label: o.take("label"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebsiteLink {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WebsiteLink {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("url", &self.url)?;
+        w.put("label", &self.label)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Picture {
     /// ID
     pub id: Option<String>,
@@ -179,14 +345,50 @@ pub struct Picture {
     /// Original file name
     pub original_file_name: Option<String>,
     /// Type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// URL
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Picture {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            name: o.take("name"),
+            original_file_name: o.take("original_file_name"),
+            type_: o.take("type"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Picture {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Picture {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("name", &self.name)?;
+        w.put("original_file_name", &self.original_file_name)?;
+        w.put("type", &self.type_)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Video {
     /// ID
     pub id: Option<String>,
@@ -197,14 +399,50 @@ pub struct Video {
     /// Original file name
     pub original_filename: Option<String>,
     /// Type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// URL
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Video {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            description: o.take("description"),
+            name: o.take("name"),
+            original_filename: o.take("original_filename"),
+            type_: o.take("type"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Video {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Video {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("description", &self.description)?;
+        w.put("name", &self.name)?;
+        w.put("original_filename", &self.original_filename)?;
+        w.put("type", &self.type_)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarketplaceApp {
     /// ID
     pub id: Option<String>,
@@ -248,10 +486,77 @@ pub struct MarketplaceApp {
     pub videos: Option<Vec<Video>>,
     /// Website link
     pub website_link: Option<WebsiteLink>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for MarketplaceApp {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            about: o.take("about"),
+            approval_state: o.take("approval_state"),
+            built_by: o.take("built_by"),
+            costs_money: o.take("costs_money"),
+            created_at: o.take("created_at"),
+            description: o.take("description"),
+            feature_bullets: o.take("feature_bullets"),
+            helpful_links: o.take("helpful_links"),
+            how_it_works: o.take("how_it_works"),
+            live: o.take("live"),
+            pictures: o.take("pictures"),
+            public_name: o.take("public_name"),
+            requirements: o.take("requirements"),
+            small_logo_url: o.take("small_logo_url"),
+            state: o.take("state"),
+            support_email: o.take("support_email"),
+            updated_at: o.take("updated_at"),
+            version: o.take("version"),
+            videos: o.take("videos"),
+            website_link: o.take("website_link"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MarketplaceApp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for MarketplaceApp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("about", &self.about)?;
+        w.put("approval_state", &self.approval_state)?;
+        w.put("built_by", &self.built_by)?;
+        w.put("costs_money", &self.costs_money)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("description", &self.description)?;
+        w.put("feature_bullets", &self.feature_bullets)?;
+        w.put("helpful_links", &self.helpful_links)?;
+        w.put("how_it_works", &self.how_it_works)?;
+        w.put("live", &self.live)?;
+        w.put("pictures", &self.pictures)?;
+        w.put("public_name", &self.public_name)?;
+        w.put("requirements", &self.requirements)?;
+        w.put("small_logo_url", &self.small_logo_url)?;
+        w.put("state", &self.state)?;
+        w.put("support_email", &self.support_email)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("version", &self.version)?;
+        w.put("videos", &self.videos)?;
+        w.put("website_link", &self.website_link)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeveloperApp {
     /// ID
     pub id: Option<i64>,
@@ -276,10 +581,59 @@ pub struct DeveloperApp {
     pub thumbnail_url: Option<String>,
     /// UID
     pub uid: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeveloperApp {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            app_type: o.take("app_type"),
+            connectable: o.take("connectable"),
+            description: o.take("description"),
+            internal: o.take("internal"),
+            internal_name: o.take("internal_name"),
+            marketplace_app: o.take("marketplace_app"),
+            marketplace_app_url: o.take("marketplace_app_url"),
+            name: o.take("name"),
+            published_app_version_id: o.take("published_app_version_id"),
+            thumbnail_url: o.take("thumbnail_url"),
+            uid: o.take("uid"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeveloperApp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeveloperApp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("app_type", &self.app_type)?;
+        w.put("connectable", &self.connectable)?;
+        w.put("description", &self.description)?;
+        w.put("internal", &self.internal)?;
+        w.put("internal_name", &self.internal_name)?;
+        w.put("marketplace_app", &self.marketplace_app)?;
+        w.put("marketplace_app_url", &self.marketplace_app_url)?;
+        w.put("name", &self.name)?;
+        w.put("published_app_version_id", &self.published_app_version_id)?;
+        w.put("thumbnail_url", &self.thumbnail_url)?;
+        w.put("uid", &self.uid)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Installer {
     /// The unique identifier of the user.
     pub id: Option<i64>,
@@ -293,23 +647,98 @@ pub struct Installer {
     pub contact_id: Option<i64>,
     /// Vendor name
     pub company_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Installer {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            is_active: o.take("is_active"),
+            contact_id: o.take("contact_id"),
+            company_name: o.take("company_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Installer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Installer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("company_name", &self.company_name)?;
+        w.end()
+    }
 }
 
 /// Installation status
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppInstallationStatus {
-    #[serde(rename = "installed")]
     Installed,
-    #[serde(rename = "uninstalled")]
     Uninstalled,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl AppInstallationStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Installed => "installed",
+            Self::Uninstalled => "uninstalled",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for AppInstallationStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "installed" => Self::Installed,
+                "uninstalled" => Self::Uninstalled,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppInstallationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AppInstallationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppInstallation {
     /// ID
     pub id: Option<i64>,
@@ -330,6 +759,53 @@ pub struct AppInstallation {
     pub uninstaller: Option<Installer>,
     /// ID of the app version that can be updated to
     pub updatable_app_version_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AppInstallation {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            app_uid: o.take("app_uid"),
+            components: o.take("components"),
+            developer_app: o.take("developer_app"),
+            installed_at: o.take("installed_at"),
+            installer: o.take("installer"),
+            semantic_version: o.take("semantic_version"),
+            status: o.take("status"),
+            uninstalled_at: o.take("uninstalled_at"),
+            uninstaller: o.take("uninstaller"),
+            updatable_app_version_id: o.take("updatable_app_version_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppInstallation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AppInstallation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("app_uid", &self.app_uid)?;
+        w.put("components", &self.components)?;
+        w.put("developer_app", &self.developer_app)?;
+        w.put("installed_at", &self.installed_at)?;
+        w.put("installer", &self.installer)?;
+        w.put("semantic_version", &self.semantic_version)?;
+        w.put("status", &self.status)?;
+        w.put("uninstalled_at", &self.uninstalled_at)?;
+        w.put("uninstaller", &self.uninstaller)?;
+        w.put("updatable_app_version_id", &self.updatable_app_version_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -387,12 +863,41 @@ impl NewAppInstallation {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppInstallationDetail {
     /// Manifest Content
     pub manifest: Option<serde_json::Value>,
     /// Post Installation Instructions For App
     pub post_installation_instruction: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AppInstallationDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            manifest: o.take("manifest"),
+            post_installation_instruction: o.take("post_installation_instruction"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppInstallationDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AppInstallationDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("manifest", &self.manifest)?;
+        w.put("post_installation_instruction", &self.post_installation_instruction)?;
+        w.end()
+    }
 }
 
 /// The current installation status
@@ -476,7 +981,7 @@ pub enum AppConfigurationSort {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppConfiguration {
     /// App Installation ID
     pub app_installation_id: Option<i64>,
@@ -486,6 +991,39 @@ pub struct AppConfiguration {
     pub manifest_url: Option<String>,
     /// List of project ids the app configuration applies to
     pub projects: Option<Vec<Id>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AppConfiguration {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            app_installation_id: o.take("app_installation_id"),
+            company_id: o.take("company_id"),
+            manifest_url: o.take("manifest_url"),
+            projects: o.take("projects"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AppConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("app_installation_id", &self.app_installation_id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("manifest_url", &self.manifest_url)?;
+        w.put("projects", &self.projects)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -593,12 +1131,41 @@ impl AppConfigurationUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyBaseUrl {
     /// zone request will be routed to
     pub zone: Option<String>,
     /// base_url for routed zone
     pub web_base_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyBaseUrl {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            zone: o.take("zone"),
+            web_base_url: o.take("web_base_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyBaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyBaseUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("zone", &self.zone)?;
+        w.put("web_base_url", &self.web_base_url)?;
+        w.end()
+    }
 }
 
 /// Body
@@ -639,16 +1206,42 @@ impl NewInstallationRequest {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DestinationHeaders {
     /// Authorization header that is masked to only show the last 5 characters
-    #[serde(rename = "Authorization")]
     pub authorization: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DestinationHeaders {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            authorization: o.take("Authorization"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DestinationHeaders {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DestinationHeaders {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("Authorization", &self.authorization)?;
+        w.end()
+    }
 }
 
 /// Webhooks Hook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hook {
     /// ID
     pub id: Option<i64>,
@@ -665,6 +1258,47 @@ pub struct Hook {
     pub owned_by_user_id: Option<i64>,
     /// Hook namespace
     pub namespace: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Hook {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            api_version: o.take("api_version"),
+            destination_headers: o.take("destination_headers"),
+            destination_url: o.take("destination_url"),
+            owned_by_company_id: o.take("owned_by_company_id"),
+            owned_by_project_id: o.take("owned_by_project_id"),
+            owned_by_user_id: o.take("owned_by_user_id"),
+            namespace: o.take("namespace"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hook {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Hook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("api_version", &self.api_version)?;
+        w.put("destination_headers", &self.destination_headers)?;
+        w.put("destination_url", &self.destination_url)?;
+        w.put("owned_by_company_id", &self.owned_by_company_id)?;
+        w.put("owned_by_project_id", &self.owned_by_project_id)?;
+        w.put("owned_by_user_id", &self.owned_by_user_id)?;
+        w.put("namespace", &self.namespace)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -783,7 +1417,7 @@ pub enum NewHook {
 
 /// Contextual information about the event
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventMetadata {
     /// ID of the user who made the change
     pub source_user_id: Option<i64>,
@@ -795,11 +1429,46 @@ pub struct EventMetadata {
     pub source_application_id: Option<String>,
     /// Identifying token provided by the client on the api request that was responsible for the change
     pub source_operation_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for EventMetadata {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            source_user_id: o.take("source_user_id"),
+            source_company_id: o.take("source_company_id"),
+            source_project_id: o.take("source_project_id"),
+            source_application_id: o.take("source_application_id"),
+            source_operation_id: o.take("source_operation_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for EventMetadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("source_user_id", &self.source_user_id)?;
+        w.put("source_company_id", &self.source_company_id)?;
+        w.put("source_project_id", &self.source_project_id)?;
+        w.put("source_application_id", &self.source_application_id)?;
+        w.put("source_operation_id", &self.source_operation_id)?;
+        w.end()
+    }
 }
 
 /// The event payload sent
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
     /// ID of the user who made the change
     pub user_id: Option<i64>,
@@ -815,7 +1484,7 @@ pub struct Event {
     pub id: Option<i64>,
     /// Unique identifier encoded as a 26 character string.
     pub ulid: Option<String>,
-    /// Type of event: [create | update | delete]
+    /// Type of event: \[create | update | delete\]
     pub event_type: Option<String>,
     /// ID of the company the resource belongs to
     pub company_id: Option<i64>,
@@ -823,28 +1492,115 @@ pub struct Event {
     pub api_version: Option<String>,
     /// Contextual information about the event
     pub metadata: Option<EventMetadata>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Event {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            user_id: o.take("user_id"),
+            timestamp: o.take("timestamp"),
+            resource_name: o.take("resource_name"),
+            resource_id: o.take("resource_id"),
+            project_id: o.take("project_id"),
+            id: o.take("id"),
+            ulid: o.take("ulid"),
+            event_type: o.take("event_type"),
+            company_id: o.take("company_id"),
+            api_version: o.take("api_version"),
+            metadata: o.take("metadata"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("timestamp", &self.timestamp)?;
+        w.put("resource_name", &self.resource_name)?;
+        w.put("resource_id", &self.resource_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("id", &self.id)?;
+        w.put("ulid", &self.ulid)?;
+        w.put("event_type", &self.event_type)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("api_version", &self.api_version)?;
+        w.put("metadata", &self.metadata)?;
+        w.end()
+    }
 }
 
 /// Outcome of the delivery
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Outcome {
-    #[serde(rename = "ok")]
     Ok,
-    #[serde(rename = "retried")]
     Retried,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "discarded")]
     Discarded,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Outcome {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok => "ok",
+            Self::Retried => "retried",
+            Self::Failed => "failed",
+            Self::Discarded => "discarded",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Outcome {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "ok" => Self::Ok,
+                "retried" => Self::Retried,
+                "failed" => Self::Failed,
+                "discarded" => Self::Discarded,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Webhooks Delivery
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Delivery {
     /// The event payload sent
     pub event: Option<Event>,
@@ -864,26 +1620,108 @@ pub struct Delivery {
     pub response_status: Option<i64>,
     /// Headers returned from the request.
     pub response_headers: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Delivery {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            event: o.take("event"),
+            event_id: o.take("event_id"),
+            outcome: o.take("outcome"),
+            response_body: o.take("response_body"),
+            response_error: o.take("response_error"),
+            started_at: o.take("started_at"),
+            completed_at: o.take("completed_at"),
+            response_status: o.take("response_status"),
+            response_headers: o.take("response_headers"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Delivery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Delivery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("event", &self.event)?;
+        w.put("event_id", &self.event_id)?;
+        w.put("outcome", &self.outcome)?;
+        w.put("response_body", &self.response_body)?;
+        w.put("response_error", &self.response_error)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("completed_at", &self.completed_at)?;
+        w.put("response_status", &self.response_status)?;
+        w.put("response_headers", &self.response_headers)?;
+        w.end()
+    }
 }
 
 /// Event Type
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TriggerEventType {
-    #[serde(rename = "CREATE")]
     Create,
-    #[serde(rename = "UPDATE")]
     Update,
-    #[serde(rename = "DELETE")]
     Delete,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl TriggerEventType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "CREATE",
+            Self::Update => "UPDATE",
+            Self::Delete => "DELETE",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for TriggerEventType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "CREATE" => Self::Create,
+                "UPDATE" => Self::Update,
+                "DELETE" => Self::Delete,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerEventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Webhooks Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trigger {
     /// ID
     pub id: Option<i64>,
@@ -901,6 +1739,47 @@ pub struct Trigger {
     pub project_id: Option<i64>,
     /// User ID
     pub user_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Trigger {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            webhook_hook_id: o.take("webhook_hook_id"),
+            resource_name: o.take("resource_name"),
+            resource_id: o.take("resource_id"),
+            event_type: o.take("event_type"),
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            user_id: o.take("user_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Trigger {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Trigger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("webhook_hook_id", &self.webhook_hook_id)?;
+        w.put("resource_name", &self.resource_name)?;
+        w.put("resource_id", &self.resource_id)?;
+        w.put("event_type", &self.event_type)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("user_id", &self.user_id)?;
+        w.end()
+    }
 }
 
 /// Event Type
@@ -1058,37 +1937,180 @@ pub enum TriggerBulk {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkResult {
     pub success: Option<Vec<Trigger>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TriggerBulkResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            success: o.take("success"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerBulkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerBulkResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("success", &self.success)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FailedTrigger {
     pub resource_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FailedTrigger {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            resource_name: o.take("resource_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailedTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FailedTrigger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("resource_name", &self.resource_name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FailedErrors {
     pub event_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FailedErrors {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            event_type: o.take("event_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailedErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FailedErrors {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("event_type", &self.event_type)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Failed {
     pub code: Option<String>,
     pub message: Option<String>,
     pub trigger: Option<FailedTrigger>,
     pub errors: Option<FailedErrors>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Failed {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            code: o.take("code"),
+            message: o.take("message"),
+            trigger: o.take("trigger"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Failed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Failed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("code", &self.code)?;
+        w.put("message", &self.message)?;
+        w.put("trigger", &self.trigger)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResult {
     pub success: Option<Vec<Trigger>>,
     pub failed: Option<Vec<Failed>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            success: o.take("success"),
+            failed: o.take("failed"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("success", &self.success)?;
+        w.put("failed", &self.failed)?;
+        w.end()
+    }
 }
 
 /// Company Trigger
@@ -1138,23 +2160,108 @@ pub enum TriggerBulkRequest {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResult2 {
     pub success: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResult2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            success: o.take("success"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResult2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("success", &self.success)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResult3Failed {
     pub code: Option<String>,
     pub trigger: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResult3Failed {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            code: o.take("code"),
+            trigger: o.take("trigger"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult3Failed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResult3Failed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("code", &self.code)?;
+        w.put("trigger", &self.trigger)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResult3 {
     pub success: Option<Vec<i64>>,
     pub failed: Option<Vec<HookTriggerBulkResult3Failed>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResult3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            success: o.take("success"),
+            failed: o.take("failed"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResult3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("success", &self.success)?;
+        w.put("failed", &self.failed)?;
+        w.end()
+    }
 }
 
 /// Hook object
@@ -1261,7 +2368,7 @@ pub enum HookUpdate {
 
 /// Webhooks Resource
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebhookResource {
     /// API Version
     pub api_version: Option<String>,
@@ -1277,24 +2384,101 @@ pub struct WebhookResource {
     pub update: Option<String>,
     /// Delete Event
     pub delete: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WebhookResource {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            api_version: o.take("api_version"),
+            product_category: o.take("product_category"),
+            tools: o.take("tools"),
+            except: o.take("except"),
+            create: o.take("create"),
+            update: o.take("update"),
+            delete: o.take("delete"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WebhookResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("api_version", &self.api_version)?;
+        w.put("product_category", &self.product_category)?;
+        w.put("tools", &self.tools)?;
+        w.put("except", &self.except)?;
+        w.put("create", &self.create)?;
+        w.put("update", &self.update)?;
+        w.put("delete", &self.delete)?;
+        w.end()
+    }
 }
 
 /// Status of the hook
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookHookV2Status {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "disabled")]
     Disabled,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl WebhookHookV2Status {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for WebhookHookV2Status {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "active" => Self::Active,
+                "disabled" => Self::Disabled,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookHookV2Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WebhookHookV2Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Webhooks Hook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebhookHookV2 {
     /// ID
     pub id: Option<String>,
@@ -1317,13 +2501,87 @@ pub struct WebhookHookV2 {
     pub created_at: Option<String>,
     /// Timestamp when the webhook was last updated
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WebhookHookV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            status: o.take("status"),
+            payload_version: o.take("payload_version"),
+            namespace: o.take("namespace"),
+            destination_headers: o.take("destination_headers"),
+            destination_url: o.take("destination_url"),
+            trigger_count: o.take("trigger_count"),
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookHookV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WebhookHookV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("status", &self.status)?;
+        w.put("payload_version", &self.payload_version)?;
+        w.put("namespace", &self.namespace)?;
+        w.put("destination_headers", &self.destination_headers)?;
+        w.put("destination_url", &self.destination_url)?;
+        w.put("trigger_count", &self.trigger_count)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookListV2 {
     /// Array of Webhooks Hooks
     pub data: Option<Vec<WebhookHookV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1362,9 +2620,36 @@ impl NewHookV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookV2 {
     pub data: Option<WebhookHookV2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1384,26 +2669,67 @@ pub enum DeliveryFilterStatusV2 {
 
 /// Status of the delivery
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeliveryV2Status {
-    #[serde(rename = "delivered")]
     Delivered,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "discarded")]
     Discarded,
-    #[serde(rename = "enqueued")]
     Enqueued,
-    #[serde(rename = "retrying")]
     Retrying,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl DeliveryV2Status {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Discarded => "discarded",
+            Self::Enqueued => "enqueued",
+            Self::Retrying => "retrying",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for DeliveryV2Status {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "delivered" => Self::Delivered,
+                "failed" => Self::Failed,
+                "discarded" => Self::Discarded,
+                "enqueued" => Self::Enqueued,
+                "retrying" => Self::Retrying,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryV2Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryV2Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Additional information about the event
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryV2PayloadMetadata {
     /// ID of the user who made the change
     pub source_user_id: Option<i64>,
@@ -1415,26 +2741,100 @@ pub struct DeliveryV2PayloadMetadata {
     pub source_application_id: Option<String>,
     /// Identifying token provided by the client on the api request that was responsible for the change
     pub source_operation_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeliveryV2PayloadMetadata {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            source_user_id: o.take("source_user_id"),
+            source_company_id: o.take("source_company_id"),
+            source_project_id: o.take("source_project_id"),
+            source_application_id: o.take("source_application_id"),
+            source_operation_id: o.take("source_operation_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryV2PayloadMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryV2PayloadMetadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("source_user_id", &self.source_user_id)?;
+        w.put("source_company_id", &self.source_company_id)?;
+        w.put("source_project_id", &self.source_project_id)?;
+        w.put("source_application_id", &self.source_application_id)?;
+        w.put("source_operation_id", &self.source_operation_id)?;
+        w.end()
+    }
 }
 
 /// Type of event that occurred
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeliveryV2PayloadEventType {
-    #[serde(rename = "create")]
     Create,
-    #[serde(rename = "update")]
     Update,
-    #[serde(rename = "delete")]
     Delete,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl DeliveryV2PayloadEventType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for DeliveryV2PayloadEventType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "create" => Self::Create,
+                "update" => Self::Update,
+                "delete" => Self::Delete,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryV2PayloadEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryV2PayloadEventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The event payload that was delivered
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryV2Payload {
     /// ID of the event
     pub id: Option<i64>,
@@ -1458,10 +2858,57 @@ pub struct DeliveryV2Payload {
     pub resource_name: Option<String>,
     /// ID of the changed resource
     pub resource_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeliveryV2Payload {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            ulid: o.take("ulid"),
+            timestamp: o.take("timestamp"),
+            metadata: o.take("metadata"),
+            user_id: o.take("user_id"),
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            api_version: o.take("api_version"),
+            event_type: o.take("event_type"),
+            resource_name: o.take("resource_name"),
+            resource_id: o.take("resource_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryV2Payload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryV2Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("ulid", &self.ulid)?;
+        w.put("timestamp", &self.timestamp)?;
+        w.put("metadata", &self.metadata)?;
+        w.put("user_id", &self.user_id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("api_version", &self.api_version)?;
+        w.put("event_type", &self.event_type)?;
+        w.put("resource_name", &self.resource_name)?;
+        w.put("resource_id", &self.resource_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryAttempt {
     /// Unique identifier for the delivery attempt
     pub id: Option<String>,
@@ -1477,11 +2924,50 @@ pub struct DeliveryAttempt {
     pub started_at: Option<String>,
     /// Completion time of the delivery attempt
     pub completed_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeliveryAttempt {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            success: o.take("success"),
+            response_status: o.take("response_status"),
+            response_body: o.take("response_body"),
+            response_headers: o.take("response_headers"),
+            started_at: o.take("started_at"),
+            completed_at: o.take("completed_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryAttempt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryAttempt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("success", &self.success)?;
+        w.put("response_status", &self.response_status)?;
+        w.put("response_body", &self.response_body)?;
+        w.put("response_headers", &self.response_headers)?;
+        w.put("started_at", &self.started_at)?;
+        w.put("completed_at", &self.completed_at)?;
+        w.end()
+    }
 }
 
 /// Webhooks Delivery
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryV2 {
     /// Event Id of the delivery
     pub id: Option<String>,
@@ -1491,18 +2977,78 @@ pub struct DeliveryV2 {
     pub payload: Option<DeliveryV2Payload>,
     /// Array of delivery attempts for this webhook
     pub delivery_attempts: Option<Vec<DeliveryAttempt>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeliveryV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            status: o.take("status"),
+            payload: o.take("payload"),
+            delivery_attempts: o.take("delivery_attempts"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("status", &self.status)?;
+        w.put("payload", &self.payload)?;
+        w.put("delivery_attempts", &self.delivery_attempts)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryListV2 {
     /// Array of Webhooks Deliveries
     pub data: Option<Vec<DeliveryV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DeliveryListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DeliveryListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Webhooks Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerV2 {
     /// Trigger ID
     pub id: Option<String>,
@@ -1516,13 +3062,77 @@ pub struct HookTriggerV2 {
     pub company_id: Option<String>,
     /// Project ID (for Project scope)
     pub project_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            webhook_hook_id: o.take("webhook_hook_id"),
+            resource_name: o.take("resource_name"),
+            event_type: o.take("event_type"),
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("webhook_hook_id", &self.webhook_hook_id)?;
+        w.put("resource_name", &self.resource_name)?;
+        w.put("event_type", &self.event_type)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerListV2 {
     /// Array of Webhooks Triggers
     pub data: Option<Vec<HookTriggerV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TriggerListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1545,14 +3155,40 @@ impl NewTriggerV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerV2 {
     pub data: Option<HookTriggerV2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TriggerV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TriggerBulkResultV2Data {
     Id(Box<HookTriggerV2>),
     Value(serde_json::Value),
@@ -1560,35 +3196,219 @@ pub enum TriggerBulkResultV2Data {
     Other(serde_json::Value),
 }
 
+impl crate::lenient::FromJson for TriggerBulkResultV2Data {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "webhook_hook_id",
+                    "resource_name",
+                    "event_type",
+                    "company_id",
+                    "project_id",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerBulkResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerBulkResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkResultV2 {
     pub data: Option<Vec<TriggerBulkResultV2Data>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TriggerBulkResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TriggerBulkResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TriggerBulkResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResultV2Data {
     pub succeeded: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResultV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            succeeded: o.take("succeeded"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("succeeded", &self.succeeded)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResultV2 {
     pub data: Option<HookTriggerBulkResultV2Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResultV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResultV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResultV22Data {
     pub succeeded: Option<Vec<String>>,
     pub failed: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResultV22Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            succeeded: o.take("succeeded"),
+            failed: o.take("failed"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV22Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResultV22Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("succeeded", &self.succeeded)?;
+        w.put("failed", &self.failed)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookTriggerBulkResultV22 {
     pub data: Option<HookTriggerBulkResultV22Data>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for HookTriggerBulkResultV22 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV22 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for HookTriggerBulkResultV22 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1646,22 +3466,61 @@ impl WebhookHookUpdateV2 {
 
 /// The version of the payload format
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PayloadVersion {
-    #[serde(rename = "v4.0")]
     V40,
-    #[serde(rename = "v3.0")]
     V30,
-    #[serde(rename = "v2.0")]
     V20,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl PayloadVersion {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V40 => "v4.0",
+            Self::V30 => "v3.0",
+            Self::V20 => "v2.0",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for PayloadVersion {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "v4.0" => Self::V40,
+                "v3.0" => Self::V30,
+                "v2.0" => Self::V20,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PayloadVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PayloadVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Webhooks Resource
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceV2 {
     /// The category of the resource
     pub category: Option<String>,
@@ -1673,13 +3532,75 @@ pub struct ResourceV2 {
     pub payload_version: Option<PayloadVersion>,
     /// Available actions for the resource
     pub actions: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            category: o.take("category"),
+            tool: o.take("tool"),
+            name: o.take("name"),
+            payload_version: o.take("payload_version"),
+            actions: o.take("actions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("category", &self.category)?;
+        w.put("tool", &self.tool)?;
+        w.put("name", &self.name)?;
+        w.put("payload_version", &self.payload_version)?;
+        w.put("actions", &self.actions)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceListV2 {
     /// Array of Webhooks Resources
     pub data: Option<Vec<ResourceV2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceListV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceListV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceListV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Status of the hook

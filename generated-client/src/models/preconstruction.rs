@@ -12,26 +12,90 @@ pub enum BimFileExtractionExtractionFormatFilter {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUploadFileVersion {
     /// ID of the associated Document
     pub id: Option<i64>,
     /// ID of the associated Folder File
     pub file_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileUploadFileVersion {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            file_id: o.take("file_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileUploadFileVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileUploadFileVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("file_id", &self.file_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUploadAttachment {
     pub id: Option<i64>,
     pub content_type: Option<String>,
     pub name: Option<String>,
     pub url: Option<String>,
     pub size: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileUploadAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            content_type: o.take("content_type"),
+            name: o.take("name"),
+            url: o.take("url"),
+            size: o.take("size"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileUploadAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileUploadAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("name", &self.name)?;
+        w.put("url", &self.url)?;
+        w.put("size", &self.size)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUploadCreatedBy {
     /// Login Information ID
     pub id: Option<i64>,
@@ -43,11 +107,46 @@ pub struct BimFileUploadCreatedBy {
     pub locale: Option<String>,
     /// User email
     pub login: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileUploadCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            company_name: o.take("company_name"),
+            name: o.take("name"),
+            locale: o.take("locale"),
+            login: o.take("login"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileUploadCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileUploadCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("name", &self.name)?;
+        w.put("locale", &self.locale)?;
+        w.put("login", &self.login)?;
+        w.end()
+    }
 }
 
 /// Linked file
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkedFile {
     /// Name of linked file
     pub name: Option<String>,
@@ -55,24 +154,93 @@ pub struct LinkedFile {
     pub saved_path: Option<String>,
     /// Type of path
     pub path_type: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LinkedFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            saved_path: o.take("saved_path"),
+            path_type: o.take("path_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LinkedFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LinkedFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("saved_path", &self.saved_path)?;
+        w.put("path_type", &self.path_type)?;
+        w.end()
+    }
 }
 
 /// File Type (either 2d or 3d)
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileType {
-    #[serde(rename = "2d")]
     V2d,
-    #[serde(rename = "3d")]
     V3d,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl FileType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2d => "2d",
+            Self::V3d => "3d",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for FileType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "2d" => Self::V2d,
+                "3d" => Self::V3d,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FileType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Meta data
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUploadMetadata {
     /// Array of linked files
     pub linked_files: Option<Vec<LinkedFile>>,
@@ -80,11 +248,42 @@ pub struct BimFileUploadMetadata {
     pub drawing_sheets: Option<Vec<Name>>,
     /// File Type (either 2d or 3d)
     pub file_type: Option<FileType>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileUploadMetadata {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            linked_files: o.take("linked_files"),
+            drawing_sheets: o.take("drawing_sheets"),
+            file_type: o.take("file_type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileUploadMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileUploadMetadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("linked_files", &self.linked_files)?;
+        w.put("drawing_sheets", &self.drawing_sheets)?;
+        w.put("file_type", &self.file_type)?;
+        w.end()
+    }
 }
 
 /// BIM File upload
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUpload {
     /// ID
     pub id: Option<i64>,
@@ -101,20 +300,89 @@ pub struct BimFileUpload {
     pub updated_at: Option<String>,
     /// Meta data
     pub metadata: Option<BimFileUploadMetadata>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileUpload {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_file_id: o.take("bim_file_id"),
+            document_upload_id: o.take("document_upload_id"),
+            file_version: o.take("file_version"),
+            attachment: o.take("attachment"),
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            metadata: o.take("metadata"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileUpload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_file_id", &self.bim_file_id)?;
+        w.put("document_upload_id", &self.document_upload_id)?;
+        w.put("file_version", &self.file_version)?;
+        w.put("attachment", &self.attachment)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("metadata", &self.metadata)?;
+        w.end()
+    }
 }
 
 /// BIM File Extraction Item Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExtractionFormatRequest {
     /// Extraction type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ExtractionFormatRequest {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            type_: o.take("type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtractionFormatRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ExtractionFormatRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("type", &self.type_)?;
+        w.end()
+    }
 }
 
 /// Extraction type
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExtractionItemItemType {
     Grid,
     MobileFormat,
@@ -123,20 +391,99 @@ pub enum ExtractionItemItemType {
     ObjectSearch,
     ViewpointCollection,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl ExtractionItemItemType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Grid => "Grid",
+            Self::MobileFormat => "MobileFormat",
+            Self::Properties => "Properties",
+            Self::WebFormat => "WebFormat",
+            Self::ObjectSearch => "ObjectSearch",
+            Self::ViewpointCollection => "ViewpointCollection",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ExtractionItemItemType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Grid" => Self::Grid,
+                "MobileFormat" => Self::MobileFormat,
+                "Properties" => Self::Properties,
+                "WebFormat" => Self::WebFormat,
+                "ObjectSearch" => Self::ObjectSearch,
+                "ViewpointCollection" => Self::ViewpointCollection,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtractionItemItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ExtractionItemItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grid {
     pub filename: Option<String>,
     pub coordinate_system: Option<String>,
     pub gridline_file: Option<IdNameUrl>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Grid {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            filename: o.take("filename"),
+            coordinate_system: o.take("coordinate_system"),
+            gridline_file: o.take("gridline_file"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Grid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Grid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("filename", &self.filename)?;
+        w.put("coordinate_system", &self.coordinate_system)?;
+        w.put("gridline_file", &self.gridline_file)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CellFile {
     pub id: Option<i64>,
     /// Base name of the file without its path
@@ -147,21 +494,91 @@ pub struct CellFile {
     pub size: Option<i64>,
     /// URL to download the attached file. HTTP client should be prepared to follow redirects to successfully download the file.
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CellFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            content_type: o.take("content_type"),
+            size: o.take("size"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CellFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CellFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("size", &self.size)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebFormat {
     pub cell_file: Option<CellFile>,
     pub node_file: Option<CellFile>,
     pub mesh_node_file: Option<CellFile>,
     pub mesh_file: Option<CellFile>,
     pub manifest_file: Option<CellFile>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WebFormat {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            cell_file: o.take("cell_file"),
+            node_file: o.take("node_file"),
+            mesh_node_file: o.take("mesh_node_file"),
+            mesh_file: o.take("mesh_file"),
+            manifest_file: o.take("manifest_file"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WebFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("cell_file", &self.cell_file)?;
+        w.put("node_file", &self.node_file)?;
+        w.put("mesh_node_file", &self.mesh_node_file)?;
+        w.put("mesh_file", &self.mesh_file)?;
+        w.put("manifest_file", &self.manifest_file)?;
+        w.end()
+    }
 }
 
 /// Artifact extracted from a 3d model. Only one of grid, mobile_format, properties, web_format, ifc, object_search, and viewpoint_collection will have data...
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Artifact {
     pub grid: Option<Grid>,
     pub mobile_format: Option<IdNameUrl>,
@@ -170,24 +587,93 @@ pub struct Artifact {
     pub ifc: Option<IdNameUrl>,
     pub object_search: Option<PersonBulkActivateResultV2Data>,
     pub viewpoint_collection: Option<IdNameUrl>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Artifact {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            grid: o.take("grid"),
+            mobile_format: o.take("mobile_format"),
+            properties: o.take("properties"),
+            web_format: o.take("web_format"),
+            ifc: o.take("ifc"),
+            object_search: o.take("object_search"),
+            viewpoint_collection: o.take("viewpoint_collection"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Artifact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Artifact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("grid", &self.grid)?;
+        w.put("mobile_format", &self.mobile_format)?;
+        w.put("properties", &self.properties)?;
+        w.put("web_format", &self.web_format)?;
+        w.put("ifc", &self.ifc)?;
+        w.put("object_search", &self.object_search)?;
+        w.put("viewpoint_collection", &self.viewpoint_collection)?;
+        w.end()
+    }
 }
 
 /// An error that can occur during model processing.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileExtractionError {
     /// Error code
     pub code: Option<i64>,
     /// Error type
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Human readable error message
     pub message: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileExtractionError {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            code: o.take("code"),
+            type_: o.take("type"),
+            message: o.take("message"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileExtractionError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileExtractionError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("code", &self.code)?;
+        w.put("type", &self.type_)?;
+        w.put("message", &self.message)?;
+        w.end()
+    }
 }
 
 /// BIM File Extraction Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExtractionItem {
     /// ID
     pub id: Option<i64>,
@@ -205,11 +691,52 @@ pub struct ExtractionItem {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ExtractionItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_file_extraction_id: o.take("bim_file_extraction_id"),
+            item_type: o.take("item_type"),
+            progress: o.take("progress"),
+            artifact: o.take("artifact"),
+            error: o.take("error"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExtractionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ExtractionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_file_extraction_id", &self.bim_file_extraction_id)?;
+        w.put("item_type", &self.item_type)?;
+        w.put("progress", &self.progress)?;
+        w.put("artifact", &self.artifact)?;
+        w.put("error", &self.error)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// BIM File Extraction
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileExtraction {
     /// ID
     pub id: Option<i64>,
@@ -239,10 +766,65 @@ pub struct BimFileExtraction {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFileExtraction {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            parent_bim_file_extraction_id: o.take("parent_bim_file_extraction_id"),
+            bim_file_upload_id: o.take("bim_file_upload_id"),
+            bim_file_upload: o.take("bim_file_upload"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            status: o.take("status"),
+            progress: o.take("progress"),
+            retry_count: o.take("retry_count"),
+            viewpoint_id: o.take("viewpoint_id"),
+            extraction_format_requests: o.take("extraction_format_requests"),
+            extraction_items: o.take("extraction_items"),
+            errors: o.take("errors"),
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFileExtraction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFileExtraction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("parent_bim_file_extraction_id", &self.parent_bim_file_extraction_id)?;
+        w.put("bim_file_upload_id", &self.bim_file_upload_id)?;
+        w.put("bim_file_upload", &self.bim_file_upload)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("status", &self.status)?;
+        w.put("progress", &self.progress)?;
+        w.put("retry_count", &self.retry_count)?;
+        w.put("viewpoint_id", &self.viewpoint_id)?;
+        w.put("extraction_format_requests", &self.extraction_format_requests)?;
+        w.put("extraction_items", &self.extraction_items)?;
+        w.put("errors", &self.errors)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFile {
     /// ID
     pub id: Option<i64>,
@@ -258,6 +840,45 @@ pub struct BimFile {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            uuid: o.take("uuid"),
+            project_id: o.take("project_id"),
+            company_id: o.take("company_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// BIM File Item object. Each BIM File can be uniquely identified by name and UUID.
@@ -421,7 +1042,7 @@ impl NewBimGeometryFileBundle {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimGeometryFileBundleDetail {
     /// ID
     pub id: Option<i64>,
@@ -439,10 +1060,55 @@ pub struct BimGeometryFileBundleDetail {
     pub node_file: Option<IdNameContentTypeUrl>,
     pub mesh_node_file: Option<IdNameContentTypeUrl>,
     pub mesh_file: Option<IdNameContentTypeUrl>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimGeometryFileBundleDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            project_id: o.take("project_id"),
+            created_by_id: o.take("created_by_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            cell_file: o.take("cell_file"),
+            node_file: o.take("node_file"),
+            mesh_node_file: o.take("mesh_node_file"),
+            mesh_file: o.take("mesh_file"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimGeometryFileBundleDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimGeometryFileBundleDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("cell_file", &self.cell_file)?;
+        w.put("node_file", &self.node_file)?;
+        w.put("mesh_node_file", &self.mesh_node_file)?;
+        w.put("mesh_file", &self.mesh_file)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimGeometryFileBundleWithCellFileId {
     /// ID
     pub id: Option<i64>,
@@ -466,16 +1132,125 @@ pub struct BimGeometryFileBundleWithCellFileId {
     pub mesh_file_id: Option<i64>,
     /// ID of associated manifest file
     pub manifest_file_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimGeometryFileBundleWithCellFileId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            project_id: o.take("project_id"),
+            created_by_id: o.take("created_by_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            cell_file_id: o.take("cell_file_id"),
+            node_file_id: o.take("node_file_id"),
+            mesh_node_file_id: o.take("mesh_node_file_id"),
+            mesh_file_id: o.take("mesh_file_id"),
+            manifest_file_id: o.take("manifest_file_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimGeometryFileBundleWithCellFileId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimGeometryFileBundleWithCellFileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("cell_file_id", &self.cell_file_id)?;
+        w.put("node_file_id", &self.node_file_id)?;
+        w.put("mesh_node_file_id", &self.mesh_node_file_id)?;
+        w.put("mesh_file_id", &self.mesh_file_id)?;
+        w.put("manifest_file_id", &self.manifest_file_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimGeometryFileBundle {
     CellFileId(Box<BimGeometryFileBundleWithCellFileId>),
     CellFile(Box<BimGeometryFileBundleDetail>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimGeometryFileBundle {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "project_id",
+                    "created_by_id",
+                    "created_at",
+                    "updated_at",
+                    "bim_model_revision_id",
+                    "cell_file_id",
+                    "node_file_id",
+                    "mesh_node_file_id",
+                    "mesh_file_id",
+                    "manifest_file_id",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_model_revision_id",
+                    "project_id",
+                    "created_by_id",
+                    "created_at",
+                    "updated_at",
+                    "cell_file",
+                    "node_file",
+                    "mesh_node_file",
+                    "mesh_file",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::CellFileId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::CellFile, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimGeometryFileBundle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimGeometryFileBundle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CellFileId(x) => serde::Serialize::serialize(x, s),
+            Self::CellFile(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -488,7 +1263,7 @@ pub enum BimLevelSort {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelWithBimFileId {
     /// ID
     pub id: Option<i64>,
@@ -506,10 +1281,51 @@ pub struct BimLevelWithBimFileId {
     pub location_id: Option<i64>,
     /// ID of user that created the level
     pub created_by_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimLevelWithBimFileId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            elevation: o.take("elevation"),
+            name: o.take("name"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            bim_file_id: o.take("bim_file_id"),
+            location_id: o.take("location_id"),
+            created_by_id: o.take("created_by_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimLevelWithBimFileId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimLevelWithBimFileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("elevation", &self.elevation)?;
+        w.put("name", &self.name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("bim_file_id", &self.bim_file_id)?;
+        w.put("location_id", &self.location_id)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelWithBimFile {
     /// ID
     pub id: Option<i64>,
@@ -526,16 +1342,114 @@ pub struct BimLevelWithBimFile {
     pub location: Option<Location>,
     /// Login Information
     pub created_by: Option<UserRef4>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimLevelWithBimFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            elevation: o.take("elevation"),
+            name: o.take("name"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            bim_file: o.take("bim_file"),
+            location: o.take("location"),
+            created_by: o.take("created_by"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimLevelWithBimFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimLevelWithBimFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("elevation", &self.elevation)?;
+        w.put("name", &self.name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("bim_file", &self.bim_file)?;
+        w.put("location", &self.location)?;
+        w.put("created_by", &self.created_by)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimLevel {
     BimFileId(Box<BimLevelWithBimFileId>),
     BimFile(Box<BimLevelWithBimFile>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimLevel {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "elevation",
+                    "name",
+                    "created_at",
+                    "updated_at",
+                    "bim_file_id",
+                    "location_id",
+                    "created_by_id",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "elevation",
+                    "name",
+                    "created_at",
+                    "updated_at",
+                    "bim_file",
+                    "location",
+                    "created_by",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BimFileId(x) => serde::Serialize::serialize(x, s),
+            Self::BimFile(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// BIM Level
@@ -623,10 +1537,39 @@ impl BimLevelBatch {
 
 /// BIM Level Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelBatchResult {
     pub bim_levels: Option<Vec<BimLevel>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimLevelBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_levels: o.take("bim_levels"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimLevelBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimLevelBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_levels", &self.bim_levels)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// BIM Level Item object
@@ -686,14 +1629,41 @@ impl BimLevelUpdate {
 
 /// BIM Mint Tokens
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimMintToken {
     /// Bim mint tokens for the project.
     pub access_token: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimMintToken {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            access_token: o.take("access_token"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimMintToken {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimMintToken {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("access_token", &self.access_token)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionPlanWithBimPlanId {
     /// ID
     pub id: Option<i64>,
@@ -707,10 +1677,47 @@ pub struct BimModelRevisionPlanWithBimPlanId {
     pub bim_plan_id: Option<i64>,
     /// ID of the Bim Level linked to the plan
     pub bim_level_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionPlanWithBimPlanId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            bim_plan_id: o.take("bim_plan_id"),
+            bim_level_id: o.take("bim_level_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanWithBimPlanId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionPlanWithBimPlanId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("bim_plan_id", &self.bim_plan_id)?;
+        w.put("bim_level_id", &self.bim_level_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanImage {
     pub id: Option<i64>,
     /// Base name of the file without its path
@@ -723,25 +1730,101 @@ pub struct BimPlanImage {
     pub height: Option<i64>,
     /// Image width
     pub width: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimPlanImage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            content_type: o.take("content_type"),
+            url: o.take("url"),
+            height: o.take("height"),
+            width: o.take("width"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimPlanImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimPlanImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("url", &self.url)?;
+        w.put("height", &self.height)?;
+        w.put("width", &self.width)?;
+        w.end()
+    }
 }
 
 /// Thumbnail size
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Size {
-    #[serde(rename = "small")]
     Small,
-    #[serde(rename = "medium")]
     Medium,
-    #[serde(rename = "large")]
     Large,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl Size {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "small",
+            Self::Medium => "medium",
+            Self::Large => "large",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Size {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "small" => Self::Small,
+                "medium" => Self::Medium,
+                "large" => Self::Large,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Size {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Thumbnail {
     /// ID
     pub id: Option<i64>,
@@ -749,21 +1832,81 @@ pub struct Thumbnail {
     pub size: Option<Size>,
     /// Thumbnail url
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Thumbnail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            size: o.take("size"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Thumbnail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Thumbnail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("size", &self.size)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 /// 2D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetMapEnd {
     /// x-axis coordinate
     pub x: Option<f64>,
     /// y-axis coordinate
     pub y: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SheetMapEnd {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            x: o.take("x"),
+            y: o.take("y"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SheetMapEnd {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SheetMapEnd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("x", &self.x)?;
+        w.put("y", &self.y)?;
+        w.end()
+    }
 }
 
 /// 3D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct XYZ {
     /// x-axis coordinate
     pub x: Option<f64>,
@@ -771,10 +1914,41 @@ pub struct XYZ {
     pub y: Option<f64>,
     /// z-axis coordinate
     pub z: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for XYZ {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            x: o.take("x"),
+            y: o.take("y"),
+            z: o.take("z"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for XYZ {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for XYZ {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("x", &self.x)?;
+        w.put("y", &self.y)?;
+        w.put("z", &self.z)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlan {
     /// ID
     pub id: Option<i64>,
@@ -798,11 +1972,60 @@ pub struct BimPlan {
     pub model_map_start: Option<XYZ>,
     /// 3D Coordinate Point
     pub model_map_end: Option<XYZ>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimPlan {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_level_id: o.take("bim_level_id"),
+            drawing_id: o.take("drawing_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            title: o.take("title"),
+            image: o.take("image"),
+            thumbnail: o.take("thumbnail"),
+            sheet_map_start: o.take("sheet_map_start"),
+            sheet_map_end: o.take("sheet_map_end"),
+            model_map_start: o.take("model_map_start"),
+            model_map_end: o.take("model_map_end"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_level_id", &self.bim_level_id)?;
+        w.put("drawing_id", &self.drawing_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("title", &self.title)?;
+        w.put("image", &self.image)?;
+        w.put("thumbnail", &self.thumbnail)?;
+        w.put("sheet_map_start", &self.sheet_map_start)?;
+        w.put("sheet_map_end", &self.sheet_map_end)?;
+        w.put("model_map_start", &self.model_map_start)?;
+        w.put("model_map_end", &self.model_map_end)?;
+        w.end()
+    }
 }
 
 /// BIM Model Revision Plan associates BIM Plans to published BIM Model Revisions
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionPlanWithBimPlan {
     /// ID
     pub id: Option<i64>,
@@ -814,16 +2037,106 @@ pub struct BimModelRevisionPlanWithBimPlan {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionPlanWithBimPlan {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            bim_plan: o.take("bim_plan"),
+            bim_level: o.take("bim_level"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanWithBimPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionPlanWithBimPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("bim_plan", &self.bim_plan)?;
+        w.put("bim_level", &self.bim_level)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModelRevisionPlan {
     BimPlanId(Box<BimModelRevisionPlanWithBimPlanId>),
     BimPlan(Box<BimModelRevisionPlanWithBimPlan>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimModelRevisionPlan {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_model_revision_id",
+                    "created_at",
+                    "updated_at",
+                    "bim_plan_id",
+                    "bim_level_id",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_model_revision_id",
+                    "bim_plan",
+                    "bim_level",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::BimPlanId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::BimPlan, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BimPlanId(x) => serde::Serialize::serialize(x, s),
+            Self::BimPlan(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// BIM Model Revision Plan
@@ -891,15 +2204,44 @@ impl BimModelRevisionPlanBatch {
 
 /// BIM Model Revision Plan Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionPlanBatchResult {
     pub bim_model_revision_plans: Option<Vec<BimModelRevisionPlan>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionPlanBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_model_revision_plans: o.take("bim_model_revision_plans"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionPlanBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_model_revision_plans", &self.bim_model_revision_plans)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// BIM Model Revision Viewpoint associates BIM Model Revisions to BIM Viewpoint
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointWithBimViewpointId {
     /// ID
     pub id: Option<i64>,
@@ -913,11 +2255,48 @@ pub struct BimModelRevisionViewpointWithBimViewpointId {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionViewpointWithBimViewpointId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            bim_viewpoint_id: o.take("bim_viewpoint_id"),
+            primary: o.take("primary"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointWithBimViewpointId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpointWithBimViewpointId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("bim_viewpoint_id", &self.bim_viewpoint_id)?;
+        w.put("primary", &self.primary)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// BIM Model Revision Viewpoint associates BIM Model Revisions to BIM Viewpoint
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointWithBimViewpoint {
     /// ID
     pub id: Option<i64>,
@@ -930,16 +2309,110 @@ pub struct BimModelRevisionViewpointWithBimViewpoint {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionViewpointWithBimViewpoint {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_model_revision_id: o.take("bim_model_revision_id"),
+            bim_viewpoint: o.take("bim_viewpoint"),
+            primary: o.take("primary"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointWithBimViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpointWithBimViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.put("bim_viewpoint", &self.bim_viewpoint)?;
+        w.put("primary", &self.primary)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModelRevisionViewpoint {
     BimViewpointId(Box<BimModelRevisionViewpointWithBimViewpointId>),
     BimViewpoint(Box<BimModelRevisionViewpointWithBimViewpoint>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimModelRevisionViewpoint {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_model_revision_id",
+                    "bim_viewpoint_id",
+                    "primary",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_model_revision_id",
+                    "bim_viewpoint",
+                    "primary",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => {
+                    crate::lenient::variant(v, Self::BimViewpointId, Self::Other)
+                }
+                Some(1usize) => {
+                    crate::lenient::variant(v, Self::BimViewpoint, Self::Other)
+                }
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BimViewpointId(x) => serde::Serialize::serialize(x, s),
+            Self::BimViewpoint(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// BIM Model Revision Viewpoint
@@ -1001,21 +2474,79 @@ impl BimModelRevisionViewpointBatch {
 
 /// BIM Model Revision Viewpoint Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointBatchResult {
     pub bim_model_revision_viewpoints: Option<
         Vec<BimModelRevisionViewpointWithBimViewpointId>,
     >,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionViewpointBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_model_revision_viewpoints: o.take("bim_model_revision_viewpoints"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpointBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointBulkDeleteResult {
     /// Array of successfully deleted viewpoint IDs
     pub deleted_ids: Option<Vec<i64>>,
     /// Array of error messages for failed deletions
     pub errors: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionViewpointBulkDeleteResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            deleted_ids: o.take("deleted_ids"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointBulkDeleteResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpointBulkDeleteResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("deleted_ids", &self.deleted_ids)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1036,7 +2567,7 @@ pub enum BimModelRevisionSort {
 
 /// Published BIM Model Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionWithBimFileId {
     /// ID
     pub id: Option<i64>,
@@ -1072,11 +2603,70 @@ pub struct BimModelRevisionWithBimFileId {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionWithBimFileId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_file_id: o.take("bim_file_id"),
+            bim_gridline_id: o.take("bim_gridline_id"),
+            bim_model_id: o.take("bim_model_id"),
+            geometry_file_bundle_id: o.take("geometry_file_bundle_id"),
+            suitability: o.take("suitability"),
+            publish_status: o.take("publish_status"),
+            revision: o.take("revision"),
+            publisher_name: o.take("publisher_name"),
+            publisher_version: o.take("publisher_version"),
+            min_boundary: o.take("min_boundary"),
+            max_boundary: o.take("max_boundary"),
+            rotation: o.take("rotation"),
+            viewpoints: o.take("viewpoints"),
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionWithBimFileId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionWithBimFileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_file_id", &self.bim_file_id)?;
+        w.put("bim_gridline_id", &self.bim_gridline_id)?;
+        w.put("bim_model_id", &self.bim_model_id)?;
+        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
+        w.put("suitability", &self.suitability)?;
+        w.put("publish_status", &self.publish_status)?;
+        w.put("revision", &self.revision)?;
+        w.put("publisher_name", &self.publisher_name)?;
+        w.put("publisher_version", &self.publisher_version)?;
+        w.put("min_boundary", &self.min_boundary)?;
+        w.put("max_boundary", &self.max_boundary)?;
+        w.put("rotation", &self.rotation)?;
+        w.put("viewpoints", &self.viewpoints)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// 3D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct XYZ2 {
     /// Numeric string representing x-axis coordinate
     pub x: Option<String>,
@@ -1084,10 +2674,41 @@ pub struct XYZ2 {
     pub y: Option<String>,
     /// Numeric string representing z-axis coordinate
     pub z: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for XYZ2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            x: o.take("x"),
+            y: o.take("y"),
+            z: o.take("z"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for XYZ2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for XYZ2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("x", &self.x)?;
+        w.put("y", &self.y)?;
+        w.put("z", &self.z)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimGridline {
     /// ID
     pub id: Option<i64>,
@@ -1102,11 +2723,50 @@ pub struct BimGridline {
     /// Updated date
     pub updated_at: Option<String>,
     pub gridline_file: Option<IdNameContentTypeUrl2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimGridline {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            filename: o.take("filename"),
+            coordinate_system: o.take("coordinate_system"),
+            project_id: o.take("project_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            gridline_file: o.take("gridline_file"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimGridline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimGridline {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("filename", &self.filename)?;
+        w.put("coordinate_system", &self.coordinate_system)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("gridline_file", &self.gridline_file)?;
+        w.end()
+    }
 }
 
 /// Published BIM Model Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionWithBimFile {
     /// ID
     pub id: Option<i64>,
@@ -1143,16 +2803,156 @@ pub struct BimModelRevisionWithBimFile {
     pub bim_gridline: Option<BimGridline>,
     pub published_model: Option<IdNameContentTypeUrl2>,
     pub object_definition: Option<IdNameContentTypeUrl2>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelRevisionWithBimFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_file: o.take("bim_file"),
+            bim_model_id: o.take("bim_model_id"),
+            geometry_file_bundle_id: o.take("geometry_file_bundle_id"),
+            suitability: o.take("suitability"),
+            publish_status: o.take("publish_status"),
+            revision: o.take("revision"),
+            publisher_name: o.take("publisher_name"),
+            publisher_version: o.take("publisher_version"),
+            min_boundary: o.take("min_boundary"),
+            max_boundary: o.take("max_boundary"),
+            rotation: o.take("rotation"),
+            viewpoints: o.take("viewpoints"),
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            bim_gridline: o.take("bim_gridline"),
+            published_model: o.take("published_model"),
+            object_definition: o.take("object_definition"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevisionWithBimFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevisionWithBimFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_file", &self.bim_file)?;
+        w.put("bim_model_id", &self.bim_model_id)?;
+        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
+        w.put("suitability", &self.suitability)?;
+        w.put("publish_status", &self.publish_status)?;
+        w.put("revision", &self.revision)?;
+        w.put("publisher_name", &self.publisher_name)?;
+        w.put("publisher_version", &self.publisher_version)?;
+        w.put("min_boundary", &self.min_boundary)?;
+        w.put("max_boundary", &self.max_boundary)?;
+        w.put("rotation", &self.rotation)?;
+        w.put("viewpoints", &self.viewpoints)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("bim_gridline", &self.bim_gridline)?;
+        w.put("published_model", &self.published_model)?;
+        w.put("object_definition", &self.object_definition)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModelRevision {
     BimFileId(Box<BimModelRevisionWithBimFileId>),
     BimFile(Box<BimModelRevisionWithBimFile>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimModelRevision {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_file_id",
+                    "bim_gridline_id",
+                    "bim_model_id",
+                    "geometry_file_bundle_id",
+                    "suitability",
+                    "publish_status",
+                    "revision",
+                    "publisher_name",
+                    "publisher_version",
+                    "min_boundary",
+                    "max_boundary",
+                    "rotation",
+                    "viewpoints",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_file",
+                    "bim_model_id",
+                    "geometry_file_bundle_id",
+                    "suitability",
+                    "publish_status",
+                    "revision",
+                    "publisher_name",
+                    "publisher_version",
+                    "min_boundary",
+                    "max_boundary",
+                    "rotation",
+                    "viewpoints",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "bim_gridline",
+                    "published_model",
+                    "object_definition",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelRevision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BimFileId(x) => serde::Serialize::serialize(x, s),
+            Self::BimFile(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Suitability of published model
@@ -1788,17 +3588,46 @@ impl BimModelRevisionUpdate {
 
 /// BIM Model Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Object {
     /// ID
     pub id: Option<i64>,
     /// Value
     pub value: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Object {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            value: o.take("value"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("value", &self.value)?;
+        w.end()
+    }
 }
 
 /// BIM Model Property
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropertyChoice {
     /// Object ID
     pub object_id: Option<i64>,
@@ -1812,11 +3641,48 @@ pub struct PropertyChoice {
     pub uom: Option<String>,
     /// Property display value same as typed_value.
     pub value: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PropertyChoice {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            object_id: o.take("object_id"),
+            category: o.take("category"),
+            name: o.take("name"),
+            typed_value: o.take("typed_value"),
+            uom: o.take("uom"),
+            value: o.take("value"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PropertyChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PropertyChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("object_id", &self.object_id)?;
+        w.put("category", &self.category)?;
+        w.put("name", &self.name)?;
+        w.put("typed_value", &self.typed_value)?;
+        w.put("uom", &self.uom)?;
+        w.put("value", &self.value)?;
+        w.end()
+    }
 }
 
 /// BIM Model Property
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropertyChoice2 {
     /// Object ID
     pub object_id: Option<i64>,
@@ -1830,16 +3696,92 @@ pub struct PropertyChoice2 {
     pub uom: Option<String>,
     /// Property display value. For numeric values with uom, the typed_value is concatenated with uom. Decimal values are truncated to four decimal places.
     pub value: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PropertyChoice2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            object_id: o.take("object_id"),
+            category: o.take("category"),
+            name: o.take("name"),
+            typed_value: o.take("typed_value"),
+            uom: o.take("uom"),
+            value: o.take("value"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PropertyChoice2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PropertyChoice2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("object_id", &self.object_id)?;
+        w.put("category", &self.category)?;
+        w.put("name", &self.name)?;
+        w.put("typed_value", &self.typed_value)?;
+        w.put("uom", &self.uom)?;
+        w.put("value", &self.value)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Property {
     Choice(Box<PropertyChoice>),
     Choice2(Box<PropertyChoice2>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for Property {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &["object_id", "category", "name", "typed_value", "uom", "value"],
+            ),
+            crate::lenient::Shape::Object(
+                &["object_id", "category", "name", "typed_value", "uom", "value"],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Property {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Property {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Choice(x) => serde::Serialize::serialize(x, s),
+            Self::Choice2(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -1857,7 +3799,7 @@ pub enum BimModelSort {
 
 /// BIM Model
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelWithCurrentRevisionId {
     /// ID
     pub id: Option<i64>,
@@ -1877,11 +3819,54 @@ pub struct BimModelWithCurrentRevisionId {
     pub updated_at: Option<String>,
     /// Current Revision ID
     pub current_revision_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelWithCurrentRevisionId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            auto_publish: o.take("auto_publish"),
+            project_id: o.take("project_id"),
+            revisions_count: o.take("revisions_count"),
+            web_url: o.take("web_url"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            current_revision_id: o.take("current_revision_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelWithCurrentRevisionId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelWithCurrentRevisionId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("auto_publish", &self.auto_publish)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("revisions_count", &self.revisions_count)?;
+        w.put("web_url", &self.web_url)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("current_revision_id", &self.current_revision_id)?;
+        w.end()
+    }
 }
 
 /// BIM Model
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelWithCurrentRevision {
     /// ID
     pub id: Option<i64>,
@@ -1901,16 +3886,122 @@ pub struct BimModelWithCurrentRevision {
     pub updated_at: Option<String>,
     /// Published BIM Model Revision
     pub current_revision: Option<BimModelRevisionWithBimFile>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimModelWithCurrentRevision {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            auto_publish: o.take("auto_publish"),
+            project_id: o.take("project_id"),
+            revisions_count: o.take("revisions_count"),
+            web_url: o.take("web_url"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            current_revision: o.take("current_revision"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModelWithCurrentRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModelWithCurrentRevision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("auto_publish", &self.auto_publish)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("revisions_count", &self.revisions_count)?;
+        w.put("web_url", &self.web_url)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("current_revision", &self.current_revision)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModel {
     CurrentRevisionId(Box<BimModelWithCurrentRevisionId>),
     CurrentRevision(Box<BimModelWithCurrentRevision>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimModel {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "title",
+                    "auto_publish",
+                    "project_id",
+                    "revisions_count",
+                    "web_url",
+                    "created_at",
+                    "updated_at",
+                    "current_revision_id",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "title",
+                    "auto_publish",
+                    "project_id",
+                    "revisions_count",
+                    "web_url",
+                    "created_at",
+                    "updated_at",
+                    "current_revision",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => {
+                    crate::lenient::variant(v, Self::CurrentRevisionId, Self::Other)
+                }
+                Some(1usize) => {
+                    crate::lenient::variant(v, Self::CurrentRevision, Self::Other)
+                }
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimModel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CurrentRevisionId(x) => serde::Serialize::serialize(x, s),
+            Self::CurrentRevision(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// BIM Model
@@ -2171,10 +4262,39 @@ impl BimPlanBatch {
 
 /// BIM Plan Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanBatchResult {
     pub bim_plans: Option<Vec<BimPlan>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimPlanBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_plans: o.take("bim_plans"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimPlanBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimPlanBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_plans", &self.bim_plans)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// BIM Plan
@@ -2272,7 +4392,7 @@ impl BimPlanUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewFolder {
     /// ID
     pub id: Option<i64>,
@@ -2290,6 +4410,47 @@ pub struct BimViewFolder {
     pub created_at: Option<String>,
     /// Updated date
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimViewFolder {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            bim_file_id: o.take("bim_file_id"),
+            project_id: o.take("project_id"),
+            created_by_id: o.take("created_by_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimViewFolder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimViewFolder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("bim_file_id", &self.bim_file_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("created_by_id", &self.created_by_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2360,14 +4521,84 @@ impl NewBimViewpoint {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimViewpoint {
     Choice(Box<Viewpoint>),
     Choice2(Box<Viewpoint>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BimViewpoint {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_file_id",
+                    "view_folder_id",
+                    "created_at",
+                    "updated_at",
+                    "snapshot",
+                    "name",
+                    "render_mode",
+                    "visibility",
+                    "camera_data",
+                    "redlines_data",
+                    "sections_data",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "bim_file_id",
+                    "view_folder_id",
+                    "created_at",
+                    "updated_at",
+                    "snapshot",
+                    "name",
+                    "render_mode",
+                    "visibility",
+                    "camera_data",
+                    "redlines_data",
+                    "sections_data",
+                ],
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimViewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Choice(x) => serde::Serialize::serialize(x, s),
+            Self::Choice2(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -2494,10 +4725,39 @@ impl BimViewpointBatch {
 
 /// BIM Viewpoint Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewpointBatchResult {
     pub bim_viewpoints: Option<Vec<serde_json::Value>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BimViewpointBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_viewpoints: o.take("bim_viewpoints"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BimViewpointBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BimViewpointBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_viewpoints", &self.bim_viewpoints)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// Type of the Procore item to be associated
@@ -2568,35 +4828,112 @@ impl NewAssociation {
 
 /// Bid Form Items can be of various types. This property does determine which one is used.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BidFormItemItemType {
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "plain_text")]
     PlainText,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl BidFormItemItemType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CostCode => "cost_code",
+            Self::PlainText => "plain_text",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for BidFormItemItemType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "cost_code" => Self::CostCode,
+                "plain_text" => Self::PlainText,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidFormItemItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidFormItemItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Bid Form Items can have various response types. This property determines which one is used.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResponseType {
-    #[serde(rename = "amount")]
     Amount,
-    #[serde(rename = "unit")]
     Unit,
-    #[serde(rename = "include_exclude")]
     IncludeExclude,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl ResponseType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Amount => "amount",
+            Self::Unit => "unit",
+            Self::IncludeExclude => "include_exclude",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ResponseType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "amount" => Self::Amount,
+                "unit" => Self::Unit,
+                "include_exclude" => Self::IncludeExclude,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResponseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Bid Form Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormItem {
     /// ID
     pub id: Option<i64>,
@@ -2613,10 +4950,51 @@ pub struct BidFormItem {
     pub response_type: Option<ResponseType>,
     /// ID of the Layer in the Estimate
     pub layer_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidFormItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            cost_code: o.take("cost_code"),
+            description: o.take("description"),
+            position: o.take("position"),
+            subject: o.take("subject"),
+            item_type: o.take("item_type"),
+            response_type: o.take("response_type"),
+            layer_id: o.take("layer_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidFormItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidFormItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("cost_code", &self.cost_code)?;
+        w.put("description", &self.description)?;
+        w.put("position", &self.position)?;
+        w.put("subject", &self.subject)?;
+        w.put("item_type", &self.item_type)?;
+        w.put("response_type", &self.response_type)?;
+        w.put("layer_id", &self.layer_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubSection {
     /// ID
     pub id: Option<i64>,
@@ -2626,11 +5004,44 @@ pub struct SubSection {
     pub position: Option<i64>,
     /// Bid Form Items
     pub bid_form_items: Option<Vec<BidFormItem>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SubSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            position: o.take("position"),
+            bid_form_items: o.take("bid_form_items"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SubSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("position", &self.position)?;
+        w.put("bid_form_items", &self.bid_form_items)?;
+        w.end()
+    }
 }
 
 /// Base Bid
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseBid {
     /// ID
     pub id: Option<i64>,
@@ -2642,11 +5053,48 @@ pub struct BaseBid {
     pub header: Option<bool>,
     pub bid_form_items: Option<Vec<BidFormItem>>,
     pub sub_sections: Option<Vec<SubSection>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BaseBid {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            position: o.take("position"),
+            header: o.take("header"),
+            bid_form_items: o.take("bid_form_items"),
+            sub_sections: o.take("sub_sections"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseBid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BaseBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("position", &self.position)?;
+        w.put("header", &self.header)?;
+        w.put("bid_form_items", &self.bid_form_items)?;
+        w.put("sub_sections", &self.sub_sections)?;
+        w.end()
+    }
 }
 
 /// Bid Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormDetail {
     /// ID
     pub id: Option<i64>,
@@ -2664,6 +5112,49 @@ pub struct BidFormDetail {
     pub lock_quantity_fields_alternates: Option<bool>,
     pub base_bid: Option<Vec<BaseBid>>,
     pub alternates: Option<Vec<BaseBid>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidFormDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            proposal_id: o.take("proposal_id"),
+            lock_unit_fields_base_bid: o.take("lock_unit_fields_base_bid"),
+            lock_quantity_fields_base_bid: o.take("lock_quantity_fields_base_bid"),
+            lock_unit_fields_alternates: o.take("lock_unit_fields_alternates"),
+            lock_quantity_fields_alternates: o.take("lock_quantity_fields_alternates"),
+            base_bid: o.take("base_bid"),
+            alternates: o.take("alternates"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidFormDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidFormDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("proposal_id", &self.proposal_id)?;
+        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
+        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid)?;
+        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates)?;
+        w.put("base_bid", &self.base_bid)?;
+        w.put("alternates", &self.alternates)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2683,9 +5174,8 @@ pub enum BidPackageSort {
 
 /// Links that can be used by Frontend
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageDetailBidPackageLinks {
-    #[serde(rename = "self")]
     pub self_: Option<String>,
     pub bid: Option<String>,
     pub bid_pdf: Option<String>,
@@ -2693,10 +5183,49 @@ pub struct BidPackageDetailBidPackageLinks {
     pub emails: Option<String>,
     pub addendums: Option<String>,
     pub files: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackageDetailBidPackageLinks {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            self_: o.take("self"),
+            bid: o.take("bid"),
+            bid_pdf: o.take("bid_pdf"),
+            bid_list: o.take("bid_list"),
+            emails: o.take("emails"),
+            addendums: o.take("addendums"),
+            files: o.take("files"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackageDetailBidPackageLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackageDetailBidPackageLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("self", &self.self_)?;
+        w.put("bid", &self.bid)?;
+        w.put("bid_pdf", &self.bid_pdf)?;
+        w.put("bid_list", &self.bid_list)?;
+        w.put("emails", &self.emails)?;
+        w.put("addendums", &self.addendums)?;
+        w.put("files", &self.files)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageDetailBidPackage {
     /// ID
     pub id: Option<i64>,
@@ -2732,37 +5261,179 @@ pub struct BidPackageDetailBidPackage {
     pub formatted_pre_bid_walk_through_notes: Option<String>,
     pub has_bid_docs: Option<bool>,
     pub user_bid_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackageDetailBidPackage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            project_id: o.take("project_id"),
+            bid_due_date: o.take("bid_due_date"),
+            number: o.take("number"),
+            title: o.take("title"),
+            project_name: o.take("project_name"),
+            project_location: o.take("project_location"),
+            accounting_method: o.take("accounting_method"),
+            formatted_bid_due_date: o.take("formatted_bid_due_date"),
+            links: o.take("links"),
+            allow_bidder_sum: o.take("allow_bidder_sum"),
+            accept_post_due_submissions: o.take("accept_post_due_submissions"),
+            sealed: o.take("sealed"),
+            bid_invites_sent_count: o.take("bid_invites_sent_count"),
+            bids_received_count: o.take("bids_received_count"),
+            enable_prebid_walkthrough: o.take("enable_prebid_walkthrough"),
+            enable_prebid_rfi_deadline: o.take("enable_prebid_rfi_deadline"),
+            pre_bid_rfi_deadline_date: o.take("pre_bid_rfi_deadline_date"),
+            formatted_bid_web_message: o.take("formatted_bid_web_message"),
+            formatted_bid_email_message: o.take("formatted_bid_email_message"),
+            formatted_pre_bid_walk_through_notes: o
+                .take("formatted_pre_bid_walk_through_notes"),
+            has_bid_docs: o.take("has_bid_docs"),
+            user_bid_id: o.take("user_bid_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackageDetailBidPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackageDetailBidPackage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("bid_due_date", &self.bid_due_date)?;
+        w.put("number", &self.number)?;
+        w.put("title", &self.title)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_location", &self.project_location)?;
+        w.put("accounting_method", &self.accounting_method)?;
+        w.put("formatted_bid_due_date", &self.formatted_bid_due_date)?;
+        w.put("links", &self.links)?;
+        w.put("allow_bidder_sum", &self.allow_bidder_sum)?;
+        w.put("accept_post_due_submissions", &self.accept_post_due_submissions)?;
+        w.put("sealed", &self.sealed)?;
+        w.put("bid_invites_sent_count", &self.bid_invites_sent_count)?;
+        w.put("bids_received_count", &self.bids_received_count)?;
+        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
+        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline)?;
+        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date)?;
+        w.put("formatted_bid_web_message", &self.formatted_bid_web_message)?;
+        w.put("formatted_bid_email_message", &self.formatted_bid_email_message)?;
+        w.put(
+            "formatted_pre_bid_walk_through_notes",
+            &self.formatted_pre_bid_walk_through_notes,
+        )?;
+        w.put("has_bid_docs", &self.has_bid_docs)?;
+        w.put("user_bid_id", &self.user_bid_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageDetail {
-    #[serde(rename = "bidPackages")]
     pub bid_packages: Option<Vec<BidPackageDetailBidPackage>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackageDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bid_packages: o.take("bidPackages"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackageDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackageDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bidPackages", &self.bid_packages)?;
+        w.end()
+    }
 }
 
 /// Document type
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ViewableType {
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "document_pending")]
     DocumentPending,
-    #[serde(rename = "image")]
     Image,
-    #[serde(rename = "mp4")]
     Mp4,
-    #[serde(rename = "default")]
     Default,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl ViewableType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "document",
+            Self::DocumentPending => "document_pending",
+            Self::Image => "image",
+            Self::Mp4 => "mp4",
+            Self::Default => "default",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ViewableType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "document" => Self::Document,
+                "document_pending" => Self::DocumentPending,
+                "image" => Self::Image,
+                "mp4" => Self::Mp4,
+                "default" => Self::Default,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ViewableType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ViewableType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Correspondence Attachments Inner
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceAttachment {
     /// File ID
     pub id: Option<i64>,
@@ -2780,10 +5451,51 @@ pub struct CorrespondenceAttachment {
     pub viewable_type: Option<ViewableType>,
     /// Viewable document URL
     pub viewable_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CorrespondenceAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            url: o.take("url"),
+            filename: o.take("filename"),
+            content_type: o.take("content_type"),
+            share_url: o.take("share_url"),
+            viewable_type: o.take("viewable_type"),
+            viewable_url: o.take("viewable_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CorrespondenceAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CorrespondenceAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("url", &self.url)?;
+        w.put("filename", &self.filename)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("share_url", &self.share_url)?;
+        w.put("viewable_type", &self.viewable_type)?;
+        w.put("viewable_url", &self.viewable_url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Correspondence {
     /// ID
     pub id: Option<i64>,
@@ -2801,19 +5513,91 @@ pub struct Correspondence {
     /// List of recipient names Correspondence was sent to
     pub recipients: Option<Vec<Vec<IdNameUrlFilename>>>,
     pub from: Option<FirstLast>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Correspondence {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bid_package_id: o.take("bid_package_id"),
+            bid_package_title: o.take("bid_package_title"),
+            created_at: o.take("created_at"),
+            subject: o.take("subject"),
+            attachments: o.take("attachments"),
+            message: o.take("message"),
+            recipients: o.take("recipients"),
+            from: o.take("from"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Correspondence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Correspondence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bid_package_id", &self.bid_package_id)?;
+        w.put("bid_package_title", &self.bid_package_title)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("subject", &self.subject)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("message", &self.message)?;
+        w.put("recipients", &self.recipients)?;
+        w.put("from", &self.from)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidDocsManifest {
     /// ID
     pub id: Option<i64>,
     /// Link to the bid package zip file
     pub streaming_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidDocsManifest {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            streaming_url: o.take("streaming_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDocsManifest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDocsManifest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("streaming_url", &self.streaming_url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef10 {
     /// Email
     pub email: Option<String>,
@@ -2823,14 +5607,46 @@ pub struct UserRef10 {
     pub last: Option<String>,
     /// Phone numbers
     pub numbers: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UserRef10 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            email: o.take("email"),
+            first: o.take("first"),
+            last: o.take("last"),
+            numbers: o.take("numbers"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRef10 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UserRef10 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("email", &self.email)?;
+        w.put("first", &self.first)?;
+        w.put("last", &self.last)?;
+        w.put("numbers", &self.numbers)?;
+        w.end()
+    }
 }
 
 /// Links that can be used by Frontend
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageLinks {
     pub add_vendor: Option<String>,
-    #[serde(rename = "analyticsEventsPath")]
     pub analytics_events_path: Option<String>,
     pub attach_documents: Option<String>,
     pub bid_list: Option<String>,
@@ -2843,10 +5659,61 @@ pub struct BidPackageLinks {
     pub submit: Option<String>,
     pub trades: Option<String>,
     pub vendors: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackageLinks {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            add_vendor: o.take("add_vendor"),
+            analytics_events_path: o.take("analyticsEventsPath"),
+            attach_documents: o.take("attach_documents"),
+            bid_list: o.take("bid_list"),
+            bid_packages: o.take("bid_packages"),
+            bid_packages_by_project: o.take("bid_packages_by_project"),
+            bulk_create_bids: o.take("bulk_create_bids"),
+            cost_codes: o.take("cost_codes"),
+            overview: o.take("overview"),
+            permission_templates: o.take("permission_templates"),
+            submit: o.take("submit"),
+            trades: o.take("trades"),
+            vendors: o.take("vendors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackageLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackageLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("add_vendor", &self.add_vendor)?;
+        w.put("analyticsEventsPath", &self.analytics_events_path)?;
+        w.put("attach_documents", &self.attach_documents)?;
+        w.put("bid_list", &self.bid_list)?;
+        w.put("bid_packages", &self.bid_packages)?;
+        w.put("bid_packages_by_project", &self.bid_packages_by_project)?;
+        w.put("bulk_create_bids", &self.bulk_create_bids)?;
+        w.put("cost_codes", &self.cost_codes)?;
+        w.put("overview", &self.overview)?;
+        w.put("permission_templates", &self.permission_templates)?;
+        w.put("submit", &self.submit)?;
+        w.put("trades", &self.trades)?;
+        w.put("vendors", &self.vendors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageManager {
     /// Login Information ID
     pub login_information_id: Option<i64>,
@@ -2861,10 +5728,49 @@ pub struct BidPackageManager {
     /// User Invited
     pub invited: Option<bool>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackageManager {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            login_information_id: o.take("login_information_id"),
+            contact_id: o.take("contact_id"),
+            name: o.take("name"),
+            email: o.take("email"),
+            job_title: o.take("job_title"),
+            invited: o.take("invited"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackageManager {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackageManager {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("login_information_id", &self.login_information_id)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("name", &self.name)?;
+        w.put("email", &self.email)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("invited", &self.invited)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NdaAttachment {
     /// ID
     pub id: Option<String>,
@@ -2878,10 +5784,47 @@ pub struct NdaAttachment {
     pub url: Option<String>,
     /// Name
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for NdaAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            item_type: o.take("item_type"),
+            item_id: o.take("item_id"),
+            prostore_file_id: o.take("prostore_file_id"),
+            url: o.take("url"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NdaAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for NdaAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("item_type", &self.item_type)?;
+        w.put("item_id", &self.item_id)?;
+        w.put("prostore_file_id", &self.prostore_file_id)?;
+        w.put("url", &self.url)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TradesAndService {
     /// The level of the PCN trade classification
     pub trade_level: Option<String>,
@@ -2889,10 +5832,41 @@ pub struct TradesAndService {
     pub trade_path: Option<String>,
     /// The unique key identifier for the PCN trade
     pub trade_key: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TradesAndService {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            trade_level: o.take("trade_level"),
+            trade_path: o.take("trade_path"),
+            trade_key: o.take("trade_key"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TradesAndService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TradesAndService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("trade_level", &self.trade_level)?;
+        w.put("trade_path", &self.trade_path)?;
+        w.put("trade_key", &self.trade_key)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BusinessClassification {
     /// The full name of the business classification
     pub classification_name: Option<String>,
@@ -2900,10 +5874,41 @@ pub struct BusinessClassification {
     pub classification_abbreviation: Option<String>,
     /// The unique key identifier for the business classification
     pub classification_key: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BusinessClassification {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            classification_name: o.take("classification_name"),
+            classification_abbreviation: o.take("classification_abbreviation"),
+            classification_key: o.take("classification_key"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BusinessClassification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BusinessClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("classification_name", &self.classification_name)?;
+        w.put("classification_abbreviation", &self.classification_abbreviation)?;
+        w.put("classification_key", &self.classification_key)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackage {
     /// Accepts bid post due submissions
     pub accept_post_due_submissions: Option<bool>,
@@ -3040,30 +6045,252 @@ pub struct BidPackage {
     pub lock_quantity_fields_alternates: Option<bool>,
     /// Whether the bid package has any PDM documents
     pub has_pdm_documents: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidPackage {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            accept_post_due_submissions: o.take("accept_post_due_submissions"),
+            accounting_method: o.take("accounting_method"),
+            allow_bidder_sum: o.take("allow_bidder_sum"),
+            project_currency_iso_code: o.take("project_currency_iso_code"),
+            project_currency_display: o.take("project_currency_display"),
+            anticipated_award_date: o.take("anticipated_award_date"),
+            bidding_countdown_email_days: o.take("bidding_countdown_email_days"),
+            bid_docs_manifest: o.take("bid_docs_manifest"),
+            bid_due_date: o.take("bid_due_date"),
+            bid_email_message: o.take("bid_email_message"),
+            bid_emails_include_link_to_bidding_documents: o
+                .take("bid_emails_include_link_to_bidding_documents"),
+            bid_submission_confirmation: o.take("bid_submission_confirmation"),
+            bid_web_message: o.take("bid_web_message"),
+            blind_bidding: o.take("blind_bidding"),
+            created_by: o.take("created_by"),
+            distribution_members: o.take("distribution_members"),
+            display_project_name: o.take("display_project_name"),
+            bid_form_sections_enabled: o.take("bid_form_sections_enabled"),
+            flexible_response_types_enabled: o.take("flexible_response_types_enabled"),
+            distribution_member_ids: o.take("distribution_member_ids"),
+            enable_countdown_emails: o.take("enable_countdown_emails"),
+            enable_prebid_rfi_deadline: o.take("enable_prebid_rfi_deadline"),
+            enable_prebid_walkthrough: o.take("enable_prebid_walkthrough"),
+            has_any_bid_invited: o.take("has_any_bid_invited"),
+            has_bids_sent_nda: o.take("has_bids_sent_nda"),
+            has_no_nda_activity: o.take("has_no_nda_activity"),
+            nda_invited_bids_with_activity_count: o
+                .take("nda_invited_bids_with_activity_count"),
+            attachments_zip_streaming_url: o.take("attachments_zip_streaming_url"),
+            hidden: o.take("hidden"),
+            id: o.take("id"),
+            links: o.take("links"),
+            lump_sum_bidding: o.take("lump_sum_bidding"),
+            manager: o.take("manager"),
+            nda_attachments: o.take("nda_attachments"),
+            number: o.take("number"),
+            open: o.take("open"),
+            point_of_contact: o.take("point_of_contact"),
+            point_of_contact_login_id: o.take("point_of_contact_login_id"),
+            pre_bid_rfi_deadline_date: o.take("pre_bid_rfi_deadline_date"),
+            pre_bid_walk_through_date: o.take("pre_bid_walk_through_date"),
+            pre_bid_walk_through_notes: o.take("pre_bid_walk_through_notes"),
+            project_id: o.take("project_id"),
+            project_image_url: o.take("project_image_url"),
+            project_latitude: o.take("project_latitude"),
+            project_location: o.take("project_location"),
+            project_longitude: o.take("project_longitude"),
+            project_name: o.take("project_name"),
+            require_nda: o.take("require_nda"),
+            sealed: o.take("sealed"),
+            show_bid_info: o.take("show_bid_info"),
+            submitted_bids_count: o.take("submitted_bids_count"),
+            title: o.take("title"),
+            enable_public_discovery: o.take("enable_public_discovery"),
+            primary_slug_with_ids: o.take("primary_slug_with_ids"),
+            pre_bid_meeting_location: o.take("pre_bid_meeting_location"),
+            pre_bid_meeting_date: o.take("pre_bid_meeting_date"),
+            pre_bid_meeting_online_link: o.take("pre_bid_meeting_online_link"),
+            pre_bid_meeting_notes: o.take("pre_bid_meeting_notes"),
+            public_project_funding_source: o.take("public_project_funding_source"),
+            show_location_for_nda_projects: o.take("show_location_for_nda_projects"),
+            public_bid_opening_details_date: o.take("public_bid_opening_details_date"),
+            public_bid_opening_details_location: o
+                .take("public_bid_opening_details_location"),
+            public_bid_opening_details_online_link: o
+                .take("public_bid_opening_details_online_link"),
+            trades_and_services: o.take("trades_and_services"),
+            business_classifications: o.take("business_classifications"),
+            lock_unit_fields_base_bid: o.take("lock_unit_fields_base_bid"),
+            lock_quantity_fields_base_bid: o.take("lock_quantity_fields_base_bid"),
+            lock_unit_fields_alternates: o.take("lock_unit_fields_alternates"),
+            lock_quantity_fields_alternates: o.take("lock_quantity_fields_alternates"),
+            has_pdm_documents: o.take("has_pdm_documents"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidPackage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidPackage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("accept_post_due_submissions", &self.accept_post_due_submissions)?;
+        w.put("accounting_method", &self.accounting_method)?;
+        w.put("allow_bidder_sum", &self.allow_bidder_sum)?;
+        w.put("project_currency_iso_code", &self.project_currency_iso_code)?;
+        w.put("project_currency_display", &self.project_currency_display)?;
+        w.put("anticipated_award_date", &self.anticipated_award_date)?;
+        w.put("bidding_countdown_email_days", &self.bidding_countdown_email_days)?;
+        w.put("bid_docs_manifest", &self.bid_docs_manifest)?;
+        w.put("bid_due_date", &self.bid_due_date)?;
+        w.put("bid_email_message", &self.bid_email_message)?;
+        w.put(
+            "bid_emails_include_link_to_bidding_documents",
+            &self.bid_emails_include_link_to_bidding_documents,
+        )?;
+        w.put("bid_submission_confirmation", &self.bid_submission_confirmation)?;
+        w.put("bid_web_message", &self.bid_web_message)?;
+        w.put("blind_bidding", &self.blind_bidding)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("distribution_members", &self.distribution_members)?;
+        w.put("display_project_name", &self.display_project_name)?;
+        w.put("bid_form_sections_enabled", &self.bid_form_sections_enabled)?;
+        w.put("flexible_response_types_enabled", &self.flexible_response_types_enabled)?;
+        w.put("distribution_member_ids", &self.distribution_member_ids)?;
+        w.put("enable_countdown_emails", &self.enable_countdown_emails)?;
+        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline)?;
+        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
+        w.put("has_any_bid_invited", &self.has_any_bid_invited)?;
+        w.put("has_bids_sent_nda", &self.has_bids_sent_nda)?;
+        w.put("has_no_nda_activity", &self.has_no_nda_activity)?;
+        w.put(
+            "nda_invited_bids_with_activity_count",
+            &self.nda_invited_bids_with_activity_count,
+        )?;
+        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url)?;
+        w.put("hidden", &self.hidden)?;
+        w.put("id", &self.id)?;
+        w.put("links", &self.links)?;
+        w.put("lump_sum_bidding", &self.lump_sum_bidding)?;
+        w.put("manager", &self.manager)?;
+        w.put("nda_attachments", &self.nda_attachments)?;
+        w.put("number", &self.number)?;
+        w.put("open", &self.open)?;
+        w.put("point_of_contact", &self.point_of_contact)?;
+        w.put("point_of_contact_login_id", &self.point_of_contact_login_id)?;
+        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date)?;
+        w.put("pre_bid_walk_through_date", &self.pre_bid_walk_through_date)?;
+        w.put("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("project_image_url", &self.project_image_url)?;
+        w.put("project_latitude", &self.project_latitude)?;
+        w.put("project_location", &self.project_location)?;
+        w.put("project_longitude", &self.project_longitude)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("require_nda", &self.require_nda)?;
+        w.put("sealed", &self.sealed)?;
+        w.put("show_bid_info", &self.show_bid_info)?;
+        w.put("submitted_bids_count", &self.submitted_bids_count)?;
+        w.put("title", &self.title)?;
+        w.put("enable_public_discovery", &self.enable_public_discovery)?;
+        w.put("primary_slug_with_ids", &self.primary_slug_with_ids)?;
+        w.put("pre_bid_meeting_location", &self.pre_bid_meeting_location)?;
+        w.put("pre_bid_meeting_date", &self.pre_bid_meeting_date)?;
+        w.put("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link)?;
+        w.put("pre_bid_meeting_notes", &self.pre_bid_meeting_notes)?;
+        w.put("public_project_funding_source", &self.public_project_funding_source)?;
+        w.put("show_location_for_nda_projects", &self.show_location_for_nda_projects)?;
+        w.put("public_bid_opening_details_date", &self.public_bid_opening_details_date)?;
+        w.put(
+            "public_bid_opening_details_location",
+            &self.public_bid_opening_details_location,
+        )?;
+        w.put(
+            "public_bid_opening_details_online_link",
+            &self.public_bid_opening_details_online_link,
+        )?;
+        w.put("trades_and_services", &self.trades_and_services)?;
+        w.put("business_classifications", &self.business_classifications)?;
+        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
+        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid)?;
+        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates)?;
+        w.put("has_pdm_documents", &self.has_pdm_documents)?;
+        w.end()
+    }
 }
 
 /// Bid status
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BidStatus {
-    #[serde(rename = "undecided")]
     Undecided,
-    #[serde(rename = "will_not_bid")]
     WillNotBid,
-    #[serde(rename = "will_bid")]
     WillBid,
-    #[serde(rename = "not_invited")]
     NotInvited,
-    #[serde(rename = "submitted")]
     Submitted,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl BidStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undecided => "undecided",
+            Self::WillNotBid => "will_not_bid",
+            Self::WillBid => "will_bid",
+            Self::NotInvited => "not_invited",
+            Self::Submitted => "submitted",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for BidStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "undecided" => Self::Undecided,
+                "will_not_bid" => Self::WillNotBid,
+                "will_bid" => Self::WillBid,
+                "not_invited" => Self::NotInvited,
+                "submitted" => Self::Submitted,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Bid Requester Info
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidRequester {
     /// The bid requesters company name
     pub company: Option<String>,
@@ -3089,11 +6316,60 @@ pub struct BidRequester {
     pub business_phone: Option<String>,
     /// Bid requesters company fax number
     pub fax_number: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidRequester {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            company: o.take("company"),
+            contact: o.take("contact"),
+            company_address: o.take("company_address"),
+            company_phone: o.take("company_phone"),
+            company_website: o.take("company_website"),
+            email_address: o.take("email_address"),
+            first_name: o.take("first_name"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            vendor_address: o.take("vendor_address"),
+            business_phone: o.take("business_phone"),
+            fax_number: o.take("fax_number"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidRequester {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidRequester {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("company", &self.company)?;
+        w.put("contact", &self.contact)?;
+        w.put("company_address", &self.company_address)?;
+        w.put("company_phone", &self.company_phone)?;
+        w.put("company_website", &self.company_website)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("vendor_address", &self.vendor_address)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.end()
+    }
 }
 
 /// Bid Vendor Info
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidVendor {
     /// ID
     pub id: Option<i64>,
@@ -3103,21 +6379,83 @@ pub struct BidVendor {
     pub avatar_url: Option<String>,
     /// List of trades for the vendor
     pub trades: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidVendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            avatar_url: o.take("avatar_url"),
+            trades: o.take("trades"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("avatar_url", &self.avatar_url)?;
+        w.put("trades", &self.trades)?;
+        w.end()
+    }
 }
 
 /// Project Info
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidProject {
     /// Name
     pub name: Option<String>,
     /// Address
     pub address: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidProject {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            address: o.take("address"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidProject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("address", &self.address)?;
+        w.end()
+    }
 }
 
 /// Summary
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bid {
     /// ID
     pub id: Option<i64>,
@@ -3159,20 +6497,111 @@ pub struct Bid {
     pub vendor: Option<BidVendor>,
     /// Project Info
     pub project: Option<BidProject>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Bid {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bid_package_id: o.take("bid_package_id"),
+            bid_package_title: o.take("bid_package_title"),
+            bid_form_title: o.take("bid_form_title"),
+            bid_form_id: o.take("bid_form_id"),
+            bid_status: o.take("bid_status"),
+            awarded: o.take("awarded"),
+            company_id: o.take("company_id"),
+            invitation_last_sent_at: o.take("invitation_last_sent_at"),
+            is_bidder_committed: o.take("is_bidder_committed"),
+            lump_sum_amount: o.take("lump_sum_amount"),
+            lump_sum_enabled: o.take("lump_sum_enabled"),
+            submitted: o.take("submitted"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            due_date: o.take("due_date"),
+            bidder_comments: o.take("bidder_comments"),
+            bid_requester: o.take("bid_requester"),
+            vendor: o.take("vendor"),
+            project: o.take("project"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Bid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bid_package_id", &self.bid_package_id)?;
+        w.put("bid_package_title", &self.bid_package_title)?;
+        w.put("bid_form_title", &self.bid_form_title)?;
+        w.put("bid_form_id", &self.bid_form_id)?;
+        w.put("bid_status", &self.bid_status)?;
+        w.put("awarded", &self.awarded)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("invitation_last_sent_at", &self.invitation_last_sent_at)?;
+        w.put("is_bidder_committed", &self.is_bidder_committed)?;
+        w.put("lump_sum_amount", &self.lump_sum_amount)?;
+        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
+        w.put("submitted", &self.submitted)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("bidder_comments", &self.bidder_comments)?;
+        w.put("bid_requester", &self.bid_requester)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("project", &self.project)?;
+        w.end()
+    }
 }
 
 /// Path to uploaded file
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadLinks {
     /// Path to uploaded file
-    #[serde(rename = "self")]
     pub self_: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UploadLinks {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            self_: o.take("self"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UploadLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("self", &self.self_)?;
+        w.end()
+    }
 }
 
 /// Properties to be passed to the storage for upload
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadFields {
     /// Property to be passed to the storage for upload
     pub key: Option<String>,
@@ -3180,11 +6609,42 @@ pub struct UploadFields {
     pub filename: Option<String>,
     /// Property to be passed to the storage for upload
     pub policy: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for UploadFields {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            key: o.take("key"),
+            filename: o.take("filename"),
+            policy: o.take("policy"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for UploadFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("key", &self.key)?;
+        w.put("filename", &self.filename)?;
+        w.put("policy", &self.policy)?;
+        w.end()
+    }
 }
 
 /// Bid Upload
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Upload {
     /// Created at
     pub created_at: Option<String>,
@@ -3202,31 +6662,114 @@ pub struct Upload {
     pub url: Option<String>,
     /// Properties to be passed to the storage for upload
     pub fields: Option<UploadFields>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Upload {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            created_at: o.take("created_at"),
+            name: o.take("name"),
+            expired: o.take("expired"),
+            links: o.take("links"),
+            id: o.take("id"),
+            uuid: o.take("uuid"),
+            url: o.take("url"),
+            fields: o.take("fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Upload {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Upload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("name", &self.name)?;
+        w.put("expired", &self.expired)?;
+        w.put("links", &self.links)?;
+        w.put("id", &self.id)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("url", &self.url)?;
+        w.put("fields", &self.fields)?;
+        w.end()
+    }
 }
 
 /// This status is combination of the `invitation_last_sent_at`, `is_bidder_committed`, `submitted`, & `awarded` values.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BidDetailBidStatus {
-    #[serde(rename = "not_invited")]
     NotInvited,
-    #[serde(rename = "undecided")]
     Undecided,
-    #[serde(rename = "will_not_bid")]
     WillNotBid,
-    #[serde(rename = "will_bid")]
     WillBid,
-    #[serde(rename = "submitted")]
     Submitted,
-    #[serde(rename = "awarded")]
     Awarded,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl BidDetailBidStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotInvited => "not_invited",
+            Self::Undecided => "undecided",
+            Self::WillNotBid => "will_not_bid",
+            Self::WillBid => "will_bid",
+            Self::Submitted => "submitted",
+            Self::Awarded => "awarded",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for BidDetailBidStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "not_invited" => Self::NotInvited,
+                "undecided" => Self::Undecided,
+                "will_not_bid" => Self::WillNotBid,
+                "will_bid" => Self::WillBid,
+                "submitted" => Self::Submitted,
+                "awarded" => Self::Awarded,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDetailBidStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDetailBidStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecipientList {
     /// Recipients first name
     pub first: Option<String>,
@@ -3236,21 +6779,85 @@ pub struct RecipientList {
     pub email: Option<String>,
     /// Recipients office and mobile numbers
     pub numbers: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for RecipientList {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            first: o.take("first"),
+            last: o.take("last"),
+            email: o.take("email"),
+            numbers: o.take("numbers"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecipientList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for RecipientList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("first", &self.first)?;
+        w.put("last", &self.last)?;
+        w.put("email", &self.email)?;
+        w.put("numbers", &self.numbers)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidDetailLinks {
     /// Upload link for current company
     pub uploads: Option<String>,
     /// Available cost codes link for bid
     pub cost_codes: Option<String>,
     pub bid_pdf: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidDetailLinks {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uploads: o.take("uploads"),
+            cost_codes: o.take("cost_codes"),
+            bid_pdf: o.take("bid_pdf"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDetailLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDetailLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uploads", &self.uploads)?;
+        w.put("cost_codes", &self.cost_codes)?;
+        w.put("bid_pdf", &self.bid_pdf)?;
+        w.end()
+    }
 }
 
 /// Bid Vendor Info
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidDetailVendor {
     /// ID
     pub id: Option<i64>,
@@ -3264,11 +6871,48 @@ pub struct BidDetailVendor {
     pub address: Option<String>,
     /// Vendor business phone
     pub business_phone: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidDetailVendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            avatar_url: o.take("avatar_url"),
+            trades: o.take("trades"),
+            address: o.take("address"),
+            business_phone: o.take("business_phone"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDetailVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDetailVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("avatar_url", &self.avatar_url)?;
+        w.put("trades", &self.trades)?;
+        w.put("address", &self.address)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.end()
+    }
 }
 
 /// Bid Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidItem {
     /// Amount in cents. It's an optional parameter when the blind bidding is on.
     pub amount: Option<f64>,
@@ -3290,10 +6934,55 @@ pub struct BidItem {
     pub unit_cost: Option<String>,
     /// Unit of Measure. It's an optional parameter when the blind bidding is on.
     pub uom: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            amount: o.take("amount"),
+            bid_form_item_id: o.take("bid_form_item_id"),
+            cost_code_id: o.take("cost_code_id"),
+            cost_code_name: o.take("cost_code_name"),
+            cost_code_number: o.take("cost_code_number"),
+            id: o.take("id"),
+            included: o.take("included"),
+            quantity: o.take("quantity"),
+            unit_cost: o.take("unit_cost"),
+            uom: o.take("uom"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("amount", &self.amount)?;
+        w.put("bid_form_item_id", &self.bid_form_item_id)?;
+        w.put("cost_code_id", &self.cost_code_id)?;
+        w.put("cost_code_name", &self.cost_code_name)?;
+        w.put("cost_code_number", &self.cost_code_number)?;
+        w.put("id", &self.id)?;
+        w.put("included", &self.included)?;
+        w.put("quantity", &self.quantity)?;
+        w.put("unit_cost", &self.unit_cost)?;
+        w.put("uom", &self.uom)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidDetailAttachment {
     /// ID
     pub id: Option<i64>,
@@ -3305,11 +6994,46 @@ pub struct BidDetailAttachment {
     pub url: Option<String>,
     /// Filename
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidDetailAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            item_type: o.take("item_type"),
+            prostore_file_id: o.take("prostore_file_id"),
+            url: o.take("url"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDetailAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDetailAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("item_type", &self.item_type)?;
+        w.put("prostore_file_id", &self.prostore_file_id)?;
+        w.put("url", &self.url)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Bid
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidDetail {
     /// ID
     pub id: Option<i64>,
@@ -3390,6 +7114,119 @@ pub struct BidDetail {
     pub attachments: Option<Vec<BidDetailAttachment>>,
     /// Streaming URL to download all attachments. It's an optional parameter when the blind bidding is on.
     pub attachments_zip_streaming_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bid_package_id: o.take("bid_package_id"),
+            bid_package_title: o.take("bid_package_title"),
+            bid_form_title: o.take("bid_form_title"),
+            awarded: o.take("awarded"),
+            bidders_can_add_line_items: o.take("bidders_can_add_line_items"),
+            bid_status: o.take("bid_status"),
+            company_id: o.take("company_id"),
+            invitation_last_sent_at: o.take("invitation_last_sent_at"),
+            is_bidder_committed: o.take("is_bidder_committed"),
+            lump_sum_amount: o.take("lump_sum_amount"),
+            lump_sum_enabled: o.take("lump_sum_enabled"),
+            submitted: o.take("submitted"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            due_date: o.take("due_date"),
+            bidder_comments: o.take("bidder_comments"),
+            show_bid_in_estimating: o.take("show_bid_in_estimating"),
+            bid_amount: o.take("bid_amount"),
+            bid_requester: o.take("bid_requester"),
+            deleted_at: o.take("deleted_at"),
+            bidder_notes: o.take("bidder_notes"),
+            attachments_count: o.take("attachments_count"),
+            recipient_ids: o.take("recipient_ids"),
+            recipient_list: o.take("recipient_list"),
+            recipient_list_with_email_and_number: o
+                .take("recipient_list_with_email_and_number"),
+            mailto: o.take("mailto"),
+            bidder_inclusion: o.take("bidder_inclusion"),
+            bidder_exclusion: o.take("bidder_exclusion"),
+            bid_convertible_to_subcontract: o.take("bid_convertible_to_subcontract"),
+            bid_convertible_to_purchase_order: o
+                .take("bid_convertible_to_purchase_order"),
+            contract_button_disabled_reason: o.take("contract_button_disabled_reason"),
+            po_button_disabled_reason: o.take("po_button_disabled_reason"),
+            links: o.take("links"),
+            vendor: o.take("vendor"),
+            project: o.take("project"),
+            bid_items: o.take("bid_items"),
+            cost_codes: o.take("cost_codes"),
+            attachments: o.take("attachments"),
+            attachments_zip_streaming_url: o.take("attachments_zip_streaming_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bid_package_id", &self.bid_package_id)?;
+        w.put("bid_package_title", &self.bid_package_title)?;
+        w.put("bid_form_title", &self.bid_form_title)?;
+        w.put("awarded", &self.awarded)?;
+        w.put("bidders_can_add_line_items", &self.bidders_can_add_line_items)?;
+        w.put("bid_status", &self.bid_status)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("invitation_last_sent_at", &self.invitation_last_sent_at)?;
+        w.put("is_bidder_committed", &self.is_bidder_committed)?;
+        w.put("lump_sum_amount", &self.lump_sum_amount)?;
+        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
+        w.put("submitted", &self.submitted)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("due_date", &self.due_date)?;
+        w.put("bidder_comments", &self.bidder_comments)?;
+        w.put("show_bid_in_estimating", &self.show_bid_in_estimating)?;
+        w.put("bid_amount", &self.bid_amount)?;
+        w.put("bid_requester", &self.bid_requester)?;
+        w.put("deleted_at", &self.deleted_at)?;
+        w.put("bidder_notes", &self.bidder_notes)?;
+        w.put("attachments_count", &self.attachments_count)?;
+        w.put("recipient_ids", &self.recipient_ids)?;
+        w.put("recipient_list", &self.recipient_list)?;
+        w.put(
+            "recipient_list_with_email_and_number",
+            &self.recipient_list_with_email_and_number,
+        )?;
+        w.put("mailto", &self.mailto)?;
+        w.put("bidder_inclusion", &self.bidder_inclusion)?;
+        w.put("bidder_exclusion", &self.bidder_exclusion)?;
+        w.put("bid_convertible_to_subcontract", &self.bid_convertible_to_subcontract)?;
+        w.put(
+            "bid_convertible_to_purchase_order",
+            &self.bid_convertible_to_purchase_order,
+        )?;
+        w.put("contract_button_disabled_reason", &self.contract_button_disabled_reason)?;
+        w.put("po_button_disabled_reason", &self.po_button_disabled_reason)?;
+        w.put("links", &self.links)?;
+        w.put("vendor", &self.vendor)?;
+        w.put("project", &self.project)?;
+        w.put("bid_items", &self.bid_items)?;
+        w.put("cost_codes", &self.cost_codes)?;
+        w.put("attachments", &self.attachments)?;
+        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3710,7 +7547,7 @@ pub enum DocumentPdmSortBy {
 
 /// Metadata about drawing (if file is drawing)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentDetailFileDrawing {
     /// DPI of the drawing
     pub dpi: Option<f64>,
@@ -3728,19 +7565,87 @@ pub struct DocumentDetailFileDrawing {
     pub png_s3_source: Option<String>,
     /// URI, where the drawing's thumbnail is accessible at. Could have limited lifetime
     pub thumbnail_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentDetailFileDrawing {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            dpi: o.take("dpi"),
+            revision: o.take("revision"),
+            drawing_set_id: o.take("drawing_set_id"),
+            drawing_id: o.take("drawing_id"),
+            width: o.take("width"),
+            height: o.take("height"),
+            png_s3_source: o.take("png_s3_source"),
+            thumbnail_url: o.take("thumbnail_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentDetailFileDrawing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentDetailFileDrawing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("dpi", &self.dpi)?;
+        w.put("revision", &self.revision)?;
+        w.put("drawing_set_id", &self.drawing_set_id)?;
+        w.put("drawing_id", &self.drawing_id)?;
+        w.put("width", &self.width)?;
+        w.put("height", &self.height)?;
+        w.put("png_s3_source", &self.png_s3_source)?;
+        w.put("thumbnail_url", &self.thumbnail_url)?;
+        w.end()
+    }
 }
 
 /// Permissions for the document revision
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentRevisionPermissions {
     /// Allowed actions for the document revision
     pub allowed_actions: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentRevisionPermissions {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            allowed_actions: o.take("allowed_actions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentRevisionPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentRevisionPermissions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("allowed_actions", &self.allowed_actions)?;
+        w.end()
+    }
 }
 
 /// Document revision data returned from Documents service
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentRevision {
     /// Name of the document revision
     pub name: Option<String>,
@@ -3753,7 +7658,6 @@ pub struct DocumentRevision {
     /// Description of the document
     pub description: Option<String>,
     /// Type of the document
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Revision number
     pub revision: Option<String>,
@@ -3779,11 +7683,72 @@ pub struct DocumentRevision {
     pub uploaded_at: Option<String>,
     /// Permissions for the document revision
     pub permissions: Option<DocumentRevisionPermissions>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentRevision {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            download_url: o.take("download_url"),
+            file_locked: o.take("file_locked"),
+            status: o.take("status"),
+            description: o.take("description"),
+            type_: o.take("type"),
+            revision: o.take("revision"),
+            format: o.take("format"),
+            original_filename: o.take("original_filename"),
+            file_size: o.take("file_size"),
+            originator: o.take("originator"),
+            number: o.take("number"),
+            location: o.take("location"),
+            discipline: o.take("discipline"),
+            date_authored: o.take("date_authored"),
+            version: o.take("version"),
+            uploaded_at: o.take("uploaded_at"),
+            permissions: o.take("permissions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentRevision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("download_url", &self.download_url)?;
+        w.put("file_locked", &self.file_locked)?;
+        w.put("status", &self.status)?;
+        w.put("description", &self.description)?;
+        w.put("type", &self.type_)?;
+        w.put("revision", &self.revision)?;
+        w.put("format", &self.format)?;
+        w.put("original_filename", &self.original_filename)?;
+        w.put("file_size", &self.file_size)?;
+        w.put("originator", &self.originator)?;
+        w.put("number", &self.number)?;
+        w.put("location", &self.location)?;
+        w.put("discipline", &self.discipline)?;
+        w.put("date_authored", &self.date_authored)?;
+        w.put("version", &self.version)?;
+        w.put("uploaded_at", &self.uploaded_at)?;
+        w.put("permissions", &self.permissions)?;
+        w.end()
+    }
 }
 
 /// Attachment information for viewing the document
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdmAttachment {
     /// Document revision ID (ULID) - the document this attachment references
     pub attached_to_item_id: Option<String>,
@@ -3791,11 +7756,42 @@ pub struct PdmAttachment {
     pub attached_to_item_type: Option<String>,
     /// URL to view the document in the document viewer
     pub viewer_url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PdmAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            attached_to_item_id: o.take("attached_to_item_id"),
+            attached_to_item_type: o.take("attached_to_item_type"),
+            viewer_url: o.take("viewer_url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PdmAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PdmAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("attached_to_item_id", &self.attached_to_item_id)?;
+        w.put("attached_to_item_type", &self.attached_to_item_type)?;
+        w.put("viewer_url", &self.viewer_url)?;
+        w.end()
+    }
 }
 
 /// Metadata about PDM (Project Document Management) attachment (if file is a PDM document)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pdm {
     /// ID of the PDM reference
     pub id: Option<i64>,
@@ -3809,10 +7805,47 @@ pub struct Pdm {
     pub document_revision: Option<DocumentRevision>,
     /// Attachment information for viewing the document
     pub attachment: Option<PdmAttachment>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Pdm {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            document_revision_id: o.take("document_revision_id"),
+            document_container_id: o.take("document_container_id"),
+            document_collection_id: o.take("document_collection_id"),
+            document_revision: o.take("document_revision"),
+            attachment: o.take("attachment"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pdm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Pdm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("document_revision_id", &self.document_revision_id)?;
+        w.put("document_container_id", &self.document_container_id)?;
+        w.put("document_collection_id", &self.document_collection_id)?;
+        w.put("document_revision", &self.document_revision)?;
+        w.put("attachment", &self.attachment)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentDetailFile {
     /// Size of the file in bytes
     pub size: Option<i64>,
@@ -3821,17 +7854,53 @@ pub struct DocumentDetailFile {
     /// URI, where the file is accessible at. Could have limited lifetime
     pub s3_source: Option<String>,
     /// type of the file
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Metadata about drawing (if file is drawing)
     pub drawing: Option<DocumentDetailFileDrawing>,
     /// Metadata about PDM (Project Document Management) attachment (if file is a PDM document)
     pub pdm: Option<Pdm>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentDetailFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            size: o.take("size"),
+            file_path: o.take("file_path"),
+            s3_source: o.take("s3_source"),
+            type_: o.take("type"),
+            drawing: o.take("drawing"),
+            pdm: o.take("pdm"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentDetailFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentDetailFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("size", &self.size)?;
+        w.put("file_path", &self.file_path)?;
+        w.put("s3_source", &self.s3_source)?;
+        w.put("type", &self.type_)?;
+        w.put("drawing", &self.drawing)?;
+        w.put("pdm", &self.pdm)?;
+        w.end()
+    }
 }
 
 /// Pagination metadata for PDM attachments (only included when pagination parameters are provided)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdmPagination {
     /// Current page number
     pub current_page: Option<i64>,
@@ -3845,11 +7914,48 @@ pub struct PdmPagination {
     pub has_next_page: Option<bool>,
     /// Whether there is a previous page
     pub has_previous_page: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PdmPagination {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            current_page: o.take("current_page"),
+            per_page: o.take("per_page"),
+            total_count: o.take("total_count"),
+            total_pages: o.take("total_pages"),
+            has_next_page: o.take("has_next_page"),
+            has_previous_page: o.take("has_previous_page"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PdmPagination {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PdmPagination {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("current_page", &self.current_page)?;
+        w.put("per_page", &self.per_page)?;
+        w.put("total_count", &self.total_count)?;
+        w.put("total_pages", &self.total_pages)?;
+        w.put("has_next_page", &self.has_next_page)?;
+        w.put("has_previous_page", &self.has_previous_page)?;
+        w.end()
+    }
 }
 
 /// Bid Package Documents
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentDetail {
     /// ID
     pub id: Option<i64>,
@@ -3859,6 +7965,39 @@ pub struct DocumentDetail {
     pub files: Option<Vec<DocumentDetailFile>>,
     /// Pagination metadata for PDM attachments (only included when pagination parameters are provided)
     pub pdm_pagination: Option<PdmPagination>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for DocumentDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            files: o.take("files"),
+            pdm_pagination: o.take("pdm_pagination"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for DocumentDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("files", &self.files)?;
+        w.put("pdm_pagination", &self.pdm_pagination)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -3930,10 +8069,39 @@ impl NestedBimViewFolderBatch {
 
 /// Nested BIM View Folder Batch create response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NestedBimViewFolderBatchResult {
     pub bim_view_folders: Option<Vec<BimViewFolder>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for NestedBimViewFolderBatchResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bim_view_folders: o.take("bim_view_folders"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedBimViewFolderBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for NestedBimViewFolderBatchResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bim_view_folders", &self.bim_view_folders)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -4343,7 +8511,7 @@ pub enum BidFormSort {
 
 /// Bid Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormWithId {
     /// ID
     pub id: Option<i64>,
@@ -4351,16 +8519,84 @@ pub struct BidFormWithId {
     pub title: Option<String>,
     /// (schema not recovered)
     pub proposal_id: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidFormWithId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            proposal_id: o.take("proposal_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidFormWithId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidFormWithId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("proposal_id", &self.proposal_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BidForm {
     Id(Box<BidFormWithId>),
     Value(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BidForm {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "title", "proposal_id"]),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidForm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Id(x) => serde::Serialize::serialize(x, s),
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Bid Form Items can be of various types. This property does determine which one is used.
@@ -4537,7 +8773,7 @@ pub enum BidLevelingExportFormat {
 
 /// Base Bid Columns
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseBidTotal {
     /// Bid ID
     pub bid_id: Option<i64>,
@@ -4547,11 +8783,44 @@ pub struct BaseBidTotal {
     pub vendor_name: Option<String>,
     /// Total of all base bid items
     pub total: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BaseBidTotal {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            bid_id: o.take("bid_id"),
+            vendor_id: o.take("vendor_id"),
+            vendor_name: o.take("vendor_name"),
+            total: o.take("total"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseBidTotal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BaseBidTotal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("bid_id", &self.bid_id)?;
+        w.put("vendor_id", &self.vendor_id)?;
+        w.put("vendor_name", &self.vendor_name)?;
+        w.put("total", &self.total)?;
+        w.end()
+    }
 }
 
 /// A bid form item row for bid leveling table
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidLevelingWithCompanyIdBaseBidBidItem {
     /// Bid Item ID
     pub id: Option<i64>,
@@ -4571,11 +8840,54 @@ pub struct BidLevelingWithCompanyIdBaseBidBidItem {
     pub uom: Option<String>,
     /// Indicates whether a line item is included in the bid or not.
     pub included: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidLevelingWithCompanyIdBaseBidBidItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bid_id: o.take("bid_id"),
+            bid_item_id: o.take("bid_item_id"),
+            vendor_id: o.take("vendor_id"),
+            amount: o.take("amount"),
+            unit_cost: o.take("unit_cost"),
+            quantity: o.take("quantity"),
+            uom: o.take("uom"),
+            included: o.take("included"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyIdBaseBidBidItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLevelingWithCompanyIdBaseBidBidItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bid_id", &self.bid_id)?;
+        w.put("bid_item_id", &self.bid_item_id)?;
+        w.put("vendor_id", &self.vendor_id)?;
+        w.put("amount", &self.amount)?;
+        w.put("unit_cost", &self.unit_cost)?;
+        w.put("quantity", &self.quantity)?;
+        w.put("uom", &self.uom)?;
+        w.put("included", &self.included)?;
+        w.end()
+    }
 }
 
 /// A row of bid items for a cost code
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidLevelingWithCompanyIdBaseBid {
     /// Bid Form Item ID
     pub id: Option<i64>,
@@ -4596,11 +8908,56 @@ pub struct BidLevelingWithCompanyIdBaseBid {
     /// Bid Form Items can have various response types. This property determines which one is used.
     pub response_type: Option<ResponseType>,
     pub bid_items: Option<Vec<BidLevelingWithCompanyIdBaseBidBidItem>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidLevelingWithCompanyIdBaseBid {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            cost_code_id: o.take("cost_code_id"),
+            full_code: o.take("full_code"),
+            name: o.take("name"),
+            description: o.take("description"),
+            number: o.take("number"),
+            item_type: o.take("item_type"),
+            subject: o.take("subject"),
+            response_type: o.take("response_type"),
+            bid_items: o.take("bid_items"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyIdBaseBid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLevelingWithCompanyIdBaseBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("cost_code_id", &self.cost_code_id)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("name", &self.name)?;
+        w.put("description", &self.description)?;
+        w.put("number", &self.number)?;
+        w.put("item_type", &self.item_type)?;
+        w.put("subject", &self.subject)?;
+        w.put("response_type", &self.response_type)?;
+        w.put("bid_items", &self.bid_items)?;
+        w.end()
+    }
 }
 
 /// Bid Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidLevelingWithCompanyId {
     /// Company ID
     pub company_id: Option<i64>,
@@ -4618,16 +8975,109 @@ pub struct BidLevelingWithCompanyId {
     pub lump_sum_enabled: Option<bool>,
     /// Title
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidLevelingWithCompanyId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            accounting_method: o.take("accounting_method"),
+            company_name: o.take("company_name"),
+            project_name: o.take("project_name"),
+            base_bid_totals: o.take("base_bid_totals"),
+            base_bid: o.take("base_bid"),
+            alternates: o.take("alternates"),
+            lump_sum_enabled: o.take("lump_sum_enabled"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLevelingWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("accounting_method", &self.accounting_method)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("base_bid_totals", &self.base_bid_totals)?;
+        w.put("base_bid", &self.base_bid)?;
+        w.put("alternates", &self.alternates)?;
+        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BidLeveling {
     CompanyId(Box<BidLevelingWithCompanyId>),
     String(String),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BidLeveling {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "company_id",
+                    "project_id",
+                    "accounting_method",
+                    "company_name",
+                    "project_name",
+                    "base_bid_totals",
+                    "base_bid",
+                    "alternates",
+                    "lump_sum_enabled",
+                    "title",
+                ],
+            ),
+            crate::lenient::Shape::String,
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLeveling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLeveling {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(x) => serde::Serialize::serialize(x, s),
+            Self::String(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -5157,7 +9607,7 @@ impl NewBidFormV1_1 {
 
 /// Bid Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormV1_1 {
     /// ID
     pub id: Option<i64>,
@@ -5167,6 +9617,41 @@ pub struct BidFormV1_1 {
     pub proposal_id: Option<i64>,
     pub base_bid: Option<Vec<BaseBid>>,
     pub alternates: Option<Vec<BaseBid>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidFormV1_1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            proposal_id: o.take("proposal_id"),
+            base_bid: o.take("base_bid"),
+            alternates: o.take("alternates"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidFormV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidFormV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("proposal_id", &self.proposal_id)?;
+        w.put("base_bid", &self.base_bid)?;
+        w.put("alternates", &self.alternates)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -5506,7 +9991,7 @@ impl BidFormUpdateV1_1 {
 
 /// Bid Form Section
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseBidSectionSubSection {
     /// ID
     pub id: Option<i64>,
@@ -5516,11 +10001,46 @@ pub struct BaseBidSectionSubSection {
     pub position: Option<i64>,
     pub section_totals: Option<Vec<BaseBidTotal>>,
     pub bid_form_items: Option<Vec<BidLevelingWithCompanyIdBaseBid>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BaseBidSectionSubSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            position: o.take("position"),
+            section_totals: o.take("section_totals"),
+            bid_form_items: o.take("bid_form_items"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseBidSectionSubSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BaseBidSectionSubSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("position", &self.position)?;
+        w.put("section_totals", &self.section_totals)?;
+        w.put("bid_form_items", &self.bid_form_items)?;
+        w.end()
+    }
 }
 
 /// Bid Form Section
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseBidSection {
     /// ID
     pub id: Option<i64>,
@@ -5531,11 +10051,48 @@ pub struct BaseBidSection {
     pub section_totals: Option<Vec<BaseBidTotal>>,
     pub bid_form_items: Option<Vec<BidLevelingWithCompanyIdBaseBid>>,
     pub sub_sections: Option<Vec<BaseBidSectionSubSection>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BaseBidSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            position: o.take("position"),
+            section_totals: o.take("section_totals"),
+            bid_form_items: o.take("bid_form_items"),
+            sub_sections: o.take("sub_sections"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BaseBidSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BaseBidSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("position", &self.position)?;
+        w.put("section_totals", &self.section_totals)?;
+        w.put("bid_form_items", &self.bid_form_items)?;
+        w.put("sub_sections", &self.sub_sections)?;
+        w.end()
+    }
 }
 
 /// Bid Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidLevelingV1_1WithCompanyId {
     /// Company ID
     pub company_id: Option<i64>,
@@ -5554,16 +10111,106 @@ pub struct BidLevelingV1_1WithCompanyId {
     pub lump_sum_enabled: Option<bool>,
     /// Title
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for BidLevelingV1_1WithCompanyId {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            company_id: o.take("company_id"),
+            project_id: o.take("project_id"),
+            accounting_method: o.take("accounting_method"),
+            company_name: o.take("company_name"),
+            project_name: o.take("project_name"),
+            base_bid_section: o.take("base_bid_section"),
+            alternates_section: o.take("alternates_section"),
+            lump_sum_enabled: o.take("lump_sum_enabled"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLevelingV1_1WithCompanyId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLevelingV1_1WithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("accounting_method", &self.accounting_method)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("base_bid_section", &self.base_bid_section)?;
+        w.put("alternates_section", &self.alternates_section)?;
+        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BidLevelingV1_1 {
     CompanyId(Box<BidLevelingV1_1WithCompanyId>),
     String(String),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for BidLevelingV1_1 {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "company_id",
+                    "project_id",
+                    "accounting_method",
+                    "company_name",
+                    "project_name",
+                    "base_bid_section",
+                    "alternates_section",
+                    "lump_sum_enabled",
+                    "title",
+                ],
+            ),
+            crate::lenient::Shape::String,
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BidLevelingV1_1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for BidLevelingV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(x) => serde::Serialize::serialize(x, s),
+            Self::String(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// This status is combination of the `invitation_last_sent_at`, `is_bidder_committed`, `submitted`, & `awarded` values.

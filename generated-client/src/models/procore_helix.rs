@@ -3,7 +3,7 @@
 
 /// Field Production Report
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldProductionReport {
     /// ID of associated cost code
     pub cost_code_id: Option<i64>,
@@ -43,4 +43,67 @@ pub struct FieldProductionReport {
     pub sub_job_name: Option<String>,
     /// ID of the associated sub job
     pub sub_job_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for FieldProductionReport {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            cost_code_id: o.take("cost_code_id"),
+            cost_code: o.take("cost_code"),
+            budgeted_hours: o.take("budgeted_hours"),
+            actual_hours: o.take("actual_hours"),
+            remaining_hours: o.take("remaining_hours"),
+            hours_utilization: o.take("hours_utilization"),
+            projected_hours_at_completion: o.take("projected_hours_at_completion"),
+            earned_hours: o.take("earned_hours"),
+            budgeted_quantity: o.take("budgeted_quantity"),
+            actual_quantity: o.take("actual_quantity"),
+            remaining_quantities: o.take("remaining_quantities"),
+            unit_of_measure: o.take("unit_of_measure"),
+            percent_complete: o.take("percent_complete"),
+            budgeted_production_rate: o.take("budgeted_production_rate"),
+            actual_production_rate: o.take("actual_production_rate"),
+            production_rate_variance: o.take("production_rate_variance"),
+            is_budgeted: o.take("is_budgeted"),
+            sub_job_name: o.take("sub_job_name"),
+            sub_job_id: o.take("sub_job_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldProductionReport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for FieldProductionReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("cost_code_id", &self.cost_code_id)?;
+        w.put("cost_code", &self.cost_code)?;
+        w.put("budgeted_hours", &self.budgeted_hours)?;
+        w.put("actual_hours", &self.actual_hours)?;
+        w.put("remaining_hours", &self.remaining_hours)?;
+        w.put("hours_utilization", &self.hours_utilization)?;
+        w.put("projected_hours_at_completion", &self.projected_hours_at_completion)?;
+        w.put("earned_hours", &self.earned_hours)?;
+        w.put("budgeted_quantity", &self.budgeted_quantity)?;
+        w.put("actual_quantity", &self.actual_quantity)?;
+        w.put("remaining_quantities", &self.remaining_quantities)?;
+        w.put("unit_of_measure", &self.unit_of_measure)?;
+        w.put("percent_complete", &self.percent_complete)?;
+        w.put("budgeted_production_rate", &self.budgeted_production_rate)?;
+        w.put("actual_production_rate", &self.actual_production_rate)?;
+        w.put("production_rate_variance", &self.production_rate_variance)?;
+        w.put("is_budgeted", &self.is_budgeted)?;
+        w.put("sub_job_name", &self.sub_job_name)?;
+        w.put("sub_job_id", &self.sub_job_id)?;
+        w.end()
+    }
 }

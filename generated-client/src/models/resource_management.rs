@@ -5,7 +5,7 @@ use super::*;
 
 /// Status of the assignment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     /// Abbreviated status
     pub abbreviation: Option<String>,
@@ -15,30 +15,95 @@ pub struct State {
     pub id: Option<String>,
     /// Full name of the status
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for State {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            abbreviation: o.take("abbreviation"),
+            color: o.take("color"),
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for State {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("color", &self.color)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Workdays for the assignment, where 0 represents Sunday and 6 represents Saturday
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkDays {
-    #[serde(rename = "0")]
     pub _0: Option<bool>,
-    #[serde(rename = "1")]
     pub _1: Option<bool>,
-    #[serde(rename = "2")]
     pub _2: Option<bool>,
-    #[serde(rename = "3")]
     pub _3: Option<bool>,
-    #[serde(rename = "4")]
     pub _4: Option<bool>,
-    #[serde(rename = "5")]
     pub _5: Option<bool>,
-    #[serde(rename = "6")]
     pub _6: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WorkDays {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            _0: o.take("0"),
+            _1: o.take("1"),
+            _2: o.take("2"),
+            _3: o.take("3"),
+            _4: o.take("4"),
+            _5: o.take("5"),
+            _6: o.take("6"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WorkDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WorkDays {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("0", &self._0)?;
+        w.put("1", &self._1)?;
+        w.put("2", &self._2)?;
+        w.put("3", &self._3)?;
+        w.put("4", &self._4)?;
+        w.put("5", &self._5)?;
+        w.put("6", &self._6)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assignment2 {
     /// Status of the assignment
     pub assignment_status: Option<State>,
@@ -74,10 +139,69 @@ pub struct Assignment2 {
     pub created_at: Option<String>,
     /// Timestamp of when the assignment was last updated (string format)
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Assignment2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            assignment_status: o.take("assignment_status"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            project_name: o.take("project_name"),
+            project_number: o.take("project_number"),
+            project_id: o.take("project_id"),
+            procore_project_id: o.take("procore_project_id"),
+            category_name: o.take("category_name"),
+            category_id: o.take("category_id"),
+            subcategory_name: o.take("subcategory_name"),
+            subcategory_id: o.take("subcategory_id"),
+            start_time: o.take("start_time"),
+            end_time: o.take("end_time"),
+            work_days: o.take("work_days"),
+            id: o.take("id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Assignment2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Assignment2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("assignment_status", &self.assignment_status)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("procore_project_id", &self.procore_project_id)?;
+        w.put("category_name", &self.category_name)?;
+        w.put("category_id", &self.category_id)?;
+        w.put("subcategory_name", &self.subcategory_name)?;
+        w.put("subcategory_id", &self.subcategory_id)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("work_days", &self.work_days)?;
+        w.put("id", &self.id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeoff {
     /// Reason for the time off
     pub reason: Option<String>,
@@ -93,10 +217,49 @@ pub struct Timeoff {
     pub start_day: Option<String>,
     /// End date of the time-off period (string format)
     pub end_day: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Timeoff {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            reason: o.take("reason"),
+            is_paid: o.take("is_paid"),
+            repeat: o.take("repeat"),
+            start_time: o.take("start_time"),
+            end_time: o.take("end_time"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timeoff {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Timeoff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("reason", &self.reason)?;
+        w.put("is_paid", &self.is_paid)?;
+        w.put("repeat", &self.repeat)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyAssignment {
     /// Unique identifier for the person
     pub person_id: Option<String>,
@@ -114,11 +277,52 @@ pub struct CompanyAssignment {
     pub assignments: Option<Vec<Assignment2>>,
     /// List of time-off records for the person
     pub timeoff: Option<Vec<Timeoff>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyAssignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            person_id: o.take("person_id"),
+            person_name: o.take("person_name"),
+            employee_number: o.take("employee_number"),
+            job_title_name: o.take("job_title_name"),
+            job_title_id: o.take("job_title_id"),
+            job_title_color: o.take("job_title_color"),
+            assignments: o.take("assignments"),
+            timeoff: o.take("timeoff"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("person_id", &self.person_id)?;
+        w.put("person_name", &self.person_name)?;
+        w.put("employee_number", &self.employee_number)?;
+        w.put("job_title_name", &self.job_title_name)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("job_title_color", &self.job_title_color)?;
+        w.put("assignments", &self.assignments)?;
+        w.put("timeoff", &self.timeoff)?;
+        w.end()
+    }
 }
 
 /// Response schema for company assignments
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assignment {
     /// Total number of pages available based on the query parameters
     pub possible_pages: Option<i64>,
@@ -126,11 +330,42 @@ pub struct Assignment {
     pub current_page: Option<i64>,
     /// List of people and their assignments
     pub data: Option<Vec<CompanyAssignment>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Assignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            possible_pages: o.take("possible_pages"),
+            current_page: o.take("current_page"),
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Assignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Assignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("possible_pages", &self.possible_pages)?;
+        w.put("current_page", &self.current_page)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Response schema for a single Group.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
     /// Unique identifier for the Group.
     pub id: Option<String>,
@@ -158,6 +393,57 @@ pub struct Group {
     pub contact_number: Option<String>,
     /// Email address for the Group’s Point of Contact.
     pub contact_email: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Group {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            timezone: o.take("timezone"),
+            color: o.take("color"),
+            address_1: o.take("address_1"),
+            address_2: o.take("address_2"),
+            city_town: o.take("city_town"),
+            state_province: o.take("state_province"),
+            zipcode: o.take("zipcode"),
+            country: o.take("country"),
+            contact_name: o.take("contact_name"),
+            contact_number: o.take("contact_number"),
+            contact_email: o.take("contact_email"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("timezone", &self.timezone)?;
+        w.put("color", &self.color)?;
+        w.put("address_1", &self.address_1)?;
+        w.put("address_2", &self.address_2)?;
+        w.put("city_town", &self.city_town)?;
+        w.put("state_province", &self.state_province)?;
+        w.put("zipcode", &self.zipcode)?;
+        w.put("country", &self.country)?;
+        w.put("contact_name", &self.contact_name)?;
+        w.put("contact_number", &self.contact_number)?;
+        w.put("contact_email", &self.contact_email)?;
+        w.end()
+    }
 }
 
 /// Request body schema for creating a new Group.
@@ -282,19 +568,57 @@ impl NewCompanyGroup {
 
 /// Status of the Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyPersonStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "inactive")]
     Inactive,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl CompanyPersonStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for CompanyPersonStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "active" => Self::Active,
+                "inactive" => Self::Inactive,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyPersonStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyPersonStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagInstance {
     /// Unique identifier for the Tag Instance.
     pub id: Option<String>,
@@ -302,11 +626,42 @@ pub struct TagInstance {
     pub tag_id: Option<String>,
     /// Expiration date for the Tag, if applicable.
     pub expr_date: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TagInstance {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            tag_id: o.take("tag_id"),
+            expr_date: o.take("expr_date"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TagInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("tag_id", &self.tag_id)?;
+        w.put("expr_date", &self.expr_date)?;
+        w.end()
+    }
 }
 
 /// Response schema for a single Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyPerson {
     /// Unique identifier for the Person.
     pub id: Option<String>,
@@ -368,24 +723,147 @@ pub struct CompanyPerson {
     pub created_at: Option<String>,
     /// Timestamp of when the Person was last updated.
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyPerson {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            company_id: o.take("company_id"),
+            is_user: o.take("is_user"),
+            is_assignable: o.take("is_assignable"),
+            status: o.take("status"),
+            email: o.take("email"),
+            phone: o.take("phone"),
+            can_recieve_email: o.take("can_recieve_email"),
+            can_recieve_sms: o.take("can_recieve_sms"),
+            group_ids: o.take("group_ids"),
+            job_title_id: o.take("job_title_id"),
+            hourly_wage: o.take("hourly_wage"),
+            employee_number: o.take("employee_number"),
+            hired_date: o.take("hired_date"),
+            dob: o.take("dob"),
+            is_male: o.take("is_male"),
+            address_1: o.take("address_1"),
+            address_2: o.take("address_2"),
+            city_town: o.take("city_town"),
+            state_province: o.take("state_province"),
+            zipcode: o.take("zipcode"),
+            country: o.take("country"),
+            emergency_contact_name: o.take("emergency_contact_name"),
+            emergency_contact_number: o.take("emergency_contact_number"),
+            emergency_contact_email: o.take("emergency_contact_email"),
+            emergency_contact_relation: o.take("emergency_contact_relation"),
+            tag_instances: o.take("tag_instances"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyPerson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyPerson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("is_user", &self.is_user)?;
+        w.put("is_assignable", &self.is_assignable)?;
+        w.put("status", &self.status)?;
+        w.put("email", &self.email)?;
+        w.put("phone", &self.phone)?;
+        w.put("can_recieve_email", &self.can_recieve_email)?;
+        w.put("can_recieve_sms", &self.can_recieve_sms)?;
+        w.put("group_ids", &self.group_ids)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("hourly_wage", &self.hourly_wage)?;
+        w.put("employee_number", &self.employee_number)?;
+        w.put("hired_date", &self.hired_date)?;
+        w.put("dob", &self.dob)?;
+        w.put("is_male", &self.is_male)?;
+        w.put("address_1", &self.address_1)?;
+        w.put("address_2", &self.address_2)?;
+        w.put("city_town", &self.city_town)?;
+        w.put("state_province", &self.state_province)?;
+        w.put("zipcode", &self.zipcode)?;
+        w.put("country", &self.country)?;
+        w.put("emergency_contact_name", &self.emergency_contact_name)?;
+        w.put("emergency_contact_number", &self.emergency_contact_number)?;
+        w.put("emergency_contact_email", &self.emergency_contact_email)?;
+        w.put("emergency_contact_relation", &self.emergency_contact_relation)?;
+        w.put("tag_instances", &self.tag_instances)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// Specifies the Job Title type. - `hourly` - Hourly wage-based job title. - `salaried` - Fixed salary job title.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompanyJobTitleType {
-    #[serde(rename = "hourly")]
     Hourly,
-    #[serde(rename = "salaried")]
     Salaried,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl CompanyJobTitleType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hourly => "hourly",
+            Self::Salaried => "salaried",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for CompanyJobTitleType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "hourly" => Self::Hourly,
+                "salaried" => Self::Salaried,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyJobTitleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyJobTitleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Schema representing a single Job Title.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyJobTitle {
     /// Unique identifier for the Job Title.
     pub id: Option<String>,
@@ -398,64 +876,255 @@ pub struct CompanyJobTitle {
     /// Hexadecimal color code for the Job Title. Helps with categorization and visual distinction.
     pub color: Option<String>,
     /// Specifies the Job Title type. - `hourly` - Hourly wage-based job title. - `salaried` - Fixed salary job title.
-    #[serde(rename = "type")]
     pub type_: Option<CompanyJobTitleType>,
     /// Hourly wage rate for the Job Title. Required if type is `hourly`.
     pub hourly_rate: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyJobTitle {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            group_ids: o.take("group_ids"),
+            globally_accessible: o.take("globally_accessible"),
+            color: o.take("color"),
+            type_: o.take("type"),
+            hourly_rate: o.take("hourly_rate"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyJobTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyJobTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("group_ids", &self.group_ids)?;
+        w.put("globally_accessible", &self.globally_accessible)?;
+        w.put("color", &self.color)?;
+        w.put("type", &self.type_)?;
+        w.put("hourly_rate", &self.hourly_rate)?;
+        w.end()
+    }
 }
 
 /// The status of the Project, controlling visibility and filtering.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "inactive")]
     Inactive,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl ProjectStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Inactive => "inactive",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ProjectStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "active" => Self::Active,
+                "pending" => Self::Pending,
+                "inactive" => Self::Inactive,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectRole2 {
     /// UUID of the Person assigned to the role.
     pub person_id: Option<String>,
     /// UUID of the Job Title associated with the role. If omitted, the Person's default Job Title is used.
     pub job_title_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectRole2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            person_id: o.take("person_id"),
+            job_title_id: o.take("job_title_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectRole2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectRole2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("person_id", &self.person_id)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectCategory {
     /// The name of the Category.
     pub name: Option<String>,
     /// Subcategories within the Category.
     pub subcategories: Option<Vec<Name>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectCategory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            subcategories: o.take("subcategories"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("subcategories", &self.subcategories)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTagInstance {
     /// UUID of the applied Tag.
     pub tag_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ProjectTagInstance {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            tag_id: o.take("tag_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectTagInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ProjectTagInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("tag_id", &self.tag_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WageOverride {
     /// UUID of the Job Title.
     pub job_title_id: Option<String>,
     /// Hourly wage override for the Job Title.
     pub rate: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for WageOverride {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            job_title_id: o.take("job_title_id"),
+            rate: o.take("rate"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WageOverride {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for WageOverride {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("rate", &self.rate)?;
+        w.end()
+    }
 }
 
 /// Response schema for a single Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Project {
     /// Unique identifier for the Project.
     pub id: Option<String>,
@@ -517,10 +1186,95 @@ pub struct Project {
     pub created_at: Option<i64>,
     /// Timestamp when the Project was last updated.
     pub updated_at: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Project {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            project_number: o.take("project_number"),
+            status: o.take("status"),
+            start_date: o.take("start_date"),
+            est_end_date: o.take("est_end_date"),
+            closed_date: o.take("closed_date"),
+            timezone: o.take("timezone"),
+            color: o.take("color"),
+            daily_start_time: o.take("daily_start_time"),
+            daily_end_time: o.take("daily_end_time"),
+            bid_rate: o.take("bid_rate"),
+            percent_complete: o.take("percent_complete"),
+            customer_name: o.take("customer_name"),
+            project_type: o.take("project_type"),
+            address_1: o.take("address_1"),
+            address_2: o.take("address_2"),
+            city_town: o.take("city_town"),
+            state_province: o.take("state_province"),
+            zipcode: o.take("zipcode"),
+            country: o.take("country"),
+            stage: o.take("stage"),
+            stage_id: o.take("stage_id"),
+            group_ids: o.take("group_ids"),
+            roles: o.take("roles"),
+            categories: o.take("categories"),
+            tag_instances: o.take("tag_instances"),
+            wage_overrides: o.take("wage_overrides"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Project {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("status", &self.status)?;
+        w.put("start_date", &self.start_date)?;
+        w.put("est_end_date", &self.est_end_date)?;
+        w.put("closed_date", &self.closed_date)?;
+        w.put("timezone", &self.timezone)?;
+        w.put("color", &self.color)?;
+        w.put("daily_start_time", &self.daily_start_time)?;
+        w.put("daily_end_time", &self.daily_end_time)?;
+        w.put("bid_rate", &self.bid_rate)?;
+        w.put("percent_complete", &self.percent_complete)?;
+        w.put("customer_name", &self.customer_name)?;
+        w.put("project_type", &self.project_type)?;
+        w.put("address_1", &self.address_1)?;
+        w.put("address_2", &self.address_2)?;
+        w.put("city_town", &self.city_town)?;
+        w.put("state_province", &self.state_province)?;
+        w.put("zipcode", &self.zipcode)?;
+        w.put("country", &self.country)?;
+        w.put("stage", &self.stage)?;
+        w.put("stage_id", &self.stage_id)?;
+        w.put("group_ids", &self.group_ids)?;
+        w.put("roles", &self.roles)?;
+        w.put("categories", &self.categories)?;
+        w.put("tag_instances", &self.tag_instances)?;
+        w.put("wage_overrides", &self.wage_overrides)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LookAheadAssignment {
     /// The name of the assigned project.
     pub project_name: Option<String>,
@@ -532,11 +1286,46 @@ pub struct LookAheadAssignment {
     pub end_day: Option<String>,
     /// The duration of the assignment in a readable format.
     pub duration: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LookAheadAssignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            project_name: o.take("project_name"),
+            project_number: o.take("project_number"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            duration: o.take("duration"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LookAheadAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LookAheadAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("duration", &self.duration)?;
+        w.end()
+    }
 }
 
 /// Represents a single Person's Look Ahead report data, including assignments and availability.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LookAhead {
     /// The last day in the future that this person is assigned.
     pub available_after: Option<String>,
@@ -550,11 +1339,48 @@ pub struct LookAhead {
     pub job_title_name: Option<String>,
     /// List of upcoming assignments for this person.
     pub assignments: Option<Vec<LookAheadAssignment>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for LookAhead {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            available_after: o.take("available_after"),
+            employee_number: o.take("employee_number"),
+            name: o.take("name"),
+            job_title_id: o.take("job_title_id"),
+            job_title_name: o.take("job_title_name"),
+            assignments: o.take("assignments"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LookAhead {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for LookAhead {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("available_after", &self.available_after)?;
+        w.put("employee_number", &self.employee_number)?;
+        w.put("name", &self.name)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("job_title_name", &self.job_title_name)?;
+        w.put("assignments", &self.assignments)?;
+        w.end()
+    }
 }
 
 /// Details about the Tag requiring action.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagActionTag {
     /// Name of the Tag.
     pub name: Option<String>,
@@ -562,11 +1388,42 @@ pub struct TagActionTag {
     pub abbreviation: Option<String>,
     /// Expiration date of the Tag in Unix timestamp format.
     pub expr_date: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TagActionTag {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            abbreviation: o.take("abbreviation"),
+            expr_date: o.take("expr_date"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagActionTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TagActionTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("expr_date", &self.expr_date)?;
+        w.end()
+    }
 }
 
 /// Object representing a Person with a Tag requiring action.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagAction {
     pub person_name: Option<FirstLast>,
     /// The employee number of the Person.
@@ -575,10 +1432,43 @@ pub struct TagAction {
     pub job_title: Option<String>,
     /// Details about the Tag requiring action.
     pub tag: Option<TagActionTag>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TagAction {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            person_name: o.take("person_name"),
+            employee_number: o.take("employee_number"),
+            job_title: o.take("job_title"),
+            tag: o.take("tag"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TagAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("person_name", &self.person_name)?;
+        w.put("employee_number", &self.employee_number)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("tag", &self.tag)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyResourceRequest {
     /// Unique identifier for the Resource Request.
     pub id: Option<String>,
@@ -610,11 +1500,66 @@ pub struct CompanyResourceRequest {
     pub instruction_text: Option<String>,
     /// Object representing workdays for the requested resource, using a 0-based index (Sunday-Saturday).
     pub work_days: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CompanyResourceRequest {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            creator_id: o.take("creator_id"),
+            project_id: o.take("project_id"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            start_time: o.take("start_time"),
+            end_time: o.take("end_time"),
+            percent_allocated: o.take("percent_allocated"),
+            job_title_id: o.take("job_title_id"),
+            category_id: o.take("category_id"),
+            subcategory_id: o.take("subcategory_id"),
+            state_id: o.take("state_id"),
+            work_scope_text: o.take("work_scope_text"),
+            instruction_text: o.take("instruction_text"),
+            work_days: o.take("work_days"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CompanyResourceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CompanyResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("creator_id", &self.creator_id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("percent_allocated", &self.percent_allocated)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("category_id", &self.category_id)?;
+        w.put("subcategory_id", &self.subcategory_id)?;
+        w.put("state_id", &self.state_id)?;
+        w.put("work_scope_text", &self.work_scope_text)?;
+        w.put("instruction_text", &self.instruction_text)?;
+        w.put("work_days", &self.work_days)?;
+        w.end()
+    }
 }
 
 /// A paginated collection of Resource Requests.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceRequestList {
     /// The total number of pages available for pagination.
     pub possible_pages: Option<i64>,
@@ -622,11 +1567,42 @@ pub struct ResourceRequestList {
     pub current_page: Option<i64>,
     /// The list of Resource Requests on the current page.
     pub data: Option<Vec<CompanyResourceRequest>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceRequestList {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            possible_pages: o.take("possible_pages"),
+            current_page: o.take("current_page"),
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceRequestList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceRequestList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("possible_pages", &self.possible_pages)?;
+        w.put("current_page", &self.current_page)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Response schema for a single Tag.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
     /// Unique identifier for the Tag.
     pub id: Option<String>,
@@ -646,6 +1622,49 @@ pub struct Tag {
     pub color: Option<String>,
     /// Array of Tag Categories the Tag belongs to. Can be empty if not categorized.
     pub categories: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Tag {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            group_ids: o.take("group_ids"),
+            globally_accessible: o.take("globally_accessible"),
+            abbreviation: o.take("abbreviation"),
+            require_expr_date: o.take("require_expr_date"),
+            expr_days_warning: o.take("expr_days_warning"),
+            color: o.take("color"),
+            categories: o.take("categories"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("group_ids", &self.group_ids)?;
+        w.put("globally_accessible", &self.globally_accessible)?;
+        w.put("abbreviation", &self.abbreviation)?;
+        w.put("require_expr_date", &self.require_expr_date)?;
+        w.put("expr_days_warning", &self.expr_days_warning)?;
+        w.put("color", &self.color)?;
+        w.put("categories", &self.categories)?;
+        w.end()
+    }
 }
 
 /// Indicates whether the Job Title is salaried or hourly.
@@ -795,10 +1814,37 @@ impl NewGroup {
 
 /// Response schema containing a list of Group IDs.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagGroup {
     /// Array of unique identifiers for Groups.
     pub group_ids: Option<Vec<String>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TagGroup {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            group_ids: o.take("group_ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TagGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TagGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("group_ids", &self.group_ids)?;
+        w.end()
+    }
 }
 
 /// Language preference. Currently only `english` is supported.
@@ -1458,7 +2504,7 @@ impl NewCompanyPerson3 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentItem2 {
     /// Unique identifier for the assignment
     pub id: Option<String>,
@@ -1498,19 +2544,109 @@ pub struct AssignmentItem2 {
     pub subcategory_id: Option<String>,
     /// Workdays for the assignment, where 0 represents Sunday and 6 represents Saturday
     pub work_days: Option<WorkDays>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignmentItem2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            created_at: o.take("created_at"),
+            start_day: o.take("start_day"),
+            start_time: o.take("start_time"),
+            end_day: o.take("end_day"),
+            end_time: o.take("end_time"),
+            updated_at: o.take("updated_at"),
+            state: o.take("state"),
+            person_id: o.take("person_id"),
+            person_name: o.take("person_name"),
+            project_id: o.take("project_id"),
+            project_name: o.take("project_name"),
+            project_color: o.take("project_color"),
+            job_number: o.take("job_number"),
+            category_name: o.take("category_name"),
+            category_id: o.take("category_id"),
+            subcategory_name: o.take("subcategory_name"),
+            subcategory_id: o.take("subcategory_id"),
+            work_days: o.take("work_days"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignmentItem2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignmentItem2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("state", &self.state)?;
+        w.put("person_id", &self.person_id)?;
+        w.put("person_name", &self.person_name)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_color", &self.project_color)?;
+        w.put("job_number", &self.job_number)?;
+        w.put("category_name", &self.category_name)?;
+        w.put("category_id", &self.category_id)?;
+        w.put("subcategory_name", &self.subcategory_name)?;
+        w.put("subcategory_id", &self.subcategory_id)?;
+        w.put("work_days", &self.work_days)?;
+        w.end()
+    }
 }
 
 /// Response schema for assignments
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonAssignment {
     /// List of assignments
     pub data: Option<Vec<AssignmentItem2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for PersonAssignment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for PersonAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Represents a single Assignment History report entry.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentHistory {
     /// The first and last name of the Person (Project request only).
     pub person_name: Option<FirstLast>,
@@ -1540,6 +2676,59 @@ pub struct AssignmentHistory {
     pub label_id: Option<String>,
     /// The calculated duration of the assignment.
     pub duration: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignmentHistory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            person_name: o.take("person_name"),
+            employee_number: o.take("employee_number"),
+            job_title: o.take("job_title"),
+            project_name: o.take("project_name"),
+            project_number: o.take("project_number"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            start_time: o.take("start_time"),
+            end_time: o.take("end_time"),
+            cost_code_name: o.take("cost_code_name"),
+            cost_code_id: o.take("cost_code_id"),
+            label_name: o.take("label_name"),
+            label_id: o.take("label_id"),
+            duration: o.take("duration"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignmentHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignmentHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("person_name", &self.person_name)?;
+        w.put("employee_number", &self.employee_number)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("cost_code_name", &self.cost_code_name)?;
+        w.put("cost_code_id", &self.cost_code_id)?;
+        w.put("label_name", &self.label_name)?;
+        w.put("label_id", &self.label_id)?;
+        w.put("duration", &self.duration)?;
+        w.end()
+    }
 }
 
 /// Request body schema for adding a tag to a Person.
@@ -1571,23 +2760,63 @@ impl NewPersonTag {
 
 /// The repeat interval for recurring time off.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Repeat {
-    #[serde(rename = "never")]
     Never,
-    #[serde(rename = "weekly")]
     Weekly,
-    #[serde(rename = "monthly")]
     Monthly,
-    #[serde(rename = "yearly")]
     Yearly,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+impl Repeat {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Never => "never",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Repeat {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "never" => Self::Never,
+                "weekly" => Self::Weekly,
+                "monthly" => Self::Monthly,
+                "yearly" => Self::Yearly,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Repeat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Repeat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Instance {
     /// Unique identifier for the time off instance.
     pub id: Option<String>,
@@ -1595,11 +2824,42 @@ pub struct Instance {
     pub start_day: Option<String>,
     /// End date for the instance.
     pub end_day: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Instance {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.end()
+    }
 }
 
 /// A single time off record.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeOff {
     /// Unique identifier for the Time Off record.
     pub id: Option<String>,
@@ -1631,11 +2891,66 @@ pub struct TimeOff {
     pub batch_end_time: Option<String>,
     /// List of instances for repeating time off.
     pub instances: Option<Vec<Instance>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TimeOff {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            person_id: o.take("person_id"),
+            company_id: o.take("company_id"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            is_paid: o.take("is_paid"),
+            reason: o.take("reason"),
+            repeat: o.take("repeat"),
+            repeat_end_day: o.take("repeat_end_day"),
+            cadence: o.take("cadence"),
+            apply_to_saturday: o.take("apply_to_saturday"),
+            apply_to_sunday: o.take("apply_to_sunday"),
+            batch_start_time: o.take("batch_start_time"),
+            batch_end_time: o.take("batch_end_time"),
+            instances: o.take("instances"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeOff {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TimeOff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("person_id", &self.person_id)?;
+        w.put("company_id", &self.company_id)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("is_paid", &self.is_paid)?;
+        w.put("reason", &self.reason)?;
+        w.put("repeat", &self.repeat)?;
+        w.put("repeat_end_day", &self.repeat_end_day)?;
+        w.put("cadence", &self.cadence)?;
+        w.put("apply_to_saturday", &self.apply_to_saturday)?;
+        w.put("apply_to_sunday", &self.apply_to_sunday)?;
+        w.put("batch_start_time", &self.batch_start_time)?;
+        w.put("batch_end_time", &self.batch_end_time)?;
+        w.put("instances", &self.instances)?;
+        w.end()
+    }
 }
 
 /// Pagination metadata for the time off records.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pagination {
     /// The number of records returned in the response.
     pub limit: Option<i64>,
@@ -1645,16 +2960,78 @@ pub struct Pagination {
     pub previous_starting_before: Option<String>,
     /// The total number of records available.
     pub total_possible: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Pagination {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            limit: o.take("limit"),
+            next_starting_after: o.take("next_starting_after"),
+            previous_starting_before: o.take("previous_starting_before"),
+            total_possible: o.take("total_possible"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pagination {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Pagination {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("limit", &self.limit)?;
+        w.put("next_starting_after", &self.next_starting_after)?;
+        w.put("previous_starting_before", &self.previous_starting_before)?;
+        w.put("total_possible", &self.total_possible)?;
+        w.end()
+    }
 }
 
 /// A collection of time off records for a single person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeOffList {
     /// List of time off records associated with the person.
     pub data: Option<Vec<TimeOff>>,
     /// Pagination metadata for the time off records.
     pub pagination: Option<Pagination>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TimeOffList {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            pagination: o.take("pagination"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeOffList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TimeOffList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.put("pagination", &self.pagination)?;
+        w.end()
+    }
 }
 
 /// Repeat interval of the time off instances.
@@ -1783,9 +3160,36 @@ impl PersonTimeOff {
 
 /// Response body for a successful Time Off record deletion.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeOffDetail {
     pub data: Option<GroupDetail>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for TimeOffDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeOffDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for TimeOffDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Time Off Update Request Body
@@ -2396,7 +3800,7 @@ impl NewCompanyProject2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentItem3 {
     /// Unique identifier for the assignment
     pub id: Option<String>,
@@ -2434,14 +3838,102 @@ pub struct AssignmentItem3 {
     pub subcategory_id: Option<String>,
     /// Workdays for the assignment, where 0 represents Sunday and 6 represents Saturday
     pub work_days: Option<WorkDays>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignmentItem3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            created_at: o.take("created_at"),
+            start_day: o.take("start_day"),
+            start_time: o.take("start_time"),
+            end_day: o.take("end_day"),
+            end_time: o.take("end_time"),
+            updated_at: o.take("updated_at"),
+            state: o.take("state"),
+            person_id: o.take("person_id"),
+            person_name: o.take("person_name"),
+            project_id: o.take("project_id"),
+            project_name: o.take("project_name"),
+            project_number: o.take("project_number"),
+            category_name: o.take("category_name"),
+            category_id: o.take("category_id"),
+            subcategory_name: o.take("subcategory_name"),
+            subcategory_id: o.take("subcategory_id"),
+            work_days: o.take("work_days"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignmentItem3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignmentItem3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("state", &self.state)?;
+        w.put("person_id", &self.person_id)?;
+        w.put("person_name", &self.person_name)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("project_name", &self.project_name)?;
+        w.put("project_number", &self.project_number)?;
+        w.put("category_name", &self.category_name)?;
+        w.put("category_id", &self.category_id)?;
+        w.put("subcategory_name", &self.subcategory_name)?;
+        w.put("subcategory_id", &self.subcategory_id)?;
+        w.put("work_days", &self.work_days)?;
+        w.end()
+    }
 }
 
 /// Response schema for company assignments
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentItem {
     /// List of assignments
     pub data: Option<Vec<AssignmentItem3>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for AssignmentItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            data: o.take("data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AssignmentItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for AssignmentItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("data", &self.data)?;
+        w.end()
+    }
 }
 
 /// Request body schema for adding a Category to a Project.
@@ -2472,7 +3964,7 @@ impl NewCategory {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Category2 {
     /// Unique identifier for the Category.
     pub id: Option<String>,
@@ -2480,14 +3972,72 @@ pub struct Category2 {
     pub name: Option<String>,
     /// List of subcategories within the Category.
     pub subcategories: Option<Vec<IdName2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Category2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            subcategories: o.take("subcategories"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Category2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Category2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("subcategories", &self.subcategories)?;
+        w.end()
+    }
 }
 
 /// Represents the categories within a Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Category {
     /// List of categories associated with the Project.
     pub categories: Option<Vec<Category2>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Category {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            categories: o.take("categories"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("categories", &self.categories)?;
+        w.end()
+    }
 }
 
 /// Object to control working days (Sunday - Saturday as 0-6 index).
@@ -2710,7 +4260,7 @@ impl NewProjectResourceRequest {
 
 /// A single Resource Request record.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceRequest {
     /// Unique identifier for the Resource Request.
     pub id: Option<String>,
@@ -2738,6 +4288,57 @@ pub struct ResourceRequest {
     pub work_scope_text: Option<String>,
     /// Instructions for the Resource Request.
     pub instruction_text: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ResourceRequest {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            project_id: o.take("project_id"),
+            start_day: o.take("start_day"),
+            end_day: o.take("end_day"),
+            start_time: o.take("start_time"),
+            end_time: o.take("end_time"),
+            percent_allocated: o.take("percent_allocated"),
+            work_days: o.take("work_days"),
+            job_title_id: o.take("job_title_id"),
+            category_id: o.take("category_id"),
+            subcategory_id: o.take("subcategory_id"),
+            work_scope_text: o.take("work_scope_text"),
+            instruction_text: o.take("instruction_text"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("project_id", &self.project_id)?;
+        w.put("start_day", &self.start_day)?;
+        w.put("end_day", &self.end_day)?;
+        w.put("start_time", &self.start_time)?;
+        w.put("end_time", &self.end_time)?;
+        w.put("percent_allocated", &self.percent_allocated)?;
+        w.put("work_days", &self.work_days)?;
+        w.put("job_title_id", &self.job_title_id)?;
+        w.put("category_id", &self.category_id)?;
+        w.put("subcategory_id", &self.subcategory_id)?;
+        w.put("work_scope_text", &self.work_scope_text)?;
+        w.put("instruction_text", &self.instruction_text)?;
+        w.end()
+    }
 }
 
 /// Request body schema for adding a Role to a Project.

@@ -12,10 +12,64 @@
         feature = "resource-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Name {
     /// Name of drawing sheet
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl crate::lenient::FromJson for Name {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -27,26 +81,141 @@ pub struct Name {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdNameUrl {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for IdNameUrl {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for IdNameUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for IdNameUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonBulkActivateResultV2Data {
     pub ids: Option<Vec<i64>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl crate::lenient::FromJson for PersonBulkActivateResultV2Data {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            ids: o.take("ids"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for PersonBulkActivateResultV2Data {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for PersonBulkActivateResultV2Data {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("ids", &self.ids)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileExtractionCreatedBy {
     /// User Company name
     pub company_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl crate::lenient::FromJson for BimFileExtractionCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            company_name: o.take("company_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for BimFileExtractionCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for BimFileExtractionCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("company_name", &self.company_name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -65,7 +234,7 @@ pub enum BimFileView {
 #[cfg(
     any(feature = "core", feature = "preconstruction", feature = "project-management")
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdNameContentTypeUrl {
     pub id: Option<i64>,
     /// Base name of the file without its path
@@ -74,12 +243,54 @@ pub struct IdNameContentTypeUrl {
     pub content_type: Option<String>,
     /// URL to download the attached file. HTTP client should be prepared to follow redirects to successfully download the file.
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(feature = "core", feature = "preconstruction", feature = "project-management")
+)]
+impl crate::lenient::FromJson for IdNameContentTypeUrl {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            content_type: o.take("content_type"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(feature = "core", feature = "preconstruction", feature = "project-management")
+)]
+impl<'de> serde::Deserialize<'de> for IdNameContentTypeUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(feature = "core", feature = "preconstruction", feature = "project-management")
+)]
+impl serde::Serialize for IdNameContentTypeUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 /// BIM File
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueFile {
     /// ID
     pub id: Option<i64>,
@@ -87,6 +298,40 @@ pub struct CoordinationIssueFile {
     pub name: Option<String>,
     /// Unique UUID associated with the file
     pub uuid: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for CoordinationIssueFile {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            uuid: o.take("uuid"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CoordinationIssueFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for CoordinationIssueFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("uuid", &self.uuid)?;
+        w.end()
+    }
 }
 
 /// Location
@@ -99,7 +344,7 @@ pub struct CoordinationIssueFile {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Location {
     /// Location ID
     pub id: Option<i64>,
@@ -115,12 +360,75 @@ pub struct Location {
     pub updated_at: Option<String>,
     /// The unique code for this Location
     pub code: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for Location {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            node_name: o.take("node_name"),
+            parent_id: o.take("parent_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            code: o.take("code"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("node_name", &self.node_name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("code", &self.code)?;
+        w.end()
+    }
 }
 
 /// Login Information
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef4 {
     /// Login Information ID
     pub id: Option<i64>,
@@ -132,6 +440,44 @@ pub struct UserRef4 {
     pub company_name: Option<String>,
     /// User dictionary
     pub locale: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for UserRef4 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            company_name: o.take("company_name"),
+            locale: o.take("locale"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for UserRef4 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for UserRef4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.put("company_name", &self.company_name)?;
+        w.put("locale", &self.locale)?;
+        w.end()
+    }
 }
 
 /// Body
@@ -164,41 +510,147 @@ pub enum CoordinationIssueViewpointFormat {
 /// Viewer render mode when viewpoint is applied
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RenderMode {
-    #[serde(rename = "shaded")]
     Shaded,
-    #[serde(rename = "xray")]
     Xray,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl RenderMode {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Shaded => "shaded",
+            Self::Xray => "xray",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for RenderMode {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "shaded" => Self::Shaded,
+                "xray" => Self::Xray,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for RenderMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for RenderMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Group of model objects represented as an array of object ids, or object ranges
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Exceptions {
     /// Array of object ids
     pub object_ids: Option<Vec<i64>>,
     /// Array of object ranges. A range is an array containing two numbers, the first represents object id, the second represents the number of objects in the range.
     pub object_ranges: Option<Vec<Vec<i64>>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for Exceptions {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            object_ids: o.take("object_ids"),
+            object_ranges: o.take("object_ranges"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Exceptions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for Exceptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("object_ids", &self.object_ids)?;
+        w.put("object_ranges", &self.object_ranges)?;
+        w.end()
+    }
 }
 
 /// Object Visibility settings
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Visibility {
     pub default_visibility: Option<bool>,
     /// Group of model objects represented as an array of object ids, or object ranges
     pub exceptions: Option<Exceptions>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for Visibility {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            default_visibility: o.take("default_visibility"),
+            exceptions: o.take("exceptions"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Visibility {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for Visibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("default_visibility", &self.default_visibility)?;
+        w.put("exceptions", &self.exceptions)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Viewpoint {
     /// ID
     pub id: Option<i64>,
@@ -223,11 +675,63 @@ pub struct Viewpoint {
     pub redlines_data: Option<String>,
     /// JSON string representation of sections applied to a 3d model as a set of clipping planes
     pub sections_data: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for Viewpoint {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            bim_file_id: o.take("bim_file_id"),
+            view_folder_id: o.take("view_folder_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            snapshot: o.take("snapshot"),
+            name: o.take("name"),
+            render_mode: o.take("render_mode"),
+            visibility: o.take("visibility"),
+            camera_data: o.take("camera_data"),
+            redlines_data: o.take("redlines_data"),
+            sections_data: o.take("sections_data"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Viewpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for Viewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("bim_file_id", &self.bim_file_id)?;
+        w.put("view_folder_id", &self.view_folder_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("snapshot", &self.snapshot)?;
+        w.put("name", &self.name)?;
+        w.put("render_mode", &self.render_mode)?;
+        w.put("visibility", &self.visibility)?;
+        w.put("camera_data", &self.camera_data)?;
+        w.put("redlines_data", &self.redlines_data)?;
+        w.put("sections_data", &self.sections_data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdNameContentTypeUrl2 {
     pub id: Option<i64>,
     /// Base name of the file without its path
@@ -236,11 +740,47 @@ pub struct IdNameContentTypeUrl2 {
     pub content_type: Option<String>,
     /// URL to download the attached file. HTTP client should be prepared to follow redirects to successfully download the file.
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl crate::lenient::FromJson for IdNameContentTypeUrl2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            content_type: o.take("content_type"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for IdNameContentTypeUrl2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for IdNameContentTypeUrl2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("content_type", &self.content_type)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeHistoryCreatedBy {
     /// The unique identifier of the user.
     pub id: Option<i64>,
@@ -252,12 +792,50 @@ pub struct ChangeHistoryCreatedBy {
     pub locale: Option<String>,
     /// User's Company Name
     pub company_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl crate::lenient::FromJson for ChangeHistoryCreatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            locale: o.take("locale"),
+            company_name: o.take("company_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for ChangeHistoryCreatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl serde::Serialize for ChangeHistoryCreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("locale", &self.locale)?;
+        w.put("company_name", &self.company_name)?;
+        w.end()
+    }
 }
 
 /// Change History
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeHistory {
     /// ID
     pub id: Option<i64>,
@@ -274,6 +852,50 @@ pub struct ChangeHistory {
     pub created_by: Option<ChangeHistoryCreatedBy>,
     /// Created date
     pub created_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl crate::lenient::FromJson for ChangeHistory {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            column: o.take("column"),
+            readable_column: o.take("readable_column"),
+            formatted_column: o.take("formatted_column"),
+            old_value: o.take("old_value"),
+            new_value: o.take("new_value"),
+            created_by: o.take("created_by"),
+            created_at: o.take("created_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for ChangeHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "preconstruction"))]
+impl serde::Serialize for ChangeHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("column", &self.column)?;
+        w.put("readable_column", &self.readable_column)?;
+        w.put("formatted_column", &self.formatted_column)?;
+        w.put("old_value", &self.old_value)?;
+        w.put("new_value", &self.new_value)?;
+        w.put("created_by", &self.created_by)?;
+        w.put("created_at", &self.created_at)?;
+        w.end()
+    }
 }
 
 /// Viewer render mode when viewpoint is applied
@@ -366,7 +988,7 @@ impl BimViewpointBatchBimViewpointVisibility {
 /// Budget Line Item division
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Division {
     /// ID
     pub id: Option<i64>,
@@ -374,6 +996,40 @@ pub struct Division {
     pub name: Option<String>,
     /// Full cost code
     pub full_code: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl crate::lenient::FromJson for Division {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            full_code: o.take("full_code"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for Division {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl serde::Serialize for Division {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("full_code", &self.full_code)?;
+        w.end()
+    }
 }
 
 /// Budget Line Item type
@@ -387,12 +1043,68 @@ pub struct Division {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdName {
     /// ID
     pub id: Option<i64>,
     /// Name
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for IdName {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for IdName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for IdName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -403,7 +1115,7 @@ pub struct IdName {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef5 {
     /// ID
     pub id: Option<i64>,
@@ -411,6 +1123,58 @@ pub struct UserRef5 {
     pub name: Option<String>,
     /// Login
     pub login: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for UserRef5 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for UserRef5 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for UserRef5 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -422,22 +1186,117 @@ pub struct UserRef5 {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Id {
     /// ID
     pub id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for Id {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.end()
+    }
 }
 
 /// Biller type
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillerType {
     Project,
     SubJob,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl BillerType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "Project",
+            Self::SubJob => "SubJob",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for BillerType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Project" => Self::Project,
+                "SubJob" => Self::SubJob,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for BillerType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for BillerType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
@@ -457,10 +1316,42 @@ pub enum BudgetViewSort {
 /// Information about the Project or Sub Job of a budget detail row
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdName3 {
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for IdName3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for IdName3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for IdName3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Information about the type of a budget detail row
@@ -473,10 +1364,63 @@ pub struct IdName3 {
         feature = "resource-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdName2 {
     pub id: Option<String>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl crate::lenient::FromJson for IdName2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for IdName2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl serde::Serialize for IdName2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -489,7 +1433,7 @@ pub struct IdName2 {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef {
     /// ID
     pub id: Option<i64>,
@@ -497,6 +1441,64 @@ pub struct UserRef {
     pub login: Option<String>,
     /// Name
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for UserRef {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for UserRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "platform-developer-tools",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for UserRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -511,25 +1513,66 @@ pub enum ChangeEventIncludeDeletedFilter {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Structure {
-    #[serde(rename = "tiered")]
     Tiered,
-    #[serde(rename = "flat")]
     Flat,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl Structure {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tiered => "tiered",
+            Self::Flat => "flat",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for Structure {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "tiered" => Self::Tiered,
+                "flat" => Self::Flat,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Structure {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for Structure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Segment attributes
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentItemSegment {
     pub id: Option<i64>,
     pub name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     pub position: Option<i64>,
     pub delimiter: Option<String>,
@@ -544,11 +1587,73 @@ pub struct SegmentItemSegment {
     pub updated_at: Option<String>,
     /// ID of the associated WBS Pattern
     pub wbs_pattern_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for SegmentItemSegment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            position: o.take("position"),
+            delimiter: o.take("delimiter"),
+            required: o.take("required"),
+            segment_items_count: o.take("segment_items_count"),
+            project_can_modify_origin_project: o
+                .take("project_can_modify_origin_project"),
+            project_can_delete_origin_company: o
+                .take("project_can_delete_origin_company"),
+            structure: o.take("structure"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            wbs_pattern_id: o.take("wbs_pattern_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SegmentItemSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for SegmentItemSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("position", &self.position)?;
+        w.put("delimiter", &self.delimiter)?;
+        w.put("required", &self.required)?;
+        w.put("segment_items_count", &self.segment_items_count)?;
+        w.put(
+            "project_can_modify_origin_project",
+            &self.project_can_modify_origin_project,
+        )?;
+        w.put(
+            "project_can_delete_origin_company",
+            &self.project_can_delete_origin_company,
+        )?;
+        w.put("structure", &self.structure)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentItem {
     /// ID
     pub id: Option<i64>,
@@ -577,12 +1682,68 @@ pub struct SegmentItem {
     pub segment: Option<SegmentItemSegment>,
     /// Segment item status
     pub status: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for SegmentItem {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            code: o.take("code"),
+            name: o.take("name"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            parent_id: o.take("parent_id"),
+            path_ids: o.take("path_ids"),
+            path_code: o.take("path_code"),
+            is_parent: o.take("is_parent"),
+            path_codes: o.take("path_codes"),
+            path_names: o.take("path_names"),
+            in_use: o.take("in_use"),
+            segment: o.take("segment"),
+            status: o.take("status"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SegmentItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for SegmentItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("code", &self.code)?;
+        w.put("name", &self.name)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("path_ids", &self.path_ids)?;
+        w.put("path_code", &self.path_code)?;
+        w.put("is_parent", &self.is_parent)?;
+        w.put("path_codes", &self.path_codes)?;
+        w.put("path_names", &self.path_names)?;
+        w.put("in_use", &self.in_use)?;
+        w.put("segment", &self.segment)?;
+        w.put("status", &self.status)?;
+        w.end()
+    }
 }
 
 /// compact
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "construction-financials"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemCostCode {
     /// ID
     pub id: Option<i64>,
@@ -590,34 +1751,114 @@ pub struct CorrespondenceTypeItemCostCode {
     pub full_code: Option<String>,
     /// Name
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "construction-financials"))]
+impl crate::lenient::FromJson for CorrespondenceTypeItemCostCode {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            full_code: o.take("full_code"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "construction-financials"))]
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemCostCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "construction-financials"))]
+impl serde::Serialize for CorrespondenceTypeItemCostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Base type
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BaseType {
-    #[serde(rename = "equipment")]
     Equipment,
-    #[serde(rename = "materials")]
     Materials,
-    #[serde(rename = "commitment")]
     Commitment,
-    #[serde(rename = "owner_cost")]
     OwnerCost,
-    #[serde(rename = "professional_services")]
     ProfessionalServices,
-    #[serde(rename = "other")]
     Other,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl BaseType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equipment => "equipment",
+            Self::Materials => "materials",
+            Self::Commitment => "commitment",
+            Self::OwnerCost => "owner_cost",
+            Self::ProfessionalServices => "professional_services",
+            Self::Other => "other",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for BaseType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "equipment" => Self::Equipment,
+                "materials" => Self::Materials,
+                "commitment" => Self::Commitment,
+                "owner_cost" => Self::OwnerCost,
+                "professional_services" => Self::ProfessionalServices,
+                "other" => Self::Other,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for BaseType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for BaseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Line Item Type
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemLineItemType {
     /// Unique identifier for the Line Item Type
     pub id: Option<i64>,
@@ -631,6 +1872,46 @@ pub struct LineItemLineItemType {
     pub origin_data: Option<String>,
     /// Origin ID
     pub origin_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for LineItemLineItemType {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            code: o.take("code"),
+            base_type: o.take("base_type"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for LineItemLineItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for LineItemLineItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("code", &self.code)?;
+        w.put("base_type", &self.base_type)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -642,7 +1923,7 @@ pub struct LineItemLineItemType {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdUrlFilename {
     /// ID
     pub id: Option<i64>,
@@ -650,6 +1931,61 @@ pub struct IdUrlFilename {
     pub url: Option<String>,
     /// Filename
     pub filename: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for IdUrlFilename {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            url: o.take("url"),
+            filename: o.take("filename"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for IdUrlFilename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for IdUrlFilename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("url", &self.url)?;
+        w.put("filename", &self.filename)?;
+        w.end()
+    }
 }
 
 /// Location
@@ -661,7 +1997,7 @@ pub struct IdUrlFilename {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfqLocation {
     /// Location ID
     pub id: Option<i64>,
@@ -675,6 +2011,64 @@ pub struct RfqLocation {
     pub created_at: Option<String>,
     /// Timestamp of last update to Location
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for RfqLocation {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            node_name: o.take("node_name"),
+            parent_id: o.take("parent_id"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for RfqLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for RfqLocation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("node_name", &self.node_name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 /// DEPRECATED: Use :change_event_status_id.
@@ -723,7 +2117,7 @@ impl Id2 {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdNameUrlFilename {
     pub id: Option<i64>,
     /// Use :name, :filename to be deprecated
@@ -731,34 +2125,169 @@ pub struct IdNameUrlFilename {
     pub url: Option<String>,
     /// :filename to be deprecated, use :name
     pub filename: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for IdNameUrlFilename {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            url: o.take("url"),
+            filename: o.take("filename"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for IdNameUrlFilename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for IdNameUrlFilename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("url", &self.url)?;
+        w.put("filename", &self.filename)?;
+        w.end()
+    }
 }
 
 /// Biller type
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CostCodeWithBillerBillerType {
     Project,
     SubJob,
-    #[serde(rename = "")]
     Empty,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl CostCodeWithBillerBillerType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Project => "Project",
+            Self::SubJob => "SubJob",
+            Self::Empty => "",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for CostCodeWithBillerBillerType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Project" => Self::Project,
+                "SubJob" => Self::SubJob,
+                "" => Self::Empty,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CostCodeWithBillerBillerType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for CostCodeWithBillerBillerType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Parent
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parent {
     /// Parent ID
     pub id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for Parent {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Parent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for Parent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeWithBiller {
     /// ID
     pub id: Option<i64>,
@@ -798,11 +2327,77 @@ pub struct CostCodeWithBiller {
     pub updated_at: Option<String>,
     /// Line Item Types
     pub line_item_types: Option<Vec<LineItemLineItemType>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for CostCodeWithBiller {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            biller: o.take("biller"),
+            biller_id: o.take("biller_id"),
+            biller_type: o.take("biller_type"),
+            biller_origin_id: o.take("biller_origin_id"),
+            budgeted: o.take("budgeted"),
+            code: o.take("code"),
+            created_at: o.take("created_at"),
+            deleted_at: o.take("deleted_at"),
+            full_code: o.take("full_code"),
+            name: o.take("name"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            parent: o.take("parent"),
+            position: o.take("position"),
+            sortable_code: o.take("sortable_code"),
+            standard_cost_code_id: o.take("standard_cost_code_id"),
+            updated_at: o.take("updated_at"),
+            line_item_types: o.take("line_item_types"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CostCodeWithBiller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for CostCodeWithBiller {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("biller", &self.biller)?;
+        w.put("biller_id", &self.biller_id)?;
+        w.put("biller_type", &self.biller_type)?;
+        w.put("biller_origin_id", &self.biller_origin_id)?;
+        w.put("budgeted", &self.budgeted)?;
+        w.put("code", &self.code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("deleted_at", &self.deleted_at)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("name", &self.name)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("parent", &self.parent)?;
+        w.put("position", &self.position)?;
+        w.put("sortable_code", &self.sortable_code)?;
+        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("line_item_types", &self.line_item_types)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubJob {
     /// The Third-party ID of the Sub Job
     pub origin_id: Option<String>,
@@ -818,6 +2413,48 @@ pub struct SubJob {
     pub name: Option<String>,
     /// Unique code in the scope of a Project
     pub code: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for SubJob {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            id: o.take("id"),
+            name: o.take("name"),
+            code: o.take("code"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SubJob {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for SubJob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("code", &self.code)?;
+        w.end()
+    }
 }
 
 /// Trade
@@ -830,7 +2467,7 @@ pub struct SubJob {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trade {
     /// Trade ID
     pub id: Option<i64>,
@@ -840,11 +2477,68 @@ pub struct Trade {
     pub active: Option<bool>,
     /// Timestamp of last update to Trade
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for Trade {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            active: o.take("active"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Trade {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for Trade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("active", &self.active)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef3 {
     /// The unique identifier of the user.
     pub id: Option<i64>,
@@ -854,11 +2548,47 @@ pub struct UserRef3 {
     pub name: Option<String>,
     /// User's Company Name
     pub company_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for UserRef3 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            company_name: o.take("company_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for UserRef3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for UserRef3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("company_name", &self.company_name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorAttachment {
     /// ID
     pub id: Option<i64>,
@@ -868,12 +2598,48 @@ pub struct VendorAttachment {
     pub name: Option<String>,
     /// Filename
     pub filename: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for VendorAttachment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            url: o.take("url"),
+            name: o.take("name"),
+            filename: o.take("filename"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for VendorAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for VendorAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("url", &self.url)?;
+        w.put("name", &self.name)?;
+        w.put("filename", &self.filename)?;
+        w.end()
+    }
 }
 
 /// Inspector
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef7 {
     /// ID
     pub id: Option<i64>,
@@ -883,34 +2649,113 @@ pub struct UserRef7 {
     pub name: Option<String>,
     /// Company
     pub company: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for UserRef7 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            company: o.take("company"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for UserRef7 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for UserRef7 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.put("company", &self.company)?;
+        w.end()
+    }
 }
 
 /// Verification status (active, cancelled, does_not_exist)
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BusinessRegisterVerificationStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "cancelled")]
     Cancelled,
-    #[serde(rename = "does_not_exist")]
     DoesNotExist,
-    #[serde(rename = "null")]
     Null,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl BusinessRegisterVerificationStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Cancelled => "cancelled",
+            Self::DoesNotExist => "does_not_exist",
+            Self::Null => "null",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for BusinessRegisterVerificationStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "active" => Self::Active,
+                "cancelled" => Self::Cancelled,
+                "does_not_exist" => Self::DoesNotExist,
+                "null" => Self::Null,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for BusinessRegisterVerificationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for BusinessRegisterVerificationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// business register
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BusinessRegister {
     pub id: Option<i64>,
     /// business register type (ABN, EIN)
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Identification code
     pub identifier: Option<String>,
@@ -918,20 +2763,90 @@ pub struct BusinessRegister {
     pub verified_at: Option<String>,
     /// Verification status (active, cancelled, does_not_exist)
     pub verification_status: Option<BusinessRegisterVerificationStatus>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for BusinessRegister {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            type_: o.take("type"),
+            identifier: o.take("identifier"),
+            verified_at: o.take("verified_at"),
+            verification_status: o.take("verification_status"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for BusinessRegister {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for BusinessRegister {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("type", &self.type_)?;
+        w.put("identifier", &self.identifier)?;
+        w.put("verified_at", &self.verified_at)?;
+        w.put("verification_status", &self.verification_status)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorGroup {
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for VendorGroup {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for VendorGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for VendorGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Primary contact
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimaryContact {
     /// ID
     pub id: Option<i64>,
@@ -953,6 +2868,54 @@ pub struct PrimaryContact {
     pub created_at: Option<String>,
     /// Updated at
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for PrimaryContact {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            first_name: o.take("first_name"),
+            last_name: o.take("last_name"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            fax_number: o.take("fax_number"),
+            mobile_phone: o.take("mobile_phone"),
+            email_address: o.take("email_address"),
+            created_at: o.take("created_at"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for PrimaryContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for PrimaryContact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -964,18 +2927,73 @@ pub struct PrimaryContact {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef2 {
     /// Email
     pub login: Option<String>,
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl crate::lenient::FromJson for UserRef2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            login: o.take("login"),
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for UserRef2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for UserRef2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("login", &self.login)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Bidding status
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bidding {
     pub affirmative_action: Option<bool>,
     pub small_business: Option<bool>,
@@ -990,12 +3008,70 @@ pub struct Bidding {
     pub disadvantaged_business: Option<bool>,
     pub minority_business_enterprise: Option<bool>,
     pub eight_a_business: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for Bidding {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            affirmative_action: o.take("affirmative_action"),
+            small_business: o.take("small_business"),
+            african_american_business: o.take("african_american_business"),
+            hispanic_business: o.take("hispanic_business"),
+            womens_business: o.take("womens_business"),
+            historically_underutilized_business: o
+                .take("historically_underutilized_business"),
+            sdvo_business: o.take("sdvo_business"),
+            certified_business_enterprise: o.take("certified_business_enterprise"),
+            asian_american_business: o.take("asian_american_business"),
+            native_american_business: o.take("native_american_business"),
+            disadvantaged_business: o.take("disadvantaged_business"),
+            minority_business_enterprise: o.take("minority_business_enterprise"),
+            eight_a_business: o.take("eight_a_business"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for Bidding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for Bidding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("affirmative_action", &self.affirmative_action)?;
+        w.put("small_business", &self.small_business)?;
+        w.put("african_american_business", &self.african_american_business)?;
+        w.put("hispanic_business", &self.hispanic_business)?;
+        w.put("womens_business", &self.womens_business)?;
+        w.put(
+            "historically_underutilized_business",
+            &self.historically_underutilized_business,
+        )?;
+        w.put("sdvo_business", &self.sdvo_business)?;
+        w.put("certified_business_enterprise", &self.certified_business_enterprise)?;
+        w.put("asian_american_business", &self.asian_american_business)?;
+        w.put("native_american_business", &self.native_american_business)?;
+        w.put("disadvantaged_business", &self.disadvantaged_business)?;
+        w.put("minority_business_enterprise", &self.minority_business_enterprise)?;
+        w.put("eight_a_business", &self.eight_a_business)?;
+        w.end()
+    }
 }
 
 /// Standard Cost Code
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCode {
     /// ID
     pub id: Option<i64>,
@@ -1013,20 +3089,106 @@ pub struct StandardCostCode {
     pub origin_data: Option<String>,
     /// Origin ID
     pub origin_id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for StandardCostCode {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            standard_cost_code_list_id: o.take("standard_cost_code_list_id"),
+            parent_id: o.take("parent_id"),
+            code: o.take("code"),
+            full_code: o.take("full_code"),
+            name: o.take("name"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for StandardCostCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for StandardCostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("code", &self.code)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("name", &self.name)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.end()
+    }
 }
 
 /// Accounting method
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountingMethod {
-    #[serde(rename = "amount")]
     Amount,
-    #[serde(rename = "unit")]
     Unit,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl AccountingMethod {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Amount => "amount",
+            Self::Unit => "unit",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl crate::lenient::FromJson for AccountingMethod {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "amount" => Self::Amount,
+                "unit" => Self::Unit,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for AccountingMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "preconstruction"))]
+impl serde::Serialize for AccountingMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
@@ -1050,51 +3212,201 @@ pub enum CorrespondenceTypeItemCompletionMode {
 /// status of the update on that Item
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CorrespondenceTypeItemDetailStatus {
-    #[serde(rename = "success")]
     Success,
-    #[serde(rename = "failure")]
     Failure,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl CorrespondenceTypeItemDetailStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for CorrespondenceTypeItemDetailStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "success" => Self::Success,
+                "failure" => Self::Failure,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemDetailStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl serde::Serialize for CorrespondenceTypeItemDetailStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemDetail {
     /// The ID of the Item
     pub id: Option<i64>,
     /// status of the update on that Item
     pub status: Option<CorrespondenceTypeItemDetailStatus>,
     pub errors: Option<serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for CorrespondenceTypeItemDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            status: o.take("status"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for CorrespondenceTypeItemDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("status", &self.status)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// Type of template (company/project)
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProviderType {
-    #[serde(rename = "company")]
     Company,
-    #[serde(rename = "project")]
     Project,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl ProviderType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Company => "company",
+            Self::Project => "project",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for ProviderType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "company" => Self::Company,
+                "project" => Self::Project,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ProviderType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for ProviderType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Correspondence From
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "resource-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FirstLast {
     /// Recipients first name
     pub first: Option<String>,
     /// Recipients last name
     pub last: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "resource-management"))]
+impl crate::lenient::FromJson for FirstLast {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            first: o.take("first"),
+            last: o.take("last"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "resource-management"))]
+impl<'de> serde::Deserialize<'de> for FirstLast {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "resource-management"))]
+impl serde::Serialize for FirstLast {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("first", &self.first)?;
+        w.put("last", &self.last)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1151,7 +3463,7 @@ impl NewTrade {
 /// The first Observation Field object.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Field1 {
     /// The name of the field.
     pub name: Option<String>,
@@ -1159,44 +3471,164 @@ pub struct Field1 {
     pub visible: Option<bool>,
     /// If this property is set to true, the field is required, if the property is set to false, the field is not required.
     pub required: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for Field1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            name: o.take("name"),
+            visible: o.take("visible"),
+            required: o.take("required"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Field1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for Field1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("name", &self.name)?;
+        w.put("visible", &self.visible)?;
+        w.put("required", &self.required)?;
+        w.end()
+    }
 }
 
 /// Data type of the custom field.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataType {
-    #[serde(rename = "string")]
     String,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "boolean")]
     Boolean,
-    #[serde(rename = "lov_entry")]
     LovEntry,
-    #[serde(rename = "lov_entries")]
     LovEntries,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl DataType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::LovEntry => "lov_entry",
+            Self::LovEntries => "lov_entries",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for DataType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "string" => Self::String,
+                "number" => Self::Number,
+                "boolean" => Self::Boolean,
+                "lov_entry" => Self::LovEntry,
+                "lov_entries" => Self::LovEntries,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for DataType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for DataType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The variant type of the custom field.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Variant {
-    #[serde(rename = "currency")]
     Currency,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl Variant {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Currency => "currency",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for Variant {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "currency" => Self::Currency,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Variant {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for Variant {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Custom Field object for an existing custom field in this configurable field set object.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomField1 {
     /// The metadatum identifier of the custom field.
     pub id: Option<i64>,
@@ -1224,22 +3656,108 @@ pub struct CustomField1 {
     pub column: Option<f64>,
     /// The number of columns the custom field spans on the form.
     pub column_width: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for CustomField1 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            label: o.take("label"),
+            description: o.take("description"),
+            custom_field_definition_id: o.take("custom_field_definition_id"),
+            data_type: o.take("data_type"),
+            variant: o.take("variant"),
+            position: o.take("position"),
+            required: o.take("required"),
+            visible: o.take("visible"),
+            row: o.take("row"),
+            column: o.take("column"),
+            column_width: o.take("column_width"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CustomField1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for CustomField1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("label", &self.label)?;
+        w.put("description", &self.description)?;
+        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
+        w.put("data_type", &self.data_type)?;
+        w.put("variant", &self.variant)?;
+        w.put("position", &self.position)?;
+        w.put("required", &self.required)?;
+        w.put("visible", &self.visible)?;
+        w.put("row", &self.row)?;
+        w.put("column", &self.column)?;
+        w.put("column_width", &self.column_width)?;
+        w.end()
+    }
 }
 
 /// Specifies the hash of fields on an object. This is for example purposes only.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectConfigurableFieldSetFields {
     /// The first Observation Field object.
     pub field_1: Option<Field1>,
     /// Custom Field object for an existing custom field in this configurable field set object.
     pub custom_field_1: Option<CustomField1>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for ProjectConfigurableFieldSetFields {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            field_1: o.take("field_1"),
+            custom_field_1: o.take("custom_field_1"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSetFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for ProjectConfigurableFieldSetFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("field_1", &self.field_1)?;
+        w.put("custom_field_1", &self.custom_field_1)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldsSection {
     /// The unique identifier of the section.
     pub id: Option<i64>,
@@ -1251,12 +3769,50 @@ pub struct CustomFieldsSection {
     pub position: Option<i64>,
     /// If field was migrated from a v1 custom field.
     pub from_v1_custom_fields: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for CustomFieldsSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            description: o.take("description"),
+            position: o.take("position"),
+            from_v1_custom_fields: o.take("from_v1_custom_fields"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CustomFieldsSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for CustomFieldsSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("description", &self.description)?;
+        w.put("position", &self.position)?;
+        w.put("from_v1_custom_fields", &self.from_v1_custom_fields)?;
+        w.end()
+    }
 }
 
 /// The user who last updated the field set.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectConfigurableFieldSetUpdatedBy {
     /// The unique identifier of the user who last updated the field set.
     pub id: Option<i64>,
@@ -1264,19 +3820,52 @@ pub struct ProjectConfigurableFieldSetUpdatedBy {
     pub email: Option<String>,
     /// The name of the user who last updated the field set.
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for ProjectConfigurableFieldSetUpdatedBy {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            email: o.take("email"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSetUpdatedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for ProjectConfigurableFieldSetUpdatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("email", &self.email)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 /// Configurable Field Set
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectConfigurableFieldSet {
     /// The unique identifier of the configurable field set.
     pub id: Option<i64>,
     /// The name of the configurable field set.
     pub name: Option<String>,
     /// The type of configurable field set
-    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Specifies the category for the configurable field set if it exists or an empty string. This property was added for the...
     pub category: Option<String>,
@@ -1298,6 +3887,60 @@ pub struct ProjectConfigurableFieldSet {
     pub updated_at: Option<String>,
     /// The user who last updated the field set.
     pub updated_by: Option<ProjectConfigurableFieldSetUpdatedBy>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for ProjectConfigurableFieldSet {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            type_: o.take("type"),
+            category: o.take("category"),
+            class_name: o.take("class_name"),
+            fields: o.take("fields"),
+            sections: o.take("sections"),
+            inspection_type_id: o.take("inspection_type_id"),
+            generic_tool_id: o.take("generic_tool_id"),
+            action_plan_type_id: o.take("action_plan_type_id"),
+            observations_category_id: o.take("observations_category_id"),
+            updated_at: o.take("updated_at"),
+            updated_by: o.take("updated_by"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for ProjectConfigurableFieldSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("type", &self.type_)?;
+        w.put("category", &self.category)?;
+        w.put("class_name", &self.class_name)?;
+        w.put("fields", &self.fields)?;
+        w.put("sections", &self.sections)?;
+        w.put("inspection_type_id", &self.inspection_type_id)?;
+        w.put("generic_tool_id", &self.generic_tool_id)?;
+        w.put("action_plan_type_id", &self.action_plan_type_id)?;
+        w.put("observations_category_id", &self.observations_category_id)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("updated_by", &self.updated_by)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -1502,7 +4145,7 @@ impl Name2 {
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalStatus {
     /// ID
     pub id: Option<i64>,
@@ -1510,11 +4153,45 @@ pub struct SubmittalStatus {
     pub name: Option<String>,
     /// Status
     pub status: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for SubmittalStatus {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            status: o.take("status"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SubmittalStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl serde::Serialize for SubmittalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("status", &self.status)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalType {
     /// ID
     pub id: Option<i64>,
@@ -1522,6 +4199,40 @@ pub struct SubmittalType {
     pub name: Option<String>,
     /// Translated Name
     pub translated_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for SubmittalType {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            translated_name: o.take("translated_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SubmittalType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for SubmittalType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("translated_name", &self.translated_name)?;
+        w.end()
+    }
 }
 
 /// Upload segment
@@ -1636,26 +4347,69 @@ impl NewUpload {
 /// Upload status.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UploadDetailWithUuidStatus {
-    #[serde(rename = "non_segmented")]
     NonSegmented,
-    #[serde(rename = "ready")]
     Ready,
-    #[serde(rename = "receiving")]
     Receiving,
-    #[serde(rename = "complete")]
     Complete,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl UploadDetailWithUuidStatus {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonSegmented => "non_segmented",
+            Self::Ready => "ready",
+            Self::Receiving => "receiving",
+            Self::Complete => "complete",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::lenient::FromJson for UploadDetailWithUuidStatus {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "non_segmented" => Self::NonSegmented,
+                "ready" => Self::Ready,
+                "receiving" => Self::Receiving,
+                "complete" => Self::Complete,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for UploadDetailWithUuidStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadDetailWithUuidStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Segment file size in bytes.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AdvancedExportOptionId {
     String(String),
     Integer(i64),
@@ -1663,22 +4417,91 @@ pub enum AdvancedExportOptionId {
     Other(serde_json::Value),
 }
 
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for AdvancedExportOptionId {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::String,
+            crate::lenient::Shape::Integer,
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for AdvancedExportOptionId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl serde::Serialize for AdvancedExportOptionId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(x) => serde::Serialize::serialize(x, s),
+            Self::Integer(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 /// Amazon headers
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Headers {
     /// Segment sha256
-    #[serde(rename = "x-amz-content-sha256")]
     pub x_amz_content_sha256: Option<String>,
     /// Segment size
-    #[serde(rename = "content-length")]
     pub content_length: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::lenient::FromJson for Headers {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            x_amz_content_sha256: o.take("x-amz-content-sha256"),
+            content_length: o.take("content-length"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for Headers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for Headers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("x-amz-content-sha256", &self.x_amz_content_sha256)?;
+        w.put("content-length", &self.content_length)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadDetailWithUuidSegment {
     /// Entity tag. Hash of S3 object.
     pub etag: Option<String>,
@@ -1690,12 +4513,50 @@ pub struct UploadDetailWithUuidSegment {
     pub url: Option<String>,
     /// Amazon headers
     pub headers: Option<Headers>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::lenient::FromJson for UploadDetailWithUuidSegment {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            etag: o.take("etag"),
+            sha256: o.take("sha256"),
+            size: o.take("size"),
+            url: o.take("url"),
+            headers: o.take("headers"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for UploadDetailWithUuidSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadDetailWithUuidSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("etag", &self.etag)?;
+        w.put("sha256", &self.sha256)?;
+        w.put("size", &self.size)?;
+        w.put("url", &self.url)?;
+        w.put("headers", &self.headers)?;
+        w.end()
+    }
 }
 
 /// An Upload resource contains instructions on how to upload files directly to Procore's storage service.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadDetailWithUuid {
     /// Reference to the upload that stays valid during the lifecycle of the upload. After uploading to the storage service you will use this reference to associate...
     pub uuid: Option<String>,
@@ -1703,17 +4564,91 @@ pub struct UploadDetailWithUuid {
     pub status: Option<UploadDetailWithUuidStatus>,
     /// Upload segments. Optional.
     pub segments: Option<Vec<UploadDetailWithUuidSegment>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::lenient::FromJson for UploadDetailWithUuid {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            uuid: o.take("uuid"),
+            status: o.take("status"),
+            segments: o.take("segments"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for UploadDetailWithUuid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadDetailWithUuid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("uuid", &self.uuid)?;
+        w.put("status", &self.status)?;
+        w.put("segments", &self.segments)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum UploadDetail {
     Value(serde_json::Value),
     Uuid(Box<UploadDetailWithUuid>),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::lenient::FromJson for UploadDetail {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Object(&["uuid", "status", "segments"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Uuid, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for UploadDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Uuid(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// Upload
@@ -1744,22 +4679,65 @@ impl UploadUpdate {
 /// The type of the Permission Template
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserPermissionTemplateType {
-    #[serde(rename = "company_tools")]
     CompanyTools,
-    #[serde(rename = "global")]
     Global,
-    #[serde(rename = "project_specific")]
     ProjectSpecific,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl UserPermissionTemplateType {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CompanyTools => "company_tools",
+            Self::Global => "global",
+            Self::ProjectSpecific => "project_specific",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl crate::lenient::FromJson for UserPermissionTemplateType {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "company_tools" => Self::CompanyTools,
+                "global" => Self::Global,
+                "project_specific" => Self::ProjectSpecific,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for UserPermissionTemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for UserPermissionTemplateType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserPermissionTemplate {
     /// Unique identifier for the Permission Template
     pub id: Option<i64>,
@@ -1768,14 +4746,49 @@ pub struct UserPermissionTemplate {
     /// If the Permission Template is project specific
     pub project_specific: Option<bool>,
     /// The type of the Permission Template
-    #[serde(rename = "type")]
     pub type_: Option<UserPermissionTemplateType>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl crate::lenient::FromJson for UserPermissionTemplate {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            project_specific: o.take("project_specific"),
+            type_: o.take("type"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for UserPermissionTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for UserPermissionTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("project_specific", &self.project_specific)?;
+        w.put("type", &self.type_)?;
+        w.end()
+    }
 }
 
 /// Company User
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// User address
     pub address: Option<String>,
@@ -1846,6 +4859,106 @@ pub struct User {
     pub permission_template: Option<UserPermissionTemplate>,
     pub company_permission_template: Option<UserPermissionTemplate>,
     pub vendor: Option<IdName>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl crate::lenient::FromJson for User {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            address: o.take("address"),
+            avatar: o.take("avatar"),
+            business_id: o.take("business_id"),
+            business_phone: o.take("business_phone"),
+            business_phone_extension: o.take("business_phone_extension"),
+            city: o.take("city"),
+            contact_id: o.take("contact_id"),
+            country_code: o.take("country_code"),
+            created_at: o.take("created_at"),
+            email_address: o.take("email_address"),
+            email_signature: o.take("email_signature"),
+            employee_id: o.take("employee_id"),
+            erp_integrated_accountant: o.take("erp_integrated_accountant"),
+            fax_number: o.take("fax_number"),
+            first_name: o.take("first_name"),
+            id: o.take("id"),
+            initials: o.take("initials"),
+            is_active: o.take("is_active"),
+            is_employee: o.take("is_employee"),
+            job_title: o.take("job_title"),
+            last_activated_at: o.take("last_activated_at"),
+            last_login_at: o.take("last_login_at"),
+            last_name: o.take("last_name"),
+            mobile_phone: o.take("mobile_phone"),
+            name: o.take("name"),
+            notes: o.take("notes"),
+            origin_id: o.take("origin_id"),
+            origin_data: o.take("origin_data"),
+            state_code: o.take("state_code"),
+            updated_at: o.take("updated_at"),
+            welcome_email_sent_at: o.take("welcome_email_sent_at"),
+            zip: o.take("zip"),
+            work_classification_id: o.take("work_classification_id"),
+            permission_template: o.take("permission_template"),
+            company_permission_template: o.take("company_permission_template"),
+            vendor: o.take("vendor"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("address", &self.address)?;
+        w.put("avatar", &self.avatar)?;
+        w.put("business_id", &self.business_id)?;
+        w.put("business_phone", &self.business_phone)?;
+        w.put("business_phone_extension", &self.business_phone_extension)?;
+        w.put("city", &self.city)?;
+        w.put("contact_id", &self.contact_id)?;
+        w.put("country_code", &self.country_code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("email_address", &self.email_address)?;
+        w.put("email_signature", &self.email_signature)?;
+        w.put("employee_id", &self.employee_id)?;
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
+        w.put("fax_number", &self.fax_number)?;
+        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id)?;
+        w.put("initials", &self.initials)?;
+        w.put("is_active", &self.is_active)?;
+        w.put("is_employee", &self.is_employee)?;
+        w.put("job_title", &self.job_title)?;
+        w.put("last_activated_at", &self.last_activated_at)?;
+        w.put("last_login_at", &self.last_login_at)?;
+        w.put("last_name", &self.last_name)?;
+        w.put("mobile_phone", &self.mobile_phone)?;
+        w.put("name", &self.name)?;
+        w.put("notes", &self.notes)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("state_code", &self.state_code)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
+        w.put("zip", &self.zip)?;
+        w.put("work_classification_id", &self.work_classification_id)?;
+        w.put("permission_template", &self.permission_template)?;
+        w.put("company_permission_template", &self.company_permission_template)?;
+        w.put("vendor", &self.vendor)?;
+        w.end()
+    }
 }
 
 /// Segment Item Status
@@ -1861,18 +4974,50 @@ pub enum PersonStatus {
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdTitle {
     /// ID
     pub id: Option<i64>,
     /// Formatted title of the drawing revision
     pub title: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for IdTitle {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for IdTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for IdTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.end()
+    }
 }
 
 /// CoordinationIssue pinned preview image
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Link {
     /// Drawing ID
     pub id: Option<i64>,
@@ -1880,12 +5025,46 @@ pub struct Link {
     pub title: Option<String>,
     /// Procore Web App URL of the drawing
     pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for Link {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            title: o.take("title"),
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("title", &self.title)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
 }
 
 /// Compact
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeShort {
     /// ID
     pub id: Option<i64>,
@@ -1899,12 +5078,51 @@ pub struct CostCodeShort {
     pub origin_id: Option<String>,
     /// Standard Cost Code ID
     pub standard_cost_code_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for CostCodeShort {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            full_code: o.take("full_code"),
+            origin_data: o.take("origin_data"),
+            origin_id: o.take("origin_id"),
+            standard_cost_code_id: o.take("standard_cost_code_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CostCodeShort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for CostCodeShort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CostCode {
     Biller(Box<CostCodeWithBiller>),
     Short(Box<CostCodeShort>),
@@ -1912,9 +5130,79 @@ pub enum CostCode {
     Other(serde_json::Value),
 }
 
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for CostCode {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "biller",
+                    "biller_id",
+                    "biller_type",
+                    "biller_origin_id",
+                    "budgeted",
+                    "code",
+                    "created_at",
+                    "deleted_at",
+                    "full_code",
+                    "name",
+                    "origin_data",
+                    "origin_id",
+                    "parent",
+                    "position",
+                    "sortable_code",
+                    "standard_cost_code_id",
+                    "updated_at",
+                    "line_item_types",
+                ],
+            ),
+            crate::lenient::Shape::Object(
+                &[
+                    "id",
+                    "name",
+                    "full_code",
+                    "origin_data",
+                    "origin_id",
+                    "standard_cost_code_id",
+                ],
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CostCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for CostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Biller(x) => serde::Serialize::serialize(x, s),
+            Self::Short(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalSpecificationSection {
     /// ID
     pub id: Option<i64>,
@@ -1926,17 +5214,97 @@ pub struct SubmittalSpecificationSection {
     pub label: Option<String>,
     /// Current Revision ID
     pub current_revision_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for SubmittalSpecificationSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            number: o.take("number"),
+            description: o.take("description"),
+            label: o.take("label"),
+            current_revision_id: o.take("current_revision_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SubmittalSpecificationSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for SubmittalSpecificationSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("number", &self.number)?;
+        w.put("description", &self.description)?;
+        w.put("label", &self.label)?;
+        w.put("current_revision_id", &self.current_revision_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ItemDetailAttachment {
     Value(serde_json::Value),
     Value2(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for ItemDetailAttachment {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ItemDetailAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for ItemDetailAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Value2(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 /// The priority level for the project
@@ -1954,14 +5322,61 @@ pub enum PunchItemPriorityFilter {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ActionPlanPlanSection {
     Value(serde_json::Value),
     Value2(serde_json::Value),
     Value3(serde_json::Value),
     /// A value that matches none of the shapes the spec lists.
     Other(serde_json::Value),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for ActionPlanPlanSection {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+            crate::lenient::Shape::Other(
+                <serde_json::Value as crate::lenient::FromJson>::accepts,
+            ),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Value3, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ActionPlanPlanSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for ActionPlanPlanSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(x) => serde::Serialize::serialize(x, s),
+            Self::Value2(x) => serde::Serialize::serialize(x, s),
+            Self::Value3(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -1982,7 +5397,7 @@ impl NewProjectMembership {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityCostCode {
     /// Cost Code ID
     pub id: Option<i64>,
@@ -2008,6 +5423,58 @@ pub struct ActualProductionQuantityCostCode {
     pub standard_cost_code_id: Option<i64>,
     /// Updated at
     pub updated_at: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for ActualProductionQuantityCostCode {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            biller_id: o.take("biller_id"),
+            biller_type: o.take("biller_type"),
+            code: o.take("code"),
+            created_at: o.take("created_at"),
+            deleted_at: o.take("deleted_at"),
+            full_code: o.take("full_code"),
+            name: o.take("name"),
+            parent_id: o.take("parent_id"),
+            sortable_code: o.take("sortable_code"),
+            standard_cost_code_id: o.take("standard_cost_code_id"),
+            updated_at: o.take("updated_at"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for ActualProductionQuantityCostCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for ActualProductionQuantityCostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("biller_id", &self.biller_id)?;
+        w.put("biller_type", &self.biller_type)?;
+        w.put("code", &self.code)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("deleted_at", &self.deleted_at)?;
+        w.put("full_code", &self.full_code)?;
+        w.put("name", &self.name)?;
+        w.put("parent_id", &self.parent_id)?;
+        w.put("sortable_code", &self.sortable_code)?;
+        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.put("updated_at", &self.updated_at)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2027,21 +5494,63 @@ pub enum UserSort {
 /// Billing Period status
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncidentStatus2 {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl IncidentStatus2 {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for IncidentStatus2 {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for IncidentStatus2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for IncidentStatus2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Login Information
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef6 {
     /// Login Information ID
     pub id: Option<i64>,
@@ -2051,6 +5560,42 @@ pub struct UserRef6 {
     pub login: Option<String>,
     /// User Company name. If the user belongs to a vendor, the vendor name will be returned.
     pub company_name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl crate::lenient::FromJson for UserRef6 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            company_name: o.take("company_name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for UserRef6 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for UserRef6 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.put("company_name", &self.company_name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
@@ -2066,36 +5611,113 @@ pub enum InsuranceView {
 /// Schedule impact status
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CostImpact {
-    #[serde(rename = "yes_known")]
     YesKnown,
-    #[serde(rename = "yes_unknown")]
     YesUnknown,
-    #[serde(rename = "no_impact")]
     NoImpact,
-    #[serde(rename = "tbd")]
     Tbd,
-    #[serde(rename = "n_a")]
     NA,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl CostImpact {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::YesKnown => "yes_known",
+            Self::YesUnknown => "yes_unknown",
+            Self::NoImpact => "no_impact",
+            Self::Tbd => "tbd",
+            Self::NA => "n_a",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for CostImpact {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "yes_known" => Self::YesKnown,
+                "yes_unknown" => Self::YesUnknown,
+                "no_impact" => Self::NoImpact,
+                "tbd" => Self::Tbd,
+                "n_a" => Self::NA,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for CostImpact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for CostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiCostImpact {
     /// Schedule impact status
     pub status: Option<CostImpact>,
     /// Schedule impact value
     pub value: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for RfiCostImpact {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            status: o.take("status"),
+            value: o.take("value"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for RfiCostImpact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for RfiCostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("status", &self.status)?;
+        w.put("value", &self.value)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpecificationSection {
     /// ID
     pub id: Option<i64>,
@@ -2107,6 +5729,44 @@ pub struct SpecificationSection {
     pub label: Option<String>,
     /// Current Revision ID
     pub current_revision_id: Option<i64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for SpecificationSection {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            number: o.take("number"),
+            description: o.take("description"),
+            label: o.take("label"),
+            current_revision_id: o.take("current_revision_id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for SpecificationSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for SpecificationSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("number", &self.number)?;
+        w.put("description", &self.description)?;
+        w.put("label", &self.label)?;
+        w.put("current_revision_id", &self.current_revision_id)?;
+        w.end()
+    }
 }
 
 /// The schedule impact status for the generic tool item.
@@ -2153,9 +5813,39 @@ impl ReplyUpdate {
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdvancedExportDetail {
     pub message: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl crate::lenient::FromJson for AdvancedExportDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            message: o.take("message"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for AdvancedExportDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for AdvancedExportDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("message", &self.message)?;
+        w.end()
+    }
 }
 
 /// Timesheet Change History Body
@@ -2189,20 +5879,82 @@ pub enum TaskView {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorSyncResult {
     /// Array of updated entities
     pub entities: Option<Vec<serde_json::Value>>,
     pub errors: Option<Vec<serde_json::Value>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl crate::lenient::FromJson for VendorSyncResult {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            entities: o.take("entities"),
+            errors: o.take("errors"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl<'de> serde::Deserialize<'de> for VendorSyncResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for VendorSyncResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("entities", &self.entities)?;
+        w.put("errors", &self.errors)?;
+        w.end()
+    }
 }
 
 /// Schema for a Custom Field ID response.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "resource-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupDetail {
     /// The unique identifier of the created Custom Field.
     pub id: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "company-admin", feature = "resource-management"))]
+impl crate::lenient::FromJson for GroupDetail {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "resource-management"))]
+impl<'de> serde::Deserialize<'de> for GroupDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "resource-management"))]
+impl serde::Serialize for GroupDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.end()
+    }
 }
 
 /// Upload
@@ -2266,7 +6018,7 @@ impl NewUploadV1_1 {
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef9 {
     /// ID
     pub id: Option<String>,
@@ -2274,4 +6026,38 @@ pub struct UserRef9 {
     pub login: Option<String>,
     /// Name
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for UserRef9 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            login: o.take("login"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for UserRef9 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for UserRef9 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("login", &self.login)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }

@@ -3463,7 +3463,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
         self
     }
 
-    /// return lov entries that are filtered on an array of ID's. Example: filters[id]=[1,2] (`filters[id]` in the query).
+    /// return lov entries that are filtered on an array of ID's. Example: filters\[id\]=\[1,2\] (`filters[id]` in the query).
     pub fn filters_id(mut self, value: Vec<i64>) -> Self {
         self.filters_id = Some(value);
         self
@@ -6781,7 +6781,7 @@ impl ListCompanyCustomFieldDefinitionsV11 {
         self
     }
 
-    /// return custom field definitions that are filtered on an array of ID's. Example: filters[id]=[1,2] (`filters[id]` in the query).
+    /// return custom field definitions that are filtered on an array of ID's. Example: filters\[id\]=\[1,2\] (`filters[id]` in the query).
     pub fn filters_id(mut self, value: Vec<i64>) -> Self {
         self.filters_id = Some(value);
         self

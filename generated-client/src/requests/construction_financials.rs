@@ -334,7 +334,7 @@ impl ListBudgetViewSnapshotDetailRows {
         self
     }
 
-    /// Return item(s) within a specific biller. Format is biller[]=id=1,type=SubJob or biller[]=id=1,type=Project (`biller[]` in the query).
+    /// Return item(s) within a specific biller. Format is biller\[\]=id=1,type=SubJob or biller\[\]=id=1,type=Project (`biller[]` in the query).
     pub fn biller(mut self, value: Vec<String>) -> Self {
         self.biller = Some(value);
         self
@@ -484,7 +484,7 @@ impl ListBudgetViewSnapshotSummaryRows {
         self
     }
 
-    /// Return item(s) within a specific biller. Format is biller[]=id=1,type=SubJob or biller[]=id=1,type=Project (`biller[]` in the query).
+    /// Return item(s) within a specific biller. Format is biller\[\]=id=1,type=SubJob or biller\[\]=id=1,type=Project (`biller[]` in the query).
     pub fn biller(mut self, value: Vec<String>) -> Self {
         self.biller = Some(value);
         self
@@ -775,7 +775,7 @@ impl ListBudgetViewDetailRows {
         self
     }
 
-    /// Return item(s) within a specific biller. Format is biller[]=id=1,type=SubJob or biller[]=id=1,type=Project (`biller[]` in the query).
+    /// Return item(s) within a specific biller. Format is biller\[\]=id=1,type=SubJob or biller\[\]=id=1,type=Project (`biller[]` in the query).
     pub fn biller(mut self, value: Vec<String>) -> Self {
         self.biller = Some(value);
         self
@@ -925,7 +925,7 @@ impl ListBudgetViewSummaryRows {
         self
     }
 
-    /// Return item(s) within a specific biller. Format is biller[]=id=1,type=SubJob or biller[]=id=1,type=Project (`biller[]` in the query).
+    /// Return item(s) within a specific biller. Format is biller\[\]=id=1,type=SubJob or biller\[\]=id=1,type=Project (`biller[]` in the query).
     pub fn biller(mut self, value: Vec<String>) -> Self {
         self.biller = Some(value);
         self
@@ -3692,7 +3692,7 @@ impl ListCostCodes {
         self
     }
 
-    /// return cost codes that are filtered on an array of ID's. Example: filters[id]=[1,2] (`filters[id]` in the query).
+    /// return cost codes that are filtered on an array of ID's. Example: filters\[id\]=\[1,2\] (`filters[id]` in the query).
     pub fn filters_id(mut self, value: Vec<i64>) -> Self {
         self.filters_id = Some(value);
         self

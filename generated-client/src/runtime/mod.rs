@@ -25,12 +25,19 @@
 //!   template, not the ids), `attempt` and `status`; token requests in `procore.token`.
 //! - **Errors**: one [`Error`] type; `Display` says what to check, `Debug` never prints
 //!   secrets.
+//! - **Lenient responses**: a response never fails as a whole because one field deviates from
+//!   the spec. Numeric fields take numeric strings; a value that does not fit its field, and
+//!   every field the spec does not declare, is kept raw in the struct's [`Extra`]. The same
+//!   holds for `serde_json::from_slice` on any response type (stored payloads, webhooks).
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod auth;
 mod client;
 mod encoding;
 mod error;
+pub(crate) mod lenient;
+#[cfg(test)]
+mod lenient_tests;
 pub mod multipart;
 mod pagination;
 mod request;
@@ -43,6 +50,7 @@ pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder, Environment, RateLimit, RetryPolicy};
 pub use encoding::{path_segment, QueryStyle};
 pub use error::{Error, ProcoreErrorBody};
+pub use lenient::Extra;
 pub use multipart::FilePart;
 pub use pagination::{ItemStream, Page};
 pub use request::Request;

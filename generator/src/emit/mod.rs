@@ -19,8 +19,9 @@
 //! timestamps); every file starts with [`PREAMBLE`].
 
 mod crate_files;
-mod layout;
 mod doc;
+mod layout;
+mod lenient;
 mod operations;
 mod types;
 

@@ -1,8 +1,10 @@
 //! Type declarations: structs, enums, unions and aliases, per direction.
 //!
-//! - Response types are lenient: every field is `Option` (a missing field or an unexpected
-//!   `null` reads as `None`), unknown fields are ignored, an unknown enum value is kept in
-//!   `Unknown(String)`, and a union that matches no variant is kept in `Other(Value)`.
+//! - Response types are lenient (emitted by `lenient.rs`): every field is `Option` (a missing
+//!   field or an unexpected `null` reads as `None`), numeric fields take numeric strings, a value
+//!   that does not fit and every undeclared field are kept raw in the struct's `Extra`, an
+//!   unknown enum value is kept in `Unknown(String)`, and a union that matches no variant is
+//!   kept in `Other(Value)`.
 //! - Request types are strict: required fields are plain values, optional ones are skipped when
 //!   `None`, optional nullable ones are `Option<Option<T>>` (`Some(None)` sends `null`).
 //! - Form (multipart) types implement `ToMultipart` instead of `Serialize`, so files stream.
@@ -117,7 +119,7 @@ pub(crate) fn model_file(def: &TypeDef) -> String {
     }
 }
 
-fn doc_attr(doc: Option<&str>) -> TokenStream {
+pub(super) fn doc_attr(doc: Option<&str>) -> TokenStream {
     match doc {
         Some(d) => {
             // One attribute per line: prettyplease prints them as `///` lines.
@@ -163,15 +165,9 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
                 }
             });
             match def.direction {
-                Direction::Response => quote! {
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
-                    pub enum #name {
-                        #(#variants)*
-                        /// A value this version of the crate does not know.
-                        #[serde(untagged)]
-                        Unknown(String),
-                    }
-                },
+                Direction::Response => {
+                    super::lenient::response_enum(def, values, &TokenStream::new())
+                }
                 Direction::Request => quote! {
                     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
                     pub enum #name { #(#variants)* }
@@ -200,15 +196,13 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
                 }
             });
             match def.direction {
-                Direction::Response => quote! {
-                    #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-                    #[serde(untagged)]
-                    pub enum #name {
-                        #(#vs)*
-                        /// A value that matches none of the shapes the spec lists.
-                        Other(serde_json::Value),
-                    }
-                },
+                Direction::Response => super::lenient::response_union(
+                    ctx,
+                    def,
+                    variants,
+                    vs.collect(),
+                    &TokenStream::new(),
+                ),
                 Direction::Request => quote! {
                     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                     #[serde(untagged)]
@@ -280,6 +274,10 @@ fn struct_item(
     additional: Option<&TypeRef>,
 ) -> TokenStream {
     let def = ctx.api.types.get(id);
+    if def.direction == Direction::Response {
+        // `type_item` gates every item it gets.
+        return super::lenient::response_struct(ctx, def, fields, additional, &TokenStream::new());
+    }
     let name = ident(&def.name);
     let dir = def.direction;
     let mut decls = Vec::with_capacity(fields.len() + 1);

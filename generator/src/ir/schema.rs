@@ -491,10 +491,10 @@ impl<'a> SchemaConverter<'a> {
             });
         }
         let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
-        // The names the emitter adds to structs (`extra`, `additional_properties`) stay free.
+        // The name the emitter adds to structs with `additionalProperties` stays free (the
+        // `extra` field of response structs steps aside instead, see `emit::lenient`).
         idents.push("additional_properties".into());
-        idents.push("extra".into());
-        dedupe_reserved(&mut idents, 2);
+        dedupe_reserved(&mut idents, 1);
         for (f, i) in fields.iter_mut().zip(idents) {
             f.ident = i;
         }

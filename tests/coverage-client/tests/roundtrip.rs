@@ -2,11 +2,7 @@
 //! lenient responses, strict requests, Rails query encoding, multipart, merge-patch.
 #![cfg(all(feature = "core", feature = "project-management"))]
 
-use procore_coverage::api::core::{
-    CreateProjectDocumentBody, CreateProjectDocumentBodyDocument, ListCompanyCustomFieldsResponse,
-};
-use procore_coverage::api::project_management::*;
-use procore_coverage::models::{Folder, Rfi, RfiStatus};
+use procore_coverage::models::*;
 use procore_coverage::{Client, Environment, FilePart};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -21,13 +17,10 @@ fn unknown_enum_values_nulls_and_extra_fields_deserialise() {
     .unwrap();
     assert_eq!(rfi.id, Some(1));
     assert_eq!(rfi.subject, None);
-    assert_eq!(
-        rfi.status,
-        Some(RfiStatus::Unknown("reopened_by_ai".into()))
-    );
+    assert_eq!(rfi.status, Some(Status::Unknown("reopened_by_ai".into())));
     assert_eq!(rfi.type_.as_deref(), Some("Rfi"));
     let known: Rfi = serde_json::from_value(json!({"status": "open"})).unwrap();
-    assert_eq!(known.status, Some(RfiStatus::Open));
+    assert_eq!(known.status, Some(Status::Open));
     // Serialising keeps wire names and unknown values.
     let back = serde_json::to_value(&rfi).unwrap();
     assert_eq!(back["status"], "reopened_by_ai");
@@ -36,7 +29,7 @@ fn unknown_enum_values_nulls_and_extra_fields_deserialise() {
 
 #[test]
 fn odd_enum_values_have_names_and_round_trip() {
-    use GetCompanyScheduleV2ResponseKind as K;
+    use ScheduleV2Kind as K;
     for (wire, v) in [
         ("", K::Empty),
         ("Microsoft Project 2010", K::MicrosoftProject2010),
@@ -48,21 +41,20 @@ fn odd_enum_values_have_names_and_round_trip() {
         assert_eq!(serde_json::to_value(&v).unwrap(), json!(wire));
     }
     // The spec's `null` in the enum made the field nullable.
-    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"kind": null})).unwrap();
+    let r: ScheduleV2 = serde_json::from_value(json!({"kind": null})).unwrap();
     assert_eq!(r.kind, None);
 }
 
 #[test]
 fn unions_pick_the_matching_shape_and_keep_the_rest() {
-    use GetCompanyScheduleV2ResponseValue as V;
-    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": "x"})).unwrap();
+    use ScheduleV2Value as V;
+    let r: ScheduleV2 = serde_json::from_value(json!({"value": "x"})).unwrap();
     assert_eq!(r.value, Some(V::String("x".into())));
-    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": 3})).unwrap();
+    let r: ScheduleV2 = serde_json::from_value(json!({"value": 3})).unwrap();
     assert_eq!(r.value, Some(V::Integer(3)));
-    let r: GetCompanyScheduleV2Response =
-        serde_json::from_value(json!({"value": {"amount": 2.5}})).unwrap();
-    assert!(matches!(r.value, Some(V::Object(o)) if o.amount == Some(2.5)));
-    let r: GetCompanyScheduleV2Response = serde_json::from_value(json!({"value": [true]})).unwrap();
+    let r: ScheduleV2 = serde_json::from_value(json!({"value": {"amount": 2.5}})).unwrap();
+    assert!(matches!(r.value, Some(V::Amount(o)) if o.amount == Some(2.5)));
+    let r: ScheduleV2 = serde_json::from_value(json!({"value": [true]})).unwrap();
     assert_eq!(r.value, Some(V::Other(json!([true]))));
 }
 
@@ -74,7 +66,7 @@ fn recursion_is_boxed_and_maps_hold_dynamic_keys() {
     .unwrap();
     assert_eq!(f.parent.as_ref().and_then(|p| p.id), Some(0));
     assert_eq!(f.folders.as_ref().map(Vec::len), Some(1));
-    let c: ListCompanyCustomFieldsResponse = serde_json::from_value(json!({
+    let c: CustomField = serde_json::from_value(json!({
         "id": 1, "custom_field_42": "blue", "values_by_id": {"7": 1.5}, "settings": {"a": "b"}, "extra": {"n": [1]}
     }))
     .unwrap();
@@ -88,27 +80,39 @@ fn recursion_is_boxed_and_maps_hold_dynamic_keys() {
 
 #[test]
 fn requests_are_strict_and_all_of_is_merged() {
-    let body = CreateProjectRfiBody {
-        rfi: CreateProjectRfiBodyRfi {
-            subject: "Leak".into(),
-            assignee_id: Some(None),
-            priority: Some(CreateProjectRfiBodyRfiPriority::High),
-            due_date: None,
-        },
-    };
-    // Optional fields are left out when `None`; optional nullable ones send `null` as `Some(None)`.
+    // Required fields in `new`, the rest by setters; the `{"rfi": ...}` envelope is added by
+    // the request (see `create_sends_the_envelope`).
+    let body = NewRfi::new("Leak")
+        .assignee_id(None)
+        .priority(Priority::High);
+    // Optional fields are left out when unset; optional nullable ones send `null` when `None`.
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
-        json!({"rfi": {"subject": "Leak", "assignee_id": null, "priority": "high"}})
+        json!({"subject": "Leak", "assignee_id": null, "priority": "high"})
     );
-    let patch = UpdateProjectRfiBody {
-        subject: None,
-        due_date: Some(None),
-    };
+    let patch = RfiUpdate::new().due_date(None);
     assert_eq!(
         serde_json::to_value(&patch).unwrap(),
         json!({"due_date": null})
     );
+}
+
+#[tokio::test]
+async fn create_sends_the_envelope() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v1.0/projects/7/rfis"))
+        .and(body_json(json!({"rfi": {"subject": "Leak"}})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rfi = client(&server)
+        .create_project_rfi(7, NewRfi::new("Leak"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rfi.id, Some(1));
 }
 
 fn client(server: &MockServer) -> Client {
@@ -142,10 +146,7 @@ async fn query_parameters_are_encoded_for_rails_and_company_header_is_sent() {
         .list_project_rfis(7)
         .per_page(100)
         .filters_id(vec![1, 2])
-        .filters_status(vec![
-            ListProjectRfisFiltersStatusItem::Open,
-            ListProjectRfisFiltersStatusItem::Draft,
-        ])
+        .filters_status(vec![RfiStatusFilter::Open, RfiStatusFilter::Draft])
         .ids(vec![5, 6])
         .send()
         .await
@@ -172,10 +173,7 @@ async fn merge_patch_and_multipart_bodies() {
         .await;
     let rfi = client(&server)
         .update_project_rfi(7, "9")
-        .body(UpdateProjectRfiBody {
-            subject: None,
-            due_date: Some(None),
-        })
+        .body(RfiUpdate::new().due_date(None))
         .send()
         .await
         .unwrap();
@@ -194,14 +192,8 @@ async fn merge_patch_and_multipart_bodies() {
     let doc = client(&server)
         .create_project_document(
             7,
-            CreateProjectDocumentBody {
-                file: FilePart::path(&file),
-                document: Some(CreateProjectDocumentBodyDocument {
-                    name: Some("plan".into()),
-                    parent_id: Some(1),
-                    attachments: None,
-                }),
-            },
+            NewDocument::new(FilePart::path(&file))
+                .document(DocumentForm::new().name("plan").parent_id(1)),
         )
         .send()
         .await

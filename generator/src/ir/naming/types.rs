@@ -56,7 +56,6 @@ const PERSON: &[&str] = &[
     "login_information",
     "distribution_member",
     "distribution_members",
-    "responsible",
 ];
 
 /// Property names too generic to name a type alone.

@@ -3,17 +3,17 @@
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct NewDocumentDocument {
+pub struct DocumentForm {
     pub name: Option<String>,
     pub parent_id: Option<i64>,
     pub attachments: Option<Vec<crate::FilePart>>,
 }
 
-impl NewDocumentDocument {
+impl DocumentForm {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewDocumentDocument {
+        DocumentForm {
             name: None,
             parent_id: None,
             attachments: None,
@@ -39,7 +39,7 @@ impl NewDocumentDocument {
     }
 }
 
-impl crate::multipart::ToMultipart for NewDocumentDocument {
+impl crate::multipart::ToMultipart for DocumentForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "parent_id", self.parent_id);
@@ -51,7 +51,7 @@ impl crate::multipart::ToMultipart for NewDocumentDocument {
 #[derive(Debug)]
 pub struct NewDocument {
     pub file: crate::FilePart,
-    pub document: Option<NewDocumentDocument>,
+    pub document: Option<DocumentForm>,
 }
 
 impl NewDocument {
@@ -64,7 +64,7 @@ impl NewDocument {
     }
 
     /// Sets `document`.
-    pub fn document(mut self, value: NewDocumentDocument) -> Self {
+    pub fn document(mut self, value: DocumentForm) -> Self {
         self.document = Some(value);
         self
     }
@@ -78,14 +78,49 @@ impl crate::multipart::ToMultipart for NewDocument {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomField {
     pub id: Option<i64>,
     pub values_by_id: Option<std::collections::BTreeMap<String, f64>>,
     pub settings: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "extra")]
-    pub extra_: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra_fields: crate::Extra,
+}
+
+impl crate::lenient::FromJson for CustomField {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        let mut t = Self {
+            id: o.take("id"),
+            values_by_id: o.take("values_by_id"),
+            settings: o.take("settings"),
+            extra: o.take("extra"),
+            additional_properties: Default::default(),
+            extra_fields: Default::default(),
+        };
+        (t.additional_properties, t.extra_fields) = o.finish_additional();
+        Ok(t)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra_fields)?;
+        w.put("id", &self.id)?;
+        w.put("values_by_id", &self.values_by_id)?;
+        w.put("settings", &self.settings)?;
+        w.put("extra", &self.extra)?;
+        w.put_all(&self.additional_properties)?;
+        w.end()
+    }
 }

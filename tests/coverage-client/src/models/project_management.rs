@@ -56,29 +56,284 @@ impl NewRfi {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rfi {
     pub id: Option<i64>,
     pub subject: Option<String>,
     pub status: Option<Status>,
     pub assignee: Option<Document>,
     pub created_at: Option<String>,
-    #[serde(rename = "type")]
     pub type_: Option<String>,
+    pub rom: Option<i64>,
+    pub cost: Option<f64>,
+    pub location: Option<String>,
+    pub origin_id: Option<i64>,
+    pub questions: Option<Vec<Question>>,
+    pub responsible: Option<Responsible>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Rfi {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            subject: o.take("subject"),
+            status: o.take("status"),
+            assignee: o.take("assignee"),
+            created_at: o.take("created_at"),
+            type_: o.take("type"),
+            rom: o.take("rom"),
+            cost: o.take("cost"),
+            location: o.take("location"),
+            origin_id: o.take("origin_id"),
+            questions: o.take("questions"),
+            responsible: o.take("responsible"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rfi {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Rfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("subject", &self.subject)?;
+        w.put("status", &self.status)?;
+        w.put("assignee", &self.assignee)?;
+        w.put("created_at", &self.created_at)?;
+        w.put("type", &self.type_)?;
+        w.put("rom", &self.rom)?;
+        w.put("cost", &self.cost)?;
+        w.put("location", &self.location)?;
+        w.put("origin_id", &self.origin_id)?;
+        w.put("questions", &self.questions)?;
+        w.put("responsible", &self.responsible)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "draft")]
     Draft,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
+}
+
+impl Status {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Draft => "draft",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for Status {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                "draft" => Self::Draft,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Question {
+    pub id: Option<i64>,
+    pub body: Option<String>,
+    pub cost: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Question {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            body: o.take("body"),
+            cost: o.take("cost"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Question {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Question {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("body", &self.body)?;
+        w.put("cost", &self.cost)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Person {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub login: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Person {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            login: o.take("login"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("login", &self.login)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vendor {
+    pub id: Option<i64>,
+    pub company: Option<String>,
+    pub trade: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for Vendor {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            company: o.take("company"),
+            trade: o.take("trade"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Vendor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Vendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("company", &self.company)?;
+        w.put("trade", &self.trade)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Responsible {
+    Person(Box<Person>),
+    Vendor(Box<Vendor>),
+    /// A value that matches none of the shapes the spec lists.
+    Other(serde_json::Value),
+}
+
+impl crate::lenient::FromJson for Responsible {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "name", "login"]),
+            crate::lenient::Shape::Object(&["id", "company", "trade"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Person, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Vendor, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Responsible {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Responsible {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Person(x) => serde::Serialize::serialize(x, s),
+            Self::Vendor(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -125,34 +380,102 @@ impl RfiUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ScheduleV2Kind {
-    #[serde(rename = "Microsoft Project")]
     MicrosoftProject,
-    #[serde(rename = "Microsoft Project 2010")]
     MicrosoftProject2010,
-    #[serde(rename = "")]
     Empty,
-    #[serde(rename = "hex-color")]
     HexColor,
-    #[serde(rename = "unknown")]
     UnknownValue,
-    #[serde(rename = "Primavera P6")]
     PrimaveraP6,
     /// A value this version of the crate does not know.
-    #[serde(untagged)]
     Unknown(String),
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct ScheduleV2ValueWithAmount {
-    pub amount: Option<f64>,
+impl ScheduleV2Kind {
+    /// The value as Procore writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MicrosoftProject => "Microsoft Project",
+            Self::MicrosoftProject2010 => "Microsoft Project 2010",
+            Self::Empty => "",
+            Self::HexColor => "hex-color",
+            Self::UnknownValue => "unknown",
+            Self::PrimaveraP6 => "Primavera P6",
+            Self::Unknown(s) => s,
+        }
+    }
+}
+
+impl crate::lenient::FromJson for ScheduleV2Kind {
+    const EXPECTED: &'static str = "a string";
+    fn accepts(v: &serde_json::Value) -> bool {
+        v.is_string()
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let s = crate::lenient::string(v)?;
+        Ok(
+            match s.as_str() {
+                "Microsoft Project" => Self::MicrosoftProject,
+                "Microsoft Project 2010" => Self::MicrosoftProject2010,
+                "" => Self::Empty,
+                "hex-color" => Self::HexColor,
+                "unknown" => Self::UnknownValue,
+                "Primavera P6" => Self::PrimaveraP6,
+                _ => Self::Unknown(s),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleV2Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ScheduleV2Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScheduleV2ValueWithAmount {
+    pub amount: Option<f64>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for ScheduleV2ValueWithAmount {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            amount: o.take("amount"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleV2ValueWithAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ScheduleV2ValueWithAmount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("amount", &self.amount)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ScheduleV2Value {
     String(String),
     Integer(i64),
@@ -161,15 +484,80 @@ pub enum ScheduleV2Value {
     Other(serde_json::Value),
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-pub struct SourceWithUrl {
-    pub url: Option<String>,
+impl crate::lenient::FromJson for ScheduleV2Value {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::String,
+            crate::lenient::Shape::Integer,
+            crate::lenient::Shape::Object(&["amount"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+                Some(2usize) => crate::lenient::variant(v, Self::Amount, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleV2Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for ScheduleV2Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(x) => serde::Serialize::serialize(x, s),
+            Self::Integer(x) => serde::Serialize::serialize(x, s),
+            Self::Amount(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceWithUrl {
+    pub url: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+impl crate::lenient::FromJson for SourceWithUrl {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            url: o.take("url"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SourceWithUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for SourceWithUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("url", &self.url)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     Folder(Box<Folder>),
     Url(Box<SourceWithUrl>),
@@ -177,8 +565,44 @@ pub enum Source {
     Other(serde_json::Value),
 }
 
+impl crate::lenient::FromJson for Source {
+    fn accepts(_: &serde_json::Value) -> bool {
+        true
+    }
+
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        const SHAPES: &[crate::lenient::Shape] = &[
+            crate::lenient::Shape::Object(&["id", "name", "parent", "folders"]),
+            crate::lenient::Shape::Object(&["url"]),
+        ];
+        Ok(
+            match crate::lenient::pick(&v, SHAPES) {
+                Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
+                Some(1usize) => crate::lenient::variant(v, Self::Url, Self::Other),
+                _ => Self::Other(v),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+impl serde::Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Folder(x) => serde::Serialize::serialize(x, s),
+            Self::Url(x) => serde::Serialize::serialize(x, s),
+            Self::Other(x) => serde::Serialize::serialize(x, s),
+        }
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[allow(deprecated)]
 pub struct ScheduleV2 {
     pub kind: Option<ScheduleV2Kind>,
@@ -187,4 +611,39 @@ pub struct ScheduleV2 {
     /// Replaced by `kind`.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub legacy_flag: Option<bool>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[allow(deprecated)]
+impl crate::lenient::FromJson for ScheduleV2 {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            kind: o.take("kind"),
+            value: o.take("value"),
+            source: o.take("source"),
+            legacy_flag: o.take("legacy_flag"),
+            extra: o.finish(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScheduleV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[allow(deprecated)]
+impl serde::Serialize for ScheduleV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("kind", &self.kind)?;
+        w.put("value", &self.value)?;
+        w.put("source", &self.source)?;
+        w.put("legacy_flag", &self.legacy_flag)?;
+        w.end()
+    }
 }

@@ -3,18 +3,86 @@
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     pub id: Option<i64>,
     pub name: Option<String>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for Document {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Folder {
     pub id: Option<i64>,
     pub name: Option<String>,
     pub parent: Option<Box<Folder>>,
     pub folders: Option<Vec<Folder>>,
+    /// Undeclared fields, and declared fields whose value did not fit their type (that
+    /// field is then `None`), as raw JSON.
+    pub extra: crate::Extra,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::lenient::FromJson for Folder {
+    fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
+        let mut o = crate::lenient::ObjectReader::new(v)?;
+        Ok(Self {
+            id: o.take("id"),
+            name: o.take("name"),
+            parent: o.take("parent"),
+            folders: o.take("folders"),
+            extra: o.finish(),
+        })
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl<'de> serde::Deserialize<'de> for Folder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for Folder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
+        w.put("id", &self.id)?;
+        w.put("name", &self.name)?;
+        w.put("parent", &self.parent)?;
+        w.put("folders", &self.folders)?;
+        w.end()
+    }
 }
