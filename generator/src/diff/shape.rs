@@ -2,12 +2,12 @@
 //! body or response compare as two maps. Flattened shapes are memoised per named type: the
 //! 2024-10 spec's responses hold hundreds of thousands of field positions.
 
-use crate::ir::{Api, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 /// What the diff compares about one field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldInfo {
     /// Type label (`integer`, `array<string>`, `object`).
     pub label: String,
@@ -17,6 +17,23 @@ pub struct FieldInfo {
     pub enum_values: Option<Vec<String>>,
     /// Marked deprecated.
     pub deprecated: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Validation keywords, readOnly and writeOnly.
+    pub constraints: Option<Rc<Constraints>>,
+    /// Member labels, when the field is (an array of) a oneOf/anyOf.
+    pub members: Option<Vec<String>>,
+}
+
+impl FieldInfo {
+    /// `readOnly: true`.
+    pub fn read_only(&self) -> bool {
+        self.constraints.as_ref().is_some_and(|c| c.read_only)
+    }
+    /// `writeOnly: true`.
+    pub fn write_only(&self) -> bool {
+        self.constraints.as_ref().is_some_and(|c| c.write_only)
+    }
 }
 
 /// Field path -> what it is.
@@ -69,6 +86,35 @@ impl<'a> Shapes<'a> {
         }
     }
 
+    /// The Rust type a position has in the generated crate (`i64`, `Vec<String>`, `RfiStatus`).
+    pub fn rust(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer => "i64".into(),
+            TypeRef::Number => "f64".into(),
+            TypeRef::Boolean => "bool".into(),
+            TypeRef::Binary => "bytes".into(),
+            TypeRef::Any => "serde_json::Value".into(),
+            TypeRef::Array(t) => format!("Vec<{}>", self.rust(t)),
+            TypeRef::Map(t) => format!("BTreeMap<String, {}>", self.rust(t)),
+            TypeRef::Named(id) => self.api.types.get(*id).name.clone(),
+        }
+    }
+
+    /// Member labels of a (array of) union.
+    pub fn members(&self, ty: &TypeRef) -> Option<Vec<String>> {
+        match ty {
+            TypeRef::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Union { variants } => {
+                    Some(variants.iter().map(|v| self.label(&v.ty)).collect())
+                }
+                _ => None,
+            },
+            TypeRef::Array(t) => self.members(t),
+            _ => None,
+        }
+    }
+
     /// Enum values of a (array of) string enum.
     pub fn enum_values(&self, ty: &TypeRef) -> Option<Vec<String>> {
         match ty {
@@ -118,6 +164,9 @@ impl<'a> Shapes<'a> {
                                 required: f.required,
                                 enum_values: self.enum_values(&f.ty),
                                 deprecated: f.deprecated,
+                                nullable: f.nullable,
+                                constraints: f.constraints.as_deref().cloned().map(Rc::new),
+                                members: self.members(&f.ty),
                             },
                         ));
                         for (p, i) in self.relative(&f.ty).iter() {

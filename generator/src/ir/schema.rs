@@ -7,7 +7,7 @@
 
 use super::naming::{dedupe, snake_ident, type_name, variant_name};
 use super::types::{
-    Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
 };
 use super::Rename;
 use crate::diag::escape_token;
@@ -451,13 +451,14 @@ impl<'a> SchemaConverter<'a> {
         for (name, prop) in properties {
             let child = pos.child(name, &format!("properties/{}", escape_token(name)));
             let ty = self.convert(prop, &child)?;
-            let (nullable, deprecated, doc) = match prop {
+            let (nullable, deprecated, doc, constraints) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,
                     s.schema_data.deprecated,
                     short_doc(s.schema_data.description.as_deref(), self.full_docs),
+                    Constraints::of(s),
                 ),
-                ReferenceOr::Reference { .. } => (false, false, None),
+                ReferenceOr::Reference { .. } => (false, false, None, None),
             };
             fields.push(Field {
                 name: name.clone(),
@@ -468,6 +469,7 @@ impl<'a> SchemaConverter<'a> {
                 doc,
                 deprecated,
                 boxed: false,
+                constraints,
             });
         }
         let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
@@ -576,7 +578,9 @@ fn enum_kind(values: Vec<String>) -> TypeKind {
     }
 }
 
-/// The identity of a shape, ignoring descriptions.
+/// The identity of a shape, ignoring descriptions. Validation keywords (see [`Constraints`]) are
+/// part of it: they never change the Rust type, but two positions that differ only in them keep
+/// a type each, so the diff reads every position's own constraints from its type.
 fn shape_key(kind: &TypeKind) -> String {
     use std::fmt::Write;
     let mut k = String::new();
@@ -593,6 +597,9 @@ fn shape_key(kind: &TypeKind) -> String {
                     u8::from(f.nullable),
                     u8::from(f.deprecated)
                 );
+                if let Some(c) = &f.constraints {
+                    let _ = write!(k, ":{c:?}");
+                }
             }
             let _ = write!(k, "|+{additional:?}");
         }
