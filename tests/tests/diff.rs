@@ -74,6 +74,7 @@ fn run(old: &Value, new: &Value) -> DiffReport {
         today: Some("2026-11-22".into()),
         old_source: "old".into(),
         new_source: "new".into(),
+        ..Default::default()
     };
     diff::diff(&api(old), &api(new), &opts)
 }

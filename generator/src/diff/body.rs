@@ -159,9 +159,14 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
 }
 
 fn media_types(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Response) {
+    let removed = if status.starts_with('2') {
+        rules::RESPONSE_MEDIA_TYPE_REMOVED
+    } else {
+        rules::RESPONSE_ERROR_MEDIA_TYPE_REMOVED
+    };
     for ct in or.content_types.iter().filter(|ct| !nr.content_types.contains(ct)) {
         c.push(
-            rules::RESPONSE_MEDIA_TYPE_REMOVED,
+            removed,
             n,
             format!("status {status}: `{ct}` no longer returned"),
         );
@@ -181,9 +186,13 @@ fn headers(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Respons
     let oh: BTreeMap<String, _> = or.headers.iter().map(|h| (key(h), h)).collect();
     for (k, h) in &oh {
         let Some(new) = nh.get(k) else {
-            let req = if h.required { "required" } else { "optional" };
+            let (rule, req) = if h.required {
+                (rules::RESPONSE_HEADER_REMOVED, "required")
+            } else {
+                (rules::RESPONSE_OPTIONAL_HEADER_REMOVED, "optional")
+            };
             c.push(
-                rules::RESPONSE_HEADER_REMOVED,
+                rule,
                 n,
                 format!("status {status}: {req} header `{}` removed", h.name),
             );

@@ -204,16 +204,16 @@ fn deprecation(c: &mut Ctx, o: &Operation, n: &Operation) {
     }
 }
 
-/// Parameters keyed for matching: path parameters by position (so a renamed one is the same
-/// parameter), the others by name.
+/// Parameters keyed for matching: path parameters by their position in the path template (so
+/// a renamed one is the same parameter), the others by name.
 fn keyed(op: &Operation) -> BTreeMap<String, &Param> {
-    let mut i = 0;
+    let order = path_param_names(&op.path);
     op.params
         .iter()
         .map(|p| {
             if p.location == ParamLocation::Path {
-                i += 1;
-                (format!("{{path {i}}}"), p)
+                let i = order.iter().position(|n| *n == p.name).unwrap_or(order.len());
+                (format!("{{path {}}}", i + 1), p)
             } else {
                 (p.name.clone(), p)
             }
