@@ -22,9 +22,16 @@ fn base() -> Value {
                         {"name": "project_id", "in": "path", "required": true, "schema": {"type": "integer"}},
                         {"name": "Procore-Company-Id", "in": "header", "required": true, "schema": {"type": "integer"}},
                         {"name": "page", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}}
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                        {"name": "search", "in": "query", "schema": {"type": "string", "maxLength": 50}}
                     ],
-                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+                    "responses": {"200": {"description": "OK",
+                        "headers": {
+                            "Total": {"required": true, "schema": {"type": "integer"}},
+                            "Link": {"schema": {"type": "string"}}
+                        },
+                        "content": {"application/json": {"schema": {
                         "type": "array", "items": {"$ref": "#/components/schemas/Rfi"}}}}}}
                 },
                 "post": {
@@ -33,9 +40,11 @@ fn base() -> Value {
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {
                         "type": "object", "required": ["rfi"], "properties": {"rfi": {
                             "type": "object", "required": ["subject"], "properties": {
-                                "subject": {"type": "string"},
+                                "subject": {"type": "string", "maxLength": 200},
                                 "priority": {"type": "string", "enum": ["low", "high"]},
-                                "due_date": {"type": "string"}
+                                "due_date": {"type": "string"},
+                                "number": {"type": "integer", "readOnly": true},
+                                "reference": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}
                             }}}}}}},
                     "responses": {
                         "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rfi"}}}},
@@ -59,7 +68,10 @@ fn base() -> Value {
             "id": {"type": "integer"},
             "subject": {"type": "string"},
             "status": {"type": "string", "enum": ["open", "closed"]},
-            "assignee": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+            "assignee": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "position": {"type": "integer", "maximum": 1000},
+            "reference": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]},
+            "token": {"type": "string", "writeOnly": true}
         }}}}
     })
 }
@@ -92,6 +104,12 @@ fn rfi_body(doc: &mut Value) -> &mut Value {
 }
 fn rfi_schema(doc: &mut Value) -> &mut Value {
     &mut doc["components"]["schemas"]["Rfi"]
+}
+fn ok_200(doc: &mut Value) -> &mut Value {
+    &mut op(doc, RFIS, "get")["responses"]["200"]
+}
+fn remove(v: &mut Value, key: &str) {
+    v.as_object_mut().unwrap().remove(key);
 }
 
 type Mutation = fn(&mut Value);
@@ -280,15 +298,255 @@ fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
             op(d, RFIS, "get")["summary"] = json!("List all RFIs")
         }),
         (TAG_CHANGED, none, |d| {
+            op(d, RFIS, "get")["tags"] = json!(["Project Management/RFI Items"])
+        }),
+        (RUST_FEATURE_CHANGED, none, |d| {
             op(d, RFIS, "get")["tags"] = json!(["Core/RFIs"])
+        }),
+        (OPERATION_ID_CHANGED, none, |d| {
+            op(d, RFIS, "get")["operationId"] = json!("ListProjectRfis")
+        }),
+        (STABILITY_DECREASED, none, |d| {
+            op(d, RFIS, "get")["x-stability-level"] = json!("beta")
+        }),
+        (
+            STABILITY_INCREASED,
+            |d| op(d, RFIS, "get")["x-stability-level"] = json!("alpha"),
+            none,
+        ),
+        (
+            OPERATION_REMOVED_UNSTABLE,
+            |d| op(d, RFIS, "get")["x-stability-level"] = json!("alpha"),
+            |d| remove(&mut d["paths"][RFIS], "get"),
+        ),
+        (SUNSET_MOVED_EARLIER, none, |d| {
+            op(d, RFI, "delete")["x-sunset"] = json!("2029-01-01")
+        }),
+        (
+            PARAM_REMOVED_BEFORE_SUNSET,
+            |d| {
+                let p = param(d, RFIS, "get", "page");
+                p["deprecated"] = json!(true);
+                p["x-sunset"] = json!("2030-01-01");
+            },
+            |d| {
+                op(d, RFIS, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "page")
+            },
+        ),
+        (
+            PARAM_END_OF_LIFE,
+            |d| {
+                let p = param(d, RFIS, "get", "page");
+                p["deprecated"] = json!(true);
+                p["x-sunset"] = json!("2025-01-01");
+            },
+            |d| {
+                op(d, RFIS, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "page")
+            },
+        ),
+        (
+            PARAM_UNDEPRECATED,
+            |d| param(d, RFIS, "get", "page")["deprecated"] = json!(true),
+            none,
+        ),
+        (PARAM_BECAME_ENUM, none, |d| {
+            param(d, RFIS, "get", "search")["schema"]["enum"] = json!(["a", "b"])
+        }),
+        (
+            PARAM_BECAME_NOT_NULLABLE,
+            |d| param(d, RFIS, "get", "search")["schema"]["nullable"] = json!(true),
+            none,
+        ),
+        (PARAM_BECAME_NULLABLE, none, |d| {
+            param(d, RFIS, "get", "search")["schema"]["nullable"] = json!(true)
+        }),
+        (PARAM_CONSTRAINT_TIGHTENED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["maximum"] = json!(50)
+        }),
+        (PARAM_CONSTRAINT_ADDED, none, |d| {
+            param(d, RFIS, "get", "page")["schema"]["maximum"] = json!(10)
+        }),
+        (PARAM_CONSTRAINT_RELAXED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["maximum"] = json!(200)
+        }),
+        (
+            PARAM_PATTERN_CHANGED,
+            |d| param(d, RFIS, "get", "search")["schema"]["pattern"] = json!("^a"),
+            |d| param(d, RFIS, "get", "search")["schema"]["pattern"] = json!("^b"),
+        ),
+        (PARAM_DEFAULT_CHANGED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["default"] = json!(100)
+        }),
+        (
+            BODY_BECAME_REQUIRED,
+            |d| op(d, RFIS, "post")["requestBody"]["required"] = json!(false),
+            none,
+        ),
+        (BODY_BECAME_OPTIONAL, none, |d| {
+            op(d, RFIS, "post")["requestBody"]["required"] = json!(false)
+        }),
+        (REQUEST_FIELD_BECAME_ENUM, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["enum"] = json!(["today", "tomorrow"])
+        }),
+        (
+            REQUEST_FIELD_BECAME_NOT_NULLABLE,
+            |d| rfi_body(d)["properties"]["due_date"]["nullable"] = json!(true),
+            none,
+        ),
+        (REQUEST_FIELD_BECAME_NULLABLE, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["nullable"] = json!(true)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_TIGHTENED, none, |d| {
+            rfi_body(d)["properties"]["subject"]["maxLength"] = json!(100)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_ADDED, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["maxLength"] = json!(10)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_RELAXED, none, |d| {
+            rfi_body(d)["properties"]["subject"]["maxLength"] = json!(300)
+        }),
+        (
+            REQUEST_FIELD_PATTERN_CHANGED,
+            |d| rfi_body(d)["properties"]["due_date"]["pattern"] = json!("^[0-9]"),
+            |d| rfi_body(d)["properties"]["due_date"]["pattern"] = json!("^x"),
+        ),
+        (REQUEST_FIELD_DEFAULT_CHANGED, none, |d| {
+            rfi_body(d)["properties"]["priority"]["default"] = json!("low")
+        }),
+        (REQUEST_UNION_MEMBER_REMOVED, none, |d| {
+            rfi_body(d)["properties"]["reference"]["oneOf"] =
+                json!([{"type": "string"}, {"type": "integer"}])
+        }),
+        (REQUEST_UNION_MEMBER_ADDED, none, |d| {
+            rfi_body(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
+        }),
+        (REQUEST_READ_ONLY_FIELD_CHANGED, none, |d| {
+            rfi_body(d)["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("number"))
+        }),
+        (FIELD_ACCESS_CHANGED, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["readOnly"] = json!(true)
+        }),
+        (
+            RESPONSE_MEDIA_TYPE_REMOVED,
+            |d| ok_200(d)["content"]["text/csv"] = json!({}),
+            none,
+        ),
+        (
+            RESPONSE_ERROR_MEDIA_TYPE_REMOVED,
+            |d| {
+                op(d, RFIS, "post")["responses"]["422"]["content"] =
+                    json!({"application/json": {"schema": {"type": "object"}}})
+            },
+            none,
+        ),
+        (RESPONSE_MEDIA_TYPE_ADDED, none, |d| {
+            ok_200(d)["content"]["text/csv"] = json!({})
+        }),
+        (RESPONSE_HEADER_REMOVED, none, |d| {
+            remove(&mut ok_200(d)["headers"], "Total")
+        }),
+        (RESPONSE_OPTIONAL_HEADER_REMOVED, none, |d| {
+            remove(&mut ok_200(d)["headers"], "Link")
+        }),
+        (RESPONSE_HEADER_BECAME_OPTIONAL, none, |d| {
+            ok_200(d)["headers"]["Total"]["required"] = json!(false)
+        }),
+        (RESPONSE_HEADER_TYPE_CHANGED, none, |d| {
+            ok_200(d)["headers"]["Total"]["schema"] = json!({"type": "string"})
+        }),
+        (RESPONSE_HEADER_ADDED, none, |d| {
+            ok_200(d)["headers"]["X-Request-Id"] = json!({"schema": {"type": "string"}})
+        }),
+        (RESPONSE_WRITE_ONLY_FIELD_CHANGED, none, |d| {
+            remove(&mut rfi_schema(d)["properties"], "token")
+        }),
+        (
+            RESPONSE_FIELD_BECAME_OPTIONAL,
+            |d| rfi_schema(d)["required"] = json!(["id"]),
+            none,
+        ),
+        (RESPONSE_FIELD_BECAME_REQUIRED, none, |d| {
+            rfi_schema(d)["required"] = json!(["id"])
+        }),
+        (RESPONSE_FIELD_BECAME_NULLABLE, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["nullable"] = json!(true)
+        }),
+        (
+            RESPONSE_FIELD_BECAME_NOT_NULLABLE,
+            |d| rfi_schema(d)["properties"]["subject"]["nullable"] = json!(true),
+            none,
+        ),
+        (RESPONSE_FIELD_CONSTRAINT_WIDENED, none, |d| {
+            rfi_schema(d)["properties"]["position"]["maximum"] = json!(2000)
+        }),
+        (RESPONSE_FIELD_CONSTRAINT_NARROWED, none, |d| {
+            rfi_schema(d)["properties"]["position"]["maximum"] = json!(500)
+        }),
+        (RESPONSE_FIELD_PATTERN_CHANGED, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["pattern"] = json!("^RFI")
+        }),
+        (RESPONSE_FIELD_DEFAULT_CHANGED, none, |d| {
+            rfi_schema(d)["properties"]["status"]["default"] = json!("open")
+        }),
+        (RESPONSE_UNION_MEMBER_ADDED, none, |d| {
+            rfi_schema(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
+        }),
+        (RESPONSE_UNION_MEMBER_REMOVED, none, |d| {
+            rfi_schema(d)["properties"]["reference"]["oneOf"] =
+                json!([{"type": "string"}, {"type": "integer"}])
+        }),
+    ]
+}
+
+/// Rules about Rust names only: the HTTP operation is the same, the crate's names differ (here
+/// because the ledgers of the two crates say so).
+fn ledger_cases() -> Vec<(rules::Rule, fn(&mut diff::RustNames))> {
+    vec![
+        (rules::RUST_METHOD_RENAMED, |n| n.fn_name = "rfis".into()),
+        (rules::RUST_SETTER_RENAMED, |n| {
+            n.params.insert("page".into(), "page_number".into());
         }),
     ]
 }
 
 #[test]
+fn rust_renames_come_from_the_ledgers() {
+    for (rule, rename) in ledger_cases() {
+        let a = api(&base());
+        let list = a.operations.iter().find(|o| o.path == RFIS).unwrap();
+        let mut names = diff::rust::names(list, None);
+        rename(&mut names);
+        let ledger = diff::Ledger::from([(diff::rust::ledger_key(list), names)]);
+        let opts = DiffOptions {
+            today: Some("2026-11-22".into()),
+            new_ledger: Some(ledger),
+            ..Default::default()
+        };
+        let r = diff::diff(&a, &a, &opts);
+        let hit = r.changes.iter().find(|c| c.rule == rule.id);
+        let hit = hit.unwrap_or_else(|| panic!("{}: {:#?}", rule.id, r.changes));
+        assert!(hit.rust.as_ref().is_some_and(|x| x.breaks), "{hit:#?}");
+        assert_eq!(r.semver, diff::Bump::Major);
+    }
+}
+
+#[test]
 fn every_rule_has_a_fixture_pair_that_proves_its_classification() {
     let cases = cases();
-    let covered: BTreeSet<&str> = cases.iter().map(|c| c.0.id).collect();
+    let covered: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c.0.id)
+        .chain(ledger_cases().iter().map(|c| c.0.id))
+        .collect();
     let all: BTreeSet<&str> = rules::ALL.iter().map(|r| r.id).collect();
     assert_eq!(covered, all, "every rule needs a fixture pair");
     for (rule, mutate_old, mutate_new) in cases {
@@ -374,24 +632,54 @@ fn formats_are_stable() {
     param(&mut new, RFIS, "get", "page")["required"] = json!(true);
     let r = run(&base(), &new);
     let j: Value = serde_json::from_str(&diff::render::json(&r)).unwrap();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     assert_eq!(j["summary"]["breaking"], 1);
+    assert_eq!(j["summary"]["skipped"], 0);
     assert_eq!(j["changes"][0]["rule"], "parameter-became-required");
     assert_eq!(j["changes"][0]["class"], "breaking");
+    assert_eq!(j["changes"][0]["level"], "ERR");
+    assert_eq!(j["changes"][0]["rust"]["breaks"], true);
     assert_eq!(j["semver"], "major");
     let md = diff::render::markdown(&r);
     assert!(
-        md.contains("### breaking (1)")
-            && md.contains(
-                "| `GET /rest/v1.0/projects/{project_id}/rfis` | `parameter-became-required` |"
-            ),
+        md.contains("### breaking (1 operations)")
+            && md.contains("- `GET /rest/v1.0/projects/{project_id}/rfis`\n  - ERR `parameter-became-required` `page` is now required — Rust breaks code: `page` becomes an argument of `Client::"),
         "{md}"
     );
     let text = diff::render::text(&r);
     assert!(
-        text.contains("BREAKING (1)")
-            && text.contains("[parameter-became-required] `page` is now required"),
+        text.contains("BREAKING (1 operations)")
+            && text.contains("ERR [parameter-became-required] `page` is now required"),
         "{text}"
+    );
+}
+
+#[test]
+fn reports_group_by_operation_and_moves_by_category() {
+    let mut new = base();
+    for m in ["get", "post"] {
+        op(&mut new, RFIS, m)["tags"] = json!(["Core/RFIs"]);
+    }
+    rfi_schema(&mut new)["properties"]["a"] = json!({"type": "string"});
+    rfi_schema(&mut new)["properties"]["b"] = json!({"type": "string"});
+    let r = run(&base(), &new);
+    let md = diff::render::markdown(&r);
+    // Two operations moved from one category to another: one row with a count.
+    assert!(
+        md.contains("| `rust-feature-changed` | Project Management | Core | 2 |"),
+        "{md}"
+    );
+    // Two fields added to one operation's response: one line for the rule.
+    assert!(
+        md.contains(
+            "  - INFO `response-field-added` 2: `[].a` (string) added; `[].b` (string) added"
+        ),
+        "{md}"
+    );
+    assert_eq!(
+        md.matches("- `GET /rest/v1.0/projects/{project_id}/rfis`")
+            .count(),
+        1
     );
 }
 

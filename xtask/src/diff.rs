@@ -2,8 +2,8 @@
 
 use crate::lock;
 use anyhow::{bail, Result};
-use procore_generator::diff::{self, render, DiffOptions, FailOn};
 use procore_generator::diag::Diagnostics;
+use procore_generator::diff::{self, render, DiffOptions, FailOn};
 use procore_generator::{load, Generator, Settings};
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@ use super::constraints::{self, Move};
 use super::operation::request_rule;
 use super::rules::{self, Rule};
 use super::rust::{RustImpact, RustNames};
-use super::shape::{FieldInfo, Fields};
+use super::shape::{self, FieldInfo, Fields};
 use super::Ctx;
 use crate::ir::{Operation, Response, Success, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,14 +38,22 @@ pub(super) fn body(c: &mut Ctx, o: &Operation, n: &Operation, nn: &RustNames) {
             RustImpact::breaks("the body argument or setter is gone"),
         ),
         (Some(ob), Some(nb)) => {
-            for ct in ob.content_types.iter().filter(|ct| !nb.content_types.contains(ct)) {
+            for ct in ob
+                .content_types
+                .iter()
+                .filter(|ct| !nb.content_types.contains(ct))
+            {
                 c.push(
                     rules::BODY_CONTENT_TYPE_REMOVED,
                     n,
                     format!("`{ct}` no longer accepted"),
                 );
             }
-            for ct in nb.content_types.iter().filter(|ct| !ob.content_types.contains(ct)) {
+            for ct in nb
+                .content_types
+                .iter()
+                .filter(|ct| !ob.content_types.contains(ct))
+            {
                 c.push(
                     rules::BODY_CONTENT_TYPE_ADDED,
                     n,
@@ -164,14 +172,22 @@ fn media_types(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Res
     } else {
         rules::RESPONSE_ERROR_MEDIA_TYPE_REMOVED
     };
-    for ct in or.content_types.iter().filter(|ct| !nr.content_types.contains(ct)) {
+    for ct in or
+        .content_types
+        .iter()
+        .filter(|ct| !nr.content_types.contains(ct))
+    {
         c.push(
             removed,
             n,
             format!("status {status}: `{ct}` no longer returned"),
         );
     }
-    for ct in nr.content_types.iter().filter(|ct| !or.content_types.contains(ct)) {
+    for ct in nr
+        .content_types
+        .iter()
+        .filter(|ct| !or.content_types.contains(ct))
+    {
         c.push(
             rules::RESPONSE_MEDIA_TYPE_ADDED,
             n,
@@ -338,11 +354,12 @@ fn covered(reported: &BTreeSet<&str>, path: &str) -> bool {
 fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool) {
     let mut reported: BTreeSet<&str> = BTreeSet::new();
     let side = if request { "request body" } else { "response" };
-    for (path, of) in old {
+    for (path, of) in old.iter() {
+        let path = path.as_str();
         if covered(&reported, path) {
             continue;
         }
-        let Some(nf) = new.get(path) else {
+        let Some(nf) = shape::get(new, path) else {
             let rule = match (request, of.write_only()) {
                 (true, _) => rules::REQUEST_FIELD_REMOVED,
                 (false, true) => rules::RESPONSE_WRITE_ONLY_FIELD_CHANGED,
@@ -401,8 +418,9 @@ fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool
         }
     }
     let mut added: BTreeSet<&str> = BTreeSet::new();
-    for (path, nf) in new {
-        if old.contains_key(path) || covered(&reported, path) || covered(&added, path) {
+    for (path, nf) in new.iter() {
+        let path = path.as_str();
+        if shape::get(old, path).is_some() || covered(&reported, path) || covered(&added, path) {
             continue;
         }
         let detail = format!("`{path}` ({}) added", nf.label);
@@ -452,7 +470,9 @@ fn request_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &F
             soften(rules::REQUEST_FIELD_BECAME_REQUIRED),
             op,
             format!("`{path}` is now required"),
-            RustImpact::breaks(format!("request body field `{path}` is no longer an Option")),
+            RustImpact::breaks(format!(
+                "request body field `{path}` is no longer an Option"
+            )),
         ),
         (true, false) => c.push_rust(
             rules::REQUEST_FIELD_BECAME_OPTIONAL,
@@ -499,7 +519,11 @@ fn request_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &F
     }
     let (oc, nc) = (of.constraints.as_deref(), nf.constraints.as_deref());
     for (m, what) in constraints::compare(oc, nc) {
-        c.push(soften(request_rule(m, false)), op, format!("`{path}`: {what}"));
+        c.push(
+            soften(request_rule(m, false)),
+            op,
+            format!("`{path}`: {what}"),
+        );
     }
 }
 

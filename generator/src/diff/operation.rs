@@ -212,7 +212,10 @@ fn keyed(op: &Operation) -> BTreeMap<String, &Param> {
         .iter()
         .map(|p| {
             if p.location == ParamLocation::Path {
-                let i = order.iter().position(|n| *n == p.name).unwrap_or(order.len());
+                let i = order
+                    .iter()
+                    .position(|n| *n == p.name)
+                    .unwrap_or(order.len());
                 (format!("{{path {}}}", i + 1), p)
             } else {
                 (p.name.clone(), p)
@@ -243,7 +246,11 @@ fn params(c: &mut Ctx, o: &Operation, n: &Operation, on: &RustNames, nn: &RustNa
             .cloned()
             .unwrap_or_else(|| np.ident.clone());
         let label = c.new.label(&np.ty);
-        let detail = format!("{} parameter `{}` ({label}) added", loc(np.location), np.name);
+        let detail = format!(
+            "{} parameter `{}` ({label}) added",
+            loc(np.location),
+            np.name
+        );
         if np.required {
             c.push_rust(
                 rules::PARAM_ADDED_REQUIRED,
@@ -304,7 +311,8 @@ fn param(c: &mut Ctx, n: &Operation, op: &Param, np: &Param, on: &RustNames, nn:
     let key = |p: &Param| rust::param_key(p.location, &p.name);
     let oi = on.params.get(&key(op)).unwrap_or(&op.ident);
     let ni = nn.params.get(&key(np)).unwrap_or(&np.ident);
-    if oi != ni {
+    // Path parameters are positional arguments: their names do not reach calling code.
+    if oi != ni && np.location != ParamLocation::Path {
         c.push_rust(
             rules::RUST_SETTER_RENAMED,
             n,

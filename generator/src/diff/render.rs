@@ -280,12 +280,7 @@ pub fn markdown(r: &DiffReport) -> String {
             "### Moves\n\n| rule | from | to | operations |\n|---|---|---|---|"
         );
         for ((rule, from, to), n) in &moves {
-            let _ = writeln!(
-                out,
-                "| `{rule}` | {} | {} | {n} |",
-                cell(from),
-                cell(to)
-            );
+            let _ = writeln!(out, "| `{rule}` | {} | {} | {n} |", cell(from), cell(to));
         }
         out.push('\n');
     }

@@ -227,9 +227,10 @@ impl Bump {
         match (rule.class, rule.id) {
             (Class::Breaking, _) => Bump::Major,
             // The method or setter disappears from the crate even when the removal was announced.
-            (_, "operation-end-of-life" | "parameter-end-of-life" | "operation-removed-unstable") => {
-                Bump::Major
-            }
+            (
+                _,
+                "operation-end-of-life" | "parameter-end-of-life" | "operation-removed-unstable",
+            ) => Bump::Major,
             (_, "summary-changed" | "tag-changed") => Bump::Patch,
             _ => Bump::Minor,
         }

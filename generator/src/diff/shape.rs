@@ -3,7 +3,7 @@
 //! 2024-10 spec's responses hold hundreds of thousands of field positions.
 
 use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// What the diff compares about one field.
@@ -36,13 +36,23 @@ impl FieldInfo {
     }
 }
 
-/// Field path -> what it is.
-pub type Fields = BTreeMap<String, FieldInfo>;
+/// Field path -> what it is, sorted by path (look up with [`get`]). Shared: the flattening of a
+/// type is computed once per API and reused by every operation that mentions it.
+pub type Fields = Rc<Vec<(String, FieldInfo)>>;
+
+/// The field at `path`.
+pub fn get<'f>(fields: &'f [(String, FieldInfo)], path: &str) -> Option<&'f FieldInfo> {
+    fields
+        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+        .ok()
+        .map(|i| &fields[i].1)
+}
 
 /// Flattens the types of one API.
 pub struct Shapes<'a> {
     api: &'a Api,
     memo: HashMap<TypeId, Rc<Vec<(String, FieldInfo)>>>,
+    sorted: HashMap<TypeRef, Fields>,
     active: HashSet<TypeId>,
 }
 
@@ -60,6 +70,7 @@ impl<'a> Shapes<'a> {
         Shapes {
             api,
             memo: HashMap::new(),
+            sorted: HashMap::new(),
             active: HashSet::new(),
         }
     }
@@ -127,9 +138,17 @@ impl<'a> Shapes<'a> {
         }
     }
 
-    /// Every field path under `ty`, relative to it.
+    /// Every field path under `ty`, relative to it, sorted (the first of duplicates kept).
     pub fn fields(&mut self, ty: &TypeRef) -> Fields {
-        self.relative(ty).iter().cloned().collect()
+        if let Some(done) = self.sorted.get(ty) {
+            return done.clone();
+        }
+        let mut all: Vec<(String, FieldInfo)> = self.relative(ty).as_ref().clone();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.dedup_by(|b, a| a.0 == b.0);
+        let all = Rc::new(all);
+        self.sorted.insert(ty.clone(), all.clone());
+        all
     }
 
     fn relative(&mut self, ty: &TypeRef) -> Rc<Vec<(String, FieldInfo)>> {

@@ -21,7 +21,8 @@ pub mod types;
 pub use category::Category;
 pub use deprecation::Deprecation;
 pub use types::{
-    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+    Variant,
 };
 
 /// The whole API.

@@ -7,7 +7,8 @@
 
 use super::naming::{dedupe, snake_ident, type_name, variant_name};
 use super::types::{
-    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+    Variant,
 };
 use super::Rename;
 use crate::diag::escape_token;
