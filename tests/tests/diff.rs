@@ -744,3 +744,84 @@ fn stand_in_specs_added_and_removed_match_an_independent_count() {
         );
     }
 }
+
+/// Loads a fixture of `tests/fixtures/diff/` with what its loader could not read.
+fn load_fixture(
+    name: &str,
+) -> (
+    procore_generator::ir::Api,
+    procore_generator::diag::Diagnostics,
+) {
+    let spec = load::load_path(&procore_tests::fixture(&format!("diff/{name}"))).unwrap();
+    let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
+    (api, diags)
+}
+
+fn diff_fixtures(old: &str, new: &str) -> DiffReport {
+    let ((a, ad), (b, bd)) = (load_fixture(old), load_fixture(new));
+    let opts = DiffOptions {
+        today: Some("2026-11-22".into()),
+        ..Default::default()
+    };
+    let mut r = diff::diff(&a, &b, &opts);
+    r.add_skipped("old", &ad);
+    r.add_skipped("new", &bd);
+    r
+}
+
+const SHOW_RFI: &str = "/paths/~1rest~1v1.0~1projects~1{project_id}~1rfis~1{id}/get";
+
+#[test]
+fn operations_that_cannot_be_loaded_are_listed_counted_and_fail() {
+    use diff::FailOn;
+    let kinds = [
+        ("no-responses.yaml", "responses"),
+        ("parameter-without-schema.yaml", "parameter"),
+        ("external-ref.yaml", "external reference"),
+    ];
+    for (file, why) in kinds {
+        for (old, new, side) in [("base.yaml", file, "new"), (file, "base.yaml", "old")] {
+            let r = diff_fixtures(old, new);
+            assert_eq!(r.summary.skipped, 1, "{file}: {:#?}", r.skipped);
+            let s = &r.skipped[0];
+            assert_eq!(s.side, side, "{file}");
+            assert!(s.pointer.starts_with(SHOW_RFI), "{file}: {}", s.pointer);
+            assert!(s.reason.contains(why), "{file}: {}", s.reason);
+            // Not compared is not "removed" or "added", and nothing else changed.
+            assert!(r.changes.is_empty(), "{file}: {:#?}", r.changes);
+            assert_eq!(
+                (r.summary.operations_added, r.summary.operations_removed),
+                (0, 0)
+            );
+            // Whatever --fail-on asks for, what could not be compared fails it.
+            for t in [
+                FailOn::Breaking,
+                FailOn::Warning,
+                FailOn::Deprecation,
+                FailOn::Any,
+            ] {
+                assert!(r.has(t), "{file}");
+            }
+            let text = diff::render::text(&r);
+            assert!(
+                text.contains("1 not compared") && text.contains("NOT COMPARED (1)"),
+                "{text}"
+            );
+            assert!(text.contains(&format!("[{side}] #{SHOW_RFI}")), "{text}");
+            let md = diff::render::markdown(&r);
+            assert!(md.contains("### Not compared (1)"), "{md}");
+            let j: Value = serde_json::from_str(&diff::render::json(&r)).unwrap();
+            assert_eq!(j["summary"]["skipped"], 1);
+            assert_eq!(j["skipped"][0]["side"], side);
+        }
+    }
+}
+
+#[test]
+fn a_response_without_description_is_read_as_oasdiff_reads_it() {
+    let r = diff_fixtures("base.yaml", "response-without-description.yaml");
+    assert!(r.skipped.is_empty(), "{:#?}", r.skipped);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert!(!r.has(diff::FailOn::Any));
+    assert_eq!(r.new.operations, 2);
+}

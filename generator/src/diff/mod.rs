@@ -130,7 +130,9 @@ impl DiffReport {
     }
 
     /// Records what the loader of `side` (`old` or `new`) could not read: every error-level
-    /// diagnostic is an operation (or part of the spec) left out of the comparison.
+    /// diagnostic is an operation (or part of the spec) left out of the comparison. An
+    /// operation that could not be loaded on one side is not reported as removed or added
+    /// there: it is listed as not compared instead.
     pub fn add_skipped(&mut self, side: &'static str, diags: &Diagnostics) {
         for d in diags.iter().filter(|d| d.severity == Severity::Error) {
             self.skipped.push(Skipped {
@@ -139,8 +141,69 @@ impl DiffReport {
                 reason: d.message.clone(),
             });
         }
-        self.summary.skipped = self.skipped.len();
+        let unloaded: Vec<(String, String)> = self
+            .skipped
+            .iter()
+            .filter_map(|s| operation_of(&s.pointer))
+            .collect();
+        self.changes.retain(|c| {
+            !(OPERATION_PRESENCE.contains(&c.rule)
+                && unloaded.iter().any(|(m, p)| *m == c.method && *p == c.path))
+        });
+        let skipped = self.skipped.len();
+        (self.summary, self.semver) = tally(&self.changes);
+        self.summary.skipped = skipped;
     }
+}
+
+/// Rules that say an operation exists on one side only.
+const OPERATION_PRESENCE: &[&str] = &[
+    "operation-added",
+    "operation-removed",
+    "operation-removed-before-sunset",
+    "operation-removed-unstable",
+    "operation-end-of-life",
+];
+
+/// `/paths/~1a~1{id}/get/...` -> (`GET`, `/a/{id}`).
+fn operation_of(pointer: &str) -> Option<(String, String)> {
+    let mut parts = pointer.strip_prefix("/paths/")?.split('/');
+    let path = parts.next()?.replace("~1", "/").replace("~0", "~");
+    let method = crate::ir::Method::from_key(parts.next()?)?;
+    Some((method.as_str().to_string(), path))
+}
+
+/// Counts and the semver bump of a change list.
+fn tally(changes: &[Change]) -> (Summary, Bump) {
+    let mut summary = Summary::default();
+    let mut semver = Bump::None;
+    for ch in changes {
+        match ch.class {
+            Class::Breaking => summary.breaking += 1,
+            Class::Deprecation => summary.deprecation += 1,
+            Class::NonBreaking => summary.non_breaking += 1,
+        }
+        match ch.rule {
+            "operation-added" => summary.operations_added += 1,
+            "operation-end-of-life" => {
+                summary.operations_removed += 1;
+                summary.end_of_life += 1;
+            }
+            r if OPERATION_PRESENCE.contains(&r) => summary.operations_removed += 1,
+            _ => {}
+        }
+        if ch.level == Level::Warn {
+            summary.warnings += 1;
+        }
+        if let Some(r) = rules::ALL.iter().find(|r| r.id == ch.rule) {
+            semver = semver.max(Bump::of(r));
+        }
+        if ch.rust.as_ref().is_some_and(|r| r.breaks) {
+            summary.rust_breaking += 1;
+            semver = Bump::Major;
+        }
+    }
+    (summary, semver)
 }
 
 /// The `--fail-on` levels.
@@ -311,21 +374,14 @@ fn compare(
         old_ledger: opts.old_ledger.as_ref(),
         new_ledger: opts.new_ledger.as_ref(),
     };
-    let mut summary = Summary::default();
     for (k, o) in &old {
         match new.get(k) {
             Some(n) => operation::operation(&mut c, o, n),
-            None => {
-                summary.operations_removed += 1;
-                if operation::removed(&mut c, o) {
-                    summary.end_of_life += 1;
-                }
-            }
+            None => operation::removed(&mut c, o),
         }
     }
     for (k, n) in &new {
         if !old.contains_key(k) {
-            summary.operations_added += 1;
             let names = rust::names(n, c.new_ledger);
             c.push_rust(
                 rules::OPERATION_ADDED,
@@ -343,24 +399,7 @@ fn compare(
         (a.class, &a.path, &a.method, a.rule, &a.detail)
             .cmp(&(b.class, &b.path, &b.method, b.rule, &b.detail))
     });
-    let mut semver = Bump::None;
-    for ch in &changes {
-        match ch.class {
-            Class::Breaking => summary.breaking += 1,
-            Class::Deprecation => summary.deprecation += 1,
-            Class::NonBreaking => summary.non_breaking += 1,
-        }
-        if ch.level == Level::Warn {
-            summary.warnings += 1;
-        }
-        if let Some(r) = rules::ALL.iter().find(|r| r.id == ch.rule) {
-            semver = semver.max(Bump::of(r));
-        }
-        if ch.rust.as_ref().is_some_and(|r| r.breaks) {
-            summary.rust_breaking += 1;
-            semver = Bump::Major;
-        }
-    }
+    let (summary, semver) = tally(&changes);
     DiffReport {
         schema_version: 2,
         old: old_side,
@@ -387,5 +426,15 @@ mod tests {
             Some("/projects/{}")
         );
         assert_eq!(strip_version("/rest/v1.0/projects/{}", "v1.1"), None);
+    }
+
+    #[test]
+    fn skipped_pointers_name_their_operation() {
+        assert_eq!(
+            operation_of("/paths/~1rest~1v1.0~1rfis~1{id}/get/parameters/0"),
+            Some(("GET".into(), "/rest/v1.0/rfis/{id}".into()))
+        );
+        assert_eq!(operation_of("/paths/~1a/parameters/0"), None);
+        assert_eq!(operation_of("/components/schemas/A"), None);
     }
 }

@@ -18,8 +18,8 @@ fn stability_rank(level: Option<&str>) -> u8 {
     }
 }
 
-/// Reports a removed operation; true when it was a planned end of life.
-pub(super) fn removed(c: &mut Ctx, o: &Operation) -> bool {
+/// Reports a removed operation.
+pub(super) fn removed(c: &mut Ctx, o: &Operation) {
     let names = rust::names(o, c.old_ledger);
     let rust = RustImpact::breaks(format!(
         "method `Client::{}` removed (feature `{}`)",
@@ -33,7 +33,7 @@ pub(super) fn removed(c: &mut Ctx, o: &Operation) -> bool {
             format!("removed; it was `{level}`"),
             rust,
         );
-        return false;
+        return;
     }
     match &o.deprecation {
         Some(d) if d.sunset.as_deref().is_some_and(|s| s > c.today.as_str()) => {
@@ -44,7 +44,6 @@ pub(super) fn removed(c: &mut Ctx, o: &Operation) -> bool {
                 format!("removed before its sunset date {s}"),
                 rust,
             );
-            false
         }
         Some(d) => {
             let since = d
@@ -58,7 +57,6 @@ pub(super) fn removed(c: &mut Ctx, o: &Operation) -> bool {
                 format!("removed after deprecation{since}"),
                 rust,
             );
-            true
         }
         None => {
             c.push_rust(
@@ -67,7 +65,6 @@ pub(super) fn removed(c: &mut Ctx, o: &Operation) -> bool {
                 "removed without prior deprecation",
                 rust,
             );
-            false
         }
     }
 }
