@@ -825,3 +825,338 @@ fn a_response_without_description_is_read_as_oasdiff_reads_it() {
     assert!(!r.has(diff::FailOn::Any));
     assert_eq!(r.new.operations, 2);
 }
+
+/// Where a probe schema sits, and the prefix oasdiff gives checks there.
+#[derive(Clone, Copy, Debug)]
+enum Side {
+    Param,
+    PathParam,
+    RequestField,
+    ResponseField,
+}
+
+impl Side {
+    fn prefix(self) -> &'static str {
+        match self {
+            Side::Param | Side::PathParam => "request-parameter",
+            Side::RequestField => "request-property",
+            Side::ResponseField => "response-property",
+        }
+    }
+
+    /// `base()` with `schema` at this side's probe position.
+    fn spec(self, schema: &Value) -> Value {
+        let mut d = base();
+        match self {
+            Side::Param => op(&mut d, RFIS, "get")["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "probe", "in": "query", "schema": schema})),
+            Side::PathParam => param(&mut d, RFIS, "get", "project_id")["schema"] = schema.clone(),
+            Side::RequestField => rfi_body(&mut d)["properties"]["probe"] = schema.clone(),
+            Side::ResponseField => rfi_schema(&mut d)["properties"]["probe"] = schema.clone(),
+        }
+        d
+    }
+}
+
+/// One oasdiff check per row: (check id without its side prefix, old schema, new schema, the
+/// sides where oasdiff has that check). Each row runs on each listed side, and the change must
+/// be reported by a rule that names the oasdiff id.
+fn oasdiff_rows() -> Vec<(&'static str, Value, Value, Vec<Side>)> {
+    use Side::*;
+    let all = || vec![Param, RequestField, ResponseField];
+    let req = || vec![Param, RequestField];
+    let int = |extra: Value| {
+        let mut s = json!({"type": "integer"});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    let string = |extra: Value| {
+        let mut s = json!({"type": "string"});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    let array = |extra: Value| {
+        let mut s = json!({"type": "array", "items": {"type": "string"}});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    vec![
+        (
+            "max-decreased",
+            int(json!({"maximum": 10})),
+            int(json!({"maximum": 5})),
+            req(),
+        ),
+        (
+            "max-increased",
+            int(json!({"maximum": 5})),
+            int(json!({"maximum": 10})),
+            all(),
+        ),
+        (
+            "max-set",
+            int(json!({})),
+            int(json!({"maximum": 10})),
+            req(),
+        ),
+        (
+            "exclusive-max-decreased",
+            int(json!({"maximum": 10})),
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            req(),
+        ),
+        (
+            "exclusive-max-increased",
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            int(json!({"maximum": 11, "exclusiveMaximum": true})),
+            all(),
+        ),
+        (
+            "exclusive-max-set",
+            int(json!({})),
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            req(),
+        ),
+        (
+            "min-increased",
+            int(json!({"minimum": 1})),
+            int(json!({"minimum": 2})),
+            req(),
+        ),
+        (
+            "min-decreased",
+            int(json!({"minimum": 2})),
+            int(json!({"minimum": 1})),
+            all(),
+        ),
+        ("min-set", int(json!({})), int(json!({"minimum": 1})), req()),
+        (
+            "exclusive-min-increased",
+            int(json!({"minimum": 1})),
+            int(json!({"minimum": 1, "exclusiveMinimum": true})),
+            req(),
+        ),
+        (
+            "exclusive-min-decreased",
+            int(json!({"minimum": 1, "exclusiveMinimum": true})),
+            int(json!({"minimum": 0, "exclusiveMinimum": true})),
+            all(),
+        ),
+        (
+            "exclusive-min-set",
+            int(json!({})),
+            int(json!({"minimum": 0, "exclusiveMinimum": true})),
+            req(),
+        ),
+        (
+            "max-length-decreased",
+            string(json!({"maxLength": 10})),
+            string(json!({"maxLength": 5})),
+            req(),
+        ),
+        (
+            "max-length-increased",
+            string(json!({"maxLength": 5})),
+            string(json!({"maxLength": 10})),
+            all(),
+        ),
+        (
+            "max-length-set",
+            string(json!({})),
+            string(json!({"maxLength": 10})),
+            req(),
+        ),
+        (
+            "max-length-unset",
+            string(json!({"maxLength": 10})),
+            string(json!({})),
+            vec![ResponseField],
+        ),
+        (
+            "min-length-increased",
+            string(json!({"minLength": 1})),
+            string(json!({"minLength": 2})),
+            req(),
+        ),
+        (
+            "min-length-decreased",
+            string(json!({"minLength": 2})),
+            string(json!({"minLength": 1})),
+            all(),
+        ),
+        (
+            "max-items-decreased",
+            array(json!({"maxItems": 10})),
+            array(json!({"maxItems": 5})),
+            vec![Param],
+        ),
+        (
+            "max-items-increased",
+            array(json!({"maxItems": 5})),
+            array(json!({"maxItems": 10})),
+            vec![Param],
+        ),
+        (
+            "min-items-increased",
+            array(json!({"minItems": 1})),
+            array(json!({"minItems": 2})),
+            req(),
+        ),
+        (
+            "min-items-decreased",
+            array(json!({"minItems": 2})),
+            array(json!({"minItems": 1})),
+            vec![Param, ResponseField],
+        ),
+        (
+            "min-items-set",
+            array(json!({})),
+            array(json!({"minItems": 1})),
+            req(),
+        ),
+        (
+            "min-items-unset",
+            array(json!({"minItems": 1})),
+            array(json!({})),
+            vec![ResponseField],
+        ),
+        (
+            "pattern-added",
+            string(json!({})),
+            string(json!({"pattern": "^a"})),
+            all(),
+        ),
+        (
+            "pattern-removed",
+            string(json!({"pattern": "^a"})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "pattern-changed",
+            string(json!({"pattern": "^a"})),
+            string(json!({"pattern": "^b"})),
+            all(),
+        ),
+        (
+            "default-value-added",
+            string(json!({})),
+            string(json!({"default": "a"})),
+            all(),
+        ),
+        (
+            "default-value-removed",
+            string(json!({"default": "a"})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "default-value-changed",
+            string(json!({"default": "a"})),
+            string(json!({"default": "b"})),
+            all(),
+        ),
+        (
+            "became-nullable",
+            string(json!({})),
+            string(json!({"nullable": true})),
+            all(),
+        ),
+        (
+            "became-not-nullable",
+            string(json!({"nullable": true})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "became-enum",
+            string(json!({})),
+            string(json!({"enum": ["a", "b"]})),
+            vec![Param, PathParam, RequestField],
+        ),
+        (
+            "enum-value-removed",
+            string(json!({"enum": ["a", "b"]})),
+            string(json!({"enum": ["a"]})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "enum-value-added",
+            string(json!({"enum": ["a"]})),
+            string(json!({"enum": ["a", "b"]})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "type-changed",
+            string(json!({})),
+            int(json!({})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "one-of-added",
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "one-of-removed",
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "any-of-added",
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "any-of-removed",
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            vec![RequestField, ResponseField],
+        ),
+    ]
+}
+
+/// oasdiff's id for a row on a side (its response enum and nullable checks read
+/// `response-property-*` like the others; `became-nullable` on a parameter too).
+fn oasdiff_id(side: Side, check: &str) -> String {
+    format!("{}-{check}", side.prefix())
+}
+
+#[test]
+fn each_applicable_oasdiff_check_has_a_fixture_pair_and_a_rule_naming_it() {
+    let mut checked = 0;
+    for (check, old, new, sides) in oasdiff_rows() {
+        for side in sides {
+            let id = oasdiff_id(side, check);
+            let r = run(&side.spec(&old), &side.spec(&new));
+            let hit = r.changes.iter().find(|c| {
+                rules::ALL
+                    .iter()
+                    .find(|rule| rule.id == c.rule)
+                    .is_some_and(|rule| {
+                        rule.oasdiff
+                            .split(", ")
+                            .any(|x| x.split(' ').next() == Some(id.as_str()))
+                    })
+            });
+            assert!(
+                hit.is_some(),
+                "{id} ({side:?}): no rule names it; got {:#?}",
+                r.changes
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 90, "{checked}");
+}
