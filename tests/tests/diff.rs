@@ -509,7 +509,9 @@ fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
 
 /// Rules about Rust names only: the HTTP operation is the same, the crate's names differ (here
 /// because the ledgers of the two crates say so).
-fn ledger_cases() -> Vec<(rules::Rule, fn(&mut diff::RustNames))> {
+type Rename = fn(&mut diff::RustNames);
+
+fn ledger_cases() -> Vec<(rules::Rule, Rename)> {
     vec![
         (rules::RUST_METHOD_RENAMED, |n| n.fn_name = "rfis".into()),
         (rules::RUST_SETTER_RENAMED, |n| {

@@ -143,12 +143,7 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
     }
     // Response bodies: compare the successful body the client decodes.
     match (&o.success, &n.success) {
-        (Success::Json(ot), Success::Json(nt)) => {
-            if root(c, n, ot, nt, false) {
-                let (of, nf) = (c.old.fields(ot), c.new.fields(nt));
-                fields(c, n, &of, &nf, false);
-            }
-        }
+        (Success::Json(ot), Success::Json(nt)) => json_responses(c, n, ot, nt),
         (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
             let kind = |s: &Success| match s {
                 Success::Json(_) => "JSON",
@@ -163,6 +158,13 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
             );
         }
         _ => {}
+    }
+}
+
+fn json_responses(c: &mut Ctx, n: &Operation, ot: &TypeRef, nt: &TypeRef) {
+    if root(c, n, ot, nt, false) {
+        let (of, nf) = (c.old.fields(ot), c.new.fields(nt));
+        fields(c, n, &of, &nf, false);
     }
 }
 

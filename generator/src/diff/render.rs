@@ -4,8 +4,8 @@
 //! 1. headline and counts (skipped operations included);
 //! 2. what could not be compared, with pointer and reason;
 //! 3. category and tag moves grouped by (from -> to) with counts, instead of a line each;
-//! 4. a changelog grouped by operation, worst class first: each operation once, with its
-//!    changes under it (rule, level, detail, and what it does to the Rust crate);
+//! 4. a changelog grouped by operation, worst class first: each operation once, with one line
+//!    per rule under it (level, the first details, and what it does to the Rust crate);
 //! 5. new operations, one line each.
 //!
 //! JSON schema (version 2; fields are only ever added, with `schema_version` raised when a field
@@ -114,6 +114,9 @@ impl<'a> OpGroup<'a> {
     }
 }
 
+/// How many details of one rule in one operation the text and Markdown forms show.
+const SHOWN: usize = 8;
+
 /// The changes one rule found in one operation.
 struct RuleLine {
     rule: &'static str,
@@ -132,11 +135,16 @@ impl RuleLine {
         }
     }
 
-    /// `detail` or `N: a; b; c`.
+    /// `detail` or `N: a; b; c`, at most [`SHOWN`] of them (JSON has every one).
     fn detail(&self) -> String {
         match self.details.len() {
             1 => self.details[0].clone(),
-            n => format!("{n}: {}", self.details.join("; ")),
+            n if n <= SHOWN => format!("{n}: {}", self.details.join("; ")),
+            n => format!(
+                "{n}: {}; and {} more (all in --format json)",
+                self.details[..SHOWN].join("; "),
+                n - SHOWN
+            ),
         }
     }
 
