@@ -209,7 +209,12 @@ pub fn text(r: &DiffReport) -> String {
         }
     }
     if r.changes.is_empty() {
-        let _ = writeln!(out, "no changes");
+        let what = if r.skipped.is_empty() {
+            "no changes"
+        } else {
+            "no changes in what could be compared"
+        };
+        let _ = writeln!(out, "{what}");
         return out;
     }
     let moves = moves(r);

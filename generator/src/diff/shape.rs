@@ -64,6 +64,12 @@ fn join(parent: &str, child: &str) -> String {
     }
 }
 
+/// Sorts by path, keeping the first of duplicates.
+fn sort_paths(v: &mut Vec<(String, FieldInfo)>) {
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.dedup_by(|b, a| a.0 == b.0);
+}
+
 impl<'a> Shapes<'a> {
     /// Flattener for `api`.
     pub fn new(api: &'a Api) -> Self {
@@ -140,12 +146,14 @@ impl<'a> Shapes<'a> {
 
     /// Every field path under `ty`, relative to it, sorted (the first of duplicates kept).
     pub fn fields(&mut self, ty: &TypeRef) -> Fields {
+        if let TypeRef::Named(_) = ty {
+            return self.relative(ty);
+        }
         if let Some(done) = self.sorted.get(ty) {
             return done.clone();
         }
         let mut all: Vec<(String, FieldInfo)> = self.relative(ty).as_ref().clone();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        all.dedup_by(|b, a| a.0 == b.0);
+        sort_paths(&mut all);
         let all = Rc::new(all);
         self.sorted.insert(ty.clone(), all.clone());
         all
@@ -194,6 +202,8 @@ impl<'a> Shapes<'a> {
                     }
                 }
                 self.active.remove(id);
+                // Sorted here, so `fields` of a named type is this very list.
+                sort_paths(&mut out);
                 let out = Rc::new(out);
                 self.memo.insert(*id, out.clone());
                 out
