@@ -119,7 +119,7 @@ fn signature(shapes: &mut Shapes, op: &Operation) -> String {
 fn fields(shapes: &mut Shapes, ty: &crate::ir::TypeRef) -> String {
     let all = shapes.fields(ty);
     let mut full = String::new();
-    for (path, f) in &all {
+    for (path, f) in all.iter() {
         let _ = write!(
             full,
             "{path}:{}{};",
@@ -137,7 +137,10 @@ fn fields(shapes: &mut Shapes, ty: &crate::ir::TypeRef) -> String {
 }
 
 /// Readable drift between a committed snapshot and a fresh one: `+ line` for new operations,
-/// `- line` for removed ones, `~ KEY field: old -> new` for changed ones.
+/// `- line` for removed ones, and for changed ones one line per change:
+/// `~ KEY field: old -> new` for plain values, and for parameter lists and body or response
+/// shapes (`signatures.txt`) each parameter or top-level field added (`+`), removed (`-`) or
+/// retyped (`a -> b`), plus one line when only something below the top level changed.
 pub fn drift(old: &str, new: &str) -> Vec<String> {
     let parse = |text: &str| -> BTreeMap<String, String> {
         text.lines()
@@ -164,14 +167,12 @@ pub fn drift(old: &str, new: &str) -> Vec<String> {
                         .collect()
                 };
                 let (of, nf) = (fields(ov), fields(nv));
-                for (name, a) in &of {
-                    let b = nf.get(name).map_or("(none)", String::as_str);
+                let none = String::from("(none)");
+                for name in of.keys().chain(nf.keys().filter(|x| !of.contains_key(*x))) {
+                    let (a, b) = (of.get(name).unwrap_or(&none), nf.get(name).unwrap_or(&none));
                     if a != b {
-                        out.push(format!("~ {k} {name}: {a} -> {b}"));
+                        value_drift(&format!("~ {k} {name}:"), a, b, &mut out);
                     }
-                }
-                for (name, b) in nf.iter().filter(|(name, _)| !of.contains_key(*name)) {
-                    out.push(format!("~ {k} {name}: (none) -> {b}"));
                 }
             }
             _ => {}
@@ -181,6 +182,76 @@ pub fn drift(old: &str, new: &str) -> Vec<String> {
         out.push(format!("+ {k}"));
     }
     out
+}
+
+/// Splits `a, b<c, d>, e` at the commas outside angle brackets and parentheses.
+fn split_top(s: &str) -> Vec<&str> {
+    let (mut out, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' | '(' | '{' => depth += 1,
+            '>' | ')' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(s[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !s[start..].trim().is_empty() {
+        out.push(s[start..].trim());
+    }
+    out
+}
+
+/// A signature value as (label, name -> rest, hash): `params=(a?:query:integer)` gives
+/// ("", {a: "?:query:integer"}, ""); `object{id:integer}#1a2b3c4d` gives
+/// ("object", {id: "integer"}, "1a2b3c4d"). `None` for plain values.
+fn parse_shape(v: &str) -> Option<(&str, BTreeMap<&str, &str>, &str)> {
+    let (label, inner, hash) = if let Some(inner) = v.strip_prefix('(') {
+        ("", inner.strip_suffix(')')?, "")
+    } else {
+        let (body, hash) = v.rsplit_once("}#")?;
+        let (label, inner) = body.split_once('{')?;
+        (label, inner, hash)
+    };
+    let items = split_top(inner)
+        .into_iter()
+        .map(|item| {
+            let cut = item.find([':', '?']).unwrap_or(item.len());
+            (&item[..cut], item[cut..].trim_start_matches(':'))
+        })
+        .collect();
+    Some((label, items, hash))
+}
+
+fn value_drift(prefix: &str, a: &str, b: &str, out: &mut Vec<String>) {
+    let (Some((la, ia, ha)), Some((lb, ib, hb))) = (parse_shape(a), parse_shape(b)) else {
+        out.push(format!("{prefix} {a} -> {b}"));
+        return;
+    };
+    if la != lb {
+        out.push(format!("{prefix} {la} -> {lb}"));
+    }
+    let before = out.len();
+    for (name, x) in &ia {
+        match ib.get(name) {
+            None => out.push(format!("{prefix} - {name}")),
+            Some(y) if x != y => out.push(format!("{prefix} {name}: {x} -> {y}")),
+            _ => {}
+        }
+    }
+    for (name, y) in ib.iter().filter(|(n, _)| !ia.contains_key(*n)) {
+        out.push(format!(
+            "{prefix} + {name}{}{y}",
+            if y.starts_with('?') { "" } else { ":" }
+        ));
+    }
+    if out.len() == before && la == lb && ha != hb {
+        out.push(format!(
+            "{prefix} changed below the top level (#{ha} -> #{hb})"
+        ));
+    }
 }
 
 #[cfg(test)]
@@ -201,5 +272,31 @@ mod tests {
             ]
         );
         assert!(drift(old, old).is_empty());
+    }
+
+    #[test]
+    fn signature_drift_lists_each_parameter_and_field() {
+        let old = "GET /a | params=(id:path:integer, page?:query:integer, q?:query:string) | response=array<object>{id:integer, name:string, tags:array<string>}#00000001\n\
+                   GET /b | params=() | response=object{id:integer}#00000002\n";
+        let new = "GET /a | params=(id:path:integer, page?:query:string, sort?:query:string) | response=array<object>{id:string, name:string, tags:array<string>, url:string}#00000003\n\
+                   GET /b | params=() | response=object{id:integer}#00000004\n";
+        assert_eq!(
+            drift(old, new),
+            [
+                "~ GET /a params: page: ?:query:integer -> ?:query:string",
+                "~ GET /a params: - q",
+                "~ GET /a params: + sort?:query:string",
+                "~ GET /a response: id: integer -> string",
+                "~ GET /a response: + url:string",
+                "~ GET /b response: changed below the top level (#00000002 -> #00000004)",
+            ]
+        );
+        assert_eq!(
+            drift(
+                "GET /c | response=bytes\n",
+                "GET /c | response=object{id:integer}#0000000a\n"
+            ),
+            ["~ GET /c response: bytes -> object{id:integer}#0000000a"]
+        );
     }
 }

@@ -22,9 +22,16 @@ fn base() -> Value {
                         {"name": "project_id", "in": "path", "required": true, "schema": {"type": "integer"}},
                         {"name": "Procore-Company-Id", "in": "header", "required": true, "schema": {"type": "integer"}},
                         {"name": "page", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}}
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                        {"name": "search", "in": "query", "schema": {"type": "string", "maxLength": 50}}
                     ],
-                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {
+                    "responses": {"200": {"description": "OK",
+                        "headers": {
+                            "Total": {"required": true, "schema": {"type": "integer"}},
+                            "Link": {"schema": {"type": "string"}}
+                        },
+                        "content": {"application/json": {"schema": {
                         "type": "array", "items": {"$ref": "#/components/schemas/Rfi"}}}}}}
                 },
                 "post": {
@@ -33,9 +40,11 @@ fn base() -> Value {
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {
                         "type": "object", "required": ["rfi"], "properties": {"rfi": {
                             "type": "object", "required": ["subject"], "properties": {
-                                "subject": {"type": "string"},
+                                "subject": {"type": "string", "maxLength": 200},
                                 "priority": {"type": "string", "enum": ["low", "high"]},
-                                "due_date": {"type": "string"}
+                                "due_date": {"type": "string"},
+                                "number": {"type": "integer", "readOnly": true},
+                                "reference": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}
                             }}}}}}},
                     "responses": {
                         "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Rfi"}}}},
@@ -59,7 +68,10 @@ fn base() -> Value {
             "id": {"type": "integer"},
             "subject": {"type": "string"},
             "status": {"type": "string", "enum": ["open", "closed"]},
-            "assignee": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+            "assignee": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "position": {"type": "integer", "maximum": 1000},
+            "reference": {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]},
+            "token": {"type": "string", "writeOnly": true}
         }}}}
     })
 }
@@ -74,6 +86,7 @@ fn run(old: &Value, new: &Value) -> DiffReport {
         today: Some("2026-11-22".into()),
         old_source: "old".into(),
         new_source: "new".into(),
+        ..Default::default()
     };
     diff::diff(&api(old), &api(new), &opts)
 }
@@ -91,6 +104,12 @@ fn rfi_body(doc: &mut Value) -> &mut Value {
 }
 fn rfi_schema(doc: &mut Value) -> &mut Value {
     &mut doc["components"]["schemas"]["Rfi"]
+}
+fn ok_200(doc: &mut Value) -> &mut Value {
+    &mut op(doc, RFIS, "get")["responses"]["200"]
+}
+fn remove(v: &mut Value, key: &str) {
+    v.as_object_mut().unwrap().remove(key);
 }
 
 type Mutation = fn(&mut Value);
@@ -279,15 +298,257 @@ fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
             op(d, RFIS, "get")["summary"] = json!("List all RFIs")
         }),
         (TAG_CHANGED, none, |d| {
+            op(d, RFIS, "get")["tags"] = json!(["Project Management/RFI Items"])
+        }),
+        (RUST_FEATURE_CHANGED, none, |d| {
             op(d, RFIS, "get")["tags"] = json!(["Core/RFIs"])
+        }),
+        (OPERATION_ID_CHANGED, none, |d| {
+            op(d, RFIS, "get")["operationId"] = json!("ListProjectRfis")
+        }),
+        (STABILITY_DECREASED, none, |d| {
+            op(d, RFIS, "get")["x-stability-level"] = json!("beta")
+        }),
+        (
+            STABILITY_INCREASED,
+            |d| op(d, RFIS, "get")["x-stability-level"] = json!("alpha"),
+            none,
+        ),
+        (
+            OPERATION_REMOVED_UNSTABLE,
+            |d| op(d, RFIS, "get")["x-stability-level"] = json!("alpha"),
+            |d| remove(&mut d["paths"][RFIS], "get"),
+        ),
+        (SUNSET_MOVED_EARLIER, none, |d| {
+            op(d, RFI, "delete")["x-sunset"] = json!("2029-01-01")
+        }),
+        (
+            PARAM_REMOVED_BEFORE_SUNSET,
+            |d| {
+                let p = param(d, RFIS, "get", "page");
+                p["deprecated"] = json!(true);
+                p["x-sunset"] = json!("2030-01-01");
+            },
+            |d| {
+                op(d, RFIS, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "page")
+            },
+        ),
+        (
+            PARAM_END_OF_LIFE,
+            |d| {
+                let p = param(d, RFIS, "get", "page");
+                p["deprecated"] = json!(true);
+                p["x-sunset"] = json!("2025-01-01");
+            },
+            |d| {
+                op(d, RFIS, "get")["parameters"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|p| p["name"] != "page")
+            },
+        ),
+        (
+            PARAM_UNDEPRECATED,
+            |d| param(d, RFIS, "get", "page")["deprecated"] = json!(true),
+            none,
+        ),
+        (PARAM_BECAME_ENUM, none, |d| {
+            param(d, RFIS, "get", "search")["schema"]["enum"] = json!(["a", "b"])
+        }),
+        (
+            PARAM_BECAME_NOT_NULLABLE,
+            |d| param(d, RFIS, "get", "search")["schema"]["nullable"] = json!(true),
+            none,
+        ),
+        (PARAM_BECAME_NULLABLE, none, |d| {
+            param(d, RFIS, "get", "search")["schema"]["nullable"] = json!(true)
+        }),
+        (PARAM_CONSTRAINT_TIGHTENED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["maximum"] = json!(50)
+        }),
+        (PARAM_CONSTRAINT_ADDED, none, |d| {
+            param(d, RFIS, "get", "page")["schema"]["maximum"] = json!(10)
+        }),
+        (PARAM_CONSTRAINT_RELAXED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["maximum"] = json!(200)
+        }),
+        (
+            PARAM_PATTERN_CHANGED,
+            |d| param(d, RFIS, "get", "search")["schema"]["pattern"] = json!("^a"),
+            |d| param(d, RFIS, "get", "search")["schema"]["pattern"] = json!("^b"),
+        ),
+        (PARAM_DEFAULT_CHANGED, none, |d| {
+            param(d, RFIS, "get", "per_page")["schema"]["default"] = json!(100)
+        }),
+        (
+            BODY_BECAME_REQUIRED,
+            |d| op(d, RFIS, "post")["requestBody"]["required"] = json!(false),
+            none,
+        ),
+        (BODY_BECAME_OPTIONAL, none, |d| {
+            op(d, RFIS, "post")["requestBody"]["required"] = json!(false)
+        }),
+        (REQUEST_FIELD_BECAME_ENUM, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["enum"] = json!(["today", "tomorrow"])
+        }),
+        (
+            REQUEST_FIELD_BECAME_NOT_NULLABLE,
+            |d| rfi_body(d)["properties"]["due_date"]["nullable"] = json!(true),
+            none,
+        ),
+        (REQUEST_FIELD_BECAME_NULLABLE, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["nullable"] = json!(true)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_TIGHTENED, none, |d| {
+            rfi_body(d)["properties"]["subject"]["maxLength"] = json!(100)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_ADDED, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["maxLength"] = json!(10)
+        }),
+        (REQUEST_FIELD_CONSTRAINT_RELAXED, none, |d| {
+            rfi_body(d)["properties"]["subject"]["maxLength"] = json!(300)
+        }),
+        (
+            REQUEST_FIELD_PATTERN_CHANGED,
+            |d| rfi_body(d)["properties"]["due_date"]["pattern"] = json!("^[0-9]"),
+            |d| rfi_body(d)["properties"]["due_date"]["pattern"] = json!("^x"),
+        ),
+        (REQUEST_FIELD_DEFAULT_CHANGED, none, |d| {
+            rfi_body(d)["properties"]["priority"]["default"] = json!("low")
+        }),
+        (REQUEST_UNION_MEMBER_REMOVED, none, |d| {
+            rfi_body(d)["properties"]["reference"]["oneOf"] =
+                json!([{"type": "string"}, {"type": "integer"}])
+        }),
+        (REQUEST_UNION_MEMBER_ADDED, none, |d| {
+            rfi_body(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
+        }),
+        (REQUEST_READ_ONLY_FIELD_CHANGED, none, |d| {
+            rfi_body(d)["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("number"))
+        }),
+        (FIELD_ACCESS_CHANGED, none, |d| {
+            rfi_body(d)["properties"]["due_date"]["readOnly"] = json!(true)
+        }),
+        (
+            RESPONSE_MEDIA_TYPE_REMOVED,
+            |d| ok_200(d)["content"]["text/csv"] = json!({}),
+            none,
+        ),
+        (
+            RESPONSE_ERROR_MEDIA_TYPE_REMOVED,
+            |d| {
+                op(d, RFIS, "post")["responses"]["422"]["content"] =
+                    json!({"application/json": {"schema": {"type": "object"}}})
+            },
+            none,
+        ),
+        (RESPONSE_MEDIA_TYPE_ADDED, none, |d| {
+            ok_200(d)["content"]["text/csv"] = json!({})
+        }),
+        (RESPONSE_HEADER_REMOVED, none, |d| {
+            remove(&mut ok_200(d)["headers"], "Total")
+        }),
+        (RESPONSE_OPTIONAL_HEADER_REMOVED, none, |d| {
+            remove(&mut ok_200(d)["headers"], "Link")
+        }),
+        (RESPONSE_HEADER_BECAME_OPTIONAL, none, |d| {
+            ok_200(d)["headers"]["Total"]["required"] = json!(false)
+        }),
+        (RESPONSE_HEADER_TYPE_CHANGED, none, |d| {
+            ok_200(d)["headers"]["Total"]["schema"] = json!({"type": "string"})
+        }),
+        (RESPONSE_HEADER_ADDED, none, |d| {
+            ok_200(d)["headers"]["X-Request-Id"] = json!({"schema": {"type": "string"}})
+        }),
+        (RESPONSE_WRITE_ONLY_FIELD_CHANGED, none, |d| {
+            remove(&mut rfi_schema(d)["properties"], "token")
+        }),
+        (
+            RESPONSE_FIELD_BECAME_OPTIONAL,
+            |d| rfi_schema(d)["required"] = json!(["id"]),
+            none,
+        ),
+        (RESPONSE_FIELD_BECAME_REQUIRED, none, |d| {
+            rfi_schema(d)["required"] = json!(["id"])
+        }),
+        (RESPONSE_FIELD_BECAME_NULLABLE, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["nullable"] = json!(true)
+        }),
+        (
+            RESPONSE_FIELD_BECAME_NOT_NULLABLE,
+            |d| rfi_schema(d)["properties"]["subject"]["nullable"] = json!(true),
+            none,
+        ),
+        (RESPONSE_FIELD_CONSTRAINT_WIDENED, none, |d| {
+            rfi_schema(d)["properties"]["position"]["maximum"] = json!(2000)
+        }),
+        (RESPONSE_FIELD_CONSTRAINT_NARROWED, none, |d| {
+            rfi_schema(d)["properties"]["position"]["maximum"] = json!(500)
+        }),
+        (RESPONSE_FIELD_PATTERN_CHANGED, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["pattern"] = json!("^RFI")
+        }),
+        (RESPONSE_FIELD_DEFAULT_CHANGED, none, |d| {
+            rfi_schema(d)["properties"]["status"]["default"] = json!("open")
+        }),
+        (RESPONSE_UNION_MEMBER_ADDED, none, |d| {
+            rfi_schema(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
+        }),
+        (RESPONSE_UNION_MEMBER_REMOVED, none, |d| {
+            rfi_schema(d)["properties"]["reference"]["oneOf"] =
+                json!([{"type": "string"}, {"type": "integer"}])
+        }),
+    ]
+}
+
+/// Rules about Rust names only: the HTTP operation is the same, the crate's names differ (here
+/// because the ledgers of the two crates say so).
+type Rename = fn(&mut diff::RustNames);
+
+fn ledger_cases() -> Vec<(rules::Rule, Rename)> {
+    vec![
+        (rules::RUST_METHOD_RENAMED, |n| n.fn_name = "rfis".into()),
+        (rules::RUST_SETTER_RENAMED, |n| {
+            n.params.insert("page".into(), "page_number".into());
         }),
     ]
 }
 
 #[test]
+fn rust_renames_come_from_the_ledgers() {
+    for (rule, rename) in ledger_cases() {
+        let a = api(&base());
+        let list = a.operations.iter().find(|o| o.path == RFIS).unwrap();
+        let mut names = diff::rust::names(list, None);
+        rename(&mut names);
+        let ledger = diff::Ledger::from([(diff::rust::ledger_key(list), names)]);
+        let opts = DiffOptions {
+            today: Some("2026-11-22".into()),
+            new_ledger: Some(ledger),
+            ..Default::default()
+        };
+        let r = diff::diff(&a, &a, &opts);
+        let hit = r.changes.iter().find(|c| c.rule == rule.id);
+        let hit = hit.unwrap_or_else(|| panic!("{}: {:#?}", rule.id, r.changes));
+        assert!(hit.rust.as_ref().is_some_and(|x| x.breaks), "{hit:#?}");
+        assert_eq!(r.semver, diff::Bump::Major);
+    }
+}
+
+#[test]
 fn every_rule_has_a_fixture_pair_that_proves_its_classification() {
     let cases = cases();
-    let covered: BTreeSet<&str> = cases.iter().map(|c| c.0.id).collect();
+    let covered: BTreeSet<&str> = cases
+        .iter()
+        .map(|c| c.0.id)
+        .chain(ledger_cases().iter().map(|c| c.0.id))
+        .collect();
     let all: BTreeSet<&str> = rules::ALL.iter().map(|r| r.id).collect();
     assert_eq!(covered, all, "every rule needs a fixture pair");
     for (rule, mutate_old, mutate_new) in cases {
@@ -373,24 +634,54 @@ fn formats_are_stable() {
     param(&mut new, RFIS, "get", "page")["required"] = json!(true);
     let r = run(&base(), &new);
     let j: Value = serde_json::from_str(&diff::render::json(&r)).unwrap();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     assert_eq!(j["summary"]["breaking"], 1);
+    assert_eq!(j["summary"]["skipped"], 0);
     assert_eq!(j["changes"][0]["rule"], "parameter-became-required");
     assert_eq!(j["changes"][0]["class"], "breaking");
+    assert_eq!(j["changes"][0]["level"], "ERR");
+    assert_eq!(j["changes"][0]["rust"]["breaks"], true);
     assert_eq!(j["semver"], "major");
     let md = diff::render::markdown(&r);
     assert!(
-        md.contains("### breaking (1)")
-            && md.contains(
-                "| `GET /rest/v1.0/projects/{project_id}/rfis` | `parameter-became-required` |"
-            ),
+        md.contains("### breaking (1 operations)")
+            && md.contains("- `GET /rest/v1.0/projects/{project_id}/rfis`\n  - ERR `parameter-became-required` `page` is now required — Rust breaks code: `page` becomes an argument of `Client::"),
         "{md}"
     );
     let text = diff::render::text(&r);
     assert!(
-        text.contains("BREAKING (1)")
-            && text.contains("[parameter-became-required] `page` is now required"),
+        text.contains("BREAKING (1 operations)")
+            && text.contains("ERR [parameter-became-required] `page` is now required"),
         "{text}"
+    );
+}
+
+#[test]
+fn reports_group_by_operation_and_moves_by_category() {
+    let mut new = base();
+    for m in ["get", "post"] {
+        op(&mut new, RFIS, m)["tags"] = json!(["Core/RFIs"]);
+    }
+    rfi_schema(&mut new)["properties"]["a"] = json!({"type": "string"});
+    rfi_schema(&mut new)["properties"]["b"] = json!({"type": "string"});
+    let r = run(&base(), &new);
+    let md = diff::render::markdown(&r);
+    // Two operations moved from one category to another: one row with a count.
+    assert!(
+        md.contains("| `rust-feature-changed` | Project Management | Core | 2 |"),
+        "{md}"
+    );
+    // Two fields added to one operation's response: one line for the rule.
+    assert!(
+        md.contains(
+            "  - INFO `response-field-added` 2: `[].a` (string) added; `[].b` (string) added"
+        ),
+        "{md}"
+    );
+    assert_eq!(
+        md.matches("- `GET /rest/v1.0/projects/{project_id}/rfis`")
+            .count(),
+        1
     );
 }
 
@@ -454,4 +745,420 @@ fn stand_in_specs_added_and_removed_match_an_independent_count() {
             "{m} {p}"
         );
     }
+}
+
+/// Loads a fixture of `tests/fixtures/diff/` with what its loader could not read.
+fn load_fixture(
+    name: &str,
+) -> (
+    procore_generator::ir::Api,
+    procore_generator::diag::Diagnostics,
+) {
+    let spec = load::load_path(&procore_tests::fixture(&format!("diff/{name}"))).unwrap();
+    let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
+    (api, diags)
+}
+
+fn diff_fixtures(old: &str, new: &str) -> DiffReport {
+    let ((a, ad), (b, bd)) = (load_fixture(old), load_fixture(new));
+    let opts = DiffOptions {
+        today: Some("2026-11-22".into()),
+        ..Default::default()
+    };
+    let mut r = diff::diff(&a, &b, &opts);
+    r.add_skipped("old", &ad);
+    r.add_skipped("new", &bd);
+    r
+}
+
+const SHOW_RFI: &str = "/paths/~1rest~1v1.0~1projects~1{project_id}~1rfis~1{id}/get";
+
+#[test]
+fn operations_that_cannot_be_loaded_are_listed_counted_and_fail() {
+    use diff::FailOn;
+    let kinds = [
+        ("no-responses.yaml", "responses"),
+        ("parameter-without-schema.yaml", "parameter"),
+        ("external-ref.yaml", "external reference"),
+    ];
+    for (file, why) in kinds {
+        for (old, new, side) in [("base.yaml", file, "new"), (file, "base.yaml", "old")] {
+            let r = diff_fixtures(old, new);
+            assert_eq!(r.summary.skipped, 1, "{file}: {:#?}", r.skipped);
+            let s = &r.skipped[0];
+            assert_eq!(s.side, side, "{file}");
+            assert!(s.pointer.starts_with(SHOW_RFI), "{file}: {}", s.pointer);
+            assert!(s.reason.contains(why), "{file}: {}", s.reason);
+            // Not compared is not "removed" or "added", and nothing else changed.
+            assert!(r.changes.is_empty(), "{file}: {:#?}", r.changes);
+            assert_eq!(
+                (r.summary.operations_added, r.summary.operations_removed),
+                (0, 0)
+            );
+            // Whatever --fail-on asks for, what could not be compared fails it.
+            for t in [
+                FailOn::Breaking,
+                FailOn::Warning,
+                FailOn::Deprecation,
+                FailOn::Any,
+            ] {
+                assert!(r.has(t), "{file}");
+            }
+            let text = diff::render::text(&r);
+            assert!(
+                text.contains("1 not compared") && text.contains("NOT COMPARED (1)"),
+                "{text}"
+            );
+            assert!(text.contains(&format!("[{side}] #{SHOW_RFI}")), "{text}");
+            let md = diff::render::markdown(&r);
+            assert!(md.contains("### Not compared (1)"), "{md}");
+            let j: Value = serde_json::from_str(&diff::render::json(&r)).unwrap();
+            assert_eq!(j["summary"]["skipped"], 1);
+            assert_eq!(j["skipped"][0]["side"], side);
+        }
+    }
+}
+
+#[test]
+fn a_response_without_description_is_read_as_oasdiff_reads_it() {
+    let r = diff_fixtures("base.yaml", "response-without-description.yaml");
+    assert!(r.skipped.is_empty(), "{:#?}", r.skipped);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    assert!(!r.has(diff::FailOn::Any));
+    assert_eq!(r.new.operations, 2);
+}
+
+/// Where a probe schema sits, and the prefix oasdiff gives checks there.
+#[derive(Clone, Copy, Debug)]
+enum Side {
+    Param,
+    PathParam,
+    RequestField,
+    ResponseField,
+}
+
+impl Side {
+    fn prefix(self) -> &'static str {
+        match self {
+            Side::Param | Side::PathParam => "request-parameter",
+            Side::RequestField => "request-property",
+            Side::ResponseField => "response-property",
+        }
+    }
+
+    /// `base()` with `schema` at this side's probe position.
+    fn spec(self, schema: &Value) -> Value {
+        let mut d = base();
+        match self {
+            Side::Param => op(&mut d, RFIS, "get")["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "probe", "in": "query", "schema": schema})),
+            Side::PathParam => param(&mut d, RFIS, "get", "project_id")["schema"] = schema.clone(),
+            Side::RequestField => rfi_body(&mut d)["properties"]["probe"] = schema.clone(),
+            Side::ResponseField => rfi_schema(&mut d)["properties"]["probe"] = schema.clone(),
+        }
+        d
+    }
+}
+
+/// One oasdiff check per row: (check id without its side prefix, old schema, new schema, the
+/// sides where oasdiff has that check). Each row runs on each listed side, and the change must
+/// be reported by a rule that names the oasdiff id.
+fn oasdiff_rows() -> Vec<(&'static str, Value, Value, Vec<Side>)> {
+    use Side::*;
+    let all = || vec![Param, RequestField, ResponseField];
+    let req = || vec![Param, RequestField];
+    let int = |extra: Value| {
+        let mut s = json!({"type": "integer"});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    let string = |extra: Value| {
+        let mut s = json!({"type": "string"});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    let array = |extra: Value| {
+        let mut s = json!({"type": "array", "items": {"type": "string"}});
+        s.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        s
+    };
+    vec![
+        (
+            "max-decreased",
+            int(json!({"maximum": 10})),
+            int(json!({"maximum": 5})),
+            req(),
+        ),
+        (
+            "max-increased",
+            int(json!({"maximum": 5})),
+            int(json!({"maximum": 10})),
+            all(),
+        ),
+        (
+            "max-set",
+            int(json!({})),
+            int(json!({"maximum": 10})),
+            req(),
+        ),
+        (
+            "exclusive-max-decreased",
+            int(json!({"maximum": 10})),
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            req(),
+        ),
+        (
+            "exclusive-max-increased",
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            int(json!({"maximum": 11, "exclusiveMaximum": true})),
+            all(),
+        ),
+        (
+            "exclusive-max-set",
+            int(json!({})),
+            int(json!({"maximum": 10, "exclusiveMaximum": true})),
+            req(),
+        ),
+        (
+            "min-increased",
+            int(json!({"minimum": 1})),
+            int(json!({"minimum": 2})),
+            req(),
+        ),
+        (
+            "min-decreased",
+            int(json!({"minimum": 2})),
+            int(json!({"minimum": 1})),
+            all(),
+        ),
+        ("min-set", int(json!({})), int(json!({"minimum": 1})), req()),
+        (
+            "exclusive-min-increased",
+            int(json!({"minimum": 1})),
+            int(json!({"minimum": 1, "exclusiveMinimum": true})),
+            req(),
+        ),
+        (
+            "exclusive-min-decreased",
+            int(json!({"minimum": 1, "exclusiveMinimum": true})),
+            int(json!({"minimum": 0, "exclusiveMinimum": true})),
+            all(),
+        ),
+        (
+            "exclusive-min-set",
+            int(json!({})),
+            int(json!({"minimum": 0, "exclusiveMinimum": true})),
+            req(),
+        ),
+        (
+            "max-length-decreased",
+            string(json!({"maxLength": 10})),
+            string(json!({"maxLength": 5})),
+            req(),
+        ),
+        (
+            "max-length-increased",
+            string(json!({"maxLength": 5})),
+            string(json!({"maxLength": 10})),
+            all(),
+        ),
+        (
+            "max-length-set",
+            string(json!({})),
+            string(json!({"maxLength": 10})),
+            req(),
+        ),
+        (
+            "max-length-unset",
+            string(json!({"maxLength": 10})),
+            string(json!({})),
+            vec![ResponseField],
+        ),
+        (
+            "min-length-increased",
+            string(json!({"minLength": 1})),
+            string(json!({"minLength": 2})),
+            req(),
+        ),
+        (
+            "min-length-decreased",
+            string(json!({"minLength": 2})),
+            string(json!({"minLength": 1})),
+            all(),
+        ),
+        (
+            "max-items-decreased",
+            array(json!({"maxItems": 10})),
+            array(json!({"maxItems": 5})),
+            vec![Param],
+        ),
+        (
+            "max-items-increased",
+            array(json!({"maxItems": 5})),
+            array(json!({"maxItems": 10})),
+            vec![Param],
+        ),
+        (
+            "min-items-increased",
+            array(json!({"minItems": 1})),
+            array(json!({"minItems": 2})),
+            req(),
+        ),
+        (
+            "min-items-decreased",
+            array(json!({"minItems": 2})),
+            array(json!({"minItems": 1})),
+            vec![Param, ResponseField],
+        ),
+        (
+            "min-items-set",
+            array(json!({})),
+            array(json!({"minItems": 1})),
+            req(),
+        ),
+        (
+            "min-items-unset",
+            array(json!({"minItems": 1})),
+            array(json!({})),
+            vec![ResponseField],
+        ),
+        (
+            "pattern-added",
+            string(json!({})),
+            string(json!({"pattern": "^a"})),
+            all(),
+        ),
+        (
+            "pattern-removed",
+            string(json!({"pattern": "^a"})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "pattern-changed",
+            string(json!({"pattern": "^a"})),
+            string(json!({"pattern": "^b"})),
+            all(),
+        ),
+        (
+            "default-value-added",
+            string(json!({})),
+            string(json!({"default": "a"})),
+            all(),
+        ),
+        (
+            "default-value-removed",
+            string(json!({"default": "a"})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "default-value-changed",
+            string(json!({"default": "a"})),
+            string(json!({"default": "b"})),
+            all(),
+        ),
+        (
+            "became-nullable",
+            string(json!({})),
+            string(json!({"nullable": true})),
+            all(),
+        ),
+        (
+            "became-not-nullable",
+            string(json!({"nullable": true})),
+            string(json!({})),
+            all(),
+        ),
+        (
+            "became-enum",
+            string(json!({})),
+            string(json!({"enum": ["a", "b"]})),
+            vec![Param, PathParam, RequestField],
+        ),
+        (
+            "enum-value-removed",
+            string(json!({"enum": ["a", "b"]})),
+            string(json!({"enum": ["a"]})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "enum-value-added",
+            string(json!({"enum": ["a"]})),
+            string(json!({"enum": ["a", "b"]})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "type-changed",
+            string(json!({})),
+            int(json!({})),
+            vec![Param, PathParam, RequestField, ResponseField],
+        ),
+        (
+            "one-of-added",
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "one-of-removed",
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "any-of-added",
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            vec![RequestField, ResponseField],
+        ),
+        (
+            "any-of-removed",
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            vec![RequestField, ResponseField],
+        ),
+    ]
+}
+
+/// oasdiff's id for a row on a side (its response enum and nullable checks read
+/// `response-property-*` like the others; `became-nullable` on a parameter too).
+fn oasdiff_id(side: Side, check: &str) -> String {
+    format!("{}-{check}", side.prefix())
+}
+
+#[test]
+fn each_applicable_oasdiff_check_has_a_fixture_pair_and_a_rule_naming_it() {
+    let mut checked = 0;
+    for (check, old, new, sides) in oasdiff_rows() {
+        for side in sides {
+            let id = oasdiff_id(side, check);
+            let r = run(&side.spec(&old), &side.spec(&new));
+            let hit = r.changes.iter().find(|c| {
+                rules::ALL
+                    .iter()
+                    .find(|rule| rule.id == c.rule)
+                    .is_some_and(|rule| {
+                        rule.oasdiff
+                            .split(", ")
+                            .any(|x| x.split(' ').next() == Some(id.as_str()))
+                    })
+            });
+            assert!(
+                hit.is_some(),
+                "{id} ({side:?}): no rule names it; got {:#?}",
+                r.changes
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 90, "{checked}");
 }

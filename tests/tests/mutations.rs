@@ -113,7 +113,31 @@ fn changing_a_response_field_type_is_caught() {
         ["content"]["application/json"]["schema"]["properties"]["id"] = json!({"type": "string"});
     assert_caught(
         &d,
-        &["signatures.txt: ~ POST /rest/v1.0/projects/{project_id}/documents response: object{id:integer, name:string}", "-> object{id:string, name:string}"],
+        &["signatures.txt: ~ POST /rest/v1.0/projects/{project_id}/documents response: id: integer -> string"],
+    );
+    // One line per change, not the whole signature twice.
+    let err = verdict(&base(), &d).unwrap_err();
+    assert!(!err.contains("name:string"), "{err}");
+}
+
+#[test]
+fn parameter_changes_are_caught_one_per_line() {
+    let mut d = base();
+    let params = d["paths"][RFIS]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap();
+    let removed = params
+        .iter()
+        .position(|p| p["in"] == "query")
+        .expect("a query parameter");
+    let gone = params.remove(removed)["name"].as_str().unwrap().to_string();
+    params.push(json!({"name": "sort_order", "in": "query", "schema": {"type": "string"}}));
+    assert_caught(
+        &d,
+        &[
+            &format!("signatures.txt: ~ GET {RFIS} params: - {gone}\n"),
+            &format!("signatures.txt: ~ GET {RFIS} params: + sort_order?:query:string"),
+        ],
     );
 }
 
@@ -124,7 +148,7 @@ fn changing_a_nested_response_field_type_is_caught() {
         json!({"type": "string"});
     let err = verdict(&base(), &d).expect_err("a change deep in a response must fail too");
     assert!(
-        err.contains("signatures.txt: ~ GET /rest/v1.0/projects/{project_id}/rfis response:"),
+        err.contains("signatures.txt: ~ GET /rest/v1.0/projects/{project_id}/rfis response: changed below the top level (#"),
         "{err}"
     );
 }

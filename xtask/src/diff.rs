@@ -2,6 +2,7 @@
 
 use crate::lock;
 use anyhow::{bail, Result};
+use procore_generator::diag::Diagnostics;
 use procore_generator::diff::{self, render, DiffOptions, FailOn};
 use procore_generator::{load, Generator, Settings};
 use std::path::PathBuf;
@@ -27,9 +28,13 @@ pub struct DiffArgs {
     /// Judge `x-sunset` dates against this day (YYYY-MM-DD; default today).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-    /// Print the classification rules and exit.
+    /// Print the classification rules (with oasdiff's check ids) and exit.
     #[arg(long)]
     pub rules: bool,
+    /// Exit with status 1 when an operation could not be loaded on either side (so was not
+    /// compared).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `--format` values.
@@ -48,6 +53,8 @@ pub enum Format {
 pub enum FailOnArg {
     /// Breaking changes.
     Breaking,
+    /// Breaking changes and WARN-level ones.
+    Warn,
     /// Breaking changes and deprecations.
     Deprecation,
     /// Any change.
@@ -56,13 +63,19 @@ pub enum FailOnArg {
 
 /// Loads a spec argument into the IR.
 pub fn load_api(arg: &str) -> Result<procore_generator::ir::Api> {
+    Ok(load_with_diagnostics(arg)?.0)
+}
+
+/// Loads a spec argument into the IR, with what could not be read.
+pub fn load_with_diagnostics(arg: &str) -> Result<(procore_generator::ir::Api, Diagnostics)> {
     let path: PathBuf = if arg == "pinned" {
         lock::pinned_spec()?
     } else {
         PathBuf::from(arg)
     };
     let spec = load::load_path(&path)?;
-    Ok(Generator::new(Settings::default()).build_ir(spec).0)
+    let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
+    Ok((api, diags))
 }
 
 /// Runs `diff`; `Ok(true)` when `--fail-on` was triggered.
@@ -78,18 +91,25 @@ pub fn run(args: &DiffArgs) -> Result<bool> {
         today: args.today.clone(),
         old_source: old.to_string(),
         new_source: new.to_string(),
+        ..Default::default()
     };
     let report = match (&args.versions, &args.new) {
         (Some(v), _) => {
             let Some((from, to)) = v.split_once(':') else {
                 bail!("--versions takes FROM:TO, e.g. v1.0:v1.1")
             };
-            let api = load_api(old_arg)?;
-            diff::diff_versions(&api, from, to, &opts(from, to))
+            let (api, diags) = load_with_diagnostics(old_arg)?;
+            let mut r = diff::diff_versions(&api, from, to, &opts(from, to));
+            r.add_skipped("old", &diags);
+            r
         }
         (None, Some(new_arg)) => {
-            let (old, new) = (load_api(old_arg)?, load_api(new_arg)?);
-            diff::diff(&old, &new, &opts(old_arg, new_arg))
+            let (old, old_diags) = load_with_diagnostics(old_arg)?;
+            let (new, new_diags) = load_with_diagnostics(new_arg)?;
+            let mut r = diff::diff(&old, &new, &opts(old_arg, new_arg));
+            r.add_skipped("old", &old_diags);
+            r.add_skipped("new", &new_diags);
+            r
         }
         (None, None) => bail!("give the new spec too (a file or `pinned`), or --versions FROM:TO"),
     };
@@ -99,11 +119,24 @@ pub fn run(args: &DiffArgs) -> Result<bool> {
         Format::Json => render::json(&report),
     };
     print!("{out}");
-    Ok(args.fail_on.is_some_and(|f| {
+    if !report.skipped.is_empty() {
+        eprintln!(
+            "diff: {} operation(s) could not be loaded and were not compared (listed above){}",
+            report.skipped.len(),
+            if args.strict || args.fail_on.is_some() {
+                "; failing"
+            } else {
+                "; --strict makes this fail"
+            }
+        );
+    }
+    let failed = args.fail_on.is_some_and(|f| {
         report.has(match f {
             FailOnArg::Breaking => FailOn::Breaking,
+            FailOnArg::Warn => FailOn::Warning,
             FailOnArg::Deprecation => FailOn::Deprecation,
             FailOnArg::Any => FailOn::Any,
         })
-    }))
+    });
+    Ok(failed || (args.strict && !report.skipped.is_empty()))
 }

@@ -64,6 +64,7 @@ pub fn run(args: &RegenArgs) -> Result<()> {
         today: None,
         old_source: old_lock.source.clone(),
         new_source: new_lock.source.clone(),
+        ..Default::default()
     };
     let report = procore_generator::diff::diff(&old_api, &new_api, &opts);
     std::fs::write(out.join("diff.md"), render::markdown(&report))?;

@@ -2,12 +2,12 @@
 //! body or response compare as two maps. Flattened shapes are memoised per named type: the
 //! 2024-10 spec's responses hold hundreds of thousands of field positions.
 
-use crate::ir::{Api, TypeId, TypeKind, TypeRef};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// What the diff compares about one field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldInfo {
     /// Type label (`integer`, `array<string>`, `object`).
     pub label: String,
@@ -17,15 +17,42 @@ pub struct FieldInfo {
     pub enum_values: Option<Vec<String>>,
     /// Marked deprecated.
     pub deprecated: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Validation keywords, readOnly and writeOnly.
+    pub constraints: Option<Rc<Constraints>>,
+    /// Member labels, when the field is (an array of) a oneOf/anyOf.
+    pub members: Option<Vec<String>>,
 }
 
-/// Field path -> what it is.
-pub type Fields = BTreeMap<String, FieldInfo>;
+impl FieldInfo {
+    /// `readOnly: true`.
+    pub fn read_only(&self) -> bool {
+        self.constraints.as_ref().is_some_and(|c| c.read_only)
+    }
+    /// `writeOnly: true`.
+    pub fn write_only(&self) -> bool {
+        self.constraints.as_ref().is_some_and(|c| c.write_only)
+    }
+}
+
+/// Field path -> what it is, sorted by path (look up with [`get`]). Shared: the flattening of a
+/// type is computed once per API and reused by every operation that mentions it.
+pub type Fields = Rc<Vec<(String, FieldInfo)>>;
+
+/// The field at `path`.
+pub fn get<'f>(fields: &'f [(String, FieldInfo)], path: &str) -> Option<&'f FieldInfo> {
+    fields
+        .binary_search_by(|(p, _)| p.as_str().cmp(path))
+        .ok()
+        .map(|i| &fields[i].1)
+}
 
 /// Flattens the types of one API.
 pub struct Shapes<'a> {
     api: &'a Api,
     memo: HashMap<TypeId, Rc<Vec<(String, FieldInfo)>>>,
+    sorted: HashMap<TypeRef, Fields>,
     active: HashSet<TypeId>,
 }
 
@@ -37,12 +64,19 @@ fn join(parent: &str, child: &str) -> String {
     }
 }
 
+/// Sorts by path, keeping the first of duplicates.
+fn sort_paths(v: &mut Vec<(String, FieldInfo)>) {
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v.dedup_by(|b, a| a.0 == b.0);
+}
+
 impl<'a> Shapes<'a> {
     /// Flattener for `api`.
     pub fn new(api: &'a Api) -> Self {
         Shapes {
             api,
             memo: HashMap::new(),
+            sorted: HashMap::new(),
             active: HashSet::new(),
         }
     }
@@ -69,6 +103,35 @@ impl<'a> Shapes<'a> {
         }
     }
 
+    /// The Rust type a position has in the generated crate (`i64`, `Vec<String>`, `RfiStatus`).
+    pub fn rust(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer => "i64".into(),
+            TypeRef::Number => "f64".into(),
+            TypeRef::Boolean => "bool".into(),
+            TypeRef::Binary => "bytes".into(),
+            TypeRef::Any => "serde_json::Value".into(),
+            TypeRef::Array(t) => format!("Vec<{}>", self.rust(t)),
+            TypeRef::Map(t) => format!("BTreeMap<String, {}>", self.rust(t)),
+            TypeRef::Named(id) => self.api.types.get(*id).name.clone(),
+        }
+    }
+
+    /// Member labels of a (array of) union.
+    pub fn members(&self, ty: &TypeRef) -> Option<Vec<String>> {
+        match ty {
+            TypeRef::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Union { variants } => {
+                    Some(variants.iter().map(|v| self.label(&v.ty)).collect())
+                }
+                _ => None,
+            },
+            TypeRef::Array(t) => self.members(t),
+            _ => None,
+        }
+    }
+
     /// Enum values of a (array of) string enum.
     pub fn enum_values(&self, ty: &TypeRef) -> Option<Vec<String>> {
         match ty {
@@ -81,9 +144,19 @@ impl<'a> Shapes<'a> {
         }
     }
 
-    /// Every field path under `ty`, relative to it.
+    /// Every field path under `ty`, relative to it, sorted (the first of duplicates kept).
     pub fn fields(&mut self, ty: &TypeRef) -> Fields {
-        self.relative(ty).iter().cloned().collect()
+        if let TypeRef::Named(_) = ty {
+            return self.relative(ty);
+        }
+        if let Some(done) = self.sorted.get(ty) {
+            return done.clone();
+        }
+        let mut all: Vec<(String, FieldInfo)> = self.relative(ty).as_ref().clone();
+        sort_paths(&mut all);
+        let all = Rc::new(all);
+        self.sorted.insert(ty.clone(), all.clone());
+        all
     }
 
     fn relative(&mut self, ty: &TypeRef) -> Rc<Vec<(String, FieldInfo)>> {
@@ -118,6 +191,9 @@ impl<'a> Shapes<'a> {
                                 required: f.required,
                                 enum_values: self.enum_values(&f.ty),
                                 deprecated: f.deprecated,
+                                nullable: f.nullable,
+                                constraints: f.constraints.as_deref().cloned().map(Rc::new),
+                                members: self.members(&f.ty),
                             },
                         ));
                         for (p, i) in self.relative(&f.ty).iter() {
@@ -126,6 +202,8 @@ impl<'a> Shapes<'a> {
                     }
                 }
                 self.active.remove(id);
+                // Sorted here, so `fields` of a named type is this very list.
+                sort_paths(&mut out);
                 let out = Rc::new(out);
                 self.memo.insert(*id, out.clone());
                 out

@@ -14,6 +14,7 @@ mod null_defaults;
 mod operation_ids;
 mod path_parameters;
 mod pattern_properties;
+mod response_descriptions;
 mod templated_properties;
 mod walk;
 
@@ -38,6 +39,7 @@ pub const ALL: &[Fixup] = &[
     pattern_properties::FIXUP,
     templated_properties::FIXUP,
     enum_values::FIXUP,
+    response_descriptions::FIXUP,
 ];
 
 /// Runs every fixup in order.

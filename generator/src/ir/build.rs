@@ -12,10 +12,10 @@ use super::naming::operations::{resource, Returns};
 use super::naming::{self, dedupe, operation_fn_name, resource_version, snake_ident, type_name};
 use super::schema::{Pos, SchemaConverter};
 use super::site::{Role, Root};
-use super::types::{Direction, Scope, TypeKind, TypeRef};
+use super::types::{Constraints, Direction, Scope, TypeKind, TypeRef};
 use super::{
     Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, RequestBody,
-    Response, Success,
+    Response, ResponseHeader, Success,
 };
 use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
@@ -373,6 +373,15 @@ fn operation(
             style,
             description: conv.doc_text(data.description.as_deref()),
             deprecated: data.deprecated.unwrap_or(false),
+            constraints: match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Constraints::of(s),
+                _ => None,
+            },
+            sunset: data
+                .extensions
+                .get("x-sunset")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         });
     }
     // Path parameters first (they become positional arguments), then the spec's order.
@@ -477,6 +486,7 @@ fn operation(
             status,
             content_types,
             ty,
+            headers: response_headers(&r),
         });
     }
     if op.responses.default.is_some() {
@@ -484,6 +494,7 @@ fn operation(
             status: "default".into(),
             content_types: vec![],
             ty: None,
+            headers: vec![],
         });
     }
 
@@ -505,6 +516,11 @@ fn operation(
         responses,
         success: success.unwrap_or(Success::Empty),
         deprecation: deprecation::of_operation(p.raw),
+        stability: p
+            .raw
+            .get("x-stability-level")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
@@ -540,6 +556,42 @@ fn unwrap_body(
         },
     };
     is_object.then(|| (key.clone(), inner))
+}
+
+/// The headers a response declares, with the `type` of their schema.
+fn response_headers(r: &openapiv3::Response) -> Vec<ResponseHeader> {
+    r.headers
+        .iter()
+        .map(|(name, h)| {
+            let (required, kind) = match h {
+                ReferenceOr::Item(h) => (h.required, header_kind(&h.format)),
+                ReferenceOr::Reference { .. } => (false, "-".to_string()),
+            };
+            ResponseHeader {
+                name: name.clone(),
+                required,
+                kind,
+            }
+        })
+        .collect()
+}
+
+fn header_kind(format: &ParameterSchemaOrContent) -> String {
+    use openapiv3::{SchemaKind, Type};
+    let ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) = format else {
+        return "-".into();
+    };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "string",
+        SchemaKind::Type(Type::Integer(_)) => "integer",
+        SchemaKind::Type(Type::Number(_)) => "number",
+        SchemaKind::Type(Type::Boolean(_)) => "boolean",
+        SchemaKind::Type(Type::Array(_)) => "array",
+        SchemaKind::Type(Type::Object(_)) => "object",
+        SchemaKind::Any(a) => return a.typ.clone().unwrap_or_else(|| "-".into()),
+        _ => "-",
+    }
+    .into()
 }
 
 fn is_json(ct: &str) -> bool {

@@ -27,7 +27,8 @@ pub use deprecation::Deprecation;
 pub use error::IrError;
 pub use ledger::Ledger;
 pub use types::{
-    Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Constraints, Direction, EnumValue, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+    Variant,
 };
 
 /// The whole API.
@@ -143,6 +144,8 @@ pub struct Operation {
     pub success: Success,
     /// Deprecation, if the operation is deprecated.
     pub deprecation: Option<Deprecation>,
+    /// `x-stability-level` (`draft`, `alpha`, `beta`, `stable`), when declared.
+    pub stability: Option<String>,
 }
 
 impl Operation {
@@ -222,6 +225,10 @@ pub struct Param {
     pub description: Option<String>,
     /// Marked `deprecated: true`.
     pub deprecated: bool,
+    /// Validation keywords of its schema (for the diff; they do not change the Rust type).
+    pub constraints: Option<Box<Constraints>>,
+    /// `x-sunset` of the parameter (`YYYY-MM-DD`), when declared.
+    pub sunset: Option<String>,
 }
 
 /// How a request body is sent.
@@ -267,6 +274,19 @@ pub struct Response {
     pub content_types: Vec<String>,
     /// JSON body type, when there is one.
     pub ty: Option<TypeRef>,
+    /// Declared response headers, in spec order (for the diff).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A declared response header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHeader {
+    /// Header name as written.
+    pub name: String,
+    /// `required: true`.
+    pub required: bool,
+    /// The schema's `type` (`string`, `integer`...), or `-` when it has none or is a `$ref`.
+    pub kind: String,
 }
 
 /// What a successful call returns.

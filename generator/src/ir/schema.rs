@@ -9,7 +9,8 @@ use super::error::IrError;
 use super::naming::{dedupe, snake_ident, variant_name};
 use super::site::{Role, Root, Site, Via};
 use super::types::{
-    Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace, Variant,
+    Constraints, Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
+    Variant,
 };
 use crate::diag::escape_token;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -471,13 +472,14 @@ impl<'a> SchemaConverter<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
             let ty = self.convert(prop, &pos.prop(name))?;
-            let (nullable, deprecated, doc) = match prop {
+            let (nullable, deprecated, doc, constraints) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,
                     s.schema_data.deprecated,
                     short_doc(s.schema_data.description.as_deref(), self.full_docs),
+                    Constraints::of(s),
                 ),
-                ReferenceOr::Reference { .. } => (false, false, None),
+                ReferenceOr::Reference { .. } => (false, false, None, None),
             };
             fields.push(Field {
                 name: name.clone(),
@@ -488,6 +490,7 @@ impl<'a> SchemaConverter<'a> {
                 doc,
                 deprecated,
                 boxed: false,
+                constraints,
             });
         }
         let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
@@ -621,7 +624,9 @@ pub(crate) fn enum_kind(values: Vec<String>) -> TypeKind {
     }
 }
 
-/// The identity of a shape, ignoring descriptions.
+/// The identity of a shape, ignoring descriptions. Validation keywords (see [`Constraints`]) are
+/// part of it: they never change the Rust type, but two positions that differ only in them keep
+/// a type each, so the diff reads every position's own constraints from its type.
 pub(crate) fn shape_key(kind: &TypeKind) -> String {
     use std::fmt::Write;
     let mut k = String::new();
@@ -638,6 +643,9 @@ pub(crate) fn shape_key(kind: &TypeKind) -> String {
                     u8::from(f.nullable),
                     u8::from(f.deprecated)
                 );
+                if let Some(c) = &f.constraints {
+                    let _ = write!(k, ":{c:?}");
+                }
             }
             let _ = write!(k, "|+{additional:?}");
         }

@@ -142,6 +142,83 @@ pub struct Field {
     pub deprecated: bool,
     /// Boxed to break a cycle of direct references.
     pub boxed: bool,
+    /// Validation keywords of the property schema (none for a `$ref` property), read by the
+    /// diff; they do not change the Rust type.
+    pub constraints: Option<Box<Constraints>>,
+}
+
+/// Validation keywords of a schema position: what values the API accepts or promises, beyond
+/// the type. Carried for the diff only; the emitter ignores them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minimum`, and whether `exclusiveMinimum` is set.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether `exclusiveMaximum` is set.
+    pub maximum: Option<(f64, bool)>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `default`, as JSON text.
+    pub default: Option<String>,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// `writeOnly`.
+    pub write_only: bool,
+    /// `nullable` (filled for parameters; a field's is [`Field::nullable`]).
+    pub nullable: bool,
+}
+
+impl Constraints {
+    /// The validation keywords of `s`, or `None` when it has none.
+    pub fn of(s: &openapiv3::Schema) -> Option<Box<Constraints>> {
+        use openapiv3::{SchemaKind, Type};
+        let d = &s.schema_data;
+        let mut c = Constraints {
+            default: d.default.as_ref().map(|v| v.to_string()),
+            read_only: d.read_only,
+            write_only: d.write_only,
+            nullable: d.nullable,
+            ..Constraints::default()
+        };
+        let bound = |v: Option<f64>, excl: bool| v.map(|v| (v, excl));
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                c.min_length = t.min_length;
+                c.max_length = t.max_length;
+                c.pattern = t.pattern.clone();
+            }
+            SchemaKind::Type(Type::Integer(t)) => {
+                c.minimum = bound(t.minimum.map(|v| v as f64), t.exclusive_minimum);
+                c.maximum = bound(t.maximum.map(|v| v as f64), t.exclusive_maximum);
+            }
+            SchemaKind::Type(Type::Number(t)) => {
+                c.minimum = bound(t.minimum, t.exclusive_minimum);
+                c.maximum = bound(t.maximum, t.exclusive_maximum);
+            }
+            SchemaKind::Type(Type::Array(t)) => {
+                c.min_items = t.min_items;
+                c.max_items = t.max_items;
+            }
+            SchemaKind::Any(a) => {
+                c.minimum = bound(a.minimum, a.exclusive_minimum.unwrap_or(false));
+                c.maximum = bound(a.maximum, a.exclusive_maximum.unwrap_or(false));
+                c.min_length = a.min_length;
+                c.max_length = a.max_length;
+                c.min_items = a.min_items;
+                c.max_items = a.max_items;
+                c.pattern = a.pattern.clone();
+            }
+            _ => {}
+        }
+        (c != Constraints::default()).then(|| Box::new(c))
+    }
 }
 
 /// A string enum value.

@@ -1,0 +1,78 @@
+//! OpenAPI 3.0 requires a `description` on every response; a response without one is otherwise
+//! complete (status, content, headers). oasdiff and most tools read it anyway, so instead of
+//! skipping the whole operation an empty description is supplied, with a note.
+
+use super::{Fixup, METHODS};
+use crate::diag::{escape_token, Diagnostics};
+use serde_json::Value;
+
+pub(super) const FIXUP: Fixup = Fixup {
+    name: "response-descriptions",
+    about: "gives responses without a `description` an empty one",
+    apply,
+};
+
+fn fill(responses: &mut Value, at: &str, diags: &mut Diagnostics) {
+    let Some(responses) = responses.as_object_mut() else {
+        return;
+    };
+    for (code, r) in responses {
+        let Some(r) = r.as_object_mut() else {
+            continue;
+        };
+        if r.contains_key("$ref") || r.contains_key("description") {
+            continue;
+        }
+        r.insert("description".into(), Value::String(String::new()));
+        diags.note(
+            "fixup:response-descriptions",
+            format!("{at}/{}", escape_token(code)),
+            "response without `description` read with an empty one",
+        );
+    }
+}
+
+fn apply(doc: &mut Value, diags: &mut Diagnostics) {
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths {
+            for m in METHODS {
+                if let Some(rs) = item.get_mut(*m).and_then(|op| op.get_mut("responses")) {
+                    fill(
+                        rs,
+                        &format!("/paths/{}/{m}/responses", escape_token(path)),
+                        diags,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(rs) = doc.pointer_mut("/components/responses") {
+        fill(rs, "/components/responses", diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn supplies_missing_descriptions_only() {
+        let mut doc = json!({"paths": {"/a": {"get": {"responses": {
+            "200": {"content": {}},
+            "404": {"description": "Not found"},
+            "500": {"$ref": "#/components/responses/E"}
+        }}}}, "components": {"responses": {"E": {}}}});
+        let d = super::super::run(&FIXUP, &mut doc);
+        let rs = &doc["paths"]["/a"]["get"]["responses"];
+        assert_eq!(rs["200"]["description"], "");
+        assert_eq!(rs["404"]["description"], "Not found");
+        assert!(rs["500"].get("description").is_none());
+        assert_eq!(doc["components"]["responses"]["E"]["description"], "");
+        let at: Vec<&str> = d.iter().map(|x| x.pointer.as_str()).collect();
+        assert_eq!(
+            at,
+            ["/paths/~1a/get/responses/200", "/components/responses/E"]
+        );
+    }
+}
