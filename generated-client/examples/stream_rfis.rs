@@ -15,7 +15,7 @@
 //!   `PROCORE_BASE_URL` (and `PROCORE_LOGIN_URL`, default the same) for any other server.
 
 use futures_util::TryStreamExt;
-use procore::api::project_management::ListProjectRfisResponseItemStatus as Status;
+use procore::models::RfiStatus as Status;
 use procore::Client;
 use std::error::Error;
 use std::io::Write;

@@ -14,7 +14,7 @@
 //! - `PROCORE_ENV`: `production` (default), `sandbox` or `monthly-sandbox`; or
 //!   `PROCORE_BASE_URL` (and `PROCORE_LOGIN_URL`, default the same) for any other server.
 
-use procore::api::project_management::{CreateImageBody, CreateImageBodyImage};
+use procore::models::{ImageInput, NewImage};
 use procore::{Client, FilePart};
 use std::error::Error;
 use std::io::Write;
@@ -39,24 +39,11 @@ pub async fn run(
         Some("gif") => "image/gif",
         _ => "application/octet-stream",
     };
-    let body = CreateImageBody {
-        image_name: name.clone(),
-        image: CreateImageBodyImage {
-            // Opened and streamed when the request is sent (and again if it is retried).
-            data: Some(FilePart::path(path).mime(mime)),
-            description: Some(format!("Uploaded by procore-rs: {name}")),
-            private: None,
-            provider_type: None,
-            provider_id: None,
-            source: None,
-            image_category_id: None,
-            location_id: None,
-            mt_location: None,
-            trade_ids: None,
-            log_date: None,
-        },
-        upload_uuid: None,
-    };
+    // Opened and streamed when the request is sent (and again if it is retried).
+    let image = ImageInput::new()
+        .data(FilePart::path(path).mime(mime))
+        .description(format!("Uploaded by procore-rs: {name}"));
+    let body = NewImage::new(name.clone(), image);
     let image = client
         .with_company(company_id)
         .create_image(project_id, body)

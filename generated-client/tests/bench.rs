@@ -17,10 +17,10 @@
 //!   into a `Vec` for contrast.
 //!
 //! Both are `#[ignore]`d: they take seconds and mean something only in a release build.
-#![cfg(feature = "core")]
+#![cfg(all(feature = "core", feature = "company-admin"))]
 
 use futures_util::TryStreamExt;
-use procore::api::core::{ListCompaniesResponseItem, ListProjectsResponseItem};
+use procore::models::{Company, ProjectItem};
 use procore::{Client, Environment};
 use serde_json::json;
 use std::sync::Arc;
@@ -144,7 +144,7 @@ async fn per_request_overhead() {
     let call = |which: usize| {
         let (runtime, untimed, raw, url) = (&runtime, &untimed, &raw, &url);
         async move {
-            let items: Vec<ListCompaniesResponseItem> = match which {
+            let items: Vec<Company> = match which {
                 0 => runtime.list_companies().send().await.unwrap(),
                 1 => untimed.list_companies().send().await.unwrap(),
                 _ => raw
@@ -335,7 +335,7 @@ async fn streaming_memory_is_flat() {
     // For contrast: the same listing held in memory at once.
     let before = rss_kib();
     let start = Instant::now();
-    let all: Vec<ListProjectsResponseItem> = client
+    let all: Vec<ProjectItem> = client
         .list_projects(1)
         .per_page(PER_PAGE)
         .stream()

@@ -626,15 +626,8 @@ async fn procore_company_id_is_on_every_request() {
     assert_eq!(last, [Some("7"), Some("42"), None]);
 }
 
-fn distribution_group(name: &str) -> procore::api::core::CreateProjectDistributionGroupBody {
-    procore::api::core::CreateProjectDistributionGroupBody {
-        distribution_group:
-            procore::api::core::CreateProjectDistributionGroupBodyDistributionGroup {
-                name: name.into(),
-                description: None,
-                user_ids: None,
-            },
-    }
+fn distribution_group(name: &str) -> procore::models::NewDistributionGroup {
+    procore::models::NewDistributionGroup::new(name)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7207,7 +7207,7 @@ impl crate::Client {
         company_id: impl Into<String>,
         project_id: impl Into<String>,
         wbs_attribute_item_id: impl Into<String>,
-        body: models::Name2,
+        body: models::WbAttributeItemUpdateV2,
     ) -> crate::requests::UpdateCompanyProjectWbsAttributeItemV2 {
         crate::requests::UpdateCompanyProjectWbsAttributeItemV2 {
             client: self.clone(),
@@ -7279,7 +7279,7 @@ impl crate::Client {
         company_id: impl Into<String>,
         project_id: impl Into<String>,
         wbs_attribute_id: impl Into<String>,
-        body: models::Name2,
+        body: models::AttributeUpdateV2,
     ) -> crate::requests::UpdateCompanyProjectWbsAttributeV2 {
         crate::requests::UpdateCompanyProjectWbsAttributeV2 {
             client: self.clone(),

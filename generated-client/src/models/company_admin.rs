@@ -3589,7 +3589,7 @@ impl serde::Serialize for Office {
 /// Office object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Office2 {
+pub struct OfficeInput {
     /// The Name of the Office
     pub name: String,
     /// The Address of the Office
@@ -3621,10 +3621,10 @@ pub struct Office2 {
     pub logo_prostore_file_id: Option<i64>,
 }
 
-impl Office2 {
+impl OfficeInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        Office2 {
+        OfficeInput {
             name: name.into(),
             address: None,
             city: None,
@@ -3700,12 +3700,12 @@ pub struct NewOffice {
     /// The ID of the Company the Office belongs to
     pub company_id: i64,
     /// Office object
-    pub office: Office2,
+    pub office: OfficeInput,
 }
 
 impl NewOffice {
     /// A value with the required `company_id`, `office`; set the others with the setters.
-    pub fn new(company_id: i64, office: Office2) -> Self {
+    pub fn new(company_id: i64, office: OfficeInput) -> Self {
         NewOffice { company_id, office }
     }
 }

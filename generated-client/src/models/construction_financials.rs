@@ -79,7 +79,7 @@ pub enum CalculationStrategy {
 /// Budget Line Item object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BudgetLineItem2 {
+pub struct BudgetLineItemInput {
     /// Cost Code ID
     pub cost_code_id: i64,
     /// Line Item Type ID
@@ -101,10 +101,10 @@ pub struct BudgetLineItem2 {
     pub calculation_strategy: Option<CalculationStrategy>,
 }
 
-impl BudgetLineItem2 {
+impl BudgetLineItemInput {
     /// A value with the required `cost_code_id`, `line_item_type_id`; set the others with the setters.
     pub fn new(cost_code_id: i64, line_item_type_id: i64) -> Self {
-        BudgetLineItem2 {
+        BudgetLineItemInput {
             cost_code_id,
             line_item_type_id,
             original_budget_amount: None,
@@ -153,12 +153,12 @@ pub struct NewBudgetLineItem {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Budget Line Item object
-    pub budget_line_item: BudgetLineItem2,
+    pub budget_line_item: BudgetLineItemInput,
 }
 
 impl NewBudgetLineItem {
     /// A value with the required `project_id`, `budget_line_item`; set the others with the setters.
-    pub fn new(project_id: i64, budget_line_item: BudgetLineItem2) -> Self {
+    pub fn new(project_id: i64, budget_line_item: BudgetLineItemInput) -> Self {
         NewBudgetLineItem {
             project_id,
             budget_line_item,
@@ -4185,7 +4185,7 @@ pub enum Scope {
 /// Event Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ChangeEvent2EventType {
+pub enum ChangeEventInputEventType {
     #[serde(rename = "tbd")]
     Tbd,
     #[serde(rename = "allowance")]
@@ -4393,7 +4393,7 @@ impl AttachmentsByUuid {
 /// Change Event
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ChangeEvent2 {
+pub struct ChangeEventInput {
     /// Title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -4412,7 +4412,7 @@ pub struct ChangeEvent2 {
     pub event_scope: Scope,
     /// Event Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<ChangeEvent2EventType>,
+    pub event_type: Option<ChangeEventInputEventType>,
     /// Origin data
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
@@ -4437,10 +4437,10 @@ pub struct ChangeEvent2 {
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
 }
 
-impl ChangeEvent2 {
+impl ChangeEventInput {
     /// A value with the required `change_event_status_id`, `event_scope`; set the others with the setters.
     pub fn new(change_event_status_id: i64, event_scope: Scope) -> Self {
-        ChangeEvent2 {
+        ChangeEventInput {
             title: None,
             number: None,
             status: None,
@@ -4485,7 +4485,7 @@ impl ChangeEvent2 {
     }
 
     /// Sets `event_type`.
-    pub fn event_type(mut self, value: ChangeEvent2EventType) -> Self {
+    pub fn event_type(mut self, value: ChangeEventInputEventType) -> Self {
         self.event_type = Some(value);
         self
     }
@@ -4551,7 +4551,7 @@ impl ChangeEvent2 {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NewChangeEvent {
-    pub change_event: ChangeEvent2,
+    pub change_event: ChangeEventInput,
     /// ID of the record to associate as the Change Event origin.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_origin_id: Option<i64>,
@@ -4568,7 +4568,7 @@ pub struct NewChangeEvent {
 
 impl NewChangeEvent {
     /// A value with the required `change_event`; set the others with the setters.
-    pub fn new(change_event: ChangeEvent2) -> Self {
+    pub fn new(change_event: ChangeEventInput) -> Self {
         NewChangeEvent {
             change_event,
             change_event_origin_id: None,
@@ -4775,7 +4775,7 @@ pub struct ChangeEventUpdateChangeEvent {
     pub event_scope: Option<Scope>,
     /// Event Type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<ChangeEvent2EventType>,
+    pub event_type: Option<ChangeEventInputEventType>,
     /// Origin data
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
@@ -4863,7 +4863,7 @@ impl ChangeEventUpdateChangeEvent {
     }
 
     /// Sets `event_type`.
-    pub fn event_type(mut self, value: ChangeEvent2EventType) -> Self {
+    pub fn event_type(mut self, value: ChangeEventInputEventType) -> Self {
         self.event_type = Some(value);
         self
     }
@@ -5148,7 +5148,7 @@ impl serde::Serialize for ChangeOrderPackage {
 /// Status
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ChangeOrderPackageStatus2 {
+pub enum StatusInput2 {
     #[serde(rename = "draft")]
     Draft,
     #[serde(rename = "not_pricing")]
@@ -5178,7 +5178,7 @@ pub enum ChangeOrderPackageStatus2 {
 pub struct ChangeOrder {
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOrderPackageStatus2>,
+    pub status: Option<StatusInput2>,
     /// Title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -5239,7 +5239,7 @@ impl ChangeOrder {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: ChangeOrderPackageStatus2) -> Self {
+    pub fn status(mut self, value: StatusInput2) -> Self {
         self.status = Some(value);
         self
     }
@@ -6584,7 +6584,7 @@ pub struct ChangeOrderRequestSyncUpdate {
     pub schedule_impact_amount: Option<i64>,
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOrderPackageStatus2>,
+    pub status: Option<StatusInput2>,
     /// Title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -6671,7 +6671,7 @@ impl ChangeOrderRequestSyncUpdate {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: ChangeOrderPackageStatus2) -> Self {
+    pub fn status(mut self, value: StatusInput2) -> Self {
         self.status = Some(value);
         self
     }
@@ -8441,20 +8441,20 @@ impl serde::Serialize for ExchangeRate {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ExchangeRate3 {
+pub struct ExchangeRateInput {
     /// Currency ISO code
     pub quote_currency_iso_code: String,
     /// Exchange rate
     pub exchange_rate: String,
 }
 
-impl ExchangeRate3 {
+impl ExchangeRateInput {
     /// A value with the required `quote_currency_iso_code`, `exchange_rate`; set the others with the setters.
     pub fn new(
         quote_currency_iso_code: impl Into<String>,
         exchange_rate: impl Into<String>,
     ) -> Self {
-        ExchangeRate3 {
+        ExchangeRateInput {
             quote_currency_iso_code: quote_currency_iso_code.into(),
             exchange_rate: exchange_rate.into(),
         }
@@ -8468,14 +8468,14 @@ pub struct NewExchangeRate {
     /// Base Currency ISO Code
     pub base_currency_iso_code: String,
     /// Company exchange rates
-    pub exchange_rates: Vec<ExchangeRate3>,
+    pub exchange_rates: Vec<ExchangeRateInput>,
 }
 
 impl NewExchangeRate {
     /// A value with the required `base_currency_iso_code`, `exchange_rates`; set the others with the setters.
     pub fn new(
         base_currency_iso_code: impl Into<String>,
-        exchange_rates: Vec<ExchangeRate3>,
+        exchange_rates: Vec<ExchangeRateInput>,
     ) -> Self {
         NewExchangeRate {
             base_currency_iso_code: base_currency_iso_code.into(),
@@ -9006,7 +9006,7 @@ impl serde::Serialize for ExchangeRateDetail {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ExchangeRate4 {
+pub struct ExchangeRateInput2 {
     /// Currency ISO code
     pub quote_currency_iso_code: String,
     /// Exchange rate between the base currency and quote currency.
@@ -9017,10 +9017,10 @@ pub struct ExchangeRate4 {
     pub is_active: Option<bool>,
 }
 
-impl ExchangeRate4 {
+impl ExchangeRateInput2 {
     /// A value with the required `quote_currency_iso_code`; set the others with the setters.
     pub fn new(quote_currency_iso_code: impl Into<String>) -> Self {
-        ExchangeRate4 {
+        ExchangeRateInput2 {
             quote_currency_iso_code: quote_currency_iso_code.into(),
             exchange_rate: None,
             is_active: None,
@@ -9047,14 +9047,14 @@ pub struct NewCurrencyConfigurationExchangeRate {
     /// Base Currency ISO Code
     pub base_currency_iso_code: String,
     /// Project exchange rates
-    pub exchange_rates: Vec<ExchangeRate4>,
+    pub exchange_rates: Vec<ExchangeRateInput2>,
 }
 
 impl NewCurrencyConfigurationExchangeRate {
     /// A value with the required `base_currency_iso_code`, `exchange_rates`; set the others with the setters.
     pub fn new(
         base_currency_iso_code: impl Into<String>,
-        exchange_rates: Vec<ExchangeRate4>,
+        exchange_rates: Vec<ExchangeRateInput2>,
     ) -> Self {
         NewCurrencyConfigurationExchangeRate {
             base_currency_iso_code: base_currency_iso_code.into(),
@@ -10052,7 +10052,7 @@ pub enum PaymentMethod {
 /// Contract Payment object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ContractPayment2 {
+pub struct ContractPaymentInput {
     /// Payment date
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
@@ -10094,11 +10094,11 @@ pub struct ContractPayment2 {
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
-impl ContractPayment2 {
+impl ContractPaymentInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ContractPayment2 {
+        ContractPaymentInput {
             date: None,
             invoice_number: None,
             check_number: None,
@@ -10207,7 +10207,7 @@ pub struct NewContractPayment {
     pub attachments: Option<Vec<String>>,
     /// Contract Payment object
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contract_payment: Option<ContractPayment2>,
+    pub contract_payment: Option<ContractPaymentInput>,
 }
 
 impl NewContractPayment {
@@ -10228,7 +10228,7 @@ impl NewContractPayment {
     }
 
     /// Sets `contract_payment`.
-    pub fn contract_payment(mut self, value: ContractPayment2) -> Self {
+    pub fn contract_payment(mut self, value: ContractPaymentInput) -> Self {
         self.contract_payment = Some(value);
         self
     }
@@ -10246,7 +10246,7 @@ pub enum CostCodeView {
 /// Cost Code object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct CostCode2 {
+pub struct CostCodeInput {
     /// Position
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -10268,10 +10268,10 @@ pub struct CostCode2 {
     pub standard_cost_code_id: Option<i64>,
 }
 
-impl CostCode2 {
+impl CostCodeInput {
     /// A value with the required `code`, `name`; set the others with the setters.
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        CostCode2 {
+        CostCodeInput {
             position: None,
             code: code.into(),
             name: name.into(),
@@ -10323,12 +10323,12 @@ pub struct NewCostCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Cost Code object
-    pub cost_code: CostCode2,
+    pub cost_code: CostCodeInput,
 }
 
 impl NewCostCode {
     /// A value with the required `project_id`, `cost_code`; set the others with the setters.
-    pub fn new(project_id: i64, cost_code: CostCode2) -> Self {
+    pub fn new(project_id: i64, cost_code: CostCodeInput) -> Self {
         NewCostCode {
             project_id,
             sub_job_id: None,
@@ -11627,7 +11627,7 @@ impl serde::Serialize for LineItemType {
 /// Base type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum LineItemType2BaseType {
+pub enum LineItemTypeInputBaseType {
     #[serde(rename = "labor")]
     Labor,
     #[serde(rename = "equipment")]
@@ -11647,7 +11647,7 @@ pub enum LineItemType2BaseType {
 /// Line Item Type object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct LineItemType2 {
+pub struct LineItemTypeInput {
     /// Line Item Type name
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -11656,7 +11656,7 @@ pub struct LineItemType2 {
     pub csv_import_code: Option<String>,
     /// Base type
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_type: Option<LineItemType2BaseType>,
+    pub base_type: Option<LineItemTypeInputBaseType>,
     /// Origin data
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
@@ -11665,11 +11665,11 @@ pub struct LineItemType2 {
     pub origin_id: Option<String>,
 }
 
-impl LineItemType2 {
+impl LineItemTypeInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        LineItemType2 {
+        LineItemTypeInput {
             name: None,
             csv_import_code: None,
             base_type: None,
@@ -11691,7 +11691,7 @@ impl LineItemType2 {
     }
 
     /// Sets `base_type`.
-    pub fn base_type(mut self, value: LineItemType2BaseType) -> Self {
+    pub fn base_type(mut self, value: LineItemTypeInputBaseType) -> Self {
         self.base_type = Some(value);
         self
     }
@@ -11716,12 +11716,12 @@ pub struct NewLineItemType {
     /// Company ID
     pub company_id: i64,
     /// Line Item Type object
-    pub line_item_type: LineItemType2,
+    pub line_item_type: LineItemTypeInput,
 }
 
 impl NewLineItemType {
     /// A value with the required `company_id`, `line_item_type`; set the others with the setters.
-    pub fn new(company_id: i64, line_item_type: LineItemType2) -> Self {
+    pub fn new(company_id: i64, line_item_type: LineItemTypeInput) -> Self {
         NewLineItemType {
             company_id,
             line_item_type,
@@ -13068,7 +13068,7 @@ impl serde::Serialize for PotentialChangeOrder {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PotentialChangeOrder2 {
+pub struct ChangeOrderInput {
     /// Commitment Change Event ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_change_event_id: Option<i64>,
@@ -13104,7 +13104,7 @@ pub struct PotentialChangeOrder2 {
     pub schedule_impact_amount: Option<i64>,
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOrderPackageStatus2>,
+    pub status: Option<StatusInput2>,
     /// Title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -13113,11 +13113,11 @@ pub struct PotentialChangeOrder2 {
     pub currency_exchange_rate: Option<String>,
 }
 
-impl PotentialChangeOrder2 {
+impl ChangeOrderInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PotentialChangeOrder2 {
+        ChangeOrderInput {
             commitment_change_event_id: None,
             description: None,
             due_date: None,
@@ -13202,7 +13202,7 @@ impl PotentialChangeOrder2 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: ChangeOrderPackageStatus2) -> Self {
+    pub fn status(mut self, value: StatusInput2) -> Self {
         self.status = Some(value);
         self
     }
@@ -13227,7 +13227,7 @@ pub struct NewPotentialChangeOrder {
     pub project_id: i64,
     /// Contract ID
     pub contract_id: i64,
-    pub change_order: PotentialChangeOrder2,
+    pub change_order: ChangeOrderInput,
 }
 
 impl NewPotentialChangeOrder {
@@ -13235,7 +13235,7 @@ impl NewPotentialChangeOrder {
     pub fn new(
         project_id: i64,
         contract_id: i64,
-        change_order: PotentialChangeOrder2,
+        change_order: ChangeOrderInput,
     ) -> Self {
         NewPotentialChangeOrder {
             project_id,
@@ -13462,7 +13462,7 @@ pub struct PotentialChangeOrderSyncUpdate {
     pub schedule_impact_amount: Option<i64>,
     /// Status. This PCO attribute is ignored on projects when the tool is configured for single tier COs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ChangeOrderPackageStatus2>,
+    pub status: Option<StatusInput2>,
     /// Title
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -13570,7 +13570,7 @@ impl PotentialChangeOrderSyncUpdate {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: ChangeOrderPackageStatus2) -> Self {
+    pub fn status(mut self, value: StatusInput2) -> Self {
         self.status = Some(value);
         self
     }
@@ -14263,7 +14263,7 @@ pub enum LineItemExtendedType {
 /// The Line Item object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct LineItem2 {
+pub struct LineItemInput {
     /// Amount
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
@@ -14302,11 +14302,11 @@ pub struct LineItem2 {
     pub wbs_code_id: Option<i64>,
 }
 
-impl LineItem2 {
+impl LineItemInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        LineItem2 {
+        LineItemInput {
             amount: None,
             cost_code_id: None,
             description: None,
@@ -14402,12 +14402,12 @@ pub struct NewLineItem {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// The Line Item object
-    pub line_item: LineItem2,
+    pub line_item: LineItemInput,
 }
 
 impl NewLineItem {
     /// A value with the required `project_id`, `line_item`; set the others with the setters.
-    pub fn new(project_id: i64, line_item: LineItem2) -> Self {
+    pub fn new(project_id: i64, line_item: LineItemInput) -> Self {
         NewLineItem {
             project_id,
             line_item,
@@ -14419,12 +14419,12 @@ impl NewLineItem {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct LineItemSync {
-    pub updates: Vec<LineItem2>,
+    pub updates: Vec<LineItemInput>,
 }
 
 impl LineItemSync {
     /// A value with the required `updates`; set the others with the setters.
-    pub fn new(updates: Vec<LineItem2>) -> Self {
+    pub fn new(updates: Vec<LineItemInput>) -> Self {
         LineItemSync { updates }
     }
 }
@@ -15353,7 +15353,7 @@ impl serde::Serialize for PrimeContractDetail {
 /// Status
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PrimeContract2Status {
+pub enum PrimeContractInputStatus {
     Draft,
     #[serde(rename = "Out For Bid")]
     OutForBid,
@@ -15377,7 +15377,7 @@ pub enum PrimeContractAccountingMethod {
 /// Prime Contract object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PrimeContract2 {
+pub struct PrimeContractInput {
     /// Actual Completion Date
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
@@ -15440,7 +15440,7 @@ pub struct PrimeContract2 {
     pub signed_contract_received_date: Option<String>,
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PrimeContract2Status>,
+    pub status: Option<PrimeContractInputStatus>,
     /// Title of the Prime Contract
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -15476,11 +15476,11 @@ pub struct PrimeContract2 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl PrimeContract2 {
+impl PrimeContractInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PrimeContract2 {
+        PrimeContractInput {
             actual_completion_date: None,
             approval_letter_date: None,
             architect_id: None,
@@ -15640,7 +15640,7 @@ impl PrimeContract2 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: PrimeContract2Status) -> Self {
+    pub fn status(mut self, value: PrimeContractInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -15716,12 +15716,12 @@ pub struct NewPrimeContract {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Prime Contract object
-    pub prime_contract: PrimeContract2,
+    pub prime_contract: PrimeContractInput,
 }
 
 impl NewPrimeContract {
     /// A value with the required `project_id`, `prime_contract`; set the others with the setters.
-    pub fn new(project_id: i64, prime_contract: PrimeContract2) -> Self {
+    pub fn new(project_id: i64, prime_contract: PrimeContractInput) -> Self {
         NewPrimeContract {
             project_id,
             attachments: None,
@@ -16887,7 +16887,7 @@ impl serde::Serialize for PrimeContractPaymentApplication {
 /// Status
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PaymentApplication2Status {
+pub enum PaymentApplicationInputStatus {
     #[serde(rename = "draft")]
     Draft,
     #[serde(rename = "under_review")]
@@ -16901,7 +16901,7 @@ pub enum PaymentApplication2Status {
 /// Payment Application (Owner Invoice)
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PaymentApplication2 {
+pub struct PaymentApplicationInput {
     /// Billing Period ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_billing_period_id: Option<i64>,
@@ -16925,17 +16925,17 @@ pub struct PaymentApplication2 {
     pub origin_id: Option<String>,
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PaymentApplication2Status>,
+    pub status: Option<PaymentApplicationInputStatus>,
     /// If true, all attachments from requisitions in the billing period will be attached to the payment application
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_attachments: Option<bool>,
 }
 
-impl PaymentApplication2 {
+impl PaymentApplicationInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PaymentApplication2 {
+        PaymentApplicationInput {
             commitment_billing_period_id: None,
             period_start: None,
             period_end: None,
@@ -16991,7 +16991,7 @@ impl PaymentApplication2 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: PaymentApplication2Status) -> Self {
+    pub fn status(mut self, value: PaymentApplicationInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -17014,7 +17014,7 @@ pub struct NewPaymentApplication {
     pub attachments: Option<Vec<String>>,
     /// Payment Application (Owner Invoice)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_application: Option<PaymentApplication2>,
+    pub payment_application: Option<PaymentApplicationInput>,
 }
 
 impl NewPaymentApplication {
@@ -17034,7 +17034,7 @@ impl NewPaymentApplication {
     }
 
     /// Sets `payment_application`.
-    pub fn payment_application(mut self, value: PaymentApplication2) -> Self {
+    pub fn payment_application(mut self, value: PaymentApplicationInput) -> Self {
         self.payment_application = Some(value);
         self
     }
@@ -17412,7 +17412,7 @@ pub struct PaymentApplicationUpdatePaymentApplication {
     pub origin_id: Option<String>,
     /// Status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PaymentApplication2Status>,
+    pub status: Option<PaymentApplicationInputStatus>,
 }
 
 impl PaymentApplicationUpdatePaymentApplication {
@@ -17474,7 +17474,7 @@ impl PaymentApplicationUpdatePaymentApplication {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: PaymentApplication2Status) -> Self {
+    pub fn status(mut self, value: PaymentApplicationInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -28405,7 +28405,7 @@ impl serde::Serialize for PurchaseOrderContract {
 /// Purchase Order Contract object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PurchaseOrderContract2 {
+pub struct PurchaseOrderContractInput {
     /// Accounting method. If not provided on create action, defaults to Project Configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
@@ -28507,11 +28507,11 @@ pub struct PurchaseOrderContract2 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl PurchaseOrderContract2 {
+impl PurchaseOrderContractInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PurchaseOrderContract2 {
+        PurchaseOrderContractInput {
             accounting_method: None,
             approval_letter_date: None,
             assignee_id: None,
@@ -28751,14 +28751,14 @@ pub struct NewPurchaseOrderContract {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Purchase Order Contract object
-    pub purchase_order_contract: PurchaseOrderContract2,
+    pub purchase_order_contract: PurchaseOrderContractInput,
 }
 
 impl NewPurchaseOrderContract {
     /// A value with the required `project_id`, `purchase_order_contract`; set the others with the setters.
     pub fn new(
         project_id: i64,
-        purchase_order_contract: PurchaseOrderContract2,
+        purchase_order_contract: PurchaseOrderContractInput,
     ) -> Self {
         NewPurchaseOrderContract {
             project_id,
@@ -29992,7 +29992,7 @@ impl serde::Serialize for WorkOrderContractLineItem {
 /// Subcontractor SOV status. Admin users or users with granular permissions to update the contract can chan ge the status if the contract has no requisitions...
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum WorkOrderContractSubcontractorScheduleOfValuesStatus2 {
+pub enum StatusInput {
     #[serde(rename = "draft")]
     Draft,
     #[serde(rename = "revise_and_resubmit")]
@@ -30010,15 +30010,12 @@ pub struct WorkOrderContractSubcontractorScheduleOfValuesStatus {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Subcontractor SOV status. Admin users or users with granular permissions to update the contract can chan ge the status if the contract has no requisitions...
-    pub status: WorkOrderContractSubcontractorScheduleOfValuesStatus2,
+    pub status: StatusInput,
 }
 
 impl WorkOrderContractSubcontractorScheduleOfValuesStatus {
     /// A value with the required `project_id`, `status`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        status: WorkOrderContractSubcontractorScheduleOfValuesStatus2,
-    ) -> Self {
+    pub fn new(project_id: i64, status: StatusInput) -> Self {
         WorkOrderContractSubcontractorScheduleOfValuesStatus {
             project_id,
             status,
@@ -30302,7 +30299,7 @@ impl serde::Serialize for Requisition {
 /// Requisition (Subcontractor Invoice)
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Requisition2 {
+pub struct RequisitionInput {
     /// Period ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_id: Option<i64>,
@@ -30344,11 +30341,11 @@ pub struct Requisition2 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl Requisition2 {
+impl RequisitionInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Requisition2 {
+        RequisitionInput {
             period_id: None,
             requisition_start: None,
             requisition_end: None,
@@ -30451,7 +30448,7 @@ pub struct NewRequisition {
     pub attachments: Option<Vec<String>>,
     /// Requisition (Subcontractor Invoice)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requisition: Option<Requisition2>,
+    pub requisition: Option<RequisitionInput>,
 }
 
 impl NewRequisition {
@@ -30472,7 +30469,7 @@ impl NewRequisition {
     }
 
     /// Sets `requisition`.
-    pub fn requisition(mut self, value: Requisition2) -> Self {
+    pub fn requisition(mut self, value: RequisitionInput) -> Self {
         self.requisition = Some(value);
         self
     }
@@ -33701,7 +33698,7 @@ impl serde::Serialize for Rfq {
 /// Estimated status
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Rfq2EstimatedStatus {
+pub enum RfqInputEstimatedStatus {
     #[serde(rename = "rom")]
     Rom,
     #[serde(rename = "final")]
@@ -33711,7 +33708,7 @@ pub enum Rfq2EstimatedStatus {
 /// RFQ
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Rfq2 {
+pub struct RfqInput {
     /// Assigned ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
@@ -33735,7 +33732,7 @@ pub struct Rfq2 {
     pub estimated_schedule_impact: Option<i64>,
     /// Estimated status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimated_status: Option<Rfq2EstimatedStatus>,
+    pub estimated_status: Option<RfqInputEstimatedStatus>,
     /// Location ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
@@ -33767,10 +33764,10 @@ pub struct Rfq2 {
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
-impl Rfq2 {
+impl RfqInput {
     /// A value with the required `title`; set the others with the setters.
     pub fn new(title: impl Into<String>) -> Self {
-        Rfq2 {
+        RfqInput {
             assigned_id: None,
             change_event_event_id: None,
             cost_code_id: None,
@@ -33835,7 +33832,7 @@ impl Rfq2 {
     }
 
     /// Sets `estimated_status`.
-    pub fn estimated_status(mut self, value: Rfq2EstimatedStatus) -> Self {
+    pub fn estimated_status(mut self, value: RfqInputEstimatedStatus) -> Self {
         self.estimated_status = Some(value);
         self
     }
@@ -33902,12 +33899,12 @@ pub struct NewRfq {
     pub project_id: i64,
     /// Contract ID
     pub contract_id: i64,
-    pub rfq: Rfq2,
+    pub rfq: RfqInput,
 }
 
 impl NewRfq {
     /// A value with the required `project_id`, `contract_id`, `rfq`; set the others with the setters.
-    pub fn new(project_id: i64, contract_id: i64, rfq: Rfq2) -> Self {
+    pub fn new(project_id: i64, contract_id: i64, rfq: RfqInput) -> Self {
         NewRfq {
             project_id,
             contract_id,
@@ -34061,7 +34058,7 @@ pub struct RfqUpdateRfq {
     pub estimated_schedule_impact: Option<i64>,
     /// Estimated status
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimated_status: Option<Rfq2EstimatedStatus>,
+    pub estimated_status: Option<RfqInputEstimatedStatus>,
     /// Location ID
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
@@ -34163,7 +34160,7 @@ impl RfqUpdateRfq {
     }
 
     /// Sets `estimated_status`.
-    pub fn estimated_status(mut self, value: Rfq2EstimatedStatus) -> Self {
+    pub fn estimated_status(mut self, value: RfqInputEstimatedStatus) -> Self {
         self.estimated_status = Some(value);
         self
     }
@@ -34724,7 +34721,7 @@ pub enum StandardCostCodeView {
 /// Standard Cost Code
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct StandardCostCode2 {
+pub struct StandardCostCodeInput {
     /// Parent ID (creates a root Standard Cost Code if not provided)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -34742,11 +34739,11 @@ pub struct StandardCostCode2 {
     pub origin_id: Option<String>,
 }
 
-impl StandardCostCode2 {
+impl StandardCostCodeInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        StandardCostCode2 {
+        StandardCostCodeInput {
             parent_id: None,
             code: None,
             name: None,
@@ -34794,7 +34791,7 @@ pub struct NewStandardCostCode {
     pub company_id: i64,
     /// Standard Cost Code List ID
     pub standard_cost_code_list_id: i64,
-    pub standard_cost_code: StandardCostCode2,
+    pub standard_cost_code: StandardCostCodeInput,
 }
 
 impl NewStandardCostCode {
@@ -34802,7 +34799,7 @@ impl NewStandardCostCode {
     pub fn new(
         company_id: i64,
         standard_cost_code_list_id: i64,
-        standard_cost_code: StandardCostCode2,
+        standard_cost_code: StandardCostCodeInput,
     ) -> Self {
         NewStandardCostCode {
             company_id,
@@ -34952,7 +34949,7 @@ impl serde::Serialize for StandardCostCodeSyncResult {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct SubJob2 {
+pub struct SubJobInput {
     /// Name
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -34967,11 +34964,11 @@ pub struct SubJob2 {
     pub origin_data: Option<String>,
 }
 
-impl SubJob2 {
+impl SubJobInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        SubJob2 {
+        SubJobInput {
             name: None,
             code: None,
             origin_id: None,
@@ -35010,12 +35007,12 @@ impl SubJob2 {
 pub struct NewSubJob {
     /// Unique identifier for the project.
     pub project_id: i64,
-    pub sub_job: SubJob2,
+    pub sub_job: SubJobInput,
 }
 
 impl NewSubJob {
     /// A value with the required `project_id`, `sub_job`; set the others with the setters.
-    pub fn new(project_id: i64, sub_job: SubJob2) -> Self {
+    pub fn new(project_id: i64, sub_job: SubJobInput) -> Self {
         NewSubJob { project_id, sub_job }
     }
 }
@@ -35789,7 +35786,7 @@ pub enum WorkOrderContractStatusFilter {
 /// Work Order Contract object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct WorkOrderContract2 {
+pub struct WorkOrderContractInput {
     /// Accounting method. If not provided on create action, defaults to Project Configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
@@ -35891,11 +35888,11 @@ pub struct WorkOrderContract2 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl WorkOrderContract2 {
+impl WorkOrderContractInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        WorkOrderContract2 {
+        WorkOrderContractInput {
             accounting_method: None,
             actual_completion_date: None,
             approval_letter_date: None,
@@ -36138,12 +36135,12 @@ pub struct NewWorkOrderContract {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Work Order Contract object
-    pub work_order_contract: WorkOrderContract2,
+    pub work_order_contract: WorkOrderContractInput,
 }
 
 impl NewWorkOrderContract {
     /// A value with the required `project_id`, `work_order_contract`; set the others with the setters.
-    pub fn new(project_id: i64, work_order_contract: WorkOrderContract2) -> Self {
+    pub fn new(project_id: i64, work_order_contract: WorkOrderContractInput) -> Self {
         NewWorkOrderContract {
             project_id,
             attachments: None,
@@ -50236,6 +50233,22 @@ impl AttributeItemBulkV2 {
 }
 
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct WbAttributeItemUpdateV2 {
+    /// Attribute Item name. Unique within the Attribute.
+    pub name: String,
+}
+
+impl WbAttributeItemUpdateV2 {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        WbAttributeItemUpdateV2 {
+            name: name.into(),
+        }
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum AttributeSortV2 {
     #[serde(rename = "name")]
@@ -50375,6 +50388,22 @@ impl serde::Serialize for AttributeV2 {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("data", &self.data)?;
         w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct AttributeUpdateV2 {
+    /// Attribute name. Unique within the project.
+    pub name: String,
+}
+
+impl AttributeUpdateV2 {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        AttributeUpdateV2 {
+            name: name.into(),
+        }
     }
 }
 

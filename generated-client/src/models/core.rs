@@ -726,14 +726,14 @@ impl crate::multipart::ToMultipart for NewCompanyFileVersion {
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition. For a lov_entry data_type the...
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum FileFormWithDataValue {
+pub enum FileInputWithDataValue {
     String(String),
     Number(f64),
     Boolean(bool),
     List(Vec<i64>),
 }
 
-impl crate::multipart::ToMultipart for FileFormWithDataValue {
+impl crate::multipart::ToMultipart for FileInputWithDataValue {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::String(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -747,7 +747,7 @@ impl crate::multipart::ToMultipart for FileFormWithDataValue {
 /// Data
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FileFormWithData {
+pub struct FileInputWithData {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
     pub parent_id: Option<i64>,
     /// The Name of the file
@@ -763,13 +763,16 @@ pub struct FileFormWithData {
     /// Toggles automatic renaming if the file name is already taken in a folder (unique_name = true). Returns a name taken error if a file name is taken in a...
     pub unique_name: Option<bool>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+    pub additional_properties: std::collections::BTreeMap<
+        String,
+        FileInputWithDataValue,
+    >,
 }
 
-impl FileFormWithData {
+impl FileInputWithData {
     /// A value with the required `data`; set the others with the setters.
     pub fn new(data: impl Into<String>) -> Self {
-        FileFormWithData {
+        FileInputWithData {
             parent_id: None,
             name: None,
             is_tracked: None,
@@ -818,7 +821,7 @@ impl FileFormWithData {
     }
 }
 
-impl crate::multipart::ToMultipart for FileFormWithData {
+impl crate::multipart::ToMultipart for FileInputWithData {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "parent_id", self.parent_id);
         form.field(name, "name", self.name);
@@ -836,7 +839,7 @@ impl crate::multipart::ToMultipart for FileFormWithData {
 /// Upload Uuid
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FileFormWithUploadUuid {
+pub struct FileInputWithUploadUuid {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
     pub parent_id: Option<i64>,
     /// The Name of the file
@@ -852,13 +855,16 @@ pub struct FileFormWithUploadUuid {
     /// UUID referencing a previously completed Upload. See Company Uploads or Project Uploads for instructions on how use uploads. You should not use both data and...
     pub upload_uuid: String,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+    pub additional_properties: std::collections::BTreeMap<
+        String,
+        FileInputWithDataValue,
+    >,
 }
 
-impl FileFormWithUploadUuid {
+impl FileInputWithUploadUuid {
     /// A value with the required `upload_uuid`; set the others with the setters.
     pub fn new(upload_uuid: impl Into<String>) -> Self {
-        FileFormWithUploadUuid {
+        FileInputWithUploadUuid {
             parent_id: None,
             name: None,
             is_tracked: None,
@@ -907,7 +913,7 @@ impl FileFormWithUploadUuid {
     }
 }
 
-impl crate::multipart::ToMultipart for FileFormWithUploadUuid {
+impl crate::multipart::ToMultipart for FileInputWithUploadUuid {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "parent_id", self.parent_id);
         form.field(name, "name", self.name);
@@ -924,12 +930,12 @@ impl crate::multipart::ToMultipart for FileFormWithUploadUuid {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum FileForm {
-    Data(Box<FileFormWithData>),
-    UploadUuid(Box<FileFormWithUploadUuid>),
+pub enum FileInput {
+    Data(Box<FileInputWithData>),
+    UploadUuid(Box<FileInputWithUploadUuid>),
 }
 
-impl crate::multipart::ToMultipart for FileForm {
+impl crate::multipart::ToMultipart for FileInput {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::Data(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -943,12 +949,12 @@ impl crate::multipart::ToMultipart for FileForm {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewCompanyFile {
-    pub file: FileForm,
+    pub file: FileInput,
 }
 
 impl NewCompanyFile {
     /// A value with the required `file`; set the others with the setters.
-    pub fn new(file: FileForm) -> Self {
+    pub fn new(file: FileInput) -> Self {
         NewCompanyFile { file }
     }
 }
@@ -5940,7 +5946,7 @@ impl serde::Serialize for Department {
 /// Department
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Department2 {
+pub struct DepartmentInput {
     /// Department name
     pub name: String,
     /// Origin Data
@@ -5951,10 +5957,10 @@ pub struct Department2 {
     pub origin_id: Option<String>,
 }
 
-impl Department2 {
+impl DepartmentInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        Department2 {
+        DepartmentInput {
             name: name.into(),
             origin_data: None,
             origin_id: None,
@@ -5980,12 +5986,12 @@ impl Department2 {
 pub struct NewDepartment {
     /// Company ID
     pub company_id: i64,
-    pub department: Department2,
+    pub department: DepartmentInput,
 }
 
 impl NewDepartment {
     /// A value with the required `company_id`, `department`; set the others with the setters.
-    pub fn new(company_id: i64, department: Department2) -> Self {
+    pub fn new(company_id: i64, department: DepartmentInput) -> Self {
         NewDepartment {
             company_id,
             department,
@@ -6708,17 +6714,17 @@ impl serde::Serialize for ProjectRole {
 /// Project Role
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ProjectRole3 {
+pub struct ProjectRoleInput {
     /// The Name of the Role
     pub role: String,
     /// The ID of the User
     pub user_id: i64,
 }
 
-impl ProjectRole3 {
+impl ProjectRoleInput {
     /// A value with the required `role`, `user_id`; set the others with the setters.
     pub fn new(role: impl Into<String>, user_id: i64) -> Self {
-        ProjectRole3 {
+        ProjectRoleInput {
             role: role.into(),
             user_id,
         }
@@ -6731,12 +6737,12 @@ impl ProjectRole3 {
 pub struct NewProjectRole {
     /// Unique identifier for the project.
     pub project_id: i64,
-    pub project_role: ProjectRole3,
+    pub project_role: ProjectRoleInput,
 }
 
 impl NewProjectRole {
     /// A value with the required `project_id`, `project_role`; set the others with the setters.
-    pub fn new(project_id: i64, project_role: ProjectRole3) -> Self {
+    pub fn new(project_id: i64, project_role: ProjectRoleInput) -> Self {
         NewProjectRole {
             project_id,
             project_role,
@@ -7711,7 +7717,7 @@ impl serde::Serialize for ProjectItem {
 /// The project flag.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Project2Flag {
+pub enum ProjectInputFlag {
     Red,
     Yellow,
     Green,
@@ -7720,7 +7726,7 @@ pub enum Project2Flag {
 /// The locale for the Project. (Note that your account may not have access to all locales.)
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Project2Locale {
+pub enum ProjectInputLocale {
     #[serde(rename = "de-DE")]
     DeDe,
     #[serde(rename = "en")]
@@ -7772,7 +7778,7 @@ pub enum Project2Locale {
 /// The sector of a project.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Project2Sector {
+pub enum ProjectInputSector {
     #[serde(rename = "agriculture")]
     Agriculture,
     #[serde(rename = "airport")]
@@ -8104,7 +8110,7 @@ pub enum Project2Sector {
 /// The work scope of a project.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Project2WorkScope {
+pub enum ProjectInputWorkScope {
     #[serde(rename = "new_construction")]
     NewConstruction,
     #[serde(rename = "renovation_alteration")]
@@ -8116,7 +8122,7 @@ pub enum Project2WorkScope {
 /// The delivery method of a project.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Project2DeliveryMethod {
+pub enum ProjectInputDeliveryMethod {
     #[serde(rename = "construction_management_at_risk_cmar")]
     ConstructionManagementAtRiskCmar,
     #[serde(rename = "construction_manager_as_agent_owners_rep")]
@@ -8140,7 +8146,7 @@ pub enum Project2DeliveryMethod {
 /// This object will initialize the project currency configuration
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Project2CurrencyConfiguration {
+pub struct ProjectInputCurrencyConfiguration {
     /// The currency iso code for the new project, must be available in the company exchange rates list
     pub currency_iso_code: String,
     /// -> This optional parameter is used to populate a fixed initial project to company exchange rate, company exchange rate for the project currency iso code...
@@ -8148,10 +8154,10 @@ pub struct Project2CurrencyConfiguration {
     pub exchange_rate_override: Option<Option<f64>>,
 }
 
-impl Project2CurrencyConfiguration {
+impl ProjectInputCurrencyConfiguration {
     /// A value with the required `currency_iso_code`; set the others with the setters.
     pub fn new(currency_iso_code: impl Into<String>) -> Self {
-        Project2CurrencyConfiguration {
+        ProjectInputCurrencyConfiguration {
             currency_iso_code: currency_iso_code.into(),
             exchange_rate_override: None,
         }
@@ -8167,7 +8173,7 @@ impl Project2CurrencyConfiguration {
 /// Project
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Project2 {
+pub struct ProjectInput {
     /// The project active status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -8203,13 +8209,13 @@ pub struct Project2 {
     pub warranty_end_date: Option<String>,
     /// The project flag.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag: Option<Project2Flag>,
+    pub flag: Option<ProjectInputFlag>,
     /// The project image identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// The locale for the Project. (Note that your account may not have access to all locales.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<Project2Locale>,
+    pub locale: Option<ProjectInputLocale>,
     /// The project name.
     pub name: String,
     /// The project office identifier.
@@ -8316,13 +8322,13 @@ pub struct Project2 {
     pub enable_copy_of_standard_cost_codes: Option<bool>,
     /// The sector of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sector: Option<Option<Project2Sector>>,
+    pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_scope: Option<Option<Project2WorkScope>>,
+    pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<Option<Project2DeliveryMethod>>,
+    pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// The estimated budget for the project
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_budget: Option<f64>,
@@ -8331,16 +8337,16 @@ pub struct Project2 {
     pub priority: Option<PunchItemPriorityFilter>,
     /// This object will initialize the project currency configuration
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_configuration: Option<Option<Project2CurrencyConfiguration>>,
+    pub currency_configuration: Option<Option<ProjectInputCurrencyConfiguration>>,
     /// Id of the project sector associated with the project.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_sector_id: Option<i64>,
 }
 
-impl Project2 {
+impl ProjectInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        Project2 {
+        ProjectInput {
             active: None,
             address: None,
             city: None,
@@ -8467,7 +8473,7 @@ impl Project2 {
     }
 
     /// Sets `flag`.
-    pub fn flag(mut self, value: Project2Flag) -> Self {
+    pub fn flag(mut self, value: ProjectInputFlag) -> Self {
         self.flag = Some(value);
         self
     }
@@ -8479,7 +8485,7 @@ impl Project2 {
     }
 
     /// Sets `locale`.
-    pub fn locale(mut self, value: Project2Locale) -> Self {
+    pub fn locale(mut self, value: ProjectInputLocale) -> Self {
         self.locale = Some(value);
         self
     }
@@ -8689,19 +8695,19 @@ impl Project2 {
     }
 
     /// Sets `sector` (`None` sends `null`).
-    pub fn sector(mut self, value: Option<Project2Sector>) -> Self {
+    pub fn sector(mut self, value: Option<ProjectInputSector>) -> Self {
         self.sector = Some(value);
         self
     }
 
     /// Sets `work_scope` (`None` sends `null`).
-    pub fn work_scope(mut self, value: Option<Project2WorkScope>) -> Self {
+    pub fn work_scope(mut self, value: Option<ProjectInputWorkScope>) -> Self {
         self.work_scope = Some(value);
         self
     }
 
     /// Sets `delivery_method` (`None` sends `null`).
-    pub fn delivery_method(mut self, value: Option<Project2DeliveryMethod>) -> Self {
+    pub fn delivery_method(mut self, value: Option<ProjectInputDeliveryMethod>) -> Self {
         self.delivery_method = Some(value);
         self
     }
@@ -8721,7 +8727,7 @@ impl Project2 {
     /// Sets `currency_configuration` (`None` sends `null`).
     pub fn currency_configuration(
         mut self,
-        value: Option<Project2CurrencyConfiguration>,
+        value: Option<ProjectInputCurrencyConfiguration>,
     ) -> Self {
         self.currency_configuration = Some(value);
         self
@@ -8740,12 +8746,12 @@ impl Project2 {
 pub struct NewProject {
     /// The company identifier the project is associated with.
     pub company_id: i64,
-    pub project: Project2,
+    pub project: ProjectInput,
 }
 
 impl NewProject {
     /// A value with the required `company_id`, `project`; set the others with the setters.
-    pub fn new(company_id: i64, project: Project2) -> Self {
+    pub fn new(company_id: i64, project: ProjectInput) -> Self {
         NewProject { company_id, project }
     }
 }
@@ -9389,7 +9395,7 @@ pub struct ProjectSyncUpdate {
     pub warranty_end_date: Option<String>,
     /// The project flag.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag: Option<Project2Flag>,
+    pub flag: Option<ProjectInputFlag>,
     /// The project image identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
@@ -9473,13 +9479,13 @@ pub struct ProjectSyncUpdate {
     pub enable_copy_of_standard_cost_codes: Option<bool>,
     /// The sector of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sector: Option<Option<Project2Sector>>,
+    pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_scope: Option<Option<Project2WorkScope>>,
+    pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<Option<Project2DeliveryMethod>>,
+    pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// The estimated budget for the project
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_budget: Option<f64>,
@@ -9611,7 +9617,7 @@ impl ProjectSyncUpdate {
     }
 
     /// Sets `flag`.
-    pub fn flag(mut self, value: Project2Flag) -> Self {
+    pub fn flag(mut self, value: ProjectInputFlag) -> Self {
         self.flag = Some(value);
         self
     }
@@ -9779,19 +9785,19 @@ impl ProjectSyncUpdate {
     }
 
     /// Sets `sector` (`None` sends `null`).
-    pub fn sector(mut self, value: Option<Project2Sector>) -> Self {
+    pub fn sector(mut self, value: Option<ProjectInputSector>) -> Self {
         self.sector = Some(value);
         self
     }
 
     /// Sets `work_scope` (`None` sends `null`).
-    pub fn work_scope(mut self, value: Option<Project2WorkScope>) -> Self {
+    pub fn work_scope(mut self, value: Option<ProjectInputWorkScope>) -> Self {
         self.work_scope = Some(value);
         self
     }
 
     /// Sets `delivery_method` (`None` sends `null`).
-    pub fn delivery_method(mut self, value: Option<Project2DeliveryMethod>) -> Self {
+    pub fn delivery_method(mut self, value: Option<ProjectInputDeliveryMethod>) -> Self {
         self.delivery_method = Some(value);
         self
     }
@@ -10153,13 +10159,13 @@ pub struct ProjectUpdateProject {
     pub fax: Option<String>,
     /// The flag for the project
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag: Option<Project2Flag>,
+    pub flag: Option<ProjectInputFlag>,
     /// The identifier for the project image
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// The locale for the Project. (Note that your account may not have access to all locales.)
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<Project2Locale>,
+    pub locale: Option<ProjectInputLocale>,
     /// The name of the project
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -10243,13 +10249,13 @@ pub struct ProjectUpdateProject {
     pub designated_market_area: Option<String>,
     /// The sector of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sector: Option<Option<Project2Sector>>,
+    pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_scope: Option<Option<Project2WorkScope>>,
+    pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_method: Option<Option<Project2DeliveryMethod>>,
+    pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// Id of the project sector associated with the project.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_sector_id: Option<i64>,
@@ -10400,7 +10406,7 @@ impl ProjectUpdateProject {
     }
 
     /// Sets `flag`.
-    pub fn flag(mut self, value: Project2Flag) -> Self {
+    pub fn flag(mut self, value: ProjectInputFlag) -> Self {
         self.flag = Some(value);
         self
     }
@@ -10412,7 +10418,7 @@ impl ProjectUpdateProject {
     }
 
     /// Sets `locale`.
-    pub fn locale(mut self, value: Project2Locale) -> Self {
+    pub fn locale(mut self, value: ProjectInputLocale) -> Self {
         self.locale = Some(value);
         self
     }
@@ -10580,19 +10586,19 @@ impl ProjectUpdateProject {
     }
 
     /// Sets `sector` (`None` sends `null`).
-    pub fn sector(mut self, value: Option<Project2Sector>) -> Self {
+    pub fn sector(mut self, value: Option<ProjectInputSector>) -> Self {
         self.sector = Some(value);
         self
     }
 
     /// Sets `work_scope` (`None` sends `null`).
-    pub fn work_scope(mut self, value: Option<Project2WorkScope>) -> Self {
+    pub fn work_scope(mut self, value: Option<ProjectInputWorkScope>) -> Self {
         self.work_scope = Some(value);
         self
     }
 
     /// Sets `delivery_method` (`None` sends `null`).
-    pub fn delivery_method(mut self, value: Option<Project2DeliveryMethod>) -> Self {
+    pub fn delivery_method(mut self, value: Option<ProjectInputDeliveryMethod>) -> Self {
         self.delivery_method = Some(value);
         self
     }
@@ -12095,7 +12101,7 @@ impl serde::Serialize for PermissionTemplateAssignment {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ProjectDate2 {
+pub struct ProjectDateInput {
     /// Unique identifier for the Project Date from the Company
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -12104,11 +12110,11 @@ pub struct ProjectDate2 {
     pub date: Option<String>,
 }
 
-impl ProjectDate2 {
+impl ProjectDateInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ProjectDate2 {
+        ProjectDateInput {
             id: None,
             date: None,
         }
@@ -12131,7 +12137,7 @@ impl ProjectDate2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewProjectDate {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_dates: Option<Vec<ProjectDate2>>,
+    pub project_dates: Option<Vec<ProjectDateInput>>,
 }
 
 impl NewProjectDate {
@@ -12144,7 +12150,7 @@ impl NewProjectDate {
     }
 
     /// Sets `project_dates`.
-    pub fn project_dates(mut self, value: Vec<ProjectDate2>) -> Self {
+    pub fn project_dates(mut self, value: Vec<ProjectDateInput>) -> Self {
         self.project_dates = Some(value);
         self
     }
@@ -16200,7 +16206,7 @@ impl serde::Serialize for ToolItem {
 /// Company Vendor
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Vendor2 {
+pub struct VendorInput {
     /// Name
     pub name: String,
     /// Address
@@ -16292,10 +16298,10 @@ pub struct Vendor2 {
     pub bidding: Option<VendorUpdateBidding>,
 }
 
-impl Vendor2 {
+impl VendorInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        Vendor2 {
+        VendorInput {
             name: name.into(),
             address: None,
             city: None,
@@ -16517,12 +16523,12 @@ impl Vendor2 {
 pub struct NewVendor {
     /// Company ID
     pub company_id: i64,
-    pub vendor: Vendor2,
+    pub vendor: VendorInput,
 }
 
 impl NewVendor {
     /// A value with the required `company_id`, `vendor`; set the others with the setters.
-    pub fn new(company_id: i64, vendor: Vendor2) -> Self {
+    pub fn new(company_id: i64, vendor: VendorInput) -> Self {
         NewVendor { company_id, vendor }
     }
 }

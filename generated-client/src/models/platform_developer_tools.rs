@@ -810,17 +810,17 @@ impl serde::Serialize for AppInstallation {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct AppInstallation2 {
+pub struct AppInstallationInput {
     /// Configuration values for installation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_configuration: Option<serde_json::Value>,
 }
 
-impl AppInstallation2 {
+impl AppInstallationInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        AppInstallation2 {
+        AppInstallationInput {
             installation_configuration: None,
         }
     }
@@ -842,7 +842,7 @@ pub struct NewAppInstallation {
     pub project_id: i64,
     /// Company ID. Note: Only one of project_id or company_id is required.
     pub company_id: i64,
-    pub app_installation: AppInstallation2,
+    pub app_installation: AppInstallationInput,
 }
 
 impl NewAppInstallation {
@@ -851,7 +851,7 @@ impl NewAppInstallation {
         app_uid: impl Into<String>,
         project_id: i64,
         company_id: i64,
-        app_installation: AppInstallation2,
+        app_installation: AppInstallationInput,
     ) -> Self {
         NewAppInstallation {
             app_uid: app_uid.into(),

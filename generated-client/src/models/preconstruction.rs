@@ -884,17 +884,17 @@ impl serde::Serialize for BimFile {
 /// BIM File Item object. Each BIM File can be uniquely identified by name and UUID.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimFile2 {
+pub struct BimFileInput {
     /// Name of the file to be associated a project.
     pub name: String,
     /// UUID associated with the file
     pub uuid: String,
 }
 
-impl BimFile2 {
+impl BimFileInput {
     /// A value with the required `name`, `uuid`; set the others with the setters.
     pub fn new(name: impl Into<String>, uuid: impl Into<String>) -> Self {
-        BimFile2 {
+        BimFileInput {
             name: name.into(),
             uuid: uuid.into(),
         }
@@ -908,12 +908,12 @@ pub struct NewBimFile {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// BIM File Item object. Each BIM File can be uniquely identified by name and UUID.
-    pub bim_file: BimFile2,
+    pub bim_file: BimFileInput,
 }
 
 impl NewBimFile {
     /// A value with the required `project_id`, `bim_file`; set the others with the setters.
-    pub fn new(project_id: i64, bim_file: BimFile2) -> Self {
+    pub fn new(project_id: i64, bim_file: BimFileInput) -> Self {
         NewBimFile { project_id, bim_file }
     }
 }
@@ -976,7 +976,7 @@ impl BimFileUpdate {
 /// BIM Geometry File
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimGeometryFileBundle2 {
+pub struct BimGeometryFileBundleInput {
     /// ID of the model revision to be associated
     pub bim_model_revision_id: i64,
     /// UUID of uploaded cell geometry file
@@ -989,7 +989,7 @@ pub struct BimGeometryFileBundle2 {
     pub mesh_upload_uuid: String,
 }
 
-impl BimGeometryFileBundle2 {
+impl BimGeometryFileBundleInput {
     /// A value with the required `bim_model_revision_id`, `cell_upload_uuid`, `node_upload_uuid`, `mesh_node_upload_uuid`, `mesh_upload_uuid`; set the others with the setters.
     pub fn new(
         bim_model_revision_id: i64,
@@ -998,7 +998,7 @@ impl BimGeometryFileBundle2 {
         mesh_node_upload_uuid: impl Into<String>,
         mesh_upload_uuid: impl Into<String>,
     ) -> Self {
-        BimGeometryFileBundle2 {
+        BimGeometryFileBundleInput {
             bim_model_revision_id,
             cell_upload_uuid: cell_upload_uuid.into(),
             node_upload_uuid: node_upload_uuid.into(),
@@ -1018,14 +1018,14 @@ pub struct NewBimGeometryFileBundle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Geometry File
-    pub bim_geometry_file_bundle: BimGeometryFileBundle2,
+    pub bim_geometry_file_bundle: BimGeometryFileBundleInput,
 }
 
 impl NewBimGeometryFileBundle {
     /// A value with the required `project_id`, `bim_geometry_file_bundle`; set the others with the setters.
     pub fn new(
         project_id: i64,
-        bim_geometry_file_bundle: BimGeometryFileBundle2,
+        bim_geometry_file_bundle: BimGeometryFileBundleInput,
     ) -> Self {
         NewBimGeometryFileBundle {
             project_id,
@@ -1455,7 +1455,7 @@ impl serde::Serialize for BimLevel {
 /// BIM Level
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimLevel2 {
+pub struct BimLevelInput {
     /// Level elevation
     pub elevation: f64,
     /// ID of the BIM File linked to the Level
@@ -1464,10 +1464,10 @@ pub struct BimLevel2 {
     pub location_id: i64,
 }
 
-impl BimLevel2 {
+impl BimLevelInput {
     /// A value with the required `elevation`, `bim_file_id`, `location_id`; set the others with the setters.
     pub fn new(elevation: f64, bim_file_id: i64, location_id: i64) -> Self {
-        BimLevel2 {
+        BimLevelInput {
             elevation,
             bim_file_id,
             location_id,
@@ -1485,12 +1485,12 @@ pub struct NewBimLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Level
-    pub bim_level: BimLevel2,
+    pub bim_level: BimLevelInput,
 }
 
 impl NewBimLevel {
     /// A value with the required `project_id`, `bim_level`; set the others with the setters.
-    pub fn new(project_id: i64, bim_level: BimLevel2) -> Self {
+    pub fn new(project_id: i64, bim_level: BimLevelInput) -> Self {
         NewBimLevel {
             project_id,
             view: None,
@@ -1515,12 +1515,12 @@ pub struct BimLevelBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// An array of BIM Level payloads
-    pub bim_levels: Vec<BimLevel2>,
+    pub bim_levels: Vec<BimLevelInput>,
 }
 
 impl BimLevelBatch {
     /// A value with the required `project_id`, `bim_levels`; set the others with the setters.
-    pub fn new(project_id: i64, bim_levels: Vec<BimLevel2>) -> Self {
+    pub fn new(project_id: i64, bim_levels: Vec<BimLevelInput>) -> Self {
         BimLevelBatch {
             project_id,
             view: None,
@@ -2142,17 +2142,17 @@ impl serde::Serialize for BimModelRevisionPlan {
 /// BIM Model Revision Plan
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimModelRevisionPlan2 {
+pub struct BimModelRevisionPlanInput {
     /// ID of BIM Model Revision
     pub bim_model_revision_id: i64,
     /// ID of BIM Plan. The BIM Plan should be associated to the same BIM File as the BIM Model Revision
     pub bim_plan_id: i64,
 }
 
-impl BimModelRevisionPlan2 {
+impl BimModelRevisionPlanInput {
     /// A value with the required `bim_model_revision_id`, `bim_plan_id`; set the others with the setters.
     pub fn new(bim_model_revision_id: i64, bim_plan_id: i64) -> Self {
-        BimModelRevisionPlan2 {
+        BimModelRevisionPlanInput {
             bim_model_revision_id,
             bim_plan_id,
         }
@@ -2166,12 +2166,15 @@ pub struct NewBimModelRevisionPlan {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// BIM Model Revision Plan
-    pub bim_model_revision_plan: BimModelRevisionPlan2,
+    pub bim_model_revision_plan: BimModelRevisionPlanInput,
 }
 
 impl NewBimModelRevisionPlan {
     /// A value with the required `project_id`, `bim_model_revision_plan`; set the others with the setters.
-    pub fn new(project_id: i64, bim_model_revision_plan: BimModelRevisionPlan2) -> Self {
+    pub fn new(
+        project_id: i64,
+        bim_model_revision_plan: BimModelRevisionPlanInput,
+    ) -> Self {
         NewBimModelRevisionPlan {
             project_id,
             bim_model_revision_plan,
@@ -2186,14 +2189,14 @@ pub struct BimModelRevisionPlanBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// An array of BIM Model Revision Plan payloads
-    pub bim_model_revision_plans: Vec<BimModelRevisionPlan2>,
+    pub bim_model_revision_plans: Vec<BimModelRevisionPlanInput>,
 }
 
 impl BimModelRevisionPlanBatch {
     /// A value with the required `project_id`, `bim_model_revision_plans`; set the others with the setters.
     pub fn new(
         project_id: i64,
-        bim_model_revision_plans: Vec<BimModelRevisionPlan2>,
+        bim_model_revision_plans: Vec<BimModelRevisionPlanInput>,
     ) -> Self {
         BimModelRevisionPlanBatch {
             project_id,
@@ -3013,7 +3016,7 @@ impl XYZ4 {
 /// BIM Model Revision
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BimModelRevision2WithGeometryFileBundleId {
+pub struct BimModelRevisionInputWithGeometryFileBundleId {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
@@ -3041,7 +3044,7 @@ pub struct BimModelRevision2WithGeometryFileBundleId {
     pub geometry_file_bundle_id: Option<i64>,
 }
 
-impl BimModelRevision2WithGeometryFileBundleId {
+impl BimModelRevisionInputWithGeometryFileBundleId {
     /// A value with the required `bim_file_id`, `bim_model_id`, `suitability`, `min_boundary`, `max_boundary`; set the others with the setters.
     pub fn new(
         bim_file_id: i64,
@@ -3050,7 +3053,7 @@ impl BimModelRevision2WithGeometryFileBundleId {
         min_boundary: XYZ4,
         max_boundary: XYZ4,
     ) -> Self {
-        BimModelRevision2WithGeometryFileBundleId {
+        BimModelRevisionInputWithGeometryFileBundleId {
             bim_file_id,
             bim_model_id,
             home_viewpoint_id: None,
@@ -3098,7 +3101,7 @@ impl BimModelRevision2WithGeometryFileBundleId {
 /// BIM Model Revision
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BimModelRevision2WithPublishedModelUploadUuid {
+pub struct BimModelRevisionInputWithPublishedModelUploadUuid {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
@@ -3129,7 +3132,7 @@ pub struct BimModelRevision2WithPublishedModelUploadUuid {
     pub object_definition_upload_uuid: Option<String>,
 }
 
-impl BimModelRevision2WithPublishedModelUploadUuid {
+impl BimModelRevisionInputWithPublishedModelUploadUuid {
     /// A value with the required `bim_file_id`, `bim_model_id`, `suitability`, `min_boundary`, `max_boundary`; set the others with the setters.
     pub fn new(
         bim_file_id: i64,
@@ -3138,7 +3141,7 @@ impl BimModelRevision2WithPublishedModelUploadUuid {
         min_boundary: XYZ4,
         max_boundary: XYZ4,
     ) -> Self {
-        BimModelRevision2WithPublishedModelUploadUuid {
+        BimModelRevisionInputWithPublishedModelUploadUuid {
             bim_file_id,
             bim_model_id,
             home_viewpoint_id: None,
@@ -3193,7 +3196,7 @@ impl BimModelRevision2WithPublishedModelUploadUuid {
 /// BIM Model Revision
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BimModelRevision2WithGeometryFileId {
+pub struct BimModelRevisionInputWithGeometryFileId {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
@@ -3224,7 +3227,7 @@ pub struct BimModelRevision2WithGeometryFileId {
     pub property_file_id: Option<i64>,
 }
 
-impl BimModelRevision2WithGeometryFileId {
+impl BimModelRevisionInputWithGeometryFileId {
     /// A value with the required `bim_file_id`, `bim_model_id`, `suitability`, `min_boundary`, `max_boundary`; set the others with the setters.
     pub fn new(
         bim_file_id: i64,
@@ -3233,7 +3236,7 @@ impl BimModelRevision2WithGeometryFileId {
         min_boundary: XYZ4,
         max_boundary: XYZ4,
     ) -> Self {
-        BimModelRevision2WithGeometryFileId {
+        BimModelRevisionInputWithGeometryFileId {
             bim_file_id,
             bim_model_id,
             home_viewpoint_id: None,
@@ -3288,10 +3291,10 @@ impl BimModelRevision2WithGeometryFileId {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum BimModelRevision2 {
-    GeometryFileBundleId(Box<BimModelRevision2WithGeometryFileBundleId>),
-    PublishedModelUploadUuid(Box<BimModelRevision2WithPublishedModelUploadUuid>),
-    GeometryFileId(Box<BimModelRevision2WithGeometryFileId>),
+pub enum BimModelRevisionInput {
+    GeometryFileBundleId(Box<BimModelRevisionInputWithGeometryFileBundleId>),
+    PublishedModelUploadUuid(Box<BimModelRevisionInputWithPublishedModelUploadUuid>),
+    GeometryFileId(Box<BimModelRevisionInputWithGeometryFileId>),
 }
 
 /// Body
@@ -3300,12 +3303,12 @@ pub enum BimModelRevision2 {
 pub struct NewBimModelRevision {
     /// Unique identifier for the project.
     pub project_id: i64,
-    pub bim_model_revision: BimModelRevision2,
+    pub bim_model_revision: BimModelRevisionInput,
 }
 
 impl NewBimModelRevision {
     /// A value with the required `project_id`, `bim_model_revision`; set the others with the setters.
-    pub fn new(project_id: i64, bim_model_revision: BimModelRevision2) -> Self {
+    pub fn new(project_id: i64, bim_model_revision: BimModelRevisionInput) -> Self {
         NewBimModelRevision {
             project_id,
             bim_model_revision,
@@ -4007,7 +4010,7 @@ impl serde::Serialize for BimModel {
 /// BIM Model
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimModel2 {
+pub struct BimModelInput {
     /// BIM Model title
     pub title: String,
     /// Model auto publishing setting. When set to true, a new model revision is automatically published when a new version of the input model file is uploaded
@@ -4015,10 +4018,10 @@ pub struct BimModel2 {
     pub auto_publish: Option<bool>,
 }
 
-impl BimModel2 {
+impl BimModelInput {
     /// A value with the required `title`; set the others with the setters.
     pub fn new(title: impl Into<String>) -> Self {
-        BimModel2 {
+        BimModelInput {
             title: title.into(),
             auto_publish: None,
         }
@@ -4041,12 +4044,12 @@ pub struct NewBimModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Model
-    pub bim_model: BimModel2,
+    pub bim_model: BimModelInput,
 }
 
 impl NewBimModel {
     /// A value with the required `project_id`, `bim_model`; set the others with the setters.
-    pub fn new(project_id: i64, bim_model: BimModel2) -> Self {
+    pub fn new(project_id: i64, bim_model: BimModelInput) -> Self {
         NewBimModel {
             project_id,
             view: None,
@@ -4068,12 +4071,12 @@ pub struct BimModelUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// BIM Model
-    pub bim_model: BimModel2,
+    pub bim_model: BimModelInput,
 }
 
 impl BimModelUpdate {
     /// A value with the required `project_id`, `bim_model`; set the others with the setters.
-    pub fn new(project_id: i64, bim_model: BimModel2) -> Self {
+    pub fn new(project_id: i64, bim_model: BimModelInput) -> Self {
         BimModelUpdate {
             project_id,
             bim_model,
@@ -4084,7 +4087,7 @@ impl BimModelUpdate {
 /// 2D Coordinate Point
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimPlan2ChoiceSheetMapEnd {
+pub struct BimPlanInputChoiceSheetMapEnd {
     /// x-axis coordinate
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
@@ -4093,11 +4096,11 @@ pub struct BimPlan2ChoiceSheetMapEnd {
     pub y: Option<f64>,
 }
 
-impl BimPlan2ChoiceSheetMapEnd {
+impl BimPlanInputChoiceSheetMapEnd {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        BimPlan2ChoiceSheetMapEnd {
+        BimPlanInputChoiceSheetMapEnd {
             x: None,
             y: None,
         }
@@ -4119,7 +4122,7 @@ impl BimPlan2ChoiceSheetMapEnd {
 /// BIM Plan
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimPlan2Choice {
+pub struct BimPlanInputChoice {
     /// ID of the BIM Level to be associated to the plan
     pub bim_level_id: i64,
     /// ID of the Drawing to be associated to the plan
@@ -4130,10 +4133,10 @@ pub struct BimPlan2Choice {
     pub upload_uuid: Option<String>,
     /// 2D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet_map_start: Option<BimPlan2ChoiceSheetMapEnd>,
+    pub sheet_map_start: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 2D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet_map_end: Option<BimPlan2ChoiceSheetMapEnd>,
+    pub sheet_map_end: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_start: Option<XYZ3>,
@@ -4142,10 +4145,10 @@ pub struct BimPlan2Choice {
     pub model_map_end: Option<XYZ3>,
 }
 
-impl BimPlan2Choice {
+impl BimPlanInputChoice {
     /// A value with the required `bim_level_id`; set the others with the setters.
     pub fn new(bim_level_id: i64) -> Self {
-        BimPlan2Choice {
+        BimPlanInputChoice {
             bim_level_id,
             drawing_id: None,
             upload_uuid: None,
@@ -4169,13 +4172,13 @@ impl BimPlan2Choice {
     }
 
     /// Sets `sheet_map_start`.
-    pub fn sheet_map_start(mut self, value: BimPlan2ChoiceSheetMapEnd) -> Self {
+    pub fn sheet_map_start(mut self, value: BimPlanInputChoiceSheetMapEnd) -> Self {
         self.sheet_map_start = Some(value);
         self
     }
 
     /// Sets `sheet_map_end`.
-    pub fn sheet_map_end(mut self, value: BimPlan2ChoiceSheetMapEnd) -> Self {
+    pub fn sheet_map_end(mut self, value: BimPlanInputChoiceSheetMapEnd) -> Self {
         self.sheet_map_end = Some(value);
         self
     }
@@ -4196,9 +4199,9 @@ impl BimPlan2Choice {
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum BimPlan2 {
-    Choice(Box<BimPlan2Choice>),
-    Choice2(Box<BimPlan2Choice>),
+pub enum BimPlanInput {
+    Choice(Box<BimPlanInputChoice>),
+    Choice2(Box<BimPlanInputChoice>),
 }
 
 /// Body
@@ -4210,12 +4213,12 @@ pub struct NewBimPlan {
     /// Specify response schema view
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
-    pub bim_plan: BimPlan2,
+    pub bim_plan: BimPlanInput,
 }
 
 impl NewBimPlan {
     /// A value with the required `project_id`, `bim_plan`; set the others with the setters.
-    pub fn new(project_id: i64, bim_plan: BimPlan2) -> Self {
+    pub fn new(project_id: i64, bim_plan: BimPlanInput) -> Self {
         NewBimPlan {
             project_id,
             view: None,
@@ -4240,12 +4243,12 @@ pub struct BimPlanBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// An array of BIM Plan payloads
-    pub bim_plans: Vec<BimPlan2>,
+    pub bim_plans: Vec<BimPlanInput>,
 }
 
 impl BimPlanBatch {
     /// A value with the required `project_id`, `bim_plans`; set the others with the setters.
-    pub fn new(project_id: i64, bim_plans: Vec<BimPlan2>) -> Self {
+    pub fn new(project_id: i64, bim_plans: Vec<BimPlanInput>) -> Self {
         BimPlanBatch {
             project_id,
             view: None,
@@ -4305,10 +4308,10 @@ pub struct BimPlanUpdateBimPlanChoice {
     pub bim_level_id: i64,
     /// 2D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet_map_start: Option<BimPlan2ChoiceSheetMapEnd>,
+    pub sheet_map_start: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 2D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet_map_end: Option<BimPlan2ChoiceSheetMapEnd>,
+    pub sheet_map_end: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 3D Coordinate Point
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_start: Option<XYZ3>,
@@ -4330,13 +4333,13 @@ impl BimPlanUpdateBimPlanChoice {
     }
 
     /// Sets `sheet_map_start`.
-    pub fn sheet_map_start(mut self, value: BimPlan2ChoiceSheetMapEnd) -> Self {
+    pub fn sheet_map_start(mut self, value: BimPlanInputChoiceSheetMapEnd) -> Self {
         self.sheet_map_start = Some(value);
         self
     }
 
     /// Sets `sheet_map_end`.
-    pub fn sheet_map_end(mut self, value: BimPlan2ChoiceSheetMapEnd) -> Self {
+    pub fn sheet_map_end(mut self, value: BimPlanInputChoiceSheetMapEnd) -> Self {
         self.sheet_map_end = Some(value);
         self
     }
@@ -4455,7 +4458,7 @@ impl serde::Serialize for BimViewFolder {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct BimViewFolder2 {
+pub struct BimViewFolderInput {
     /// Name of view folder
     pub name: String,
     /// Id of parent BimViewFolder
@@ -4465,10 +4468,10 @@ pub struct BimViewFolder2 {
     pub bim_file_id: i64,
 }
 
-impl BimViewFolder2 {
+impl BimViewFolderInput {
     /// A value with the required `name`, `bim_file_id`; set the others with the setters.
     pub fn new(name: impl Into<String>, bim_file_id: i64) -> Self {
-        BimViewFolder2 {
+        BimViewFolderInput {
             name: name.into(),
             parent_id: None,
             bim_file_id,
@@ -4488,12 +4491,12 @@ impl BimViewFolder2 {
 pub struct NewBimViewFolder {
     /// Unique identifier for the project.
     pub project_id: i64,
-    pub bim_view_folder: BimViewFolder2,
+    pub bim_view_folder: BimViewFolderInput,
 }
 
 impl NewBimViewFolder {
     /// A value with the required `project_id`, `bim_view_folder`; set the others with the setters.
-    pub fn new(project_id: i64, bim_view_folder: BimViewFolder2) -> Self {
+    pub fn new(project_id: i64, bim_view_folder: BimViewFolderInput) -> Self {
         NewBimViewFolder {
             project_id,
             bim_view_folder,

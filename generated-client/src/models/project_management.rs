@@ -2442,15 +2442,15 @@ impl ListUpdate {
 /// Comment object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Comment3 {
+pub struct CommentInput2 {
     /// The text Body of the Comment
     pub body: String,
 }
 
-impl Comment3 {
+impl CommentInput2 {
     /// A value with the required `body`; set the others with the setters.
     pub fn new(body: impl Into<String>) -> Self {
-        Comment3 { body: body.into() }
+        CommentInput2 { body: body.into() }
     }
 }
 
@@ -2463,12 +2463,12 @@ pub struct NewListComment {
     /// The ID of the Item
     pub item_id: i64,
     /// Comment object
-    pub comment: Comment3,
+    pub comment: CommentInput2,
 }
 
 impl NewListComment {
     /// A value with the required `project_id`, `item_id`, `comment`; set the others with the setters.
-    pub fn new(project_id: i64, item_id: i64, comment: Comment3) -> Self {
+    pub fn new(project_id: i64, item_id: i64, comment: CommentInput2) -> Self {
         NewListComment {
             project_id,
             item_id,
@@ -3070,7 +3070,7 @@ impl ItemsAttribute {
 /// Section object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Section2 {
+pub struct SectionInput {
     /// The Name of the Section
     pub name: String,
     /// The Position of the Section
@@ -3083,10 +3083,10 @@ pub struct Section2 {
     pub items_attributes: Option<Vec<ItemsAttribute>>,
 }
 
-impl Section2 {
+impl SectionInput {
     /// A value with the required `name`, `position`; set the others with the setters.
     pub fn new(name: impl Into<String>, position: i64) -> Self {
-        Section2 {
+        SectionInput {
             name: name.into(),
             position,
             not_applicable: None,
@@ -3114,12 +3114,12 @@ pub struct NewSection {
     /// The ID of the Project the Section belongs to
     pub project_id: i64,
     /// Section object
-    pub section: Section2,
+    pub section: SectionInput,
 }
 
 impl NewSection {
     /// A value with the required `project_id`, `section`; set the others with the setters.
-    pub fn new(project_id: i64, section: Section2) -> Self {
+    pub fn new(project_id: i64, section: SectionInput) -> Self {
         NewSection { project_id, section }
     }
 }
@@ -4714,12 +4714,12 @@ impl serde::Serialize for ActionPlanPlanTemplateReference {
 /// Company Action Plan Template Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTemplateReferenceFormType {
+pub enum PlanTemplateReferenceInputType {
     #[serde(rename = "attachment")]
     Attachment,
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceFormType {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceInputType {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -4728,16 +4728,16 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceFormType {
 /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceFormPayload {
+pub struct PlanTemplateReferenceInputPayload {
     /// Reference Attachment.
     pub attachment: Option<crate::FilePart>,
 }
 
-impl PlanTemplateReferenceFormPayload {
+impl PlanTemplateReferenceInputPayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PlanTemplateReferenceFormPayload {
+        PlanTemplateReferenceInputPayload {
             attachment: None,
         }
     }
@@ -4749,7 +4749,7 @@ impl PlanTemplateReferenceFormPayload {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceFormPayload {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceInputPayload {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "attachment", self.attachment);
     }
@@ -4757,23 +4757,23 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceFormPayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceForm {
+pub struct PlanTemplateReferenceInput {
     /// ID of the associated Template Item
     pub plan_template_item_id: i64,
     /// Company Action Plan Template Reference Type
-    pub type_: PlanTemplateReferenceFormType,
+    pub type_: PlanTemplateReferenceInputType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceFormPayload,
+    pub payload: PlanTemplateReferenceInputPayload,
 }
 
-impl PlanTemplateReferenceForm {
+impl PlanTemplateReferenceInput {
     /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_template_item_id: i64,
-        type_: PlanTemplateReferenceFormType,
-        payload: PlanTemplateReferenceFormPayload,
+        type_: PlanTemplateReferenceInputType,
+        payload: PlanTemplateReferenceInputPayload,
     ) -> Self {
-        PlanTemplateReferenceForm {
+        PlanTemplateReferenceInput {
             plan_template_item_id,
             type_,
             payload,
@@ -4781,7 +4781,7 @@ impl PlanTemplateReferenceForm {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceForm {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceInput {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_template_item_id", self.plan_template_item_id);
         form.field(name, "type", self.type_);
@@ -4792,12 +4792,12 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceForm {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewActionPlanPlanTemplateReference {
-    pub plan_template_reference: PlanTemplateReferenceForm,
+    pub plan_template_reference: PlanTemplateReferenceInput,
 }
 
 impl NewActionPlanPlanTemplateReference {
     /// A value with the required `plan_template_reference`; set the others with the setters.
-    pub fn new(plan_template_reference: PlanTemplateReferenceForm) -> Self {
+    pub fn new(plan_template_reference: PlanTemplateReferenceInput) -> Self {
         NewActionPlanPlanTemplateReference {
             plan_template_reference,
         }
@@ -6291,7 +6291,7 @@ impl serde::Serialize for ListTemplateItem {
 /// Checklist Template object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ListTemplate2 {
+pub struct ListTemplateInput {
     /// Description
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -6309,11 +6309,11 @@ pub struct ListTemplate2 {
     pub trade_id: Option<i64>,
 }
 
-impl ListTemplate2 {
+impl ListTemplateInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ListTemplate2 {
+        ListTemplateInput {
             description: None,
             inspection_type_id: None,
             alternative_response_set_id: None,
@@ -6358,7 +6358,7 @@ impl ListTemplate2 {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewListTemplate {
     /// Checklist Template object
-    pub list_template: ListTemplate2,
+    pub list_template: ListTemplateInput,
     /// Checklist Template's Attachments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
@@ -6366,7 +6366,7 @@ pub struct NewListTemplate {
 
 impl NewListTemplate {
     /// A value with the required `list_template`; set the others with the setters.
-    pub fn new(list_template: ListTemplate2) -> Self {
+    pub fn new(list_template: ListTemplateInput) -> Self {
         NewListTemplate {
             list_template,
             attachments: None,
@@ -6860,17 +6860,17 @@ impl HazardBulkUpdate {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct EmailCommunication2 {
+pub struct CommunicationInput {
     /// Subject of the communication
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
-impl EmailCommunication2 {
+impl CommunicationInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        EmailCommunication2 {
+        CommunicationInput {
             subject: None,
         }
     }
@@ -6959,13 +6959,13 @@ impl NewEmail {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewCompanyEmailCommunication {
-    pub communication: EmailCommunication2,
+    pub communication: CommunicationInput,
     pub email: NewEmail,
 }
 
 impl NewCompanyEmailCommunication {
     /// A value with the required `communication`, `email`; set the others with the setters.
-    pub fn new(communication: EmailCommunication2, email: NewEmail) -> Self {
+    pub fn new(communication: CommunicationInput, email: NewEmail) -> Self {
         NewCompanyEmailCommunication {
             communication,
             email,
@@ -7459,24 +7459,24 @@ impl serde::Serialize for FormTemplate {
 /// Form Template
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FormTemplateForm {
+pub struct FormTemplateInput {
     /// Name of the Form Template
     pub name: String,
     /// The Description of the Form Template
     pub description: String,
 }
 
-impl FormTemplateForm {
+impl FormTemplateInput {
     /// A value with the required `name`, `description`; set the others with the setters.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
-        FormTemplateForm {
+        FormTemplateInput {
             name: name.into(),
             description: description.into(),
         }
     }
 }
 
-impl crate::multipart::ToMultipart for FormTemplateForm {
+impl crate::multipart::ToMultipart for FormTemplateInput {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "description", self.description);
@@ -7487,14 +7487,14 @@ impl crate::multipart::ToMultipart for FormTemplateForm {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewFormTemplate {
-    pub form_template: FormTemplateForm,
+    pub form_template: FormTemplateInput,
     /// Form Template's Fillable PDF.
     pub fillable_pdf: crate::FilePart,
 }
 
 impl NewFormTemplate {
     /// A value with the required `form_template`, `fillable_pdf`; set the others with the setters.
-    pub fn new(form_template: FormTemplateForm, fillable_pdf: crate::FilePart) -> Self {
+    pub fn new(form_template: FormTemplateInput, fillable_pdf: crate::FilePart) -> Self {
         NewFormTemplate {
             form_template,
             fillable_pdf,
@@ -8101,17 +8101,17 @@ pub struct TemplateReference {
     /// ID of the associated Company Inspection Template Item
     pub item_id: i64,
     /// Company Inspection Template Item Reference Type
-    pub type_: PlanTemplateReferenceFormType,
+    pub type_: PlanTemplateReferenceInputType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceFormPayload,
+    pub payload: PlanTemplateReferenceInputPayload,
 }
 
 impl TemplateReference {
     /// A value with the required `item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         item_id: i64,
-        type_: PlanTemplateReferenceFormType,
-        payload: PlanTemplateReferenceFormPayload,
+        type_: PlanTemplateReferenceInputType,
+        payload: PlanTemplateReferenceInputPayload,
     ) -> Self {
         TemplateReference {
             item_id,
@@ -11786,7 +11786,7 @@ impl serde::Serialize for CompanyTimecardEntry {
 /// The Approval Status of the Timecard Entry
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum TimecardEntry3ApprovalStatus {
+pub enum TimecardEntryInput2ApprovalStatus {
     #[serde(rename = "pending")]
     Pending,
     #[serde(rename = "reviewed")]
@@ -11800,7 +11800,7 @@ pub enum TimecardEntry3ApprovalStatus {
 /// Timecard Entry object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct TimecardEntry3 {
+pub struct TimecardEntryInput2 {
     /// The Date of the Timecard Entry
     pub date: String,
     /// The Hours of the Timecard Entry
@@ -11862,7 +11862,7 @@ pub struct TimecardEntry3 {
     pub clock_out_time: Option<String>,
     /// The Approval Status of the Timecard Entry
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub approval_status: Option<TimecardEntry3ApprovalStatus>,
+    pub approval_status: Option<TimecardEntryInput2ApprovalStatus>,
     /// ID of related external data
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
@@ -11874,10 +11874,10 @@ pub struct TimecardEntry3 {
     pub line_item_type_id: Option<i64>,
 }
 
-impl TimecardEntry3 {
+impl TimecardEntryInput2 {
     /// A value with the required `date`; set the others with the setters.
     pub fn new(date: impl Into<String>) -> Self {
-        TimecardEntry3 {
+        TimecardEntryInput2 {
             date: date.into(),
             hours: None,
             lunch_time: None,
@@ -12020,7 +12020,7 @@ impl TimecardEntry3 {
     }
 
     /// Sets `approval_status`.
-    pub fn approval_status(mut self, value: TimecardEntry3ApprovalStatus) -> Self {
+    pub fn approval_status(mut self, value: TimecardEntryInput2ApprovalStatus) -> Self {
         self.approval_status = Some(value);
         self
     }
@@ -12050,12 +12050,12 @@ pub struct NewCompanyTimecardEntry {
     /// The ID of the Project the Timecard Entry belongs to
     pub project_id: i64,
     /// Timecard Entry object
-    pub timecard_entry: TimecardEntry3,
+    pub timecard_entry: TimecardEntryInput2,
 }
 
 impl NewCompanyTimecardEntry {
     /// A value with the required `project_id`, `timecard_entry`; set the others with the setters.
-    pub fn new(project_id: i64, timecard_entry: TimecardEntry3) -> Self {
+    pub fn new(project_id: i64, timecard_entry: TimecardEntryInput2) -> Self {
         NewCompanyTimecardEntry {
             project_id,
             timecard_entry,
@@ -16427,7 +16427,7 @@ impl serde::Serialize for Image {
 /// At least one attribute is required even when an 'upload_uuid' key is provided. If an 'upload_uuid' is not provided above, then the 'data' key must be provided
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Image2 {
+pub struct ImageInput {
     /// The Private status of the Image. Defaults to a project configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
@@ -16462,11 +16462,11 @@ pub struct Image2 {
     pub log_date: Option<String>,
 }
 
-impl Image2 {
+impl ImageInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Image2 {
+        ImageInput {
             private: None,
             provider_type: None,
             provider_id: None,
@@ -16558,12 +16558,12 @@ pub struct NewImage {
     /// The name of the image file to be uploaded. Required when using an upload_uuid to upload the image.
     pub image_name: String,
     /// At least one attribute is required even when an 'upload_uuid' key is provided. If an 'upload_uuid' is not provided above, then the 'data' key must be provided
-    pub image: Image2,
+    pub image: ImageInput,
 }
 
 impl NewImage {
     /// A value with the required `image_name`, `image`; set the others with the setters.
-    pub fn new(image_name: impl Into<String>, image: Image2) -> Self {
+    pub fn new(image_name: impl Into<String>, image: ImageInput) -> Self {
         NewImage {
             upload_uuid: None,
             image_name: image_name.into(),
@@ -16871,7 +16871,7 @@ impl serde::Serialize for MeetingCategory {
 /// Meeting Category object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct MeetingCategory2 {
+pub struct MeetingCategoryInput {
     /// The Position of the Meeting Category
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -16880,11 +16880,11 @@ pub struct MeetingCategory2 {
     pub title: Option<String>,
 }
 
-impl MeetingCategory2 {
+impl MeetingCategoryInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        MeetingCategory2 {
+        MeetingCategoryInput {
             position: None,
             title: None,
         }
@@ -16912,7 +16912,7 @@ pub struct NewMeetingCategory {
     /// The ID of the Meeting the Meeting Category belongs to
     pub meeting_id: i64,
     /// Meeting Category object
-    pub meeting_category: MeetingCategory2,
+    pub meeting_category: MeetingCategoryInput,
 }
 
 impl NewMeetingCategory {
@@ -16920,7 +16920,7 @@ impl NewMeetingCategory {
     pub fn new(
         project_id: i64,
         meeting_id: i64,
-        meeting_category: MeetingCategory2,
+        meeting_category: MeetingCategoryInput,
     ) -> Self {
         NewMeetingCategory {
             project_id,
@@ -16966,7 +16966,7 @@ impl serde::Serialize for MeetingCategoryDetail {
 /// The Status of the Meeting Topic
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum MeetingTopic2Status {
+pub enum MeetingTopicInputStatus {
     Open,
     #[serde(rename = "On Hold")]
     OnHold,
@@ -16976,7 +16976,7 @@ pub enum MeetingTopic2Status {
 /// The Priority of the Meeting Topic
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum MeetingTopic2Priority {
+pub enum MeetingTopicInputPriority {
     #[serde(rename = "")]
     Empty,
     High,
@@ -16995,7 +16995,7 @@ pub enum AssignmentId {
 /// Meeting topic object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct MeetingTopic2 {
+pub struct MeetingTopicInput {
     /// The Title of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -17007,7 +17007,7 @@ pub struct MeetingTopic2 {
     pub due_date: Option<String>,
     /// The Status of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<MeetingTopic2Status>,
+    pub status: Option<MeetingTopicInputStatus>,
     /// &lt;p>&lt;span style=\\\"font-size: large;\\\">Please look at Item 1 and have those pieces completed &lt;strong>before&lt;/strong>&lt;/span>&lt;/p>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
@@ -17019,7 +17019,7 @@ pub struct MeetingTopic2 {
     pub closed_at: Option<String>,
     /// The Priority of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<MeetingTopic2Priority>,
+    pub priority: Option<MeetingTopicInputPriority>,
     /// The Added Under Agenda status of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added_under_agenda: Option<bool>,
@@ -17034,11 +17034,11 @@ pub struct MeetingTopic2 {
     pub assignment_ids: Option<Vec<AssignmentId>>,
 }
 
-impl MeetingTopic2 {
+impl MeetingTopicInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        MeetingTopic2 {
+        MeetingTopicInput {
             title: None,
             description: None,
             due_date: None,
@@ -17073,7 +17073,7 @@ impl MeetingTopic2 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: MeetingTopic2Status) -> Self {
+    pub fn status(mut self, value: MeetingTopicInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -17097,7 +17097,7 @@ impl MeetingTopic2 {
     }
 
     /// Sets `priority`.
-    pub fn priority(mut self, value: MeetingTopic2Priority) -> Self {
+    pub fn priority(mut self, value: MeetingTopicInputPriority) -> Self {
         self.priority = Some(value);
         self
     }
@@ -17136,7 +17136,7 @@ pub struct NewMeetingTopic {
     /// The ID of the Meeting the Meeting Topic belongs to
     pub meeting_id: i64,
     /// Meeting topic object
-    pub meeting_topic: MeetingTopic2,
+    pub meeting_topic: MeetingTopicInput,
     /// An array of the Attachments of the Meeting Topic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
@@ -17144,7 +17144,11 @@ pub struct NewMeetingTopic {
 
 impl NewMeetingTopic {
     /// A value with the required `project_id`, `meeting_id`, `meeting_topic`; set the others with the setters.
-    pub fn new(project_id: i64, meeting_id: i64, meeting_topic: MeetingTopic2) -> Self {
+    pub fn new(
+        project_id: i64,
+        meeting_id: i64,
+        meeting_topic: MeetingTopicInput,
+    ) -> Self {
         NewMeetingTopic {
             project_id,
             meeting_id,
@@ -17573,7 +17577,7 @@ impl serde::Serialize for Meeting {
 /// Meeting object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Meeting3 {
+pub struct MeetingInput {
     /// The Position of the Meeting
     pub position: i64,
     /// The Title of the Meeting
@@ -17635,10 +17639,10 @@ pub struct Meeting3 {
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
-impl Meeting3 {
+impl MeetingInput {
     /// A value with the required `position`; set the others with the setters.
     pub fn new(position: i64) -> Self {
-        Meeting3 {
+        MeetingInput {
             position,
             title: None,
             location: None,
@@ -17787,7 +17791,7 @@ pub struct NewMeeting {
     /// The ID of the Project the Meetings belongs to
     pub project_id: i64,
     /// Meeting object
-    pub meeting: Meeting3,
+    pub meeting: MeetingInput,
     /// Meeting Attachments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
@@ -17795,7 +17799,7 @@ pub struct NewMeeting {
 
 impl NewMeeting {
     /// A value with the required `project_id`, `meeting`; set the others with the setters.
-    pub fn new(project_id: i64, meeting: Meeting3) -> Self {
+    pub fn new(project_id: i64, meeting: MeetingInput) -> Self {
         NewMeeting {
             project_id,
             meeting,
@@ -19929,7 +19933,7 @@ impl serde::Serialize for ResponseLog {
 /// Response Log body
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ResponseLog2 {
+pub struct ResponseLogInput {
     /// The Comments of the Response Log
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -19944,11 +19948,11 @@ pub struct ResponseLog2 {
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
-impl ResponseLog2 {
+impl ResponseLogInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ResponseLog2 {
+        ResponseLogInput {
             comment: None,
             prostore_file_ids: None,
             upload_ids: None,
@@ -20005,7 +20009,7 @@ pub struct NewResponseLog {
     /// The ID of the Project the Observation Item Response Log belongs to
     pub project_id: i64,
     /// Response Log body
-    pub response_log: ResponseLog2,
+    pub response_log: ResponseLogInput,
     /// The Status of the Observation
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewResponseLogStatus>,
@@ -20013,7 +20017,7 @@ pub struct NewResponseLog {
 
 impl NewResponseLog {
     /// A value with the required `project_id`, `response_log`; set the others with the setters.
-    pub fn new(project_id: i64, response_log: ResponseLog2) -> Self {
+    pub fn new(project_id: i64, response_log: ResponseLogInput) -> Self {
         NewResponseLog {
             project_id,
             response_log,
@@ -20057,7 +20061,7 @@ impl ProcoreItemAssociationBulkDestroy {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct EmailCommunicationEmail2 {
+pub struct EmailInput {
     /// Body of the email
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -20090,11 +20094,11 @@ pub struct EmailCommunicationEmail2 {
     pub bcc_distribution_ids: Option<Vec<i64>>,
 }
 
-impl EmailCommunicationEmail2 {
+impl EmailInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        EmailCommunicationEmail2 {
+        EmailInput {
             body: None,
             prostore_file_ids: None,
             drawing_revision_ids: None,
@@ -20172,16 +20176,13 @@ impl EmailCommunicationEmail2 {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewEmailCommunication {
-    pub communication: EmailCommunication2,
-    pub email: EmailCommunicationEmail2,
+    pub communication: CommunicationInput,
+    pub email: EmailInput,
 }
 
 impl NewEmailCommunication {
     /// A value with the required `communication`, `email`; set the others with the setters.
-    pub fn new(
-        communication: EmailCommunication2,
-        email: EmailCommunicationEmail2,
-    ) -> Self {
+    pub fn new(communication: CommunicationInput, email: EmailInput) -> Self {
         NewEmailCommunication {
             communication,
             email,
@@ -26512,7 +26513,7 @@ pub enum ChecklistListUpdateStatus {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct List3 {
+pub struct ListInput {
     /// Description of the Inspection
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -26566,11 +26567,11 @@ pub struct List3 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl List3 {
+impl ListInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        List3 {
+        ListInput {
             description: None,
             due_at: None,
             inspection_date: None,
@@ -26693,12 +26694,12 @@ impl List3 {
 pub struct NewChecklistList {
     /// ID of the Checklist List Template (Inspection Template) that the Checklist (Inspection) will be created from
     pub list_template_id: i64,
-    pub list: List3,
+    pub list: ListInput,
 }
 
 impl NewChecklistList {
     /// A value with the required `list_template_id`, `list`; set the others with the setters.
-    pub fn new(list_template_id: i64, list: List3) -> Self {
+    pub fn new(list_template_id: i64, list: ListInput) -> Self {
         NewChecklistList {
             list_template_id,
             list,
@@ -43355,7 +43356,7 @@ impl RfiForwardForReview {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Reply2 {
+pub struct ReplyInput {
     /// Body
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -43382,11 +43383,11 @@ pub struct Reply2 {
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
-impl Reply2 {
+impl ReplyInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Reply2 {
+        ReplyInput {
             body: None,
             official: None,
             drawing_revision_ids: None,
@@ -43453,7 +43454,7 @@ impl Reply2 {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewReply {
-    pub reply: Reply2,
+    pub reply: ReplyInput,
     /// RFI Response Attachments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
@@ -43461,7 +43462,7 @@ pub struct NewReply {
 
 impl NewReply {
     /// A value with the required `reply`; set the others with the setters.
-    pub fn new(reply: Reply2) -> Self {
+    pub fn new(reply: ReplyInput) -> Self {
         NewReply {
             reply,
             attachments: None,
@@ -48868,7 +48869,7 @@ impl SignatureBulkDestroy {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct TimeAndMaterialEntryAttachment2 {
+pub struct TimeAndMaterialEntryAttachmentInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48877,11 +48878,11 @@ pub struct TimeAndMaterialEntryAttachment2 {
     pub upload_uuids: Option<Vec<i64>>,
 }
 
-impl TimeAndMaterialEntryAttachment2 {
+impl TimeAndMaterialEntryAttachmentInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimeAndMaterialEntryAttachment2 {
+        TimeAndMaterialEntryAttachmentInput {
             documents: None,
             folders: None,
             upload_uuids: None,
@@ -48912,14 +48913,14 @@ impl TimeAndMaterialEntryAttachment2 {
 pub struct NewTimeAndMaterialEntryAttachment {
     /// Time & Material Id the attachment is associated with
     pub time_and_material_entry_id: i64,
-    pub time_and_material_entry_attachment: TimeAndMaterialEntryAttachment2,
+    pub time_and_material_entry_attachment: TimeAndMaterialEntryAttachmentInput,
 }
 
 impl NewTimeAndMaterialEntryAttachment {
     /// A value with the required `time_and_material_entry_id`, `time_and_material_entry_attachment`; set the others with the setters.
     pub fn new(
         time_and_material_entry_id: i64,
-        time_and_material_entry_attachment: TimeAndMaterialEntryAttachment2,
+        time_and_material_entry_attachment: TimeAndMaterialEntryAttachmentInput,
     ) -> Self {
         NewTimeAndMaterialEntryAttachment {
             time_and_material_entry_id,
@@ -51789,7 +51790,7 @@ impl serde::Serialize for PunchItem {
 /// Assessed risk level of on-time completion
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PunchItem2ScheduleRisk {
+pub enum PunchItemInputScheduleRisk {
     #[serde(rename = "ml_low")]
     MlLow,
     #[serde(rename = "ml_medium")]
@@ -51801,7 +51802,7 @@ pub enum PunchItem2ScheduleRisk {
 /// Status - 'open' or 'closed'
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PunchItem2Status {
+pub enum PunchItemInputStatus {
     Open,
     Closed,
     Overdue,
@@ -51811,7 +51812,7 @@ pub enum PunchItem2Status {
 /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PunchItem2WorkflowStatus {
+pub enum PunchItemInputWorkflowStatus {
     #[serde(rename = "draft")]
     Draft,
     #[serde(rename = "initiated")]
@@ -51835,7 +51836,7 @@ pub enum PunchItem2WorkflowStatus {
 /// Punch Item
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct PunchItem2 {
+pub struct PunchItemInput {
     /// Description
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -51846,7 +51847,7 @@ pub struct PunchItem2 {
     pub name: String,
     /// Assessed risk level of on-time completion
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_risk: Option<PunchItem2ScheduleRisk>,
+    pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -51858,7 +51859,7 @@ pub struct PunchItem2 {
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PunchItem2Status>,
+    pub status: Option<PunchItemInputStatus>,
     /// Date created
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
@@ -51906,7 +51907,7 @@ pub struct PunchItem2 {
     pub mt_location: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_status: Option<PunchItem2WorkflowStatus>,
+    pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
@@ -51927,10 +51928,10 @@ pub struct PunchItem2 {
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
-impl PunchItem2 {
+impl PunchItemInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        PunchItem2 {
+        PunchItemInput {
             description: None,
             due: None,
             name: name.into(),
@@ -51977,7 +51978,7 @@ impl PunchItem2 {
     }
 
     /// Sets `schedule_risk`.
-    pub fn schedule_risk(mut self, value: PunchItem2ScheduleRisk) -> Self {
+    pub fn schedule_risk(mut self, value: PunchItemInputScheduleRisk) -> Self {
         self.schedule_risk = Some(value);
         self
     }
@@ -52001,7 +52002,7 @@ impl PunchItem2 {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: PunchItem2Status) -> Self {
+    pub fn status(mut self, value: PunchItemInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -52097,7 +52098,7 @@ impl PunchItem2 {
     }
 
     /// Sets `workflow_status`.
-    pub fn workflow_status(mut self, value: PunchItem2WorkflowStatus) -> Self {
+    pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
         self
     }
@@ -52139,12 +52140,12 @@ impl PunchItem2 {
 pub struct NewPunchItem {
     /// Project ID to which the Punch Item belongs to
     pub project_id: i64,
-    pub punch_item: PunchItem2,
+    pub punch_item: PunchItemInput,
 }
 
 impl NewPunchItem {
     /// A value with the required `project_id`, `punch_item`; set the others with the setters.
-    pub fn new(project_id: i64, punch_item: PunchItem2) -> Self {
+    pub fn new(project_id: i64, punch_item: PunchItemInput) -> Self {
         NewPunchItem {
             project_id,
             punch_item,
@@ -52596,7 +52597,7 @@ pub struct PunchItemUpdatePunchItem {
     pub name: String,
     /// Assessed risk level of on-time completion
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_risk: Option<PunchItem2ScheduleRisk>,
+    pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -52608,7 +52609,7 @@ pub struct PunchItemUpdatePunchItem {
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PunchItem2Status>,
+    pub status: Option<PunchItemInputStatus>,
     /// Date created
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
@@ -52653,7 +52654,7 @@ pub struct PunchItemUpdatePunchItem {
     pub mt_location: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_status: Option<PunchItem2WorkflowStatus>,
+    pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
@@ -52723,7 +52724,7 @@ impl PunchItemUpdatePunchItem {
     }
 
     /// Sets `schedule_risk`.
-    pub fn schedule_risk(mut self, value: PunchItem2ScheduleRisk) -> Self {
+    pub fn schedule_risk(mut self, value: PunchItemInputScheduleRisk) -> Self {
         self.schedule_risk = Some(value);
         self
     }
@@ -52747,7 +52748,7 @@ impl PunchItemUpdatePunchItem {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: PunchItem2Status) -> Self {
+    pub fn status(mut self, value: PunchItemInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -52837,7 +52838,7 @@ impl PunchItemUpdatePunchItem {
     }
 
     /// Sets `workflow_status`.
-    pub fn workflow_status(mut self, value: PunchItem2WorkflowStatus) -> Self {
+    pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
         self
     }
@@ -52895,7 +52896,7 @@ impl PunchItemUpdate {
 /// Comment
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Comment2 {
+pub struct CommentInput {
     /// Comment Body
     pub body: String,
     /// Prostore file IDs to attach to the comment
@@ -52903,10 +52904,10 @@ pub struct Comment2 {
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
-impl Comment2 {
+impl CommentInput {
     /// A value with the required `body`; set the others with the setters.
     pub fn new(body: impl Into<String>) -> Self {
-        Comment2 {
+        CommentInput {
             body: body.into(),
             prostore_file_ids: None,
         }
@@ -52923,7 +52924,7 @@ impl Comment2 {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct NewComment {
-    pub comment: Comment2,
+    pub comment: CommentInput,
     /// Attachments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
@@ -52931,7 +52932,7 @@ pub struct NewComment {
 
 impl NewComment {
     /// A value with the required `comment`; set the others with the setters.
-    pub fn new(comment: Comment2) -> Self {
+    pub fn new(comment: CommentInput) -> Self {
         NewComment {
             comment,
             attachments: None,
@@ -53547,7 +53548,7 @@ impl serde::Serialize for Resource {
 /// Resource object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Resource2 {
+pub struct ResourceInput {
     /// The Name of the Resource
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -53556,11 +53557,11 @@ pub struct Resource2 {
     pub source_uid: Option<String>,
 }
 
-impl Resource2 {
+impl ResourceInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Resource2 {
+        ResourceInput {
             name: None,
             source_uid: None,
         }
@@ -53586,12 +53587,12 @@ pub struct NewResource {
     /// The ID of the Project the Resource belongs to
     pub project_id: i64,
     /// Resource object
-    pub resource: Resource2,
+    pub resource: ResourceInput,
 }
 
 impl NewResource {
     /// A value with the required `project_id`, `resource`; set the others with the setters.
-    pub fn new(project_id: i64, resource: Resource2) -> Self {
+    pub fn new(project_id: i64, resource: ResourceInput) -> Self {
         NewResource {
             project_id,
             resource,
@@ -54817,7 +54818,7 @@ impl serde::Serialize for SubmittalLogDetail {
 /// Task object.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Task2 {
+pub struct TaskInput {
     /// Task name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -54889,11 +54890,11 @@ pub struct Task2 {
     pub manually_edited: Option<bool>,
 }
 
-impl Task2 {
+impl TaskInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        Task2 {
+        TaskInput {
             name: None,
             start: None,
             finish: None,
@@ -55066,12 +55067,12 @@ pub struct NewTask {
     /// ID of the project this task belongs to.
     pub project_id: i64,
     /// Task object.
-    pub task: Task2,
+    pub task: TaskInput,
 }
 
 impl NewTask {
     /// A value with the required `project_id`, `task`; set the others with the setters.
-    pub fn new(project_id: i64, task: Task2) -> Self {
+    pub fn new(project_id: i64, task: TaskInput) -> Self {
         NewTask { project_id, task }
     }
 }
@@ -55081,12 +55082,12 @@ impl NewTask {
 pub struct TaskSync {
     /// The ID of the Project the Tasks belongs to
     pub project_id: i64,
-    pub updates: Vec<Task2>,
+    pub updates: Vec<TaskInput>,
 }
 
 impl TaskSync {
     /// A value with the required `project_id`, `updates`; set the others with the setters.
-    pub fn new(project_id: i64, updates: Vec<Task2>) -> Self {
+    pub fn new(project_id: i64, updates: Vec<TaskInput>) -> Self {
         TaskSync { project_id, updates }
     }
 }
@@ -55280,7 +55281,7 @@ impl serde::Serialize for TimecardEntryItem {
 /// Timecard Entry object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct TimecardEntry2 {
+pub struct TimecardEntryInput {
     /// The ID of the Party of the Timecard Entry
     #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
@@ -55320,10 +55321,10 @@ pub struct TimecardEntry2 {
     pub clock_out_time: Option<String>,
 }
 
-impl TimecardEntry2 {
+impl TimecardEntryInput {
     /// A value with the required `hours`, `date`; set the others with the setters.
     pub fn new(hours: impl Into<String>, date: impl Into<String>) -> Self {
-        TimecardEntry2 {
+        TimecardEntryInput {
             party_id: None,
             hours: hours.into(),
             billable: None,
@@ -55413,12 +55414,12 @@ pub struct NewTimecardEntry {
     /// The ID of the Project the Timecard Entry belongs to
     pub project_id: i64,
     /// Timecard Entry object
-    pub timecard_entry: TimecardEntry2,
+    pub timecard_entry: TimecardEntryInput,
 }
 
 impl NewTimecardEntry {
     /// A value with the required `project_id`, `timecard_entry`; set the others with the setters.
-    pub fn new(project_id: i64, timecard_entry: TimecardEntry2) -> Self {
+    pub fn new(project_id: i64, timecard_entry: TimecardEntryInput) -> Self {
         NewTimecardEntry {
             project_id,
             timecard_entry,
@@ -55647,7 +55648,7 @@ impl serde::Serialize for TimecardEntryDetail {
 /// ToDo object
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Todo2 {
+pub struct TodoInput {
     /// The ID of the Assignment of the ToDo
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_id: Option<i64>,
@@ -55671,14 +55672,14 @@ pub struct Todo2 {
     pub start_datetime: String,
 }
 
-impl Todo2 {
+impl TodoInput {
     /// A value with the required `finish_datetime`, `name`, `start_datetime`; set the others with the setters.
     pub fn new(
         finish_datetime: impl Into<String>,
         name: impl Into<String>,
         start_datetime: impl Into<String>,
     ) -> Self {
-        Todo2 {
+        TodoInput {
             assignment_id: None,
             color: None,
             finish_datetime: finish_datetime.into(),
@@ -55728,12 +55729,12 @@ pub struct NewTodo {
     /// The ID of the Project the ToDo belongs to
     pub project_id: i64,
     /// ToDo object
-    pub todo: Todo2,
+    pub todo: TodoInput,
 }
 
 impl NewTodo {
     /// A value with the required `project_id`, `todo`; set the others with the setters.
-    pub fn new(project_id: i64, todo: Todo2) -> Self {
+    pub fn new(project_id: i64, todo: TodoInput) -> Self {
         NewTodo { project_id, todo }
     }
 }
@@ -57801,14 +57802,14 @@ impl serde::Serialize for DrawingUploadV1_1 {
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum DrawingLogImportForm {
+pub enum DrawingLogImportInput {
     Value(serde_json::Value),
     Value2(serde_json::Value),
     Value3(serde_json::Value),
     Value4(serde_json::Value),
 }
 
-impl crate::multipart::ToMultipart for DrawingLogImportForm {
+impl crate::multipart::ToMultipart for DrawingLogImportInput {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::Value(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -57833,7 +57834,7 @@ pub struct DrawingUploadDrawingLogImport {
     /// Drawing ID to associate any created Drawing Revisions to
     pub drawing_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, DrawingLogImportForm>,
+    pub additional_properties: std::collections::BTreeMap<String, DrawingLogImportInput>,
 }
 
 impl DrawingUploadDrawingLogImport {
@@ -57986,7 +57987,7 @@ pub struct NewMeetingTopicV1_1MeetingTopic {
     pub due_date: Option<String>,
     /// The Status of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<MeetingTopic2Status>,
+    pub status: Option<MeetingTopicInputStatus>,
     /// &lt;p>&lt;span style=\\\"font-size: large;\\\">Please look at Item 1 and have those pieces completed &lt;strong>before&lt;/strong>&lt;/span>&lt;/p>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
@@ -57998,7 +57999,7 @@ pub struct NewMeetingTopicV1_1MeetingTopic {
     pub closed_at: Option<String>,
     /// The Priority of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<MeetingTopic2Priority>,
+    pub priority: Option<MeetingTopicInputPriority>,
     /// The Added Under Agenda status of the Meeting Topic
     #[serde(skip_serializing_if = "Option::is_none")]
     pub added_under_agenda: Option<bool>,
@@ -58056,7 +58057,7 @@ impl NewMeetingTopicV1_1MeetingTopic {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: MeetingTopic2Status) -> Self {
+    pub fn status(mut self, value: MeetingTopicInputStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -58080,7 +58081,7 @@ impl NewMeetingTopicV1_1MeetingTopic {
     }
 
     /// Sets `priority`.
-    pub fn priority(mut self, value: MeetingTopic2Priority) -> Self {
+    pub fn priority(mut self, value: MeetingTopicInputPriority) -> Self {
         self.priority = Some(value);
         self
     }
@@ -61431,7 +61432,7 @@ pub struct NewPunchItemV1_1PunchItem {
     pub name: String,
     /// Assessed risk level of on-time completion
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_risk: Option<PunchItem2ScheduleRisk>,
+    pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -61491,7 +61492,7 @@ pub struct NewPunchItemV1_1PunchItem {
     pub mt_location: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_status: Option<PunchItem2WorkflowStatus>,
+    pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
@@ -61566,7 +61567,7 @@ impl NewPunchItemV1_1PunchItem {
     }
 
     /// Sets `schedule_risk`.
-    pub fn schedule_risk(mut self, value: PunchItem2ScheduleRisk) -> Self {
+    pub fn schedule_risk(mut self, value: PunchItemInputScheduleRisk) -> Self {
         self.schedule_risk = Some(value);
         self
     }
@@ -61686,7 +61687,7 @@ impl NewPunchItemV1_1PunchItem {
     }
 
     /// Sets `workflow_status`.
-    pub fn workflow_status(mut self, value: PunchItem2WorkflowStatus) -> Self {
+    pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
         self
     }
@@ -61761,7 +61762,7 @@ pub struct PunchItemUpdateV1_1PunchItem {
     pub name: String,
     /// Assessed risk level of on-time completion
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_risk: Option<PunchItem2ScheduleRisk>,
+    pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
@@ -61818,7 +61819,7 @@ pub struct PunchItemUpdateV1_1PunchItem {
     pub mt_location: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow_status: Option<PunchItem2WorkflowStatus>,
+    pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
@@ -61892,7 +61893,7 @@ impl PunchItemUpdateV1_1PunchItem {
     }
 
     /// Sets `schedule_risk`.
-    pub fn schedule_risk(mut self, value: PunchItem2ScheduleRisk) -> Self {
+    pub fn schedule_risk(mut self, value: PunchItemInputScheduleRisk) -> Self {
         self.schedule_risk = Some(value);
         self
     }
@@ -62006,7 +62007,7 @@ impl PunchItemUpdateV1_1PunchItem {
     }
 
     /// Sets `workflow_status`.
-    pub fn workflow_status(mut self, value: PunchItem2WorkflowStatus) -> Self {
+    pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
         self
     }

@@ -4115,7 +4115,6 @@ pub enum RfiSortDirection {
 #[cfg(
     any(
         feature = "company-admin",
-        feature = "construction-financials",
         feature = "core",
         feature = "project-management",
         feature = "resource-management"
@@ -4130,7 +4129,6 @@ pub struct Name2 {
 #[cfg(
     any(
         feature = "company-admin",
-        feature = "construction-financials",
         feature = "core",
         feature = "project-management",
         feature = "resource-management"

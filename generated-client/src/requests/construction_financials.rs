@@ -20021,7 +20021,7 @@ pub struct UpdateCompanyProjectWbsAttributeItemV2 {
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_item_id: String,
-    pub(crate) body: models::Name2,
+    pub(crate) body: models::WbAttributeItemUpdateV2,
 }
 
 impl UpdateCompanyProjectWbsAttributeItemV2 {
@@ -20197,7 +20197,7 @@ pub struct UpdateCompanyProjectWbsAttributeV2 {
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_id: String,
-    pub(crate) body: models::Name2,
+    pub(crate) body: models::AttributeUpdateV2,
 }
 
 impl UpdateCompanyProjectWbsAttributeV2 {

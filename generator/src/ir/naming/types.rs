@@ -329,6 +329,9 @@ impl<'a> Namer<'a> {
         }
         out.push(qualified(&parent));
         out.extend(by_resource);
+        if dir_is_request(self.space, site) {
+            out.push(format!("{noun}Input"));
+        }
         out.dedup();
         out
     }

@@ -3,17 +3,17 @@
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct DocumentForm {
+pub struct DocumentInput {
     pub name: Option<String>,
     pub parent_id: Option<i64>,
     pub attachments: Option<Vec<crate::FilePart>>,
 }
 
-impl DocumentForm {
+impl DocumentInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        DocumentForm {
+        DocumentInput {
             name: None,
             parent_id: None,
             attachments: None,
@@ -39,7 +39,7 @@ impl DocumentForm {
     }
 }
 
-impl crate::multipart::ToMultipart for DocumentForm {
+impl crate::multipart::ToMultipart for DocumentInput {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "parent_id", self.parent_id);
@@ -51,7 +51,7 @@ impl crate::multipart::ToMultipart for DocumentForm {
 #[derive(Debug)]
 pub struct NewDocument {
     pub file: crate::FilePart,
-    pub document: Option<DocumentForm>,
+    pub document: Option<DocumentInput>,
 }
 
 impl NewDocument {
@@ -64,7 +64,7 @@ impl NewDocument {
     }
 
     /// Sets `document`.
-    pub fn document(mut self, value: DocumentForm) -> Self {
+    pub fn document(mut self, value: DocumentInput) -> Self {
         self.document = Some(value);
         self
     }
