@@ -726,14 +726,14 @@ impl crate::multipart::ToMultipart for NewCompanyFileVersion {
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition. For a lov_entry data_type the...
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum FileInputWithDataValue {
+pub enum FileFormWithDataValue {
     String(String),
     Number(f64),
     Boolean(bool),
     List(Vec<i64>),
 }
 
-impl crate::multipart::ToMultipart for FileInputWithDataValue {
+impl crate::multipart::ToMultipart for FileFormWithDataValue {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::String(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -747,7 +747,7 @@ impl crate::multipart::ToMultipart for FileInputWithDataValue {
 /// Data
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FileInputWithData {
+pub struct FileFormWithData {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
     pub parent_id: Option<i64>,
     /// The Name of the file
@@ -763,16 +763,13 @@ pub struct FileInputWithData {
     /// Toggles automatic renaming if the file name is already taken in a folder (unique_name = true). Returns a name taken error if a file name is taken in a...
     pub unique_name: Option<bool>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<
-        String,
-        FileInputWithDataValue,
-    >,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
-impl FileInputWithData {
+impl FileFormWithData {
     /// A value with the required `data`; set the others with the setters.
     pub fn new(data: impl Into<String>) -> Self {
-        FileInputWithData {
+        FileFormWithData {
             parent_id: None,
             name: None,
             is_tracked: None,
@@ -821,7 +818,7 @@ impl FileInputWithData {
     }
 }
 
-impl crate::multipart::ToMultipart for FileInputWithData {
+impl crate::multipart::ToMultipart for FileFormWithData {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "parent_id", self.parent_id);
         form.field(name, "name", self.name);
@@ -839,7 +836,7 @@ impl crate::multipart::ToMultipart for FileInputWithData {
 /// Upload Uuid
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FileInputWithUploadUuid {
+pub struct FileFormWithUploadUuid {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
     pub parent_id: Option<i64>,
     /// The Name of the file
@@ -855,16 +852,13 @@ pub struct FileInputWithUploadUuid {
     /// UUID referencing a previously completed Upload. See Company Uploads or Project Uploads for instructions on how use uploads. You should not use both data and...
     pub upload_uuid: String,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<
-        String,
-        FileInputWithDataValue,
-    >,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
-impl FileInputWithUploadUuid {
+impl FileFormWithUploadUuid {
     /// A value with the required `upload_uuid`; set the others with the setters.
     pub fn new(upload_uuid: impl Into<String>) -> Self {
-        FileInputWithUploadUuid {
+        FileFormWithUploadUuid {
             parent_id: None,
             name: None,
             is_tracked: None,
@@ -913,7 +907,7 @@ impl FileInputWithUploadUuid {
     }
 }
 
-impl crate::multipart::ToMultipart for FileInputWithUploadUuid {
+impl crate::multipart::ToMultipart for FileFormWithUploadUuid {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "parent_id", self.parent_id);
         form.field(name, "name", self.name);
@@ -930,12 +924,12 @@ impl crate::multipart::ToMultipart for FileInputWithUploadUuid {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum FileInput {
-    Data(Box<FileInputWithData>),
-    UploadUuid(Box<FileInputWithUploadUuid>),
+pub enum FileForm {
+    Data(Box<FileFormWithData>),
+    UploadUuid(Box<FileFormWithUploadUuid>),
 }
 
-impl crate::multipart::ToMultipart for FileInput {
+impl crate::multipart::ToMultipart for FileForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::Data(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -949,12 +943,12 @@ impl crate::multipart::ToMultipart for FileInput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewCompanyFile {
-    pub file: FileInput,
+    pub file: FileForm,
 }
 
 impl NewCompanyFile {
     /// A value with the required `file`; set the others with the setters.
-    pub fn new(file: FileInput) -> Self {
+    pub fn new(file: FileForm) -> Self {
         NewCompanyFile { file }
     }
 }

@@ -4714,12 +4714,12 @@ impl serde::Serialize for ActionPlanPlanTemplateReference {
 /// Company Action Plan Template Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTemplateReferenceInputType {
+pub enum PlanTemplateReferenceFormType {
     #[serde(rename = "attachment")]
     Attachment,
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceInputType {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceFormType {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -4728,16 +4728,16 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceInputType {
 /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceInputPayload {
+pub struct PlanTemplateReferenceFormPayload {
     /// Reference Attachment.
     pub attachment: Option<crate::FilePart>,
 }
 
-impl PlanTemplateReferenceInputPayload {
+impl PlanTemplateReferenceFormPayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PlanTemplateReferenceInputPayload {
+        PlanTemplateReferenceFormPayload {
             attachment: None,
         }
     }
@@ -4749,7 +4749,7 @@ impl PlanTemplateReferenceInputPayload {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceInputPayload {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceFormPayload {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "attachment", self.attachment);
     }
@@ -4757,23 +4757,23 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceInputPayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceInput {
+pub struct PlanTemplateReferenceForm {
     /// ID of the associated Template Item
     pub plan_template_item_id: i64,
     /// Company Action Plan Template Reference Type
-    pub type_: PlanTemplateReferenceInputType,
+    pub type_: PlanTemplateReferenceFormType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceInputPayload,
+    pub payload: PlanTemplateReferenceFormPayload,
 }
 
-impl PlanTemplateReferenceInput {
+impl PlanTemplateReferenceForm {
     /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_template_item_id: i64,
-        type_: PlanTemplateReferenceInputType,
-        payload: PlanTemplateReferenceInputPayload,
+        type_: PlanTemplateReferenceFormType,
+        payload: PlanTemplateReferenceFormPayload,
     ) -> Self {
-        PlanTemplateReferenceInput {
+        PlanTemplateReferenceForm {
             plan_template_item_id,
             type_,
             payload,
@@ -4781,7 +4781,7 @@ impl PlanTemplateReferenceInput {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceInput {
+impl crate::multipart::ToMultipart for PlanTemplateReferenceForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_template_item_id", self.plan_template_item_id);
         form.field(name, "type", self.type_);
@@ -4792,12 +4792,12 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceInput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewActionPlanPlanTemplateReference {
-    pub plan_template_reference: PlanTemplateReferenceInput,
+    pub plan_template_reference: PlanTemplateReferenceForm,
 }
 
 impl NewActionPlanPlanTemplateReference {
     /// A value with the required `plan_template_reference`; set the others with the setters.
-    pub fn new(plan_template_reference: PlanTemplateReferenceInput) -> Self {
+    pub fn new(plan_template_reference: PlanTemplateReferenceForm) -> Self {
         NewActionPlanPlanTemplateReference {
             plan_template_reference,
         }
@@ -7459,24 +7459,24 @@ impl serde::Serialize for FormTemplate {
 /// Form Template
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct FormTemplateInput {
+pub struct FormTemplateForm {
     /// Name of the Form Template
     pub name: String,
     /// The Description of the Form Template
     pub description: String,
 }
 
-impl FormTemplateInput {
+impl FormTemplateForm {
     /// A value with the required `name`, `description`; set the others with the setters.
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
-        FormTemplateInput {
+        FormTemplateForm {
             name: name.into(),
             description: description.into(),
         }
     }
 }
 
-impl crate::multipart::ToMultipart for FormTemplateInput {
+impl crate::multipart::ToMultipart for FormTemplateForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "description", self.description);
@@ -7487,14 +7487,14 @@ impl crate::multipart::ToMultipart for FormTemplateInput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub struct NewFormTemplate {
-    pub form_template: FormTemplateInput,
+    pub form_template: FormTemplateForm,
     /// Form Template's Fillable PDF.
     pub fillable_pdf: crate::FilePart,
 }
 
 impl NewFormTemplate {
     /// A value with the required `form_template`, `fillable_pdf`; set the others with the setters.
-    pub fn new(form_template: FormTemplateInput, fillable_pdf: crate::FilePart) -> Self {
+    pub fn new(form_template: FormTemplateForm, fillable_pdf: crate::FilePart) -> Self {
         NewFormTemplate {
             form_template,
             fillable_pdf,
@@ -8101,17 +8101,17 @@ pub struct TemplateReference {
     /// ID of the associated Company Inspection Template Item
     pub item_id: i64,
     /// Company Inspection Template Item Reference Type
-    pub type_: PlanTemplateReferenceInputType,
+    pub type_: PlanTemplateReferenceFormType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceInputPayload,
+    pub payload: PlanTemplateReferenceFormPayload,
 }
 
 impl TemplateReference {
     /// A value with the required `item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         item_id: i64,
-        type_: PlanTemplateReferenceInputType,
-        payload: PlanTemplateReferenceInputPayload,
+        type_: PlanTemplateReferenceFormType,
+        payload: PlanTemplateReferenceFormPayload,
     ) -> Self {
         TemplateReference {
             item_id,
@@ -57802,14 +57802,14 @@ impl serde::Serialize for DrawingUploadV1_1 {
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
 #[derive(Debug)]
-pub enum DrawingLogImportInput {
+pub enum DrawingLogImportForm {
     Value(serde_json::Value),
     Value2(serde_json::Value),
     Value3(serde_json::Value),
     Value4(serde_json::Value),
 }
 
-impl crate::multipart::ToMultipart for DrawingLogImportInput {
+impl crate::multipart::ToMultipart for DrawingLogImportForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::Value(v) => crate::multipart::ToMultipart::append_to(v, name, form),
@@ -57834,7 +57834,7 @@ pub struct DrawingUploadDrawingLogImport {
     /// Drawing ID to associate any created Drawing Revisions to
     pub drawing_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<String, DrawingLogImportInput>,
+    pub additional_properties: std::collections::BTreeMap<String, DrawingLogImportForm>,
 }
 
 impl DrawingUploadDrawingLogImport {

@@ -329,7 +329,7 @@ impl<'a> Namer<'a> {
         }
         out.push(qualified(&parent));
         out.extend(by_resource);
-        if dir_is_request(self.space, site) {
+        if site.ty.is_some_and(|t| self.space.get(t).direction == Direction::Request) {
             out.push(format!("{noun}Input"));
         }
         out.dedup();

@@ -3,17 +3,17 @@
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct DocumentInput {
+pub struct DocumentForm {
     pub name: Option<String>,
     pub parent_id: Option<i64>,
     pub attachments: Option<Vec<crate::FilePart>>,
 }
 
-impl DocumentInput {
+impl DocumentForm {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        DocumentInput {
+        DocumentForm {
             name: None,
             parent_id: None,
             attachments: None,
@@ -39,7 +39,7 @@ impl DocumentInput {
     }
 }
 
-impl crate::multipart::ToMultipart for DocumentInput {
+impl crate::multipart::ToMultipart for DocumentForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "parent_id", self.parent_id);
@@ -51,7 +51,7 @@ impl crate::multipart::ToMultipart for DocumentInput {
 #[derive(Debug)]
 pub struct NewDocument {
     pub file: crate::FilePart,
-    pub document: Option<DocumentInput>,
+    pub document: Option<DocumentForm>,
 }
 
 impl NewDocument {
@@ -64,7 +64,7 @@ impl NewDocument {
     }
 
     /// Sets `document`.
-    pub fn document(mut self, value: DocumentInput) -> Self {
+    pub fn document(mut self, value: DocumentForm) -> Self {
         self.document = Some(value);
         self
     }
