@@ -151,7 +151,7 @@ const MONTHS: [&str; 12] = [
 /// second the year, whatever their order relative to the month.
 pub(crate) fn parse_http_date(text: &str) -> Option<u64> {
     let tokens = text
-        .split(|c: char| c == ' ' || c == '-' || c == ',')
+        .split([' ', '-', ','])
         .filter(|t| !t.is_empty())
         .skip(1); // the weekday
     let (mut month, mut time, mut numbers) = (None, None, Vec::new());
