@@ -90,10 +90,14 @@ pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use sync::{SyncFailure, SyncOutcome, SyncResponse, SYNC_BATCH_SIZE, SYNC_MAX_BATCH};
 
-// Used by generated code only (`crate::Request`, `crate::path_segment`, ...).
+// Used by generated code only (`crate::Request`, `crate::path_segment`, ...). Which of them a
+// generated crate calls depends on its spec and enabled features (a feature without path
+// parameters or query arrays uses neither `path_segment` nor `QueryStyle`), hence the
+// allowances. `RequestOptions` is held by every request builder once the generator emits
+// `.header()` and `.idempotency_token()` (until then only the tests use it).
+#[allow(unused_imports)]
 pub(crate) use encoding::{path_segment, QueryStyle};
-// Held by every generated request builder once the generator emits `.header()` and
-// `.idempotency_token()` (until then only the tests use it).
 #[allow(unused_imports)]
 pub(crate) use options::RequestOptions;
+#[allow(unused_imports)]
 pub(crate) use request::Request;
