@@ -11,6 +11,7 @@ impl crate::Client {
     pub fn list_companies(&self) -> crate::requests::ListCompanies {
         crate::requests::ListCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             page: None,
             per_page: None,
             include_free_companies: None,
@@ -27,6 +28,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyConcierge {
         crate::requests::UpdateCompanyConcierge {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -41,6 +43,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyConfigurableFieldSets {
         crate::requests::ListCompanyConfigurableFieldSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -61,6 +64,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyConfigurableFieldSet {
         crate::requests::CreateCompanyConfigurableFieldSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             include_lov_entries: None,
             body,
@@ -77,6 +81,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyConfigurableFieldSetsFindByIndex {
         crate::requests::GetCompanyConfigurableFieldSetsFindByIndex {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             type_: type_.into(),
             project_id: None,
@@ -98,6 +103,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyConfigurableFieldSet {
         crate::requests::GetCompanyConfigurableFieldSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -113,6 +119,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyConfigurableFieldSet {
         crate::requests::DeleteCompanyConfigurableFieldSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -129,6 +136,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyConfigurableFieldSet {
         crate::requests::UpdateCompanyConfigurableFieldSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -146,6 +154,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyConfigurableFieldSetDuplicate {
         crate::requests::CreateCompanyConfigurableFieldSetDuplicate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             name: name.into(),
@@ -163,6 +172,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyConfigurableFieldSetProjectOptions {
         crate::requests::ListCompanyConfigurableFieldSetProjectOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             page: None,
@@ -182,6 +192,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyConfigurableFieldSetValidation {
         crate::requests::CreateCompanyConfigurableFieldSetValidation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             project_id: None,
@@ -198,6 +209,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyConstructionVolumeUrgentError {
         crate::requests::CreateCompanyConstructionVolumeUrgentError {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -213,6 +225,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyCustomFieldDefinitionConfigurableFieldSets {
         crate::requests::ListCompanyCustomFieldDefinitionConfigurableFieldSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             custom_field_definition_id,
         }
@@ -227,6 +240,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFilters {
         crate::requests::GetCompanyFilters {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -241,6 +255,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFilter {
         crate::requests::GetCompanyFilter {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             name,
         }
@@ -255,6 +270,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyGenericTools {
         crate::requests::ListCompanyGenericTools {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -272,6 +288,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyGenericTool {
         crate::requests::CreateCompanyGenericTool {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -288,6 +305,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyGenericTool {
         crate::requests::UpdateCompanyGenericTool {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             generic_tool_id,
             body,
@@ -304,6 +322,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyGenericToolStatuses {
         crate::requests::ListCompanyGenericToolStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             generic_tool_id,
             page: None,
@@ -322,6 +341,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyGenericToolStatus {
         crate::requests::CreateCompanyGenericToolStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             generic_tool_id,
             body,
@@ -339,6 +359,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyGenericToolStatus {
         crate::requests::DeleteCompanyGenericToolStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             generic_tool_id,
             id,
@@ -354,6 +375,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyPrograms {
         crate::requests::ListCompanyPrograms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -370,6 +392,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProgram {
         crate::requests::CreateCompanyProgram {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -385,6 +408,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProgram {
         crate::requests::GetCompanyProgram {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -400,6 +424,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProgram {
         crate::requests::DeleteCompanyProgram {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -416,6 +441,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProgram {
         crate::requests::UpdateCompanyProgram {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -431,6 +457,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectBidTypes {
         crate::requests::ListCompanyProjectBidTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -447,6 +474,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectBidType {
         crate::requests::CreateCompanyProjectBidType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -462,6 +490,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectBidType {
         crate::requests::GetCompanyProjectBidType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -477,6 +506,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectBidType {
         crate::requests::DeleteCompanyProjectBidType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -493,6 +523,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectBidType {
         crate::requests::UpdateCompanyProjectBidType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -508,6 +539,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectOwnerTypes {
         crate::requests::ListCompanyProjectOwnerTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -524,6 +556,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectOwnerType {
         crate::requests::CreateCompanyProjectOwnerType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -539,6 +572,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectOwnerType {
         crate::requests::GetCompanyProjectOwnerType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -554,6 +588,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectOwnerType {
         crate::requests::DeleteCompanyProjectOwnerType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -570,6 +605,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectOwnerType {
         crate::requests::UpdateCompanyProjectOwnerType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -585,6 +621,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectRegions {
         crate::requests::ListCompanyProjectRegions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -601,6 +638,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectRegion {
         crate::requests::CreateCompanyProjectRegion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -616,6 +654,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectRegion {
         crate::requests::GetCompanyProjectRegion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -631,6 +670,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectRegion {
         crate::requests::DeleteCompanyProjectRegion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -647,6 +687,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectRegion {
         crate::requests::UpdateCompanyProjectRegion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -662,6 +703,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectStages {
         crate::requests::ListCompanyProjectStages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -679,6 +721,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectStage {
         crate::requests::CreateCompanyProjectStage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -694,6 +737,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectStage {
         crate::requests::GetCompanyProjectStage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -709,6 +753,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectStage {
         crate::requests::DeleteCompanyProjectStage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -725,6 +770,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectStage {
         crate::requests::UpdateCompanyProjectStage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -740,6 +786,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectTypes {
         crate::requests::ListCompanyProjectTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -756,6 +803,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectType {
         crate::requests::CreateCompanyProjectType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -771,6 +819,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectType {
         crate::requests::GetCompanyProjectType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -786,6 +835,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectType {
         crate::requests::DeleteCompanyProjectType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -802,6 +852,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectType {
         crate::requests::UpdateCompanyProjectType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -817,6 +868,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjects {
         crate::requests::ListCompanyProjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -830,6 +882,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRoles {
         crate::requests::ListCompanyRoles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_users_only: None,
         }
@@ -844,6 +897,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyScheduleResources {
         crate::requests::GetCompanyScheduleResources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -862,6 +916,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyScheduleSummary {
         crate::requests::ListCompanyScheduleSummary {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             after: after.into(),
             before: before.into(),
@@ -889,6 +944,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanySettingsLogo {
         crate::requests::UpdateCompanySettingsLogo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             type_: None,
             body: None,
@@ -904,6 +960,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanySettingsLogo {
         crate::requests::DeleteCompanySettingsLogo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -917,6 +974,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanySettingsMyAvatar {
         crate::requests::GetCompanySettingsMyAvatar {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -930,6 +988,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanySettingsMyAvatar {
         crate::requests::UpdateCompanySettingsMyAvatar {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -944,6 +1003,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanySubmittalStatuses {
         crate::requests::ListCompanySubmittalStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -959,6 +1019,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanySubmittalTypes {
         crate::requests::ListCompanySubmittalTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -972,6 +1033,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTrades {
         crate::requests::ListCompanyTrades {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -990,6 +1052,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyTrade {
         crate::requests::CreateCompanyTrade {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -1005,6 +1068,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyTrade {
         crate::requests::GetCompanyTrade {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1022,6 +1086,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUpload {
         crate::requests::CreateCompanyUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -1037,6 +1102,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUpload {
         crate::requests::GetCompanyUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             uuid: uuid.into(),
         }
@@ -1052,6 +1118,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUpload {
         crate::requests::UpdateCompanyUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             uuid: uuid.into(),
             body: None,
@@ -1067,6 +1134,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkClassifications {
         crate::requests::ListCompanyWorkClassifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1084,6 +1152,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkClassification {
         crate::requests::CreateCompanyWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1099,6 +1168,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkClassification {
         crate::requests::GetCompanyWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1114,6 +1184,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWorkClassification {
         crate::requests::DeleteCompanyWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1130,6 +1201,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkClassification {
         crate::requests::UpdateCompanyWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1145,6 +1217,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyConfiguration {
         crate::requests::GetCompanyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -1161,6 +1234,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldDefinitions {
         crate::requests::GetCustomFieldDefinitions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1188,6 +1262,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldDefinitionCustomFieldLovEntries {
         crate::requests::GetCustomFieldDefinitionCustomFieldLovEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             custom_field_definition_id,
             company_id,
             page: None,
@@ -1208,6 +1283,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
         crate::requests::CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             custom_field_definition_id,
             body: None,
         }
@@ -1224,6 +1300,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldDefinitionCustomFieldLovEntry {
         crate::requests::GetCustomFieldDefinitionCustomFieldLovEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             custom_field_definition_id,
             id,
             company_id,
@@ -1240,6 +1317,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldDefinition {
         crate::requests::GetCustomFieldDefinition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             view: None,
@@ -1255,6 +1333,7 @@ impl crate::Client {
     ) -> crate::requests::ListCustomFieldMetadata {
         crate::requests::ListCustomFieldMetadata {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             page: None,
             per_page: None,
@@ -1276,6 +1355,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldMetadata {
         crate::requests::GetCustomFieldMetadata {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             view: None,
@@ -1291,6 +1371,7 @@ impl crate::Client {
     ) -> crate::requests::ListCustomFieldsSections {
         crate::requests::ListCustomFieldsSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1307,6 +1388,7 @@ impl crate::Client {
     ) -> crate::requests::GetCustomFieldsSection {
         crate::requests::GetCustomFieldsSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1322,6 +1404,7 @@ impl crate::Client {
     ) -> crate::requests::GetGenericToolItem {
         crate::requests::GetGenericToolItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1338,6 +1421,7 @@ impl crate::Client {
     pub fn list_links(&self, project_id: i64) -> crate::requests::ListLinks {
         crate::requests::ListLinks {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1359,6 +1443,7 @@ impl crate::Client {
     ) -> crate::requests::CreateLink {
         crate::requests::CreateLink {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -1373,6 +1458,7 @@ impl crate::Client {
     ) -> crate::requests::ListLinksRecycleBin {
         crate::requests::ListLinksRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1385,6 +1471,7 @@ impl crate::Client {
     pub fn get_link(&self, id: i64, project_id: i64) -> crate::requests::GetLink {
         crate::requests::GetLink {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1401,6 +1488,7 @@ impl crate::Client {
     pub fn delete_link(&self, id: i64, project_id: i64) -> crate::requests::DeleteLink {
         crate::requests::DeleteLink {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1422,6 +1510,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateLink {
         crate::requests::UpdateLink {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -1438,6 +1527,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateLinkRestore {
         crate::requests::UpdateLinkRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1449,6 +1539,7 @@ impl crate::Client {
     pub fn list_offices(&self, company_id: i64) -> crate::requests::ListOffices {
         crate::requests::ListOffices {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1465,6 +1556,7 @@ impl crate::Client {
     ) -> crate::requests::CreateOffice {
         crate::requests::CreateOffice {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1475,6 +1567,7 @@ impl crate::Client {
     pub fn get_office(&self, id: i64, company_id: i64) -> crate::requests::GetOffice {
         crate::requests::GetOffice {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             view: None,
@@ -1491,6 +1584,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteOffice {
         crate::requests::DeleteOffice {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1506,6 +1600,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateOffice {
         crate::requests::UpdateOffice {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1520,6 +1615,7 @@ impl crate::Client {
     ) -> crate::requests::GetOpenItemsAll {
         crate::requests::GetOpenItemsAll {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             tool_name: None,
         }
@@ -1534,6 +1630,7 @@ impl crate::Client {
     ) -> crate::requests::GetOpenItemsMine {
         crate::requests::GetOpenItemsMine {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             tool_name: None,
         }
@@ -1548,6 +1645,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectConfigurableFieldSets {
         crate::requests::ListProjectConfigurableFieldSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1571,6 +1669,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCorrespondenceTypeItems {
         crate::requests::ListProjectCorrespondenceTypeItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1606,6 +1705,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectCorrespondenceTypeItems {
         crate::requests::UpdateProjectCorrespondenceTypeItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -1621,6 +1721,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCorrespondenceTypesDefaults {
         crate::requests::ListProjectCorrespondenceTypesDefaults {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_generic_tool_id: None,
             page: None,
@@ -1637,6 +1738,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCorrespondenceTypesPermissions {
         crate::requests::ListProjectCorrespondenceTypesPermissions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1652,6 +1754,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCorrespondenceTypesUsers {
         crate::requests::ListProjectCorrespondenceTypesUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1668,6 +1771,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCustomFieldUserOptions {
         crate::requests::ListProjectCustomFieldUserOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             tool_name,
             filters_search: None,
@@ -1685,6 +1789,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCustomToolsUsers {
         crate::requests::ListProjectCustomToolsUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1701,6 +1806,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItems {
         crate::requests::ListProjectGenericToolGenericToolItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             project_id,
             page: None,
@@ -1734,6 +1840,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectGenericToolGenericToolItem {
         crate::requests::CreateProjectGenericToolGenericToolItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             project_id,
             view: None,
@@ -1752,6 +1859,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectGenericToolGenericToolItems {
         crate::requests::UpdateProjectGenericToolGenericToolItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             project_id,
             completion_mode: None,
@@ -1771,6 +1879,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItemsAvailableReadUsers {
         crate::requests::ListProjectGenericToolGenericToolItemsAvailableReadUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             project_id,
             page: None,
@@ -1789,6 +1898,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItemsAvailableStatuses {
         crate::requests::ListProjectGenericToolGenericToolItemsAvailableStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             project_id,
             page: None,
@@ -1807,6 +1917,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectGenericToolGenericToolItem {
         crate::requests::GetProjectGenericToolGenericToolItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_item_id,
             generic_tool_id,
             project_id,
@@ -1825,6 +1936,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectGenericToolGenericToolItem {
         crate::requests::DeleteProjectGenericToolGenericToolItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_item_id,
             generic_tool_id,
             project_id,
@@ -1844,6 +1956,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectGenericToolGenericToolItem {
         crate::requests::UpdateProjectGenericToolGenericToolItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_item_id,
             generic_tool_id,
             project_id,
@@ -1863,6 +1976,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItemChangeHistories {
         crate::requests::ListProjectGenericToolGenericToolItemChangeHistories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             generic_tool_item_id,
             project_id,
@@ -1882,6 +1996,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItemGenericToolItemResponses {
         crate::requests::ListProjectGenericToolGenericToolItemGenericToolItemResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             generic_tool_item_id,
             project_id,
@@ -1902,6 +2017,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
         crate::requests::CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             generic_tool_item_id,
             project_id,
@@ -1922,6 +2038,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
         crate::requests::UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_id,
             generic_tool_item_id,
             id,
@@ -1942,6 +2059,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
         crate::requests::CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_item_id,
             generic_tool_id,
             project_id,
@@ -1960,6 +2078,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectGenericToolGenericToolItemUsersWithPermission {
         crate::requests::ListProjectGenericToolGenericToolItemUsersWithPermission {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             generic_tool_item_id,
             generic_tool_id,
             project_id,
@@ -1977,6 +2096,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkClassifications {
         crate::requests::ListProjectWorkClassifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1993,6 +2113,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkClassification {
         crate::requests::CreateProjectWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2008,6 +2129,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkClassificationsBulkUpdate {
         crate::requests::UpdateProjectWorkClassificationsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2022,6 +2144,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkClassificationsInitialSetup {
         crate::requests::CreateProjectWorkClassificationsInitialSetup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -2036,6 +2159,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkClassification {
         crate::requests::GetProjectWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2051,6 +2175,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWorkClassification {
         crate::requests::DeleteProjectWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2067,6 +2192,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkClassification {
         crate::requests::UpdateProjectWorkClassification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2079,6 +2205,7 @@ impl crate::Client {
     pub fn get_settings_permissions(&self) -> crate::requests::GetSettingsPermissions {
         crate::requests::GetSettingsPermissions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             company_id: None,
             filter_correspondence_types: None,
@@ -2094,6 +2221,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyCustomFields {
         crate::requests::ListWorkforcePlanningV2CompanyCustomFields {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -2107,6 +2235,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyCustomField {
         crate::requests::CreateWorkforcePlanningV2CompanyCustomField {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -2122,6 +2251,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyCustomField {
         crate::requests::GetWorkforcePlanningV2CompanyCustomField {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             field_id: field_id.into(),
         }
@@ -2137,6 +2267,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyCustomField2 {
         crate::requests::CreateWorkforcePlanningV2CompanyCustomField2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             field_id: field_id.into(),
             body: None,
@@ -2153,6 +2284,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyCustomField {
         crate::requests::DeleteWorkforcePlanningV2CompanyCustomField {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             field_id: field_id.into(),
         }
@@ -2168,6 +2300,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyCustomFieldValue {
         crate::requests::CreateWorkforcePlanningV2CompanyCustomFieldValue {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             field_id: field_id.into(),
             body: None,
@@ -2184,6 +2317,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyCustomFieldValues {
         crate::requests::DeleteWorkforcePlanningV2CompanyCustomFieldValues {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             field_id: field_id.into(),
             body: None,
@@ -2199,6 +2333,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyCustomFieldDefinitionsV11 {
         crate::requests::ListCompanyCustomFieldDefinitionsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2219,6 +2354,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUploadV11 {
         crate::requests::CreateCompanyUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -2234,6 +2370,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUploadV11 {
         crate::requests::GetCompanyUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             uuid: uuid.into(),
         }
@@ -2249,6 +2386,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUploadV11 {
         crate::requests::UpdateCompanyUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             uuid: uuid.into(),
             body: None,
@@ -2264,6 +2402,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyAsyncOperationsV2 {
         crate::requests::ListCompanyAsyncOperationsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             filters_operation_type: None,
             filters_started_after: None,
@@ -2284,6 +2423,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyAsyncOperationV2 {
         crate::requests::GetCompanyAsyncOperationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             operation_id: operation_id.into(),
         }
@@ -2298,6 +2438,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyCompanySecuritySettingsV2 {
         crate::requests::GetCompanyCompanySecuritySettingsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -2311,6 +2452,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyCustomFieldDataTypesV2 {
         crate::requests::GetCompanyCustomFieldDataTypesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             type_: None,
             field_set_id: None,
@@ -2326,6 +2468,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyGenericToolsDefaultTypesV2 {
         crate::requests::ListCompanyGenericToolsDefaultTypesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -2339,6 +2482,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRolesV2 {
         crate::requests::ListCompanyRolesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -2355,6 +2499,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyRoleV2 {
         crate::requests::CreateCompanyRoleV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -2369,6 +2514,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyRolesReorderV2 {
         crate::requests::CreateCompanyRolesReorderV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -2384,6 +2530,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyRoleV2 {
         crate::requests::DeleteCompanyRoleV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -2399,6 +2546,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRoleV2 {
         crate::requests::UpdateCompanyRoleV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body: None,
@@ -2414,6 +2562,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanySupportPinsV2 {
         crate::requests::GetCompanySupportPinsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -2427,6 +2576,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanySupportPinV2 {
         crate::requests::CreateCompanySupportPinV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }

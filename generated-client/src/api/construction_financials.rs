@@ -15,6 +15,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetDetailFilters {
         crate::requests::ListBudgetDetailFilters {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             column_id,
         }
@@ -29,6 +30,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBudgetLineItem {
         crate::requests::CreateBudgetLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -42,6 +44,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBudgetLineItemsSync {
         crate::requests::CreateBudgetLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -56,6 +59,7 @@ impl crate::Client {
     ) -> crate::requests::GetBudgetLineItem {
         crate::requests::GetBudgetLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -71,6 +75,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBudgetLineItem {
         crate::requests::UpdateBudgetLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -85,6 +90,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewSnapshots {
         crate::requests::ListBudgetViewSnapshots {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -105,6 +111,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBudgetViewSnapshot {
         crate::requests::CreateBudgetViewSnapshot {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -119,6 +126,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewSnapshotDetailRows {
         crate::requests::ListBudgetViewSnapshotDetailRows {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_snapshot_id,
             project_id,
             page: None,
@@ -145,6 +153,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewSnapshotSummaryRows {
         crate::requests::ListBudgetViewSnapshotSummaryRows {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_snapshot_id,
             project_id,
             page: None,
@@ -167,6 +176,7 @@ impl crate::Client {
     pub fn list_budget_views(&self) -> crate::requests::ListBudgetViews {
         crate::requests::ListBudgetViews {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             page: None,
             per_page: None,
@@ -184,6 +194,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewBudgetDetailColumns {
         crate::requests::ListBudgetViewBudgetDetailColumns {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_id,
             project_id,
         }
@@ -200,6 +211,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBudgetViewBudgetDetail {
         crate::requests::CreateBudgetViewBudgetDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_id,
             project_id,
             body,
@@ -216,6 +228,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewDetailRows {
         crate::requests::ListBudgetViewDetailRows {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_id,
             project_id,
             page: None,
@@ -242,6 +255,7 @@ impl crate::Client {
     ) -> crate::requests::ListBudgetViewSummaryRows {
         crate::requests::ListBudgetViewSummaryRows {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             budget_view_id,
             project_id,
             page: None,
@@ -267,6 +281,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeEventStatuses {
         crate::requests::ListChangeEventStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -282,6 +297,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeEvents {
         crate::requests::ListChangeEvents {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -303,6 +319,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChangeEvent {
         crate::requests::CreateChangeEvent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -318,6 +335,7 @@ impl crate::Client {
     ) -> crate::requests::GetChangeEvent {
         crate::requests::GetChangeEvent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -334,6 +352,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeEvent {
         crate::requests::UpdateChangeEvent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -349,6 +368,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeOrderStatuses {
         crate::requests::ListChangeOrderStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -364,6 +384,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeOrderChangeReasons {
         crate::requests::ListChangeOrderChangeReasons {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -379,6 +400,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeOrderPackages {
         crate::requests::ListChangeOrderPackages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id: None,
             filters_id: None,
@@ -404,6 +426,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChangeOrderPackage {
         crate::requests::CreateChangeOrderPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -418,6 +441,7 @@ impl crate::Client {
     ) -> crate::requests::GetChangeOrderPackage {
         crate::requests::GetChangeOrderPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id: None,
@@ -434,6 +458,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeOrderPackage {
         crate::requests::UpdateChangeOrderPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -449,6 +474,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeOrderRequests {
         crate::requests::ListChangeOrderRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             filters_id: None,
@@ -474,6 +500,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChangeOrderRequest {
         crate::requests::CreateChangeOrderRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -489,6 +516,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeOrderRequestsSync {
         crate::requests::UpdateChangeOrderRequestsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -506,6 +534,7 @@ impl crate::Client {
     ) -> crate::requests::GetChangeOrderRequest {
         crate::requests::GetChangeOrderRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -522,6 +551,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeOrderRequest {
         crate::requests::UpdateChangeOrderRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -536,6 +566,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeTypes {
         crate::requests::ListChangeTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -551,6 +582,7 @@ impl crate::Client {
     pub fn list_commitments(&self, project_id: i64) -> crate::requests::ListCommitments {
         crate::requests::ListCommitments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -570,6 +602,7 @@ impl crate::Client {
     ) -> crate::requests::GetCommitment {
         crate::requests::GetCommitment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -584,6 +617,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyCurrencyConfiguration {
         crate::requests::GetCompanyCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -597,6 +631,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyCurrencyConfiguration {
         crate::requests::DeleteCompanyCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -611,6 +646,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyCurrencyConfiguration {
         crate::requests::UpdateCompanyCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -625,6 +661,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyCurrencyConfigurationExchangeRates {
         crate::requests::GetCompanyCurrencyConfigurationExchangeRates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -639,6 +676,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyCurrencyConfigurationExchangeRate {
         crate::requests::CreateCompanyCurrencyConfigurationExchangeRate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -654,6 +692,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyCurrencyConfigurationExchangeRates {
         crate::requests::UpdateCompanyCurrencyConfigurationExchangeRates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -669,6 +708,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInvoicesAsyncJob {
         crate::requests::GetCompanyInvoicesAsyncJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             uuid: uuid.into(),
         }
@@ -684,6 +724,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCurrencyConfiguration {
         crate::requests::GetCompanyProjectCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
         }
@@ -700,6 +741,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCurrencyConfiguration {
         crate::requests::CreateCompanyProjectCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             body,
@@ -716,6 +758,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectCurrencyConfiguration {
         crate::requests::DeleteCompanyProjectCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
         }
@@ -732,6 +775,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectCurrencyConfiguration {
         crate::requests::UpdateCompanyProjectCurrencyConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             body,
@@ -748,6 +792,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCurrencyConfigurationExchangeRates {
         crate::requests::GetCompanyProjectCurrencyConfigurationExchangeRates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             include_inactive: None,
@@ -765,6 +810,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCurrencyConfigurationExchangeRate {
         crate::requests::CreateCompanyProjectCurrencyConfigurationExchangeRate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             body,
@@ -782,6 +828,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectCurrencyConfigurationExchangeRates {
         crate::requests::UpdateCompanyProjectCurrencyConfigurationExchangeRates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             body,
@@ -797,6 +844,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUomCategories {
         crate::requests::ListCompanyUomCategories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -810,6 +858,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUoms {
         crate::requests::ListCompanyUoms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -826,6 +875,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUom {
         crate::requests::CreateCompanyUom {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -841,6 +891,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUomsSync {
         crate::requests::UpdateCompanyUomsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -856,6 +907,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUom {
         crate::requests::GetCompanyUom {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -871,6 +923,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyUom {
         crate::requests::DeleteCompanyUom {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -887,6 +940,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUom {
         crate::requests::UpdateCompanyUom {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -902,6 +956,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkBreakdownStructurePatterns {
         crate::requests::GetCompanyWorkBreakdownStructurePatterns {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -916,6 +971,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
         crate::requests::UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -930,6 +986,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkBreakdownStructureSegments {
         crate::requests::ListCompanyWorkBreakdownStructureSegments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -944,6 +1001,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkBreakdownStructureSegment {
         crate::requests::CreateCompanyWorkBreakdownStructureSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -959,6 +1017,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkBreakdownStructureSegment {
         crate::requests::GetCompanyWorkBreakdownStructureSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             segment_item_list_id: None,
@@ -975,6 +1034,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWorkBreakdownStructureSegment {
         crate::requests::DeleteCompanyWorkBreakdownStructureSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             segment_item_list_id: None,
@@ -992,6 +1052,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkBreakdownStructureSegment {
         crate::requests::UpdateCompanyWorkBreakdownStructureSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             segment_item_list_id: None,
@@ -1009,6 +1070,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkBreakdownStructureSegmentLists {
         crate::requests::ListCompanyWorkBreakdownStructureSegmentLists {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
         }
@@ -1024,6 +1086,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkBreakdownStructureSegmentSegmentItems {
         crate::requests::ListCompanyWorkBreakdownStructureSegmentSegmentItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             segment_item_list_id: None,
@@ -1043,6 +1106,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             body,
@@ -1060,6 +1124,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
         crate::requests::DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             body,
@@ -1077,6 +1142,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
         crate::requests::UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             body,
@@ -1094,6 +1160,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::GetCompanyWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             id,
@@ -1112,6 +1179,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             id,
@@ -1130,6 +1198,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             segment_id,
             id,
@@ -1148,6 +1217,7 @@ impl crate::Client {
     ) -> crate::requests::ListContractPayments {
         crate::requests::ListContractPayments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             page: None,
@@ -1164,6 +1234,7 @@ impl crate::Client {
     ) -> crate::requests::CreateContractPayment {
         crate::requests::CreateContractPayment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1179,6 +1250,7 @@ impl crate::Client {
     ) -> crate::requests::GetContractPayment {
         crate::requests::GetContractPayment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -1196,6 +1268,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteContractPayment {
         crate::requests::DeleteContractPayment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -1212,6 +1285,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateContractPayment {
         crate::requests::UpdateContractPayment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1223,6 +1297,7 @@ impl crate::Client {
     pub fn list_cost_codes(&self, project_id: i64) -> crate::requests::ListCostCodes {
         crate::requests::ListCostCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             sub_job_id: None,
             filters_id: None,
@@ -1242,6 +1317,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCostCode {
         crate::requests::CreateCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1255,6 +1331,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCostCodesCopyFromStandardList {
         crate::requests::CreateCostCodesCopyFromStandardList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1267,6 +1344,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCostCodesCopySubsetFromStandardList {
         crate::requests::CreateCostCodesCopySubsetFromStandardList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body: None,
         }
     }
@@ -1281,6 +1359,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCostCodesSync {
         crate::requests::UpdateCostCodesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             sub_job_id: None,
             body,
@@ -1297,6 +1376,7 @@ impl crate::Client {
     ) -> crate::requests::GetCostCode {
         crate::requests::GetCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             sub_job_id: None,
@@ -1313,6 +1393,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCostCode {
         crate::requests::UpdateCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1329,6 +1410,7 @@ impl crate::Client {
     ) -> crate::requests::ListFinancialsMarkups {
         crate::requests::ListFinancialsMarkups {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             holder_type,
             holder_id,
@@ -1348,6 +1430,7 @@ impl crate::Client {
     ) -> crate::requests::CreateFinancialsMarkup {
         crate::requests::CreateFinancialsMarkup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             holder_type,
             holder_id,
@@ -1367,6 +1450,7 @@ impl crate::Client {
     ) -> crate::requests::GetFinancialsMarkup {
         crate::requests::GetFinancialsMarkup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             holder_type,
@@ -1386,6 +1470,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteFinancialsMarkup {
         crate::requests::DeleteFinancialsMarkup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             holder_type,
@@ -1406,6 +1491,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateFinancialsMarkup {
         crate::requests::UpdateFinancialsMarkup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             holder_type,
@@ -1424,6 +1510,7 @@ impl crate::Client {
     ) -> crate::requests::ListLineItemTypes {
         crate::requests::ListLineItemTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             page: None,
@@ -1441,6 +1528,7 @@ impl crate::Client {
     ) -> crate::requests::CreateLineItemType {
         crate::requests::CreateLineItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1454,6 +1542,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateLineItemTypesSync {
         crate::requests::UpdateLineItemTypesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1468,6 +1557,7 @@ impl crate::Client {
     ) -> crate::requests::GetLineItemType {
         crate::requests::GetLineItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1483,6 +1573,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateLineItemType {
         crate::requests::UpdateLineItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1497,6 +1588,7 @@ impl crate::Client {
     ) -> crate::requests::ListPaymentApplications {
         crate::requests::ListPaymentApplications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1513,6 +1605,7 @@ impl crate::Client {
     ) -> crate::requests::GetPaymentApplication {
         crate::requests::GetPaymentApplication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1528,6 +1621,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePaymentApplication {
         crate::requests::DeletePaymentApplication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1542,6 +1636,7 @@ impl crate::Client {
     ) -> crate::requests::ListPotentialChangeOrders {
         crate::requests::ListPotentialChangeOrders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             filters_origin_id: None,
@@ -1567,6 +1662,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePotentialChangeOrder {
         crate::requests::CreatePotentialChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1582,6 +1678,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePotentialChangeOrdersSync {
         crate::requests::UpdatePotentialChangeOrdersSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -1599,6 +1696,7 @@ impl crate::Client {
     ) -> crate::requests::GetPotentialChangeOrder {
         crate::requests::GetPotentialChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -1615,6 +1713,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePotentialChangeOrder {
         crate::requests::UpdatePotentialChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1630,6 +1729,7 @@ impl crate::Client {
     ) -> crate::requests::ListPotentialChangeOrderLineItems {
         crate::requests::ListPotentialChangeOrderLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             project_id,
             page: None,
@@ -1652,6 +1752,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePotentialChangeOrderLineItem {
         crate::requests::CreatePotentialChangeOrderLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             body,
         }
@@ -1668,6 +1769,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePotentialChangeOrderLineItemsSync {
         crate::requests::UpdatePotentialChangeOrderLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             project_id,
             body,
@@ -1685,6 +1787,7 @@ impl crate::Client {
     ) -> crate::requests::GetPotentialChangeOrderLineItem {
         crate::requests::GetPotentialChangeOrderLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             id,
             project_id,
@@ -1702,6 +1805,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePotentialChangeOrderLineItem {
         crate::requests::DeletePotentialChangeOrderLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             id,
             project_id,
@@ -1719,6 +1823,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePotentialChangeOrderLineItem {
         crate::requests::UpdatePotentialChangeOrderLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             potential_change_order_id,
             id,
             body,
@@ -1734,6 +1839,7 @@ impl crate::Client {
     ) -> crate::requests::GetPrimeContract {
         crate::requests::GetPrimeContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1747,6 +1853,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePrimeContract {
         crate::requests::CreatePrimeContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -1762,6 +1869,7 @@ impl crate::Client {
     ) -> crate::requests::GetPrimeContract2 {
         crate::requests::GetPrimeContract2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1777,6 +1885,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePrimeContract {
         crate::requests::DeletePrimeContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1792,6 +1901,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContract {
         crate::requests::UpdatePrimeContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -1807,6 +1917,7 @@ impl crate::Client {
     ) -> crate::requests::ListPrimeContracts {
         crate::requests::ListPrimeContracts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1825,6 +1936,7 @@ impl crate::Client {
     ) -> crate::requests::ListPrimeContractLineItems {
         crate::requests::ListPrimeContractLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             project_id,
             page: None,
@@ -1848,6 +1960,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePrimeContractLineItem {
         crate::requests::CreatePrimeContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             project_id,
             body,
@@ -1865,6 +1978,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContractLineItemsSync {
         crate::requests::UpdatePrimeContractLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             project_id,
             body,
@@ -1882,6 +1996,7 @@ impl crate::Client {
     ) -> crate::requests::GetPrimeContractLineItem {
         crate::requests::GetPrimeContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             project_id,
@@ -1899,6 +2014,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePrimeContractLineItem {
         crate::requests::DeletePrimeContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             project_id,
@@ -1917,6 +2033,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContractLineItem {
         crate::requests::UpdatePrimeContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             project_id,
@@ -1935,6 +2052,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContractPaymentApplicationLineItem {
         crate::requests::UpdatePrimeContractPaymentApplicationLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             body,
@@ -1952,6 +2070,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContractPaymentApplicationMarkupLineItem {
         crate::requests::UpdatePrimeContractPaymentApplicationMarkupLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             body,
@@ -1968,6 +2087,7 @@ impl crate::Client {
     ) -> crate::requests::ListPrimeContractPaymentApplications {
         crate::requests::ListPrimeContractPaymentApplications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             project_id,
             filters_id: None,
@@ -1987,6 +2107,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePrimeContractPaymentApplication {
         crate::requests::CreatePrimeContractPaymentApplication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             body,
         }
@@ -2003,6 +2124,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePrimeContractPaymentApplication {
         crate::requests::UpdatePrimeContractPaymentApplication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             prime_contract_id,
             id,
             body,
@@ -2018,6 +2140,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBillingPeriods {
         crate::requests::ListProjectBillingPeriods {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2038,6 +2161,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBillingPeriod {
         crate::requests::CreateProjectBillingPeriod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2053,6 +2177,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBillingPeriod {
         crate::requests::GetProjectBillingPeriod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2068,6 +2193,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBillingPeriod {
         crate::requests::DeleteProjectBillingPeriod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2084,6 +2210,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBillingPeriod {
         crate::requests::UpdateProjectBillingPeriod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2099,6 +2226,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBudget {
         crate::requests::GetProjectBudget {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -2112,6 +2240,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBudgetLock {
         crate::requests::CreateProjectBudgetLock {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -2125,6 +2254,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBudgetLock {
         crate::requests::DeleteProjectBudgetLock {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             destroy_all_budget_line_item_transfers: None,
         }
@@ -2139,6 +2269,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBudgetChanges {
         crate::requests::ListProjectBudgetChanges {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -2153,6 +2284,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBudgetChange {
         crate::requests::CreateProjectBudgetChange {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2168,6 +2300,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBudgetChange {
         crate::requests::GetProjectBudgetChange {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2183,6 +2316,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBudgetChange {
         crate::requests::DeleteProjectBudgetChange {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2199,6 +2333,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBudgetChange {
         crate::requests::UpdateProjectBudgetChange {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2214,6 +2349,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBudgetModifications {
         crate::requests::ListProjectBudgetModifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2233,6 +2369,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBudgetModification {
         crate::requests::CreateProjectBudgetModification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2248,6 +2385,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBudgetModification {
         crate::requests::GetProjectBudgetModification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2266,6 +2404,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBudgetModification {
         crate::requests::DeleteProjectBudgetModification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2285,6 +2424,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBudgetModification {
         crate::requests::UpdateProjectBudgetModification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2300,6 +2440,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBudgetedProductionQuantities {
         crate::requests::ListProjectBudgetedProductionQuantities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2317,6 +2458,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBudgetedProductionQuantity {
         crate::requests::CreateProjectBudgetedProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2331,6 +2473,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBudgetedProductionQuantitiesIds {
         crate::requests::ListProjectBudgetedProductionQuantitiesIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2348,6 +2491,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBudgetedProductionQuantity {
         crate::requests::GetProjectBudgetedProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2364,6 +2508,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBudgetedProductionQuantity {
         crate::requests::DeleteProjectBudgetedProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2381,6 +2526,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBudgetedProductionQuantity {
         crate::requests::UpdateProjectBudgetedProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2397,6 +2543,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChangeEventChangeEventProductionQuantities {
         crate::requests::ListProjectChangeEventChangeEventProductionQuantities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             change_event_id,
         }
@@ -2413,6 +2560,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChangeEventChangeEventProductionQuantity {
         crate::requests::CreateProjectChangeEventChangeEventProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             change_event_id,
             body,
@@ -2430,6 +2578,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChangeEventChangeEventProductionQuantity {
         crate::requests::DeleteProjectChangeEventChangeEventProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             change_event_id,
             id,
@@ -2448,6 +2597,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChangeEventChangeEventProductionQuantity {
         crate::requests::UpdateProjectChangeEventChangeEventProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             change_event_id,
             id,
@@ -2464,6 +2614,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCommitmentChangeOrderBatches {
         crate::requests::GetProjectCommitmentChangeOrderBatches {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             sort: None,
             filters_id: None,
@@ -2485,6 +2636,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectCommitmentChangeOrderBatch {
         crate::requests::CreateProjectCommitmentChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -2501,6 +2653,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCommitmentChangeOrderBatch {
         crate::requests::GetProjectCommitmentChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2516,6 +2669,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectCommitmentChangeOrderBatch {
         crate::requests::DeleteProjectCommitmentChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2532,6 +2686,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectCommitmentChangeOrderBatch {
         crate::requests::UpdateProjectCommitmentChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -2548,6 +2703,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCommitmentChangeOrders {
         crate::requests::GetProjectCommitmentChangeOrders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             sort: None,
@@ -2573,6 +2729,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectCommitmentChangeOrder {
         crate::requests::CreateProjectCommitmentChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -2589,6 +2746,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCommitmentChangeOrder {
         crate::requests::GetProjectCommitmentChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2605,6 +2763,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectCommitmentChangeOrder {
         crate::requests::DeleteProjectCommitmentChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2621,6 +2780,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectCommitmentChangeOrder {
         crate::requests::UpdateProjectCommitmentChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -2639,6 +2799,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectContractInvoiceConfiguration {
         crate::requests::GetProjectContractInvoiceConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
         }
@@ -2655,6 +2816,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectContractInvoiceConfiguration {
         crate::requests::UpdateProjectContractInvoiceConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -2670,6 +2832,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectCosts {
         crate::requests::ListProjectDirectCosts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2693,6 +2856,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDirectCost {
         crate::requests::CreateProjectDirectCost {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2707,6 +2871,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectCostsLineItems {
         crate::requests::ListProjectDirectCostsLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2729,6 +2894,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDirectCostsLineItemsSync {
         crate::requests::UpdateProjectDirectCostsLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2744,6 +2910,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDirectCostsSync {
         crate::requests::UpdateProjectDirectCostsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2759,6 +2926,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectCostLineItems {
         crate::requests::ListProjectDirectCostLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             direct_cost_id,
             page: None,
@@ -2782,6 +2950,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDirectCostLineItem {
         crate::requests::CreateProjectDirectCostLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             direct_cost_id,
             body,
@@ -2799,6 +2968,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDirectCostLineItem {
         crate::requests::GetProjectDirectCostLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             direct_cost_id,
             id,
@@ -2816,6 +2986,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDirectCostLineItem {
         crate::requests::DeleteProjectDirectCostLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             direct_cost_id,
             id,
@@ -2834,6 +3005,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDirectCostLineItem {
         crate::requests::UpdateProjectDirectCostLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             direct_cost_id,
             id,
@@ -2851,6 +3023,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDirectCost {
         crate::requests::GetProjectDirectCost {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2866,6 +3039,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDirectCost {
         crate::requests::DeleteProjectDirectCost {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2882,6 +3056,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDirectCost {
         crate::requests::UpdateProjectDirectCost {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2898,6 +3073,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectLienWaivers {
         crate::requests::ListProjectLienWaivers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             invoice_id,
         }
@@ -2912,6 +3088,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManualForecastLineItems {
         crate::requests::ListProjectManualForecastLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -2926,6 +3103,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManualForecastLineItem {
         crate::requests::CreateProjectManualForecastLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2942,6 +3120,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectManualForecastLineItem {
         crate::requests::DeleteProjectManualForecastLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2959,6 +3138,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManualForecastLineItem {
         crate::requests::UpdateProjectManualForecastLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -2974,6 +3154,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectMonitoringResources {
         crate::requests::ListProjectMonitoringResources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             forecast_start_date: None,
         }
@@ -2989,6 +3170,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectMonitoringResource {
         crate::requests::CreateProjectMonitoringResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3004,6 +3186,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectMonitoringResource {
         crate::requests::DeleteProjectMonitoringResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -3020,6 +3203,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectMonitoringResource {
         crate::requests::UpdateProjectMonitoringResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -3036,6 +3220,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPaymentReadinessManualHolds {
         crate::requests::ListProjectPaymentReadinessManualHolds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             invoice_id,
         }
@@ -3050,6 +3235,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPaymentReadinessManualHold {
         crate::requests::CreateProjectPaymentReadinessManualHold {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             invoice_id: None,
         }
@@ -3066,6 +3252,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPaymentReadinessManualHold {
         crate::requests::UpdateProjectPaymentReadinessManualHold {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             invoice_id,
@@ -3081,6 +3268,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPrimeChangeOrderBatches {
         crate::requests::GetProjectPrimeChangeOrderBatches {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             sort: None,
             filters_id: None,
@@ -3102,6 +3290,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPrimeChangeOrderBatch {
         crate::requests::CreateProjectPrimeChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -3118,6 +3307,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPrimeChangeOrderBatch {
         crate::requests::GetProjectPrimeChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -3133,6 +3323,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectPrimeChangeOrderBatch {
         crate::requests::DeleteProjectPrimeChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -3149,6 +3340,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPrimeChangeOrderBatch {
         crate::requests::UpdateProjectPrimeChangeOrderBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -3165,6 +3357,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPrimeChangeOrders {
         crate::requests::GetProjectPrimeChangeOrders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             sort: None,
@@ -3190,6 +3383,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPrimeChangeOrder {
         crate::requests::CreateProjectPrimeChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -3206,6 +3400,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPrimeChangeOrder {
         crate::requests::GetProjectPrimeChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -3222,6 +3417,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectPrimeChangeOrder {
         crate::requests::DeleteProjectPrimeChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -3238,6 +3434,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPrimeChangeOrder {
         crate::requests::UpdateProjectPrimeChangeOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -3256,6 +3453,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPurchaseOrderContractCompliance {
         crate::requests::GetProjectPurchaseOrderContractCompliance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
         }
@@ -3272,6 +3470,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPurchaseOrderContractCompliance {
         crate::requests::UpdateProjectPurchaseOrderContractCompliance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -3288,6 +3487,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPurchaseOrderContractComplianceDocuments {
         crate::requests::ListProjectPurchaseOrderContractComplianceDocuments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             page: None,
@@ -3306,6 +3506,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPurchaseOrderContractComplianceDocument {
         crate::requests::CreateProjectPurchaseOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -3323,6 +3524,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPurchaseOrderContractComplianceDocument {
         crate::requests::GetProjectPurchaseOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3340,6 +3542,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectPurchaseOrderContractComplianceDocument {
         crate::requests::DeleteProjectPurchaseOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3358,6 +3561,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPurchaseOrderContractComplianceDocument {
         crate::requests::UpdateProjectPurchaseOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3374,6 +3578,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkBreakdownStructurePatterns {
         crate::requests::GetProjectWorkBreakdownStructurePatterns {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -3388,6 +3593,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructurePatternsAddSegment {
         crate::requests::UpdateProjectWorkBreakdownStructurePatternsAddSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3403,6 +3609,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
         crate::requests::UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3418,6 +3625,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
         crate::requests::UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3432,6 +3640,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkBreakdownStructureSegments {
         crate::requests::ListProjectWorkBreakdownStructureSegments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -3446,6 +3655,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkBreakdownStructureSegment {
         crate::requests::GetProjectWorkBreakdownStructureSegment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             legacy_sub_job_id: None,
@@ -3462,6 +3672,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkBreakdownStructureSegmentSegmentItems {
         crate::requests::ListProjectWorkBreakdownStructureSegmentSegmentItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             legacy_sub_job_id: None,
@@ -3487,6 +3698,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::CreateProjectWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             body,
@@ -3504,6 +3716,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
         crate::requests::DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             body,
@@ -3521,6 +3734,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
         crate::requests::UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             body,
@@ -3538,6 +3752,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             id,
@@ -3557,6 +3772,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
         crate::requests::UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             segment_id,
             id,
@@ -3573,6 +3789,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkBreakdownStructureWbsCodes {
         crate::requests::ListProjectWorkBreakdownStructureWbsCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             can_select_divisions: None,
             required_segments: None,
@@ -3598,6 +3815,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkBreakdownStructureWbsCode {
         crate::requests::CreateProjectWorkBreakdownStructureWbsCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3613,6 +3831,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
         crate::requests::UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3628,6 +3847,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
         crate::requests::UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3644,6 +3864,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkBreakdownStructureWbsCode {
         crate::requests::UpdateProjectWorkBreakdownStructureWbsCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -3660,6 +3881,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkOrderContractCompliance {
         crate::requests::GetProjectWorkOrderContractCompliance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
         }
@@ -3676,6 +3898,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkOrderContractCompliance {
         crate::requests::UpdateProjectWorkOrderContractCompliance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -3692,6 +3915,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkOrderContractComplianceDocuments {
         crate::requests::ListProjectWorkOrderContractComplianceDocuments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             page: None,
@@ -3710,6 +3934,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkOrderContractComplianceDocument {
         crate::requests::CreateProjectWorkOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             body,
@@ -3727,6 +3952,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkOrderContractComplianceDocument {
         crate::requests::GetProjectWorkOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3744,6 +3970,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWorkOrderContractComplianceDocument {
         crate::requests::DeleteProjectWorkOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3762,6 +3989,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkOrderContractComplianceDocument {
         crate::requests::UpdateProjectWorkOrderContractComplianceDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             id,
@@ -3778,6 +4006,7 @@ impl crate::Client {
     ) -> crate::requests::ListPurchaseOrderContracts {
         crate::requests::ListPurchaseOrderContracts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -3800,6 +4029,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePurchaseOrderContract {
         crate::requests::CreatePurchaseOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -3814,6 +4044,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContractsSync {
         crate::requests::UpdatePurchaseOrderContractsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -3828,6 +4059,7 @@ impl crate::Client {
     ) -> crate::requests::GetPurchaseOrderContract {
         crate::requests::GetPurchaseOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -3843,6 +4075,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePurchaseOrderContract {
         crate::requests::DeletePurchaseOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -3858,6 +4091,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContract {
         crate::requests::UpdatePurchaseOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -3874,6 +4108,7 @@ impl crate::Client {
     ) -> crate::requests::ListPurchaseOrderContractLineItemContractDetails {
         crate::requests::ListPurchaseOrderContractLineItemContractDetails {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             project_id,
             filters_id: None,
@@ -3891,6 +4126,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePurchaseOrderContractLineItemContractDetail {
         crate::requests::CreatePurchaseOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             body,
         }
@@ -3907,6 +4143,7 @@ impl crate::Client {
     ) -> crate::requests::GetPurchaseOrderContractLineItemContractDetail {
         crate::requests::GetPurchaseOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             project_id,
@@ -3924,6 +4161,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePurchaseOrderContractLineItemContractDetail {
         crate::requests::DeletePurchaseOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             project_id,
@@ -3941,6 +4179,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContractLineItemContractDetail {
         crate::requests::UpdatePurchaseOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             body,
@@ -3957,6 +4196,7 @@ impl crate::Client {
     ) -> crate::requests::ListPurchaseOrderContractLineItems {
         crate::requests::ListPurchaseOrderContractLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             project_id,
             page: None,
@@ -3980,6 +4220,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePurchaseOrderContractLineItem {
         crate::requests::CreatePurchaseOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             body,
         }
@@ -3996,6 +4237,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContractLineItemsSync {
         crate::requests::UpdatePurchaseOrderContractLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             project_id,
             body,
@@ -4013,6 +4255,7 @@ impl crate::Client {
     ) -> crate::requests::GetPurchaseOrderContractLineItem {
         crate::requests::GetPurchaseOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             project_id,
@@ -4031,6 +4274,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePurchaseOrderContractLineItem {
         crate::requests::DeletePurchaseOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             project_id,
@@ -4048,6 +4292,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContractLineItem {
         crate::requests::UpdatePurchaseOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             id,
             body,
@@ -4064,6 +4309,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
         crate::requests::UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             purchase_order_contract_id,
             body,
         }
@@ -4078,6 +4324,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitions {
         crate::requests::ListRequisitions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -4100,6 +4347,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRequisition {
         crate::requests::CreateRequisition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -4114,6 +4362,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequisition {
         crate::requests::GetRequisition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -4129,6 +4378,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteRequisition {
         crate::requests::DeleteRequisition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -4144,6 +4394,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisition {
         crate::requests::UpdateRequisition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -4161,6 +4412,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRequisitionAddChangeOrderPackage {
         crate::requests::CreateRequisitionAddChangeOrderPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             commitment_id,
             project_id,
@@ -4179,6 +4431,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionBulkItemUpdate {
         crate::requests::UpdateRequisitionBulkItemUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
             body,
@@ -4195,6 +4448,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionChangeHistories {
         crate::requests::ListRequisitionChangeHistories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
         }
@@ -4210,6 +4464,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionChangeOrderItems {
         crate::requests::ListRequisitionChangeOrderItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
             page: None,
@@ -4229,6 +4484,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequisitionChangeOrderItem {
         crate::requests::GetRequisitionChangeOrderItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4250,6 +4506,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionChangeOrderItem {
         crate::requests::UpdateRequisitionChangeOrderItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4267,6 +4524,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionContractDetailItems {
         crate::requests::ListRequisitionContractDetailItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
             page: None,
@@ -4285,6 +4543,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequisitionContractDetailItem {
         crate::requests::GetRequisitionContractDetailItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4306,6 +4565,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionContractDetailItem {
         crate::requests::UpdateRequisitionContractDetailItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4323,6 +4583,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionContractItems {
         crate::requests::ListRequisitionContractItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
             page: None,
@@ -4341,6 +4602,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequisitionContractItem {
         crate::requests::GetRequisitionContractItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4362,6 +4624,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionContractItem {
         crate::requests::UpdateRequisitionContractItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             project_id,
@@ -4379,6 +4642,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionDetail {
         crate::requests::ListRequisitionDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
         }
@@ -4396,6 +4660,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteRequisitionRemoveChangeOrderPackage {
         crate::requests::DeleteRequisitionRemoveChangeOrderPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             commitment_id,
             project_id,
@@ -4414,6 +4679,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRequisitionSinglePdfCompiler {
         crate::requests::CreateRequisitionSinglePdfCompiler {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             project_id,
             polling: None,
@@ -4432,6 +4698,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionWholeChangeOrderItem {
         crate::requests::UpdateRequisitionWholeChangeOrderItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             requisition_id,
             id,
             body,
@@ -4448,6 +4715,7 @@ impl crate::Client {
     ) -> crate::requests::ListRfqs {
         crate::requests::ListRfqs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             contract_id,
             page: None,
@@ -4465,6 +4733,7 @@ impl crate::Client {
     pub fn create_rfq(&self, body: models::NewRfq) -> crate::requests::CreateRfq {
         crate::requests::CreateRfq {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -4480,6 +4749,7 @@ impl crate::Client {
     ) -> crate::requests::GetRfq {
         crate::requests::GetRfq {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -4497,6 +4767,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteRfq {
         crate::requests::DeleteRfq {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             contract_id,
@@ -4513,6 +4784,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRfq {
         crate::requests::UpdateRfq {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -4529,6 +4801,7 @@ impl crate::Client {
     ) -> crate::requests::ListRfqQuotes {
         crate::requests::ListRfqQuotes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             project_id,
             contract_id,
@@ -4547,6 +4820,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRfqQuote {
         crate::requests::CreateRfqQuote {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             body,
         }
@@ -4564,6 +4838,7 @@ impl crate::Client {
     ) -> crate::requests::GetRfqQuote {
         crate::requests::GetRfqQuote {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             id,
             project_id,
@@ -4582,6 +4857,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRfqQuote {
         crate::requests::UpdateRfqQuote {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             id,
             body,
@@ -4599,6 +4875,7 @@ impl crate::Client {
     ) -> crate::requests::ListRfqResponses {
         crate::requests::ListRfqResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             project_id,
             contract_id,
@@ -4617,6 +4894,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRfqResponse {
         crate::requests::CreateRfqResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             body,
         }
@@ -4634,6 +4912,7 @@ impl crate::Client {
     ) -> crate::requests::GetRfqResponse {
         crate::requests::GetRfqResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             id,
             project_id,
@@ -4652,6 +4931,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRfqResponse {
         crate::requests::UpdateRfqResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             rfq_id,
             id,
             body,
@@ -4670,6 +4950,7 @@ impl crate::Client {
     ) -> crate::requests::ListStandardCostCodeLists {
         crate::requests::ListStandardCostCodeLists {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4685,6 +4966,7 @@ impl crate::Client {
     ) -> crate::requests::CreateStandardCostCodeList {
         crate::requests::CreateStandardCostCodeList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -4699,6 +4981,7 @@ impl crate::Client {
     ) -> crate::requests::GetStandardCostCodeList {
         crate::requests::GetStandardCostCodeList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -4714,6 +4997,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateStandardCostCodeList {
         crate::requests::UpdateStandardCostCodeList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -4729,6 +5013,7 @@ impl crate::Client {
     ) -> crate::requests::ListStandardCostCodes {
         crate::requests::ListStandardCostCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             standard_cost_code_list_id,
             page: None,
@@ -4747,6 +5032,7 @@ impl crate::Client {
     ) -> crate::requests::CreateStandardCostCode {
         crate::requests::CreateStandardCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             view: None,
             body,
         }
@@ -4761,6 +5047,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateStandardCostCodesSync {
         crate::requests::UpdateStandardCostCodesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             view: None,
             body,
         }
@@ -4777,6 +5064,7 @@ impl crate::Client {
     ) -> crate::requests::GetStandardCostCode {
         crate::requests::GetStandardCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             standard_cost_code_list_id,
@@ -4797,6 +5085,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteStandardCostCode {
         crate::requests::DeleteStandardCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -4812,6 +5101,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateStandardCostCode {
         crate::requests::UpdateStandardCostCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             view: None,
             body,
@@ -4824,6 +5114,7 @@ impl crate::Client {
     pub fn list_sub_jobs(&self, project_id: i64) -> crate::requests::ListSubJobs {
         crate::requests::ListSubJobs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -4839,6 +5130,7 @@ impl crate::Client {
     ) -> crate::requests::CreateSubJob {
         crate::requests::CreateSubJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -4853,6 +5145,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateSubJobsSync {
         crate::requests::UpdateSubJobsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -4864,6 +5157,7 @@ impl crate::Client {
     pub fn get_sub_job(&self, id: i64, project_id: i64) -> crate::requests::GetSubJob {
         crate::requests::GetSubJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -4882,6 +5176,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteSubJob {
         crate::requests::DeleteSubJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -4897,6 +5192,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateSubJob {
         crate::requests::UpdateSubJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -4908,6 +5204,7 @@ impl crate::Client {
     pub fn list_tax_codes(&self, company_id: i64) -> crate::requests::ListTaxCodes {
         crate::requests::ListTaxCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4924,6 +5221,7 @@ impl crate::Client {
     ) -> crate::requests::CreateTaxCode {
         crate::requests::CreateTaxCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4938,6 +5236,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTaxCodesSync {
         crate::requests::UpdateTaxCodesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -4952,6 +5251,7 @@ impl crate::Client {
     ) -> crate::requests::GetTaxCode {
         crate::requests::GetTaxCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             company_id,
         }
@@ -4968,6 +5268,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTaxCode {
         crate::requests::UpdateTaxCode {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             company_id,
             body,
@@ -4980,6 +5281,7 @@ impl crate::Client {
     pub fn list_tax_types(&self, company_id: i64) -> crate::requests::ListTaxTypes {
         crate::requests::ListTaxTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4996,6 +5298,7 @@ impl crate::Client {
     ) -> crate::requests::CreateTaxType {
         crate::requests::CreateTaxType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -5010,6 +5313,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTaxTypesSync {
         crate::requests::UpdateTaxTypesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5024,6 +5328,7 @@ impl crate::Client {
     ) -> crate::requests::GetTaxType {
         crate::requests::GetTaxType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             company_id,
         }
@@ -5039,6 +5344,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteTaxType {
         crate::requests::DeleteTaxType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             company_id,
         }
@@ -5055,6 +5361,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTaxType {
         crate::requests::UpdateTaxType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             company_id,
             body,
@@ -5070,6 +5377,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkOrderContracts {
         crate::requests::ListWorkOrderContracts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -5092,6 +5400,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkOrderContract {
         crate::requests::CreateWorkOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -5106,6 +5415,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContractsSync {
         crate::requests::UpdateWorkOrderContractsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5120,6 +5430,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkOrderContract {
         crate::requests::GetWorkOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5135,6 +5446,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkOrderContract {
         crate::requests::DeleteWorkOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5150,6 +5462,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContract {
         crate::requests::UpdateWorkOrderContract {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -5166,6 +5479,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkOrderContractLineItemContractDetails {
         crate::requests::ListWorkOrderContractLineItemContractDetails {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             project_id,
             filters_id: None,
@@ -5183,6 +5497,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkOrderContractLineItemContractDetail {
         crate::requests::CreateWorkOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             body,
         }
@@ -5199,6 +5514,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkOrderContractLineItemContractDetail {
         crate::requests::GetWorkOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             project_id,
@@ -5216,6 +5532,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkOrderContractLineItemContractDetail {
         crate::requests::DeleteWorkOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             project_id,
@@ -5233,6 +5550,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContractLineItemContractDetail {
         crate::requests::UpdateWorkOrderContractLineItemContractDetail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             body,
@@ -5249,6 +5567,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkOrderContractLineItems {
         crate::requests::ListWorkOrderContractLineItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             project_id,
             page: None,
@@ -5272,6 +5591,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkOrderContractLineItem {
         crate::requests::CreateWorkOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             body,
         }
@@ -5288,6 +5608,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContractLineItemsSync {
         crate::requests::UpdateWorkOrderContractLineItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             project_id,
             body,
@@ -5305,6 +5626,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkOrderContractLineItem {
         crate::requests::GetWorkOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             project_id,
@@ -5323,6 +5645,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkOrderContractLineItem {
         crate::requests::DeleteWorkOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             project_id,
@@ -5340,6 +5663,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContractLineItem {
         crate::requests::UpdateWorkOrderContractLineItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             id,
             body,
@@ -5356,6 +5680,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
         crate::requests::UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             work_order_contract_id,
             body,
         }
@@ -5370,6 +5695,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBudgetLineItemV11 {
         crate::requests::CreateBudgetLineItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5384,6 +5710,7 @@ impl crate::Client {
     ) -> crate::requests::GetBudgetLineItemV11 {
         crate::requests::GetBudgetLineItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5399,6 +5726,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBudgetLineItemV11 {
         crate::requests::UpdateBudgetLineItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -5413,6 +5741,7 @@ impl crate::Client {
     ) -> crate::requests::ListChangeEventsV11 {
         crate::requests::ListChangeEventsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5433,6 +5762,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChangeEventV11 {
         crate::requests::CreateChangeEventV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -5447,6 +5777,7 @@ impl crate::Client {
     ) -> crate::requests::GetChangeEventsNewV11 {
         crate::requests::GetChangeEventsNewV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             selected_origin_id: None,
         }
@@ -5462,6 +5793,7 @@ impl crate::Client {
     ) -> crate::requests::GetChangeEventV11 {
         crate::requests::GetChangeEventV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             include_deleted_change_event_line_items: None,
@@ -5478,6 +5810,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteChangeEventV11 {
         crate::requests::DeleteChangeEventV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5494,6 +5827,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeEventV11 {
         crate::requests::UpdateChangeEventV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -5510,6 +5844,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChangeEventCloneV11 {
         crate::requests::CreateChangeEventCloneV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5525,6 +5860,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChangeEventRestoreV11 {
         crate::requests::UpdateChangeEventRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5539,6 +5875,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectCostsV11 {
         crate::requests::ListProjectDirectCostsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5562,6 +5899,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDirectCostV11 {
         crate::requests::CreateProjectDirectCostV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -5577,6 +5915,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDirectCostV11 {
         crate::requests::GetProjectDirectCostV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -5592,6 +5931,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDirectCostV11 {
         crate::requests::DeleteProjectDirectCostV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -5608,6 +5948,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDirectCostV11 {
         crate::requests::UpdateProjectDirectCostV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -5623,6 +5964,7 @@ impl crate::Client {
     ) -> crate::requests::ListRequisitionsV11 {
         crate::requests::ListRequisitionsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5647,6 +5989,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRequisitionV11 {
         crate::requests::CreateRequisitionV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             view: None,
             invite_id: None,
             body,
@@ -5663,6 +6006,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequisitionV11 {
         crate::requests::GetRequisitionV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -5679,6 +6023,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteRequisitionV11 {
         crate::requests::DeleteRequisitionV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5694,6 +6039,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequisitionV11 {
         crate::requests::UpdateRequisitionV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             view: None,
             body,
@@ -5710,6 +6056,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyBudgetViewProjectStatusSnapshotsV2 {
         crate::requests::ListCompanyBudgetViewProjectStatusSnapshotsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             budget_view_id: budget_view_id.into(),
             filters_approval_status: None,
@@ -5736,6 +6083,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
         crate::requests::GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             budget_view_id: budget_view_id.into(),
             filters_approval_status: None,
@@ -5758,6 +6106,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChangeEventStatusesV2 {
         crate::requests::GetCompanyChangeEventStatusesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -5775,6 +6124,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChangeEventStatusV2 {
         crate::requests::UpdateCompanyChangeEventStatusV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body,
@@ -5790,6 +6140,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChangeEventTypesV2 {
         crate::requests::GetCompanyChangeEventTypesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -5807,6 +6158,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChangeEventTypeV2 {
         crate::requests::UpdateCompanyChangeEventTypeV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body,
@@ -5822,6 +6174,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChangeOrderChangeReasonsV2 {
         crate::requests::ListCompanyChangeOrderChangeReasonsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -5838,6 +6191,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChangeOrderChangeReasonV2 {
         crate::requests::CreateCompanyChangeOrderChangeReasonV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -5853,6 +6207,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChangeOrderChangeReasonV2 {
         crate::requests::DeleteCompanyChangeOrderChangeReasonV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -5869,6 +6224,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChangeOrderChangeReasonV2 {
         crate::requests::UpdateCompanyChangeOrderChangeReasonV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body,
@@ -5885,6 +6241,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyCurrencyConfigurationV2 {
         crate::requests::CreateCompanyCurrencyConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -5899,6 +6256,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
         crate::requests::ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -5915,6 +6273,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectAdvancedForecastingsRowsV2 {
         crate::requests::ListCompanyProjectAdvancedForecastingsRowsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             budget_view_id: None,
@@ -5935,6 +6294,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectAdvancedForecastingsRowV2 {
         crate::requests::CreateCompanyProjectAdvancedForecastingsRowV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -5951,6 +6311,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectBudgetChangeHistoryV2 {
         crate::requests::GetCompanyProjectBudgetChangeHistoryV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -5969,6 +6330,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
         crate::requests::ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -5987,6 +6349,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectBudgetLineItemV2 {
         crate::requests::DeleteCompanyProjectBudgetLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -6004,6 +6367,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectBudgetNoteV2 {
         crate::requests::GetCompanyProjectBudgetNoteV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_code_id: wbs_code_id.into(),
@@ -6022,6 +6386,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectBudgetNoteV2 {
         crate::requests::CreateCompanyProjectBudgetNoteV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_code_id: wbs_code_id.into(),
@@ -6040,6 +6405,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
         crate::requests::ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             budget_view_id: budget_view_id.into(),
@@ -6062,6 +6428,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectChangeEventSettingsV2 {
         crate::requests::GetCompanyProjectChangeEventSettingsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
         }
@@ -6078,6 +6445,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectChangeEventSettingsV2 {
         crate::requests::UpdateCompanyProjectChangeEventSettingsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -6095,6 +6463,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
         crate::requests::GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_co_batch_id: commitment_co_batch_id.into(),
@@ -6112,6 +6481,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
         crate::requests::CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_co_batch_id: commitment_co_batch_id.into(),
@@ -6128,6 +6498,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
         crate::requests::CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
         }
@@ -6144,6 +6515,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
         crate::requests::GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             change_order_csv_export_id: change_order_csv_export_id.into(),
@@ -6161,6 +6533,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
         crate::requests::ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6181,6 +6554,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
         crate::requests::CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6200,6 +6574,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentChangeOrderLineItemV2 {
         crate::requests::GetCompanyProjectCommitmentChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6219,6 +6594,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
         crate::requests::DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6239,6 +6615,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
         crate::requests::UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6258,6 +6635,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentChangeOrderPdfV2 {
         crate::requests::GetCompanyProjectCommitmentChangeOrderPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6275,6 +6653,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentChangeOrderPdfV2 {
         crate::requests::CreateCompanyProjectCommitmentChangeOrderPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_change_order_id: commitment_change_order_id.into(),
@@ -6291,6 +6670,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentContractsV2 {
         crate::requests::GetCompanyProjectCommitmentContractsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -6321,6 +6701,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentContractV2 {
         crate::requests::CreateCompanyProjectCommitmentContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             view: None,
@@ -6339,6 +6720,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentContractV2 {
         crate::requests::GetCompanyProjectCommitmentContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6357,6 +6739,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectCommitmentContractV2 {
         crate::requests::DeleteCompanyProjectCommitmentContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6375,6 +6758,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectCommitmentContractV2 {
         crate::requests::UpdateCompanyProjectCommitmentContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6394,6 +6778,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectCommitmentContractLineItemsV2 {
         crate::requests::ListCompanyProjectCommitmentContractLineItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6414,6 +6799,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentContractLineItemV2 {
         crate::requests::CreateCompanyProjectCommitmentContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6433,6 +6819,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentContractLineItemV2 {
         crate::requests::GetCompanyProjectCommitmentContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6452,6 +6839,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectCommitmentContractLineItemV2 {
         crate::requests::DeleteCompanyProjectCommitmentContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6472,6 +6860,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectCommitmentContractLineItemV2 {
         crate::requests::UpdateCompanyProjectCommitmentContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6491,6 +6880,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentContractPdfV2 {
         crate::requests::GetCompanyProjectCommitmentContractPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6508,6 +6898,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectCommitmentContractPdfV2 {
         crate::requests::CreateCompanyProjectCommitmentContractPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             commitment_contract_id: commitment_contract_id.into(),
@@ -6525,6 +6916,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectCommitmentContractSummaryV2 {
         crate::requests::GetCompanyProjectCommitmentContractSummaryV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             contract_id: contract_id.into(),
@@ -6542,6 +6934,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectComplianceInvoiceDocumentsV2 {
         crate::requests::GetCompanyProjectComplianceInvoiceDocumentsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6561,6 +6954,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectComplianceInvoiceDocumentV2 {
         crate::requests::CreateCompanyProjectComplianceInvoiceDocumentV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6579,6 +6973,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
         crate::requests::ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6599,6 +6994,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectComplianceInvoiceDocumentV2 {
         crate::requests::GetCompanyProjectComplianceInvoiceDocumentV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6618,6 +7014,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectComplianceInvoiceDocumentV2 {
         crate::requests::DeleteCompanyProjectComplianceInvoiceDocumentV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6637,6 +7034,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectComplianceInvoiceDocumentV2 {
         crate::requests::UpdateCompanyProjectComplianceInvoiceDocumentV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             invoice_id: invoice_id.into(),
@@ -6656,6 +7054,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
         crate::requests::GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_batch_id: prime_change_order_batch_id.into(),
@@ -6673,6 +7072,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
         crate::requests::CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_batch_id: prime_change_order_batch_id.into(),
@@ -6689,6 +7089,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
         crate::requests::CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
         }
@@ -6705,6 +7106,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
         crate::requests::GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             change_order_csv_export_id: change_order_csv_export_id.into(),
@@ -6722,6 +7124,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectPrimeChangeOrderLineItemsV2 {
         crate::requests::ListCompanyProjectPrimeChangeOrderLineItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6742,6 +7145,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeChangeOrderLineItemV2 {
         crate::requests::CreateCompanyProjectPrimeChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6761,6 +7165,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeChangeOrderLineItemV2 {
         crate::requests::GetCompanyProjectPrimeChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6780,6 +7185,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
         crate::requests::DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6800,6 +7206,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
         crate::requests::UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6819,6 +7226,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeChangeOrderPdfV2 {
         crate::requests::GetCompanyProjectPrimeChangeOrderPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6836,6 +7244,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeChangeOrderPdfV2 {
         crate::requests::CreateCompanyProjectPrimeChangeOrderPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_change_order_id: prime_change_order_id.into(),
@@ -6852,6 +7261,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeContractsV2 {
         crate::requests::GetCompanyProjectPrimeContractsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -6882,6 +7292,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeContractV2 {
         crate::requests::CreateCompanyProjectPrimeContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             view: None,
@@ -6900,6 +7311,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeContractSummaryV2 {
         crate::requests::GetCompanyProjectPrimeContractSummaryV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             contract_id: contract_id.into(),
@@ -6917,6 +7329,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeContractV2 {
         crate::requests::GetCompanyProjectPrimeContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -6935,6 +7348,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectPrimeContractV2 {
         crate::requests::DeleteCompanyProjectPrimeContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -6953,6 +7367,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectPrimeContractV2 {
         crate::requests::UpdateCompanyProjectPrimeContractV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -6972,6 +7387,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectPrimeContractLineItemsV2 {
         crate::requests::ListCompanyProjectPrimeContractLineItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -6992,6 +7408,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeContractLineItemV2 {
         crate::requests::CreateCompanyProjectPrimeContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7011,6 +7428,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeContractLineItemV2 {
         crate::requests::GetCompanyProjectPrimeContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7030,6 +7448,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectPrimeContractLineItemV2 {
         crate::requests::DeleteCompanyProjectPrimeContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7050,6 +7469,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectPrimeContractLineItemV2 {
         crate::requests::UpdateCompanyProjectPrimeContractLineItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7069,6 +7489,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectPrimeContractPdfV2 {
         crate::requests::GetCompanyProjectPrimeContractPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7086,6 +7507,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectPrimeContractPdfV2 {
         crate::requests::CreateCompanyProjectPrimeContractPdfV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             prime_contract_id: prime_contract_id.into(),
@@ -7102,6 +7524,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
         crate::requests::ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -7121,6 +7544,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectRequisitionPaymentDetailsV2 {
         crate::requests::UpdateCompanyProjectRequisitionPaymentDetailsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -7138,6 +7562,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWbsAttributeItemsV2 {
         crate::requests::ListCompanyProjectWbsAttributeItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_id: None,
@@ -7159,6 +7584,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWbsAttributeItemV2 {
         crate::requests::CreateCompanyProjectWbsAttributeItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -7176,6 +7602,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWbsAttributeItemsBulkV2 {
         crate::requests::CreateCompanyProjectWbsAttributeItemsBulkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -7193,6 +7620,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWbsAttributeItemV2 {
         crate::requests::DeleteCompanyProjectWbsAttributeItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_attribute_item_id: wbs_attribute_item_id.into(),
@@ -7211,6 +7639,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWbsAttributeItemV2 {
         crate::requests::UpdateCompanyProjectWbsAttributeItemV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_attribute_item_id: wbs_attribute_item_id.into(),
@@ -7228,6 +7657,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWbsAttributesV2 {
         crate::requests::ListCompanyProjectWbsAttributesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_id: None,
@@ -7248,6 +7678,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWbsAttributeV2 {
         crate::requests::CreateCompanyProjectWbsAttributeV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -7265,6 +7696,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWbsAttributeV2 {
         crate::requests::DeleteCompanyProjectWbsAttributeV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_attribute_id: wbs_attribute_id.into(),
@@ -7283,6 +7715,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWbsAttributeV2 {
         crate::requests::UpdateCompanyProjectWbsAttributeV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             wbs_attribute_id: wbs_attribute_id.into(),
@@ -7300,6 +7733,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWbsCodesAttributeItemsV2 {
         crate::requests::DeleteCompanyProjectWbsCodesAttributeItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_attribute_id: None,
@@ -7319,6 +7753,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWbsCodesAttributeItemsV2 {
         crate::requests::UpdateCompanyProjectWbsCodesAttributeItemsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_id: None,
@@ -7335,6 +7770,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUomsConfigurationV2 {
         crate::requests::GetCompanyUomsConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }

@@ -14,6 +14,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyDistributionGroups {
         crate::requests::ListCompanyDistributionGroups {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -33,6 +34,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyDocuments {
         crate::requests::ListCompanyDocuments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             view: None,
             sort: None,
@@ -60,6 +62,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyFileVersion {
         crate::requests::CreateCompanyFileVersion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             file_id,
             body,
@@ -76,6 +79,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFileVersion {
         crate::requests::GetCompanyFileVersion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -91,6 +95,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyFile {
         crate::requests::CreateCompanyFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -106,6 +111,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFile {
         crate::requests::GetCompanyFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             show_latest_version_only: None,
@@ -122,6 +128,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyFile {
         crate::requests::DeleteCompanyFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -138,6 +145,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyFile {
         crate::requests::UpdateCompanyFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -155,6 +163,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyFileSendEmail {
         crate::requests::CreateCompanyFileSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -170,6 +179,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFolders {
         crate::requests::GetCompanyFolders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             exclude_folders: None,
             exclude_files: None,
@@ -186,6 +196,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyFolder {
         crate::requests::CreateCompanyFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -201,6 +212,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFolder {
         crate::requests::GetCompanyFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             exclude_folders: None,
@@ -218,6 +230,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyFolder {
         crate::requests::DeleteCompanyFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -234,6 +247,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyFolder {
         crate::requests::UpdateCompanyFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -249,6 +263,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyInsurances {
         crate::requests::ListCompanyInsurances {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -265,6 +280,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyInsurance {
         crate::requests::CreateCompanyInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -280,6 +296,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyInsurancesSync {
         crate::requests::UpdateCompanyInsurancesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -295,6 +312,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInsurance {
         crate::requests::GetCompanyInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -310,6 +328,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyInsurance {
         crate::requests::DeleteCompanyInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -326,6 +345,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyInsurance {
         crate::requests::UpdateCompanyInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -338,6 +358,7 @@ impl crate::Client {
     pub fn get_company_me(&self, company_id: i64) -> crate::requests::GetCompanyMe {
         crate::requests::GetCompanyMe {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -351,6 +372,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyPdfTemplateConfigs {
         crate::requests::ListCompanyPdfTemplateConfigs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -372,6 +394,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyPdfTemplateConfig {
         crate::requests::CreateCompanyPdfTemplateConfig {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -387,6 +410,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyPdfTemplateConfig {
         crate::requests::GetCompanyPdfTemplateConfig {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -402,6 +426,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyPdfTemplateConfig {
         crate::requests::DeleteCompanyPdfTemplateConfig {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -418,6 +443,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyPdfTemplateConfig {
         crate::requests::UpdateCompanyPdfTemplateConfig {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -435,6 +461,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
         crate::requests::UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -450,6 +477,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyPeople {
         crate::requests::ListCompanyPeople {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             view: None,
             page: None,
@@ -476,6 +504,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyPerson {
         crate::requests::CreateCompanyPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             view: None,
             body,
@@ -491,6 +520,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyPeopleInactive {
         crate::requests::ListCompanyPeopleInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             view: None,
             page: None,
@@ -518,6 +548,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyPerson {
         crate::requests::UpdateCompanyPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             view: None,
@@ -534,6 +565,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyPermissionTemplates {
         crate::requests::ListCompanyPermissionTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_type: None,
             view: None,
@@ -550,6 +582,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyPermissionTemplate {
         crate::requests::CreateCompanyPermissionTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -565,6 +598,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyPermissionTemplate {
         crate::requests::GetCompanyPermissionTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -580,6 +614,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectTaskItemCategories {
         crate::requests::ListCompanyProjectTaskItemCategories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             page: None,
@@ -598,6 +633,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectTaskItemComments {
         crate::requests::ListCompanyProjectTaskItemComments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             filters_task_item_id: None,
@@ -618,6 +654,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectTaskItemComment {
         crate::requests::CreateCompanyProjectTaskItemComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             body,
@@ -635,6 +672,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectTaskItemComment {
         crate::requests::DeleteCompanyProjectTaskItemComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             id,
@@ -653,6 +691,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectTaskItemComment {
         crate::requests::UpdateCompanyProjectTaskItemComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             id,
@@ -669,6 +708,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUsers {
         crate::requests::ListCompanyUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -692,6 +732,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUser {
         crate::requests::CreateCompanyUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
             body,
@@ -707,6 +748,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUsersInactive {
         crate::requests::ListCompanyUsersInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -724,6 +766,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersInactive {
         crate::requests::UpdateCompanyUsersInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -739,6 +782,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersSync {
         crate::requests::UpdateCompanyUsersSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -754,6 +798,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUser {
         crate::requests::GetCompanyUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -770,6 +815,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUser {
         crate::requests::UpdateCompanyUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             run_configurable_validations: None,
@@ -787,6 +833,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserInvite {
         crate::requests::UpdateCompanyUserInvite {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -802,6 +849,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignments {
         crate::requests::ListCompanyUserProjectAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             page: None,
@@ -831,6 +879,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsNames {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsNames {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -847,6 +896,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
         }
@@ -862,6 +912,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -878,6 +929,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -894,6 +946,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -910,6 +963,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsRegions {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsRegions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -926,6 +980,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsRoles {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsRoles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
         }
@@ -941,6 +996,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsStages {
         crate::requests::ListCompanyUserProjectAssignmentsFilterOptionsStages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             user_id,
             scope: None,
@@ -956,6 +1012,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyVendorsInactive {
         crate::requests::ListCompanyVendorsInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -974,6 +1031,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyVendorsInactive {
         crate::requests::UpdateCompanyVendorsInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             view: None,
@@ -990,6 +1048,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyVendorComments {
         crate::requests::ListCompanyVendorComments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             page: None,
@@ -1008,6 +1067,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyVendorInsurances {
         crate::requests::ListCompanyVendorInsurances {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             page: None,
@@ -1026,6 +1086,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyVendorInsurance {
         crate::requests::CreateCompanyVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             body,
@@ -1043,6 +1104,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyVendorInsurancesSync {
         crate::requests::UpdateCompanyVendorInsurancesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             body,
@@ -1060,6 +1122,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyVendorInsurance {
         crate::requests::GetCompanyVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             id,
@@ -1077,6 +1140,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyVendorInsurance {
         crate::requests::DeleteCompanyVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             id,
@@ -1095,6 +1159,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyVendorInsurance {
         crate::requests::UpdateCompanyVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             vendor_id,
             id,
@@ -1113,6 +1178,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowPermanentLogs {
         crate::requests::ListCompanyWorkflowPermanentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_workflowed_object_type: filters_workflowed_object_type.into(),
             filters_workflowed_object_id,
@@ -1127,6 +1193,7 @@ impl crate::Client {
     pub fn list_departments(&self, company_id: i64) -> crate::requests::ListDepartments {
         crate::requests::ListDepartments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1142,6 +1209,7 @@ impl crate::Client {
     ) -> crate::requests::CreateDepartment {
         crate::requests::CreateDepartment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1156,6 +1224,7 @@ impl crate::Client {
     ) -> crate::requests::GetDepartment {
         crate::requests::GetDepartment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1171,6 +1240,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteDepartment {
         crate::requests::DeleteDepartment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1186,6 +1256,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateDepartment {
         crate::requests::UpdateDepartment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1197,6 +1268,7 @@ impl crate::Client {
     pub fn list_equipment(&self, project_id: i64) -> crate::requests::ListEquipment {
         crate::requests::ListEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1214,6 +1286,7 @@ impl crate::Client {
     ) -> crate::requests::CreateFileVersion {
         crate::requests::CreateFileVersion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             file_id,
             body,
@@ -1230,6 +1303,7 @@ impl crate::Client {
     ) -> crate::requests::GetFileVersion {
         crate::requests::GetFileVersion {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1245,6 +1319,7 @@ impl crate::Client {
     ) -> crate::requests::CreateFile {
         crate::requests::CreateFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -1256,6 +1331,7 @@ impl crate::Client {
     pub fn get_file(&self, id: i64, project_id: i64) -> crate::requests::GetFile {
         crate::requests::GetFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             show_latest_version_only: None,
@@ -1268,6 +1344,7 @@ impl crate::Client {
     pub fn delete_file(&self, id: i64, project_id: i64) -> crate::requests::DeleteFile {
         crate::requests::DeleteFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1284,6 +1361,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateFile {
         crate::requests::UpdateFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -1296,6 +1374,7 @@ impl crate::Client {
     pub fn get_folders(&self, project_id: i64) -> crate::requests::GetFolders {
         crate::requests::GetFolders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             exclude_folders: None,
             exclude_files: None,
@@ -1313,6 +1392,7 @@ impl crate::Client {
     ) -> crate::requests::CreateFolder {
         crate::requests::CreateFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -1324,6 +1404,7 @@ impl crate::Client {
     pub fn get_folder(&self, id: i64, project_id: i64) -> crate::requests::GetFolder {
         crate::requests::GetFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             exclude_folders: None,
@@ -1342,6 +1423,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteFolder {
         crate::requests::DeleteFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1358,6 +1440,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateFolder {
         crate::requests::UpdateFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -1373,6 +1456,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateInsurancesSync {
         crate::requests::UpdateInsurancesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1386,6 +1470,7 @@ impl crate::Client {
     ) -> crate::requests::GetLocalFile {
         crate::requests::GetLocalFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             uuid: uuid.into(),
         }
     }
@@ -1399,6 +1484,7 @@ impl crate::Client {
     pub fn list_locations(&self, project_id: i64) -> crate::requests::ListLocations {
         crate::requests::ListLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1414,6 +1500,7 @@ impl crate::Client {
     ) -> crate::requests::CreateLocation {
         crate::requests::CreateLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1431,6 +1518,7 @@ impl crate::Client {
     ) -> crate::requests::GetLocation {
         crate::requests::GetLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1449,6 +1537,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteLocation {
         crate::requests::DeleteLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1467,6 +1556,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateLocation {
         crate::requests::UpdateLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1484,6 +1574,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDates {
         crate::requests::GetProjectDates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1503,6 +1594,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDate {
         crate::requests::GetProjectDate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1517,6 +1609,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRoles {
         crate::requests::ListProjectRoles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1534,6 +1627,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectRole {
         crate::requests::CreateProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1548,6 +1642,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectRole {
         crate::requests::DeleteProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -1562,6 +1657,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTemplates {
         crate::requests::ListProjectTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1574,6 +1670,7 @@ impl crate::Client {
     pub fn list_projects(&self, company_id: i64) -> crate::requests::ListProjects {
         crate::requests::ListProjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1601,6 +1698,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProject {
         crate::requests::CreateProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -1615,6 +1713,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectsSync {
         crate::requests::UpdateProjectsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: None,
             run_configurable_validations: None,
             body,
@@ -1627,6 +1726,7 @@ impl crate::Client {
     pub fn get_project(&self, id: i64, company_id: i64) -> crate::requests::GetProject {
         crate::requests::GetProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             view: None,
@@ -1643,6 +1743,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProject {
         crate::requests::UpdateProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -1660,6 +1761,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectFilters {
         crate::requests::GetProjectFilters {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             tool,
             tab: tab.into(),
@@ -1678,6 +1780,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectFilter {
         crate::requests::ListProjectFilter {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             filter_name: filter_name.into(),
             tool,
@@ -1695,6 +1798,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectLogo {
         crate::requests::CreateProjectLogo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -1706,6 +1810,7 @@ impl crate::Client {
     pub fn delete_project_logo(&self, id: i64) -> crate::requests::DeleteProjectLogo {
         crate::requests::DeleteProjectLogo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
         }
     }
@@ -1719,6 +1824,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectAssignableUsers {
         crate::requests::ListProjectAssignableUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_search: None,
         }
@@ -1733,6 +1839,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCrews {
         crate::requests::ListProjectCrews {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1750,6 +1857,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectCrew {
         crate::requests::CreateProjectCrew {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -1764,6 +1872,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCrewsIds {
         crate::requests::ListProjectCrewsIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1781,6 +1890,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCrew {
         crate::requests::GetProjectCrew {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -1797,6 +1907,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectCrew {
         crate::requests::DeleteProjectCrew {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -1814,6 +1925,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectCrew {
         crate::requests::UpdateProjectCrew {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -1829,6 +1941,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsCostCodes {
         crate::requests::ListProjectDirectoryFilterOptionsCostCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1842,6 +1955,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsCountryCodes {
         crate::requests::ListProjectDirectoryFilterOptionsCountryCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1855,6 +1969,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsJobTitles {
         crate::requests::ListProjectDirectoryFilterOptionsJobTitles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1868,6 +1983,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsPermissionTemplates {
         crate::requests::ListProjectDirectoryFilterOptionsPermissionTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1882,6 +1998,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsStateCodes {
         crate::requests::ListProjectDirectoryFilterOptionsStateCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             country_code: country_code.into(),
         }
@@ -1896,6 +2013,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDirectoryFilterOptionsTrades {
         crate::requests::ListProjectDirectoryFilterOptionsTrades {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -1909,6 +2027,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDistributionGroups {
         crate::requests::ListProjectDistributionGroups {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1932,8 +2051,8 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDistributionGroup {
         crate::requests::CreateProjectDistributionGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
-            idempotency_token: None,
             body,
         }
     }
@@ -1948,6 +2067,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDistributionGroup {
         crate::requests::GetProjectDistributionGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             distribution_group_id,
             view: None,
@@ -1968,6 +2088,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDistributionGroup {
         crate::requests::DeleteProjectDistributionGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             distribution_group_id,
         }
@@ -1984,9 +2105,9 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDistributionGroup {
         crate::requests::UpdateProjectDistributionGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             distribution_group_id,
-            idempotency_token: None,
             body,
         }
     }
@@ -2000,6 +2121,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDistributionGroupsWithAncestors {
         crate::requests::ListProjectDistributionGroupsWithAncestors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2022,6 +2144,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDistributionGroupsWithAncestor {
         crate::requests::GetProjectDistributionGroupsWithAncestor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             distribution_group_id,
             view: None,
@@ -2040,6 +2163,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDocumentCustomTags {
         crate::requests::ListProjectDocumentCustomTags {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2057,6 +2181,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDocumentCustomTag {
         crate::requests::CreateProjectDocumentCustomTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2073,6 +2198,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDocumentCustomTag {
         crate::requests::DeleteProjectDocumentCustomTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             document_id,
@@ -2088,6 +2214,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDocuments {
         crate::requests::ListProjectDocuments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             sort: None,
@@ -2115,6 +2242,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInsurances {
         crate::requests::ListProjectInsurances {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2132,6 +2260,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInsurance {
         crate::requests::CreateProjectInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2147,6 +2276,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectInsurancesSync {
         crate::requests::UpdateProjectInsurancesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2162,6 +2292,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectInsurance {
         crate::requests::GetProjectInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2178,6 +2309,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInsurance {
         crate::requests::DeleteProjectInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2195,6 +2327,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectInsurance {
         crate::requests::UpdateProjectInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2211,6 +2344,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectLocations {
         crate::requests::ListProjectLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             filters_parent_id: None,
@@ -2237,6 +2371,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectLocation {
         crate::requests::CreateProjectLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2252,6 +2387,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectLocationsFindOrCreateByPath {
         crate::requests::CreateProjectLocationsFindOrCreateByPath {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2267,6 +2403,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectLocation {
         crate::requests::GetProjectLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             location_id,
         }
@@ -2282,6 +2419,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectLocation {
         crate::requests::DeleteProjectLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             location_id,
         }
@@ -2298,6 +2436,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectLocation {
         crate::requests::UpdateProjectLocation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             location_id,
             body,
@@ -2313,6 +2452,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPeople {
         crate::requests::ListProjectPeople {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -2343,6 +2483,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPerson {
         crate::requests::CreateProjectPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             body,
@@ -2358,6 +2499,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPeopleInactive {
         crate::requests::ListProjectPeopleInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -2389,6 +2531,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPerson {
         crate::requests::UpdateProjectPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2406,6 +2549,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPermissionTemplateAssignments {
         crate::requests::UpdateProjectPermissionTemplateAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2420,6 +2564,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPermissionTemplates {
         crate::requests::ListProjectPermissionTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_assignables_only: None,
         }
@@ -2434,6 +2579,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectProjectDates {
         crate::requests::GetProjectProjectDates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2449,6 +2595,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectDate {
         crate::requests::CreateProjectProjectDate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -2464,6 +2611,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectProjectDate {
         crate::requests::GetProjectProjectDate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2478,6 +2626,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectProjectMemberships {
         crate::requests::ListProjectProjectMemberships {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2494,6 +2643,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectMembership {
         crate::requests::CreateProjectProjectMembership {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2509,6 +2659,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectMembershipsBulkAdd {
         crate::requests::CreateProjectProjectMembershipsBulkAdd {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -2525,6 +2676,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectProjectMembership {
         crate::requests::DeleteProjectProjectMembership {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             party_id,
@@ -2540,6 +2692,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecentActivity {
         crate::requests::ListProjectRecentActivity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2555,6 +2708,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTools {
         crate::requests::ListProjectTools {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_is_active: None,
             for_mobile: None,
@@ -2573,6 +2727,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTools {
         crate::requests::UpdateProjectTools {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -2590,6 +2745,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectUpload {
         crate::requests::CreateProjectUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -2605,6 +2761,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectUpload {
         crate::requests::GetProjectUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             uuid: uuid.into(),
         }
@@ -2620,6 +2777,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectUpload {
         crate::requests::UpdateProjectUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             uuid: uuid.into(),
             body: None,
@@ -2636,6 +2794,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectUserProjectRole {
         crate::requests::UpdateProjectUserProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body: None,
@@ -2651,6 +2810,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectUsers {
         crate::requests::ListProjectUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2678,6 +2838,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectUser {
         crate::requests::CreateProjectUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -2693,6 +2854,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectUsersInactive {
         crate::requests::ListProjectUsersInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -2710,6 +2872,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectUsersInactive {
         crate::requests::UpdateProjectUsersInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2724,6 +2887,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectUsersPdf {
         crate::requests::CreateProjectUsersPdf {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_permission_template: None,
             filters_vendor_id: None,
@@ -2747,6 +2911,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectUser {
         crate::requests::GetProjectUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2763,6 +2928,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectUser {
         crate::requests::UpdateProjectUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -2780,6 +2946,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectUserActionsAdd {
         crate::requests::CreateProjectUserActionsAdd {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -2796,6 +2963,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectUserActionsRemove {
         crate::requests::DeleteProjectUserActionsRemove {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2811,6 +2979,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendorProjectRole {
         crate::requests::UpdateProjectVendorProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body: None,
@@ -2826,6 +2995,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectVendors {
         crate::requests::ListProjectVendors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -2850,6 +3020,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVendor {
         crate::requests::CreateProjectVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             run_configurable_validations: None,
@@ -2866,6 +3037,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectVendorsInactive {
         crate::requests::ListProjectVendorsInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -2884,6 +3056,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendorsInactive {
         crate::requests::UpdateProjectVendorsInactive {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2900,6 +3073,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectVendor {
         crate::requests::GetProjectVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2917,6 +3091,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendor {
         crate::requests::UpdateProjectVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2935,6 +3110,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVendorActionsAdd {
         crate::requests::CreateProjectVendorActionsAdd {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -2951,6 +3127,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectVendorActionsRemove {
         crate::requests::DeleteProjectVendorActionsRemove {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -2966,6 +3143,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectVendorInsurances {
         crate::requests::ListProjectVendorInsurances {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             page: None,
@@ -2985,6 +3163,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVendorInsurance {
         crate::requests::CreateProjectVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             body,
@@ -3002,6 +3181,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendorInsurancesSync {
         crate::requests::UpdateProjectVendorInsurancesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             body,
@@ -3019,6 +3199,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectVendorInsurance {
         crate::requests::GetProjectVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             id,
@@ -3037,6 +3218,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectVendorInsurance {
         crate::requests::DeleteProjectVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             id,
@@ -3056,6 +3238,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendorInsurance {
         crate::requests::UpdateProjectVendorInsurance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id,
             id,
@@ -3075,6 +3258,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkflowPermanentLogs {
         crate::requests::ListProjectWorkflowPermanentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_workflowed_object_type: filters_workflowed_object_type.into(),
             filters_workflowed_object_id,
@@ -3089,6 +3273,7 @@ impl crate::Client {
     pub fn list_task_items(&self, project_id: i64) -> crate::requests::ListTaskItems {
         crate::requests::ListTaskItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -3114,6 +3299,7 @@ impl crate::Client {
     ) -> crate::requests::CreateTaskItem {
         crate::requests::CreateTaskItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -3128,6 +3314,7 @@ impl crate::Client {
     ) -> crate::requests::ListTaskItemsAssignees {
         crate::requests::ListTaskItemsAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -3144,6 +3331,7 @@ impl crate::Client {
     ) -> crate::requests::ListTaskItemsAssigneesCurrent {
         crate::requests::ListTaskItemsAssigneesCurrent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -3159,6 +3347,7 @@ impl crate::Client {
     ) -> crate::requests::CreateTaskItemsSendUnsent {
         crate::requests::CreateTaskItemsSendUnsent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -3173,6 +3362,7 @@ impl crate::Client {
     ) -> crate::requests::GetTaskItem {
         crate::requests::GetTaskItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -3188,6 +3378,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteTaskItem {
         crate::requests::DeleteTaskItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -3204,6 +3395,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTaskItem {
         crate::requests::UpdateTaskItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -3219,6 +3411,7 @@ impl crate::Client {
     pub fn list_tools(&self, project_id: i64) -> crate::requests::ListTools {
         crate::requests::ListTools {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -3234,6 +3427,7 @@ impl crate::Client {
     pub fn list_users(&self, company_id: i64) -> crate::requests::ListUsers {
         crate::requests::ListUsers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3261,6 +3455,7 @@ impl crate::Client {
     ) -> crate::requests::CreateUser {
         crate::requests::CreateUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
             body,
@@ -3276,6 +3471,7 @@ impl crate::Client {
     pub fn get_user(&self, id: i64, company_id: i64) -> crate::requests::GetUser {
         crate::requests::GetUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3287,6 +3483,7 @@ impl crate::Client {
     pub fn list_vendors(&self, company_id: i64) -> crate::requests::ListVendors {
         crate::requests::ListVendors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3312,6 +3509,7 @@ impl crate::Client {
     ) -> crate::requests::CreateVendor {
         crate::requests::CreateVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             view: None,
             body,
@@ -3327,6 +3525,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateVendorsSync {
         crate::requests::UpdateVendorsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -3338,6 +3537,7 @@ impl crate::Client {
     pub fn get_vendor(&self, id: i64, company_id: i64) -> crate::requests::GetVendor {
         crate::requests::GetVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             view: None,
@@ -3356,6 +3556,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateVendor {
         crate::requests::UpdateVendor {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             view: None,
             run_configurable_validations: None,
@@ -3374,6 +3575,7 @@ impl crate::Client {
     ) -> crate::requests::CreateVendorBusinessRegister {
         crate::requests::CreateVendorBusinessRegister {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body,
@@ -3391,6 +3593,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateVendorBusinessRegister {
         crate::requests::UpdateVendorBusinessRegister {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body,
@@ -3407,6 +3610,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkflowActivityHistories {
         crate::requests::ListWorkflowActivityHistories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             workflow_instance_id,
             company_id,
             page: None,
@@ -3425,6 +3629,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkflowActivityHistory {
         crate::requests::CreateWorkflowActivityHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             workflow_instance_id,
             company_id,
             body,
@@ -3442,6 +3647,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkflowActivityHistory {
         crate::requests::GetWorkflowActivityHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             workflow_instance_id,
             company_id,
@@ -3457,6 +3663,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkflowInstances {
         crate::requests::ListWorkflowInstances {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_workflowed_object_id: None,
             filters_workflowed_object_type: None,
@@ -3475,6 +3682,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkflowInstance {
         crate::requests::GetWorkflowInstance {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3489,6 +3697,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyMeV11 {
         crate::requests::GetCompanyMeV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -3502,6 +3711,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUsersV11 {
         crate::requests::ListCompanyUsersV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3525,6 +3735,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUserV11 {
         crate::requests::CreateCompanyUserV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
             body,
@@ -3541,6 +3752,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkAddV11 {
         crate::requests::CreateCompanyUsersBulkAddV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3556,6 +3768,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkRemoveV11 {
         crate::requests::CreateCompanyUsersBulkRemoveV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3571,6 +3784,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersSyncV11 {
         crate::requests::UpdateCompanyUsersSyncV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3586,6 +3800,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUserV11 {
         crate::requests::GetCompanyUserV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3602,6 +3817,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserV11 {
         crate::requests::UpdateCompanyUserV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             run_configurable_validations: None,
@@ -3619,6 +3835,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserInviteV11 {
         crate::requests::UpdateCompanyUserInviteV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3633,6 +3850,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectsV11 {
         crate::requests::ListProjectsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3671,6 +3889,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectLocationV11 {
         crate::requests::DeleteProjectLocationV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             location_id,
         }
@@ -3685,6 +3904,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectUploadV11 {
         crate::requests::CreateProjectUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -3700,6 +3920,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectUploadV11 {
         crate::requests::GetProjectUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             uuid: uuid.into(),
         }
@@ -3715,6 +3936,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectUploadV11 {
         crate::requests::UpdateProjectUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             uuid: uuid.into(),
             body: None,
@@ -3730,6 +3952,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectVendorsV11 {
         crate::requests::ListProjectVendorsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -3753,6 +3976,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVendorV11 {
         crate::requests::CreateProjectVendorV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             run_configurable_validations: None,
@@ -3770,6 +3994,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectVendorV11 {
         crate::requests::GetProjectVendorV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -3787,6 +4012,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVendorV11 {
         crate::requests::UpdateProjectVendorV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -3805,6 +4031,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVendorActionsAddV11 {
         crate::requests::CreateProjectVendorActionsAddV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -3821,6 +4048,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectVendorActionsRemoveV11 {
         crate::requests::DeleteProjectVendorActionsRemoveV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -3835,6 +4063,7 @@ impl crate::Client {
     pub fn list_users_v1_1(&self, company_id: i64) -> crate::requests::ListUsersV11 {
         crate::requests::ListUsersV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3862,6 +4091,7 @@ impl crate::Client {
     ) -> crate::requests::GetUserV11 {
         crate::requests::GetUserV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3876,6 +4106,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyMeV12 {
         crate::requests::GetCompanyMeV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -3889,6 +4120,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUsersV12 {
         crate::requests::ListCompanyUsersV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3912,6 +4144,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUserV12 {
         crate::requests::CreateCompanyUserV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
             body,
@@ -3928,6 +4161,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkAddV12 {
         crate::requests::CreateCompanyUsersBulkAddV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3943,6 +4177,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkRemoveV12 {
         crate::requests::CreateCompanyUsersBulkRemoveV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3958,6 +4193,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersSyncV12 {
         crate::requests::UpdateCompanyUsersSyncV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3973,6 +4209,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUserV12 {
         crate::requests::GetCompanyUserV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3989,6 +4226,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserV12 {
         crate::requests::UpdateCompanyUserV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             run_configurable_validations: None,
@@ -4006,6 +4244,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserInviteV12 {
         crate::requests::UpdateCompanyUserInviteV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4020,6 +4259,7 @@ impl crate::Client {
     pub fn list_users_v1_2(&self, company_id: i64) -> crate::requests::ListUsersV12 {
         crate::requests::ListUsersV12 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4043,6 +4283,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyMeV13 {
         crate::requests::GetCompanyMeV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4056,6 +4297,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyUsersV13 {
         crate::requests::ListCompanyUsersV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             view: None,
             page: None,
@@ -4080,6 +4322,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUserV13 {
         crate::requests::CreateCompanyUserV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
             body,
@@ -4096,6 +4339,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkAddV13 {
         crate::requests::CreateCompanyUsersBulkAddV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4111,6 +4355,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkRemoveV13 {
         crate::requests::CreateCompanyUsersBulkRemoveV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4126,6 +4371,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersSyncV13 {
         crate::requests::UpdateCompanyUsersSyncV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4141,6 +4387,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUserV13 {
         crate::requests::GetCompanyUserV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4157,6 +4404,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserV13 {
         crate::requests::UpdateCompanyUserV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             run_configurable_validations: None,
@@ -4174,6 +4422,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUserInviteV13 {
         crate::requests::UpdateCompanyUserInviteV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4188,6 +4437,7 @@ impl crate::Client {
     pub fn list_users_v1_3(&self, company_id: i64) -> crate::requests::ListUsersV13 {
         crate::requests::ListUsersV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4215,6 +4465,7 @@ impl crate::Client {
     ) -> crate::requests::GetUserV13 {
         crate::requests::GetUserV13 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -4229,6 +4480,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyDocumentsV2 {
         crate::requests::ListCompanyDocumentsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             view: None,
             sort: None,
@@ -4255,6 +4507,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyPeopleBulkActivateV2 {
         crate::requests::CreateCompanyPeopleBulkActivateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4270,6 +4523,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyPeopleBulkDeactivateV2 {
         crate::requests::CreateCompanyPeopleBulkDeactivateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4285,6 +4539,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectLinksV2 {
         crate::requests::ListCompanyProjectLinksV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -4303,6 +4558,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectLinksBulkUpdateV2 {
         crate::requests::UpdateCompanyProjectLinksBulkUpdateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -4320,6 +4576,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectLinkV2 {
         crate::requests::DeleteCompanyProjectLinkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4336,6 +4593,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectProjectDatesV2 {
         crate::requests::ListCompanyProjectProjectDatesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             per_page: None,
@@ -4353,6 +4611,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
         crate::requests::DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -4369,6 +4628,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
         crate::requests::ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
         }
@@ -4384,6 +4644,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
         crate::requests::ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -4403,6 +4664,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWorkflowsInstancesV2 {
         crate::requests::ListCompanyProjectWorkflowsInstancesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_tool_type: filters_tool_type.into(),
@@ -4427,6 +4689,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWorkflowsInstanceV2 {
         crate::requests::CreateCompanyProjectWorkflowsInstanceV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -4443,6 +4706,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
         crate::requests::CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: project_id.into(),
             company_id: company_id.into(),
             body: None,
@@ -4460,6 +4724,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectWorkflowsInstanceV2 {
         crate::requests::GetCompanyProjectWorkflowsInstanceV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4477,6 +4742,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWorkflowsInstanceResponseV2 {
         crate::requests::CreateCompanyProjectWorkflowsInstanceResponseV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: project_id.into(),
             company_id: company_id.into(),
             id: id.into(),
@@ -4495,6 +4761,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWorkflowsInstanceRestartV2 {
         crate::requests::CreateCompanyProjectWorkflowsInstanceRestartV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4512,6 +4779,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWorkflowsInstanceTerminateV2 {
         crate::requests::CreateCompanyProjectWorkflowsInstanceTerminateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4529,6 +4797,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWorkflowsPossibleAssigneesV2 {
         crate::requests::ListCompanyProjectWorkflowsPossibleAssigneesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             tool_type: tool_type.into(),
@@ -4549,6 +4818,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWorkflowsPresetsV2 {
         crate::requests::ListCompanyProjectWorkflowsPresetsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             filters_tool_type: filters_tool_type.into(),
@@ -4568,6 +4838,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectWorkflowsPresetV2 {
         crate::requests::GetCompanyProjectWorkflowsPresetV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4585,6 +4856,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWorkflowsPresetV2 {
         crate::requests::UpdateCompanyProjectWorkflowsPresetV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4603,6 +4875,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
         crate::requests::UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -4621,6 +4894,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWorkflowsWorkflowManagersV2 {
         crate::requests::ListCompanyProjectWorkflowsWorkflowManagersV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             tool_type: tool_type.into(),
@@ -4640,6 +4914,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyUsersBulkStatusV2 {
         crate::requests::GetCompanyUsersBulkStatusV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4655,6 +4930,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkAddV2 {
         crate::requests::CreateCompanyUsersBulkAddV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4670,6 +4946,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyUsersBulkRemoveV2 {
         crate::requests::CreateCompanyUsersBulkRemoveV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4685,6 +4962,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
         crate::requests::UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4700,6 +4978,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
         crate::requests::UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4715,6 +4994,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsInstancesV2 {
         crate::requests::ListCompanyWorkflowsInstancesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             filters_tool_type: filters_tool_type.into(),
             filters_tool_subtype: None,
@@ -4737,6 +5017,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkflowsInstanceV2 {
         crate::requests::CreateCompanyWorkflowsInstanceV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body,
         }
@@ -4751,6 +5032,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkflowsInstancesBulkCreateV2 {
         crate::requests::CreateCompanyWorkflowsInstancesBulkCreateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -4766,6 +5048,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkflowsInstanceV2 {
         crate::requests::GetCompanyWorkflowsInstanceV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4781,6 +5064,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkflowsInstanceResponseV2 {
         crate::requests::CreateCompanyWorkflowsInstanceResponseV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body: None,
@@ -4797,6 +5081,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkflowsInstanceRestartV2 {
         crate::requests::CreateCompanyWorkflowsInstanceRestartV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4812,6 +5097,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWorkflowsInstanceTerminateV2 {
         crate::requests::CreateCompanyWorkflowsInstanceTerminateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4827,6 +5113,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsPossibleAssigneesV2 {
         crate::requests::ListCompanyWorkflowsPossibleAssigneesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tool_type: tool_type.into(),
             tool_subtype: None,
@@ -4845,6 +5132,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsPresetsV2 {
         crate::requests::ListCompanyWorkflowsPresetsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             filters_tool_type: filters_tool_type.into(),
             per_page: None,
@@ -4862,6 +5150,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkflowsPresetV2 {
         crate::requests::GetCompanyWorkflowsPresetV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4877,6 +5166,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkflowsPresetV2 {
         crate::requests::UpdateCompanyWorkflowsPresetV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body: None,
@@ -4893,6 +5183,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWorkflowsPresetAssigneesV2 {
         crate::requests::UpdateCompanyWorkflowsPresetAssigneesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body: None,
@@ -4908,6 +5199,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsTemplatesV2 {
         crate::requests::ListCompanyWorkflowsTemplatesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             per_page: None,
@@ -4924,6 +5216,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWorkflowsTemplatesVersionV2 {
         crate::requests::GetCompanyWorkflowsTemplatesVersionV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -4938,6 +5231,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsToolsV2 {
         crate::requests::ListCompanyWorkflowsToolsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -4952,6 +5246,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWorkflowsWorkflowManagersV2 {
         crate::requests::ListCompanyWorkflowsWorkflowManagersV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tool_type: tool_type.into(),
             tool_subtype: None,
@@ -4969,6 +5264,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDocumentsV2 {
         crate::requests::ListProjectDocumentsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: project_id.into(),
             view: None,
             sort: None,

@@ -16,6 +16,7 @@ impl crate::Client {
     ) -> crate::requests::GetOauthAuthorize {
         crate::requests::GetOauthAuthorize {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             response_type,
             client_id: client_id.into(),
             redirect_uri: redirect_uri.into(),
@@ -31,6 +32,7 @@ impl crate::Client {
     ) -> crate::requests::CreateOauthRevoke {
         crate::requests::CreateOauthRevoke {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -44,6 +46,7 @@ impl crate::Client {
     ) -> crate::requests::CreateOauthToken {
         crate::requests::CreateOauthToken {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -54,6 +57,7 @@ impl crate::Client {
     pub fn get_oauth_token_info(&self) -> crate::requests::GetOauthTokenInfo {
         crate::requests::GetOauthTokenInfo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
         }
     }
 
@@ -67,6 +71,7 @@ impl crate::Client {
     ) -> crate::requests::ListAppInstallations {
         crate::requests::ListAppInstallations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             page: None,
@@ -83,6 +88,7 @@ impl crate::Client {
     ) -> crate::requests::CreateAppInstallation {
         crate::requests::CreateAppInstallation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -98,6 +104,7 @@ impl crate::Client {
     ) -> crate::requests::GetAppInstallation {
         crate::requests::GetAppInstallation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             project_id,
@@ -114,6 +121,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateAppInstallation {
         crate::requests::UpdateAppInstallation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -128,6 +136,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyAppConfigurations {
         crate::requests::ListCompanyAppConfigurations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -147,6 +156,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyAppConfiguration {
         crate::requests::CreateCompanyAppConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             sort: None,
             body,
@@ -163,6 +173,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyAppConfiguration {
         crate::requests::GetCompanyAppConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -178,6 +189,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyAppConfiguration {
         crate::requests::DeleteCompanyAppConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -194,6 +206,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyAppConfiguration {
         crate::requests::UpdateCompanyAppConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body,
@@ -206,6 +219,7 @@ impl crate::Client {
     pub fn get_company_base_url(&self) -> crate::requests::GetCompanyBaseUrl {
         crate::requests::GetCompanyBaseUrl {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
         }
     }
 
@@ -220,6 +234,7 @@ impl crate::Client {
     ) -> crate::requests::ListInstallationRequests {
         crate::requests::ListInstallationRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             developer_app_id: developer_app_id.into(),
             implicit,
@@ -235,6 +250,7 @@ impl crate::Client {
     ) -> crate::requests::CreateInstallationRequest {
         crate::requests::CreateInstallationRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -245,6 +261,7 @@ impl crate::Client {
     pub fn get_me(&self) -> crate::requests::GetMe {
         crate::requests::GetMe {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: None,
             project_id: None,
         }
@@ -260,6 +277,7 @@ impl crate::Client {
     ) -> crate::requests::ListWebhooksHooks {
         crate::requests::ListWebhooksHooks {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             project_id,
             namespace: None,
@@ -276,6 +294,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWebhooksHook {
         crate::requests::CreateWebhooksHook {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -291,6 +310,7 @@ impl crate::Client {
     ) -> crate::requests::ListWebhooksHookDeliveries {
         crate::requests::ListWebhooksHookDeliveries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             company_id,
             project_id,
@@ -311,6 +331,7 @@ impl crate::Client {
     ) -> crate::requests::ListWebhooksHookTriggers {
         crate::requests::ListWebhooksHookTriggers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             company_id,
             project_id,
@@ -327,6 +348,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWebhooksHookTrigger {
         crate::requests::CreateWebhooksHookTrigger {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             body,
         }
@@ -342,6 +364,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWebhooksHookTriggersBulk {
         crate::requests::CreateWebhooksHookTriggersBulk {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             body,
         }
@@ -357,6 +380,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWebhooksHookTriggersBulk {
         crate::requests::DeleteWebhooksHookTriggersBulk {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             body,
         }
@@ -374,6 +398,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWebhooksHookTrigger {
         crate::requests::DeleteWebhooksHookTrigger {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             hook_id,
             id,
             company_id,
@@ -392,6 +417,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWebhooksHook {
         crate::requests::DeleteWebhooksHook {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             project_id,
@@ -408,6 +434,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWebhooksHook {
         crate::requests::UpdateWebhooksHook {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -422,6 +449,7 @@ impl crate::Client {
     ) -> crate::requests::ListWebhooksResources {
         crate::requests::ListWebhooksResources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -435,6 +463,7 @@ impl crate::Client {
     ) -> crate::requests::ListWebhooksResourcesApiVersions {
         crate::requests::ListWebhooksResourcesApiVersions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -449,6 +478,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWebhooksHooksV2 {
         crate::requests::ListCompanyProjectWebhooksHooksV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             namespace: None,
@@ -469,6 +499,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWebhooksHookV2 {
         crate::requests::CreateCompanyProjectWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body: None,
@@ -486,6 +517,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWebhooksHookDeliveriesV2 {
         crate::requests::ListCompanyProjectWebhooksHookDeliveriesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -510,6 +542,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWebhooksHookTriggersV2 {
         crate::requests::ListCompanyProjectWebhooksHookTriggersV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -529,6 +562,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWebhooksHookTriggerV2 {
         crate::requests::CreateCompanyProjectWebhooksHookTriggerV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -547,6 +581,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectWebhooksHookTriggersBulkV2 {
         crate::requests::CreateCompanyProjectWebhooksHookTriggersBulkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -565,6 +600,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
         crate::requests::DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -584,6 +620,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWebhooksHookTriggerV2 {
         crate::requests::DeleteCompanyProjectWebhooksHookTriggerV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             hook_id: hook_id.into(),
@@ -602,6 +639,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectWebhooksHookV2 {
         crate::requests::GetCompanyProjectWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -619,6 +657,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectWebhooksHookV2 {
         crate::requests::DeleteCompanyProjectWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -636,6 +675,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectWebhooksHookV2 {
         crate::requests::UpdateCompanyProjectWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -654,6 +694,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectWebhooksResourcesV2 {
         crate::requests::ListCompanyProjectWebhooksResourcesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             payload_version: payload_version.into(),
@@ -671,6 +712,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWebhooksHooksV2 {
         crate::requests::ListCompanyWebhooksHooksV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             namespace: None,
             payload_version: None,
@@ -689,6 +731,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWebhooksHookV2 {
         crate::requests::CreateCompanyWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -704,6 +747,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWebhooksHookDeliveriesV2 {
         crate::requests::ListCompanyWebhooksHookDeliveriesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             filter_status: None,
@@ -726,6 +770,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWebhooksHookTriggersV2 {
         crate::requests::ListCompanyWebhooksHookTriggersV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             page: None,
@@ -743,6 +788,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWebhooksHookTriggerV2 {
         crate::requests::CreateCompanyWebhooksHookTriggerV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             body: None,
@@ -759,6 +805,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyWebhooksHookTriggersBulkV2 {
         crate::requests::CreateCompanyWebhooksHookTriggersBulkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             body: None,
@@ -775,6 +822,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWebhooksHookTriggersBulkV2 {
         crate::requests::DeleteCompanyWebhooksHookTriggersBulkV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             body: None,
@@ -792,6 +840,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWebhooksHookTriggerV2 {
         crate::requests::DeleteCompanyWebhooksHookTriggerV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             hook_id: hook_id.into(),
             id: id.into(),
@@ -808,6 +857,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyWebhooksHookV2 {
         crate::requests::GetCompanyWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -823,6 +873,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyWebhooksHookV2 {
         crate::requests::DeleteCompanyWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
         }
@@ -838,6 +889,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyWebhooksHookV2 {
         crate::requests::UpdateCompanyWebhooksHookV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             id: id.into(),
             body: None,
@@ -854,6 +906,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyWebhooksResourcesV2 {
         crate::requests::ListCompanyWebhooksResourcesV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             payload_version: payload_version.into(),
             page: None,

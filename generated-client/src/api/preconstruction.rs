@@ -14,6 +14,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimFileExtractions {
         crate::requests::ListBimFileExtractions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -38,6 +39,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimFileExtraction {
         crate::requests::GetBimFileExtraction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -49,6 +51,7 @@ impl crate::Client {
     pub fn list_bim_files(&self, project_id: i64) -> crate::requests::ListBimFiles {
         crate::requests::ListBimFiles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             page: None,
@@ -66,6 +69,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimFile {
         crate::requests::CreateBimFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -80,6 +84,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimFile {
         crate::requests::GetBimFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
             project_id,
             view: None,
@@ -96,6 +101,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimFile {
         crate::requests::DeleteBimFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -111,6 +117,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBimFile {
         crate::requests::UpdateBimFile {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -125,6 +132,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimGeometryFileBundle {
         crate::requests::CreateBimGeometryFileBundle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -139,6 +147,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimGeometryFileBundle {
         crate::requests::GetBimGeometryFileBundle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -151,6 +160,7 @@ impl crate::Client {
     pub fn list_bim_levels(&self, project_id: i64) -> crate::requests::ListBimLevels {
         crate::requests::ListBimLevels {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -171,6 +181,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimLevel {
         crate::requests::CreateBimLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -184,6 +195,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimLevelsBatch {
         crate::requests::CreateBimLevelsBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -198,6 +210,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimLevel {
         crate::requests::GetBimLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -214,6 +227,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimLevel {
         crate::requests::DeleteBimLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -229,6 +243,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBimLevel {
         crate::requests::UpdateBimLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -243,6 +258,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimMintToken {
         crate::requests::CreateBimMintToken {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -256,6 +272,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelRevisionPlans {
         crate::requests::ListBimModelRevisionPlans {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -276,6 +293,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimModelRevisionPlan {
         crate::requests::CreateBimModelRevisionPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -289,6 +307,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimModelRevisionPlansBatch {
         crate::requests::CreateBimModelRevisionPlansBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -303,6 +322,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimModelRevisionPlan {
         crate::requests::GetBimModelRevisionPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -319,6 +339,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimModelRevisionPlan {
         crate::requests::DeleteBimModelRevisionPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -333,6 +354,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelRevisionViewpoints {
         crate::requests::ListBimModelRevisionViewpoints {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             filters_bim_model_revision_id: None,
@@ -354,6 +376,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimModelRevisionViewpointsBatch {
         crate::requests::CreateBimModelRevisionViewpointsBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -368,6 +391,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimModelRevisionViewpointsBulkDelete {
         crate::requests::DeleteBimModelRevisionViewpointsBulkDelete {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             ids,
         }
@@ -383,6 +407,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimModelRevisionViewpoint {
         crate::requests::DeleteBimModelRevisionViewpoint {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -397,6 +422,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelRevisions {
         crate::requests::ListBimModelRevisions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -418,6 +444,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimModelRevision {
         crate::requests::CreateBimModelRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -432,6 +459,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimModelRevision {
         crate::requests::GetBimModelRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -448,6 +476,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimModelRevision {
         crate::requests::DeleteBimModelRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -463,6 +492,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBimModelRevision {
         crate::requests::UpdateBimModelRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -478,6 +508,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelRevisionObjects {
         crate::requests::ListBimModelRevisionObjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             page: None,
@@ -497,6 +528,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelRevisionProperties {
         crate::requests::ListBimModelRevisionProperties {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             page: None,
@@ -517,6 +549,7 @@ impl crate::Client {
     pub fn list_bim_models(&self, project_id: i64) -> crate::requests::ListBimModels {
         crate::requests::ListBimModels {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -538,6 +571,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimModel {
         crate::requests::CreateBimModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -552,6 +586,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimModel {
         crate::requests::GetBimModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -568,6 +603,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimModel {
         crate::requests::DeleteBimModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -583,6 +619,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBimModel {
         crate::requests::UpdateBimModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -601,6 +638,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimModelChangeHistory {
         crate::requests::ListBimModelChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             page: None,
@@ -615,6 +653,7 @@ impl crate::Client {
     pub fn list_bim_plans(&self, project_id: i64) -> crate::requests::ListBimPlans {
         crate::requests::ListBimPlans {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -633,6 +672,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimPlan {
         crate::requests::CreateBimPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -646,6 +686,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimPlansBatch {
         crate::requests::CreateBimPlansBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -656,6 +697,7 @@ impl crate::Client {
     pub fn get_bim_plan(&self, id: i64, project_id: i64) -> crate::requests::GetBimPlan {
         crate::requests::GetBimPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -672,6 +714,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimPlan {
         crate::requests::DeleteBimPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -687,6 +730,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateBimPlan {
         crate::requests::UpdateBimPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -702,6 +746,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimPropertyFileObjects {
         crate::requests::ListBimPropertyFileObjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             page: None,
@@ -722,6 +767,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimPropertyFileProperties {
         crate::requests::ListBimPropertyFileProperties {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             page: None,
@@ -745,6 +791,7 @@ impl crate::Client {
     ) -> crate::requests::ListBimViewFolders {
         crate::requests::ListBimViewFolders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -763,6 +810,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimViewFolder {
         crate::requests::CreateBimViewFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -776,6 +824,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimViewpoint {
         crate::requests::CreateBimViewpoint {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -789,6 +838,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimViewpointsBatch {
         crate::requests::CreateBimViewpointsBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -803,6 +853,7 @@ impl crate::Client {
     ) -> crate::requests::CreateBimViewpointAssociation {
         crate::requests::CreateBimViewpointAssociation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             bim_viewpoint_id,
             body,
         }
@@ -820,6 +871,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteBimViewpointAssociations {
         crate::requests::DeleteBimViewpointAssociations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             bim_viewpoint_id,
             project_id,
             item_id,
@@ -837,6 +889,7 @@ impl crate::Client {
     ) -> crate::requests::GetBimViewpoint {
         crate::requests::GetBimViewpoint {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -853,6 +906,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBidBidForm {
         crate::requests::GetCompanyBidBidForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             bid_id,
             bid_form_id,
@@ -868,6 +922,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBidPackages {
         crate::requests::GetCompanyBidPackages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -885,6 +940,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyBidPackageCorrespondences {
         crate::requests::ListCompanyBidPackageCorrespondences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             bid_package_id,
             page: None,
@@ -903,6 +959,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBidPackageCorrespondence {
         crate::requests::GetCompanyBidPackageCorrespondence {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             bid_package_id,
             id,
@@ -919,6 +976,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBidPackage {
         crate::requests::GetCompanyBidPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -936,6 +994,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyBids {
         crate::requests::ListCompanyBids {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -952,6 +1011,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyBidUploads {
         crate::requests::ListCompanyBidUploads {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             bid_id,
         }
@@ -967,6 +1027,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyBid {
         crate::requests::GetCompanyBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -983,6 +1044,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyBid {
         crate::requests::UpdateCompanyBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -999,6 +1061,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyPlanroomBidPackageDocuments {
         crate::requests::GetCompanyPlanroomBidPackageDocuments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             bid_package_id,
             pdm_page: None,
@@ -1018,6 +1081,7 @@ impl crate::Client {
     ) -> crate::requests::CreateNestedBimViewFolder {
         crate::requests::CreateNestedBimViewFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1031,6 +1095,7 @@ impl crate::Client {
     ) -> crate::requests::CreateNestedBimViewFoldersBatch {
         crate::requests::CreateNestedBimViewFoldersBatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -1044,6 +1109,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBidContacts {
         crate::requests::ListProjectBidContacts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1067,6 +1133,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBidPackage {
         crate::requests::CreateProjectBidPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -1083,6 +1150,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBidPackageBidFormItem {
         crate::requests::DeleteProjectBidPackageBidFormItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_item_id,
@@ -1100,6 +1168,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBidPackageBidFormSection {
         crate::requests::DeleteProjectBidPackageBidFormSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_section_id,
@@ -1116,6 +1185,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBidPackageBidForms {
         crate::requests::ListProjectBidPackageBidForms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             excluded_bid_form_id: None,
@@ -1138,6 +1208,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBidPackageBidForm {
         crate::requests::CreateProjectBidPackageBidForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             body,
@@ -1155,6 +1226,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackageBidForm {
         crate::requests::GetProjectBidPackageBidForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1172,6 +1244,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectBidPackageBidForm {
         crate::requests::DeleteProjectBidPackageBidForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1190,6 +1263,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBidPackageBidForm {
         crate::requests::UpdateProjectBidPackageBidForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1208,6 +1282,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackageBidFormBidLeveling {
         crate::requests::GetProjectBidPackageBidFormBidLeveling {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1225,6 +1300,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBidPackageBids {
         crate::requests::ListProjectBidPackageBids {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             page: None,
@@ -1243,6 +1319,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBidPackageBid {
         crate::requests::CreateProjectBidPackageBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             body,
@@ -1260,6 +1337,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackageBid {
         crate::requests::GetProjectBidPackageBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             bid_package_id,
@@ -1278,6 +1356,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBidPackageBid {
         crate::requests::UpdateProjectBidPackageBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             bid_package_id,
@@ -1295,6 +1374,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBidPackageCorrespondences {
         crate::requests::ListProjectBidPackageCorrespondences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             page: None,
@@ -1313,6 +1393,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackageCorrespondence {
         crate::requests::GetProjectBidPackageCorrespondence {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             id,
@@ -1329,6 +1410,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackage {
         crate::requests::GetProjectBidPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -1345,6 +1427,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBidPackage {
         crate::requests::UpdateProjectBidPackage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -1360,6 +1443,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBids {
         crate::requests::ListProjectBids {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1376,6 +1460,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBid {
         crate::requests::GetProjectBid {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -1390,6 +1475,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectBidPackagesV11 {
         crate::requests::ListProjectBidPackagesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -1411,6 +1497,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectBidPackageBidFormV11 {
         crate::requests::CreateProjectBidPackageBidFormV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             body,
@@ -1429,6 +1516,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBidPackageBidFormV11 {
         crate::requests::UpdateProjectBidPackageBidFormV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1447,6 +1535,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectBidPackageBidFormBidLevelingV11 {
         crate::requests::GetProjectBidPackageBidFormBidLevelingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             bid_package_id,
             bid_form_id,
@@ -1466,6 +1555,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectBidPackageBidV11 {
         crate::requests::UpdateProjectBidPackageBidV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             bid_package_id,

@@ -12,6 +12,7 @@ impl crate::Client {
     ) -> crate::requests::ListFieldProductionReport {
         crate::requests::ListFieldProductionReport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,

@@ -17,6 +17,7 @@ impl crate::Client {
     ) -> crate::requests::GetCalendarEvents {
         crate::requests::GetCalendarEvents {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             calendar_start_datetime: None,
             calendar_finish_datetime: None,
@@ -40,6 +41,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistDefaultDistribution {
         crate::requests::ListChecklistDefaultDistribution {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -57,6 +59,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistItemTypes {
         crate::requests::ListChecklistItemTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             page: None,
@@ -75,6 +78,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistItemType {
         crate::requests::GetChecklistItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             company_id,
@@ -93,6 +97,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistListTemplates {
         crate::requests::ListChecklistListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -112,6 +117,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistListTemplate {
         crate::requests::GetChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -130,6 +136,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListTemplateRemoveAlternativeResponseSet {
         crate::requests::UpdateChecklistListTemplateRemoveAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -148,6 +155,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListTemplateUseAlternativeResponseSet {
         crate::requests::UpdateChecklistListTemplateUseAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -165,6 +173,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistLists {
         crate::requests::ListChecklistLists {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_view: None,
             filters_inspection_type_id: None,
@@ -195,6 +204,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistList {
         crate::requests::CreateChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -213,6 +223,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistList {
         crate::requests::GetChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -231,6 +242,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteChecklistList {
         crate::requests::DeleteChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -249,6 +261,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistList {
         crate::requests::UpdateChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -265,6 +278,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistListComment {
         crate::requests::CreateChecklistListComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             body,
         }
@@ -281,6 +295,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistListComment {
         crate::requests::GetChecklistListComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -299,6 +314,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistListItem {
         crate::requests::GetChecklistListItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -320,6 +336,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListItem {
         crate::requests::UpdateChecklistListItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             body,
@@ -337,6 +354,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistListItemItemAttachment {
         crate::requests::CreateChecklistListItemItemAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             item_id,
             body,
@@ -356,6 +374,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistListSection {
         crate::requests::CreateChecklistListSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             body,
         }
@@ -372,6 +391,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistListSection {
         crate::requests::GetChecklistListSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -392,6 +412,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteChecklistListSection {
         crate::requests::DeleteChecklistListSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -412,6 +433,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListSection {
         crate::requests::UpdateChecklistListSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             body,
@@ -429,6 +451,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListSectionToggleNotApplicable {
         crate::requests::UpdateChecklistListSectionToggleNotApplicable {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             section_id,
             body,
@@ -446,6 +469,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateChecklistListSectionToggleNotApplicablePatch {
         crate::requests::UpdateChecklistListSectionToggleNotApplicablePatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             section_id,
             body,
@@ -462,6 +486,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistListSignatureRequests {
         crate::requests::ListChecklistListSignatureRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             project_id,
         }
@@ -478,6 +503,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistListSignatureRequest {
         crate::requests::CreateChecklistListSignatureRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             project_id,
             body,
@@ -495,6 +521,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistListSignatureRequest {
         crate::requests::GetChecklistListSignatureRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -512,6 +539,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteChecklistListSignatureRequest {
         crate::requests::DeleteChecklistListSignatureRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             id,
             project_id,
@@ -533,6 +561,7 @@ impl crate::Client {
     ) -> crate::requests::CreateChecklistListSignatureRequestSignature {
         crate::requests::CreateChecklistListSignatureRequestSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             signature_request_id,
             project_id,
@@ -551,6 +580,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteChecklistListSignatureRequestSignature {
         crate::requests::DeleteChecklistListSignatureRequestSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             list_id,
             signature_request_id,
             project_id,
@@ -569,6 +599,7 @@ impl crate::Client {
     ) -> crate::requests::GetChecklistPossibleInspectors {
         crate::requests::GetChecklistPossibleInspectors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -585,6 +616,7 @@ impl crate::Client {
     ) -> crate::requests::ListChecklistPotentialPointsOfContact {
         crate::requests::ListChecklistPotentialPointsOfContact {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             vendor_id: None,
         }
@@ -599,6 +631,7 @@ impl crate::Client {
     ) -> crate::requests::ListCommunicationTags {
         crate::requests::ListCommunicationTags {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -617,6 +650,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCommunicationTag {
         crate::requests::CreateCommunicationTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -632,6 +666,7 @@ impl crate::Client {
     ) -> crate::requests::GetCommunicationThreads {
         crate::requests::GetCommunicationThreads {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             communication_id,
             project_id,
         }
@@ -648,6 +683,7 @@ impl crate::Client {
     ) -> crate::requests::GetCommunicationThread {
         crate::requests::GetCommunicationThread {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             communication_id,
             id,
             project_id,
@@ -664,6 +700,7 @@ impl crate::Client {
     ) -> crate::requests::GetCommunication {
         crate::requests::GetCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -678,6 +715,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplateItemAssignees {
         crate::requests::ListCompanyActionPlansPlanTemplateItemAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_created_at: None,
             filters_id: None,
@@ -700,6 +738,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateItemAssignee {
         crate::requests::CreateCompanyActionPlansPlanTemplateItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -715,6 +754,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateItemAssigneesBulkCreate {
         crate::requests::CreateCompanyActionPlansPlanTemplateItemAssigneesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             completion_mode: None,
             body,
@@ -731,6 +771,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanTemplateItemAssigneesBulkUpdate {
         crate::requests::UpdateCompanyActionPlansPlanTemplateItemAssigneesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             completion_mode: None,
             body,
@@ -747,6 +788,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanTemplateItemAssignee {
         crate::requests::GetCompanyActionPlansPlanTemplateItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -762,6 +804,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanTemplateItemAssignee {
         crate::requests::DeleteCompanyActionPlansPlanTemplateItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -778,6 +821,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanTemplateItemAssignee {
         crate::requests::UpdateCompanyActionPlansPlanTemplateItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -793,6 +837,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplateItems {
         crate::requests::ListCompanyActionPlansPlanTemplateItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -815,6 +860,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanTemplateItemsBulkUpdate {
         crate::requests::UpdateCompanyActionPlansPlanTemplateItemsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -830,6 +876,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateItemsCreateFromItem {
         crate::requests::CreateCompanyActionPlansPlanTemplateItemsCreateFromItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -844,6 +891,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplateReferences {
         crate::requests::ListCompanyActionPlansPlanTemplateReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -866,6 +914,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateReference {
         crate::requests::CreateCompanyActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -881,6 +930,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateReferencesBulkCreate {
         crate::requests::CreateCompanyActionPlansPlanTemplateReferencesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             completion_mode: None,
             body,
@@ -897,6 +947,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanTemplateReference {
         crate::requests::GetCompanyActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -912,6 +963,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanTemplateReference {
         crate::requests::DeleteCompanyActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -927,6 +979,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateSectionsCreateFromSection {
         crate::requests::CreateCompanyActionPlansPlanTemplateSectionsCreateFromSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -941,6 +994,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplateTestRecordRequests {
         crate::requests::ListCompanyActionPlansPlanTemplateTestRecordRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_plan_template_item_id: None,
             filters_created_at: None,
@@ -964,6 +1018,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateTestRecordRequest {
         crate::requests::CreateCompanyActionPlansPlanTemplateTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -979,6 +1034,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateTestRecordRequestsBulkCreate {
         crate::requests::CreateCompanyActionPlansPlanTemplateTestRecordRequestsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             completion_mode: None,
             body,
@@ -995,6 +1051,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanTemplateTestRecordRequest {
         crate::requests::GetCompanyActionPlansPlanTemplateTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1010,6 +1067,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
         crate::requests::DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1024,6 +1082,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplates {
         crate::requests::ListCompanyActionPlansPlanTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1045,6 +1104,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplate {
         crate::requests::CreateCompanyActionPlansPlanTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1060,6 +1120,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanTemplate {
         crate::requests::GetCompanyActionPlansPlanTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1075,6 +1136,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanTemplate {
         crate::requests::DeleteCompanyActionPlansPlanTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1091,6 +1153,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanTemplate {
         crate::requests::UpdateCompanyActionPlansPlanTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1107,6 +1170,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplatePublish {
         crate::requests::CreateCompanyActionPlansPlanTemplatePublish {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1122,6 +1186,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateRevise {
         crate::requests::CreateCompanyActionPlansPlanTemplateRevise {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1136,6 +1201,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTypes {
         crate::requests::ListCompanyActionPlansPlanTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1157,6 +1223,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanType {
         crate::requests::CreateCompanyActionPlansPlanType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1172,6 +1239,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanType {
         crate::requests::GetCompanyActionPlansPlanType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1187,6 +1255,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanType {
         crate::requests::DeleteCompanyActionPlansPlanType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1203,6 +1272,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanType {
         crate::requests::UpdateCompanyActionPlansPlanType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1218,6 +1288,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansVerificationMethods {
         crate::requests::ListCompanyActionPlansVerificationMethods {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1239,6 +1310,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansVerificationMethod {
         crate::requests::CreateCompanyActionPlansVerificationMethod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1254,6 +1326,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansVerificationMethod {
         crate::requests::GetCompanyActionPlansVerificationMethod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1269,6 +1342,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansVerificationMethod {
         crate::requests::DeleteCompanyActionPlansVerificationMethod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1285,6 +1359,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansVerificationMethod {
         crate::requests::UpdateCompanyActionPlansVerificationMethod {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1300,6 +1375,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistAlternativeResponseSets {
         crate::requests::ListCompanyChecklistAlternativeResponseSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -1314,6 +1390,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistAlternativeResponseSet {
         crate::requests::GetCompanyChecklistAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1328,6 +1405,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistItemResponseSets {
         crate::requests::ListCompanyChecklistItemResponseSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             sort: None,
             filters_id: None,
@@ -1349,6 +1427,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChecklistItemResponseSet {
         crate::requests::CreateCompanyChecklistItemResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1364,6 +1443,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistItemResponseSet {
         crate::requests::GetCompanyChecklistItemResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1379,6 +1459,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChecklistItemResponseSet {
         crate::requests::DeleteCompanyChecklistItemResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1395,6 +1476,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistItemResponseSet {
         crate::requests::UpdateCompanyChecklistItemResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1411,6 +1493,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistItemResponseSetResponses {
         crate::requests::ListCompanyChecklistItemResponseSetResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             response_set_id,
             filters_corresponding_status: None,
@@ -1429,6 +1512,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChecklistItemResponseSetResponse {
         crate::requests::CreateCompanyChecklistItemResponseSetResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             response_set_id,
             body,
@@ -1446,6 +1530,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistItemResponseSetResponse {
         crate::requests::GetCompanyChecklistItemResponseSetResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             response_set_id,
             id,
@@ -1463,6 +1548,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChecklistItemResponseSetResponse {
         crate::requests::DeleteCompanyChecklistItemResponseSetResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             response_set_id,
             id,
@@ -1480,6 +1566,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistItemResponseSetResponse {
         crate::requests::UpdateCompanyChecklistItemResponseSetResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             response_set_id,
             id,
@@ -1495,6 +1582,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistListTemplates {
         crate::requests::ListCompanyChecklistListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_id: None,
             filters_inspection_type_id: None,
@@ -1518,6 +1606,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChecklistListTemplate {
         crate::requests::CreateCompanyChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1533,6 +1622,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistListTemplate {
         crate::requests::GetCompanyChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1548,6 +1638,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChecklistListTemplate {
         crate::requests::DeleteCompanyChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1564,6 +1655,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistListTemplate {
         crate::requests::UpdateCompanyChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1580,6 +1672,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
         crate::requests::UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -1596,6 +1689,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistListTemplateUseAlternativeResponseSet {
         crate::requests::UpdateCompanyChecklistListTemplateUseAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body,
@@ -1612,6 +1706,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistListTemplateSections {
         crate::requests::ListCompanyChecklistListTemplateSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             list_template_id,
         }
@@ -1628,6 +1723,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChecklistListTemplateSection {
         crate::requests::CreateCompanyChecklistListTemplateSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             list_template_id,
             body,
@@ -1643,6 +1739,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistResponses {
         crate::requests::ListCompanyChecklistResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_corresponding_status: None,
             sort: None,
@@ -1659,6 +1756,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyChecklistResponse {
         crate::requests::CreateCompanyChecklistResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1674,6 +1772,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistResponse {
         crate::requests::GetCompanyChecklistResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1689,6 +1788,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChecklistResponse {
         crate::requests::DeleteCompanyChecklistResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1705,6 +1805,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistResponse {
         crate::requests::UpdateCompanyChecklistResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1721,6 +1822,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyChecklistSections {
         crate::requests::ListCompanyChecklistSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             list_template_id,
         }
@@ -1736,6 +1838,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyChecklistSection {
         crate::requests::GetCompanyChecklistSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1751,6 +1854,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyChecklistSection {
         crate::requests::DeleteCompanyChecklistSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1767,6 +1871,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyChecklistSection {
         crate::requests::UpdateCompanyChecklistSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1782,6 +1887,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyContributingBehaviors {
         crate::requests::ListCompanyContributingBehaviors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1802,6 +1908,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyContributingBehavior {
         crate::requests::CreateCompanyContributingBehavior {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1817,6 +1924,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyContributingBehaviorsBulkUpdate {
         crate::requests::UpdateCompanyContributingBehaviorsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1832,6 +1940,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyContributingBehavior {
         crate::requests::GetCompanyContributingBehavior {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1847,6 +1956,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyContributingBehavior {
         crate::requests::DeleteCompanyContributingBehavior {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1863,6 +1973,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyContributingBehavior {
         crate::requests::UpdateCompanyContributingBehavior {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1878,6 +1989,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyContributingConditions {
         crate::requests::ListCompanyContributingConditions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -1898,6 +2010,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyContributingCondition {
         crate::requests::CreateCompanyContributingCondition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1913,6 +2026,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyContributingConditionsBulkUpdate {
         crate::requests::UpdateCompanyContributingConditionsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -1928,6 +2042,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyContributingCondition {
         crate::requests::GetCompanyContributingCondition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1943,6 +2058,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyContributingCondition {
         crate::requests::DeleteCompanyContributingCondition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -1959,6 +2075,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyContributingCondition {
         crate::requests::UpdateCompanyContributingCondition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -1977,6 +2094,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyEmailCommunication {
         crate::requests::CreateCompanyEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             topic_type: topic_type.into(),
             topic_id,
@@ -1995,6 +2113,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyEmailCommunicationsEmails {
         crate::requests::GetCompanyEmailCommunicationsEmails {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             topic_type: topic_type.into(),
             topic_id,
@@ -2016,6 +2135,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyEmailCommunicationEmail {
         crate::requests::CreateCompanyEmailCommunicationEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             communication_id,
             topic_type: topic_type.into(),
@@ -2035,6 +2155,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyEmailCommunicationEmailDownloadAttachments {
         crate::requests::GetCompanyEmailCommunicationEmailDownloadAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             communication_id,
             email_id,
@@ -2051,6 +2172,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyEmailCommunication {
         crate::requests::GetCompanyEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2067,6 +2189,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyEmailCommunication {
         crate::requests::UpdateCompanyEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2083,6 +2206,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyEmailCommunicationExport {
         crate::requests::GetCompanyEmailCommunicationExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2097,6 +2221,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyFormTemplates {
         crate::requests::ListCompanyFormTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2116,6 +2241,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyFormTemplate {
         crate::requests::CreateCompanyFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2131,6 +2257,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyFormTemplate {
         crate::requests::GetCompanyFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -2146,6 +2273,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyFormTemplate {
         crate::requests::DeleteCompanyFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -2162,6 +2290,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyFormTemplate {
         crate::requests::UpdateCompanyFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body,
@@ -2177,6 +2306,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyGpsPositions {
         crate::requests::ListCompanyGpsPositions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_id: None,
             filters_created_by_id: None,
@@ -2196,6 +2326,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyGpsPosition {
         crate::requests::CreateCompanyGpsPosition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2211,6 +2342,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyGpsPosition {
         crate::requests::GetCompanyGpsPosition {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2225,6 +2357,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyHazards {
         crate::requests::ListCompanyHazards {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2245,6 +2378,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyHazard {
         crate::requests::CreateCompanyHazard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2260,6 +2394,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyHazardsBulkUpdate {
         crate::requests::UpdateCompanyHazardsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2275,6 +2410,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyHazard {
         crate::requests::GetCompanyHazard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2290,6 +2426,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyHazard {
         crate::requests::DeleteCompanyHazard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2306,6 +2443,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyHazard {
         crate::requests::UpdateCompanyHazard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2321,6 +2459,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsActionTypes {
         crate::requests::ListCompanyIncidentsActionTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2341,6 +2480,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyIncidentsActionType {
         crate::requests::CreateCompanyIncidentsActionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2356,6 +2496,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsActionTypesBulkUpdate {
         crate::requests::UpdateCompanyIncidentsActionTypesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2371,6 +2512,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsActionType {
         crate::requests::GetCompanyIncidentsActionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2386,6 +2528,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyIncidentsActionType {
         crate::requests::DeleteCompanyIncidentsActionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2402,6 +2545,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsActionType {
         crate::requests::UpdateCompanyIncidentsActionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2417,6 +2561,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsAffectedBodyParts {
         crate::requests::ListCompanyIncidentsAffectedBodyParts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -2430,6 +2575,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsAfflictionTypes {
         crate::requests::ListCompanyIncidentsAfflictionTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2450,6 +2596,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyIncidentsAfflictionType {
         crate::requests::CreateCompanyIncidentsAfflictionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2465,6 +2612,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsAfflictionTypesBulkUpdate {
         crate::requests::UpdateCompanyIncidentsAfflictionTypesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2480,6 +2628,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsAfflictionType {
         crate::requests::GetCompanyIncidentsAfflictionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2495,6 +2644,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyIncidentsAfflictionType {
         crate::requests::DeleteCompanyIncidentsAfflictionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2511,6 +2661,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsAfflictionType {
         crate::requests::UpdateCompanyIncidentsAfflictionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2526,6 +2677,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsBodyParts {
         crate::requests::ListCompanyIncidentsBodyParts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2545,6 +2697,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsEnvironmentalTypes {
         crate::requests::ListCompanyIncidentsEnvironmentalTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2564,6 +2717,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsFilingTypes {
         crate::requests::ListCompanyIncidentsFilingTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -2577,6 +2731,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsHarmSources {
         crate::requests::ListCompanyIncidentsHarmSources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2598,6 +2753,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyIncidentsHarmSource {
         crate::requests::CreateCompanyIncidentsHarmSource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2613,6 +2769,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsHarmSourcesBulkUpdate {
         crate::requests::UpdateCompanyIncidentsHarmSourcesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2628,6 +2785,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsHarmSource {
         crate::requests::GetCompanyIncidentsHarmSource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2643,6 +2801,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyIncidentsHarmSource {
         crate::requests::DeleteCompanyIncidentsHarmSource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2659,6 +2818,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsHarmSource {
         crate::requests::UpdateCompanyIncidentsHarmSource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2674,6 +2834,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsInjuryFilingTypes {
         crate::requests::ListCompanyIncidentsInjuryFilingTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2693,6 +2854,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsInjuryFilingType {
         crate::requests::GetCompanyIncidentsInjuryFilingType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2709,6 +2871,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsInjuryFilingType {
         crate::requests::UpdateCompanyIncidentsInjuryFilingType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2724,6 +2887,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsSeverityLevels {
         crate::requests::ListCompanyIncidentsSeverityLevels {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2745,6 +2909,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsSeverityLevel {
         crate::requests::GetCompanyIncidentsSeverityLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2761,6 +2926,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsSeverityLevel {
         crate::requests::UpdateCompanyIncidentsSeverityLevel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2777,6 +2943,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsSeverityLevelAlertRecipients {
         crate::requests::ListCompanyIncidentsSeverityLevelAlertRecipients {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             severity_level_id,
             page: None,
@@ -2796,6 +2963,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsSeverityLevelAlertRecipient {
         crate::requests::GetCompanyIncidentsSeverityLevelAlertRecipient {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             severity_level_id,
             id,
@@ -2813,6 +2981,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyIncidentsSeverityLevelAlertRecipient {
         crate::requests::DeleteCompanyIncidentsSeverityLevelAlertRecipient {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             severity_level_id,
             id,
@@ -2830,6 +2999,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsSeverityLevelAlertRecipient {
         crate::requests::UpdateCompanyIncidentsSeverityLevelAlertRecipient {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             severity_level_id,
             id,
@@ -2845,6 +3015,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsStatuses {
         crate::requests::ListCompanyIncidentsStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -2858,6 +3029,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsUnitsOfMeasure {
         crate::requests::ListCompanyIncidentsUnitsOfMeasure {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -2871,6 +3043,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyIncidentsWorkActivities {
         crate::requests::ListCompanyIncidentsWorkActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -2891,6 +3064,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyIncidentsWorkActivity {
         crate::requests::CreateCompanyIncidentsWorkActivity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2906,6 +3080,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsWorkActivitiesBulkUpdate {
         crate::requests::UpdateCompanyIncidentsWorkActivitiesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -2921,6 +3096,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyIncidentsWorkActivity {
         crate::requests::GetCompanyIncidentsWorkActivity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2936,6 +3112,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyIncidentsWorkActivity {
         crate::requests::DeleteCompanyIncidentsWorkActivity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -2952,6 +3129,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyIncidentsWorkActivity {
         crate::requests::UpdateCompanyIncidentsWorkActivity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -2968,6 +3146,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyInspectionTemplateItemReferences {
         crate::requests::ListCompanyInspectionTemplateItemReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             page: None,
@@ -2991,6 +3170,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyInspectionTemplateItemReference {
         crate::requests::CreateCompanyInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             body,
@@ -3008,6 +3188,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInspectionTemplateItemReference {
         crate::requests::GetCompanyInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             id,
@@ -3025,6 +3206,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyInspectionTemplateItemReference {
         crate::requests::DeleteCompanyInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             id,
@@ -3041,6 +3223,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyInspectionTemplateItems {
         crate::requests::ListCompanyInspectionTemplateItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             page: None,
@@ -3059,6 +3242,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyInspectionTemplateItem {
         crate::requests::CreateCompanyInspectionTemplateItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             body,
@@ -3076,6 +3260,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInspectionTemplateItem {
         crate::requests::GetCompanyInspectionTemplateItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             id,
@@ -3093,6 +3278,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyInspectionTemplateItem {
         crate::requests::DeleteCompanyInspectionTemplateItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             id,
@@ -3111,6 +3297,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyInspectionTemplateItem {
         crate::requests::UpdateCompanyInspectionTemplateItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             inspection_template_id,
             id,
@@ -3127,6 +3314,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyInspectionTypes {
         crate::requests::ListCompanyInspectionTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3143,6 +3331,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyInspectionType {
         crate::requests::CreateCompanyInspectionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3158,6 +3347,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInspectionType {
         crate::requests::GetCompanyInspectionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3173,6 +3363,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyInspectionType {
         crate::requests::DeleteCompanyInspectionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3189,6 +3380,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyInspectionType {
         crate::requests::UpdateCompanyInspectionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3204,6 +3396,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipment {
         crate::requests::ListCompanyManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3232,6 +3425,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipment {
         crate::requests::CreateCompanyManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3247,6 +3441,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentBulkDestroy {
         crate::requests::DeleteCompanyManagedEquipmentBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3262,6 +3457,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentBulkRestore {
         crate::requests::UpdateCompanyManagedEquipmentBulkRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3276,6 +3472,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentQuery {
         crate::requests::CreateCompanyManagedEquipmentQuery {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3305,6 +3502,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentSetupManagedEquipmentDependent {
         crate::requests::CreateCompanyManagedEquipmentSetupManagedEquipmentDependent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3319,6 +3517,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentUserPermissions {
         crate::requests::ListCompanyManagedEquipmentUserPermissions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3335,6 +3534,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentUserPermissions {
         crate::requests::UpdateCompanyManagedEquipmentUserPermissions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3350,6 +3550,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipment {
         crate::requests::GetCompanyManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3365,6 +3566,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipment {
         crate::requests::DeleteCompanyManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3381,6 +3583,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipment {
         crate::requests::UpdateCompanyManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3397,6 +3600,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentChangeHistory {
         crate::requests::GetCompanyManagedEquipmentChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3413,6 +3617,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentManagedEquipmentAttachmentsBulkDestroy {
         crate::requests::DeleteCompanyManagedEquipmentManagedEquipmentAttachmentsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3430,6 +3635,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentRestore {
         crate::requests::UpdateCompanyManagedEquipmentRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3447,6 +3653,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentUpdateDeletedEquipmentSerialNumber {
         crate::requests::UpdateCompanyManagedEquipmentUpdateDeletedEquipmentSerialNumber {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3464,6 +3671,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
         crate::requests::DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             managed_equipment_id,
             id,
@@ -3479,6 +3687,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentCategories {
         crate::requests::ListCompanyManagedEquipmentCategories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3494,6 +3703,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentCategory {
         crate::requests::CreateCompanyManagedEquipmentCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3509,6 +3719,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentCategory {
         crate::requests::GetCompanyManagedEquipmentCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3524,6 +3735,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentCategory {
         crate::requests::DeleteCompanyManagedEquipmentCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3539,6 +3751,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentCategory {
         crate::requests::UpdateCompanyManagedEquipmentCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body: None,
@@ -3554,6 +3767,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentLogs {
         crate::requests::ListCompanyManagedEquipmentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3569,6 +3783,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentLog {
         crate::requests::CreateCompanyManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3584,6 +3799,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentLog {
         crate::requests::GetCompanyManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3598,6 +3814,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentMaintenanceLogs {
         crate::requests::ListCompanyManagedEquipmentMaintenanceLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3613,6 +3830,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentMaintenanceLog {
         crate::requests::CreateCompanyManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3628,6 +3846,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentMaintenanceLog {
         crate::requests::GetCompanyManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3643,6 +3862,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentMaintenanceLog {
         crate::requests::DeleteCompanyManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3658,6 +3878,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentMaintenanceLog {
         crate::requests::UpdateCompanyManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body: None,
@@ -3674,6 +3895,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentMaintenanceLogAttachments {
         crate::requests::ListCompanyManagedEquipmentMaintenanceLogAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3690,6 +3912,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentMaintenanceLogAttachment {
         crate::requests::CreateCompanyManagedEquipmentMaintenanceLogAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3707,6 +3930,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentMaintenanceLogAttachmentsBulkDestroy {
         crate::requests::DeleteCompanyManagedEquipmentMaintenanceLogAttachmentsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -3724,6 +3948,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentMaintenanceLogAttachment {
         crate::requests::GetCompanyManagedEquipmentMaintenanceLogAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             attachment_id,
@@ -3741,6 +3966,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
         crate::requests::DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             attachment_id,
@@ -3756,6 +3982,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentMakes {
         crate::requests::ListCompanyManagedEquipmentMakes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_updated_at: None,
             page: None,
@@ -3772,6 +3999,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentMake {
         crate::requests::CreateCompanyManagedEquipmentMake {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3787,6 +4015,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentMake {
         crate::requests::GetCompanyManagedEquipmentMake {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3802,6 +4031,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentMake {
         crate::requests::DeleteCompanyManagedEquipmentMake {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -3817,6 +4047,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentMake {
         crate::requests::UpdateCompanyManagedEquipmentMake {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body: None,
@@ -3832,6 +4063,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentModels {
         crate::requests::ListCompanyManagedEquipmentModels {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_updated_at: None,
             page: None,
@@ -3848,6 +4080,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentModel {
         crate::requests::CreateCompanyManagedEquipmentModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3863,6 +4096,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentModelsBulkUpdate {
         crate::requests::UpdateCompanyManagedEquipmentModelsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3878,6 +4112,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentModel {
         crate::requests::GetCompanyManagedEquipmentModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3893,6 +4128,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentModel {
         crate::requests::DeleteCompanyManagedEquipmentModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3908,6 +4144,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentModel {
         crate::requests::UpdateCompanyManagedEquipmentModel {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body: None,
@@ -3923,6 +4160,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyManagedEquipmentTypes {
         crate::requests::ListCompanyManagedEquipmentTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -3938,6 +4176,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyManagedEquipmentType {
         crate::requests::CreateCompanyManagedEquipmentType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -3953,6 +4192,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentTypesBulkUpdate {
         crate::requests::UpdateCompanyManagedEquipmentTypesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -3968,6 +4208,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyManagedEquipmentType {
         crate::requests::GetCompanyManagedEquipmentType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3983,6 +4224,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyManagedEquipmentType {
         crate::requests::DeleteCompanyManagedEquipmentType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -3998,6 +4240,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyManagedEquipmentType {
         crate::requests::UpdateCompanyManagedEquipmentType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
             body: None,
@@ -4013,6 +4256,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyMeetingTemplates {
         crate::requests::ListCompanyMeetingTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4029,6 +4273,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyMeetingTemplate {
         crate::requests::GetCompanyMeetingTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4044,6 +4289,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyObservationTemplatesBulkUpdate {
         crate::requests::UpdateCompanyObservationTemplatesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             observation_template_ids: None,
             body,
@@ -4059,6 +4305,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyObservationTypes {
         crate::requests::ListCompanyObservationTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4075,6 +4322,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectEquipmentTimecardEntries {
         crate::requests::GetCompanyProjectEquipmentTimecardEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             start_date: None,
@@ -4097,6 +4345,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectEquipmentTimecardEntriesBulkCreate {
         crate::requests::CreateCompanyProjectEquipmentTimecardEntriesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             body: None,
@@ -4114,6 +4363,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectEquipmentTimecardEntry {
         crate::requests::GetCompanyProjectEquipmentTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             id: id.into(),
@@ -4131,6 +4381,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectEquipmentTimecardEntry {
         crate::requests::DeleteCompanyProjectEquipmentTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             id: id.into(),
@@ -4149,6 +4400,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectEquipmentTimecardEntry {
         crate::requests::UpdateCompanyProjectEquipmentTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             id: id.into(),
@@ -4165,6 +4417,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_created_at: None,
             filters_id: None,
@@ -4187,6 +4440,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4201,6 +4455,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateItems {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4222,6 +4477,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateItem {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4236,6 +4492,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateReferences {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4258,6 +4515,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateReference {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4272,6 +4530,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateSections {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4292,6 +4551,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateSection {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4306,6 +4566,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_type: None,
             filters_created_at: None,
@@ -4329,6 +4590,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4343,6 +4605,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplates {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4366,6 +4629,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplate {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4381,6 +4645,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
         crate::requests::UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4395,6 +4660,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinChecklistListTemplates {
         crate::requests::ListCompanyRecycleBinChecklistListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4411,6 +4677,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinChecklistListTemplate {
         crate::requests::GetCompanyRecycleBinChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4426,6 +4693,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRecycleBinChecklistListTemplateRestore {
         crate::requests::UpdateCompanyRecycleBinChecklistListTemplateRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4440,6 +4708,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinFormTemplates {
         crate::requests::ListCompanyRecycleBinFormTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4459,6 +4728,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinFormTemplate {
         crate::requests::GetCompanyRecycleBinFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -4474,6 +4744,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRecycleBinFormTemplateRestore {
         crate::requests::UpdateCompanyRecycleBinFormTemplateRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             company_id,
         }
@@ -4488,6 +4759,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRoundingConfiguration {
         crate::requests::GetCompanyRoundingConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4502,6 +4774,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyRoundingConfiguration {
         crate::requests::CreateCompanyRoundingConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4516,6 +4789,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyRoundingConfiguration {
         crate::requests::DeleteCompanyRoundingConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4530,6 +4804,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRoundingConfiguration {
         crate::requests::UpdateCompanyRoundingConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4544,6 +4819,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimecardEntries {
         crate::requests::ListCompanyTimecardEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             filters_id: None,
             filters_party_id: None,
@@ -4571,6 +4847,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyTimecardEntry {
         crate::requests::CreateCompanyTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4586,6 +4863,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyTimecardEntry {
         crate::requests::GetCompanyTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4601,6 +4879,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyTimecardEntry {
         crate::requests::DeleteCompanyTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4617,6 +4896,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyTimecardEntry {
         crate::requests::UpdateCompanyTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -4633,6 +4913,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimecardEntryChangeHistory {
         crate::requests::ListCompanyTimecardEntryChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4647,6 +4928,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimecardTimeTypes {
         crate::requests::ListCompanyTimecardTimeTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4662,6 +4944,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyTimecardTimeType {
         crate::requests::UpdateCompanyTimecardTimeType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -4677,6 +4960,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheets {
         crate::requests::ListCompanyTimesheets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4696,6 +4980,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyTimesheet {
         crate::requests::CreateCompanyTimesheet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -4710,6 +4995,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyTimesheets {
         crate::requests::UpdateCompanyTimesheets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body: None,
         }
@@ -4724,6 +5010,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyTimesheetsCsvExport {
         crate::requests::GetCompanyTimesheetsCsvExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -4743,6 +5030,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersApprovalStatus {
         crate::requests::ListCompanyTimesheetsFiltersApprovalStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4756,6 +5044,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersBillable {
         crate::requests::ListCompanyTimesheetsFiltersBillable {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4769,6 +5058,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersCreatedBy {
         crate::requests::ListCompanyTimesheetsFiltersCreatedBy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4782,6 +5072,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersCrews {
         crate::requests::ListCompanyTimesheetsFiltersCrews {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4795,6 +5086,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersDepartments {
         crate::requests::ListCompanyTimesheetsFiltersDepartments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4808,6 +5100,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersEmployeeIds {
         crate::requests::ListCompanyTimesheetsFiltersEmployeeIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4821,6 +5114,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersEmployees {
         crate::requests::ListCompanyTimesheetsFiltersEmployees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4834,6 +5128,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersLocations {
         crate::requests::ListCompanyTimesheetsFiltersLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4847,6 +5142,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersOffices {
         crate::requests::ListCompanyTimesheetsFiltersOffices {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4860,6 +5156,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersProjects {
         crate::requests::ListCompanyTimesheetsFiltersProjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4873,6 +5170,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersRegions {
         crate::requests::ListCompanyTimesheetsFiltersRegions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4886,6 +5184,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersSubJob {
         crate::requests::ListCompanyTimesheetsFiltersSubJob {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4899,6 +5198,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersTimeType {
         crate::requests::ListCompanyTimesheetsFiltersTimeType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4912,6 +5212,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersWbsCodes {
         crate::requests::ListCompanyTimesheetsFiltersWbsCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4925,6 +5226,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyTimesheetsFiltersWorkClassifications {
         crate::requests::ListCompanyTimesheetsFiltersWorkClassifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4939,6 +5241,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyTimesheetsSignature {
         crate::requests::CreateCompanyTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -4954,6 +5257,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyTimesheetsSignature {
         crate::requests::GetCompanyTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4969,6 +5273,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyTimesheetsSignature {
         crate::requests::DeleteCompanyTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -4983,6 +5288,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyTimesheetsTimesheetToBudgetConfiguration {
         crate::requests::GetCompanyTimesheetsTimesheetToBudgetConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -4997,6 +5303,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyTimesheetsTimesheetToBudgetConfiguration {
         crate::requests::CreateCompanyTimesheetsTimesheetToBudgetConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -5011,6 +5318,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
         crate::requests::DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -5025,6 +5333,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyTimesheetsTimesheetToBudgetConfiguration {
         crate::requests::UpdateCompanyTimesheetsTimesheetToBudgetConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -5039,6 +5348,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssueActivities {
         crate::requests::ListCoordinationIssueActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5058,6 +5368,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssueActivitiesFeed {
         crate::requests::ListCoordinationIssueActivitiesFeed {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5076,6 +5387,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssues {
         crate::requests::ListCoordinationIssues {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5112,6 +5424,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCoordinationIssue {
         crate::requests::CreateCoordinationIssue {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5125,6 +5438,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesAssignees {
         crate::requests::ListCoordinationIssuesAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5140,6 +5454,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCoordinationIssuesBulkDelete {
         crate::requests::CreateCoordinationIssuesBulkDelete {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5154,6 +5469,7 @@ impl crate::Client {
     ) -> crate::requests::GetCoordinationIssuesExport {
         crate::requests::GetCoordinationIssuesExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             export_format,
             filters_assignee_company_id: None,
@@ -5183,6 +5499,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptions {
         crate::requests::ListCoordinationIssuesFilterOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             locale: None,
         }
@@ -5197,6 +5514,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsAssigneeCompanyId {
         crate::requests::ListCoordinationIssuesFilterOptionsAssigneeCompanyId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5212,6 +5530,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsAssigneeId {
         crate::requests::ListCoordinationIssuesFilterOptionsAssigneeId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5227,6 +5546,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsCoordinationIssueFileId {
         crate::requests::ListCoordinationIssuesFilterOptionsCoordinationIssueFileId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             locale: None,
         }
@@ -5241,6 +5561,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsCreatedById {
         crate::requests::ListCoordinationIssuesFilterOptionsCreatedById {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5256,6 +5577,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsCreatedFrom {
         crate::requests::ListCoordinationIssuesFilterOptionsCreatedFrom {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             locale: None,
         }
@@ -5270,6 +5592,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsLocationId {
         crate::requests::ListCoordinationIssuesFilterOptionsLocationId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5285,6 +5608,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsStatus {
         crate::requests::ListCoordinationIssuesFilterOptionsStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5300,6 +5624,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesFilterOptionsWatcherId {
         crate::requests::ListCoordinationIssuesFilterOptionsWatcherId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_bim_file_id: None,
             locale: None,
@@ -5315,6 +5640,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesRecycleBin {
         crate::requests::ListCoordinationIssuesRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5350,6 +5676,7 @@ impl crate::Client {
     ) -> crate::requests::GetCoordinationIssuesRecycleBin {
         crate::requests::GetCoordinationIssuesRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -5366,6 +5693,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCoordinationIssuesRecycleBin {
         crate::requests::UpdateCoordinationIssuesRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -5380,6 +5708,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssuesStatusCount {
         crate::requests::ListCoordinationIssuesStatusCount {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_group_by: None,
             page: None,
@@ -5396,6 +5725,7 @@ impl crate::Client {
     ) -> crate::requests::GetCoordinationIssuesStatusTotal {
         crate::requests::GetCoordinationIssuesStatusTotal {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -5409,6 +5739,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCoordinationIssuesSync {
         crate::requests::UpdateCoordinationIssuesSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5423,6 +5754,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCoordinationIssueAssignment {
         crate::requests::CreateCoordinationIssueAssignment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             coordination_issue_id,
             body,
         }
@@ -5439,6 +5771,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCoordinationIssueAttachment {
         crate::requests::DeleteCoordinationIssueAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             coordination_issue_id,
             id,
             project_id,
@@ -5455,6 +5788,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCoordinationIssueProcoreItemAssociation {
         crate::requests::CreateCoordinationIssueProcoreItemAssociation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             coordination_issue_id,
             body,
         }
@@ -5472,6 +5806,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCoordinationIssueProcoreItemAssociation {
         crate::requests::DeleteCoordinationIssueProcoreItemAssociation {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             coordination_issue_id,
             id,
             project_id,
@@ -5489,6 +5824,7 @@ impl crate::Client {
     ) -> crate::requests::GetCoordinationIssue {
         crate::requests::GetCoordinationIssue {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -5506,6 +5842,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCoordinationIssue {
         crate::requests::DeleteCoordinationIssue {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5521,6 +5858,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCoordinationIssue {
         crate::requests::UpdateCoordinationIssue {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -5536,6 +5874,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssueChangeHistory {
         crate::requests::ListCoordinationIssueChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -5554,6 +5893,7 @@ impl crate::Client {
     ) -> crate::requests::ListCoordinationIssueStatusChanges {
         crate::requests::ListCoordinationIssueStatusChanges {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -5571,6 +5911,7 @@ impl crate::Client {
     ) -> crate::requests::CreateDocumentMarkupDownloadablePdfsFindOrCreate {
         crate::requests::CreateDocumentMarkupDownloadablePdfsFindOrCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             version_datetime: None,
             body,
         }
@@ -5585,6 +5926,7 @@ impl crate::Client {
     ) -> crate::requests::ListDrawingAreaDrawings {
         crate::requests::ListDrawingAreaDrawings {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             drawing_area_id,
             project_id: None,
             page: None,
@@ -5603,6 +5945,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateDrawingAreaDrawing {
         crate::requests::UpdateDrawingAreaDrawing {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             drawing_area_id,
             id,
             body,
@@ -5618,6 +5961,7 @@ impl crate::Client {
     ) -> crate::requests::ListImageCategories {
         crate::requests::ListImageCategories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5634,6 +5978,7 @@ impl crate::Client {
     ) -> crate::requests::CreateImageCategory {
         crate::requests::CreateImageCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -5648,6 +5993,7 @@ impl crate::Client {
     ) -> crate::requests::ListImageCategoriesIdsWithImages {
         crate::requests::ListImageCategoriesIdsWithImages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_updated_at: None,
         }
@@ -5663,6 +6009,7 @@ impl crate::Client {
     ) -> crate::requests::GetImageCategory {
         crate::requests::GetImageCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5678,6 +6025,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteImageCategory {
         crate::requests::DeleteImageCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5694,6 +6042,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateImageCategory {
         crate::requests::UpdateImageCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -5706,6 +6055,7 @@ impl crate::Client {
     pub fn list_images(&self, project_id: i64) -> crate::requests::ListImages {
         crate::requests::ListImages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             image_category_id: None,
             page: None,
@@ -5738,6 +6088,7 @@ impl crate::Client {
     ) -> crate::requests::CreateImage {
         crate::requests::CreateImage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -5749,6 +6100,7 @@ impl crate::Client {
     pub fn get_image(&self, id: i64, project_id: i64) -> crate::requests::GetImage {
         crate::requests::GetImage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -5764,6 +6116,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteImage {
         crate::requests::DeleteImage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             permanent: None,
@@ -5781,6 +6134,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateImage {
         crate::requests::UpdateImage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -5798,6 +6152,7 @@ impl crate::Client {
     ) -> crate::requests::CreateMeetingAttendeeRecord {
         crate::requests::CreateMeetingAttendeeRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             meeting_id,
             body,
@@ -5815,6 +6170,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteMeetingAttendeeRecord {
         crate::requests::DeleteMeetingAttendeeRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             meeting_id,
             project_id,
@@ -5833,6 +6189,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateMeetingAttendeeRecord {
         crate::requests::UpdateMeetingAttendeeRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             meeting_id,
             project_id,
@@ -5850,6 +6207,7 @@ impl crate::Client {
     ) -> crate::requests::ListMeetingCategories {
         crate::requests::ListMeetingCategories {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             meeting_id,
             page: None,
@@ -5866,6 +6224,7 @@ impl crate::Client {
     ) -> crate::requests::CreateMeetingCategory {
         crate::requests::CreateMeetingCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5880,6 +6239,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateMeetingCategory {
         crate::requests::UpdateMeetingCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -5897,6 +6257,7 @@ impl crate::Client {
     ) -> crate::requests::CreateMeetingTopic {
         crate::requests::CreateMeetingTopic {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5914,6 +6275,7 @@ impl crate::Client {
     ) -> crate::requests::ListMeetingTopicsParentMinutes {
         crate::requests::ListMeetingTopicsParentMinutes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             meeting_id,
             meeting_topic_id,
         }
@@ -5932,6 +6294,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateMeetingTopic {
         crate::requests::UpdateMeetingTopic {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -5946,6 +6309,7 @@ impl crate::Client {
     pub fn list_meetings(&self, project_id: i64) -> crate::requests::ListMeetings {
         crate::requests::ListMeetings {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5966,6 +6330,7 @@ impl crate::Client {
     ) -> crate::requests::CreateMeeting {
         crate::requests::CreateMeeting {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -5982,6 +6347,7 @@ impl crate::Client {
     ) -> crate::requests::GetMeetingsEcrionPdfGenerationData {
         crate::requests::GetMeetingsEcrionPdfGenerationData {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -5997,6 +6363,7 @@ impl crate::Client {
     pub fn get_meeting(&self, id: i64, project_id: i64) -> crate::requests::GetMeeting {
         crate::requests::GetMeeting {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -6015,6 +6382,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteMeeting {
         crate::requests::DeleteMeeting {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -6033,6 +6401,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateMeeting {
         crate::requests::UpdateMeeting {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -6047,6 +6416,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsAssignees {
         crate::requests::ListObservationsAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6062,6 +6432,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsCategoryConfigurableFieldSets {
         crate::requests::ListObservationsCategoryConfigurableFieldSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6077,6 +6448,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsDefaultDistribution {
         crate::requests::ListObservationsDefaultDistribution {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6092,6 +6464,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsItems {
         crate::requests::ListObservationsItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_assignee_company_id: None,
             filters_checklist_list_id: None,
@@ -6120,6 +6493,7 @@ impl crate::Client {
     ) -> crate::requests::CreateObservationsItem {
         crate::requests::CreateObservationsItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -6134,6 +6508,7 @@ impl crate::Client {
     ) -> crate::requests::GetObservationsItemsNextAvailableNumber {
         crate::requests::GetObservationsItemsNextAvailableNumber {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -6147,6 +6522,7 @@ impl crate::Client {
     ) -> crate::requests::CreateObservationsItemsSendUnsent {
         crate::requests::CreateObservationsItemsSendUnsent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -6161,6 +6537,7 @@ impl crate::Client {
     ) -> crate::requests::GetObservationsItem {
         crate::requests::GetObservationsItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -6176,6 +6553,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateObservationsItem {
         crate::requests::UpdateObservationsItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -6191,6 +6569,7 @@ impl crate::Client {
     ) -> crate::requests::GetObservationsItemPdf {
         crate::requests::GetObservationsItemPdf {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -6207,6 +6586,7 @@ impl crate::Client {
     ) -> crate::requests::CreateObservationsItemSendEmail {
         crate::requests::CreateObservationsItemSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -6223,6 +6603,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsItemResponseLogs {
         crate::requests::ListObservationsItemResponseLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             item_id,
             project_id,
             page: None,
@@ -6240,6 +6621,7 @@ impl crate::Client {
     ) -> crate::requests::CreateObservationsItemResponseLog {
         crate::requests::CreateObservationsItemResponseLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             item_id,
             run_configurable_validations: None,
             body,
@@ -6255,6 +6637,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsPotentialDistributionMembers {
         crate::requests::ListObservationsPotentialDistributionMembers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6272,6 +6655,7 @@ impl crate::Client {
     ) -> crate::requests::ListObservationsTypes {
         crate::requests::ListObservationsTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             company_id,
             page: None,
@@ -6288,6 +6672,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProcoreItemAssociationsBulkDestroy {
         crate::requests::DeleteProcoreItemAssociationsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -6304,6 +6689,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectEmailCommunication {
         crate::requests::CreateProjectEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             topic_type: topic_type.into(),
             topic_id,
@@ -6322,6 +6708,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectEmailCommunicationsEmails {
         crate::requests::GetProjectEmailCommunicationsEmails {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             topic_type: topic_type.into(),
             topic_id,
@@ -6343,6 +6730,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectEmailCommunicationEmail {
         crate::requests::CreateProjectEmailCommunicationEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             communication_id,
             topic_type: topic_type.into(),
@@ -6362,6 +6750,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectEmailCommunicationEmailDownloadAttachments {
         crate::requests::GetProjectEmailCommunicationEmailDownloadAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             communication_id,
             email_id,
@@ -6379,6 +6768,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectEmailCommunicationExport {
         crate::requests::GetProjectEmailCommunicationExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             communication_id,
             topic_type: topic_type.into(),
@@ -6395,6 +6785,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectEmailCommunication {
         crate::requests::GetProjectEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6411,6 +6802,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectEmailCommunication {
         crate::requests::UpdateProjectEmailCommunication {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -6426,6 +6818,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectAccidentLogs {
         crate::requests::ListProjectAccidentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             per_page: None,
             page: None,
@@ -6448,6 +6841,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectAccidentLog {
         crate::requests::CreateProjectAccidentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -6463,6 +6857,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectAccidentLog {
         crate::requests::GetProjectAccidentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6478,6 +6873,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectAccidentLog {
         crate::requests::DeleteProjectAccidentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6494,6 +6890,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectAccidentLog {
         crate::requests::UpdateProjectAccidentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -6509,6 +6906,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansParties {
         crate::requests::ListProjectActionPlansParties {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6527,6 +6925,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanApprovers {
         crate::requests::ListProjectActionPlansPlanApprovers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6546,6 +6945,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanApproverSignature {
         crate::requests::GetProjectActionPlansPlanApproverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_approver_id,
         }
@@ -6562,6 +6962,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanApproverSignature {
         crate::requests::CreateProjectActionPlansPlanApproverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_approver_id,
             body,
@@ -6578,6 +6979,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanApproverSignature {
         crate::requests::DeleteProjectActionPlansPlanApproverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_approver_id,
         }
@@ -6592,6 +6994,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanItemAssignees {
         crate::requests::ListProjectActionPlansPlanItemAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -6614,6 +7017,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItemAssignee {
         crate::requests::CreateProjectActionPlansPlanItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -6629,6 +7033,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItemAssigneesBulkCreate {
         crate::requests::CreateProjectActionPlansPlanItemAssigneesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -6645,6 +7050,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanItemAssigneesBulkUpdate {
         crate::requests::UpdateProjectActionPlansPlanItemAssigneesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -6661,6 +7067,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanItemAssignee {
         crate::requests::GetProjectActionPlansPlanItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6676,6 +7083,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanItemAssignee {
         crate::requests::DeleteProjectActionPlansPlanItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6692,6 +7100,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanItemAssignee {
         crate::requests::UpdateProjectActionPlansPlanItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -6708,6 +7117,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanItemAssigneeSignature {
         crate::requests::GetProjectActionPlansPlanItemAssigneeSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_item_assignee_id,
         }
@@ -6724,6 +7134,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItemAssigneeSignature {
         crate::requests::CreateProjectActionPlansPlanItemAssigneeSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_item_assignee_id,
             body,
@@ -6740,6 +7151,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanItemAssigneeSignature {
         crate::requests::DeleteProjectActionPlansPlanItemAssigneeSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_item_assignee_id,
         }
@@ -6754,6 +7166,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanItems {
         crate::requests::ListProjectActionPlansPlanItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6793,6 +7206,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItem {
         crate::requests::CreateProjectActionPlansPlanItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -6808,6 +7222,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanItemsBulkUpdate {
         crate::requests::UpdateProjectActionPlansPlanItemsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -6823,6 +7238,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItemsCreateFromItem {
         crate::requests::CreateProjectActionPlansPlanItemsCreateFromItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -6838,6 +7254,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanItem {
         crate::requests::GetProjectActionPlansPlanItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6853,6 +7270,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanItem {
         crate::requests::DeleteProjectActionPlansPlanItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -6869,6 +7287,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanItem {
         crate::requests::UpdateProjectActionPlansPlanItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -6886,6 +7305,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanItemMove {
         crate::requests::CreateProjectActionPlansPlanItemMove {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             plan_section_id,
@@ -6902,6 +7322,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanReceivers {
         crate::requests::ListProjectActionPlansPlanReceivers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6921,6 +7342,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanReceiverSignature {
         crate::requests::GetProjectActionPlansPlanReceiverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_receiver_id,
         }
@@ -6937,6 +7359,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanReceiverSignature {
         crate::requests::CreateProjectActionPlansPlanReceiverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_receiver_id,
             body,
@@ -6953,6 +7376,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanReceiverSignature {
         crate::requests::DeleteProjectActionPlansPlanReceiverSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_receiver_id,
         }
@@ -6967,6 +7391,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanReferences {
         crate::requests::ListProjectActionPlansPlanReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -6989,6 +7414,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanReference {
         crate::requests::CreateProjectActionPlansPlanReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7004,6 +7430,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanReferencesBulkCreate {
         crate::requests::CreateProjectActionPlansPlanReferencesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7020,6 +7447,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanReference {
         crate::requests::GetProjectActionPlansPlanReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7035,6 +7463,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanReference {
         crate::requests::DeleteProjectActionPlansPlanReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7049,6 +7478,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanSections {
         crate::requests::GetProjectActionPlansPlanSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7070,6 +7500,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanSection {
         crate::requests::CreateProjectActionPlansPlanSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             body,
@@ -7086,6 +7517,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanSectionsCreateFromSection {
         crate::requests::CreateProjectActionPlansPlanSectionsCreateFromSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             body,
@@ -7102,6 +7534,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanSection {
         crate::requests::GetProjectActionPlansPlanSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -7118,6 +7551,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanSection {
         crate::requests::DeleteProjectActionPlansPlanSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7134,6 +7568,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanSection {
         crate::requests::UpdateProjectActionPlansPlanSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             view: None,
@@ -7151,6 +7586,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanSectionMove {
         crate::requests::CreateProjectActionPlansPlanSectionMove {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             next_section_id: None,
@@ -7166,6 +7602,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateApprovers {
         crate::requests::ListProjectActionPlansPlanTemplateApprovers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7184,6 +7621,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateApprover {
         crate::requests::CreateProjectActionPlansPlanTemplateApprover {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7199,6 +7637,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateApproversBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTemplateApproversBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7214,6 +7653,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTemplateApproversBulkDestroy {
         crate::requests::DeleteProjectActionPlansPlanTemplateApproversBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7229,6 +7669,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanTemplateApprover {
         crate::requests::GetProjectActionPlansPlanTemplateApprover {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7244,6 +7685,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTemplateApprover {
         crate::requests::DeleteProjectActionPlansPlanTemplateApprover {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7258,6 +7700,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateItemAssignees {
         crate::requests::ListProjectActionPlansPlanTemplateItemAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_template_item_id: None,
             filters_created_at: None,
@@ -7280,6 +7723,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateItemAssigneesBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTemplateItemAssigneesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7296,6 +7740,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanTemplateItemAssigneesBulkUpdate {
         crate::requests::UpdateProjectActionPlansPlanTemplateItemAssigneesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7311,6 +7756,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateItems {
         crate::requests::ListProjectActionPlansPlanTemplateItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7333,6 +7779,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlanTemplateItemsBulkUpdate {
         crate::requests::UpdateProjectActionPlansPlanTemplateItemsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7349,6 +7796,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateItemsCreateFromItem {
         crate::requests::CreateProjectActionPlansPlanTemplateItemsCreateFromItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7363,6 +7811,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateReceivers {
         crate::requests::ListProjectActionPlansPlanTemplateReceivers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7382,6 +7831,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateReceiver {
         crate::requests::CreateProjectActionPlansPlanTemplateReceiver {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7397,6 +7847,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateReceiversBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTemplateReceiversBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7412,6 +7863,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTemplateReceiversBulkDestroy {
         crate::requests::DeleteProjectActionPlansPlanTemplateReceiversBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7427,6 +7879,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanTemplateReceiver {
         crate::requests::GetProjectActionPlansPlanTemplateReceiver {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7442,6 +7895,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTemplateReceiver {
         crate::requests::DeleteProjectActionPlansPlanTemplateReceiver {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7456,6 +7910,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateReferences {
         crate::requests::ListProjectActionPlansPlanTemplateReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7478,6 +7933,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateReference {
         crate::requests::CreateProjectActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7492,6 +7948,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateReferencesBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTemplateReferencesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body: None,
@@ -7508,6 +7965,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanTemplateReference {
         crate::requests::GetProjectActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7523,6 +7981,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTemplateReference {
         crate::requests::DeleteProjectActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7537,6 +7996,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateSections {
         crate::requests::ListProjectActionPlansPlanTemplateSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7558,6 +8018,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateSectionsCreateFromSection {
         crate::requests::CreateProjectActionPlansPlanTemplateSectionsCreateFromSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7572,6 +8033,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplateTestRecordRequests {
         crate::requests::ListProjectActionPlansPlanTemplateTestRecordRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_template_item_id: None,
             filters_created_at: None,
@@ -7595,6 +8057,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTemplateTestRecordRequestsBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTemplateTestRecordRequestsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7610,6 +8073,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTemplates {
         crate::requests::ListProjectActionPlansPlanTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7631,6 +8095,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTestRecordRequests {
         crate::requests::ListProjectActionPlansPlanTestRecordRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -7654,6 +8119,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTestRecordRequest {
         crate::requests::CreateProjectActionPlansPlanTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7669,6 +8135,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTestRecordRequestsBulkCreate {
         crate::requests::CreateProjectActionPlansPlanTestRecordRequestsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             completion_mode: None,
             body,
@@ -7685,6 +8152,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanTestRecordRequest {
         crate::requests::GetProjectActionPlansPlanTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7700,6 +8168,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTestRecordRequest {
         crate::requests::DeleteProjectActionPlansPlanTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7714,6 +8183,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlanTestRecords {
         crate::requests::ListProjectActionPlansPlanTestRecords {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -7738,6 +8208,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanTestRecord {
         crate::requests::CreateProjectActionPlansPlanTestRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7753,6 +8224,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlanTestRecord {
         crate::requests::GetProjectActionPlansPlanTestRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7768,6 +8240,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlanTestRecord {
         crate::requests::DeleteProjectActionPlansPlanTestRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7782,6 +8255,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActionPlansPlans {
         crate::requests::ListProjectActionPlansPlans {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -7807,6 +8281,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlan {
         crate::requests::CreateProjectActionPlansPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -7822,6 +8297,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlansCreateFromTemplate {
         crate::requests::CreateProjectActionPlansPlansCreateFromTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             plan_template_id,
         }
@@ -7837,6 +8313,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActionPlansPlan {
         crate::requests::GetProjectActionPlansPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7852,6 +8329,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActionPlansPlan {
         crate::requests::DeleteProjectActionPlansPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7868,6 +8346,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActionPlansPlan {
         crate::requests::UpdateProjectActionPlansPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -7884,6 +8363,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanPublish {
         crate::requests::CreateProjectActionPlansPlanPublish {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7899,6 +8379,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActionPlansPlanRevise {
         crate::requests::CreateProjectActionPlansPlanRevise {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -7913,6 +8394,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActualProductionQuantities {
         crate::requests::ListProjectActualProductionQuantities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_unit_of_measure: None,
             filters_updated_at: None,
@@ -7935,6 +8417,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActualProductionQuantity {
         crate::requests::CreateProjectActualProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -7949,6 +8432,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectActualProductionQuantitiesBulkCreate {
         crate::requests::CreateProjectActualProductionQuantitiesBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -7963,6 +8447,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActualProductionQuantitiesBulkDestroy {
         crate::requests::DeleteProjectActualProductionQuantitiesBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -7977,6 +8462,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActualProductionQuantitiesBulkUpdate {
         crate::requests::UpdateProjectActualProductionQuantitiesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -7991,6 +8477,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectActualProductionQuantitiesIds {
         crate::requests::ListProjectActualProductionQuantitiesIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             per_page: None,
             page: None,
@@ -8013,6 +8500,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectActualProductionQuantity {
         crate::requests::GetProjectActualProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -8029,6 +8517,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectActualProductionQuantity {
         crate::requests::DeleteProjectActualProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8044,6 +8533,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectActualProductionQuantity {
         crate::requests::UpdateProjectActualProductionQuantity {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -8059,6 +8549,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectAvailablePunchItemManagers {
         crate::requests::ListProjectAvailablePunchItemManagers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8074,6 +8565,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectCallLogs {
         crate::requests::ListProjectCallLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -8095,6 +8587,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectCallLog {
         crate::requests::CreateProjectCallLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8110,6 +8603,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectCallLog {
         crate::requests::GetProjectCallLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8125,6 +8619,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectCallLog {
         crate::requests::DeleteProjectCallLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8141,6 +8636,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectCallLog {
         crate::requests::UpdateProjectCallLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -8157,6 +8653,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistItemItemResponse {
         crate::requests::GetProjectChecklistItemItemResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             item_id,
             project_id,
         }
@@ -8173,6 +8670,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistItemItemResponse {
         crate::requests::CreateProjectChecklistItemItemResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             item_id,
             project_id,
             body,
@@ -8189,6 +8687,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistItemItemResponse {
         crate::requests::DeleteProjectChecklistItemItemResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             item_id,
             project_id,
         }
@@ -8203,6 +8702,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListItemAttachments {
         crate::requests::ListProjectChecklistListItemAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8222,6 +8722,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListItemAttachmentsBulkCreate {
         crate::requests::CreateProjectChecklistListItemAttachmentsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8237,6 +8738,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistListItemAttachment {
         crate::requests::DeleteProjectChecklistListItemAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8251,6 +8753,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListItemComments {
         crate::requests::ListProjectChecklistListItemComments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8270,6 +8773,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListItemObservations {
         crate::requests::ListProjectChecklistListItemObservations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8290,6 +8794,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListItems {
         crate::requests::ListProjectChecklistListItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8311,6 +8816,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListSections {
         crate::requests::ListProjectChecklistListSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8330,6 +8836,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListTemplates {
         crate::requests::ListProjectChecklistListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8351,6 +8858,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListTemplate {
         crate::requests::CreateProjectChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8366,6 +8874,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListTemplatesCreateFromCompanyTemplate {
         crate::requests::CreateProjectChecklistListTemplatesCreateFromCompanyTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8381,6 +8890,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistListTemplate {
         crate::requests::GetProjectChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -8396,6 +8906,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistListTemplate {
         crate::requests::DeleteProjectChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -8412,6 +8923,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistListTemplate {
         crate::requests::UpdateProjectChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -8428,6 +8940,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
         crate::requests::UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -8444,6 +8957,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistListTemplateUseAlternativeResponseSet {
         crate::requests::UpdateProjectChecklistListTemplateUseAlternativeResponseSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -8459,6 +8973,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistLists {
         crate::requests::ListProjectChecklistLists {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8494,6 +9009,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistList {
         crate::requests::CreateProjectChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -8509,6 +9025,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsClosedByContacts {
         crate::requests::ListProjectChecklistListsFilterOptionsClosedByContacts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8522,6 +9039,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsEquipment {
         crate::requests::ListProjectChecklistListsFilterOptionsEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8535,6 +9053,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsInspectors {
         crate::requests::ListProjectChecklistListsFilterOptionsInspectors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8548,6 +9067,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsListTemplates {
         crate::requests::ListProjectChecklistListsFilterOptionsListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8561,6 +9081,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsLocations {
         crate::requests::ListProjectChecklistListsFilterOptionsLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8574,6 +9095,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsPointsOfContact {
         crate::requests::ListProjectChecklistListsFilterOptionsPointsOfContact {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8587,6 +9109,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsResponsibleContractors {
         crate::requests::ListProjectChecklistListsFilterOptionsResponsibleContractors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8600,6 +9123,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsSpecSections {
         crate::requests::ListProjectChecklistListsFilterOptionsSpecSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8613,6 +9137,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsStatuses {
         crate::requests::ListProjectChecklistListsFilterOptionsStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8626,6 +9151,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsTrades {
         crate::requests::ListProjectChecklistListsFilterOptionsTrades {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8639,6 +9165,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsFilterOptionsTypes {
         crate::requests::ListProjectChecklistListsFilterOptionsTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8652,6 +9179,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListsGroupedIndex {
         crate::requests::ListProjectChecklistListsGroupedIndex {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -8688,6 +9216,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistList {
         crate::requests::GetProjectChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -8703,6 +9232,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistList {
         crate::requests::DeleteProjectChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -8719,6 +9249,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistList {
         crate::requests::UpdateProjectChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             run_configurable_validations: None,
@@ -8737,6 +9268,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListSendEmail {
         crate::requests::CreateProjectChecklistListSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -8754,6 +9286,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListAttachment {
         crate::requests::CreateProjectChecklistListAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             list_id,
             body,
@@ -8771,6 +9304,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistListAttachment {
         crate::requests::DeleteProjectChecklistListAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             list_id,
             id,
@@ -8786,6 +9320,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedules {
         crate::requests::ListProjectChecklistSchedules {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_updated_at: None,
             filters_inspection_type_id: None,
@@ -8812,6 +9347,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistSchedule {
         crate::requests::CreateProjectChecklistSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -8827,6 +9363,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistSchedulesCalculateFirstInspectionCreatedAt {
         crate::requests::GetProjectChecklistSchedulesCalculateFirstInspectionCreatedAt {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8842,6 +9379,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistSchedulesCalculateTotalInspectionsCount {
         crate::requests::GetProjectChecklistSchedulesCalculateTotalInspectionsCount {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -8856,6 +9394,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedulesFilterOptionsAssignees {
         crate::requests::ListProjectChecklistSchedulesFilterOptionsAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8869,6 +9408,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedulesFilterOptionsEquipment {
         crate::requests::ListProjectChecklistSchedulesFilterOptionsEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8882,6 +9422,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
         crate::requests::ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8895,6 +9436,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedulesFilterOptionsLocations {
         crate::requests::ListProjectChecklistSchedulesFilterOptionsLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8908,6 +9450,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistSchedulesFilterOptionsTypes {
         crate::requests::ListProjectChecklistSchedulesFilterOptionsTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -8922,6 +9465,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistSchedule {
         crate::requests::GetProjectChecklistSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8937,6 +9481,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistSchedule {
         crate::requests::DeleteProjectChecklistSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -8952,6 +9497,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistSchedule {
         crate::requests::UpdateProjectChecklistSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -8968,6 +9514,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistScheduleAttachments {
         crate::requests::ListProjectChecklistScheduleAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             schedule_id,
             page: None,
@@ -8986,6 +9533,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistScheduleAttachment {
         crate::requests::CreateProjectChecklistScheduleAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             schedule_id,
             body,
@@ -9003,6 +9551,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistScheduleAttachment {
         crate::requests::DeleteProjectChecklistScheduleAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             schedule_id,
             id,
@@ -9019,6 +9568,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistScheduleChangeHistory {
         crate::requests::ListProjectChecklistScheduleChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             schedule_id,
             page: None,
@@ -9035,6 +9585,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyConstructionReportLogs {
         crate::requests::ListProjectDailyConstructionReportLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9057,6 +9608,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDailyConstructionReportLog {
         crate::requests::CreateProjectDailyConstructionReportLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -9072,6 +9624,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyConstructionReportLogsVendorOptions {
         crate::requests::ListProjectDailyConstructionReportLogsVendorOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -9086,6 +9639,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDailyConstructionReportLog {
         crate::requests::GetProjectDailyConstructionReportLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9101,6 +9655,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDailyConstructionReportLog {
         crate::requests::DeleteProjectDailyConstructionReportLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9117,6 +9672,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDailyConstructionReportLog {
         crate::requests::UpdateProjectDailyConstructionReportLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -9133,6 +9689,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDailyLogHeaders {
         crate::requests::GetProjectDailyLogHeaders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id: None,
             log_date: None,
@@ -9149,6 +9706,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDailyLogHeaders {
         crate::requests::UpdateProjectDailyLogHeaders {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             app_name: None,
             id: None,
@@ -9166,6 +9724,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyLogHeadersIndex {
         crate::requests::ListProjectDailyLogHeadersIndex {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             start_date: None,
             end_date: None,
@@ -9184,6 +9743,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDailyLogsBulkUpdatesBulkUpdate {
         crate::requests::UpdateProjectDailyLogsBulkUpdatesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9199,8 +9759,8 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDailyLogsClone {
         crate::requests::CreateProjectDailyLogsClone {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
-            idempotency_token: None,
             body,
         }
     }
@@ -9217,6 +9777,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyLogsCount {
         crate::requests::ListProjectDailyLogsCount {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9235,6 +9796,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyLogsDelayLogTypes {
         crate::requests::ListProjectDailyLogsDelayLogTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_visible: None,
             page: None,
@@ -9252,6 +9814,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDailyLogsDelayLogType {
         crate::requests::CreateProjectDailyLogsDelayLogType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9268,6 +9831,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDailyLogsDelayLogType {
         crate::requests::UpdateProjectDailyLogsDelayLogType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9283,6 +9847,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDailyLogsWeatherConditions {
         crate::requests::GetProjectDailyLogsWeatherConditions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -9296,6 +9861,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDelayLogs {
         crate::requests::ListProjectDelayLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9318,6 +9884,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDelayLog {
         crate::requests::CreateProjectDelayLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -9334,6 +9901,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDelayLog {
         crate::requests::GetProjectDelayLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9349,6 +9917,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDelayLog {
         crate::requests::DeleteProjectDelayLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9365,6 +9934,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDelayLog {
         crate::requests::UpdateProjectDelayLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -9381,6 +9951,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDeliveryLogs {
         crate::requests::ListProjectDeliveryLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9403,6 +9974,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDeliveryLog {
         crate::requests::CreateProjectDeliveryLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9418,6 +9990,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDeliveryLog {
         crate::requests::GetProjectDeliveryLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9433,6 +10006,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDeliveryLog {
         crate::requests::DeleteProjectDeliveryLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9449,6 +10023,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDeliveryLog {
         crate::requests::UpdateProjectDeliveryLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9464,6 +10039,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingAreas {
         crate::requests::ListProjectDrawingAreas {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -9480,6 +10056,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingArea {
         crate::requests::CreateProjectDrawingArea {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9495,6 +10072,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDrawingArea {
         crate::requests::DeleteProjectDrawingArea {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9511,6 +10089,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingArea {
         crate::requests::UpdateProjectDrawingArea {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9526,6 +10105,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingDisciplines {
         crate::requests::ListProjectDrawingDisciplines {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -9544,6 +10124,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingDiscipline {
         crate::requests::UpdateProjectDrawingDiscipline {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             name: name.into(),
@@ -9560,6 +10141,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingDisciplinePatch {
         crate::requests::UpdateProjectDrawingDisciplinePatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -9577,6 +10159,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingRevisionEmailSendEmail {
         crate::requests::CreateProjectDrawingRevisionEmailSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9592,6 +10175,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingRevisionTerms {
         crate::requests::ListProjectDrawingRevisionTerms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             drawing_revision_ids: None,
         }
@@ -9606,6 +10190,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingRevisions {
         crate::requests::ListProjectDrawingRevisions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -9635,6 +10220,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDrawingRevisionDrawingTiles {
         crate::requests::GetProjectDrawingRevisionDrawingTiles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             drawing_revision_id,
         }
@@ -9650,6 +10236,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDrawingRevision {
         crate::requests::GetProjectDrawingRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9666,6 +10253,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingRevision {
         crate::requests::UpdateProjectDrawingRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9681,6 +10269,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingSets {
         crate::requests::ListProjectDrawingSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -9700,6 +10289,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingSet {
         crate::requests::CreateProjectDrawingSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9715,6 +10305,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDrawingSet {
         crate::requests::DeleteProjectDrawingSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9731,6 +10322,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingSet {
         crate::requests::UpdateProjectDrawingSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9746,6 +10338,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingUploads {
         crate::requests::ListProjectDrawingUploads {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -9762,8 +10355,8 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingUpload {
         crate::requests::CreateProjectDrawingUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
-            idempotency_token: None,
             body,
         }
     }
@@ -9778,6 +10371,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDrawingUpload {
         crate::requests::DeleteProjectDrawingUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9792,6 +10386,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDumpsterLogs {
         crate::requests::ListProjectDumpsterLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9814,6 +10409,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDumpsterLog {
         crate::requests::CreateProjectDumpsterLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -9829,6 +10425,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDumpsterLog {
         crate::requests::GetProjectDumpsterLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9844,6 +10441,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDumpsterLog {
         crate::requests::DeleteProjectDumpsterLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9860,6 +10458,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDumpsterLog {
         crate::requests::UpdateProjectDumpsterLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -9875,6 +10474,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectEquipmentLogs {
         crate::requests::ListProjectEquipmentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -9896,6 +10496,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectEquipmentLog {
         crate::requests::CreateProjectEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -9912,6 +10513,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectEquipmentLog {
         crate::requests::GetProjectEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9927,6 +10529,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectEquipmentLog {
         crate::requests::DeleteProjectEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -9943,6 +10546,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectEquipmentLog {
         crate::requests::UpdateProjectEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -9959,6 +10563,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectFormTemplates {
         crate::requests::ListProjectFormTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -9978,6 +10583,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectFormTemplate {
         crate::requests::GetProjectFormTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -9992,6 +10598,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectForms {
         crate::requests::ListProjectForms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -10015,6 +10622,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectForm {
         crate::requests::CreateProjectForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -10030,6 +10638,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectForm {
         crate::requests::GetProjectForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -10045,6 +10654,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectForm {
         crate::requests::DeleteProjectForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -10061,6 +10671,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectForm {
         crate::requests::UpdateProjectForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             send_emails: None,
@@ -10077,6 +10688,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidents {
         crate::requests::ListProjectIncidents {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -10109,6 +10721,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncident {
         crate::requests::CreateProjectIncident {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -10124,6 +10737,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsActions {
         crate::requests::ListProjectIncidentsActions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -10145,6 +10759,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsAction {
         crate::requests::CreateProjectIncidentsAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -10162,6 +10777,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsActionAttachment {
         crate::requests::CreateProjectIncidentsActionAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             action_id,
             body,
@@ -10178,6 +10794,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsAction {
         crate::requests::GetProjectIncidentsAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10194,6 +10811,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsAction {
         crate::requests::DeleteProjectIncidentsAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10211,6 +10829,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsAction {
         crate::requests::UpdateProjectIncidentsAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -10228,6 +10847,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsAlerts {
         crate::requests::ListProjectIncidentsAlerts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -10253,6 +10873,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsAlert {
         crate::requests::GetProjectIncidentsAlert {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -10267,6 +10888,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsConfiguration {
         crate::requests::GetProjectIncidentsConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10281,6 +10903,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsConfiguration {
         crate::requests::UpdateProjectIncidentsConfiguration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -10295,6 +10918,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsEnvironmentals {
         crate::requests::ListProjectIncidentsEnvironmentals {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -10315,6 +10939,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsEnvironmental {
         crate::requests::CreateProjectIncidentsEnvironmental {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -10329,6 +10954,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
         crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10342,6 +10968,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
         crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10355,6 +10982,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
         crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10368,6 +10996,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
         crate::requests::ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10382,6 +11011,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsEnvironmental {
         crate::requests::GetProjectIncidentsEnvironmental {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10398,6 +11028,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsEnvironmental {
         crate::requests::DeleteProjectIncidentsEnvironmental {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10415,6 +11046,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsEnvironmental {
         crate::requests::UpdateProjectIncidentsEnvironmental {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10431,6 +11063,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsFilterOptionsContributingBehaviors {
         crate::requests::ListProjectIncidentsFilterOptionsContributingBehaviors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10444,6 +11077,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsFilterOptionsContributingConditions {
         crate::requests::ListProjectIncidentsFilterOptionsContributingConditions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10457,6 +11091,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsFilterOptionsHazards {
         crate::requests::ListProjectIncidentsFilterOptionsHazards {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10470,6 +11105,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsFilterOptionsLocations {
         crate::requests::ListProjectIncidentsFilterOptionsLocations {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10483,6 +11119,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsFilterOptionsStatuses {
         crate::requests::ListProjectIncidentsFilterOptionsStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10496,6 +11133,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuries {
         crate::requests::ListProjectIncidentsInjuries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -10527,6 +11165,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsInjury {
         crate::requests::CreateProjectIncidentsInjury {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -10542,6 +11181,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10555,6 +11195,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10568,6 +11209,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10581,6 +11223,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10594,6 +11237,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10607,6 +11251,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10620,6 +11265,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsHarmSources {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsHarmSources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10633,6 +11279,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10646,6 +11293,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
         crate::requests::ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10660,6 +11308,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsInjury {
         crate::requests::GetProjectIncidentsInjury {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10676,6 +11325,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsInjury {
         crate::requests::DeleteProjectIncidentsInjury {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10693,6 +11343,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsInjury {
         crate::requests::UpdateProjectIncidentsInjury {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -10710,6 +11361,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMisses {
         crate::requests::ListProjectIncidentsNearMisses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -10736,6 +11388,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsNearMiss {
         crate::requests::CreateProjectIncidentsNearMiss {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -10750,6 +11403,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10763,6 +11417,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10776,6 +11431,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10789,6 +11445,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsHarmSources {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsHarmSources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10802,6 +11459,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10815,6 +11473,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
         crate::requests::ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10829,6 +11488,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsNearMiss {
         crate::requests::GetProjectIncidentsNearMiss {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10845,6 +11505,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsNearMiss {
         crate::requests::DeleteProjectIncidentsNearMiss {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10862,6 +11523,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsNearMiss {
         crate::requests::UpdateProjectIncidentsNearMiss {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10878,6 +11540,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsPropertyDamages {
         crate::requests::ListProjectIncidentsPropertyDamages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -10898,6 +11561,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsPropertyDamage {
         crate::requests::CreateProjectIncidentsPropertyDamage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -10912,6 +11576,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
         crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10925,6 +11590,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
         crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10938,6 +11604,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
         crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10951,6 +11618,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
         crate::requests::ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -10965,6 +11633,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsPropertyDamage {
         crate::requests::GetProjectIncidentsPropertyDamage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10981,6 +11650,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsPropertyDamage {
         crate::requests::DeleteProjectIncidentsPropertyDamage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -10998,6 +11668,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsPropertyDamage {
         crate::requests::UpdateProjectIncidentsPropertyDamage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -11014,6 +11685,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectIncidentsWitnessStatements {
         crate::requests::ListProjectIncidentsWitnessStatements {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -11036,6 +11708,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsWitnessStatement {
         crate::requests::CreateProjectIncidentsWitnessStatement {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -11051,6 +11724,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncidentsWitnessStatement {
         crate::requests::GetProjectIncidentsWitnessStatement {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -11067,6 +11741,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncidentsWitnessStatement {
         crate::requests::DeleteProjectIncidentsWitnessStatement {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -11084,6 +11759,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncidentsWitnessStatement {
         crate::requests::UpdateProjectIncidentsWitnessStatement {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -11102,6 +11778,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentsWitnessStatementAttachment {
         crate::requests::CreateProjectIncidentsWitnessStatementAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             witness_statement_id,
             body,
@@ -11118,6 +11795,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectIncident {
         crate::requests::GetProjectIncident {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11133,6 +11811,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectIncident {
         crate::requests::DeleteProjectIncident {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11149,6 +11828,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectIncident {
         crate::requests::UpdateProjectIncident {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -11167,6 +11847,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectIncidentAttachment {
         crate::requests::CreateProjectIncidentAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id,
             run_configurable_validations: None,
@@ -11183,6 +11864,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInspectionLogs {
         crate::requests::ListProjectInspectionLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -11205,6 +11887,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInspectionLog {
         crate::requests::CreateProjectInspectionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -11220,6 +11903,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectInspectionLog {
         crate::requests::GetProjectInspectionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11235,6 +11919,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInspectionLog {
         crate::requests::DeleteProjectInspectionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11251,6 +11936,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectInspectionLog {
         crate::requests::UpdateProjectInspectionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -11267,6 +11953,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInspectionTemplateItemReferences {
         crate::requests::ListProjectInspectionTemplateItemReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_template_id,
             page: None,
@@ -11290,6 +11977,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInspectionTemplateItemReference {
         crate::requests::CreateProjectInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_template_id,
             body,
@@ -11307,6 +11995,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectInspectionTemplateItemReference {
         crate::requests::GetProjectInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_template_id,
             id,
@@ -11324,6 +12013,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInspectionTemplateItemReference {
         crate::requests::DeleteProjectInspectionTemplateItemReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_template_id,
             id,
@@ -11340,6 +12030,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInspectionComment {
         crate::requests::CreateProjectInspectionComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_id,
         }
@@ -11356,6 +12047,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInspectionItemAttachment {
         crate::requests::DeleteProjectInspectionItemAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_id,
             id,
@@ -11372,6 +12064,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInspectionItemReferences {
         crate::requests::ListProjectInspectionItemReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             inspection_id,
             page: None,
@@ -11393,6 +12086,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInstructionTypes {
         crate::requests::ListProjectInstructionTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11409,6 +12103,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInstructionType {
         crate::requests::CreateProjectInstructionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -11424,6 +12119,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectInstructionType {
         crate::requests::GetProjectInstructionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11439,6 +12135,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInstructionType {
         crate::requests::DeleteProjectInstructionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11455,6 +12152,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectInstructionType {
         crate::requests::UpdateProjectInstructionType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -11470,6 +12168,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectInstructions {
         crate::requests::ListProjectInstructions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11486,6 +12185,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectInstruction {
         crate::requests::CreateProjectInstruction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -11501,6 +12201,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectInstruction {
         crate::requests::GetProjectInstruction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11516,6 +12217,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectInstruction {
         crate::requests::DeleteProjectInstruction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11532,6 +12234,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectInstruction {
         crate::requests::UpdateProjectInstruction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             send_emails: None,
@@ -11548,6 +12251,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManagedEquipment {
         crate::requests::ListProjectManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11581,6 +12285,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManagedEquipment {
         crate::requests::CreateProjectManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -11595,6 +12300,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManagedEquipmentIds {
         crate::requests::ListProjectManagedEquipmentIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11611,6 +12317,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManagedEquipmentSearch {
         crate::requests::CreateProjectManagedEquipmentSearch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11645,6 +12352,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectManagedEquipment {
         crate::requests::GetProjectManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11660,6 +12368,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectManagedEquipment {
         crate::requests::DeleteProjectManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11676,6 +12385,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManagedEquipment {
         crate::requests::UpdateProjectManagedEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -11693,6 +12403,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManagedEquipmentRestore {
         crate::requests::UpdateProjectManagedEquipmentRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -11708,6 +12419,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManagedEquipmentLogs {
         crate::requests::ListProjectManagedEquipmentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11723,6 +12435,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManagedEquipmentLog {
         crate::requests::CreateProjectManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -11738,6 +12451,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectManagedEquipmentLog {
         crate::requests::GetProjectManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11753,6 +12467,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectManagedEquipmentLog {
         crate::requests::DeleteProjectManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11768,6 +12483,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManagedEquipmentLog {
         crate::requests::UpdateProjectManagedEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -11783,6 +12499,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManagedEquipmentMaintenanceLogs {
         crate::requests::ListProjectManagedEquipmentMaintenanceLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11798,6 +12515,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManagedEquipmentMaintenanceLog {
         crate::requests::CreateProjectManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -11813,6 +12531,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectManagedEquipmentMaintenanceLog {
         crate::requests::GetProjectManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -11828,6 +12547,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectManagedEquipmentMaintenanceLog {
         crate::requests::DeleteProjectManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -11843,6 +12563,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManagedEquipmentMaintenanceLog {
         crate::requests::UpdateProjectManagedEquipmentMaintenanceLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body: None,
@@ -11858,6 +12579,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManpowerLogs {
         crate::requests::ListProjectManpowerLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -11883,6 +12605,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectManpowerLog {
         crate::requests::CreateProjectManpowerLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -11898,6 +12621,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManpowerLogsContactOptions {
         crate::requests::ListProjectManpowerLogsContactOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11913,6 +12637,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectManpowerLogsDailyTotals {
         crate::requests::GetProjectManpowerLogsDailyTotals {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             start_date: None,
             end_date: None,
@@ -11929,6 +12654,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectManpowerLogsVendorOptions {
         crate::requests::ListProjectManpowerLogsVendorOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -11945,6 +12671,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectManpowerLog {
         crate::requests::GetProjectManpowerLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11960,6 +12687,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectManpowerLog {
         crate::requests::DeleteProjectManpowerLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -11976,6 +12704,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectManpowerLog {
         crate::requests::UpdateProjectManpowerLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -11992,6 +12721,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectMaterials {
         crate::requests::ListProjectMaterials {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12008,6 +12738,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectMaterial {
         crate::requests::CreateProjectMaterial {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12023,6 +12754,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectMaterialsBulkCreate {
         crate::requests::CreateProjectMaterialsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12038,6 +12770,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectMaterialsBulkDestroy {
         crate::requests::DeleteProjectMaterialsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12053,6 +12786,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectMaterialsBulkUpdate {
         crate::requests::UpdateProjectMaterialsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12068,6 +12802,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectMaterial {
         crate::requests::GetProjectMaterial {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -12083,6 +12818,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectMaterial {
         crate::requests::DeleteProjectMaterial {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -12099,6 +12835,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectMaterial {
         crate::requests::UpdateProjectMaterial {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -12114,6 +12851,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectNotesLogs {
         crate::requests::ListProjectNotesLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -12137,6 +12875,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectNotesLog {
         crate::requests::CreateProjectNotesLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -12153,6 +12892,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectNotesLog {
         crate::requests::GetProjectNotesLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12168,6 +12908,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectNotesLog {
         crate::requests::DeleteProjectNotesLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12184,6 +12925,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectNotesLog {
         crate::requests::UpdateProjectNotesLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -12201,6 +12943,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectObservationTemplatesBulkUpdate {
         crate::requests::UpdateProjectObservationTemplatesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             observation_template_ids: None,
             body,
@@ -12216,6 +12959,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectObservationTypes {
         crate::requests::ListProjectObservationTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12233,6 +12977,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectObservationType {
         crate::requests::CreateProjectObservationType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12248,6 +12993,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectObservationType {
         crate::requests::DeleteProjectObservationType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12264,6 +13010,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectObservationType {
         crate::requests::UpdateProjectObservationType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -12279,6 +13026,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectObservationsItemsStatuses {
         crate::requests::ListProjectObservationsItemsStatuses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id: None,
         }
@@ -12294,6 +13042,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectObservationsItem {
         crate::requests::DeleteProjectObservationsItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12308,6 +13057,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectObservationsResponseLogs {
         crate::requests::ListProjectObservationsResponseLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12325,6 +13075,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPlanRevisionLogs {
         crate::requests::ListProjectPlanRevisionLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -12344,6 +13095,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectPlanRevisionLog {
         crate::requests::CreateProjectPlanRevisionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12359,6 +13111,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPlanRevisionLog {
         crate::requests::GetProjectPlanRevisionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12374,6 +13127,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectPlanRevisionLog {
         crate::requests::DeleteProjectPlanRevisionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12390,6 +13144,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPlanRevisionLog {
         crate::requests::UpdateProjectPlanRevisionLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -12405,6 +13160,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectProductivityLogs {
         crate::requests::ListProjectProductivityLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -12426,6 +13182,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProductivityLog {
         crate::requests::CreateProjectProductivityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12441,6 +13198,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectProductivityLog {
         crate::requests::GetProjectProductivityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12456,6 +13214,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectProductivityLog {
         crate::requests::DeleteProjectProductivityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12472,6 +13231,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectProductivityLog {
         crate::requests::UpdateProjectProductivityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -12488,6 +13248,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPunchItemAssignment {
         crate::requests::GetProjectPunchItemAssignment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -12504,6 +13265,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectPunchItemAssignment {
         crate::requests::UpdateProjectPunchItemAssignment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -12519,6 +13281,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPunchItemTemplates {
         crate::requests::ListProjectPunchItemTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12537,6 +13300,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPunchListAssignees {
         crate::requests::GetProjectPunchListAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -12550,6 +13314,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPunchListAvailableFinalApprovers {
         crate::requests::ListProjectPunchListAvailableFinalApprovers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12565,6 +13330,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectPunchListVendors {
         crate::requests::GetProjectPunchListVendors {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -12578,6 +13344,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPunchListAssigneeOptions {
         crate::requests::ListProjectPunchListAssigneeOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12593,6 +13360,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectPunchListReadUserOptions {
         crate::requests::ListProjectPunchListReadUserOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12609,6 +13377,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectQuantityLogs {
         crate::requests::ListProjectQuantityLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -12631,6 +13400,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectQuantityLog {
         crate::requests::CreateProjectQuantityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -12646,6 +13416,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectQuantityLog {
         crate::requests::GetProjectQuantityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12661,6 +13432,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectQuantityLog {
         crate::requests::DeleteProjectQuantityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12677,6 +13449,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectQuantityLog {
         crate::requests::UpdateProjectQuantityLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -12692,6 +13465,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanItemAssignees {
         crate::requests::ListProjectRecycleBinActionPlansPlanItemAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -12714,6 +13488,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanItemAssignee {
         crate::requests::GetProjectRecycleBinActionPlansPlanItemAssignee {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12728,6 +13503,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanItems {
         crate::requests::ListProjectRecycleBinActionPlansPlanItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12750,6 +13526,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanItem {
         crate::requests::GetProjectRecycleBinActionPlansPlanItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12764,6 +13541,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanReferences {
         crate::requests::ListProjectRecycleBinActionPlansPlanReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12786,6 +13564,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanReference {
         crate::requests::GetProjectRecycleBinActionPlansPlanReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12800,6 +13579,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanSections {
         crate::requests::ListProjectRecycleBinActionPlansPlanSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12820,6 +13600,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanSection {
         crate::requests::GetProjectRecycleBinActionPlansPlanSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12834,6 +13615,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanTemplateApprovers {
         crate::requests::ListProjectRecycleBinActionPlansPlanTemplateApprovers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12853,6 +13635,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanTemplateApprover {
         crate::requests::GetProjectRecycleBinActionPlansPlanTemplateApprover {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12867,6 +13650,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanTemplateReceivers {
         crate::requests::ListProjectRecycleBinActionPlansPlanTemplateReceivers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12886,6 +13670,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanTemplateReceiver {
         crate::requests::GetProjectRecycleBinActionPlansPlanTemplateReceiver {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12900,6 +13685,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanTemplateReferences {
         crate::requests::ListProjectRecycleBinActionPlansPlanTemplateReferences {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -12922,6 +13708,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanTemplateReference {
         crate::requests::GetProjectRecycleBinActionPlansPlanTemplateReference {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12936,6 +13723,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanTestRecordRequests {
         crate::requests::ListProjectRecycleBinActionPlansPlanTestRecordRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -12959,6 +13747,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanTestRecordRequest {
         crate::requests::GetProjectRecycleBinActionPlansPlanTestRecordRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -12973,6 +13762,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlanTestRecords {
         crate::requests::ListProjectRecycleBinActionPlansPlanTestRecords {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_plan_item_id: None,
             filters_created_at: None,
@@ -12997,6 +13787,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlanTestRecord {
         crate::requests::GetProjectRecycleBinActionPlansPlanTestRecord {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13011,6 +13802,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinActionPlansPlans {
         crate::requests::ListProjectRecycleBinActionPlansPlans {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13036,6 +13828,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinActionPlansPlan {
         crate::requests::GetProjectRecycleBinActionPlansPlan {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13051,6 +13844,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinActionPlansPlanRestore {
         crate::requests::UpdateProjectRecycleBinActionPlansPlanRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13065,6 +13859,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistListItemAttachments {
         crate::requests::ListProjectRecycleBinChecklistListItemAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13083,6 +13878,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistListItemComments {
         crate::requests::ListProjectRecycleBinChecklistListItemComments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13102,6 +13898,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistListTemplates {
         crate::requests::ListProjectRecycleBinChecklistListTemplates {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13118,6 +13915,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinChecklistListTemplate {
         crate::requests::GetProjectRecycleBinChecklistListTemplate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             page: None,
@@ -13135,6 +13933,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinChecklistListTemplateRestore {
         crate::requests::UpdateProjectRecycleBinChecklistListTemplateRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13149,6 +13948,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistLists {
         crate::requests::ListProjectRecycleBinChecklistLists {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13183,6 +13983,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistListsGroupedIndex {
         crate::requests::ListProjectRecycleBinChecklistListsGroupedIndex {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13219,6 +14020,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinChecklistList {
         crate::requests::GetProjectRecycleBinChecklistList {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -13234,6 +14036,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinChecklistListRestore {
         crate::requests::UpdateProjectRecycleBinChecklistListRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -13248,6 +14051,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinForms {
         crate::requests::ListProjectRecycleBinForms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13267,6 +14071,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinForm {
         crate::requests::GetProjectRecycleBinForm {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -13282,6 +14087,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinFormRestore {
         crate::requests::UpdateProjectRecycleBinFormRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -13296,6 +14102,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidents {
         crate::requests::ListProjectRecycleBinIncidents {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13324,6 +14131,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsActions {
         crate::requests::ListProjectRecycleBinIncidentsActions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             per_page: None,
             page: None,
@@ -13345,6 +14153,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsAction {
         crate::requests::GetProjectRecycleBinIncidentsAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13361,6 +14170,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsActionRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsActionRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13376,6 +14186,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsEnvironmentals {
         crate::requests::ListProjectRecycleBinIncidentsEnvironmentals {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -13396,6 +14207,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsEnvironmental {
         crate::requests::GetProjectRecycleBinIncidentsEnvironmental {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13412,6 +14224,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsEnvironmentalRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsEnvironmentalRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13427,6 +14240,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsInjuries {
         crate::requests::ListProjectRecycleBinIncidentsInjuries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13457,6 +14271,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsInjury {
         crate::requests::GetProjectRecycleBinIncidentsInjury {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13473,6 +14288,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsInjuryRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsInjuryRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13488,6 +14304,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsNearMisses {
         crate::requests::ListProjectRecycleBinIncidentsNearMisses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13514,6 +14331,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsNearMiss {
         crate::requests::GetProjectRecycleBinIncidentsNearMiss {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13530,6 +14348,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsNearMissRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsNearMissRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13545,6 +14364,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsPropertyDamages {
         crate::requests::ListProjectRecycleBinIncidentsPropertyDamages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -13565,6 +14385,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsPropertyDamage {
         crate::requests::GetProjectRecycleBinIncidentsPropertyDamage {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13581,6 +14402,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsPropertyDamageRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsPropertyDamageRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13596,6 +14418,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsWitnessStatements {
         crate::requests::ListProjectRecycleBinIncidentsWitnessStatements {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13618,6 +14441,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsWitnessStatement {
         crate::requests::GetProjectRecycleBinIncidentsWitnessStatement {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13634,6 +14458,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsWitnessStatementRestore {
         crate::requests::UpdateProjectRecycleBinIncidentsWitnessStatementRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -13650,6 +14475,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncident {
         crate::requests::GetProjectRecycleBinIncident {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13665,6 +14491,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentRestore {
         crate::requests::UpdateProjectRecycleBinIncidentRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13679,6 +14506,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinObservationsItems {
         crate::requests::ListProjectRecycleBinObservationsItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_type_id: None,
             filters_trade_ids: None,
@@ -13702,6 +14530,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinObservationsItem {
         crate::requests::GetProjectRecycleBinObservationsItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13717,6 +14546,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinObservationsItemRestore {
         crate::requests::UpdateProjectRecycleBinObservationsItemRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -13731,6 +14561,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13763,6 +14594,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectRfi {
         crate::requests::CreateProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -13779,6 +14611,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfis {
         crate::requests::UpdateProjectRfis {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -13794,6 +14627,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisDefaultDistribution {
         crate::requests::ListProjectRfisDefaultDistribution {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13809,6 +14643,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfisExport {
         crate::requests::GetProjectRfisExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_query: None,
             export_format: None,
@@ -13825,6 +14660,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfisFilterOptions {
         crate::requests::GetProjectRfisFilterOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13838,6 +14674,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsAssignedId {
         crate::requests::ListProjectRfisFilterOptionsAssignedId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13851,6 +14688,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsBallInCourtId {
         crate::requests::ListProjectRfisFilterOptionsBallInCourtId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13864,6 +14702,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsCostCodeId {
         crate::requests::ListProjectRfisFilterOptionsCostCodeId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13877,6 +14716,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsLocationId {
         crate::requests::ListProjectRfisFilterOptionsLocationId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13890,6 +14730,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsPrefixStageId {
         crate::requests::ListProjectRfisFilterOptionsPrefixStageId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13903,6 +14744,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsPriority {
         crate::requests::ListProjectRfisFilterOptionsPriority {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13916,6 +14758,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
         crate::requests::ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13929,6 +14772,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsResponsibleContractorId {
         crate::requests::ListProjectRfisFilterOptionsResponsibleContractorId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13942,6 +14786,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsRfiManagerId {
         crate::requests::ListProjectRfisFilterOptionsRfiManagerId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13955,6 +14800,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsStatus {
         crate::requests::ListProjectRfisFilterOptionsStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13968,6 +14814,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisFilterOptionsSubJobId {
         crate::requests::ListProjectRfisFilterOptionsSubJobId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -13981,6 +14828,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisPotentialAssignees {
         crate::requests::ListProjectRfisPotentialAssignees {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -13996,6 +14844,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisPotentialRfiManagers {
         crate::requests::ListProjectRfisPotentialRfiManagers {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14011,6 +14860,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfisRecycleBin {
         crate::requests::ListProjectRfisRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14028,6 +14878,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfi {
         crate::requests::GetProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14044,6 +14895,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfi {
         crate::requests::UpdateProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -14061,6 +14913,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfisIdPdf {
         crate::requests::GetProjectRfisIdPdf {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             only_official: None,
@@ -14077,6 +14930,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiAdvanceBallInCourt {
         crate::requests::UpdateProjectRfiAdvanceBallInCourt {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14092,6 +14946,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfiAdvancedExports {
         crate::requests::ListProjectRfiAdvancedExports {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14109,6 +14964,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectRfiAdvancedExport {
         crate::requests::CreateProjectRfiAdvancedExport {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             format,
@@ -14127,6 +14983,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiForwardForReview {
         crate::requests::UpdateProjectRfiForwardForReview {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -14143,6 +15000,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiRecycle {
         crate::requests::UpdateProjectRfiRecycle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14158,6 +15016,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiRetrieve {
         crate::requests::UpdateProjectRfiRetrieve {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14173,6 +15032,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfiReplies {
         crate::requests::ListProjectRfiReplies {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             rfi_id,
             page: None,
@@ -14191,6 +15051,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectRfiReply {
         crate::requests::CreateProjectRfiReply {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             rfi_id,
             body,
@@ -14208,6 +15069,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfiReply {
         crate::requests::GetProjectRfiReply {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             rfi_id,
             id,
@@ -14225,6 +15087,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectRfiReply {
         crate::requests::DeleteProjectRfiReply {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             rfi_id,
             id,
@@ -14243,6 +15106,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiReply {
         crate::requests::UpdateProjectRfiReply {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             rfi_id,
             id,
@@ -14259,6 +15123,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSafetyViolationLogs {
         crate::requests::ListProjectSafetyViolationLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -14280,6 +15145,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSafetyViolationLog {
         crate::requests::CreateProjectSafetyViolationLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14295,6 +15161,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSafetyViolationLog {
         crate::requests::GetProjectSafetyViolationLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14310,6 +15177,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectSafetyViolationLog {
         crate::requests::DeleteProjectSafetyViolationLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14326,6 +15194,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectSafetyViolationLog {
         crate::requests::UpdateProjectSafetyViolationLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -14341,6 +15210,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSchedule {
         crate::requests::GetProjectSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14355,6 +15225,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectSchedule {
         crate::requests::UpdateProjectSchedule {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14369,6 +15240,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectScheduleCalendarItems {
         crate::requests::ListProjectScheduleCalendarItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             view: None,
             start_date: None,
@@ -14393,6 +15265,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleCalendarItem {
         crate::requests::CreateProjectScheduleCalendarItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14408,6 +15281,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectScheduleCalendarItemsSync {
         crate::requests::UpdateProjectScheduleCalendarItemsSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14423,6 +15297,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleCalendarItem {
         crate::requests::GetProjectScheduleCalendarItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14438,6 +15313,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectScheduleCalendarItem {
         crate::requests::DeleteProjectScheduleCalendarItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14454,6 +15330,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectScheduleCalendarItem {
         crate::requests::UpdateProjectScheduleCalendarItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -14469,6 +15346,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleImportsProcessingStatus {
         crate::requests::GetProjectScheduleImportsProcessingStatus {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14483,6 +15361,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleLookaheadTask {
         crate::requests::CreateProjectScheduleLookaheadTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14498,6 +15377,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectScheduleLookaheadTask {
         crate::requests::DeleteProjectScheduleLookaheadTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14514,6 +15394,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectScheduleLookaheadTask {
         crate::requests::UpdateProjectScheduleLookaheadTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -14529,6 +15410,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectScheduleLookaheads {
         crate::requests::ListProjectScheduleLookaheads {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14543,6 +15425,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleLookahead {
         crate::requests::CreateProjectScheduleLookahead {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14558,6 +15441,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleLookahead {
         crate::requests::GetProjectScheduleLookahead {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14573,6 +15457,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectScheduleLookahead {
         crate::requests::DeleteProjectScheduleLookahead {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14587,6 +15472,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleSettings {
         crate::requests::GetProjectScheduleSettings {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14602,6 +15488,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSpecificationSectionRevisionEmailSendEmail {
         crate::requests::CreateProjectSpecificationSectionRevisionEmailSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -14617,6 +15504,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSpecificationSectionTerms {
         crate::requests::ListProjectSpecificationSectionTerms {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             specification_section_ids: None,
         }
@@ -14631,6 +15519,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSpecificationSets {
         crate::requests::ListProjectSpecificationSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14647,6 +15536,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSpecificationSet {
         crate::requests::CreateProjectSpecificationSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14662,6 +15552,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSpecificationSet {
         crate::requests::GetProjectSpecificationSet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -14676,6 +15567,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSpecificationUploads {
         crate::requests::ListProjectSpecificationUploads {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14694,6 +15586,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSpecificationUpload {
         crate::requests::CreateProjectSpecificationUpload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -14709,6 +15602,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectSubmittalLogCloseAndDistribute {
         crate::requests::UpdateProjectSubmittalLogCloseAndDistribute {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -14724,6 +15618,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalPackages {
         crate::requests::ListProjectSubmittalPackages {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             filters_updated_at: None,
@@ -14741,6 +15636,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalResponses {
         crate::requests::ListProjectSubmittalResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14756,6 +15652,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSubmittalResponse {
         crate::requests::CreateProjectSubmittalResponse {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -14770,6 +15667,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittals {
         crate::requests::ListProjectSubmittals {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14814,6 +15712,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSubmittal {
         crate::requests::CreateProjectSubmittal {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             send_emails: None,
             body,
@@ -14829,6 +15728,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptions {
         crate::requests::ListProjectSubmittalsFilterOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14842,6 +15742,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsApproverId {
         crate::requests::ListProjectSubmittalsFilterOptionsApproverId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14857,6 +15758,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsAttachments {
         crate::requests::ListProjectSubmittalsFilterOptionsAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14872,6 +15774,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsBallInCourtCompanyId {
         crate::requests::ListProjectSubmittalsFilterOptionsBallInCourtCompanyId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14887,6 +15790,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsBallInCourtId {
         crate::requests::ListProjectSubmittalsFilterOptionsBallInCourtId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14902,6 +15806,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsBufferTime {
         crate::requests::ListProjectSubmittalsFilterOptionsBufferTime {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14917,6 +15822,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsCostCodeId {
         crate::requests::ListProjectSubmittalsFilterOptionsCostCodeId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14932,6 +15838,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsCreatedById {
         crate::requests::ListProjectSubmittalsFilterOptionsCreatedById {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -14945,6 +15852,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsCreatedVia {
         crate::requests::ListProjectSubmittalsFilterOptionsCreatedVia {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14960,6 +15868,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsCurrentRevision {
         crate::requests::ListProjectSubmittalsFilterOptionsCurrentRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14975,6 +15884,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsDesignTeamReviewTime {
         crate::requests::ListProjectSubmittalsFilterOptionsDesignTeamReviewTime {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -14990,6 +15900,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsDivision {
         crate::requests::ListProjectSubmittalsFilterOptionsDivision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15005,6 +15916,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsForRecordOnly {
         crate::requests::ListProjectSubmittalsFilterOptionsForRecordOnly {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15020,6 +15932,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsInternalReviewTime {
         crate::requests::ListProjectSubmittalsFilterOptionsInternalReviewTime {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15035,6 +15948,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsIsRejected {
         crate::requests::ListProjectSubmittalsFilterOptionsIsRejected {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15050,6 +15964,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsLeadTime {
         crate::requests::ListProjectSubmittalsFilterOptionsLeadTime {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15065,6 +15980,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsLocationId {
         crate::requests::ListProjectSubmittalsFilterOptionsLocationId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15078,6 +15994,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsNumber {
         crate::requests::ListProjectSubmittalsFilterOptionsNumber {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15093,6 +16010,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsPrepareTime {
         crate::requests::ListProjectSubmittalsFilterOptionsPrepareTime {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15108,6 +16026,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsPrivate {
         crate::requests::ListProjectSubmittalsFilterOptionsPrivate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15123,6 +16042,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsReceivedFromId {
         crate::requests::ListProjectSubmittalsFilterOptionsReceivedFromId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15138,6 +16058,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsResponseId {
         crate::requests::ListProjectSubmittalsFilterOptionsResponseId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15153,6 +16074,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsResponsibleContractorId {
         crate::requests::ListProjectSubmittalsFilterOptionsResponsibleContractorId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15168,6 +16090,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsRevision {
         crate::requests::ListProjectSubmittalsFilterOptionsRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15183,6 +16106,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSpecificationAreaId {
         crate::requests::ListProjectSubmittalsFilterOptionsSpecificationAreaId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15198,6 +16122,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSpecificationSectionId {
         crate::requests::ListProjectSubmittalsFilterOptionsSpecificationSectionId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15213,6 +16138,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsStatusId {
         crate::requests::ListProjectSubmittalsFilterOptionsStatusId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15228,6 +16154,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSubJobId {
         crate::requests::ListProjectSubmittalsFilterOptionsSubJobId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15243,6 +16170,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSubmittalManagerId {
         crate::requests::ListProjectSubmittalsFilterOptionsSubmittalManagerId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15258,6 +16186,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSubmittalPackageId {
         crate::requests::ListProjectSubmittalsFilterOptionsSubmittalPackageId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15271,6 +16200,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsSubmittalWorkflowTemplateId {
         crate::requests::ListProjectSubmittalsFilterOptionsSubmittalWorkflowTemplateId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15286,6 +16216,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsTaskId {
         crate::requests::ListProjectSubmittalsFilterOptionsTaskId {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15301,6 +16232,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsType {
         crate::requests::ListProjectSubmittalsFilterOptionsType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15316,6 +16248,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsFilterOptionsUnpackaged {
         crate::requests::ListProjectSubmittalsFilterOptionsUnpackaged {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15331,6 +16264,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsNextAvailableNumber {
         crate::requests::GetProjectSubmittalsNextAvailableNumber {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15345,6 +16279,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsNextAvailableNumber2 {
         crate::requests::GetProjectSubmittalsNextAvailableNumber2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             spec_section_id,
         }
@@ -15359,6 +16294,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsRecycleBin {
         crate::requests::ListProjectSubmittalsRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15393,6 +16329,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittal {
         crate::requests::GetProjectSubmittal {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15409,6 +16346,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectSubmittal {
         crate::requests::UpdateProjectSubmittal {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             send_emails: None,
@@ -15426,6 +16364,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalRevisions {
         crate::requests::ListProjectSubmittalRevisions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             page: None,
@@ -15443,6 +16382,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalWorkflowData {
         crate::requests::GetProjectSubmittalWorkflowData {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15457,6 +16397,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTaskCodes {
         crate::requests::ListProjectTaskCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             type_: None,
             per_page: None,
@@ -15476,6 +16417,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialEntries {
         crate::requests::ListProjectTimeAndMaterialEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15492,6 +16434,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntry {
         crate::requests::CreateProjectTimeAndMaterialEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -15508,6 +16451,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialEntriesBulkUpdate {
         crate::requests::UpdateProjectTimeAndMaterialEntriesBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -15523,6 +16467,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
         crate::requests::ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15539,6 +16484,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntriesCreateEquipment {
         crate::requests::CreateProjectTimeAndMaterialEntriesCreateEquipment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15553,6 +16499,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntriesSearch {
         crate::requests::CreateProjectTimeAndMaterialEntriesSearch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             search_keyword: None,
         }
@@ -15567,6 +16514,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialEntriesSignatures {
         crate::requests::ListProjectTimeAndMaterialEntriesSignatures {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15583,6 +16531,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntriesSignature {
         crate::requests::CreateProjectTimeAndMaterialEntriesSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15598,6 +16547,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEntriesSignaturesBulkDestroy {
         crate::requests::DeleteProjectTimeAndMaterialEntriesSignaturesBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15613,6 +16563,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialEntriesSignature {
         crate::requests::GetProjectTimeAndMaterialEntriesSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15628,6 +16579,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEntriesSignature {
         crate::requests::DeleteProjectTimeAndMaterialEntriesSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15643,6 +16595,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialEntry {
         crate::requests::GetProjectTimeAndMaterialEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15658,6 +16611,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEntry {
         crate::requests::DeleteProjectTimeAndMaterialEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15674,6 +16628,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialEntry {
         crate::requests::UpdateProjectTimeAndMaterialEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -15691,6 +16646,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialEntryChangeHistory {
         crate::requests::GetProjectTimeAndMaterialEntryChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15706,6 +16662,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntryEmailEntry {
         crate::requests::CreateProjectTimeAndMaterialEntryEmailEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15721,6 +16678,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialEntryRestore {
         crate::requests::UpdateProjectTimeAndMaterialEntryRestore {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15735,6 +16693,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialEntryAttachments {
         crate::requests::ListProjectTimeAndMaterialEntryAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15749,6 +16708,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEntryAttachment {
         crate::requests::CreateProjectTimeAndMaterialEntryAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15764,6 +16724,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEntryAttachmentsBulkDestroy {
         crate::requests::DeleteProjectTimeAndMaterialEntryAttachmentsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15779,6 +16740,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialEntryAttachment {
         crate::requests::GetProjectTimeAndMaterialEntryAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15794,6 +16756,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEntryAttachment {
         crate::requests::DeleteProjectTimeAndMaterialEntryAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -15808,6 +16771,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialEquipmentLogs {
         crate::requests::ListProjectTimeAndMaterialEquipmentLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -15824,6 +16788,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEquipmentLog {
         crate::requests::CreateProjectTimeAndMaterialEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -15840,6 +16805,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialEquipmentLogsBulkCreate {
         crate::requests::CreateProjectTimeAndMaterialEquipmentLogsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15855,6 +16821,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEquipmentLogsBulkDestroy {
         crate::requests::DeleteProjectTimeAndMaterialEquipmentLogsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15870,6 +16837,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialEquipmentLogsBulkUpdate {
         crate::requests::UpdateProjectTimeAndMaterialEquipmentLogsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -15885,6 +16853,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialEquipmentLog {
         crate::requests::GetProjectTimeAndMaterialEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15900,6 +16869,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialEquipmentLog {
         crate::requests::DeleteProjectTimeAndMaterialEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -15916,6 +16886,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialEquipmentLog {
         crate::requests::UpdateProjectTimeAndMaterialEquipmentLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -15932,6 +16903,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialNotifications {
         crate::requests::GetProjectTimeAndMaterialNotifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15946,6 +16918,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialNotification {
         crate::requests::CreateProjectTimeAndMaterialNotification {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -15961,6 +16934,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialNotifications {
         crate::requests::DeleteProjectTimeAndMaterialNotifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -15975,6 +16949,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialNotifications {
         crate::requests::UpdateProjectTimeAndMaterialNotifications {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -15990,6 +16965,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimeAndMaterialTimecards {
         crate::requests::ListProjectTimeAndMaterialTimecards {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16006,6 +16982,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialTimecard {
         crate::requests::CreateProjectTimeAndMaterialTimecard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -16022,6 +16999,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimeAndMaterialTimecardsBulkCreate {
         crate::requests::CreateProjectTimeAndMaterialTimecardsBulkCreate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16037,6 +17015,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialTimecardsBulkDestroy {
         crate::requests::DeleteProjectTimeAndMaterialTimecardsBulkDestroy {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16052,6 +17031,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialTimecardsBulkUpdate {
         crate::requests::UpdateProjectTimeAndMaterialTimecardsBulkUpdate {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16067,6 +17047,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimeAndMaterialTimecard {
         crate::requests::GetProjectTimeAndMaterialTimecard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -16082,6 +17063,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimeAndMaterialTimecard {
         crate::requests::DeleteProjectTimeAndMaterialTimecard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -16098,6 +17080,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimeAndMaterialTimecard {
         crate::requests::UpdateProjectTimeAndMaterialTimecard {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             run_configurable_validations: None,
@@ -16114,6 +17097,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimecardEntries {
         crate::requests::ListProjectTimecardEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -16135,6 +17119,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimecardEntry {
         crate::requests::CreateProjectTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16150,6 +17135,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimecardEntry {
         crate::requests::GetProjectTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16165,6 +17151,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimecardEntry {
         crate::requests::DeleteProjectTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16181,6 +17168,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimecardEntry {
         crate::requests::UpdateProjectTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -16197,6 +17185,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimecardEntryRemoveSignature {
         crate::requests::UpdateProjectTimecardEntryRemoveSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -16213,6 +17202,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimecardEntrySign {
         crate::requests::UpdateProjectTimecardEntrySign {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -16228,6 +17218,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheets {
         crate::requests::ListProjectTimesheets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16246,6 +17237,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimesheet {
         crate::requests::CreateProjectTimesheet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -16261,6 +17253,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimesheets {
         crate::requests::DeleteProjectTimesheets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16275,6 +17268,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimesheets {
         crate::requests::UpdateProjectTimesheets {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -16289,6 +17283,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsChangeHistory {
         crate::requests::ListProjectTimesheetsChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -16304,6 +17299,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimesheetsChangeHistory {
         crate::requests::CreateProjectTimesheetsChangeHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16318,6 +17314,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsPotentialTimesheetCreatorIds {
         crate::requests::ListProjectTimesheetsPotentialTimesheetCreatorIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -16331,6 +17328,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsPotentialTimesheetCreators {
         crate::requests::ListProjectTimesheetsPotentialTimesheetCreators {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16346,6 +17344,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsScopedCostCodeIds {
         crate::requests::ListProjectTimesheetsScopedCostCodeIds {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             sub_job_id: None,
         }
@@ -16360,6 +17359,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsScopedCostCodes {
         crate::requests::ListProjectTimesheetsScopedCostCodes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16376,6 +17376,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectTimesheetsSignatures {
         crate::requests::ListProjectTimesheetsSignatures {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16392,6 +17393,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectTimesheetsSignature {
         crate::requests::CreateProjectTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16407,6 +17409,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimesheetsSignature {
         crate::requests::GetProjectTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16422,6 +17425,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimesheetsSignature {
         crate::requests::DeleteProjectTimesheetsSignature {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16436,6 +17440,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimesheetsUpdateApproval {
         crate::requests::UpdateProjectTimesheetsUpdateApproval {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -16451,6 +17456,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectTimesheet {
         crate::requests::GetProjectTimesheet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16466,6 +17472,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectTimesheet {
         crate::requests::DeleteProjectTimesheet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16481,6 +17488,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectTimesheet {
         crate::requests::UpdateProjectTimesheet {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -16496,6 +17504,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectVisitorLogs {
         crate::requests::ListProjectVisitorLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -16517,6 +17526,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectVisitorLog {
         crate::requests::CreateProjectVisitorLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -16533,6 +17543,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectVisitorLog {
         crate::requests::GetProjectVisitorLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16548,6 +17559,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectVisitorLog {
         crate::requests::DeleteProjectVisitorLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16564,6 +17576,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectVisitorLog {
         crate::requests::UpdateProjectVisitorLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -16580,6 +17593,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWasteLogs {
         crate::requests::ListProjectWasteLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -16602,6 +17616,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWasteLog {
         crate::requests::CreateProjectWasteLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16617,6 +17632,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWasteLog {
         crate::requests::GetProjectWasteLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16632,6 +17648,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWasteLog {
         crate::requests::DeleteProjectWasteLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16648,6 +17665,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWasteLog {
         crate::requests::UpdateProjectWasteLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -16666,6 +17684,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWeatherLogs {
         crate::requests::ListProjectWeatherLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -16689,6 +17708,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWeatherLog {
         crate::requests::CreateProjectWeatherLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16708,6 +17728,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWeatherLogsConditions {
         crate::requests::GetProjectWeatherLogsConditions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -16725,6 +17746,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWeatherLog {
         crate::requests::GetProjectWeatherLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             log_date: None,
@@ -16744,6 +17766,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWeatherLog {
         crate::requests::DeleteProjectWeatherLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16763,6 +17786,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWeatherLog {
         crate::requests::UpdateProjectWeatherLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -16778,6 +17802,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectWorkLogs {
         crate::requests::ListProjectWorkLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -16799,6 +17824,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectWorkLog {
         crate::requests::CreateProjectWorkLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -16814,6 +17840,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectWorkLog {
         crate::requests::GetProjectWorkLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16829,6 +17856,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectWorkLog {
         crate::requests::DeleteProjectWorkLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -16845,6 +17873,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectWorkLog {
         crate::requests::UpdateProjectWorkLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -16860,6 +17889,7 @@ impl crate::Client {
     ) -> crate::requests::ListPunchItemTypes {
         crate::requests::ListPunchItemTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16877,6 +17907,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemType {
         crate::requests::CreatePunchItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -16891,6 +17922,7 @@ impl crate::Client {
     ) -> crate::requests::GetPunchItemType {
         crate::requests::GetPunchItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -16906,6 +17938,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePunchItemType {
         crate::requests::DeletePunchItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -16921,6 +17954,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePunchItemType {
         crate::requests::UpdatePunchItemType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -16932,6 +17966,7 @@ impl crate::Client {
     pub fn list_punch_items(&self, project_id: i64) -> crate::requests::ListPunchItems {
         crate::requests::ListPunchItems {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -16959,6 +17994,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItem {
         crate::requests::CreatePunchItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -16974,6 +18010,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsAddPunchItemAttachment {
         crate::requests::CreatePunchItemsAddPunchItemAttachment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body: None,
@@ -16989,6 +18026,7 @@ impl crate::Client {
     ) -> crate::requests::GetPunchItemsRecycleBin {
         crate::requests::GetPunchItemsRecycleBin {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -17003,6 +18041,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsSendAllUnsent {
         crate::requests::CreatePunchItemsSendAllUnsent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17017,6 +18056,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsSendUnsent {
         crate::requests::CreatePunchItemsSendUnsent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17031,6 +18071,7 @@ impl crate::Client {
     ) -> crate::requests::GetPunchItem {
         crate::requests::GetPunchItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             include_deleted: None,
@@ -17047,6 +18088,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePunchItem {
         crate::requests::DeletePunchItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17062,6 +18104,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePunchItem {
         crate::requests::UpdatePunchItem {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -17079,6 +18122,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemComment {
         crate::requests::CreatePunchItemComment {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body,
@@ -17095,6 +18139,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemSendEmail {
         crate::requests::CreatePunchItemSendEmail {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -17109,6 +18154,7 @@ impl crate::Client {
     ) -> crate::requests::ListPunchListDefaultDistribution {
         crate::requests::ListPunchListDefaultDistribution {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17127,6 +18173,7 @@ impl crate::Client {
     ) -> crate::requests::GetRequestedChanges {
         crate::requests::GetRequestedChanges {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             task_id: None,
             view: None,
@@ -17149,6 +18196,7 @@ impl crate::Client {
     ) -> crate::requests::CreateRequestedChange {
         crate::requests::CreateRequestedChange {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             task_id,
             body,
@@ -17168,6 +18216,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateRequestedChangesReview {
         crate::requests::UpdateRequestedChangesReview {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17179,6 +18228,7 @@ impl crate::Client {
     pub fn list_resources(&self, project_id: i64) -> crate::requests::ListResources {
         crate::requests::ListResources {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17194,6 +18244,7 @@ impl crate::Client {
     ) -> crate::requests::CreateResource {
         crate::requests::CreateResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17208,6 +18259,7 @@ impl crate::Client {
     ) -> crate::requests::GetResource {
         crate::requests::GetResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17223,6 +18275,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteResource {
         crate::requests::DeleteResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17238,6 +18291,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateResource {
         crate::requests::UpdateResource {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -17252,6 +18306,7 @@ impl crate::Client {
     ) -> crate::requests::ListScheduleIntegration {
         crate::requests::ListScheduleIntegration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17268,6 +18323,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateScheduleIntegration {
         crate::requests::UpdateScheduleIntegration {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17286,6 +18342,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateScheduleIntegrationPatch {
         crate::requests::UpdateScheduleIntegrationPatch {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17300,6 +18357,7 @@ impl crate::Client {
     ) -> crate::requests::GetScheduleIntegrationDownload {
         crate::requests::GetScheduleIntegrationDownload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -17316,6 +18374,7 @@ impl crate::Client {
     ) -> crate::requests::GetScheduleType {
         crate::requests::GetScheduleType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -17332,6 +18391,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateScheduleType {
         crate::requests::UpdateScheduleType {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17345,6 +18405,7 @@ impl crate::Client {
     ) -> crate::requests::ListSpecificationSectionDivisions {
         crate::requests::ListSpecificationSectionDivisions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17359,6 +18420,7 @@ impl crate::Client {
     ) -> crate::requests::CreateSpecificationSectionDivision {
         crate::requests::CreateSpecificationSectionDivision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id: None,
             body: None,
         }
@@ -17374,6 +18436,7 @@ impl crate::Client {
     ) -> crate::requests::ListSpecificationSectionRevisions {
         crate::requests::ListSpecificationSectionRevisions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             specification_section_division_id,
             all_revisions: None,
@@ -17392,6 +18455,7 @@ impl crate::Client {
     ) -> crate::requests::GetSpecificationSectionRevision {
         crate::requests::GetSpecificationSectionRevision {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17406,6 +18470,7 @@ impl crate::Client {
     ) -> crate::requests::ListSpecificationSections {
         crate::requests::ListSpecificationSections {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             sort: None,
@@ -17421,6 +18486,7 @@ impl crate::Client {
     ) -> crate::requests::CreateSpecificationSection {
         crate::requests::CreateSpecificationSection {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -17438,6 +18504,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateSubmittalApprover {
         crate::requests::UpdateSubmittalApprover {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             submittal_id,
@@ -17455,6 +18522,7 @@ impl crate::Client {
     ) -> crate::requests::ListSubmittalAssociatedAttachments {
         crate::requests::ListSubmittalAssociatedAttachments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_id: None,
             view: None,
@@ -17473,6 +18541,7 @@ impl crate::Client {
     ) -> crate::requests::ListSubmittalLogs {
         crate::requests::ListSubmittalLogs {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_approved_id: None,
             filters_ball_in_court: None,
@@ -17510,6 +18579,7 @@ impl crate::Client {
     ) -> crate::requests::GetSubmittalLog {
         crate::requests::GetSubmittalLog {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17524,6 +18594,7 @@ impl crate::Client {
     ) -> crate::requests::ListSubmittalResponses {
         crate::requests::ListSubmittalResponses {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17536,6 +18607,7 @@ impl crate::Client {
     pub fn list_tasks(&self, project_id: i64) -> crate::requests::ListTasks {
         crate::requests::ListTasks {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17552,6 +18624,7 @@ impl crate::Client {
     pub fn create_task(&self, body: models::NewTask) -> crate::requests::CreateTask {
         crate::requests::CreateTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17566,6 +18639,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTasksSync {
         crate::requests::UpdateTasksSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17577,6 +18651,7 @@ impl crate::Client {
     pub fn get_task(&self, id: i64, project_id: i64) -> crate::requests::GetTask {
         crate::requests::GetTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17588,6 +18663,7 @@ impl crate::Client {
     pub fn delete_task(&self, id: i64, project_id: i64) -> crate::requests::DeleteTask {
         crate::requests::DeleteTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17603,6 +18679,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTask {
         crate::requests::UpdateTask {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -17617,6 +18694,7 @@ impl crate::Client {
     ) -> crate::requests::ListTimecardEntries {
         crate::requests::ListTimecardEntries {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             start_date: None,
             end_date: None,
@@ -17634,6 +18712,7 @@ impl crate::Client {
     ) -> crate::requests::CreateTimecardEntry {
         crate::requests::CreateTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17648,6 +18727,7 @@ impl crate::Client {
     ) -> crate::requests::GetTimecardEntry {
         crate::requests::GetTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17663,6 +18743,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteTimecardEntry {
         crate::requests::DeleteTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17678,6 +18759,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTimecardEntry {
         crate::requests::UpdateTimecardEntry {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -17692,6 +18774,7 @@ impl crate::Client {
     ) -> crate::requests::ListTimecardTimeTypes {
         crate::requests::ListTimecardTimeTypes {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -17707,6 +18790,7 @@ impl crate::Client {
     pub fn create_todo(&self, body: models::NewTodo) -> crate::requests::CreateTodo {
         crate::requests::CreateTodo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -17724,6 +18808,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTodosSync {
         crate::requests::UpdateTodosSync {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -17738,6 +18823,7 @@ impl crate::Client {
     pub fn get_todo(&self, id: i64, project_id: i64) -> crate::requests::GetTodo {
         crate::requests::GetTodo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17752,6 +18838,7 @@ impl crate::Client {
     pub fn delete_todo(&self, id: i64, project_id: i64) -> crate::requests::DeleteTodo {
         crate::requests::DeleteTodo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -17770,6 +18857,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateTodo {
         crate::requests::UpdateTodo {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -17784,6 +18872,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyActionPlansPlanTemplatesV11 {
         crate::requests::ListCompanyActionPlansPlanTemplatesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -17805,6 +18894,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateV11 {
         crate::requests::CreateCompanyActionPlansPlanTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             body,
         }
@@ -17820,6 +18910,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyActionPlansPlanTemplateV11 {
         crate::requests::GetCompanyActionPlansPlanTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17835,6 +18926,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyActionPlansPlanTemplateV11 {
         crate::requests::DeleteCompanyActionPlansPlanTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17851,6 +18943,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyActionPlansPlanTemplateV11 {
         crate::requests::UpdateCompanyActionPlansPlanTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
             body,
@@ -17867,6 +18960,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplatePublishV11 {
         crate::requests::CreateCompanyActionPlansPlanTemplatePublishV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17882,6 +18976,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyActionPlansPlanTemplateReviseV11 {
         crate::requests::CreateCompanyActionPlansPlanTemplateReviseV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17896,6 +18991,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
         crate::requests::ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             page: None,
             per_page: None,
@@ -17919,6 +19015,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateV11 {
         crate::requests::GetCompanyRecycleBinActionPlansPlanTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17934,6 +19031,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
         crate::requests::UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
             id,
         }
@@ -17948,6 +19046,7 @@ impl crate::Client {
     ) -> crate::requests::ListDrawingAreaDrawingsV11 {
         crate::requests::ListDrawingAreaDrawingsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             drawing_area_id,
             project_id: None,
             page: None,
@@ -17969,6 +19068,7 @@ impl crate::Client {
     ) -> crate::requests::CreateDrawingAreaDrawingV11 {
         crate::requests::CreateDrawingAreaDrawingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             drawing_area_id,
             body,
         }
@@ -17985,6 +19085,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateDrawingAreaDrawingV11 {
         crate::requests::UpdateDrawingAreaDrawingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             drawing_area_id,
             id,
             body,
@@ -18000,6 +19101,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListItemsV11 {
         crate::requests::ListProjectChecklistListItemsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18019,6 +19121,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistListTemplatesV11 {
         crate::requests::ListProjectChecklistListTemplatesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18041,6 +19144,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectChecklistListTemplateV11 {
         crate::requests::GetProjectChecklistListTemplateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -18056,6 +19160,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectChecklistListV11 {
         crate::requests::CreateProjectChecklistListV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -18072,6 +19177,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectChecklistListV11 {
         crate::requests::DeleteProjectChecklistListV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -18088,6 +19194,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectChecklistListV11 {
         crate::requests::UpdateProjectChecklistListV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             run_configurable_validations: None,
@@ -18104,6 +19211,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectChecklistUsersV11 {
         crate::requests::ListProjectChecklistUsersV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18124,6 +19232,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyLogsCountsV11 {
         crate::requests::ListProjectDailyLogsCountsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -18145,6 +19254,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDailyLogsWeatherLogsV11 {
         crate::requests::ListProjectDailyLogsWeatherLogsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             log_date: None,
             start_date: None,
@@ -18167,6 +19277,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDailyLogsWeatherLogV11 {
         crate::requests::CreateProjectDailyLogsWeatherLogV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
             body,
@@ -18183,6 +19294,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDailyLogsWeatherLogV11 {
         crate::requests::GetProjectDailyLogsWeatherLogV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18198,6 +19310,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDailyLogsWeatherLogV11 {
         crate::requests::DeleteProjectDailyLogsWeatherLogV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18214,6 +19327,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDailyLogsWeatherLogV11 {
         crate::requests::UpdateProjectDailyLogsWeatherLogV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             run_configurable_validations: None,
@@ -18230,6 +19344,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingAreasV11 {
         crate::requests::ListProjectDrawingAreasV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18248,6 +19363,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingAreaV11 {
         crate::requests::CreateProjectDrawingAreaV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -18263,6 +19379,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDrawingAreaV11 {
         crate::requests::DeleteProjectDrawingAreaV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18279,6 +19396,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingAreaV11 {
         crate::requests::UpdateProjectDrawingAreaV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -18294,6 +19412,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingDisciplinesV11 {
         crate::requests::ListProjectDrawingDisciplinesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18312,6 +19431,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectDrawingDisciplineV11 {
         crate::requests::UpdateProjectDrawingDisciplineV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -18327,6 +19447,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingRevisionTermsV11 {
         crate::requests::ListProjectDrawingRevisionTermsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             drawing_revision_ids: None,
         }
@@ -18341,6 +19462,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectDrawingUploadsV11 {
         crate::requests::ListProjectDrawingUploadsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18358,8 +19480,8 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDrawingUploadV11 {
         crate::requests::CreateProjectDrawingUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
-            idempotency_token: None,
             body,
         }
     }
@@ -18374,6 +19496,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectDrawingUploadV11 {
         crate::requests::GetProjectDrawingUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -18390,6 +19513,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectDrawingUploadV11 {
         crate::requests::DeleteProjectDrawingUploadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             view: None,
@@ -18405,6 +19529,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectFormsV11 {
         crate::requests::ListProjectFormsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18429,6 +19554,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectMeetingTopicV11 {
         crate::requests::CreateProjectMeetingTopicV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -18445,6 +19571,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectMeetingTopicV11 {
         crate::requests::UpdateProjectMeetingTopicV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -18462,6 +19589,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectMeetingTopicParentMinutesV11 {
         crate::requests::ListProjectMeetingTopicParentMinutesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             meeting_topic_id,
             meeting_id,
@@ -18477,6 +19605,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectMeetingsV11 {
         crate::requests::GetProjectMeetingsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18497,6 +19626,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectMeetingV11 {
         crate::requests::CreateProjectMeetingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -18511,6 +19641,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectMeetingsEcrionPdfGenerationDataV11 {
         crate::requests::GetProjectMeetingsEcrionPdfGenerationDataV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18536,6 +19667,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectMeetingV11 {
         crate::requests::GetProjectMeetingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18551,6 +19683,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectMeetingV11 {
         crate::requests::DeleteProjectMeetingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18567,6 +19700,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectMeetingV11 {
         crate::requests::UpdateProjectMeetingV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -18582,6 +19716,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectTimecardEntryV11 {
         crate::requests::CreateProjectProjectTimecardEntryV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -18596,6 +19731,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectTimecardEntriesBulkCreateV11 {
         crate::requests::CreateProjectProjectTimecardEntriesBulkCreateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -18611,6 +19747,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectProjectTimecardEntryV11 {
         crate::requests::UpdateProjectProjectTimecardEntryV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -18626,6 +19763,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectProjectTimesheetTimecardEntriesDraftCreateV11 {
         crate::requests::CreateProjectProjectTimesheetTimecardEntriesDraftCreateV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body: None,
         }
@@ -18640,6 +19778,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
         crate::requests::ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -18654,6 +19793,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectProjectTimesheetTimecardEntryV11 {
         crate::requests::UpdateProjectProjectTimesheetTimecardEntryV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body: None,
@@ -18669,6 +19809,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinChecklistListSectionsV11 {
         crate::requests::ListProjectRecycleBinChecklistListSectionsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18689,6 +19830,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
         crate::requests::UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18704,6 +19846,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinChecklistListRestoreV11 {
         crate::requests::UpdateProjectRecycleBinChecklistListRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -18718,6 +19861,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsActionsV11 {
         crate::requests::ListProjectRecycleBinIncidentsActionsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -18739,6 +19883,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsActionV11 {
         crate::requests::GetProjectRecycleBinIncidentsActionV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -18755,6 +19900,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsActionRestoreV11 {
         crate::requests::UpdateProjectRecycleBinIncidentsActionRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -18770,6 +19916,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRecycleBinIncidentsWitnessStatementsV11 {
         crate::requests::ListProjectRecycleBinIncidentsWitnessStatementsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             incident_id: None,
             page: None,
@@ -18792,6 +19939,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRecycleBinIncidentsWitnessStatementV11 {
         crate::requests::GetProjectRecycleBinIncidentsWitnessStatementV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -18808,6 +19956,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRecycleBinIncidentsWitnessStatementRestoreV11 {
         crate::requests::UpdateProjectRecycleBinIncidentsWitnessStatementRestoreV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             incident_id: None,
@@ -18823,6 +19972,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectRfisExportV11 {
         crate::requests::GetProjectRfisExportV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             filters_query: None,
             export_format: None,
@@ -18839,6 +19989,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiAdvanceBallInCourtV11 {
         crate::requests::UpdateProjectRfiAdvanceBallInCourtV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18855,6 +20006,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfiForwardForReviewV11 {
         crate::requests::UpdateProjectRfiForwardForReviewV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -18870,6 +20022,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectScheduleLookaheadsV11 {
         crate::requests::ListProjectScheduleLookaheadsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -18884,6 +20037,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleLookaheadV11 {
         crate::requests::CreateProjectScheduleLookaheadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -18899,6 +20053,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleLookaheadV11 {
         crate::requests::GetProjectScheduleLookaheadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18914,6 +20069,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectScheduleLookaheadV11 {
         crate::requests::DeleteProjectScheduleLookaheadV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18928,6 +20084,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectScheduleRequestedChangesV11 {
         crate::requests::ListProjectScheduleRequestedChangesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             task_id: None,
             view: None,
@@ -18946,6 +20103,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectScheduleRequestedChangesReviewV11 {
         crate::requests::UpdateProjectScheduleRequestedChangesReviewV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -18961,6 +20119,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleResourceAssignmentV11 {
         crate::requests::GetProjectScheduleResourceAssignmentV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -18975,6 +20134,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectScheduleResourcesV11 {
         crate::requests::ListProjectScheduleResourcesV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -18992,6 +20152,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleResourceV11 {
         crate::requests::CreateProjectScheduleResourceV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -19007,6 +20168,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectScheduleResourceV11 {
         crate::requests::GetProjectScheduleResourceV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19022,6 +20184,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectScheduleResourceV11 {
         crate::requests::DeleteProjectScheduleResourceV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19038,6 +20201,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectScheduleResourceV11 {
         crate::requests::UpdateProjectScheduleResourceV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             body,
@@ -19055,6 +20219,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectScheduleTaskRequestedChangeV11 {
         crate::requests::CreateProjectScheduleTaskRequestedChangeV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             task_id,
             body,
@@ -19070,6 +20235,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSpecificationSectionTermsV11 {
         crate::requests::ListProjectSpecificationSectionTermsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             specification_section_ids: None,
         }
@@ -19084,6 +20250,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsV11 {
         crate::requests::ListProjectSubmittalsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -19123,6 +20290,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectSubmittalV11 {
         crate::requests::CreateProjectSubmittalV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             send_emails: None,
             body,
@@ -19138,6 +20306,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsAttachmentsWithMarkupV11 {
         crate::requests::ListProjectSubmittalsAttachmentsWithMarkupV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -19153,6 +20322,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsCheckNumberV11 {
         crate::requests::GetProjectSubmittalsCheckNumberV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -19166,6 +20336,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsNextAvailableNumberV11 {
         crate::requests::GetProjectSubmittalsNextAvailableNumberV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -19180,6 +20351,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsNextAvailableNumberV112 {
         crate::requests::GetProjectSubmittalsNextAvailableNumberV112 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             spec_section_id,
         }
@@ -19194,6 +20366,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalsRecycleBinV11 {
         crate::requests::ListProjectSubmittalsRecycleBinV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -19228,6 +20401,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalV11 {
         crate::requests::GetProjectSubmittalV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19243,6 +20417,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectSubmittalV11 {
         crate::requests::DeleteProjectSubmittalV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19259,6 +20434,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectSubmittalV11 {
         crate::requests::UpdateProjectSubmittalV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             send_emails: None,
@@ -19276,6 +20452,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalsIdPdfV11 {
         crate::requests::GetProjectSubmittalsIdPdfV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19291,6 +20468,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectSubmittalRevisionsV11 {
         crate::requests::ListProjectSubmittalRevisionsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
             page: None,
@@ -19308,6 +20486,7 @@ impl crate::Client {
     ) -> crate::requests::GetProjectSubmittalWorkflowDataV11 {
         crate::requests::GetProjectSubmittalWorkflowDataV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -19322,6 +20501,7 @@ impl crate::Client {
     ) -> crate::requests::ListPunchItemsV11 {
         crate::requests::ListPunchItemsV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -19349,6 +20529,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemV11 {
         crate::requests::CreatePunchItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             run_configurable_validations: None,
             body,
         }
@@ -19364,6 +20545,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsAddPunchItemAttachmentV11 {
         crate::requests::CreatePunchItemsAddPunchItemAttachmentV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             body: None,
@@ -19379,6 +20561,7 @@ impl crate::Client {
     ) -> crate::requests::GetPunchItemsRecycleBinV11 {
         crate::requests::GetPunchItemsRecycleBinV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
         }
     }
@@ -19393,6 +20576,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsSendAllUnsentV11 {
         crate::requests::CreatePunchItemsSendAllUnsentV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -19407,6 +20591,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemsSendUnsentV11 {
         crate::requests::CreatePunchItemsSendUnsentV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             body,
         }
     }
@@ -19421,6 +20606,7 @@ impl crate::Client {
     ) -> crate::requests::GetPunchItemV11 {
         crate::requests::GetPunchItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
             include_deleted: None,
@@ -19437,6 +20623,7 @@ impl crate::Client {
     ) -> crate::requests::DeletePunchItemV11 {
         crate::requests::DeletePunchItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             project_id,
         }
@@ -19452,6 +20639,7 @@ impl crate::Client {
     ) -> crate::requests::UpdatePunchItemV11 {
         crate::requests::UpdatePunchItemV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
             body,
@@ -19468,6 +20656,7 @@ impl crate::Client {
     ) -> crate::requests::CreatePunchItemSendEmailV11 {
         crate::requests::CreatePunchItemSendEmailV11 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
             body,
         }
@@ -19483,6 +20672,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyInspectionTemplateItemEvidenceConfigurationV2 {
         crate::requests::GetCompanyInspectionTemplateItemEvidenceConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             template_item_id: template_item_id.into(),
         }
@@ -19498,6 +20688,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyInspectionTemplateItemEvidenceConfigurationV2 {
         crate::requests::UpdateCompanyInspectionTemplateItemEvidenceConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             template_item_id: template_item_id.into(),
             body: None,
@@ -19515,6 +20706,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
         crate::requests::ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             plan_id: plan_id.into(),
@@ -19535,6 +20727,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
         crate::requests::ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19555,6 +20748,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectInspectionItemSignatureRequestsV2 {
         crate::requests::ListCompanyProjectInspectionItemSignatureRequestsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19575,6 +20769,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectInspectionItemSignatureRequestV2 {
         crate::requests::CreateCompanyProjectInspectionItemSignatureRequestV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19593,6 +20788,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectInspectionItemSignatureRequestsFindOrCreateV2 {
         crate::requests::CreateCompanyProjectInspectionItemSignatureRequestsFindOrCreateV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19612,6 +20808,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectInspectionItemSignatureRequestV2 {
         crate::requests::GetCompanyProjectInspectionItemSignatureRequestV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19631,6 +20828,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectInspectionItemSignatureRequestV2 {
         crate::requests::DeleteCompanyProjectInspectionItemSignatureRequestV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19650,6 +20848,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
         crate::requests::CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19670,6 +20869,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
         crate::requests::DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             item_id: item_id.into(),
@@ -19688,6 +20888,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
         crate::requests::GetCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             template_item_id: template_item_id.into(),
@@ -19705,6 +20906,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
         crate::requests::UpdateCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             template_item_id: template_item_id.into(),
@@ -19723,6 +20925,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectInspectionActiveReinspectionV2 {
         crate::requests::GetCompanyProjectInspectionActiveReinspectionV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             inspection_id: inspection_id.into(),
@@ -19740,6 +20943,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectInspectionReinspectionV2 {
         crate::requests::CreateCompanyProjectInspectionReinspectionV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             inspection_id: inspection_id.into(),
@@ -19759,6 +20963,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectMeetingCategoryV2 {
         crate::requests::DeleteCompanyProjectMeetingCategoryV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             id: id.into(),
@@ -19776,6 +20981,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectSpecificationConfigurationV2 {
         crate::requests::GetCompanyProjectSpecificationConfigurationV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
         }
@@ -19791,6 +20997,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectSubmittalsV2 {
         crate::requests::GetCompanyProjectSubmittalsV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -19834,6 +21041,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectSpecificationAreasV21 {
         crate::requests::ListCompanyProjectSpecificationAreasV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -19852,6 +21060,7 @@ impl crate::Client {
     ) -> crate::requests::CreateCompanyProjectSpecificationAreaV21 {
         crate::requests::CreateCompanyProjectSpecificationAreaV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             body,
@@ -19870,6 +21079,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectSpecificationAreaV21 {
         crate::requests::UpdateCompanyProjectSpecificationAreaV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             specification_area_id: specification_area_id.into(),
@@ -19888,6 +21098,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteCompanyProjectSpecificationAreaV21 {
         crate::requests::DeleteCompanyProjectSpecificationAreaV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             specification_area_id: specification_area_id.into(),
@@ -19905,6 +21116,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyProjectSpecificationConfigurationV21 {
         crate::requests::GetCompanyProjectSpecificationConfigurationV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             specification_configuration,
@@ -19922,6 +21134,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateCompanyProjectSpecificationConfigurationV21 {
         crate::requests::UpdateCompanyProjectSpecificationConfigurationV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             specification_configuration,
@@ -19938,6 +21151,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
         crate::requests::ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,
@@ -19955,6 +21169,7 @@ impl crate::Client {
     ) -> crate::requests::ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21 {
         crate::requests::ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id: project_id.into(),
             page: None,

@@ -14,6 +14,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyAssignments {
         crate::requests::ListWorkforcePlanningV2CompanyAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             day_range: day_range.into(),
             start_day: start_day.into(),
@@ -36,6 +37,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyAssignmentsCurrent {
         crate::requests::ListWorkforcePlanningV2CompanyAssignmentsCurrent {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
         }
@@ -50,6 +52,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroups {
         crate::requests::ListWorkforcePlanningV2CompanyGroups {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -63,6 +66,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyGroup {
         crate::requests::CreateWorkforcePlanningV2CompanyGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -78,6 +82,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyGroup {
         crate::requests::GetWorkforcePlanningV2CompanyGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
         }
@@ -93,6 +98,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyGroup2 {
         crate::requests::CreateWorkforcePlanningV2CompanyGroup2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             body: None,
@@ -109,6 +115,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyGroup {
         crate::requests::DeleteWorkforcePlanningV2CompanyGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
         }
@@ -126,6 +133,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupAssignments {
         crate::requests::ListWorkforcePlanningV2CompanyGroupAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             day_range: day_range.into(),
@@ -144,6 +152,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupGroupsPeople {
         crate::requests::ListWorkforcePlanningV2CompanyGroupGroupsPeople {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             page: None,
@@ -171,6 +180,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupJobTitles {
         crate::requests::ListWorkforcePlanningV2CompanyGroupJobTitles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
         }
@@ -186,6 +196,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupProjects {
         crate::requests::ListWorkforcePlanningV2CompanyGroupProjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             page: None,
@@ -211,6 +222,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
         crate::requests::ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             job_title_ids: None,
@@ -236,6 +248,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupReportsTagAction {
         crate::requests::ListWorkforcePlanningV2CompanyGroupReportsTagAction {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             tag_ids: None,
@@ -255,6 +268,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupResourceRequests {
         crate::requests::ListWorkforcePlanningV2CompanyGroupResourceRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
             page: None,
@@ -271,6 +285,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyGroupTags {
         crate::requests::ListWorkforcePlanningV2CompanyGroupTags {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             group_id,
         }
@@ -285,6 +300,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyJobTitles {
         crate::requests::ListWorkforcePlanningV2CompanyJobTitles {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -298,6 +314,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyJobTitle {
         crate::requests::CreateWorkforcePlanningV2CompanyJobTitle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -313,6 +330,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyJobTitle {
         crate::requests::GetWorkforcePlanningV2CompanyJobTitle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             job_title_id: job_title_id.into(),
         }
@@ -328,6 +346,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyJobTitle2 {
         crate::requests::CreateWorkforcePlanningV2CompanyJobTitle2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             job_title_id: job_title_id.into(),
             body: None,
@@ -344,6 +363,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyJobTitle {
         crate::requests::DeleteWorkforcePlanningV2CompanyJobTitle {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             job_title_id: job_title_id.into(),
         }
@@ -359,6 +379,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyJobTitleGroup {
         crate::requests::CreateWorkforcePlanningV2CompanyJobTitleGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             job_title_id: job_title_id.into(),
             body: None,
@@ -375,6 +396,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyJobTitleGroups {
         crate::requests::DeleteWorkforcePlanningV2CompanyJobTitleGroups {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             job_title_id: job_title_id.into(),
             body: None,
@@ -390,6 +412,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyPeople {
         crate::requests::ListWorkforcePlanningV2CompanyPeople {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             first_name: None,
@@ -415,6 +438,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPerson {
         crate::requests::CreateWorkforcePlanningV2CompanyPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -430,6 +454,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyPerson {
         crate::requests::GetWorkforcePlanningV2CompanyPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
         }
@@ -445,6 +470,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPerson2 {
         crate::requests::CreateWorkforcePlanningV2CompanyPerson2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             body: None,
@@ -461,6 +487,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyPerson {
         crate::requests::DeleteWorkforcePlanningV2CompanyPerson {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
         }
@@ -478,6 +505,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyPersonAssignments {
         crate::requests::ListWorkforcePlanningV2CompanyPersonAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             day_range: day_range.into(),
@@ -495,6 +523,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPersonGroup {
         crate::requests::CreateWorkforcePlanningV2CompanyPersonGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             body: None,
@@ -512,6 +541,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyPersonGroup {
         crate::requests::DeleteWorkforcePlanningV2CompanyPersonGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             group_id,
@@ -528,6 +558,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
         crate::requests::ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             project_name: None,
@@ -552,6 +583,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPersonTag {
         crate::requests::CreateWorkforcePlanningV2CompanyPersonTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             body: None,
@@ -569,6 +601,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyPersonTag {
         crate::requests::DeleteWorkforcePlanningV2CompanyPersonTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             tag_instance_id,
@@ -586,6 +619,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyPersonTimeOff {
         crate::requests::ListWorkforcePlanningV2CompanyPersonTimeOff {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             timezone: timezone.into(),
@@ -604,6 +638,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPersonTimeOff {
         crate::requests::CreateWorkforcePlanningV2CompanyPersonTimeOff {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             body: None,
@@ -621,6 +656,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyPersonTimeOff {
         crate::requests::GetWorkforcePlanningV2CompanyPersonTimeOff {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             time_off_id: time_off_id.into(),
@@ -638,6 +674,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyPersonTimeOff {
         crate::requests::DeleteWorkforcePlanningV2CompanyPersonTimeOff {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             time_off_id: time_off_id.into(),
@@ -655,6 +692,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateWorkforcePlanningV2CompanyPersonTimeOff {
         crate::requests::UpdateWorkforcePlanningV2CompanyPersonTimeOff {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             time_off_id: time_off_id.into(),
@@ -672,6 +710,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyPersonUser {
         crate::requests::CreateWorkforcePlanningV2CompanyPersonUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
             body: None,
@@ -688,6 +727,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyPersonUser {
         crate::requests::DeleteWorkforcePlanningV2CompanyPersonUser {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             person_id,
         }
@@ -702,6 +742,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyPermissionLevelOptions {
         crate::requests::ListWorkforcePlanningV2CompanyPermissionLevelOptions {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -715,6 +756,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyProjects {
         crate::requests::ListWorkforcePlanningV2CompanyProjects {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
             name: None,
@@ -732,6 +774,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProject {
         crate::requests::CreateWorkforcePlanningV2CompanyProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -747,6 +790,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyProject {
         crate::requests::GetWorkforcePlanningV2CompanyProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
         }
@@ -762,6 +806,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProject2 {
         crate::requests::CreateWorkforcePlanningV2CompanyProject2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -778,6 +823,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProject {
         crate::requests::DeleteWorkforcePlanningV2CompanyProject {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
         }
@@ -795,6 +841,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyProjectAssignments {
         crate::requests::ListWorkforcePlanningV2CompanyProjectAssignments {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             day_range: day_range.into(),
@@ -812,6 +859,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectCategory {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -829,6 +877,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectCategory2 {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectCategory2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             category_id: category_id.into(),
@@ -847,6 +896,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProjectCategory {
         crate::requests::DeleteWorkforcePlanningV2CompanyProjectCategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             category_id: category_id.into(),
@@ -864,6 +914,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             category_id: category_id.into(),
@@ -883,6 +934,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             category_id: category_id.into(),
@@ -903,6 +955,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
         crate::requests::DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             category_id: category_id.into(),
@@ -920,6 +973,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
         crate::requests::ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             employee_name: None,
@@ -945,6 +999,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyProjectResourceRequests {
         crate::requests::ListWorkforcePlanningV2CompanyProjectResourceRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             page: None,
@@ -961,6 +1016,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectResourceRequest {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectResourceRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -977,6 +1033,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectRole {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -994,6 +1051,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProjectRole {
         crate::requests::DeleteWorkforcePlanningV2CompanyProjectRole {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             role_id: role_id.into(),
@@ -1010,6 +1068,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectTag {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -1027,6 +1086,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProjectTag {
         crate::requests::DeleteWorkforcePlanningV2CompanyProjectTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             tag_instance_id,
@@ -1043,6 +1103,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyProjectWageOverride {
         crate::requests::CreateWorkforcePlanningV2CompanyProjectWageOverride {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             body: None,
@@ -1060,6 +1121,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyProjectWageOverride {
         crate::requests::DeleteWorkforcePlanningV2CompanyProjectWageOverride {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             project_id,
             wage_override_id: wage_override_id.into(),
@@ -1075,6 +1137,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyResourceRequests {
         crate::requests::ListWorkforcePlanningV2CompanyResourceRequests {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             page: None,
         }
@@ -1090,6 +1153,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyResourceRequest {
         crate::requests::CreateWorkforcePlanningV2CompanyResourceRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             request_id: request_id.into(),
             body: None,
@@ -1106,6 +1170,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyResourceRequest {
         crate::requests::DeleteWorkforcePlanningV2CompanyResourceRequest {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             request_id: request_id.into(),
         }
@@ -1120,6 +1185,7 @@ impl crate::Client {
     ) -> crate::requests::ListWorkforcePlanningV2CompanyTags {
         crate::requests::ListWorkforcePlanningV2CompanyTags {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
         }
     }
@@ -1133,6 +1199,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyTag {
         crate::requests::CreateWorkforcePlanningV2CompanyTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             body: None,
         }
@@ -1148,6 +1215,7 @@ impl crate::Client {
     ) -> crate::requests::GetWorkforcePlanningV2CompanyTag {
         crate::requests::GetWorkforcePlanningV2CompanyTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tag_id,
         }
@@ -1163,6 +1231,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyTag2 {
         crate::requests::CreateWorkforcePlanningV2CompanyTag2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tag_id,
             body: None,
@@ -1179,6 +1248,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyTag {
         crate::requests::DeleteWorkforcePlanningV2CompanyTag {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tag_id,
         }
@@ -1194,6 +1264,7 @@ impl crate::Client {
     ) -> crate::requests::CreateWorkforcePlanningV2CompanyTagGroup {
         crate::requests::CreateWorkforcePlanningV2CompanyTagGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tag_id,
             body: None,
@@ -1212,6 +1283,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteWorkforcePlanningV2CompanyTagGroup {
         crate::requests::DeleteWorkforcePlanningV2CompanyTagGroup {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id: company_id.into(),
             tag_id,
             group_id,

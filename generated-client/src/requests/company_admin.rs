@@ -8,6 +8,7 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanies {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
     pub(crate) include_free_companies: Option<bool>,
@@ -32,6 +33,19 @@ impl ListCompanies {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -48,6 +62,7 @@ impl ListCompanies {
                 &self.include_free_companies,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -73,11 +88,25 @@ impl ListCompanies {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyConcierge {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::CompanyConcierge,
 }
 
 impl UpdateCompanyConcierge {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -93,6 +122,7 @@ impl UpdateCompanyConcierge {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("concierge", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -107,6 +137,7 @@ impl UpdateCompanyConcierge {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyConfigurableFieldSets {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -153,6 +184,19 @@ impl ListCompanyConfigurableFieldSets {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -182,6 +226,7 @@ impl ListCompanyConfigurableFieldSets {
                 &self.include_lov_entries,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -211,6 +256,7 @@ impl ListCompanyConfigurableFieldSets {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyConfigurableFieldSet {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) include_lov_entries: Option<bool>,
     pub(crate) body: models::NewConfigurableFieldSet,
@@ -220,6 +266,19 @@ impl CreateCompanyConfigurableFieldSet {
     /// whether or not to include LOV entries in the response (`include_lov_entries` in the query).
     pub fn include_lov_entries(mut self, value: bool) -> Self {
         self.include_lov_entries = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -248,6 +307,7 @@ impl CreateCompanyConfigurableFieldSet {
                 &crate::Wrapped::new("configurable_field_set", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -262,6 +322,7 @@ impl CreateCompanyConfigurableFieldSet {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyConfigurableFieldSetsFindByIndex {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) type_: String,
     pub(crate) project_id: Option<i64>,
@@ -309,6 +370,19 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -350,6 +424,7 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
                 &self.scope_action_plan_type_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -364,13 +439,28 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyConfigurableFieldSet {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyConfigurableFieldSet {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
@@ -381,7 +471,9 @@ impl GetCompanyConfigurableFieldSet {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -395,13 +487,28 @@ impl GetCompanyConfigurableFieldSet {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyConfigurableFieldSet {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyConfigurableFieldSet {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
@@ -412,7 +519,9 @@ impl DeleteCompanyConfigurableFieldSet {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -426,12 +535,26 @@ impl DeleteCompanyConfigurableFieldSet {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyConfigurableFieldSet {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::ConfigurableFieldSetUpdate,
 }
 
 impl UpdateCompanyConfigurableFieldSet {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -452,6 +575,7 @@ impl UpdateCompanyConfigurableFieldSet {
                 &crate::Wrapped::new("configurable_field_set", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -466,6 +590,7 @@ impl UpdateCompanyConfigurableFieldSet {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyConfigurableFieldSetDuplicate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) name: String,
@@ -476,6 +601,19 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
     /// Boolean to dictate if the custom fields are duplicated (`include_custom_fields` in the query).
     pub fn include_custom_fields(mut self, value: bool) -> Self {
         self.include_custom_fields = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -501,6 +639,7 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
                 &self.include_custom_fields,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -517,6 +656,7 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyConfigurableFieldSetProjectOptions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) page: Option<i64>,
@@ -550,6 +690,19 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -569,6 +722,7 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("with_name", &self.with_name, crate::QueryStyle::Repeat);
         request.query("starts_with", &self.starts_with, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -596,6 +750,7 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyConfigurableFieldSetValidation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: Option<i64>,
@@ -612,6 +767,19 @@ impl CreateCompanyConfigurableFieldSetValidation {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewValidation) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -634,6 +802,7 @@ impl CreateCompanyConfigurableFieldSetValidation {
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("attributes", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -648,6 +817,7 @@ impl CreateCompanyConfigurableFieldSetValidation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyConstructionVolumeUrgentError {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: Option<models::NewUrgentError>,
 }
@@ -656,6 +826,19 @@ impl CreateCompanyConstructionVolumeUrgentError {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewUrgentError) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -675,6 +858,7 @@ impl CreateCompanyConstructionVolumeUrgentError {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -689,13 +873,28 @@ impl CreateCompanyConstructionVolumeUrgentError {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyCustomFieldDefinitionConfigurableFieldSets {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) custom_field_definition_id: i64,
 }
 
 impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/custom_field_definitions/{custom_field_definition_id}/configurable_field_sets",
@@ -707,7 +906,9 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
                     "/configurable_field_sets",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -721,12 +922,27 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFilters {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyFilters {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/filters",
@@ -736,7 +952,9 @@ impl GetCompanyFilters {
                     "/filters",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -750,13 +968,28 @@ impl GetCompanyFilters {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFilter {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) name: models::FilterName,
 }
 
 impl GetCompanyFilter {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/filters/{name}",
@@ -767,7 +1000,9 @@ impl GetCompanyFilter {
                     &crate::path_segment(&self.name),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -781,6 +1016,7 @@ impl GetCompanyFilter {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyGenericTools {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -806,6 +1042,19 @@ impl ListCompanyGenericTools {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -827,6 +1076,7 @@ impl ListCompanyGenericTools {
                 &self.filters_project_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -854,11 +1104,25 @@ impl ListCompanyGenericTools {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyGenericTool {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewGenericTool,
 }
 
 impl CreateCompanyGenericTool {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -874,6 +1138,7 @@ impl CreateCompanyGenericTool {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("generic_tool", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -888,12 +1153,26 @@ impl CreateCompanyGenericTool {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyGenericTool {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) body: models::NewGenericTool,
 }
 
 impl UpdateCompanyGenericTool {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -910,6 +1189,7 @@ impl UpdateCompanyGenericTool {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("generic_tool", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -924,6 +1204,7 @@ impl UpdateCompanyGenericTool {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyGenericToolStatuses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) page: Option<i64>,
@@ -940,6 +1221,19 @@ impl ListCompanyGenericToolStatuses {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -960,6 +1254,7 @@ impl ListCompanyGenericToolStatuses {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -987,12 +1282,26 @@ impl ListCompanyGenericToolStatuses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyGenericToolStatus {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) body: models::NewStatus,
 }
 
 impl CreateCompanyGenericToolStatus {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1014,6 +1323,7 @@ impl CreateCompanyGenericToolStatus {
                 &crate::Wrapped::new("generic_tool_status", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -1028,14 +1338,29 @@ impl CreateCompanyGenericToolStatus {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyGenericToolStatus {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyGenericToolStatus {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses/{id}",
@@ -1048,7 +1373,9 @@ impl DeleteCompanyGenericToolStatus {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1062,6 +1389,7 @@ impl DeleteCompanyGenericToolStatus {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyPrograms {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1080,6 +1408,19 @@ impl ListCompanyPrograms {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1095,6 +1436,7 @@ impl ListCompanyPrograms {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1120,11 +1462,25 @@ impl ListCompanyPrograms {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProgram {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewProgram,
 }
 
 impl CreateCompanyProgram {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1140,6 +1496,7 @@ impl CreateCompanyProgram {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("program", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1154,13 +1511,28 @@ impl CreateCompanyProgram {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProgram {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProgram {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/programs/{id}",
@@ -1171,7 +1543,9 @@ impl GetCompanyProgram {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1185,13 +1559,28 @@ impl GetCompanyProgram {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProgram {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProgram {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/programs/{id}",
@@ -1202,7 +1591,9 @@ impl DeleteCompanyProgram {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1216,12 +1607,26 @@ impl DeleteCompanyProgram {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProgram {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewProgram,
 }
 
 impl UpdateCompanyProgram {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1238,6 +1643,7 @@ impl UpdateCompanyProgram {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("program", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1252,6 +1658,7 @@ impl UpdateCompanyProgram {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectBidTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1270,6 +1677,19 @@ impl ListCompanyProjectBidTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1285,6 +1705,7 @@ impl ListCompanyProjectBidTypes {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1310,11 +1731,25 @@ impl ListCompanyProjectBidTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectBidType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectBidType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1331,6 +1766,7 @@ impl CreateCompanyProjectBidType {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1345,13 +1781,28 @@ impl CreateCompanyProjectBidType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectBidType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProjectBidType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
@@ -1362,7 +1813,9 @@ impl GetCompanyProjectBidType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1376,13 +1829,28 @@ impl GetCompanyProjectBidType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectBidType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectBidType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
@@ -1393,7 +1861,9 @@ impl DeleteCompanyProjectBidType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1407,12 +1877,26 @@ impl DeleteCompanyProjectBidType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectBidType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectBidType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1430,6 +1914,7 @@ impl UpdateCompanyProjectBidType {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1444,6 +1929,7 @@ impl UpdateCompanyProjectBidType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectOwnerTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1462,6 +1948,19 @@ impl ListCompanyProjectOwnerTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1477,6 +1976,7 @@ impl ListCompanyProjectOwnerTypes {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1502,11 +2002,25 @@ impl ListCompanyProjectOwnerTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectOwnerType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1523,6 +2037,7 @@ impl CreateCompanyProjectOwnerType {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1537,13 +2052,28 @@ impl CreateCompanyProjectOwnerType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProjectOwnerType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
@@ -1554,7 +2084,9 @@ impl GetCompanyProjectOwnerType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1568,13 +2100,28 @@ impl GetCompanyProjectOwnerType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectOwnerType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
@@ -1585,7 +2132,9 @@ impl DeleteCompanyProjectOwnerType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1599,12 +2148,26 @@ impl DeleteCompanyProjectOwnerType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectOwnerType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectOwnerType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1622,6 +2185,7 @@ impl UpdateCompanyProjectOwnerType {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1636,6 +2200,7 @@ impl UpdateCompanyProjectOwnerType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectRegions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1654,6 +2219,19 @@ impl ListCompanyProjectRegions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1669,6 +2247,7 @@ impl ListCompanyProjectRegions {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1694,11 +2273,25 @@ impl ListCompanyProjectRegions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectRegion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl CreateCompanyProjectRegion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1714,6 +2307,7 @@ impl CreateCompanyProjectRegion {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_region", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1728,13 +2322,28 @@ impl CreateCompanyProjectRegion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectRegion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProjectRegion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_regions/{id}",
@@ -1745,7 +2354,9 @@ impl GetCompanyProjectRegion {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1759,13 +2370,28 @@ impl GetCompanyProjectRegion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectRegion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectRegion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_regions/{id}",
@@ -1776,7 +2402,9 @@ impl DeleteCompanyProjectRegion {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1790,12 +2418,26 @@ impl DeleteCompanyProjectRegion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectRegion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::Name3,
 }
 
 impl UpdateCompanyProjectRegion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1812,6 +2454,7 @@ impl UpdateCompanyProjectRegion {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_region", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1826,6 +2469,7 @@ impl UpdateCompanyProjectRegion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectStages {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1851,6 +2495,19 @@ impl ListCompanyProjectStages {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1867,6 +2524,7 @@ impl ListCompanyProjectStages {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1894,11 +2552,25 @@ impl ListCompanyProjectStages {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectStage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewProjectStage,
 }
 
 impl CreateCompanyProjectStage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1914,6 +2586,7 @@ impl CreateCompanyProjectStage {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_stage", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1928,13 +2601,28 @@ impl CreateCompanyProjectStage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectStage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProjectStage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_stages/{id}",
@@ -1945,7 +2633,9 @@ impl GetCompanyProjectStage {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1959,13 +2649,28 @@ impl GetCompanyProjectStage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectStage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectStage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_stages/{id}",
@@ -1976,7 +2681,9 @@ impl DeleteCompanyProjectStage {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1990,12 +2697,26 @@ impl DeleteCompanyProjectStage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectStage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewProjectStage,
 }
 
 impl UpdateCompanyProjectStage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2012,6 +2733,7 @@ impl UpdateCompanyProjectStage {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_stage", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2026,6 +2748,7 @@ impl UpdateCompanyProjectStage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2044,6 +2767,19 @@ impl ListCompanyProjectTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2059,6 +2795,7 @@ impl ListCompanyProjectTypes {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2084,11 +2821,25 @@ impl ListCompanyProjectTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::Name2,
 }
 
 impl CreateCompanyProjectType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2104,6 +2855,7 @@ impl CreateCompanyProjectType {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2118,13 +2870,28 @@ impl CreateCompanyProjectType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyProjectType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/project_types/{id}",
@@ -2135,7 +2902,9 @@ impl GetCompanyProjectType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2149,13 +2918,28 @@ impl GetCompanyProjectType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/project_types/{id}",
@@ -2166,7 +2950,9 @@ impl DeleteCompanyProjectType {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2180,12 +2966,26 @@ impl DeleteCompanyProjectType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::Name2,
 }
 
 impl UpdateCompanyProjectType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2202,6 +3002,7 @@ impl UpdateCompanyProjectType {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2216,12 +3017,27 @@ impl UpdateCompanyProjectType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl ListCompanyProjects {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/projects",
@@ -2231,7 +3047,9 @@ impl ListCompanyProjects {
                     "/projects",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2245,6 +3063,7 @@ impl ListCompanyProjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyRoles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) filters_users_only: Option<bool>,
 }
@@ -2253,6 +3072,19 @@ impl ListCompanyRoles {
     /// If true, returns only project roles of type user (`filters[users_only]` in the query).
     pub fn filters_users_only(mut self, value: bool) -> Self {
         self.filters_users_only = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2275,6 +3107,7 @@ impl ListCompanyRoles {
                 &self.filters_users_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -2289,6 +3122,7 @@ impl ListCompanyRoles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyScheduleResources {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2314,6 +3148,19 @@ impl GetCompanyScheduleResources {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2330,6 +3177,7 @@ impl GetCompanyScheduleResources {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Csv);
+        request.options(self.options);
         request
     }
 
@@ -2344,6 +3192,7 @@ impl GetCompanyScheduleResources {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyScheduleSummary {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) after: String,
     pub(crate) before: String,
@@ -2434,6 +3283,19 @@ impl ListCompanyScheduleSummary {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2491,6 +3353,7 @@ impl ListCompanyScheduleSummary {
         request.query("resource_ids", &self.resource_ids, crate::QueryStyle::Repeat);
         request.query("sort_key", &self.sort_key, crate::QueryStyle::Repeat);
         request.query("sort_dir", &self.sort_dir, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2505,6 +3368,7 @@ impl ListCompanyScheduleSummary {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanySettingsLogo {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) type_: Option<models::LogoType>,
     pub(crate) body: Option<models::LogoUpdate>,
@@ -2520,6 +3384,19 @@ impl UpdateCompanySettingsLogo {
     /// Sets the request body.
     pub fn body(mut self, value: models::LogoUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2540,6 +3417,7 @@ impl UpdateCompanySettingsLogo {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2554,12 +3432,27 @@ impl UpdateCompanySettingsLogo {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanySettingsLogo {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl DeleteCompanySettingsLogo {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/settings/logo",
@@ -2569,7 +3462,9 @@ impl DeleteCompanySettingsLogo {
                     "/settings/logo",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2583,12 +3478,27 @@ impl DeleteCompanySettingsLogo {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanySettingsMyAvatar {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanySettingsMyAvatar {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/settings/my/avatar",
@@ -2598,7 +3508,9 @@ impl GetCompanySettingsMyAvatar {
                     "/settings/my/avatar",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2612,6 +3524,7 @@ impl GetCompanySettingsMyAvatar {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanySettingsMyAvatar {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: Option<models::LogoUpdate>,
 }
@@ -2620,6 +3533,19 @@ impl UpdateCompanySettingsMyAvatar {
     /// Sets the request body.
     pub fn body(mut self, value: models::LogoUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2639,6 +3565,7 @@ impl UpdateCompanySettingsMyAvatar {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2653,6 +3580,7 @@ impl UpdateCompanySettingsMyAvatar {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanySubmittalStatuses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2671,6 +3599,19 @@ impl ListCompanySubmittalStatuses {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2686,6 +3627,7 @@ impl ListCompanySubmittalStatuses {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2713,12 +3655,27 @@ impl ListCompanySubmittalStatuses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanySubmittalTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl ListCompanySubmittalTypes {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/submittal_types",
@@ -2728,7 +3685,9 @@ impl ListCompanySubmittalTypes {
                     "/submittal_types",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2742,6 +3701,7 @@ impl ListCompanySubmittalTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyTrades {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2781,6 +3741,19 @@ impl ListCompanyTrades {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2805,6 +3778,7 @@ impl ListCompanyTrades {
         request
             .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2830,6 +3804,7 @@ impl ListCompanyTrades {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyTrade {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: Option<models::NewTrade>,
 }
@@ -2838,6 +3813,19 @@ impl CreateCompanyTrade {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTrade) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2857,6 +3845,7 @@ impl CreateCompanyTrade {
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("trade", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2871,13 +3860,28 @@ impl CreateCompanyTrade {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyTrade {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyTrade {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/trades/{id}",
@@ -2888,7 +3892,9 @@ impl GetCompanyTrade {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2902,6 +3908,7 @@ impl GetCompanyTrade {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: Option<models::NewUpload>,
 }
@@ -2911,6 +3918,19 @@ impl CreateCompanyUpload {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewUpload) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2930,6 +3950,7 @@ impl CreateCompanyUpload {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2944,13 +3965,28 @@ impl CreateCompanyUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) uuid: String,
 }
 
 impl GetCompanyUpload {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
@@ -2961,7 +3997,9 @@ impl GetCompanyUpload {
                     &crate::path_segment(&self.uuid),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2975,6 +4013,7 @@ impl GetCompanyUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) uuid: String,
     pub(crate) body: Option<models::UploadUpdate>,
@@ -2984,6 +4023,19 @@ impl UpdateCompanyUpload {
     /// Sets the request body.
     pub fn body(mut self, value: models::UploadUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3004,6 +4056,7 @@ impl UpdateCompanyUpload {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3018,6 +4071,7 @@ impl UpdateCompanyUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkClassifications {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3046,6 +4100,19 @@ impl ListCompanyWorkClassifications {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3063,6 +4130,7 @@ impl ListCompanyWorkClassifications {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request
             .query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3090,11 +4158,25 @@ impl ListCompanyWorkClassifications {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewCompanyWorkClassification,
 }
 
 impl CreateCompanyWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3114,6 +4196,7 @@ impl CreateCompanyWorkClassification {
                 &crate::Wrapped::new("work_classification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -3128,13 +4211,28 @@ impl CreateCompanyWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
@@ -3145,7 +4243,9 @@ impl GetCompanyWorkClassification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3159,13 +4259,28 @@ impl GetCompanyWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
@@ -3176,7 +4291,9 @@ impl DeleteCompanyWorkClassification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3190,12 +4307,26 @@ impl DeleteCompanyWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewCompanyWorkClassification,
 }
 
 impl UpdateCompanyWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3216,6 +4347,7 @@ impl UpdateCompanyWorkClassification {
                 &crate::Wrapped::new("work_classification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -3230,10 +4362,24 @@ impl UpdateCompanyWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3243,6 +4389,7 @@ impl GetCompanyConfiguration {
                 String::from("/rest/v1.0/company_configuration"),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3257,6 +4404,7 @@ impl GetCompanyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldDefinitions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3353,6 +4501,19 @@ impl GetCustomFieldDefinitions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3406,6 +4567,7 @@ impl GetCustomFieldDefinitions {
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3422,6 +4584,7 @@ impl GetCustomFieldDefinitions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldDefinitionCustomFieldLovEntries {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) custom_field_definition_id: i64,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
@@ -3469,6 +4632,19 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3500,6 +4676,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
             );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3514,6 +4691,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) custom_field_definition_id: i64,
     pub(crate) body: Option<models::CustomFieldLovEntryBulkCreate>,
 }
@@ -3522,6 +4700,19 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     /// Sets the request body.
     pub fn body(mut self, value: models::CustomFieldLovEntryBulkCreate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3541,6 +4732,7 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3555,12 +4747,26 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldDefinitionCustomFieldLovEntry {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) custom_field_definition_id: i64,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetCustomFieldDefinitionCustomFieldLovEntry {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3576,6 +4782,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
                     .concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3590,6 +4797,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldDefinition {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::CustomFieldMetadataView>,
@@ -3606,6 +4814,19 @@ impl GetCustomFieldDefinition {
     /// If true, response will include the number of field sets using item (custom field) (`includes_configurable_field_sets_count` in the query).
     pub fn includes_configurable_field_sets_count(mut self, value: bool) -> Self {
         self.includes_configurable_field_sets_count = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3626,6 +4847,7 @@ impl GetCustomFieldDefinition {
                 &self.includes_configurable_field_sets_count,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3640,6 +4862,7 @@ impl GetCustomFieldDefinition {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCustomFieldMetadata {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: Option<i64>,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3699,6 +4922,19 @@ impl ListCustomFieldMetadata {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3730,6 +4966,7 @@ impl ListCustomFieldMetadata {
                 crate::QueryStyle::Repeat,
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3757,6 +4994,7 @@ impl ListCustomFieldMetadata {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldMetadata {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::CustomFieldMetadataView>,
@@ -3766,6 +5004,19 @@ impl GetCustomFieldMetadata {
     /// The extended view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::CustomFieldMetadataView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3780,6 +5031,7 @@ impl GetCustomFieldMetadata {
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3794,6 +5046,7 @@ impl GetCustomFieldMetadata {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCustomFieldsSections {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3812,6 +5065,19 @@ impl ListCustomFieldsSections {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3823,6 +5089,7 @@ impl ListCustomFieldsSections {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3850,11 +5117,25 @@ impl ListCustomFieldsSections {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCustomFieldsSection {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetCustomFieldsSection {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3865,6 +5146,7 @@ impl GetCustomFieldsSection {
                     .concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3879,11 +5161,25 @@ impl GetCustomFieldsSection {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetGenericToolItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetGenericToolItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3894,6 +5190,7 @@ impl GetGenericToolItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3908,6 +5205,7 @@ impl GetGenericToolItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListLinks {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3927,6 +5225,19 @@ impl ListLinks {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3938,6 +5249,7 @@ impl ListLinks {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3963,12 +5275,26 @@ impl ListLinks {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateLink {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewLink,
 }
 
 #[allow(deprecated)]
 impl CreateLink {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3980,6 +5306,7 @@ impl CreateLink {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("link", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3994,6 +5321,7 @@ impl CreateLink {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListLinksRecycleBin {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4012,6 +5340,19 @@ impl ListLinksRecycleBin {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4023,6 +5364,7 @@ impl ListLinksRecycleBin {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4050,11 +5392,25 @@ impl ListLinksRecycleBin {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetLink {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetLink {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4064,6 +5420,7 @@ impl GetLink {
                 ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4078,12 +5435,26 @@ impl GetLink {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteLink {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteLink {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4093,6 +5464,7 @@ impl DeleteLink {
                 ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4107,6 +5479,7 @@ impl DeleteLink {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateLink {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewLink,
@@ -4114,6 +5487,19 @@ pub struct UpdateLink {
 
 #[allow(deprecated)]
 impl UpdateLink {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4125,6 +5511,7 @@ impl UpdateLink {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("link", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4139,11 +5526,25 @@ impl UpdateLink {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateLinkRestore {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl UpdateLinkRestore {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4154,6 +5555,7 @@ impl UpdateLinkRestore {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4168,6 +5570,7 @@ impl UpdateLinkRestore {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListOffices {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4193,6 +5596,19 @@ impl ListOffices {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4205,6 +5621,7 @@ impl ListOffices {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4230,10 +5647,24 @@ impl ListOffices {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateOffice {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewOffice,
 }
 
 impl CreateOffice {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4244,6 +5675,7 @@ impl CreateOffice {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4258,6 +5690,7 @@ impl CreateOffice {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOffice {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -4267,6 +5700,19 @@ impl GetOffice {
     /// Response schema to use (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4280,6 +5726,7 @@ impl GetOffice {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4294,11 +5741,25 @@ impl GetOffice {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteOffice {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl DeleteOffice {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4308,6 +5769,7 @@ impl DeleteOffice {
                 ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4322,11 +5784,25 @@ impl DeleteOffice {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateOffice {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewOffice,
 }
 
 impl UpdateOffice {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4337,6 +5813,7 @@ impl UpdateOffice {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4351,6 +5828,7 @@ impl UpdateOffice {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOpenItemsAll {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) tool_name: Option<models::AllToolName>,
 }
@@ -4359,6 +5837,19 @@ impl GetOpenItemsAll {
     /// Sets (`tool_name` in the query).
     pub fn tool_name(mut self, value: models::AllToolName) -> Self {
         self.tool_name = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4372,6 +5863,7 @@ impl GetOpenItemsAll {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4386,6 +5878,7 @@ impl GetOpenItemsAll {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOpenItemsMine {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) tool_name: Option<models::AllToolName>,
 }
@@ -4394,6 +5887,19 @@ impl GetOpenItemsMine {
     /// Sets (`tool_name` in the query).
     pub fn tool_name(mut self, value: models::AllToolName) -> Self {
         self.tool_name = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4407,6 +5913,7 @@ impl GetOpenItemsMine {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4421,6 +5928,7 @@ impl GetOpenItemsMine {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectConfigurableFieldSets {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4495,6 +6003,19 @@ impl ListProjectConfigurableFieldSets {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4544,6 +6065,7 @@ impl ListProjectConfigurableFieldSets {
                 crate::QueryStyle::Repeat,
             );
         request.query("category", &self.category, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4573,6 +6095,7 @@ impl ListProjectConfigurableFieldSets {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCorrespondenceTypeItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4724,6 +6247,19 @@ impl ListProjectCorrespondenceTypeItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4815,6 +6351,7 @@ impl ListProjectCorrespondenceTypeItems {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("group", &self.group, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4844,6 +6381,7 @@ impl ListProjectCorrespondenceTypeItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectCorrespondenceTypeItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) completion_mode: Option<models::CorrespondenceTypeItemCompletionMode>,
     pub(crate) body: models::CorrespondenceTypeItemUpdate,
@@ -4856,6 +6394,19 @@ impl UpdateProjectCorrespondenceTypeItems {
         value: models::CorrespondenceTypeItemCompletionMode,
     ) -> Self {
         self.completion_mode = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4876,6 +6427,7 @@ impl UpdateProjectCorrespondenceTypeItems {
             .query("completion_mode", &self.completion_mode, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4892,6 +6444,7 @@ impl UpdateProjectCorrespondenceTypeItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCorrespondenceTypesDefaults {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_generic_tool_id: Option<Vec<i64>>,
     pub(crate) page: Option<i64>,
@@ -4917,6 +6470,19 @@ impl ListProjectCorrespondenceTypesDefaults {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4938,6 +6504,7 @@ impl ListProjectCorrespondenceTypesDefaults {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4967,6 +6534,7 @@ impl ListProjectCorrespondenceTypesDefaults {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCorrespondenceTypesPermissions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4985,6 +6553,19 @@ impl ListProjectCorrespondenceTypesPermissions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5000,6 +6581,7 @@ impl ListProjectCorrespondenceTypesPermissions {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5027,6 +6609,7 @@ impl ListProjectCorrespondenceTypesPermissions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCorrespondenceTypesUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5045,6 +6628,19 @@ impl ListProjectCorrespondenceTypesUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5060,6 +6656,7 @@ impl ListProjectCorrespondenceTypesUsers {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5087,6 +6684,7 @@ impl ListProjectCorrespondenceTypesUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCustomFieldUserOptions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) tool_name: models::UserOptionToolName,
     pub(crate) filters_search: Option<String>,
@@ -5113,6 +6711,19 @@ impl ListProjectCustomFieldUserOptions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5132,6 +6743,7 @@ impl ListProjectCustomFieldUserOptions {
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5157,6 +6769,7 @@ impl ListProjectCustomFieldUserOptions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCustomToolsUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5175,6 +6788,19 @@ impl ListProjectCustomToolsUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5190,6 +6816,7 @@ impl ListProjectCustomToolsUsers {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5217,6 +6844,7 @@ impl ListProjectCustomToolsUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -5341,6 +6969,19 @@ impl ListProjectGenericToolGenericToolItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5419,6 +7060,7 @@ impl ListProjectGenericToolGenericToolItems {
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5448,6 +7090,7 @@ impl ListProjectGenericToolGenericToolItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectGenericToolGenericToolItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::CommunicationTagView>,
@@ -5458,6 +7101,19 @@ impl CreateProjectGenericToolGenericToolItem {
     /// If supplied customize the response format (`view` in the query).
     pub fn view(mut self, value: models::CommunicationTagView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5480,6 +7136,7 @@ impl CreateProjectGenericToolGenericToolItem {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5494,6 +7151,7 @@ impl CreateProjectGenericToolGenericToolItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectGenericToolGenericToolItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
     pub(crate) completion_mode: Option<models::CorrespondenceTypeItemCompletionMode>,
@@ -5524,6 +7182,19 @@ impl UpdateProjectGenericToolGenericToolItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5550,6 +7221,7 @@ impl UpdateProjectGenericToolGenericToolItems {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5566,6 +7238,7 @@ impl UpdateProjectGenericToolGenericToolItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -5592,6 +7265,19 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5610,6 +7296,7 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5635,6 +7322,7 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItemsAvailableStatuses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -5651,6 +7339,19 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5671,6 +7372,7 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5696,6 +7398,7 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectGenericToolGenericToolItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
@@ -5706,6 +7409,19 @@ impl GetProjectGenericToolGenericToolItem {
     /// If supplied customize the response format (`view` in the query).
     pub fn view(mut self, value: models::GenericToolGenericToolItemView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5726,6 +7442,7 @@ impl GetProjectGenericToolGenericToolItem {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5740,6 +7457,7 @@ impl GetProjectGenericToolGenericToolItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectGenericToolGenericToolItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
@@ -5750,6 +7468,19 @@ impl DeleteProjectGenericToolGenericToolItem {
     /// If supplied customize the response format (`view` in the query).
     pub fn view(mut self, value: models::GenericToolItemView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5770,6 +7501,7 @@ impl DeleteProjectGenericToolGenericToolItem {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5784,6 +7516,7 @@ impl DeleteProjectGenericToolGenericToolItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectGenericToolGenericToolItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
@@ -5795,6 +7528,19 @@ impl UpdateProjectGenericToolGenericToolItem {
     /// If supplied customize the response format (`view` in the query).
     pub fn view(mut self, value: models::GenericToolItemView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5818,6 +7564,7 @@ impl UpdateProjectGenericToolGenericToolItem {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5832,6 +7579,7 @@ impl UpdateProjectGenericToolGenericToolItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItemChangeHistories {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) project_id: i64,
@@ -5849,6 +7597,19 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5871,6 +7632,7 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5898,6 +7660,7 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) project_id: i64,
@@ -5915,6 +7678,19 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5937,6 +7713,7 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5966,6 +7743,7 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) project_id: i64,
@@ -5973,6 +7751,19 @@ pub struct CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
 }
 
 impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5992,6 +7783,7 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6006,6 +7798,7 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_id: i64,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) id: i64,
@@ -6014,6 +7807,19 @@ pub struct UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
 }
 
 impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6038,6 +7844,7 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
                 &crate::Wrapped::new("generic_tool_item_response", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6052,6 +7859,7 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
@@ -6059,6 +7867,19 @@ pub struct CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
 }
 
 impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6078,6 +7899,7 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6092,6 +7914,7 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectGenericToolGenericToolItemUsersWithPermission {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) generic_tool_id: i64,
     pub(crate) project_id: i64,
@@ -6109,6 +7932,19 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6131,6 +7967,7 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6156,6 +7993,7 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkClassifications {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6174,6 +8012,19 @@ impl ListProjectWorkClassifications {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6189,6 +8040,7 @@ impl ListProjectWorkClassifications {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6216,11 +8068,25 @@ impl ListProjectWorkClassifications {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewWorkClassification,
 }
 
 impl CreateProjectWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6240,6 +8106,7 @@ impl CreateProjectWorkClassification {
                 &crate::Wrapped::new("work_classification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6254,11 +8121,25 @@ impl CreateProjectWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkClassificationsBulkUpdate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::WorkClassificationBulkUpdate,
 }
 
 impl UpdateProjectWorkClassificationsBulkUpdate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6278,6 +8159,7 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
                 &crate::Wrapped::new("work_classification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6292,12 +8174,27 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectWorkClassificationsInitialSetup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl CreateProjectWorkClassificationsInitialSetup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/work_classifications/initial_setup",
@@ -6307,7 +8204,9 @@ impl CreateProjectWorkClassificationsInitialSetup {
                     "/work_classifications/initial_setup",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6321,13 +8220,28 @@ impl CreateProjectWorkClassificationsInitialSetup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
@@ -6338,7 +8252,9 @@ impl GetProjectWorkClassification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6352,13 +8268,28 @@ impl GetProjectWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
@@ -6369,7 +8300,9 @@ impl DeleteProjectWorkClassification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6383,12 +8316,26 @@ impl DeleteProjectWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkClassification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewWorkClassification,
 }
 
 impl UpdateProjectWorkClassification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6409,6 +8356,7 @@ impl UpdateProjectWorkClassification {
                 &crate::Wrapped::new("work_classification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6423,6 +8371,7 @@ impl UpdateProjectWorkClassification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetSettingsPermissions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: Option<i64>,
     pub(crate) company_id: Option<i64>,
     pub(crate) filter_correspondence_types: Option<bool>,
@@ -6447,6 +8396,19 @@ impl GetSettingsPermissions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6463,6 +8425,7 @@ impl GetSettingsPermissions {
                 &self.filter_correspondence_types,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6477,12 +8440,27 @@ impl GetSettingsPermissions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyCustomFields {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListWorkforcePlanningV2CompanyCustomFields {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields",
@@ -6492,7 +8470,9 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
                     "/custom-fields",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6506,6 +8486,7 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyCustomField {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewCustomField>,
 }
@@ -6514,6 +8495,19 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCustomField) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6533,6 +8527,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6547,13 +8542,28 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyCustomField {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) field_id: String,
 }
 
 impl GetWorkforcePlanningV2CompanyCustomField {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
@@ -6564,7 +8574,9 @@ impl GetWorkforcePlanningV2CompanyCustomField {
                     &crate::path_segment(&self.field_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6578,6 +8590,7 @@ impl GetWorkforcePlanningV2CompanyCustomField {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyCustomField2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) field_id: String,
     pub(crate) body: Option<models::NewCompanyCustomField>,
@@ -6587,6 +8600,19 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyCustomField) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6607,6 +8633,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6621,13 +8648,28 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyCustomField {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) field_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyCustomField {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
@@ -6638,7 +8680,9 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
                     &crate::path_segment(&self.field_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6652,6 +8696,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyCustomFieldValue {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) field_id: String,
     pub(crate) body: Option<models::NewValue>,
@@ -6661,6 +8706,19 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewValue) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6682,6 +8740,7 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6696,6 +8755,7 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) field_id: String,
     pub(crate) body: Option<models::NewValue>,
@@ -6705,6 +8765,19 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewValue) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6726,6 +8799,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6740,6 +8814,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyCustomFieldDefinitionsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6793,6 +8868,19 @@ impl ListCompanyCustomFieldDefinitionsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6823,6 +8911,7 @@ impl ListCompanyCustomFieldDefinitionsV11 {
             );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6852,6 +8941,7 @@ impl ListCompanyCustomFieldDefinitionsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: Option<models::NewUploadV1_1>,
 }
@@ -6860,6 +8950,19 @@ impl CreateCompanyUploadV11 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewUploadV1_1) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6879,6 +8982,7 @@ impl CreateCompanyUploadV11 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6893,13 +8997,28 @@ impl CreateCompanyUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) uuid: String,
 }
 
 impl GetCompanyUploadV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
@@ -6910,7 +9029,9 @@ impl GetCompanyUploadV11 {
                     &crate::path_segment(&self.uuid),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6924,6 +9045,7 @@ impl GetCompanyUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) uuid: String,
     pub(crate) body: Option<models::UploadUpdate>,
@@ -6933,6 +9055,19 @@ impl UpdateCompanyUploadV11 {
     /// Sets the request body.
     pub fn body(mut self, value: models::UploadUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6953,6 +9088,7 @@ impl UpdateCompanyUploadV11 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -6967,6 +9103,7 @@ impl UpdateCompanyUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyAsyncOperationsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) filters_operation_type: Option<String>,
     pub(crate) filters_started_after: Option<String>,
@@ -7016,6 +9153,19 @@ impl ListCompanyAsyncOperationsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7051,12 +9201,28 @@ impl ListCompanyAsyncOperationsV2 {
             .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::AsyncOperationListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyAsyncOperationV2> {
+        self.build().stream_data()
     }
 }
 
@@ -7065,13 +9231,28 @@ impl ListCompanyAsyncOperationsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyAsyncOperationV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) operation_id: String,
 }
 
 impl GetCompanyAsyncOperationV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/async_operations/{operation_id}",
@@ -7082,7 +9263,9 @@ impl GetCompanyAsyncOperationV2 {
                     &crate::path_segment(&self.operation_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7096,12 +9279,27 @@ impl GetCompanyAsyncOperationV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyCompanySecuritySettingsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl GetCompanyCompanySecuritySettingsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/company_security_settings",
@@ -7111,7 +9309,9 @@ impl GetCompanyCompanySecuritySettingsV2 {
                     "/company_security_settings",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7125,6 +9325,7 @@ impl GetCompanyCompanySecuritySettingsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyCustomFieldDataTypesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) type_: Option<String>,
     pub(crate) field_set_id: Option<String>,
@@ -7143,6 +9344,19 @@ impl GetCompanyCustomFieldDataTypesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7158,6 +9372,7 @@ impl GetCompanyCustomFieldDataTypesV2 {
             );
         request.query("type", &self.type_, crate::QueryStyle::Repeat);
         request.query("field_set_id", &self.field_set_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7172,12 +9387,27 @@ impl GetCompanyCustomFieldDataTypesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyGenericToolsDefaultTypesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListCompanyGenericToolsDefaultTypesV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/generic_tools/default_types",
@@ -7187,7 +9417,9 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
                     "/generic_tools/default_types",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7201,6 +9433,7 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyRolesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -7226,6 +9459,19 @@ impl ListCompanyRolesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7247,12 +9493,28 @@ impl ListCompanyRolesV2 {
                 &self.filters_users_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::RoleListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyRoleV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyRoleV2> {
+        self.build().stream_data()
     }
 }
 
@@ -7261,6 +9523,7 @@ impl ListCompanyRolesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyRoleV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewRoleV2>,
 }
@@ -7269,6 +9532,19 @@ impl CreateCompanyRoleV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewRoleV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7289,6 +9565,7 @@ impl CreateCompanyRoleV2 {
             request
                 .json(&crate::Wrapped::new("project_role", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -7303,6 +9580,7 @@ impl CreateCompanyRoleV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyRolesReorderV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::RoleReorderV2>,
 }
@@ -7311,6 +9589,19 @@ impl CreateCompanyRolesReorderV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::RoleReorderV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7330,6 +9621,7 @@ impl CreateCompanyRolesReorderV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -7344,13 +9636,28 @@ impl CreateCompanyRolesReorderV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyRoleV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyRoleV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/roles/{id}",
@@ -7361,7 +9668,9 @@ impl DeleteCompanyRoleV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7375,6 +9684,7 @@ impl DeleteCompanyRoleV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyRoleV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<models::NewRoleV2>,
@@ -7384,6 +9694,19 @@ impl UpdateCompanyRoleV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewRoleV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7405,6 +9728,7 @@ impl UpdateCompanyRoleV2 {
             request
                 .json(&crate::Wrapped::new("project_role", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -7419,12 +9743,27 @@ impl UpdateCompanyRoleV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanySupportPinsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl GetCompanySupportPinsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/support_pins",
@@ -7434,7 +9773,9 @@ impl GetCompanySupportPinsV2 {
                     "/support_pins",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7448,12 +9789,27 @@ impl GetCompanySupportPinsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanySupportPinV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl CreateCompanySupportPinV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/support_pins",
@@ -7463,7 +9819,9 @@ impl CreateCompanySupportPinV2 {
                     "/support_pins",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.

@@ -8,11 +8,25 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetDetailFilters {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) column_id: models::BudgetDetailFilterColumnId,
 }
 
 impl ListBudgetDetailFilters {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -23,6 +37,7 @@ impl ListBudgetDetailFilters {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("column_id", &self.column_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -37,10 +52,24 @@ impl ListBudgetDetailFilters {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBudgetLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBudgetLineItem,
 }
 
 impl CreateBudgetLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -51,6 +80,7 @@ impl CreateBudgetLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -65,10 +95,24 @@ impl CreateBudgetLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBudgetLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BudgetLineItemSync,
 }
 
 impl CreateBudgetLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -79,6 +123,7 @@ impl CreateBudgetLineItemsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -93,11 +138,25 @@ impl CreateBudgetLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBudgetLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetBudgetLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -108,6 +167,7 @@ impl GetBudgetLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -122,11 +182,25 @@ impl GetBudgetLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBudgetLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BudgetLineItemUpdate,
 }
 
 impl UpdateBudgetLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -138,6 +212,7 @@ impl UpdateBudgetLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -152,6 +227,7 @@ impl UpdateBudgetLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewSnapshots {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -215,6 +291,19 @@ impl ListBudgetViewSnapshots {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -251,6 +340,7 @@ impl ListBudgetViewSnapshots {
                 crate::QueryStyle::Repeat,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -278,10 +368,24 @@ impl ListBudgetViewSnapshots {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBudgetViewSnapshot {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBudgetViewSnapshot,
 }
 
 impl CreateBudgetViewSnapshot {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -292,6 +396,7 @@ impl CreateBudgetViewSnapshot {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -306,6 +411,7 @@ impl CreateBudgetViewSnapshot {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewSnapshotDetailRows {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_snapshot_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -388,6 +494,19 @@ impl ListBudgetViewSnapshotDetailRows {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -429,6 +548,7 @@ impl ListBudgetViewSnapshotDetailRows {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request
             .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -456,6 +576,7 @@ impl ListBudgetViewSnapshotDetailRows {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewSnapshotSummaryRows {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_snapshot_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -538,6 +659,19 @@ impl ListBudgetViewSnapshotSummaryRows {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -579,6 +713,7 @@ impl ListBudgetViewSnapshotSummaryRows {
         request.query("group_by", &self.group_by, crate::QueryStyle::Repeat);
         request
             .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -608,6 +743,7 @@ impl ListBudgetViewSnapshotSummaryRows {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViews {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: Option<i64>,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -639,6 +775,19 @@ impl ListBudgetViews {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -651,6 +800,7 @@ impl ListBudgetViews {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -678,11 +828,25 @@ impl ListBudgetViews {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewBudgetDetailColumns {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl ListBudgetViewBudgetDetailColumns {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -697,6 +861,7 @@ impl ListBudgetViewBudgetDetailColumns {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -711,12 +876,26 @@ impl ListBudgetViewBudgetDetailColumns {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBudgetViewBudgetDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBudgetDetail,
 }
 
 impl CreateBudgetViewBudgetDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -733,6 +912,7 @@ impl CreateBudgetViewBudgetDetail {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("filters", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -747,6 +927,7 @@ impl CreateBudgetViewBudgetDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewDetailRows {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -829,6 +1010,19 @@ impl ListBudgetViewDetailRows {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -870,6 +1064,7 @@ impl ListBudgetViewDetailRows {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request
             .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -897,6 +1092,7 @@ impl ListBudgetViewDetailRows {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBudgetViewSummaryRows {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) budget_view_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -979,6 +1175,19 @@ impl ListBudgetViewSummaryRows {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1020,6 +1229,7 @@ impl ListBudgetViewSummaryRows {
         request.query("group_by", &self.group_by, crate::QueryStyle::Repeat);
         request
             .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1047,6 +1257,7 @@ impl ListBudgetViewSummaryRows {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeEventStatuses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1065,6 +1276,19 @@ impl ListChangeEventStatuses {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1076,6 +1300,7 @@ impl ListChangeEventStatuses {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1103,6 +1328,7 @@ impl ListChangeEventStatuses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeEvents {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1159,6 +1385,19 @@ impl ListChangeEvents {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1190,6 +1429,7 @@ impl ListChangeEvents {
                 crate::QueryStyle::Repeat,
             );
         request.query("include_rfqs", &self.include_rfqs, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1217,11 +1457,25 @@ impl ListChangeEvents {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateChangeEvent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewChangeEvent,
 }
 
 impl CreateChangeEvent {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1233,6 +1487,7 @@ impl CreateChangeEvent {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1247,11 +1502,25 @@ impl CreateChangeEvent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetChangeEvent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetChangeEvent {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1261,6 +1530,7 @@ impl GetChangeEvent {
                 ["/rest/v1.0/change_events/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1275,12 +1545,26 @@ impl GetChangeEvent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeEvent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::ChangeEventUpdate,
 }
 
 impl UpdateChangeEvent {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1292,6 +1576,7 @@ impl UpdateChangeEvent {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1306,6 +1591,7 @@ impl UpdateChangeEvent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeOrderStatuses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1324,6 +1610,19 @@ impl ListChangeOrderStatuses {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1335,6 +1634,7 @@ impl ListChangeOrderStatuses {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1362,6 +1662,7 @@ impl ListChangeOrderStatuses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeOrderChangeReasons {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1380,6 +1681,19 @@ impl ListChangeOrderChangeReasons {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1391,6 +1705,7 @@ impl ListChangeOrderChangeReasons {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1420,6 +1735,7 @@ impl ListChangeOrderChangeReasons {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeOrderPackages {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: Option<i64>,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -1514,6 +1830,19 @@ impl ListChangeOrderPackages {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1575,6 +1904,7 @@ impl ListChangeOrderPackages {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1602,10 +1932,24 @@ impl ListChangeOrderPackages {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateChangeOrderPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewChangeOrderPackage,
 }
 
 impl CreateChangeOrderPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1616,6 +1960,7 @@ impl CreateChangeOrderPackage {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1630,6 +1975,7 @@ impl CreateChangeOrderPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetChangeOrderPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: Option<i64>,
@@ -1639,6 +1985,19 @@ impl GetChangeOrderPackage {
     /// Contract ID (`contract_id` in the query).
     pub fn contract_id(mut self, value: i64) -> Self {
         self.contract_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1653,6 +2012,7 @@ impl GetChangeOrderPackage {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1667,11 +2027,25 @@ impl GetChangeOrderPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeOrderPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::ChangeOrderPackageUpdate,
 }
 
 impl UpdateChangeOrderPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1683,6 +2057,7 @@ impl UpdateChangeOrderPackage {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1697,6 +2072,7 @@ impl UpdateChangeOrderPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeOrderRequests {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -1779,6 +2155,19 @@ impl ListChangeOrderRequests {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1835,6 +2224,7 @@ impl ListChangeOrderRequests {
                 &self.filters_not_status,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -1862,10 +2252,24 @@ impl ListChangeOrderRequests {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateChangeOrderRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewChangeOrderRequest,
 }
 
 impl CreateChangeOrderRequest {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1876,6 +2280,7 @@ impl CreateChangeOrderRequest {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1890,12 +2295,26 @@ impl CreateChangeOrderRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeOrderRequestsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::ChangeOrderRequestSync,
 }
 
 impl UpdateChangeOrderRequestsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1908,6 +2327,7 @@ impl UpdateChangeOrderRequestsSync {
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1924,12 +2344,26 @@ impl UpdateChangeOrderRequestsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetChangeOrderRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetChangeOrderRequest {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1941,6 +2375,7 @@ impl GetChangeOrderRequest {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1955,11 +2390,25 @@ impl GetChangeOrderRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeOrderRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewChangeOrderRequest,
 }
 
 impl UpdateChangeOrderRequest {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1971,6 +2420,7 @@ impl UpdateChangeOrderRequest {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1985,6 +2435,7 @@ impl UpdateChangeOrderRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2003,6 +2454,19 @@ impl ListChangeTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2014,6 +2478,7 @@ impl ListChangeTypes {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2041,6 +2506,7 @@ impl ListChangeTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCommitments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2060,6 +2526,19 @@ impl ListCommitments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2071,6 +2550,7 @@ impl ListCommitments {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2098,12 +2578,26 @@ impl ListCommitments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCommitment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetCommitment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2113,6 +2607,7 @@ impl GetCommitment {
                 ["/rest/v1.0/commitments/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2127,12 +2622,27 @@ impl GetCommitment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/currency_configuration",
@@ -2142,7 +2652,9 @@ impl GetCompanyCurrencyConfiguration {
                     "/currency_configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2156,12 +2668,27 @@ impl GetCompanyCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl DeleteCompanyCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/currency_configuration",
@@ -2171,7 +2698,9 @@ impl DeleteCompanyCurrencyConfiguration {
                     "/currency_configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2187,11 +2716,25 @@ impl DeleteCompanyCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::CompanyCurrencyConfiguration,
 }
 
 impl UpdateCompanyCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2207,6 +2750,7 @@ impl UpdateCompanyCurrencyConfiguration {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2223,12 +2767,27 @@ impl UpdateCompanyCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyCurrencyConfigurationExchangeRates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyCurrencyConfigurationExchangeRates {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
@@ -2238,7 +2797,9 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
                     "/currency_configuration/exchange_rates",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2252,11 +2813,25 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyCurrencyConfigurationExchangeRate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewExchangeRate,
 }
 
 impl CreateCompanyCurrencyConfigurationExchangeRate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2272,6 +2847,7 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2286,11 +2862,25 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyCurrencyConfigurationExchangeRates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::ExchangeRateUpdate,
 }
 
 impl UpdateCompanyCurrencyConfigurationExchangeRates {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2306,6 +2896,7 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2320,13 +2911,28 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyInvoicesAsyncJob {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) uuid: String,
 }
 
 impl GetCompanyInvoicesAsyncJob {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/invoices/async_jobs/{uuid}",
@@ -2337,7 +2943,9 @@ impl GetCompanyInvoicesAsyncJob {
                     &crate::path_segment(&self.uuid),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2351,13 +2959,28 @@ impl GetCompanyInvoicesAsyncJob {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetCompanyProjectCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
@@ -2369,7 +2992,9 @@ impl GetCompanyProjectCurrencyConfiguration {
                     "/currency_configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2385,12 +3010,26 @@ impl GetCompanyProjectCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::ProjectCurrencyConfiguration,
 }
 
 impl CreateCompanyProjectCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2408,6 +3047,7 @@ impl CreateCompanyProjectCurrencyConfiguration {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2424,13 +3064,28 @@ impl CreateCompanyProjectCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteCompanyProjectCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
@@ -2442,7 +3097,9 @@ impl DeleteCompanyProjectCurrencyConfiguration {
                     "/currency_configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2458,12 +3115,26 @@ impl DeleteCompanyProjectCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectCurrencyConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::ProjectCurrencyConfigurationRequest,
 }
 
 impl UpdateCompanyProjectCurrencyConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2481,6 +3152,7 @@ impl UpdateCompanyProjectCurrencyConfiguration {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2497,6 +3169,7 @@ impl UpdateCompanyProjectCurrencyConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCurrencyConfigurationExchangeRates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) include_inactive: Option<bool>,
@@ -2506,6 +3179,19 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
     /// Include inactive exchange rates (`include_inactive` in the query).
     pub fn include_inactive(mut self, value: bool) -> Self {
         self.include_inactive = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2530,6 +3216,7 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
                 &self.include_inactive,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -2544,12 +3231,26 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCurrencyConfigurationExchangeRate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewCurrencyConfigurationExchangeRate,
 }
 
 impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2567,6 +3268,7 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2581,12 +3283,26 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectCurrencyConfigurationExchangeRates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::ExchangeRateUpdate,
 }
 
 impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2604,6 +3320,7 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2618,12 +3335,27 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUomCategories {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl ListCompanyUomCategories {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uom_categories",
@@ -2633,7 +3365,9 @@ impl ListCompanyUomCategories {
                     "/uom_categories",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2647,6 +3381,7 @@ impl ListCompanyUomCategories {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUoms {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2665,6 +3400,19 @@ impl ListCompanyUoms {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2680,6 +3428,7 @@ impl ListCompanyUoms {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2705,11 +3454,25 @@ impl ListCompanyUoms {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUom {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewUom,
 }
 
 impl CreateCompanyUom {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2725,6 +3488,7 @@ impl CreateCompanyUom {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("uom", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2739,11 +3503,25 @@ impl CreateCompanyUom {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUomsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UomSync,
 }
 
 impl UpdateCompanyUomsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2759,6 +3537,7 @@ impl UpdateCompanyUomsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2773,13 +3552,28 @@ impl UpdateCompanyUomsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUom {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyUom {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/uoms/{id}",
@@ -2790,7 +3584,9 @@ impl GetCompanyUom {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2804,13 +3600,28 @@ impl GetCompanyUom {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyUom {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyUom {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/uoms/{id}",
@@ -2821,7 +3632,9 @@ impl DeleteCompanyUom {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2835,12 +3648,26 @@ impl DeleteCompanyUom {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUom {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewUom,
 }
 
 impl UpdateCompanyUom {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2857,6 +3684,7 @@ impl UpdateCompanyUom {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("uom", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2871,12 +3699,27 @@ impl UpdateCompanyUom {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkBreakdownStructurePatterns {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyWorkBreakdownStructurePatterns {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns",
@@ -2886,7 +3729,9 @@ impl GetCompanyWorkBreakdownStructurePatterns {
                     "/work_breakdown_structure/patterns",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2900,11 +3745,25 @@ impl GetCompanyWorkBreakdownStructurePatterns {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::PatternUpdateSegmentOrder,
 }
 
 impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2920,6 +3779,7 @@ impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2934,12 +3794,27 @@ impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkBreakdownStructureSegments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl ListCompanyWorkBreakdownStructureSegments {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
@@ -2949,7 +3824,9 @@ impl ListCompanyWorkBreakdownStructureSegments {
                     "/work_breakdown_structure/segments",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2965,11 +3842,25 @@ impl ListCompanyWorkBreakdownStructureSegments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkBreakdownStructureSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewSegment,
 }
 
 impl CreateCompanyWorkBreakdownStructureSegment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2985,6 +3876,7 @@ impl CreateCompanyWorkBreakdownStructureSegment {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("segment", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3001,6 +3893,7 @@ impl CreateCompanyWorkBreakdownStructureSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkBreakdownStructureSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) segment_item_list_id: Option<i64>,
@@ -3010,6 +3903,19 @@ impl GetCompanyWorkBreakdownStructureSegment {
     /// Segment Item List ID (`segment_item_list_id` in the query).
     pub fn segment_item_list_id(mut self, value: i64) -> Self {
         self.segment_item_list_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3033,6 +3939,7 @@ impl GetCompanyWorkBreakdownStructureSegment {
                 &self.segment_item_list_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3047,6 +3954,7 @@ impl GetCompanyWorkBreakdownStructureSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWorkBreakdownStructureSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) segment_item_list_id: Option<i64>,
@@ -3056,6 +3964,19 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
     /// Segment Item List ID (`segment_item_list_id` in the query).
     pub fn segment_item_list_id(mut self, value: i64) -> Self {
         self.segment_item_list_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3079,6 +4000,7 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
                 &self.segment_item_list_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3093,6 +4015,7 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkBreakdownStructureSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) segment_item_list_id: Option<i64>,
@@ -3103,6 +4026,19 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
     /// Segment Item List ID (`segment_item_list_id` in the query).
     pub fn segment_item_list_id(mut self, value: i64) -> Self {
         self.segment_item_list_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3128,6 +4064,7 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("segment", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3142,13 +4079,28 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkBreakdownStructureSegmentLists {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
 }
 
 impl ListCompanyWorkBreakdownStructureSegmentLists {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/lists",
@@ -3160,7 +4112,9 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
                     "/lists",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3174,6 +4128,7 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkBreakdownStructureSegmentSegmentItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) segment_item_list_id: Option<i64>,
@@ -3200,6 +4155,19 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3223,6 +4191,7 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3250,12 +4219,26 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::NewSegmentSegmentItem,
 }
 
 impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3273,6 +4256,7 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3287,12 +4271,26 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::SegmentItemBulkDestroy,
 }
 
 impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3310,6 +4308,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3326,12 +4325,26 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::WbsCodeUpdateAll,
 }
 
 impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3349,6 +4362,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3363,6 +4377,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) id: i64,
@@ -3373,6 +4388,19 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
     /// Standard Cost Code List ID (required for cost codes only) (`standard_cost_code_list_id` in the query).
     pub fn standard_cost_code_list_id(mut self, value: i64) -> Self {
         self.standard_cost_code_list_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3398,6 +4426,7 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
                 &self.standard_cost_code_list_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3412,14 +4441,29 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
@@ -3432,7 +4476,9 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3446,6 +4492,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) id: i64,
@@ -3457,6 +4504,19 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     /// Standard Cost Code List ID (required for cost codes only) (`standard_cost_code_list_id` in the query).
     pub fn standard_cost_code_list_id(mut self, value: i64) -> Self {
         self.standard_cost_code_list_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3484,6 +4544,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3498,6 +4559,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListContractPayments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) page: Option<i64>,
@@ -3517,6 +4579,19 @@ impl ListContractPayments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3529,6 +4604,7 @@ impl ListContractPayments {
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3556,10 +4632,24 @@ impl ListContractPayments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateContractPayment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewContractPayment,
 }
 
 impl CreateContractPayment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3570,6 +4660,7 @@ impl CreateContractPayment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3584,12 +4675,26 @@ impl CreateContractPayment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetContractPayment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetContractPayment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3601,6 +4706,7 @@ impl GetContractPayment {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3615,12 +4721,26 @@ impl GetContractPayment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteContractPayment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl DeleteContractPayment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3632,6 +4752,7 @@ impl DeleteContractPayment {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3646,11 +4767,25 @@ impl DeleteContractPayment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateContractPayment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewContractPayment,
 }
 
 impl UpdateContractPayment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3662,6 +4797,7 @@ impl UpdateContractPayment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3676,6 +4812,7 @@ impl UpdateContractPayment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCostCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) sub_job_id: Option<i64>,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -3722,6 +4859,19 @@ impl ListCostCodes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3742,6 +4892,7 @@ impl ListCostCodes {
                 crate::QueryStyle::Repeat,
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3767,10 +4918,24 @@ impl ListCostCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewCostCode,
 }
 
 impl CreateCostCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3781,6 +4946,7 @@ impl CreateCostCode {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3795,10 +4961,24 @@ impl CreateCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCostCodesCopyFromStandardList {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::CostCodeCopyFromStandardList,
 }
 
 impl CreateCostCodesCopyFromStandardList {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3809,6 +4989,7 @@ impl CreateCostCodesCopyFromStandardList {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3823,6 +5004,7 @@ impl CreateCostCodesCopyFromStandardList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCostCodesCopySubsetFromStandardList {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: Option<models::CostCodeCopySubsetFromStandardList>,
 }
 
@@ -3830,6 +5012,19 @@ impl CreateCostCodesCopySubsetFromStandardList {
     /// Sets the request body.
     pub fn body(mut self, value: models::CostCodeCopySubsetFromStandardList) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3844,6 +5039,7 @@ impl CreateCostCodesCopySubsetFromStandardList {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3860,6 +5056,7 @@ impl CreateCostCodesCopySubsetFromStandardList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCostCodesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) sub_job_id: Option<i64>,
     pub(crate) body: models::CostCodeSync,
@@ -3869,6 +5066,19 @@ impl UpdateCostCodesSync {
     /// Unique identifier for the Sub Job (`sub_job_id` in the query).
     pub fn sub_job_id(mut self, value: i64) -> Self {
         self.sub_job_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3884,6 +5094,7 @@ impl UpdateCostCodesSync {
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3898,6 +5109,7 @@ impl UpdateCostCodesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) sub_job_id: Option<i64>,
@@ -3907,6 +5119,19 @@ impl GetCostCode {
     /// Unique identifier for the Sub Job (`sub_job_id` in the query).
     pub fn sub_job_id(mut self, value: i64) -> Self {
         self.sub_job_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3920,6 +5145,7 @@ impl GetCostCode {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3934,11 +5160,25 @@ impl GetCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewCostCode,
 }
 
 impl UpdateCostCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3949,6 +5189,7 @@ impl UpdateCostCode {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3963,6 +5204,7 @@ impl UpdateCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFinancialsMarkups {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) holder_type: models::MarkupHolderType,
     pub(crate) holder_id: i64,
@@ -3973,6 +5215,19 @@ impl ListFinancialsMarkups {
     /// When set to `with_erp_data`, includes the `prime_line_item_id` field in the response (`view` in the query).
     pub fn view(mut self, value: models::MarkupView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3988,6 +5243,7 @@ impl ListFinancialsMarkups {
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4002,6 +5258,7 @@ impl ListFinancialsMarkups {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateFinancialsMarkup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) holder_type: models::MarkupHolderType,
     pub(crate) holder_id: i64,
@@ -4009,6 +5266,19 @@ pub struct CreateFinancialsMarkup {
 }
 
 impl CreateFinancialsMarkup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4022,6 +5292,7 @@ impl CreateFinancialsMarkup {
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("markup", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4036,6 +5307,7 @@ impl CreateFinancialsMarkup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFinancialsMarkup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) holder_type: models::MarkupHolderType,
@@ -4043,6 +5315,19 @@ pub struct GetFinancialsMarkup {
 }
 
 impl GetFinancialsMarkup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4055,6 +5340,7 @@ impl GetFinancialsMarkup {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4069,6 +5355,7 @@ impl GetFinancialsMarkup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteFinancialsMarkup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) holder_type: models::MarkupHolderType,
@@ -4076,6 +5363,19 @@ pub struct DeleteFinancialsMarkup {
 }
 
 impl DeleteFinancialsMarkup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4088,6 +5388,7 @@ impl DeleteFinancialsMarkup {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4102,6 +5403,7 @@ impl DeleteFinancialsMarkup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateFinancialsMarkup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) holder_type: models::MarkupHolderType,
@@ -4110,6 +5412,19 @@ pub struct UpdateFinancialsMarkup {
 }
 
 impl UpdateFinancialsMarkup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4124,6 +5439,7 @@ impl UpdateFinancialsMarkup {
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("markup", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4138,6 +5454,7 @@ impl UpdateFinancialsMarkup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListLineItemTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -4164,6 +5481,19 @@ impl ListLineItemTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4182,6 +5512,7 @@ impl ListLineItemTypes {
                 &self.filters_origin_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -4209,10 +5540,24 @@ impl ListLineItemTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateLineItemType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewLineItemType,
 }
 
 impl CreateLineItemType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4223,6 +5568,7 @@ impl CreateLineItemType {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4237,10 +5583,24 @@ impl CreateLineItemType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateLineItemTypesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::LineItemTypeSync,
 }
 
 impl UpdateLineItemTypesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4251,6 +5611,7 @@ impl UpdateLineItemTypesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4265,11 +5626,25 @@ impl UpdateLineItemTypesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetLineItemType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetLineItemType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4279,6 +5654,7 @@ impl GetLineItemType {
                 ["/rest/v1.0/line_item_types/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4293,11 +5669,25 @@ impl GetLineItemType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateLineItemType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItemType,
 }
 
 impl UpdateLineItemType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4308,6 +5698,7 @@ impl UpdateLineItemType {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4322,6 +5713,7 @@ impl UpdateLineItemType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPaymentApplications {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4340,6 +5732,19 @@ impl ListPaymentApplications {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4351,6 +5756,7 @@ impl ListPaymentApplications {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4378,11 +5784,25 @@ impl ListPaymentApplications {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPaymentApplication {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPaymentApplication {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4393,6 +5813,7 @@ impl GetPaymentApplication {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4407,11 +5828,25 @@ impl GetPaymentApplication {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePaymentApplication {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePaymentApplication {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4422,6 +5857,7 @@ impl DeletePaymentApplication {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4436,6 +5872,7 @@ impl DeletePaymentApplication {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPotentialChangeOrders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
     pub(crate) filters_origin_id: Option<String>,
@@ -4527,6 +5964,19 @@ impl ListPotentialChangeOrders {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4593,6 +6043,7 @@ impl ListPotentialChangeOrders {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4620,10 +6071,24 @@ impl ListPotentialChangeOrders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePotentialChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewPotentialChangeOrder,
 }
 
 impl CreatePotentialChangeOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4634,6 +6099,7 @@ impl CreatePotentialChangeOrder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4648,12 +6114,26 @@ impl CreatePotentialChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePotentialChangeOrdersSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::PotentialChangeOrderSync,
 }
 
 impl UpdatePotentialChangeOrdersSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4666,6 +6146,7 @@ impl UpdatePotentialChangeOrdersSync {
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4682,12 +6163,26 @@ impl UpdatePotentialChangeOrdersSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPotentialChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetPotentialChangeOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4699,6 +6194,7 @@ impl GetPotentialChangeOrder {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4713,11 +6209,25 @@ impl GetPotentialChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePotentialChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::PotentialChangeOrderUpdate,
 }
 
 impl UpdatePotentialChangeOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4729,6 +6239,7 @@ impl UpdatePotentialChangeOrder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4743,6 +6254,7 @@ impl UpdatePotentialChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPotentialChangeOrderLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -4797,6 +6309,19 @@ impl ListPotentialChangeOrderLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4838,6 +6363,7 @@ impl ListPotentialChangeOrderLineItems {
                 &self.filters_line_item_type_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -4863,11 +6389,25 @@ impl ListPotentialChangeOrderLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePotentialChangeOrderLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl CreatePotentialChangeOrderLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4883,6 +6423,7 @@ impl CreatePotentialChangeOrderLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4897,12 +6438,26 @@ impl CreatePotentialChangeOrderLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePotentialChangeOrderLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::LineItemSync,
 }
 
 impl UpdatePotentialChangeOrderLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4919,6 +6474,7 @@ impl UpdatePotentialChangeOrderLineItemsSync {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4935,12 +6491,26 @@ impl UpdatePotentialChangeOrderLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPotentialChangeOrderLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPotentialChangeOrderLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4956,6 +6526,7 @@ impl GetPotentialChangeOrderLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4970,12 +6541,26 @@ impl GetPotentialChangeOrderLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePotentialChangeOrderLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePotentialChangeOrderLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4991,6 +6576,7 @@ impl DeletePotentialChangeOrderLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5005,12 +6591,26 @@ impl DeletePotentialChangeOrderLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePotentialChangeOrderLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) potential_change_order_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl UpdatePotentialChangeOrderLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5027,6 +6627,7 @@ impl UpdatePotentialChangeOrderLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5041,10 +6642,24 @@ impl UpdatePotentialChangeOrderLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPrimeContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl GetPrimeContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5054,6 +6669,7 @@ impl GetPrimeContract {
                 String::from("/rest/v1.0/prime_contract"),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5068,6 +6684,7 @@ impl GetPrimeContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePrimeContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeContract,
 }
@@ -5076,6 +6693,19 @@ impl CreatePrimeContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5095,6 +6725,7 @@ impl CreatePrimeContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5109,11 +6740,25 @@ impl CreatePrimeContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPrimeContract2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPrimeContract2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5123,6 +6768,7 @@ impl GetPrimeContract2 {
                 ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5137,11 +6783,25 @@ impl GetPrimeContract2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePrimeContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePrimeContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5151,6 +6811,7 @@ impl DeletePrimeContract {
                 ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5165,6 +6826,7 @@ impl DeletePrimeContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeContract,
@@ -5174,6 +6836,19 @@ impl UpdatePrimeContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5193,6 +6868,7 @@ impl UpdatePrimeContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5207,6 +6883,7 @@ impl UpdatePrimeContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPrimeContracts {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5239,6 +6916,19 @@ impl ListPrimeContracts {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5257,6 +6947,7 @@ impl ListPrimeContracts {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -5284,6 +6975,7 @@ impl ListPrimeContracts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPrimeContractLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -5338,6 +7030,19 @@ impl ListPrimeContractLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5379,6 +7084,7 @@ impl ListPrimeContractLineItems {
                 crate::QueryStyle::Repeat,
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5404,12 +7110,26 @@ impl ListPrimeContractLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePrimeContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl CreatePrimeContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5426,6 +7146,7 @@ impl CreatePrimeContractLineItem {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5440,12 +7161,26 @@ impl CreatePrimeContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContractLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::LineItemSyncRequest2,
 }
 
 impl UpdatePrimeContractLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5462,6 +7197,7 @@ impl UpdatePrimeContractLineItemsSync {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5476,12 +7212,26 @@ impl UpdatePrimeContractLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPrimeContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPrimeContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5497,6 +7247,7 @@ impl GetPrimeContractLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5511,12 +7262,26 @@ impl GetPrimeContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePrimeContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePrimeContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5532,6 +7297,7 @@ impl DeletePrimeContractLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5546,6 +7312,7 @@ impl DeletePrimeContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -5553,6 +7320,19 @@ pub struct UpdatePrimeContractLineItem {
 }
 
 impl UpdatePrimeContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5570,6 +7350,7 @@ impl UpdatePrimeContractLineItem {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5584,12 +7365,26 @@ impl UpdatePrimeContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContractPaymentApplicationLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::PaymentApplicationLineItemUpdate,
 }
 
 impl UpdatePrimeContractPaymentApplicationLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5606,6 +7401,7 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5620,12 +7416,26 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContractPaymentApplicationMarkupLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::PaymentApplicationMarkupLineItemUpdate,
 }
 
 impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5642,6 +7452,7 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5658,6 +7469,7 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPrimeContractPaymentApplications {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -5691,6 +7503,19 @@ impl ListPrimeContractPaymentApplications {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5710,6 +7535,7 @@ impl ListPrimeContractPaymentApplications {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request
             .query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5739,11 +7565,25 @@ impl ListPrimeContractPaymentApplications {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePrimeContractPaymentApplication {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) body: models::NewPaymentApplication,
 }
 
 impl CreatePrimeContractPaymentApplication {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5759,6 +7599,7 @@ impl CreatePrimeContractPaymentApplication {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5773,12 +7614,26 @@ impl CreatePrimeContractPaymentApplication {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePrimeContractPaymentApplication {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) prime_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::PaymentApplicationUpdate,
 }
 
 impl UpdatePrimeContractPaymentApplication {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5795,6 +7650,7 @@ impl UpdatePrimeContractPaymentApplication {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5809,6 +7665,7 @@ impl UpdatePrimeContractPaymentApplication {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBillingPeriods {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5855,6 +7712,19 @@ impl ListProjectBillingPeriods {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5885,6 +7755,7 @@ impl ListProjectBillingPeriods {
             );
         request
             .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5912,11 +7783,25 @@ impl ListProjectBillingPeriods {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBillingPeriod {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBillingPeriod,
 }
 
 impl CreateProjectBillingPeriod {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5932,6 +7817,7 @@ impl CreateProjectBillingPeriod {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("billing_period", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5946,13 +7832,28 @@ impl CreateProjectBillingPeriod {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBillingPeriod {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBillingPeriod {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
@@ -5963,7 +7864,9 @@ impl GetProjectBillingPeriod {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5977,13 +7880,28 @@ impl GetProjectBillingPeriod {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBillingPeriod {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectBillingPeriod {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
@@ -5994,7 +7912,9 @@ impl DeleteProjectBillingPeriod {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6008,12 +7928,26 @@ impl DeleteProjectBillingPeriod {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBillingPeriod {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewBillingPeriod,
 }
 
 impl UpdateProjectBillingPeriod {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6030,6 +7964,7 @@ impl UpdateProjectBillingPeriod {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("billing_period", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6044,12 +7979,27 @@ impl UpdateProjectBillingPeriod {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBudget {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl GetProjectBudget {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget",
@@ -6059,7 +8009,9 @@ impl GetProjectBudget {
                     "/budget",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6073,12 +8025,27 @@ impl GetProjectBudget {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBudgetLock {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl CreateProjectBudgetLock {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v1.0/projects/{project_id}/budget/lock",
@@ -6088,7 +8055,9 @@ impl CreateProjectBudgetLock {
                     "/budget/lock",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6102,6 +8071,7 @@ impl CreateProjectBudgetLock {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBudgetLock {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) destroy_all_budget_line_item_transfers: Option<bool>,
 }
@@ -6110,6 +8080,19 @@ impl DeleteProjectBudgetLock {
     /// Allows users to unlock the budget while either preserving or destroying the existing budget modifications (`destroy_all_budget_line_item_transfers` in the query).
     pub fn destroy_all_budget_line_item_transfers(mut self, value: bool) -> Self {
         self.destroy_all_budget_line_item_transfers = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6132,6 +8115,7 @@ impl DeleteProjectBudgetLock {
                 &self.destroy_all_budget_line_item_transfers,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6146,12 +8130,27 @@ impl DeleteProjectBudgetLock {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBudgetChanges {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectBudgetChanges {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_changes",
@@ -6161,7 +8160,9 @@ impl ListProjectBudgetChanges {
                     "/budget_changes",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6175,11 +8176,25 @@ impl ListProjectBudgetChanges {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBudgetChange {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBudgetChange,
 }
 
 impl CreateProjectBudgetChange {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6195,6 +8210,7 @@ impl CreateProjectBudgetChange {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6209,13 +8225,28 @@ impl CreateProjectBudgetChange {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBudgetChange {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBudgetChange {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
@@ -6226,7 +8257,9 @@ impl GetProjectBudgetChange {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6240,13 +8273,28 @@ impl GetProjectBudgetChange {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBudgetChange {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectBudgetChange {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
@@ -6257,7 +8305,9 @@ impl DeleteProjectBudgetChange {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6271,12 +8321,26 @@ impl DeleteProjectBudgetChange {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBudgetChange {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::BudgetChangeUpdate,
 }
 
 impl UpdateProjectBudgetChange {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6293,6 +8357,7 @@ impl UpdateProjectBudgetChange {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6307,6 +8372,7 @@ impl UpdateProjectBudgetChange {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBudgetModifications {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6325,6 +8391,19 @@ impl ListProjectBudgetModifications {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6340,6 +8419,7 @@ impl ListProjectBudgetModifications {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6367,12 +8447,26 @@ impl ListProjectBudgetModifications {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBudgetModification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBudgetModification,
 }
 
 #[allow(deprecated)]
 impl CreateProjectBudgetModification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6392,6 +8486,7 @@ impl CreateProjectBudgetModification {
                 &crate::Wrapped::new("budget_modification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6406,13 +8501,28 @@ impl CreateProjectBudgetModification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBudgetModification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBudgetModification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
@@ -6423,7 +8533,9 @@ impl GetProjectBudgetModification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6437,14 +8549,29 @@ impl GetProjectBudgetModification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBudgetModification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteProjectBudgetModification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
@@ -6455,7 +8582,9 @@ impl DeleteProjectBudgetModification {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6469,6 +8598,7 @@ impl DeleteProjectBudgetModification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBudgetModification {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewBudgetModification,
@@ -6476,6 +8606,19 @@ pub struct UpdateProjectBudgetModification {
 
 #[allow(deprecated)]
 impl UpdateProjectBudgetModification {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6496,6 +8639,7 @@ impl UpdateProjectBudgetModification {
                 &crate::Wrapped::new("budget_modification", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6510,6 +8654,7 @@ impl UpdateProjectBudgetModification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBudgetedProductionQuantities {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6535,6 +8680,19 @@ impl ListProjectBudgetedProductionQuantities {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6556,6 +8714,7 @@ impl ListProjectBudgetedProductionQuantities {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6585,11 +8744,25 @@ impl ListProjectBudgetedProductionQuantities {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBudgetedProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBudgetedProductionQuantity,
 }
 
 impl CreateProjectBudgetedProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6609,6 +8782,7 @@ impl CreateProjectBudgetedProductionQuantity {
                 &crate::Wrapped::new("budgeted_production_quantity", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6623,6 +8797,7 @@ impl CreateProjectBudgetedProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBudgetedProductionQuantitiesIds {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6648,6 +8823,19 @@ impl ListProjectBudgetedProductionQuantitiesIds {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6669,6 +8857,7 @@ impl ListProjectBudgetedProductionQuantitiesIds {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6694,13 +8883,28 @@ impl ListProjectBudgetedProductionQuantitiesIds {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBudgetedProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBudgetedProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
@@ -6711,7 +8915,9 @@ impl GetProjectBudgetedProductionQuantity {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6725,12 +8931,26 @@ impl GetProjectBudgetedProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBudgetedProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewBudgetedProductionQuantity,
 }
 
 impl DeleteProjectBudgetedProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6751,6 +8971,7 @@ impl DeleteProjectBudgetedProductionQuantity {
                 &crate::Wrapped::new("budgeted_production_quantity", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6765,12 +8986,26 @@ impl DeleteProjectBudgetedProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBudgetedProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewBudgetedProductionQuantity,
 }
 
 impl UpdateProjectBudgetedProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6791,6 +9026,7 @@ impl UpdateProjectBudgetedProductionQuantity {
                 &crate::Wrapped::new("budgeted_production_quantity", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6805,13 +9041,28 @@ impl UpdateProjectBudgetedProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectChangeEventChangeEventProductionQuantities {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) change_event_id: i64,
 }
 
 impl ListProjectChangeEventChangeEventProductionQuantities {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities",
@@ -6823,7 +9074,9 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
                     "/change_event_production_quantities",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6839,12 +9092,26 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectChangeEventChangeEventProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) change_event_id: i64,
     pub(crate) body: models::NewChangeEventProductionQuantity,
 }
 
 impl CreateProjectChangeEventChangeEventProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6866,6 +9133,7 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
                 &crate::Wrapped::new("change_event_production_quantity", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6882,14 +9150,29 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectChangeEventChangeEventProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) change_event_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectChangeEventChangeEventProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities/{id}",
@@ -6902,7 +9185,9 @@ impl DeleteProjectChangeEventChangeEventProductionQuantity {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -6916,6 +9201,7 @@ impl DeleteProjectChangeEventChangeEventProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectChangeEventChangeEventProductionQuantity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) change_event_id: i64,
     pub(crate) id: i64,
@@ -6923,6 +9209,19 @@ pub struct UpdateProjectChangeEventChangeEventProductionQuantity {
 }
 
 impl UpdateProjectChangeEventChangeEventProductionQuantity {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6945,6 +9244,7 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
                 &crate::Wrapped::new("change_event_production_quantity", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -6961,6 +9261,7 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectCommitmentChangeOrderBatches {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) sort: Option<models::PrimeChangeOrderSort>,
     pub(crate) filters_id: Option<i64>,
@@ -7014,6 +9315,19 @@ impl GetProjectCommitmentChangeOrderBatches {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7054,6 +9368,7 @@ impl GetProjectCommitmentChangeOrderBatches {
                 &self.filters_status_not,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -7068,6 +9383,7 @@ impl GetProjectCommitmentChangeOrderBatches {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectCommitmentChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeChangeOrderBatch,
@@ -7077,6 +9393,19 @@ impl CreateProjectCommitmentChangeOrderBatch {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7102,6 +9431,7 @@ impl CreateProjectCommitmentChangeOrderBatch {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7118,13 +9448,28 @@ impl CreateProjectCommitmentChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectCommitmentChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectCommitmentChangeOrderBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
@@ -7135,7 +9480,9 @@ impl GetProjectCommitmentChangeOrderBatch {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7151,13 +9498,28 @@ impl GetProjectCommitmentChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectCommitmentChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectCommitmentChangeOrderBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
@@ -7168,7 +9530,9 @@ impl DeleteProjectCommitmentChangeOrderBatch {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7182,6 +9546,7 @@ impl DeleteProjectCommitmentChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectCommitmentChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -7192,6 +9557,19 @@ impl UpdateProjectCommitmentChangeOrderBatch {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7218,6 +9596,7 @@ impl UpdateProjectCommitmentChangeOrderBatch {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7234,6 +9613,7 @@ impl UpdateProjectCommitmentChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectCommitmentChangeOrders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::InsuranceView>,
     pub(crate) sort: Option<models::PrimeChangeOrderSort>,
@@ -7318,6 +9698,19 @@ impl GetProjectCommitmentChangeOrders {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7378,6 +9771,7 @@ impl GetProjectCommitmentChangeOrders {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -7394,6 +9788,7 @@ impl GetProjectCommitmentChangeOrders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectCommitmentChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeChangeOrder,
@@ -7403,6 +9798,19 @@ impl CreateProjectCommitmentChangeOrder {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7427,6 +9835,7 @@ impl CreateProjectCommitmentChangeOrder {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7441,6 +9850,7 @@ impl CreateProjectCommitmentChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectCommitmentChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::InsuranceView>,
@@ -7450,6 +9860,19 @@ impl GetProjectCommitmentChangeOrder {
     /// Specifies Which view (which attributes) of the resource is going to be present in the response. the extended view includes change events data, while the (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7468,6 +9891,7 @@ impl GetProjectCommitmentChangeOrder {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7482,13 +9906,28 @@ impl GetProjectCommitmentChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectCommitmentChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectCommitmentChangeOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
@@ -7499,7 +9938,9 @@ impl DeleteProjectCommitmentChangeOrder {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7513,6 +9954,7 @@ impl DeleteProjectCommitmentChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectCommitmentChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -7530,6 +9972,19 @@ impl UpdateProjectCommitmentChangeOrder {
     /// Specifies Which view (which attributes) of the resource is going to be present in the response. the extended view includes change events data, while the (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7556,6 +10011,7 @@ impl UpdateProjectCommitmentChangeOrder {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7570,13 +10026,28 @@ impl UpdateProjectCommitmentChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectContractInvoiceConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetProjectContractInvoiceConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
@@ -7588,7 +10059,9 @@ impl GetProjectContractInvoiceConfiguration {
                     "/invoice_configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7602,12 +10075,26 @@ impl GetProjectContractInvoiceConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectContractInvoiceConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::ContractInvoiceConfiguration,
 }
 
 impl UpdateProjectContractInvoiceConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7629,6 +10116,7 @@ impl UpdateProjectContractInvoiceConfiguration {
                 &crate::Wrapped::new("invoice_configuration", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -7643,6 +10131,7 @@ impl UpdateProjectContractInvoiceConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectCosts {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -7710,6 +10199,19 @@ impl ListProjectDirectCosts {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7762,6 +10264,7 @@ impl ListProjectDirectCosts {
                 &self.filters_received_date,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -7789,11 +10292,25 @@ impl ListProjectDirectCosts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDirectCost {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewDirectCost,
 }
 
 impl CreateProjectDirectCost {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7809,6 +10326,7 @@ impl CreateProjectDirectCost {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7823,6 +10341,7 @@ impl CreateProjectDirectCost {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectCostsLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -7883,6 +10402,19 @@ impl ListProjectDirectCostsLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7929,6 +10461,7 @@ impl ListProjectDirectCostsLineItems {
                 &self.filters_line_item_type_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -7956,11 +10489,25 @@ impl ListProjectDirectCostsLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDirectCostsLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::LineItemSyncRequest,
 }
 
 impl UpdateProjectDirectCostsLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7976,6 +10523,7 @@ impl UpdateProjectDirectCostsLineItemsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7992,11 +10540,25 @@ impl UpdateProjectDirectCostsLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDirectCostsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::DirectCostSync,
 }
 
 impl UpdateProjectDirectCostsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8012,6 +10574,7 @@ impl UpdateProjectDirectCostsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8026,6 +10589,7 @@ impl UpdateProjectDirectCostsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectCostLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) direct_cost_id: i64,
     pub(crate) page: Option<i64>,
@@ -8080,6 +10644,19 @@ impl ListProjectDirectCostLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8122,6 +10699,7 @@ impl ListProjectDirectCostLineItems {
                 &self.filters_line_item_type_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -8149,12 +10727,26 @@ impl ListProjectDirectCostLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDirectCostLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) direct_cost_id: i64,
     pub(crate) body: models::NewDirectCostLineItem,
 }
 
 impl CreateProjectDirectCostLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8172,6 +10764,7 @@ impl CreateProjectDirectCostLineItem {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("line_item", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8186,14 +10779,29 @@ impl CreateProjectDirectCostLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDirectCostLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) direct_cost_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectDirectCostLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
@@ -8206,7 +10814,9 @@ impl GetProjectDirectCostLineItem {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8220,14 +10830,29 @@ impl GetProjectDirectCostLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectDirectCostLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) direct_cost_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectDirectCostLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
@@ -8240,7 +10865,9 @@ impl DeleteProjectDirectCostLineItem {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8254,6 +10881,7 @@ impl DeleteProjectDirectCostLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDirectCostLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) direct_cost_id: i64,
     pub(crate) id: i64,
@@ -8261,6 +10889,19 @@ pub struct UpdateProjectDirectCostLineItem {
 }
 
 impl UpdateProjectDirectCostLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8279,6 +10920,7 @@ impl UpdateProjectDirectCostLineItem {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("line_item", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8293,13 +10935,28 @@ impl UpdateProjectDirectCostLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDirectCost {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectDirectCost {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
@@ -8310,7 +10967,9 @@ impl GetProjectDirectCost {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8324,13 +10983,28 @@ impl GetProjectDirectCost {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectDirectCost {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectDirectCost {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
@@ -8341,7 +11015,9 @@ impl DeleteProjectDirectCost {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8355,12 +11031,26 @@ impl DeleteProjectDirectCost {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDirectCost {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::DirectCostUpdate,
 }
 
 impl UpdateProjectDirectCost {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8377,6 +11067,7 @@ impl UpdateProjectDirectCost {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8391,11 +11082,25 @@ impl UpdateProjectDirectCost {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectLienWaivers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) invoice_id: i64,
 }
 
 impl ListProjectLienWaivers {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8410,6 +11115,7 @@ impl ListProjectLienWaivers {
                     .concat(),
             );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8424,12 +11130,27 @@ impl ListProjectLienWaivers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectManualForecastLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectManualForecastLineItems {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
@@ -8439,7 +11160,9 @@ impl ListProjectManualForecastLineItems {
                     "/manual_forecast_line_items",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8455,11 +11178,25 @@ impl ListProjectManualForecastLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectManualForecastLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewManualForecastLineItem,
 }
 
 impl CreateProjectManualForecastLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8475,6 +11212,7 @@ impl CreateProjectManualForecastLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8491,12 +11229,26 @@ impl CreateProjectManualForecastLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectManualForecastLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::ManualForecastLineItemDelete,
 }
 
 impl DeleteProjectManualForecastLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8513,6 +11265,7 @@ impl DeleteProjectManualForecastLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8527,12 +11280,26 @@ impl DeleteProjectManualForecastLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectManualForecastLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewManualForecastLineItem,
 }
 
 impl UpdateProjectManualForecastLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8549,6 +11316,7 @@ impl UpdateProjectManualForecastLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8565,6 +11333,7 @@ impl UpdateProjectManualForecastLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectMonitoringResources {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) forecast_start_date: Option<String>,
 }
@@ -8573,6 +11342,19 @@ impl ListProjectMonitoringResources {
     /// Forecast start date, expressed in ISO 8601 date format (YYYY-MM-DD) (`forecast_start_date` in the query).
     pub fn forecast_start_date(mut self, value: impl Into<String>) -> Self {
         self.forecast_start_date = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8595,6 +11377,7 @@ impl ListProjectMonitoringResources {
                 &self.forecast_start_date,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -8609,11 +11392,25 @@ impl ListProjectMonitoringResources {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectMonitoringResource {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewMonitoringResource,
 }
 
 impl CreateProjectMonitoringResource {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8633,6 +11430,7 @@ impl CreateProjectMonitoringResource {
                 &crate::Wrapped::new("monitoring_resource", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -8647,13 +11445,28 @@ impl CreateProjectMonitoringResource {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectMonitoringResource {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectMonitoringResource {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
@@ -8664,7 +11477,9 @@ impl DeleteProjectMonitoringResource {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8678,12 +11493,26 @@ impl DeleteProjectMonitoringResource {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectMonitoringResource {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::MonitoringResourceUpdate,
 }
 
 impl UpdateProjectMonitoringResource {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8704,6 +11533,7 @@ impl UpdateProjectMonitoringResource {
                 &crate::Wrapped::new("monitoring_resource", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -8718,11 +11548,25 @@ impl UpdateProjectMonitoringResource {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectPaymentReadinessManualHolds {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) invoice_id: i64,
 }
 
 impl ListProjectPaymentReadinessManualHolds {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8737,6 +11581,7 @@ impl ListProjectPaymentReadinessManualHolds {
                     .concat(),
             );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8751,6 +11596,7 @@ impl ListProjectPaymentReadinessManualHolds {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectPaymentReadinessManualHold {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) invoice_id: Option<i64>,
 }
@@ -8759,6 +11605,19 @@ impl CreateProjectPaymentReadinessManualHold {
     /// Unique identifier of the invoice. This is required if the hold_type is invoice (`invoice_id` in the query).
     pub fn invoice_id(mut self, value: i64) -> Self {
         self.invoice_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8776,6 +11635,7 @@ impl CreateProjectPaymentReadinessManualHold {
                     .concat(),
             );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8790,12 +11650,26 @@ impl CreateProjectPaymentReadinessManualHold {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPaymentReadinessManualHold {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) invoice_id: i64,
 }
 
 impl UpdateProjectPaymentReadinessManualHold {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8811,6 +11685,7 @@ impl UpdateProjectPaymentReadinessManualHold {
                     .concat(),
             );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8825,6 +11700,7 @@ impl UpdateProjectPaymentReadinessManualHold {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPrimeChangeOrderBatches {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) sort: Option<models::PrimeChangeOrderSort>,
     pub(crate) filters_id: Option<i64>,
@@ -8878,6 +11754,19 @@ impl GetProjectPrimeChangeOrderBatches {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8918,6 +11807,7 @@ impl GetProjectPrimeChangeOrderBatches {
                 &self.filters_status_not,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -8932,6 +11822,7 @@ impl GetProjectPrimeChangeOrderBatches {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectPrimeChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeChangeOrderBatch,
@@ -8941,6 +11832,19 @@ impl CreateProjectPrimeChangeOrderBatch {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8966,6 +11870,7 @@ impl CreateProjectPrimeChangeOrderBatch {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8982,13 +11887,28 @@ impl CreateProjectPrimeChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPrimeChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectPrimeChangeOrderBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
@@ -8999,7 +11919,9 @@ impl GetProjectPrimeChangeOrderBatch {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9015,13 +11937,28 @@ impl GetProjectPrimeChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectPrimeChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectPrimeChangeOrderBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
@@ -9032,7 +11969,9 @@ impl DeleteProjectPrimeChangeOrderBatch {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9046,6 +11985,7 @@ impl DeleteProjectPrimeChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPrimeChangeOrderBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -9056,6 +11996,19 @@ impl UpdateProjectPrimeChangeOrderBatch {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9082,6 +12035,7 @@ impl UpdateProjectPrimeChangeOrderBatch {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9098,6 +12052,7 @@ impl UpdateProjectPrimeChangeOrderBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPrimeChangeOrders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::InsuranceView>,
     pub(crate) sort: Option<models::PrimeChangeOrderSort>,
@@ -9182,6 +12137,19 @@ impl GetProjectPrimeChangeOrders {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9242,6 +12210,7 @@ impl GetProjectPrimeChangeOrders {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -9256,6 +12225,7 @@ impl GetProjectPrimeChangeOrders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectPrimeChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPrimeChangeOrder,
@@ -9265,6 +12235,19 @@ impl CreateProjectPrimeChangeOrder {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9289,6 +12272,7 @@ impl CreateProjectPrimeChangeOrder {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9303,6 +12287,7 @@ impl CreateProjectPrimeChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPrimeChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::InsuranceView>,
@@ -9312,6 +12297,19 @@ impl GetProjectPrimeChangeOrder {
     /// Specifies Which view (which attributes) of the resource is going to be present in the response. the extended view includes change events data, while the (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9330,6 +12328,7 @@ impl GetProjectPrimeChangeOrder {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9344,13 +12343,28 @@ impl GetProjectPrimeChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectPrimeChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectPrimeChangeOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
@@ -9361,7 +12375,9 @@ impl DeleteProjectPrimeChangeOrder {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9375,6 +12391,7 @@ impl DeleteProjectPrimeChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPrimeChangeOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -9392,6 +12409,19 @@ impl UpdateProjectPrimeChangeOrder {
     /// Specifies Which view (which attributes) of the resource is going to be present in the response. the extended view includes change events data, while the (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9418,6 +12448,7 @@ impl UpdateProjectPrimeChangeOrder {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9432,13 +12463,28 @@ impl UpdateProjectPrimeChangeOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPurchaseOrderContractCompliance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetProjectPurchaseOrderContractCompliance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance",
@@ -9450,7 +12496,9 @@ impl GetProjectPurchaseOrderContractCompliance {
                     "/compliance",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9464,12 +12512,26 @@ impl GetProjectPurchaseOrderContractCompliance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPurchaseOrderContractCompliance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::WorkOrderContractCompliance,
 }
 
 impl UpdateProjectPurchaseOrderContractCompliance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9487,6 +12549,7 @@ impl UpdateProjectPurchaseOrderContractCompliance {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9503,6 +12566,7 @@ impl UpdateProjectPurchaseOrderContractCompliance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectPurchaseOrderContractComplianceDocuments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) page: Option<i64>,
@@ -9519,6 +12583,19 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9539,6 +12616,7 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9566,12 +12644,26 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectPurchaseOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::NewComplianceDocument,
 }
 
 impl CreateProjectPurchaseOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9589,6 +12681,7 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9603,14 +12696,29 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectPurchaseOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectPurchaseOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
@@ -9623,7 +12731,9 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9637,14 +12747,29 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectPurchaseOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectPurchaseOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
@@ -9657,7 +12782,9 @@ impl DeleteProjectPurchaseOrderContractComplianceDocument {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9671,6 +12798,7 @@ impl DeleteProjectPurchaseOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPurchaseOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
@@ -9678,6 +12806,19 @@ pub struct UpdateProjectPurchaseOrderContractComplianceDocument {
 }
 
 impl UpdateProjectPurchaseOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9696,6 +12837,7 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9710,12 +12852,27 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectWorkBreakdownStructurePatterns {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl GetProjectWorkBreakdownStructurePatterns {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns",
@@ -9725,7 +12882,9 @@ impl GetProjectWorkBreakdownStructurePatterns {
                     "/work_breakdown_structure/patterns",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9739,11 +12898,25 @@ impl GetProjectWorkBreakdownStructurePatterns {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructurePatternsAddSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::PatternAddSegment,
 }
 
 impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9759,6 +12932,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9773,11 +12947,25 @@ impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::PatternAddSegment,
 }
 
 impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9793,6 +12981,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9807,11 +12996,25 @@ impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::PatternUpdateSegmentOrder,
 }
 
 impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9827,6 +13030,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9841,12 +13045,27 @@ impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkBreakdownStructureSegments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectWorkBreakdownStructureSegments {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments",
@@ -9856,7 +13075,9 @@ impl ListProjectWorkBreakdownStructureSegments {
                     "/work_breakdown_structure/segments",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9870,6 +13091,7 @@ impl ListProjectWorkBreakdownStructureSegments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectWorkBreakdownStructureSegment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) legacy_sub_job_id: Option<i64>,
@@ -9879,6 +13101,19 @@ impl GetProjectWorkBreakdownStructureSegment {
     /// Legacy Sub_Job ID (`legacy_sub_job_id` in the query).
     pub fn legacy_sub_job_id(mut self, value: i64) -> Self {
         self.legacy_sub_job_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9902,6 +13137,7 @@ impl GetProjectWorkBreakdownStructureSegment {
                 &self.legacy_sub_job_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -9916,6 +13152,7 @@ impl GetProjectWorkBreakdownStructureSegment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkBreakdownStructureSegmentSegmentItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) legacy_sub_job_id: Option<i64>,
@@ -9984,6 +13221,19 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10043,6 +13293,7 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10070,12 +13321,26 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::NewSegmentItem,
 }
 
 impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10093,6 +13358,7 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10107,12 +13373,26 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::SegmentItemBulkDestroy,
 }
 
 impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10130,6 +13410,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10146,12 +13427,26 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) body: models::WbsCodeUpdateAll,
 }
 
 impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10169,6 +13464,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10183,6 +13479,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) id: i64,
@@ -10193,6 +13490,19 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
     /// Sub Job ID (required for a sub job's cost codes only) (`sub_job_id` in the query).
     pub fn sub_job_id(mut self, value: i64) -> Self {
         self.sub_job_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10213,6 +13523,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
                     .concat(),
             );
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10227,6 +13538,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) segment_id: i64,
     pub(crate) id: i64,
@@ -10234,6 +13546,19 @@ pub struct UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
 }
 
 impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10252,6 +13577,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10266,6 +13592,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkBreakdownStructureWbsCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) can_select_divisions: Option<bool>,
     pub(crate) required_segments: Option<Vec<models::WbsCodeRequiredSegments>>,
@@ -10350,6 +13677,19 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10395,6 +13735,7 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10420,11 +13761,25 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectWorkBreakdownStructureWbsCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewWbsCode,
 }
 
 impl CreateProjectWorkBreakdownStructureWbsCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10440,6 +13795,7 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10454,11 +13810,25 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::WbsCodeBulkCreate,
 }
 
 impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10474,6 +13844,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10488,11 +13859,25 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::WbsCodeUpdateAll,
 }
 
 impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10508,6 +13893,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10522,12 +13908,26 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkBreakdownStructureWbsCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::WbsCodeUpdate,
 }
 
 impl UpdateProjectWorkBreakdownStructureWbsCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10544,6 +13944,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10558,13 +13959,28 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectWorkOrderContractCompliance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetProjectWorkOrderContractCompliance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance",
@@ -10576,7 +13992,9 @@ impl GetProjectWorkOrderContractCompliance {
                     "/compliance",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -10590,12 +14008,26 @@ impl GetProjectWorkOrderContractCompliance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkOrderContractCompliance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::WorkOrderContractCompliance,
 }
 
 impl UpdateProjectWorkOrderContractCompliance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10613,6 +14045,7 @@ impl UpdateProjectWorkOrderContractCompliance {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10629,6 +14062,7 @@ impl UpdateProjectWorkOrderContractCompliance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkOrderContractComplianceDocuments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) page: Option<i64>,
@@ -10645,6 +14079,19 @@ impl ListProjectWorkOrderContractComplianceDocuments {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10665,6 +14112,7 @@ impl ListProjectWorkOrderContractComplianceDocuments {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10692,12 +14140,26 @@ impl ListProjectWorkOrderContractComplianceDocuments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectWorkOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) body: models::NewComplianceDocument,
 }
 
 impl CreateProjectWorkOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10715,6 +14177,7 @@ impl CreateProjectWorkOrderContractComplianceDocument {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10729,14 +14192,29 @@ impl CreateProjectWorkOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectWorkOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectWorkOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
@@ -10749,7 +14227,9 @@ impl GetProjectWorkOrderContractComplianceDocument {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -10763,14 +14243,29 @@ impl GetProjectWorkOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectWorkOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectWorkOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
@@ -10783,7 +14278,9 @@ impl DeleteProjectWorkOrderContractComplianceDocument {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -10797,6 +14294,7 @@ impl DeleteProjectWorkOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectWorkOrderContractComplianceDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) id: i64,
@@ -10804,6 +14302,19 @@ pub struct UpdateProjectWorkOrderContractComplianceDocument {
 }
 
 impl UpdateProjectWorkOrderContractComplianceDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10822,6 +14333,7 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10836,6 +14348,7 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPurchaseOrderContracts {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::WorkOrderContractView>,
     pub(crate) page: Option<i64>,
@@ -10909,6 +14422,19 @@ impl ListPurchaseOrderContracts {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10948,6 +14474,7 @@ impl ListPurchaseOrderContracts {
                 &self.filters_origin_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -10975,6 +14502,7 @@ impl ListPurchaseOrderContracts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePurchaseOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPurchaseOrderContract,
 }
@@ -10983,6 +14511,19 @@ impl CreatePurchaseOrderContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11002,6 +14543,7 @@ impl CreatePurchaseOrderContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11018,10 +14560,24 @@ impl CreatePurchaseOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContractsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::PurchaseOrderContractSync,
 }
 
 impl UpdatePurchaseOrderContractsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11032,6 +14588,7 @@ impl UpdatePurchaseOrderContractsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11048,11 +14605,25 @@ impl UpdatePurchaseOrderContractsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPurchaseOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPurchaseOrderContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11063,6 +14634,7 @@ impl GetPurchaseOrderContract {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11079,11 +14651,25 @@ impl GetPurchaseOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePurchaseOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePurchaseOrderContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11094,6 +14680,7 @@ impl DeletePurchaseOrderContract {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11108,6 +14695,7 @@ impl DeletePurchaseOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewPurchaseOrderContract,
@@ -11117,6 +14705,19 @@ impl UpdatePurchaseOrderContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11137,6 +14738,7 @@ impl UpdatePurchaseOrderContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11153,6 +14755,7 @@ impl UpdatePurchaseOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPurchaseOrderContractLineItemContractDetails {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -11169,6 +14772,19 @@ impl ListPurchaseOrderContractLineItemContractDetails {
     /// Line Item ID. Returns item(s) with the specified Line Item ID or within a range of Line Item IDs (`filters[line_item_id]` in the query).
     pub fn filters_line_item_id(mut self, value: i64) -> Self {
         self.filters_line_item_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11193,6 +14809,7 @@ impl ListPurchaseOrderContractLineItemContractDetails {
                 &self.filters_line_item_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -11209,11 +14826,25 @@ impl ListPurchaseOrderContractLineItemContractDetails {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePurchaseOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) body: models::NewLineItemContractDetail,
 }
 
 impl CreatePurchaseOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11229,6 +14860,7 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11245,12 +14877,26 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPurchaseOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetPurchaseOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11266,6 +14912,7 @@ impl GetPurchaseOrderContractLineItemContractDetail {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11282,12 +14929,26 @@ impl GetPurchaseOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePurchaseOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePurchaseOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11303,6 +14964,7 @@ impl DeletePurchaseOrderContractLineItemContractDetail {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11317,12 +14979,26 @@ impl DeletePurchaseOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItemContractDetail,
 }
 
 impl UpdatePurchaseOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11339,6 +15015,7 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11355,6 +15032,7 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListPurchaseOrderContractLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -11416,6 +15094,19 @@ impl ListPurchaseOrderContractLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11458,6 +15149,7 @@ impl ListPurchaseOrderContractLineItems {
                 crate::QueryStyle::Repeat,
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11487,11 +15179,25 @@ impl ListPurchaseOrderContractLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreatePurchaseOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl CreatePurchaseOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11507,6 +15213,7 @@ impl CreatePurchaseOrderContractLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11521,12 +15228,26 @@ impl CreatePurchaseOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContractLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::LineItemSync,
 }
 
 impl UpdatePurchaseOrderContractLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11543,6 +15264,7 @@ impl UpdatePurchaseOrderContractLineItemsSync {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11557,6 +15279,7 @@ impl UpdatePurchaseOrderContractLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetPurchaseOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -11567,6 +15290,19 @@ impl GetPurchaseOrderContractLineItem {
     /// Specifies which view (which attributes) of the resource is going to be present in the response. 'default' view (`view` in the query).
     pub fn view(mut self, value: models::LineItemView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11586,6 +15322,7 @@ impl GetPurchaseOrderContractLineItem {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11600,12 +15337,26 @@ impl GetPurchaseOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeletePurchaseOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeletePurchaseOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11621,6 +15372,7 @@ impl DeletePurchaseOrderContractLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11635,12 +15387,26 @@ impl DeletePurchaseOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl UpdatePurchaseOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11657,6 +15423,7 @@ impl UpdatePurchaseOrderContractLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11671,11 +15438,25 @@ impl UpdatePurchaseOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) purchase_order_contract_id: i64,
     pub(crate) body: models::WorkOrderContractSubcontractorScheduleOfValuesStatus,
 }
 
 impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11691,6 +15472,7 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11710,6 +15492,7 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -11777,6 +15560,19 @@ impl ListRequisitions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11821,6 +15617,7 @@ impl ListRequisitions {
                 &self.filters_origin_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -11848,10 +15645,24 @@ impl ListRequisitions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRequisition {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewRequisition,
 }
 
 impl CreateRequisition {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11862,6 +15673,7 @@ impl CreateRequisition {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11876,11 +15688,25 @@ impl CreateRequisition {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRequisition {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetRequisition {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11890,6 +15716,7 @@ impl GetRequisition {
                 ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11904,11 +15731,25 @@ impl GetRequisition {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteRequisition {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteRequisition {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11918,6 +15759,7 @@ impl DeleteRequisition {
                 ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11932,11 +15774,25 @@ impl DeleteRequisition {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisition {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewRequisition,
 }
 
 impl UpdateRequisition {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11947,6 +15803,7 @@ impl UpdateRequisition {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11961,6 +15818,7 @@ impl UpdateRequisition {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRequisitionAddChangeOrderPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) commitment_id: i64,
     pub(crate) project_id: i64,
@@ -11968,6 +15826,19 @@ pub struct CreateRequisitionAddChangeOrderPackage {
 }
 
 impl CreateRequisitionAddChangeOrderPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11989,6 +15860,7 @@ impl CreateRequisitionAddChangeOrderPackage {
                 &self.change_order_package_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -12003,12 +15875,26 @@ impl CreateRequisitionAddChangeOrderPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionBulkItemUpdate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::RequisitionBulkItemUpdate,
 }
 
 impl UpdateRequisitionBulkItemUpdate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12025,6 +15911,7 @@ impl UpdateRequisitionBulkItemUpdate {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12039,11 +15926,25 @@ impl UpdateRequisitionBulkItemUpdate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionChangeHistories {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl ListRequisitionChangeHistories {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12058,6 +15959,7 @@ impl ListRequisitionChangeHistories {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12074,6 +15976,7 @@ impl ListRequisitionChangeHistories {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionChangeOrderItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -12100,6 +16003,19 @@ impl ListRequisitionChangeOrderItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12122,6 +16038,7 @@ impl ListRequisitionChangeOrderItems {
                 &self.filters_change_order_id,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -12149,12 +16066,26 @@ impl ListRequisitionChangeOrderItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRequisitionChangeOrderItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetRequisitionChangeOrderItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12170,6 +16101,7 @@ impl GetRequisitionChangeOrderItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12184,6 +16116,7 @@ impl GetRequisitionChangeOrderItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionChangeOrderItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -12192,6 +16125,19 @@ pub struct UpdateRequisitionChangeOrderItem {
 
 #[allow(deprecated)]
 impl UpdateRequisitionChangeOrderItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12213,6 +16159,7 @@ impl UpdateRequisitionChangeOrderItem {
                 &crate::Wrapped::new("requisition_change_order_item", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -12227,6 +16174,7 @@ impl UpdateRequisitionChangeOrderItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionContractDetailItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -12246,6 +16194,19 @@ impl ListRequisitionContractDetailItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12262,6 +16223,7 @@ impl ListRequisitionContractDetailItems {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12289,12 +16251,26 @@ impl ListRequisitionContractDetailItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRequisitionContractDetailItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetRequisitionContractDetailItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12310,6 +16286,7 @@ impl GetRequisitionContractDetailItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12324,6 +16301,7 @@ impl GetRequisitionContractDetailItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionContractDetailItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -12332,6 +16310,19 @@ pub struct UpdateRequisitionContractDetailItem {
 
 #[allow(deprecated)]
 impl UpdateRequisitionContractDetailItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12353,6 +16344,7 @@ impl UpdateRequisitionContractDetailItem {
                 &crate::Wrapped::new("requisition_contract_detail_item", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -12367,6 +16359,7 @@ impl UpdateRequisitionContractDetailItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionContractItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -12386,6 +16379,19 @@ impl ListRequisitionContractItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12402,6 +16408,7 @@ impl ListRequisitionContractItems {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12429,12 +16436,26 @@ impl ListRequisitionContractItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRequisitionContractItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetRequisitionContractItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12450,6 +16471,7 @@ impl GetRequisitionContractItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12464,6 +16486,7 @@ impl GetRequisitionContractItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionContractItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -12472,6 +16495,19 @@ pub struct UpdateRequisitionContractItem {
 
 #[allow(deprecated)]
 impl UpdateRequisitionContractItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12493,6 +16529,7 @@ impl UpdateRequisitionContractItem {
                 &crate::Wrapped::new("requisition_contract_item", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -12507,11 +16544,25 @@ impl UpdateRequisitionContractItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl ListRequisitionDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12526,6 +16577,7 @@ impl ListRequisitionDetail {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12540,6 +16592,7 @@ impl ListRequisitionDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteRequisitionRemoveChangeOrderPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) commitment_id: i64,
     pub(crate) project_id: i64,
@@ -12547,6 +16600,19 @@ pub struct DeleteRequisitionRemoveChangeOrderPackage {
 }
 
 impl DeleteRequisitionRemoveChangeOrderPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12568,6 +16634,7 @@ impl DeleteRequisitionRemoveChangeOrderPackage {
                 &self.change_order_package_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -12582,6 +16649,7 @@ impl DeleteRequisitionRemoveChangeOrderPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRequisitionSinglePdfCompiler {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) project_id: i64,
     pub(crate) polling: Option<bool>,
@@ -12592,6 +16660,19 @@ impl CreateRequisitionSinglePdfCompiler {
     /// Determines if the PDF is emailed or a job URL is returned (`polling` in the query).
     pub fn polling(mut self, value: bool) -> Self {
         self.polling = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12612,6 +16693,7 @@ impl CreateRequisitionSinglePdfCompiler {
         request.query("polling", &self.polling, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12626,12 +16708,26 @@ impl CreateRequisitionSinglePdfCompiler {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionWholeChangeOrderItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) requisition_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::WholeChangeOrderItemUpdate,
 }
 
 impl UpdateRequisitionWholeChangeOrderItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12652,6 +16748,7 @@ impl UpdateRequisitionWholeChangeOrderItem {
                 &crate::Wrapped::new("requisition_whole_change_order_item", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -12666,6 +16763,7 @@ impl UpdateRequisitionWholeChangeOrderItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRfqs {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
     pub(crate) page: Option<i64>,
@@ -12713,6 +16811,19 @@ impl ListRfqs {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12745,6 +16856,7 @@ impl ListRfqs {
                 &self.filters_commitment_contract_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -12770,10 +16882,24 @@ impl ListRfqs {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRfq {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewRfq,
 }
 
 impl CreateRfq {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12784,6 +16910,7 @@ impl CreateRfq {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12798,12 +16925,26 @@ impl CreateRfq {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRfq {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl GetRfq {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12814,6 +16955,7 @@ impl GetRfq {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12828,12 +16970,26 @@ impl GetRfq {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteRfq {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
 }
 
 impl DeleteRfq {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12844,6 +17000,7 @@ impl DeleteRfq {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12858,11 +17015,25 @@ impl DeleteRfq {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRfq {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::RfqUpdate,
 }
 
 impl UpdateRfq {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12873,6 +17044,7 @@ impl UpdateRfq {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12887,6 +17059,7 @@ impl UpdateRfq {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRfqQuotes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
@@ -12907,6 +17080,19 @@ impl ListRfqQuotes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12920,6 +17106,7 @@ impl ListRfqQuotes {
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12945,11 +17132,25 @@ impl ListRfqQuotes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRfqQuote {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) body: models::NewQuote,
 }
 
 impl CreateRfqQuote {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12961,6 +17162,7 @@ impl CreateRfqQuote {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12975,6 +17177,7 @@ impl CreateRfqQuote {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRfqQuote {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -12982,6 +17185,19 @@ pub struct GetRfqQuote {
 }
 
 impl GetRfqQuote {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12998,6 +17214,7 @@ impl GetRfqQuote {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13012,12 +17229,26 @@ impl GetRfqQuote {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRfqQuote {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewQuote,
 }
 
 impl UpdateRfqQuote {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13034,6 +17265,7 @@ impl UpdateRfqQuote {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13048,6 +17280,7 @@ impl UpdateRfqQuote {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRfqResponses {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) project_id: i64,
     pub(crate) contract_id: i64,
@@ -13068,6 +17301,19 @@ impl ListRfqResponses {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13081,6 +17327,7 @@ impl ListRfqResponses {
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13108,11 +17355,25 @@ impl ListRfqResponses {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRfqResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) body: models::NewResponse,
 }
 
 impl CreateRfqResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13124,6 +17385,7 @@ impl CreateRfqResponse {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13138,6 +17400,7 @@ impl CreateRfqResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRfqResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -13145,6 +17408,19 @@ pub struct GetRfqResponse {
 }
 
 impl GetRfqResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13161,6 +17437,7 @@ impl GetRfqResponse {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13175,12 +17452,26 @@ impl GetRfqResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRfqResponse {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) rfq_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewResponse,
 }
 
 impl UpdateRfqResponse {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13197,6 +17488,7 @@ impl UpdateRfqResponse {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13211,6 +17503,7 @@ impl UpdateRfqResponse {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListStandardCostCodeLists {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -13230,6 +17523,19 @@ impl ListStandardCostCodeLists {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13241,6 +17547,7 @@ impl ListStandardCostCodeLists {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13268,10 +17575,24 @@ impl ListStandardCostCodeLists {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateStandardCostCodeList {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewStandardCostCodeList,
 }
 
 impl CreateStandardCostCodeList {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13282,6 +17603,7 @@ impl CreateStandardCostCodeList {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13296,11 +17618,25 @@ impl CreateStandardCostCodeList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetStandardCostCodeList {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetStandardCostCodeList {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13311,6 +17647,7 @@ impl GetStandardCostCodeList {
                     .concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13325,11 +17662,25 @@ impl GetStandardCostCodeList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateStandardCostCodeList {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::StandardCostCodeListUpdate,
 }
 
 impl UpdateStandardCostCodeList {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13341,6 +17692,7 @@ impl UpdateStandardCostCodeList {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13355,6 +17707,7 @@ impl UpdateStandardCostCodeList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListStandardCostCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) standard_cost_code_list_id: i64,
     pub(crate) page: Option<i64>,
@@ -13388,6 +17741,19 @@ impl ListStandardCostCodes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13412,6 +17778,7 @@ impl ListStandardCostCodes {
                 crate::QueryStyle::Repeat,
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13439,6 +17806,7 @@ impl ListStandardCostCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateStandardCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) view: Option<models::StandardCostCodeView>,
     pub(crate) body: models::NewStandardCostCode,
 }
@@ -13447,6 +17815,19 @@ impl CreateStandardCostCode {
     /// The 'default' view only returns id and standard_cost_code_list_id. The 'compact' view also includes (`view` in the query).
     pub fn view(mut self, value: models::StandardCostCodeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13461,6 +17842,7 @@ impl CreateStandardCostCode {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13475,6 +17857,7 @@ impl CreateStandardCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateStandardCostCodesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) view: Option<models::StandardCostCodeView>,
     pub(crate) body: models::StandardCostCodeSync,
 }
@@ -13483,6 +17866,19 @@ impl UpdateStandardCostCodesSync {
     /// The 'default' view only returns id and standard_cost_code_list_id. The 'compact' view also includes (`view` in the query).
     pub fn view(mut self, value: models::StandardCostCodeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13497,6 +17893,7 @@ impl UpdateStandardCostCodesSync {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13511,6 +17908,7 @@ impl UpdateStandardCostCodesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetStandardCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) standard_cost_code_list_id: i64,
@@ -13521,6 +17919,19 @@ impl GetStandardCostCode {
     /// The 'default' view only returns id and standard_cost_code_list_id. The 'compact' view also includes (`view` in the query).
     pub fn view(mut self, value: models::StandardCostCodeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13541,6 +17952,7 @@ impl GetStandardCostCode {
                 crate::QueryStyle::Repeat,
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13555,12 +17967,26 @@ impl GetStandardCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteStandardCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteStandardCostCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13571,6 +17997,7 @@ impl DeleteStandardCostCode {
                     .concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13585,6 +18012,7 @@ impl DeleteStandardCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateStandardCostCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) view: Option<models::StandardCostCodeView>,
     pub(crate) body: models::NewStandardCostCode,
@@ -13594,6 +18022,19 @@ impl UpdateStandardCostCode {
     /// The 'default' view only returns id and standard_cost_code_list_id. The 'compact' view also includes (`view` in the query).
     pub fn view(mut self, value: models::StandardCostCodeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13609,6 +18050,7 @@ impl UpdateStandardCostCode {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13623,6 +18065,7 @@ impl UpdateStandardCostCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListSubJobs {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -13641,6 +18084,19 @@ impl ListSubJobs {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13652,6 +18108,7 @@ impl ListSubJobs {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13677,10 +18134,24 @@ impl ListSubJobs {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateSubJob {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewSubJob,
 }
 
 impl CreateSubJob {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13691,6 +18162,7 @@ impl CreateSubJob {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13705,11 +18177,25 @@ impl CreateSubJob {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateSubJobsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::SubJobSync,
 }
 
 impl UpdateSubJobsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13721,6 +18207,7 @@ impl UpdateSubJobsSync {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13735,11 +18222,25 @@ impl UpdateSubJobsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetSubJob {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetSubJob {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13749,6 +18250,7 @@ impl GetSubJob {
                 ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13763,12 +18265,26 @@ impl GetSubJob {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteSubJob {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteSubJob {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13778,6 +18294,7 @@ impl DeleteSubJob {
                 ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13792,11 +18309,25 @@ impl DeleteSubJob {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateSubJob {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewSubJob,
 }
 
 impl UpdateSubJob {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13807,6 +18338,7 @@ impl UpdateSubJob {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13821,6 +18353,7 @@ impl UpdateSubJob {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTaxCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -13839,6 +18372,19 @@ impl ListTaxCodes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13850,6 +18396,7 @@ impl ListTaxCodes {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13875,11 +18422,25 @@ impl ListTaxCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateTaxCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewTaxCode,
 }
 
 impl CreateTaxCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13891,6 +18452,7 @@ impl CreateTaxCode {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_code", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13905,10 +18467,24 @@ impl CreateTaxCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateTaxCodesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::TaxCodeSync,
 }
 
 impl UpdateTaxCodesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13919,6 +18495,7 @@ impl UpdateTaxCodesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13933,11 +18510,25 @@ impl UpdateTaxCodesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetTaxCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) company_id: i64,
 }
 
 impl GetTaxCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13947,6 +18538,7 @@ impl GetTaxCode {
                 ["/rest/v1.0/tax_codes/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13961,12 +18553,26 @@ impl GetTaxCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateTaxCode {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) company_id: i64,
     pub(crate) body: models::TaxCodeUpdate,
 }
 
 impl UpdateTaxCode {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13978,6 +18584,7 @@ impl UpdateTaxCode {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_code", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13992,6 +18599,7 @@ impl UpdateTaxCode {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTaxTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -14010,6 +18618,19 @@ impl ListTaxTypes {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14021,6 +18642,7 @@ impl ListTaxTypes {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14046,11 +18668,25 @@ impl ListTaxTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateTaxType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewTaxType,
 }
 
 impl CreateTaxType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14062,6 +18698,7 @@ impl CreateTaxType {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14076,10 +18713,24 @@ impl CreateTaxType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateTaxTypesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::TaxTypeSync,
 }
 
 impl UpdateTaxTypesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14090,6 +18741,7 @@ impl UpdateTaxTypesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14104,11 +18756,25 @@ impl UpdateTaxTypesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetTaxType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) company_id: i64,
 }
 
 impl GetTaxType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14118,6 +18784,7 @@ impl GetTaxType {
                 ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14132,11 +18799,25 @@ impl GetTaxType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteTaxType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) company_id: i64,
 }
 
 impl DeleteTaxType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14146,6 +18827,7 @@ impl DeleteTaxType {
                 ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14160,12 +18842,26 @@ impl DeleteTaxType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateTaxType {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) company_id: i64,
     pub(crate) body: models::TaxTypeUpdate,
 }
 
 impl UpdateTaxType {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14177,6 +18873,7 @@ impl UpdateTaxType {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14191,6 +18888,7 @@ impl UpdateTaxType {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkOrderContracts {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::WorkOrderContractView>,
     pub(crate) page: Option<i64>,
@@ -14264,6 +18962,19 @@ impl ListWorkOrderContracts {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14303,6 +19014,7 @@ impl ListWorkOrderContracts {
                 &self.filters_origin_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -14330,6 +19042,7 @@ impl ListWorkOrderContracts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewWorkOrderContract,
 }
@@ -14338,6 +19051,19 @@ impl CreateWorkOrderContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14357,6 +19083,7 @@ impl CreateWorkOrderContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14371,10 +19098,24 @@ impl CreateWorkOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContractsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::WorkOrderContractSync,
 }
 
 impl UpdateWorkOrderContractsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14385,6 +19126,7 @@ impl UpdateWorkOrderContractsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14399,11 +19141,25 @@ impl UpdateWorkOrderContractsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetWorkOrderContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14414,6 +19170,7 @@ impl GetWorkOrderContract {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14428,11 +19185,25 @@ impl GetWorkOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteWorkOrderContract {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14443,6 +19214,7 @@ impl DeleteWorkOrderContract {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14457,6 +19229,7 @@ impl DeleteWorkOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContract {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewWorkOrderContract,
@@ -14466,6 +19239,19 @@ impl UpdateWorkOrderContract {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14486,6 +19272,7 @@ impl UpdateWorkOrderContract {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14500,6 +19287,7 @@ impl UpdateWorkOrderContract {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkOrderContractLineItemContractDetails {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
@@ -14516,6 +19304,19 @@ impl ListWorkOrderContractLineItemContractDetails {
     /// Line Item ID. Returns item(s) with the specified Line Item ID or within a range of Line Item IDs (`filters[line_item_id]` in the query).
     pub fn filters_line_item_id(mut self, value: i64) -> Self {
         self.filters_line_item_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14540,6 +19341,7 @@ impl ListWorkOrderContractLineItemContractDetails {
                 &self.filters_line_item_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -14556,11 +19358,25 @@ impl ListWorkOrderContractLineItemContractDetails {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) body: models::NewLineItemContractDetail,
 }
 
 impl CreateWorkOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14576,6 +19392,7 @@ impl CreateWorkOrderContractLineItemContractDetail {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14592,12 +19409,26 @@ impl CreateWorkOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetWorkOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14613,6 +19444,7 @@ impl GetWorkOrderContractLineItemContractDetail {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14629,12 +19461,26 @@ impl GetWorkOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteWorkOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14650,6 +19496,7 @@ impl DeleteWorkOrderContractLineItemContractDetail {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14664,12 +19511,26 @@ impl DeleteWorkOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContractLineItemContractDetail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItemContractDetail,
 }
 
 impl UpdateWorkOrderContractLineItemContractDetail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14686,6 +19547,7 @@ impl UpdateWorkOrderContractLineItemContractDetail {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14702,6 +19564,7 @@ impl UpdateWorkOrderContractLineItemContractDetail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkOrderContractLineItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -14763,6 +19626,19 @@ impl ListWorkOrderContractLineItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14805,6 +19681,7 @@ impl ListWorkOrderContractLineItems {
                 crate::QueryStyle::Repeat,
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14834,11 +19711,25 @@ impl ListWorkOrderContractLineItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl CreateWorkOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14854,6 +19745,7 @@ impl CreateWorkOrderContractLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14868,12 +19760,26 @@ impl CreateWorkOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContractLineItemsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::LineItemSync,
 }
 
 impl UpdateWorkOrderContractLineItemsSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14890,6 +19796,7 @@ impl UpdateWorkOrderContractLineItemsSync {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14904,6 +19811,7 @@ impl UpdateWorkOrderContractLineItemsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
@@ -14914,6 +19822,19 @@ impl GetWorkOrderContractLineItem {
     /// Specifies which view (which attributes) of the resource is going to be present in the response. 'default' view (`view` in the query).
     pub fn view(mut self, value: models::LineItemView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14933,6 +19854,7 @@ impl GetWorkOrderContractLineItem {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14947,12 +19869,26 @@ impl GetWorkOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteWorkOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14968,6 +19904,7 @@ impl DeleteWorkOrderContractLineItem {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14982,12 +19919,26 @@ impl DeleteWorkOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContractLineItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewLineItem,
 }
 
 impl UpdateWorkOrderContractLineItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15004,6 +19955,7 @@ impl UpdateWorkOrderContractLineItem {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15018,11 +19970,25 @@ impl UpdateWorkOrderContractLineItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) work_order_contract_id: i64,
     pub(crate) body: models::WorkOrderContractSubcontractorScheduleOfValuesStatus,
 }
 
 impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15038,6 +20004,7 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15057,10 +20024,24 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBudgetLineItemV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBudgetLineItemV1_1,
 }
 
 impl CreateBudgetLineItemV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15071,6 +20052,7 @@ impl CreateBudgetLineItemV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15085,11 +20067,25 @@ impl CreateBudgetLineItemV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBudgetLineItemV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetBudgetLineItemV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15100,6 +20096,7 @@ impl GetBudgetLineItemV11 {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15114,11 +20111,25 @@ impl GetBudgetLineItemV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBudgetLineItemV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BudgetLineItemUpdateV1_1,
 }
 
 impl UpdateBudgetLineItemV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15130,6 +20141,7 @@ impl UpdateBudgetLineItemV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15144,6 +20156,7 @@ impl UpdateBudgetLineItemV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListChangeEventsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -15193,6 +20206,19 @@ impl ListChangeEventsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15225,6 +20251,7 @@ impl ListChangeEventsV11 {
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("filters", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -15252,11 +20279,25 @@ impl ListChangeEventsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateChangeEventV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewChangeEventV1_1,
 }
 
 impl CreateChangeEventV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15268,6 +20309,7 @@ impl CreateChangeEventV11 {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_event", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15282,6 +20324,7 @@ impl CreateChangeEventV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetChangeEventsNewV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) selected_origin_id: Option<String>,
 }
@@ -15290,6 +20333,19 @@ impl GetChangeEventsNewV11 {
     /// Global ID determines Event Origin of the entity (`selected_origin_id` in the query).
     pub fn selected_origin_id(mut self, value: impl Into<String>) -> Self {
         self.selected_origin_id = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15308,6 +20364,7 @@ impl GetChangeEventsNewV11 {
                 &self.selected_origin_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -15322,6 +20379,7 @@ impl GetChangeEventsNewV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetChangeEventV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) include_deleted_change_event_line_items: Option<bool>,
@@ -15331,6 +20389,19 @@ impl GetChangeEventV11 {
     /// Used to include deleted Change Event Line Items in the response. Presence of the key includes the deleted items (`include_deleted_change_event_line_items` in the query).
     pub fn include_deleted_change_event_line_items(mut self, value: bool) -> Self {
         self.include_deleted_change_event_line_items = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15349,6 +20420,7 @@ impl GetChangeEventV11 {
                 &self.include_deleted_change_event_line_items,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -15363,11 +20435,25 @@ impl GetChangeEventV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteChangeEventV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteChangeEventV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15377,6 +20463,7 @@ impl DeleteChangeEventV11 {
                 ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15391,12 +20478,26 @@ impl DeleteChangeEventV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeEventV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::ChangeEventUpdateV1_1,
 }
 
 impl UpdateChangeEventV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15408,6 +20509,7 @@ impl UpdateChangeEventV11 {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_event", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15422,11 +20524,25 @@ impl UpdateChangeEventV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateChangeEventCloneV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl CreateChangeEventCloneV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15437,6 +20553,7 @@ impl CreateChangeEventCloneV11 {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15451,11 +20568,25 @@ impl CreateChangeEventCloneV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateChangeEventRestoreV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl UpdateChangeEventRestoreV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15466,6 +20597,7 @@ impl UpdateChangeEventRestoreV11 {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15480,6 +20612,7 @@ impl UpdateChangeEventRestoreV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectCostsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -15547,6 +20680,19 @@ impl ListProjectDirectCostsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15599,6 +20745,7 @@ impl ListProjectDirectCostsV11 {
                 &self.filters_received_date,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -15626,11 +20773,25 @@ impl ListProjectDirectCostsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDirectCostV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewDirectCostV1_1,
 }
 
 impl CreateProjectDirectCostV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15646,6 +20807,7 @@ impl CreateProjectDirectCostV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15660,13 +20822,28 @@ impl CreateProjectDirectCostV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDirectCostV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectDirectCostV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
@@ -15677,7 +20854,9 @@ impl GetProjectDirectCostV11 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15691,13 +20870,28 @@ impl GetProjectDirectCostV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectDirectCostV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectDirectCostV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
@@ -15708,7 +20902,9 @@ impl DeleteProjectDirectCostV11 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15722,12 +20918,26 @@ impl DeleteProjectDirectCostV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDirectCostV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::DirectCostUpdateV1_1,
 }
 
 impl UpdateProjectDirectCostV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15744,6 +20954,7 @@ impl UpdateProjectDirectCostV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15758,6 +20969,7 @@ impl UpdateProjectDirectCostV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListRequisitionsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -15839,6 +21051,19 @@ impl ListRequisitionsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15886,6 +21111,7 @@ impl ListRequisitionsV11 {
         request
             .query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15913,6 +21139,7 @@ impl ListRequisitionsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateRequisitionV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) view: Option<models::RequisitionViewV1_1>,
     pub(crate) invite_id: Option<i64>,
     pub(crate) body: models::NewRequisitionV1_1,
@@ -15931,6 +21158,19 @@ impl CreateRequisitionV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15943,6 +21183,7 @@ impl CreateRequisitionV11 {
         request.query("invite_id", &self.invite_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15957,6 +21198,7 @@ impl CreateRequisitionV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetRequisitionV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::RequisitionViewV1_1>,
@@ -15966,6 +21208,19 @@ impl GetRequisitionV11 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response (`view` in the query).
     pub fn view(mut self, value: models::RequisitionViewV1_1) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15979,6 +21234,7 @@ impl GetRequisitionV11 {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15993,11 +21249,25 @@ impl GetRequisitionV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteRequisitionV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteRequisitionV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16007,6 +21277,7 @@ impl DeleteRequisitionV11 {
                 ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -16021,6 +21292,7 @@ impl DeleteRequisitionV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateRequisitionV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) view: Option<models::RequisitionViewV1_1>,
     pub(crate) body: models::RequisitionUpdateV1_1,
@@ -16030,6 +21302,19 @@ impl UpdateRequisitionV11 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response (`view` in the query).
     pub fn view(mut self, value: models::RequisitionViewV1_1) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -16044,6 +21329,7 @@ impl UpdateRequisitionV11 {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -16058,6 +21344,7 @@ impl UpdateRequisitionV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) budget_view_id: String,
     pub(crate) filters_approval_status: Option<serde_json::Value>,
@@ -16140,6 +21427,19 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16206,6 +21506,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -16215,6 +21516,21 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     ) -> Result<models::ProjectStatusSnapshotListV2, crate::Error> {
         self.build().send_json().await
     }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::ProjectStatusSnapshotV2> {
+        self.build().stream_data()
+    }
 }
 
 /// Request builder for [`Client::get_company_budget_view_project_status_snapshots_summary_v2`](crate::Client::get_company_budget_view_project_status_snapshots_summary_v2).
@@ -16222,6 +21538,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) budget_view_id: String,
     pub(crate) filters_approval_status: Option<serde_json::Value>,
@@ -16280,6 +21597,19 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
     /// Filter snapshots by created_at date range, inclusive (`filters[created_at]` in the query).
     pub fn filters_created_at(mut self, value: impl Into<String>) -> Self {
         self.filters_created_at = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -16346,6 +21676,7 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
                 &self.filters_created_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -16360,6 +21691,7 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyChangeEventStatusesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<serde_json::Value>,
@@ -16378,6 +21710,19 @@ impl GetCompanyChangeEventStatusesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16393,6 +21738,7 @@ impl GetCompanyChangeEventStatusesV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -16407,12 +21753,26 @@ impl GetCompanyChangeEventStatusesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyChangeEventStatusV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: models::StatusUpdateV2,
 }
 
 impl UpdateCompanyChangeEventStatusV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16433,6 +21793,7 @@ impl UpdateCompanyChangeEventStatusV2 {
                 &crate::Wrapped::new("change_event_status", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -16447,6 +21808,7 @@ impl UpdateCompanyChangeEventStatusV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyChangeEventTypesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -16465,6 +21827,19 @@ impl GetCompanyChangeEventTypesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16480,6 +21855,7 @@ impl GetCompanyChangeEventTypesV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -16494,12 +21870,26 @@ impl GetCompanyChangeEventTypesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyChangeEventTypeV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: models::TypeUpdateV2,
 }
 
 impl UpdateCompanyChangeEventTypeV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16516,6 +21906,7 @@ impl UpdateCompanyChangeEventTypeV2 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_type", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -16530,6 +21921,7 @@ impl UpdateCompanyChangeEventTypeV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyChangeOrderChangeReasonsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -16548,6 +21940,19 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16563,6 +21968,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -16572,6 +21978,21 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     ) -> Result<models::ChangeOrderChangeReasonListV2, crate::Error> {
         self.build().send_json().await
     }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyChangeOrderChangeReasonV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyChangeOrderChangeReasonV2> {
+        self.build().stream_data()
+    }
 }
 
 /// Request builder for [`Client::create_company_change_order_change_reason_v2`](crate::Client::create_company_change_order_change_reason_v2).
@@ -16579,11 +22000,25 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyChangeOrderChangeReasonV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::NewChangeOrderChangeReasonV2,
 }
 
 impl CreateCompanyChangeOrderChangeReasonV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16603,6 +22038,7 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
                 &crate::Wrapped::new("change_order_change_reason", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -16617,13 +22053,28 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyChangeOrderChangeReasonV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyChangeOrderChangeReasonV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/change_order_change_reasons/{id}",
@@ -16634,7 +22085,9 @@ impl DeleteCompanyChangeOrderChangeReasonV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -16648,12 +22101,26 @@ impl DeleteCompanyChangeOrderChangeReasonV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyChangeOrderChangeReasonV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: models::NewChangeOrderChangeReasonV2,
 }
 
 impl UpdateCompanyChangeOrderChangeReasonV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16674,6 +22141,7 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
                 &crate::Wrapped::new("change_order_change_reason", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -16688,11 +22156,25 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyCurrencyConfigurationV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::CompanyCurrencyConfiguration,
 }
 
 impl CreateCompanyCurrencyConfigurationV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16708,6 +22190,7 @@ impl CreateCompanyCurrencyConfigurationV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -16724,6 +22207,7 @@ impl CreateCompanyCurrencyConfigurationV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -16742,6 +22226,19 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16757,12 +22254,28 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::BudgetViewListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::BudgetViewV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::BudgetViewV2> {
+        self.build().stream_data()
     }
 }
 
@@ -16771,6 +22284,7 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectAdvancedForecastingsRowsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) budget_view_id: Option<String>,
@@ -16804,6 +22318,19 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16823,12 +22350,26 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters", &self.filters, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::RowListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::RowV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::RowV2> {
+        self.build().stream_data()
     }
 }
 
@@ -16837,12 +22378,26 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectAdvancedForecastingsRowV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::NewRowV2,
 }
 
 impl CreateCompanyProjectAdvancedForecastingsRowV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16860,6 +22415,7 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -16874,6 +22430,7 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectBudgetChangeHistoryV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -16900,6 +22457,19 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16920,6 +22490,7 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("filters", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -16934,6 +22505,7 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -16950,6 +22522,19 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -16970,12 +22555,28 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::AdjustmentLineItemListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::AdjustmentLineItemV2> {
+        self.build().stream_data()
     }
 }
 
@@ -16984,14 +22585,29 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectBudgetLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyProjectBudgetLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_line_items/{id}",
@@ -17004,7 +22620,9 @@ impl DeleteCompanyProjectBudgetLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17018,14 +22636,29 @@ impl DeleteCompanyProjectBudgetLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectBudgetNoteV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_code_id: String,
 }
 
 impl GetCompanyProjectBudgetNoteV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_notes/{wbs_code_id}",
@@ -17038,7 +22671,9 @@ impl GetCompanyProjectBudgetNoteV2 {
                     &crate::path_segment(&self.wbs_code_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17052,6 +22687,7 @@ impl GetCompanyProjectBudgetNoteV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectBudgetNoteV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_code_id: String,
@@ -17059,6 +22695,19 @@ pub struct CreateCompanyProjectBudgetNoteV2 {
 }
 
 impl CreateCompanyProjectBudgetNoteV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17077,6 +22726,7 @@ impl CreateCompanyProjectBudgetNoteV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -17091,6 +22741,7 @@ impl CreateCompanyProjectBudgetNoteV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) budget_view_id: String,
@@ -17139,6 +22790,19 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17177,6 +22841,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -17186,6 +22851,21 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     ) -> Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error> {
         self.build().send_json().await
     }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::BudgetViewProjectStatusSnapshotV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::BudgetViewProjectStatusSnapshotV2> {
+        self.build().stream_data()
+    }
 }
 
 /// Request builder for [`Client::get_company_project_change_event_settings_v2`](crate::Client::get_company_project_change_event_settings_v2).
@@ -17193,13 +22873,28 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectChangeEventSettingsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
 }
 
 impl GetCompanyProjectChangeEventSettingsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/change_event_settings",
@@ -17211,7 +22906,9 @@ impl GetCompanyProjectChangeEventSettingsV2 {
                     "/change_event_settings",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17225,12 +22922,26 @@ impl GetCompanyProjectChangeEventSettingsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectChangeEventSettingsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::ProjectChangeEventSettingsV2,
 }
 
 impl UpdateCompanyProjectChangeEventSettingsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17248,6 +22959,7 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("settings", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -17262,14 +22974,29 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_co_batch_id: String,
 }
 
 impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
@@ -17283,7 +23010,9 @@ impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17297,14 +23026,29 @@ impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_co_batch_id: String,
 }
 
 impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
@@ -17318,7 +23062,9 @@ impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17332,13 +23078,28 @@ impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
 }
 
 impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports",
@@ -17350,7 +23111,9 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
                     "/commitment_change_order_rows/csv_exports",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17364,14 +23127,29 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) change_order_csv_export_id: String,
 }
 
 impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports/{change_order_csv_export_id}",
@@ -17384,7 +23162,9 @@ impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
                     &crate::path_segment(&self.change_order_csv_export_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17398,6 +23178,7 @@ impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
@@ -17415,6 +23196,19 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -17437,6 +23231,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -17446,6 +23241,21 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     ) -> Result<models::CommitmentChangeOrderLineItemListV2, crate::Error> {
         self.build().send_json().await
     }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::LineItemItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::LineItemItemV2> {
+        self.build().stream_data()
+    }
 }
 
 /// Request builder for [`Client::create_company_project_commitment_change_order_line_item_v2`](crate::Client::create_company_project_commitment_change_order_line_item_v2).
@@ -17453,6 +23263,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
@@ -17460,6 +23271,19 @@ pub struct CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
 }
 
 impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17479,6 +23303,7 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -17495,6 +23320,7 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
@@ -17502,8 +23328,22 @@ pub struct GetCompanyProjectCommitmentChangeOrderLineItemV2 {
 }
 
 impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
@@ -17518,7 +23358,9 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17534,6 +23376,7 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
@@ -17541,8 +23384,22 @@ pub struct DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
 }
 
 impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
@@ -17557,7 +23414,9 @@ impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17571,6 +23430,7 @@ impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
@@ -17579,6 +23439,19 @@ pub struct UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
 }
 
 impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17599,6 +23472,7 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -17615,14 +23489,29 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentChangeOrderPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
 }
 
 impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
@@ -17636,7 +23525,9 @@ impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17650,14 +23541,29 @@ impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentChangeOrderPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_change_order_id: String,
 }
 
 impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
@@ -17671,7 +23577,9 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -17685,6 +23593,7 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentContractsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -17799,6 +23708,19 @@ impl GetCompanyProjectCommitmentContractsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17869,6 +23791,7 @@ impl GetCompanyProjectCommitmentContractsV2 {
                 &self.filters_executed,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -17883,6 +23806,7 @@ impl GetCompanyProjectCommitmentContractsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) view: Option<models::InsuranceView>,
@@ -17893,6 +23817,19 @@ impl CreateCompanyProjectCommitmentContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response. The extended view includes vendor name and custom fields (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -17914,6 +23851,7 @@ impl CreateCompanyProjectCommitmentContractV2 {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -17928,6 +23866,7 @@ impl CreateCompanyProjectCommitmentContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -17938,6 +23877,19 @@ impl GetCompanyProjectCommitmentContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response. The extended view includes vendor name and custom fields (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -17958,6 +23910,7 @@ impl GetCompanyProjectCommitmentContractV2 {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -17972,14 +23925,29 @@ impl GetCompanyProjectCommitmentContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectCommitmentContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
 }
 
 impl DeleteCompanyProjectCommitmentContractV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
@@ -17992,7 +23960,9 @@ impl DeleteCompanyProjectCommitmentContractV2 {
                     &crate::path_segment(&self.commitment_contract_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18006,6 +23976,7 @@ impl DeleteCompanyProjectCommitmentContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectCommitmentContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18017,6 +23988,19 @@ impl UpdateCompanyProjectCommitmentContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response. The extended view includes vendor name and custom fields (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18039,6 +24023,7 @@ impl UpdateCompanyProjectCommitmentContractV2 {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -18053,6 +24038,7 @@ impl UpdateCompanyProjectCommitmentContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectCommitmentContractLineItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18070,6 +24056,19 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18092,12 +24091,28 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::LineItemListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::PrimeChangeOrderLineItemV2> {
+        self.build().stream_data()
     }
 }
 
@@ -18106,6 +24121,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18113,6 +24129,19 @@ pub struct CreateCompanyProjectCommitmentContractLineItemV2 {
 }
 
 impl CreateCompanyProjectCommitmentContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -18132,6 +24161,7 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -18146,6 +24176,7 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18153,8 +24184,22 @@ pub struct GetCompanyProjectCommitmentContractLineItemV2 {
 }
 
 impl GetCompanyProjectCommitmentContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
@@ -18169,7 +24214,9 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18183,6 +24230,7 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectCommitmentContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18190,8 +24238,22 @@ pub struct DeleteCompanyProjectCommitmentContractLineItemV2 {
 }
 
 impl DeleteCompanyProjectCommitmentContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
@@ -18206,7 +24268,9 @@ impl DeleteCompanyProjectCommitmentContractLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18220,6 +24284,7 @@ impl DeleteCompanyProjectCommitmentContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectCommitmentContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
@@ -18228,6 +24293,19 @@ pub struct UpdateCompanyProjectCommitmentContractLineItemV2 {
 }
 
 impl UpdateCompanyProjectCommitmentContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -18248,6 +24326,7 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -18262,14 +24341,29 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentContractPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
 }
 
 impl GetCompanyProjectCommitmentContractPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
@@ -18283,7 +24377,9 @@ impl GetCompanyProjectCommitmentContractPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18297,14 +24393,29 @@ impl GetCompanyProjectCommitmentContractPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectCommitmentContractPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) commitment_contract_id: String,
 }
 
 impl CreateCompanyProjectCommitmentContractPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
@@ -18318,7 +24429,9 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18332,14 +24445,29 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectCommitmentContractSummaryV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) contract_id: String,
 }
 
 impl GetCompanyProjectCommitmentContractSummaryV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{contract_id}/summary",
@@ -18353,7 +24481,9 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
                     "/summary",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18367,6 +24497,7 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectComplianceInvoiceDocumentsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18384,6 +24515,19 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18406,6 +24550,7 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -18420,6 +24565,7 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectComplianceInvoiceDocumentV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18430,6 +24576,19 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewDocumentV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18453,6 +24612,7 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -18467,6 +24627,7 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18484,6 +24645,19 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18506,12 +24680,28 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::AttachmentListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::AttachmentV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::AttachmentV2> {
+        self.build().stream_data()
     }
 }
 
@@ -18520,6 +24710,7 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectComplianceInvoiceDocumentV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18527,8 +24718,22 @@ pub struct GetCompanyProjectComplianceInvoiceDocumentV2 {
 }
 
 impl GetCompanyProjectComplianceInvoiceDocumentV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
@@ -18543,7 +24748,9 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
                     &crate::path_segment(&self.document_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18557,6 +24764,7 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectComplianceInvoiceDocumentV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18564,8 +24772,22 @@ pub struct DeleteCompanyProjectComplianceInvoiceDocumentV2 {
 }
 
 impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
@@ -18580,7 +24802,9 @@ impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
                     &crate::path_segment(&self.document_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18594,6 +24818,7 @@ impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) invoice_id: String,
@@ -18605,6 +24830,19 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::DocumentUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18629,6 +24867,7 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -18643,14 +24882,29 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_batch_id: String,
 }
 
 impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
@@ -18664,7 +24918,9 @@ impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18678,14 +24934,29 @@ impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_batch_id: String,
 }
 
 impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
@@ -18699,7 +24970,9 @@ impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18713,13 +24986,28 @@ impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
 }
 
 impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports",
@@ -18731,7 +25019,9 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
                     "/prime_change_order_rows/csv_exports",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18745,14 +25035,29 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) change_order_csv_export_id: String,
 }
 
 impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports/{change_order_csv_export_id}",
@@ -18765,7 +25070,9 @@ impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
                     &crate::path_segment(&self.change_order_csv_export_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18779,6 +25086,7 @@ impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
@@ -18796,6 +25104,19 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -18818,12 +25139,28 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::LineItemListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::PrimeChangeOrderLineItemV2> {
+        self.build().stream_data()
     }
 }
 
@@ -18832,6 +25169,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
@@ -18839,6 +25177,19 @@ pub struct CreateCompanyProjectPrimeChangeOrderLineItemV2 {
 }
 
 impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -18858,6 +25209,7 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -18872,6 +25224,7 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
@@ -18879,8 +25232,22 @@ pub struct GetCompanyProjectPrimeChangeOrderLineItemV2 {
 }
 
 impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
@@ -18895,7 +25262,9 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18909,6 +25278,7 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
@@ -18916,8 +25286,22 @@ pub struct DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
 }
 
 impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
@@ -18932,7 +25316,9 @@ impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -18946,6 +25332,7 @@ impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
@@ -18954,6 +25341,19 @@ pub struct UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
 }
 
 impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -18974,6 +25374,7 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -18988,14 +25389,29 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeChangeOrderPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
 }
 
 impl GetCompanyProjectPrimeChangeOrderPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
@@ -19009,7 +25425,9 @@ impl GetCompanyProjectPrimeChangeOrderPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19023,14 +25441,29 @@ impl GetCompanyProjectPrimeChangeOrderPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeChangeOrderPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_change_order_id: String,
 }
 
 impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
@@ -19044,7 +25477,9 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19058,6 +25493,7 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeContractsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -19166,6 +25602,19 @@ impl GetCompanyProjectPrimeContractsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19241,6 +25690,7 @@ impl GetCompanyProjectPrimeContractsV2 {
                 &self.filters_executed,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -19255,6 +25705,7 @@ impl GetCompanyProjectPrimeContractsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) view: Option<models::InsuranceView>,
@@ -19265,6 +25716,19 @@ impl CreateCompanyProjectPrimeContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response.  The extended view includes architect name, contractor name, (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -19286,6 +25750,7 @@ impl CreateCompanyProjectPrimeContractV2 {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19300,14 +25765,29 @@ impl CreateCompanyProjectPrimeContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeContractSummaryV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) contract_id: String,
 }
 
 impl GetCompanyProjectPrimeContractSummaryV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{contract_id}/summary",
@@ -19321,7 +25801,9 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
                     "/summary",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19335,6 +25817,7 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19345,6 +25828,19 @@ impl GetCompanyProjectPrimeContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response.  The extended view includes architect name, contractor name, (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -19365,6 +25861,7 @@ impl GetCompanyProjectPrimeContractV2 {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -19379,14 +25876,29 @@ impl GetCompanyProjectPrimeContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectPrimeContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
 }
 
 impl DeleteCompanyProjectPrimeContractV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
@@ -19399,7 +25911,9 @@ impl DeleteCompanyProjectPrimeContractV2 {
                     &crate::path_segment(&self.prime_contract_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19413,6 +25927,7 @@ impl DeleteCompanyProjectPrimeContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectPrimeContractV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19424,6 +25939,19 @@ impl UpdateCompanyProjectPrimeContractV2 {
     /// Specifies which view (which attributes) of the resource is going to be present in the response.  The extended view includes architect name, contractor name, (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -19446,6 +25974,7 @@ impl UpdateCompanyProjectPrimeContractV2 {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19460,6 +25989,7 @@ impl UpdateCompanyProjectPrimeContractV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectPrimeContractLineItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19480,6 +26010,19 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19499,6 +26042,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -19508,6 +26052,21 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     ) -> Result<models::PrimeContractLineItemListV2, crate::Error> {
         self.build().send_json().await
     }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::PrimeContractLineItemV2> {
+        self.build().stream_data()
+    }
 }
 
 /// Request builder for [`Client::create_company_project_prime_contract_line_item_v2`](crate::Client::create_company_project_prime_contract_line_item_v2).
@@ -19515,6 +26074,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19522,6 +26082,19 @@ pub struct CreateCompanyProjectPrimeContractLineItemV2 {
 }
 
 impl CreateCompanyProjectPrimeContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19541,6 +26114,7 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19555,6 +26129,7 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19562,8 +26137,22 @@ pub struct GetCompanyProjectPrimeContractLineItemV2 {
 }
 
 impl GetCompanyProjectPrimeContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
@@ -19578,7 +26167,9 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19592,6 +26183,7 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectPrimeContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19599,8 +26191,22 @@ pub struct DeleteCompanyProjectPrimeContractLineItemV2 {
 }
 
 impl DeleteCompanyProjectPrimeContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
@@ -19615,7 +26221,9 @@ impl DeleteCompanyProjectPrimeContractLineItemV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19629,6 +26237,7 @@ impl DeleteCompanyProjectPrimeContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectPrimeContractLineItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
@@ -19637,6 +26246,19 @@ pub struct UpdateCompanyProjectPrimeContractLineItemV2 {
 }
 
 impl UpdateCompanyProjectPrimeContractLineItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19657,6 +26279,7 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19671,14 +26294,29 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectPrimeContractPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
 }
 
 impl GetCompanyProjectPrimeContractPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
@@ -19692,7 +26330,9 @@ impl GetCompanyProjectPrimeContractPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19706,14 +26346,29 @@ impl GetCompanyProjectPrimeContractPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectPrimeContractPdfV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) prime_contract_id: String,
 }
 
 impl CreateCompanyProjectPrimeContractPdfV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
@@ -19727,7 +26382,9 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
                     "/pdf",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -19741,6 +26398,7 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -19757,6 +26415,19 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -19777,12 +26448,28 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::BudgetViewListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::BudgetViewV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::BudgetViewV2> {
+        self.build().stream_data()
     }
 }
 
@@ -19791,6 +26478,7 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectRequisitionPaymentDetailsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
@@ -19798,6 +26486,19 @@ pub struct UpdateCompanyProjectRequisitionPaymentDetailsV2 {
 }
 
 impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19817,6 +26518,7 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19831,6 +26533,7 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWbsAttributeItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_id: Option<Vec<String>>,
@@ -19871,6 +26574,19 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19896,12 +26612,28 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::AttributeItemListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::WbAttributeItemV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::WbAttributeItemV2> {
+        self.build().stream_data()
     }
 }
 
@@ -19910,12 +26642,26 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWbsAttributeItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::NewAttributeItemV2,
 }
 
 impl CreateCompanyProjectWbsAttributeItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19933,6 +26679,7 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19947,12 +26694,26 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWbsAttributeItemsBulkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::AttributeItemBulkV2,
 }
 
 impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -19970,6 +26731,7 @@ impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -19984,14 +26746,29 @@ impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWbsAttributeItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_item_id: String,
 }
 
 impl DeleteCompanyProjectWbsAttributeItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/{wbs_attribute_item_id}",
@@ -20004,7 +26781,9 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
                     &crate::path_segment(&self.wbs_attribute_item_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -20018,6 +26797,7 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWbsAttributeItemV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_item_id: String,
@@ -20025,6 +26805,19 @@ pub struct UpdateCompanyProjectWbsAttributeItemV2 {
 }
 
 impl UpdateCompanyProjectWbsAttributeItemV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -20043,6 +26836,7 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -20057,6 +26851,7 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWbsAttributesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_id: Option<Vec<String>>,
@@ -20090,6 +26885,19 @@ impl ListCompanyProjectWbsAttributesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -20109,12 +26917,28 @@ impl ListCompanyProjectWbsAttributesV2 {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::AttributeListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::WbAttributeV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::WbAttributeV2> {
+        self.build().stream_data()
     }
 }
 
@@ -20123,12 +26947,26 @@ impl ListCompanyProjectWbsAttributesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWbsAttributeV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::NewAttributeV2,
 }
 
 impl CreateCompanyProjectWbsAttributeV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -20146,6 +26984,7 @@ impl CreateCompanyProjectWbsAttributeV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -20160,14 +26999,29 @@ impl CreateCompanyProjectWbsAttributeV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWbsAttributeV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_id: String,
 }
 
 impl DeleteCompanyProjectWbsAttributeV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes/{wbs_attribute_id}",
@@ -20180,7 +27034,9 @@ impl DeleteCompanyProjectWbsAttributeV2 {
                     &crate::path_segment(&self.wbs_attribute_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -20194,6 +27050,7 @@ impl DeleteCompanyProjectWbsAttributeV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWbsAttributeV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) wbs_attribute_id: String,
@@ -20201,6 +27058,19 @@ pub struct UpdateCompanyProjectWbsAttributeV2 {
 }
 
 impl UpdateCompanyProjectWbsAttributeV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -20219,6 +27089,7 @@ impl UpdateCompanyProjectWbsAttributeV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -20233,6 +27104,7 @@ impl UpdateCompanyProjectWbsAttributeV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWbsCodesAttributeItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_attribute_id: Option<Vec<String>>,
@@ -20256,6 +27128,19 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
     /// Delete item(s) with the specified Wbs Code IDs (`filters[id][]` in the query).
     pub fn filters_id(mut self, value: Vec<String>) -> Self {
         self.filters_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -20287,6 +27172,7 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
                 crate::QueryStyle::Repeat,
             );
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -20301,6 +27187,7 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWbsCodesAttributeItemsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_id: Option<Vec<String>>,
@@ -20311,6 +27198,19 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
     /// Assign item(s) to the specified WBS Code IDs (`filters[id][]` in the query).
     pub fn filters_id(mut self, value: Vec<String>) -> Self {
         self.filters_id = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -20332,6 +27232,7 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -20346,12 +27247,27 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUomsConfigurationV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl GetCompanyUomsConfigurationV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/uoms/configuration",
@@ -20361,7 +27277,9 @@ impl GetCompanyUomsConfigurationV2 {
                     "/uoms/configuration",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.

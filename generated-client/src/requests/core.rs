@@ -8,6 +8,7 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyDistributionGroups {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -57,6 +58,19 @@ impl ListCompanyDistributionGroups {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -82,6 +96,7 @@ impl ListCompanyDistributionGroups {
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -109,6 +124,7 @@ impl ListCompanyDistributionGroups {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyDocuments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) sort: Option<models::DocumentSort>,
@@ -200,6 +216,19 @@ impl ListCompanyDocuments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -261,6 +290,7 @@ impl ListCompanyDocuments {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -286,12 +316,26 @@ impl ListCompanyDocuments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyFileVersion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) file_id: i64,
     pub(crate) body: models::NewCompanyFileVersion,
 }
 
 impl CreateCompanyFileVersion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -308,6 +352,7 @@ impl CreateCompanyFileVersion {
         request.query("file_id", &self.file_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.multipart(body);
+        request.options(self.options);
         request
     }
 
@@ -322,13 +367,28 @@ impl CreateCompanyFileVersion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFileVersion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyFileVersion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/file_versions/{id}",
@@ -339,7 +399,9 @@ impl GetCompanyFileVersion {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -353,11 +415,25 @@ impl GetCompanyFileVersion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewCompanyFile,
 }
 
 impl CreateCompanyFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -373,6 +449,7 @@ impl CreateCompanyFile {
             );
         let body = self.body;
         request.multipart(body);
+        request.options(self.options);
         request
     }
 
@@ -387,6 +464,7 @@ impl CreateCompanyFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) show_latest_version_only: Option<bool>,
@@ -396,6 +474,19 @@ impl GetCompanyFile {
     /// Show only latest File Version (`show_latest_version_only` in the query).
     pub fn show_latest_version_only(mut self, value: bool) -> Self {
         self.show_latest_version_only = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -419,6 +510,7 @@ impl GetCompanyFile {
                 &self.show_latest_version_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -433,13 +525,28 @@ impl GetCompanyFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/files/{id}",
@@ -450,7 +557,9 @@ impl DeleteCompanyFile {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -464,12 +573,26 @@ impl DeleteCompanyFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::FileUpdate,
 }
 
 impl UpdateCompanyFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -486,6 +609,7 @@ impl UpdateCompanyFile {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("file", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -500,12 +624,26 @@ impl UpdateCompanyFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyFileSendEmail {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::PunchItemSendEmail,
 }
 
 impl CreateCompanyFileSendEmail {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -523,6 +661,7 @@ impl CreateCompanyFileSendEmail {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -537,6 +676,7 @@ impl CreateCompanyFileSendEmail {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFolders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) exclude_folders: Option<bool>,
     pub(crate) exclude_files: Option<bool>,
@@ -552,6 +692,19 @@ impl GetCompanyFolders {
     /// Exclude children Files from results (`exclude_files` in the query).
     pub fn exclude_files(mut self, value: bool) -> Self {
         self.exclude_files = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -571,6 +724,7 @@ impl GetCompanyFolders {
         request
             .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -585,11 +739,25 @@ impl GetCompanyFolders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewFolder,
 }
 
 impl CreateCompanyFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -605,6 +773,7 @@ impl CreateCompanyFolder {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -619,6 +788,7 @@ impl CreateCompanyFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) exclude_folders: Option<bool>,
@@ -638,6 +808,19 @@ impl GetCompanyFolder {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -655,6 +838,7 @@ impl GetCompanyFolder {
         request
             .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -669,13 +853,28 @@ impl GetCompanyFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/folders/{id}",
@@ -686,7 +885,9 @@ impl DeleteCompanyFolder {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -700,12 +901,26 @@ impl DeleteCompanyFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewFolder,
 }
 
 impl UpdateCompanyFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -722,6 +937,7 @@ impl UpdateCompanyFolder {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -736,6 +952,7 @@ impl UpdateCompanyFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyInsurances {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -754,6 +971,19 @@ impl ListCompanyInsurances {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -769,6 +999,7 @@ impl ListCompanyInsurances {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -796,11 +1027,25 @@ impl ListCompanyInsurances {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewInsurance,
 }
 
 impl CreateCompanyInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -816,6 +1061,7 @@ impl CreateCompanyInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -830,11 +1076,25 @@ impl CreateCompanyInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyInsurancesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::InsuranceSync,
 }
 
 impl UpdateCompanyInsurancesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -850,6 +1110,7 @@ impl UpdateCompanyInsurancesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -864,13 +1125,28 @@ impl UpdateCompanyInsurancesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/insurances/{id}",
@@ -881,7 +1157,9 @@ impl GetCompanyInsurance {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -895,13 +1173,28 @@ impl GetCompanyInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/insurances/{id}",
@@ -912,7 +1205,9 @@ impl DeleteCompanyInsurance {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -926,12 +1221,26 @@ impl DeleteCompanyInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewInsurance,
 }
 
 impl UpdateCompanyInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -948,6 +1257,7 @@ impl UpdateCompanyInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -962,18 +1272,35 @@ impl UpdateCompanyInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyMe {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyMe {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/me",
                 ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/me"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -987,6 +1314,7 @@ impl GetCompanyMe {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyPdfTemplateConfigs {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1040,6 +1368,19 @@ impl ListCompanyPdfTemplateConfigs {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1080,6 +1421,7 @@ impl ListCompanyPdfTemplateConfigs {
                 crate::QueryStyle::Repeat,
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1107,11 +1449,25 @@ impl ListCompanyPdfTemplateConfigs {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyPdfTemplateConfig {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewPdfTemplateConfig,
 }
 
 impl CreateCompanyPdfTemplateConfig {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1131,6 +1487,7 @@ impl CreateCompanyPdfTemplateConfig {
                 &crate::Wrapped::new("pdf_template_config", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -1145,13 +1502,28 @@ impl CreateCompanyPdfTemplateConfig {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyPdfTemplateConfig {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyPdfTemplateConfig {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
@@ -1162,7 +1534,9 @@ impl GetCompanyPdfTemplateConfig {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1176,13 +1550,28 @@ impl GetCompanyPdfTemplateConfig {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyPdfTemplateConfig {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyPdfTemplateConfig {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
@@ -1193,7 +1582,9 @@ impl DeleteCompanyPdfTemplateConfig {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1207,12 +1598,26 @@ impl DeleteCompanyPdfTemplateConfig {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyPdfTemplateConfig {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewPdfTemplateConfig,
 }
 
 impl UpdateCompanyPdfTemplateConfig {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1233,6 +1638,7 @@ impl UpdateCompanyPdfTemplateConfig {
                 &crate::Wrapped::new("pdf_template_config", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -1247,12 +1653,26 @@ impl UpdateCompanyPdfTemplateConfig {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewPdfTemplateConfig,
 }
 
 impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1274,6 +1694,7 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
                 &crate::Wrapped::new("pdf_template_config", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -1288,6 +1709,7 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyPeople {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) page: Option<i64>,
@@ -1376,6 +1798,19 @@ impl ListCompanyPeople {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1438,6 +1873,7 @@ impl ListCompanyPeople {
             );
         request
             .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.options(self.options);
         request
     }
 
@@ -1463,6 +1899,7 @@ impl ListCompanyPeople {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) body: models::NewCompanyPerson,
@@ -1472,6 +1909,19 @@ impl CreateCompanyPerson {
     /// Specifies which view of the resource to return (which attributes should be present in the response). If a valid view is not provided, it will default to normal (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1491,6 +1941,7 @@ impl CreateCompanyPerson {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1505,6 +1956,7 @@ impl CreateCompanyPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyPeopleInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) page: Option<i64>,
@@ -1593,6 +2045,19 @@ impl ListCompanyPeopleInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1655,6 +2120,7 @@ impl ListCompanyPeopleInactive {
             );
         request
             .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.options(self.options);
         request
     }
 
@@ -1680,6 +2146,7 @@ impl ListCompanyPeopleInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -1690,6 +2157,19 @@ impl UpdateCompanyPerson {
     /// Specifies which view of the resource to return (which attributes should be present in the response). If a valid view is not provided, it will default to normal (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1710,6 +2190,7 @@ impl UpdateCompanyPerson {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1724,6 +2205,7 @@ impl UpdateCompanyPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyPermissionTemplates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) filters_type: Option<String>,
     pub(crate) view: Option<String>,
@@ -1742,6 +2224,19 @@ impl ListCompanyPermissionTemplates {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1757,6 +2252,7 @@ impl ListCompanyPermissionTemplates {
             );
         request.query("filters[type]", &self.filters_type, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1771,11 +2267,25 @@ impl ListCompanyPermissionTemplates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyPermissionTemplate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewPermissionTemplate,
 }
 
 impl CreateCompanyPermissionTemplate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1795,6 +2305,7 @@ impl CreateCompanyPermissionTemplate {
                 &crate::Wrapped::new("permission_template", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -1809,13 +2320,28 @@ impl CreateCompanyPermissionTemplate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyPermissionTemplate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyPermissionTemplate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/permission_templates/{id}",
@@ -1826,7 +2352,9 @@ impl GetCompanyPermissionTemplate {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1840,6 +2368,7 @@ impl GetCompanyPermissionTemplate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectTaskItemCategories {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -1866,6 +2395,19 @@ impl ListCompanyProjectTaskItemCategories {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1884,6 +2426,7 @@ impl ListCompanyProjectTaskItemCategories {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1909,6 +2452,7 @@ impl ListCompanyProjectTaskItemCategories {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectTaskItemComments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) filters_task_item_id: Option<i64>,
@@ -1942,6 +2486,19 @@ impl ListCompanyProjectTaskItemComments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1971,6 +2528,7 @@ impl ListCompanyProjectTaskItemComments {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1998,12 +2556,26 @@ impl ListCompanyProjectTaskItemComments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectTaskItemComment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewTaskItemComment,
 }
 
 impl CreateCompanyProjectTaskItemComment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2022,6 +2594,7 @@ impl CreateCompanyProjectTaskItemComment {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2036,14 +2609,29 @@ impl CreateCompanyProjectTaskItemComment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectTaskItemComment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyProjectTaskItemComment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
@@ -2056,7 +2644,9 @@ impl DeleteCompanyProjectTaskItemComment {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2070,6 +2660,7 @@ impl DeleteCompanyProjectTaskItemComment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectTaskItemComment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
@@ -2077,6 +2668,19 @@ pub struct UpdateCompanyProjectTaskItemComment {
 }
 
 impl UpdateCompanyProjectTaskItemComment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2096,6 +2700,7 @@ impl UpdateCompanyProjectTaskItemComment {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2110,6 +2715,7 @@ impl UpdateCompanyProjectTaskItemComment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2177,6 +2783,19 @@ impl ListCompanyUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2225,6 +2844,7 @@ impl ListCompanyUsers {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2250,6 +2870,7 @@ impl ListCompanyUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewUser,
@@ -2259,6 +2880,19 @@ impl CreateCompanyUser {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2283,6 +2917,7 @@ impl CreateCompanyUser {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2297,6 +2932,7 @@ impl CreateCompanyUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUsersInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2322,6 +2958,19 @@ impl ListCompanyUsersInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2338,6 +2987,7 @@ impl ListCompanyUsersInactive {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2363,13 +3013,28 @@ impl ListCompanyUsersInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateCompanyUsersInactive {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/users/inactive/{id}",
@@ -2380,7 +3045,9 @@ impl UpdateCompanyUsersInactive {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2394,11 +3061,25 @@ impl UpdateCompanyUsersInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserSync,
 }
 
 impl UpdateCompanyUsersSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2414,6 +3095,7 @@ impl UpdateCompanyUsersSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2428,13 +3110,28 @@ impl UpdateCompanyUsersSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyUser {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/users/{id}",
@@ -2445,7 +3142,9 @@ impl GetCompanyUser {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2459,6 +3158,7 @@ impl GetCompanyUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -2469,6 +3169,19 @@ impl UpdateCompanyUser {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2494,6 +3207,7 @@ impl UpdateCompanyUser {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2508,13 +3222,28 @@ impl UpdateCompanyUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserInvite {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateCompanyUserInvite {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/companies/{company_id}/users/{id}/invite",
@@ -2526,7 +3255,9 @@ impl UpdateCompanyUserInvite {
                     "/invite",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2540,6 +3271,7 @@ impl UpdateCompanyUserInvite {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) page: Option<i64>,
@@ -2660,6 +3392,19 @@ impl ListCompanyUserProjectAssignments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2726,6 +3471,7 @@ impl ListCompanyUserProjectAssignments {
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("direction", &self.direction, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2753,6 +3499,7 @@ impl ListCompanyUserProjectAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsNames {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -2762,6 +3509,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2781,6 +3541,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2795,13 +3556,28 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
 }
 
 impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/permission_templates",
@@ -2813,7 +3589,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
                     "/project_assignments/filter_options/permission_templates",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2827,6 +3605,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -2836,6 +3615,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2855,6 +3647,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2869,6 +3662,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -2878,6 +3672,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2897,6 +3704,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2911,6 +3719,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -2920,6 +3729,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2939,6 +3761,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2953,6 +3776,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsRegions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -2962,6 +3786,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2981,6 +3818,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2995,13 +3833,28 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsRoles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
 }
 
 impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/roles",
@@ -3013,7 +3866,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
                     "/project_assignments/filter_options/roles",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3027,6 +3882,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUserProjectAssignmentsFilterOptionsStages {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) user_id: i64,
     pub(crate) scope: Option<models::NameScope>,
@@ -3036,6 +3892,19 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
     /// The scope to use when getting the filter options for project assignments (`scope` in the query).
     pub fn scope(mut self, value: models::NameScope) -> Self {
         self.scope = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3055,6 +3924,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
                     .concat(),
             );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3069,6 +3939,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyVendorsInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3101,6 +3972,19 @@ impl ListCompanyVendorsInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3118,6 +4002,7 @@ impl ListCompanyVendorsInactive {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3145,6 +4030,7 @@ impl ListCompanyVendorsInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyVendorsInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::VendorView>,
@@ -3154,6 +4040,19 @@ impl UpdateCompanyVendorsInactive {
     /// Specifies which view of the resource to return (which attributes should be present in the response). The default view is extended (`view` in the query).
     pub fn view(mut self, value: models::VendorView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3172,6 +4071,7 @@ impl UpdateCompanyVendorsInactive {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3186,6 +4086,7 @@ impl UpdateCompanyVendorsInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyVendorComments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) page: Option<i64>,
@@ -3212,6 +4113,19 @@ impl ListCompanyVendorComments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3230,6 +4144,7 @@ impl ListCompanyVendorComments {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3255,6 +4170,7 @@ impl ListCompanyVendorComments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyVendorInsurances {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) page: Option<i64>,
@@ -3271,6 +4187,19 @@ impl ListCompanyVendorInsurances {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3291,6 +4220,7 @@ impl ListCompanyVendorInsurances {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3318,12 +4248,26 @@ impl ListCompanyVendorInsurances {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) body: models::NewVendorInsurance,
 }
 
 impl CreateCompanyVendorInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3341,6 +4285,7 @@ impl CreateCompanyVendorInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3355,12 +4300,26 @@ impl CreateCompanyVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyVendorInsurancesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) body: models::InsuranceSyncRequest,
 }
 
 impl UpdateCompanyVendorInsurancesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3378,6 +4337,7 @@ impl UpdateCompanyVendorInsurancesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3392,14 +4352,29 @@ impl UpdateCompanyVendorInsurancesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyVendorInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
@@ -3412,7 +4387,9 @@ impl GetCompanyVendorInsurance {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3426,14 +4403,29 @@ impl GetCompanyVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteCompanyVendorInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
@@ -3446,7 +4438,9 @@ impl DeleteCompanyVendorInsurance {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3460,6 +4454,7 @@ impl DeleteCompanyVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
@@ -3467,6 +4462,19 @@ pub struct UpdateCompanyVendorInsurance {
 }
 
 impl UpdateCompanyVendorInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3485,6 +4493,7 @@ impl UpdateCompanyVendorInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3499,6 +4508,7 @@ impl UpdateCompanyVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowPermanentLogs {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) filters_workflowed_object_type: String,
     pub(crate) filters_workflowed_object_id: i64,
@@ -3516,6 +4526,19 @@ impl ListCompanyWorkflowPermanentLogs {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3546,6 +4569,7 @@ impl ListCompanyWorkflowPermanentLogs {
                 &self.filters_workflowed_object_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3573,6 +4597,7 @@ impl ListCompanyWorkflowPermanentLogs {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListDepartments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3591,6 +4616,19 @@ impl ListDepartments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3602,6 +4640,7 @@ impl ListDepartments {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3629,10 +4668,24 @@ impl ListDepartments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateDepartment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewDepartment,
 }
 
 impl CreateDepartment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3643,6 +4696,7 @@ impl CreateDepartment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3657,11 +4711,25 @@ impl CreateDepartment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetDepartment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetDepartment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3671,6 +4739,7 @@ impl GetDepartment {
                 ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3685,11 +4754,25 @@ impl GetDepartment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteDepartment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl DeleteDepartment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3699,6 +4782,7 @@ impl DeleteDepartment {
                 ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3713,11 +4797,25 @@ impl DeleteDepartment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateDepartment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::NewDepartment,
 }
 
 impl UpdateDepartment {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3728,6 +4826,7 @@ impl UpdateDepartment {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3742,6 +4841,7 @@ impl UpdateDepartment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListEquipment {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3760,6 +4860,19 @@ impl ListEquipment {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3771,6 +4884,7 @@ impl ListEquipment {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3796,12 +4910,26 @@ impl ListEquipment {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateFileVersion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) file_id: i64,
     pub(crate) body: models::NewFileVersion,
 }
 
 impl CreateFileVersion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3814,6 +4942,7 @@ impl CreateFileVersion {
         request.query("file_id", &self.file_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("file_version", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3828,11 +4957,25 @@ impl CreateFileVersion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFileVersion {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetFileVersion {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3842,6 +4985,7 @@ impl GetFileVersion {
                 ["/rest/v1.0/file_versions/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3856,11 +5000,25 @@ impl GetFileVersion {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewFile,
 }
 
 impl CreateFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3872,6 +5030,7 @@ impl CreateFile {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("file", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3886,6 +5045,7 @@ impl CreateFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) show_latest_version_only: Option<bool>,
@@ -3895,6 +5055,19 @@ impl GetFile {
     /// Show only latest File version (`show_latest_version_only` in the query).
     pub fn show_latest_version_only(mut self, value: bool) -> Self {
         self.show_latest_version_only = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3913,6 +5086,7 @@ impl GetFile {
                 &self.show_latest_version_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -3927,11 +5101,25 @@ impl GetFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3941,6 +5129,7 @@ impl DeleteFile {
                 ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3955,12 +5144,26 @@ impl DeleteFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::FileUpdate,
 }
 
 impl UpdateFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3972,6 +5175,7 @@ impl UpdateFile {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("file", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3986,6 +5190,7 @@ impl UpdateFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFolders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) exclude_folders: Option<bool>,
     pub(crate) exclude_files: Option<bool>,
@@ -4011,6 +5216,19 @@ impl GetFolders {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4029,6 +5247,7 @@ impl GetFolders {
                 &self.show_latest_file_version_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -4043,11 +5262,25 @@ impl GetFolders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewFolder,
 }
 
 impl CreateFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4059,6 +5292,7 @@ impl CreateFolder {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4073,6 +5307,7 @@ impl CreateFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) exclude_folders: Option<bool>,
@@ -4099,6 +5334,19 @@ impl GetFolder {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4117,6 +5365,7 @@ impl GetFolder {
                 &self.show_latest_file_version_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -4131,11 +5380,25 @@ impl GetFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4145,6 +5408,7 @@ impl DeleteFolder {
                 ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4159,12 +5423,26 @@ impl DeleteFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::FolderUpdate,
 }
 
 impl UpdateFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4176,6 +5454,7 @@ impl UpdateFolder {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4190,10 +5469,24 @@ impl UpdateFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateInsurancesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::InsuranceSyncRequest2,
 }
 
 impl UpdateInsurancesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4204,6 +5497,7 @@ impl UpdateInsurancesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4218,17 +5512,34 @@ impl UpdateInsurancesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetLocalFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) uuid: String,
 }
 
 impl GetLocalFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/local_files/{uuid}",
                 ["/rest/v1.0/local_files/", &crate::path_segment(&self.uuid)].concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -4242,6 +5553,7 @@ impl GetLocalFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListLocations {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4261,6 +5573,19 @@ impl ListLocations {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4272,6 +5597,7 @@ impl ListLocations {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4297,10 +5623,24 @@ impl ListLocations {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewLocation2,
 }
 
 impl CreateLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4311,6 +5651,7 @@ impl CreateLocation {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4325,12 +5666,26 @@ impl CreateLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4340,6 +5695,7 @@ impl GetLocation {
                 ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4354,12 +5710,26 @@ impl GetLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4369,6 +5739,7 @@ impl DeleteLocation {
                 ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4383,12 +5754,26 @@ impl DeleteLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::LocationUpdate,
 }
 
 #[allow(deprecated)]
 impl UpdateLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4399,6 +5784,7 @@ impl UpdateLocation {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4413,6 +5799,7 @@ impl UpdateLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4432,6 +5819,19 @@ impl GetProjectDates {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4443,6 +5843,7 @@ impl GetProjectDates {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4457,12 +5858,26 @@ impl GetProjectDates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetProjectDate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4472,6 +5887,7 @@ impl GetProjectDate {
                 ["/rest/v1.0/project_dates/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4486,6 +5902,7 @@ impl GetProjectDate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectRoles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4518,6 +5935,19 @@ impl ListProjectRoles {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4541,6 +5971,7 @@ impl ListProjectRoles {
                 &self.filters_add_to_project_team,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -4568,10 +5999,24 @@ impl ListProjectRoles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewProjectRole,
 }
 
 impl CreateProjectRole {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4582,6 +6027,7 @@ impl CreateProjectRole {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4596,11 +6042,25 @@ impl CreateProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteProjectRole {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4610,6 +6070,7 @@ impl DeleteProjectRole {
                 ["/rest/v1.0/project_roles/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4624,6 +6085,7 @@ impl DeleteProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectTemplates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4642,6 +6104,19 @@ impl ListProjectTemplates {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4653,6 +6128,7 @@ impl ListProjectTemplates {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4678,6 +6154,7 @@ impl ListProjectTemplates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4780,6 +6257,19 @@ impl ListProjects {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4840,6 +6330,7 @@ impl ListProjects {
         request
             .query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4867,6 +6358,7 @@ impl ListProjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewProject,
 }
@@ -4875,6 +6367,19 @@ impl CreateProject {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4894,6 +6399,7 @@ impl CreateProject {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4908,6 +6414,7 @@ impl CreateProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: Option<i64>,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::ProjectSync,
@@ -4923,6 +6430,19 @@ impl UpdateProjectsSync {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4943,6 +6463,7 @@ impl UpdateProjectsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4957,6 +6478,7 @@ impl UpdateProjectsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::ProjectView>,
@@ -4966,6 +6488,19 @@ impl GetProject {
     /// The view determines which fields are returned for the project show endpoint. 'minimal' returns a subset of project fields including name, project_number,  (`view` in the query).
     pub fn view(mut self, value: models::ProjectView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4979,6 +6514,7 @@ impl GetProject {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4993,6 +6529,7 @@ impl GetProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::ProjectUpdate,
@@ -5002,6 +6539,19 @@ impl UpdateProject {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5021,6 +6571,7 @@ impl UpdateProject {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5035,12 +6586,26 @@ impl UpdateProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectFilters {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) tool: models::FilterTool,
     pub(crate) tab: String,
 }
 
 impl GetProjectFilters {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5052,6 +6617,7 @@ impl GetProjectFilters {
             );
         request.query("tool", &self.tool, crate::QueryStyle::Repeat);
         request.query("tab", &self.tab, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5066,6 +6632,7 @@ impl GetProjectFilters {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectFilter {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) filter_name: String,
     pub(crate) tool: models::FilterTool,
@@ -5073,6 +6640,19 @@ pub struct ListProjectFilter {
 }
 
 impl ListProjectFilter {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5089,6 +6669,7 @@ impl ListProjectFilter {
             );
         request.query("tool", &self.tool, crate::QueryStyle::Repeat);
         request.query("tab", &self.tab, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5103,11 +6684,25 @@ impl ListProjectFilter {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectLogo {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::ProjectLogo,
 }
 
 impl CreateProjectLogo {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5119,6 +6714,7 @@ impl CreateProjectLogo {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("logo", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5133,18 +6729,35 @@ impl CreateProjectLogo {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectLogo {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectLogo {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{id}/logo",
                 ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/logo"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5158,6 +6771,7 @@ impl DeleteProjectLogo {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectAssignableUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_search: Option<String>,
 }
@@ -5166,6 +6780,19 @@ impl ListProjectAssignableUsers {
     /// Search query (`filters[search]` in the query).
     pub fn filters_search(mut self, value: impl Into<String>) -> Self {
         self.filters_search = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5184,6 +6811,7 @@ impl ListProjectAssignableUsers {
             );
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5198,6 +6826,7 @@ impl ListProjectAssignableUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCrews {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5223,6 +6852,19 @@ impl ListProjectCrews {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5244,6 +6886,7 @@ impl ListProjectCrews {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -5269,11 +6912,25 @@ impl ListProjectCrews {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectCrew {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewCrew,
 }
 
 impl CreateProjectCrew {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5289,6 +6946,7 @@ impl CreateProjectCrew {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5303,6 +6961,7 @@ impl CreateProjectCrew {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectCrewsIds {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5328,6 +6987,19 @@ impl ListProjectCrewsIds {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5349,6 +7021,7 @@ impl ListProjectCrewsIds {
                 &self.filters_updated_at,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -5374,13 +7047,28 @@ impl ListProjectCrewsIds {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectCrew {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectCrew {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/crews/{id}",
@@ -5391,7 +7079,9 @@ impl GetProjectCrew {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5405,12 +7095,26 @@ impl GetProjectCrew {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectCrew {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewCrew,
 }
 
 impl DeleteProjectCrew {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5427,6 +7131,7 @@ impl DeleteProjectCrew {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5441,12 +7146,26 @@ impl DeleteProjectCrew {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectCrew {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewCrew,
 }
 
 impl UpdateProjectCrew {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5463,6 +7182,7 @@ impl UpdateProjectCrew {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5477,12 +7197,27 @@ impl UpdateProjectCrew {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsCostCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectDirectoryFilterOptionsCostCodes {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/cost_codes",
@@ -5492,7 +7227,9 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
                     "/directory/filter_options/cost_codes",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5506,12 +7243,27 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsCountryCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectDirectoryFilterOptionsCountryCodes {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/country_codes",
@@ -5521,7 +7273,9 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
                     "/directory/filter_options/country_codes",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5535,12 +7289,27 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsJobTitles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectDirectoryFilterOptionsJobTitles {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/job_titles",
@@ -5550,7 +7319,9 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
                     "/directory/filter_options/job_titles",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5564,12 +7335,27 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsPermissionTemplates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectDirectoryFilterOptionsPermissionTemplates {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/permission_templates",
@@ -5579,7 +7365,9 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
                     "/directory/filter_options/permission_templates",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5593,11 +7381,25 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsStateCodes {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) country_code: String,
 }
 
 impl ListProjectDirectoryFilterOptionsStateCodes {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5612,6 +7414,7 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
                     .concat(),
             );
         request.query("country_code", &self.country_code, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5626,12 +7429,27 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDirectoryFilterOptionsTrades {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListProjectDirectoryFilterOptionsTrades {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/directory/filter_options/trades",
@@ -5641,7 +7459,9 @@ impl ListProjectDirectoryFilterOptionsTrades {
                     "/directory/filter_options/trades",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5655,6 +7475,7 @@ impl ListProjectDirectoryFilterOptionsTrades {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDistributionGroups {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -5722,6 +7543,19 @@ impl ListProjectDistributionGroups {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5750,6 +7584,7 @@ impl ListProjectDistributionGroups {
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5777,15 +7612,22 @@ impl ListProjectDistributionGroups {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDistributionGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) idempotency_token: Option<String>,
     pub(crate) body: models::NewDistributionGroup,
 }
 
 impl CreateProjectDistributionGroup {
-    /// Unique idempotent token (`Idempotency-Token` in a header).
-    pub fn idempotency_token(mut self, value: impl Into<String>) -> Self {
-        self.idempotency_token = Some(value.into());
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5802,10 +7644,10 @@ impl CreateProjectDistributionGroup {
                 ]
                     .concat(),
             );
-        request.header("Idempotency-Token", &self.idempotency_token);
         let body = self.body;
         request
             .json(&crate::Wrapped::new("distribution_group", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5820,6 +7662,7 @@ impl CreateProjectDistributionGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDistributionGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) distribution_group_id: i64,
     pub(crate) view: Option<models::CommunicationTagView>,
@@ -5860,6 +7703,19 @@ impl GetProjectDistributionGroup {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5884,6 +7740,7 @@ impl GetProjectDistributionGroup {
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -5898,13 +7755,28 @@ impl GetProjectDistributionGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectDistributionGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) distribution_group_id: i64,
 }
 
 impl DeleteProjectDistributionGroup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
@@ -5915,7 +7787,9 @@ impl DeleteProjectDistributionGroup {
                     &crate::path_segment(&self.distribution_group_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -5929,16 +7803,23 @@ impl DeleteProjectDistributionGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectDistributionGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) distribution_group_id: i64,
-    pub(crate) idempotency_token: Option<String>,
     pub(crate) body: models::DistributionGroupUpdate,
 }
 
 impl UpdateProjectDistributionGroup {
-    /// Unique idempotent token (`Idempotency-Token` in a header).
-    pub fn idempotency_token(mut self, value: impl Into<String>) -> Self {
-        self.idempotency_token = Some(value.into());
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -5956,10 +7837,10 @@ impl UpdateProjectDistributionGroup {
                 ]
                     .concat(),
             );
-        request.header("Idempotency-Token", &self.idempotency_token);
         let body = self.body;
         request
             .json(&crate::Wrapped::new("distribution_group", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -5974,6 +7855,7 @@ impl UpdateProjectDistributionGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDistributionGroupsWithAncestors {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6034,6 +7916,19 @@ impl ListProjectDistributionGroupsWithAncestors {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6056,6 +7951,7 @@ impl ListProjectDistributionGroupsWithAncestors {
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6085,6 +7981,7 @@ impl ListProjectDistributionGroupsWithAncestors {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectDistributionGroupsWithAncestor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) distribution_group_id: i64,
     pub(crate) view: Option<models::CommunicationTagView>,
@@ -6118,6 +8015,19 @@ impl GetProjectDistributionGroupsWithAncestor {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6136,6 +8046,7 @@ impl GetProjectDistributionGroupsWithAncestor {
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6150,6 +8061,7 @@ impl GetProjectDistributionGroupsWithAncestor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDocumentCustomTags {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6175,6 +8087,19 @@ impl ListProjectDocumentCustomTags {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6196,6 +8121,7 @@ impl ListProjectDocumentCustomTags {
                 &self.filters_document_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6221,11 +8147,25 @@ impl ListProjectDocumentCustomTags {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDocumentCustomTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewDocumentCustomTag,
 }
 
 impl CreateProjectDocumentCustomTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6241,6 +8181,7 @@ impl CreateProjectDocumentCustomTag {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6255,12 +8196,26 @@ impl CreateProjectDocumentCustomTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectDocumentCustomTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) document_id: i64,
 }
 
 impl DeleteProjectDocumentCustomTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6276,6 +8231,7 @@ impl DeleteProjectDocumentCustomTag {
                     .concat(),
             );
         request.query("document_id", &self.document_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6290,6 +8246,7 @@ impl DeleteProjectDocumentCustomTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDocuments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) sort: Option<models::DocumentSort>,
@@ -6395,6 +8352,19 @@ impl ListProjectDocuments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6464,6 +8434,7 @@ impl ListProjectDocuments {
             .query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6489,6 +8460,7 @@ impl ListProjectDocuments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectInsurances {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -6514,6 +8486,19 @@ impl ListProjectInsurances {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6530,6 +8515,7 @@ impl ListProjectInsurances {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6557,11 +8543,25 @@ impl ListProjectInsurances {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewInsurance,
 }
 
 impl CreateProjectInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6577,6 +8577,7 @@ impl CreateProjectInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6591,11 +8592,25 @@ impl CreateProjectInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectInsurancesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::InsuranceSync,
 }
 
 impl UpdateProjectInsurancesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6611,6 +8626,7 @@ impl UpdateProjectInsurancesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6625,6 +8641,7 @@ impl UpdateProjectInsurancesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::InsuranceView>,
@@ -6634,6 +8651,19 @@ impl GetProjectInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6652,6 +8682,7 @@ impl GetProjectInsurance {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6666,6 +8697,7 @@ impl GetProjectInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::InsuranceView>,
@@ -6675,6 +8707,19 @@ impl DeleteProjectInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6693,6 +8738,7 @@ impl DeleteProjectInsurance {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -6707,6 +8753,7 @@ impl DeleteProjectInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::InsuranceView>,
@@ -6717,6 +8764,19 @@ impl UpdateProjectInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -6737,6 +8797,7 @@ impl UpdateProjectInsurance {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6751,6 +8812,7 @@ impl UpdateProjectInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectLocations {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
     pub(crate) filters_parent_id: Option<i64>,
@@ -6839,6 +8901,19 @@ impl ListProjectLocations {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6895,6 +8970,7 @@ impl ListProjectLocations {
                 &self.filters_depth_range,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -6920,11 +8996,25 @@ impl ListProjectLocations {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewLocation,
 }
 
 impl CreateProjectLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6940,6 +9030,7 @@ impl CreateProjectLocation {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6954,11 +9045,25 @@ impl CreateProjectLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectLocationsFindOrCreateByPath {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::LocationFindOrCreateByPath,
 }
 
 impl CreateProjectLocationsFindOrCreateByPath {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -6974,6 +9079,7 @@ impl CreateProjectLocationsFindOrCreateByPath {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -6988,13 +9094,28 @@ impl CreateProjectLocationsFindOrCreateByPath {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) location_id: i64,
 }
 
 impl GetProjectLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/locations/{location_id}",
@@ -7005,7 +9126,9 @@ impl GetProjectLocation {
                     &crate::path_segment(&self.location_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7019,13 +9142,28 @@ impl GetProjectLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) location_id: i64,
 }
 
 impl DeleteProjectLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/locations/{location_id}",
@@ -7036,7 +9174,9 @@ impl DeleteProjectLocation {
                     &crate::path_segment(&self.location_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7050,12 +9190,26 @@ impl DeleteProjectLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectLocation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) location_id: i64,
     pub(crate) body: models::NewLocation,
 }
 
 impl UpdateProjectLocation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7072,6 +9226,7 @@ impl UpdateProjectLocation {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7086,6 +9241,7 @@ impl UpdateProjectLocation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectPeople {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::PersonView>,
     pub(crate) page: Option<i64>,
@@ -7202,6 +9358,19 @@ impl ListProjectPeople {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7283,6 +9452,7 @@ impl ListProjectPeople {
                 crate::QueryStyle::Csv,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7310,6 +9480,7 @@ impl ListProjectPeople {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::PersonView>,
     pub(crate) body: models::NewPerson,
@@ -7319,6 +9490,19 @@ impl CreateProjectPerson {
     /// Specifies which view of the resource to return (which attributes should be present in the response). Users without read permissions to Directory are limited (`view` in the query).
     pub fn view(mut self, value: models::PersonView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7338,6 +9522,7 @@ impl CreateProjectPerson {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7352,6 +9537,7 @@ impl CreateProjectPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectPeopleInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::PersonView>,
     pub(crate) page: Option<i64>,
@@ -7468,6 +9654,19 @@ impl ListProjectPeopleInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7549,6 +9748,7 @@ impl ListProjectPeopleInactive {
                 crate::QueryStyle::Csv,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7576,6 +9776,7 @@ impl ListProjectPeopleInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::PersonView>,
@@ -7586,6 +9787,19 @@ impl UpdateProjectPerson {
     /// Specifies which view of the resource to return (which attributes should be present in the response). Users without read permissions to Directory are limited (`view` in the query).
     pub fn view(mut self, value: models::PersonView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7606,6 +9820,7 @@ impl UpdateProjectPerson {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7620,11 +9835,25 @@ impl UpdateProjectPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectPermissionTemplateAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::PermissionTemplateAssignmentUpdate,
 }
 
 impl UpdateProjectPermissionTemplateAssignments {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7644,6 +9873,7 @@ impl UpdateProjectPermissionTemplateAssignments {
                 &crate::Wrapped::new("permission_template_assignments", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -7660,6 +9890,7 @@ impl UpdateProjectPermissionTemplateAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectPermissionTemplates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_assignables_only: Option<bool>,
 }
@@ -7668,6 +9899,19 @@ impl ListProjectPermissionTemplates {
     /// Returns user's assignable permission templates (`filters[assignables_only]` in the query).
     pub fn filters_assignables_only(mut self, value: bool) -> Self {
         self.filters_assignables_only = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7690,6 +9934,7 @@ impl ListProjectPermissionTemplates {
                 &self.filters_assignables_only,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -7704,6 +9949,7 @@ impl ListProjectPermissionTemplates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectProjectDates {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -7722,6 +9968,19 @@ impl GetProjectProjectDates {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7737,6 +9996,7 @@ impl GetProjectProjectDates {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7751,6 +10011,7 @@ impl GetProjectProjectDates {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectProjectDate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewProjectDate>,
 }
@@ -7759,6 +10020,19 @@ impl CreateProjectProjectDate {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewProjectDate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -7778,6 +10052,7 @@ impl CreateProjectProjectDate {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -7792,13 +10067,28 @@ impl CreateProjectProjectDate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectProjectDate {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectProjectDate {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/project_dates/{id}",
@@ -7809,7 +10099,9 @@ impl GetProjectProjectDate {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -7823,6 +10115,7 @@ impl GetProjectProjectDate {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectProjectMemberships {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -7841,6 +10134,19 @@ impl ListProjectProjectMemberships {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7856,6 +10162,7 @@ impl ListProjectProjectMemberships {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7883,11 +10190,25 @@ impl ListProjectProjectMemberships {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectProjectMembership {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewProjectMembership,
 }
 
 impl CreateProjectProjectMembership {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7904,6 +10225,7 @@ impl CreateProjectProjectMembership {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("project_membership", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7918,11 +10240,25 @@ impl CreateProjectProjectMembership {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectProjectMembershipsBulkAdd {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::ProjectMembershipBulkAdd,
 }
 
 impl CreateProjectProjectMembershipsBulkAdd {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7938,6 +10274,7 @@ impl CreateProjectProjectMembershipsBulkAdd {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -7952,12 +10289,26 @@ impl CreateProjectProjectMembershipsBulkAdd {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectProjectMembership {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) party_id: i64,
 }
 
 impl DeleteProjectProjectMembership {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -7973,6 +10324,7 @@ impl DeleteProjectProjectMembership {
                     .concat(),
             );
         request.query("party_id", &self.party_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -7987,6 +10339,7 @@ impl DeleteProjectProjectMembership {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectRecentActivity {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -8005,6 +10358,19 @@ impl ListProjectRecentActivity {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8020,6 +10386,7 @@ impl ListProjectRecentActivity {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8047,6 +10414,7 @@ impl ListProjectRecentActivity {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectTools {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_is_active: Option<bool>,
     pub(crate) for_mobile: Option<bool>,
@@ -8086,6 +10454,19 @@ impl ListProjectTools {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8114,6 +10495,7 @@ impl ListProjectTools {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8139,6 +10521,7 @@ impl ListProjectTools {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectTools {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::ToolUpdate>,
 }
@@ -8147,6 +10530,19 @@ impl UpdateProjectTools {
     /// Sets the request body.
     pub fn body(mut self, value: models::ToolUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8166,6 +10562,7 @@ impl UpdateProjectTools {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8180,6 +10577,7 @@ impl UpdateProjectTools {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewUpload>,
 }
@@ -8189,6 +10587,19 @@ impl CreateProjectUpload {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewUpload) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8208,6 +10619,7 @@ impl CreateProjectUpload {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8222,13 +10634,28 @@ impl CreateProjectUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) uuid: String,
 }
 
 impl GetProjectUpload {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
@@ -8239,7 +10666,9 @@ impl GetProjectUpload {
                     &crate::path_segment(&self.uuid),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8253,6 +10682,7 @@ impl GetProjectUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectUpload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) uuid: String,
     pub(crate) body: Option<models::UploadUpdate>,
@@ -8262,6 +10692,19 @@ impl UpdateProjectUpload {
     /// Sets the request body.
     pub fn body(mut self, value: models::UploadUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8282,6 +10725,7 @@ impl UpdateProjectUpload {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8296,6 +10740,7 @@ impl UpdateProjectUpload {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectUserProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::UserProjectRoleUpdate>,
@@ -8305,6 +10750,19 @@ impl UpdateProjectUserProjectRole {
     /// Sets the request body.
     pub fn body(mut self, value: models::UserProjectRoleUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8325,6 +10783,7 @@ impl UpdateProjectUserProjectRole {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8339,6 +10798,7 @@ impl UpdateProjectUserProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -8434,6 +10894,19 @@ impl ListProjectUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8496,6 +10969,7 @@ impl ListProjectUsers {
             );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8523,6 +10997,7 @@ impl ListProjectUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewProjectUser,
@@ -8532,6 +11007,19 @@ impl CreateProjectUser {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8556,6 +11044,7 @@ impl CreateProjectUser {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8570,6 +11059,7 @@ impl CreateProjectUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectUsersInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -8595,6 +11085,19 @@ impl ListProjectUsersInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8611,6 +11114,7 @@ impl ListProjectUsersInactive {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -8636,13 +11140,28 @@ impl ListProjectUsersInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectUsersInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateProjectUsersInactive {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.0/projects/{project_id}/users/inactive/{id}",
@@ -8653,7 +11172,9 @@ impl UpdateProjectUsersInactive {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8667,6 +11188,7 @@ impl UpdateProjectUsersInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectUsersPdf {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_permission_template: Option<i64>,
     pub(crate) filters_vendor_id: Option<Vec<i64>>,
@@ -8734,6 +11256,19 @@ impl CreateProjectUsersPdf {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -8781,6 +11316,7 @@ impl CreateProjectUsersPdf {
                 &self.grouped_by_vendor,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -8795,13 +11331,28 @@ impl CreateProjectUsersPdf {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectUser {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/users/{id}",
@@ -8812,7 +11363,9 @@ impl GetProjectUser {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8826,6 +11379,7 @@ impl GetProjectUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -8836,6 +11390,19 @@ impl UpdateProjectUser {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8861,6 +11428,7 @@ impl UpdateProjectUser {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -8875,6 +11443,7 @@ impl UpdateProjectUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectUserActionsAdd {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: Option<models::ActionAdd>,
@@ -8884,6 +11453,19 @@ impl CreateProjectUserActionsAdd {
     /// Sets the request body.
     pub fn body(mut self, value: models::ActionAdd) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8905,6 +11487,7 @@ impl CreateProjectUserActionsAdd {
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("user", &body), "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8919,13 +11502,28 @@ impl CreateProjectUserActionsAdd {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectUserActionsRemove {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectUserActionsRemove {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/users/{id}/actions/remove",
@@ -8937,7 +11535,9 @@ impl DeleteProjectUserActionsRemove {
                     "/actions/remove",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -8951,6 +11551,7 @@ impl DeleteProjectUserActionsRemove {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendorProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::VendorProjectRoleUpdate>,
@@ -8960,6 +11561,19 @@ impl UpdateProjectVendorProjectRole {
     /// Sets the request body.
     pub fn body(mut self, value: models::VendorProjectRoleUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -8980,6 +11594,7 @@ impl UpdateProjectVendorProjectRole {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -8994,6 +11609,7 @@ impl UpdateProjectVendorProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectVendors {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) page: Option<i64>,
@@ -9068,6 +11684,19 @@ impl ListProjectVendors {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9112,6 +11741,7 @@ impl ListProjectVendors {
                 crate::QueryStyle::Repeat,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9137,6 +11767,7 @@ impl ListProjectVendors {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -9153,6 +11784,19 @@ impl CreateProjectVendor {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9178,6 +11822,7 @@ impl CreateProjectVendor {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9192,6 +11837,7 @@ impl CreateProjectVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectVendorsInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) page: Option<i64>,
@@ -9224,6 +11870,19 @@ impl ListProjectVendorsInactive {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9241,6 +11900,7 @@ impl ListProjectVendorsInactive {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9268,6 +11928,7 @@ impl ListProjectVendorsInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendorsInactive {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -9277,6 +11938,19 @@ impl UpdateProjectVendorsInactive {
     /// The normal view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9295,6 +11969,7 @@ impl UpdateProjectVendorsInactive {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9309,6 +11984,7 @@ impl UpdateProjectVendorsInactive {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -9318,6 +11994,19 @@ impl GetProjectVendor {
     /// The normal view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9336,6 +12025,7 @@ impl GetProjectVendor {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9350,6 +12040,7 @@ impl GetProjectVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -9367,6 +12058,19 @@ impl UpdateProjectVendor {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9393,6 +12097,7 @@ impl UpdateProjectVendor {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9407,6 +12112,7 @@ impl UpdateProjectVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectVendorActionsAdd {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::ActionView>,
@@ -9416,6 +12122,19 @@ impl CreateProjectVendorActionsAdd {
     /// The normal view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::ActionView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9435,6 +12154,7 @@ impl CreateProjectVendorActionsAdd {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9449,13 +12169,28 @@ impl CreateProjectVendorActionsAdd {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectVendorActionsRemove {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectVendorActionsRemove {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/remove",
@@ -9467,7 +12202,9 @@ impl DeleteProjectVendorActionsRemove {
                     "/actions/remove",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -9481,6 +12218,7 @@ impl DeleteProjectVendorActionsRemove {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectVendorInsurances {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) page: Option<i64>,
@@ -9507,6 +12245,19 @@ impl ListProjectVendorInsurances {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9525,6 +12276,7 @@ impl ListProjectVendorInsurances {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9552,12 +12304,26 @@ impl ListProjectVendorInsurances {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) body: models::NewVendorInsurance,
 }
 
 impl CreateProjectVendorInsurance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9575,6 +12341,7 @@ impl CreateProjectVendorInsurance {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9589,12 +12356,26 @@ impl CreateProjectVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendorInsurancesSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) body: models::InsuranceSyncRequest,
 }
 
 impl UpdateProjectVendorInsurancesSync {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9612,6 +12393,7 @@ impl UpdateProjectVendorInsurancesSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9626,6 +12408,7 @@ impl UpdateProjectVendorInsurancesSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
@@ -9636,6 +12419,19 @@ impl GetProjectVendorInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9656,6 +12452,7 @@ impl GetProjectVendorInsurance {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9670,6 +12467,7 @@ impl GetProjectVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
@@ -9680,6 +12478,19 @@ impl DeleteProjectVendorInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9700,6 +12511,7 @@ impl DeleteProjectVendorInsurance {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9714,6 +12526,7 @@ impl DeleteProjectVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendorInsurance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) vendor_id: i64,
     pub(crate) id: i64,
@@ -9725,6 +12538,19 @@ impl UpdateProjectVendorInsurance {
     /// Extended view of data (`view` in the query).
     pub fn view(mut self, value: models::InsuranceView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9747,6 +12573,7 @@ impl UpdateProjectVendorInsurance {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -9761,6 +12588,7 @@ impl UpdateProjectVendorInsurance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectWorkflowPermanentLogs {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_workflowed_object_type: String,
     pub(crate) filters_workflowed_object_id: i64,
@@ -9778,6 +12606,19 @@ impl ListProjectWorkflowPermanentLogs {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -9808,6 +12649,7 @@ impl ListProjectWorkflowPermanentLogs {
                 &self.filters_workflowed_object_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -9835,6 +12677,7 @@ impl ListProjectWorkflowPermanentLogs {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTaskItems {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -9916,6 +12759,19 @@ impl ListTaskItems {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9961,6 +12817,7 @@ impl ListTaskItems {
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -9986,11 +12843,25 @@ impl ListTaskItems {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateTaskItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewTaskItem,
 }
 
 impl CreateTaskItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10002,6 +12873,7 @@ impl CreateTaskItem {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("task_item", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10016,6 +12888,7 @@ impl CreateTaskItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTaskItemsAssignees {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -10041,6 +12914,19 @@ impl ListTaskItemsAssignees {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10054,6 +12940,7 @@ impl ListTaskItemsAssignees {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10079,6 +12966,7 @@ impl ListTaskItemsAssignees {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTaskItemsAssigneesCurrent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -10097,6 +12985,19 @@ impl ListTaskItemsAssigneesCurrent {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10108,6 +13009,7 @@ impl ListTaskItemsAssigneesCurrent {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10133,10 +13035,24 @@ impl ListTaskItemsAssigneesCurrent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateTaskItemsSendUnsent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl CreateTaskItemsSendUnsent {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10146,6 +13062,7 @@ impl CreateTaskItemsSendUnsent {
                 String::from("/rest/v1.0/task_items/send_unsent"),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10160,11 +13077,25 @@ impl CreateTaskItemsSendUnsent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetTaskItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetTaskItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10174,6 +13105,7 @@ impl GetTaskItem {
                 ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10188,11 +13120,25 @@ impl GetTaskItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteTaskItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteTaskItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10202,6 +13148,7 @@ impl DeleteTaskItem {
                 ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10216,12 +13163,26 @@ impl DeleteTaskItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateTaskItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) body: models::TaskItemUpdate,
 }
 
 impl UpdateTaskItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10233,6 +13194,7 @@ impl UpdateTaskItem {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.multipart(body);
+        request.options(self.options);
         request
     }
 
@@ -10247,6 +13209,7 @@ impl UpdateTaskItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListTools {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -10266,6 +13229,19 @@ impl ListTools {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10277,6 +13253,7 @@ impl ListTools {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10302,6 +13279,7 @@ impl ListTools {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListUsers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -10377,6 +13355,19 @@ impl ListUsers {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10423,6 +13414,7 @@ impl ListUsers {
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10448,6 +13440,7 @@ impl ListUsers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewUser,
@@ -10458,6 +13451,19 @@ impl CreateUser {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10478,6 +13484,7 @@ impl CreateUser {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10492,12 +13499,26 @@ impl CreateUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetUser {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10507,6 +13528,7 @@ impl GetUser {
                 ["/rest/v1.0/users/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10521,6 +13543,7 @@ impl GetUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListVendors {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -10609,6 +13632,19 @@ impl ListVendors {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10661,6 +13697,7 @@ impl ListVendors {
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10688,6 +13725,7 @@ impl ListVendors {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) view: Option<models::VendorView>,
     pub(crate) body: models::NewVendor,
@@ -10703,6 +13741,19 @@ impl CreateVendor {
     /// Specifies which view of the resource to return (which attributes should be present in the response). The default view is extended (`view` in the query).
     pub fn view(mut self, value: models::VendorView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10723,6 +13774,7 @@ impl CreateVendor {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10737,6 +13789,7 @@ impl CreateVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateVendorsSync {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::VendorSync,
 }
@@ -10745,6 +13798,19 @@ impl UpdateVendorsSync {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10764,6 +13830,7 @@ impl UpdateVendorsSync {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10778,6 +13845,7 @@ impl UpdateVendorsSync {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::VendorView>,
@@ -10804,6 +13872,19 @@ impl GetVendor {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10816,6 +13897,7 @@ impl GetVendor {
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -10830,6 +13912,7 @@ impl GetVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateVendor {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) view: Option<models::VendorView>,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -10846,6 +13929,19 @@ impl UpdateVendor {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10866,6 +13962,7 @@ impl UpdateVendor {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10880,12 +13977,26 @@ impl UpdateVendor {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateVendorBusinessRegister {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) body: models::VendorBusinessRegister,
 }
 
 impl CreateVendorBusinessRegister {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10903,6 +14014,7 @@ impl CreateVendorBusinessRegister {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("business_register", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10919,12 +14031,26 @@ impl CreateVendorBusinessRegister {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateVendorBusinessRegister {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) body: models::VendorBusinessRegister,
 }
 
 impl UpdateVendorBusinessRegister {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -10942,6 +14068,7 @@ impl UpdateVendorBusinessRegister {
         let body = self.body;
         request
             .json(&crate::Wrapped::new("business_register", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -10958,6 +14085,7 @@ impl UpdateVendorBusinessRegister {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkflowActivityHistories {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) workflow_instance_id: i64,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
@@ -10974,6 +14102,19 @@ impl ListWorkflowActivityHistories {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -10994,6 +14135,7 @@ impl ListWorkflowActivityHistories {
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11023,12 +14165,26 @@ impl ListWorkflowActivityHistories {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkflowActivityHistory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) workflow_instance_id: i64,
     pub(crate) company_id: i64,
     pub(crate) body: models::NewWorkflowActivityHistory,
 }
 
 impl CreateWorkflowActivityHistory {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11050,6 +14206,7 @@ impl CreateWorkflowActivityHistory {
                 &crate::Wrapped::new("workflow_activity_history", &body),
                 "application/json",
             );
+        request.options(self.options);
         request
     }
 
@@ -11064,12 +14221,26 @@ impl CreateWorkflowActivityHistory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkflowActivityHistory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) workflow_instance_id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetWorkflowActivityHistory {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11089,6 +14260,7 @@ impl GetWorkflowActivityHistory {
                 crate::QueryStyle::Repeat,
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11103,6 +14275,7 @@ impl GetWorkflowActivityHistory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkflowInstances {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) filters_workflowed_object_id: Option<i64>,
     pub(crate) filters_workflowed_object_type: Option<String>,
@@ -11135,6 +14308,19 @@ impl ListWorkflowInstances {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11158,6 +14344,7 @@ impl ListWorkflowInstances {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11185,11 +14372,25 @@ impl ListWorkflowInstances {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkflowInstance {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetWorkflowInstance {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11200,6 +14401,7 @@ impl GetWorkflowInstance {
                     .concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11214,18 +14416,35 @@ impl GetWorkflowInstance {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyMeV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyMeV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/me",
                 ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/me"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -11239,6 +14458,7 @@ impl GetCompanyMeV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUsersV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -11306,6 +14526,19 @@ impl ListCompanyUsersV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11354,6 +14587,7 @@ impl ListCompanyUsersV11 {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11379,6 +14613,7 @@ impl ListCompanyUsersV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUserV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewUser,
@@ -11388,6 +14623,19 @@ impl CreateCompanyUserV11 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11412,6 +14660,7 @@ impl CreateCompanyUserV11 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11426,11 +14675,25 @@ impl CreateCompanyUserV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkAddV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkAddV1_1,
 }
 
 impl CreateCompanyUsersBulkAddV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11446,6 +14709,7 @@ impl CreateCompanyUsersBulkAddV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11460,11 +14724,25 @@ impl CreateCompanyUsersBulkAddV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkRemoveV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkRemoveV1_1,
 }
 
 impl CreateCompanyUsersBulkRemoveV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11480,6 +14758,7 @@ impl CreateCompanyUsersBulkRemoveV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11494,11 +14773,25 @@ impl CreateCompanyUsersBulkRemoveV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersSyncV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserSync,
 }
 
 impl UpdateCompanyUsersSyncV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11514,6 +14807,7 @@ impl UpdateCompanyUsersSyncV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11528,13 +14822,28 @@ impl UpdateCompanyUsersSyncV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUserV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyUserV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/companies/{company_id}/users/{id}",
@@ -11545,7 +14854,9 @@ impl GetCompanyUserV11 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -11559,6 +14870,7 @@ impl GetCompanyUserV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -11569,6 +14881,19 @@ impl UpdateCompanyUserV11 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -11594,6 +14919,7 @@ impl UpdateCompanyUserV11 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -11608,13 +14934,28 @@ impl UpdateCompanyUserV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserInviteV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateCompanyUserInviteV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.1/companies/{company_id}/users/{id}/invite",
@@ -11626,7 +14967,9 @@ impl UpdateCompanyUserInviteV11 {
                     "/invite",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -11640,6 +14983,7 @@ impl UpdateCompanyUserInviteV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -11836,6 +15180,19 @@ impl ListProjectsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11947,6 +15304,7 @@ impl ListProjectsV11 {
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -11974,13 +15332,28 @@ impl ListProjectsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectLocationV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) location_id: i64,
 }
 
 impl DeleteProjectLocationV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/locations/{location_id}",
@@ -11991,7 +15364,9 @@ impl DeleteProjectLocationV11 {
                     &crate::path_segment(&self.location_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -12005,6 +15380,7 @@ impl DeleteProjectLocationV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewUploadV1_1>,
 }
@@ -12013,6 +15389,19 @@ impl CreateProjectUploadV11 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewUploadV1_1) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12032,6 +15421,7 @@ impl CreateProjectUploadV11 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -12046,13 +15436,28 @@ impl CreateProjectUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) uuid: String,
 }
 
 impl GetProjectUploadV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
@@ -12063,7 +15468,9 @@ impl GetProjectUploadV11 {
                     &crate::path_segment(&self.uuid),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -12077,6 +15484,7 @@ impl GetProjectUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectUploadV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) uuid: String,
     pub(crate) body: Option<models::UploadUpdate>,
@@ -12086,6 +15494,19 @@ impl UpdateProjectUploadV11 {
     /// Sets the request body.
     pub fn body(mut self, value: models::UploadUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12106,6 +15527,7 @@ impl UpdateProjectUploadV11 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -12120,6 +15542,7 @@ impl UpdateProjectUploadV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectVendorsV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::VendorViewV1_1>,
     pub(crate) page: Option<i64>,
@@ -12187,6 +15610,19 @@ impl ListProjectVendorsV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12225,6 +15661,7 @@ impl ListProjectVendorsV11 {
                 crate::QueryStyle::Repeat,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12252,6 +15689,7 @@ impl ListProjectVendorsV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectVendorV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::ProjectVendorViewV1_1>,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -12268,6 +15706,19 @@ impl CreateProjectVendorV11 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12293,6 +15744,7 @@ impl CreateProjectVendorV11 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12307,6 +15759,7 @@ impl CreateProjectVendorV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectVendorV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -12316,6 +15769,19 @@ impl GetProjectVendorV11 {
     /// The normal view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12334,6 +15800,7 @@ impl GetProjectVendorV11 {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12348,6 +15815,7 @@ impl GetProjectVendorV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectVendorV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -12365,6 +15833,19 @@ impl UpdateProjectVendorV11 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12391,6 +15872,7 @@ impl UpdateProjectVendorV11 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12405,6 +15887,7 @@ impl UpdateProjectVendorV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectVendorActionsAddV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) view: Option<models::OfficeView>,
@@ -12414,6 +15897,19 @@ impl CreateProjectVendorActionsAddV11 {
     /// The normal view provides what is shown below (`view` in the query).
     pub fn view(mut self, value: models::OfficeView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12433,6 +15929,7 @@ impl CreateProjectVendorActionsAddV11 {
                     .concat(),
             );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12447,13 +15944,28 @@ impl CreateProjectVendorActionsAddV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectVendorActionsRemoveV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl DeleteProjectVendorActionsRemoveV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/remove",
@@ -12465,7 +15977,9 @@ impl DeleteProjectVendorActionsRemoveV11 {
                     "/actions/remove",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -12479,6 +15993,7 @@ impl DeleteProjectVendorActionsRemoveV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListUsersV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -12554,6 +16069,19 @@ impl ListUsersV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12600,6 +16128,7 @@ impl ListUsersV11 {
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12625,12 +16154,26 @@ impl ListUsersV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetUserV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetUserV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12640,6 +16183,7 @@ impl GetUserV11 {
                 ["/rest/v1.1/users/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12654,18 +16198,35 @@ impl GetUserV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyMeV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyMeV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.2/companies/{company_id}/me",
                 ["/rest/v1.2/companies/", &crate::path_segment(&self.company_id), "/me"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -12679,6 +16240,7 @@ impl GetCompanyMeV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUsersV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -12746,6 +16308,19 @@ impl ListCompanyUsersV12 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12794,6 +16369,7 @@ impl ListCompanyUsersV12 {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -12819,6 +16395,7 @@ impl ListCompanyUsersV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUserV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewUser,
@@ -12828,6 +16405,19 @@ impl CreateCompanyUserV12 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -12852,6 +16442,7 @@ impl CreateCompanyUserV12 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12866,11 +16457,25 @@ impl CreateCompanyUserV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkAddV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkAddV1_1,
 }
 
 impl CreateCompanyUsersBulkAddV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12886,6 +16491,7 @@ impl CreateCompanyUsersBulkAddV12 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12900,11 +16506,25 @@ impl CreateCompanyUsersBulkAddV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkRemoveV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkRemoveV1_1,
 }
 
 impl CreateCompanyUsersBulkRemoveV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12920,6 +16540,7 @@ impl CreateCompanyUsersBulkRemoveV12 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12934,11 +16555,25 @@ impl CreateCompanyUsersBulkRemoveV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersSyncV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserSync,
 }
 
 impl UpdateCompanyUsersSyncV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -12954,6 +16589,7 @@ impl UpdateCompanyUsersSyncV12 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -12968,13 +16604,28 @@ impl UpdateCompanyUsersSyncV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUserV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyUserV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.2/companies/{company_id}/users/{id}",
@@ -12985,7 +16636,9 @@ impl GetCompanyUserV12 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -12999,6 +16652,7 @@ impl GetCompanyUserV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -13009,6 +16663,19 @@ impl UpdateCompanyUserV12 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13034,6 +16701,7 @@ impl UpdateCompanyUserV12 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13048,13 +16716,28 @@ impl UpdateCompanyUserV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserInviteV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateCompanyUserInviteV12 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.2/companies/{company_id}/users/{id}/invite",
@@ -13066,7 +16749,9 @@ impl UpdateCompanyUserInviteV12 {
                     "/invite",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -13080,6 +16765,7 @@ impl UpdateCompanyUserInviteV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListUsersV12 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -13155,6 +16841,19 @@ impl ListUsersV12 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13201,6 +16900,7 @@ impl ListUsersV12 {
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13226,18 +16926,35 @@ impl ListUsersV12 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyMeV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyMeV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.3/companies/{company_id}/me",
                 ["/rest/v1.3/companies/", &crate::path_segment(&self.company_id), "/me"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -13251,6 +16968,7 @@ impl GetCompanyMeV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyUsersV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) view: Option<models::UserViewV1_3>,
     pub(crate) page: Option<i64>,
@@ -13325,6 +17043,19 @@ impl ListCompanyUsersV13 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13374,6 +17105,7 @@ impl ListCompanyUsersV13 {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13399,6 +17131,7 @@ impl ListCompanyUsersV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUserV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: models::NewUserV1_3,
@@ -13408,6 +17141,19 @@ impl CreateCompanyUserV13 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13432,6 +17178,7 @@ impl CreateCompanyUserV13 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13446,11 +17193,25 @@ impl CreateCompanyUserV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkAddV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkAddV1_1,
 }
 
 impl CreateCompanyUsersBulkAddV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13466,6 +17227,7 @@ impl CreateCompanyUsersBulkAddV13 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13480,11 +17242,25 @@ impl CreateCompanyUsersBulkAddV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkRemoveV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserBulkRemoveV1_1,
 }
 
 impl CreateCompanyUsersBulkRemoveV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13500,6 +17276,7 @@ impl CreateCompanyUsersBulkRemoveV13 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13514,11 +17291,25 @@ impl CreateCompanyUsersBulkRemoveV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersSyncV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) body: models::UserSync,
 }
 
 impl UpdateCompanyUsersSyncV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13534,6 +17325,7 @@ impl UpdateCompanyUsersSyncV13 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13548,13 +17340,28 @@ impl UpdateCompanyUsersSyncV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUserV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyUserV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.3/companies/{company_id}/users/{id}",
@@ -13565,7 +17372,9 @@ impl GetCompanyUserV13 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -13579,6 +17388,7 @@ impl GetCompanyUserV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
@@ -13589,6 +17399,19 @@ impl UpdateCompanyUserV13 {
     /// If true, validations are run for the corresponding Configurable Field Set (`run_configurable_validations` in the query).
     pub fn run_configurable_validations(mut self, value: bool) -> Self {
         self.run_configurable_validations = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -13614,6 +17437,7 @@ impl UpdateCompanyUserV13 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -13628,13 +17452,28 @@ impl UpdateCompanyUserV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUserInviteV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl UpdateCompanyUserInviteV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::PATCH,
                 "/rest/v1.3/companies/{company_id}/users/{id}/invite",
@@ -13646,7 +17485,9 @@ impl UpdateCompanyUserInviteV13 {
                     "/invite",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -13660,6 +17501,7 @@ impl UpdateCompanyUserInviteV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListUsersV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -13735,6 +17577,19 @@ impl ListUsersV13 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13781,6 +17636,7 @@ impl ListUsersV13 {
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13806,12 +17662,26 @@ impl ListUsersV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetUserV13 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 #[allow(deprecated)]
 impl GetUserV13 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13821,6 +17691,7 @@ impl GetUserV13 {
                 ["/rest/v1.3/users/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -13835,6 +17706,7 @@ impl GetUserV13 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyDocumentsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) sort: Option<models::DocumentSort>,
@@ -13926,6 +17798,19 @@ impl ListCompanyDocumentsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13987,12 +17872,28 @@ impl ListCompanyDocumentsV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::DocumentListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::ProjectDocumentV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::ProjectDocumentV2> {
+        self.build().stream_data()
     }
 }
 
@@ -14001,11 +17902,25 @@ impl ListCompanyDocumentsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyPeopleBulkActivateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::TimesheetChangeHistoryRequest,
 }
 
 impl CreateCompanyPeopleBulkActivateV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14021,6 +17936,7 @@ impl CreateCompanyPeopleBulkActivateV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14035,11 +17951,25 @@ impl CreateCompanyPeopleBulkActivateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyPeopleBulkDeactivateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::TimesheetChangeHistoryRequest,
 }
 
 impl CreateCompanyPeopleBulkDeactivateV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14055,6 +17985,7 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14069,6 +18000,7 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectLinksV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -14085,6 +18017,19 @@ impl ListCompanyProjectLinksV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14105,12 +18050,26 @@ impl ListCompanyProjectLinksV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::LinkListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::LinkV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::LinkV2> {
+        self.build().stream_data()
     }
 }
 
@@ -14119,12 +18078,26 @@ impl ListCompanyProjectLinksV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectLinksBulkUpdateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: Vec<models::LinkBulkUpdateItemV2>,
 }
 
 impl UpdateCompanyProjectLinksBulkUpdateV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14142,6 +18115,7 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14156,14 +18130,29 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectLinkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyProjectLinkV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/links/{id}",
@@ -14176,7 +18165,9 @@ impl DeleteCompanyProjectLinkV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14190,6 +18181,7 @@ impl DeleteCompanyProjectLinkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectProjectDatesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) per_page: Option<i64>,
@@ -14199,6 +18191,19 @@ impl ListCompanyProjectProjectDatesV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14218,6 +18223,7 @@ impl ListCompanyProjectProjectDatesV2 {
                     .concat(),
             );
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14232,12 +18238,26 @@ impl ListCompanyProjectProjectDatesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::ProjectMembershipBulkAdd,
 }
 
 impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14255,6 +18275,7 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14271,13 +18292,28 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
 }
 
 impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/task_items_project_distribution_members/default",
@@ -14289,7 +18325,9 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
                     "/task_items_project_distribution_members/default",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14303,6 +18341,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) page: Option<i64>,
@@ -14329,6 +18368,19 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14348,12 +18400,28 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::DefaultListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<serde_json::Value> {
+        self.build().stream_data()
     }
 }
 
@@ -14362,6 +18430,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWorkflowsInstancesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_tool_type: String,
@@ -14417,6 +18486,19 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14458,6 +18540,7 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
             .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("cursor", &self.cursor, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -14472,12 +18555,26 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWorkflowsInstanceV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: models::NewInstanceV2,
 }
 
 impl CreateCompanyProjectWorkflowsInstanceV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14495,6 +18592,7 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -14509,6 +18607,7 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: String,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::InstanceBulkCreateV2>,
@@ -14518,6 +18617,19 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::InstanceBulkCreateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14539,6 +18651,7 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -14553,14 +18666,29 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectWorkflowsInstanceV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyProjectWorkflowsInstanceV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}",
@@ -14573,7 +18701,9 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14587,6 +18717,7 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWorkflowsInstanceResponseV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: String,
     pub(crate) company_id: String,
     pub(crate) id: String,
@@ -14597,6 +18728,19 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewResponseV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14620,6 +18764,7 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -14634,14 +18779,29 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWorkflowsInstanceRestartV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/restart",
@@ -14655,7 +18815,9 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
                     "/restart",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14669,14 +18831,29 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWorkflowsInstanceTerminateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/terminate",
@@ -14690,7 +18867,9 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
                     "/terminate",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14704,6 +18883,7 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) tool_type: String,
@@ -14731,6 +18911,19 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14750,12 +18943,26 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::UserRef9> {
+        self.build().stream_data()
     }
 }
 
@@ -14764,6 +18971,7 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWorkflowsPresetsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) filters_tool_type: String,
@@ -14781,6 +18989,19 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
     /// Filter by tool subtype (`filters[tool_subtype]` in the query).
     pub fn filters_tool_subtype(mut self, value: impl Into<String>) -> Self {
         self.filters_tool_subtype = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14812,6 +19033,7 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
                 &self.filters_tool_subtype,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -14826,14 +19048,29 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectWorkflowsPresetV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyProjectWorkflowsPresetV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}",
@@ -14846,7 +19083,9 @@ impl GetCompanyProjectWorkflowsPresetV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -14860,6 +19099,7 @@ impl GetCompanyProjectWorkflowsPresetV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWorkflowsPresetV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
@@ -14870,6 +19110,19 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::PresetUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14892,6 +19145,7 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -14906,6 +19160,7 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
@@ -14916,6 +19171,19 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::AssigneeUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -14939,6 +19207,7 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -14953,6 +19222,7 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWorkflowsWorkflowManagersV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) tool_type: String,
@@ -14980,6 +19250,19 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -14999,12 +19282,26 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::UserRef9> {
+        self.build().stream_data()
     }
 }
 
@@ -15013,13 +19310,28 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyUsersBulkStatusV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyUsersBulkStatusV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/users/bulk/status/{id}",
@@ -15030,7 +19342,9 @@ impl GetCompanyUsersBulkStatusV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15044,11 +19358,25 @@ impl GetCompanyUsersBulkStatusV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkAddV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::UserBulkAddV2,
 }
 
 impl CreateCompanyUsersBulkAddV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15064,6 +19392,7 @@ impl CreateCompanyUsersBulkAddV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15078,11 +19407,25 @@ impl CreateCompanyUsersBulkAddV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyUsersBulkRemoveV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::UserBulkRemoveV2,
 }
 
 impl CreateCompanyUsersBulkRemoveV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15098,6 +19441,7 @@ impl CreateCompanyUsersBulkRemoveV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15112,11 +19456,25 @@ impl CreateCompanyUsersBulkRemoveV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::UserBulkAddV2,
 }
 
 impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15132,6 +19490,7 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15146,11 +19505,25 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::UserBulkAddV2,
 }
 
 impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15166,6 +19539,7 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15180,6 +19554,7 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsInstancesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) filters_tool_type: String,
     pub(crate) filters_tool_subtype: Option<i64>,
@@ -15234,6 +19609,19 @@ impl ListCompanyWorkflowsInstancesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15273,6 +19661,7 @@ impl ListCompanyWorkflowsInstancesV2 {
             .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("cursor", &self.cursor, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -15287,11 +19676,25 @@ impl ListCompanyWorkflowsInstancesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkflowsInstanceV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: models::NewInstanceV2,
 }
 
 impl CreateCompanyWorkflowsInstanceV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15307,6 +19710,7 @@ impl CreateCompanyWorkflowsInstanceV2 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -15321,6 +19725,7 @@ impl CreateCompanyWorkflowsInstanceV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkflowsInstancesBulkCreateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::InstanceBulkCreateV2>,
 }
@@ -15329,6 +19734,19 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::InstanceBulkCreateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15348,6 +19766,7 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -15362,13 +19781,28 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkflowsInstanceV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyWorkflowsInstanceV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/workflows/instances/{id}",
@@ -15379,7 +19813,9 @@ impl GetCompanyWorkflowsInstanceV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15393,6 +19829,7 @@ impl GetCompanyWorkflowsInstanceV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkflowsInstanceResponseV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<models::NewResponseV2>,
@@ -15402,6 +19839,19 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewResponseV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15423,6 +19873,7 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -15437,13 +19888,28 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkflowsInstanceRestartV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl CreateCompanyWorkflowsInstanceRestartV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/restart",
@@ -15455,7 +19921,9 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
                     "/restart",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15469,13 +19937,28 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWorkflowsInstanceTerminateV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl CreateCompanyWorkflowsInstanceTerminateV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::POST,
                 "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/terminate",
@@ -15487,7 +19970,9 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
                     "/terminate",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15501,6 +19986,7 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsPossibleAssigneesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tool_type: String,
     pub(crate) tool_subtype: Option<i64>,
@@ -15527,6 +20013,19 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15544,12 +20043,26 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::UserRef9> {
+        self.build().stream_data()
     }
 }
 
@@ -15558,6 +20071,7 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsPresetsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) filters_tool_type: String,
     pub(crate) per_page: Option<i64>,
@@ -15574,6 +20088,19 @@ impl ListCompanyWorkflowsPresetsV2 {
     /// Filter by tool subtype (`filters[tool_subtype]` in the query).
     pub fn filters_tool_subtype(mut self, value: impl Into<String>) -> Self {
         self.filters_tool_subtype = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15603,6 +20130,7 @@ impl ListCompanyWorkflowsPresetsV2 {
                 &self.filters_tool_subtype,
                 crate::QueryStyle::Csv,
             );
+        request.options(self.options);
         request
     }
 
@@ -15617,13 +20145,28 @@ impl ListCompanyWorkflowsPresetsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkflowsPresetV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyWorkflowsPresetV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/workflows/presets/{id}",
@@ -15634,7 +20177,9 @@ impl GetCompanyWorkflowsPresetV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15648,6 +20193,7 @@ impl GetCompanyWorkflowsPresetV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkflowsPresetV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<models::PresetUpdateV2>,
@@ -15657,6 +20203,19 @@ impl UpdateCompanyWorkflowsPresetV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::PresetUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15677,6 +20236,7 @@ impl UpdateCompanyWorkflowsPresetV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -15691,6 +20251,7 @@ impl UpdateCompanyWorkflowsPresetV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWorkflowsPresetAssigneesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<models::AssigneeUpdateV2>,
@@ -15700,6 +20261,19 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::AssigneeUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -15721,6 +20295,7 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -15735,6 +20310,7 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsTemplatesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -15753,6 +20329,19 @@ impl ListCompanyWorkflowsTemplatesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15768,12 +20357,28 @@ impl ListCompanyWorkflowsTemplatesV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::TemplateListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::TemplateV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::TemplateV2> {
+        self.build().stream_data()
     }
 }
 
@@ -15782,13 +20387,28 @@ impl ListCompanyWorkflowsTemplatesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWorkflowsTemplatesVersionV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyWorkflowsTemplatesVersionV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/workflows/templates/versions/{id}",
@@ -15799,7 +20419,9 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15813,12 +20435,27 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsToolsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListCompanyWorkflowsToolsV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/workflows/tools",
@@ -15828,7 +20465,9 @@ impl ListCompanyWorkflowsToolsV2 {
                     "/workflows/tools",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -15842,6 +20481,7 @@ impl ListCompanyWorkflowsToolsV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWorkflowsWorkflowManagersV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tool_type: String,
     pub(crate) tool_subtype: Option<i64>,
@@ -15868,6 +20508,19 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15885,12 +20538,26 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::UserRef9> {
+        self.build().stream_data()
     }
 }
 
@@ -15899,6 +20566,7 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectDocumentsV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: String,
     pub(crate) view: Option<models::OfficeView>,
     pub(crate) sort: Option<models::DocumentSort>,
@@ -16004,6 +20672,19 @@ impl ListProjectDocumentsV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -16073,11 +20754,27 @@ impl ListProjectDocumentsV2 {
             .query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::DocumentListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::ProjectDocumentV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::ProjectDocumentV2> {
+        self.build().stream_data()
     }
 }

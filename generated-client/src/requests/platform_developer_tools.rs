@@ -8,12 +8,26 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOauthAuthorize {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) response_type: models::AuthorizeResponseType,
     pub(crate) client_id: String,
     pub(crate) redirect_uri: String,
 }
 
 impl GetOauthAuthorize {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -25,6 +39,7 @@ impl GetOauthAuthorize {
         request.query("response_type", &self.response_type, crate::QueryStyle::Repeat);
         request.query("client_id", &self.client_id, crate::QueryStyle::Repeat);
         request.query("redirect_uri", &self.redirect_uri, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -39,10 +54,24 @@ impl GetOauthAuthorize {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateOauthRevoke {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewRevoke,
 }
 
 impl CreateOauthRevoke {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -53,6 +82,7 @@ impl CreateOauthRevoke {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -67,10 +97,24 @@ impl CreateOauthRevoke {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateOauthToken {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewToken,
 }
 
 impl CreateOauthToken {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -81,6 +125,7 @@ impl CreateOauthToken {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -95,16 +140,33 @@ impl CreateOauthToken {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetOauthTokenInfo {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 
 impl GetOauthTokenInfo {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/oauth/token/info",
                 String::from("/oauth/token/info"),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -118,6 +180,7 @@ impl GetOauthTokenInfo {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListAppInstallations {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -137,6 +200,19 @@ impl ListAppInstallations {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -149,6 +225,7 @@ impl ListAppInstallations {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -176,10 +253,24 @@ impl ListAppInstallations {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateAppInstallation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewAppInstallation,
 }
 
 impl CreateAppInstallation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -190,6 +281,7 @@ impl CreateAppInstallation {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -204,12 +296,26 @@ impl CreateAppInstallation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetAppInstallation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetAppInstallation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -221,6 +327,7 @@ impl GetAppInstallation {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -235,11 +342,25 @@ impl GetAppInstallation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateAppInstallation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::AppInstallationUpdate,
 }
 
 impl UpdateAppInstallation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -251,6 +372,7 @@ impl UpdateAppInstallation {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -265,6 +387,7 @@ impl UpdateAppInstallation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyAppConfigurations {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -304,6 +427,19 @@ impl ListCompanyAppConfigurations {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -332,6 +468,7 @@ impl ListCompanyAppConfigurations {
                 crate::QueryStyle::Repeat,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -359,6 +496,7 @@ impl ListCompanyAppConfigurations {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyAppConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) sort: Option<models::AppConfigurationSort>,
     pub(crate) body: models::NewAppConfiguration,
@@ -368,6 +506,19 @@ impl CreateCompanyAppConfiguration {
     /// Direction (asc/desc) can be controlled by the presence or absence of '-' before the sort parameter (`sort` in the query).
     pub fn sort(mut self, value: models::AppConfigurationSort) -> Self {
         self.sort = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -387,6 +538,7 @@ impl CreateCompanyAppConfiguration {
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -401,13 +553,28 @@ impl CreateCompanyAppConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyAppConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyAppConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
@@ -418,7 +585,9 @@ impl GetCompanyAppConfiguration {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -432,13 +601,28 @@ impl GetCompanyAppConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyAppConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
 }
 
 impl DeleteCompanyAppConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
@@ -449,7 +633,9 @@ impl DeleteCompanyAppConfiguration {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -463,12 +649,26 @@ impl DeleteCompanyAppConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyAppConfiguration {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) body: models::AppConfigurationUpdate,
 }
 
 impl UpdateCompanyAppConfiguration {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -485,6 +685,7 @@ impl UpdateCompanyAppConfiguration {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -499,16 +700,33 @@ impl UpdateCompanyAppConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBaseUrl {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
 }
 
 impl GetCompanyBaseUrl {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/company_base_url",
                 String::from("/rest/v1.0/company_base_url"),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -522,12 +740,26 @@ impl GetCompanyBaseUrl {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListInstallationRequests {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) developer_app_id: String,
     pub(crate) implicit: bool,
 }
 
 impl ListInstallationRequests {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -544,6 +776,7 @@ impl ListInstallationRequests {
                 crate::QueryStyle::Repeat,
             );
         request.query("implicit", &self.implicit, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -558,10 +791,24 @@ impl ListInstallationRequests {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateInstallationRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewInstallationRequest,
 }
 
 impl CreateInstallationRequest {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -572,6 +819,7 @@ impl CreateInstallationRequest {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -586,6 +834,7 @@ impl CreateInstallationRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetMe {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: Option<i64>,
     pub(crate) project_id: Option<i64>,
 }
@@ -603,6 +852,19 @@ impl GetMe {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -613,6 +875,7 @@ impl GetMe {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -627,6 +890,7 @@ impl GetMe {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWebhooksHooks {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
     pub(crate) namespace: Option<String>,
@@ -646,6 +910,19 @@ impl ListWebhooksHooks {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -658,6 +935,7 @@ impl ListWebhooksHooks {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("namespace", &self.namespace, crate::QueryStyle::Repeat);
         request.query("api_version", &self.api_version, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -672,10 +950,24 @@ impl ListWebhooksHooks {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWebhooksHook {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewHook,
 }
 
 impl CreateWebhooksHook {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -686,6 +978,7 @@ impl CreateWebhooksHook {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -700,6 +993,7 @@ impl CreateWebhooksHook {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWebhooksHookDeliveries {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
@@ -727,6 +1021,19 @@ impl ListWebhooksHookDeliveries {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -746,6 +1053,7 @@ impl ListWebhooksHookDeliveries {
         request.query("page_start", &self.page_start, crate::QueryStyle::Repeat);
         request
             .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -760,12 +1068,26 @@ impl ListWebhooksHookDeliveries {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWebhooksHookTriggers {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl ListWebhooksHookTriggers {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -781,6 +1103,7 @@ impl ListWebhooksHookTriggers {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -795,11 +1118,25 @@ impl ListWebhooksHookTriggers {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWebhooksHookTrigger {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) body: models::NewTrigger,
 }
 
 impl CreateWebhooksHookTrigger {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -815,6 +1152,7 @@ impl CreateWebhooksHookTrigger {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -829,11 +1167,25 @@ impl CreateWebhooksHookTrigger {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWebhooksHookTriggersBulk {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) body: models::TriggerBulk,
 }
 
 impl CreateWebhooksHookTriggersBulk {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -849,6 +1201,7 @@ impl CreateWebhooksHookTriggersBulk {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -863,11 +1216,25 @@ impl CreateWebhooksHookTriggersBulk {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWebhooksHookTriggersBulk {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) body: models::TriggerBulkRequest,
 }
 
 impl DeleteWebhooksHookTriggersBulk {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -883,6 +1250,7 @@ impl DeleteWebhooksHookTriggersBulk {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -897,6 +1265,7 @@ impl DeleteWebhooksHookTriggersBulk {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWebhooksHookTrigger {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) hook_id: i64,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
@@ -904,6 +1273,19 @@ pub struct DeleteWebhooksHookTrigger {
 }
 
 impl DeleteWebhooksHookTrigger {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -920,6 +1302,7 @@ impl DeleteWebhooksHookTrigger {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -934,12 +1317,26 @@ impl DeleteWebhooksHookTrigger {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWebhooksHook {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) company_id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteWebhooksHook {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -950,6 +1347,7 @@ impl DeleteWebhooksHook {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -964,11 +1362,25 @@ impl DeleteWebhooksHook {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWebhooksHook {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::HookUpdate,
 }
 
 impl UpdateWebhooksHook {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -979,6 +1391,7 @@ impl UpdateWebhooksHook {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -993,10 +1406,24 @@ impl UpdateWebhooksHook {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWebhooksResources {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListWebhooksResources {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1006,6 +1433,7 @@ impl ListWebhooksResources {
                 String::from("/rest/v1.0/webhooks/resources"),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1020,10 +1448,24 @@ impl ListWebhooksResources {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWebhooksResourcesApiVersions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
 }
 
 impl ListWebhooksResourcesApiVersions {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1033,6 +1475,7 @@ impl ListWebhooksResourcesApiVersions {
                 String::from("/rest/v1.0/webhooks/resources/api_versions"),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1047,6 +1490,7 @@ impl ListWebhooksResourcesApiVersions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWebhooksHooksV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) namespace: Option<String>,
@@ -1087,6 +1531,19 @@ impl ListCompanyProjectWebhooksHooksV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1113,12 +1570,28 @@ impl ListCompanyProjectWebhooksHooksV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::HookListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::WebhookHookV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::WebhookHookV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1127,6 +1600,7 @@ impl ListCompanyProjectWebhooksHooksV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) body: Option<models::NewHookV2>,
@@ -1136,6 +1610,19 @@ impl CreateCompanyProjectWebhooksHookV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewHookV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1157,6 +1644,7 @@ impl CreateCompanyProjectWebhooksHookV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1171,6 +1659,7 @@ impl CreateCompanyProjectWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWebhooksHookDeliveriesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1226,6 +1715,19 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1260,12 +1762,28 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
         request.query("filter[end]", &self.filter_end, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::DeliveryListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::DeliveryV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::DeliveryV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1274,6 +1792,7 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWebhooksHookTriggersV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1291,6 +1810,19 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1313,12 +1845,28 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::HookTriggerV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::HookTriggerV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1327,6 +1875,7 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWebhooksHookTriggerV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1337,6 +1886,19 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTriggerV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1360,6 +1922,7 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1374,6 +1937,7 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1384,6 +1948,19 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     /// Sets the request body.
     pub fn body(mut self, value: Vec<models::NewTriggerV2>) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1407,6 +1984,7 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1421,6 +1999,7 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1431,6 +2010,19 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     /// Sets the request body.
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1454,6 +2046,7 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1468,6 +2061,7 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWebhooksHookTriggerV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) hook_id: String,
@@ -1475,8 +2069,22 @@ pub struct DeleteCompanyProjectWebhooksHookTriggerV2 {
 }
 
 impl DeleteCompanyProjectWebhooksHookTriggerV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/{id}",
@@ -1491,7 +2099,9 @@ impl DeleteCompanyProjectWebhooksHookTriggerV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1505,14 +2115,29 @@ impl DeleteCompanyProjectWebhooksHookTriggerV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyProjectWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyProjectWebhooksHookV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
@@ -1525,7 +2150,9 @@ impl GetCompanyProjectWebhooksHookV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1539,14 +2166,29 @@ impl GetCompanyProjectWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyProjectWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyProjectWebhooksHookV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
@@ -1559,7 +2201,9 @@ impl DeleteCompanyProjectWebhooksHookV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1573,6 +2217,7 @@ impl DeleteCompanyProjectWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyProjectWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) id: String,
@@ -1583,6 +2228,19 @@ impl UpdateCompanyProjectWebhooksHookV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::WebhookHookUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1605,6 +2263,7 @@ impl UpdateCompanyProjectWebhooksHookV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1619,6 +2278,7 @@ impl UpdateCompanyProjectWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyProjectWebhooksResourcesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: String,
     pub(crate) payload_version: String,
@@ -1636,6 +2296,19 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1658,12 +2331,28 @@ impl ListCompanyProjectWebhooksResourcesV2 {
             .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::ResourceListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::ResourceV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::ResourceV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1672,6 +2361,7 @@ impl ListCompanyProjectWebhooksResourcesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWebhooksHooksV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) namespace: Option<String>,
     pub(crate) payload_version: Option<String>,
@@ -1711,6 +2401,19 @@ impl ListCompanyWebhooksHooksV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1735,12 +2438,28 @@ impl ListCompanyWebhooksHooksV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::HookListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::WebhookHookV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::WebhookHookV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1749,6 +2468,7 @@ impl ListCompanyWebhooksHooksV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewHookV2>,
 }
@@ -1757,6 +2477,19 @@ impl CreateCompanyWebhooksHookV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewHookV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1776,6 +2509,7 @@ impl CreateCompanyWebhooksHookV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1790,6 +2524,7 @@ impl CreateCompanyWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWebhooksHookDeliveriesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) filter_status: Option<models::DeliveryFilterStatusV2>,
@@ -1844,6 +2579,19 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1876,12 +2624,28 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
         request.query("filter[end]", &self.filter_end, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::DeliveryListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::DeliveryV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::DeliveryV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1890,6 +2654,7 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWebhooksHookTriggersV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) page: Option<i64>,
@@ -1906,6 +2671,19 @@ impl ListCompanyWebhooksHookTriggersV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1926,12 +2704,28 @@ impl ListCompanyWebhooksHookTriggersV2 {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::HookTriggerV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::HookTriggerV2> {
+        self.build().stream_data()
     }
 }
 
@@ -1940,6 +2734,7 @@ impl ListCompanyWebhooksHookTriggersV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWebhooksHookTriggerV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) body: Option<models::NewTriggerV2>,
@@ -1949,6 +2744,19 @@ impl CreateCompanyWebhooksHookTriggerV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTriggerV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1970,6 +2778,7 @@ impl CreateCompanyWebhooksHookTriggerV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1984,6 +2793,7 @@ impl CreateCompanyWebhooksHookTriggerV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateCompanyWebhooksHookTriggersBulkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) body: Option<Vec<models::NewTriggerV2>>,
@@ -1993,6 +2803,19 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
     /// Sets the request body.
     pub fn body(mut self, value: Vec<models::NewTriggerV2>) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2014,6 +2837,7 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2028,6 +2852,7 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWebhooksHookTriggersBulkV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) body: Option<Vec<String>>,
@@ -2037,6 +2862,19 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
     /// Sets the request body.
     pub fn body(mut self, value: Vec<String>) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2058,6 +2896,7 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2072,14 +2911,29 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWebhooksHookTriggerV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) hook_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyWebhooksHookTriggerV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/{id}",
@@ -2092,7 +2946,9 @@ impl DeleteCompanyWebhooksHookTriggerV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2106,13 +2962,28 @@ impl DeleteCompanyWebhooksHookTriggerV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl GetCompanyWebhooksHookV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
@@ -2123,7 +2994,9 @@ impl GetCompanyWebhooksHookV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2137,13 +3010,28 @@ impl GetCompanyWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteCompanyWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
 }
 
 impl DeleteCompanyWebhooksHookV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
@@ -2154,7 +3042,9 @@ impl DeleteCompanyWebhooksHookV2 {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2168,6 +3058,7 @@ impl DeleteCompanyWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyWebhooksHookV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<models::HookUpdateV2>,
@@ -2177,6 +3068,19 @@ impl UpdateCompanyWebhooksHookV2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::HookUpdateV2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2197,6 +3101,7 @@ impl UpdateCompanyWebhooksHookV2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2211,6 +3116,7 @@ impl UpdateCompanyWebhooksHookV2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyWebhooksResourcesV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) payload_version: String,
     pub(crate) page: Option<i64>,
@@ -2227,6 +3133,19 @@ impl ListCompanyWebhooksResourcesV2 {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2247,11 +3166,27 @@ impl ListCompanyWebhooksResourcesV2 {
             .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::ResourceListV2, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::ResourceV2>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::ResourceV2> {
+        self.build().stream_data()
     }
 }

@@ -8,6 +8,7 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimFileExtractions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -87,6 +88,19 @@ impl ListBimFileExtractions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -137,6 +151,7 @@ impl ListBimFileExtractions {
                 &self.filters_document_revision_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -164,11 +179,25 @@ impl ListBimFileExtractions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimFileExtraction {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetBimFileExtraction {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -179,6 +208,7 @@ impl GetBimFileExtraction {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -193,6 +223,7 @@ impl GetBimFileExtraction {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimFiles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
     pub(crate) page: Option<i64>,
@@ -225,6 +256,19 @@ impl ListBimFiles {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -238,6 +282,7 @@ impl ListBimFiles {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
+        request.options(self.options);
         request
     }
 
@@ -263,10 +308,24 @@ impl ListBimFiles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimFile,
 }
 
 impl CreateBimFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -277,6 +336,7 @@ impl CreateBimFile {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -291,6 +351,7 @@ impl CreateBimFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -300,6 +361,19 @@ impl GetBimFile {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -313,6 +387,7 @@ impl GetBimFile {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -327,11 +402,25 @@ impl GetBimFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -341,6 +430,7 @@ impl DeleteBimFile {
                 ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -355,11 +445,25 @@ impl DeleteBimFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBimFile {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BimFileUpdate,
 }
 
 impl UpdateBimFile {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -370,6 +474,7 @@ impl UpdateBimFile {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -384,10 +489,24 @@ impl UpdateBimFile {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimGeometryFileBundle {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimGeometryFileBundle,
 }
 
 impl CreateBimGeometryFileBundle {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -398,6 +517,7 @@ impl CreateBimGeometryFileBundle {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -414,6 +534,7 @@ impl CreateBimGeometryFileBundle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimGeometryFileBundle {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -423,6 +544,19 @@ impl GetBimGeometryFileBundle {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -437,6 +571,7 @@ impl GetBimGeometryFileBundle {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -451,6 +586,7 @@ impl GetBimGeometryFileBundle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimLevels {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -504,6 +640,19 @@ impl ListBimLevels {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -530,6 +679,7 @@ impl ListBimLevels {
                 crate::QueryStyle::Csv,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -555,10 +705,24 @@ impl ListBimLevels {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimLevel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimLevel,
 }
 
 impl CreateBimLevel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -569,6 +733,7 @@ impl CreateBimLevel {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -583,10 +748,24 @@ impl CreateBimLevel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimLevelsBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BimLevelBatch,
 }
 
 impl CreateBimLevelsBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -597,6 +776,7 @@ impl CreateBimLevelsBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -611,6 +791,7 @@ impl CreateBimLevelsBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimLevel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -620,6 +801,19 @@ impl GetBimLevel {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -633,6 +827,7 @@ impl GetBimLevel {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -647,11 +842,25 @@ impl GetBimLevel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimLevel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimLevel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -661,6 +870,7 @@ impl DeleteBimLevel {
                 ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -675,11 +885,25 @@ impl DeleteBimLevel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBimLevel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BimLevelUpdate,
 }
 
 impl UpdateBimLevel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -690,6 +914,7 @@ impl UpdateBimLevel {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -704,10 +929,24 @@ impl UpdateBimLevel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimMintToken {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimMintToken,
 }
 
 impl CreateBimMintToken {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -718,6 +957,7 @@ impl CreateBimMintToken {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -732,6 +972,7 @@ impl CreateBimMintToken {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelRevisionPlans {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -785,6 +1026,19 @@ impl ListBimModelRevisionPlans {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -816,6 +1070,7 @@ impl ListBimModelRevisionPlans {
                 &self.filters_bim_level_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -843,10 +1098,24 @@ impl ListBimModelRevisionPlans {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimModelRevisionPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimModelRevisionPlan,
 }
 
 impl CreateBimModelRevisionPlan {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -857,6 +1126,7 @@ impl CreateBimModelRevisionPlan {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -871,10 +1141,24 @@ impl CreateBimModelRevisionPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimModelRevisionPlansBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BimModelRevisionPlanBatch,
 }
 
 impl CreateBimModelRevisionPlansBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -885,6 +1169,7 @@ impl CreateBimModelRevisionPlansBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -901,6 +1186,7 @@ impl CreateBimModelRevisionPlansBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimModelRevisionPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -910,6 +1196,19 @@ impl GetBimModelRevisionPlan {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -924,6 +1223,7 @@ impl GetBimModelRevisionPlan {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -938,11 +1238,25 @@ impl GetBimModelRevisionPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimModelRevisionPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimModelRevisionPlan {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -953,6 +1267,7 @@ impl DeleteBimModelRevisionPlan {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -967,6 +1282,7 @@ impl DeleteBimModelRevisionPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelRevisionViewpoints {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) filters_id: Option<Vec<i64>>,
     pub(crate) filters_bim_model_revision_id: Option<i64>,
@@ -1030,6 +1346,19 @@ impl ListBimModelRevisionViewpoints {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1063,6 +1392,7 @@ impl ListBimModelRevisionViewpoints {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1092,10 +1422,24 @@ impl ListBimModelRevisionViewpoints {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimModelRevisionViewpointsBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BimModelRevisionViewpointBatch,
 }
 
 impl CreateBimModelRevisionViewpointsBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1106,6 +1450,7 @@ impl CreateBimModelRevisionViewpointsBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1122,11 +1467,25 @@ impl CreateBimModelRevisionViewpointsBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimModelRevisionViewpointsBulkDelete {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) ids: Vec<i64>,
 }
 
 impl DeleteBimModelRevisionViewpointsBulkDelete {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1137,6 +1496,7 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("ids", &self.ids, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1153,11 +1513,25 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimModelRevisionViewpoint {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimModelRevisionViewpoint {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1171,6 +1545,7 @@ impl DeleteBimModelRevisionViewpoint {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1185,6 +1560,7 @@ impl DeleteBimModelRevisionViewpoint {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelRevisions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1250,6 +1626,19 @@ impl ListBimModelRevisions {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1282,6 +1671,7 @@ impl ListBimModelRevisions {
                 crate::QueryStyle::Repeat,
             );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1309,10 +1699,24 @@ impl ListBimModelRevisions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimModelRevision {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimModelRevision,
 }
 
 impl CreateBimModelRevision {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1323,6 +1727,7 @@ impl CreateBimModelRevision {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1337,6 +1742,7 @@ impl CreateBimModelRevision {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimModelRevision {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -1346,6 +1752,19 @@ impl GetBimModelRevision {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1360,6 +1779,7 @@ impl GetBimModelRevision {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1374,11 +1794,25 @@ impl GetBimModelRevision {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimModelRevision {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimModelRevision {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1389,6 +1823,7 @@ impl DeleteBimModelRevision {
                     .concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1403,11 +1838,25 @@ impl DeleteBimModelRevision {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBimModelRevision {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BimModelRevisionUpdate,
 }
 
 impl UpdateBimModelRevision {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1419,6 +1868,7 @@ impl UpdateBimModelRevision {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1433,6 +1883,7 @@ impl UpdateBimModelRevision {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelRevisionObjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -1466,6 +1917,19 @@ impl ListBimModelRevisionObjects {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1484,6 +1948,7 @@ impl ListBimModelRevisionObjects {
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1509,6 +1974,7 @@ impl ListBimModelRevisionObjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelRevisionProperties {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -1577,6 +2043,19 @@ impl ListBimModelRevisionProperties {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1612,6 +2091,7 @@ impl ListBimModelRevisionProperties {
             );
         request
             .query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1637,6 +2117,7 @@ impl ListBimModelRevisionProperties {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModels {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1697,6 +2178,19 @@ impl ListBimModels {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1725,6 +2219,7 @@ impl ListBimModels {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1750,10 +2245,24 @@ impl ListBimModels {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimModel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimModel,
 }
 
 impl CreateBimModel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1764,6 +2273,7 @@ impl CreateBimModel {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1778,6 +2288,7 @@ impl CreateBimModel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimModel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -1787,6 +2298,19 @@ impl GetBimModel {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1800,6 +2324,7 @@ impl GetBimModel {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1814,11 +2339,25 @@ impl GetBimModel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimModel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimModel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1828,6 +2367,7 @@ impl DeleteBimModel {
                 ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1842,11 +2382,25 @@ impl DeleteBimModel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBimModel {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BimModelUpdate,
 }
 
 impl UpdateBimModel {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1857,6 +2411,7 @@ impl UpdateBimModel {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -1871,6 +2426,7 @@ impl UpdateBimModel {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimModelChangeHistory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -1898,6 +2454,19 @@ impl ListBimModelChangeHistory {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1915,6 +2484,7 @@ impl ListBimModelChangeHistory {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1942,6 +2512,7 @@ impl ListBimModelChangeHistory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimPlans {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -1981,6 +2552,19 @@ impl ListBimPlans {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2000,6 +2584,7 @@ impl ListBimPlans {
                 &self.filters_bim_level_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -2025,10 +2610,24 @@ impl ListBimPlans {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimPlan,
 }
 
 impl CreateBimPlan {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2039,6 +2638,7 @@ impl CreateBimPlan {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2053,10 +2653,24 @@ impl CreateBimPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimPlansBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BimPlanBatch,
 }
 
 impl CreateBimPlansBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2067,6 +2681,7 @@ impl CreateBimPlansBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2081,6 +2696,7 @@ impl CreateBimPlansBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) view: Option<models::BimFileView>,
@@ -2090,6 +2706,19 @@ impl GetBimPlan {
     /// The compact view contains only ids (`view` in the query).
     pub fn view(mut self, value: models::BimFileView) -> Self {
         self.view = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2103,6 +2732,7 @@ impl GetBimPlan {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2117,11 +2747,25 @@ impl GetBimPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl DeleteBimPlan {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2131,6 +2775,7 @@ impl DeleteBimPlan {
                 ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2145,11 +2790,25 @@ impl DeleteBimPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateBimPlan {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) body: models::BimPlanUpdate,
 }
 
 impl UpdateBimPlan {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2160,6 +2819,7 @@ impl UpdateBimPlan {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2174,6 +2834,7 @@ impl UpdateBimPlan {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimPropertyFileObjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -2214,6 +2875,19 @@ impl ListBimPropertyFileObjects {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2238,6 +2912,7 @@ impl ListBimPropertyFileObjects {
             );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2263,6 +2938,7 @@ impl ListBimPropertyFileObjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimPropertyFileProperties {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -2331,6 +3007,19 @@ impl ListBimPropertyFileProperties {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2366,6 +3055,7 @@ impl ListBimPropertyFileProperties {
             );
         request
             .query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2391,6 +3081,7 @@ impl ListBimPropertyFileProperties {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListBimViewFolders {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2430,6 +3121,19 @@ impl ListBimViewFolders {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2454,6 +3158,7 @@ impl ListBimViewFolders {
                 &self.filters_parent_id,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -2481,10 +3186,24 @@ impl ListBimViewFolders {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimViewFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimViewFolder,
 }
 
 impl CreateBimViewFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2495,6 +3214,7 @@ impl CreateBimViewFolder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2509,10 +3229,24 @@ impl CreateBimViewFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimViewpoint {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewBimViewpoint,
 }
 
 impl CreateBimViewpoint {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2523,6 +3257,7 @@ impl CreateBimViewpoint {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2537,10 +3272,24 @@ impl CreateBimViewpoint {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimViewpointsBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::BimViewpointBatch,
 }
 
 impl CreateBimViewpointsBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2551,6 +3300,7 @@ impl CreateBimViewpointsBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2565,11 +3315,25 @@ impl CreateBimViewpointsBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateBimViewpointAssociation {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) bim_viewpoint_id: i64,
     pub(crate) body: models::NewAssociation,
 }
 
 impl CreateBimViewpointAssociation {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2585,6 +3349,7 @@ impl CreateBimViewpointAssociation {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -2599,6 +3364,7 @@ impl CreateBimViewpointAssociation {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteBimViewpointAssociations {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) bim_viewpoint_id: i64,
     pub(crate) project_id: i64,
     pub(crate) item_id: i64,
@@ -2606,6 +3372,19 @@ pub struct DeleteBimViewpointAssociations {
 }
 
 impl DeleteBimViewpointAssociations {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2622,6 +3401,7 @@ impl DeleteBimViewpointAssociations {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("item_id", &self.item_id, crate::QueryStyle::Repeat);
         request.query("item_type", &self.item_type, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2636,11 +3416,25 @@ impl DeleteBimViewpointAssociations {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetBimViewpoint {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
 }
 
 impl GetBimViewpoint {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2650,6 +3444,7 @@ impl GetBimViewpoint {
                 ["/rest/v1.0/bim_viewpoints/", &crate::path_segment(&self.id)].concat(),
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2664,14 +3459,29 @@ impl GetBimViewpoint {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBidBidForm {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) bid_id: i64,
     pub(crate) bid_form_id: i64,
 }
 
 impl GetCompanyBidBidForm {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid/{bid_id}/bid_forms/{bid_form_id}",
@@ -2684,7 +3494,9 @@ impl GetCompanyBidBidForm {
                     &crate::path_segment(&self.bid_form_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2698,6 +3510,7 @@ impl GetCompanyBidBidForm {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBidPackages {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2723,6 +3536,19 @@ impl GetCompanyBidPackages {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2739,6 +3565,7 @@ impl GetCompanyBidPackages {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2753,6 +3580,7 @@ impl GetCompanyBidPackages {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyBidPackageCorrespondences {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) page: Option<i64>,
@@ -2769,6 +3597,19 @@ impl ListCompanyBidPackageCorrespondences {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2789,6 +3630,7 @@ impl ListCompanyBidPackageCorrespondences {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2816,14 +3658,29 @@ impl ListCompanyBidPackageCorrespondences {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBidPackageCorrespondence {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyBidPackageCorrespondence {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences/{id}",
@@ -2836,7 +3693,9 @@ impl GetCompanyBidPackageCorrespondence {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2850,13 +3709,28 @@ impl GetCompanyBidPackageCorrespondence {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBidPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyBidPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bid_packages/{id}",
@@ -2867,7 +3741,9 @@ impl GetCompanyBidPackage {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2881,6 +3757,7 @@ impl GetCompanyBidPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyBids {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -2900,6 +3777,19 @@ impl ListCompanyBids {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2915,6 +3805,7 @@ impl ListCompanyBids {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2940,13 +3831,28 @@ impl ListCompanyBids {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListCompanyBidUploads {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) bid_id: i64,
 }
 
 impl ListCompanyBidUploads {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bids/{bid_id}/uploads",
@@ -2958,7 +3864,9 @@ impl ListCompanyBidUploads {
                     "/uploads",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2972,13 +3880,28 @@ impl ListCompanyBidUploads {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetCompanyBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/bids/{id}",
@@ -2989,7 +3912,9 @@ impl GetCompanyBid {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3003,12 +3928,26 @@ impl GetCompanyBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateCompanyBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::BidUpdate,
 }
 
 impl UpdateCompanyBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3025,6 +3964,7 @@ impl UpdateCompanyBid {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3039,6 +3979,7 @@ impl UpdateCompanyBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyPlanroomBidPackageDocuments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) pdm_page: Option<i64>,
@@ -3079,6 +4020,19 @@ impl GetCompanyPlanroomBidPackageDocuments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3099,6 +4053,7 @@ impl GetCompanyPlanroomBidPackageDocuments {
         request.query("pdm_sort_by", &self.pdm_sort_by, crate::QueryStyle::Repeat);
         request.query("pdm_sort_order", &self.pdm_sort_order, crate::QueryStyle::Repeat);
         request.query("pdm_search", &self.pdm_search, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3113,10 +4068,24 @@ impl GetCompanyPlanroomBidPackageDocuments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateNestedBimViewFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NewNestedBimViewFolder,
 }
 
 impl CreateNestedBimViewFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3127,6 +4096,7 @@ impl CreateNestedBimViewFolder {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3141,10 +4111,24 @@ impl CreateNestedBimViewFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateNestedBimViewFoldersBatch {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) body: models::NestedBimViewFolderBatch,
 }
 
 impl CreateNestedBimViewFoldersBatch {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3155,6 +4139,7 @@ impl CreateNestedBimViewFoldersBatch {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3171,6 +4156,7 @@ impl CreateNestedBimViewFoldersBatch {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBidContacts {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -3238,6 +4224,19 @@ impl ListProjectBidContacts {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3286,6 +4285,7 @@ impl ListProjectBidContacts {
         request
             .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3311,11 +4311,25 @@ impl ListProjectBidContacts {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBidPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewBidPackage,
 }
 
 impl CreateProjectBidPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3331,6 +4345,7 @@ impl CreateProjectBidPackage {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid_package", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3345,14 +4360,29 @@ impl CreateProjectBidPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBidPackageBidFormItem {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_item_id: i64,
 }
 
 impl DeleteProjectBidPackageBidFormItem {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_items/{bid_form_item_id}",
@@ -3365,7 +4395,9 @@ impl DeleteProjectBidPackageBidFormItem {
                     &crate::path_segment(&self.bid_form_item_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3379,14 +4411,29 @@ impl DeleteProjectBidPackageBidFormItem {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBidPackageBidFormSection {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_section_id: i64,
 }
 
 impl DeleteProjectBidPackageBidFormSection {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_sections/{bid_form_section_id}",
@@ -3399,7 +4446,9 @@ impl DeleteProjectBidPackageBidFormSection {
                     &crate::path_segment(&self.bid_form_section_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3413,6 +4462,7 @@ impl DeleteProjectBidPackageBidFormSection {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBidPackageBidForms {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) excluded_bid_form_id: Option<i64>,
@@ -3460,6 +4510,19 @@ impl ListProjectBidPackageBidForms {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3486,6 +4549,7 @@ impl ListProjectBidPackageBidForms {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3511,12 +4575,26 @@ impl ListProjectBidPackageBidForms {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBidPackageBidForm {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) body: models::NewBidForm,
 }
 
 impl CreateProjectBidPackageBidForm {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3534,6 +4612,7 @@ impl CreateProjectBidPackageBidForm {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3548,14 +4627,29 @@ impl CreateProjectBidPackageBidForm {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackageBidForm {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
 }
 
 impl GetProjectBidPackageBidForm {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
@@ -3568,7 +4662,9 @@ impl GetProjectBidPackageBidForm {
                     &crate::path_segment(&self.bid_form_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3582,14 +4678,29 @@ impl GetProjectBidPackageBidForm {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectBidPackageBidForm {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
 }
 
 impl DeleteProjectBidPackageBidForm {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
@@ -3602,7 +4713,9 @@ impl DeleteProjectBidPackageBidForm {
                     &crate::path_segment(&self.bid_form_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3616,6 +4729,7 @@ impl DeleteProjectBidPackageBidForm {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBidPackageBidForm {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
@@ -3623,6 +4737,19 @@ pub struct UpdateProjectBidPackageBidForm {
 }
 
 impl UpdateProjectBidPackageBidForm {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3641,6 +4768,7 @@ impl UpdateProjectBidPackageBidForm {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3655,6 +4783,7 @@ impl UpdateProjectBidPackageBidForm {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackageBidFormBidLeveling {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
@@ -3665,6 +4794,19 @@ impl GetProjectBidPackageBidFormBidLeveling {
     /// Export File Format (`export_format` in the query).
     pub fn export_format(mut self, value: models::BidLevelingExportFormat) -> Self {
         self.export_format = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3686,6 +4828,7 @@ impl GetProjectBidPackageBidFormBidLeveling {
                     .concat(),
             );
         request.query("export_format", &self.export_format, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3700,6 +4843,7 @@ impl GetProjectBidPackageBidFormBidLeveling {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBidPackageBids {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) page: Option<i64>,
@@ -3716,6 +4860,19 @@ impl ListProjectBidPackageBids {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3736,6 +4893,7 @@ impl ListProjectBidPackageBids {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3761,12 +4919,26 @@ impl ListProjectBidPackageBids {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBidPackageBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) body: models::NewBid,
 }
 
 impl CreateProjectBidPackageBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3784,6 +4956,7 @@ impl CreateProjectBidPackageBid {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3798,14 +4971,29 @@ impl CreateProjectBidPackageBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackageBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
 }
 
 impl GetProjectBidPackageBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
@@ -3818,7 +5006,9 @@ impl GetProjectBidPackageBid {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3832,6 +5022,7 @@ impl GetProjectBidPackageBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBidPackageBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
@@ -3839,6 +5030,19 @@ pub struct UpdateProjectBidPackageBid {
 }
 
 impl UpdateProjectBidPackageBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3857,6 +5061,7 @@ impl UpdateProjectBidPackageBid {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -3871,6 +5076,7 @@ impl UpdateProjectBidPackageBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBidPackageCorrespondences {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) page: Option<i64>,
@@ -3887,6 +5093,19 @@ impl ListProjectBidPackageCorrespondences {
     /// Elements per page (`per_page` in the query).
     pub fn per_page(mut self, value: i64) -> Self {
         self.per_page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3907,6 +5126,7 @@ impl ListProjectBidPackageCorrespondences {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -3934,14 +5154,29 @@ impl ListProjectBidPackageCorrespondences {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackageCorrespondence {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBidPackageCorrespondence {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences/{id}",
@@ -3954,7 +5189,9 @@ impl GetProjectBidPackageCorrespondence {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3968,13 +5205,28 @@ impl GetProjectBidPackageCorrespondence {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBidPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
@@ -3985,7 +5237,9 @@ impl GetProjectBidPackage {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3999,12 +5253,26 @@ impl GetProjectBidPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBidPackage {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) body: models::NewBidPackage,
 }
 
 impl UpdateProjectBidPackage {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4021,6 +5289,7 @@ impl UpdateProjectBidPackage {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid_package", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4035,6 +5304,7 @@ impl UpdateProjectBidPackage {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBids {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4053,6 +5323,19 @@ impl ListProjectBids {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4064,6 +5347,7 @@ impl ListProjectBids {
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4089,13 +5373,28 @@ impl ListProjectBids {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBid {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 impl GetProjectBid {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/projects/{project_id}/bids/{id}",
@@ -4106,7 +5405,9 @@ impl GetProjectBid {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -4120,6 +5421,7 @@ impl GetProjectBid {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectBidPackagesV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -4166,6 +5468,19 @@ impl ListProjectBidPackagesV11 {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4185,6 +5500,7 @@ impl ListProjectBidPackagesV11 {
         request.query("filter", &self.filter, crate::QueryStyle::Repeat);
         request.query("with_flags", &self.with_flags, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4212,12 +5528,26 @@ impl ListProjectBidPackagesV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectBidPackageBidFormV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) body: models::NewBidFormV1_1,
 }
 
 impl CreateProjectBidPackageBidFormV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4235,6 +5565,7 @@ impl CreateProjectBidPackageBidFormV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4249,6 +5580,7 @@ impl CreateProjectBidPackageBidFormV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBidPackageBidFormV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
@@ -4256,6 +5588,19 @@ pub struct UpdateProjectBidPackageBidFormV11 {
 }
 
 impl UpdateProjectBidPackageBidFormV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4274,6 +5619,7 @@ impl UpdateProjectBidPackageBidFormV11 {
             );
         let body = self.body;
         request.json(&body, "application/json");
+        request.options(self.options);
         request
     }
 
@@ -4288,6 +5634,7 @@ impl UpdateProjectBidPackageBidFormV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetProjectBidPackageBidFormBidLevelingV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
     pub(crate) bid_form_id: i64,
@@ -4298,6 +5645,19 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
     /// Export File Format (`export_format` in the query).
     pub fn export_format(mut self, value: models::BidLevelingExportFormat) -> Self {
         self.export_format = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -4319,6 +5679,7 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
                     .concat(),
             );
         request.query("export_format", &self.export_format, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -4333,6 +5694,7 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectBidPackageBidV11 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
     pub(crate) bid_package_id: i64,
@@ -4340,6 +5702,19 @@ pub struct UpdateProjectBidPackageBidV11 {
 }
 
 impl UpdateProjectBidPackageBidV11 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -4358,6 +5733,7 @@ impl UpdateProjectBidPackageBidV11 {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
+        request.options(self.options);
         request
     }
 

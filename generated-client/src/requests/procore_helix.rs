@@ -8,6 +8,7 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListFieldProductionReport {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -26,6 +27,19 @@ impl ListFieldProductionReport {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -37,6 +51,7 @@ impl ListFieldProductionReport {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 

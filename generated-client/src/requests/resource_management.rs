@@ -8,6 +8,7 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) day_range: String,
     pub(crate) start_day: String,
@@ -63,6 +64,19 @@ impl ListWorkforcePlanningV2CompanyAssignments {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -85,6 +99,7 @@ impl ListWorkforcePlanningV2CompanyAssignments {
         request.query("updated_after", &self.updated_after, crate::QueryStyle::Repeat);
         request.query("updated_at", &self.updated_at, crate::QueryStyle::Repeat);
         request.query("updated_before", &self.updated_before, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -99,6 +114,7 @@ impl ListWorkforcePlanningV2CompanyAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyAssignmentsCurrent {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
 }
@@ -107,6 +123,19 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
     /// This is a **0-based index** representing the page slice of the data you want to retrieve. Each page contains up to **400 items** (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -124,6 +153,7 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
                     .concat(),
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -138,12 +168,27 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroups {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListWorkforcePlanningV2CompanyGroups {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups",
@@ -153,7 +198,9 @@ impl ListWorkforcePlanningV2CompanyGroups {
                     "/groups",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -167,6 +214,7 @@ impl ListWorkforcePlanningV2CompanyGroups {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewCompanyGroup>,
 }
@@ -175,6 +223,19 @@ impl CreateWorkforcePlanningV2CompanyGroup {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -194,6 +255,7 @@ impl CreateWorkforcePlanningV2CompanyGroup {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -208,13 +270,28 @@ impl CreateWorkforcePlanningV2CompanyGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
 }
 
 impl GetWorkforcePlanningV2CompanyGroup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
@@ -225,7 +302,9 @@ impl GetWorkforcePlanningV2CompanyGroup {
                     &crate::path_segment(&self.group_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -239,6 +318,7 @@ impl GetWorkforcePlanningV2CompanyGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyGroup2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) body: Option<models::NewCompanyGroup>,
@@ -248,6 +328,19 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -268,6 +361,7 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -282,13 +376,28 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyGroup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
@@ -299,7 +408,9 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
                     &crate::path_segment(&self.group_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -313,6 +424,7 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) day_range: String,
@@ -324,6 +436,19 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
     /// This is a **0-based index** representing the page slice of the data you want to retrieve. Each page contains up to **400 items** (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -345,6 +470,7 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -359,6 +485,7 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupGroupsPeople {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) page: Option<i64>,
@@ -448,6 +575,19 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -481,6 +621,7 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
         request.query("updated_at", &self.updated_at, crate::QueryStyle::Repeat);
         request.query("updated_before", &self.updated_before, crate::QueryStyle::Repeat);
         request.query("updated_after", &self.updated_after, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -495,13 +636,28 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupJobTitles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
 }
 
 impl ListWorkforcePlanningV2CompanyGroupJobTitles {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/job-titles",
@@ -513,7 +669,9 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
                     "/job-titles",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -527,6 +685,7 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupProjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) page: Option<i64>,
@@ -602,6 +761,19 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -632,6 +804,7 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
         request.query("updated_at", &self.updated_at, crate::QueryStyle::Repeat);
         request.query("updated_before", &self.updated_before, crate::QueryStyle::Repeat);
         request.query("updated_after", &self.updated_after, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -646,6 +819,7 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) job_title_ids: Option<Vec<String>>,
@@ -721,6 +895,19 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -759,6 +946,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
                 &self.assignment_duration,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -773,6 +961,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupReportsTagAction {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) tag_ids: Option<Vec<String>>,
@@ -806,6 +995,19 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -826,6 +1028,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
         request
             .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
         request.query("jobTitle", &self.job_title, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -840,6 +1043,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupResourceRequests {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
     pub(crate) page: Option<i64>,
@@ -849,6 +1053,19 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     /// This is a **0-based index** representing the page slice of the data you want to retrieve. Each page contains up to **400 items** (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -868,12 +1085,28 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
                     .concat(),
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyResourceRequest> {
+        self.build().stream_data()
     }
 }
 
@@ -882,13 +1115,28 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyGroupTags {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) group_id: i64,
 }
 
 impl ListWorkforcePlanningV2CompanyGroupTags {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/tags",
@@ -900,7 +1148,9 @@ impl ListWorkforcePlanningV2CompanyGroupTags {
                     "/tags",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -914,12 +1164,27 @@ impl ListWorkforcePlanningV2CompanyGroupTags {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyJobTitles {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListWorkforcePlanningV2CompanyJobTitles {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles",
@@ -929,7 +1194,9 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
                     "/job-titles",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -943,6 +1210,7 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyJobTitle {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewJobTitle>,
 }
@@ -951,6 +1219,19 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewJobTitle) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -970,6 +1251,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -984,13 +1266,28 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyJobTitle {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) job_title_id: String,
 }
 
 impl GetWorkforcePlanningV2CompanyJobTitle {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
@@ -1001,7 +1298,9 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
                     &crate::path_segment(&self.job_title_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1015,6 +1314,7 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyJobTitle2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) job_title_id: String,
     pub(crate) body: Option<models::NewCompanyJobTitle>,
@@ -1024,6 +1324,19 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyJobTitle) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1044,6 +1357,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1058,13 +1372,28 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyJobTitle {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) job_title_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyJobTitle {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
@@ -1075,7 +1404,9 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
                     &crate::path_segment(&self.job_title_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1089,6 +1420,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyJobTitleGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) job_title_id: String,
     pub(crate) body: Option<models::NewGroup>,
@@ -1098,6 +1430,19 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1119,6 +1464,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1133,6 +1479,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) job_title_id: String,
     pub(crate) body: Option<models::NewGroup>,
@@ -1142,6 +1489,19 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1163,6 +1523,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1177,6 +1538,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyPeople {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) first_name: Option<String>,
@@ -1265,6 +1627,19 @@ impl ListWorkforcePlanningV2CompanyPeople {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1296,6 +1671,7 @@ impl ListWorkforcePlanningV2CompanyPeople {
         request.query("updated_at", &self.updated_at, crate::QueryStyle::Repeat);
         request.query("updated_before", &self.updated_before, crate::QueryStyle::Repeat);
         request.query("updated_after", &self.updated_after, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1310,6 +1686,7 @@ impl ListWorkforcePlanningV2CompanyPeople {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewCompanyPerson2>,
 }
@@ -1318,6 +1695,19 @@ impl CreateWorkforcePlanningV2CompanyPerson {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyPerson2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1337,6 +1727,7 @@ impl CreateWorkforcePlanningV2CompanyPerson {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1351,13 +1742,28 @@ impl CreateWorkforcePlanningV2CompanyPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
 }
 
 impl GetWorkforcePlanningV2CompanyPerson {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
@@ -1368,7 +1774,9 @@ impl GetWorkforcePlanningV2CompanyPerson {
                     &crate::path_segment(&self.person_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1382,6 +1790,7 @@ impl GetWorkforcePlanningV2CompanyPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPerson2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) body: Option<models::NewCompanyPerson3>,
@@ -1391,6 +1800,19 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyPerson3) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1411,6 +1833,7 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1425,13 +1848,28 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyPerson {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyPerson {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
@@ -1442,7 +1880,9 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
                     &crate::path_segment(&self.person_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1456,6 +1896,7 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyPersonAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) day_range: String,
@@ -1463,6 +1904,19 @@ pub struct ListWorkforcePlanningV2CompanyPersonAssignments {
 }
 
 impl ListWorkforcePlanningV2CompanyPersonAssignments {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1480,6 +1934,7 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
             );
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1494,6 +1949,7 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPersonGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) body: Option<models::NewGroup>,
@@ -1503,6 +1959,19 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1524,6 +1993,7 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1538,14 +2008,29 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyPersonGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) group_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyPersonGroup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/groups/{group_id}",
@@ -1558,7 +2043,9 @@ impl DeleteWorkforcePlanningV2CompanyPersonGroup {
                     &crate::path_segment(&self.group_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1572,6 +2059,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) project_name: Option<bool>,
@@ -1640,6 +2128,19 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1665,6 +2166,7 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
         request.query("cost_code", &self.cost_code, crate::QueryStyle::Repeat);
         request.query("labels", &self.labels, crate::QueryStyle::Repeat);
         request.query("duration", &self.duration, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1679,6 +2181,7 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPersonTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) body: Option<models::NewPersonTag>,
@@ -1688,6 +2191,19 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewPersonTag) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1709,6 +2225,7 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1723,14 +2240,29 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyPersonTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) tag_instance_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyPersonTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/tags/{tag_instance_id}",
@@ -1743,7 +2275,9 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
                     &crate::path_segment(&self.tag_instance_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1757,6 +2291,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyPersonTimeOff {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) timezone: String,
@@ -1774,6 +2309,19 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
     /// Time off ID used for pagination (`start_after` in the query).
     pub fn start_after(mut self, value: impl Into<String>) -> Self {
         self.start_after = Some(value.into());
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1795,6 +2343,7 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
         request.query("timezone", &self.timezone, crate::QueryStyle::Repeat);
         request.query("limit", &self.limit, crate::QueryStyle::Repeat);
         request.query("start_after", &self.start_after, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -1809,6 +2358,7 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPersonTimeOff {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) body: Option<models::PersonTimeOff>,
@@ -1818,6 +2368,19 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
     /// Sets the request body.
     pub fn body(mut self, value: models::PersonTimeOff) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1839,6 +2402,7 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1853,14 +2417,29 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyPersonTimeOff {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) time_off_id: String,
 }
 
 impl GetWorkforcePlanningV2CompanyPersonTimeOff {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
@@ -1873,7 +2452,9 @@ impl GetWorkforcePlanningV2CompanyPersonTimeOff {
                     &crate::path_segment(&self.time_off_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1887,14 +2468,29 @@ impl GetWorkforcePlanningV2CompanyPersonTimeOff {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyPersonTimeOff {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) time_off_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
@@ -1907,7 +2503,9 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
                     &crate::path_segment(&self.time_off_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -1921,6 +2519,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) time_off_id: String,
@@ -1931,6 +2530,19 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     /// Sets the request body.
     pub fn body(mut self, value: models::TimeOffUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1953,6 +2565,7 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -1967,6 +2580,7 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyPersonUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
     pub(crate) body: Option<models::PersonUser>,
@@ -1976,6 +2590,19 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
     /// Sets the request body.
     pub fn body(mut self, value: models::PersonUser) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -1997,6 +2624,7 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2011,13 +2639,28 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyPersonUser {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) person_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyPersonUser {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/user",
@@ -2029,7 +2672,9 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
                     "/user",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2043,12 +2688,27 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyPermissionLevelOptions {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/permission-level-options",
@@ -2058,7 +2718,9 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
                     "/permission-level-options",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2072,6 +2734,7 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyProjects {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
     pub(crate) name: Option<String>,
@@ -2104,6 +2767,19 @@ impl ListWorkforcePlanningV2CompanyProjects {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2126,6 +2802,7 @@ impl ListWorkforcePlanningV2CompanyProjects {
                 &self.custom_fields_integration_name,
                 crate::QueryStyle::Repeat,
             );
+        request.options(self.options);
         request
     }
 
@@ -2140,6 +2817,7 @@ impl ListWorkforcePlanningV2CompanyProjects {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewCompanyProject>,
 }
@@ -2148,6 +2826,19 @@ impl CreateWorkforcePlanningV2CompanyProject {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyProject) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2167,6 +2858,7 @@ impl CreateWorkforcePlanningV2CompanyProject {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2181,13 +2873,28 @@ impl CreateWorkforcePlanningV2CompanyProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
 }
 
 impl GetWorkforcePlanningV2CompanyProject {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
@@ -2198,7 +2905,9 @@ impl GetWorkforcePlanningV2CompanyProject {
                     &crate::path_segment(&self.project_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2212,6 +2921,7 @@ impl GetWorkforcePlanningV2CompanyProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProject2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewCompanyProject2>,
@@ -2221,6 +2931,19 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCompanyProject2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2241,6 +2964,7 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2255,13 +2979,28 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProject {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyProject {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
@@ -2272,7 +3011,9 @@ impl DeleteWorkforcePlanningV2CompanyProject {
                     &crate::path_segment(&self.project_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2286,6 +3027,7 @@ impl DeleteWorkforcePlanningV2CompanyProject {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyProjectAssignments {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) day_range: String,
@@ -2293,6 +3035,19 @@ pub struct ListWorkforcePlanningV2CompanyProjectAssignments {
 }
 
 impl ListWorkforcePlanningV2CompanyProjectAssignments {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2310,6 +3065,7 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
             );
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2324,6 +3080,7 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectCategory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewCategory>,
@@ -2333,6 +3090,19 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewCategory) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2354,6 +3124,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2368,6 +3139,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectCategory2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
@@ -2378,6 +3150,19 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2400,6 +3185,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2414,14 +3200,29 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProjectCategory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyProjectCategory {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}",
@@ -2434,7 +3235,9 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
                     &crate::path_segment(&self.category_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2448,6 +3251,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
@@ -2458,6 +3262,19 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     /// Sets the request body.
     pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2481,6 +3298,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2495,6 +3313,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
@@ -2506,6 +3325,19 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::Name2) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2530,6 +3362,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2544,6 +3377,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) category_id: String,
@@ -2551,8 +3385,22 @@ pub struct DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
 }
 
 impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories/{subcategory_id}",
@@ -2567,7 +3415,9 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
                     &crate::path_segment(&self.subcategory_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2581,6 +3431,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) employee_name: Option<bool>,
@@ -2656,6 +3507,19 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -2683,6 +3547,7 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
         request.query("cost_code", &self.cost_code, crate::QueryStyle::Repeat);
         request.query("labels", &self.labels, crate::QueryStyle::Repeat);
         request.query("duration", &self.duration, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -2697,6 +3562,7 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyProjectResourceRequests {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
@@ -2706,6 +3572,19 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     /// This is a **0-based index** representing the page slice of the data you want to retrieve. Each page contains up to **400 items** (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2725,12 +3604,28 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
                     .concat(),
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyResourceRequest> {
+        self.build().stream_data()
     }
 }
 
@@ -2739,6 +3634,7 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewProjectResourceRequest>,
@@ -2748,6 +3644,19 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewProjectResourceRequest) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2769,6 +3678,7 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2783,6 +3693,7 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewRole>,
@@ -2792,6 +3703,19 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewRole) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2813,6 +3737,7 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2827,14 +3752,29 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProjectRole {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) role_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyProjectRole {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/roles/{role_id}",
@@ -2847,7 +3787,9 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
                     &crate::path_segment(&self.role_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2861,6 +3803,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewProjectTag>,
@@ -2870,6 +3813,19 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewProjectTag) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2891,6 +3847,7 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2905,14 +3862,29 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProjectTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) tag_instance_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyProjectTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/tags/{tag_instance_id}",
@@ -2925,7 +3897,9 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
                     &crate::path_segment(&self.tag_instance_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -2939,6 +3913,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyProjectWageOverride {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) body: Option<models::NewWageOverride>,
@@ -2948,6 +3923,19 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewWageOverride) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -2969,6 +3957,7 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -2983,14 +3972,29 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyProjectWageOverride {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) project_id: i64,
     pub(crate) wage_override_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/wage-overrides/{wage_override_id}",
@@ -3003,7 +4007,9 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
                     &crate::path_segment(&self.wage_override_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3017,6 +4023,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyResourceRequests {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) page: Option<i64>,
 }
@@ -3025,6 +4032,19 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     /// This is a **0-based index** representing the page slice of the data you want to retrieve. Each page contains up to **400 items** (`page` in the query).
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3042,12 +4062,28 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
                     .concat(),
             );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
         self.build().send_json().await
+    }
+
+    /// Sends the request for one page and returns its items (unwrapped from
+    /// `{"data": [...]}`) with the envelope's other members and the pagination
+    /// headers.
+    pub async fn send_page(
+        self,
+    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
+        self.build().send_data_page().await
+    }
+
+    /// Streams every item of every page, following `Link: rel="next"`. At most
+    /// one page is held in memory.
+    pub fn stream(self) -> crate::ItemStream<models::CompanyResourceRequest> {
+        self.build().stream_data()
     }
 }
 
@@ -3056,6 +4092,7 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyResourceRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) request_id: String,
     pub(crate) body: Option<models::NewResourceRequest>,
@@ -3065,6 +4102,19 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewResourceRequest) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3085,6 +4135,7 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3099,13 +4150,28 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyResourceRequest {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) request_id: String,
 }
 
 impl DeleteWorkforcePlanningV2CompanyResourceRequest {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests/{request_id}",
@@ -3116,7 +4182,9 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
                     &crate::path_segment(&self.request_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3130,12 +4198,27 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListWorkforcePlanningV2CompanyTags {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
 }
 
 impl ListWorkforcePlanningV2CompanyTags {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags",
@@ -3145,7 +4228,9 @@ impl ListWorkforcePlanningV2CompanyTags {
                     "/tags",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3159,6 +4244,7 @@ impl ListWorkforcePlanningV2CompanyTags {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) body: Option<models::NewTag>,
 }
@@ -3167,6 +4253,19 @@ impl CreateWorkforcePlanningV2CompanyTag {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTag) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3186,6 +4285,7 @@ impl CreateWorkforcePlanningV2CompanyTag {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3200,13 +4300,28 @@ impl CreateWorkforcePlanningV2CompanyTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetWorkforcePlanningV2CompanyTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tag_id: i64,
 }
 
 impl GetWorkforcePlanningV2CompanyTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
@@ -3217,7 +4332,9 @@ impl GetWorkforcePlanningV2CompanyTag {
                     &crate::path_segment(&self.tag_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3231,6 +4348,7 @@ impl GetWorkforcePlanningV2CompanyTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyTag2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tag_id: i64,
     pub(crate) body: Option<models::NewTag>,
@@ -3240,6 +4358,19 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTag) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3260,6 +4391,7 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3274,13 +4406,28 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyTag {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tag_id: i64,
 }
 
 impl DeleteWorkforcePlanningV2CompanyTag {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
@@ -3291,7 +4438,9 @@ impl DeleteWorkforcePlanningV2CompanyTag {
                     &crate::path_segment(&self.tag_id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -3305,6 +4454,7 @@ impl DeleteWorkforcePlanningV2CompanyTag {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateWorkforcePlanningV2CompanyTagGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tag_id: i64,
     pub(crate) body: Option<models::NewTagGroup>,
@@ -3314,6 +4464,19 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
     /// Sets the request body.
     pub fn body(mut self, value: models::NewTagGroup) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -3335,6 +4498,7 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
+        request.options(self.options);
         request
     }
 
@@ -3349,6 +4513,7 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteWorkforcePlanningV2CompanyTagGroup {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: String,
     pub(crate) tag_id: i64,
     pub(crate) group_id: i64,
@@ -3356,6 +4521,19 @@ pub struct DeleteWorkforcePlanningV2CompanyTagGroup {
 }
 
 impl DeleteWorkforcePlanningV2CompanyTagGroup {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3373,6 +4551,7 @@ impl DeleteWorkforcePlanningV2CompanyTagGroup {
                     .concat(),
             );
         request.query("group_ids", &self.group_ids, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 

@@ -1,7 +1,8 @@
 //! OAuth 2.0: credentials, tokens, token stores, and refresh that happens once however many
 //! requests are waiting for it.
 
-use crate::Error;
+use super::error::Error;
+use reqwest::header::HeaderValue;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Mutex as StdMutex;
@@ -60,6 +61,17 @@ pub(crate) fn now_secs() -> u64 {
 /// Where tokens are kept between runs. Procore's refresh tokens are single-use, so the new one
 /// must be saved every time a token is refreshed; the client calls [`save`](Self::save) after
 /// every token request, and [`load`](Self::load) when it has no usable token in memory.
+///
+/// ```
+/// use procore::{Client, FileTokenStore, MemoryTokenStore, Token, TokenStore};
+/// // Kept on disk, so the rotated refresh token survives the process:
+/// let store = FileTokenStore::new("procore-token.json");
+/// let client = Client::builder().refresh_token("client id", "client secret", store).build()?;
+/// // Or in memory (tests, short-lived tools):
+/// let memory = MemoryTokenStore::new(Some(Token::new("access token")));
+/// assert_eq!(memory.load()?.unwrap().access_token, "access token");
+/// # Ok::<(), procore::Error>(())
+/// ```
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// The saved token, if any.
     fn load(&self) -> Result<Option<Token>, Error>;
@@ -208,6 +220,71 @@ impl TokenResponse {
             access_token: self.access_token,
             refresh_token: self.refresh_token,
             expires_at: self.expires_in.map(|e| now_secs().saturating_add(e)),
+        }
+    }
+}
+
+/// A token and its `Authorization` header value, built once rather than for every request.
+#[derive(Clone)]
+pub(crate) struct Cached {
+    pub(crate) token: Token,
+    pub(crate) header: HeaderValue,
+}
+
+impl Cached {
+    pub(crate) fn new(token: Token) -> Result<Cached, Error> {
+        let header = bearer_header(&token.access_token)?;
+        Ok(Cached { token, header })
+    }
+}
+
+pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::Auth("the access token has characters a header cannot carry".into()))?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// What Procore's login server says about the client's access token
+/// ([`Client::token_info`](crate::Client::token_info), `GET /oauth/token/info`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TokenInfo {
+    /// The user (or service account) the token acts for.
+    pub resource_owner_id: Option<i64>,
+    /// The scopes granted.
+    pub scopes: Vec<String>,
+    /// Seconds until the token expires.
+    pub expires_in_seconds: Option<i64>,
+    /// The client id of the app the token was issued to.
+    pub application_uid: Option<String>,
+    /// When the token was issued (Unix seconds).
+    pub created_at: Option<i64>,
+}
+
+/// The token-info answer as it comes over the wire.
+#[derive(serde::Deserialize)]
+pub(crate) struct TokenInfoResponse {
+    resource_owner_id: Option<i64>,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    expires_in_seconds: Option<i64>,
+    application: Option<TokenInfoApplication>,
+    created_at: Option<i64>,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenInfoApplication {
+    uid: Option<String>,
+}
+
+impl From<TokenInfoResponse> for TokenInfo {
+    fn from(r: TokenInfoResponse) -> TokenInfo {
+        TokenInfo {
+            resource_owner_id: r.resource_owner_id,
+            scopes: r.scopes.unwrap_or_default(),
+            expires_in_seconds: r.expires_in_seconds,
+            application_uid: r.application.and_then(|a| a.uid),
+            created_at: r.created_at,
         }
     }
 }

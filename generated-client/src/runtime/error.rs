@@ -66,6 +66,16 @@ impl ProcoreErrorBody {
 ///
 /// `Display` says what failed and what to check; `Debug` shows the details but never a token,
 /// secret, cookie or presigned URL query.
+///
+/// ```no_run
+/// # async fn demo(client: procore::Client, company_id: i64) {
+/// # #[cfg(feature = "core")]
+/// if let Err(e) = client.list_projects(company_id).send().await {
+///     let details: Option<&procore::ProcoreErrorBody> = e.procore_error();
+///     eprintln!("{e} (status {:?}, request id {:?}, {details:?})", e.status(), e.request_id());
+/// }
+/// # }
+/// ```
 #[non_exhaustive]
 pub enum Error {
     /// Procore answered with a non-success status (after any retries).
@@ -294,6 +304,21 @@ impl fmt::Display for Error {
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::Encode(m) => write!(f, "request encoding: {m}"),
         }
+    }
+}
+
+/// The error for a non-success answer: status, headers, body and Procore's error object.
+pub(crate) async fn api_error(operation: String, resp: reqwest::Response) -> Error {
+    let status = resp.status();
+    let headers = Box::new(resp.headers().clone());
+    let body = resp.bytes().await.unwrap_or_default();
+    let parsed = serde_json::from_slice(&body).ok();
+    Error::Api {
+        status,
+        operation,
+        headers,
+        body,
+        parsed,
     }
 }
 

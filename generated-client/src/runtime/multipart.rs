@@ -1,7 +1,7 @@
 //! `multipart/form-data` bodies, written the way Rails reads them (`rfi[subject]`,
 //! `attachments[]`), with files streamed from disk.
 
-use crate::Error;
+use super::error::Error;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -93,13 +93,13 @@ enum Entry {
 /// The parts of a multipart body, kept so that a retried request can send them again (files
 /// are opened again for each attempt).
 #[derive(Debug, Default)]
-pub struct FormBuilder {
+pub(crate) struct FormBuilder {
     entries: Vec<Entry>,
 }
 
 impl FormBuilder {
     /// Appends `value` under `prefix[key]` (or `key` at the top level).
-    pub fn field<T: ToMultipart>(&mut self, prefix: &str, key: &str, value: T) {
+    pub(crate) fn field<T: ToMultipart>(&mut self, prefix: &str, key: &str, value: T) {
         let name = if prefix.is_empty() {
             key.to_string()
         } else {
@@ -109,18 +109,21 @@ impl FormBuilder {
     }
 
     /// Appends a text part.
-    pub fn text(&mut self, name: &str, value: String) {
+    pub(crate) fn text(&mut self, name: &str, value: String) {
         self.entries.push(Entry::Text(name.to_string(), value));
     }
 
     /// Appends a file part.
-    pub fn file(&mut self, name: &str, file: FilePart) {
+    pub(crate) fn file(&mut self, name: &str, file: FilePart) {
         self.entries.push(Entry::File(name.to_string(), file));
     }
 
     /// Appends any serialisable value, flattened Rails-style (`name[key]`, `name[]`); `null`
     /// appends nothing.
-    pub fn serialized<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    // Generated for multipart fields of types without their own `ToMultipart`; a spec may have
+    // none.
+    #[allow(dead_code)]
+    pub(crate) fn serialized<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         let v = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         self.json(name, &v);
     }
@@ -156,7 +159,7 @@ impl FormBuilder {
 }
 
 /// A value that can be written into a multipart body.
-pub trait ToMultipart {
+pub(crate) trait ToMultipart {
     /// Appends this value under `name`.
     fn append_to(self, name: &str, form: &mut FormBuilder);
 }

@@ -1,15 +1,27 @@
 //! Pagination: one page with its headers, or a stream over every page following
-//! `Link: rel="next"`, holding at most one page in memory.
+//! `Link: rel="next"`, holding at most one page in memory. Lists come as a bare JSON array
+//! (v1.x) or wrapped as `{"data": [...]}` (v2).
 
+use super::error::Error;
 use super::request::Request;
-use crate::Error;
 use futures_util::stream::BoxStream;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
 use std::collections::VecDeque;
 use url::Url;
 
 /// One page of a list operation, with its pagination headers.
+///
+/// ```no_run
+/// # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {
+/// # #[cfg(feature = "core")] {
+/// let page: procore::Page<_> = client.list_projects(company_id).per_page(100).send_page().await?;
+/// println!("{} of {:?} projects; more: {}", page.items.len(), page.total, page.next.is_some());
+/// # }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items.
@@ -22,10 +34,26 @@ pub struct Page<T> {
     pub next: Option<Url>,
     /// Every response header (`Link`, `X-Rate-Limit-*`, ...).
     pub headers: HeaderMap,
+    /// For a list answered as `{"data": [...], ...}` (Procore's v2 lists), the members beside
+    /// `data`: whatever pagination metadata the operation sends (`pagination`,
+    /// `current_page`, ...). Empty for a list answered as a bare array.
+    pub meta: serde_json::Map<String, Value>,
 }
 
 /// Every item of every page, in order; the next page is fetched when the current one has been
 /// consumed, so at most one page is held in memory. An error ends the stream.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// # async fn demo(client: procore::Client, company_id: i64) -> Result<(), procore::Error> {
+/// # #[cfg(feature = "core")] {
+/// let mut projects: procore::ItemStream<_> = client.list_projects(company_id).per_page(100).stream();
+/// while let Some(project) = projects.try_next().await? {
+///     println!("{:?}", project.name);
+/// }
+/// # }
+/// # Ok(()) }
+/// ```
 pub type ItemStream<T> = BoxStream<'static, Result<T, Error>>;
 
 /// The `rel="next"` target of a `Link` header (RFC 8288). Targets may contain commas (Rails
@@ -59,9 +87,46 @@ pub(crate) fn next_link(header: &str, base: &Url) -> Option<Url> {
     }
 }
 
+/// How a list answer holds its items.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A bare JSON array (v1.x lists).
+    Array,
+    /// `{"data": [...], ...}` (v2 lists); the other members become [`Page::meta`].
+    Data,
+}
+
+/// A v2 list answer: the items under `data`, the rest (pagination metadata) kept as it is.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: Vec<T>,
+    #[serde(flatten)]
+    meta: serde_json::Map<String, Value>,
+}
+
+fn decode_items<T: DeserializeOwned>(
+    body: &[u8],
+    shape: Shape,
+) -> Result<(Vec<T>, serde_json::Map<String, Value>), serde_json::Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok((Vec::new(), serde_json::Map::new()));
+    }
+    match shape {
+        Shape::Array => Ok((serde_json::from_slice(body)?, serde_json::Map::new())),
+        Shape::Data => {
+            let e: Envelope<T> = serde_json::from_slice(body)?;
+            Ok((e.data, e.meta))
+        }
+    }
+}
+
+#[allow(dead_code)] // Which of these generated code calls depends on the enabled features.
 impl Request {
-    async fn page_and_next<T: DeserializeOwned>(self) -> Result<(Page<T>, Option<Request>), Error> {
-        let (resp, req) = self.send_raw().await?;
+    async fn page_and_next<T: DeserializeOwned>(
+        self,
+        shape: Shape,
+    ) -> Result<(Page<T>, Option<Request>), Error> {
+        let (resp, req) = self.expect_json().send_raw().await?;
         let headers = resp.headers().clone();
         let url = resp.url().clone();
         let num = |n: &str| {
@@ -81,12 +146,7 @@ impl Request {
             operation: req.operation(),
             source: e,
         })?;
-        let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"[]"
-        } else {
-            &body
-        };
-        let items: Vec<T> = serde_json::from_slice(text).map_err(|e| Error::Decode {
+        let (items, meta) = decode_items(&body, shape).map_err(|e| Error::Decode {
             operation: req.operation(),
             source: e,
             body: body.clone(),
@@ -100,22 +160,41 @@ impl Request {
                 per_page,
                 next,
                 headers,
+                meta,
             },
             next_req,
         ))
     }
 
-    /// Sends and returns one page with its pagination headers.
-    pub async fn send_page<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
-        self.page_and_next().await.map(|(p, _)| p)
+    /// Sends and returns one page of a list answered as a JSON array, with its pagination
+    /// headers.
+    pub(crate) async fn send_page<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
+        self.page_and_next(Shape::Array).await.map(|(p, _)| p)
     }
 
-    /// Streams every item of every page, following `Link: rel="next"` (see [`ItemStream`]).
-    pub fn stream<T: DeserializeOwned + Send + 'static>(self) -> ItemStream<T> {
+    /// Sends and returns one page of a list answered as `{"data": [...]}` (Procore's v2
+    /// lists): the items unwrapped, the envelope's other members in [`Page::meta`].
+    pub(crate) async fn send_data_page<T: DeserializeOwned>(self) -> Result<Page<T>, Error> {
+        self.page_and_next(Shape::Data).await.map(|(p, _)| p)
+    }
+
+    /// Streams every item of every page of a JSON-array list, following `Link: rel="next"`
+    /// (see [`ItemStream`]).
+    pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(self) -> ItemStream<T> {
+        self.stream_shaped(Shape::Array)
+    }
+
+    /// Streams every item of every page of a `{"data": [...]}` list, following
+    /// `Link: rel="next"` (see [`ItemStream`]).
+    pub(crate) fn stream_data<T: DeserializeOwned + Send + 'static>(self) -> ItemStream<T> {
+        self.stream_shaped(Shape::Data)
+    }
+
+    fn stream_shaped<T: DeserializeOwned + Send + 'static>(self, shape: Shape) -> ItemStream<T> {
         let state: (Option<Request>, VecDeque<T>) = (Some(self), VecDeque::new());
         Box::pin(futures_util::stream::try_unfold(
             state,
-            |(mut next, mut buf)| async move {
+            move |(mut next, mut buf)| async move {
                 loop {
                     if let Some(item) = buf.pop_front() {
                         return Ok(Some((item, (next, buf))));
@@ -123,7 +202,7 @@ impl Request {
                     let Some(req) = next.take() else {
                         return Ok(None);
                     };
-                    let (page, following) = req.page_and_next::<T>().await?;
+                    let (page, following) = req.page_and_next::<T>(shape).await?;
                     buf.extend(page.items);
                     next = following;
                 }

@@ -1,41 +1,35 @@
-//! A request under construction, and how its answer is read.
+//! A request under construction by a generated method, and how its answer is read.
 
-use super::encoding::{query_pairs, QueryStyle};
+use super::client::Client;
+use super::encoding::{query_pairs, scalar, QueryStyle};
+use super::error::Error;
 use super::multipart::{FormBuilder, ToMultipart};
-use crate::{Client, Error};
+use super::options::RequestOptions;
+use super::transport::{Body, Outgoing};
+use super::urls::join_path;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-pub(crate) enum Body {
-    None,
-    Bytes {
-        data: bytes::Bytes,
-        content_type: String,
-    },
-    Multipart(FormBuilder),
-}
-
 /// A request built by a generated method. Values are encoded as they are added; an encoding
 /// failure is kept and reported when the request is sent.
 ///
-/// Generated request builders make these; their `send`, `send_page` and `stream` methods call
-/// the `send_*` methods here.
-pub struct Request {
+/// Generated request builders make these in `build()`; their `send`, `send_page` and `stream`
+/// methods call the `send_*` methods here. Which of these methods the generated code calls
+/// depends on the enabled features, hence the `dead_code` allowances.
+pub(crate) struct Request {
     client: Client,
-    pub(crate) method: Method,
-    pub(crate) template: &'static str,
+    method: Method,
+    template: &'static str,
     path: String,
     /// A full URL that replaces base + path + query (the next page from a `Link` header).
     absolute: Option<Url>,
-    /// Replaces `METHOD template` in messages (downloads name the URL).
-    label: Option<String>,
-    /// No overall timeout: the body is read by the caller (downloads).
-    pub(crate) streaming: bool,
     query: Vec<(String, String)>,
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Body,
+    headers: Vec<(String, String)>,
+    body: Body,
+    /// Send `Accept: application/json`: set by the `send_*` methods that read JSON.
+    accept_json: bool,
     error: Option<Error>,
 }
 
@@ -49,72 +43,43 @@ impl std::fmt::Debug for Request {
     }
 }
 
-impl Request {
-    pub(crate) fn new(
-        client: Client,
-        method: Method,
-        template: &'static str,
-        path: String,
-    ) -> Request {
+// A crate generated with no operation enabled (`--no-default-features`) calls nothing here.
+#[allow(dead_code)]
+impl Client {
+    /// Starts a request; generated methods call this.
+    pub(crate) fn request(&self, method: Method, template: &'static str, path: String) -> Request {
         Request {
-            client,
+            client: self.clone(),
             method,
             template,
             path,
             absolute: None,
-            label: None,
-            streaming: false,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            accept_json: false,
             error: None,
         }
     }
+}
 
-    /// Sends to this URL instead of base + path + query.
-    pub(crate) fn absolute(mut self, url: Url) -> Request {
-        self.absolute = Some(url);
-        self
-    }
-
-    /// Names the request in messages instead of `METHOD template`.
-    pub(crate) fn label(mut self, label: String) -> Request {
-        self.label = Some(label);
-        self
-    }
-
-    /// The caller reads the body: no overall timeout.
-    pub(crate) fn streaming(mut self) -> Request {
-        self.streaming = true;
-        self
-    }
-
-    /// `METHOD /path/template`, for messages and spans.
+#[allow(dead_code)]
+impl Request {
+    /// `METHOD /path/template`, for messages.
     pub(crate) fn operation(&self) -> String {
-        match &self.label {
-            Some(l) => l.clone(),
-            None => format!("{} {}", self.method, self.template),
-        }
+        format!("{} {}", self.method, self.template)
     }
 
-    /// True when the request carries an `Idempotency-Token`: the server deduplicates it, so it
-    /// may be repeated after an answer that does not say whether it was processed.
-    pub(crate) fn has_idempotency_token(&self) -> bool {
-        self.headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("idempotency-token"))
-    }
-
-    pub(crate) fn url(&self, base: &Url) -> Result<Url, Error> {
+    fn url(&self) -> Url {
         if let Some(u) = &self.absolute {
-            return Ok(u.clone());
+            return u.clone();
         }
-        let mut url = super::client::join_path(base, &self.path);
+        let mut url = join_path(&self.client.inner.base, &self.path);
         if !self.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        Ok(url)
+        url
     }
 
     fn encode_json<T: Serialize + ?Sized>(
@@ -133,36 +98,54 @@ impl Request {
     }
 
     /// Adds a query parameter (`None` adds nothing).
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) {
+    pub(crate) fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) {
         if let Some(v) = self.encode_json(name, value) {
             query_pairs(&mut self.query, name, &v, style);
         }
     }
 
-    /// Adds a header (`None` adds nothing).
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    /// Adds a header the spec declares (`None` adds nothing).
+    pub(crate) fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         if let Some(v) = self.encode_json(name, value) {
             if !v.is_null() {
-                let text = super::encoding::scalar(&v);
-                self.headers.push((name.to_string(), text));
+                self.headers.push((name.to_string(), scalar(&v)));
             }
         }
     }
 
     /// Adds a cookie (`None` adds nothing).
-    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    pub(crate) fn cookie<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         if let Some(v) = self.encode_json(name, value) {
             if !v.is_null() {
-                self.headers.push((
-                    "cookie".into(),
-                    format!("{name}={}", super::encoding::scalar(&v)),
-                ));
+                self.headers
+                    .push(("cookie".into(), format!("{name}={}", scalar(&v))));
+            }
+        }
+    }
+
+    /// Applies the caller's [`RequestOptions`] (extra headers, `Idempotency-Token`). A header
+    /// set there replaces one of the same name the spec declares; a bad one fails the request
+    /// when it is sent.
+    pub(crate) fn options(&mut self, options: RequestOptions) {
+        match options.into_headers() {
+            Ok(extra) => {
+                self.headers
+                    .retain(|(k, _)| !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case(k)));
+                self.headers.extend(extra);
+            }
+            Err(e) => {
+                self.error.get_or_insert(e);
             }
         }
     }
 
     /// Sets a JSON body with this content type (`application/json`, `application/merge-patch+json`).
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T, content_type: &str) {
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T, content_type: &str) {
         match serde_json::to_vec(body) {
             Ok(data) => {
                 self.body = Body::Bytes {
@@ -178,7 +161,7 @@ impl Request {
     }
 
     /// Sets an `application/x-www-form-urlencoded` body.
-    pub fn form_urlencoded<T: Serialize + ?Sized>(&mut self, body: &T) {
+    pub(crate) fn form_urlencoded<T: Serialize + ?Sized>(&mut self, body: &T) {
         match serde_urlencoded::to_string(body) {
             Ok(s) => {
                 self.body = Body::Bytes {
@@ -194,42 +177,61 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body; files stream from disk when sent.
-    pub fn multipart<T: ToMultipart>(&mut self, body: T) {
+    pub(crate) fn multipart<T: ToMultipart>(&mut self, body: T) {
         let mut form = FormBuilder::default();
         body.append_to("", &mut form);
         self.body = Body::Multipart(form);
     }
 
     /// Sets a raw body.
-    pub fn bytes(&mut self, body: bytes::Bytes, content_type: &str) {
+    pub(crate) fn bytes(&mut self, body: bytes::Bytes, content_type: &str) {
         self.body = Body::Bytes {
             data: body,
             content_type: content_type.to_string(),
         };
     }
 
-    /// Adds a header by name and text (for example `Idempotency-Token`, which makes a `POST` or
-    /// `PATCH` safe to retry).
-    pub fn raw_header(&mut self, name: &str, value: &str) {
-        self.headers.push((name.to_string(), value.to_string()));
-    }
-
     pub(crate) async fn send_raw(mut self) -> Result<(reqwest::Response, Request), Error> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let client = self.client.clone();
-        let resp = client.execute(&self).await?;
+        let resp = self
+            .client
+            .execute(&Outgoing {
+                method: self.method.clone(),
+                url: self.url(),
+                template: self.template,
+                label: None,
+                headers: &self.headers,
+                body: &self.body,
+                streaming: false,
+                accept_json: self.accept_json,
+            })
+            .await?;
         Ok((resp, self))
     }
 
-    /// Sends and decodes a JSON answer.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+    /// Marks the answer as read as JSON: `Accept: application/json` is sent.
+    pub(crate) fn expect_json(mut self) -> Request {
+        self.accept_json = true;
+        self
+    }
+
+    /// Sends and reads the whole answer body.
+    async fn send_for_body(self) -> Result<(bytes::Bytes, Request), Error> {
         let (resp, req) = self.send_raw().await?;
-        let body = resp.bytes().await.map_err(|e| Error::Transport {
-            operation: req.operation(),
-            source: e,
-        })?;
+        match resp.bytes().await {
+            Ok(body) => Ok((body, req)),
+            Err(e) => Err(Error::Transport {
+                operation: req.operation(),
+                source: e,
+            }),
+        }
+    }
+
+    /// Sends and decodes a JSON answer.
+    pub(crate) async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (body, req) = self.expect_json().send_for_body().await?;
         // An empty body reads as `null`, which every lenient response type accepts.
         let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
@@ -244,17 +246,13 @@ impl Request {
     }
 
     /// Sends and returns the raw answer body.
-    pub async fn send_bytes(self) -> Result<bytes::Bytes, Error> {
-        let (resp, req) = self.send_raw().await?;
-        resp.bytes().await.map_err(|e| Error::Transport {
-            operation: req.operation(),
-            source: e,
-        })
+    pub(crate) async fn send_bytes(self) -> Result<bytes::Bytes, Error> {
+        self.send_for_body().await.map(|(body, _)| body)
     }
 
-    /// Sends and ignores the answer body.
-    pub async fn send_empty(self) -> Result<(), Error> {
-        self.send_bytes().await.map(drop)
+    /// Sends and ignores the answer body (asking for JSON, so that an error body is JSON).
+    pub(crate) async fn send_empty(self) -> Result<(), Error> {
+        self.expect_json().send_for_body().await.map(drop)
     }
 
     /// A GET for the next page: same client and headers, the given URL.
@@ -265,11 +263,10 @@ impl Request {
             template: self.template,
             path: self.path.clone(),
             absolute: Some(url),
-            label: self.label.clone(),
-            streaming: self.streaming,
             query: Vec::new(),
             headers: self.headers.clone(),
             body: Body::None,
+            accept_json: self.accept_json,
             error: None,
         }
     }

@@ -1,13 +1,16 @@
 //! `Request` against a loopback server (wiremock), independent of which operations are
-//! compiled: body encodings (JSON, merge-patch, form, raw, multipart streamed from disk),
-//! which methods are retried after which answers, and header, cookie and query encoding.
+//! compiled, called the way generated code calls it: body encodings (JSON, merge-patch, form,
+//! raw, multipart streamed from disk, nested Rails names), which methods are retried after
+//! which answers, header, cookie and query encoding, per-request options (extra headers,
+//! `Idempotency-Token`), the SDK headers, and v2 `{"data": [...]}` pages.
 
 use crate::multipart::{FormBuilder, ToMultipart};
-use crate::{Client, Environment, Error, FilePart, QueryStyle, RetryPolicy};
+use crate::{Client, Environment, Error, FilePart, QueryStyle, RequestOptions, RetryPolicy};
+use futures_util::TryStreamExt;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
-use wiremock::matchers::{body_json, body_string, header, method, path};
+use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(server: &MockServer) -> Client {
@@ -188,7 +191,9 @@ async fn attempts(method_: Method, status: u16, idempotency_token: bool) -> usiz
     let mut r = client(&server).request(method_, "/x", "/x".into());
     r.json(&json!({"a": 1}), "application/json");
     if idempotency_token {
-        r.header("Idempotency-Token", &Some("op-1"));
+        let mut options = RequestOptions::default();
+        options.idempotency_token("op-1");
+        r.options(options);
     }
     let err = r.send_empty().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
@@ -284,4 +289,290 @@ async fn a_value_that_cannot_be_encoded_fails_before_anything_is_sent() {
         "{err:?}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-request options and the headers every request carries
+
+/// What a generated builder does with its `options` field in `build()`.
+fn built_with(c: &Client, m: Method, p: &'static str, options: RequestOptions) -> crate::Request {
+    let mut r = c.request(m, p, p.into());
+    r.json(&json!({"a": 1}), "application/json");
+    r.options(options);
+    r
+}
+
+#[tokio::test]
+async fn extra_headers_and_the_sdk_headers_reach_the_api_host() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/x"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 1})))
+        .mount(&server)
+        .await;
+    let c = client(&server).with_company(42);
+    let mut options = RequestOptions::default();
+    options.header("X-Trace", "abc");
+    options.header("X-Trace", "def");
+    options.idempotency_token("first");
+    options.idempotency_token("op-7");
+    let answer: Value = built_with(&c, Method::POST, "/x", options)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(answer, json!({"id": 1}));
+    // A per-request company replaces the client's.
+    let mut options = RequestOptions::default();
+    options.header("Procore-Company-Id", "7");
+    options.header("Accept", "application/vnd.example+json");
+    built_with(&c, Method::POST, "/x", options)
+        .send_empty()
+        .await
+        .unwrap();
+    // Raw answers do not ask for JSON (reqwest's default `*/*` goes).
+    c.request(Method::POST, "/x", "/x".into())
+        .send_bytes()
+        .await
+        .unwrap();
+
+    let got = server.received_requests().await.unwrap();
+    let values = |i: usize, name: &str| -> Vec<String> {
+        got[i]
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        values(0, "procore-sdk-version"),
+        [env!("CARGO_PKG_VERSION")]
+    );
+    assert_eq!(values(0, "procore-sdk-language"), ["rust"]);
+    assert_eq!(values(0, "accept"), ["application/json"]);
+    assert_eq!(values(0, "x-trace"), ["abc", "def"]);
+    assert_eq!(values(0, "idempotency-token"), ["op-7"]);
+    assert_eq!(values(0, "procore-company-id"), ["42"]);
+    assert_eq!(values(0, "authorization"), ["Bearer t0ken"]);
+    assert_eq!(got[0].body, br#"{"a":1}"#);
+    assert_eq!(values(1, "procore-company-id"), ["7"]);
+    assert_eq!(values(1, "accept"), ["application/vnd.example+json"]);
+    assert_eq!(values(2, "accept"), ["*/*"]);
+    assert_eq!(values(2, "procore-sdk-language"), ["rust"]);
+}
+
+#[tokio::test]
+async fn an_idempotency_token_set_by_the_caller_makes_a_post_safe_to_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/x"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/x"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 3})))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let mut options = RequestOptions::default();
+    options.idempotency_token("op-1");
+    let answer: Value = built_with(&c, Method::POST, "/x", options)
+        .send_json()
+        .await
+        .unwrap();
+    assert_eq!(answer["id"], 3);
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(got
+        .iter()
+        .all(|r| r.headers["idempotency-token"] == "op-1" && r.body == got[0].body));
+}
+
+#[tokio::test]
+async fn a_header_that_cannot_be_sent_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    for (name, value, says) in [
+        ("Authorization", "Bearer other", "set by the client"),
+        ("content-type", "text/plain", "set by the client"),
+        ("Bad Name", "x", "not a valid HTTP header name"),
+        ("X-Note", "line\nbreak", "cannot carry"),
+    ] {
+        let mut options = RequestOptions::default();
+        options.header(name, value);
+        let err = built_with(&c, Method::GET, "/x", options)
+            .send_empty()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Encode(m) if m.contains(name) && m.contains(says)),
+            "{name}: {err:?}"
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// v2 lists: `{"data": [...]}`
+
+#[tokio::test]
+async fn data_pages_are_unwrapped_and_keep_their_metadata() {
+    let server = MockServer::start().await;
+    let next = format!("{}/rest/v2.0/things?page=2", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/rest/v2.0/things"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": 3}],
+            "pagination": {"limit": 2, "total_possible": 3}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/rest/v2.0/things"))
+        .and(header("accept", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("link", format!("<{next}>; rel=\"next\"").as_str())
+                .insert_header("total", "3")
+                .insert_header("per-page", "2")
+                .set_body_json(json!({
+                    "data": [{"id": 1}, {"id": 2}],
+                    "pagination": {"limit": 2, "total_possible": 3}
+                })),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let list = || c.request(Method::GET, "/rest/v2.0/things", "/rest/v2.0/things".into());
+
+    let page = list().send_data_page::<Value>().await.unwrap();
+    assert_eq!(page.items, [json!({"id": 1}), json!({"id": 2})]);
+    assert_eq!((page.total, page.per_page), (Some(3), Some(2)));
+    assert_eq!(page.next.as_ref().map(|u| u.as_str()), Some(next.as_str()));
+    assert_eq!(page.meta["pagination"]["total_possible"], 3);
+    assert_eq!(page.meta.len(), 1);
+
+    let all: Vec<Value> = list().stream_data::<Value>().try_collect().await.unwrap();
+    assert_eq!(all, [json!({"id": 1}), json!({"id": 2}), json!({"id": 3})]);
+
+    // A bare array is not a v2 list: a decode error naming the operation.
+    Mock::given(method("GET"))
+        .and(path("/rest/v2.0/bare"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 1}])))
+        .mount(&server)
+        .await;
+    let err = c
+        .request(Method::GET, "/rest/v2.0/bare", "/rest/v2.0/bare".into())
+        .send_data_page::<Value>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { operation, .. } if operation == "GET /rest/v2.0/bare"),
+        "{err:?}"
+    );
+    // An empty body is an empty page.
+    Mock::given(method("GET"))
+        .and(path("/rest/v2.0/empty"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let page = c
+        .request(Method::GET, "/rest/v2.0/empty", "/rest/v2.0/empty".into())
+        .send_data_page::<Value>()
+        .await
+        .unwrap();
+    assert!(page.items.is_empty() && page.meta.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multipart: files inside nested objects
+
+struct Question {
+    body: String,
+    attachments: Vec<FilePart>,
+}
+
+impl ToMultipart for Question {
+    fn append_to(self, name: &str, form: &mut FormBuilder) {
+        form.field(name, "body", self.body);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+struct Rfi {
+    subject: String,
+    question: Question,
+    assignee_ids: Vec<i64>,
+}
+
+impl ToMultipart for Rfi {
+    fn append_to(self, name: &str, form: &mut FormBuilder) {
+        form.field(name, "subject", self.subject);
+        form.field(name, "question", self.question);
+        form.field(name, "assignee_ids", self.assignee_ids);
+    }
+}
+
+struct CreateRfi {
+    rfi: Rfi,
+}
+
+impl ToMultipart for CreateRfi {
+    fn append_to(self, name: &str, form: &mut FormBuilder) {
+        form.field(name, "rfi", self.rfi);
+    }
+}
+
+#[tokio::test]
+async fn files_inside_nested_objects_get_rails_names() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v1.0/projects/1/rfis"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 8})))
+        .mount(&server)
+        .await;
+    let mut r = client(&server).request(
+        Method::POST,
+        "/rest/v1.0/projects/{project_id}/rfis",
+        "/rest/v1.0/projects/1/rfis".into(),
+    );
+    r.multipart(CreateRfi {
+        rfi: Rfi {
+            subject: "Leak".into(),
+            question: Question {
+                body: "Where?".into(),
+                attachments: vec![
+                    FilePart::bytes(&b"one"[..], "a.txt").mime("text/plain"),
+                    FilePart::bytes(&b"two"[..], "b.pdf").mime("application/pdf"),
+                ],
+            },
+            assignee_ids: vec![5],
+        },
+    });
+    assert_eq!(r.send_json::<Value>().await.unwrap()["id"], 8);
+    let got = &server.received_requests().await.unwrap()[0];
+    let text = String::from_utf8_lossy(&got.body);
+    let ct = got.headers["content-type"].to_str().unwrap();
+    assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+    // The parts, in order, as Rails reads them.
+    let names: Vec<&str> = text
+        .split("form-data; name=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "rfi[subject]",
+            "rfi[question][body]",
+            "rfi[question][attachments][]",
+            "rfi[question][attachments][]",
+            "rfi[assignee_ids][]",
+        ]
+    );
+    assert!(text.contains(r#"name="rfi[question][attachments][]"; filename="a.txt""#));
+    assert!(text.contains("Content-Type: application/pdf\r\n\r\ntwo"));
 }

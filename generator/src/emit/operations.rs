@@ -27,7 +27,10 @@ fn parts(ctx: &Ctx, op: &Operation) -> Parts {
     let builder = ident(&op.builder);
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
     let mut args = Vec::new();
-    let mut inits = vec![quote!(client: self.clone(),)];
+    let mut inits = vec![
+        quote!(client: self.clone(),),
+        quote!(options: crate::RequestOptions::default(),),
+    ];
     for p in op.params.iter().filter(|p| p.required) {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
@@ -92,7 +95,10 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
 
     // Builder fields: crate-visible, since `Client` methods in another module fill them.
-    let mut fields = vec![quote!(pub(crate) client: crate::Client,)];
+    let mut fields = vec![
+        quote!(pub(crate) client: crate::Client,),
+        quote!(pub(crate) options: crate::RequestOptions,),
+    ];
     for p in &required {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
@@ -124,8 +130,24 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
         ),
         Success::Empty => (quote!(()), quote!(self.build().send_empty().await)),
     };
-    let paging = match (&op.success, op.is_paginated()) {
-        (Success::Json(TypeRef::Array(item)), true) => {
+    let paging = match (&op.success, op.is_paginated(), op.data_item(&ctx.api.types)) {
+        (_, false, Some(item)) if op.has_query("page") => {
+            let item = ctx.rust_type(item, Direction::Response);
+            quote! {
+                /// Sends the request for one page and returns its items (unwrapped from
+                /// `{"data": [...]}`) with the envelope's other members and the pagination
+                /// headers.
+                pub async fn send_page(self) -> Result<crate::Page<#item>, crate::Error> {
+                    self.build().send_data_page().await
+                }
+                /// Streams every item of every page, following `Link: rel="next"`. At most
+                /// one page is held in memory.
+                pub fn stream(self) -> crate::ItemStream<#item> {
+                    self.build().stream_data()
+                }
+            }
+        }
+        (Success::Json(TypeRef::Array(item)), true, _) => {
             let item = ctx.rust_type(item, Direction::Response);
             quote! {
                 /// Sends the request for one page and returns it with its pagination headers.
@@ -159,6 +181,17 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
         #allow
         impl #builder {
             #(#setters)*
+            /// Adds a header to this request (sent to the API host only).
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.header(name, value);
+                self
+            }
+            /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+            /// retry.
+            pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+                self.options.idempotency_token(token);
+                self
+            }
             fn build(self) -> crate::Request {
                 #build_body
             }
@@ -253,14 +286,11 @@ fn request_build(op: &Operation, body_required: bool) -> TokenStream {
     }
     let path = path_expr(op);
     let start = quote!(self.client.request(reqwest::Method::#method, #template, #path));
-    if build.is_empty() {
-        start
-    } else {
-        quote! {
-            let mut request = #start;
-            #(#build)*
-            request
-        }
+    quote! {
+        let mut request = #start;
+        #(#build)*
+        request.options(self.options);
+        request
     }
 }
 

@@ -349,6 +349,11 @@ fn operation(
             company_header = true;
             continue;
         }
+        // Every builder has `.idempotency_token()`, which also makes the request retryable.
+        if location == ParamLocation::Header && data.name.eq_ignore_ascii_case("Idempotency-Token")
+        {
+            continue;
+        }
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => conv.convert(
                 s,
@@ -386,10 +391,23 @@ fn operation(
     }
     // Path parameters first (they become positional arguments), then the spec's order.
     params.sort_by_key(|p| p.location != ParamLocation::Path);
-    let mut idents: Vec<String> = ["client", "body"].iter().map(|s| s.to_string()).collect();
+    // Names the builder itself uses: its fields and its methods for every operation.
+    let reserved = [
+        "client",
+        "body",
+        "options",
+        "header",
+        "idempotency_token",
+        "send",
+        "build",
+    ];
+    let mut idents: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
     idents.extend(params.iter().map(|p| p.ident.clone()));
     dedupe(&mut idents);
-    for (p, ident) in params.iter_mut().zip(idents.into_iter().skip(2)) {
+    for (p, ident) in params
+        .iter_mut()
+        .zip(idents.into_iter().skip(reserved.len()))
+    {
         p.ident = ident;
     }
 

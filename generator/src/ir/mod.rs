@@ -159,6 +159,27 @@ impl Operation {
         has("page") && has("per_page") && matches!(&self.success, Success::Json(TypeRef::Array(_)))
     }
 
+    /// True when the operation takes this query parameter.
+    pub fn has_query(&self, name: &str) -> bool {
+        self.params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && p.name == name)
+    }
+
+    /// The item type of a v2 list: a JSON response that is an object whose `data` is an array.
+    pub fn data_item<'a>(&'a self, types: &'a TypeSpace) -> Option<&'a TypeRef> {
+        let Success::Json(TypeRef::Named(id)) = &self.success else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &types.get(*id).kind else {
+            return None;
+        };
+        match &fields.iter().find(|f| f.name == "data")?.ty {
+            TypeRef::Array(item) => Some(item),
+            _ => None,
+        }
+    }
+
     /// The types this operation mentions directly: parameters, body, responses.
     pub fn type_roots(&self) -> impl Iterator<Item = &TypeRef> {
         let params = self.params.iter().map(|p| &p.ty);

@@ -329,7 +329,10 @@ impl<'a> Namer<'a> {
         }
         out.push(qualified(&parent));
         out.extend(by_resource);
-        if site.ty.is_some_and(|t| self.space.get(t).direction == Direction::Request) {
+        if site
+            .ty
+            .is_some_and(|t| self.space.get(t).direction == Direction::Request)
+        {
             out.push(format!("{noun}Input"));
         }
         out.dedup();

@@ -15,6 +15,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectDocument {
         crate::requests::CreateProjectDocument {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -26,6 +27,7 @@ impl crate::Client {
     pub fn get_folder(&self, id: impl Into<String>) -> crate::requests::GetFolder {
         crate::requests::GetFolder {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -39,6 +41,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyCustomFields {
         crate::requests::GetCompanyCustomFields {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }
@@ -49,6 +52,7 @@ impl crate::Client {
     pub fn get_file_download(&self, id: i64) -> crate::requests::GetFileDownload {
         crate::requests::GetFileDownload {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             id,
         }
     }

@@ -15,6 +15,7 @@ impl crate::Client {
     ) -> crate::requests::CreateProjectRfi {
         crate::requests::CreateProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             body,
         }
@@ -29,6 +30,7 @@ impl crate::Client {
     ) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             page: None,
             per_page: None,
@@ -49,6 +51,7 @@ impl crate::Client {
     ) -> crate::requests::UpdateProjectRfi {
         crate::requests::UpdateProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id: id.into(),
             body: None,
@@ -68,6 +71,7 @@ impl crate::Client {
     ) -> crate::requests::DeleteProjectRfi {
         crate::requests::DeleteProjectRfi {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             project_id,
             id,
         }
@@ -82,6 +86,7 @@ impl crate::Client {
     ) -> crate::requests::GetCompanyScheduleV2 {
         crate::requests::GetCompanyScheduleV2 {
             client: self.clone(),
+            options: crate::RequestOptions::default(),
             company_id,
         }
     }

@@ -8,11 +8,25 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectDocument {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewDocument,
 }
 
 impl CreateProjectDocument {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -28,6 +42,7 @@ impl CreateProjectDocument {
             );
         let body = self.body;
         request.multipart(body);
+        request.options(self.options);
         request
     }
 
@@ -42,17 +57,34 @@ impl CreateProjectDocument {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFolder {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: String,
 }
 
 impl GetFolder {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/folders/{id}",
                 ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -66,12 +98,27 @@ impl GetFolder {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyCustomFields {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyCustomFields {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/companies/{company_id}/custom_fields",
@@ -81,7 +128,9 @@ impl GetCompanyCustomFields {
                     "/custom_fields",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -95,18 +144,35 @@ impl GetCompanyCustomFields {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetFileDownload {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
 }
 
 impl GetFileDownload {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v1.0/files/{id}/download",
                 ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/download"]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.

@@ -8,11 +8,25 @@ use crate::models;
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct CreateProjectRfi {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) body: models::NewRfi,
 }
 
 impl CreateProjectRfi {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -24,6 +38,7 @@ impl CreateProjectRfi {
             );
         let body = self.body;
         request.json(&crate::Wrapped::new("rfi", &body), "application/json");
+        request.options(self.options);
         request
     }
 
@@ -38,6 +53,7 @@ impl CreateProjectRfi {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct ListProjectRfis {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
@@ -86,6 +102,19 @@ impl ListProjectRfis {
         self
     }
 
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -102,6 +131,7 @@ impl ListProjectRfis {
             .query("filters[status][]", &self.filters_status, crate::QueryStyle::Repeat);
         request.query("ids", &self.ids, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
+        request.options(self.options);
         request
     }
 
@@ -127,6 +157,7 @@ impl ListProjectRfis {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct UpdateProjectRfi {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: String,
     pub(crate) body: Option<models::RfiUpdate>,
@@ -136,6 +167,19 @@ impl UpdateProjectRfi {
     /// Sets the request body.
     pub fn body(mut self, value: models::RfiUpdate) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
         self
     }
 
@@ -156,6 +200,7 @@ impl UpdateProjectRfi {
         if let Some(body) = self.body {
             request.json(&body, "application/merge-patch+json");
         }
+        request.options(self.options);
         request
     }
 
@@ -170,14 +215,29 @@ impl UpdateProjectRfi {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct DeleteProjectRfi {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
 }
 
 #[allow(deprecated)]
 impl DeleteProjectRfi {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::DELETE,
                 "/rest/v1.0/projects/{project_id}/rfis/{id}",
@@ -188,7 +248,9 @@ impl DeleteProjectRfi {
                     &crate::path_segment(&self.id),
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
@@ -202,12 +264,27 @@ impl DeleteProjectRfi {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 pub struct GetCompanyScheduleV2 {
     pub(crate) client: crate::Client,
+    pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
 }
 
 impl GetCompanyScheduleV2 {
+    /// Adds a header to this request (sent to the API host only).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+    /// Sets `Idempotency-Token`: Procore runs the request at most once, so it is safe to
+    /// retry.
+    pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
+        self.options.idempotency_token(token);
+        self
+    }
+
     fn build(self) -> crate::Request {
-        self.client
+        let mut request = self
+            .client
             .request(
                 reqwest::Method::GET,
                 "/rest/v2.0/companies/{company_id}/schedule",
@@ -217,7 +294,9 @@ impl GetCompanyScheduleV2 {
                     "/schedule",
                 ]
                     .concat(),
-            )
+            );
+        request.options(self.options);
+        request
     }
 
     /// Sends the request.
