@@ -8,6 +8,8 @@
 use crate::diag::Diagnostics;
 use serde_json::Value;
 
+mod component_refs;
+mod depth_limit;
 mod duplicate_parameters;
 mod enum_values;
 mod null_defaults;
@@ -27,9 +29,13 @@ pub struct Fixup {
     pub apply: fn(&mut Value, &mut Diagnostics),
 }
 
-/// Every fixup, in the order they run. Path-level parameters are merged before duplicates are
-/// removed, so that a parameter declared at both levels is seen as a duplicate.
+/// Every fixup, in the order they run. Referenced parameters are inlined first and path-level
+/// parameters merged before duplicates are removed, so that a parameter declared at both levels,
+/// by value or by reference, is seen as one.
 pub const ALL: &[Fixup] = &[
+    // First: everything after it may recurse as deep as the document nests.
+    depth_limit::FIXUP,
+    component_refs::FIXUP,
     path_parameters::PATH_LEVEL,
     duplicate_parameters::FIXUP,
     path_parameters::UNDECLARED,

@@ -52,9 +52,14 @@ pub struct SchemaConverter<'a> {
     components: HashMap<(String, Direction), Result<TypeRef, String>>,
     names: HashSet<String>,
     ref_depth: usize,
+    depth: usize,
 }
 
 const MAX_REF_DEPTH: usize = 64;
+/// Nesting of schemas (inline and through `$ref`s) converted at once; deeper is an error. In a
+/// debug build a level can take 30 KB of stack; 40 levels stay well inside a 2 MB thread, and
+/// Procore nests about 12.
+const MAX_DEPTH: usize = 40;
 
 impl<'a> SchemaConverter<'a> {
     /// A converter resolving `$ref`s against `doc`.
@@ -68,6 +73,7 @@ impl<'a> SchemaConverter<'a> {
             components: HashMap::new(),
             names: HashSet::new(),
             ref_depth: 0,
+            depth: 0,
         }
     }
 
@@ -89,10 +95,21 @@ impl<'a> SchemaConverter<'a> {
         s: &ReferenceOr<S>,
         pos: &Pos,
     ) -> Result<TypeRef, String> {
-        match s {
+        // Every nested schema passes here: one bound for inline nesting and `$ref`s together
+        // keeps the native stack small whatever the document.
+        if self.depth >= MAX_DEPTH {
+            return Err(format!(
+                "{}: schema nested deeper than {MAX_DEPTH} levels (counting `$ref`s); not converted",
+                pos.ptr
+            ));
+        }
+        self.depth += 1;
+        let out = match s {
             ReferenceOr::Reference { reference } => self.reference(reference, pos),
             ReferenceOr::Item(s) => self.schema(s.borrow(), pos),
-        }
+        };
+        self.depth -= 1;
+        out
     }
 
     /// Resolves a `$ref` anywhere in the document to a schema.
@@ -169,6 +186,11 @@ impl<'a> SchemaConverter<'a> {
             self.components.insert(key.clone(), Ok(TypeRef::Named(id)));
             id
         });
+        if reserved.is_none() {
+            // An array or map that contains itself (`items: {$ref: self}`) has no finite Rust
+            // type without a name to box; its inner occurrence reads as any JSON value.
+            self.components.insert(key.clone(), Ok(TypeRef::Any));
+        }
         let result = match reserved {
             Some(id) => self.named_kind(&schema, &cpos).map(|(kind, doc)| {
                 let name = self.claim_name(&cpos.name, &cpos.ptr);
@@ -502,13 +524,25 @@ impl<'a> SchemaConverter<'a> {
                 ReferenceOr::Item(m) => m.clone(),
             };
             let member = if matches!(member.schema_kind, SchemaKind::AllOf { .. }) {
-                self.merge_all_of(
-                    &member,
-                    &Pos {
-                        ptr: format!("{}/allOf/{i}", pos.ptr),
-                        ..pos.clone()
-                    },
-                )?
+                // `allOf` members that are `allOf`s (through `$ref`s, possibly of themselves)
+                // are flattened recursively: bounded like a `$ref` chain.
+                self.depth += 1;
+                let merged = if self.depth > MAX_DEPTH {
+                    Err(format!(
+                        "{}: `allOf` nested deeper than {MAX_DEPTH} levels (does it include itself?)",
+                        pos.ptr
+                    ))
+                } else {
+                    self.merge_all_of(
+                        &member,
+                        &Pos {
+                            ptr: format!("{}/allOf/{i}", pos.ptr),
+                            ..pos.clone()
+                        },
+                    )
+                };
+                self.depth -= 1;
+                merged?
             } else {
                 member
             };
