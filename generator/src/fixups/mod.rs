@@ -9,14 +9,22 @@ use crate::diag::Diagnostics;
 use serde_json::Value;
 
 mod component_refs;
+mod const_values;
+mod content_media_type;
 mod depth_limit;
 mod duplicate_parameters;
 mod enum_values;
+mod exclusive_bounds;
 mod null_defaults;
+mod oas31_document;
 mod operation_ids;
 mod path_parameters;
 mod pattern_properties;
+mod ref_siblings;
+mod schema_examples;
 mod templated_properties;
+mod type_arrays;
+mod unsupported_keywords;
 mod walk;
 
 /// One repair of a known spec quirk.
@@ -35,6 +43,16 @@ pub struct Fixup {
 pub const ALL: &[Fixup] = &[
     // First: everything after it may recurse as deep as the document nests.
     depth_limit::FIXUP,
+    // OpenAPI 3.1 lowered to the 3.0 model (each leaves a valid 3.0 document as it is), before any
+    // fixup that reads schemas: `$ref` siblings first, since they may hold type arrays.
+    oas31_document::FIXUP,
+    ref_siblings::FIXUP,
+    unsupported_keywords::FIXUP,
+    type_arrays::FIXUP,
+    const_values::FIXUP,
+    schema_examples::FIXUP,
+    exclusive_bounds::FIXUP,
+    content_media_type::FIXUP,
     component_refs::FIXUP,
     path_parameters::PATH_LEVEL,
     duplicate_parameters::FIXUP,
