@@ -22,6 +22,7 @@ mod path_parameters;
 mod pattern_properties;
 mod ref_siblings;
 mod schema_examples;
+mod self_members;
 mod templated_properties;
 mod type_arrays;
 mod unsupported_keywords;
@@ -54,6 +55,7 @@ pub const ALL: &[Fixup] = &[
     exclusive_bounds::FIXUP,
     content_media_type::FIXUP,
     component_refs::FIXUP,
+    self_members::FIXUP,
     path_parameters::PATH_LEVEL,
     duplicate_parameters::FIXUP,
     path_parameters::UNDECLARED,

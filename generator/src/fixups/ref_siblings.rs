@@ -1,7 +1,7 @@
 //! In OpenAPI 3.1 a `$ref` may have sibling keywords, which apply too (in 3.0 they are
 //! ignored, and the 3.0 model reads only the `$ref`). In a 3.1 document, annotations beside a
 //! `$ref` (`description`, `title`, `example`...) are dropped, since they change no type; any
-//! other keyword makes the schema `allOf: [{$ref}]` plus the keyword, which is what it means.
+//! other keyword makes the schema `allOf: [{$ref}, {the keywords}]`, which is what it means.
 
 use super::{walk::each_schema, Fixup};
 use crate::diag::Diagnostics;
@@ -56,11 +56,14 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
         if let Some(Value::Array(more)) = s.remove("allOf") {
             all_of.extend(more);
         }
+        // The other keywords become a member of their own: the 3.0 model reads an `allOf`
+        // only when it stands alone.
+        all_of.push(Value::Object(std::mem::take(s)));
         s.insert("allOf".into(), Value::Array(all_of));
         diags.note(
             "fixup:ref-siblings",
             ptr,
-            "keywords beside `$ref` kept as `allOf: [{$ref}]` with them",
+            "keywords beside `$ref` kept as `allOf: [{$ref}, {keywords}]`",
         );
     });
 }
@@ -82,7 +85,11 @@ mod tests {
         assert_eq!(s["A"], json!({"$ref": "#/components/schemas/T"}));
         assert_eq!(
             s["B"],
-            json!({"required": ["id"], "allOf": [{"$ref": "#/components/schemas/T"}, {"$ref": "#/components/schemas/U"}]})
+            json!({"allOf": [
+                {"$ref": "#/components/schemas/T"},
+                {"$ref": "#/components/schemas/U"},
+                {"required": ["id"]}
+            ]})
         );
         assert_eq!(d.iter().count(), 2);
     }
