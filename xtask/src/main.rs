@@ -6,6 +6,7 @@ mod diff;
 mod download;
 mod fetch;
 mod fsx;
+mod fuzz;
 mod generate;
 mod lock;
 mod regen;
@@ -72,6 +73,13 @@ enum Command {
         #[command(flatten)]
         args: bench::BenchArgs,
     },
+    /// Fuzz the generator: mutate the fixture specs (and slices of the stand-ins) and run the
+    /// whole pipeline on each mutant for --minutes N (or --seconds N); fails on any panic and
+    /// saves the mutant in target/fuzz/.
+    Fuzz {
+        #[command(flatten)]
+        args: fuzz::FuzzArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -85,6 +93,7 @@ fn main() -> ExitCode {
         Command::FetchSpec { args } => fetch::fetch(args),
         Command::Ci => ci::ci(),
         Command::Bench { args } => bench::bench(args),
+        Command::Fuzz { args } => fuzz::fuzz(args),
         Command::Snapshot { args } => snapshot::run(args),
         Command::Regen { args } => regen::run(args),
         Command::Diff { args } => match diff::run(args) {
