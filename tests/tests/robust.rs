@@ -320,3 +320,29 @@ fn write_crate(dir: &std::path::Path, files: &BTreeMap<String, String>) {
         std::fs::write(p, text).unwrap();
     }
 }
+
+#[test]
+fn a_bad_value_deep_in_nested_unions_costs_linear_time() {
+    // Found by the fuzzer: the typed parse retried every union variant at every level, which
+    // took minutes at this depth before `schema-shape` removed the bad value first.
+    let mut inner = json!({"type": {"type": "~"}, "oneOf": [true]});
+    for i in 0..18 {
+        inner = if i % 2 == 0 {
+            json!({"oneOf": [inner, {"type": "string"}]})
+        } else {
+            json!({"allOf": [inner]})
+        };
+    }
+    let started = std::time::Instant::now();
+    let out = generate_doc(&spec_with(get_returning(inner), json!({})));
+    assert_eq!(out.report.generated, 1);
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.source == "fixup:schema-shape"));
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -21,9 +21,16 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
             );
             return;
         }
-        // A const string without a type is a string (the generator types enums by `type`).
-        if c.is_string() && !s.contains_key("type") {
-            s.insert("type".into(), json!("string"));
+        // Without a `type` the value's own kind is the type (enums are typed by `type`).
+        let kind = match &c {
+            Value::String(_) => Some("string"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            Value::Bool(_) => Some("boolean"),
+            _ => None,
+        };
+        if let (Some(kind), false) = (kind, s.contains_key("type")) {
+            s.insert("type".into(), json!(kind));
         }
         s.insert("enum".into(), json!([c]));
         diags.note(
@@ -44,13 +51,17 @@ mod tests {
         let mut doc = json!({"components": {"schemas": {
             "A": {"const": "fixed"},
             "B": {"type": "integer", "const": 3},
-            "C": {"type": "string", "enum": ["x"], "const": "x"}
+            "C": {"type": "string", "enum": ["x"], "const": "x"},
+            "D": {"const": 2.5},
+            "E": {"const": null}
         }}});
         let d = run(&FIXUP, &mut doc);
         let s = &doc["components"]["schemas"];
         assert_eq!(s["A"], json!({"type": "string", "enum": ["fixed"]}));
         assert_eq!(s["B"], json!({"type": "integer", "enum": [3]}));
         assert_eq!(s["C"], json!({"type": "string", "enum": ["x"]}));
-        assert_eq!(d.iter().count(), 3);
+        assert_eq!(s["D"], json!({"type": "number", "enum": [2.5]}));
+        assert_eq!(s["E"], json!({"enum": [null]}));
+        assert_eq!(d.iter().count(), 5);
     }
 }

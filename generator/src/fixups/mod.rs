@@ -22,6 +22,7 @@ mod path_parameters;
 mod pattern_properties;
 mod ref_siblings;
 mod schema_examples;
+mod schema_shape;
 mod self_members;
 mod templated_properties;
 mod type_arrays;
@@ -64,6 +65,8 @@ pub const ALL: &[Fixup] = &[
     pattern_properties::FIXUP,
     templated_properties::FIXUP,
     enum_values::FIXUP,
+    // Last: drops what no fixup before it could repair, so the typed parse never backtracks.
+    schema_shape::FIXUP,
 ];
 
 /// Runs every fixup in order.
