@@ -4,7 +4,10 @@
 //! bad operation. Later stages deserialise one operation or schema at a time so that a broken
 //! piece is reported by its JSON pointer and skipped (see [`crate::ir`]).
 //!
-//! Invariant: a [`LoadedSpec`] is a JSON object with an `openapi` field starting with `3.0`.
+//! Invariant: a [`LoadedSpec`] is a JSON object with an `openapi` field starting with `3.0` (and
+//! a `paths` object) or `3.1` (whose `paths` is optional); the fixups lower 3.1 to the 3.0 model.
+//! Both parsers stop at 128 levels of nesting, so no later stage sees a deeper document; such a
+//! file is refused with the place where it gets too deep.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -45,8 +48,8 @@ pub enum LoadError {
         /// Parser message with line and column.
         detail: String,
     },
-    /// Parsed, but is not an OpenAPI 3.0 document.
-    #[error("{origin}: not an OpenAPI 3.0 document ({detail}); pass Procore's OAS file (rest_OAS_all.json)")]
+    /// Parsed, but is not an OpenAPI 3.0 or 3.1 document.
+    #[error("{origin}: not an OpenAPI 3.0 document ({detail}); pass Procore's OAS file (rest_OAS_all.json), or any OpenAPI 3.0 or 3.1 file")]
     NotOpenApi {
         /// The file.
         origin: String,
@@ -77,7 +80,7 @@ pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
         serde_json::from_slice(text).map_err(|e| LoadError::Syntax {
             origin: origin.to_string(),
             format: "JSON",
-            detail: e.to_string(),
+            detail: too_deep(e.to_string()),
         })?
     } else {
         let s = std::str::from_utf8(text).map_err(|e| LoadError::Syntax {
@@ -88,7 +91,7 @@ pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
         serde_yaml::from_str(s).map_err(|e| LoadError::Syntax {
             origin: origin.to_string(),
             format: "YAML",
-            detail: e.to_string(),
+            detail: too_deep(e.to_string()),
         })?
     };
     check_openapi(origin, &doc)?;
@@ -114,15 +117,31 @@ fn check_openapi(origin: &str, doc: &Value) -> Result<(), LoadError> {
             "it is Swagger 2.0; convert it to OpenAPI 3.0 first".into()
         ));
     }
-    match obj.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") => {}
-        Some(v) => return Err(not(format!("`openapi` is {v:?}; only 3.0.x is supported"))),
+    let v31 = match obj.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => false,
+        Some(v) if v.starts_with("3.1") => true,
+        Some(v) => {
+            return Err(not(format!(
+                "`openapi` is {v:?}; only 3.0.x and 3.1.x are supported"
+            )))
+        }
         None => return Err(not("no `openapi` version field".into())),
+    };
+    // 3.1 documents may describe only webhooks or components.
+    match obj.get("paths") {
+        Some(p) if p.is_object() => Ok(()),
+        None if v31 => Ok(()),
+        _ => Err(not("no `paths` object".into())),
     }
-    if !obj.get("paths").is_some_and(Value::is_object) {
-        return Err(not("no `paths` object".into()));
+}
+
+/// Rewords the parsers' nesting limit, which otherwise reads like a bug.
+fn too_deep(detail: String) -> String {
+    if detail.contains("recursion limit exceeded") {
+        format!("{detail}: the document nests deeper than 128 levels there, which no API description needs; flatten it (use `$ref`s)")
+    } else {
+        detail
     }
-    Ok(())
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -157,9 +176,44 @@ mod tests {
         assert!(err(b"{\"openapi\": ").contains("not valid JSON"));
         assert!(err(b"a: [\n").contains("not valid YAML"));
         assert!(err(br#"{"swagger":"2.0","paths":{}}"#).contains("Swagger 2.0"));
-        assert!(err(br#"{"openapi":"3.1.0","paths":{}}"#).contains("only 3.0.x"));
+        assert!(err(br#"{"openapi":"3.2.0","paths":{}}"#).contains("only 3.0.x and 3.1.x"));
+        assert!(err(br#"{"openapi":"3.0.3"}"#).contains("no `paths` object"));
         assert!(err(b"[1,2]").contains("not an object"));
         assert!(err(b"hello").contains("not an OpenAPI 3.0 document"));
+    }
+
+    #[test]
+    fn accepts_3_1_with_or_without_paths() {
+        assert!(load_bytes("a.json", br#"{"openapi":"3.1.0","paths":{}}"#).is_ok());
+        assert!(load_bytes("a.json", br#"{"openapi":"3.1.1","webhooks":{}}"#).is_ok());
+    }
+
+    #[test]
+    fn ten_thousand_levels_are_refused_with_the_place_not_a_crash() {
+        let deep = |open: &str, close: &str| {
+            let mut s = String::from(r#"{"openapi":"3.0.3","paths":{},"x":"#);
+            s.push_str(&open.repeat(10_000));
+            s.push_str(&close.repeat(10_000));
+            s.push('}');
+            s
+        };
+        let json = err(deep("[", "]").as_bytes());
+        assert!(
+            json.contains("deeper than 128 levels") && json.contains("line 1"),
+            "{json}"
+        );
+        let yaml = load_bytes(
+            "x.yaml",
+            format!(
+                "openapi: 3.0.3\npaths: {{}}\nx: {}{}\n",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            )
+            .as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(yaml.contains("deeper than 128 levels"), "{yaml}");
     }
 
     #[test]

@@ -80,6 +80,11 @@ pub fn ci() -> Result<()> {
             "rustdoc reported warnings (RUSTDOCFLAGS=-D warnings cargo doc -p procore --no-deps)"
         );
     }
+    run(
+        "fuzz the generator for 30 seconds",
+        xtask,
+        &["fuzz", "--seconds", "30"],
+    )?;
     eprintln!("\nci: all checks passed");
     Ok(())
 }

@@ -7,6 +7,7 @@ mod diff;
 mod download;
 mod fetch;
 mod fsx;
+mod fuzz;
 mod generate;
 mod lock;
 mod regen;
@@ -76,6 +77,13 @@ enum Command {
     /// Rewrite the golden tests' expected output (tests/golden/*/expected.rs) from the current
     /// generator, after an intended change to generated code; review with `git diff tests/golden/`.
     Bless,
+    /// Fuzz the generator: mutate the fixture specs (and slices of the stand-ins) and run the
+    /// whole pipeline on each mutant for --minutes N (or --seconds N); fails on any panic and
+    /// saves the mutant in target/fuzz/.
+    Fuzz {
+        #[command(flatten)]
+        args: fuzz::FuzzArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -90,6 +98,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::ci(),
         Command::Bless => bless::bless(),
         Command::Bench { args } => bench::bench(args),
+        Command::Fuzz { args } => fuzz::fuzz(args),
         Command::Snapshot { args } => snapshot::run(args),
         Command::Regen { args } => regen::run(args),
         Command::Diff { args } => match diff::run(args) {

@@ -304,6 +304,7 @@ mod tests {
             doc: None,
             deprecated: false,
             boxed: false,
+            constraints: None,
         }
     }
 

@@ -245,7 +245,124 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     }
 }
 
-/// A Rust identifier token (raw identifiers are never needed: keywords get a `_` suffix).
+/// A Rust identifier token for any string; never panics.
+///
+/// Names from [`crate::ir::naming`] are already valid and come back unchanged. Anything else
+/// (a name from an overrides file, a tag, a future naming rule) is made valid here rather than
+/// panicking in `proc_macro2::Ident::new`: a keyword becomes a raw identifier (`r#type`), or gets
+/// a `_` suffix where Rust allows no raw form (`self_`); characters that cannot appear in an
+/// identifier become `_`; a leading digit gets a `_` prefix; the empty string becomes `_empty`.
 pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
-    proc_macro2::Ident::new(s, proc_macro2::Span::call_site())
+    use proc_macro2::{Ident, Span};
+    let span = Span::call_site();
+    if ["self", "Self", "super", "crate", "_"].contains(&s) {
+        return Ident::new(&format!("{s}_"), span);
+    }
+    if RUST_KEYWORDS.contains(&s) {
+        return Ident::new_raw(s, span);
+    }
+    if is_plain_ident(s) {
+        return Ident::new(s, span);
+    }
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric()
+                || c == '_'
+                || (!c.is_ascii() && is_plain_ident(&format!("a{c}")))
+            {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        out.push_str("_empty");
+    } else if !is_plain_ident(&out) {
+        // Starts with a digit or a character that may only continue an identifier, or is all
+        // `_` (`-` -> `_`): a `_` in front makes it one.
+        out.insert(0, '_');
+    }
+    Ident::new(&out, span)
+}
+
+/// Strict, reserved and edition-2018+ keywords: valid only as raw identifiers.
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
+    "unsized", "virtual", "yield", "gen",
+];
+
+/// True when `s` lexes as exactly one non-keyword identifier (`proc_macro2::Ident::new` accepts
+/// it and Rust reads it as a name). ASCII names are checked directly; others go through the
+/// lexer, which knows Unicode's identifier classes.
+fn is_plain_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if s.is_ascii() {
+        return (first.is_ascii_alphabetic() || first == '_')
+            && s != "_"
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !RUST_KEYWORDS.contains(&s);
+    }
+    let Ok(tokens) = s.parse::<TokenStream>() else {
+        return false;
+    };
+    let mut iter = tokens.into_iter();
+    matches!(
+        (iter.next(), iter.next()),
+        (Some(proc_macro2::TokenTree::Ident(i)), None) if i == s
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ident;
+
+    #[test]
+    fn identifiers_from_any_string() {
+        let cases = [
+            ("list_projects", "list_projects"),
+            ("ListProjects", "ListProjects"),
+            ("_2fa", "_2fa"),
+            ("café", "café"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("Self", "Self_"),
+            ("_", "__"),
+            ("", "_empty"),
+            ("2fa", "_2fa"),
+            ("a-b c", "a_b_c"),
+            ("-", "__"),
+            ("💥", "__"),
+            ("a💥", "a_"),
+            ("r#x", "r_x"),
+            ("\0", "__"),
+            // A combining mark may continue an identifier but not start one.
+            ("\u{301}e", "_\u{301}e"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(ident(input).to_string(), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_strings_never_panic_and_always_parse() {
+        let hostile = [
+            "", " ", "\0", "\n", "1", "123abc", "a.b", "::", "r#", "r#self", "'a", "\"", "日本",
+            "Ω", "\u{200B}", "\u{301}", "a\u{301}", "🦀crab", "fn", "crate", "super", "async",
+            "__", "_1", "x y", "#[x]", "}", "/*", "//", "a\tb", "ǅ",
+        ];
+        for s in hostile {
+            let i = ident(s);
+            let parsed: syn::Ident = syn::parse2(quote::quote!(#i))
+                .unwrap_or_else(|e| panic!("{s:?} -> `{i}` is not an identifier: {e}"));
+            let _ = parsed;
+        }
+    }
 }

@@ -8,14 +8,26 @@
 use crate::diag::Diagnostics;
 use serde_json::Value;
 
+mod component_refs;
+mod const_values;
+mod content_media_type;
+mod depth_limit;
 mod duplicate_parameters;
 mod enum_values;
+mod exclusive_bounds;
 mod null_defaults;
+mod oas31_document;
 mod operation_ids;
 mod path_parameters;
 mod pattern_properties;
+mod ref_siblings;
 mod response_descriptions;
+mod schema_examples;
+mod schema_shape;
+mod self_members;
 mod templated_properties;
+mod type_arrays;
+mod unsupported_keywords;
 mod walk;
 
 /// One repair of a known spec quirk.
@@ -28,9 +40,24 @@ pub struct Fixup {
     pub apply: fn(&mut Value, &mut Diagnostics),
 }
 
-/// Every fixup, in the order they run. Path-level parameters are merged before duplicates are
-/// removed, so that a parameter declared at both levels is seen as a duplicate.
+/// Every fixup, in the order they run. Referenced parameters are inlined first and path-level
+/// parameters merged before duplicates are removed, so that a parameter declared at both levels,
+/// by value or by reference, is seen as one.
 pub const ALL: &[Fixup] = &[
+    // First: everything after it may recurse as deep as the document nests.
+    depth_limit::FIXUP,
+    // OpenAPI 3.1 lowered to the 3.0 model (each leaves a valid 3.0 document as it is), before any
+    // fixup that reads schemas: `$ref` siblings first, since they may hold type arrays.
+    oas31_document::FIXUP,
+    ref_siblings::FIXUP,
+    unsupported_keywords::FIXUP,
+    type_arrays::FIXUP,
+    const_values::FIXUP,
+    schema_examples::FIXUP,
+    exclusive_bounds::FIXUP,
+    content_media_type::FIXUP,
+    component_refs::FIXUP,
+    self_members::FIXUP,
     path_parameters::PATH_LEVEL,
     duplicate_parameters::FIXUP,
     path_parameters::UNDECLARED,
@@ -40,6 +67,8 @@ pub const ALL: &[Fixup] = &[
     templated_properties::FIXUP,
     enum_values::FIXUP,
     response_descriptions::FIXUP,
+    // Last: drops what no fixup before it could repair, so the typed parse never backtracks.
+    schema_shape::FIXUP,
 ];
 
 /// Runs every fixup in order.

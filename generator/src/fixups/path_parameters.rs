@@ -56,15 +56,18 @@ fn apply_path_level(doc: &mut Value, diags: &mut Diagnostics) {
             let Value::Array(params) = params else {
                 continue;
             };
-            let mut merged: Vec<Value> = shared
-                .iter()
-                .filter(|s| {
-                    !params
-                        .iter()
-                        .any(|p| key(p) == key(s) && key(p).0.is_some())
-                })
-                .cloned()
-                .collect();
+            // Shared parameters keep their place (path parameters in path order), taking the
+            // operation's declaration where it has one; the operation's others follow.
+            let mut merged: Vec<Value> = Vec::with_capacity(shared.len() + params.len());
+            for s in &shared {
+                let own = params
+                    .iter()
+                    .position(|p| key(p) == key(s) && key(p).0.is_some());
+                merged.push(match own {
+                    Some(i) => params.remove(i),
+                    None => s.clone(),
+                });
+            }
             merged.append(params);
             *params = merged;
         }
@@ -128,6 +131,28 @@ mod tests {
         assert_eq!(get.len(), 2);
         assert_eq!(get[0]["name"], "id");
         assert_eq!(get[1]["schema"]["type"], "boolean");
+        let mut doc = json!({"paths": {"/r/{owner}/{repo}": {
+            "parameters": [
+                {"name": "owner", "in": "path", "required": true},
+                {"name": "repo", "in": "path", "required": true}
+            ],
+            "patch": {"parameters": [
+                {"name": "x", "in": "query"},
+                {"name": "owner", "in": "path", "required": true, "description": "own"}
+            ]}
+        }}});
+        run(&PATH_LEVEL, &mut doc);
+        let names: Vec<_> = doc["paths"]["/r/{owner}/{repo}"]["patch"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["owner", "repo", "x"]);
+        assert_eq!(
+            doc["paths"]["/r/{owner}/{repo}"]["patch"]["parameters"][0]["description"],
+            "own"
+        );
         assert_eq!(item["delete"]["parameters"].as_array().unwrap().len(), 2);
     }
 

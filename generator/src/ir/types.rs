@@ -256,30 +256,29 @@ impl TypeSpace {
 
     /// Named types reached from `ty` (itself included), following fields and variants.
     pub fn reachable(&self, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
-        match ty {
-            TypeRef::Named(id) => {
-                if !out.insert(*id) {
-                    return;
-                }
-                match &self.get(*id).kind {
-                    TypeKind::Struct { fields, additional } => {
-                        for f in fields {
-                            self.reachable(&f.ty, out);
-                        }
-                        if let Some(a) = additional {
-                            self.reachable(a, out);
-                        }
+        // An explicit stack: a chain of types may be as long as the spec has schemas.
+        let mut stack = vec![ty];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Named(id) => {
+                    if !out.insert(*id) {
+                        continue;
                     }
-                    TypeKind::Union { variants } => {
-                        for v in variants {
-                            self.reachable(&v.ty, out);
+                    // Pushed in reverse so that types are visited in field order.
+                    match &self.get(*id).kind {
+                        TypeKind::Struct { fields, additional } => {
+                            stack.extend(additional.iter().rev());
+                            stack.extend(fields.iter().rev().map(|f| &f.ty));
                         }
+                        TypeKind::Union { variants } => {
+                            stack.extend(variants.iter().rev().map(|v| &v.ty));
+                        }
+                        TypeKind::Enum { .. } => {}
                     }
-                    TypeKind::Enum { .. } => {}
                 }
+                TypeRef::Array(t) | TypeRef::Map(t) => stack.push(t),
+                _ => {}
             }
-            TypeRef::Array(t) | TypeRef::Map(t) => self.reachable(t, out),
-            _ => {}
         }
     }
 }

@@ -196,7 +196,6 @@ pub fn resource_version(path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Method;
     use super::*;
 
     #[test]

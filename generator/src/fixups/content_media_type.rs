@@ -1,0 +1,55 @@
+//! OpenAPI 3.1 describes file contents with `contentMediaType` (and base64 text with
+//! `contentEncoding`) where 3.0 writes `format: binary` (`format: byte`). A string schema with
+//! one of them and no `format` gets the 3.0 format, so multipart file parts stay files.
+
+use super::{walk::each_schema, Fixup};
+use crate::diag::Diagnostics;
+use serde_json::{json, Value};
+
+pub(super) const FIXUP: Fixup = Fixup {
+    name: "content-media-type",
+    about: "lowers 3.1 contentMediaType/contentEncoding on strings to format binary/byte",
+    apply,
+};
+
+fn apply(doc: &mut Value, diags: &mut Diagnostics) {
+    each_schema(doc, &mut |ptr, s| {
+        let string = s.get("type").and_then(Value::as_str) == Some("string");
+        if !string || s.contains_key("format") {
+            return;
+        }
+        let encoding = s.get("contentEncoding").and_then(Value::as_str);
+        let format = match (encoding, s.contains_key("contentMediaType")) {
+            (Some(e), _) if e.eq_ignore_ascii_case("base64") => "byte",
+            (None, true) => "binary",
+            _ => return,
+        };
+        s.insert("format".into(), json!(format));
+        diags.note(
+            "fixup:content-media-type",
+            ptr,
+            format!("content keywords lowered to `format: {format}`"),
+        );
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run;
+    use super::*;
+
+    #[test]
+    fn files_and_base64_get_3_0_formats() {
+        let mut doc = json!({"components": {"schemas": {
+            "F": {"type": "string", "contentMediaType": "image/png"},
+            "B": {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"},
+            "K": {"type": "string", "format": "uri", "contentMediaType": "text/plain"}
+        }}});
+        let d = run(&FIXUP, &mut doc);
+        let s = &doc["components"]["schemas"];
+        assert_eq!(s["F"]["format"], "binary");
+        assert_eq!(s["B"]["format"], "byte");
+        assert_eq!(s["K"]["format"], "uri");
+        assert_eq!(d.iter().count(), 2);
+    }
+}

@@ -1,0 +1,112 @@
+//! Bounds how deeply the document nests, before anything walks it recursively.
+//!
+//! Later stages deserialise operations and schemas with `serde` (`openapiv3`), whose recursion
+//! costs several kilobytes of native stack per level in a debug build: a schema nested a few
+//! dozen levels deep would overflow a 2 MB thread, which aborts the process. The parsers stop at
+//! 128 levels; this fixup cuts every container deeper than [`MAX_DEPTH`] (Procore's files nest at most
+//! 27 levels) down to an empty one of the same kind, so a schema reads as "any
+//! JSON value" below the cut, and warns with the pointer. It walks with an explicit stack.
+
+use super::Fixup;
+use crate::diag::{push_token, Diagnostics};
+use serde_json::Value;
+
+pub(super) const FIXUP: Fixup = Fixup {
+    name: "depth-limit",
+    about: "empties containers nested deeper than 48 levels (the stages after it recurse)",
+    apply,
+};
+
+/// The deepest level (the document is level 0) whose containers may have members.
+pub(crate) const MAX_DEPTH: usize = 48;
+
+fn apply(doc: &mut Value, diags: &mut Diagnostics) {
+    if depth(doc) <= MAX_DEPTH {
+        return;
+    }
+    // (value, its depth, its pointer)
+    let mut stack: Vec<(&mut Value, usize, String)> = vec![(doc, 0, String::new())];
+    while let Some((v, d, ptr)) = stack.pop() {
+        if d == MAX_DEPTH {
+            if depth(v) > 0 {
+                *v = match v {
+                    Value::Array(_) => Value::Array(Vec::new()),
+                    _ => Value::Object(serde_json::Map::new()),
+                };
+                diags.warning(
+                    "fixup:depth-limit",
+                    ptr,
+                    format!(
+                        "nested more than {MAX_DEPTH} levels deep; emptied (read as any value)"
+                    ),
+                );
+            }
+            continue;
+        }
+        match v {
+            Value::Object(map) => {
+                for (k, c) in map.iter_mut().rev() {
+                    let mut p = ptr.clone();
+                    push_token(&mut p, k);
+                    stack.push((c, d + 1, p));
+                }
+            }
+            Value::Array(items) => {
+                for (i, c) in items.iter_mut().enumerate().rev() {
+                    stack.push((c, d + 1, format!("{ptr}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Levels below `v` (a scalar or empty container is 0), with an explicit stack.
+pub(crate) fn depth(v: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(v, 0)];
+    while let Some((v, d)) = stack.pop() {
+        max = max.max(d);
+        match v {
+            Value::Object(m) => stack.extend(m.values().map(|c| (c, d + 1))),
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::run;
+    use super::*;
+    use serde_json::json;
+
+    fn nested(levels: usize) -> Value {
+        let mut v = json!({"type": "string"});
+        for _ in 0..levels {
+            v = json!({"items": v});
+        }
+        v
+    }
+
+    #[test]
+    fn shallow_documents_are_untouched() {
+        let mut doc = json!({"paths": {}, "x": nested(40)});
+        let before = doc.clone();
+        assert_eq!(run(&FIXUP, &mut doc).iter().count(), 0);
+        assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn deep_containers_are_emptied_with_a_warning() {
+        let mut doc = json!({"a": [nested(100)]});
+        let d = run(&FIXUP, &mut doc);
+        assert_eq!(depth(&doc), MAX_DEPTH);
+        let d: Vec<_> = d.iter().collect();
+        assert_eq!(d.len(), 1);
+        let expected = format!("/a/0{}", "/items".repeat(MAX_DEPTH - 2));
+        assert_eq!(d[0].pointer, expected);
+        assert_eq!(doc.pointer(&expected), Some(&json!({})));
+    }
+}
