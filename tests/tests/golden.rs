@@ -5,8 +5,8 @@
 //! - `spec.yaml`: the input, one to three operations exercising one feature;
 //! - `expected.rs`: the generated files that show the feature, concatenated, each under a
 //!   `// ==== <path> ====` line, then the generator's diagnostics (fixup notes) and collision
-//!   renames as comments. By default the files are the category modules (`src/api/<category>.rs`) and, when
-//!   it declares anything, `src/models.rs`;
+//!   renames as comments. By default the files are each category's methods, builders and types
+//!   (`src/api/`, `src/requests/`, `src/models/`, without `mod.rs`) and the ledger `api.lock`;
 //! - `golden.toml` (optional): `files = [...]` to compare other generated files (`Cargo.toml`,
 //!   `src/lib.rs`, `src/api/mod.rs`), `crate_name = "..."`, `docs = "full"`;
 //! - `overrides.toml` (optional): passed as `Settings::overrides`.
@@ -179,15 +179,12 @@ fn render_pair(dir: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-/// Compared unless `golden.toml` says otherwise: the category modules, and the shared models
-/// when there are any (the crate files are the same in every pair; one pair covers them).
-fn default_file(path: &str, text: &str) -> bool {
-    if path == "src/models.rs" {
-        return text
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.starts_with("//"));
-    }
-    path.starts_with("src/api/") && path != "src/api/mod.rs"
+/// Compared unless `golden.toml` says otherwise: the methods, builders and types of each
+/// category (`src/api/`, `src/requests/`, `src/models/`), and the ledger; the `mod.rs` files
+/// and crate files are the same in every pair, and one pair covers them.
+fn default_file(path: &str, _text: &str) -> bool {
+    let dirs = ["src/api/", "src/requests/", "src/models/"];
+    path == "api.lock" || (dirs.iter().any(|d| path.starts_with(d)) && !path.ends_with("/mod.rs"))
 }
 
 /// A unified line diff with three lines of context, headed by the pair's files.
