@@ -46,10 +46,9 @@ pub async fn run(
                 open += 1;
                 "open"
             }
-            Some(Status::Closed) => "closed",
-            Some(Status::Draft) => "draft",
-            Some(Status::Recycled) => "recycled",
-            Some(Status::Unknown(s)) => s.as_str(),
+            // Values Procore adds later (`Unknown`), or that a later version of the crate names
+            // (the enum is `#[non_exhaustive]`), read as the wire string.
+            Some(other) => other.as_str(),
             None => "-",
         };
         writeln!(

@@ -13,6 +13,7 @@ mod lock;
 mod regen;
 mod snapshot;
 mod time;
+mod verdict;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

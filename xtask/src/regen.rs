@@ -2,10 +2,11 @@
 //! the client, report snapshot drift and the API diff against the previous pin, check that the
 //! client compiles, and end with what changed and the semver bump the crate needs.
 
-use crate::{diff, fetch, generate, lock, snapshot};
+use crate::{diff, fetch, generate, lock, snapshot, verdict};
 use anyhow::{bail, Context, Result};
 use procore_generator::diff::{render, DiffOptions};
 use procore_generator::inventory;
+use procore_generator::stability::{self, Level};
 use std::process::Command;
 
 /// `regen` options.
@@ -16,6 +17,9 @@ pub struct RegenArgs {
     /// Skip `cargo check` of the regenerated client.
     #[arg(long)]
     pub no_check: bool,
+    /// Skip cargo-semver-checks (the Rust verdict is then ours alone).
+    #[arg(long)]
+    pub no_semver_checks: bool,
 }
 
 /// Runs `regen`.
@@ -33,6 +37,13 @@ pub fn run(args: &RegenArgs) -> Result<()> {
     let old_path = lock::locate(&old_lock)
         .context("the previous pinned spec is needed to report what changed")?;
     let old_api = diff::load_api(&old_path.display().to_string())?;
+    // The Rust side: the committed crate, its ledger and version, kept as the baseline.
+    let client = generate::client_dir();
+    let ledger = generate::read_ledger(&client)?;
+    let old_version = generate::crate_version(&client);
+    let old_rust = verdict::build_over(&old_path, ledger.as_ref())?;
+    let baseline = lock::root().join("target/regen/baseline");
+    verdict::copy_crate(&client, &baseline)?;
 
     let asked = args.fetch.url.is_some() || args.fetch.from.is_some() || args.fetch.locked;
     let already_fetched = lock::read()?.sha256 != old_lock.sha256;
@@ -44,6 +55,7 @@ pub fn run(args: &RegenArgs) -> Result<()> {
     }
     let new_lock = lock::read()?;
     let new_api = diff::load_api("pinned")?;
+    let new_rust = verdict::build_over(&lock::pinned_spec()?, ledger.as_ref())?;
 
     eprintln!("==> generate");
     generate::generate(&generate::GenArgs::default(), None)?;
@@ -83,6 +95,60 @@ pub fn run(args: &RegenArgs) -> Result<()> {
         }
     }
 
+    // Verdicts and the version that follows from the stricter.
+    let rust = verdict::rust_changes(&old_rust, &new_rust, ledger.as_ref());
+    let ours = stability::level(&rust);
+    std::fs::write(
+        out.join("rust-changes.txt"),
+        rust.iter()
+            .map(|c| {
+                format!(
+                    "{} {}\n",
+                    if c.breaking { "BREAKING" } else { "added  " },
+                    c.what
+                )
+            })
+            .collect::<String>(),
+    )?;
+    let checks = if args.no_semver_checks {
+        None
+    } else {
+        eprintln!("==> cargo semver-checks (all features) against the committed crate");
+        let r = verdict::semver_checks(&baseline, &client, &["--all-features"])?;
+        if r.is_none() {
+            eprintln!("cargo-semver-checks is not installed; the Rust verdict is ours alone. Install it with:\n  {}", verdict::INSTALL);
+        }
+        r
+    };
+    let http = match report.semver {
+        procore_generator::diff::rules::Bump::Major => Level::Major,
+        procore_generator::diff::rules::Bump::Minor => Level::Minor,
+        _ => Level::Patch,
+    };
+    let mut level = http.max(ours);
+    if let Some((l, text)) = &checks {
+        level = level.max(*l);
+        std::fs::write(out.join("semver-checks.txt"), text)?;
+    }
+    let unchanged = rust.is_empty() && report.semver == procore_generator::diff::rules::Bump::None;
+    let new_version = if unchanged {
+        old_version.clone()
+    } else {
+        level.bump(&old_version)
+    };
+    verdict::set_version(&client, &new_version)?;
+    if !unchanged {
+        let entry = verdict::changelog_entry(
+            &new_version,
+            &crate::time::now_rfc3339()[..10],
+            &old_rust,
+            &new_rust,
+            &old_lock.source,
+            &new_lock.source,
+        );
+        verdict::write_changelog(&client, &entry)?;
+    }
+
     let s = &report.summary;
     let inv = drift
         .get("inventory.txt")
@@ -103,11 +169,24 @@ pub fn run(args: &RegenArgs) -> Result<()> {
         "  changes: {} breaking, {} deprecation, {} non-breaking",
         s.breaking, s.deprecation, s.non_breaking
     );
+    eprintln!("  HTTP verdict (diff): {}", report.semver.label());
     eprintln!(
-        "  semver bump the generated crate needs: {}",
-        report.semver.label()
+        "  Rust verdict: ours {} ({} breaking of {} changes, target/regen/rust-changes.txt); cargo-semver-checks {}",
+        ours.label(),
+        rust.iter().filter(|c| c.breaking).count(),
+        rust.len(),
+        checks.as_ref().map_or("not run", |(l, _)| l.label())
+    );
+    eprintln!(
+        "  crate version: {old_version} -> {new_version} ({}{})",
+        level.label(),
+        if unchanged {
+            ", nothing changed"
+        } else {
+            "; CHANGELOG.md entry written"
+        }
     );
     eprintln!("  reports: target/regen/diff.md, diff.json, diff.txt, snapshot-drift.txt");
-    eprintln!("  next: review, `cargo xtask snapshot --accept`, commit spec/spec.lock.json, generated-client/ and tests/snapshots/ (or `git checkout . && git clean -f generated-client/src/api` to keep the old pin)");
+    eprintln!("  next: review, `cargo xtask snapshot --accept`, commit spec/spec.lock.json, generated-client/ and tests/snapshots/ (or `git checkout . && git clean -fd generated-client` to keep the old pin)");
     Ok(())
 }
