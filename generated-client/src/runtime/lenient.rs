@@ -75,7 +75,8 @@ impl Extra {
 
     /// True when the object had no undeclared field and every declared field fitted.
     pub fn is_empty(&self) -> bool {
-        self.unknown.is_empty() && self.invalid.is_empty()
+        let Extra { unknown, invalid } = self;
+        unknown.is_empty() && invalid.is_empty()
     }
 
     /// The two maps: `(unknown, invalid)`.

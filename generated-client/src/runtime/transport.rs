@@ -173,7 +173,7 @@ impl Client {
             if status == StatusCode::UNAUTHORIZED
                 && token.is_some()
                 && !refreshed
-                && self.refreshable()
+                && Self::refreshable(self)
             {
                 // The server rejected the token before doing anything: refresh once and repeat.
                 tracing::debug!(parent: &span, "401; refreshing the access token");

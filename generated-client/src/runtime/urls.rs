@@ -43,8 +43,9 @@ impl TokenHosts {
             return false;
         };
         let host = host.to_ascii_lowercase();
+        let domains = &self.domains;
         scheme_ok
-            && self.domains.iter().any(|d| {
+            && domains.iter().any(|d| {
                 host == *d
                     || host
                         .strip_suffix(d.as_str())
