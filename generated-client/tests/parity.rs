@@ -5,7 +5,7 @@
 //! operations only.
 #![cfg(feature = "core")]
 
-use procore::api::core::{UpdateVendorsSyncBody, UpdateVendorsSyncBodyUpdatesItem};
+use procore::models::{VendorSync, VendorSyncUpdate};
 use procore::{Client, Environment, Error, RetryPolicy, SyncOutcome, SYNC_BATCH_SIZE};
 use serde_json::{json, Value};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -500,12 +500,10 @@ fn the_federal_zone_has_its_own_hosts_and_token_domain() {
 // ---------------------------------------------------------------------------------------------
 // Sync endpoints in batches
 
-fn vendor(i: usize) -> UpdateVendorsSyncBodyUpdatesItem {
-    UpdateVendorsSyncBodyUpdatesItem {
-        origin_id: Some(format!("v{i}")),
-        name: Some(format!("Vendor {i}")),
-        ..Default::default()
-    }
+fn vendor(i: usize) -> VendorSyncUpdate {
+    VendorSyncUpdate::new()
+        .origin_id(format!("v{i}"))
+        .name(format!("Vendor {i}"))
 }
 
 /// Answers a vendors sync with every item as an entity, except names ending in 7 (refused).
@@ -526,10 +524,7 @@ async fn sync_vendors(client: &Client, n: usize, batch: usize) -> SyncOutcome<Va
     let items: Vec<_> = (0..n).map(vendor).collect();
     client
         .sync_in_batches(items, batch, |updates| async move {
-            let body = UpdateVendorsSyncBody {
-                company_id: 1,
-                updates,
-            };
+            let body = VendorSync::new(1, updates);
             let answer = client.update_vendors_sync(body).send().await?;
             Ok(serde_json::to_value(answer).expect("a response serialises"))
         })

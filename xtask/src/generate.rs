@@ -205,7 +205,8 @@ pub fn generate(args: &GenArgs, out: Option<&Path>) -> Result<()> {
     write_crate(&dir, &files)
 }
 
-fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
+/// Writes generated files into a crate directory and removes the stale ones.
+pub fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     let mut changed = 0;
     for (rel, text) in files {
         if fsx::write_if_changed(&dir.join(rel), text.as_bytes())? {

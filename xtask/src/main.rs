@@ -2,6 +2,7 @@
 
 mod bench;
 mod bless;
+mod churn;
 mod ci;
 mod diff;
 mod download;
@@ -85,6 +86,14 @@ enum Command {
         #[command(flatten)]
         args: fuzz::FuzzArgs,
     },
+    /// Check the stability promise on compiled crates: apply each churn fixture to the pinned
+    /// spec, regenerate over a copy of the committed crate, and compare with cargo-semver-checks
+    /// (all features, and one feature), the ledgers and our own comparison (slow: minutes per
+    /// fixture; --no-semver-checks for the quick part).
+    Churn {
+        #[command(flatten)]
+        args: churn::ChurnArgs,
+    },
     /// Run every CI check: restore the pinned spec if needed, fmt, `check`, clippy (all
     /// features, generated code included), and the tests.
     Ci,
@@ -97,6 +106,7 @@ fn main() -> ExitCode {
         Command::Check { args } => generate::check(args),
         Command::FetchSpec { args } => fetch::fetch(args),
         Command::Ci => ci::ci(),
+        Command::Churn { args } => churn::run(args),
         Command::Bless => bless::bless(),
         Command::Bench { args } => bench::bench(args),
         Command::Fuzz { args } => fuzz::fuzz(args),

@@ -94,10 +94,15 @@ pub fn copy_crate(from: &Path, to: &Path) -> Result<()> {
             }
         }
     }
-    // A copy inside this workspace must not be taken for one of its members.
-    let manifest = to.join("Cargo.toml");
+    detach_from_workspace(to)
+}
+
+/// Makes a crate copied under this repository's `target/` its own workspace, so cargo does not
+/// take it for a member of ours.
+pub fn detach_from_workspace(dir: &Path) -> Result<()> {
+    let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)?;
-    if !text.contains("[workspace]") {
+    if !text.contains("\n[workspace]") {
         std::fs::write(&manifest, format!("{text}\n[workspace]\n"))?;
     }
     Ok(())
