@@ -9529,7 +9529,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         schedule_id: i64,
-        body: models::NewScheduleAttachment,
+        body: models::NewAttachment,
     ) -> crate::requests::CreateProjectChecklistScheduleAttachment {
         crate::requests::CreateProjectChecklistScheduleAttachment {
             client: self.clone(),

@@ -3299,36 +3299,34 @@ impl NewSignatureRequest {
 
 /// ChecklistSignatureCreateBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct SignatureRequestSignature {
-    /// Use either attachment_id or upload_id for creating a signature
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachment_id: Option<i64>,
-    /// Use either upload_id or attachment_id for creating a signature
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
+    /// Attachment representing the Signature.
+    pub attachment: crate::FilePart,
+    /// Base64 encoded string representing PNG image of signature
+    pub attachment_string: Option<String>,
 }
 
 impl SignatureRequestSignature {
-    /// A value with no optional field set.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
+    /// A value with the required `attachment`; set the others with the setters.
+    pub fn new(attachment: crate::FilePart) -> Self {
         SignatureRequestSignature {
-            attachment_id: None,
-            upload_id: None,
+            attachment,
+            attachment_string: None,
         }
     }
 
-    /// Sets `attachment_id`.
-    pub fn attachment_id(mut self, value: i64) -> Self {
-        self.attachment_id = Some(value);
+    /// Sets `attachment_string`.
+    pub fn attachment_string(mut self, value: impl Into<String>) -> Self {
+        self.attachment_string = Some(value.into());
         self
     }
+}
 
-    /// Sets `upload_id`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
-        self
+impl crate::multipart::ToMultipart for SignatureRequestSignature {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "attachment", self.attachment);
+        form.field(name, "attachment_string", self.attachment_string);
     }
 }
 
@@ -16426,39 +16424,30 @@ impl serde::Serialize for Image {
 
 /// At least one attribute is required even when an 'upload_uuid' key is provided. If an 'upload_uuid' is not provided above, then the 'data' key must be provided
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct ImageInput {
     /// The Private status of the Image. Defaults to a project configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Provider type. Currently supports only `MarkupLayer`, and should only be used when adding an Image to markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<String>,
     /// Provider ID. Currently supports only MarkupLayer IDs, and should only be used when adding an Image to markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<i64>,
+    /// \[DEPRECATED\] File to use as image data. Please use upload_uuid instead. Note that it's only possible to post a
+    pub data: Option<crate::FilePart>,
     /// Image source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Image description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image Category ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_category_id: Option<i64>,
     /// If you want to use an existing location and you have the ID of that existing location use this. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Daily Log Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
     /// An array of IDs of the Trades of the Image
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_date: Option<String>,
 }
 
@@ -16470,6 +16459,7 @@ impl ImageInput {
             private: None,
             provider_type: None,
             provider_id: None,
+            data: None,
             source: None,
             description: None,
             image_category_id: None,
@@ -16496,6 +16486,12 @@ impl ImageInput {
     /// Sets `provider_id`.
     pub fn provider_id(mut self, value: i64) -> Self {
         self.provider_id = Some(value);
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: crate::FilePart) -> Self {
+        self.data = Some(value);
         self
     }
 
@@ -16548,12 +16544,28 @@ impl ImageInput {
     }
 }
 
+impl crate::multipart::ToMultipart for ImageInput {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "private", self.private);
+        form.field(name, "provider_type", self.provider_type);
+        form.field(name, "provider_id", self.provider_id);
+        form.field(name, "data", self.data);
+        form.field(name, "source", self.source);
+        form.field(name, "description", self.description);
+        form.field(name, "image_category_id", self.image_category_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "trade_ids", self.trade_ids);
+        form.field(name, "log_date", self.log_date);
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewImage {
     /// UUID referencing a previously completed Upload. This is the recommended approach for image uploads. See Company Uploads or Project Uploads for instructions...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
     /// The name of the image file to be uploaded. Required when using an upload_uuid to upload the image.
     pub image_name: String,
@@ -16575,6 +16587,14 @@ impl NewImage {
     pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
         self.upload_uuid = Some(value.into());
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewImage {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "upload_uuid", self.upload_uuid);
+        form.field(name, "image_name", self.image_name);
+        form.field(name, "image", self.image);
     }
 }
 
@@ -20894,28 +20914,59 @@ impl serde::Serialize for SignatureDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct SignatureForm {
+    /// Attachment representing the Signature.
+    pub attachment: crate::FilePart,
+    /// Base64 encoded string representing PNG image of signature
+    pub attachment_string: String,
+}
+
+impl SignatureForm {
+    /// A value with the required `attachment`, `attachment_string`; set the others with the setters.
+    pub fn new(
+        attachment: crate::FilePart,
+        attachment_string: impl Into<String>,
+    ) -> Self {
+        SignatureForm {
+            attachment,
+            attachment_string: attachment_string.into(),
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for SignatureForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "attachment", self.attachment);
+        form.field(name, "attachment_string", self.attachment_string);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct PlanApproverSignature {
-    /// Prostore File ID
-    pub attachment_id: i64,
-    /// Upload ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_id: Option<String>,
+    pub signature: Option<SignatureForm>,
 }
 
 impl PlanApproverSignature {
-    /// A value with the required `attachment_id`; set the others with the setters.
-    pub fn new(attachment_id: i64) -> Self {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
         PlanApproverSignature {
-            attachment_id,
-            upload_id: None,
+            signature: None,
         }
     }
 
-    /// Sets `upload_id`.
-    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
+    /// Sets `signature`.
+    pub fn signature(mut self, value: SignatureForm) -> Self {
+        self.signature = Some(value);
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for PlanApproverSignature {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "signature", self.signature);
     }
 }
 
@@ -21875,6 +21926,199 @@ impl serde::Serialize for PlanReference {
 /// Action Plan Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum PlanReferenceFormType {
+    #[serde(rename = "attachment")]
+    Attachment,
+    #[serde(rename = "drawing")]
+    Drawing,
+    #[serde(rename = "document")]
+    Document,
+    #[serde(rename = "specification_section")]
+    SpecificationSection,
+    #[serde(rename = "submittal_log")]
+    SubmittalLog,
+    #[serde(rename = "generic_tool_item")]
+    GenericToolItem,
+    #[serde(rename = "form")]
+    Form,
+    #[serde(rename = "meeting")]
+    Meeting,
+    #[serde(rename = "observation_item")]
+    ObservationItem,
+}
+
+impl crate::multipart::ToMultipart for PlanReferenceFormType {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+/// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct PlanReferenceFormPayload {
+    /// Drawing Revision ID
+    pub drawing_revision_id: Option<i64>,
+    /// File Version ID
+    pub file_version_id: Option<i64>,
+    /// Specification Section ID
+    pub specification_section_id: Option<i64>,
+    /// Submittal Log ID
+    pub submittal_log_id: Option<i64>,
+    /// Reference Attachment.
+    pub attachment: Option<crate::FilePart>,
+    /// Generic Tool Item (Correspondence) ID
+    pub generic_tool_item_id: Option<i64>,
+    /// Form ID
+    pub form_id: Option<i64>,
+    /// Meeting ID
+    pub meeting_id: Option<i64>,
+    /// Observation Item ID
+    pub observation_item_id: Option<i64>,
+}
+
+impl PlanReferenceFormPayload {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        PlanReferenceFormPayload {
+            drawing_revision_id: None,
+            file_version_id: None,
+            specification_section_id: None,
+            submittal_log_id: None,
+            attachment: None,
+            generic_tool_item_id: None,
+            form_id: None,
+            meeting_id: None,
+            observation_item_id: None,
+        }
+    }
+
+    /// Sets `drawing_revision_id`.
+    pub fn drawing_revision_id(mut self, value: i64) -> Self {
+        self.drawing_revision_id = Some(value);
+        self
+    }
+
+    /// Sets `file_version_id`.
+    pub fn file_version_id(mut self, value: i64) -> Self {
+        self.file_version_id = Some(value);
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `submittal_log_id`.
+    pub fn submittal_log_id(mut self, value: i64) -> Self {
+        self.submittal_log_id = Some(value);
+        self
+    }
+
+    /// Sets `attachment`.
+    pub fn attachment(mut self, value: crate::FilePart) -> Self {
+        self.attachment = Some(value);
+        self
+    }
+
+    /// Sets `generic_tool_item_id`.
+    pub fn generic_tool_item_id(mut self, value: i64) -> Self {
+        self.generic_tool_item_id = Some(value);
+        self
+    }
+
+    /// Sets `form_id`.
+    pub fn form_id(mut self, value: i64) -> Self {
+        self.form_id = Some(value);
+        self
+    }
+
+    /// Sets `meeting_id`.
+    pub fn meeting_id(mut self, value: i64) -> Self {
+        self.meeting_id = Some(value);
+        self
+    }
+
+    /// Sets `observation_item_id`.
+    pub fn observation_item_id(mut self, value: i64) -> Self {
+        self.observation_item_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for PlanReferenceFormPayload {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "drawing_revision_id", self.drawing_revision_id);
+        form.field(name, "file_version_id", self.file_version_id);
+        form.field(name, "specification_section_id", self.specification_section_id);
+        form.field(name, "submittal_log_id", self.submittal_log_id);
+        form.field(name, "attachment", self.attachment);
+        form.field(name, "generic_tool_item_id", self.generic_tool_item_id);
+        form.field(name, "form_id", self.form_id);
+        form.field(name, "meeting_id", self.meeting_id);
+        form.field(name, "observation_item_id", self.observation_item_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct PlanReferenceForm {
+    /// Action Plan Item ID
+    pub plan_item_id: i64,
+    /// Action Plan Reference Type
+    pub type_: PlanReferenceFormType,
+    /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
+    pub payload: PlanReferenceFormPayload,
+}
+
+impl PlanReferenceForm {
+    /// A value with the required `plan_item_id`, `type_`, `payload`; set the others with the setters.
+    pub fn new(
+        plan_item_id: i64,
+        type_: PlanReferenceFormType,
+        payload: PlanReferenceFormPayload,
+    ) -> Self {
+        PlanReferenceForm {
+            plan_item_id,
+            type_,
+            payload,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for PlanReferenceForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_item_id", self.plan_item_id);
+        form.field(name, "type", self.type_);
+        form.field(name, "payload", self.payload);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanReference {
+    pub plan_reference: PlanReferenceForm,
+}
+
+impl NewPlanReference {
+    /// A value with the required `plan_reference`; set the others with the setters.
+    pub fn new(plan_reference: PlanReferenceForm) -> Self {
+        NewPlanReference { plan_reference }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanReference {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_reference", self.plan_reference);
+    }
+}
+
+/// Action Plan Reference Type
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum NewPlanReferenceType {
     #[serde(rename = "attachment")]
     Attachment,
@@ -21993,7 +22237,7 @@ impl NewPlanReferencePayload {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct NewPlanReference {
+pub struct PlanReferenceBulkCreatePlanReference {
     /// Action Plan Item ID
     pub plan_item_id: i64,
     /// Action Plan Reference Type
@@ -22003,14 +22247,14 @@ pub struct NewPlanReference {
     pub payload: NewPlanReferencePayload,
 }
 
-impl NewPlanReference {
+impl PlanReferenceBulkCreatePlanReference {
     /// A value with the required `plan_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_item_id: i64,
         type_: NewPlanReferenceType,
         payload: NewPlanReferencePayload,
     ) -> Self {
-        NewPlanReference {
+        PlanReferenceBulkCreatePlanReference {
             plan_item_id,
             type_,
             payload,
@@ -22021,12 +22265,12 @@ impl NewPlanReference {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct PlanReferenceBulkCreate {
-    pub plan_references: Vec<NewPlanReference>,
+    pub plan_references: Vec<PlanReferenceBulkCreatePlanReference>,
 }
 
 impl PlanReferenceBulkCreate {
     /// A value with the required `plan_references`; set the others with the setters.
-    pub fn new(plan_references: Vec<NewPlanReference>) -> Self {
+    pub fn new(plan_references: Vec<PlanReferenceBulkCreatePlanReference>) -> Self {
         PlanReferenceBulkCreate {
             plan_references,
         }
@@ -23036,7 +23280,7 @@ impl serde::Serialize for PlanTemplateReference {
 /// Action Plan Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum NewPlanTemplateReferenceType {
+pub enum NewPlanTemplateReferenceFormType {
     #[serde(rename = "attachment")]
     Attachment,
     #[serde(rename = "drawing")]
@@ -23047,6 +23291,265 @@ pub enum NewPlanTemplateReferenceType {
     DocumentManagementDocumentReference,
     #[serde(rename = "specification_section")]
     SpecificationSection,
+    #[serde(rename = "generic_tool_item")]
+    GenericToolItem,
+    #[serde(rename = "form")]
+    Form,
+    #[serde(rename = "image")]
+    Image,
+    #[serde(rename = "meeting")]
+    Meeting,
+    #[serde(rename = "observation_item")]
+    ObservationItem,
+}
+
+impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormType {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+/// PDM (Product Document Management) document reference
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+    /// Document collection ID
+    pub collection_id: Option<String>,
+    /// Document container ID
+    pub container_id: Option<String>,
+}
+
+impl NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+            collection_id: None,
+            container_id: None,
+        }
+    }
+
+    /// Sets `collection_id`.
+    pub fn collection_id(mut self, value: impl Into<String>) -> Self {
+        self.collection_id = Some(value.into());
+        self
+    }
+
+    /// Sets `container_id`.
+    pub fn container_id(mut self, value: impl Into<String>) -> Self {
+        self.container_id = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart
+for NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "collection_id", self.collection_id);
+        form.field(name, "container_id", self.container_id);
+    }
+}
+
+/// One of attachment, drawing_revision_id, file_version_id, specification_section_id, generic_tool_item_id, form_id, image_id, meeting_id, or...
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanTemplateReferenceFormPayload {
+    /// Drawing Revision ID
+    pub drawing_revision_id: Option<i64>,
+    /// File Version ID
+    pub file_version_id: Option<i64>,
+    /// PDM (Product Document Management) document reference
+    pub document_management_document_reference: Option<
+        NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference,
+    >,
+    /// Specification Section ID
+    pub specification_section_id: Option<i64>,
+    /// Reference Attachment.
+    pub attachment: Option<crate::FilePart>,
+    /// Generic Tool Item (Correspondence) ID
+    pub generic_tool_item_id: Option<i64>,
+    /// Form ID
+    pub form_id: Option<i64>,
+    /// Image ID
+    pub image_id: Option<i64>,
+    /// Meeting ID
+    pub meeting_id: Option<i64>,
+    /// Observation Item ID
+    pub observation_item_id: Option<i64>,
+}
+
+impl NewPlanTemplateReferenceFormPayload {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewPlanTemplateReferenceFormPayload {
+            drawing_revision_id: None,
+            file_version_id: None,
+            document_management_document_reference: None,
+            specification_section_id: None,
+            attachment: None,
+            generic_tool_item_id: None,
+            form_id: None,
+            image_id: None,
+            meeting_id: None,
+            observation_item_id: None,
+        }
+    }
+
+    /// Sets `drawing_revision_id`.
+    pub fn drawing_revision_id(mut self, value: i64) -> Self {
+        self.drawing_revision_id = Some(value);
+        self
+    }
+
+    /// Sets `file_version_id`.
+    pub fn file_version_id(mut self, value: i64) -> Self {
+        self.file_version_id = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_reference`.
+    pub fn document_management_document_reference(
+        mut self,
+        value: NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference,
+    ) -> Self {
+        self.document_management_document_reference = Some(value);
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `attachment`.
+    pub fn attachment(mut self, value: crate::FilePart) -> Self {
+        self.attachment = Some(value);
+        self
+    }
+
+    /// Sets `generic_tool_item_id`.
+    pub fn generic_tool_item_id(mut self, value: i64) -> Self {
+        self.generic_tool_item_id = Some(value);
+        self
+    }
+
+    /// Sets `form_id`.
+    pub fn form_id(mut self, value: i64) -> Self {
+        self.form_id = Some(value);
+        self
+    }
+
+    /// Sets `image_id`.
+    pub fn image_id(mut self, value: i64) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// Sets `meeting_id`.
+    pub fn meeting_id(mut self, value: i64) -> Self {
+        self.meeting_id = Some(value);
+        self
+    }
+
+    /// Sets `observation_item_id`.
+    pub fn observation_item_id(mut self, value: i64) -> Self {
+        self.observation_item_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormPayload {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "drawing_revision_id", self.drawing_revision_id);
+        form.field(name, "file_version_id", self.file_version_id);
+        form.field(
+            name,
+            "document_management_document_reference",
+            self.document_management_document_reference,
+        );
+        form.field(name, "specification_section_id", self.specification_section_id);
+        form.field(name, "attachment", self.attachment);
+        form.field(name, "generic_tool_item_id", self.generic_tool_item_id);
+        form.field(name, "form_id", self.form_id);
+        form.field(name, "image_id", self.image_id);
+        form.field(name, "meeting_id", self.meeting_id);
+        form.field(name, "observation_item_id", self.observation_item_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanTemplateReferenceForm {
+    /// Project Action Plan Template Item ID
+    pub plan_template_item_id: i64,
+    /// Action Plan Reference Type
+    pub type_: NewPlanTemplateReferenceFormType,
+    /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, generic_tool_item_id, form_id, image_id, meeting_id, or...
+    pub payload: NewPlanTemplateReferenceFormPayload,
+}
+
+impl NewPlanTemplateReferenceForm {
+    /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
+    pub fn new(
+        plan_template_item_id: i64,
+        type_: NewPlanTemplateReferenceFormType,
+        payload: NewPlanTemplateReferenceFormPayload,
+    ) -> Self {
+        NewPlanTemplateReferenceForm {
+            plan_template_item_id,
+            type_,
+            payload,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanTemplateReferenceForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_template_item_id", self.plan_template_item_id);
+        form.field(name, "type", self.type_);
+        form.field(name, "payload", self.payload);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanTemplateReference {
+    pub plan_template_reference: NewPlanTemplateReferenceForm,
+}
+
+impl NewPlanTemplateReference {
+    /// A value with the required `plan_template_reference`; set the others with the setters.
+    pub fn new(plan_template_reference: NewPlanTemplateReferenceForm) -> Self {
+        NewPlanTemplateReference {
+            plan_template_reference,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanTemplateReference {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_template_reference", self.plan_template_reference);
+    }
+}
+
+/// Action Plan Reference Type
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+    #[serde(rename = "attachment")]
+    Attachment,
+    #[serde(rename = "drawing")]
+    Drawing,
+    #[serde(rename = "document")]
+    Document,
+    #[serde(rename = "document_management_document_reference")]
+    DocumentManagementDocumentReference,
+    #[serde(rename = "specification_section")]
+    SpecificationSection,
+    #[serde(rename = "submittal_log")]
+    SubmittalLog,
     #[serde(rename = "generic_tool_item")]
     GenericToolItem,
     #[serde(rename = "form")]
@@ -23092,171 +23595,6 @@ impl PlanTemplateReferenceDocumentManagementDocumentReference {
         self.container_id = Some(value.into());
         self
     }
-}
-
-/// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, generic_tool_item_id, form_id,...
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewPlanTemplateReferencePayload {
-    /// Drawing Revision ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drawing_revision_id: Option<i64>,
-    /// File Version ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_version_id: Option<i64>,
-    /// PDM (Product Document Management) document reference
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_management_document_reference: Option<
-        PlanTemplateReferenceDocumentManagementDocumentReference,
-    >,
-    /// Specification Section ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub specification_section_id: Option<i64>,
-    /// Generic Tool Item (Correspondence) ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub generic_tool_item_id: Option<i64>,
-    /// Form ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub form_id: Option<i64>,
-    /// Image ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<i64>,
-    /// Meeting ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub meeting_id: Option<i64>,
-    /// Observation Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observation_item_id: Option<i64>,
-}
-
-impl NewPlanTemplateReferencePayload {
-    /// A value with no optional field set.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        NewPlanTemplateReferencePayload {
-            drawing_revision_id: None,
-            file_version_id: None,
-            document_management_document_reference: None,
-            specification_section_id: None,
-            generic_tool_item_id: None,
-            form_id: None,
-            image_id: None,
-            meeting_id: None,
-            observation_item_id: None,
-        }
-    }
-
-    /// Sets `drawing_revision_id`.
-    pub fn drawing_revision_id(mut self, value: i64) -> Self {
-        self.drawing_revision_id = Some(value);
-        self
-    }
-
-    /// Sets `file_version_id`.
-    pub fn file_version_id(mut self, value: i64) -> Self {
-        self.file_version_id = Some(value);
-        self
-    }
-
-    /// Sets `document_management_document_reference`.
-    pub fn document_management_document_reference(
-        mut self,
-        value: PlanTemplateReferenceDocumentManagementDocumentReference,
-    ) -> Self {
-        self.document_management_document_reference = Some(value);
-        self
-    }
-
-    /// Sets `specification_section_id`.
-    pub fn specification_section_id(mut self, value: i64) -> Self {
-        self.specification_section_id = Some(value);
-        self
-    }
-
-    /// Sets `generic_tool_item_id`.
-    pub fn generic_tool_item_id(mut self, value: i64) -> Self {
-        self.generic_tool_item_id = Some(value);
-        self
-    }
-
-    /// Sets `form_id`.
-    pub fn form_id(mut self, value: i64) -> Self {
-        self.form_id = Some(value);
-        self
-    }
-
-    /// Sets `image_id`.
-    pub fn image_id(mut self, value: i64) -> Self {
-        self.image_id = Some(value);
-        self
-    }
-
-    /// Sets `meeting_id`.
-    pub fn meeting_id(mut self, value: i64) -> Self {
-        self.meeting_id = Some(value);
-        self
-    }
-
-    /// Sets `observation_item_id`.
-    pub fn observation_item_id(mut self, value: i64) -> Self {
-        self.observation_item_id = Some(value);
-        self
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct NewPlanTemplateReference {
-    /// Project Action Plan Template Item ID
-    pub plan_template_item_id: i64,
-    /// Action Plan Reference Type
-    #[serde(rename = "type")]
-    pub type_: NewPlanTemplateReferenceType,
-    /// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, generic_tool_item_id, form_id,...
-    pub payload: NewPlanTemplateReferencePayload,
-}
-
-impl NewPlanTemplateReference {
-    /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
-    pub fn new(
-        plan_template_item_id: i64,
-        type_: NewPlanTemplateReferenceType,
-        payload: NewPlanTemplateReferencePayload,
-    ) -> Self {
-        NewPlanTemplateReference {
-            plan_template_item_id,
-            type_,
-            payload,
-        }
-    }
-}
-
-/// Action Plan Reference Type
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
-    #[serde(rename = "attachment")]
-    Attachment,
-    #[serde(rename = "drawing")]
-    Drawing,
-    #[serde(rename = "document")]
-    Document,
-    #[serde(rename = "document_management_document_reference")]
-    DocumentManagementDocumentReference,
-    #[serde(rename = "specification_section")]
-    SpecificationSection,
-    #[serde(rename = "submittal_log")]
-    SubmittalLog,
-    #[serde(rename = "generic_tool_item")]
-    GenericToolItem,
-    #[serde(rename = "form")]
-    Form,
-    #[serde(rename = "image")]
-    Image,
-    #[serde(rename = "meeting")]
-    Meeting,
-    #[serde(rename = "observation_item")]
-    ObservationItem,
 }
 
 /// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, submittal_log_id,...
@@ -23887,52 +24225,81 @@ impl serde::Serialize for PlanTestRecord {
 /// Action Plan Test Record Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum NewPlanTestRecordType {
-    #[serde(rename = "attachment")]
-    Attachment,
+pub enum PlanTestRecordFormType {
     #[serde(rename = "checklist")]
     Checklist,
-    #[serde(rename = "form")]
-    Form,
-    #[serde(rename = "generic_tool")]
-    GenericTool,
-    #[serde(rename = "meeting")]
-    Meeting,
+    #[serde(rename = "attachment")]
+    Attachment,
     #[serde(rename = "photo")]
     Photo,
-    #[serde(rename = "submittal_log")]
-    SubmittalLog,
-    #[serde(rename = "observation")]
-    Observation,
+}
+
+impl crate::multipart::ToMultipart for PlanTestRecordFormType {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct NewPlanTestRecord {
+#[derive(Debug)]
+pub struct PlanTestRecordForm {
     /// ID of the associated Action Plan Control Activity
     pub plan_item_id: i64,
     /// ID of the associated Action Plan Test Record Request
     pub plan_test_record_request_id: i64,
     /// Action Plan Test Record Type
-    #[serde(rename = "type")]
-    pub type_: NewPlanTestRecordType,
-    pub payload: serde_json::Value,
+    pub type_: PlanTestRecordFormType,
+    pub payload: PlanTemplateReferenceFormPayload,
 }
 
-impl NewPlanTestRecord {
+impl PlanTestRecordForm {
     /// A value with the required `plan_item_id`, `plan_test_record_request_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_item_id: i64,
         plan_test_record_request_id: i64,
-        type_: NewPlanTestRecordType,
-        payload: serde_json::Value,
+        type_: PlanTestRecordFormType,
+        payload: PlanTemplateReferenceFormPayload,
     ) -> Self {
-        NewPlanTestRecord {
+        PlanTestRecordForm {
             plan_item_id,
             plan_test_record_request_id,
             type_,
             payload,
         }
+    }
+}
+
+impl crate::multipart::ToMultipart for PlanTestRecordForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_item_id", self.plan_item_id);
+        form.field(
+            name,
+            "plan_test_record_request_id",
+            self.plan_test_record_request_id,
+        );
+        form.field(name, "type", self.type_);
+        form.field(name, "payload", self.payload);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewPlanTestRecord {
+    pub plan_test_record: PlanTestRecordForm,
+}
+
+impl NewPlanTestRecord {
+    /// A value with the required `plan_test_record`; set the others with the setters.
+    pub fn new(plan_test_record: PlanTestRecordForm) -> Self {
+        NewPlanTestRecord {
+            plan_test_record,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanTestRecord {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_test_record", self.plan_test_record);
     }
 }
 
@@ -27114,20 +27481,24 @@ impl ChecklistListUpdate {
     }
 }
 
-/// Attachment
+/// ChecklistListAttachment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewAttachment {
-    /// Upload ID
-    pub upload_id: String,
+    /// \[DEPRECATED\] Checklist (Inspection) Attachment.  The 'attachment' field using multipart/form-data content-type for file uploads is deprecated.  Please use...
+    pub attachment: crate::FilePart,
 }
 
 impl NewAttachment {
-    /// A value with the required `upload_id`; set the others with the setters.
-    pub fn new(upload_id: impl Into<String>) -> Self {
-        NewAttachment {
-            upload_id: upload_id.into(),
-        }
+    /// A value with the required `attachment`; set the others with the setters.
+    pub fn new(attachment: crate::FilePart) -> Self {
+        NewAttachment { attachment }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewAttachment {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "attachment", self.attachment);
     }
 }
 
@@ -27949,29 +28320,6 @@ impl serde::Serialize for ScheduleAttachment {
         w.put("schedule_id", &self.schedule_id)?;
         w.put("attachment", &self.attachment)?;
         w.end()
-    }
-}
-
-/// ChecklistScheduleAttachment
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewScheduleAttachment {
-    /// Checklist Schedule Attachment. To upload an attachment you must upload the entire payload as `multipart/form-data` content-type and specify each parameter...
-    pub attachment: crate::FilePart,
-}
-
-impl NewScheduleAttachment {
-    /// A value with the required `attachment`; set the others with the setters.
-    pub fn new(attachment: crate::FilePart) -> Self {
-        NewScheduleAttachment {
-            attachment,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewScheduleAttachment {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "attachment", self.attachment);
     }
 }
 

@@ -1720,7 +1720,7 @@ impl CreateChecklistListSignatureRequestSignature {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -22656,7 +22656,7 @@ impl CreateImage {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -25675,7 +25675,7 @@ impl CreateProjectActionPlansPlanApproverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("signature", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -26287,7 +26287,7 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("signature", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -27251,7 +27251,7 @@ impl CreateProjectActionPlansPlanReceiverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("signature", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -27487,7 +27487,7 @@ impl CreateProjectActionPlansPlanReference {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("plan_reference", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -29526,11 +29526,7 @@ impl CreateProjectActionPlansPlanTemplateReference {
                     .concat(),
             );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("plan_template_reference", &body),
-                "application/json",
-            );
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -30800,8 +30796,7 @@ impl CreateProjectActionPlansPlanTestRecord {
                     .concat(),
             );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("plan_test_record", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -35284,7 +35279,7 @@ impl CreateProjectChecklistListAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("attachment", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -36176,7 +36171,7 @@ pub struct CreateProjectChecklistScheduleAttachment {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) schedule_id: i64,
-    pub(crate) body: models::NewScheduleAttachment,
+    pub(crate) body: models::NewAttachment,
 }
 
 impl CreateProjectChecklistScheduleAttachment {
@@ -41087,7 +41082,7 @@ impl CreateProjectIncidentsActionAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -44863,7 +44858,7 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -45088,7 +45083,7 @@ impl CreateProjectIncidentAttachment {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }

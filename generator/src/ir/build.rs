@@ -424,7 +424,14 @@ fn operation(
                 }
             };
             let content_types: Vec<String> = rb.content.keys().cloned().collect();
-            match pick_body(&content_types) {
+            let files = rb.content.iter().any(|(ct, m)| {
+                ct.starts_with("multipart/form-data")
+                    && m.schema
+                        .as_ref()
+                        .and_then(|s| serde_json::to_string(s).ok())
+                        .is_some_and(|t| t.contains("\"format\":\"binary\""))
+            });
+            match pick_body(&content_types, files) {
                 None => None,
                 Some((ct, kind)) => {
                     let dir = if kind == BodyKind::Multipart {
@@ -617,15 +624,17 @@ fn is_json(ct: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
 }
 
-/// The content type a method sends when the spec offers several, by preference.
-fn pick_body(cts: &[String]) -> Option<(String, BodyKind)> {
+/// The content type a method sends when the spec offers several, by preference: JSON, unless the
+/// multipart form carries files (`format: binary`), which JSON cannot (an RFI's attachments).
+fn pick_body(cts: &[String], multipart_has_files: bool) -> Option<(String, BodyKind)> {
+    let multipart_rank = if multipart_has_files { 0 } else { 3 };
     let kind = |c: &str| match c.split(';').next().unwrap_or("").trim() {
-        "application/json" => (0, BodyKind::Json),
-        "application/merge-patch+json" => (1, BodyKind::MergePatch),
-        "multipart/form-data" => (2, BodyKind::Multipart),
-        "application/x-www-form-urlencoded" => (3, BodyKind::Form),
-        c if c.ends_with("+json") => (4, BodyKind::Json),
-        _ => (5, BodyKind::Bytes),
+        "multipart/form-data" => (multipart_rank, BodyKind::Multipart),
+        "application/json" => (1, BodyKind::Json),
+        "application/merge-patch+json" => (2, BodyKind::MergePatch),
+        "application/x-www-form-urlencoded" => (4, BodyKind::Form),
+        c if c.ends_with("+json") => (5, BodyKind::Json),
+        _ => (6, BodyKind::Bytes),
     };
     cts.iter()
         .map(|c| (kind(c), c))
