@@ -22,6 +22,10 @@ mod stream_rfis;
 
 #[cfg(feature = "project-management")]
 #[allow(dead_code)]
+#[path = "../examples/create_rfi.rs"]
+mod create_rfi;
+#[cfg(feature = "project-management")]
+#[allow(dead_code)]
 #[path = "../examples/upload_file.rs"]
 mod upload_file;
 
@@ -198,4 +202,40 @@ async fn example_upload_file() {
     assert!(body.contains("Content-Type: image/jpeg"), "{body}");
     assert!(body.contains("not really a jpeg"));
     assert!(body.contains(r#"name="image_name""#) && body.contains("Uploaded by procore-rs"));
+}
+
+#[cfg(feature = "project-management")]
+#[tokio::test]
+async fn example_create_rfi_with_an_attachment() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/v1.0/projects/7/rfis"))
+        .and(header("procore-company-id", "42"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 501})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let sketch = dir.path().join("sketch.pdf");
+    std::fs::write(&sketch, b"%PDF-1.7 sketch").unwrap();
+    let client = create_rfi::client_from(&settings(&server)).unwrap();
+    let mut out = Vec::new();
+    let id = create_rfi::run(&client, 7, 3, &sketch, &mut out)
+        .await
+        .unwrap();
+    assert_eq!(id, 501);
+    let req = &server.received_requests().await.unwrap()[0];
+    let ct = req.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(ct.starts_with("multipart/form-data"), "{ct}");
+    let body = String::from_utf8_lossy(&req.body);
+    // Rails-style nested names: the envelope, the question, the file array.
+    assert!(
+        body.contains(r#"name="rfi[question][attachments][]"; filename="sketch.pdf""#),
+        "{body}"
+    );
+    assert!(body.contains("%PDF-1.7 sketch"));
+    assert!(
+        body.contains(r#"name="rfi[subject]""#) && body.contains(r#"name="rfi[rfi_manager_id]""#)
+    );
+    assert!(body.contains(r#"name="rfi[question][body]""#));
 }

@@ -6886,7 +6886,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewAccidentLog,
+        body: models::AccidentLogUpdate,
     ) -> crate::requests::UpdateProjectAccidentLog {
         crate::requests::UpdateProjectAccidentLog {
             client: self.clone(),
@@ -9668,7 +9668,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewDailyConstructionReportLog,
+        body: models::DailyConstructionReportLogUpdate,
     ) -> crate::requests::UpdateProjectDailyConstructionReportLog {
         crate::requests::UpdateProjectDailyConstructionReportLog {
             client: self.clone(),
@@ -10019,7 +10019,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewDeliveryLog,
+        body: models::DeliveryLogUpdate,
     ) -> crate::requests::UpdateProjectDeliveryLog {
         crate::requests::UpdateProjectDeliveryLog {
             client: self.clone(),
@@ -11932,7 +11932,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewInspectionLog,
+        body: models::InspectionLogUpdate,
     ) -> crate::requests::UpdateProjectInspectionLog {
         crate::requests::UpdateProjectInspectionLog {
             client: self.clone(),
@@ -12700,7 +12700,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewManpowerLog,
+        body: models::ManpowerLogUpdate,
     ) -> crate::requests::UpdateProjectManpowerLog {
         crate::requests::UpdateProjectManpowerLog {
             client: self.clone(),
@@ -12921,7 +12921,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewNotesLog,
+        body: models::NotesLogUpdate,
     ) -> crate::requests::UpdateProjectNotesLog {
         crate::requests::UpdateProjectNotesLog {
             client: self.clone(),
@@ -15190,7 +15190,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewSafetyViolationLog,
+        body: models::SafetyViolationLogUpdate,
     ) -> crate::requests::UpdateProjectSafetyViolationLog {
         crate::requests::UpdateProjectSafetyViolationLog {
             client: self.clone(),
@@ -17661,7 +17661,7 @@ impl crate::Client {
         &self,
         project_id: i64,
         id: i64,
-        body: models::NewWasteLog,
+        body: models::WasteLogUpdate,
     ) -> crate::requests::UpdateProjectWasteLog {
         crate::requests::UpdateProjectWasteLog {
             client: self.clone(),

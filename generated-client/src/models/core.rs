@@ -723,27 +723,6 @@ impl crate::multipart::ToMultipart for NewCompanyFileVersion {
     }
 }
 
-/// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition. For a lov_entry data_type the...
-#[non_exhaustive]
-#[derive(Debug)]
-pub enum FileFormWithDataValue {
-    String(String),
-    Number(f64),
-    Boolean(bool),
-    List(Vec<i64>),
-}
-
-impl crate::multipart::ToMultipart for FileFormWithDataValue {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        match self {
-            Self::String(v) => crate::multipart::ToMultipart::append_to(v, name, form),
-            Self::Number(v) => crate::multipart::ToMultipart::append_to(v, name, form),
-            Self::Boolean(v) => crate::multipart::ToMultipart::append_to(v, name, form),
-            Self::List(v) => crate::multipart::ToMultipart::append_to(v, name, form),
-        }
-    }
-}
-
 /// Data
 #[non_exhaustive]
 #[derive(Debug)]
@@ -15891,7 +15870,7 @@ impl serde::Serialize for TaskItemDetail {
 /// Status
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum TaskItemUpdateTaskItemStatus {
+pub enum TaskItemUpdateStatus {
     #[serde(rename = "initiated")]
     Initiated,
     #[serde(rename = "in_progress")]
@@ -15904,7 +15883,7 @@ pub enum TaskItemUpdateTaskItemStatus {
     Void,
 }
 
-impl crate::multipart::ToMultipart for TaskItemUpdateTaskItemStatus {
+impl crate::multipart::ToMultipart for TaskItemUpdateStatus {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -15912,7 +15891,7 @@ impl crate::multipart::ToMultipart for TaskItemUpdateTaskItemStatus {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct TaskItemUpdateTaskItem {
+pub struct TaskItemUpdate {
     /// Title
     pub title: Option<String>,
     /// Number
@@ -15922,7 +15901,7 @@ pub struct TaskItemUpdateTaskItem {
     /// Date and time due
     pub due_date: Option<String>,
     /// Status
-    pub status: Option<TaskItemUpdateTaskItemStatus>,
+    pub status: Option<TaskItemUpdateStatus>,
     /// The task item category to associate with the task item.
     pub task_item_category_id: Option<i64>,
     /// Privacy flag
@@ -15936,7 +15915,7 @@ pub struct TaskItemUpdateTaskItem {
     /// Prostore File IDs
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Task Item attachments.
-    pub attachments: Option<Vec<String>>,
+    pub attachments: Option<Vec<crate::FilePart>>,
     /// Drawing Revisions to attach to the response
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
@@ -15951,11 +15930,11 @@ pub struct TaskItemUpdateTaskItem {
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
-impl TaskItemUpdateTaskItem {
+impl TaskItemUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TaskItemUpdateTaskItem {
+        TaskItemUpdate {
             title: None,
             number: None,
             description: None,
@@ -16002,7 +15981,7 @@ impl TaskItemUpdateTaskItem {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: TaskItemUpdateTaskItemStatus) -> Self {
+    pub fn status(mut self, value: TaskItemUpdateStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -16044,7 +16023,7 @@ impl TaskItemUpdateTaskItem {
     }
 
     /// Sets `attachments`.
-    pub fn attachments(mut self, value: Vec<String>) -> Self {
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
         self.attachments = Some(value);
         self
     }
@@ -16089,7 +16068,7 @@ impl TaskItemUpdateTaskItem {
     }
 }
 
-impl crate::multipart::ToMultipart for TaskItemUpdateTaskItem {
+impl crate::multipart::ToMultipart for TaskItemUpdate {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "title", self.title);
         form.field(name, "number", self.number);
@@ -16113,25 +16092,6 @@ impl crate::multipart::ToMultipart for TaskItemUpdateTaskItem {
             "document_management_document_revision_ids",
             self.document_management_document_revision_ids,
         );
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct TaskItemUpdate {
-    pub task_item: TaskItemUpdateTaskItem,
-}
-
-impl TaskItemUpdate {
-    /// A value with the required `task_item`; set the others with the setters.
-    pub fn new(task_item: TaskItemUpdateTaskItem) -> Self {
-        TaskItemUpdate { task_item }
-    }
-}
-
-impl crate::multipart::ToMultipart for TaskItemUpdate {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "task_item", self.task_item);
     }
 }
 

@@ -4712,12 +4712,12 @@ impl serde::Serialize for ActionPlanPlanTemplateReference {
 /// Company Action Plan Template Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTemplateReferenceFormType {
+pub enum NewActionPlanPlanTemplateReferenceType {
     #[serde(rename = "attachment")]
     Attachment,
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceFormType {
+impl crate::multipart::ToMultipart for NewActionPlanPlanTemplateReferenceType {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -4726,16 +4726,16 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceFormType {
 /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceFormPayload {
+pub struct NewPlanTestRecordPayload {
     /// Reference Attachment.
     pub attachment: Option<crate::FilePart>,
 }
 
-impl PlanTemplateReferenceFormPayload {
+impl NewPlanTestRecordPayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PlanTemplateReferenceFormPayload {
+        NewPlanTestRecordPayload {
             attachment: None,
         }
     }
@@ -4747,7 +4747,7 @@ impl PlanTemplateReferenceFormPayload {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceFormPayload {
+impl crate::multipart::ToMultipart for NewPlanTestRecordPayload {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "attachment", self.attachment);
     }
@@ -4755,23 +4755,23 @@ impl crate::multipart::ToMultipart for PlanTemplateReferenceFormPayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTemplateReferenceForm {
+pub struct NewActionPlanPlanTemplateReference {
     /// ID of the associated Template Item
     pub plan_template_item_id: i64,
     /// Company Action Plan Template Reference Type
-    pub type_: PlanTemplateReferenceFormType,
+    pub type_: NewActionPlanPlanTemplateReferenceType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceFormPayload,
+    pub payload: NewPlanTestRecordPayload,
 }
 
-impl PlanTemplateReferenceForm {
+impl NewActionPlanPlanTemplateReference {
     /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_template_item_id: i64,
-        type_: PlanTemplateReferenceFormType,
-        payload: PlanTemplateReferenceFormPayload,
+        type_: NewActionPlanPlanTemplateReferenceType,
+        payload: NewPlanTestRecordPayload,
     ) -> Self {
-        PlanTemplateReferenceForm {
+        NewActionPlanPlanTemplateReference {
             plan_template_item_id,
             type_,
             payload,
@@ -4779,32 +4779,11 @@ impl PlanTemplateReferenceForm {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTemplateReferenceForm {
+impl crate::multipart::ToMultipart for NewActionPlanPlanTemplateReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_template_item_id", self.plan_template_item_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewActionPlanPlanTemplateReference {
-    pub plan_template_reference: PlanTemplateReferenceForm,
-}
-
-impl NewActionPlanPlanTemplateReference {
-    /// A value with the required `plan_template_reference`; set the others with the setters.
-    pub fn new(plan_template_reference: PlanTemplateReferenceForm) -> Self {
-        NewActionPlanPlanTemplateReference {
-            plan_template_reference,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewActionPlanPlanTemplateReference {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "plan_template_reference", self.plan_template_reference);
     }
 }
 
@@ -8095,23 +8074,23 @@ impl serde::Serialize for ItemReference {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct TemplateReference {
+pub struct NewInspectionTemplateItemReference {
     /// ID of the associated Company Inspection Template Item
     pub item_id: i64,
     /// Company Inspection Template Item Reference Type
-    pub type_: PlanTemplateReferenceFormType,
+    pub type_: NewActionPlanPlanTemplateReferenceType,
     /// To upload an attachment you must upload the entire payload as `multipart/form-data` content-type
-    pub payload: PlanTemplateReferenceFormPayload,
+    pub payload: NewPlanTestRecordPayload,
 }
 
-impl TemplateReference {
+impl NewInspectionTemplateItemReference {
     /// A value with the required `item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         item_id: i64,
-        type_: PlanTemplateReferenceFormType,
-        payload: PlanTemplateReferenceFormPayload,
+        type_: NewActionPlanPlanTemplateReferenceType,
+        payload: NewPlanTestRecordPayload,
     ) -> Self {
-        TemplateReference {
+        NewInspectionTemplateItemReference {
             item_id,
             type_,
             payload,
@@ -8119,33 +8098,11 @@ impl TemplateReference {
     }
 }
 
-impl crate::multipart::ToMultipart for TemplateReference {
+impl crate::multipart::ToMultipart for NewInspectionTemplateItemReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "item_id", self.item_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-/// Company Inspection Template Item Reference Create Body
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewInspectionTemplateItemReference {
-    pub template_reference: TemplateReference,
-}
-
-impl NewInspectionTemplateItemReference {
-    /// A value with the required `template_reference`; set the others with the setters.
-    pub fn new(template_reference: TemplateReference) -> Self {
-        NewInspectionTemplateItemReference {
-            template_reference,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewInspectionTemplateItemReference {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "template_reference", self.template_reference);
     }
 }
 
@@ -19338,26 +19295,277 @@ impl serde::Serialize for ObservationItem {
     }
 }
 
+/// The Priority of the Observation Item
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ItemObservationPriority {
+    Low,
+    Medium,
+    High,
+    Urgent,
+}
+
+impl crate::multipart::ToMultipart for ItemObservationPriority {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+/// The Status of the Observation Item
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum NewResponseLogStatus {
+    #[serde(rename = "initiated")]
+    Initiated,
+    #[serde(rename = "ready_for_review")]
+    ReadyForReview,
+    #[serde(rename = "not_accepted")]
+    NotAccepted,
+    #[serde(rename = "closed")]
+    Closed,
+}
+
+impl crate::multipart::ToMultipart for NewResponseLogStatus {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+/// Item object
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct ItemObservation {
+    /// The ID of the User that will be assigned to the Observation Item
+    pub assignee_id: Option<i64>,
+    /// The ID of the Contributing Behavior associated to the Observation Item
+    pub contributing_behavior_id: Option<i64>,
+    /// The ID of the Contributing Condition associated to the Observation Item
+    pub contributing_condition_id: Option<i64>,
+    /// Sets the origin to the ID of a Checklist Item (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub checklist_item_id: Option<i64>,
+    /// Sets the origin to the ID of a Coordination Issue (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub coordination_issue_id: Option<i64>,
+    /// The ID of the User creating the Observation Item. Only Observations Admin Users can set the creator
+    pub created_by_id: Option<i64>,
+    /// The Description of the Observation Item
+    pub description: Option<String>,
+    /// The Due Date of the Observation Item
+    pub due_date: Option<String>,
+    /// The ID of the Hazard associated to the Observation Item
+    pub hazard_id: Option<i64>,
+    /// Sets the origin to the ID of an Incident Action (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub incident_action_id: Option<i64>,
+    /// The Name of the Observation Item
+    pub name: String,
+    /// The Number of the Observation Item
+    pub number: Option<String>,
+    /// The Privacy status of the Observation Item
+    pub personal: Option<bool>,
+    /// The Priority of the Observation Item
+    pub priority: Option<ItemObservationPriority>,
+    /// The Status of the Observation Item
+    pub status: Option<NewResponseLogStatus>,
+    /// The ID of the Trade of the Observation Item
+    pub trade_id: Option<i64>,
+    /// The ID of the Type of the Observation Item
+    pub type_id: i64,
+    /// An array of the User IDs of the Observation Item distribution members
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// The ID of the Location of the Observation Item. `location_id` takes precedence over `mt_location`.
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl ItemObservation {
+    /// A value with the required `name`, `type_id`; set the others with the setters.
+    pub fn new(name: impl Into<String>, type_id: i64) -> Self {
+        ItemObservation {
+            assignee_id: None,
+            contributing_behavior_id: None,
+            contributing_condition_id: None,
+            checklist_item_id: None,
+            coordination_issue_id: None,
+            created_by_id: None,
+            description: None,
+            due_date: None,
+            hazard_id: None,
+            incident_action_id: None,
+            name: name.into(),
+            number: None,
+            personal: None,
+            priority: None,
+            status: None,
+            trade_id: None,
+            type_id,
+            distribution_member_ids: None,
+            location_id: None,
+            mt_location: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    /// Sets `contributing_behavior_id`.
+    pub fn contributing_behavior_id(mut self, value: i64) -> Self {
+        self.contributing_behavior_id = Some(value);
+        self
+    }
+
+    /// Sets `contributing_condition_id`.
+    pub fn contributing_condition_id(mut self, value: i64) -> Self {
+        self.contributing_condition_id = Some(value);
+        self
+    }
+
+    /// Sets `checklist_item_id`.
+    pub fn checklist_item_id(mut self, value: i64) -> Self {
+        self.checklist_item_id = Some(value);
+        self
+    }
+
+    /// Sets `coordination_issue_id`.
+    pub fn coordination_issue_id(mut self, value: i64) -> Self {
+        self.coordination_issue_id = Some(value);
+        self
+    }
+
+    /// Sets `created_by_id`.
+    pub fn created_by_id(mut self, value: i64) -> Self {
+        self.created_by_id = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `hazard_id`.
+    pub fn hazard_id(mut self, value: i64) -> Self {
+        self.hazard_id = Some(value);
+        self
+    }
+
+    /// Sets `incident_action_id`.
+    pub fn incident_action_id(mut self, value: i64) -> Self {
+        self.incident_action_id = Some(value);
+        self
+    }
+
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+
+    /// Sets `personal`.
+    pub fn personal(mut self, value: bool) -> Self {
+        self.personal = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: ItemObservationPriority) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: NewResponseLogStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ItemObservation {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "assignee_id", self.assignee_id);
+        form.field(name, "contributing_behavior_id", self.contributing_behavior_id);
+        form.field(name, "contributing_condition_id", self.contributing_condition_id);
+        form.field(name, "checklist_item_id", self.checklist_item_id);
+        form.field(name, "coordination_issue_id", self.coordination_issue_id);
+        form.field(name, "created_by_id", self.created_by_id);
+        form.field(name, "description", self.description);
+        form.field(name, "due_date", self.due_date);
+        form.field(name, "hazard_id", self.hazard_id);
+        form.field(name, "incident_action_id", self.incident_action_id);
+        form.field(name, "name", self.name);
+        form.field(name, "number", self.number);
+        form.field(name, "personal", self.personal);
+        form.field(name, "priority", self.priority);
+        form.field(name, "status", self.status);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "type_id", self.type_id);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewItem {
     /// The ID of the Project the Observation Item belongs to
     pub project_id: i64,
     /// 1 denotes that this Observation Item is being created from a failed Checklist Item. This will update the status of the Checklist Item to 'no' (fail)....
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_item_failed: Option<i64>,
     /// Item object
-    pub observation: serde_json::Value,
+    pub observation: ItemObservation,
+    /// \[DEPRECATED\] An array of the Attachments of the Observation Item. Please use upload_ids instead.  To upload attachments you must upload the entire payload...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewItem {
     /// A value with the required `project_id`, `observation`; set the others with the setters.
-    pub fn new(project_id: i64, observation: serde_json::Value) -> Self {
+    pub fn new(project_id: i64, observation: ItemObservation) -> Self {
         NewItem {
             project_id,
             inspection_item_failed: None,
             observation,
+            attachments: None,
         }
     }
 
@@ -19365,6 +19573,21 @@ impl NewItem {
     pub fn inspection_item_failed(mut self, value: i64) -> Self {
         self.inspection_item_failed = Some(value);
         self
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewItem {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "inspection_item_failed", self.inspection_item_failed);
+        form.field(name, "observation", self.observation);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -19764,23 +19987,243 @@ impl serde::Serialize for NextAvailableNumberDetail {
     }
 }
 
+/// Item object
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct ItemUpdateObservation {
+    /// The ID of the Assignee of the Observation Item
+    pub assignee_id: Option<i64>,
+    /// Sets the origin to the ID of a Checklist Item (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub checklist_item_id: Option<i64>,
+    /// The ID of the Contributing Behavior associated to the Observation Item
+    pub contributing_behavior_id: Option<i64>,
+    /// The ID of the Contributing Condition associated to the Observation Item
+    pub contributing_condition_id: Option<i64>,
+    /// Sets the origin to the ID of a Coordination Issue (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub coordination_issue_id: Option<i64>,
+    /// The Description of the Observation Item
+    pub description: Option<String>,
+    /// The Due Date of the Observation Item
+    pub due_date: Option<String>,
+    /// The ID of the Hazard associated to the Observation Item
+    pub hazard_id: Option<i64>,
+    /// The Name of the Observation Item
+    pub name: String,
+    /// The Number of the Observation Item
+    pub number: Option<String>,
+    /// Sets the origin to the ID of an Incident Action (Note: the Item's origin can either be a coordination_issue_id, checklist_list_id or incident_action_id)
+    pub incident_action_id: Option<i64>,
+    /// The Personal status of the Observation Item
+    pub personal: Option<bool>,
+    /// The Priority of the Observation Item
+    pub priority: Option<ItemObservationPriority>,
+    /// The Status of the Observation Item. Enum: 0: Initiated, 1: Ready for Review, 2: Not Accepted, 3: Closed
+    pub status: Option<NewResponseLogStatus>,
+    /// The ID of the Trade of the Observation Item
+    pub trade_id: Option<i64>,
+    /// The ID of the Type of the Observation Item
+    pub type_id: i64,
+    /// An array of the IDs of the Distribution Member of the Observation Item
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// The ID of the Location of the Observation Item. Use either `location_id` or `mt_location` but not both.
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl ItemUpdateObservation {
+    /// A value with the required `name`, `type_id`; set the others with the setters.
+    pub fn new(name: impl Into<String>, type_id: i64) -> Self {
+        ItemUpdateObservation {
+            assignee_id: None,
+            checklist_item_id: None,
+            contributing_behavior_id: None,
+            contributing_condition_id: None,
+            coordination_issue_id: None,
+            description: None,
+            due_date: None,
+            hazard_id: None,
+            name: name.into(),
+            number: None,
+            incident_action_id: None,
+            personal: None,
+            priority: None,
+            status: None,
+            trade_id: None,
+            type_id,
+            distribution_member_ids: None,
+            location_id: None,
+            mt_location: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    /// Sets `checklist_item_id`.
+    pub fn checklist_item_id(mut self, value: i64) -> Self {
+        self.checklist_item_id = Some(value);
+        self
+    }
+
+    /// Sets `contributing_behavior_id`.
+    pub fn contributing_behavior_id(mut self, value: i64) -> Self {
+        self.contributing_behavior_id = Some(value);
+        self
+    }
+
+    /// Sets `contributing_condition_id`.
+    pub fn contributing_condition_id(mut self, value: i64) -> Self {
+        self.contributing_condition_id = Some(value);
+        self
+    }
+
+    /// Sets `coordination_issue_id`.
+    pub fn coordination_issue_id(mut self, value: i64) -> Self {
+        self.coordination_issue_id = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `hazard_id`.
+    pub fn hazard_id(mut self, value: i64) -> Self {
+        self.hazard_id = Some(value);
+        self
+    }
+
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+
+    /// Sets `incident_action_id`.
+    pub fn incident_action_id(mut self, value: i64) -> Self {
+        self.incident_action_id = Some(value);
+        self
+    }
+
+    /// Sets `personal`.
+    pub fn personal(mut self, value: bool) -> Self {
+        self.personal = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: ItemObservationPriority) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: NewResponseLogStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ItemUpdateObservation {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "assignee_id", self.assignee_id);
+        form.field(name, "checklist_item_id", self.checklist_item_id);
+        form.field(name, "contributing_behavior_id", self.contributing_behavior_id);
+        form.field(name, "contributing_condition_id", self.contributing_condition_id);
+        form.field(name, "coordination_issue_id", self.coordination_issue_id);
+        form.field(name, "description", self.description);
+        form.field(name, "due_date", self.due_date);
+        form.field(name, "hazard_id", self.hazard_id);
+        form.field(name, "name", self.name);
+        form.field(name, "number", self.number);
+        form.field(name, "incident_action_id", self.incident_action_id);
+        form.field(name, "personal", self.personal);
+        form.field(name, "priority", self.priority);
+        form.field(name, "status", self.status);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "type_id", self.type_id);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct ItemUpdate {
     /// The ID of the Project the Observation Item belongs to
     pub project_id: i64,
     /// Item object
-    pub observation: serde_json::Value,
+    pub observation: ItemUpdateObservation,
+    /// \[DEPRECATED\] An array of the Attachments of the Observation Item. Please use upload_ids instead.  To upload attachments you must upload the entire payload...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl ItemUpdate {
     /// A value with the required `project_id`, `observation`; set the others with the setters.
-    pub fn new(project_id: i64, observation: serde_json::Value) -> Self {
+    pub fn new(project_id: i64, observation: ItemUpdateObservation) -> Self {
         ItemUpdate {
             project_id,
             observation,
+            attachments: None,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ItemUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "observation", self.observation);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -19952,19 +20395,13 @@ impl serde::Serialize for ResponseLog {
 
 /// Response Log body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct ResponseLogInput {
     /// The Comments of the Response Log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// An array of the Attachment IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
-    /// An array of the Attachment Upload IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_ids: Option<Vec<String>>,
     /// PDM document revision IDs to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -19975,7 +20412,6 @@ impl ResponseLogInput {
         ResponseLogInput {
             comment: None,
             prostore_file_ids: None,
-            upload_ids: None,
             document_management_document_revision_ids: None,
         }
     }
@@ -19992,12 +20428,6 @@ impl ResponseLogInput {
         self
     }
 
-    /// Sets `upload_ids`.
-    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
-        self.upload_ids = Some(value);
-        self
-    }
-
     /// Sets `document_management_document_revision_ids`.
     pub fn document_management_document_revision_ids(
         mut self,
@@ -20008,31 +20438,30 @@ impl ResponseLogInput {
     }
 }
 
-/// The Status of the Observation
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum NewResponseLogStatus {
-    #[serde(rename = "initiated")]
-    Initiated,
-    #[serde(rename = "ready_for_review")]
-    ReadyForReview,
-    #[serde(rename = "not_accepted")]
-    NotAccepted,
-    #[serde(rename = "closed")]
-    Closed,
+impl crate::multipart::ToMultipart for ResponseLogInput {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comment", self.comment);
+        form.field(name, "prostore_file_ids", self.prostore_file_ids);
+        form.field(
+            name,
+            "document_management_document_revision_ids",
+            self.document_management_document_revision_ids,
+        );
+    }
 }
 
 /// ObservationItemResponseLogBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewResponseLog {
     /// The ID of the Project the Observation Item Response Log belongs to
     pub project_id: i64,
     /// Response Log body
     pub response_log: ResponseLogInput,
     /// The Status of the Observation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewResponseLogStatus>,
+    /// An array of the Attachments of the Observation Item Response Log.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewResponseLog {
@@ -20042,6 +20471,7 @@ impl NewResponseLog {
             project_id,
             response_log,
             status: None,
+            attachments: None,
         }
     }
 
@@ -20049,6 +20479,21 @@ impl NewResponseLog {
     pub fn status(mut self, value: NewResponseLogStatus) -> Self {
         self.status = Some(value);
         self
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewResponseLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "response_log", self.response_log);
+        form.field(name, "status", self.status);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -20492,15 +20937,289 @@ impl serde::Serialize for AccidentLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct AccidentLogForm {
+    /// Additional comments about the accident
+    pub comments: Option<String>,
+    /// Date that the accident occured. Format: YYYY-MM-DD
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Name of the Company involved in the accident
+    pub involved_company: Option<String>,
+    /// Name of the person involved in the accident
+    pub involved_name: Option<String>,
+    /// Time of accident - hour
+    pub time_hour: i64,
+    /// Time of accident - minute
+    pub time_minute: i64,
+    /// ID of the Vendor associated to the accident
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Accident Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl AccidentLogForm {
+    /// A value with the required `time_hour`, `time_minute`; set the others with the setters.
+    pub fn new(time_hour: i64, time_minute: i64) -> Self {
+        AccidentLogForm {
+            comments: None,
+            date: None,
+            datetime: None,
+            involved_company: None,
+            involved_name: None,
+            time_hour,
+            time_minute,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `involved_company`.
+    pub fn involved_company(mut self, value: impl Into<String>) -> Self {
+        self.involved_company = Some(value.into());
+        self
+    }
+
+    /// Sets `involved_name`.
+    pub fn involved_name(mut self, value: impl Into<String>) -> Self {
+        self.involved_name = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for AccidentLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "involved_company", self.involved_company);
+        form.field(name, "involved_name", self.involved_name);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewAccidentLog {
-    pub accident_log: serde_json::Value,
+    pub accident_log: AccidentLogForm,
+    /// Accident Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewAccidentLog {
     /// A value with the required `accident_log`; set the others with the setters.
-    pub fn new(accident_log: serde_json::Value) -> Self {
-        NewAccidentLog { accident_log }
+    pub fn new(accident_log: AccidentLogForm) -> Self {
+        NewAccidentLog {
+            accident_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewAccidentLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "accident_log", self.accident_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct AccidentLogUpdateAccidentLog {
+    /// Additional comments about the accident
+    pub comments: Option<String>,
+    /// Date that the accident occured. Format: YYYY-MM-DD
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Name of the Company involved in the accident
+    pub involved_company: Option<String>,
+    /// Name of the person involved in the accident
+    pub involved_name: Option<String>,
+    /// Time of accident - hour
+    pub time_hour: Option<i64>,
+    /// Time of accident - minute
+    pub time_minute: Option<i64>,
+    /// ID of the Vendor associated to the accident
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Accident Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl AccidentLogUpdateAccidentLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        AccidentLogUpdateAccidentLog {
+            comments: None,
+            date: None,
+            datetime: None,
+            involved_company: None,
+            involved_name: None,
+            time_hour: None,
+            time_minute: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `involved_company`.
+    pub fn involved_company(mut self, value: impl Into<String>) -> Self {
+        self.involved_company = Some(value.into());
+        self
+    }
+
+    /// Sets `involved_name`.
+    pub fn involved_name(mut self, value: impl Into<String>) -> Self {
+        self.involved_name = Some(value.into());
+        self
+    }
+
+    /// Sets `time_hour`.
+    pub fn time_hour(mut self, value: i64) -> Self {
+        self.time_hour = Some(value);
+        self
+    }
+
+    /// Sets `time_minute`.
+    pub fn time_minute(mut self, value: i64) -> Self {
+        self.time_minute = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for AccidentLogUpdateAccidentLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "involved_company", self.involved_company);
+        form.field(name, "involved_name", self.involved_name);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct AccidentLogUpdate {
+    pub accident_log: AccidentLogUpdateAccidentLog,
+    /// Accident Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl AccidentLogUpdate {
+    /// A value with the required `accident_log`; set the others with the setters.
+    pub fn new(accident_log: AccidentLogUpdateAccidentLog) -> Self {
+        AccidentLogUpdate {
+            accident_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for AccidentLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "accident_log", self.accident_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -20915,58 +21634,30 @@ impl serde::Serialize for SignatureDetail {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct SignatureForm {
+pub struct PlanApproverSignature {
     /// Attachment representing the Signature.
     pub attachment: crate::FilePart,
     /// Base64 encoded string representing PNG image of signature
     pub attachment_string: String,
 }
 
-impl SignatureForm {
+impl PlanApproverSignature {
     /// A value with the required `attachment`, `attachment_string`; set the others with the setters.
     pub fn new(
         attachment: crate::FilePart,
         attachment_string: impl Into<String>,
     ) -> Self {
-        SignatureForm {
+        PlanApproverSignature {
             attachment,
             attachment_string: attachment_string.into(),
         }
     }
 }
 
-impl crate::multipart::ToMultipart for SignatureForm {
+impl crate::multipart::ToMultipart for PlanApproverSignature {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "attachment", self.attachment);
         form.field(name, "attachment_string", self.attachment_string);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct PlanApproverSignature {
-    pub signature: Option<SignatureForm>,
-}
-
-impl PlanApproverSignature {
-    /// A value with no optional field set.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        PlanApproverSignature {
-            signature: None,
-        }
-    }
-
-    /// Sets `signature`.
-    pub fn signature(mut self, value: SignatureForm) -> Self {
-        self.signature = Some(value);
-        self
-    }
-}
-
-impl crate::multipart::ToMultipart for PlanApproverSignature {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "signature", self.signature);
     }
 }
 
@@ -21926,7 +22617,7 @@ impl serde::Serialize for PlanReference {
 /// Action Plan Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanReferenceFormType {
+pub enum PlanReferenceTypeForm {
     #[serde(rename = "attachment")]
     Attachment,
     #[serde(rename = "drawing")]
@@ -21947,7 +22638,7 @@ pub enum PlanReferenceFormType {
     ObservationItem,
 }
 
-impl crate::multipart::ToMultipart for PlanReferenceFormType {
+impl crate::multipart::ToMultipart for PlanReferenceTypeForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -21956,7 +22647,7 @@ impl crate::multipart::ToMultipart for PlanReferenceFormType {
 /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanReferenceFormPayload {
+pub struct PlanReferencePayloadForm {
     /// Drawing Revision ID
     pub drawing_revision_id: Option<i64>,
     /// File Version ID
@@ -21977,11 +22668,11 @@ pub struct PlanReferenceFormPayload {
     pub observation_item_id: Option<i64>,
 }
 
-impl PlanReferenceFormPayload {
+impl PlanReferencePayloadForm {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PlanReferenceFormPayload {
+        PlanReferencePayloadForm {
             drawing_revision_id: None,
             file_version_id: None,
             specification_section_id: None,
@@ -22049,7 +22740,7 @@ impl PlanReferenceFormPayload {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanReferenceFormPayload {
+impl crate::multipart::ToMultipart for PlanReferencePayloadForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "drawing_revision_id", self.drawing_revision_id);
         form.field(name, "file_version_id", self.file_version_id);
@@ -22065,23 +22756,23 @@ impl crate::multipart::ToMultipart for PlanReferenceFormPayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanReferenceForm {
+pub struct NewPlanReference {
     /// Action Plan Item ID
     pub plan_item_id: i64,
     /// Action Plan Reference Type
-    pub type_: PlanReferenceFormType,
+    pub type_: PlanReferenceTypeForm,
     /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
-    pub payload: PlanReferenceFormPayload,
+    pub payload: PlanReferencePayloadForm,
 }
 
-impl PlanReferenceForm {
+impl NewPlanReference {
     /// A value with the required `plan_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_item_id: i64,
-        type_: PlanReferenceFormType,
-        payload: PlanReferenceFormPayload,
+        type_: PlanReferenceTypeForm,
+        payload: PlanReferencePayloadForm,
     ) -> Self {
-        PlanReferenceForm {
+        NewPlanReference {
             plan_item_id,
             type_,
             payload,
@@ -22089,30 +22780,11 @@ impl PlanReferenceForm {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanReferenceForm {
+impl crate::multipart::ToMultipart for NewPlanReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_item_id", self.plan_item_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewPlanReference {
-    pub plan_reference: PlanReferenceForm,
-}
-
-impl NewPlanReference {
-    /// A value with the required `plan_reference`; set the others with the setters.
-    pub fn new(plan_reference: PlanReferenceForm) -> Self {
-        NewPlanReference { plan_reference }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewPlanReference {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "plan_reference", self.plan_reference);
     }
 }
 
@@ -23280,7 +23952,7 @@ impl serde::Serialize for PlanTemplateReference {
 /// Action Plan Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum NewPlanTemplateReferenceFormType {
+pub enum NewPlanTemplateReferenceType {
     #[serde(rename = "attachment")]
     Attachment,
     #[serde(rename = "drawing")]
@@ -23303,7 +23975,7 @@ pub enum NewPlanTemplateReferenceFormType {
     ObservationItem,
 }
 
-impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormType {
+impl crate::multipart::ToMultipart for NewPlanTemplateReferenceType {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -23312,18 +23984,18 @@ impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormType {
 /// PDM (Product Document Management) document reference
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+pub struct NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
     /// Document collection ID
     pub collection_id: Option<String>,
     /// Document container ID
     pub container_id: Option<String>,
 }
 
-impl NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+impl NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+        NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
             collection_id: None,
             container_id: None,
         }
@@ -23343,7 +24015,7 @@ impl NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
 }
 
 impl crate::multipart::ToMultipart
-for NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
+for NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "collection_id", self.collection_id);
         form.field(name, "container_id", self.container_id);
@@ -23353,14 +24025,14 @@ for NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference {
 /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, generic_tool_item_id, form_id, image_id, meeting_id, or...
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct NewPlanTemplateReferenceFormPayload {
+pub struct NewPlanTemplateReferencePayload {
     /// Drawing Revision ID
     pub drawing_revision_id: Option<i64>,
     /// File Version ID
     pub file_version_id: Option<i64>,
     /// PDM (Product Document Management) document reference
     pub document_management_document_reference: Option<
-        NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference,
+        NewPlanTemplateReferencePayloadDocumentManagementDocumentReference,
     >,
     /// Specification Section ID
     pub specification_section_id: Option<i64>,
@@ -23378,11 +24050,11 @@ pub struct NewPlanTemplateReferenceFormPayload {
     pub observation_item_id: Option<i64>,
 }
 
-impl NewPlanTemplateReferenceFormPayload {
+impl NewPlanTemplateReferencePayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewPlanTemplateReferenceFormPayload {
+        NewPlanTemplateReferencePayload {
             drawing_revision_id: None,
             file_version_id: None,
             document_management_document_reference: None,
@@ -23411,7 +24083,7 @@ impl NewPlanTemplateReferenceFormPayload {
     /// Sets `document_management_document_reference`.
     pub fn document_management_document_reference(
         mut self,
-        value: NewPlanTemplateReferenceFormPayloadDocumentManagementDocumentReference,
+        value: NewPlanTemplateReferencePayloadDocumentManagementDocumentReference,
     ) -> Self {
         self.document_management_document_reference = Some(value);
         self
@@ -23460,7 +24132,7 @@ impl NewPlanTemplateReferenceFormPayload {
     }
 }
 
-impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormPayload {
+impl crate::multipart::ToMultipart for NewPlanTemplateReferencePayload {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "drawing_revision_id", self.drawing_revision_id);
         form.field(name, "file_version_id", self.file_version_id);
@@ -23481,23 +24153,23 @@ impl crate::multipart::ToMultipart for NewPlanTemplateReferenceFormPayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct NewPlanTemplateReferenceForm {
+pub struct NewPlanTemplateReference {
     /// Project Action Plan Template Item ID
     pub plan_template_item_id: i64,
     /// Action Plan Reference Type
-    pub type_: NewPlanTemplateReferenceFormType,
+    pub type_: NewPlanTemplateReferenceType,
     /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, generic_tool_item_id, form_id, image_id, meeting_id, or...
-    pub payload: NewPlanTemplateReferenceFormPayload,
+    pub payload: NewPlanTemplateReferencePayload,
 }
 
-impl NewPlanTemplateReferenceForm {
+impl NewPlanTemplateReference {
     /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_template_item_id: i64,
-        type_: NewPlanTemplateReferenceFormType,
-        payload: NewPlanTemplateReferenceFormPayload,
+        type_: NewPlanTemplateReferenceType,
+        payload: NewPlanTemplateReferencePayload,
     ) -> Self {
-        NewPlanTemplateReferenceForm {
+        NewPlanTemplateReference {
             plan_template_item_id,
             type_,
             payload,
@@ -23505,32 +24177,11 @@ impl NewPlanTemplateReferenceForm {
     }
 }
 
-impl crate::multipart::ToMultipart for NewPlanTemplateReferenceForm {
+impl crate::multipart::ToMultipart for NewPlanTemplateReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_template_item_id", self.plan_template_item_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewPlanTemplateReference {
-    pub plan_template_reference: NewPlanTemplateReferenceForm,
-}
-
-impl NewPlanTemplateReference {
-    /// A value with the required `plan_template_reference`; set the others with the setters.
-    pub fn new(plan_template_reference: NewPlanTemplateReferenceForm) -> Self {
-        NewPlanTemplateReference {
-            plan_template_reference,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewPlanTemplateReference {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "plan_template_reference", self.plan_template_reference);
     }
 }
 
@@ -24225,7 +24876,7 @@ impl serde::Serialize for PlanTestRecord {
 /// Action Plan Test Record Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTestRecordFormType {
+pub enum NewPlanTestRecordType {
     #[serde(rename = "checklist")]
     Checklist,
     #[serde(rename = "attachment")]
@@ -24234,7 +24885,7 @@ pub enum PlanTestRecordFormType {
     Photo,
 }
 
-impl crate::multipart::ToMultipart for PlanTestRecordFormType {
+impl crate::multipart::ToMultipart for NewPlanTestRecordType {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.serialized(name, &self);
     }
@@ -24242,25 +24893,25 @@ impl crate::multipart::ToMultipart for PlanTestRecordFormType {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct PlanTestRecordForm {
+pub struct NewPlanTestRecord {
     /// ID of the associated Action Plan Control Activity
     pub plan_item_id: i64,
     /// ID of the associated Action Plan Test Record Request
     pub plan_test_record_request_id: i64,
     /// Action Plan Test Record Type
-    pub type_: PlanTestRecordFormType,
-    pub payload: PlanTemplateReferenceFormPayload,
+    pub type_: NewPlanTestRecordType,
+    pub payload: NewPlanTestRecordPayload,
 }
 
-impl PlanTestRecordForm {
+impl NewPlanTestRecord {
     /// A value with the required `plan_item_id`, `plan_test_record_request_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         plan_item_id: i64,
         plan_test_record_request_id: i64,
-        type_: PlanTestRecordFormType,
-        payload: PlanTemplateReferenceFormPayload,
+        type_: NewPlanTestRecordType,
+        payload: NewPlanTestRecordPayload,
     ) -> Self {
-        PlanTestRecordForm {
+        NewPlanTestRecord {
             plan_item_id,
             plan_test_record_request_id,
             type_,
@@ -24269,7 +24920,7 @@ impl PlanTestRecordForm {
     }
 }
 
-impl crate::multipart::ToMultipart for PlanTestRecordForm {
+impl crate::multipart::ToMultipart for NewPlanTestRecord {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_item_id", self.plan_item_id);
         form.field(
@@ -24279,27 +24930,6 @@ impl crate::multipart::ToMultipart for PlanTestRecordForm {
         );
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewPlanTestRecord {
-    pub plan_test_record: PlanTestRecordForm,
-}
-
-impl NewPlanTestRecord {
-    /// A value with the required `plan_test_record`; set the others with the setters.
-    pub fn new(plan_test_record: PlanTestRecordForm) -> Self {
-        NewPlanTestRecord {
-            plan_test_record,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewPlanTestRecord {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "plan_test_record", self.plan_test_record);
     }
 }
 
@@ -25348,15 +25978,172 @@ impl serde::Serialize for CallLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct CallLogForm {
+    /// Date that the call took place. Format: YYYY-MM-DD Example: 2016-05-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Description
+    pub description: Option<String>,
+    /// Time when the call ended - hour
+    pub end_hour: Option<i64>,
+    /// Time when the call ended - minute
+    pub end_minute: Option<i64>,
+    /// Time when the call started - hour
+    pub start_hour: Option<i64>,
+    /// Time when the call started - minute
+    pub start_minute: Option<i64>,
+    /// Name of the person that called
+    pub subject_from: Option<String>,
+    /// Name of the person that received the call
+    pub subject_to: Option<String>,
+    /// ID of the Vendor associated to the Call Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Call Log
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl CallLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        CallLogForm {
+            date: None,
+            datetime: None,
+            description: None,
+            end_hour: None,
+            end_minute: None,
+            start_hour: None,
+            start_minute: None,
+            subject_from: None,
+            subject_to: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `end_hour`.
+    pub fn end_hour(mut self, value: i64) -> Self {
+        self.end_hour = Some(value);
+        self
+    }
+
+    /// Sets `end_minute`.
+    pub fn end_minute(mut self, value: i64) -> Self {
+        self.end_minute = Some(value);
+        self
+    }
+
+    /// Sets `start_hour`.
+    pub fn start_hour(mut self, value: i64) -> Self {
+        self.start_hour = Some(value);
+        self
+    }
+
+    /// Sets `start_minute`.
+    pub fn start_minute(mut self, value: i64) -> Self {
+        self.start_minute = Some(value);
+        self
+    }
+
+    /// Sets `subject_from`.
+    pub fn subject_from(mut self, value: impl Into<String>) -> Self {
+        self.subject_from = Some(value.into());
+        self
+    }
+
+    /// Sets `subject_to`.
+    pub fn subject_to(mut self, value: impl Into<String>) -> Self {
+        self.subject_to = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for CallLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "description", self.description);
+        form.field(name, "end_hour", self.end_hour);
+        form.field(name, "end_minute", self.end_minute);
+        form.field(name, "start_hour", self.start_hour);
+        form.field(name, "start_minute", self.start_minute);
+        form.field(name, "subject_from", self.subject_from);
+        form.field(name, "subject_to", self.subject_to);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewCallLog {
-    pub call_log: serde_json::Value,
+    pub call_log: CallLogForm,
+    /// Call Log Attachments are not viewable or used on web. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewCallLog {
     /// A value with the required `call_log`; set the others with the setters.
-    pub fn new(call_log: serde_json::Value) -> Self {
-        NewCallLog { call_log }
+    pub fn new(call_log: CallLogForm) -> Self {
+        NewCallLog {
+            call_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewCallLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "call_log", self.call_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -28520,17 +29307,558 @@ impl serde::Serialize for DailyConstructionReportLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct DailyConstructionReportLogForm {
+    /// Number of hours that the Apprentice workers were on site
+    pub apprentice_hours: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Number of hours performed by first-year apprentices
+    pub first_year_hours: Option<String>,
+    /// Number of hours that the foremen were on site
+    pub foreman_hours: Option<String>,
+    /// Number of hours that the journeymen were on site
+    pub journeyman_hours: Option<String>,
+    /// Number of hours performed by local city resident workers
+    pub local_city_hours: Option<String>,
+    /// Number of hours performecd by local county resident workers
+    pub local_county_hours: Option<String>,
+    /// The ID of the Location
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+    /// Number of hours performed by minority workers
+    pub minority_hours: Option<String>,
+    /// Additional notes
+    pub notes: Option<String>,
+    /// Number of apprentice workers on site
+    pub number_of_apprentice_workers: Option<i64>,
+    /// Number of foremen on site
+    pub number_of_foreman_workers: Option<i64>,
+    /// Number of journeymen on site
+    pub number_of_journeyman_workers: Option<i64>,
+    /// Number of other workers on site
+    pub number_of_other_workers: Option<i64>,
+    /// Number of hours that other workers were on site
+    pub other_hours: Option<String>,
+    /// ID of the Vendor associated to the report
+    pub vendor_id: i64,
+    /// Number of hours performed by veteran workers
+    pub veteran_hours: Option<String>,
+    /// Number of hours performed by women workers
+    pub women_hours: Option<String>,
+    /// ID of the Trade associated to the report
+    pub trade_id: i64,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl DailyConstructionReportLogForm {
+    /// A value with the required `vendor_id`, `trade_id`; set the others with the setters.
+    pub fn new(vendor_id: i64, trade_id: i64) -> Self {
+        DailyConstructionReportLogForm {
+            apprentice_hours: None,
+            date: None,
+            datetime: None,
+            first_year_hours: None,
+            foreman_hours: None,
+            journeyman_hours: None,
+            local_city_hours: None,
+            local_county_hours: None,
+            location_id: None,
+            daily_log_segment_id: None,
+            minority_hours: None,
+            notes: None,
+            number_of_apprentice_workers: None,
+            number_of_foreman_workers: None,
+            number_of_journeyman_workers: None,
+            number_of_other_workers: None,
+            other_hours: None,
+            vendor_id,
+            veteran_hours: None,
+            women_hours: None,
+            trade_id,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `apprentice_hours`.
+    pub fn apprentice_hours(mut self, value: impl Into<String>) -> Self {
+        self.apprentice_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `first_year_hours`.
+    pub fn first_year_hours(mut self, value: impl Into<String>) -> Self {
+        self.first_year_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `foreman_hours`.
+    pub fn foreman_hours(mut self, value: impl Into<String>) -> Self {
+        self.foreman_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `journeyman_hours`.
+    pub fn journeyman_hours(mut self, value: impl Into<String>) -> Self {
+        self.journeyman_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `local_city_hours`.
+    pub fn local_city_hours(mut self, value: impl Into<String>) -> Self {
+        self.local_city_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `local_county_hours`.
+    pub fn local_county_hours(mut self, value: impl Into<String>) -> Self {
+        self.local_county_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+
+    /// Sets `minority_hours`.
+    pub fn minority_hours(mut self, value: impl Into<String>) -> Self {
+        self.minority_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `number_of_apprentice_workers`.
+    pub fn number_of_apprentice_workers(mut self, value: i64) -> Self {
+        self.number_of_apprentice_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_foreman_workers`.
+    pub fn number_of_foreman_workers(mut self, value: i64) -> Self {
+        self.number_of_foreman_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_journeyman_workers`.
+    pub fn number_of_journeyman_workers(mut self, value: i64) -> Self {
+        self.number_of_journeyman_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_other_workers`.
+    pub fn number_of_other_workers(mut self, value: i64) -> Self {
+        self.number_of_other_workers = Some(value);
+        self
+    }
+
+    /// Sets `other_hours`.
+    pub fn other_hours(mut self, value: impl Into<String>) -> Self {
+        self.other_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `veteran_hours`.
+    pub fn veteran_hours(mut self, value: impl Into<String>) -> Self {
+        self.veteran_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `women_hours`.
+    pub fn women_hours(mut self, value: impl Into<String>) -> Self {
+        self.women_hours = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DailyConstructionReportLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "apprentice_hours", self.apprentice_hours);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "first_year_hours", self.first_year_hours);
+        form.field(name, "foreman_hours", self.foreman_hours);
+        form.field(name, "journeyman_hours", self.journeyman_hours);
+        form.field(name, "local_city_hours", self.local_city_hours);
+        form.field(name, "local_county_hours", self.local_county_hours);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+        form.field(name, "minority_hours", self.minority_hours);
+        form.field(name, "notes", self.notes);
+        form.field(
+            name,
+            "number_of_apprentice_workers",
+            self.number_of_apprentice_workers,
+        );
+        form.field(name, "number_of_foreman_workers", self.number_of_foreman_workers);
+        form.field(
+            name,
+            "number_of_journeyman_workers",
+            self.number_of_journeyman_workers,
+        );
+        form.field(name, "number_of_other_workers", self.number_of_other_workers);
+        form.field(name, "other_hours", self.other_hours);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "veteran_hours", self.veteran_hours);
+        form.field(name, "women_hours", self.women_hours);
+        form.field(name, "trade_id", self.trade_id);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewDailyConstructionReportLog {
-    pub daily_construction_report_log: serde_json::Value,
+    pub daily_construction_report_log: DailyConstructionReportLogForm,
+    /// Daily Construction Report Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewDailyConstructionReportLog {
     /// A value with the required `daily_construction_report_log`; set the others with the setters.
-    pub fn new(daily_construction_report_log: serde_json::Value) -> Self {
+    pub fn new(daily_construction_report_log: DailyConstructionReportLogForm) -> Self {
         NewDailyConstructionReportLog {
             daily_construction_report_log,
+            attachments: None,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewDailyConstructionReportLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(
+            name,
+            "daily_construction_report_log",
+            self.daily_construction_report_log,
+        );
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct DailyConstructionReportLogUpdateDailyConstructionReportLog {
+    /// Number of hours that the Apprentice workers were on site
+    pub apprentice_hours: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Number of hours performed by first-year apprentices
+    pub first_year_hours: Option<String>,
+    /// Number of hours that the foremen were on site
+    pub foreman_hours: Option<String>,
+    /// Number of hours that the journeymen were on site
+    pub journeyman_hours: Option<String>,
+    /// Number of hours performed by local city resident workers
+    pub local_city_hours: Option<String>,
+    /// Number of hours performecd by local county resident workers
+    pub local_county_hours: Option<String>,
+    /// The ID of the Location
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+    /// Number of hours performed by minority workers
+    pub minority_hours: Option<String>,
+    /// Additional notes
+    pub notes: Option<String>,
+    /// Number of apprentice workers on site
+    pub number_of_apprentice_workers: Option<i64>,
+    /// Number of foremen on site
+    pub number_of_foreman_workers: Option<i64>,
+    /// Number of journeymen on site
+    pub number_of_journeyman_workers: Option<i64>,
+    /// Number of other workers on site
+    pub number_of_other_workers: Option<i64>,
+    /// Number of hours that the other workers were on site
+    pub other_hours: Option<String>,
+    /// The ID of the associated Vendor
+    pub vendor_id: Option<i64>,
+    /// Approval for pending logs
+    pub status: Option<String>,
+    /// The ID of the associated trade
+    pub trade_id: Option<i64>,
+    /// Number of hours performed by veteran workers
+    pub veteran_hours: Option<String>,
+    /// Number of hours performed by women workers
+    pub women_hours: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl DailyConstructionReportLogUpdateDailyConstructionReportLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        DailyConstructionReportLogUpdateDailyConstructionReportLog {
+            apprentice_hours: None,
+            date: None,
+            datetime: None,
+            first_year_hours: None,
+            foreman_hours: None,
+            journeyman_hours: None,
+            local_city_hours: None,
+            local_county_hours: None,
+            location_id: None,
+            daily_log_segment_id: None,
+            minority_hours: None,
+            notes: None,
+            number_of_apprentice_workers: None,
+            number_of_foreman_workers: None,
+            number_of_journeyman_workers: None,
+            number_of_other_workers: None,
+            other_hours: None,
+            vendor_id: None,
+            status: None,
+            trade_id: None,
+            veteran_hours: None,
+            women_hours: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `apprentice_hours`.
+    pub fn apprentice_hours(mut self, value: impl Into<String>) -> Self {
+        self.apprentice_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `first_year_hours`.
+    pub fn first_year_hours(mut self, value: impl Into<String>) -> Self {
+        self.first_year_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `foreman_hours`.
+    pub fn foreman_hours(mut self, value: impl Into<String>) -> Self {
+        self.foreman_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `journeyman_hours`.
+    pub fn journeyman_hours(mut self, value: impl Into<String>) -> Self {
+        self.journeyman_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `local_city_hours`.
+    pub fn local_city_hours(mut self, value: impl Into<String>) -> Self {
+        self.local_city_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `local_county_hours`.
+    pub fn local_county_hours(mut self, value: impl Into<String>) -> Self {
+        self.local_county_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+
+    /// Sets `minority_hours`.
+    pub fn minority_hours(mut self, value: impl Into<String>) -> Self {
+        self.minority_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `number_of_apprentice_workers`.
+    pub fn number_of_apprentice_workers(mut self, value: i64) -> Self {
+        self.number_of_apprentice_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_foreman_workers`.
+    pub fn number_of_foreman_workers(mut self, value: i64) -> Self {
+        self.number_of_foreman_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_journeyman_workers`.
+    pub fn number_of_journeyman_workers(mut self, value: i64) -> Self {
+        self.number_of_journeyman_workers = Some(value);
+        self
+    }
+
+    /// Sets `number_of_other_workers`.
+    pub fn number_of_other_workers(mut self, value: i64) -> Self {
+        self.number_of_other_workers = Some(value);
+        self
+    }
+
+    /// Sets `other_hours`.
+    pub fn other_hours(mut self, value: impl Into<String>) -> Self {
+        self.other_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `veteran_hours`.
+    pub fn veteran_hours(mut self, value: impl Into<String>) -> Self {
+        self.veteran_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `women_hours`.
+    pub fn women_hours(mut self, value: impl Into<String>) -> Self {
+        self.women_hours = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart
+for DailyConstructionReportLogUpdateDailyConstructionReportLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "apprentice_hours", self.apprentice_hours);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "first_year_hours", self.first_year_hours);
+        form.field(name, "foreman_hours", self.foreman_hours);
+        form.field(name, "journeyman_hours", self.journeyman_hours);
+        form.field(name, "local_city_hours", self.local_city_hours);
+        form.field(name, "local_county_hours", self.local_county_hours);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+        form.field(name, "minority_hours", self.minority_hours);
+        form.field(name, "notes", self.notes);
+        form.field(
+            name,
+            "number_of_apprentice_workers",
+            self.number_of_apprentice_workers,
+        );
+        form.field(name, "number_of_foreman_workers", self.number_of_foreman_workers);
+        form.field(
+            name,
+            "number_of_journeyman_workers",
+            self.number_of_journeyman_workers,
+        );
+        form.field(name, "number_of_other_workers", self.number_of_other_workers);
+        form.field(name, "other_hours", self.other_hours);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "status", self.status);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "veteran_hours", self.veteran_hours);
+        form.field(name, "women_hours", self.women_hours);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct DailyConstructionReportLogUpdate {
+    pub daily_construction_report_log: DailyConstructionReportLogUpdateDailyConstructionReportLog,
+    /// Daily Construction Report Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each...
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl DailyConstructionReportLogUpdate {
+    /// A value with the required `daily_construction_report_log`; set the others with the setters.
+    pub fn new(
+        daily_construction_report_log: DailyConstructionReportLogUpdateDailyConstructionReportLog,
+    ) -> Self {
+        DailyConstructionReportLogUpdate {
+            daily_construction_report_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DailyConstructionReportLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(
+            name,
+            "daily_construction_report_log",
+            self.daily_construction_report_log,
+        );
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -30148,60 +31476,45 @@ impl serde::Serialize for DelayLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewDelayLog {
+#[derive(Debug)]
+pub struct DelayLogForm {
     /// Additional comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Format: YYYY-MM-DD Example: 2016-04-19
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Datetime of record. Mutually exclusive with the date property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// Daily Log Header ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_header_id: Option<i64>,
     /// Type of delay
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_type: Option<String>,
     /// The ID of the Location of the Log. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Daily Log Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
     /// Time when the delay started, Format: HH:MM Example: 21:39
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Number between 0 and 23 representing hour of day
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time_hour: Option<f64>,
     /// Number between 0 and 59 representing minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time_minute: Option<f64>,
     /// Time when the delay started, Format: HH:MM Example: 21:39
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Number between 0 and 23 representing hour of day
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time_hour: Option<f64>,
     /// Number between 0 and 59 representing minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time_minute: Option<f64>,
     /// ID of the Vendor associated to the delay log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
 }
 
-impl NewDelayLog {
+impl DelayLogForm {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewDelayLog {
+        DelayLogForm {
             comments: None,
             date: None,
             datetime: None,
@@ -30311,6 +31624,57 @@ impl NewDelayLog {
     }
 }
 
+impl crate::multipart::ToMultipart for DelayLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "daily_log_header_id", self.daily_log_header_id);
+        form.field(name, "delay_type", self.delay_type);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "start_time", self.start_time);
+        form.field(name, "start_time_hour", self.start_time_hour);
+        form.field(name, "start_time_minute", self.start_time_minute);
+        form.field(name, "end_time", self.end_time);
+        form.field(name, "end_time_hour", self.end_time_hour);
+        form.field(name, "end_time_minute", self.end_time_minute);
+        form.field(name, "vendor_id", self.vendor_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewDelayLog {
+    pub delay_log: DelayLogForm,
+    /// Attachments pertaining the Log.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl NewDelayLog {
+    /// A value with the required `delay_log`; set the others with the setters.
+    pub fn new(delay_log: DelayLogForm) -> Self {
+        NewDelayLog {
+            delay_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewDelayLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "delay_log", self.delay_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryLog {
@@ -30411,15 +31775,319 @@ impl serde::Serialize for DeliveryLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct DeliveryLogForm {
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Contents of the delivery
+    pub contents: Option<String>,
+    /// (ie. '2016-04-19')
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Name of the Company that delivered the items
+    pub delivery_from: Option<String>,
+    /// Time of delivery - hour
+    pub time_hour: i64,
+    /// Time of delivery - minute
+    pub time_minute: i64,
+    /// Tracking number for the delivery
+    pub tracking_number: Option<String>,
+    /// ID of the Vendor associated to the Delivery Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Delivery Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl DeliveryLogForm {
+    /// A value with the required `time_hour`, `time_minute`; set the others with the setters.
+    pub fn new(time_hour: i64, time_minute: i64) -> Self {
+        DeliveryLogForm {
+            comments: None,
+            contents: None,
+            date: None,
+            datetime: None,
+            delivery_from: None,
+            time_hour,
+            time_minute,
+            tracking_number: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `contents`.
+    pub fn contents(mut self, value: impl Into<String>) -> Self {
+        self.contents = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `delivery_from`.
+    pub fn delivery_from(mut self, value: impl Into<String>) -> Self {
+        self.delivery_from = Some(value.into());
+        self
+    }
+
+    /// Sets `tracking_number`.
+    pub fn tracking_number(mut self, value: impl Into<String>) -> Self {
+        self.tracking_number = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DeliveryLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "contents", self.contents);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "delivery_from", self.delivery_from);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "tracking_number", self.tracking_number);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewDeliveryLog {
-    pub delivery_log: serde_json::Value,
+    pub delivery_log: DeliveryLogForm,
+    /// Delivery Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewDeliveryLog {
     /// A value with the required `delivery_log`; set the others with the setters.
-    pub fn new(delivery_log: serde_json::Value) -> Self {
-        NewDeliveryLog { delivery_log }
+    pub fn new(delivery_log: DeliveryLogForm) -> Self {
+        NewDeliveryLog {
+            delivery_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewDeliveryLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "delivery_log", self.delivery_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct DeliveryLogUpdateDeliveryLog {
+    /// All supplies were delivered on time
+    pub comments: Option<String>,
+    /// Contents of the delivery
+    pub contents: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Company that deliveried the items
+    pub delivery_from: Option<String>,
+    /// Delivery Time - hour
+    pub time_hour: Option<i64>,
+    /// Delivery Time - minute
+    pub time_minute: Option<i64>,
+    /// Delivery tracking number
+    pub tracking_number: Option<String>,
+    /// Approval for pending logs
+    pub status: Option<String>,
+    /// ID of the Vendor associated to the Delivery Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Delivery Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl DeliveryLogUpdateDeliveryLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        DeliveryLogUpdateDeliveryLog {
+            comments: None,
+            contents: None,
+            date: None,
+            datetime: None,
+            delivery_from: None,
+            time_hour: None,
+            time_minute: None,
+            tracking_number: None,
+            status: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `contents`.
+    pub fn contents(mut self, value: impl Into<String>) -> Self {
+        self.contents = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `delivery_from`.
+    pub fn delivery_from(mut self, value: impl Into<String>) -> Self {
+        self.delivery_from = Some(value.into());
+        self
+    }
+
+    /// Sets `time_hour`.
+    pub fn time_hour(mut self, value: i64) -> Self {
+        self.time_hour = Some(value);
+        self
+    }
+
+    /// Sets `time_minute`.
+    pub fn time_minute(mut self, value: i64) -> Self {
+        self.time_minute = Some(value);
+        self
+    }
+
+    /// Sets `tracking_number`.
+    pub fn tracking_number(mut self, value: impl Into<String>) -> Self {
+        self.tracking_number = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DeliveryLogUpdateDeliveryLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "contents", self.contents);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "delivery_from", self.delivery_from);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "tracking_number", self.tracking_number);
+        form.field(name, "status", self.status);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct DeliveryLogUpdate {
+    pub delivery_log: DeliveryLogUpdateDeliveryLog,
+    /// Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl DeliveryLogUpdate {
+    /// A value with the required `delivery_log`; set the others with the setters.
+    pub fn new(delivery_log: DeliveryLogUpdateDeliveryLog) -> Self {
+        DeliveryLogUpdate {
+            delivery_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DeliveryLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "delivery_log", self.delivery_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -31842,15 +33510,122 @@ impl serde::Serialize for DumpsterLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct DumpsterLogForm {
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Date of record. Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Estimated UTC datetime of record
+    pub datetime: Option<String>,
+    /// The ID of the Location
+    pub location_id: Option<i64>,
+    /// Number of dumpsters delivered on
+    pub quantity_delivered: Option<i64>,
+    /// Number of dumpsters removed from site
+    pub quantity_removed: Option<i64>,
+    /// Associated Vendor ID
+    pub vendor_id: Option<i64>,
+}
+
+impl DumpsterLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        DumpsterLogForm {
+            comments: None,
+            date: None,
+            datetime: None,
+            location_id: None,
+            quantity_delivered: None,
+            quantity_removed: None,
+            vendor_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `quantity_delivered`.
+    pub fn quantity_delivered(mut self, value: i64) -> Self {
+        self.quantity_delivered = Some(value);
+        self
+    }
+
+    /// Sets `quantity_removed`.
+    pub fn quantity_removed(mut self, value: i64) -> Self {
+        self.quantity_removed = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for DumpsterLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "quantity_delivered", self.quantity_delivered);
+        form.field(name, "quantity_removed", self.quantity_removed);
+        form.field(name, "vendor_id", self.vendor_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewDumpsterLog {
-    pub dumpster_log: serde_json::Value,
+    pub dumpster_log: DumpsterLogForm,
+    /// Dumpster Log Attachments are not viewable or used on web
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewDumpsterLog {
     /// A value with the required `dumpster_log`; set the others with the setters.
-    pub fn new(dumpster_log: serde_json::Value) -> Self {
-        NewDumpsterLog { dumpster_log }
+    pub fn new(dumpster_log: DumpsterLogForm) -> Self {
+        NewDumpsterLog {
+            dumpster_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewDumpsterLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "dumpster_log", self.dumpster_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -32007,60 +33782,47 @@ impl serde::Serialize for EquipmentLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewEquipmentLog {
+#[derive(Debug)]
+pub struct EquipmentLogForm {
     /// Date of record. Format: YYYY-MM-DD
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Datetime of record. Mutually exclusive with the date property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// Number of hours the Equipment was idle
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_idle: Option<i64>,
     /// Number of hours the Equipment was in operation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_operating: Option<i64>,
     /// Inspection status of Equipment before operation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspected: Option<bool>,
     /// Time of inspection - hour
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_hour: Option<i64>,
     /// Time of inspection - minute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_minute: Option<i64>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The ID of the Location of the Inspection Log. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<Option<i64>>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Option<Vec<String>>>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Equipment ID. This params is accepted only if project uses Equipment Legacy tool. Use equipment_register_id param if project uses Equipment Beta tool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_id: Option<i64>,
     /// Equipment name. This Equipment will create on the fly if it doesn't exist and will take precedence over Equipment ID. This params is accepted only if...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_name: Option<String>,
     /// This params is accepted only if project uses Equipment Beta tool. Use equipment_id OR equipment_name param if project uses Equipment Legacy tool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_register_id: Option<String>,
     /// ID of the Vendor associated to the equipment log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
-impl NewEquipmentLog {
+impl EquipmentLogForm {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewEquipmentLog {
+        EquipmentLogForm {
             date: None,
             datetime: None,
             hours_idle: None,
@@ -32076,6 +33838,7 @@ impl NewEquipmentLog {
             equipment_name: None,
             equipment_register_id: None,
             vendor_id: None,
+            additional_properties: std::collections::BTreeMap::new(),
         }
     }
 
@@ -32167,6 +33930,60 @@ impl NewEquipmentLog {
     pub fn vendor_id(mut self, value: i64) -> Self {
         self.vendor_id = Some(value);
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for EquipmentLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "hours_idle", self.hours_idle);
+        form.field(name, "hours_operating", self.hours_operating);
+        form.field(name, "inspected", self.inspected);
+        form.field(name, "inspection_hour", self.inspection_hour);
+        form.field(name, "inspection_minute", self.inspection_minute);
+        form.field(name, "notes", self.notes);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "equipment_id", self.equipment_id);
+        form.field(name, "equipment_name", self.equipment_name);
+        form.field(name, "equipment_register_id", self.equipment_register_id);
+        form.field(name, "vendor_id", self.vendor_id);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewEquipmentLog {
+    pub equipment_log: EquipmentLogForm,
+    /// Equipment Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl NewEquipmentLog {
+    /// A value with the required `equipment_log`; set the others with the setters.
+    pub fn new(equipment_log: EquipmentLogForm) -> Self {
+        NewEquipmentLog {
+            equipment_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewEquipmentLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "equipment_log", self.equipment_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -32394,7 +34211,7 @@ impl serde::Serialize for Form {
 
 /// Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewForm {
     /// The Name of the Form
     pub name: String,
@@ -32403,38 +34220,28 @@ pub struct NewForm {
     /// ID of the Form Template that the Form is made from
     pub form_template_id: i64,
     /// The Private status of the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Form's Fillable PDF. Either `fillable_pdf_prostore_file_id` or `fillable_pdf_upload_id` must be present.
-    pub fillable_pdf_prostore_file_id: i64,
-    /// The specified Upload is saved as the Form's Fillable PDF. Either `fillable_pdf_prostore_file_id` or `fillable_pdf_upload_id` must be present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fillable_pdf_upload_id: Option<String>,
-    /// An array of Prostore File IDs. The Prostore Files will be associated with the Form as attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prostore_file_ids: Option<Vec<i64>>,
-    /// An array of Upload UUIDs. The Uploads will be transformed into the Form's attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_ids: Option<Vec<String>>,
+    /// Form's Fillable PDF.
+    pub fillable_pdf: String,
+    /// Form's Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewForm {
-    /// A value with the required `name`, `description`, `form_template_id`, `fillable_pdf_prostore_file_id`; set the others with the setters.
+    /// A value with the required `name`, `description`, `form_template_id`, `fillable_pdf`; set the others with the setters.
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
         form_template_id: i64,
-        fillable_pdf_prostore_file_id: i64,
+        fillable_pdf: impl Into<String>,
     ) -> Self {
         NewForm {
             name: name.into(),
             description: description.into(),
             form_template_id,
             private: None,
-            fillable_pdf_prostore_file_id,
-            fillable_pdf_upload_id: None,
-            prostore_file_ids: None,
-            upload_ids: None,
+            fillable_pdf: fillable_pdf.into(),
+            attachments: None,
         }
     }
 
@@ -32444,50 +34251,38 @@ impl NewForm {
         self
     }
 
-    /// Sets `fillable_pdf_upload_id`.
-    pub fn fillable_pdf_upload_id(mut self, value: impl Into<String>) -> Self {
-        self.fillable_pdf_upload_id = Some(value.into());
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
         self
     }
+}
 
-    /// Sets `prostore_file_ids`.
-    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
-        self.prostore_file_ids = Some(value);
-        self
-    }
-
-    /// Sets `upload_ids`.
-    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
-        self.upload_ids = Some(value);
-        self
+impl crate::multipart::ToMultipart for NewForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "name", self.name);
+        form.field(name, "description", self.description);
+        form.field(name, "form_template_id", self.form_template_id);
+        form.field(name, "private", self.private);
+        form.field(name, "fillable_pdf", self.fillable_pdf);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
 /// Form
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct FormUpdate {
     /// The Name of the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Description of the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Private status of the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
-    /// Form's Fillable PDF. `fillable_pdf_prostore_file_id` and `fillable_pdf_upload_id` are mutually exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fillable_pdf_prostore_file_id: Option<i64>,
-    /// The specified Upload is saved as the Form's Fillable PDF. `fillable_pdf_prostore_file_id` and `fillable_pdf_upload_id` are mutually exclusive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fillable_pdf_upload_id: Option<String>,
-    /// An array of Prostore File IDs. The Prostore Files will be associated with the Form as attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prostore_file_ids: Option<Vec<i64>>,
-    /// An array of Upload UUIDs. The Uploads will be transformed into the Form's attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_ids: Option<Vec<String>>,
+    /// Form's Fillable PDF.
+    pub fillable_pdf: Option<String>,
+    /// Form's Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl FormUpdate {
@@ -32498,10 +34293,8 @@ impl FormUpdate {
             name: None,
             description: None,
             private: None,
-            fillable_pdf_prostore_file_id: None,
-            fillable_pdf_upload_id: None,
-            prostore_file_ids: None,
-            upload_ids: None,
+            fillable_pdf: None,
+            attachments: None,
         }
     }
 
@@ -32523,28 +34316,26 @@ impl FormUpdate {
         self
     }
 
-    /// Sets `fillable_pdf_prostore_file_id`.
-    pub fn fillable_pdf_prostore_file_id(mut self, value: i64) -> Self {
-        self.fillable_pdf_prostore_file_id = Some(value);
+    /// Sets `fillable_pdf`.
+    pub fn fillable_pdf(mut self, value: impl Into<String>) -> Self {
+        self.fillable_pdf = Some(value.into());
         self
     }
 
-    /// Sets `fillable_pdf_upload_id`.
-    pub fn fillable_pdf_upload_id(mut self, value: impl Into<String>) -> Self {
-        self.fillable_pdf_upload_id = Some(value.into());
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
         self
     }
+}
 
-    /// Sets `prostore_file_ids`.
-    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
-        self.prostore_file_ids = Some(value);
-        self
-    }
-
-    /// Sets `upload_ids`.
-    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
-        self.upload_ids = Some(value);
-        self
+impl crate::multipart::ToMultipart for FormUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "name", self.name);
+        form.field(name, "description", self.description);
+        form.field(name, "private", self.private);
+        form.field(name, "fillable_pdf", self.fillable_pdf);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -38249,15 +40040,362 @@ impl serde::Serialize for InspectionLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct InspectionLogForm {
+    /// Area within the specified location
+    pub area: Option<String>,
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Date of inspection. Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Ending time of inspection - hour
+    pub end_hour: i64,
+    /// Ending time of inspection - minute
+    pub end_minute: i64,
+    /// Type of inspector that performing the inspection
+    pub inspecting_entity: Option<String>,
+    /// Type of inspection performed
+    pub inspection_type: Option<String>,
+    /// Name of the inspector
+    pub inspector_name: Option<String>,
+    /// Starting time of inspection - hour
+    pub start_hour: i64,
+    /// Starting time of inspection - minute
+    pub start_minute: i64,
+    /// The ID of the Location of the Inspection Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided. Look at Daily Log Guide for more info.
+    pub mt_location: Option<Vec<String>>,
+    /// ID of the Vendor associated to the inspection log
+    pub vendor_id: Option<i64>,
+}
+
+impl InspectionLogForm {
+    /// A value with the required `end_hour`, `end_minute`, `start_hour`, `start_minute`; set the others with the setters.
+    pub fn new(
+        end_hour: i64,
+        end_minute: i64,
+        start_hour: i64,
+        start_minute: i64,
+    ) -> Self {
+        InspectionLogForm {
+            area: None,
+            comments: None,
+            date: None,
+            datetime: None,
+            end_hour,
+            end_minute,
+            inspecting_entity: None,
+            inspection_type: None,
+            inspector_name: None,
+            start_hour,
+            start_minute,
+            location_id: None,
+            mt_location: None,
+            vendor_id: None,
+        }
+    }
+
+    /// Sets `area`.
+    pub fn area(mut self, value: impl Into<String>) -> Self {
+        self.area = Some(value.into());
+        self
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `inspecting_entity`.
+    pub fn inspecting_entity(mut self, value: impl Into<String>) -> Self {
+        self.inspecting_entity = Some(value.into());
+        self
+    }
+
+    /// Sets `inspection_type`.
+    pub fn inspection_type(mut self, value: impl Into<String>) -> Self {
+        self.inspection_type = Some(value.into());
+        self
+    }
+
+    /// Sets `inspector_name`.
+    pub fn inspector_name(mut self, value: impl Into<String>) -> Self {
+        self.inspector_name = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for InspectionLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "area", self.area);
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "end_hour", self.end_hour);
+        form.field(name, "end_minute", self.end_minute);
+        form.field(name, "inspecting_entity", self.inspecting_entity);
+        form.field(name, "inspection_type", self.inspection_type);
+        form.field(name, "inspector_name", self.inspector_name);
+        form.field(name, "start_hour", self.start_hour);
+        form.field(name, "start_minute", self.start_minute);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "vendor_id", self.vendor_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewInspectionLog {
-    pub inspection_log: serde_json::Value,
+    pub inspection_log: InspectionLogForm,
+    /// Inspection Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewInspectionLog {
     /// A value with the required `inspection_log`; set the others with the setters.
-    pub fn new(inspection_log: serde_json::Value) -> Self {
-        NewInspectionLog { inspection_log }
+    pub fn new(inspection_log: InspectionLogForm) -> Self {
+        NewInspectionLog {
+            inspection_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewInspectionLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "inspection_log", self.inspection_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct InspectionLogUpdateInspectionLog {
+    /// Area within the specified location
+    pub area: Option<String>,
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Date of inspection. Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Ending time of inspection - hour
+    pub end_hour: Option<i64>,
+    /// Ending time of inspection - minute
+    pub end_minute: Option<i64>,
+    /// Type of inspector that performing the inspection
+    pub inspecting_entity: Option<String>,
+    /// Type of inspection performed
+    pub inspection_type: Option<String>,
+    /// Name of the inspector
+    pub inspector_name: Option<String>,
+    /// Starting time of inspection - hour
+    pub start_hour: Option<i64>,
+    /// Starting time of inspection - minute
+    pub start_minute: Option<i64>,
+    /// The ID of the Location of the Inspection Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// ID of the Vendor associated to the inspection log
+    pub vendor_id: Option<i64>,
+}
+
+impl InspectionLogUpdateInspectionLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        InspectionLogUpdateInspectionLog {
+            area: None,
+            comments: None,
+            date: None,
+            datetime: None,
+            end_hour: None,
+            end_minute: None,
+            inspecting_entity: None,
+            inspection_type: None,
+            inspector_name: None,
+            start_hour: None,
+            start_minute: None,
+            location_id: None,
+            mt_location: None,
+            vendor_id: None,
+        }
+    }
+
+    /// Sets `area`.
+    pub fn area(mut self, value: impl Into<String>) -> Self {
+        self.area = Some(value.into());
+        self
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `end_hour`.
+    pub fn end_hour(mut self, value: i64) -> Self {
+        self.end_hour = Some(value);
+        self
+    }
+
+    /// Sets `end_minute`.
+    pub fn end_minute(mut self, value: i64) -> Self {
+        self.end_minute = Some(value);
+        self
+    }
+
+    /// Sets `inspecting_entity`.
+    pub fn inspecting_entity(mut self, value: impl Into<String>) -> Self {
+        self.inspecting_entity = Some(value.into());
+        self
+    }
+
+    /// Sets `inspection_type`.
+    pub fn inspection_type(mut self, value: impl Into<String>) -> Self {
+        self.inspection_type = Some(value.into());
+        self
+    }
+
+    /// Sets `inspector_name`.
+    pub fn inspector_name(mut self, value: impl Into<String>) -> Self {
+        self.inspector_name = Some(value.into());
+        self
+    }
+
+    /// Sets `start_hour`.
+    pub fn start_hour(mut self, value: i64) -> Self {
+        self.start_hour = Some(value);
+        self
+    }
+
+    /// Sets `start_minute`.
+    pub fn start_minute(mut self, value: i64) -> Self {
+        self.start_minute = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for InspectionLogUpdateInspectionLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "area", self.area);
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "end_hour", self.end_hour);
+        form.field(name, "end_minute", self.end_minute);
+        form.field(name, "inspecting_entity", self.inspecting_entity);
+        form.field(name, "inspection_type", self.inspection_type);
+        form.field(name, "inspector_name", self.inspector_name);
+        form.field(name, "start_hour", self.start_hour);
+        form.field(name, "start_minute", self.start_minute);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "vendor_id", self.vendor_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct InspectionLogUpdate {
+    pub inspection_log: InspectionLogUpdateInspectionLog,
+    /// Inspection Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl InspectionLogUpdate {
+    /// A value with the required `inspection_log`; set the others with the setters.
+    pub fn new(inspection_log: InspectionLogUpdateInspectionLog) -> Self {
+        InspectionLogUpdate {
+            inspection_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for InspectionLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "inspection_log", self.inspection_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -38365,7 +40503,7 @@ impl crate::multipart::ToMultipart for ItemReferencePayload {
 
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct ItemTemplateReference {
+pub struct NewItemReference {
     /// ID of the associated Project Inspection Template Item
     pub item_id: i64,
     /// Project Inspection Template Item Reference Type
@@ -38374,14 +40512,14 @@ pub struct ItemTemplateReference {
     pub payload: ItemReferencePayload,
 }
 
-impl ItemTemplateReference {
+impl NewItemReference {
     /// A value with the required `item_id`, `type_`, `payload`; set the others with the setters.
     pub fn new(
         item_id: i64,
         type_: ItemReferenceType,
         payload: ItemReferencePayload,
     ) -> Self {
-        ItemTemplateReference {
+        NewItemReference {
             item_id,
             type_,
             payload,
@@ -38389,33 +40527,11 @@ impl ItemTemplateReference {
     }
 }
 
-impl crate::multipart::ToMultipart for ItemTemplateReference {
+impl crate::multipart::ToMultipart for NewItemReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "item_id", self.item_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
-    }
-}
-
-/// Project Inspection Template Item Reference Create Body
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewItemReference {
-    pub item_template_reference: ItemTemplateReference,
-}
-
-impl NewItemReference {
-    /// A value with the required `item_template_reference`; set the others with the setters.
-    pub fn new(item_template_reference: ItemTemplateReference) -> Self {
-        NewItemReference {
-            item_template_reference,
-        }
-    }
-}
-
-impl crate::multipart::ToMultipart for NewItemReference {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "item_template_reference", self.item_template_reference);
     }
 }
 
@@ -39231,15 +41347,168 @@ impl serde::Serialize for ManpowerLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct ManpowerLogForm {
+    /// Date of record. Mutually exclusive with the datetime property.
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Notes
+    pub notes: Option<String>,
+    /// Number of workers
+    pub num_workers: Option<i64>,
+    /// Number of hours for each worker
+    pub num_hours: Option<String>,
+    /// ID of the Vendor that is performing work
+    pub contact_id: Option<i64>,
+    /// ID of the user that is performing work. Use this instead of contact_id when tracking hours for a specific user.
+    pub user_id: Option<i64>,
+    /// Cost Code ID
+    pub cost_code_id: Option<i64>,
+    /// The ID of the Location of the Manpower Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// ID of the Trade associated to the Manpower Log
+    pub trade_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl ManpowerLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        ManpowerLogForm {
+            date: None,
+            datetime: None,
+            notes: None,
+            num_workers: None,
+            num_hours: None,
+            contact_id: None,
+            user_id: None,
+            cost_code_id: None,
+            location_id: None,
+            trade_id: None,
+            mt_location: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `num_workers`.
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = Some(value);
+        self
+    }
+
+    /// Sets `num_hours`.
+    pub fn num_hours(mut self, value: impl Into<String>) -> Self {
+        self.num_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `contact_id`.
+    pub fn contact_id(mut self, value: i64) -> Self {
+        self.contact_id = Some(value);
+        self
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: i64) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ManpowerLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "notes", self.notes);
+        form.field(name, "num_workers", self.num_workers);
+        form.field(name, "num_hours", self.num_hours);
+        form.field(name, "contact_id", self.contact_id);
+        form.field(name, "user_id", self.user_id);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "mt_location", self.mt_location);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewManpowerLog {
-    pub manpower_log: serde_json::Value,
+    pub manpower_log: ManpowerLogForm,
+    /// Manpower Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewManpowerLog {
     /// A value with the required `manpower_log`; set the others with the setters.
-    pub fn new(manpower_log: serde_json::Value) -> Self {
-        NewManpowerLog { manpower_log }
+    pub fn new(manpower_log: ManpowerLogForm) -> Self {
+        NewManpowerLog {
+            manpower_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewManpowerLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "manpower_log", self.manpower_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -39276,6 +41545,182 @@ impl serde::Serialize for DailyTotal {
         w.put("total_workers", &self.total_workers)?;
         w.put("total_man_hours", &self.total_man_hours)?;
         w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct ManpowerLogUpdateManpowerLog {
+    /// Date of inspection. Mutually exclusive with the datetime property.
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Additional notes
+    pub notes: Option<String>,
+    /// Number of workers
+    pub num_workers: Option<i64>,
+    /// Number of hours for each worker
+    pub num_hours: Option<String>,
+    /// ID of the Vendor that is performing work
+    pub contact_id: Option<i64>,
+    /// ID of the User that is performing work. Use this instead of contact_id when tracking hours for a specific user.
+    pub user_id: Option<i64>,
+    /// Cost Code ID
+    pub cost_code_id: Option<i64>,
+    /// The ID of the Location of the Manpower Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// ID of the Trade associated to the Manpower Log
+    pub trade_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Approval for pending logs
+    pub status: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl ManpowerLogUpdateManpowerLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        ManpowerLogUpdateManpowerLog {
+            date: None,
+            datetime: None,
+            notes: None,
+            num_workers: None,
+            num_hours: None,
+            contact_id: None,
+            user_id: None,
+            cost_code_id: None,
+            location_id: None,
+            trade_id: None,
+            mt_location: None,
+            status: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `num_workers`.
+    pub fn num_workers(mut self, value: i64) -> Self {
+        self.num_workers = Some(value);
+        self
+    }
+
+    /// Sets `num_hours`.
+    pub fn num_hours(mut self, value: impl Into<String>) -> Self {
+        self.num_hours = Some(value.into());
+        self
+    }
+
+    /// Sets `contact_id`.
+    pub fn contact_id(mut self, value: i64) -> Self {
+        self.contact_id = Some(value);
+        self
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: i64) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ManpowerLogUpdateManpowerLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "notes", self.notes);
+        form.field(name, "num_workers", self.num_workers);
+        form.field(name, "num_hours", self.num_hours);
+        form.field(name, "contact_id", self.contact_id);
+        form.field(name, "user_id", self.user_id);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "status", self.status);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct ManpowerLogUpdate {
+    pub manpower_log: ManpowerLogUpdateManpowerLog,
+    /// Manpower Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl ManpowerLogUpdate {
+    /// A value with the required `manpower_log`; set the others with the setters.
+    pub fn new(manpower_log: ManpowerLogUpdateManpowerLog) -> Self {
+        ManpowerLogUpdate {
+            manpower_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for ManpowerLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "manpower_log", self.manpower_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -39558,15 +42003,284 @@ impl serde::Serialize for NotesLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct NotesLogForm {
+    /// Additional comments
+    pub comment: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Daily Log Header ID
+    pub daily_log_header_id: Option<i64>,
+    /// The note being added is an issue affecting the project
+    pub is_issue_day: Option<bool>,
+    /// The ID of the Location of the Notes Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// ID of the Vendor associated to the notes log
+    pub vendor_id: Option<i64>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl NotesLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NotesLogForm {
+            comment: None,
+            date: None,
+            datetime: None,
+            daily_log_header_id: None,
+            is_issue_day: None,
+            location_id: None,
+            mt_location: None,
+            vendor_id: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `daily_log_header_id`.
+    pub fn daily_log_header_id(mut self, value: i64) -> Self {
+        self.daily_log_header_id = Some(value);
+        self
+    }
+
+    /// Sets `is_issue_day`.
+    pub fn is_issue_day(mut self, value: bool) -> Self {
+        self.is_issue_day = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NotesLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comment", self.comment);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "daily_log_header_id", self.daily_log_header_id);
+        form.field(name, "is_issue_day", self.is_issue_day);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "vendor_id", self.vendor_id);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewNotesLog {
-    pub notes_log: serde_json::Value,
+    pub notes_log: NotesLogForm,
+    /// Notes Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewNotesLog {
     /// A value with the required `notes_log`; set the others with the setters.
-    pub fn new(notes_log: serde_json::Value) -> Self {
-        NewNotesLog { notes_log }
+    pub fn new(notes_log: NotesLogForm) -> Self {
+        NewNotesLog {
+            notes_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewNotesLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "notes_log", self.notes_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NotesLogUpdateNotesLog {
+    /// Additional comments
+    pub comment: Option<String>,
+    /// Date of record. Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Daily Log Header ID
+    pub daily_log_header_id: Option<i64>,
+    /// The note being added is an issue affecting the project
+    pub is_issue_day: Option<bool>,
+    /// The ID of the Location of the Notes Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Approval for pending logs
+    pub status: Option<String>,
+    /// ID of the Vendor associated to the notes log
+    pub vendor_id: Option<i64>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl NotesLogUpdateNotesLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NotesLogUpdateNotesLog {
+            comment: None,
+            date: None,
+            datetime: None,
+            daily_log_header_id: None,
+            is_issue_day: None,
+            location_id: None,
+            mt_location: None,
+            status: None,
+            vendor_id: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `daily_log_header_id`.
+    pub fn daily_log_header_id(mut self, value: i64) -> Self {
+        self.daily_log_header_id = Some(value);
+        self
+    }
+
+    /// Sets `is_issue_day`.
+    pub fn is_issue_day(mut self, value: bool) -> Self {
+        self.is_issue_day = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NotesLogUpdateNotesLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comment", self.comment);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "daily_log_header_id", self.daily_log_header_id);
+        form.field(name, "is_issue_day", self.is_issue_day);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "status", self.status);
+        form.field(name, "vendor_id", self.vendor_id);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NotesLogUpdate {
+    pub notes_log: NotesLogUpdateNotesLog,
+    /// Notes Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl NotesLogUpdate {
+    /// A value with the required `notes_log`; set the others with the setters.
+    pub fn new(notes_log: NotesLogUpdateNotesLog) -> Self {
+        NotesLogUpdate {
+            notes_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NotesLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "notes_log", self.notes_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -39996,17 +42710,142 @@ impl serde::Serialize for PlanRevisionLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct PlanRevisionLogForm {
+    /// Category of discipline that appears on the revision
+    pub category: Option<String>,
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Date of record. Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Number that appears on the plan submitted
+    pub plan_number: Option<String>,
+    /// Revision number
+    pub revision: Option<String>,
+    /// Title of the plans
+    pub title: Option<String>,
+    /// ID of the Vendor associated to the Plan Revision Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Plan Revision Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl PlanRevisionLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        PlanRevisionLogForm {
+            category: None,
+            comments: None,
+            date: None,
+            plan_number: None,
+            revision: None,
+            title: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `category`.
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `plan_number`.
+    pub fn plan_number(mut self, value: impl Into<String>) -> Self {
+        self.plan_number = Some(value.into());
+        self
+    }
+
+    /// Sets `revision`.
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for PlanRevisionLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "category", self.category);
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "plan_number", self.plan_number);
+        form.field(name, "revision", self.revision);
+        form.field(name, "title", self.title);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewPlanRevisionLog {
-    pub plan_revision_log: serde_json::Value,
+    pub plan_revision_log: PlanRevisionLogForm,
+    /// Plan Revision Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewPlanRevisionLog {
     /// A value with the required `plan_revision_log`; set the others with the setters.
-    pub fn new(plan_revision_log: serde_json::Value) -> Self {
+    pub fn new(plan_revision_log: PlanRevisionLogForm) -> Self {
         NewPlanRevisionLog {
             plan_revision_log,
+            attachments: None,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPlanRevisionLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "plan_revision_log", self.plan_revision_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -40260,39 +43099,16 @@ impl serde::Serialize for PunchItemAssignment {
     }
 }
 
-/// Punch Item Assignment Status
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PunchItemAssignmentUpdatePunchItemAssignmentStatus {
-    #[serde(rename = "unresolved")]
-    Unresolved,
-    #[serde(rename = "ready_for_review")]
-    ReadyForReview,
-    #[serde(rename = "work_not_accepted")]
-    WorkNotAccepted,
-    #[serde(rename = "resolved")]
-    Resolved,
-}
-
 /// Punch Item Assignment object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemAssignmentUpdatePunchItemAssignment {
     /// Resolution status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved: Option<bool>,
     /// Comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// User ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
-    /// Punch Item Assignment Status
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PunchItemAssignmentUpdatePunchItemAssignmentStatus>,
-    /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_ids: Option<Vec<String>>,
 }
 
 impl PunchItemAssignmentUpdatePunchItemAssignment {
@@ -40303,8 +43119,6 @@ impl PunchItemAssignmentUpdatePunchItemAssignment {
             approved: None,
             comment: None,
             login_information_id: None,
-            status: None,
-            upload_ids: None,
         }
     }
 
@@ -40325,31 +43139,25 @@ impl PunchItemAssignmentUpdatePunchItemAssignment {
         self.login_information_id = Some(value);
         self
     }
+}
 
-    /// Sets `status`.
-    pub fn status(
-        mut self,
-        value: PunchItemAssignmentUpdatePunchItemAssignmentStatus,
-    ) -> Self {
-        self.status = Some(value);
-        self
-    }
-
-    /// Sets `upload_ids`.
-    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
-        self.upload_ids = Some(value);
-        self
+impl crate::multipart::ToMultipart for PunchItemAssignmentUpdatePunchItemAssignment {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "approved", self.approved);
+        form.field(name, "comment", self.comment);
+        form.field(name, "login_information_id", self.login_information_id);
     }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemAssignmentUpdate {
     /// Parameter to send email to assignees, distribution members and creator of the Punch Item. Parameter must be true and status or comment must have changed for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_emails: Option<String>,
     /// Punch Item Assignment object
     pub punch_item_assignment: PunchItemAssignmentUpdatePunchItemAssignment,
+    /// Punch Item Assignment attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl PunchItemAssignmentUpdate {
@@ -40360,6 +43168,7 @@ impl PunchItemAssignmentUpdate {
         PunchItemAssignmentUpdate {
             send_emails: None,
             punch_item_assignment,
+            attachments: None,
         }
     }
 
@@ -40367,6 +43176,20 @@ impl PunchItemAssignmentUpdate {
     pub fn send_emails(mut self, value: impl Into<String>) -> Self {
         self.send_emails = Some(value.into());
         self
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for PunchItemAssignmentUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "send_emails", self.send_emails);
+        form.field(name, "punch_item_assignment", self.punch_item_assignment);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -40529,15 +43352,142 @@ impl serde::Serialize for QuantityLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct QuantityLogForm {
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Description
+    pub description: Option<String>,
+    /// Total number of the specified materials placed on the site that day
+    pub quantity: Option<i64>,
+    /// Units that were delivered
+    pub unit: Option<String>,
+    /// Cost Code ID
+    pub cost_code_id: Option<i64>,
+    /// The ID of the Location of the Quantity Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// ID of the Vendor associated to the quantity log
+    pub vendor_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl QuantityLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        QuantityLogForm {
+            date: None,
+            description: None,
+            quantity: None,
+            unit: None,
+            cost_code_id: None,
+            location_id: None,
+            mt_location: None,
+            vendor_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
+        self
+    }
+
+    /// Sets `unit`.
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for QuantityLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "description", self.description);
+        form.field(name, "quantity", self.quantity);
+        form.field(name, "unit", self.unit);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewQuantityLog {
-    pub quantity_log: serde_json::Value,
+    pub quantity_log: QuantityLogForm,
+    /// Quantity Log Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewQuantityLog {
     /// A value with the required `quantity_log`; set the others with the setters.
-    pub fn new(quantity_log: serde_json::Value) -> Self {
-        NewQuantityLog { quantity_log }
+    pub fn new(quantity_log: QuantityLogForm) -> Self {
+        NewQuantityLog {
+            quantity_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewQuantityLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "quantity_log", self.quantity_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -42128,35 +45078,129 @@ impl serde::Serialize for Rfi {
     }
 }
 
+/// The Status of the Schedule Impact
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum CostImpactFormStatus {
+    #[serde(rename = "yes_known")]
+    YesKnown,
+    #[serde(rename = "yes_unknown")]
+    YesUnknown,
+    #[serde(rename = "no_impact")]
+    NoImpact,
+    #[serde(rename = "tbd")]
+    Tbd,
+    #[serde(rename = "n_a")]
+    NA,
+}
+
+impl crate::multipart::ToMultipart for CostImpactFormStatus {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+/// The Schedule Impact of the RFI
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewRfiScheduleImpact {
+    /// The Status of the Schedule Impact
+    pub status: Option<CostImpactFormStatus>,
+    /// The Value in days of the Schedule Impact
+    pub value: Option<i64>,
+}
+
+impl NewRfiScheduleImpact {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewRfiScheduleImpact {
+            status: None,
+            value: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: CostImpactFormStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: i64) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewRfiScheduleImpact {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "status", self.status);
+        form.field(name, "value", self.value);
+    }
+}
+
+/// The Cost Impact of the RFI
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct CostImpactForm {
+    /// The Status of the Cost Impact
+    pub status: Option<CostImpactFormStatus>,
+    /// Cost impact value in dollars
+    pub value: Option<f64>,
+}
+
+impl CostImpactForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        CostImpactForm {
+            status: None,
+            value: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: CostImpactFormStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for CostImpactForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "status", self.status);
+        form.field(name, "value", self.value);
+    }
+}
+
 /// The Question of the RFI
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct RfiQuestion {
     /// The Body of the Question
     pub body: String,
-    /// RFI Question Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<String>>,
+    /// RFI's Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
     /// An array of Prostore File IDs. The Prostore Files will be associated with the RFI as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Document Management Document Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -42177,7 +45221,7 @@ impl RfiQuestion {
     }
 
     /// Sets `attachments`.
-    pub fn attachments(mut self, value: Vec<String>) -> Self {
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
         self.attachments = Some(value);
         self
     }
@@ -42228,84 +45272,79 @@ impl RfiQuestion {
     }
 }
 
+impl crate::multipart::ToMultipart for RfiQuestion {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "body", self.body);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "prostore_file_ids", self.prostore_file_ids);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        form.field(
+            name,
+            "document_management_document_revision_ids",
+            self.document_management_document_revision_ids,
+        );
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewRfi {
     /// The Subject of the RFI
     pub subject: String,
     /// The Reference of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// The ID of the Assignee User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// An array of IDs of the Assignees of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// An array of IDs of the Assignees that are required to respond to the RFI * Only admin users can set this field ** IDs must also be present in assignee_ids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_assignee_ids: Option<Vec<i64>>,
     /// The Draft status of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
     /// The Due Date of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The ID of the Received From User of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_login_information_id: Option<i64>,
     /// The ID of the Responsible Contractor Vendor of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// An array of IDs of the Distributions of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
     /// The Number of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Private status of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The ID of the Project Stage of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_stage_id: Option<i64>,
     /// The Schedule Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_impact: Option<RfiScheduleImpact>,
+    pub schedule_impact: Option<NewRfiScheduleImpact>,
     /// The Cost Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_impact: Option<NewRfiCostImpact>,
+    pub cost_impact: Option<CostImpactForm>,
     /// The ID of the Location of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Drawing Number of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_number: Option<String>,
     /// The ID of the Specification Section of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The ID of the Cost Code of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the RFI Manager User of the RFI
     pub rfi_manager_id: i64,
+    /// Revision Number
+    pub revision: Option<String>,
+    /// The ID of The Root RFI Revision
+    pub source_rfi_header_id: Option<i64>,
     /// The Question of the RFI
     pub question: RfiQuestion,
     /// The Custom Textfield 1 of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_1: Option<String>,
     /// The Custom Textfield 2 of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_2: Option<String>,
-    /// Revision Number
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<String>,
-    /// The ID of The Root RFI Revision
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_rfi_header_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl NewRfi {
@@ -42336,11 +45375,11 @@ impl NewRfi {
             specification_section_id: None,
             cost_code_id: None,
             rfi_manager_id,
+            revision: None,
+            source_rfi_header_id: None,
             question,
             custom_textfield_1: None,
             custom_textfield_2: None,
-            revision: None,
-            source_rfi_header_id: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
     }
@@ -42418,13 +45457,13 @@ impl NewRfi {
     }
 
     /// Sets `schedule_impact`.
-    pub fn schedule_impact(mut self, value: RfiScheduleImpact) -> Self {
+    pub fn schedule_impact(mut self, value: NewRfiScheduleImpact) -> Self {
         self.schedule_impact = Some(value);
         self
     }
 
     /// Sets `cost_impact`.
-    pub fn cost_impact(mut self, value: NewRfiCostImpact) -> Self {
+    pub fn cost_impact(mut self, value: CostImpactForm) -> Self {
         self.cost_impact = Some(value);
         self
     }
@@ -42453,6 +45492,18 @@ impl NewRfi {
         self
     }
 
+    /// Sets `revision`.
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
+        self
+    }
+
+    /// Sets `source_rfi_header_id`.
+    pub fn source_rfi_header_id(mut self, value: i64) -> Self {
+        self.source_rfi_header_id = Some(value);
+        self
+    }
+
     /// Sets `custom_textfield_1`.
     pub fn custom_textfield_1(mut self, value: impl Into<String>) -> Self {
         self.custom_textfield_1 = Some(value.into());
@@ -42464,17 +45515,42 @@ impl NewRfi {
         self.custom_textfield_2 = Some(value.into());
         self
     }
+}
 
-    /// Sets `revision`.
-    pub fn revision(mut self, value: impl Into<String>) -> Self {
-        self.revision = Some(value.into());
-        self
-    }
-
-    /// Sets `source_rfi_header_id`.
-    pub fn source_rfi_header_id(mut self, value: i64) -> Self {
-        self.source_rfi_header_id = Some(value);
-        self
+impl crate::multipart::ToMultipart for NewRfi {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "subject", self.subject);
+        form.field(name, "reference", self.reference);
+        form.field(name, "assignee_id", self.assignee_id);
+        form.field(name, "assignee_ids", self.assignee_ids);
+        form.field(name, "required_assignee_ids", self.required_assignee_ids);
+        form.field(name, "draft", self.draft);
+        form.field(name, "due_date", self.due_date);
+        form.field(
+            name,
+            "received_from_login_information_id",
+            self.received_from_login_information_id,
+        );
+        form.field(name, "responsible_contractor_id", self.responsible_contractor_id);
+        form.field(name, "distribution_ids", self.distribution_ids);
+        form.field(name, "number", self.number);
+        form.field(name, "private", self.private);
+        form.field(name, "project_stage_id", self.project_stage_id);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "drawing_number", self.drawing_number);
+        form.field(name, "specification_section_id", self.specification_section_id);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "rfi_manager_id", self.rfi_manager_id);
+        form.field(name, "revision", self.revision);
+        form.field(name, "source_rfi_header_id", self.source_rfi_header_id);
+        form.field(name, "question", self.question);
+        form.field(name, "custom_textfield_1", self.custom_textfield_1);
+        form.field(name, "custom_textfield_2", self.custom_textfield_2);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
@@ -43142,177 +46218,61 @@ impl serde::Serialize for FilterOptionDetail {
     }
 }
 
-/// The Question of the RFI
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct ProjectRfiUpdateQuestion {
-    /// The Body of the Question
-    pub body: String,
-    /// An array of Prostore File IDs. The Prostore Files will be associated with the RFI as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prostore_file_ids: Option<Vec<i64>>,
-    /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drawing_revision_ids: Option<Vec<i64>>,
-    /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_version_ids: Option<Vec<i64>>,
-    /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub form_ids: Option<Vec<i64>>,
-    /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_ids: Option<Vec<i64>>,
-    /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upload_ids: Option<Vec<String>>,
-    /// Document Management Document Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_management_document_revision_ids: Option<Vec<String>>,
-}
-
-impl ProjectRfiUpdateQuestion {
-    /// A value with the required `body`; set the others with the setters.
-    pub fn new(body: impl Into<String>) -> Self {
-        ProjectRfiUpdateQuestion {
-            body: body.into(),
-            prostore_file_ids: None,
-            drawing_revision_ids: None,
-            file_version_ids: None,
-            form_ids: None,
-            image_ids: None,
-            upload_ids: None,
-            document_management_document_revision_ids: None,
-        }
-    }
-
-    /// Sets `prostore_file_ids`.
-    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
-        self.prostore_file_ids = Some(value);
-        self
-    }
-
-    /// Sets `drawing_revision_ids`.
-    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
-        self.drawing_revision_ids = Some(value);
-        self
-    }
-
-    /// Sets `file_version_ids`.
-    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
-        self.file_version_ids = Some(value);
-        self
-    }
-
-    /// Sets `form_ids`.
-    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
-        self.form_ids = Some(value);
-        self
-    }
-
-    /// Sets `image_ids`.
-    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
-        self.image_ids = Some(value);
-        self
-    }
-
-    /// Sets `upload_ids`.
-    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
-        self.upload_ids = Some(value);
-        self
-    }
-
-    /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
-        self.document_management_document_revision_ids = Some(value);
-        self
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct ProjectRfiUpdate {
     /// The Subject of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The Reference of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// The Accepted status of the RFI - closes or opens an RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<bool>,
     /// The ID of the Assignee User. Note: not required if the creator is an admin and the RFI is a draft.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// An array of IDs of the Assignees of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// An array of IDs of the Assignees that are required to respond to the RFI * Only admin users can set this field ** IDs must also be present in assignee_ids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_assignee_ids: Option<Vec<i64>>,
     /// The ID of the Ball in Court of the RFI. This field is DEPRECATED as of March 31, 2019 and will no longer be supported as of October 1, 2019.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ball_in_court_id: Option<i64>,
     /// The Draft status of the RFI (Can only be changed on draft RFIs)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
     /// The Due Date of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The ID of the Received From User of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_login_information_id: Option<i64>,
     /// The ID of the Responsible Contractor Vendor of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// An array of IDs of the Distributions of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
     /// The Number of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Private status of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The ID of the Project Stage of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_stage_id: Option<i64>,
     /// The Schedule Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule_impact: Option<RfiScheduleImpact>,
+    pub schedule_impact: Option<NewRfiScheduleImpact>,
     /// The Cost Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cost_impact: Option<NewRfiCostImpact>,
+    pub cost_impact: Option<CostImpactForm>,
     /// The ID of the Location of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Drawing Number of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_number: Option<String>,
     /// The ID of the Specification Section of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The ID of the Cost Code of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the RFI Manager User of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfi_manager_id: Option<i64>,
     /// The Question of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub question: Option<ProjectRfiUpdateQuestion>,
+    pub question: Option<RfiQuestion>,
     /// The Custom Textfield 1 of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_1: Option<String>,
     /// The Custom Textfield 2 of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_2: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl ProjectRfiUpdate {
@@ -43440,13 +46400,13 @@ impl ProjectRfiUpdate {
     }
 
     /// Sets `schedule_impact`.
-    pub fn schedule_impact(mut self, value: RfiScheduleImpact) -> Self {
+    pub fn schedule_impact(mut self, value: NewRfiScheduleImpact) -> Self {
         self.schedule_impact = Some(value);
         self
     }
 
     /// Sets `cost_impact`.
-    pub fn cost_impact(mut self, value: NewRfiCostImpact) -> Self {
+    pub fn cost_impact(mut self, value: CostImpactForm) -> Self {
         self.cost_impact = Some(value);
         self
     }
@@ -43482,7 +46442,7 @@ impl ProjectRfiUpdate {
     }
 
     /// Sets `question`.
-    pub fn question(mut self, value: ProjectRfiUpdateQuestion) -> Self {
+    pub fn question(mut self, value: RfiQuestion) -> Self {
         self.question = Some(value);
         self
     }
@@ -43497,6 +46457,43 @@ impl ProjectRfiUpdate {
     pub fn custom_textfield_2(mut self, value: impl Into<String>) -> Self {
         self.custom_textfield_2 = Some(value.into());
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for ProjectRfiUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "subject", self.subject);
+        form.field(name, "reference", self.reference);
+        form.field(name, "accepted", self.accepted);
+        form.field(name, "assignee_id", self.assignee_id);
+        form.field(name, "assignee_ids", self.assignee_ids);
+        form.field(name, "required_assignee_ids", self.required_assignee_ids);
+        form.field(name, "ball_in_court_id", self.ball_in_court_id);
+        form.field(name, "draft", self.draft);
+        form.field(name, "due_date", self.due_date);
+        form.field(
+            name,
+            "received_from_login_information_id",
+            self.received_from_login_information_id,
+        );
+        form.field(name, "responsible_contractor_id", self.responsible_contractor_id);
+        form.field(name, "distribution_ids", self.distribution_ids);
+        form.field(name, "number", self.number);
+        form.field(name, "private", self.private);
+        form.field(name, "project_stage_id", self.project_stage_id);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "drawing_number", self.drawing_number);
+        form.field(name, "specification_section_id", self.specification_section_id);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "rfi_manager_id", self.rfi_manager_id);
+        form.field(name, "question", self.question);
+        form.field(name, "custom_textfield_1", self.custom_textfield_1);
+        form.field(name, "custom_textfield_2", self.custom_textfield_2);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
@@ -43923,17 +46920,331 @@ impl serde::Serialize for SafetyViolationLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct SafetyViolationLogForm {
+    /// Comments
+    pub comments: Option<String>,
+    /// The date the compliance for the safety violation is due by
+    pub compliance_due: Option<String>,
+    /// Person who the safety violation was issued to
+    pub issued_to: Option<String>,
+    /// Name/number of the safety notice issued
+    pub safety_notice: Option<String>,
+    /// Reason for the safety violation
+    pub subject: Option<String>,
+    /// Time of safety violation - hour
+    pub time_hour: i64,
+    /// Time of safety violation - minute
+    pub time_minute: i64,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// ID of the Vendor associated to the Safety Violation Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Safety Violation Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl SafetyViolationLogForm {
+    /// A value with the required `time_hour`, `time_minute`; set the others with the setters.
+    pub fn new(time_hour: i64, time_minute: i64) -> Self {
+        SafetyViolationLogForm {
+            comments: None,
+            compliance_due: None,
+            issued_to: None,
+            safety_notice: None,
+            subject: None,
+            time_hour,
+            time_minute,
+            date: None,
+            datetime: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `compliance_due`.
+    pub fn compliance_due(mut self, value: impl Into<String>) -> Self {
+        self.compliance_due = Some(value.into());
+        self
+    }
+
+    /// Sets `issued_to`.
+    pub fn issued_to(mut self, value: impl Into<String>) -> Self {
+        self.issued_to = Some(value.into());
+        self
+    }
+
+    /// Sets `safety_notice`.
+    pub fn safety_notice(mut self, value: impl Into<String>) -> Self {
+        self.safety_notice = Some(value.into());
+        self
+    }
+
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for SafetyViolationLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "compliance_due", self.compliance_due);
+        form.field(name, "issued_to", self.issued_to);
+        form.field(name, "safety_notice", self.safety_notice);
+        form.field(name, "subject", self.subject);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewSafetyViolationLog {
-    pub safety_violation_log: serde_json::Value,
+    pub safety_violation_log: SafetyViolationLogForm,
+    /// Safety Violation Log Attachments are not viewable or used on web.
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewSafetyViolationLog {
     /// A value with the required `safety_violation_log`; set the others with the setters.
-    pub fn new(safety_violation_log: serde_json::Value) -> Self {
+    pub fn new(safety_violation_log: SafetyViolationLogForm) -> Self {
         NewSafetyViolationLog {
             safety_violation_log,
+            attachments: None,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewSafetyViolationLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "safety_violation_log", self.safety_violation_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct SafetyViolationLogUpdateSafetyViolationLog {
+    /// Comments
+    pub comments: Option<String>,
+    /// The date the compliance for the safety violation is due by
+    pub compliance_due: Option<String>,
+    /// Person who the safety violation was issued to
+    pub issued_to: Option<String>,
+    /// Name/number of the safety notice issued
+    pub safety_notice: Option<String>,
+    /// Reason for the safety violation
+    pub subject: Option<String>,
+    /// Time of safety violation - hour
+    pub time_hour: Option<i64>,
+    /// Time of safety violation - minute
+    pub time_minute: Option<i64>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// ID of the Vendor associated to the Safety Violation Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Safety Violation Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl SafetyViolationLogUpdateSafetyViolationLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        SafetyViolationLogUpdateSafetyViolationLog {
+            comments: None,
+            compliance_due: None,
+            issued_to: None,
+            safety_notice: None,
+            subject: None,
+            time_hour: None,
+            time_minute: None,
+            date: None,
+            datetime: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `compliance_due`.
+    pub fn compliance_due(mut self, value: impl Into<String>) -> Self {
+        self.compliance_due = Some(value.into());
+        self
+    }
+
+    /// Sets `issued_to`.
+    pub fn issued_to(mut self, value: impl Into<String>) -> Self {
+        self.issued_to = Some(value.into());
+        self
+    }
+
+    /// Sets `safety_notice`.
+    pub fn safety_notice(mut self, value: impl Into<String>) -> Self {
+        self.safety_notice = Some(value.into());
+        self
+    }
+
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+
+    /// Sets `time_hour`.
+    pub fn time_hour(mut self, value: i64) -> Self {
+        self.time_hour = Some(value);
+        self
+    }
+
+    /// Sets `time_minute`.
+    pub fn time_minute(mut self, value: i64) -> Self {
+        self.time_minute = Some(value);
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for SafetyViolationLogUpdateSafetyViolationLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "compliance_due", self.compliance_due);
+        form.field(name, "issued_to", self.issued_to);
+        form.field(name, "safety_notice", self.safety_notice);
+        form.field(name, "subject", self.subject);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct SafetyViolationLogUpdate {
+    pub safety_violation_log: SafetyViolationLogUpdateSafetyViolationLog,
+    /// Safety Violation Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl SafetyViolationLogUpdate {
+    /// A value with the required `safety_violation_log`; set the others with the setters.
+    pub fn new(
+        safety_violation_log: SafetyViolationLogUpdateSafetyViolationLog,
+    ) -> Self {
+        SafetyViolationLogUpdate {
+            safety_violation_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for SafetyViolationLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "safety_violation_log", self.safety_violation_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -47733,116 +51044,162 @@ impl serde::Serialize for NextAvailableNumber {
     }
 }
 
+/// The role of the user in the workflow
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum ApproverType {
+    Submitter,
+    Approver,
+}
+
+impl crate::multipart::ToMultipart for ApproverType {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct SubmittalUpdateWorkflowData {
+    /// The id of the user in the workflow
+    pub login_information_id: Option<i64>,
+    /// The role of the user in the workflow
+    pub approver_type: Option<ApproverType>,
+    /// The amount of days to respond to workflow item.
+    pub days_to_respond: Option<i64>,
+    /// The due date for the user's response.
+    pub due_date: Option<String>,
+    /// Designate whether or not the approver is required to respond
+    pub response_required: Option<bool>,
+}
+
+impl SubmittalUpdateWorkflowData {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        SubmittalUpdateWorkflowData {
+            login_information_id: None,
+            approver_type: None,
+            days_to_respond: None,
+            due_date: None,
+            response_required: None,
+        }
+    }
+
+    /// Sets `login_information_id`.
+    pub fn login_information_id(mut self, value: i64) -> Self {
+        self.login_information_id = Some(value);
+        self
+    }
+
+    /// Sets `approver_type`.
+    pub fn approver_type(mut self, value: ApproverType) -> Self {
+        self.approver_type = Some(value);
+        self
+    }
+
+    /// Sets `days_to_respond`.
+    pub fn days_to_respond(mut self, value: i64) -> Self {
+        self.days_to_respond = Some(value);
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `response_required`.
+    pub fn response_required(mut self, value: bool) -> Self {
+        self.response_required = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for SubmittalUpdateWorkflowData {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "login_information_id", self.login_information_id);
+        form.field(name, "approver_type", self.approver_type);
+        form.field(name, "days_to_respond", self.days_to_respond);
+        form.field(name, "due_date", self.due_date);
+        form.field(name, "response_required", self.response_required);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct SubmittalUpdate {
     /// The Actual Delivery Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_delivery_date: Option<String>,
+    /// Submittal attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<crate::FilePart>>,
     /// The Confirmed Delivery Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed_delivery_date: Option<String>,
     /// The ID of the Cost Code of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
-    /// The buffer working days for the dynamic submittal plan calculation *This field is only available to be set if Dynamic Submittal Plan is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buffer_time: Option<i64>,
     /// *This field can only be set by admins
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textarea_1: Option<String>,
     /// *This field can only be set by admins
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_1: Option<String>,
     /// The Description of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Design Team Review Time of the Submittal (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design_team_review_time: Option<i64>,
     /// The IDs of the Distribution Members of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The Due Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
-    /// The field that controls if the dynamic submittal plan is for record only or not *This field is only available to be set if Dynamic Submittal Plan is enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub for_record_only: Option<bool>,
     /// The Internal Review Time of the Submtital (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_review_time: Option<i64>,
     /// The Issue Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_date: Option<String>,
     /// The Lead Time of the Submittal (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time: Option<i64>,
     /// The Location of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Number of the Submittal
     pub number: String,
     /// Whether the Submittal is Private or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// An array of Prostore File IDs. The Prostore Files will be associated with the Submittal as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// The Received Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// The Received From of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// The Required On Site Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_on_site_date: Option<String>,
     /// The Responsible Contractor of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The Revision of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The key of the Scheduled Task of the Submittal. Note that use of this parameter is deprecated. Please use `scheduled_task_id` instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_task_key: Option<String>,
     /// The ID of the Scheduled Task of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_task_id: Option<i64>,
     /// The ID of the Source Submittal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_submittal_log_id: Option<i64>,
-    /// The ID of the latest Submittal Revision.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_submittal_revision_id: Option<i64>,
     /// The ID of the Specification Section of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The ID of the Submittal Status of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
     /// The ID of the Sub Job of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The Submit By Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_by: Option<String>,
     /// The ID of the Submittal Manager of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_manager_id: Option<i64>,
     /// The ID of the Submittal Package of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_package_id: Option<i64>,
     /// The Title of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Submittal Type of the Submittal
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// The Submittal Workflow Data
+    pub workflow_data: Option<Vec<Vec<SubmittalUpdateWorkflowData>>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl SubmittalUpdate {
@@ -47850,16 +51207,15 @@ impl SubmittalUpdate {
     pub fn new(number: impl Into<String>) -> Self {
         SubmittalUpdate {
             actual_delivery_date: None,
+            attachments: None,
             confirmed_delivery_date: None,
             cost_code_id: None,
-            buffer_time: None,
             custom_textarea_1: None,
             custom_textfield_1: None,
             description: None,
             design_team_review_time: None,
             distribution_member_ids: None,
             due_date: None,
-            for_record_only: None,
             internal_review_time: None,
             issue_date: None,
             lead_time: None,
@@ -47875,7 +51231,6 @@ impl SubmittalUpdate {
             scheduled_task_key: None,
             scheduled_task_id: None,
             source_submittal_log_id: None,
-            source_submittal_revision_id: None,
             specification_section_id: None,
             status_id: None,
             sub_job_id: None,
@@ -47884,6 +51239,7 @@ impl SubmittalUpdate {
             submittal_package_id: None,
             title: None,
             type_: None,
+            workflow_data: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
     }
@@ -47891,6 +51247,12 @@ impl SubmittalUpdate {
     /// Sets `actual_delivery_date`.
     pub fn actual_delivery_date(mut self, value: impl Into<String>) -> Self {
         self.actual_delivery_date = Some(value.into());
+        self
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
         self
     }
 
@@ -47903,12 +51265,6 @@ impl SubmittalUpdate {
     /// Sets `cost_code_id`.
     pub fn cost_code_id(mut self, value: i64) -> Self {
         self.cost_code_id = Some(value);
-        self
-    }
-
-    /// Sets `buffer_time`.
-    pub fn buffer_time(mut self, value: i64) -> Self {
-        self.buffer_time = Some(value);
         self
     }
 
@@ -47945,12 +51301,6 @@ impl SubmittalUpdate {
     /// Sets `due_date`.
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
-        self
-    }
-
-    /// Sets `for_record_only`.
-    pub fn for_record_only(mut self, value: bool) -> Self {
-        self.for_record_only = Some(value);
         self
     }
 
@@ -48038,12 +51388,6 @@ impl SubmittalUpdate {
         self
     }
 
-    /// Sets `source_submittal_revision_id`.
-    pub fn source_submittal_revision_id(mut self, value: i64) -> Self {
-        self.source_submittal_revision_id = Some(value);
-        self
-    }
-
     /// Sets `specification_section_id`.
     pub fn specification_section_id(mut self, value: i64) -> Self {
         self.specification_section_id = Some(value);
@@ -48090,6 +51434,57 @@ impl SubmittalUpdate {
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
+    }
+
+    /// Sets `workflow_data`.
+    pub fn workflow_data(
+        mut self,
+        value: Vec<Vec<SubmittalUpdateWorkflowData>>,
+    ) -> Self {
+        self.workflow_data = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for SubmittalUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "actual_delivery_date", self.actual_delivery_date);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "confirmed_delivery_date", self.confirmed_delivery_date);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "custom_textarea_1", self.custom_textarea_1);
+        form.field(name, "custom_textfield_1", self.custom_textfield_1);
+        form.field(name, "description", self.description);
+        form.field(name, "design_team_review_time", self.design_team_review_time);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "due_date", self.due_date);
+        form.field(name, "internal_review_time", self.internal_review_time);
+        form.field(name, "issue_date", self.issue_date);
+        form.field(name, "lead_time", self.lead_time);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "number", self.number);
+        form.field(name, "private", self.private);
+        form.field(name, "prostore_file_ids", self.prostore_file_ids);
+        form.field(name, "received_date", self.received_date);
+        form.field(name, "received_from_id", self.received_from_id);
+        form.field(name, "required_on_site_date", self.required_on_site_date);
+        form.field(name, "responsible_contractor_id", self.responsible_contractor_id);
+        form.field(name, "revision", self.revision);
+        form.field(name, "scheduled_task_key", self.scheduled_task_key);
+        form.field(name, "scheduled_task_id", self.scheduled_task_id);
+        form.field(name, "source_submittal_log_id", self.source_submittal_log_id);
+        form.field(name, "specification_section_id", self.specification_section_id);
+        form.field(name, "status_id", self.status_id);
+        form.field(name, "sub_job_id", self.sub_job_id);
+        form.field(name, "submit_by", self.submit_by);
+        form.field(name, "submittal_manager_id", self.submittal_manager_id);
+        form.field(name, "submittal_package_id", self.submittal_package_id);
+        form.field(name, "title", self.title);
+        form.field(name, "type", self.type_);
+        form.field(name, "workflow_data", self.workflow_data);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
@@ -51146,15 +54541,349 @@ impl serde::Serialize for WasteLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct WasteLogForm {
+    /// Waste log approximate quantity
+    pub approximate_quantity: Option<i64>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Description
+    pub description: Option<String>,
+    /// Waste disposal location
+    pub disposal_location: Option<String>,
+    /// Type of waste disposed of
+    pub material: Option<String>,
+    /// Method used to dispose of the waste
+    pub method_of_disposal: Option<String>,
+    /// Time of waste disposal - hour
+    pub time_hour: i64,
+    /// Time of waste disposal - minute
+    pub time_minute: i64,
+    /// ID of the Vendor who disposed of the waste
+    pub vendor_id: Option<i64>,
+    /// ID of the Contact associated with the waste log
+    pub contact_id: Option<i64>,
+    /// ID of the Location where the waste was disposed
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl WasteLogForm {
+    /// A value with the required `time_hour`, `time_minute`; set the others with the setters.
+    pub fn new(time_hour: i64, time_minute: i64) -> Self {
+        WasteLogForm {
+            approximate_quantity: None,
+            date: None,
+            datetime: None,
+            description: None,
+            disposal_location: None,
+            material: None,
+            method_of_disposal: None,
+            time_hour,
+            time_minute,
+            vendor_id: None,
+            contact_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `approximate_quantity`.
+    pub fn approximate_quantity(mut self, value: i64) -> Self {
+        self.approximate_quantity = Some(value);
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `disposal_location`.
+    pub fn disposal_location(mut self, value: impl Into<String>) -> Self {
+        self.disposal_location = Some(value.into());
+        self
+    }
+
+    /// Sets `material`.
+    pub fn material(mut self, value: impl Into<String>) -> Self {
+        self.material = Some(value.into());
+        self
+    }
+
+    /// Sets `method_of_disposal`.
+    pub fn method_of_disposal(mut self, value: impl Into<String>) -> Self {
+        self.method_of_disposal = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `contact_id`.
+    pub fn contact_id(mut self, value: i64) -> Self {
+        self.contact_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for WasteLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "approximate_quantity", self.approximate_quantity);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "description", self.description);
+        form.field(name, "disposal_location", self.disposal_location);
+        form.field(name, "material", self.material);
+        form.field(name, "method_of_disposal", self.method_of_disposal);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "contact_id", self.contact_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewWasteLog {
-    pub waste_log: serde_json::Value,
+    pub waste_log: WasteLogForm,
+    /// Waste Log Attachments are not viewable or used on web. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewWasteLog {
     /// A value with the required `waste_log`; set the others with the setters.
-    pub fn new(waste_log: serde_json::Value) -> Self {
-        NewWasteLog { waste_log }
+    pub fn new(waste_log: WasteLogForm) -> Self {
+        NewWasteLog {
+            waste_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewWasteLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "waste_log", self.waste_log);
+        form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct WasteLogUpdateWasteLog {
+    /// Waste log approximate quantity
+    pub approximate_quantity: Option<i64>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Description
+    pub description: Option<String>,
+    /// Waste disposal location
+    pub disposal_location: Option<String>,
+    /// Type of waste disposed of
+    pub material: Option<String>,
+    /// Method used to dispose of the waste
+    pub method_of_disposal: Option<String>,
+    /// Time of waste disposal - hour
+    pub time_hour: Option<i64>,
+    /// Time of waste disposal - minute
+    pub time_minute: Option<i64>,
+    /// ID of the Vendor who disposed of the waste
+    pub vendor_id: Option<i64>,
+    /// ID of the Contact associated with the waste log
+    pub contact_id: Option<i64>,
+    /// ID of the Location where the waste was disposed
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl WasteLogUpdateWasteLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        WasteLogUpdateWasteLog {
+            approximate_quantity: None,
+            date: None,
+            datetime: None,
+            description: None,
+            disposal_location: None,
+            material: None,
+            method_of_disposal: None,
+            time_hour: None,
+            time_minute: None,
+            vendor_id: None,
+            contact_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `approximate_quantity`.
+    pub fn approximate_quantity(mut self, value: i64) -> Self {
+        self.approximate_quantity = Some(value);
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `disposal_location`.
+    pub fn disposal_location(mut self, value: impl Into<String>) -> Self {
+        self.disposal_location = Some(value.into());
+        self
+    }
+
+    /// Sets `material`.
+    pub fn material(mut self, value: impl Into<String>) -> Self {
+        self.material = Some(value.into());
+        self
+    }
+
+    /// Sets `method_of_disposal`.
+    pub fn method_of_disposal(mut self, value: impl Into<String>) -> Self {
+        self.method_of_disposal = Some(value.into());
+        self
+    }
+
+    /// Sets `time_hour`.
+    pub fn time_hour(mut self, value: i64) -> Self {
+        self.time_hour = Some(value);
+        self
+    }
+
+    /// Sets `time_minute`.
+    pub fn time_minute(mut self, value: i64) -> Self {
+        self.time_minute = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `contact_id`.
+    pub fn contact_id(mut self, value: i64) -> Self {
+        self.contact_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for WasteLogUpdateWasteLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "approximate_quantity", self.approximate_quantity);
+        form.field(name, "date", self.date);
+        form.field(name, "datetime", self.datetime);
+        form.field(name, "description", self.description);
+        form.field(name, "disposal_location", self.disposal_location);
+        form.field(name, "material", self.material);
+        form.field(name, "method_of_disposal", self.method_of_disposal);
+        form.field(name, "time_hour", self.time_hour);
+        form.field(name, "time_minute", self.time_minute);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "contact_id", self.contact_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct WasteLogUpdate {
+    pub waste_log: WasteLogUpdateWasteLog,
+    /// Waste Log Attachments are not viewable or used on web. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and...
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl WasteLogUpdate {
+    /// A value with the required `waste_log`; set the others with the setters.
+    pub fn new(waste_log: WasteLogUpdateWasteLog) -> Self {
+        WasteLogUpdate {
+            waste_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for WasteLogUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "waste_log", self.waste_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -51269,52 +54998,40 @@ impl serde::Serialize for WeatherLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewWeatherLog {
+#[derive(Debug)]
+pub struct WeatherLogForm {
     /// Format: YYYY-MM-DD Example: 2016-04-19
     pub date: String,
     /// Weather delay status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_weather_delay: Option<i64>,
     /// Sky condition - "", "Clear", "Cloudy", "Overcast", "Fog", "Mist", "Rain", "Snow", "Ice/Sleet/Hail"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sky: Option<String>,
     /// Weather temperature - "", "Very Hot", "Hot", "Mild", "Cold", "Very Cold"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<String>,
     /// Average temperature for the workday
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average: Option<String>,
     /// Wind condition - "", "Calm", "Light Wind", "High Wind"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wind: Option<String>,
     /// Ground condition - "", "Dry", "Wet/Muddy", "Flooded","Snow","Frozen","-----","High Tide","Low Tide", "Heavy Surf/Swell"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ground: Option<String>,
     /// Type of calamity the jobsite was subject to - "", "Earthquake", "Fire", "Flash Flood", "Landslide", "Tornado", "Hurricane", "Snow","Other"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calamity: Option<String>,
     /// Precipitation conditions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precipitation: Option<String>,
     /// Additional comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// UTC time weather conditions were observed. The date of observation must match entry's date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// ID of the Vendor associated to the Weather log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The ID of the Location of the Weather Log.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
 }
 
-impl NewWeatherLog {
+impl WeatherLogForm {
     /// A value with the required `date`; set the others with the setters.
     pub fn new(date: impl Into<String>) -> Self {
-        NewWeatherLog {
+        WeatherLogForm {
             date: date.into(),
             is_weather_delay: None,
             sky: None,
@@ -51401,6 +55118,55 @@ impl NewWeatherLog {
     pub fn location_id(mut self, value: i64) -> Self {
         self.location_id = Some(value);
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for WeatherLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "is_weather_delay", self.is_weather_delay);
+        form.field(name, "sky", self.sky);
+        form.field(name, "temperature", self.temperature);
+        form.field(name, "average", self.average);
+        form.field(name, "wind", self.wind);
+        form.field(name, "ground", self.ground);
+        form.field(name, "calamity", self.calamity);
+        form.field(name, "precipitation", self.precipitation);
+        form.field(name, "comments", self.comments);
+        form.field(name, "time", self.time);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewWeatherLog {
+    pub weather_log: WeatherLogForm,
+    /// Weather Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl NewWeatherLog {
+    /// A value with the required `weather_log`; set the others with the setters.
+    pub fn new(weather_log: WeatherLogForm) -> Self {
+        NewWeatherLog {
+            weather_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewWeatherLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "weather_log", self.weather_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -51599,15 +55365,162 @@ impl serde::Serialize for WorkLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
+pub struct WorkLogForm {
+    /// Comments
+    pub comments: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Scheduled work hourly rate
+    pub hourly_rate: Option<f64>,
+    /// Scheduled work hours
+    pub hours: Option<f64>,
+    /// If scheduled work is reimbursable
+    pub reimbursable: Option<bool>,
+    /// Resource Name
+    pub resource_name: Option<String>,
+    /// If scheduled worker kept the work log schedule
+    pub showed: Option<bool>,
+    /// Scheduled number of workers
+    pub workers: Option<i64>,
+    /// ID of the Vendor associated to the Work Log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Work Log.
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+}
+
+impl WorkLogForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        WorkLogForm {
+            comments: None,
+            date: None,
+            hourly_rate: None,
+            hours: None,
+            reimbursable: None,
+            resource_name: None,
+            showed: None,
+            workers: None,
+            vendor_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `hourly_rate`.
+    pub fn hourly_rate(mut self, value: f64) -> Self {
+        self.hourly_rate = Some(value);
+        self
+    }
+
+    /// Sets `hours`.
+    pub fn hours(mut self, value: f64) -> Self {
+        self.hours = Some(value);
+        self
+    }
+
+    /// Sets `reimbursable`.
+    pub fn reimbursable(mut self, value: bool) -> Self {
+        self.reimbursable = Some(value);
+        self
+    }
+
+    /// Sets `resource_name`.
+    pub fn resource_name(mut self, value: impl Into<String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets `showed`.
+    pub fn showed(mut self, value: bool) -> Self {
+        self.showed = Some(value);
+        self
+    }
+
+    /// Sets `workers`.
+    pub fn workers(mut self, value: i64) -> Self {
+        self.workers = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for WorkLogForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "comments", self.comments);
+        form.field(name, "date", self.date);
+        form.field(name, "hourly_rate", self.hourly_rate);
+        form.field(name, "hours", self.hours);
+        form.field(name, "reimbursable", self.reimbursable);
+        form.field(name, "resource_name", self.resource_name);
+        form.field(name, "showed", self.showed);
+        form.field(name, "workers", self.workers);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
 pub struct NewWorkLog {
-    pub work_log: serde_json::Value,
+    pub work_log: WorkLogForm,
+    /// Scheduled Work Log Attachments are not viewable or used on web. To upload attachments you must upload the entire payload as `multipart/form-data`...
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewWorkLog {
     /// A value with the required `work_log`; set the others with the setters.
-    pub fn new(work_log: serde_json::Value) -> Self {
-        NewWorkLog { work_log }
+    pub fn new(work_log: WorkLogForm) -> Self {
+        NewWorkLog {
+            work_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewWorkLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "work_log", self.work_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -52147,6 +56060,12 @@ pub enum PunchItemInputScheduleRisk {
     MlHigh,
 }
 
+impl crate::multipart::ToMultipart for PunchItemInputScheduleRisk {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Status - 'open' or 'closed'
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -52155,6 +56074,12 @@ pub enum PunchItemInputStatus {
     Closed,
     Overdue,
     Pending,
+}
+
+impl crate::multipart::ToMultipart for PunchItemInputStatus {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
 }
 
 /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
@@ -52181,99 +56106,78 @@ pub enum PunchItemInputWorkflowStatus {
     Closed,
 }
 
+impl crate::multipart::ToMultipart for PunchItemInputWorkflowStatus {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Punch Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemInput {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// Name
     pub name: String,
     /// Assessed risk level of on-time completion
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Punch item priority - 'low', 'medium', 'high'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Privacy status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PunchItemInputStatus>,
     /// Date created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
     /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// Schedule impact value in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_days: Option<i64>,
     /// Used to create a reference point between a Punch Item within Procore and a corresponding Punch Item outside of Procore
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// ID of the cost code associated with the punch item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Cost impact Status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// Cost impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_amount: Option<i64>,
     /// Trade IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Punch Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_type_id: Option<i64>,
     /// Array of the User IDs of the Punch Item Assignments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_ids: Option<Vec<i64>>,
     /// Array of the User IDs of the Distribution Members
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Punch Item Manager ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_manager_id: Option<i64>,
     /// Punch Item Final Approver ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_approver_id: Option<i64>,
     /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
+    /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    pub images: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl PunchItemInput {
@@ -52303,6 +56207,7 @@ impl PunchItemInput {
             final_approver_id: None,
             location_id: None,
             mt_location: None,
+            images: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -52445,6 +56350,12 @@ impl PunchItemInput {
         self
     }
 
+    /// Sets `images`.
+    pub fn images(mut self, value: Vec<String>) -> Self {
+        self.images = Some(value);
+        self
+    }
+
     /// Sets `workflow_status`.
     pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
@@ -52482,12 +56393,52 @@ impl PunchItemInput {
     }
 }
 
+impl crate::multipart::ToMultipart for PunchItemInput {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "description", self.description);
+        form.field(name, "due", self.due);
+        form.field(name, "name", self.name);
+        form.field(name, "schedule_risk", self.schedule_risk);
+        form.field(name, "position", self.position);
+        form.field(name, "priority", self.priority);
+        form.field(name, "private", self.private);
+        form.field(name, "status", self.status);
+        form.field(name, "date_initiated", self.date_initiated);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "schedule_impact_days", self.schedule_impact_days);
+        form.field(name, "reference", self.reference);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "cost_impact_amount", self.cost_impact_amount);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "punch_item_type_id", self.punch_item_type_id);
+        form.field(name, "login_information_ids", self.login_information_ids);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "punch_item_manager_id", self.punch_item_manager_id);
+        form.field(name, "final_approver_id", self.final_approver_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "images", self.images);
+        form.field(name, "workflow_status", self.workflow_status);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
 /// Punch Item Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewPunchItem {
     /// Project ID to which the Punch Item belongs to
     pub project_id: i64,
+    /// Punch Item Assignment attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
     pub punch_item: PunchItemInput,
 }
 
@@ -52496,8 +56447,23 @@ impl NewPunchItem {
     pub fn new(project_id: i64, punch_item: PunchItemInput) -> Self {
         NewPunchItem {
             project_id,
+            attachments: None,
             punch_item,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPunchItem {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "punch_item", self.punch_item);
     }
 }
 
@@ -52862,7 +56828,7 @@ impl serde::Serialize for PunchItemDetail {
 #[derive(Debug)]
 pub struct NewAddPunchItemAttachment {
     /// Punch Item Assignment attachments.
-    pub attachments: Option<Vec<String>>,
+    pub attachments: Option<Vec<crate::FilePart>>,
 }
 
 impl NewAddPunchItemAttachment {
@@ -52875,7 +56841,7 @@ impl NewAddPunchItemAttachment {
     }
 
     /// Sets `attachments`.
-    pub fn attachments(mut self, value: Vec<String>) -> Self {
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
         self.attachments = Some(value);
         self
     }
@@ -52933,94 +56899,68 @@ impl PunchItemSendAllUnsent {
 
 /// Punch Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemUpdatePunchItem {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// Name
     pub name: String,
     /// Assessed risk level of on-time completion
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Punch item priority - 'low', 'medium', 'high'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Privacy status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PunchItemInputStatus>,
     /// Date created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
     /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// Schedule impact value in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_days: Option<i64>,
     /// Used to create a reference point between a punch item within Procore and a corresponding punch item outside of Procore
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Cost impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// Cost impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_amount: Option<i64>,
     /// Trade ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Punch Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_type_id: Option<i64>,
     /// Array of the User IDs of the Punch Item Assignments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_ids: Option<Vec<i64>>,
     /// Array of the User IDs of the Distribution Members
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Punch Item Manager ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_manager_id: Option<i64>,
     /// Punch Item Final Approver ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_approver_id: Option<i64>,
     /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
+    /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    pub images: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl PunchItemUpdatePunchItem {
@@ -53049,6 +56989,7 @@ impl PunchItemUpdatePunchItem {
             final_approver_id: None,
             location_id: None,
             mt_location: None,
+            images: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -53185,6 +57126,12 @@ impl PunchItemUpdatePunchItem {
         self
     }
 
+    /// Sets `images`.
+    pub fn images(mut self, value: Vec<String>) -> Self {
+        self.images = Some(value);
+        self
+    }
+
     /// Sets `workflow_status`.
     pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
@@ -53222,12 +57169,51 @@ impl PunchItemUpdatePunchItem {
     }
 }
 
+impl crate::multipart::ToMultipart for PunchItemUpdatePunchItem {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "description", self.description);
+        form.field(name, "due", self.due);
+        form.field(name, "name", self.name);
+        form.field(name, "schedule_risk", self.schedule_risk);
+        form.field(name, "position", self.position);
+        form.field(name, "priority", self.priority);
+        form.field(name, "private", self.private);
+        form.field(name, "status", self.status);
+        form.field(name, "date_initiated", self.date_initiated);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "schedule_impact_days", self.schedule_impact_days);
+        form.field(name, "reference", self.reference);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "cost_impact_amount", self.cost_impact_amount);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "punch_item_type_id", self.punch_item_type_id);
+        form.field(name, "login_information_ids", self.login_information_ids);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "punch_item_manager_id", self.punch_item_manager_id);
+        form.field(name, "final_approver_id", self.final_approver_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "images", self.images);
+        form.field(name, "workflow_status", self.workflow_status);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
 /// Punch Item Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemUpdate {
     /// Project ID to which the Punch Item belongs to
     pub project_id: i64,
+    /// \[DEPRECATED\] Punch Item Assignment attachments. Please use upload_uuid instead. Please use application/json content-type with the 'punch_item.upload_ids'...
+    pub attachments: Option<Vec<crate::FilePart>>,
     pub punch_item: PunchItemUpdatePunchItem,
 }
 
@@ -53236,8 +57222,23 @@ impl PunchItemUpdate {
     pub fn new(project_id: i64, punch_item: PunchItemUpdatePunchItem) -> Self {
         PunchItemUpdate {
             project_id,
+            attachments: None,
             punch_item,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for PunchItemUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "punch_item", self.punch_item);
     }
 }
 
@@ -57650,6 +61651,12 @@ pub enum WeatherLogCalamity {
     Tornado,
 }
 
+impl crate::multipart::ToMultipart for WeatherLogCalamity {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Ground condition
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -57670,6 +61677,12 @@ pub enum WeatherLogGround {
     SymbolU2DU2DU2DU2DU2D,
 }
 
+impl crate::multipart::ToMultipart for WeatherLogGround {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Sky condition
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -57685,6 +61698,12 @@ pub enum WeatherLogSky {
     Snow,
 }
 
+impl crate::multipart::ToMultipart for WeatherLogSky {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Weather temperature
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -57698,6 +61717,12 @@ pub enum WeatherLogTemperature {
     VeryHot,
 }
 
+impl crate::multipart::ToMultipart for WeatherLogTemperature {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Wind condition
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -57709,71 +61734,59 @@ pub enum WeatherLogWind {
     LightWind,
 }
 
+impl crate::multipart::ToMultipart for WeatherLogWind {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct NewWeatherLogV1_1 {
+#[derive(Debug)]
+pub struct NewWeatherLogV1_1WeatherLog {
     /// Date of the Weather Log. Format: YYYY-MM-DD
     pub date: String,
     /// Weather delay status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_weather_delay: Option<i64>,
     /// Type of calamity the jobsite was subject to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calamity: Option<WeatherLogCalamity>,
     /// Ground condition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ground: Option<WeatherLogGround>,
     /// The ID of the Location of the Weather Log.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Sky condition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sky: Option<WeatherLogSky>,
     /// Weather temperature
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<WeatherLogTemperature>,
     /// Wind condition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wind: Option<WeatherLogWind>,
     /// Average temperature for the workday
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average: Option<String>,
     /// Precipitation conditions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precipitation: Option<String>,
     /// Additional comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// UTC time weather conditions were observed. The date of observation must match entry's date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// ID of the Vendor associated to the Weather log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
-impl NewWeatherLogV1_1 {
+impl NewWeatherLogV1_1WeatherLog {
     /// A value with the required `date`; set the others with the setters.
     pub fn new(date: impl Into<String>) -> Self {
-        NewWeatherLogV1_1 {
+        NewWeatherLogV1_1WeatherLog {
             date: date.into(),
             is_weather_delay: None,
             calamity: None,
@@ -57905,6 +61918,65 @@ impl NewWeatherLogV1_1 {
     ) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewWeatherLogV1_1WeatherLog {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "date", self.date);
+        form.field(name, "is_weather_delay", self.is_weather_delay);
+        form.field(name, "calamity", self.calamity);
+        form.field(name, "ground", self.ground);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "sky", self.sky);
+        form.field(name, "temperature", self.temperature);
+        form.field(name, "wind", self.wind);
+        form.field(name, "average", self.average);
+        form.field(name, "precipitation", self.precipitation);
+        form.field(name, "comments", self.comments);
+        form.field(name, "time", self.time);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        form.field(
+            name,
+            "document_management_document_revision_ids",
+            self.document_management_document_revision_ids,
+        );
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewWeatherLogV1_1 {
+    pub weather_log: NewWeatherLogV1_1WeatherLog,
+    /// Weather Log Attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
+}
+
+impl NewWeatherLogV1_1 {
+    /// A value with the required `weather_log`; set the others with the setters.
+    pub fn new(weather_log: NewWeatherLogV1_1WeatherLog) -> Self {
+        NewWeatherLogV1_1 {
+            weather_log,
+            attachments: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewWeatherLogV1_1 {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "weather_log", self.weather_log);
+        form.field(name, "attachments", self.attachments);
     }
 }
 
@@ -58231,7 +62303,7 @@ impl crate::multipart::ToMultipart for DrawingUploadDrawingLogImport {
 /// Drawing Upload
 #[non_exhaustive]
 #[derive(Debug)]
-pub struct NewDrawingUploadV1_1DrawingUpload {
+pub struct NewDrawingUploadV1_1 {
     /// Drawing Area ID
     pub drawing_area_id: Option<i64>,
     /// Drawing number contains revision status
@@ -58244,13 +62316,13 @@ pub struct NewDrawingUploadV1_1DrawingUpload {
     pub drawing_log_imports: Vec<DrawingUploadDrawingLogImport>,
 }
 
-impl NewDrawingUploadV1_1DrawingUpload {
+impl NewDrawingUploadV1_1 {
     /// A value with the required `drawing_set_id`, `drawing_log_imports`; set the others with the setters.
     pub fn new(
         drawing_set_id: i64,
         drawing_log_imports: Vec<DrawingUploadDrawingLogImport>,
     ) -> Self {
-        NewDrawingUploadV1_1DrawingUpload {
+        NewDrawingUploadV1_1 {
             drawing_area_id: None,
             drawing_number_contains_revision: None,
             drawing_set_id,
@@ -58278,7 +62350,7 @@ impl NewDrawingUploadV1_1DrawingUpload {
     }
 }
 
-impl crate::multipart::ToMultipart for NewDrawingUploadV1_1DrawingUpload {
+impl crate::multipart::ToMultipart for NewDrawingUploadV1_1 {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "drawing_area_id", self.drawing_area_id);
         form.field(
@@ -58289,34 +62361,6 @@ impl crate::multipart::ToMultipart for NewDrawingUploadV1_1DrawingUpload {
         form.field(name, "drawing_set_id", self.drawing_set_id);
         form.field(name, "get_info_from_filename", self.get_info_from_filename);
         form.field(name, "drawing_log_imports", self.drawing_log_imports);
-    }
-}
-
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct NewDrawingUploadV1_1 {
-    pub drawing_upload: Option<NewDrawingUploadV1_1DrawingUpload>,
-}
-
-impl NewDrawingUploadV1_1 {
-    /// A value with no optional field set.
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        NewDrawingUploadV1_1 {
-            drawing_upload: None,
-        }
-    }
-
-    /// Sets `drawing_upload`.
-    pub fn drawing_upload(mut self, value: NewDrawingUploadV1_1DrawingUpload) -> Self {
-        self.drawing_upload = Some(value);
-        self
-    }
-}
-
-impl crate::multipart::ToMultipart for NewDrawingUploadV1_1 {
-    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "drawing_upload", self.drawing_upload);
     }
 }
 
@@ -61766,102 +65810,88 @@ impl serde::Serialize for PunchItemV1_1 {
     }
 }
 
+/// Status - 'open' or 'closed'
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum NewPunchItemV1_1PunchItemStatus {
+    #[serde(rename = "open")]
+    Open,
+    #[serde(rename = "closed")]
+    Closed,
+}
+
+impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItemStatus {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.serialized(name, &self);
+    }
+}
+
 /// Punch Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewPunchItemV1_1PunchItem {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// Name
     pub name: String,
     /// Assessed risk level of on-time completion
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Punch item priority - 'low', 'medium', 'high'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Privacy status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<BillingPeriodStatusFilter>,
+    pub status: Option<NewPunchItemV1_1PunchItemStatus>,
     /// Date created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
     /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// Schedule impact value in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_days: Option<i64>,
     /// Used to create a reference point between a Punch Item within Procore and a corresponding Punch Item outside of Procore
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// ID of the cost code associated with the punch item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Cost impact Status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// Cost impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_amount: Option<i64>,
     /// Trade IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Punch Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_type_id: Option<i64>,
     /// Array of the User IDs of the Punch Item Assignments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_ids: Option<Vec<i64>>,
     /// Array of the User IDs of the Distribution Members
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Punch Item Manager ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_manager_id: Option<i64>,
     /// Punch Item Final Approver ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_approver_id: Option<i64>,
     /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
+    /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    pub images: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
-    /// Prostore file IDs to attach to the punch item
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prostore_file_ids: Option<Vec<i64>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl NewPunchItemV1_1PunchItem {
@@ -61891,13 +65921,13 @@ impl NewPunchItemV1_1PunchItem {
             final_approver_id: None,
             location_id: None,
             mt_location: None,
+            images: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
             form_ids: None,
             image_ids: None,
             upload_ids: None,
-            prostore_file_ids: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
     }
@@ -61939,7 +65969,7 @@ impl NewPunchItemV1_1PunchItem {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: BillingPeriodStatusFilter) -> Self {
+    pub fn status(mut self, value: NewPunchItemV1_1PunchItemStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -62034,6 +66064,12 @@ impl NewPunchItemV1_1PunchItem {
         self
     }
 
+    /// Sets `images`.
+    pub fn images(mut self, value: Vec<String>) -> Self {
+        self.images = Some(value);
+        self
+    }
+
     /// Sets `workflow_status`.
     pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
@@ -62069,20 +66105,54 @@ impl NewPunchItemV1_1PunchItem {
         self.upload_ids = Some(value);
         self
     }
+}
 
-    /// Sets `prostore_file_ids`.
-    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
-        self.prostore_file_ids = Some(value);
-        self
+impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItem {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "description", self.description);
+        form.field(name, "due", self.due);
+        form.field(name, "name", self.name);
+        form.field(name, "schedule_risk", self.schedule_risk);
+        form.field(name, "position", self.position);
+        form.field(name, "priority", self.priority);
+        form.field(name, "private", self.private);
+        form.field(name, "status", self.status);
+        form.field(name, "date_initiated", self.date_initiated);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "schedule_impact_days", self.schedule_impact_days);
+        form.field(name, "reference", self.reference);
+        form.field(name, "cost_code_id", self.cost_code_id);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "cost_impact_amount", self.cost_impact_amount);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "punch_item_type_id", self.punch_item_type_id);
+        form.field(name, "login_information_ids", self.login_information_ids);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "punch_item_manager_id", self.punch_item_manager_id);
+        form.field(name, "final_approver_id", self.final_approver_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "images", self.images);
+        form.field(name, "workflow_status", self.workflow_status);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
 /// Punch Item Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct NewPunchItemV1_1 {
     /// Project ID to which the Punch Item belongs to
     pub project_id: i64,
+    /// Punch Item Assignment attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
     pub punch_item: NewPunchItemV1_1PunchItem,
 }
 
@@ -62091,104 +66161,90 @@ impl NewPunchItemV1_1 {
     pub fn new(project_id: i64, punch_item: NewPunchItemV1_1PunchItem) -> Self {
         NewPunchItemV1_1 {
             project_id,
+            attachments: None,
             punch_item,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewPunchItemV1_1 {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "punch_item", self.punch_item);
     }
 }
 
 /// Punch Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemUpdateV1_1PunchItem {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// Name
     pub name: String,
     /// Assessed risk level of on-time completion
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_risk: Option<PunchItemInputScheduleRisk>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Punch item priority - 'low', 'medium', 'high'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Privacy status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Status - 'open' or 'closed'
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<BillingPeriodStatusFilter>,
+    pub status: Option<NewPunchItemV1_1PunchItemStatus>,
     /// Date created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_initiated: Option<String>,
     /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// Schedule impact value in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_days: Option<i64>,
     /// Used to create a reference point between a punch item within Procore and a corresponding punch item outside of Procore
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// Cost impact status - yes_known, yes_unknown, no_impact, tbd, n_a
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// Cost impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_amount: Option<i64>,
     /// Trade ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Punch Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_type_id: Option<i64>,
     /// Array of the User IDs of the Punch Item Assignments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_ids: Option<Vec<i64>>,
     /// Array of the User IDs of the Distribution Members
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Punch Item Manager ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_item_manager_id: Option<i64>,
     /// Punch Item Final Approver ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub final_approver_id: Option<i64>,
     /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
+    /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    pub images: Option<Vec<String>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
-    /// Prostore file IDs to attach to the punch item
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prostore_file_ids: Option<Vec<i64>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
 impl PunchItemUpdateV1_1PunchItem {
@@ -62217,13 +66273,13 @@ impl PunchItemUpdateV1_1PunchItem {
             final_approver_id: None,
             location_id: None,
             mt_location: None,
+            images: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
             form_ids: None,
             image_ids: None,
             upload_ids: None,
-            prostore_file_ids: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
     }
@@ -62265,7 +66321,7 @@ impl PunchItemUpdateV1_1PunchItem {
     }
 
     /// Sets `status`.
-    pub fn status(mut self, value: BillingPeriodStatusFilter) -> Self {
+    pub fn status(mut self, value: NewPunchItemV1_1PunchItemStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -62354,6 +66410,12 @@ impl PunchItemUpdateV1_1PunchItem {
         self
     }
 
+    /// Sets `images`.
+    pub fn images(mut self, value: Vec<String>) -> Self {
+        self.images = Some(value);
+        self
+    }
+
     /// Sets `workflow_status`.
     pub fn workflow_status(mut self, value: PunchItemInputWorkflowStatus) -> Self {
         self.workflow_status = Some(value);
@@ -62389,20 +66451,53 @@ impl PunchItemUpdateV1_1PunchItem {
         self.upload_ids = Some(value);
         self
     }
+}
 
-    /// Sets `prostore_file_ids`.
-    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
-        self.prostore_file_ids = Some(value);
-        self
+impl crate::multipart::ToMultipart for PunchItemUpdateV1_1PunchItem {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "description", self.description);
+        form.field(name, "due", self.due);
+        form.field(name, "name", self.name);
+        form.field(name, "schedule_risk", self.schedule_risk);
+        form.field(name, "position", self.position);
+        form.field(name, "priority", self.priority);
+        form.field(name, "private", self.private);
+        form.field(name, "status", self.status);
+        form.field(name, "date_initiated", self.date_initiated);
+        form.field(name, "schedule_impact", self.schedule_impact);
+        form.field(name, "schedule_impact_days", self.schedule_impact_days);
+        form.field(name, "reference", self.reference);
+        form.field(name, "cost_impact", self.cost_impact);
+        form.field(name, "cost_impact_amount", self.cost_impact_amount);
+        form.field(name, "trade_id", self.trade_id);
+        form.field(name, "punch_item_type_id", self.punch_item_type_id);
+        form.field(name, "login_information_ids", self.login_information_ids);
+        form.field(name, "distribution_member_ids", self.distribution_member_ids);
+        form.field(name, "punch_item_manager_id", self.punch_item_manager_id);
+        form.field(name, "final_approver_id", self.final_approver_id);
+        form.field(name, "location_id", self.location_id);
+        form.field(name, "mt_location", self.mt_location);
+        form.field(name, "images", self.images);
+        form.field(name, "workflow_status", self.workflow_status);
+        form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
+        form.field(name, "file_version_ids", self.file_version_ids);
+        form.field(name, "form_ids", self.form_ids);
+        form.field(name, "image_ids", self.image_ids);
+        form.field(name, "upload_ids", self.upload_ids);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
 /// Punch Item Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug)]
 pub struct PunchItemUpdateV1_1 {
     /// Project ID to which the Punch Item belongs to
     pub project_id: i64,
+    /// \[DEPRECATED\] Punch Item Assignment attachments.
+    pub attachments: Option<Vec<crate::FilePart>>,
     pub punch_item: PunchItemUpdateV1_1PunchItem,
 }
 
@@ -62411,8 +66506,23 @@ impl PunchItemUpdateV1_1 {
     pub fn new(project_id: i64, punch_item: PunchItemUpdateV1_1PunchItem) -> Self {
         PunchItemUpdateV1_1 {
             project_id,
+            attachments: None,
             punch_item,
         }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for PunchItemUpdateV1_1 {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "project_id", self.project_id);
+        form.field(name, "attachments", self.attachments);
+        form.field(name, "punch_item", self.punch_item);
     }
 }
 

@@ -3953,6 +3953,29 @@ pub enum OfficeView {
     Extended,
 }
 
+/// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition. For a lov_entry data_type the...
+#[non_exhaustive]
+#[cfg(any(feature = "core", feature = "project-management"))]
+#[derive(Debug)]
+pub enum FileFormWithDataValue {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    List(Vec<i64>),
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl crate::multipart::ToMultipart for FileFormWithDataValue {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        match self {
+            Self::String(v) => crate::multipart::ToMultipart::append_to(v, name, form),
+            Self::Number(v) => crate::multipart::ToMultipart::append_to(v, name, form),
+            Self::Boolean(v) => crate::multipart::ToMultipart::append_to(v, name, form),
+            Self::List(v) => crate::multipart::ToMultipart::append_to(v, name, form),
+        }
+    }
+}
+
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
 #[cfg(

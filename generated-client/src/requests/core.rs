@@ -13193,7 +13193,7 @@ impl UpdateTaskItem {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("task_item", body));
         request.options(self.options);
         request
     }

@@ -3058,7 +3058,7 @@ impl CreateCompanyActionPlansPlanTemplateReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("plan_template_reference", body));
         request.options(self.options);
         request
     }
@@ -11103,7 +11103,7 @@ impl CreateCompanyInspectionTemplateItemReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("template_reference", body));
         request.options(self.options);
         request
     }
@@ -24053,7 +24053,7 @@ impl CreateObservationsItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -24227,7 +24227,7 @@ impl UpdateObservationsItem {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -24465,7 +24465,7 @@ impl CreateObservationsItemResponseLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -25221,7 +25221,7 @@ impl CreateProjectAccidentLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -25336,7 +25336,7 @@ pub struct UpdateProjectAccidentLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewAccidentLog,
+    pub(crate) body: models::AccidentLogUpdate,
 }
 
 impl UpdateProjectAccidentLog {
@@ -25368,7 +25368,7 @@ impl UpdateProjectAccidentLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -25675,7 +25675,7 @@ impl CreateProjectActionPlansPlanApproverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("signature", body));
         request.options(self.options);
         request
     }
@@ -26287,7 +26287,7 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("signature", body));
         request.options(self.options);
         request
     }
@@ -27251,7 +27251,7 @@ impl CreateProjectActionPlansPlanReceiverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("signature", body));
         request.options(self.options);
         request
     }
@@ -27487,7 +27487,7 @@ impl CreateProjectActionPlansPlanReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("plan_reference", body));
         request.options(self.options);
         request
     }
@@ -29526,7 +29526,7 @@ impl CreateProjectActionPlansPlanTemplateReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("plan_template_reference", body));
         request.options(self.options);
         request
     }
@@ -30796,7 +30796,7 @@ impl CreateProjectActionPlansPlanTestRecord {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("plan_test_record", body));
         request.options(self.options);
         request
     }
@@ -32366,7 +32366,7 @@ impl CreateProjectCallLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -32513,7 +32513,7 @@ impl UpdateProjectCallLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -36531,7 +36531,7 @@ impl CreateProjectDailyConstructionReportLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -36693,7 +36693,7 @@ pub struct UpdateProjectDailyConstructionReportLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewDailyConstructionReportLog,
+    pub(crate) body: models::DailyConstructionReportLogUpdate,
 }
 
 impl UpdateProjectDailyConstructionReportLog {
@@ -36737,7 +36737,7 @@ impl UpdateProjectDailyConstructionReportLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -37583,7 +37583,7 @@ impl CreateProjectDelayLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("delay_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -37743,7 +37743,7 @@ impl UpdateProjectDelayLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("delay_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -37926,7 +37926,7 @@ impl CreateProjectDeliveryLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -38041,7 +38041,7 @@ pub struct UpdateProjectDeliveryLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewDeliveryLog,
+    pub(crate) body: models::DeliveryLogUpdate,
 }
 
 impl UpdateProjectDeliveryLog {
@@ -38073,7 +38073,7 @@ impl UpdateProjectDeliveryLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -39522,7 +39522,7 @@ impl CreateProjectDumpsterLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -39669,7 +39669,7 @@ impl UpdateProjectDumpsterLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -39856,7 +39856,7 @@ impl CreateProjectEquipmentLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("equipment_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -40016,7 +40016,7 @@ impl UpdateProjectEquipmentLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("equipment_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -40372,7 +40372,7 @@ impl CreateProjectForm {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("form", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("form", body));
         request.options(self.options);
         request
     }
@@ -40527,7 +40527,7 @@ impl UpdateProjectForm {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("form", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("form", body));
         request.options(self.options);
         request
     }
@@ -45270,7 +45270,7 @@ impl CreateProjectInspectionLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -45385,7 +45385,7 @@ pub struct UpdateProjectInspectionLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewInspectionLog,
+    pub(crate) body: models::InspectionLogUpdate,
 }
 
 impl UpdateProjectInspectionLog {
@@ -45417,7 +45417,7 @@ impl UpdateProjectInspectionLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -45597,7 +45597,7 @@ impl CreateProjectInspectionTemplateItemReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("item_template_reference", body));
         request.options(self.options);
         request
     }
@@ -48209,7 +48209,7 @@ impl CreateProjectManpowerLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -48546,7 +48546,7 @@ pub struct UpdateProjectManpowerLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewManpowerLog,
+    pub(crate) body: models::ManpowerLogUpdate,
 }
 
 impl UpdateProjectManpowerLog {
@@ -48590,7 +48590,7 @@ impl UpdateProjectManpowerLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -49217,7 +49217,7 @@ impl CreateProjectNotesLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -49333,7 +49333,7 @@ pub struct UpdateProjectNotesLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewNotesLog,
+    pub(crate) body: models::NotesLogUpdate,
 }
 
 impl UpdateProjectNotesLog {
@@ -49377,7 +49377,7 @@ impl UpdateProjectNotesLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -50022,7 +50022,7 @@ impl CreateProjectPlanRevisionLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -50169,7 +50169,7 @@ impl UpdateProjectPlanRevisionLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -50589,7 +50589,7 @@ impl UpdateProjectPunchItemAssignment {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -51201,7 +51201,7 @@ impl CreateProjectQuantityLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -51348,7 +51348,7 @@ impl UpdateProjectQuantityLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -57056,7 +57056,7 @@ impl CreateProjectRfi {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("rfi", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("rfi", body));
         request.options(self.options);
         request
     }
@@ -58163,7 +58163,7 @@ impl UpdateProjectRfi {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("rfi", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("rfi", body));
         request.options(self.options);
         request
     }
@@ -58980,7 +58980,7 @@ impl CreateProjectSafetyViolationLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -59095,7 +59095,7 @@ pub struct UpdateProjectSafetyViolationLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewSafetyViolationLog,
+    pub(crate) body: models::SafetyViolationLogUpdate,
 }
 
 impl UpdateProjectSafetyViolationLog {
@@ -59127,7 +59127,7 @@ impl UpdateProjectSafetyViolationLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -64132,7 +64132,7 @@ impl UpdateProjectSubmittal {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("submittal", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("submittal", body));
         request.options(self.options);
         request
     }
@@ -68789,7 +68789,7 @@ impl CreateProjectWasteLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -68904,7 +68904,7 @@ pub struct UpdateProjectWasteLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewWasteLog,
+    pub(crate) body: models::WasteLogUpdate,
 }
 
 impl UpdateProjectWasteLog {
@@ -68936,7 +68936,7 @@ impl UpdateProjectWasteLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -69099,7 +69099,7 @@ impl CreateProjectWeatherLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("weather_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -69304,7 +69304,7 @@ impl UpdateProjectWeatherLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("weather_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -69476,7 +69476,7 @@ impl CreateProjectWorkLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -69623,7 +69623,7 @@ impl UpdateProjectWorkLog {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -70152,7 +70152,7 @@ impl CreatePunchItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -70488,7 +70488,7 @@ impl UpdatePunchItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -75004,7 +75004,7 @@ impl CreateProjectDailyLogsWeatherLogV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("weather_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -75164,7 +75164,7 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("weather_log", &body), "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -75743,7 +75743,7 @@ impl CreateProjectDrawingUploadV11 {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        request.multipart(crate::WrappedForm::new("drawing_upload", body));
         request.options(self.options);
         request
     }
@@ -78981,7 +78981,7 @@ impl CreateProjectSubmittalV11 {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("submittal", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("submittal", body));
         request.options(self.options);
         request
     }
@@ -79638,7 +79638,7 @@ impl UpdateProjectSubmittalV11 {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("submittal", &body), "application/json");
+        request.multipart(crate::WrappedForm::new("submittal", body));
         request.options(self.options);
         request
     }
@@ -80083,7 +80083,7 @@ impl CreatePunchItemV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }
@@ -80419,7 +80419,7 @@ impl UpdatePunchItemV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        request.multipart(body);
         request.options(self.options);
         request
     }

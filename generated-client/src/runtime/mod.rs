@@ -110,4 +110,5 @@ pub(crate) use encoding::{path_segment, QueryStyle};
 pub(crate) use options::RequestOptions;
 #[allow(unused_imports)]
 pub(crate) use request::Request;
-pub(crate) use wrap::Wrapped;
+#[allow(unused_imports)]
+pub(crate) use wrap::{Wrapped, WrappedForm};

@@ -26,6 +26,27 @@ impl<T: Serialize + ?Sized> Serialize for Wrapped<'_, T> {
     }
 }
 
+/// `value`'s form fields under `key` (`rfi[subject]`, `rfi[question][attachments][]`): the same
+/// envelope for multipart bodies.
+#[derive(Debug)]
+pub(crate) struct WrappedForm<T> {
+    key: &'static str,
+    value: T,
+}
+
+impl<T> WrappedForm<T> {
+    /// Wraps `value` under `key`.
+    pub(crate) fn new(key: &'static str, value: T) -> Self {
+        WrappedForm { key, value }
+    }
+}
+
+impl<T: super::multipart::ToMultipart> super::multipart::ToMultipart for WrappedForm<T> {
+    fn append_to(self, name: &str, form: &mut super::multipart::FormBuilder) {
+        form.field(name, self.key, self.value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -166,6 +166,7 @@ pub(crate) fn cargo_toml(settings: &Settings, categories: &[Category]) -> String
             ("list_projects", "core"),
             ("stream_rfis", "project-management"),
             ("upload_file", "project-management"),
+            ("create_rfi", "project-management"),
         ] {
             if categories.iter().any(|c| c.feature == feature) {
                 examples.push_str(&format!(

@@ -275,7 +275,10 @@ fn request_build(op: &Operation, body_required: bool) -> TokenStream {
         let call = match b.kind {
             BodyKind::Json | BodyKind::MergePatch => quote!(request.json(#value, #ct);),
             BodyKind::Form => quote!(request.form_urlencoded(&body);),
-            BodyKind::Multipart => quote!(request.multipart(body);),
+            BodyKind::Multipart => match &b.wrapper {
+                Some(key) => quote!(request.multipart(crate::WrappedForm::new(#key, body));),
+                None => quote!(request.multipart(body);),
+            },
             BodyKind::Bytes => quote!(request.bytes(body, #ct);),
         };
         build.push(if body_required {

@@ -15,6 +15,7 @@ mod depth_limit;
 mod duplicate_parameters;
 mod enum_values;
 mod exclusive_bounds;
+mod multipart_files;
 mod null_defaults;
 mod oas31_document;
 mod operation_ids;
@@ -63,6 +64,7 @@ pub const ALL: &[Fixup] = &[
     path_parameters::UNDECLARED,
     operation_ids::FIXUP,
     null_defaults::FIXUP,
+    multipart_files::FIXUP,
     pattern_properties::FIXUP,
     templated_properties::FIXUP,
     enum_values::FIXUP,

@@ -315,9 +315,7 @@ fn operation(
         let pptr = format!("{}/parameters/{i}", p.ptr);
         let param = match pr {
             ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => {
-                resolve::<Parameter>(doc, reference).map_err(|e| IrError::new(&pptr, e))?
-            }
+            ReferenceOr::Reference { reference } => resolve::<Parameter>(doc, reference, &pptr)?,
         };
         let (data, location, style) = match &param {
             Parameter::Query {
@@ -419,8 +417,7 @@ fn operation(
             let rb = match rb {
                 ReferenceOr::Item(x) => x.clone(),
                 ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference)
-                        .map_err(|e| IrError::new(&bptr, e))?
+                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr)?
                 }
             };
             let content_types: Vec<String> = rb.content.keys().cloned().collect();
@@ -447,7 +444,10 @@ fn operation(
                         _ if kind == BodyKind::Bytes => TypeRef::Binary,
                         Some(s) => {
                             let (s, sptr) = match (kind, unwrap_body(s)) {
-                                (BodyKind::Json | BodyKind::MergePatch, Some((key, inner))) => {
+                                (
+                                    BodyKind::Json | BodyKind::MergePatch | BodyKind::Multipart,
+                                    Some((key, inner)),
+                                ) => {
                                     let ptr = format!("{sptr}/properties/{}", escape_token(&key));
                                     wrapper = Some(key);
                                     (inner, ptr)
@@ -479,8 +479,9 @@ fn operation(
         let rptr = format!("{}/responses/{}", p.ptr, escape_token(&status));
         let r = match r {
             ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => resolve::<openapiv3::Response>(doc, reference)
-                .map_err(|e| IrError::new(&rptr, e))?,
+            ReferenceOr::Reference { reference } => {
+                resolve::<openapiv3::Response>(doc, reference, &rptr)?
+            }
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
         let is_success = status.starts_with('2');
@@ -642,14 +643,23 @@ fn pick_body(cts: &[String], multipart_has_files: bool) -> Option<(String, BodyK
         .map(|((_, k), c)| (c.clone(), k))
 }
 
-fn resolve<T: for<'de> Deserialize<'de>>(doc: &Value, reference: &str) -> Result<T, String> {
-    let ptr = reference
-        .strip_prefix('#')
-        .ok_or_else(|| format!("external reference `{reference}` is not supported"))?;
+/// Reads what a local `$ref` found at `at` points to.
+fn resolve<T: for<'de> Deserialize<'de>>(
+    doc: &Value,
+    reference: &str,
+    at: &str,
+) -> Result<T, IrError> {
+    let ptr = reference.strip_prefix('#').ok_or_else(|| {
+        IrError::new(
+            at,
+            format!("external reference `{reference}` is not supported"),
+        )
+    })?;
     let target = doc
         .pointer(ptr)
-        .ok_or_else(|| format!("`$ref` `{reference}` points at nothing"))?;
-    T::deserialize(target).map_err(|e| format!("`{reference}` cannot be read: {e}"))
+        .ok_or_else(|| IrError::new(at, format!("`$ref` `{reference}` points at nothing")))?;
+    T::deserialize(target)
+        .map_err(|e| IrError::new(ptr, format!("`{reference}` cannot be read: {e}")))
 }
 
 fn apply_type_overrides(

@@ -554,3 +554,127 @@ fn root_candidates(root: &Root, role: &Role, items: bool) -> Vec<String> {
         Role::Component(name) => vec![type_name(name)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::naming::operations::resource;
+
+    fn root(method: Method, path: &str) -> Root {
+        Root {
+            key: format!("{} {path}", method.as_str()),
+            method: Some(method),
+            resource: resource(method, path),
+            version: crate::ir::naming::resource_version(path),
+        }
+    }
+
+    #[test]
+    fn roots_are_named_for_their_resource_and_role() {
+        use Method::*;
+        let p = |s: &str| Role::Param(s.to_string());
+        let cases: &[(Method, &str, Role, bool, &[&str])] = &[
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                Role::List,
+                true,
+                &["Rfi", "ProjectRfi", "RfiItem"],
+            ),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                Role::Single,
+                false,
+                &["Rfi", "RfiDetail", "ProjectRfi", "ProjectRfiDetail"],
+            ),
+            (
+                Get,
+                "/rest/v1.1/projects/{project_id}/rfis",
+                Role::List,
+                true,
+                &["RfiV1_1", "ProjectRfiV1_1", "RfiItemV1_1"],
+            ),
+            (
+                Get,
+                "/rest/v2.0/companies/{company_id}/projects",
+                Role::List,
+                false,
+                &["ProjectListV2", "CompanyProjectListV2"],
+            ),
+            (
+                Post,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                Role::Body,
+                false,
+                &["NewRfi", "NewProjectRfi"],
+            ),
+            (
+                Patch,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}",
+                Role::Body,
+                false,
+                &["RfiUpdate", "ProjectRfiUpdate"],
+            ),
+            (
+                Post,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}/close",
+                Role::Body,
+                false,
+                &["RfiClose", "RfiCloseRequest"],
+            ),
+            (
+                Post,
+                "/rest/v1.0/projects/{project_id}/rfis/{id}/close",
+                Role::Changed,
+                false,
+                &["RfiCloseResult", "ProjectRfiCloseResult"],
+            ),
+            (
+                Post,
+                "/rest/v1.0/vendors/sync",
+                Role::Body,
+                false,
+                &["VendorSync", "VendorSyncRequest"],
+            ),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                p("filters[status]"),
+                false,
+                &["RfiStatusFilter", "ProjectRfiStatusFilter"],
+            ),
+            (
+                Get,
+                "/rest/v1.0/projects/{project_id}/rfis",
+                p("sort"),
+                false,
+                &["RfiSort", "ProjectRfiSort"],
+            ),
+        ];
+        for (method, path, role, items, expected) in cases {
+            assert_eq!(
+                root_candidates(&root(*method, path), role, *items),
+                *expected,
+                "{method:?} {path} {role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn people_and_generic_properties() {
+        for p in [
+            "created_by",
+            "assignee",
+            "ball_in_court",
+            "closed_by",
+            "users",
+        ] {
+            assert!(is_person(p), "{p}");
+        }
+        for p in ["cost_code", "location", "responsible_contractor", "status"] {
+            assert!(!is_person(p), "{p}");
+        }
+        assert!(GENERIC.contains(&"data") && GENERIC.contains(&"details"));
+    }
+}
