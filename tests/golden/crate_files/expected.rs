@@ -54,6 +54,10 @@ required-features = ["project-management"]
 name = "upload_file"
 required-features = ["project-management"]
 
+[[example]]
+name = "create_rfi"
+required-features = ["project-management"]
+
 [package.metadata.docs.rs]
 all-features = true
 // ==== src/lib.rs ====
