@@ -5,12 +5,15 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// `value` under `key`, serialised as `{key: value}`.
+// Only crates whose spec has enveloped bodies use these two.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub(crate) struct Wrapped<'a, T: ?Sized> {
     key: &'static str,
     value: &'a T,
 }
 
+#[allow(dead_code)]
 impl<'a, T: ?Sized> Wrapped<'a, T> {
     /// Wraps `value` under `key`.
     pub(crate) fn new(key: &'static str, value: &'a T) -> Self {
@@ -28,12 +31,14 @@ impl<T: Serialize + ?Sized> Serialize for Wrapped<'_, T> {
 
 /// `value`'s form fields under `key` (`rfi[subject]`, `rfi[question][attachments][]`): the same
 /// envelope for multipart bodies.
+#[allow(dead_code)]
 #[derive(Debug)]
 pub(crate) struct WrappedForm<T> {
     key: &'static str,
     value: T,
 }
 
+#[allow(dead_code)]
 impl<T> WrappedForm<T> {
     /// Wraps `value` under `key`.
     pub(crate) fn new(key: &'static str, value: T) -> Self {
