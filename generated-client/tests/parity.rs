@@ -3,7 +3,7 @@
 //! the rate-limit pause shared by clones, `Retry-After` as an HTTP date, the bearer token on
 //! Procore's file hosts and nowhere else, the federal zone, and batched sync calls. Uses `core`
 //! operations only.
-#![cfg(feature = "core")]
+#![cfg(all(feature = "core", feature = "company-admin"))]
 
 use procore::models::{VendorSync, VendorSyncUpdate};
 use procore::{Client, Environment, Error, RetryPolicy, SyncOutcome, SYNC_BATCH_SIZE};

@@ -2,7 +2,7 @@
 //! token refresh, `Procore-Company-Id`, pagination, rate limits and retries, errors, redirects
 //! and downloads (tracing spans: `tests/tracing.rs`). Uses `core` operations only, so it runs
 //! with default features.
-#![cfg(feature = "core")]
+#![cfg(all(feature = "core", feature = "company-admin"))]
 
 use futures_util::TryStreamExt;
 use procore::{

@@ -56,13 +56,20 @@ pub fn ci() -> Result<()> {
             "procore",
         ],
     )?;
-    // The runtime's tests and examples use RFIs, which live in the project-management category.
+    // The runtime's tests and examples use RFIs (project-management) and the company list
+    // (company-admin in the 2026-02 file).
     // This run includes the crate's doctests (the crate-level example, which README shows, and
     // the runtime's); the workspace run above includes the generator's.
     run(
         "client runtime, example and doc tests",
         &cargo,
-        &["test", "-p", "procore", "--features", "project-management"],
+        &[
+            "test",
+            "-p",
+            "procore",
+            "--features",
+            "project-management,company-admin",
+        ],
     )?;
     run(
         "generated fixture crate tests",
