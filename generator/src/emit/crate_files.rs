@@ -160,6 +160,13 @@ pub(crate) fn cargo_toml(settings: &Settings, categories: &[Category]) -> String
     // lacks is left out, and `autoexamples = false` keeps cargo from building it anyway.
     let mut autoexamples = String::new();
     let mut examples = String::new();
+    // A fixture crate borrows the runtime by a path outside itself, so it cannot be packaged;
+    // the client crate carries its runtime and is publishable (`cargo package -p procore`).
+    let publish = if settings.runtime_path.is_some() {
+        "publish = false\n"
+    } else {
+        "keywords = [\"procore\", \"construction\", \"api\", \"client\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n"
+    };
     if settings.runtime_path.is_none() {
         autoexamples.push_str("autoexamples = false\n");
         for (name, feature) in [
@@ -191,8 +198,7 @@ description = "Typed client for the Procore REST API (generated)"
 edition = "2021"
 license = "MIT OR Apache-2.0"
 rust-version = "1.80"
-publish = false
-{autoexamples}{lib}
+{publish}{autoexamples}{lib}
 [features]
 {features}
 [dependencies]

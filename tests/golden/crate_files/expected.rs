@@ -7,7 +7,8 @@ description = "Typed client for the Procore REST API (generated)"
 edition = "2021"
 license = "MIT OR Apache-2.0"
 rust-version = "1.80"
-publish = false
+keywords = ["procore", "construction", "api", "client"]
+categories = ["api-bindings", "web-programming::http-client"]
 autoexamples = false
 
 [features]
