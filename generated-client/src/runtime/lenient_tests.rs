@@ -1,7 +1,7 @@
 //! The reading rules of `lenient`, value by value (the generated types are tested through the
 //! coverage crate's `tests/lenient.rs`).
 
-use crate::lenient::{pick, FromJson, ObjectReader, Shape};
+use super::lenient::{pick, FromJson, ObjectReader, Shape};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
