@@ -1,8 +1,12 @@
 //! Builds the [`Api`] from a fixed-up document.
 //!
-//! Two passes over the operations: the first parses each one (with `openapiv3`, one at a time,
-//! so a broken one is reported by pointer and skipped) and settles method names; the second
-//! converts parameters, bodies and responses, whose type names derive from the method names.
+//! Two passes over the operations, then naming: the first parses each one (with `openapiv3`, one
+//! at a time, so a broken one is reported by pointer and skipped) and settles method names (the
+//! ledger's first); the second places each operation in its feature (the ledger's, unless
+//! re-homing) and converts parameters, bodies and responses into unnamed types, recording their
+//! sites. Then split shapes the ledger named once are merged back (`ir::merge`), every type is
+//! named (`naming::types`), overrides applied, recursive references boxed and each type's
+//! features recorded.
 
 use super::category::Category;
 use super::deprecation;

@@ -8,8 +8,8 @@
 //! - operation `fn_name`s are unique, and so are type names (aliases included);
 //! - every `TypeRef::Named` points into `types`;
 //! - order is the spec's order (paths, then methods in OpenAPI order), so output is
-//!   deterministic and an operation's names depend on that operation alone (plus the documented
-//!   collision rule).
+//!   deterministic; method names depend on the operation (plus the documented collision rule),
+//!   type names on the sites of the type (see `naming::types`), and both on the ledger first.
 
 pub mod build;
 pub mod category;
