@@ -250,6 +250,13 @@ impl<'a> SchemaConverter<'a> {
 
     /// Records that type `id` is used at `pos`; returns the site's index.
     fn record_site(&mut self, pos: &Pos, id: TypeId) -> usize {
+        let idx = self.push_site(pos, Some(id));
+        self.space.defs[id.0].sites.push(idx);
+        idx
+    }
+
+    /// Adds the site at `pos` (its type, when already known); returns its index.
+    fn push_site(&mut self, pos: &Pos, ty: Option<TypeId>) -> usize {
         self.sites.push(Site {
             key: pos.key.clone(),
             parent: pos.parent,
@@ -257,11 +264,9 @@ impl<'a> SchemaConverter<'a> {
             root: pos.root,
             role: pos.role.clone(),
             depth: pos.depth,
-            ty: Some(id),
+            ty,
         });
-        let idx = self.sites.len() - 1;
-        self.space.defs[id.0].sites.push(idx);
-        idx
+        self.sites.len() - 1
     }
 
     /// Converts an inline schema.
@@ -376,16 +381,7 @@ impl<'a> SchemaConverter<'a> {
     /// Converts a schema that becomes a named type, sharing an identical one when it exists.
     fn named(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, IrError> {
         // The site is numbered before its children's, so they can point at it.
-        let site = self.sites.len();
-        self.sites.push(Site {
-            key: pos.key.clone(),
-            parent: pos.parent,
-            via: pos.via.clone(),
-            root: pos.root,
-            role: pos.role.clone(),
-            depth: pos.depth,
-            ty: None,
-        });
+        let site = self.push_site(pos, None);
         let inner = Pos {
             parent: Some(site),
             depth: pos.depth.saturating_add(1),
