@@ -84,10 +84,10 @@ pub struct Root {
 impl Root {
     /// v1.0 (and unversioned) before v1.1 ... before v2.0: older, more used versions keep the
     /// plain names.
-    pub fn version_rank(&self) -> String {
+    pub fn version_rank(&self) -> &str {
         match self.version.as_deref() {
-            None | Some("v1.0") => String::new(),
-            Some(v) => v.to_string(),
+            None | Some("v1.0") => "",
+            Some(v) => v,
         }
     }
 }
