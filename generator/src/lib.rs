@@ -22,6 +22,7 @@ pub mod inventory;
 pub mod ir;
 pub mod load;
 pub mod overrides;
+mod par;
 pub mod report;
 pub mod stability;
 

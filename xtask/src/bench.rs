@@ -80,17 +80,21 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     if std::env::var_os("PROCORE_BENCH_STAGES").is_some() {
         for spec in &specs {
             let t = Instant::now();
-            let loaded = load::load_path(spec)?;
+            let mut doc = load::load_path(spec)?.doc;
             let t_load = t.elapsed();
-            let g = Generator::new(Settings::default());
+            let mut diags = procore_generator::diag::Diagnostics::default();
             let t = Instant::now();
-            let (api, _, _) = g.build_ir(loaded);
+            procore_generator::fixups::apply_all(&mut doc, &mut diags);
+            let t_fixups = t.elapsed();
+            let t = Instant::now();
+            let options = procore_generator::ir::build::BuildOptions::default();
+            let api = procore_generator::ir::build::build(&doc, &options, &mut diags);
             let t_ir = t.elapsed();
             let t = Instant::now();
             let files = procore_generator::emit::emit(&api, &Settings::default());
             let t_emit = t.elapsed();
             eprintln!(
-                "{}: load {t_load:?}, fixups+ir {t_ir:?}, emit {t_emit:?} ({} files)",
+                "{}: load {t_load:?}, fixups {t_fixups:?}, ir {t_ir:?}, emit {t_emit:?} ({} files)",
                 spec.display(),
                 files.len()
             );

@@ -97,29 +97,7 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
             ),
         }
     };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some((_, job)) =
-                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                    {
-                        done.push(render_job(job));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for w in workers {
-            // A worker only panics on a generator bug; surface it rather than lose files.
-            files.extend(w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-    });
+    files.extend(crate::par::map(&jobs, |(_, job)| render_job(job)));
 
     let used: Vec<&Category> = modules.values().map(|(c, _)| *c).collect();
     let ledger = crate::ir::Ledger::of(api, settings.ledger.as_ref());

@@ -8,14 +8,14 @@
 //! A reference that cannot be followed (external, dangling, or a cycle) is left in place; the IR
 //! reports it with its pointer and skips the operation.
 
-use super::{Fixup, METHODS};
+use super::{Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "component-refs",
     about: "inlines local `$ref`s to parameters, request bodies, responses and headers",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 /// References followed before a chain is taken for a cycle.

@@ -1,44 +1,42 @@
 //! OpenAPI 3.1 `const: v` is a one-value `enum: [v]` in the 3.0 model.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "const-values",
     about: "lowers 3.1 `const` to a one-value `enum`",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        let Some(c) = s.remove("const") else { return };
-        if s.contains_key("enum") {
-            diags.note(
-                "fixup:const-values",
-                format!("{ptr}/const"),
-                "`const` beside `enum`: the `enum` is kept",
-            );
-            return;
-        }
-        // Without a `type` the value's own kind is the type (enums are typed by `type`).
-        let kind = match &c {
-            Value::String(_) => Some("string"),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-            Value::Number(_) => Some("number"),
-            Value::Bool(_) => Some("boolean"),
-            _ => None,
-        };
-        if let (Some(kind), false) = (kind, s.contains_key("type")) {
-            s.insert("type".into(), json!(kind));
-        }
-        s.insert("enum".into(), json!([c]));
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(c) = s.remove("const") else { return };
+    if s.contains_key("enum") {
         diags.note(
             "fixup:const-values",
             format!("{ptr}/const"),
-            "`const` lowered to a one-value `enum`",
+            "`const` beside `enum`: the `enum` is kept",
         );
-    });
+        return;
+    }
+    // Without a `type` the value's own kind is the type (enums are typed by `type`).
+    let kind = match &c {
+        Value::String(_) => Some("string"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    };
+    if let (Some(kind), false) = (kind, s.contains_key("type")) {
+        s.insert("type".into(), json!(kind));
+    }
+    s.insert("enum".into(), json!([c]));
+    diags.note(
+        "fixup:const-values",
+        format!("{ptr}/const"),
+        "`const` lowered to a one-value `enum`",
+    );
 }
 
 #[cfg(test)]

@@ -2,35 +2,33 @@
 //! `contentEncoding`) where 3.0 writes `format: binary` (`format: byte`). A string schema with
 //! one of them and no `format` gets the 3.0 format, so multipart file parts stay files.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "content-media-type",
     about: "lowers 3.1 contentMediaType/contentEncoding on strings to format binary/byte",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        let string = s.get("type").and_then(Value::as_str) == Some("string");
-        if !string || s.contains_key("format") {
-            return;
-        }
-        let encoding = s.get("contentEncoding").and_then(Value::as_str);
-        let format = match (encoding, s.contains_key("contentMediaType")) {
-            (Some(e), _) if e.eq_ignore_ascii_case("base64") => "byte",
-            (None, true) => "binary",
-            _ => return,
-        };
-        s.insert("format".into(), json!(format));
-        diags.note(
-            "fixup:content-media-type",
-            ptr,
-            format!("content keywords lowered to `format: {format}`"),
-        );
-    });
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let string = s.get("type").and_then(Value::as_str) == Some("string");
+    if !string || s.contains_key("format") {
+        return;
+    }
+    let encoding = s.get("contentEncoding").and_then(Value::as_str);
+    let format = match (encoding, s.contains_key("contentMediaType")) {
+        (Some(e), _) if e.eq_ignore_ascii_case("base64") => "byte",
+        (None, true) => "binary",
+        _ => return,
+    };
+    s.insert("format".into(), json!(format));
+    diags.note(
+        "fixup:content-media-type",
+        ptr,
+        format!("content keywords lowered to `format: {format}`"),
+    );
 }
 
 #[cfg(test)]

@@ -7,14 +7,14 @@
 //! 27 levels) down to an empty one of the same kind, so a schema reads as "any
 //! JSON value" below the cut, and warns with the pointer. It walks with an explicit stack.
 
-use super::Fixup;
+use super::{Fixup, Pass};
 use crate::diag::{push_token, Diagnostics};
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "depth-limit",
     about: "empties containers nested deeper than 48 levels (the stages after it recurse)",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 /// The deepest level (the document is level 0) whose containers may have members.

@@ -2,7 +2,7 @@
 //! operation. Rust cannot have two arguments of one name, and a server reads the parameter once,
 //! so the first declaration is kept and the rest dropped.
 
-use super::{walk::each_operation, Fixup};
+use super::{walk::each_operation, Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -10,7 +10,7 @@ use std::collections::HashSet;
 pub(super) const FIXUP: Fixup = Fixup {
     name: "duplicate-parameters",
     about: "drops repeated declarations of one parameter (same name and location) in an operation",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {

@@ -4,60 +4,58 @@
 //! Rust identifiers (`""`, `Microsoft Project 2010`) are legal and are named later, by
 //! [`crate::ir::naming::variant_name`].
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "enum-values",
     about: "removes `null` and repeats from enum lists and stringifies scalars in string enums",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        let is_string = s.get("type").and_then(Value::as_str) == Some("string");
-        let Some(Value::Array(values)) = s.get_mut("enum") else {
-            return;
-        };
-        let mut changes = Vec::new();
-        if values.iter().any(Value::is_null) {
-            values.retain(|v| !v.is_null());
-            changes.push("`null` removed (schema marked nullable)");
-        }
-        if is_string && values.iter().any(|v| v.is_number() || v.is_boolean()) {
-            for v in values.iter_mut() {
-                if v.is_number() || v.is_boolean() {
-                    *v = Value::String(v.to_string());
-                }
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let is_string = s.get("type").and_then(Value::as_str) == Some("string");
+    let Some(Value::Array(values)) = s.get_mut("enum") else {
+        return;
+    };
+    let mut changes = Vec::new();
+    if values.iter().any(Value::is_null) {
+        values.retain(|v| !v.is_null());
+        changes.push("`null` removed (schema marked nullable)");
+    }
+    if is_string && values.iter().any(|v| v.is_number() || v.is_boolean()) {
+        for v in values.iter_mut() {
+            if v.is_number() || v.is_boolean() {
+                *v = Value::String(v.to_string());
             }
-            changes.push("non-string values stringified");
         }
-        let before = values.len();
-        let mut seen = Vec::with_capacity(before);
-        values.retain(|v| {
-            if seen.contains(v) {
-                false
-            } else {
-                seen.push(v.clone());
-                true
-            }
-        });
-        if values.len() != before {
-            changes.push("repeated values dropped");
+        changes.push("non-string values stringified");
+    }
+    let before = values.len();
+    let mut seen = Vec::with_capacity(before);
+    values.retain(|v| {
+        if seen.contains(v) {
+            false
+        } else {
+            seen.push(v.clone());
+            true
         }
-        if changes.is_empty() {
-            return;
-        }
-        if changes[0].starts_with("`null`") {
-            s.insert("nullable".into(), Value::Bool(true));
-        }
-        diags.note(
-            "fixup:enum-values",
-            format!("{ptr}/enum"),
-            changes.join("; "),
-        );
     });
+    if values.len() != before {
+        changes.push("repeated values dropped");
+    }
+    if changes.is_empty() {
+        return;
+    }
+    if changes[0].starts_with("`null`") {
+        s.insert("nullable".into(), Value::Bool(true));
+    }
+    diags.note(
+        "fixup:enum-values",
+        format!("{ptr}/enum"),
+        changes.join("; "),
+    );
 }
 
 #[cfg(test)]

@@ -3,31 +3,29 @@
 //! the 3.0 model wants a boolean fails the whole schema. The number becomes the bound (or is
 //! dropped when a `minimum`/`maximum` beside it is already stricter).
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "exclusive-bounds",
     about: "lowers 3.1 numeric exclusiveMinimum/exclusiveMaximum to 3.0 bounds",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        for (excl, bound, stricter) in [
-            ("exclusiveMinimum", "minimum", 1.0),
-            ("exclusiveMaximum", "maximum", -1.0),
-        ] {
-            if lower(s, excl, bound, stricter) {
-                diags.note(
-                    "fixup:exclusive-bounds",
-                    format!("{ptr}/{excl}"),
-                    format!("numeric `{excl}` lowered to `{bound}` and `{excl}: true`"),
-                );
-            }
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    for (excl, bound, stricter) in [
+        ("exclusiveMinimum", "minimum", 1.0),
+        ("exclusiveMaximum", "maximum", -1.0),
+    ] {
+        if lower(s, excl, bound, stricter) {
+            diags.note(
+                "fixup:exclusive-bounds",
+                format!("{ptr}/{excl}"),
+                format!("numeric `{excl}` lowered to `{bound}` and `{excl}: true`"),
+            );
         }
-    });
+    }
 }
 
 /// `stricter` is 1 when a larger bound is stricter (minimum), -1 when a smaller one is.

@@ -6,7 +6,7 @@
 //! nothing the second time. The order in [`ALL`] matters only where documented there.
 
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 mod component_refs;
 mod const_values;
@@ -38,7 +38,29 @@ pub struct Fixup {
     /// What quirk it repairs.
     pub about: &'static str,
     /// The transform.
-    pub apply: fn(&mut Value, &mut Diagnostics),
+    pub pass: Pass,
+}
+
+/// How a fixup sees the document.
+#[derive(Clone, Copy)]
+pub enum Pass {
+    /// The whole document at once.
+    Document(fn(&mut Value, &mut Diagnostics)),
+    /// One schema object at a time, with its JSON pointer, before the walk enters its
+    /// subschemas. Consecutive schema passes share one walk, so a spec of 100,000 schemas is
+    /// walked twice instead of a dozen times; this is sound because each looks only at the
+    /// schema it is given (and subschemas it creates are still visited by all of them).
+    Schema(fn(&str, &mut Map<String, Value>, &mut Diagnostics)),
+}
+
+impl Fixup {
+    /// Runs this fixup alone over the document.
+    pub fn apply(&self, doc: &mut Value, diags: &mut Diagnostics) {
+        match self.pass {
+            Pass::Document(f) => f(doc, diags),
+            Pass::Schema(f) => walk::each_schema(doc, &mut |ptr, s| f(ptr, s, diags)),
+        }
+    }
 }
 
 /// Every fixup, in the order they run. Referenced parameters are inlined first and path-level
@@ -63,20 +85,41 @@ pub const ALL: &[Fixup] = &[
     duplicate_parameters::FIXUP,
     path_parameters::UNDECLARED,
     operation_ids::FIXUP,
-    null_defaults::FIXUP,
     multipart_files::FIXUP,
+    response_descriptions::FIXUP,
+    // Schema passes again, sharing one walk.
+    null_defaults::FIXUP,
     pattern_properties::FIXUP,
     templated_properties::FIXUP,
     enum_values::FIXUP,
-    response_descriptions::FIXUP,
     // Last: drops what no fixup before it could repair, so the typed parse never backtracks.
     schema_shape::FIXUP,
 ];
 
-/// Runs every fixup in order.
+/// Runs every fixup in order, consecutive schema passes in one walk.
 pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
-    for f in ALL {
-        (f.apply)(doc, diags);
+    let mut rest = ALL;
+    while let Some(first) = rest.first() {
+        let fused = rest
+            .iter()
+            .take_while(|f| matches!(f.pass, Pass::Schema(_)))
+            .count();
+        if fused == 0 {
+            first.apply(doc, diags);
+            rest = &rest[1..];
+            continue;
+        }
+        let visitors: Vec<_> = rest[..fused]
+            .iter()
+            .filter_map(|f| match f.pass {
+                Pass::Schema(v) => Some(v),
+                Pass::Document(_) => None,
+            })
+            .collect();
+        walk::each_schema(doc, &mut |ptr, s| {
+            visitors.iter().for_each(|v| v(ptr, s, diags))
+        });
+        rest = &rest[fused..];
     }
 }
 
@@ -88,11 +131,11 @@ pub(crate) const METHODS: &[&str] = &[
 #[cfg(test)]
 pub(crate) fn run(f: &Fixup, doc: &mut Value) -> Diagnostics {
     let mut d = Diagnostics::default();
-    (f.apply)(doc, &mut d);
+    f.apply(doc, &mut d);
     // Idempotence: a second run must find nothing to repair.
     let before = doc.clone();
     let mut again = Diagnostics::default();
-    (f.apply)(doc, &mut again);
+    f.apply(doc, &mut again);
     assert_eq!(*doc, before, "fixup {} is not idempotent", f.name);
     assert_eq!(
         again.iter().count(),

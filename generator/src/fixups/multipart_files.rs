@@ -4,14 +4,14 @@
 //! body, an array named `attachments` (or `*_attachments`) of untyped-format strings is therefore
 //! an array of files (`format: binary`), so the generated form takes `FilePart`s.
 
-use super::{walk::each_operation, Fixup};
+use super::{walk::each_operation, Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "multipart-files",
     about: "marks `attachments` string arrays of multipart bodies as files",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {

@@ -1,27 +1,25 @@
 //! `default: null` on a schema that is not `nullable` contradicts itself (validators reject it;
 //! Procore's file has several). The default carries no information, so it is removed.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "null-defaults",
     about: "removes `default: null` from schemas that are not nullable",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        if s.get("default") == Some(&Value::Null) && s.get("nullable") != Some(&Value::Bool(true)) {
-            s.remove("default");
-            diags.note(
-                "fixup:null-defaults",
-                format!("{ptr}/default"),
-                "`default: null` on a non-nullable schema removed",
-            );
-        }
-    });
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    if s.get("default") == Some(&Value::Null) && s.get("nullable") != Some(&Value::Bool(true)) {
+        s.remove("default");
+        diags.note(
+            "fixup:null-defaults",
+            format!("{ptr}/default"),
+            "`default: null` on a non-nullable schema removed",
+        );
+    }
 }
 
 #[cfg(test)]

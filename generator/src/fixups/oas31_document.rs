@@ -3,14 +3,14 @@
 //! not operations a client calls: ignored) and `components/pathItems`; and `paths`, optional
 //! in 3.1, becomes an empty object when absent.
 
-use super::Fixup;
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "oas31-document",
     about: "drops 3.1's jsonSchemaDialect, webhooks and components/pathItems; adds missing paths",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {

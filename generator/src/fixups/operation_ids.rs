@@ -2,7 +2,7 @@
 //! from method and path the way Procore builds its own (`RestV10ProjectsProjectIdRfisGet`).
 //! Operation ids key the inventory, the diff and the overrides file, so they must be unique.
 
-use super::{walk::each_operation, Fixup};
+use super::{walk::each_operation, Fixup, Pass};
 use crate::diag::Diagnostics;
 use heck::ToUpperCamelCase;
 use serde_json::Value;
@@ -12,7 +12,7 @@ pub(super) const FIXUP: Fixup = Fixup {
     name: "operation-ids",
     about:
         "gives operations with a missing or duplicate operationId one derived from method and path",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 /// The id Procore's own tooling derives from a path and method.

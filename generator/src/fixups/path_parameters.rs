@@ -7,20 +7,20 @@
 //! template that nobody declared, and marks declared path parameters required, since a path
 //! parameter always is.
 
-use super::{walk::each_operation, Fixup, METHODS};
+use super::{walk::each_operation, Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::{json, Value};
 
 pub(super) const PATH_LEVEL: Fixup = Fixup {
     name: "path-level-parameters",
     about: "moves parameters declared on a path item into each of its operations",
-    apply: apply_path_level,
+    pass: Pass::Document(apply_path_level),
 };
 
 pub(super) const UNDECLARED: Fixup = Fixup {
     name: "undeclared-path-parameters",
     about: "declares `{name}` path template variables that no parameter declares; marks path parameters required",
-    apply: apply_undeclared,
+    pass: Pass::Document(apply_undeclared),
 };
 
 fn key(p: &Value) -> (Option<&str>, Option<&str>) {

@@ -2,39 +2,35 @@
 //! by ids. It becomes `additionalProperties` (the value schema when there is one pattern, any
 //! value otherwise), which is what a Rust map of the same data needs.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "pattern-properties",
     about: "turns `patternProperties` (invalid in OAS 3.0) into `additionalProperties`",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        let Some(pp) = s.remove("patternProperties") else {
-            return;
-        };
-        let value = match &pp {
-            Value::Object(m) if m.len() == 1 => {
-                m.values().next().cloned().unwrap_or(Value::Bool(true))
-            }
-            _ => Value::Bool(true),
-        };
-        if !s.contains_key("additionalProperties") {
-            s.insert("additionalProperties".into(), value);
-        }
-        if !s.contains_key("type") {
-            s.insert("type".into(), Value::String("object".into()));
-        }
-        diags.note(
-            "fixup:pattern-properties",
-            format!("{ptr}/patternProperties"),
-            "`patternProperties` read as `additionalProperties`",
-        );
-    });
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(pp) = s.remove("patternProperties") else {
+        return;
+    };
+    let value = match &pp {
+        Value::Object(m) if m.len() == 1 => m.values().next().cloned().unwrap_or(Value::Bool(true)),
+        _ => Value::Bool(true),
+    };
+    if !s.contains_key("additionalProperties") {
+        s.insert("additionalProperties".into(), value);
+    }
+    if !s.contains_key("type") {
+        s.insert("type".into(), Value::String("object".into()));
+    }
+    diags.note(
+        "fixup:pattern-properties",
+        format!("{ptr}/patternProperties"),
+        "`patternProperties` read as `additionalProperties`",
+    );
 }
 
 #[cfg(test)]

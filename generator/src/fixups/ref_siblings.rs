@@ -3,14 +3,14 @@
 //! `$ref` (`description`, `title`, `example`...) are dropped, since they change no type; any
 //! other keyword makes the schema `allOf: [{$ref}, {the keywords}]`, which is what it means.
 
-use super::{walk::each_schema, Fixup};
+use super::{walk::each_schema, Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "ref-siblings",
     about: "lowers 3.1 `$ref`s with sibling keywords (annotations dropped, the rest as `allOf`)",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 /// Keywords that describe a value without constraining its type.

@@ -2,14 +2,14 @@
 //! complete (status, content, headers). oasdiff and most tools read it anyway, so instead of
 //! skipping the whole operation an empty description is supplied, with a note.
 
-use super::{Fixup, METHODS};
+use super::{Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "response-descriptions",
     about: "gives responses without a `description` an empty one",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 fn fill(responses: &mut Value, at: &str, diags: &mut Diagnostics) {

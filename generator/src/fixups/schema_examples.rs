@@ -2,33 +2,31 @@
 //! `example`. The first becomes `example` (unless there is one) and the array goes. Media type
 //! and parameter `examples` (a map, in both versions) are not schemas and are not touched.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "schema-examples",
     about: "lowers 3.1 schema `examples` arrays to `example`",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        if !s.get("examples").is_some_and(Value::is_array) {
-            return;
-        }
-        let Some(Value::Array(mut list)) = s.remove("examples") else {
-            return;
-        };
-        if !s.contains_key("example") && !list.is_empty() {
-            s.insert("example".into(), list.swap_remove(0));
-        }
-        diags.note(
-            "fixup:schema-examples",
-            format!("{ptr}/examples"),
-            "`examples` array lowered to `example` (the first)",
-        );
-    });
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    if !s.get("examples").is_some_and(Value::is_array) {
+        return;
+    }
+    let Some(Value::Array(mut list)) = s.remove("examples") else {
+        return;
+    };
+    if !s.contains_key("example") && !list.is_empty() {
+        s.insert("example".into(), list.swap_remove(0));
+    }
+    diags.note(
+        "fixup:schema-examples",
+        format!("{ptr}/examples"),
+        "`examples` array lowered to `example` (the first)",
+    );
 }
 
 #[cfg(test)]

@@ -10,36 +10,34 @@
 //! the first variant that fits parses, and the cost stays linear. It runs last, after every
 //! fixup that repairs a keyword instead of dropping it.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "schema-shape",
     about: "removes schema keywords whose value has the wrong kind; lowers boolean subschemas",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
 const SOURCE: &str = "fixup:schema-shape";
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        subschemas(ptr, s, diags);
-        let ty = s.get("type").and_then(Value::as_str).map(str::to_owned);
-        let bad: Vec<String> = s
-            .iter()
-            .filter(|(k, v)| !fits(k, v, ty.as_deref()))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in bad {
-            s.remove(&k);
-            diags.warning(
-                SOURCE,
-                format!("{ptr}/{}", crate::diag::escape_token(&k)),
-                format!("`{k}` has a value of the wrong kind; removed"),
-            );
-        }
-    });
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    subschemas(ptr, s, diags);
+    let ty = s.get("type").and_then(Value::as_str).map(str::to_owned);
+    let bad: Vec<String> = s
+        .iter()
+        .filter(|(k, v)| !fits(k, v, ty.as_deref()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in bad {
+        s.remove(&k);
+        diags.warning(
+            SOURCE,
+            format!("{ptr}/{}", crate::diag::escape_token(&k)),
+            format!("`{k}` has a value of the wrong kind; removed"),
+        );
+    }
 }
 
 /// Replaces subschemas that are not objects (the walk only visits objects).

@@ -4,14 +4,14 @@
 //! forever when decoding (`oneOf`). The member is removed. Longer cycles are reported by the IR
 //! (`allOf`) or become boxed types (`oneOf`).
 
-use super::Fixup;
+use super::{Fixup, Pass};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "self-members",
     about: "removes allOf/oneOf/anyOf members of a component that refer to the component itself",
-    apply,
+    pass: Pass::Document(apply),
 };
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {

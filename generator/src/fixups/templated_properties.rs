@@ -3,14 +3,14 @@
 //! only known at run time, so such properties are removed from `properties` (and `required`) and
 //! the object gains `additionalProperties`, which the emitted struct keeps in a map.
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "templated-properties",
     about: "moves templated property names (`custom_field_%{id}`) into `additionalProperties`",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
 /// True for property names that are templates rather than literal keys.
@@ -18,42 +18,40 @@ pub(crate) fn is_templated(name: &str) -> bool {
     name.contains("%{") || (name.contains('{') && name.contains('}'))
 }
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        let Some(Value::Object(props)) = s.get_mut("properties") else {
-            return;
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Object(props)) = s.get_mut("properties") else {
+        return;
+    };
+    let templated: Vec<String> = props.keys().filter(|k| is_templated(k)).cloned().collect();
+    if templated.is_empty() {
+        return;
+    }
+    let mut value = None;
+    for k in &templated {
+        let v = props.shift_remove(k);
+        value = value.or(v);
+    }
+    if let Some(Value::Array(req)) = s.get_mut("required") {
+        req.retain(|r| !r.as_str().is_some_and(is_templated));
+    }
+    if !s.contains_key("additionalProperties") {
+        // Several templates may carry different value types; only one alone is trusted.
+        let v = if templated.len() == 1 {
+            value.unwrap_or(Value::Bool(true))
+        } else {
+            Value::Bool(true)
         };
-        let templated: Vec<String> = props.keys().filter(|k| is_templated(k)).cloned().collect();
-        if templated.is_empty() {
-            return;
-        }
-        let mut value = None;
-        for k in &templated {
-            let v = props.shift_remove(k);
-            value = value.or(v);
-        }
-        if let Some(Value::Array(req)) = s.get_mut("required") {
-            req.retain(|r| !r.as_str().is_some_and(is_templated));
-        }
-        if !s.contains_key("additionalProperties") {
-            // Several templates may carry different value types; only one alone is trusted.
-            let v = if templated.len() == 1 {
-                value.unwrap_or(Value::Bool(true))
-            } else {
-                Value::Bool(true)
-            };
-            s.insert("additionalProperties".into(), v);
-        }
-        diags.note(
-            "fixup:templated-properties",
-            format!("{ptr}/properties"),
-            format!(
-                "templated propert{} {} kept in additionalProperties",
-                if templated.len() == 1 { "y" } else { "ies" },
-                templated.join(", ")
-            ),
-        );
-    });
+        s.insert("additionalProperties".into(), v);
+    }
+    diags.note(
+        "fixup:templated-properties",
+        format!("{ptr}/properties"),
+        format!(
+            "templated propert{} {} kept in additionalProperties",
+            if templated.len() == 1 { "y" } else { "ies" },
+            templated.join(", ")
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -3,14 +3,14 @@
 //! the `null` is removed and `nullable` set. A type array of several other types becomes a
 //! `oneOf` of one schema per type (with a warning: keywords of the types stay on the parent).
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "type-arrays",
     about: "lowers 3.1 type arrays and `null` union members to `nullable`",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
 const SOURCE: &str = "fixup:type-arrays";
@@ -28,25 +28,23 @@ fn is_null_schema(s: &Value) -> bool {
     }
 }
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        lower_type(ptr, s, diags);
-        for key in ["oneOf", "anyOf"] {
-            let Some(Value::Array(list)) = s.get_mut(key) else {
-                continue;
-            };
-            let before = list.len();
-            list.retain(|m| !is_null_schema(m));
-            if list.len() != before {
-                s.insert("nullable".into(), Value::Bool(true));
-                diags.note(
-                    SOURCE,
-                    format!("{ptr}/{key}"),
-                    "`null` member removed; the schema is nullable",
-                );
-            }
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    lower_type(ptr, s, diags);
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(list)) = s.get_mut(key) else {
+            continue;
+        };
+        let before = list.len();
+        list.retain(|m| !is_null_schema(m));
+        if list.len() != before {
+            s.insert("nullable".into(), Value::Bool(true));
+            diags.note(
+                SOURCE,
+                format!("{ptr}/{key}"),
+                "`null` member removed; the schema is nullable",
+            );
         }
-    });
+    }
 }
 
 fn lower_type(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {

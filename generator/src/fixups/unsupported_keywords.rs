@@ -3,14 +3,14 @@
 //! rest of the schema is read as if they were absent (`prefixItems` keeps any `items`, the
 //! element type after the tuple).
 
-use super::{walk::each_schema, Fixup};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "unsupported-keywords",
     about: "removes 3.1 schema keywords the 3.0 model cannot express, with a warning",
-    apply,
+    pass: Pass::Schema(visit),
 };
 
 /// Keyword, and what ignoring it loses.
@@ -35,18 +35,16 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("$dynamicAnchor", "read as if absent"),
 ];
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_schema(doc, &mut |ptr, s| {
-        for (k, lost) in KEYWORDS {
-            if s.remove(*k).is_some() {
-                diags.warning(
-                    "fixup:unsupported-keywords",
-                    format!("{ptr}/{k}"),
-                    format!("`{k}` has no OpenAPI 3.0 form and was removed: {lost}"),
-                );
-            }
+fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    for (k, lost) in KEYWORDS {
+        if s.remove(*k).is_some() {
+            diags.warning(
+                "fixup:unsupported-keywords",
+                format!("{ptr}/{k}"),
+                format!("`{k}` has no OpenAPI 3.0 form and was removed: {lost}"),
+            );
         }
-    });
+    }
 }
 
 #[cfg(test)]

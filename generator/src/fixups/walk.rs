@@ -25,6 +25,9 @@ fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Ma
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
+                if !(child.is_object() || child.is_array()) {
+                    continue;
+                }
                 let len = ptr.len();
                 push_token(ptr, k);
                 if k == "schema" || ptr == "/components/schemas" {
@@ -64,10 +67,12 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
     let Value::Object(map) = v else { return };
     f(ptr, map);
     for (k, child) in map.iter_mut() {
+        // Only subschema keywords extend the pointer: building it for every keyword of every
+        // schema was a tenth of a generation run.
         let len = ptr.len();
-        push_token(ptr, k);
         match (k.as_str(), child) {
             ("properties" | "patternProperties", Value::Object(props)) => {
+                push_token(ptr, k);
                 for (name, s) in props.iter_mut() {
                     let l2 = ptr.len();
                     push_token(ptr, name);
@@ -75,8 +80,12 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
                     ptr.truncate(l2);
                 }
             }
-            ("items" | "additionalProperties" | "not", s @ Value::Object(_)) => schema(s, ptr, f),
+            ("items" | "additionalProperties" | "not", s @ Value::Object(_)) => {
+                push_token(ptr, k);
+                schema(s, ptr, f);
+            }
             ("allOf" | "oneOf" | "anyOf", Value::Array(list)) => {
+                push_token(ptr, k);
                 for (i, s) in list.iter_mut().enumerate() {
                     let l2 = ptr.len();
                     ptr.push('/');

@@ -57,6 +57,40 @@ struct Parsed<'a> {
     fixed: bool,
 }
 
+/// Every operation object under `paths`: (pointer, path, method, object). Path items and
+/// operations that are not objects are reported and skipped.
+fn operation_objects<'a>(
+    doc: &'a Value,
+    diags: &mut Diagnostics,
+) -> Vec<(String, &'a String, Method, &'a Value)> {
+    let mut found = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return found;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            diags.error(
+                "ir",
+                format!("/paths/{}", escape_token(path)),
+                "path item is not an object; skipped",
+            );
+            continue;
+        };
+        for (key, raw) in item {
+            let Some(method) = Method::from_key(key) else {
+                continue;
+            };
+            let ptr = format!("/paths/{}/{key}", escape_token(path));
+            if raw.is_object() {
+                found.push((ptr, path, method, raw));
+            } else {
+                diags.error("ir", &ptr, "operation is not an object; skipped");
+            }
+        }
+    }
+    found
+}
+
 /// Builds the IR; what cannot be understood goes into `diags` and is left out.
 pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     let info = doc.get("info");
@@ -68,62 +102,50 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     };
     let mut renames = Vec::new();
 
-    // Pass 1: parse and name.
+    // Pass 1: parse and name. The typed parse is the costliest step of the IR (serde buffers
+    // every schema to try `openapiv3`'s untagged variants), so it runs on every core.
+    let found = operation_objects(doc, diags);
+    let typed = crate::par::map(&found, |(_, _, _, raw)| {
+        openapiv3::Operation::deserialize(*raw)
+    });
     let mut parsed = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                diags.error(
-                    "ir",
-                    format!("/paths/{}", escape_token(path)),
-                    "path item is not an object; skipped",
-                );
+    for ((ptr, path, method, raw), op) in found.into_iter().zip(typed) {
+        let op = match op {
+            Ok(op) => op,
+            Err(e) => {
+                let (at, why) = locate_parse_error(raw, &ptr, &e.to_string());
+                diags.error("ir", at, format!("operation skipped: {why}"));
                 continue;
-            };
-            for (key, raw) in item {
-                let Some(method) = Method::from_key(key) else {
-                    continue;
-                };
-                let ptr = format!("/paths/{}/{key}", escape_token(path));
-                let Some(raw_obj) = raw.as_object() else {
-                    diags.error("ir", &ptr, "operation is not an object; skipped");
-                    continue;
-                };
-                match openapiv3::Operation::deserialize(raw) {
-                    Ok(op) => {
-                        let returns = Returns::of(raw);
-                        let overridden = op
-                            .operation_id
-                            .as_deref()
-                            .and_then(|id| opts.overrides.operations.get(id).cloned());
-                        let key = format!("{} {path}", method.as_str());
-                        let frozen = opts
-                            .ledger
-                            .as_ref()
-                            .and_then(|l| l.ops.get(&key))
-                            .map(|(name, _)| name.clone());
-                        let fixed = overridden.is_some() || frozen.is_some();
-                        let fn_name = overridden
-                            .or(frozen)
-                            .unwrap_or_else(|| operation_fn_name(method, path, returns));
-                        parsed.push(Parsed {
-                            ptr,
-                            path: path.clone(),
-                            method,
-                            op,
-                            raw: raw_obj,
-                            fn_name,
-                            returns,
-                            fixed,
-                        });
-                    }
-                    Err(e) => {
-                        let (at, why) = locate_parse_error(raw, &ptr, &e.to_string());
-                        diags.error("ir", at, format!("operation skipped: {why}"));
-                    }
-                }
             }
-        }
+        };
+        let Some(raw_obj) = raw.as_object() else {
+            continue;
+        };
+        let returns = Returns::of(raw);
+        let overridden = op
+            .operation_id
+            .as_deref()
+            .and_then(|id| opts.overrides.operations.get(id).cloned());
+        let key = format!("{} {path}", method.as_str());
+        let frozen = opts
+            .ledger
+            .as_ref()
+            .and_then(|l| l.ops.get(&key))
+            .map(|(name, _)| name.clone());
+        let fixed = overridden.is_some() || frozen.is_some();
+        let fn_name = overridden
+            .or(frozen)
+            .unwrap_or_else(|| operation_fn_name(method, path, returns));
+        parsed.push(Parsed {
+            ptr,
+            path: path.clone(),
+            method,
+            op,
+            raw: raw_obj,
+            fn_name,
+            returns,
+            fixed,
+        });
     }
     settle_fn_names(&mut parsed, &mut renames);
 
