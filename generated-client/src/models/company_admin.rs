@@ -59,13 +59,11 @@ impl serde::Serialize for Company {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyConcierge {
     /// Estimated number of projects in first three months
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_initial_projects: Option<i64>,
     /// Estimated number of staff users in first three months
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_initial_users: Option<i64>,
 }
 
@@ -89,6 +87,15 @@ impl CompanyConcierge {
     pub fn estimated_initial_users(mut self, value: i64) -> Self {
         self.estimated_initial_users = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for CompanyConcierge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimated_initial_projects", &self.estimated_initial_projects)?;
+        w.optional("estimated_initial_users", &self.estimated_initial_users)?;
+        w.end()
     }
 }
 
@@ -142,25 +149,34 @@ impl serde::Serialize for CompanyConciergeResult {
 
 /// Class Name of the object the Configurable Field Set is applied to
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClassName {
-    #[serde(rename = "Observations::Item")]
     ObservationsItem,
     PunchItem,
-    #[serde(rename = "Rfi::Header")]
     RfiHeader,
+}
+
+impl serde::Serialize for ClassName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ObservationsItem => "Observations::Item",
+                Self::PunchItem => "PunchItem",
+                Self::RfiHeader => "Rfi::Header",
+            },
+        )
+    }
 }
 
 /// An example of what a field would look like
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetField1 {
     /// the name of the field
     pub name: String,
     /// whether the field is visible or not in the form
     pub visible: bool,
     /// Whether or not the field is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
 }
 
@@ -181,12 +197,21 @@ impl ConfigurableFieldSetField1 {
     }
 }
 
+impl serde::Serialize for ConfigurableFieldSetField1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("visible", &self.visible)?;
+        w.optional("required", &self.required)?;
+        w.end()
+    }
+}
+
 /// All fields that make up the form of the class name.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewConfigurableFieldSetFields {
     /// An example of what a field would look like
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_1: Option<ConfigurableFieldSetField1>,
 }
 
@@ -206,42 +231,72 @@ impl NewConfigurableFieldSetFields {
     }
 }
 
+impl serde::Serialize for NewConfigurableFieldSetFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("field_1", &self.field_1)?;
+        w.end()
+    }
+}
+
 /// Required and only needed when associating projects for an Observations Configurable Field Set.(0 = quality, 1 = safety, 2 = commissioning, 3 = warranty, 4 =...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConfigurableFieldSetCategory {
-    #[serde(rename = "quality")]
     Quality,
-    #[serde(rename = "safety")]
     Safety,
-    #[serde(rename = "commissioning")]
     Commissioning,
-    #[serde(rename = "warranty")]
     Warranty,
-    #[serde(rename = "work_to_complete")]
     WorkToComplete,
+}
+
+impl serde::Serialize for ConfigurableFieldSetCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Quality => "quality",
+                Self::Safety => "safety",
+                Self::Commissioning => "commissioning",
+                Self::Warranty => "warranty",
+                Self::WorkToComplete => "work_to_complete",
+            },
+        )
+    }
 }
 
 /// the column name on CompanyConfigurableFieldSetDefault to set the Configurable Field Set as default to. Only needed if company_default is true.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompanyConfigurableFieldSetDefaultColumnName {
-    #[serde(rename = "commissioning_configurable_field_set")]
     CommissioningConfigurableFieldSet,
-    #[serde(rename = "quality_configurable_field_set")]
     QualityConfigurableFieldSet,
-    #[serde(rename = "safety_configurable_field_set")]
     SafetyConfigurableFieldSet,
-    #[serde(rename = "warranty_configurable_field_set")]
     WarrantyConfigurableFieldSet,
-    #[serde(rename = "work_to_complete_configurable_field_set")]
     WorkToCompleteConfigurableFieldSet,
-    #[serde(rename = "rfi_configurable_field_set")]
     RfiConfigurableFieldSet,
 }
 
+impl serde::Serialize for CompanyConfigurableFieldSetDefaultColumnName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CommissioningConfigurableFieldSet => {
+                    "commissioning_configurable_field_set"
+                }
+                Self::QualityConfigurableFieldSet => "quality_configurable_field_set",
+                Self::SafetyConfigurableFieldSet => "safety_configurable_field_set",
+                Self::WarrantyConfigurableFieldSet => "warranty_configurable_field_set",
+                Self::WorkToCompleteConfigurableFieldSet => {
+                    "work_to_complete_configurable_field_set"
+                }
+                Self::RfiConfigurableFieldSet => "rfi_configurable_field_set",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewConfigurableFieldSet {
     /// Name
     pub name: String,
@@ -249,25 +304,18 @@ pub struct NewConfigurableFieldSet {
     pub class_name: ClassName,
     /// All fields that make up the form of the class name.
     pub fields: NewConfigurableFieldSetFields,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// Required and only needed when associating projects for an Observations Configurable Field Set.(0 = quality, 1 = safety, 2 = commissioning, 3 = warranty, 4 =...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ConfigurableFieldSetCategory>,
     /// Action Plan Type unique identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_plan_type_id: Option<i64>,
     /// Inspection type unique identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_type_id: Option<i64>,
     /// Generic tool unique identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_tool_id: Option<i64>,
     /// If the Configurable Field Set is the company default for new projects
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_default: Option<bool>,
     /// the column name on CompanyConfigurableFieldSetDefault to set the Configurable Field Set as default to. Only needed if company_default is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_configurable_field_set_default_column_name: Option<
         CompanyConfigurableFieldSetDefaultColumnName,
     >,
@@ -337,6 +385,26 @@ impl NewConfigurableFieldSet {
     ) -> Self {
         self.company_configurable_field_set_default_column_name = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewConfigurableFieldSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("class_name", &self.class_name)?;
+        w.field("fields", &self.fields)?;
+        w.optional("project_ids", &self.project_ids)?;
+        w.optional("category", &self.category)?;
+        w.optional("action_plan_type_id", &self.action_plan_type_id)?;
+        w.optional("inspection_type_id", &self.inspection_type_id)?;
+        w.optional("generic_tool_id", &self.generic_tool_id)?;
+        w.optional("company_default", &self.company_default)?;
+        w.optional(
+            "company_configurable_field_set_default_column_name",
+            &self.company_configurable_field_set_default_column_name,
+        )?;
+        w.end()
     }
 }
 
@@ -570,59 +638,56 @@ impl serde::Serialize for ConfigurableFieldSet {
 
 /// Data type of the Custom Field
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConfigurableFieldSetUpdateFieldsCustomField1DataType {
-    #[serde(rename = "string")]
     String,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "boolean")]
     Boolean,
-    #[serde(rename = "lov_entry")]
     LovEntry,
-    #[serde(rename = "lov_entries")]
     LovEntries,
+}
+
+impl serde::Serialize for ConfigurableFieldSetUpdateFieldsCustomField1DataType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::String => "string",
+                Self::Number => "number",
+                Self::Boolean => "boolean",
+                Self::LovEntry => "lov_entry",
+                Self::LovEntries => "lov_entries",
+            },
+        )
+    }
 }
 
 /// Existing Custom Fields to be edited for this Configurable Field Set
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetUpdateFieldsCustomField1 {
     /// Custom Field Metadatum ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The name of the Custom Field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The label of the Custom Field Definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The description of the Custom Field Definition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Custom Field Definition ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_definition_id: Option<i64>,
     /// Data type of the Custom Field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_type: Option<ConfigurableFieldSetUpdateFieldsCustomField1DataType>,
     /// The display position of the Custom Field, which is sorted ascending, lowest position is visually the top left of the page on a grid basis (used in...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Whether or not the Field is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// Whether or not the Custom Field is visible
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Row the Field is position on the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<f64>,
     /// Column the Field is position on the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<f64>,
     /// How many columns the field spans on the Form
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub column_width: Option<f64>,
 }
 
@@ -722,15 +787,32 @@ impl ConfigurableFieldSetUpdateFieldsCustomField1 {
     }
 }
 
+impl serde::Serialize for ConfigurableFieldSetUpdateFieldsCustomField1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("label", &self.label)?;
+        w.optional("description", &self.description)?;
+        w.optional("custom_field_definition_id", &self.custom_field_definition_id)?;
+        w.optional("data_type", &self.data_type)?;
+        w.optional("position", &self.position)?;
+        w.optional("required", &self.required)?;
+        w.optional("visible", &self.visible)?;
+        w.optional("row", &self.row)?;
+        w.optional("column", &self.column)?;
+        w.optional("column_width", &self.column_width)?;
+        w.end()
+    }
+}
+
 /// All fields that make up the form of the class name.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetUpdateFields {
     /// An example of what a field would look like
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_1: Option<ConfigurableFieldSetField1>,
     /// Existing Custom Fields to be edited for this Configurable Field Set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_1: Option<ConfigurableFieldSetUpdateFieldsCustomField1>,
 }
 
@@ -760,23 +842,28 @@ impl ConfigurableFieldSetUpdateFields {
     }
 }
 
+impl serde::Serialize for ConfigurableFieldSetUpdateFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("field_1", &self.field_1)?;
+        w.optional("custom_field_1", &self.custom_field_1)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigurableFieldSetUpdate {
     /// Name
     pub name: String,
     /// All fields that make up the form of the class name.
     pub fields: ConfigurableFieldSetUpdateFields,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// Category or observations_category_id are required and only needed  when associating projects for an Observations Configurable Field Set. (0 = quality, 1...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ConfigurableFieldSetCategory>,
     /// Category or observations_category_id are required and only needed  when associating projects for an Observations Configurable Field Set. (0 = quality, 1...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observations_category_id: Option<i64>,
     /// Whether or not all projects selected
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_all_projects: Option<bool>,
 }
 
@@ -818,6 +905,19 @@ impl ConfigurableFieldSetUpdate {
     pub fn include_all_projects(mut self, value: bool) -> Self {
         self.include_all_projects = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ConfigurableFieldSetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("fields", &self.fields)?;
+        w.optional("project_ids", &self.project_ids)?;
+        w.optional("category", &self.category)?;
+        w.optional("observations_category_id", &self.observations_category_id)?;
+        w.optional("include_all_projects", &self.include_all_projects)?;
+        w.end()
     }
 }
 
@@ -869,19 +969,15 @@ impl serde::Serialize for ProjectOption {
 
 /// An object with configurable & custom field keys and values to be validated. This is for example purposes only.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewValidation {
     /// The value to be validated for custom field with id 47393
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_47393: Option<String>,
     /// The value to be validated for custom field with id 58238
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_58238: Option<i64>,
     /// The value to be validated for configurable field "title"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The value value to be validated for configurable field "number"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
 
@@ -919,6 +1015,17 @@ impl NewValidation {
     pub fn number(mut self, value: i64) -> Self {
         self.number = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewValidation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("custom_field_47393", &self.custom_field_47393)?;
+        w.optional("custom_field_58238", &self.custom_field_58238)?;
+        w.optional("title", &self.title)?;
+        w.optional("number", &self.number)?;
+        w.end()
     }
 }
 
@@ -1004,10 +1111,9 @@ impl serde::Serialize for Validation {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUrgentError {
     /// The Error Message
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1022,6 +1128,14 @@ impl NewUrgentError {
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewUrgentError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("message", &self.message)?;
+        w.end()
     }
 }
 
@@ -1108,20 +1222,29 @@ impl serde::Serialize for FilterDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FilterName {
-    #[serde(rename = "assigned")]
     Assigned,
-    #[serde(rename = "changing_orders")]
     ChangingOrders,
-    #[serde(rename = "commitment")]
     Commitment,
-    #[serde(rename = "direct_costs")]
     DirectCosts,
-    #[serde(rename = "generic_tool")]
     GenericTool,
-    #[serde(rename = "status")]
     Status,
+}
+
+impl serde::Serialize for FilterName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Assigned => "assigned",
+                Self::ChangingOrders => "changing_orders",
+                Self::Commitment => "commitment",
+                Self::DirectCosts => "direct_costs",
+                Self::GenericTool => "generic_tool",
+                Self::Status => "status",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -1176,21 +1299,17 @@ impl serde::Serialize for GenericTool {
 
 /// The Generic Tool object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewGenericTool {
     /// The title of the generic tool.
     pub title: String,
     /// An abbreviation for the generic tool.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// If this property is set to true, any items that are created for the tool are private by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_by_default: Option<bool>,
     /// If this property is set to true, the generic tool will be added to new projects by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_project_default: Option<bool>,
     /// If this property is set to true, notifications will be sent to assignees when an item is overdue.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_overdue_notifications: Option<bool>,
 }
 
@@ -1228,6 +1347,18 @@ impl NewGenericTool {
     pub fn send_overdue_notifications(mut self, value: bool) -> Self {
         self.send_overdue_notifications = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewGenericTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("abbreviation", &self.abbreviation)?;
+        w.optional("private_by_default", &self.private_by_default)?;
+        w.optional("new_project_default", &self.new_project_default)?;
+        w.optional("send_overdue_notifications", &self.send_overdue_notifications)?;
+        w.end()
     }
 }
 
@@ -1325,7 +1456,7 @@ impl serde::Serialize for GenericToolStatus {
 
 /// Generic Tool Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewStatus {
     /// The name of the generic tool status.
     pub status_name: String,
@@ -1340,6 +1471,15 @@ impl NewStatus {
             status_name: status_name.into(),
             status: status.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("status_name", &self.status_name)?;
+        w.field("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -1412,19 +1552,15 @@ impl serde::Serialize for Program {
 
 /// Program
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProgram {
     /// The Name of the Program
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Address of the Program
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_freeform: Option<String>,
     /// The Website of the Program
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// The Zip code of the Program
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -1462,6 +1598,17 @@ impl NewProgram {
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewProgram {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("address_freeform", &self.address_freeform)?;
+        w.optional("website", &self.website)?;
+        w.optional("zip", &self.zip)?;
+        w.end()
     }
 }
 
@@ -1638,34 +1785,40 @@ impl serde::Serialize for ProjectStage {
 
 /// The Category Type of the Project Stage
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectStageCategory {
-    #[serde(rename = "pre_construction")]
     PreConstruction,
-    #[serde(rename = "course_of_construction")]
     CourseOfConstruction,
-    #[serde(rename = "post_construction")]
     PostConstruction,
-    #[serde(rename = "completed")]
     Completed,
-    #[serde(rename = "not_awarded")]
     NotAwarded,
-    #[serde(rename = "canceled")]
     Canceled,
+}
+
+impl serde::Serialize for ProjectStageCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::PreConstruction => "pre_construction",
+                Self::CourseOfConstruction => "course_of_construction",
+                Self::PostConstruction => "post_construction",
+                Self::Completed => "completed",
+                Self::NotAwarded => "not_awarded",
+                Self::Canceled => "canceled",
+            },
+        )
+    }
 }
 
 /// ProjectStage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectStage {
     /// The Bidding Stage status of the Project Stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bidding_stage: Option<bool>,
     /// The Name of the Project Stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Category Type of the Project Stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ProjectStageCategory>,
 }
 
@@ -1696,6 +1849,16 @@ impl NewProjectStage {
     pub fn category(mut self, value: ProjectStageCategory) -> Self {
         self.category = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewProjectStage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_bidding_stage", &self.is_bidding_stage)?;
+        w.optional("name", &self.name)?;
+        w.optional("category", &self.category)?;
+        w.end()
     }
 }
 
@@ -1970,16 +2133,25 @@ impl serde::Serialize for ResourceDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SummarySortKey {
-    #[serde(rename = "project_event_count")]
     ProjectEventCount,
-    #[serde(rename = "project_name")]
     ProjectName,
-    #[serde(rename = "estimated_start_date")]
     EstimatedStartDate,
-    #[serde(rename = "estimated_completion_date")]
     EstimatedCompletionDate,
+}
+
+impl serde::Serialize for SummarySortKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ProjectEventCount => "project_event_count",
+                Self::ProjectName => "project_name",
+                Self::EstimatedStartDate => "estimated_start_date",
+                Self::EstimatedCompletionDate => "estimated_completion_date",
+            },
+        )
+    }
 }
 
 /// Project with counts. `tasks_count` is only present if its value is greater than 0. `calendar_items_count` is only present if its value is greater than 0.
@@ -2106,19 +2278,26 @@ impl serde::Serialize for SummaryList {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogoType {
-    #[serde(rename = "pcn")]
     Pcn,
 }
 
+impl serde::Serialize for LogoType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pcn => "pcn",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogoUpdateWithFilename {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// base64 encoded image
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base64_image_data: Option<String>,
 }
 
@@ -2145,12 +2324,29 @@ impl LogoUpdateWithFilename {
     }
 }
 
+impl serde::Serialize for LogoUpdateWithFilename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("filename", &self.filename)?;
+        w.optional("base64_image_data", &self.base64_image_data)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LogoUpdate {
     Value(serde_json::Value),
     Filename(Box<LogoUpdateWithFilename>),
+}
+
+impl serde::Serialize for LogoUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(v) => serde::Serialize::serialize(v, s),
+            Self::Filename(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -2230,16 +2426,25 @@ impl serde::Serialize for Avatar {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkClassificationSerializerView {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "normal")]
     Normal,
+}
+
+impl serde::Serialize for WorkClassificationSerializerView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Extended => "extended",
+                Self::IdsOnly => "ids_only",
+                Self::Normal => "normal",
+            },
+        )
+    }
 }
 
 /// Work Classification
@@ -2314,13 +2519,11 @@ impl serde::Serialize for WorkClassification {
 
 /// Work Classification Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyWorkClassification {
     /// Name of the classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The shortened form of classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
 }
 
@@ -2344,6 +2547,15 @@ impl NewCompanyWorkClassification {
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewCompanyWorkClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("abbreviation", &self.abbreviation)?;
+        w.end()
     }
 }
 
@@ -2780,32 +2992,59 @@ impl serde::Serialize for CompanyConfiguration {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CustomFieldMetadataView {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "with_lov_entries")]
     WithLovEntries,
-    #[serde(rename = "extended")]
     Extended,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CustomFieldDefinitionToolName {
-    #[serde(rename = "admin")]
-    Admin,
-    #[serde(rename = "timesheets")]
-    Timesheets,
+impl serde::Serialize for CustomFieldMetadataView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::WithLovEntries => "with_lov_entries",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CustomFieldDefinitionToolName {
+    Admin,
+    Timesheets,
+}
+
+impl serde::Serialize for CustomFieldDefinitionToolName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Admin => "admin",
+                Self::Timesheets => "timesheets",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CustomFieldDefinitionSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "label")]
     Label,
+}
+
+impl serde::Serialize for CustomFieldDefinitionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::Label => "label",
+            },
+        )
+    }
 }
 
 /// Custom Field Lov Entry
@@ -3033,7 +3272,7 @@ impl serde::Serialize for CustomFieldLovEntryDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
     /// Custom Field Lov Entry Label
     pub label: String,
@@ -3048,8 +3287,16 @@ impl CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
     }
 }
 
+impl serde::Serialize for CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("label", &self.label)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldLovEntryBulkCreate {
     pub custom_field_lov_entries: Vec<CustomFieldLovEntryBulkCreateCustomFieldLovEntry>,
 }
@@ -3062,6 +3309,14 @@ impl CustomFieldLovEntryBulkCreate {
         CustomFieldLovEntryBulkCreate {
             custom_field_lov_entries,
         }
+    }
+}
+
+impl serde::Serialize for CustomFieldLovEntryBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("custom_field_lov_entries", &self.custom_field_lov_entries)?;
+        w.end()
     }
 }
 
@@ -3395,7 +3650,7 @@ impl serde::Serialize for GenericToolItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLink {
     /// The user-facing title of the link
     pub title: String,
@@ -3410,6 +3665,15 @@ impl NewLink {
             title: title.into(),
             url: url.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewLink {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.field("url", &self.url)?;
+        w.end()
     }
 }
 
@@ -3588,36 +3852,27 @@ impl serde::Serialize for Office {
 
 /// Office object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfficeInput {
     /// The Name of the Office
     pub name: String,
     /// The Address of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The State Code of the Office (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Country Code of the Office (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The Zip of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The Phone of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The Fax of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax: Option<String>,
     /// The Division of the Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division: Option<String>,
     /// Prostore File ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_prostore_file_id: Option<i64>,
 }
 
@@ -3693,9 +3948,26 @@ impl OfficeInput {
     }
 }
 
+impl serde::Serialize for OfficeInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("fax", &self.fax)?;
+        w.optional("division", &self.division)?;
+        w.optional("logo_prostore_file_id", &self.logo_prostore_file_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewOffice {
     /// The ID of the Company the Office belongs to
     pub company_id: i64,
@@ -3710,14 +3982,33 @@ impl NewOffice {
     }
 }
 
+impl serde::Serialize for NewOffice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("office", &self.office)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AllToolName {
-    #[serde(rename = "Punchlist Item")]
     PunchlistItem,
-    #[serde(rename = "RFI")]
     Rfi,
     Submittals,
+}
+
+impl serde::Serialize for AllToolName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::PunchlistItem => "Punchlist Item",
+                Self::Rfi => "RFI",
+                Self::Submittals => "Submittals",
+            },
+        )
+    }
 }
 
 /// Open items statistics data
@@ -3767,44 +4058,71 @@ impl serde::Serialize for All {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CorrespondenceTypeItemSort {
-    #[serde(rename = "due_date")]
     DueDate,
-    #[serde(rename = "login_information")]
     LoginInformation,
-    #[serde(rename = "position")]
     Position,
-    #[serde(rename = "status")]
     Status,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
-    #[serde(rename = "created_at")]
     CreatedAt,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CorrespondenceTypeItemGroup {
-    #[serde(rename = "generic_tool_title")]
-    GenericToolTitle,
-    #[serde(rename = "none")]
-    None,
+impl serde::Serialize for CorrespondenceTypeItemSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::DueDate => "due_date",
+                Self::LoginInformation => "login_information",
+                Self::Position => "position",
+                Self::Status => "status",
+                Self::Title => "title",
+                Self::UpdatedAt => "updated_at",
+                Self::CreatedAt => "created_at",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CorrespondenceTypeItemGroup {
+    GenericToolTitle,
+    None,
+}
+
+impl serde::Serialize for CorrespondenceTypeItemGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::GenericToolTitle => "generic_tool_title",
+                Self::None => "none",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CorrespondenceTypeItemView {
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "flatten_v0")]
     FlattenV0,
+}
+
+impl serde::Serialize for CorrespondenceTypeItemView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::Compact => "compact",
+                Self::IdsOnly => "ids_only",
+                Self::FlattenV0 => "flatten_v0",
+            },
+        )
+    }
 }
 
 /// The default status the Generic Tool Item's status is mapped to.
@@ -4010,45 +4328,32 @@ impl serde::Serialize for CorrespondenceTypeItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemUpdateGenericToolItem {
     /// The unique idenfitier of the generic tool item.
     pub id: i64,
     /// The due date for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// If this property is set to true, the generic tool item is private. If this property is set to false, the generic tool item is not private.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The schedule impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// The cost impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// The status of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// The unique identifier for the Received From entity for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// The location identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The cost code identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The specification section identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The sub job identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_ids: Option<Vec<i64>>,
 }
 
@@ -4152,8 +4457,29 @@ impl CorrespondenceTypeItemUpdateGenericToolItem {
     }
 }
 
+impl serde::Serialize for CorrespondenceTypeItemUpdateGenericToolItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("private", &self.private)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("status", &self.status)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("task_ids", &self.task_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CorrespondenceTypeItemUpdate {
     pub generic_tool_items: Vec<CorrespondenceTypeItemUpdateGenericToolItem>,
 }
@@ -4166,6 +4492,14 @@ impl CorrespondenceTypeItemUpdate {
         CorrespondenceTypeItemUpdate {
             generic_tool_items,
         }
+    }
+}
+
+impl serde::Serialize for CorrespondenceTypeItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("generic_tool_items", &self.generic_tool_items)?;
+        w.end()
     }
 }
 
@@ -4503,29 +4837,35 @@ impl serde::Serialize for CustomToolUser {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserOptionToolName {
-    #[serde(rename = "submittal_log")]
     SubmittalLog,
-    #[serde(rename = "drawing_log")]
     DrawingLog,
-    #[serde(rename = "specification_sections")]
     SpecificationSections,
-    #[serde(rename = "document_service")]
     DocumentService,
 }
 
+impl serde::Serialize for UserOptionToolName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::SubmittalLog => "submittal_log",
+                Self::DrawingLog => "drawing_log",
+                Self::SpecificationSections => "specification_sections",
+                Self::DocumentService => "document_service",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItemAttachment {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Filename
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
@@ -4559,87 +4899,71 @@ impl GenericToolItemAttachment {
     }
 }
 
+impl serde::Serialize for GenericToolItemAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("url", &self.url)?;
+        w.optional("filename", &self.filename)?;
+        w.end()
+    }
+}
+
 /// The Generic Tool Item object.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewGenericToolItem {
     /// The description of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The due date for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The position/number of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
     /// If this property is set to true, the generic tool item is private. If this property is set to false, the generic tool item is not private.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// If true creating and updating the item will not send emails to the users on the item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_emails: Option<bool>,
     /// The schedule impact status for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<GenericToolItemCostImpact>,
     /// Specifies a value for the schedue impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_value: Option<String>,
     /// The cost impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<GenericToolItemCostImpact>,
     /// Specifies a value for the cost impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_value: Option<String>,
     /// The status of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The title of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The unique identifier for the Received From entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// The location identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The cost code identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The specification section identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The trade identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// An array of distribution member identifiers for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// An array of assignee identifiers for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// Specifies an array of generic tool item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<GenericToolItemAttachment>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -4831,64 +5155,81 @@ impl NewGenericToolItem {
     }
 }
 
+impl serde::Serialize for NewGenericToolItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("position", &self.position)?;
+        w.optional("private", &self.private)?;
+        w.optional("skip_emails", &self.skip_emails)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_value", &self.schedule_impact_value)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_value", &self.cost_impact_value)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItemUpdateGenericToolItem {
     /// The unique idenfitier of the generic tool item.
     pub id: i64,
     /// The due date for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// If this property is set to true, the generic tool item is private. If this property is set to false, the generic tool item is not private.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The schedule impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<String>,
     /// Specifies a value for the schedue impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_value: Option<String>,
     /// The cost impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<String>,
     /// Specifies a value for the cost impact of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact_value: Option<String>,
     /// The status of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// The unique identifier for the Received From entity for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// The location identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The cost code identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The specification section identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The sub job identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_ids: Option<Vec<i64>>,
     /// The quantity of the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Unit of measure for the quantity field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// The trade identifier for the generic tool item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -5028,8 +5369,35 @@ impl GenericToolItemUpdateGenericToolItem {
     }
 }
 
+impl serde::Serialize for GenericToolItemUpdateGenericToolItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("private", &self.private)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_value", &self.schedule_impact_value)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_value", &self.cost_impact_value)?;
+        w.optional("status", &self.status)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("task_ids", &self.task_ids)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItemUpdate {
     pub generic_tool_items: Vec<GenericToolItemUpdateGenericToolItem>,
 }
@@ -5043,30 +5411,56 @@ impl GenericToolItemUpdate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum GenericToolGenericToolItemView {
-    #[serde(rename = "extended")]
-    Extended,
-    #[serde(rename = "web")]
-    Web,
-    #[serde(rename = "with_permissions")]
-    WithPermissions,
-    #[serde(rename = "procore_search")]
-    ProcoreSearch,
+impl serde::Serialize for GenericToolItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("generic_tool_items", &self.generic_tool_items)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum GenericToolItemView {
-    #[serde(rename = "extended")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GenericToolGenericToolItemView {
     Extended,
-    #[serde(rename = "with_permissions")]
+    Web,
     WithPermissions,
-    #[serde(rename = "ids_only")]
+    ProcoreSearch,
+}
+
+impl serde::Serialize for GenericToolGenericToolItemView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::Web => "web",
+                Self::WithPermissions => "with_permissions",
+                Self::ProcoreSearch => "procore_search",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GenericToolItemView {
+    Extended,
+    WithPermissions,
     IdsOnly,
-    #[serde(rename = "flatten_v0")]
     FlattenV0,
+}
+
+impl serde::Serialize for GenericToolItemView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::WithPermissions => "with_permissions",
+                Self::IdsOnly => "ids_only",
+                Self::FlattenV0 => "flatten_v0",
+            },
+        )
+    }
 }
 
 /// Generic Tool Item Response
@@ -5132,7 +5526,7 @@ impl serde::Serialize for GenericToolItemResponse {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewGenericToolItemResponse {
     pub generic_tool_item_response: serde_json::Value,
 }
@@ -5146,8 +5540,16 @@ impl NewGenericToolItemResponse {
     }
 }
 
+impl serde::Serialize for NewGenericToolItemResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("generic_tool_item_response", &self.generic_tool_item_response)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GenericToolItemUpdateAndSendResponse {
     pub generic_tool_item: NewGenericToolItem,
     pub generic_tool_item_response: serde_json::Value,
@@ -5166,18 +5568,24 @@ impl GenericToolItemUpdateAndSendResponse {
     }
 }
 
+impl serde::Serialize for GenericToolItemUpdateAndSendResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("generic_tool_item", &self.generic_tool_item)?;
+        w.field("generic_tool_item_response", &self.generic_tool_item_response)?;
+        w.end()
+    }
+}
+
 /// Work Classification Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWorkClassification {
     /// Name of the classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The shortened form of classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// Is the classification active or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -5211,12 +5619,21 @@ impl NewWorkClassification {
     }
 }
 
+impl serde::Serialize for NewWorkClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("abbreviation", &self.abbreviation)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 /// Work Classification Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkClassificationBulkUpdate {
     /// Is the classifications active or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -5233,6 +5650,14 @@ impl WorkClassificationBulkUpdate {
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for WorkClassificationBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
     }
 }
 
@@ -5531,67 +5956,77 @@ impl serde::Serialize for CustomField {
 
 /// The type of Custom Field. Determines the kind of data it will store. The type cannot be changed once created.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewCustomFieldType {
-    #[serde(rename = "text")]
     Text,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "currency")]
     Currency,
-    #[serde(rename = "hex-color")]
     HexColor,
-    #[serde(rename = "bool")]
     Bool,
-    #[serde(rename = "select")]
     Select,
-    #[serde(rename = "multi-select")]
     MultiSelect,
-    #[serde(rename = "date")]
     Date,
-    #[serde(rename = "paragraph")]
     Paragraph,
+}
+
+impl serde::Serialize for NewCustomFieldType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Text => "text",
+                Self::Number => "number",
+                Self::Currency => "currency",
+                Self::HexColor => "hex-color",
+                Self::Bool => "bool",
+                Self::Select => "select",
+                Self::MultiSelect => "multi-select",
+                Self::Date => "date",
+                Self::Paragraph => "paragraph",
+            },
+        )
+    }
 }
 
 /// Only applicable for `select` or `multi-select` fields. Controls sorting of dropdown values. `alpha` sorts alphabetically, while `listed` maintains the...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewCustomFieldSortBy {
-    #[serde(rename = "alpha")]
     Alpha,
-    #[serde(rename = "listed")]
     Listed,
+}
+
+impl serde::Serialize for NewCustomFieldSortBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Alpha => "alpha",
+                Self::Listed => "listed",
+            },
+        )
+    }
 }
 
 /// Request body for creating a Custom Field.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCustomField {
     /// The name of the Custom Field that appears in the UI.
     pub name: String,
     /// The type of Custom Field. Determines the kind of data it will store. The type cannot be changed once created.
-    #[serde(rename = "type")]
     pub type_: NewCustomFieldType,
     /// If true, allows this field to be used as a filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_filter: Option<bool>,
     /// If true, only integrations can update this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_only: Option<bool>,
     /// If true, the field is available on Projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_projects: Option<bool>,
     /// If true, the field is available on People.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_people: Option<bool>,
     /// A description to help Admin users understand the field’s purpose.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Only applicable for `select` or `multi-select` fields. List of values that will be options in the field's dropdown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// Only applicable for `select` or `multi-select` fields. Controls sorting of dropdown values. `alpha` sorts alphabetically, while `listed` maintains the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<NewCustomFieldSortBy>,
 }
 
@@ -5654,33 +6089,41 @@ impl NewCustomField {
     }
 }
 
+impl serde::Serialize for NewCustomField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("type", &self.type_)?;
+        w.optional("can_filter", &self.can_filter)?;
+        w.optional("integration_only", &self.integration_only)?;
+        w.optional("on_projects", &self.on_projects)?;
+        w.optional("on_people", &self.on_people)?;
+        w.optional("description", &self.description)?;
+        w.optional("values", &self.values)?;
+        w.optional("sort_by", &self.sort_by)?;
+        w.end()
+    }
+}
+
 /// Request body for updating a Custom Field.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyCustomField {
     /// The updated name of the Custom Field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// If true, allows this field to be used as a filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_filter: Option<bool>,
     /// If true, only integrations can update this field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_only: Option<bool>,
     /// If true, the field is available on Projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_projects: Option<bool>,
     /// If true, the field is available on People.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub on_people: Option<bool>,
     /// A description to help Admin users understand the field’s purpose.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Only applicable for `select` or `multi-select` fields. Replaces the entire list of values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// Controls sorting of dropdown values. `alpha` sorts alphabetically, while `listed` maintains the provided order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<NewCustomFieldSortBy>,
 }
 
@@ -5749,6 +6192,21 @@ impl NewCompanyCustomField {
     }
 }
 
+impl serde::Serialize for NewCompanyCustomField {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("can_filter", &self.can_filter)?;
+        w.optional("integration_only", &self.integration_only)?;
+        w.optional("on_projects", &self.on_projects)?;
+        w.optional("on_people", &self.on_people)?;
+        w.optional("description", &self.description)?;
+        w.optional("values", &self.values)?;
+        w.optional("sort_by", &self.sort_by)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomFieldDetail {
@@ -5784,7 +6242,7 @@ impl serde::Serialize for CustomFieldDetail {
 
 /// Request body for adding new values to a Custom Field.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewValue {
     /// List of values to append to the field.
     pub values: Vec<String>,
@@ -5794,6 +6252,14 @@ impl NewValue {
     /// A value with the required `values`; set the others with the setters.
     pub fn new(values: Vec<String>) -> Self {
         NewValue { values }
+    }
+}
+
+impl serde::Serialize for NewValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("values", &self.values)?;
+        w.end()
     }
 }
 
@@ -5865,16 +6331,25 @@ impl serde::Serialize for CustomFieldDefinitionV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AsyncOperationStatusFilterV2 {
-    #[serde(rename = "created")]
     Created,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "done")]
     Done,
-    #[serde(rename = "failed")]
     Failed,
+}
+
+impl serde::Serialize for AsyncOperationStatusFilterV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Created => "created",
+                Self::InProgress => "in_progress",
+                Self::Done => "done",
+                Self::Failed => "failed",
+            },
+        )
+    }
 }
 
 /// Operation status
@@ -6607,20 +7082,14 @@ impl serde::Serialize for RoleListV2 {
 
 /// Role Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRoleV2 {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_project_team: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archetype: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_on_company_home: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
 
@@ -6675,6 +7144,19 @@ impl NewRoleV2 {
     }
 }
 
+impl serde::Serialize for NewRoleV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("add_to_project_team", &self.add_to_project_team)?;
+        w.optional("archetype", &self.archetype)?;
+        w.optional("display_on_company_home", &self.display_on_company_home)?;
+        w.optional("name", &self.name)?;
+        w.optional("type", &self.type_)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleV2 {
@@ -6709,7 +7191,7 @@ impl serde::Serialize for RoleV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoleReorderV2 {
     /// Array of roles id
     pub order: Vec<String>,
@@ -6719,6 +7201,14 @@ impl RoleReorderV2 {
     /// A value with the required `order`; set the others with the setters.
     pub fn new(order: Vec<String>) -> Self {
         RoleReorderV2 { order }
+    }
+}
+
+impl serde::Serialize for RoleReorderV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("order", &self.order)?;
+        w.end()
     }
 }
 

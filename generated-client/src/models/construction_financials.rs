@@ -3,20 +3,29 @@
 
 use super::*;
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetDetailFilterColumnId {
-    #[serde(rename = "biller")]
     Biller,
-    #[serde(rename = "root_cost_code")]
     RootCostCode,
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "cost_type")]
     CostType,
-    #[serde(rename = "vendor")]
     Vendor,
-    #[serde(rename = "detail_type")]
     DetailType,
+}
+
+impl serde::Serialize for BudgetDetailFilterColumnId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Biller => "biller",
+                Self::RootCostCode => "root_cost_code",
+                Self::CostCode => "cost_code",
+                Self::CostType => "cost_type",
+                Self::Vendor => "vendor",
+                Self::DetailType => "detail_type",
+            },
+        )
+    }
 }
 
 /// Budget Detail Filter Options
@@ -60,44 +69,59 @@ impl serde::Serialize for BudgetDetailFilter {
 
 /// Unit of Measure
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineItemUom {
-    #[serde(rename = "Any value present in the Company list of Units of Measure")]
     AnyValuePresentInTheCompanyListOfUnitsOfMeasure,
+}
+
+impl serde::Serialize for LineItemUom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasure => {
+                    "Any value present in the Company list of Units of Measure"
+                }
+            },
+        )
+    }
 }
 
 /// Calculation Strategy
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CalculationStrategy {
-    #[serde(rename = "automatic")]
     Automatic,
-    #[serde(rename = "manual")]
     Manual,
+}
+
+impl serde::Serialize for CalculationStrategy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Automatic => "automatic",
+                Self::Manual => "manual",
+            },
+        )
+    }
 }
 
 /// Budget Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemInput {
     /// Cost Code ID
     pub cost_code_id: i64,
     /// Line Item Type ID
     pub line_item_type_id: i64,
     /// Original Budget amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_budget_amount: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Calculation Strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
 }
 
@@ -146,9 +170,23 @@ impl BudgetLineItemInput {
     }
 }
 
+impl serde::Serialize for BudgetLineItemInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("cost_code_id", &self.cost_code_id)?;
+        w.field("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("original_budget_amount", &self.original_budget_amount)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetLineItem {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -163,6 +201,15 @@ impl NewBudgetLineItem {
             project_id,
             budget_line_item,
         }
+    }
+}
+
+impl serde::Serialize for NewBudgetLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_line_item", &self.budget_line_item)?;
+        w.end()
     }
 }
 
@@ -364,27 +411,21 @@ impl serde::Serialize for BudgetLineItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemSyncBudgetLineItem {
     /// Work Breakdown Structure Code ID
     pub wbs_code_id: i64,
     /// Original Budget amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_budget_amount: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Calculation Strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
     /// Budget Line Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
@@ -439,9 +480,23 @@ impl BudgetLineItemSyncBudgetLineItem {
     }
 }
 
+impl serde::Serialize for BudgetLineItemSyncBudgetLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("original_budget_amount", &self.original_budget_amount)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemSync {
     /// Project ID
     pub project_id: i64,
@@ -458,6 +513,15 @@ impl BudgetLineItemSync {
             project_id,
             budget_line_items,
         }
+    }
+}
+
+impl serde::Serialize for BudgetLineItemSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_line_items", &self.budget_line_items)?;
+        w.end()
     }
 }
 
@@ -567,31 +631,23 @@ impl serde::Serialize for BudgetLineItemV1_1 {
 
 /// Budget Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemUpdateBudgetLineItem {
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Original Budget amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_budget_amount: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Calculation Strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
     /// Direct Costs (Include only if Direct Cost tool is turned off.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_costs: Option<f64>,
 }
 
@@ -660,9 +716,24 @@ impl BudgetLineItemUpdateBudgetLineItem {
     }
 }
 
+impl serde::Serialize for BudgetLineItemUpdateBudgetLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("original_budget_amount", &self.original_budget_amount)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("direct_costs", &self.direct_costs)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -683,31 +754,67 @@ impl BudgetLineItemUpdate {
     }
 }
 
+impl serde::Serialize for BudgetLineItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_line_item", &self.budget_line_item)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetViewSnapshotSnapshotTypeFilter {
-    #[serde(rename = "ad_hoc")]
     AdHoc,
-    #[serde(rename = "project_status_snapshot")]
     ProjectStatusSnapshot,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum BudgetViewSnapshotApprovalStatusFilter {
-    #[serde(rename = "approved")]
-    Approved,
-    #[serde(rename = "under_review")]
-    UnderReview,
+impl serde::Serialize for BudgetViewSnapshotSnapshotTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AdHoc => "ad_hoc",
+                Self::ProjectStatusSnapshot => "project_status_snapshot",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BudgetViewSnapshotApprovalStatusFilter {
+    Approved,
+    UnderReview,
+}
+
+impl serde::Serialize for BudgetViewSnapshotApprovalStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::UnderReview => "under_review",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetViewSnapshotSort {
-    #[serde(rename = "snapshot_type")]
     SnapshotType,
-    #[serde(rename = "approval_status")]
     ApprovalStatus,
+}
+
+impl serde::Serialize for BudgetViewSnapshotSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::SnapshotType => "snapshot_type",
+                Self::ApprovalStatus => "approval_status",
+            },
+        )
+    }
 }
 
 /// Links to get data for this snapshot
@@ -1172,28 +1279,23 @@ impl serde::Serialize for BudgetViewSnapshot {
 
 /// Budget View Snapshot information Input
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetViewSnapshot {
     /// The project identifier
     pub project_id: i64,
     /// The budget template identifier (deprecated, use budget_view_id instead)
     pub budget_template_id: i64,
     /// The budget view identifier (replaces budget_template_id)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_view_id: Option<i64>,
     /// Title of the budget view snapshot
     pub name: String,
     /// Description of the budget snapshot
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Snapshot Type. Only available when Project Status Snapshots feature is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_type: Option<BudgetViewSnapshotSnapshotTypeFilter>,
     /// Approval Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<BudgetViewSnapshotApprovalStatusFilter>,
     /// The ID of a custom status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
 }
 
@@ -1247,6 +1349,21 @@ impl NewBudgetViewSnapshot {
     pub fn status_id(mut self, value: i64) -> Self {
         self.status_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetViewSnapshot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_template_id", &self.budget_template_id)?;
+        w.optional("budget_view_id", &self.budget_view_id)?;
+        w.field("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("snapshot_type", &self.snapshot_type)?;
+        w.optional("approval_status", &self.approval_status)?;
+        w.optional("status_id", &self.status_id)?;
+        w.end()
     }
 }
 
@@ -1427,31 +1544,49 @@ impl serde::Serialize for BudgetViewSnapshotResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DetailRowSort {
-    #[serde(rename = "biller_type")]
     BillerType,
-    #[serde(rename = "project")]
     Project,
-    #[serde(rename = "biller")]
     Biller,
-    #[serde(rename = "category_id")]
     CategoryId,
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "root_cost_code")]
     RootCostCode,
 }
 
+impl serde::Serialize for DetailRowSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BillerType => "biller_type",
+                Self::Project => "project",
+                Self::Biller => "biller",
+                Self::CategoryId => "category_id",
+                Self::CostCode => "cost_code",
+                Self::RootCostCode => "root_cost_code",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DetailRowBudgetRowType {
-    #[serde(rename = "budgeted")]
     Budgeted,
-    #[serde(rename = "unbudgeted")]
     Unbudgeted,
-    #[serde(rename = "all")]
     All,
+}
+
+impl serde::Serialize for DetailRowBudgetRowType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Budgeted => "budgeted",
+                Self::Unbudgeted => "unbudgeted",
+                Self::All => "all",
+            },
+        )
+    }
 }
 
 /// ID
@@ -1633,22 +1768,31 @@ impl serde::Serialize for DetailRow {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SummaryRowGroupBy {
-    #[serde(rename = "project")]
     Project,
-    #[serde(rename = "biller")]
     Biller,
-    #[serde(rename = "category")]
     Category,
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "root_cost_code")]
     RootCostCode,
-    #[serde(rename = "cost_code_name")]
     CostCodeName,
-    #[serde(rename = "root_cost_code_name")]
     RootCostCodeName,
+}
+
+impl serde::Serialize for SummaryRowGroupBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Project => "project",
+                Self::Biller => "biller",
+                Self::Category => "category",
+                Self::CostCode => "cost_code",
+                Self::RootCostCode => "root_cost_code",
+                Self::CostCodeName => "cost_code_name",
+                Self::RootCostCodeName => "root_cost_code_name",
+            },
+        )
+    }
 }
 
 /// Budget View Summary Row
@@ -1872,23 +2016,31 @@ impl serde::Serialize for BudgetDetailColumn {
 
 /// Type of Biller
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetDetailType {
     Project,
     SubJob,
 }
 
+impl serde::Serialize for BudgetDetailType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Project => "Project",
+                Self::SubJob => "SubJob",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Biller {
     /// ID of Project or Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<i64>>,
     /// Type of Biller
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<BudgetDetailType>,
     /// Name of Project or Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -1922,27 +2074,31 @@ impl Biller {
     }
 }
 
+impl serde::Serialize for Biller {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("value", &self.value)?;
+        w.optional("type", &self.type_)?;
+        w.optional("name", &self.name)?;
+        w.end()
+    }
+}
+
 /// Budget Detail Filters Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetDetail {
     /// Sub Job Filter, can pass Sub Job or Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biller: Option<Vec<Biller>>,
     /// Cost Code Filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code: Option<Vec<i64>>,
     /// Division Filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub root_cost_code: Option<Vec<i64>>,
     /// Cost Type Filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_type: Option<Vec<i64>>,
     /// Vendor Filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vec<i64>>,
     /// Detail Type Filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_type: Option<Vec<String>>,
 }
 
@@ -1994,6 +2150,19 @@ impl NewBudgetDetail {
     pub fn detail_type(mut self, value: Vec<String>) -> Self {
         self.detail_type = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("biller", &self.biller)?;
+        w.optional("cost_code", &self.cost_code)?;
+        w.optional("root_cost_code", &self.root_cost_code)?;
+        w.optional("cost_type", &self.cost_type)?;
+        w.optional("vendor", &self.vendor)?;
+        w.optional("detail_type", &self.detail_type)?;
+        w.end()
     }
 }
 
@@ -4172,80 +4341,83 @@ impl serde::Serialize for ChangeEvent {
 
 /// Event Scope
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
-    #[serde(rename = "tbd")]
     Tbd,
-    #[serde(rename = "in_scope")]
     InScope,
-    #[serde(rename = "out_of_scope")]
     OutOfScope,
+}
+
+impl serde::Serialize for Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Tbd => "tbd",
+                Self::InScope => "in_scope",
+                Self::OutOfScope => "out_of_scope",
+            },
+        )
+    }
 }
 
 /// Event Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventInputEventType {
-    #[serde(rename = "tbd")]
     Tbd,
-    #[serde(rename = "allowance")]
     Allowance,
-    #[serde(rename = "contingency")]
     Contingency,
-    #[serde(rename = "owner_change")]
     OwnerChange,
-    #[serde(rename = "transfer")]
     Transfer,
+}
+
+impl serde::Serialize for ChangeEventInputEventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Tbd => "tbd",
+                Self::Allowance => "allowance",
+                Self::Contingency => "contingency",
+                Self::OwnerChange => "owner_change",
+                Self::Transfer => "transfer",
+            },
+        )
+    }
 }
 
 /// Change Event Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventLineItemsAttribute {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// the Budget Code associated to the Change Event Line Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_code: Option<Option<Id2>>,
     /// Created At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Estimated Cost Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_amount: Option<f64>,
     /// Estimated Cost Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_quantity: Option<f64>,
     /// Estimated Cost Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_unit_cost: Option<f64>,
     /// Estimated Cost Calculation Strategy. Controls whether estimated_cost_amount is calculated from the quantity and unit_cost attributes or set manually to a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_calculation_strategy: Option<CalculationStrategy>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Proposed Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_vendor_id: Option<i64>,
     /// Proposed Contract ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_contract_id: Option<i64>,
     /// Updated At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Commitment Contract Line Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_contract_line_item_id: Option<i64>,
 }
 
@@ -4366,11 +4538,38 @@ impl ChangeEventLineItemsAttribute {
     }
 }
 
+impl serde::Serialize for ChangeEventLineItemsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("budget_code", &self.budget_code)?;
+        w.optional("created_at", &self.created_at)?;
+        w.optional("description", &self.description)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("estimated_cost_amount", &self.estimated_cost_amount)?;
+        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity)?;
+        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost)?;
+        w.optional(
+            "estimated_cost_calculation_strategy",
+            &self.estimated_cost_calculation_strategy,
+        )?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("proposed_vendor_id", &self.proposed_vendor_id)?;
+        w.optional("proposed_contract_id", &self.proposed_contract_id)?;
+        w.optional("updated_at", &self.updated_at)?;
+        w.optional(
+            "commitment_contract_line_item_id",
+            &self.commitment_contract_line_item_id,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentsByUuid {
     /// UUID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
 }
 
@@ -4390,50 +4589,44 @@ impl AttachmentsByUuid {
     }
 }
 
+impl serde::Serialize for AttachmentsByUuid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.end()
+    }
+}
+
 /// Change Event
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeEventInput {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// DEPRECATED: Use :change_event_status_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BillingPeriodStatusFilter>,
     /// Change Event Status ID
     pub change_event_status_id: i64,
     /// Change Order Change Reason ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_change_reason_id: Option<i64>,
     /// Event Scope
     pub event_scope: Scope,
     /// Event Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<ChangeEventInputEventType>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// RFI ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfi_id: Option<i64>,
     /// Change Event Line Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_items_attributes: Option<Vec<ChangeEventLineItemsAttribute>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_drawing_revision: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_file_version: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_form: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_image: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
 }
 
@@ -4548,21 +4741,49 @@ impl ChangeEventInput {
     }
 }
 
+impl serde::Serialize for ChangeEventInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.field("change_event_status_id", &self.change_event_status_id)?;
+        w.optional(
+            "change_order_change_reason_id",
+            &self.change_order_change_reason_id,
+        )?;
+        w.field("event_scope", &self.event_scope)?;
+        w.optional("event_type", &self.event_type)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("rfi_id", &self.rfi_id)?;
+        w.optional(
+            "change_event_line_items_attributes",
+            &self.change_event_line_items_attributes,
+        )?;
+        w.optional(
+            "attachments_by_drawing_revision",
+            &self.attachments_by_drawing_revision,
+        )?;
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
+        w.optional("attachments_by_form", &self.attachments_by_form)?;
+        w.optional("attachments_by_image", &self.attachments_by_image)?;
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewChangeEvent {
     pub change_event: ChangeEventInput,
     /// ID of the record to associate as the Change Event origin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_origin_id: Option<i64>,
     /// Change Event origin type. Supported values: `GenericToolItem`, `CommunicationThread`, `Meeting`, `Observations::Item`, `Rfi::Header`, `SiteInstruction`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_origin_type: Option<String>,
     /// Global ID of the record to associate as the Change Event origin. Provide instead of `change_event_origin_id` and `change_event_origin_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_global_id: Option<String>,
     /// Change Event Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -4603,48 +4824,47 @@ impl NewChangeEvent {
     }
 }
 
+impl serde::Serialize for NewChangeEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("change_event", &self.change_event)?;
+        w.optional("change_event_origin_id", &self.change_event_origin_id)?;
+        w.optional("change_event_origin_type", &self.change_event_origin_type)?;
+        w.optional("origin_global_id", &self.origin_global_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
+    }
+}
+
 /// Change Event Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// the WBS (Budget) Code associated to the Change Event Line Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<Option<Id2>>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Estimated Cost Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_amount: Option<f64>,
     /// Estimated Cost Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_quantity: Option<f64>,
     /// Estimated Cost Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_unit_cost: Option<f64>,
     /// Estimated Cost Calculation Strategy. Controls whether estimated_cost_amount is calculated from the quantity and unit_cost attributes or set manually to a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_calculation_strategy: Option<CalculationStrategy>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Proposed Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_vendor_id: Option<i64>,
     /// Proposed Contract ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_contract_id: Option<i64>,
     /// Commitment Contract Line Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_contract_line_item_id: Option<i64>,
 }
 
@@ -4751,54 +4971,64 @@ impl ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("estimated_cost_amount", &self.estimated_cost_amount)?;
+        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity)?;
+        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost)?;
+        w.optional(
+            "estimated_cost_calculation_strategy",
+            &self.estimated_cost_calculation_strategy,
+        )?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("proposed_vendor_id", &self.proposed_vendor_id)?;
+        w.optional("proposed_contract_id", &self.proposed_contract_id)?;
+        w.optional(
+            "commitment_contract_line_item_id",
+            &self.commitment_contract_line_item_id,
+        )?;
+        w.end()
+    }
+}
+
 /// Change Event
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateChangeEvent {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// DEPRECATED: Use :change_event_status_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BillingPeriodStatusFilter>,
     /// Change Event Status ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_status_id: Option<i64>,
     /// Change Order Change Reason ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_change_reason_id: Option<i64>,
     /// Event Scope
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_scope: Option<Scope>,
     /// Event Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<ChangeEventInputEventType>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// RFI ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfi_id: Option<i64>,
     /// Change Event Line Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_items_attributes: Option<
         Vec<ChangeEventUpdateChangeEventChangeEventLineItemsAttribute>,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_drawing_revision: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_file_version: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_form: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_image: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
 }
 
@@ -4926,23 +5156,51 @@ impl ChangeEventUpdateChangeEvent {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateChangeEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.optional("change_event_status_id", &self.change_event_status_id)?;
+        w.optional(
+            "change_order_change_reason_id",
+            &self.change_order_change_reason_id,
+        )?;
+        w.optional("event_scope", &self.event_scope)?;
+        w.optional("event_type", &self.event_type)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("rfi_id", &self.rfi_id)?;
+        w.optional(
+            "change_event_line_items_attributes",
+            &self.change_event_line_items_attributes,
+        )?;
+        w.optional(
+            "attachments_by_drawing_revision",
+            &self.attachments_by_drawing_revision,
+        )?;
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
+        w.optional("attachments_by_form", &self.attachments_by_form)?;
+        w.optional("attachments_by_image", &self.attachments_by_image)?;
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
     pub change_event: ChangeEventUpdateChangeEvent,
     /// ID of the record to associate as the Change Event origin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_origin_id: Option<i64>,
     /// Change Event origin type. Supported values: `GenericToolItem`, `CommunicationThread`, `Meeting`, `Observations::Item`, `Rfi::Header`, `SiteInstruction`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_origin_type: Option<String>,
     /// Global ID of the record to associate as the Change Event origin. Provide instead of `change_event_origin_id` and `change_event_origin_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_global_id: Option<String>,
     /// Change Event Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -4981,6 +5239,19 @@ impl ChangeEventUpdate {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ChangeEventUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("change_event", &self.change_event)?;
+        w.optional("change_event_origin_id", &self.change_event_origin_id)?;
+        w.optional("change_event_origin_type", &self.change_event_origin_type)?;
+        w.optional("origin_global_id", &self.origin_global_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -5147,73 +5418,69 @@ impl serde::Serialize for ChangeOrderPackage {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusInput2 {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "not_pricing")]
     NotPricing,
-    #[serde(rename = "pricing")]
     Pricing,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "revised")]
     Revised,
-    #[serde(rename = "proceeding")]
     Proceeding,
-    #[serde(rename = "not_proceeding")]
     NotProceeding,
-    #[serde(rename = "no_charge")]
     NoCharge,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "void")]
     Void,
 }
 
+impl serde::Serialize for StatusInput2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::NotPricing => "not_pricing",
+                Self::Pricing => "pricing",
+                Self::Pending => "pending",
+                Self::Revised => "revised",
+                Self::Proceeding => "proceeding",
+                Self::NotProceeding => "not_proceeding",
+                Self::NoCharge => "no_charge",
+                Self::Approved => "approved",
+                Self::Rejected => "rejected",
+                Self::Void => "void",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeOrder {
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusInput2>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Total including markup
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grand_total: Option<String>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<i64>,
     /// Origin code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Paid date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<String>,
     /// Invoiced date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Signed change order received date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_change_order_received_date: Option<String>,
 }
 
@@ -5320,8 +5587,31 @@ impl ChangeOrder {
     }
 }
 
+impl serde::Serialize for ChangeOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("grand_total", &self.grand_total)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("executed", &self.executed)?;
+        w.optional(
+            "signed_change_order_received_date",
+            &self.signed_change_order_received_date,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewChangeOrderPackage {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -5338,6 +5628,16 @@ impl NewChangeOrderPackage {
             contract_id,
             change_order,
         }
+    }
+}
+
+impl serde::Serialize for NewChangeOrderPackage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("change_order", &self.change_order)?;
+        w.end()
     }
 }
 
@@ -6296,12 +6596,11 @@ impl serde::Serialize for ChangeOrderPackageDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeOrderPackageUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Contract ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     pub change_order: ChangeOrder,
 }
@@ -6320,6 +6619,16 @@ impl ChangeOrderPackageUpdate {
     pub fn contract_id(mut self, value: i64) -> Self {
         self.contract_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ChangeOrderPackageUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("contract_id", &self.contract_id)?;
+        w.field("change_order", &self.change_order)?;
+        w.end()
     }
 }
 
@@ -6417,7 +6726,7 @@ impl serde::Serialize for ChangeOrderRequest {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewChangeOrderRequest {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -6438,6 +6747,16 @@ impl NewChangeOrderRequest {
             contract_id,
             change_order,
         }
+    }
+}
+
+impl serde::Serialize for NewChangeOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("change_order", &self.change_order)?;
+        w.end()
     }
 }
 
@@ -6550,43 +6869,31 @@ impl serde::Serialize for ChangeOrderRequestResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeOrderRequestSyncUpdate {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Change Order Package ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_package_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Total including markup
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grand_total: Option<String>,
     /// Invoiced date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Paid date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<String>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<i64>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusInput2>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -6683,9 +6990,28 @@ impl ChangeOrderRequestSyncUpdate {
     }
 }
 
+impl serde::Serialize for ChangeOrderRequestSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("change_order_package_id", &self.change_order_package_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("grand_total", &self.grand_total)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.end()
+    }
+}
+
 /// Change Order Request Sync
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeOrderRequestSync {
     pub updates: Vec<ChangeOrderRequestSyncUpdate>,
 }
@@ -6694,6 +7020,14 @@ impl ChangeOrderRequestSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<ChangeOrderRequestSyncUpdate>) -> Self {
         ChangeOrderRequestSync { updates }
+    }
+}
+
+impl serde::Serialize for ChangeOrderRequestSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -8286,26 +8620,32 @@ impl serde::Serialize for CompanyCurrencyConfigurationResult {
 
 /// Currency Display Options
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompanyCurrencyConfigurationCurrencyDisplay {
-    #[serde(rename = "symbol")]
     Symbol,
-    #[serde(rename = "code")]
     Code,
+}
+
+impl serde::Serialize for CompanyCurrencyConfigurationCurrencyDisplay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Symbol => "symbol",
+                Self::Code => "code",
+            },
+        )
+    }
 }
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyCurrencyConfiguration {
     /// Currency Display Options
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_display: Option<CompanyCurrencyConfigurationCurrencyDisplay>,
     /// Currency ISO Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Whether multicurrency is enabled for the company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multicurrency_enabled: Option<bool>,
 }
 
@@ -8339,6 +8679,16 @@ impl CompanyCurrencyConfiguration {
     pub fn multicurrency_enabled(mut self, value: bool) -> Self {
         self.multicurrency_enabled = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for CompanyCurrencyConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("currency_display", &self.currency_display)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.end()
     }
 }
 
@@ -8440,7 +8790,7 @@ impl serde::Serialize for ExchangeRate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRateInput {
     /// Currency ISO code
     pub quote_currency_iso_code: String,
@@ -8461,9 +8811,18 @@ impl ExchangeRateInput {
     }
 }
 
+impl serde::Serialize for ExchangeRateInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("quote_currency_iso_code", &self.quote_currency_iso_code)?;
+        w.field("exchange_rate", &self.exchange_rate)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewExchangeRate {
     /// Base Currency ISO Code
     pub base_currency_iso_code: String,
@@ -8484,19 +8843,25 @@ impl NewExchangeRate {
     }
 }
 
+impl serde::Serialize for NewExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("base_currency_iso_code", &self.base_currency_iso_code)?;
+        w.field("exchange_rates", &self.exchange_rates)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRateUpdateExchangeRate {
     /// ID of exchange rate
     pub id: i64,
     /// Currency ISO code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_currency_iso_code: Option<String>,
     /// Exchange rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
     /// Whether the exchange rate is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -8530,9 +8895,20 @@ impl ExchangeRateUpdateExchangeRate {
     }
 }
 
+impl serde::Serialize for ExchangeRateUpdateExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("quote_currency_iso_code", &self.quote_currency_iso_code)?;
+        w.optional("exchange_rate", &self.exchange_rate)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRateUpdate {
     /// Company exchange rates
     pub exchange_rates: Vec<ExchangeRateUpdateExchangeRate>,
@@ -8544,6 +8920,14 @@ impl ExchangeRateUpdate {
         ExchangeRateUpdate {
             exchange_rates,
         }
+    }
+}
+
+impl serde::Serialize for ExchangeRateUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("exchange_rates", &self.exchange_rates)?;
+        w.end()
     }
 }
 
@@ -8732,18 +9116,15 @@ impl serde::Serialize for CurrencyConfigurationDetail {
 
 /// Project Currency Configuration Create Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectCurrencyConfiguration {
     /// Currency ISO Code
     pub currency_iso_code: String,
     /// Override for the Company Currency Exchange Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_currency_exchange_rate_override: Option<String>,
     /// Currency Display Options
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_display: Option<CompanyCurrencyConfigurationCurrencyDisplay>,
     /// Whether to apply currencies to the project's financial objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multicurrency_enabled: Option<bool>,
 }
 
@@ -8780,6 +9161,20 @@ impl ProjectCurrencyConfiguration {
     pub fn multicurrency_enabled(mut self, value: bool) -> Self {
         self.multicurrency_enabled = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ProjectCurrencyConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("currency_iso_code", &self.currency_iso_code)?;
+        w.optional(
+            "company_currency_exchange_rate_override",
+            &self.company_currency_exchange_rate_override,
+        )?;
+        w.optional("currency_display", &self.currency_display)?;
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.end()
     }
 }
 
@@ -8844,19 +9239,15 @@ impl serde::Serialize for ProjectCurrencyConfigurationResult {
 
 /// Project Currency Configuration Update Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectCurrencyConfigurationRequest {
     /// Currency ISO Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Override for the Company Currency Exchange Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_currency_exchange_rate_override: Option<String>,
     /// Currency Display Options
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_display: Option<CompanyCurrencyConfigurationCurrencyDisplay>,
     /// Whether to apply currencies to the project's financial objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multicurrency_enabled: Option<bool>,
 }
 
@@ -8900,6 +9291,20 @@ impl ProjectCurrencyConfigurationRequest {
     pub fn multicurrency_enabled(mut self, value: bool) -> Self {
         self.multicurrency_enabled = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ProjectCurrencyConfigurationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional(
+            "company_currency_exchange_rate_override",
+            &self.company_currency_exchange_rate_override,
+        )?;
+        w.optional("currency_display", &self.currency_display)?;
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.end()
     }
 }
 
@@ -9005,15 +9410,13 @@ impl serde::Serialize for ExchangeRateDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRateInput2 {
     /// Currency ISO code
     pub quote_currency_iso_code: String,
     /// Exchange rate between the base currency and quote currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<String>,
     /// Whether the exchange rate is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -9040,9 +9443,19 @@ impl ExchangeRateInput2 {
     }
 }
 
+impl serde::Serialize for ExchangeRateInput2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("quote_currency_iso_code", &self.quote_currency_iso_code)?;
+        w.optional("exchange_rate", &self.exchange_rate)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCurrencyConfigurationExchangeRate {
     /// Base Currency ISO Code
     pub base_currency_iso_code: String,
@@ -9060,6 +9473,15 @@ impl NewCurrencyConfigurationExchangeRate {
             base_currency_iso_code: base_currency_iso_code.into(),
             exchange_rates,
         }
+    }
+}
+
+impl serde::Serialize for NewCurrencyConfigurationExchangeRate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("base_currency_iso_code", &self.base_currency_iso_code)?;
+        w.field("exchange_rates", &self.exchange_rates)?;
+        w.end()
     }
 }
 
@@ -9152,7 +9574,7 @@ impl serde::Serialize for Uom {
 
 /// Unit of Measure
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUom {
     /// Name of the Unit of Measure
     pub name: String,
@@ -9170,18 +9592,24 @@ impl NewUom {
     }
 }
 
+impl serde::Serialize for NewUom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("uom_category_id", &self.uom_category_id)?;
+        w.end()
+    }
+}
+
 /// Unit of Measure to Sync
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UomSyncUpdate {
     /// ID of the Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the Unit of Measure Category
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom_category_id: Option<i64>,
 }
 
@@ -9215,12 +9643,21 @@ impl UomSyncUpdate {
     }
 }
 
+impl serde::Serialize for UomSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("uom_category_id", &self.uom_category_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UomSync {
     pub updates: Vec<UomSyncUpdate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletes: Option<Vec<i64>>,
 }
 
@@ -9234,6 +9671,15 @@ impl UomSync {
     pub fn deletes(mut self, value: Vec<i64>) -> Self {
         self.deletes = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for UomSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.optional("deletes", &self.deletes)?;
+        w.end()
     }
 }
 
@@ -9417,7 +9863,7 @@ impl serde::Serialize for PatternDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdatedOrder {
     /// Segment ID
     pub segment_id: i64,
@@ -9435,9 +9881,18 @@ impl UpdatedOrder {
     }
 }
 
+impl serde::Serialize for UpdatedOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("segment_id", &self.segment_id)?;
+        w.field("position", &self.position)?;
+        w.end()
+    }
+}
+
 /// UpdateSegmentOrderBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PatternUpdateSegmentOrder {
     /// New position for each segment in the pattern
     pub updated_order: Vec<UpdatedOrder>,
@@ -9452,27 +9907,42 @@ impl PatternUpdateSegmentOrder {
     }
 }
 
+impl serde::Serialize for PatternUpdateSegmentOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updated_order", &self.updated_order)?;
+        w.end()
+    }
+}
+
 /// The Structure for this Wbs Segment.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SegmentStructure {
-    #[serde(rename = "tiered")]
     Tiered,
-    #[serde(rename = "flat")]
     Flat,
+}
+
+impl serde::Serialize for SegmentStructure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Tiered => "tiered",
+                Self::Flat => "flat",
+            },
+        )
+    }
 }
 
 /// Segment
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewSegment {
     /// Segment Name
     pub name: String,
     /// Whether project-specific Segment Items are able to be added/edited/removed from a Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_can_modify_origin_project: Option<bool>,
     /// Whether Segment Items inherited from the company-level are able to be deleted from a Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_can_delete_origin_company: Option<bool>,
     /// The Structure for this Wbs Segment.
     pub structure: SegmentStructure,
@@ -9499,6 +9969,23 @@ impl NewSegment {
     pub fn project_can_delete_origin_company(mut self, value: bool) -> Self {
         self.project_can_delete_origin_company = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional(
+            "project_can_modify_origin_project",
+            &self.project_can_modify_origin_project,
+        )?;
+        w.optional(
+            "project_can_delete_origin_company",
+            &self.project_can_delete_origin_company,
+        )?;
+        w.field("structure", &self.structure)?;
+        w.end()
     }
 }
 
@@ -9607,16 +10094,13 @@ impl serde::Serialize for Segment {
 
 /// Segment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentUpdate {
     /// Segment Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether project-specific Segment Items are able to be added/edited/removed from a Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_can_modify_origin_project: Option<bool>,
     /// Whether Segment Items inherited from the company-level are able to be deleted from a Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_can_delete_origin_company: Option<bool>,
 }
 
@@ -9647,6 +10131,22 @@ impl SegmentUpdate {
     pub fn project_can_delete_origin_company(mut self, value: bool) -> Self {
         self.project_can_delete_origin_company = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for SegmentUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional(
+            "project_can_modify_origin_project",
+            &self.project_can_modify_origin_project,
+        )?;
+        w.optional(
+            "project_can_delete_origin_company",
+            &self.project_can_delete_origin_company,
+        )?;
+        w.end()
     }
 }
 
@@ -9705,17 +10205,15 @@ impl serde::Serialize for SegmentList {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSegmentSegmentItem {
     /// Segment Item Code
     pub code: String,
     /// Segment Item Name
     pub name: String,
     /// Segment Item List ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_item_list_id: Option<i64>,
     /// Parent ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
 }
 
@@ -9743,8 +10241,19 @@ impl NewSegmentSegmentItem {
     }
 }
 
+impl serde::Serialize for NewSegmentSegmentItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("code", &self.code)?;
+        w.field("name", &self.name)?;
+        w.optional("segment_item_list_id", &self.segment_item_list_id)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentItemBulkDestroy {
     /// List of segment item IDs
     pub segment_item_ids: Vec<i64>,
@@ -9756,6 +10265,14 @@ impl SegmentItemBulkDestroy {
         SegmentItemBulkDestroy {
             segment_item_ids,
         }
+    }
+}
+
+impl serde::Serialize for SegmentItemBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("segment_item_ids", &self.segment_item_ids)?;
+        w.end()
     }
 }
 
@@ -9837,10 +10354,9 @@ impl serde::Serialize for SegmentItemBulkDestroyResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbsCodeUpdateAllAttributes {
     /// Segment Item Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
 }
 
@@ -9860,8 +10376,16 @@ impl WbsCodeUpdateAllAttributes {
     }
 }
 
+impl serde::Serialize for WbsCodeUpdateAllAttributes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbsCodeUpdateAll {
     /// List of segment item IDs. The API will find and update the children of the provided IDs.
     pub ids: Vec<i64>,
@@ -9878,17 +10402,23 @@ impl WbsCodeUpdateAll {
     }
 }
 
+impl serde::Serialize for WbsCodeUpdateAll {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("ids", &self.ids)?;
+        w.field("attributes", &self.attributes)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentSegmentItemUpdate {
     /// Segment Item Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Segment Item Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Segment Item Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
 }
 
@@ -9919,6 +10449,16 @@ impl SegmentSegmentItemUpdate {
     pub fn status(mut self, value: PersonStatus) -> Self {
         self.status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for SegmentSegmentItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("code", &self.code)?;
+        w.optional("name", &self.name)?;
+        w.optional("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -10039,58 +10579,54 @@ impl serde::Serialize for ContractPayment {
 
 /// Payment method
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaymentMethod {
-    #[serde(rename = "check")]
     Check,
-    #[serde(rename = "credit_card")]
     CreditCard,
-    #[serde(rename = "electronic")]
     Electronic,
+}
+
+impl serde::Serialize for PaymentMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Check => "check",
+                Self::CreditCard => "credit_card",
+                Self::Electronic => "electronic",
+            },
+        )
+    }
 }
 
 /// Contract Payment object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractPaymentInput {
     /// Payment date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Check number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
     /// Invoice date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_date: Option<String>,
     /// Draw Request number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draw_request_number: Option<i64>,
     /// Associated notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Payment number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_number: Option<i64>,
     /// Payment method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethod>,
     /// Payment amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Contract payment third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Contract payment third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Subcontractor requisition ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_id: Option<i64>,
     /// Any prostore files to actualize contract payment's attachments. Mutually exclusive with the `attachments` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -10194,19 +10730,37 @@ impl ContractPaymentInput {
     }
 }
 
+impl serde::Serialize for ContractPaymentInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("date", &self.date)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("check_number", &self.check_number)?;
+        w.optional("invoice_date", &self.invoice_date)?;
+        w.optional("draw_request_number", &self.draw_request_number)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("payment_number", &self.payment_number)?;
+        w.optional("payment_method", &self.payment_method)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("requisition_id", &self.requisition_id)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewContractPayment {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Contract ID
     pub contract_id: i64,
     /// Contract payment attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Contract Payment object
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_payment: Option<ContractPaymentInput>,
 }
 
@@ -10234,37 +10788,52 @@ impl NewContractPayment {
     }
 }
 
+impl serde::Serialize for NewContractPayment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("contract_payment", &self.contract_payment)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CostCodeView {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "erp_compact")]
     ErpCompact,
+}
+
+impl serde::Serialize for CostCodeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::ErpCompact => "erp_compact",
+            },
+        )
+    }
 }
 
 /// Cost Code object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeInput {
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Cost code, not including parent prefix. e.g., for cost code "02-300", the value of this field should be "300".
     pub code: String,
     /// Name
     pub name: String,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Unique identifier for the Origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Unique identifier for the Parent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Unique identifier for the Standard Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_cost_code_id: Option<i64>,
 }
 
@@ -10313,14 +10882,27 @@ impl CostCodeInput {
     }
 }
 
+impl serde::Serialize for CostCodeInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("position", &self.position)?;
+        w.field("code", &self.code)?;
+        w.field("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCostCode {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Unique identifier for the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Cost Code object
     pub cost_code: CostCodeInput,
@@ -10343,14 +10925,23 @@ impl NewCostCode {
     }
 }
 
+impl serde::Serialize for NewCostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.field("cost_code", &self.cost_code)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeCopyFromStandardList {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Unique identifier for the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Unique identifier for the Standard Cost Code List
     pub standard_cost_code_list_id: i64,
@@ -10373,15 +10964,24 @@ impl CostCodeCopyFromStandardList {
     }
 }
 
+impl serde::Serialize for CostCodeCopyFromStandardList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeCopySubsetFromStandardList {
     /// The ID of the standard cost code list id
     pub standard_cost_code_list_id: i64,
     /// A list of the standard cost code ids to add to biller (must include the ancestors of any standard cost code in this list)
     pub standard_cost_code_ids: Vec<i64>,
     /// The ID of the subjob biller
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The ID of the project biller
     pub project_id: i64,
@@ -10406,6 +11006,17 @@ impl CostCodeCopySubsetFromStandardList {
     pub fn sub_job_id(mut self, value: i64) -> Self {
         self.sub_job_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for CostCodeCopySubsetFromStandardList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.field("standard_cost_code_ids", &self.standard_cost_code_ids)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.field("project_id", &self.project_id)?;
+        w.end()
     }
 }
 
@@ -10487,31 +11098,23 @@ impl serde::Serialize for CostCodeCopySubsetFromStandardListResult2 {
 
 /// LineItem
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeSyncUpdate {
     /// Unique identifier for the Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Cost code, not including parent prefix. e.g., for cost code "02-300", the value of this field should be "300".
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Unique identifier for the Origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Unique identifier for the Parent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Unique identifier for the Standard Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_cost_code_id: Option<i64>,
 }
 
@@ -10580,9 +11183,24 @@ impl CostCodeSyncUpdate {
     }
 }
 
+impl serde::Serialize for CostCodeSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("position", &self.position)?;
+        w.optional("code", &self.code)?;
+        w.optional("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.end()
+    }
+}
+
 /// CostCodeSyncBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostCodeSync {
     pub updates: Vec<CostCodeSyncUpdate>,
 }
@@ -10591,6 +11209,14 @@ impl CostCodeSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<CostCodeSyncUpdate>) -> Self {
         CostCodeSync { updates }
+    }
+}
+
+impl serde::Serialize for CostCodeSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -10632,17 +11258,37 @@ impl serde::Serialize for CostCodeSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkupHolderType {
     Contract,
     PotentialChangeOrder,
 }
 
+impl serde::Serialize for MarkupHolderType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Contract => "Contract",
+                Self::PotentialChangeOrder => "PotentialChangeOrder",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkupView {
-    #[serde(rename = "with_erp_data")]
     WithErpData,
+}
+
+impl serde::Serialize for MarkupView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::WithErpData => "with_erp_data",
+            },
+        )
+    }
 }
 
 /// Details of the compound calculations for the markup.
@@ -11112,13 +11758,11 @@ impl serde::Serialize for Markup {
 
 /// Details of the compound calculations for the markup.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupCompound {
     /// Specifies which existing markups to include in the calculation when 'selective' compounding is chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selections: Option<Option<Vec<i64>>>,
     /// Type of calculation for the markup:
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<Option<String>>,
 }
 
@@ -11145,21 +11789,38 @@ impl MarkupCompound {
     }
 }
 
+impl serde::Serialize for MarkupCompound {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("selections", &self.selections)?;
+        w.optional("type", &self.type_)?;
+        w.end()
+    }
+}
+
 /// Specifies whether the condition includes or excludes items.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkupMarkupConditionMatchType {
-    #[serde(rename = "excludes")]
     Excludes,
-    #[serde(rename = "includes")]
     Includes,
 }
 
+impl serde::Serialize for MarkupMarkupConditionMatchType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Excludes => "excludes",
+                Self::Includes => "includes",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupMarkupConditionMarkupConditionItem {
     /// Unique identifier for the WBS Segment Item associated with the markup condition.  If the match type is 'includes' and the WBS Segment is Cost Type,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_segment_item_id: Option<i64>,
 }
 
@@ -11179,16 +11840,21 @@ impl MarkupMarkupConditionMarkupConditionItem {
     }
 }
 
+impl serde::Serialize for MarkupMarkupConditionMarkupConditionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupMarkupCondition {
     /// Specifies whether the condition includes or excludes items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_type: Option<MarkupMarkupConditionMatchType>,
     /// Unique identifier for the WBS Segment associated with the markup condition.  Supported segments include Cost Type and Cost Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_segment_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup_condition_items: Option<
         Option<Vec<MarkupMarkupConditionMarkupConditionItem>>,
     >,
@@ -11227,31 +11893,47 @@ impl MarkupMarkupCondition {
     }
 }
 
+impl serde::Serialize for MarkupMarkupCondition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("match_type", &self.match_type)?;
+        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
+        w.optional("markup_condition_items", &self.markup_condition_items)?;
+        w.end()
+    }
+}
+
 /// Set of the markup.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MarkupMarkupSet {
-    #[serde(rename = "change_orders_horizontal")]
     ChangeOrdersHorizontal,
-    #[serde(rename = "change_orders_vertical")]
     ChangeOrdersVertical,
-    #[serde(rename = "horizontal")]
     Horizontal,
-    #[serde(rename = "vertical")]
     Vertical,
 }
 
+impl serde::Serialize for MarkupMarkupSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ChangeOrdersHorizontal => "change_orders_horizontal",
+                Self::ChangeOrdersVertical => "change_orders_vertical",
+                Self::Horizontal => "horizontal",
+                Self::Vertical => "vertical",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewMarkup {
     /// Indicates if the markup applies to all change management items within the holder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applies_to_all: Option<bool>,
     /// Details of the compound calculations for the markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compound: Option<MarkupCompound>,
     /// Conditions that determine how the markup will be applied to change management items within the holder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup_conditions: Option<Option<Vec<MarkupMarkupCondition>>>,
     /// Set of the markup.
     pub markup_set: MarkupMarkupSet,
@@ -11260,16 +11942,12 @@ pub struct NewMarkup {
     /// Percentage value of the markup. The default precision is 50.
     pub percentage: String,
     /// Position of the markup in the markup set of the holder.  The default is the next available position, starting at 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Unique identifier for the Prime Contract Line Item associated with the markup.  This ensures synchronization between the estimated value (without vertical...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<Option<i64>>,
     /// List of unique identifiers for tax codes associated with the markup. Applicable only when advanced calculations are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_ids: Option<Option<Vec<i64>>>,
     /// ID of the Wbs Code the Markup percentage will be applied to on a project's budget. Default is ID of the `None` Wbs Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<Option<i64>>,
 }
 
@@ -11340,17 +12018,31 @@ impl NewMarkup {
     }
 }
 
+impl serde::Serialize for NewMarkup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("applies_to_all", &self.applies_to_all)?;
+        w.optional("compound", &self.compound)?;
+        w.optional("markup_conditions", &self.markup_conditions)?;
+        w.field("markup_set", &self.markup_set)?;
+        w.field("name", &self.name)?;
+        w.field("percentage", &self.percentage)?;
+        w.optional("position", &self.position)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("tax_code_ids", &self.tax_code_ids)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupUpdateMarkupConditionMarkupConditionItem {
     /// Indicates whether the markup condition should be deleted.
-    #[serde(rename = "_destroy", skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
     /// Unique identifier for the markup condition item. Provide this value to update an existing condition; if not provided, a new condition will be created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Unique identifier for the WBS Segment Item associated with the markup condition.  If the match type is 'includes' and the WBS Segment is Cost Type,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_segment_item_id: Option<i64>,
 }
 
@@ -11384,22 +12076,27 @@ impl MarkupUpdateMarkupConditionMarkupConditionItem {
     }
 }
 
+impl serde::Serialize for MarkupUpdateMarkupConditionMarkupConditionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("_destroy", &self.destroy)?;
+        w.optional("id", &self.id)?;
+        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupUpdateMarkupCondition {
     /// Indicates whether the markup condition should be deleted.
-    #[serde(rename = "_destroy", skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
     /// Unique identifier for the markup condition.  Provide this value to update an existing condition;  if not provided, a new condition will be created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Specifies whether the condition includes or excludes items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_type: Option<MarkupMarkupConditionMatchType>,
     /// Unique identifier for the WBS Segment associated with the markup condition.  Supported segments include Cost Type and Cost Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_segment_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup_condition_items: Option<
         Option<Vec<MarkupUpdateMarkupConditionMarkupConditionItem>>,
     >,
@@ -11452,38 +12149,40 @@ impl MarkupUpdateMarkupCondition {
     }
 }
 
+impl serde::Serialize for MarkupUpdateMarkupCondition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("_destroy", &self.destroy)?;
+        w.optional("id", &self.id)?;
+        w.optional("match_type", &self.match_type)?;
+        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
+        w.optional("markup_condition_items", &self.markup_condition_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkupUpdate {
     /// Indicates if the markup applies to all change management items within the holder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applies_to_all: Option<bool>,
     /// Details of the compound calculations for the markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compound: Option<MarkupCompound>,
     /// Conditions that determine how the markup will be applied to change management items within the holder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup_conditions: Option<Option<Vec<MarkupUpdateMarkupCondition>>>,
     /// Set of the markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup_set: Option<MarkupMarkupSet>,
     /// Name of the markup.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Percentage value of the markup. The default precision is 50.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<String>,
     /// Position of the markup in the markup set of the holder.  The default is the next available position, starting at 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Unique identifier for the Prime Contract Line Item associated with the markup.  This ensures synchronization between the estimated value (without vertical...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<Option<i64>>,
     /// List of unique identifiers for tax codes associated with the markup. Applicable only when advanced calculations are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_ids: Option<Option<Vec<i64>>>,
     /// ID of the Wbs Code the Markup percentage will be applied to on a project's budget. Default is ID of the `None` Wbs Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<Option<i64>>,
 }
 
@@ -11569,6 +12268,23 @@ impl MarkupUpdate {
     }
 }
 
+impl serde::Serialize for MarkupUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("applies_to_all", &self.applies_to_all)?;
+        w.optional("compound", &self.compound)?;
+        w.optional("markup_conditions", &self.markup_conditions)?;
+        w.optional("markup_set", &self.markup_set)?;
+        w.optional("name", &self.name)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("position", &self.position)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("tax_code_ids", &self.tax_code_ids)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 /// Line Item Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11626,42 +12342,46 @@ impl serde::Serialize for LineItemType {
 
 /// Base type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineItemTypeInputBaseType {
-    #[serde(rename = "labor")]
     Labor,
-    #[serde(rename = "equipment")]
     Equipment,
-    #[serde(rename = "materials")]
     Materials,
-    #[serde(rename = "commitment")]
     Commitment,
-    #[serde(rename = "owner_cost")]
     OwnerCost,
-    #[serde(rename = "professional_services")]
     ProfessionalServices,
-    #[serde(rename = "other")]
     Other,
+}
+
+impl serde::Serialize for LineItemTypeInputBaseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Labor => "labor",
+                Self::Equipment => "equipment",
+                Self::Materials => "materials",
+                Self::Commitment => "commitment",
+                Self::OwnerCost => "owner_cost",
+                Self::ProfessionalServices => "professional_services",
+                Self::Other => "other",
+            },
+        )
+    }
 }
 
 /// Line Item Type object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemTypeInput {
     /// Line Item Type name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Abbreviation code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_import_code: Option<String>,
     /// Base type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_type: Option<LineItemTypeInputBaseType>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -11709,9 +12429,21 @@ impl LineItemTypeInput {
     }
 }
 
+impl serde::Serialize for LineItemTypeInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("csv_import_code", &self.csv_import_code)?;
+        w.optional("base_type", &self.base_type)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLineItemType {
     /// Company ID
     pub company_id: i64,
@@ -11729,44 +12461,56 @@ impl NewLineItemType {
     }
 }
 
+impl serde::Serialize for NewLineItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("line_item_type", &self.line_item_type)?;
+        w.end()
+    }
+}
+
 /// Base type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineItemTypeSyncUpdateBaseType {
-    #[serde(rename = "equipment")]
     Equipment,
-    #[serde(rename = "materials")]
     Materials,
-    #[serde(rename = "commitment")]
     Commitment,
-    #[serde(rename = "owner_cost")]
     OwnerCost,
-    #[serde(rename = "professional_services")]
     ProfessionalServices,
-    #[serde(rename = "other")]
     Other,
 }
 
+impl serde::Serialize for LineItemTypeSyncUpdateBaseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Equipment => "equipment",
+                Self::Materials => "materials",
+                Self::Commitment => "commitment",
+                Self::OwnerCost => "owner_cost",
+                Self::ProfessionalServices => "professional_services",
+                Self::Other => "other",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemTypeSyncUpdate {
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Line Item Type name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Abbreviation code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub csv_import_code: Option<String>,
     /// Base type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_type: Option<LineItemTypeSyncUpdateBaseType>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -11821,9 +12565,22 @@ impl LineItemTypeSyncUpdate {
     }
 }
 
+impl serde::Serialize for LineItemTypeSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("csv_import_code", &self.csv_import_code)?;
+        w.optional("base_type", &self.base_type)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Line Item Type Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemTypeSync {
     /// Company ID
     pub company_id: i64,
@@ -11837,6 +12594,15 @@ impl LineItemTypeSync {
             company_id,
             updates,
         }
+    }
+}
+
+impl serde::Serialize for LineItemTypeSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -13067,49 +13833,35 @@ impl serde::Serialize for PotentialChangeOrder {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeOrderInput {
     /// Commitment Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_change_event_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Total including markup
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grand_total: Option<String>,
     /// Invoiced date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<Option<String>>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<Option<String>>,
     /// Paid date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<String>,
     /// Prime Contract Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_change_event_id: Option<i64>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<i64>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusInput2>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Exchange rate from change order currency to project currency; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<String>,
 }
 
@@ -13220,8 +13972,29 @@ impl ChangeOrderInput {
     }
 }
 
+impl serde::Serialize for ChangeOrderInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("commitment_change_event_id", &self.commitment_change_event_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("grand_total", &self.grand_total)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("prime_change_event_id", &self.prime_change_event_id)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPotentialChangeOrder {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -13242,6 +14015,16 @@ impl NewPotentialChangeOrder {
             contract_id,
             change_order,
         }
+    }
+}
+
+impl serde::Serialize for NewPotentialChangeOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("change_order", &self.change_order)?;
+        w.end()
     }
 }
 
@@ -13399,10 +14182,9 @@ impl serde::Serialize for PotentialChangeOrderResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PotentialChangeOrderSyncUpdateChangeOrderRequest {
     /// Change Order Package (2 Tier Contract Config)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_package_id: Option<i64>,
 }
 
@@ -13422,52 +14204,45 @@ impl PotentialChangeOrderSyncUpdateChangeOrderRequest {
     }
 }
 
+impl serde::Serialize for PotentialChangeOrderSyncUpdateChangeOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("change_order_package_id", &self.change_order_package_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PotentialChangeOrderSyncUpdate {
     /// Change Order Request ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_request_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_request: Option<PotentialChangeOrderSyncUpdateChangeOrderRequest>,
     /// Commitment Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_change_event_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Invoiced date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Paid date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<String>,
     /// Prime Contract Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_change_event_id: Option<i64>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<i64>,
     /// Status. This PCO attribute is ignored on projects when the tool is configured for single tier COs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusInput2>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Exchange rate from change order currency to project currency; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<String>,
 }
 
@@ -13588,9 +14363,31 @@ impl PotentialChangeOrderSyncUpdate {
     }
 }
 
+impl serde::Serialize for PotentialChangeOrderSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("change_order_request_id", &self.change_order_request_id)?;
+        w.optional("change_order_request", &self.change_order_request)?;
+        w.optional("commitment_change_event_id", &self.commitment_change_event_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("prime_change_event_id", &self.prime_change_event_id)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.end()
+    }
+}
+
 /// Potential Change Order Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PotentialChangeOrderSync {
     pub updates: Vec<PotentialChangeOrderSyncUpdate>,
 }
@@ -13601,6 +14398,14 @@ impl PotentialChangeOrderSync {
         PotentialChangeOrderSync {
             updates,
         }
+    }
+}
+
+impl serde::Serialize for PotentialChangeOrderSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -14049,7 +14854,7 @@ impl serde::Serialize for PotentialChangeOrderSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PotentialChangeOrderUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -14070,6 +14875,16 @@ impl PotentialChangeOrderUpdate {
             contract_id,
             change_order,
         }
+    }
+}
+
+impl serde::Serialize for PotentialChangeOrderUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("change_order", &self.change_order)?;
+        w.end()
     }
 }
 
@@ -14252,53 +15067,50 @@ impl serde::Serialize for LineItem {
 
 /// Extended type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineItemExtendedType {
-    #[serde(rename = "manual")]
     Manual,
-    #[serde(rename = "calculated")]
     Calculated,
+}
+
+impl serde::Serialize for LineItemExtendedType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Manual => "manual",
+                Self::Calculated => "calculated",
+            },
+        )
+    }
 }
 
 /// The Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemInput {
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Extended type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_type: Option<LineItemExtendedType>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Tax Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<i64>,
     /// Unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
 }
 
@@ -14395,9 +15207,28 @@ impl LineItemInput {
     }
 }
 
+impl serde::Serialize for LineItemInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("extended_type", &self.extended_type)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLineItem {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -14415,9 +15246,18 @@ impl NewLineItem {
     }
 }
 
+impl serde::Serialize for NewLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("line_item", &self.line_item)?;
+        w.end()
+    }
+}
+
 /// Line Item Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemSync {
     pub updates: Vec<LineItemInput>,
 }
@@ -14426,6 +15266,14 @@ impl LineItemSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<LineItemInput>) -> Self {
         LineItemSync { updates }
+    }
+}
+
+impl serde::Serialize for LineItemSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -15352,127 +16200,117 @@ impl serde::Serialize for PrimeContractDetail {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimeContractInputStatus {
     Draft,
-    #[serde(rename = "Out For Bid")]
     OutForBid,
-    #[serde(rename = "Out For Signature")]
     OutForSignature,
     Approved,
     Complete,
     Terminated,
 }
 
+impl serde::Serialize for PrimeContractInputStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "Draft",
+                Self::OutForBid => "Out For Bid",
+                Self::OutForSignature => "Out For Signature",
+                Self::Approved => "Approved",
+                Self::Complete => "Complete",
+                Self::Terminated => "Terminated",
+            },
+        )
+    }
+}
+
 /// Accounting method
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimeContractAccountingMethod {
-    #[serde(rename = "amount")]
     Amount,
-    #[serde(rename = "unit")]
     Unit,
+}
+
+impl serde::Serialize for PrimeContractAccountingMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Amount => "amount",
+                Self::Unit => "unit",
+            },
+        )
+    }
 }
 
 /// Prime Contract object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimeContractInput {
     /// Actual Completion Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
     /// Approval letter date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
     /// Architect ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub architect_id: Option<i64>,
     /// Contractor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contractor_id: Option<i64>,
     /// Contract date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Contract Estimated Completion Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Contract Start Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// Executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Execution date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// Issued on date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
     /// Letter of intent date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
     /// Number of the Prime Contract
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Prime Contract third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Prime Contract third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Retainage Percent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// Returned date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Signed Contract Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PrimeContractInputStatus>,
     /// Title of the Prime Contract
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Accounting method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Exchange rate from contract currency to project currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<f64>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -15706,14 +16544,58 @@ impl PrimeContractInput {
     }
 }
 
+impl serde::Serialize for PrimeContractInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("architect_id", &self.architect_id)?;
+        w.optional("contractor_id", &self.contractor_id)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPrimeContract {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Prime Contract attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Prime Contract object
     pub prime_contract: PrimeContractInput,
@@ -15733,6 +16615,16 @@ impl NewPrimeContract {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPrimeContract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.field("prime_contract", &self.prime_contract)?;
+        w.end()
     }
 }
 
@@ -15916,46 +16808,33 @@ impl serde::Serialize for PrimeContract {
 
 /// The Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemSyncRequest2Update {
     /// ID of the line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Option<i64>>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Extended type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_type: Option<LineItemExtendedType>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Tax Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<i64>,
     /// Unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
 }
 
@@ -16059,9 +16938,29 @@ impl LineItemSyncRequest2Update {
     }
 }
 
+impl serde::Serialize for LineItemSyncRequest2Update {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("extended_type", &self.extended_type)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 /// Line Item Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemSyncRequest2 {
     pub updates: Vec<LineItemSyncRequest2Update>,
 }
@@ -16070,6 +16969,14 @@ impl LineItemSyncRequest2 {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<LineItemSyncRequest2Update>) -> Self {
         LineItemSyncRequest2 { updates }
+    }
+}
+
+impl serde::Serialize for LineItemSyncRequest2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -16232,25 +17139,19 @@ impl serde::Serialize for LineItemSyncResult {
 
 /// Payment Application (Owner Invoice) Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
     /// The amount of work completed this period (only for lines that use amount accounting or are calculated manually)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored (only for lines that use amount accounting)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// Work completed retainage amount retained this period (work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount retained this period (materials_presently_stored should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_retained_this_period: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity (only for lines that use unit accounting and are not calculated manually)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
 }
 
@@ -16317,9 +17218,34 @@ impl PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
     }
 }
 
+impl serde::Serialize for PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_retained_this_period",
+            &self.materials_stored_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationLineItemUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -16337,6 +17263,15 @@ impl PaymentApplicationLineItemUpdate {
             project_id,
             payment_application_line_item,
         }
+    }
+}
+
+impl serde::Serialize for PaymentApplicationLineItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("payment_application_line_item", &self.payment_application_line_item)?;
+        w.end()
     }
 }
 
@@ -16563,16 +17498,13 @@ impl serde::Serialize for PaymentApplicationLineItem {
 
 /// Payment Application (Owner Invoice) Markup Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
     /// The amount of work completed this period (only for lines that use amount accounting or are calculated manually)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// Work completed retainage amount retained this period (work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
 }
 
@@ -16612,9 +17544,26 @@ impl PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
     }
 }
 
+impl serde::Serialize
+for PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationMarkupLineItemUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -16632,6 +17581,18 @@ impl PaymentApplicationMarkupLineItemUpdate {
             project_id,
             payment_application_markup_line_item,
         }
+    }
+}
+
+impl serde::Serialize for PaymentApplicationMarkupLineItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field(
+            "payment_application_markup_line_item",
+            &self.payment_application_markup_line_item,
+        )?;
+        w.end()
     }
 }
 
@@ -16886,48 +17847,48 @@ impl serde::Serialize for PrimeContractPaymentApplication {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaymentApplicationInputStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "approved")]
     Approved,
+}
+
+impl serde::Serialize for PaymentApplicationInputStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::UnderReview => "under_review",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::Approved => "approved",
+            },
+        )
+    }
 }
 
 /// Payment Application (Owner Invoice)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationInput {
     /// Billing Period ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_billing_period_id: Option<i64>,
     /// Period start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<String>,
     /// Period end date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<String>,
     /// Billing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<String>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Payment Application (Owner Invoice) third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Payment Application (Owner Invoice) third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentApplicationInputStatus>,
     /// If true, all attachments from requisitions in the billing period will be attached to the payment application
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_attachments: Option<bool>,
 }
 
@@ -17003,17 +17964,31 @@ impl PaymentApplicationInput {
     }
 }
 
+impl serde::Serialize for PaymentApplicationInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id)?;
+        w.optional("period_start", &self.period_start)?;
+        w.optional("period_end", &self.period_end)?;
+        w.optional("billing_date", &self.billing_date)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("include_attachments", &self.include_attachments)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPaymentApplication {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Payment application attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Payment Application (Owner Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_application: Option<PaymentApplicationInput>,
 }
 
@@ -17037,6 +18012,16 @@ impl NewPaymentApplication {
     pub fn payment_application(mut self, value: PaymentApplicationInput) -> Self {
         self.payment_application = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPaymentApplication {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("payment_application", &self.payment_application)?;
+        w.end()
     }
 }
 
@@ -17387,31 +18372,23 @@ impl serde::Serialize for PaymentApplicationResult {
 
 /// Payment Application (Owner Invoice)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationUpdatePaymentApplication {
     /// Billing Period ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_billing_period_id: Option<i64>,
     /// Period start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<String>,
     /// Period end date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<String>,
     /// Billing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<String>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Payment Application (Owner Invoice) third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Payment Application (Owner Invoice) third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentApplicationInputStatus>,
 }
 
@@ -17480,17 +18457,30 @@ impl PaymentApplicationUpdatePaymentApplication {
     }
 }
 
+impl serde::Serialize for PaymentApplicationUpdatePaymentApplication {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id)?;
+        w.optional("period_start", &self.period_start)?;
+        w.optional("period_end", &self.period_end)?;
+        w.optional("billing_date", &self.billing_date)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("status", &self.status)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentApplicationUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Payment application attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Payment Application (Owner Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_application: Option<PaymentApplicationUpdatePaymentApplication>,
 }
 
@@ -17517,6 +18507,16 @@ impl PaymentApplicationUpdate {
     ) -> Self {
         self.payment_application = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PaymentApplicationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("payment_application", &self.payment_application)?;
+        w.end()
     }
 }
 
@@ -17589,7 +18589,7 @@ impl serde::Serialize for BillingPeriod {
 
 /// The Billing Period object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewBillingPeriod {
     /// Due date
     pub due_date: String,
@@ -17615,6 +18615,17 @@ impl NewBillingPeriod {
             end_date: end_date.into(),
             status,
         }
+    }
+}
+
+impl serde::Serialize for NewBillingPeriod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("due_date", &self.due_date)?;
+        w.field("start_date", &self.start_date)?;
+        w.field("end_date", &self.end_date)?;
+        w.field("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -17888,67 +18899,73 @@ impl serde::Serialize for BudgetChangeList {
 
 /// Status of budget change
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetChangeStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for BudgetChangeStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Approved => "approved",
+                Self::UnderReview => "under_review",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 /// Used to identify type of line item. id uniquess is guaranteed per type.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetChangeType {
-    #[serde(rename = "change_event")]
     ChangeEvent,
-    #[serde(rename = "budget_change")]
     BudgetChange,
+}
+
+impl serde::Serialize for BudgetChangeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ChangeEvent => "change_event",
+                Self::BudgetChange => "budget_change",
+            },
+        )
+    }
 }
 
 /// Budget Change Adjustment line item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdjustmentLineItem {
     /// Identifier used to map line items in the request to their respective objects or errors in the response
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<Option<String>>,
     /// Number of this adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_number: Option<i64>,
     /// Work Breakdown Structure Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Description of the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Comment of the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Cost calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
     /// Estimated cost quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Used to identify type of line item. id uniquess is guaranteed per type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<BudgetChangeType>,
     /// Unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Estimated unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Estimated cost amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// ID for the change event line item associated with the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_item_id: Option<Option<i64>>,
 }
 
@@ -18045,27 +19062,42 @@ impl AdjustmentLineItem {
     }
 }
 
+impl serde::Serialize for AdjustmentLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("ref", &self.ref_)?;
+        w.optional("adjustment_number", &self.adjustment_number)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("type", &self.type_)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("change_event_line_item_id", &self.change_event_line_item_id)?;
+        w.end()
+    }
+}
+
 /// Budget Change Adjustment Production Quantity
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeProductionQuantity {
     /// Comment of the production quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Cost Code ID
     pub cost_code_id: i64,
     /// Description of the production quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Estimated cost quantity
     pub quantity: f64,
     /// Identifier used to map production quantities in the request to their respective objects or errors in the response
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<Option<String>>,
     /// Unit of measure used
     pub uom: String,
     /// ID of the Change Event Production Quantity that is to be associated with the Budget Change Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_production_quantity_id: Option<Option<f64>>,
 }
 
@@ -18108,29 +19140,40 @@ impl BudgetChangeProductionQuantity {
     }
 }
 
+impl serde::Serialize for BudgetChangeProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comment", &self.comment)?;
+        w.field("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.field("quantity", &self.quantity)?;
+        w.optional("ref", &self.ref_)?;
+        w.field("uom", &self.uom)?;
+        w.optional(
+            "change_event_production_quantity_id",
+            &self.change_event_production_quantity_id,
+        )?;
+        w.end()
+    }
+}
+
 /// Budget Change Package information Input
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewBudgetChange {
     /// Number field of budget change. If not provided, it will be assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
     /// Status of budget change
     pub status: BudgetChangeStatus,
     /// Title of budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description of budget change in HTML format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of budget change line items. todo this key be renamed to line_items in the future
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_line_items: Option<Vec<AdjustmentLineItem>>,
     /// The prostore file identifiers that will be associated with this budget change as attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// List of budget change production quantities
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub production_quantities: Option<Vec<BudgetChangeProductionQuantity>>,
 }
 
@@ -18185,6 +19228,20 @@ impl NewBudgetChange {
     ) -> Self {
         self.production_quantities = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.field("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("adjustment_line_items", &self.adjustment_line_items)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("production_quantities", &self.production_quantities)?;
+        w.end()
     }
 }
 
@@ -18975,49 +20032,35 @@ impl serde::Serialize for BudgetChange {
 
 /// Budget Change Adjustment line item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeUpdateAdjustmentLineItem {
     /// ID of this adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Option<i64>>,
     /// Used to identify type of line item. id uniqueness is guaranteed per type
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<BudgetChangeType>,
     /// Identifier used to map line items in the request to their respective objects or errors in the response
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<Option<String>>,
     /// Number of this adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_number: Option<i64>,
     /// Work Breakdown Structure Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Description of the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Comment of the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Cost calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
     /// Estimated cost quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Estimated unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Estimated cost amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// ID for the change event line item associated with the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_item_id: Option<Option<i64>>,
     /// Whether this adjustment should be deleted
-    #[serde(rename = "_delete", skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
 }
 
@@ -19128,33 +20171,48 @@ impl BudgetChangeUpdateAdjustmentLineItem {
     }
 }
 
+impl serde::Serialize for BudgetChangeUpdateAdjustmentLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("type", &self.type_)?;
+        w.optional("ref", &self.ref_)?;
+        w.optional("adjustment_number", &self.adjustment_number)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("change_event_line_item_id", &self.change_event_line_item_id)?;
+        w.optional("_delete", &self.delete)?;
+        w.end()
+    }
+}
+
 /// Budget Change Adjustment Production Quantity
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeUpdateProductionQuantity {
     /// ID of this Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Option<i64>>,
     /// Comment of the adjustment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Cost Code ID
     pub cost_code_id: i64,
     /// Description of the Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Estimated cost quantity
     pub quantity: f64,
     /// Identifier used to map production quantities in the request to their respective objects or errors in the response
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<Option<String>>,
     /// Unit of measure used
     pub uom: String,
     /// ID of the Change Event Production Quantity that is to be associated with the Budget Change Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_production_quantity_id: Option<Option<f64>>,
     /// Whether this production quantity should be deleted
-    #[serde(rename = "_delete", skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
 }
 
@@ -19211,33 +20269,44 @@ impl BudgetChangeUpdateProductionQuantity {
     }
 }
 
+impl serde::Serialize for BudgetChangeUpdateProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("comment", &self.comment)?;
+        w.field("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.field("quantity", &self.quantity)?;
+        w.optional("ref", &self.ref_)?;
+        w.field("uom", &self.uom)?;
+        w.optional(
+            "change_event_production_quantity_id",
+            &self.change_event_production_quantity_id,
+        )?;
+        w.optional("_delete", &self.delete)?;
+        w.end()
+    }
+}
+
 /// Budget Change Package information Input
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeUpdate {
     /// Unique identifier of this budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Number field of budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
     /// Status of budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BudgetChangeStatus>,
     /// Title of budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description of budget change in HTML format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of budget change adjustments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjustment_line_items: Option<Vec<BudgetChangeUpdateAdjustmentLineItem>>,
     /// The desired prostore file identifiers that will replace the current collection of attachments associated with the budget change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// List of budget change production quantities
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub production_quantities: Option<Vec<BudgetChangeUpdateProductionQuantity>>,
 }
 
@@ -19312,6 +20381,21 @@ impl BudgetChangeUpdate {
     }
 }
 
+impl serde::Serialize for BudgetChangeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("adjustment_line_items", &self.adjustment_line_items)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("production_quantities", &self.production_quantities)?;
+        w.end()
+    }
+}
+
 /// Budget Modification
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19381,19 +20465,15 @@ impl serde::Serialize for BudgetModification {
 
 /// Budget Modification
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetModification {
     /// ID of the Budget Line Item to transfer from. NOTE 1: required if 'Allow Budget Modifications Which Modify Grand Total' is not checked. NOTE 2: When updating...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_budget_line_item_id: Option<i64>,
     /// Notes on the purpose of the transfer
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Origin Data to associate with this Budget Modification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Origin ID to associate with this Budget Modification (must be unique within a company)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// ID of the Budget Line Item to transfer to. NOTE: You may not pass the same to_budget_line_item_id as from_budget_line_item_id.
     pub to_budget_line_item_id: i64,
@@ -19436,6 +20516,19 @@ impl NewBudgetModification {
     pub fn origin_id(mut self, value: impl Into<String>) -> Self {
         self.origin_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetModification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("from_budget_line_item_id", &self.from_budget_line_item_id)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.field("to_budget_line_item_id", &self.to_budget_line_item_id)?;
+        w.field("transfer_amount", &self.transfer_amount)?;
+        w.end()
     }
 }
 
@@ -19506,32 +20599,36 @@ impl serde::Serialize for BudgetedProductionQuantity {
 
 /// Unit of Measure
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetedProductionQuantityUnitOfMeasure {
-    #[serde(
-        rename = "Any value present in the Company list of Units of Measure except those categorized as \"Time\""
-    )]
     AnyValuePresentInTheCompanyListOfUnitsOfMeasureExceptThoseCategorizedAsTime,
+}
+
+impl serde::Serialize for BudgetedProductionQuantityUnitOfMeasure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasureExceptThoseCategorizedAsTime => {
+                    "Any value present in the Company list of Units of Measure except those categorized as \"Time\""
+                }
+            },
+        )
+    }
 }
 
 /// Budgeted Production Quantity Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetedProductionQuantity {
     /// Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// CostCode.  DO NOT provide if your project is configured for Task Codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The Production Quantity Code for the Budgeted Production Quantity. This is necessary if your project is configured for Task Codes. DO NOT provide if your...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Quantity budgeted for a project cost code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<BudgetedProductionQuantityUnitOfMeasure>,
 }
 
@@ -19579,6 +20676,18 @@ impl NewBudgetedProductionQuantity {
     ) -> Self {
         self.unit_of_measure = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetedProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
     }
 }
 
@@ -19721,7 +20830,7 @@ impl serde::Serialize for ChangeEventProductionQuantity {
 
 /// Change Event Production Quantity object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewChangeEventProductionQuantity {
     /// ID of the associated Cost Code
     pub cost_code_id: i64,
@@ -19730,10 +20839,8 @@ pub struct NewChangeEventProductionQuantity {
     /// Unit of Measure
     pub uom: BudgetedProductionQuantityUnitOfMeasure,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the associated WBS Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
 }
 
@@ -19766,24 +20873,31 @@ impl NewChangeEventProductionQuantity {
     }
 }
 
+impl serde::Serialize for NewChangeEventProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("cost_code_id", &self.cost_code_id)?;
+        w.field("quantity", &self.quantity)?;
+        w.field("uom", &self.uom)?;
+        w.optional("description", &self.description)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 /// Change Event Production Quantity object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventProductionQuantityUpdate {
     /// ID of the associated Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<BudgetedProductionQuantityUnitOfMeasure>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the associated WBS Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
 }
 
@@ -19831,13 +20945,34 @@ impl ChangeEventProductionQuantityUpdate {
     }
 }
 
+impl serde::Serialize for ChangeEventProductionQuantityUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("description", &self.description)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimeChangeOrderSort {
-    #[serde(rename = "id")]
     Id,
-    #[serde(rename = "created_at")]
     CreatedAt,
+}
+
+impl serde::Serialize for PrimeChangeOrderSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Id => "id",
+                Self::CreatedAt => "created_at",
+            },
+        )
+    }
 }
 
 /// User that created the Commitment Change Order Batcb
@@ -20344,84 +21479,59 @@ impl serde::Serialize for PrimeChangeOrderBatch {
 
 /// Change Order Batch object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPrimeChangeOrderBatch {
     /// Unique identifier for the contract.
     pub contract_id: i64,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Due Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
     /// Whether or not the Change Order Batch is executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Invoiced Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<Option<String>>,
     /// Number of the Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Option<String>>,
     /// Paid Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<Option<String>>,
     /// Whether or not the Change Order Batch is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Revised substantial completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revised_substantial_completion_date: Option<String>,
     /// Revision Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<Option<i64>>,
     /// Whether a signature will be required for this Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// Signed Change Order Batch Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_change_order_received_date: Option<Option<String>>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Title of the Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// Unique identifier for the designated reviewer. This field is only supported for single-tier projects. Behavior is undefined in multi-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_reviewer_id: Option<i64>,
     /// Array of Change Order (PCO) IDs to link to this batch. This field is only supported for two-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_ids: Option<Vec<i64>>,
     /// Array of Change Order Request IDs to link to this batch. This field is only supported for three-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_request_ids: Option<Vec<i64>>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// Existing attachments to preserve on the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -20603,6 +21713,45 @@ impl NewPrimeChangeOrderBatch {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPrimeChangeOrderBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "revised_substantial_completion_date",
+            &self.revised_substantial_completion_date,
+        )?;
+        w.optional("revision", &self.revision)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "signed_change_order_received_date",
+            &self.signed_change_order_received_date,
+        )?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
+        w.optional("change_order_ids", &self.change_order_ids)?;
+        w.optional("legacy_request_ids", &self.legacy_request_ids)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -20883,85 +22032,59 @@ impl serde::Serialize for PrimeChangeOrderBatchDetail {
 
 /// Change Order Batch object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimeChangeOrderBatchUpdate {
     /// Unique identifier for the contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Due Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
     /// Whether or not the Change Order Batch is executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Invoiced Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<Option<String>>,
     /// Number of the Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Option<String>>,
     /// Paid Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<Option<String>>,
     /// Whether or not the Change Order Batch is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Revised substantial completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revised_substantial_completion_date: Option<String>,
     /// Revision Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<Option<i64>>,
     /// Whether a signature will be required for this Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// Signed Change Order Batch Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_change_order_received_date: Option<Option<String>>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Title of the Change Order Batch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// Unique identifier for the designated reviewer. This field is only supported for single-tier projects. Behavior is undefined in multi-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_reviewer_id: Option<i64>,
     /// Array of Change Order (PCO) IDs to link to this batch. This field is only supported for two-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_ids: Option<Vec<i64>>,
     /// Array of Change Order Request IDs to link to this batch. This field is only supported for three-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub legacy_request_ids: Option<Vec<i64>>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// Existing attachments to preserve on the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -21153,33 +22276,81 @@ impl PrimeChangeOrderBatchUpdate {
     }
 }
 
+impl serde::Serialize for PrimeChangeOrderBatchUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("contract_id", &self.contract_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "revised_substantial_completion_date",
+            &self.revised_substantial_completion_date,
+        )?;
+        w.optional("revision", &self.revision)?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "signed_change_order_received_date",
+            &self.signed_change_order_received_date,
+        )?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
+        w.optional("change_order_ids", &self.change_order_ids)?;
+        w.optional("legacy_request_ids", &self.legacy_request_ids)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimeChangeOrderStatusFilter {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "pricing")]
     Pricing,
-    #[serde(rename = "not_pricing")]
     NotPricing,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "revised")]
     Revised,
-    #[serde(rename = "proceeding")]
     Proceeding,
-    #[serde(rename = "not_proceeding")]
     NotProceeding,
-    #[serde(rename = "pending_billable")]
     PendingBillable,
-    #[serde(rename = "no_charge")]
     NoCharge,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for PrimeChangeOrderStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Pricing => "pricing",
+                Self::NotPricing => "not_pricing",
+                Self::Pending => "pending",
+                Self::Revised => "revised",
+                Self::Proceeding => "proceeding",
+                Self::NotProceeding => "not_proceeding",
+                Self::PendingBillable => "pending_billable",
+                Self::NoCharge => "no_charge",
+                Self::Approved => "approved",
+                Self::Rejected => "rejected",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 /// Type
@@ -21865,99 +23036,69 @@ impl serde::Serialize for CommitmentChangeOrderDetail {
 
 /// Change Order object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPrimeChangeOrder {
     /// Unique identifier for the contract.
     pub contract_id: i64,
     /// Unique identifier for a change order batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<i64>,
     /// Unique identifier for the change reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_change_reason_id: Option<i64>,
     /// Unique identifier for the location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Unique identifier for the designated reviewer. This field is only supported for single-tier projects. Behavior is undefined in multi-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_reviewer_id: Option<i64>,
     /// Unique identifier for the received from entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Due Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
     /// Paid Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<Option<String>>,
     /// Invoiced Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<Option<String>>,
     /// Title of the Contract
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Reference
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<Option<String>>,
     /// Number of the Change Order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Option<String>>,
     /// Revision Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Field Change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_change: Option<Option<bool>>,
     /// Whether a signature will be required for this Change Order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// Signed Change Order Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_change_order_received_date: Option<Option<String>>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<Option<i64>>,
     /// Whether or not the Change Order is executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Whether or not the Commitment Change Order is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Whether or not the Commitment Change Order is paid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// Reason for the change order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Option<String>>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// Existing attachments to preserve on the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -22171,6 +23312,50 @@ impl NewPrimeChangeOrder {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPrimeChangeOrder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.optional("batch_id", &self.batch_id)?;
+        w.optional(
+            "change_order_change_reason_id",
+            &self.change_order_change_reason_id,
+        )?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("title", &self.title)?;
+        w.optional("status", &self.status)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("number", &self.number)?;
+        w.optional("revision", &self.revision)?;
+        w.optional("field_change", &self.field_change)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "signed_change_order_received_date",
+            &self.signed_change_order_received_date,
+        )?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("private", &self.private)?;
+        w.optional("paid", &self.paid)?;
+        w.optional("reason", &self.reason)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -22700,100 +23885,69 @@ impl serde::Serialize for CommitmentChangeOrder {
 
 /// Change Order object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimeChangeOrderUpdate {
     /// Unique identifier for the contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
     /// Unique identifier for a change order batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<i64>,
     /// Unique identifier for the change reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_change_reason_id: Option<i64>,
     /// Unique identifier for the location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Unique identifier for the designated reviewer. This field is only supported for single-tier projects. Behavior is undefined in multi-tier projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_reviewer_id: Option<i64>,
     /// Unique identifier for the received from entity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Option<String>>,
     /// Due Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
     /// Paid Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_date: Option<Option<String>>,
     /// Invoiced Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoiced_date: Option<Option<String>>,
     /// Title of the Contract
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Reference
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<Option<String>>,
     /// Number of the Change Order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Option<String>>,
     /// Revision Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Field Change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_change: Option<Option<bool>>,
     /// Whether a signature will be required for this Change Order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// Signed Change Order Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_change_order_received_date: Option<Option<String>>,
     /// Schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact_amount: Option<Option<i64>>,
     /// Whether or not the Change Order is executed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Whether or not the Commitment Change Order is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Whether or not the Commitment Change Order is paid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<bool>,
     /// Reason for the change order
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Option<String>>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// Existing attachments to preserve on the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -23014,6 +24168,50 @@ impl PrimeChangeOrderUpdate {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PrimeChangeOrderUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("contract_id", &self.contract_id)?;
+        w.optional("batch_id", &self.batch_id)?;
+        w.optional(
+            "change_order_change_reason_id",
+            &self.change_order_change_reason_id,
+        )?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("paid_date", &self.paid_date)?;
+        w.optional("invoiced_date", &self.invoiced_date)?;
+        w.optional("title", &self.title)?;
+        w.optional("status", &self.status)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("number", &self.number)?;
+        w.optional("revision", &self.revision)?;
+        w.optional("field_change", &self.field_change)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "signed_change_order_received_date",
+            &self.signed_change_order_received_date,
+        )?;
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("private", &self.private)?;
+        w.optional("paid", &self.paid)?;
+        w.optional("reason", &self.reason)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -23247,21 +24445,28 @@ impl serde::Serialize for InvoiceConfiguration {
 
 /// Billing method for stored materials
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StoredMaterialsBillingMethod {
-    #[serde(rename = "move_new_materials")]
     MoveNewMaterials,
+}
+
+impl serde::Serialize for StoredMaterialsBillingMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::MoveNewMaterials => "move_new_materials",
+            },
+        )
+    }
 }
 
 /// Invoice Configuration for the Contract
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractInvoiceConfiguration {
     /// Whether billing for materials separately from the work complete is allowed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub separate_billing_for_stored_materials: Option<bool>,
     /// Billing method for stored materials
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_materials_billing_method: Option<StoredMaterialsBillingMethod>,
 }
 
@@ -23288,6 +24493,21 @@ impl ContractInvoiceConfiguration {
     ) -> Self {
         self.stored_materials_billing_method = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ContractInvoiceConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "separate_billing_for_stored_materials",
+            &self.separate_billing_for_stored_materials,
+        )?;
+        w.optional(
+            "stored_materials_billing_method",
+            &self.stored_materials_billing_method,
+        )?;
+        w.end()
     }
 }
 
@@ -23517,62 +24737,71 @@ impl serde::Serialize for DirectCost {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DirectCostItemStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "approved")]
     Approved,
+}
+
+impl serde::Serialize for DirectCostItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Pending => "pending",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::Approved => "approved",
+            },
+        )
+    }
 }
 
 /// Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DirectCostItemDirectCostType {
-    #[serde(rename = "invoice")]
     Invoice,
-    #[serde(rename = "expense")]
     Expense,
-    #[serde(rename = "payroll")]
     Payroll,
+}
+
+impl serde::Serialize for DirectCostItemDirectCostType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Invoice => "invoice",
+                Self::Expense => "expense",
+                Self::Payroll => "payroll",
+            },
+        )
+    }
 }
 
 /// Direct Cost Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DirectCostItem {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_date: Option<String>,
     /// ID of the Employee tied to the Direct Cost Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<i64>,
     /// Unique identifier for a Direct Cost Item of type invoice. Is required only if `direct_cost_type` is set to `invoice`.
     pub invoice_number: String,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Payment Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DirectCostItemStatus>,
     /// The agreed upon Terms for the date of payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Vendor ID
     pub vendor_id: i64,
@@ -23658,12 +24887,30 @@ impl DirectCostItem {
     }
 }
 
+impl serde::Serialize for DirectCostItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_date", &self.direct_cost_date)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.field("invoice_number", &self.invoice_number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("terms", &self.terms)?;
+        w.field("vendor_id", &self.vendor_id)?;
+        w.field("direct_cost_type", &self.direct_cost_type)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDirectCost {
     /// Direct Cost Item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Direct Cost Item object
     pub item: DirectCostItem,
@@ -23682,6 +24929,15 @@ impl NewDirectCost {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewDirectCost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments", &self.attachments)?;
+        w.field("item", &self.item)?;
+        w.end()
     }
 }
 
@@ -24017,49 +25273,35 @@ impl serde::Serialize for LineItemItem {
 
 /// LineItem
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemSyncRequestUpdate {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// WBS Code ID. Required when creating a line item if cost_code_id and line_item_type_id is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Cost Code ID. Required when creating a line item if wbs_code_id is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direct Cost ID. Required when creating a line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_id: Option<i64>,
     /// Calculated amount from quantity and unit cost or manually entered amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_type: Option<LineItemExtendedType>,
     /// Quantity of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Line Item Type ID. Required when creating a line item if wbs_code_id and cost_code_id are not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Unit cost of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Unit of measure of the described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Tax Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<i64>,
 }
 
@@ -24170,9 +25412,30 @@ impl LineItemSyncRequestUpdate {
     }
 }
 
+impl serde::Serialize for LineItemSyncRequestUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_id", &self.direct_cost_id)?;
+        w.optional("extended_type", &self.extended_type)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 /// Direct Cost Line Item Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemSyncRequest {
     pub updates: Vec<LineItemSyncRequestUpdate>,
 }
@@ -24181,6 +25444,14 @@ impl LineItemSyncRequest {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<LineItemSyncRequestUpdate>) -> Self {
         LineItemSyncRequest { updates }
+    }
+}
+
+impl serde::Serialize for LineItemSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -24343,52 +25614,37 @@ impl serde::Serialize for DirectCostLineItemSyncResult {
 
 /// Direct Cost Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostSyncUpdate {
     /// ID of the Direct Cost Item to update. Required when updating a direct cost item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Currency ISO Code. Only validated and persisted when object level multicurrency is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Currency Exchange Rate. Only validated and persisted when object level multicurrency is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<f64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_date: Option<String>,
     /// Employee ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<i64>,
     /// Unique identifier for a Direct Cost Item of type invoice. Is required only if `direct_cost_type` is set to `invoice`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Payment Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DirectCostItemStatus>,
     /// The agreed upon Terms for the date of payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Vendor ID. Is required only if `direct_cost_type` is set to `invoice`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Type. Note:  Can only be set when creating a direct cost item. Required when creating a direct cost item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_type: Option<DirectCostItemDirectCostType>,
 }
 
@@ -24506,9 +25762,31 @@ impl DirectCostSyncUpdate {
     }
 }
 
+impl serde::Serialize for DirectCostSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_date", &self.direct_cost_date)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("terms", &self.terms)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("direct_cost_type", &self.direct_cost_type)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostSync {
     /// An array of Direct Cost Items
     pub updates: Vec<DirectCostSyncUpdate>,
@@ -24518,6 +25796,14 @@ impl DirectCostSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<DirectCostSyncUpdate>) -> Self {
         DirectCostSync { updates }
+    }
+}
+
+impl serde::Serialize for DirectCostSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -24560,46 +25846,33 @@ impl serde::Serialize for DirectCostSyncResult {
 
 /// Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDirectCostLineItem {
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// WBS Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direct Cost ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_id: Option<i64>,
     /// Calculated amount from quantity and unit cost or manually entered amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extended_type: Option<LineItemExtendedType>,
     /// Quantity of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Line Item Type ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Unit cost of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Unit of measure of the described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Tax Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<i64>,
 }
 
@@ -24703,42 +25976,51 @@ impl NewDirectCostLineItem {
     }
 }
 
+impl serde::Serialize for NewDirectCostLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_id", &self.direct_cost_id)?;
+        w.optional("extended_type", &self.extended_type)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 /// Direct Cost Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostUpdateItem {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Employee ID tied to the Direct Cost Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<i64>,
     /// Unique identifier for a Direct Cost Item of type invoice
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_date: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Payment Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DirectCostItemStatus>,
     /// The agreed upon Terms for the date of payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
 }
 
@@ -24828,15 +26110,31 @@ impl DirectCostUpdateItem {
     }
 }
 
+impl serde::Serialize for DirectCostUpdateItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("direct_cost_date", &self.direct_cost_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("terms", &self.terms)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostUpdate {
     /// Direct Cost Item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Direct Cost Item object
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<DirectCostUpdateItem>,
 }
 
@@ -24860,6 +26158,15 @@ impl DirectCostUpdate {
     pub fn item(mut self, value: DirectCostUpdateItem) -> Self {
         self.item = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DirectCostUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("item", &self.item)?;
+        w.end()
     }
 }
 
@@ -25172,28 +26479,21 @@ impl serde::Serialize for ManualForecastLineItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManualForecastLineItem {
     /// Identifier of the parent budget line item. NOTE - budget line item id or wbs code id is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_line_item_id: Option<i64>,
     /// Wbs code id of the parent budget line item. NOTE - budget line item id or wbs code id is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Unit of measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Total amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
 }
 
@@ -25255,6 +26555,20 @@ impl NewManualForecastLineItem {
     }
 }
 
+impl serde::Serialize for NewManualForecastLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("amount", &self.amount)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManualForecastLineItemDetail {
@@ -25289,13 +26603,11 @@ impl serde::Serialize for ManualForecastLineItemDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManualForecastLineItemDelete {
     /// Identifier of the parent budget line item. NOTE - budget line item id or wbs code id is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_line_item_id: Option<i64>,
     /// Wbs code id of the parent budget line item. NOTE - budget line item id or wbs code id is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
 }
 
@@ -25319,6 +26631,15 @@ impl ManualForecastLineItemDelete {
     pub fn wbs_code_id(mut self, value: i64) -> Self {
         self.wbs_code_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ManualForecastLineItemDelete {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.end()
     }
 }
 
@@ -25456,16 +26777,25 @@ impl serde::Serialize for MonitoringResource {
 
 /// Unit of Measure
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MonitoringResourceUnitOfMeasure {
-    #[serde(rename = "weeks")]
     Weeks,
-    #[serde(rename = "months")]
     Months,
 }
 
+impl serde::Serialize for MonitoringResourceUnitOfMeasure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Weeks => "weeks",
+                Self::Months => "months",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewMonitoringResource {
     /// Description
     pub description: String,
@@ -25506,26 +26836,34 @@ impl NewMonitoringResource {
     }
 }
 
+impl serde::Serialize for NewMonitoringResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("description", &self.description)?;
+        w.field("start_date", &self.start_date)?;
+        w.field("end_date", &self.end_date)?;
+        w.field("unit_of_measure", &self.unit_of_measure)?;
+        w.field("unit_cost", &self.unit_cost)?;
+        w.field("utilization", &self.utilization)?;
+        w.field("budget_line_item_id", &self.budget_line_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MonitoringResourceUpdate {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Start Date, expressed in ISO 8601 date format (YYYY-MM-DD)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// End Date, expressed in ISO 8601 date format (YYYY-MM-DD)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<MonitoringResourceUnitOfMeasure>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Utilization, expressed as a decimal where 1.0 is 100%
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub utilization: Option<String>,
 }
 
@@ -25577,6 +26915,19 @@ impl MonitoringResourceUpdate {
     pub fn utilization(mut self, value: impl Into<String>) -> Self {
         self.utilization = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for MonitoringResourceUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("end_date", &self.end_date)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("utilization", &self.utilization)?;
+        w.end()
     }
 }
 
@@ -27204,27 +28555,32 @@ impl serde::Serialize for Compliance {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkOrderContractComplianceInsuranceStatus {
-    #[serde(rename = "compliant")]
     Compliant,
-    #[serde(rename = "not_compliant")]
     NotCompliant,
-    #[serde(rename = "not_required")]
     NotRequired,
+}
+
+impl serde::Serialize for WorkOrderContractComplianceInsuranceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compliant => "compliant",
+                Self::NotCompliant => "not_compliant",
+                Self::NotRequired => "not_required",
+            },
+        )
+    }
 }
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkOrderContractCompliance {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_status: Option<Option<WorkOrderContractComplianceInsuranceStatus>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_notes: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_status: Option<Option<WorkOrderContractComplianceInsuranceStatus>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_notes: Option<Option<String>>,
 }
 
@@ -27268,6 +28624,17 @@ impl WorkOrderContractCompliance {
     pub fn insurance_notes(mut self, value: Option<String>) -> Self {
         self.insurance_notes = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for WorkOrderContractCompliance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("compliance_status", &self.compliance_status)?;
+        w.optional("compliance_notes", &self.compliance_notes)?;
+        w.optional("insurance_status", &self.insurance_status)?;
+        w.optional("insurance_notes", &self.insurance_notes)?;
+        w.end()
     }
 }
 
@@ -27327,67 +28694,72 @@ impl serde::Serialize for WorkOrderContractComplianceResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComplianceDocumentType {
-    #[serde(rename = "bond")]
     Bond,
-    #[serde(rename = "license")]
     License,
-    #[serde(rename = "master_agreement")]
     MasterAgreement,
-    #[serde(rename = "permit")]
     Permit,
-    #[serde(rename = "safety")]
     Safety,
-    #[serde(rename = "w9")]
     W9,
-    #[serde(rename = "other")]
     Other,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ComplianceDocumentStatus {
-    #[serde(rename = "compliant")]
-    Compliant,
-    #[serde(rename = "not_compliant")]
-    NotCompliant,
+impl serde::Serialize for ComplianceDocumentType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Bond => "bond",
+                Self::License => "license",
+                Self::MasterAgreement => "master_agreement",
+                Self::Permit => "permit",
+                Self::Safety => "safety",
+                Self::W9 => "w9",
+                Self::Other => "other",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ComplianceDocumentStatus {
+    Compliant,
+    NotCompliant,
+}
+
+impl serde::Serialize for ComplianceDocumentStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compliant => "compliant",
+                Self::NotCompliant => "not_compliant",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewComplianceDocument {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ComplianceDocumentType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ComplianceDocumentStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub send_expiration_notification: Option<bool>,
     /// Existing attachments to preserve on the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -27488,6 +28860,26 @@ impl NewComplianceDocument {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewComplianceDocument {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("type", &self.type_)?;
+        w.optional("status", &self.status)?;
+        w.optional("effective_at", &self.effective_at)?;
+        w.optional("expires_at", &self.expires_at)?;
+        w.optional("send_expiration_notification", &self.send_expiration_notification)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
     }
 }
 
@@ -27646,7 +29038,7 @@ impl serde::Serialize for Pattern {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PatternAddSegment {
     /// Segment ID
     pub segment_id: i64,
@@ -27659,18 +29051,24 @@ impl PatternAddSegment {
     }
 }
 
+impl serde::Serialize for PatternAddSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("segment_id", &self.segment_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSegmentItem {
     /// Segment Item Code
     pub code: String,
     /// Segment Item Name
     pub name: String,
     /// Parent ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Required to create a legacy cost code for a specific sub job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
 }
 
@@ -27698,20 +29096,27 @@ impl NewSegmentItem {
     }
 }
 
+impl serde::Serialize for NewSegmentItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("code", &self.code)?;
+        w.field("name", &self.name)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SegmentItemUpdate {
     /// Segment Item Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Segment Item Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Segment Item Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
     /// Required to update a legacy cost code for a specific sub job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
 }
 
@@ -27752,29 +29157,67 @@ impl SegmentItemUpdate {
     }
 }
 
+impl serde::Serialize for SegmentItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("code", &self.code)?;
+        w.optional("name", &self.name)?;
+        w.optional("status", &self.status)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WbsCodeRequiredSegments {
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "line_item_type")]
     LineItemType,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum WbsCodeScope {
-    #[serde(rename = "budget_code")]
-    BudgetCode,
-    #[serde(rename = "production_quantity_code")]
-    ProductionQuantityCode,
+impl serde::Serialize for WbsCodeRequiredSegments {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CostCode => "cost_code",
+                Self::LineItemType => "line_item_type",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WbsCodeScope {
+    BudgetCode,
+    ProductionQuantityCode,
+}
+
+impl serde::Serialize for WbsCodeScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BudgetCode => "budget_code",
+                Self::ProductionQuantityCode => "production_quantity_code",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WbsCodeGroupType {
-    #[serde(rename = "contract")]
     Contract,
+}
+
+impl serde::Serialize for WbsCodeGroupType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Contract => "contract",
+            },
+        )
+    }
 }
 
 /// A work breakdown structure code
@@ -27844,7 +29287,7 @@ impl serde::Serialize for WbsCode {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbsCodeSegmentItem {
     /// Id of the Segment defined at the company level.
     pub segment_id: i64,
@@ -27862,11 +29305,19 @@ impl WbsCodeSegmentItem {
     }
 }
 
+impl serde::Serialize for WbsCodeSegmentItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("segment_id", &self.segment_id)?;
+        w.field("segment_item_id", &self.segment_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWbsCode {
     /// Description of the wbs code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub segment_items: Vec<WbsCodeSegmentItem>,
 }
@@ -27887,13 +29338,20 @@ impl NewWbsCode {
     }
 }
 
+impl serde::Serialize for NewWbsCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.field("segment_items", &self.segment_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bulk {
     /// Description of the wbs code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segment_items: Option<Vec<WbsCodeSegmentItem>>,
 }
 
@@ -27920,9 +29378,18 @@ impl Bulk {
     }
 }
 
+impl serde::Serialize for Bulk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("segment_items", &self.segment_items)?;
+        w.end()
+    }
+}
+
 /// Wbs Code Bulk Create
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbsCodeBulkCreate {
     pub bulk: Vec<Bulk>,
 }
@@ -27931,6 +29398,14 @@ impl WbsCodeBulkCreate {
     /// A value with the required `bulk`; set the others with the setters.
     pub fn new(bulk: Vec<Bulk>) -> Self {
         WbsCodeBulkCreate { bulk }
+    }
+}
+
+impl serde::Serialize for WbsCodeBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bulk", &self.bulk)?;
+        w.end()
     }
 }
 
@@ -27971,13 +29446,11 @@ impl serde::Serialize for WbsCodeBulkCreateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbsCodeUpdate {
     /// New custom description of the WBS Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New status of the WBS Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
 }
 
@@ -28004,26 +29477,59 @@ impl WbsCodeUpdate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum WorkOrderContractView {
-    #[serde(rename = "compact")]
-    Compact,
-    #[serde(rename = "extended")]
-    Extended,
+impl serde::Serialize for WbsCodeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("status", &self.status)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkOrderContractView {
+    Compact,
+    Extended,
+}
+
+impl serde::Serialize for WorkOrderContractView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Extended => "extended",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PurchaseOrderContractStatusFilter {
     Draft,
     Processing,
     Submitted,
-    #[serde(rename = "Partially Received")]
     PartiallyReceived,
     Received,
     Approved,
     Closed,
+}
+
+impl serde::Serialize for PurchaseOrderContractStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "Draft",
+                Self::Processing => "Processing",
+                Self::Submitted => "Submitted",
+                Self::PartiallyReceived => "Partially Received",
+                Self::Received => "Received",
+                Self::Approved => "Approved",
+                Self::Closed => "Closed",
+            },
+        )
+    }
 }
 
 /// Subcontractor SOV status
@@ -28404,106 +29910,73 @@ impl serde::Serialize for PurchaseOrderContract {
 
 /// Purchase Order Contract object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrderContractInput {
     /// Accounting method. If not provided on create action, defaults to Project Configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// Approval letter date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
     /// Assignee ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// Bill to address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<String>,
     /// Contract date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Delivery date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Executed status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Execution date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
     /// IDs of users in the project directory (see the Project Users endpoint). The users with these IDs will be added as invoice contacts if they belong to the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_contact_user_ids: Option<Vec<i64>>,
     /// Issued on
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
     /// Letter of intent date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
     /// Origin code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<Option<String>>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<Option<String>>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<Option<String>>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Payment terms
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms: Option<String>,
     /// Enable/Disable private status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Retainage percent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// Returned date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Ship to address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<String>,
     /// Ship via
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_via: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PurchaseOrderContractStatusFilter>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Option<String>>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Exchange rate from contract currency to project currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<f64>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -28741,14 +30214,53 @@ impl PurchaseOrderContractInput {
     }
 }
 
+impl serde::Serialize for PurchaseOrderContractInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("bill_to_address", &self.bill_to_address)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional("delivery_date", &self.delivery_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("payment_terms", &self.payment_terms)?;
+        w.optional("private", &self.private)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional("ship_to_address", &self.ship_to_address)?;
+        w.optional("ship_via", &self.ship_via)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPurchaseOrderContract {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Purchase Order Contract attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Purchase Order Contract object
     pub purchase_order_contract: PurchaseOrderContractInput,
@@ -28771,6 +30283,16 @@ impl NewPurchaseOrderContract {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPurchaseOrderContract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.field("purchase_order_contract", &self.purchase_order_contract)?;
+        w.end()
     }
 }
 
@@ -29339,79 +30861,55 @@ impl serde::Serialize for PurchaseOrderContractDetail {
 
 /// Purchase Order Contract object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrderContractSyncUpdate {
     /// Accounting method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// Approval letter date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
     /// Assignee ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// Bill to address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<String>,
     /// Contract date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Delivery date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Executed status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Execution date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
     /// Issued on
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
     /// Letter of intent date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
     /// Origin code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Payment terms
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms: Option<String>,
     /// Enable/Disable private status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Retainage percent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// Returned date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Ship to address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<String>,
     /// Ship via
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_via: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PurchaseOrderContractStatusFilter>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
 }
 
@@ -29592,9 +31090,40 @@ impl PurchaseOrderContractSyncUpdate {
     }
 }
 
+impl serde::Serialize for PurchaseOrderContractSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("bill_to_address", &self.bill_to_address)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional("delivery_date", &self.delivery_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("payment_terms", &self.payment_terms)?;
+        w.optional("private", &self.private)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional("ship_to_address", &self.ship_to_address)?;
+        w.optional("ship_via", &self.ship_via)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PurchaseOrderContractSync {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -29609,6 +31138,15 @@ impl PurchaseOrderContractSync {
             project_id,
             updates,
         }
+    }
+}
+
+impl serde::Serialize for PurchaseOrderContractSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -29712,16 +31250,13 @@ impl serde::Serialize for LineItemContractDetail {
 
 /// The Detail Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractDetailLineItem {
     /// Line Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<i64>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -29755,9 +31290,19 @@ impl ContractDetailLineItem {
     }
 }
 
+impl serde::Serialize for ContractDetailLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("line_item_id", &self.line_item_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLineItemContractDetail {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -29775,6 +31320,15 @@ impl NewLineItemContractDetail {
             project_id,
             contract_detail_line_item,
         }
+    }
+}
+
+impl serde::Serialize for NewLineItemContractDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_detail_line_item", &self.contract_detail_line_item)?;
+        w.end()
     }
 }
 
@@ -29848,12 +31402,21 @@ impl serde::Serialize for LineItemContractDetailDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LineItemView {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "ssov_source_lines")]
     SsovSourceLines,
+}
+
+impl serde::Serialize for LineItemView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::SsovSourceLines => "ssov_source_lines",
+            },
+        )
+    }
 }
 
 /// Line Item (when the 'ssov_source_lines' view is requested)
@@ -29991,21 +31554,30 @@ impl serde::Serialize for WorkOrderContractLineItem {
 
 /// Subcontractor SOV status. Admin users or users with granular permissions to update the contract can chan ge the status if the contract has no requisitions...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusInput {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "approved")]
     Approved,
+}
+
+impl serde::Serialize for StatusInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::UnderReview => "under_review",
+                Self::Approved => "approved",
+            },
+        )
+    }
 }
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkOrderContractSubcontractorScheduleOfValuesStatus {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -30020,6 +31592,15 @@ impl WorkOrderContractSubcontractorScheduleOfValuesStatus {
             project_id,
             status,
         }
+    }
+}
+
+impl serde::Serialize for WorkOrderContractSubcontractorScheduleOfValuesStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -30060,20 +31641,29 @@ impl serde::Serialize for WorkOrderContractSubcontractorScheduleOfValuesStatusRe
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequisitionStatusFilter {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "approved_as_noted")]
     ApprovedAsNoted,
-    #[serde(rename = "pending_owner_approval")]
     PendingOwnerApproval,
+}
+
+impl serde::Serialize for RequisitionStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::UnderReview => "under_review",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::Approved => "approved",
+                Self::ApprovedAsNoted => "approved_as_noted",
+                Self::PendingOwnerApproval => "pending_owner_approval",
+            },
+        )
+    }
 }
 
 /// Status (present in all views)
@@ -30298,46 +31888,33 @@ impl serde::Serialize for Requisition {
 
 /// Requisition (Subcontractor Invoice)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequisitionInput {
     /// Period ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_id: Option<i64>,
     /// Requisition (Subcontractor Invoice) start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_start: Option<String>,
     /// Requisition (Subcontractor Invoice) end date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_end: Option<String>,
     /// Billing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<String>,
     /// true or false value indicating whether or not this is the final invoice
-    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
     pub final_: Option<bool>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Date requisition was paid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Requisition (Subcontractor Invoice) third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Requisition (Subcontractor Invoice) third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Status; admin can set any status, standard and billing recipient can set to under_review (submit) or draft (save)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionStatusFilter>,
     /// Date requisition was submitted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// Any comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -30435,19 +32012,37 @@ impl RequisitionInput {
     }
 }
 
+impl serde::Serialize for RequisitionInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("period_id", &self.period_id)?;
+        w.optional("requisition_start", &self.requisition_start)?;
+        w.optional("requisition_end", &self.requisition_end)?;
+        w.optional("billing_date", &self.billing_date)?;
+        w.optional("final", &self.final_)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("submitted_at", &self.submitted_at)?;
+        w.optional("comment", &self.comment)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRequisition {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Commitment ID
     pub commitment_id: i64,
     /// Requisition (Subcontractor Invoice) attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Requisition (Subcontractor Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition: Option<RequisitionInput>,
 }
 
@@ -30472,6 +32067,17 @@ impl NewRequisition {
     pub fn requisition(mut self, value: RequisitionInput) -> Self {
         self.requisition = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewRequisition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("commitment_id", &self.commitment_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("requisition", &self.requisition)?;
+        w.end()
     }
 }
 
@@ -31702,63 +33308,70 @@ impl serde::Serialize for ChangeOrderItem {
 
 /// The type of the item your are updating
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequisitionItemItemType {
-    #[serde(rename = "contract_item")]
     ContractItem,
-    #[serde(rename = "contract_detail_item")]
     ContractDetailItem,
-    #[serde(rename = "change_order_item")]
     ChangeOrderItem,
+}
+
+impl serde::Serialize for RequisitionItemItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ContractItem => "contract_item",
+                Self::ContractDetailItem => "contract_detail_item",
+                Self::ChangeOrderItem => "change_order_item",
+            },
+        )
+    }
 }
 
 /// Approval status of the invoice line item
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequisitionItemStatus {
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "no_action")]
     NoAction,
 }
 
+impl serde::Serialize for RequisitionItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::Rejected => "rejected",
+                Self::NoAction => "no_action",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequisitionItem {
     /// The id of the item to update
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The type of the item your are updating
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<RequisitionItemItemType>,
     /// The amount of work completed this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// Work completed retainage amount retained this period (admin user only, work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount currently retained (admin user, amount accounting only, materials_presently_stored should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_currently_retained: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity (unit accounting contract only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
     /// The total amount the subcontractor original claimed for this line
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcontractor_claimed_amount: Option<String>,
     /// Approval status of the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionItemStatus>,
     /// Comment about the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -31860,9 +33473,39 @@ impl RequisitionItem {
     }
 }
 
+impl serde::Serialize for RequisitionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("item_type", &self.item_type)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_currently_retained",
+            &self.materials_stored_retainage_currently_retained,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("comment", &self.comment)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequisitionBulkItemUpdate {
     /// Requisition Items
     pub requisition_items: Vec<RequisitionItem>,
@@ -31874,6 +33517,14 @@ impl RequisitionBulkItemUpdate {
         RequisitionBulkItemUpdate {
             requisition_items,
         }
+    }
+}
+
+impl serde::Serialize for RequisitionBulkItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("requisition_items", &self.requisition_items)?;
+        w.end()
     }
 }
 
@@ -31946,25 +33597,19 @@ impl serde::Serialize for RequisitionChangeHistory {
 
 /// Requisition (Subcontractor Invoice) Change Order Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractItemUpdate {
     /// The amount of work completed this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored (amount accounting only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// Work completed retainage amount retained this period (admin user only, work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount currently retained (admin user, amount accounting only, materials_presently_stored should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_currently_retained: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity (unit accounting only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
 }
 
@@ -32028,6 +33673,31 @@ impl ContractItemUpdate {
     ) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ContractItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_currently_retained",
+            &self.materials_stored_retainage_currently_retained,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.end()
     }
 }
 
@@ -32717,15 +34387,13 @@ impl serde::Serialize for Detail {
 
 /// File associated with the requisition
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SinglePdfCompilerFile {
     /// Type of file
-    #[serde(rename = "type")]
     pub type_: String,
     /// Unique identifier for the file.
     pub id: i64,
     /// Url of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -32746,9 +34414,19 @@ impl SinglePdfCompilerFile {
     }
 }
 
+impl serde::Serialize for SinglePdfCompilerFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("type", &self.type_)?;
+        w.field("id", &self.id)?;
+        w.optional("url", &self.url)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSinglePdfCompiler {
     pub files: Vec<SinglePdfCompilerFile>,
 }
@@ -32760,36 +34438,35 @@ impl NewSinglePdfCompiler {
     }
 }
 
+impl serde::Serialize for NewSinglePdfCompiler {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("files", &self.files)?;
+        w.end()
+    }
+}
+
 /// Requisition (Subcontractor Invoice) Whole Change Order Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WholeChangeOrderItemUpdate {
     /// The amount of work completed this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// Work completed retainage amount retained this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount currently retained
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_currently_retained: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
     /// SSR manual override
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssr_manual_override: Option<bool>,
     /// Comment for the Whole Change Order Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<Option<String>>,
     /// Status of the Whole Change Order Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -32874,6 +34551,34 @@ impl WholeChangeOrderItemUpdate {
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for WholeChangeOrderItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_currently_retained",
+            &self.materials_stored_retainage_currently_retained,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.optional("ssr_manual_override", &self.ssr_manual_override)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -33088,20 +34793,29 @@ impl serde::Serialize for WholeChangeOrderItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfqStatusFilter {
-    #[serde(rename = "out_for_pricing")]
     OutForPricing,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "pending_final_approval")]
     PendingFinalApproval,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "withdrawn")]
     Withdrawn,
+}
+
+impl serde::Serialize for RfqStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::OutForPricing => "out_for_pricing",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::UnderReview => "under_review",
+                Self::PendingFinalApproval => "pending_final_approval",
+                Self::Closed => "closed",
+                Self::Withdrawn => "withdrawn",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -33697,70 +35411,62 @@ impl serde::Serialize for Rfq {
 
 /// Estimated status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfqInputEstimatedStatus {
-    #[serde(rename = "rom")]
     Rom,
-    #[serde(rename = "final")]
     Final,
+}
+
+impl serde::Serialize for RfqInputEstimatedStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Rom => "rom",
+                Self::Final => "final",
+            },
+        )
+    }
 }
 
 /// RFQ
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfqInput {
     /// Assigned ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_event_id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Estimated amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<f64>,
     /// Estimated schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_schedule_impact: Option<i64>,
     /// Estimated status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_status: Option<RfqInputEstimatedStatus>,
     /// Location ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Original quote
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_quote: Option<f64>,
     /// If true, visible to admins only; otherwise visible to those with access to the parent contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Specification Section description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_description: Option<String>,
     /// Specification Section number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_number: Option<String>,
     /// Specification Section ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RfqStatusFilter>,
     /// Title
     pub title: String,
     /// Prostore File IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -33892,8 +35598,33 @@ impl RfqInput {
     }
 }
 
+impl serde::Serialize for RfqInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("assigned_id", &self.assigned_id)?;
+        w.optional("change_event_event_id", &self.change_event_event_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("estimated_amount", &self.estimated_amount)?;
+        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact)?;
+        w.optional("estimated_status", &self.estimated_status)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("original_quote", &self.original_quote)?;
+        w.optional("private", &self.private)?;
+        w.optional("spec_section_description", &self.spec_section_description)?;
+        w.optional("spec_section_number", &self.spec_section_number)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("status", &self.status)?;
+        w.field("title", &self.title)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfq {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -33910,6 +35641,16 @@ impl NewRfq {
             contract_id,
             rfq,
         }
+    }
+}
+
+impl serde::Serialize for NewRfq {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("rfq", &self.rfq)?;
+        w.end()
     }
 }
 
@@ -34033,61 +35774,43 @@ impl serde::Serialize for RfqDetail {
 
 /// RFQ
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfqUpdateRfq {
     /// Assigned ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_event_id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Estimated amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<f64>,
     /// Estimated schedule impact in days
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_schedule_impact: Option<i64>,
     /// Estimated status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_status: Option<RfqInputEstimatedStatus>,
     /// Location ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Original quote
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_quote: Option<f64>,
     /// If true, visible to admins only; otherwise visible to those with access to the parent contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Specification Section description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_description: Option<String>,
     /// Specification Section number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_number: Option<String>,
     /// Specification Section ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RfqStatusFilter>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Prostore File IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -34226,8 +35949,33 @@ impl RfqUpdateRfq {
     }
 }
 
+impl serde::Serialize for RfqUpdateRfq {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("assigned_id", &self.assigned_id)?;
+        w.optional("change_event_event_id", &self.change_event_event_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("estimated_amount", &self.estimated_amount)?;
+        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact)?;
+        w.optional("estimated_status", &self.estimated_status)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("original_quote", &self.original_quote)?;
+        w.optional("private", &self.private)?;
+        w.optional("spec_section_description", &self.spec_section_description)?;
+        w.optional("spec_section_number", &self.spec_section_number)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfqUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -34244,6 +35992,16 @@ impl RfqUpdate {
             contract_id,
             rfq,
         }
+    }
+}
+
+impl serde::Serialize for RfqUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("rfq", &self.rfq)?;
+        w.end()
     }
 }
 
@@ -34338,19 +36096,15 @@ impl serde::Serialize for Quote {
 
 /// RFQ Quote
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuoteRfqQuote {
     /// Commitment quote number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_quote_number: Option<String>,
     /// Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Schedule impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<i64>,
 }
 
@@ -34391,8 +36145,19 @@ impl QuoteRfqQuote {
     }
 }
 
+impl serde::Serialize for QuoteRfqQuote {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("commitment_quote_number", &self.commitment_quote_number)?;
+        w.optional("cost", &self.cost)?;
+        w.optional("description", &self.description)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewQuote {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -34409,6 +36174,16 @@ impl NewQuote {
             contract_id,
             rfq_quote,
         }
+    }
+}
+
+impl serde::Serialize for NewQuote {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("rfq_quote", &self.rfq_quote)?;
+        w.end()
     }
 }
 
@@ -34475,13 +36250,11 @@ impl serde::Serialize for RfqResponse {
 
 /// RFQ Response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseRfqResponse {
     /// Comment in response to the latest quote
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Prostore file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -34508,8 +36281,17 @@ impl ResponseRfqResponse {
     }
 }
 
+impl serde::Serialize for ResponseRfqResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewResponse {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -34530,6 +36312,16 @@ impl NewResponse {
             contract_id,
             rfq_response,
         }
+    }
+}
+
+impl serde::Serialize for NewResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("contract_id", &self.contract_id)?;
+        w.field("rfq_response", &self.rfq_response)?;
+        w.end()
     }
 }
 
@@ -34585,7 +36377,7 @@ impl serde::Serialize for StandardCostCodeList {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewStandardCostCodeList {
     /// Unique identifier for the company.
     pub company_id: i64,
@@ -34599,6 +36391,15 @@ impl NewStandardCostCodeList {
             company_id,
             standard_cost_code_list,
         }
+    }
+}
+
+impl serde::Serialize for NewStandardCostCodeList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("standard_cost_code_list", &self.standard_cost_code_list)?;
+        w.end()
     }
 }
 
@@ -34651,13 +36452,11 @@ impl serde::Serialize for StandardCostCodeListDetail {
 
 /// Standard Cost Code List Updates
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCodeListUpdateStandardCostCodeList {
     /// Standard Cost Code List Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Set to true to enable ERP for this list. Note - Cannot be set to false to disable ERP on an existing ERP list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_erp_list: Option<bool>,
 }
 
@@ -34684,9 +36483,18 @@ impl StandardCostCodeListUpdateStandardCostCodeList {
     }
 }
 
+impl serde::Serialize for StandardCostCodeListUpdateStandardCostCodeList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("is_erp_list", &self.is_erp_list)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCodeListUpdate {
     /// Company ID
     pub company_id: i64,
@@ -34707,35 +36515,48 @@ impl StandardCostCodeListUpdate {
     }
 }
 
+impl serde::Serialize for StandardCostCodeListUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("standard_cost_code_list", &self.standard_cost_code_list)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StandardCostCodeView {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "extended")]
     Extended,
+}
+
+impl serde::Serialize for StandardCostCodeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::Compact => "compact",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 /// Standard Cost Code
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCodeInput {
     /// Parent ID (creates a root Standard Cost Code if not provided)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Cost code, not including parent prefix
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -34783,9 +36604,21 @@ impl StandardCostCodeInput {
     }
 }
 
+impl serde::Serialize for StandardCostCodeInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("code", &self.code)?;
+        w.optional("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewStandardCostCode {
     /// Company ID
     pub company_id: i64,
@@ -34809,26 +36642,30 @@ impl NewStandardCostCode {
     }
 }
 
+impl serde::Serialize for NewStandardCostCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.field("standard_cost_code", &self.standard_cost_code)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCodeSyncUpdate {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID of the Standard Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Standard Cost code, including parent prefixes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The ID of the parent Standard Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The Third-party ID of Standard Cost Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Additional Third-party Metadata of the Standard Cost Code (this is a free-form text field)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
 }
 
@@ -34883,9 +36720,22 @@ impl StandardCostCodeSyncUpdate {
     }
 }
 
+impl serde::Serialize for StandardCostCodeSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("id", &self.id)?;
+        w.optional("code", &self.code)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.end()
+    }
+}
+
 /// Standard Cost Code Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StandardCostCodeSync {
     /// Company ID
     pub company_id: i64,
@@ -34906,6 +36756,16 @@ impl StandardCostCodeSync {
             standard_cost_code_list_id,
             updates,
         }
+    }
+}
+
+impl serde::Serialize for StandardCostCodeSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -34948,19 +36808,15 @@ impl serde::Serialize for StandardCostCodeSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubJobInput {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique code in the scope of a Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The Third-party unique identifier of the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Third-party Data of the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
 }
 
@@ -35001,9 +36857,20 @@ impl SubJobInput {
     }
 }
 
+impl serde::Serialize for SubJobInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("code", &self.code)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.end()
+    }
+}
+
 /// Sub Job Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSubJob {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -35017,23 +36884,27 @@ impl NewSubJob {
     }
 }
 
+impl serde::Serialize for NewSubJob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("sub_job", &self.sub_job)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubJobSyncUpdate {
     /// unique identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique code in the scope of a Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The Third-party unique identifier of the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Third-party Data of the Sub Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
 }
 
@@ -35081,9 +36952,21 @@ impl SubJobSyncUpdate {
     }
 }
 
+impl serde::Serialize for SubJobSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("code", &self.code)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.end()
+    }
+}
+
 /// Sub Job Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubJobSync {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -35094,6 +36977,15 @@ impl SubJobSync {
     /// A value with the required `project_id`, `updates`; set the others with the setters.
     pub fn new(project_id: i64, updates: Vec<SubJobSyncUpdate>) -> Self {
         SubJobSync { project_id, updates }
+    }
+}
+
+impl serde::Serialize for SubJobSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -35198,27 +37090,21 @@ impl serde::Serialize for TaxCode {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTaxCode {
     /// The Tax Code
     pub code: String,
     /// The Description of the Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Additional Third-party Metadata for the Tax Code. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Rate to apply for first Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate1: Option<f64>,
     /// Set to true if this tax code has been archived
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Set to true if this tax code is default tax code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_code: Option<bool>,
 }
 
@@ -35273,32 +37159,38 @@ impl NewTaxCode {
     }
 }
 
+impl serde::Serialize for NewTaxCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("code", &self.code)?;
+        w.optional("description", &self.description)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("rate1", &self.rate1)?;
+        w.optional("archived", &self.archived)?;
+        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxCodeSyncUpdate {
     /// The ID of the Tax Code. REQUIRED if 'origin_id' is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The Description of the Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Additional Third-party Metadata for the Tax Code. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Code. REQUIRED on update if 'id' is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Rate to apply for first Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate1: Option<f64>,
     /// Set to true if this tax code has been archived
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Set to true if this tax code is default tax code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_code: Option<bool>,
 }
 
@@ -35367,9 +37259,24 @@ impl TaxCodeSyncUpdate {
     }
 }
 
+impl serde::Serialize for TaxCodeSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("code", &self.code)?;
+        w.optional("description", &self.description)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("rate1", &self.rate1)?;
+        w.optional("archived", &self.archived)?;
+        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxCodeSync {
     /// Company ID
     pub company_id: i64,
@@ -35380,6 +37287,15 @@ impl TaxCodeSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<TaxCodeSyncUpdate>) -> Self {
         TaxCodeSync { company_id, updates }
+    }
+}
+
+impl serde::Serialize for TaxCodeSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -35420,28 +37336,21 @@ impl serde::Serialize for TaxCodeSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxCodeUpdate {
     /// The Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The Description of the Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Additional Third-party Metadata for the Tax Code. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Rate to apply for first Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate1: Option<f64>,
     /// Set to true if this tax code has been archived
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Set to true if this tax code is default tax code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tax_code: Option<bool>,
 }
 
@@ -35503,6 +37412,20 @@ impl TaxCodeUpdate {
     }
 }
 
+impl serde::Serialize for TaxCodeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("code", &self.code)?;
+        w.optional("description", &self.description)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("rate1", &self.rate1)?;
+        w.optional("archived", &self.archived)?;
+        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxType {
@@ -35554,18 +37477,15 @@ impl serde::Serialize for TaxType {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTaxType {
     /// The Description of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Name of the Tax Type
     pub name: String,
     /// Additional Third-party Metadata for the Tax Type. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -35599,23 +37519,29 @@ impl NewTaxType {
     }
 }
 
+impl serde::Serialize for NewTaxType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.field("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxTypeSyncUpdate {
     /// The ID of the Tax Type. REQUIRED if 'origin_id' is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The Description of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Name of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Additional Third-party Metadata for the Tax Type. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Type. REQUIRED on update if 'id' is not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -35663,9 +37589,21 @@ impl TaxTypeSyncUpdate {
     }
 }
 
+impl serde::Serialize for TaxTypeSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("description", &self.description)?;
+        w.optional("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxTypeSync {
     /// Company ID
     pub company_id: i64,
@@ -35676,6 +37614,15 @@ impl TaxTypeSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<TaxTypeSyncUpdate>) -> Self {
         TaxTypeSync { company_id, updates }
+    }
+}
+
+impl serde::Serialize for TaxTypeSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -35716,19 +37663,15 @@ impl serde::Serialize for TaxTypeSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaxTypeUpdate {
     /// The Description of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Name of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Additional Third-party Metadata for the Tax Type. Note: This is a free-form text field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The Third-party ID of the Tax Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -35769,13 +37712,22 @@ impl TaxTypeUpdate {
     }
 }
 
+impl serde::Serialize for TaxTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkOrderContractStatusFilter {
     Draft,
-    #[serde(rename = "Out For Bid")]
     OutForBid,
-    #[serde(rename = "Out For Signature")]
     OutForSignature,
     Approved,
     Complete,
@@ -35783,108 +37735,91 @@ pub enum WorkOrderContractStatusFilter {
     Void,
 }
 
+impl serde::Serialize for WorkOrderContractStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "Draft",
+                Self::OutForBid => "Out For Bid",
+                Self::OutForSignature => "Out For Signature",
+                Self::Approved => "Approved",
+                Self::Complete => "Complete",
+                Self::Terminated => "Terminated",
+                Self::Void => "Void",
+            },
+        )
+    }
+}
+
 /// Work Order Contract object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkOrderContractInput {
     /// Accounting method. If not provided on create action, defaults to Project Configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// Actual completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
     /// Approval letter date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
     /// Contract date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Estimated completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// Executed (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Execution date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// IDs of users in the project directory (see the Project Users endpoint). The users with these IDs will be added as invoice contacts if they belong to the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_contact_user_ids: Option<Vec<i64>>,
     /// Issued on date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
     /// Letter of intent date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
     /// Origin code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<Option<String>>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<Option<String>>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<Option<String>>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// If true, visible to admins and whitelisted accessors; otherwise visible to those with read only access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Retainage percent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// Returned date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Signed contract received date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkOrderContractStatusFilter>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Exchange rate from contract currency to project currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<f64>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -36125,14 +38060,59 @@ impl WorkOrderContractInput {
     }
 }
 
+impl serde::Serialize for WorkOrderContractInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWorkOrderContract {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Work Order Contract attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Work Order Contract object
     pub work_order_contract: WorkOrderContractInput,
@@ -36152,6 +38132,16 @@ impl NewWorkOrderContract {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewWorkOrderContract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.field("work_order_contract", &self.work_order_contract)?;
+        w.end()
     }
 }
 
@@ -36395,82 +38385,57 @@ impl serde::Serialize for WorkOrderContract {
 
 /// Work Order Contract object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkOrderContractSyncUpdate {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Accounting method
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// Actual completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
     /// Approval letter date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
     /// Contract date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Estimated completion date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Start Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// Executed (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// Execution date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// Issued on date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
     /// Letter of intent date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
     /// Origin code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// If true, visible to admins and whitelisted accessors; otherwise visible to those with read only access.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Retainage percent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// Returned date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Signed contract received date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkOrderContractStatusFilter>,
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
 }
 
@@ -36661,9 +38626,47 @@ impl WorkOrderContractSyncUpdate {
     }
 }
 
+impl serde::Serialize for WorkOrderContractSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("description", &self.description)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkOrderContractSync {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -36681,26 +38684,30 @@ impl WorkOrderContractSync {
     }
 }
 
+impl serde::Serialize for WorkOrderContractSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
+    }
+}
+
 /// Budget Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetLineItemV1_1BudgetLineItem {
     /// Work Breakdown Structure Code ID
     pub wbs_code_id: i64,
     /// Original Budget amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_budget_amount: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Calculation Strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
 }
 
@@ -36748,9 +38755,22 @@ impl NewBudgetLineItemV1_1BudgetLineItem {
     }
 }
 
+impl serde::Serialize for NewBudgetLineItemV1_1BudgetLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("original_budget_amount", &self.original_budget_amount)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetLineItemV1_1 {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -36771,27 +38791,30 @@ impl NewBudgetLineItemV1_1 {
     }
 }
 
+impl serde::Serialize for NewBudgetLineItemV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_line_item", &self.budget_line_item)?;
+        w.end()
+    }
+}
+
 /// Budget Line Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemUpdateV1_1BudgetLineItem {
     /// Work Breakdown Structure Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Original Budget amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_budget_amount: Option<f64>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Calculation Strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
 }
 
@@ -36846,9 +38869,22 @@ impl BudgetLineItemUpdateV1_1BudgetLineItem {
     }
 }
 
+impl serde::Serialize for BudgetLineItemUpdateV1_1BudgetLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("original_budget_amount", &self.original_budget_amount)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetLineItemUpdateV1_1 {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -36869,20 +38905,36 @@ impl BudgetLineItemUpdateV1_1 {
     }
 }
 
+impl serde::Serialize for BudgetLineItemUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("budget_line_item", &self.budget_line_item)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdOperator3Operator {
-    #[serde(rename = "includes")]
     Includes,
+}
+
+impl serde::Serialize for IdOperator3Operator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Includes => "includes",
+            },
+        )
+    }
 }
 
 /// Return Change Events with or without Change Items with the specified Budget Change
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdOperator3 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<IdOperator3Operator>,
 }
 
@@ -36909,30 +38961,46 @@ impl IdOperator3 {
     }
 }
 
+impl serde::Serialize for IdOperator3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventOperator {
-    #[serde(rename = "eq")]
     Eq,
-    #[serde(rename = "lt")]
     Lt,
-    #[serde(rename = "lteq")]
     Lteq,
-    #[serde(rename = "gt")]
     Gt,
-    #[serde(rename = "gteq")]
     Gteq,
-    #[serde(rename = "between")]
     Between,
+}
+
+impl serde::Serialize for ChangeEventOperator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Eq => "eq",
+                Self::Lt => "lt",
+                Self::Lteq => "lteq",
+                Self::Gt => "gt",
+                Self::Gteq => "gteq",
+                Self::Between => "between",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having the specified budget days in stage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<ChangeEventOperator>,
 }
 
@@ -36959,31 +39027,56 @@ impl IdOperator {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum BudgetStageStatusId {
-    #[serde(rename = "approved")]
-    Approved,
-    #[serde(rename = "draft")]
-    Draft,
+impl serde::Serialize for IdOperator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BudgetStageStatusId {
+    Approved,
+    Draft,
+}
+
+impl serde::Serialize for BudgetStageStatusId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::Draft => "draft",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {
-    #[serde(rename = "includes")]
     Includes,
-    #[serde(rename = "excludes")]
     Excludes,
+}
+
+impl serde::Serialize for Operator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Includes => "includes",
+                Self::Excludes => "excludes",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Budget Stage with the specified status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetStageStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<BudgetStageStatusId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37010,22 +39103,38 @@ impl BudgetStageStatus {
     }
 }
 
+impl serde::Serialize for BudgetStageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetStageId {
-    #[serde(rename = "bc")]
     Bc,
-    #[serde(rename = "estimate")]
     Estimate,
+}
+
+impl serde::Serialize for BudgetStageId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Bc => "bc",
+                Self::Estimate => "estimate",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Budget Stage with the specified stage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetStage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<BudgetStageId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37052,13 +39161,20 @@ impl BudgetStage {
     }
 }
 
+impl serde::Serialize for BudgetStage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 /// Return Change Events  with or without Change Items with the specified Budget Code
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdOperator2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37085,56 +39201,73 @@ impl IdOperator2 {
     }
 }
 
+impl serde::Serialize for IdOperator2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventQueryV1_1CommitmentStatusId {
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "complete")]
     Complete,
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "no_charge")]
     NoCharge,
-    #[serde(rename = "not_pricing")]
     NotPricing,
-    #[serde(rename = "not_proceeding")]
     NotProceeding,
-    #[serde(rename = "out_for_bid")]
     OutForBid,
-    #[serde(rename = "out_for_signature")]
     OutForSignature,
-    #[serde(rename = "partially_received")]
     PartiallyReceived,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "pricing")]
     Pricing,
-    #[serde(rename = "proceeding")]
     Proceeding,
-    #[serde(rename = "processing")]
     Processing,
-    #[serde(rename = "received")]
     Received,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "revised")]
     Revised,
-    #[serde(rename = "submitted")]
     Submitted,
-    #[serde(rename = "terminated")]
     Terminated,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for ChangeEventQueryV1_1CommitmentStatusId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::Closed => "closed",
+                Self::Complete => "complete",
+                Self::Draft => "draft",
+                Self::NoCharge => "no_charge",
+                Self::NotPricing => "not_pricing",
+                Self::NotProceeding => "not_proceeding",
+                Self::OutForBid => "out_for_bid",
+                Self::OutForSignature => "out_for_signature",
+                Self::PartiallyReceived => "partially_received",
+                Self::Pending => "pending",
+                Self::Pricing => "pricing",
+                Self::Proceeding => "proceeding",
+                Self::Processing => "processing",
+                Self::Received => "received",
+                Self::Rejected => "rejected",
+                Self::Revised => "revised",
+                Self::Submitted => "submitted",
+                Self::Terminated => "terminated",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Commitment Contract or Commitment Change Order with the specified status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1CommitmentStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1CommitmentStatusId>>,
 }
 
@@ -37154,22 +39287,37 @@ impl ChangeEventQueryV1_1CommitmentStatus {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1CommitmentStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventQueryV1_1RfqId {
-    #[serde(rename = "with")]
     With,
-    #[serde(rename = "without")]
     Without,
+}
+
+impl serde::Serialize for ChangeEventQueryV1_1RfqId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::With => "with",
+                Self::Without => "without",
+            },
+        )
+    }
 }
 
 /// Return Change Events with or without Change Items associated with a Commitment or Commitment Change Orders
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdOperator4 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1RfqId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<IdOperator3Operator>,
 }
 
@@ -37196,11 +39344,19 @@ impl IdOperator4 {
     }
 }
 
+impl serde::Serialize for IdOperator4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 /// Return Change Events created by the specified User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1CreatedBy {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
 }
 
@@ -37220,13 +39376,19 @@ impl ChangeEventQueryV1_1CreatedBy {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1CreatedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Return Change Events with Change Items having Commitment or Commitment Change Orders with the specified title
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1Contract {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37253,38 +39415,54 @@ impl ChangeEventQueryV1_1Contract {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1Contract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CostStageStatusId {
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "not_pricing")]
     NotPricing,
-    #[serde(rename = "out_for_bid")]
     OutForBid,
-    #[serde(rename = "out_for_pricing")]
     OutForPricing,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "processing")]
     Processing,
-    #[serde(rename = "terminated")]
     Terminated,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for CostStageStatusId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::Draft => "draft",
+                Self::NotPricing => "not_pricing",
+                Self::OutForBid => "out_for_bid",
+                Self::OutForPricing => "out_for_pricing",
+                Self::Pending => "pending",
+                Self::Processing => "processing",
+                Self::Terminated => "terminated",
+                Self::UnderReview => "under_review",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Cost Stage with the specified status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostStageStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<CostStageStatusId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37311,28 +39489,44 @@ impl CostStageStatus {
     }
 }
 
+impl serde::Serialize for CostStageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CostStageId {
-    #[serde(rename = "change_order_package")]
     ChangeOrderPackage,
-    #[serde(rename = "commitment_contract")]
     CommitmentContract,
-    #[serde(rename = "estimate")]
     Estimate,
-    #[serde(rename = "latest_quote")]
     LatestQuote,
-    #[serde(rename = "non_commitment")]
     NonCommitment,
+}
+
+impl serde::Serialize for CostStageId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ChangeOrderPackage => "change_order_package",
+                Self::CommitmentContract => "commitment_contract",
+                Self::Estimate => "estimate",
+                Self::LatestQuote => "latest_quote",
+                Self::NonCommitment => "non_commitment",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Cost Stage with the specified stage
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CostStage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<CostStageId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37359,30 +39553,46 @@ impl CostStage {
     }
 }
 
+impl serde::Serialize for CostStage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventId {
-    #[serde(rename = "communication")]
     Communication,
-    #[serde(rename = "generic_tools")]
     GenericTools,
-    #[serde(rename = "meetings")]
     Meetings,
-    #[serde(rename = "observations")]
     Observations,
-    #[serde(rename = "rfi")]
     Rfi,
-    #[serde(rename = "site_instructions")]
     SiteInstructions,
+}
+
+impl serde::Serialize for ChangeEventId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Communication => "communication",
+                Self::GenericTools => "generic_tools",
+                Self::Meetings => "meetings",
+                Self::Observations => "observations",
+                Self::Rfi => "rfi",
+                Self::SiteInstructions => "site_instructions",
+            },
+        )
+    }
 }
 
 /// Return Change Events with or without the assigned Origin with specified Origin Type.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventOriginType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37409,28 +39619,44 @@ impl EventOriginType {
     }
 }
 
+impl serde::Serialize for EventOriginType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventQueryV1_1ItemTypeId {
-    #[serde(rename = "change_event_line_item")]
     ChangeEventLineItem,
-    #[serde(rename = "markup")]
     Markup,
-    #[serde(rename = "non_celi_change_event")]
     NonCeliChangeEvent,
-    #[serde(rename = "production_quantity")]
     ProductionQuantity,
-    #[serde(rename = "recycled_change_event")]
     RecycledChangeEvent,
+}
+
+impl serde::Serialize for ChangeEventQueryV1_1ItemTypeId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ChangeEventLineItem => "change_event_line_item",
+                Self::Markup => "markup",
+                Self::NonCeliChangeEvent => "non_celi_change_event",
+                Self::ProductionQuantity => "production_quantity",
+                Self::RecycledChangeEvent => "recycled_change_event",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having the specified Item Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1ItemType {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1ItemTypeId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37457,38 +39683,55 @@ impl ChangeEventQueryV1_1ItemType {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1ItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PrimePcoStatusId {
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "no_charge")]
     NoCharge,
-    #[serde(rename = "not_pricing")]
     NotPricing,
-    #[serde(rename = "not_proceeding")]
     NotProceeding,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "pricing")]
     Pricing,
-    #[serde(rename = "proceeding")]
     Proceeding,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "revised")]
     Revised,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for PrimePcoStatusId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::Draft => "draft",
+                Self::NoCharge => "no_charge",
+                Self::NotPricing => "not_pricing",
+                Self::NotProceeding => "not_proceeding",
+                Self::Pending => "pending",
+                Self::Pricing => "pricing",
+                Self::Proceeding => "proceeding",
+                Self::Rejected => "rejected",
+                Self::Revised => "revised",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Prime Change Order with the specified status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimePcoStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<PrimePcoStatusId>>,
 }
 
@@ -37506,13 +39749,19 @@ impl PrimePcoStatus {
     }
 }
 
+impl serde::Serialize for PrimePcoStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Return Change Events with Change Items having the specified budget rom amount in project currency
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetRomAmountProjectCurrency {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<ChangeEventOperator>,
 }
 
@@ -37539,13 +39788,20 @@ impl BudgetRomAmountProjectCurrency {
     }
 }
 
+impl serde::Serialize for BudgetRomAmountProjectCurrency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 /// Return Change Events with or without Change Items having Request for Quote
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1Rfq {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1RfqId>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37572,28 +39828,45 @@ impl ChangeEventQueryV1_1Rfq {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1Rfq {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventQueryV1_1RfqStatusId {
-    #[serde(rename = "out_for_pricing")]
     OutForPricing,
-    #[serde(rename = "revise_and_resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "under_review")]
     UnderReview,
-    #[serde(rename = "withdrawn")]
     Withdrawn,
-    #[serde(rename = "pending_final_approval")]
     PendingFinalApproval,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for ChangeEventQueryV1_1RfqStatusId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::OutForPricing => "out_for_pricing",
+                Self::ReviseAndResubmit => "revise_and_resubmit",
+                Self::UnderReview => "under_review",
+                Self::Withdrawn => "withdrawn",
+                Self::PendingFinalApproval => "pending_final_approval",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 /// Return Change Events with Change Items having Request for Quote with the specified status
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1RfqStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<ChangeEventQueryV1_1RfqStatusId>>,
 }
 
@@ -37613,11 +39886,18 @@ impl ChangeEventQueryV1_1RfqStatus {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1RfqStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Change Items having Request for Quote with title groups which are represented by the RFQ ID and Composed RFQ ID or None which is empty string
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfqTitle {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
 }
 
@@ -37635,13 +39915,19 @@ impl RfqTitle {
     }
 }
 
+impl serde::Serialize for RfqTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Return Change Events with the specified event scope, or Change Events that do not have the specified event scope, based on the operator used
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1Scope {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<Scope>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<Operator>,
 }
 
@@ -37668,150 +39954,111 @@ impl ChangeEventQueryV1_1Scope {
     }
 }
 
+impl serde::Serialize for ChangeEventQueryV1_1Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("operator", &self.operator)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventQueryV1_1 {
     /// Return Change Events with or without Change Items with the specified Budget Change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_change: Option<IdOperator3>,
     /// Return Change Events with Change Items having the specified budget days in stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having Budget Stage with the specified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_stage_status: Option<BudgetStageStatus>,
     /// Return Change Events with Change Items having Budget Stage with the specified stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_stage: Option<BudgetStage>,
     /// Return Change Events  with or without Change Items with the specified Budget Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_code: Option<IdOperator2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_line_item: Option<IdOperator2>,
     /// Return Change Events with the specified Change Reason, or Change Events that do not have the specified Change Reason, based on the operator used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<IdOperator2>,
     /// Return Change Events with the specified Change Type, or Change Events that do not have the specified Change Type, based on the operator used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: Option<IdOperator2>,
     /// Return Change Events with Change Items having Commitment Contract or Commitment Change Order with the specified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_status: Option<ChangeEventQueryV1_1CommitmentStatus>,
     /// Return Change Events with or without Change Items associated with a Commitment or Commitment Change Orders
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment: Option<IdOperator4>,
     /// Return Change Events with custom fields that match the specified custom field values
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_id: Option<IdOperator3>,
     /// Change Events created within the specified ISO 8601 datetime range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Change Events with Change Items having cost entered status within the specified ISO 8601 datetime range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_in_status_since: Option<String>,
     /// Change Events with Change Items having revenue entered status within the specified ISO 8601 datetime range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_in_status_since: Option<String>,
     /// Change Events with Change Items having budget entered status within the specified ISO 8601 datetime range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_in_status_since: Option<String>,
     /// Return Change Events created by the specified User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<ChangeEventQueryV1_1CreatedBy>,
     /// Return Change Events with Change Items having Commitment or Commitment Change Orders with the specified title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_title: Option<ChangeEventQueryV1_1Contract>,
     /// Return Change Events with Change Items having Commitment or Commitment Change Orders with the specified Contract
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<ChangeEventQueryV1_1Contract>,
     /// Return Change Events with Change Items having the specified cost days in stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified cost rom amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_rom_amount: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest cost amount in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_cost_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest revenue amount in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_revenue_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified latest budget impact in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_budget_impact_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified revenue unit cost in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_unit_cost_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified budget unit cost in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_unit_cost_value_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified cost unit cost in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_unit_cost_value_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified over/under amount in project currency (revenue - cost)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub over_under_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified request for quote amount in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_quote_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having Cost Stage with the specified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_stage_status: Option<CostStageStatus>,
     /// Return Change Events with Change Items having Cost Stage with the specified stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_stage: Option<CostStage>,
     /// Return Change Events with or without the assigned Origin with specified Origin Type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_origin_type: Option<EventOriginType>,
     /// Return Change Events with Change Items having the specified Item Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<ChangeEventQueryV1_1ItemType>,
     /// Return Change Events with or without Change Items with Non Commitment Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_commitment: Option<IdOperator4>,
     /// Return Change Events with or without the specified Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<IdOperator2>,
     /// Return Change Events with or without the specified Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_title: Option<IdOperator2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub production_quantity: Option<IdOperator2>,
     /// Return Change Events with Change Items having Prime Change Order with the specified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_pco_status: Option<PrimePcoStatus>,
     /// Return Change Events with or without Change Items associated with Prime PCO
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_pco: Option<IdOperator4>,
     /// Return Change Events with Change Items having the specified revenue days in stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_days_in_stage: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified revenue rom amount in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_rom_amount_project_currency: Option<IdOperator>,
     /// Return Change Events with Change Items having the specified budget rom amount in project currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_rom_amount_project_currency: Option<BudgetRomAmountProjectCurrency>,
     /// Return Change Events with or without Change Items having Request for Quote
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq: Option<ChangeEventQueryV1_1Rfq>,
     /// Return Change Events with Change Items having Request for Quote with the specified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_status: Option<ChangeEventQueryV1_1RfqStatus>,
     /// Change Items having Request for Quote with title groups which are represented by the RFQ ID and Composed RFQ ID or None which is empty string
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfq_title: Option<RfqTitle>,
     /// Return Change Events with the specified event scope, or Change Events that do not have the specified event scope, based on the operator used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<ChangeEventQueryV1_1Scope>,
     /// Return Change Events with the specified status, or Change Events that do not have the specified status, based on the operator used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IdOperator2>,
     /// Return Change Events with the ids of the specified Change Event Vendors
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<IdOperator3>,
     /// Return Change Events with or without Change Items with Budget Code that has the specified WBS Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_segment_id: Option<IdOperator3>,
 }
 
@@ -38163,6 +40410,88 @@ impl ChangeEventQueryV1_1 {
     pub fn wbs_segment_id(mut self, value: IdOperator3) -> Self {
         self.wbs_segment_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ChangeEventQueryV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_change", &self.budget_change)?;
+        w.optional("budget_days_in_stage", &self.budget_days_in_stage)?;
+        w.optional("budget_stage_status", &self.budget_stage_status)?;
+        w.optional("budget_stage", &self.budget_stage)?;
+        w.optional("budget_code", &self.budget_code)?;
+        w.optional("change_event_line_item", &self.change_event_line_item)?;
+        w.optional("change_reason", &self.change_reason)?;
+        w.optional("change_type", &self.change_type)?;
+        w.optional("commitment_status", &self.commitment_status)?;
+        w.optional("commitment", &self.commitment)?;
+        w.optional("custom_field_id", &self.custom_field_id)?;
+        w.optional("created_at", &self.created_at)?;
+        w.optional("cost_in_status_since", &self.cost_in_status_since)?;
+        w.optional("revenue_in_status_since", &self.revenue_in_status_since)?;
+        w.optional("budget_in_status_since", &self.budget_in_status_since)?;
+        w.optional("created_by", &self.created_by)?;
+        w.optional("commitment_title", &self.commitment_title)?;
+        w.optional("contract", &self.contract)?;
+        w.optional("cost_days_in_stage", &self.cost_days_in_stage)?;
+        w.optional("cost_rom_amount", &self.cost_rom_amount)?;
+        w.optional(
+            "latest_cost_amount_project_currency",
+            &self.latest_cost_amount_project_currency,
+        )?;
+        w.optional(
+            "latest_revenue_amount_project_currency",
+            &self.latest_revenue_amount_project_currency,
+        )?;
+        w.optional(
+            "latest_budget_impact_project_currency",
+            &self.latest_budget_impact_project_currency,
+        )?;
+        w.optional(
+            "revenue_unit_cost_project_currency",
+            &self.revenue_unit_cost_project_currency,
+        )?;
+        w.optional(
+            "budget_unit_cost_value_project_currency",
+            &self.budget_unit_cost_value_project_currency,
+        )?;
+        w.optional(
+            "cost_unit_cost_value_project_currency",
+            &self.cost_unit_cost_value_project_currency,
+        )?;
+        w.optional("over_under_project_currency", &self.over_under_project_currency)?;
+        w.optional(
+            "latest_quote_amount_project_currency",
+            &self.latest_quote_amount_project_currency,
+        )?;
+        w.optional("cost_stage_status", &self.cost_stage_status)?;
+        w.optional("cost_stage", &self.cost_stage)?;
+        w.optional("event_origin_type", &self.event_origin_type)?;
+        w.optional("item_type", &self.item_type)?;
+        w.optional("non_commitment", &self.non_commitment)?;
+        w.optional("number", &self.number)?;
+        w.optional("number_title", &self.number_title)?;
+        w.optional("production_quantity", &self.production_quantity)?;
+        w.optional("prime_pco_status", &self.prime_pco_status)?;
+        w.optional("prime_pco", &self.prime_pco)?;
+        w.optional("revenue_days_in_stage", &self.revenue_days_in_stage)?;
+        w.optional(
+            "revenue_rom_amount_project_currency",
+            &self.revenue_rom_amount_project_currency,
+        )?;
+        w.optional(
+            "budget_rom_amount_project_currency",
+            &self.budget_rom_amount_project_currency,
+        )?;
+        w.optional("rfq", &self.rfq)?;
+        w.optional("rfq_status", &self.rfq_status)?;
+        w.optional("rfq_title", &self.rfq_title)?;
+        w.optional("scope", &self.scope)?;
+        w.optional("status", &self.status)?;
+        w.optional("vendor", &self.vendor)?;
+        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
+        w.end()
     }
 }
 
@@ -41245,30 +43574,37 @@ impl serde::Serialize for ChangeEventV1_1 {
 
 /// type of related event origin
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventEventOriginOriginType {
-    #[serde(rename = "observations")]
     Observations,
-    #[serde(rename = "rfi")]
     Rfi,
-    #[serde(rename = "meetings")]
     Meetings,
-    #[serde(rename = "site_instructions")]
     SiteInstructions,
-    #[serde(rename = "communication")]
     Communication,
-    #[serde(rename = "generic_tools")]
     GenericTools,
 }
 
+impl serde::Serialize for ChangeEventEventOriginOriginType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Observations => "observations",
+                Self::Rfi => "rfi",
+                Self::Meetings => "meetings",
+                Self::SiteInstructions => "site_instructions",
+                Self::Communication => "communication",
+                Self::GenericTools => "generic_tools",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventEventOrigin {
     /// ID of related event origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// type of related event origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_type: Option<ChangeEventEventOriginOriginType>,
 }
 
@@ -41295,38 +43631,63 @@ impl ChangeEventEventOrigin {
     }
 }
 
+impl serde::Serialize for ChangeEventEventOrigin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_type", &self.origin_type)?;
+        w.end()
+    }
+}
+
 /// The Change Event source refers to the resource that was responsible for creating this Change Event.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventSource {
-    #[serde(rename = "budget_change")]
     BudgetChange,
-    #[serde(rename = "field_initiated_change_orders")]
     FieldInitiatedChangeOrders,
+}
+
+impl serde::Serialize for ChangeEventSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BudgetChange => "budget_change",
+                Self::FieldInitiatedChangeOrders => "field_initiated_change_orders",
+            },
+        )
+    }
 }
 
 /// Revenue ROM source for this Change Event
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventSourceOfRevenueRom {
-    #[serde(rename = "latest_cost")]
     LatestCost,
-    #[serde(rename = "manual")]
     Manual,
-    #[serde(rename = "automatic")]
     Automatic,
-    #[serde(rename = "no_revenue_expected")]
     NoRevenueExpected,
 }
 
+impl serde::Serialize for ChangeEventSourceOfRevenueRom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::LatestCost => "latest_cost",
+                Self::Manual => "manual",
+                Self::Automatic => "automatic",
+                Self::NoRevenueExpected => "no_revenue_expected",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventExternalData {
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -41353,14 +43714,21 @@ impl ChangeEventExternalData {
     }
 }
 
+impl serde::Serialize for ChangeEventExternalData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemBudgetImpactEstimateTransfer {
     /// the estimated budget rom transfer amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Option<f64>>,
     /// the unique identifier for wbs code from which estimatd budget rom transfer will be balanced
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_wbs_code_id: Option<Option<i64>>,
 }
 
@@ -41387,28 +43755,30 @@ impl ChangeEventChangeItemBudgetImpactEstimateTransfer {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemBudgetImpactEstimateTransfer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("from_wbs_code_id", &self.from_wbs_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemBudgetImpactEstimate {
     /// the estimated budget impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Option<f64>>,
     /// indicates whether the Budget ROM should be automatically balanced
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_balance: Option<Option<bool>>,
     /// the estimated budget impact calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<Option<CalculationStrategy>>,
     /// the estimated budget impact quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Option<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<ChangeEventChangeItemBudgetImpactEstimateTransfer>,
     /// the estimated unit cost for budget impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Option<f64>>,
     /// the unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<Option<String>>,
 }
 
@@ -41473,25 +43843,46 @@ impl ChangeEventChangeItemBudgetImpactEstimate {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemBudgetImpactEstimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("auto_balance", &self.auto_balance)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("transfer", &self.transfer)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
+    }
+}
+
 /// source of budget rom
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventChangeItemBudgetImpactSourceOfBudgetRom {
-    #[serde(rename = "automatic")]
     Automatic,
-    #[serde(rename = "manual")]
     Manual,
-    #[serde(rename = "quantity_by_unit_cost")]
     QuantityByUnitCost,
 }
 
+impl serde::Serialize for ChangeEventChangeItemBudgetImpactSourceOfBudgetRom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Automatic => "automatic",
+                Self::Manual => "manual",
+                Self::QuantityByUnitCost => "quantity_by_unit_cost",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemBudgetImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<ChangeEventChangeItemBudgetImpactEstimate>,
     /// source of budget rom
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_budget_rom: Option<
         Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>,
     >,
@@ -41523,23 +43914,27 @@ impl ChangeEventChangeItemBudgetImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemBudgetImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("source_of_budget_rom", &self.source_of_budget_rom)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemCostImpactEstimate {
     /// estimated cost amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// cost calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<CalculationStrategy>,
     /// estimated cost quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// estimated unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<String>,
 }
 
@@ -41587,11 +43982,22 @@ impl ChangeEventChangeItemCostImpactEstimate {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemCostImpactEstimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemCostImpactVendor {
     /// the Proposed Vendor associated to the Change Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Option<Id2>>,
 }
 
@@ -41611,14 +44017,19 @@ impl ChangeEventChangeItemCostImpactVendor {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemCostImpactVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("proposed", &self.proposed)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemCostImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<ChangeEventChangeItemCostImpactEstimate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<ChangeEventChangeItemCostImpactVendor>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<ChangeEventChangeItemCostImpactVendor>,
 }
 
@@ -41652,23 +44063,28 @@ impl ChangeEventChangeItemCostImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemCostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("vendor", &self.vendor)?;
+        w.optional("contract", &self.contract)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemRevenueImpactEstimate {
     /// estimated revenue amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Option<String>>,
     /// revenue calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<Option<CalculationStrategy>>,
     /// estimated revenue quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Option<String>>,
     /// estimated unit cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Option<String>>,
     /// unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<Option<String>>,
 }
 
@@ -41716,27 +44132,46 @@ impl ChangeEventChangeItemRevenueImpactEstimate {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemRevenueImpactEstimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
+    }
+}
+
 /// Revenue ROM source for this Change Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceOfRevenueRom {
-    #[serde(rename = "automatic")]
     Automatic,
-    #[serde(rename = "latest_cost")]
     LatestCost,
-    #[serde(rename = "manual")]
     Manual,
-    #[serde(rename = "no_revenue_expected")]
     NoRevenueExpected,
 }
 
+impl serde::Serialize for SourceOfRevenueRom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Automatic => "automatic",
+                Self::LatestCost => "latest_cost",
+                Self::Manual => "manual",
+                Self::NoRevenueExpected => "no_revenue_expected",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItemRevenueImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<ChangeEventChangeItemRevenueImpactEstimate>,
     /// Revenue ROM source for this Change Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<Option<SourceOfRevenueRom>>,
 }
 
@@ -41766,21 +44201,25 @@ impl ChangeEventChangeItemRevenueImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItemRevenueImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.end()
+    }
+}
+
 /// Change Event Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventChangeItem {
     /// the Budget Code associated to the Change Item. If one is not provided, the Change Event Line Item will be created with a 'None' Budget Code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_code: Option<Option<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_impact: Option<ChangeEventChangeItemBudgetImpact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<ChangeEventChangeItemCostImpact>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_impact: Option<ChangeEventChangeItemRevenueImpact>,
 }
 
@@ -41828,43 +44267,43 @@ impl ChangeEventChangeItem {
     }
 }
 
+impl serde::Serialize for ChangeEventChangeItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_code", &self.budget_code)?;
+        w.optional("budget_impact", &self.budget_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("description", &self.description)?;
+        w.optional("revenue_impact", &self.revenue_impact)?;
+        w.end()
+    }
+}
+
 /// Change Event
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewChangeEventV1_1 {
     /// number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Event Scope
     pub scope: Scope,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_contract_for_estimates: Option<Id2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_origin: Option<Option<ChangeEventEventOrigin>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<Id2>,
     pub status: Id2,
     /// The Change Event source refers to the resource that was responsible for creating this Change Event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ChangeEventSource>,
     /// Revenue ROM source for this Change Event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<Option<ChangeEventSourceOfRevenueRom>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: Option<Id2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<ChangeEventExternalData>,
     /// Change Event Line Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_items: Option<Vec<ChangeEventChangeItem>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFileValue>,
 }
 
@@ -41956,6 +44395,27 @@ impl NewChangeEventV1_1 {
     pub fn change_items(mut self, value: Vec<ChangeEventChangeItem>) -> Self {
         self.change_items = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewChangeEventV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.field("scope", &self.scope)?;
+        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
+        w.optional("event_origin", &self.event_origin)?;
+        w.optional("change_reason", &self.change_reason)?;
+        w.field("status", &self.status)?;
+        w.optional("source", &self.source)?;
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.optional("change_type", &self.change_type)?;
+        w.optional("external_data", &self.external_data)?;
+        w.optional("change_items", &self.change_items)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -42056,13 +44516,10 @@ impl serde::Serialize for NewV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1ChangeItemCostImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract: Option<ChangeEventChangeItemCostImpactVendor>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Option<ChangeEventChangeItemCostImpactEstimate>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<ChangeEventChangeItemCostImpactVendor>,
 }
 
@@ -42099,13 +44556,21 @@ impl ChangeEventUpdateV1_1ChangeItemCostImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemCostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("contract", &self.contract)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("vendor", &self.vendor)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1ChangeItemRevenueImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<ChangeEventChangeItemRevenueImpactEstimate>,
     /// revenue rom source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<SourceOfRevenueRom>,
 }
 
@@ -42135,40 +44600,52 @@ impl ChangeEventUpdateV1_1ChangeItemRevenueImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemRevenueImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.end()
+    }
+}
+
 /// the estimated budget impact calculation strategy
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy {
-    #[serde(rename = "manual")]
     Manual,
-    #[serde(rename = "automatic")]
     Automatic,
 }
 
+impl serde::Serialize
+for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Manual => "manual",
+                Self::Automatic => "automatic",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     /// the estimated budget impact amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<Option<f64>>,
     /// indicates whether the Budget ROM should be automatically balanced
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_balance: Option<Option<bool>>,
     /// the estimated budget impact calculation strategy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calculation_strategy: Option<
         Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy>,
     >,
     /// the estimated budget impact quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Option<f64>>,
     /// the estimated unit cost for budget impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Option<f64>>,
     /// the unit of measure used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<ChangeEventChangeItemBudgetImpactEstimateTransfer>,
 }
 
@@ -42238,13 +44715,25 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("auto_balance", &self.auto_balance)?;
+        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("transfer", &self.transfer)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1ChangeItemBudgetImpact {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate>,
     /// source of budget rom
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_budget_rom: Option<
         Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>,
     >,
@@ -42279,27 +44768,29 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpact {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("estimate", &self.estimate)?;
+        w.optional("source_of_budget_rom", &self.source_of_budget_rom)?;
+        w.end()
+    }
+}
+
 /// Change Event Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1ChangeItem {
     /// the Budget Code associated to the Change Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_code: Option<Option<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<ChangeEventUpdateV1_1ChangeItemCostImpact>,
     /// Whether change item should be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the change Event Line Item to update
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_impact: Option<ChangeEventUpdateV1_1ChangeItemRevenueImpact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_impact: Option<ChangeEventUpdateV1_1ChangeItemBudgetImpact>,
 }
 
@@ -42370,14 +44861,26 @@ impl ChangeEventUpdateV1_1ChangeItem {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_code", &self.budget_code)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("deleted", &self.deleted)?;
+        w.optional("description", &self.description)?;
+        w.optional("id", &self.id)?;
+        w.optional("revenue_impact", &self.revenue_impact)?;
+        w.optional("budget_impact", &self.budget_impact)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1EventOrigin {
     /// ID of related event origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// type of related event origin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_type: Option<ChangeEventId>,
 }
 
@@ -42404,69 +44907,67 @@ impl ChangeEventUpdateV1_1EventOrigin {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1EventOrigin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_type", &self.origin_type)?;
+        w.end()
+    }
+}
+
 /// Event Scope
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventUpdateV1_1Scope {
-    #[serde(rename = "in_scope")]
     InScope,
-    #[serde(rename = "out_of_scope")]
     OutOfScope,
-    #[serde(rename = "tbd")]
     Tbd,
+}
+
+impl serde::Serialize for ChangeEventUpdateV1_1Scope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::InScope => "in_scope",
+                Self::OutOfScope => "out_of_scope",
+                Self::Tbd => "tbd",
+            },
+        )
+    }
 }
 
 /// Change Event
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeEventUpdateV1_1 {
     /// Not to be used if other attachment types are included
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_drawing_revision: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_file_version: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_form: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_image: Option<Vec<Id2>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_by_uuid: Option<Vec<AttachmentsByUuid>>,
     /// Change Event Line Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_items: Option<Vec<ChangeEventUpdateV1_1ChangeItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<Id2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_type: Option<Id2>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<serde_json::Value>,
     /// description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_origin: Option<Option<ChangeEventUpdateV1_1EventOrigin>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_data: Option<ChangeEventExternalData>,
     /// number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_contract_for_estimates: Option<Id2>,
     /// Event Scope
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<ChangeEventUpdateV1_1Scope>,
     /// The Change Event source refers to the resource that was responsible for creating this Change Event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ChangeEventSource>,
     /// Revenue ROM source for this Change Event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_of_revenue_rom: Option<Option<SourceOfRevenueRom>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Id2>,
     /// title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -42622,52 +45123,82 @@ impl ChangeEventUpdateV1_1 {
     }
 }
 
+impl serde::Serialize for ChangeEventUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional(
+            "attachments_by_drawing_revision",
+            &self.attachments_by_drawing_revision,
+        )?;
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
+        w.optional("attachments_by_form", &self.attachments_by_form)?;
+        w.optional("attachments_by_image", &self.attachments_by_image)?;
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
+        w.optional("change_items", &self.change_items)?;
+        w.optional("change_reason", &self.change_reason)?;
+        w.optional("change_type", &self.change_type)?;
+        w.optional("custom_fields", &self.custom_fields)?;
+        w.optional("description", &self.description)?;
+        w.optional("event_origin", &self.event_origin)?;
+        w.optional("external_data", &self.external_data)?;
+        w.optional("number", &self.number)?;
+        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
+        w.optional("scope", &self.scope)?;
+        w.optional("source", &self.source)?;
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.end()
+    }
+}
+
 /// Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DirectCostDirectCostType {
-    #[serde(rename = "invoice")]
     Invoice,
-    #[serde(rename = "expense")]
     Expense,
-    #[serde(rename = "payroll")]
     Payroll,
-    #[serde(rename = "subcontractor_invoice")]
     SubcontractorInvoice,
+}
+
+impl serde::Serialize for DirectCostDirectCostType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Invoice => "invoice",
+                Self::Expense => "expense",
+                Self::Payroll => "payroll",
+                Self::SubcontractorInvoice => "subcontractor_invoice",
+            },
+        )
+    }
 }
 
 /// Direct Cost Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDirectCostV1_1DirectCostLineItem {
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_amount: Option<f64>,
     /// WBS Code ID
     pub wbs_code_id: i64,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direct Cost ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Quantity of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The reference, if any, passed in upon item creation and is not persisted.
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     /// Unit cost of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Unit of measure of the described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
 }
 
@@ -42743,45 +45274,52 @@ impl NewDirectCostV1_1DirectCostLineItem {
     }
 }
 
+impl serde::Serialize for NewDirectCostV1_1DirectCostLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("manual_amount", &self.manual_amount)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_id", &self.direct_cost_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("ref", &self.ref_)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.end()
+    }
+}
+
 /// Direct Cost Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDirectCostV1_1DirectCost {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_date: Option<String>,
     /// ID of the Employee tied to the Direct Cost Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<i64>,
     /// Unique identifier for a Direct Cost Item of type invoice. Is required only if `direct_cost_type` is set to `invoice`.
     pub invoice_number: String,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Payment Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DirectCostItemStatus>,
     /// The agreed upon Terms for the date of payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Vendor ID
     pub vendor_id: i64,
     /// Type
     pub direct_cost_type: DirectCostDirectCostType,
     /// Line items that should be assoicated with the direct cost item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<NewDirectCostV1_1DirectCostLineItem>>,
 }
 
@@ -42873,12 +45411,31 @@ impl NewDirectCostV1_1DirectCost {
     }
 }
 
+impl serde::Serialize for NewDirectCostV1_1DirectCost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_date", &self.direct_cost_date)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.field("invoice_number", &self.invoice_number)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("terms", &self.terms)?;
+        w.field("vendor_id", &self.vendor_id)?;
+        w.field("direct_cost_type", &self.direct_cost_type)?;
+        w.optional("line_items", &self.line_items)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDirectCostV1_1 {
     /// Direct Cost Item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Direct Cost Item object
     pub direct_cost: NewDirectCostV1_1DirectCost,
@@ -42897,6 +45454,15 @@ impl NewDirectCostV1_1 {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewDirectCostV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments", &self.attachments)?;
+        w.field("direct_cost", &self.direct_cost)?;
+        w.end()
     }
 }
 
@@ -43148,40 +45714,29 @@ impl serde::Serialize for DirectCostV1_1 {
 
 /// Direct Cost Line Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostUpdateV1_1DirectCostLineItem {
     /// ID of the line item (only required when updating)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manual_amount: Option<f64>,
     /// WBS Code ID (required when creating new line items on the direct cost)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Direct Cost ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_id: Option<i64>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Quantity of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The reference, if any, passed in upon item creation and is not persisted.
-    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
     /// Unit cost of described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<f64>,
     /// Unit of measure of the described item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
 }
 
@@ -43271,42 +45826,49 @@ impl DirectCostUpdateV1_1DirectCostLineItem {
     }
 }
 
+impl serde::Serialize for DirectCostUpdateV1_1DirectCostLineItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("manual_amount", &self.manual_amount)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("direct_cost_id", &self.direct_cost_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("ref", &self.ref_)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.end()
+    }
+}
+
 /// Direct Cost Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostUpdateV1_1DirectCost {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Employee ID tied to the Direct Cost Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<i64>,
     /// Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost_date: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Payment Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Received Date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DirectCostItemStatus>,
     /// The agreed upon Terms for the date of payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Line items that should be assoicated with the direct cost item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_items: Option<Vec<DirectCostUpdateV1_1DirectCostLineItem>>,
 }
 
@@ -43399,15 +45961,31 @@ impl DirectCostUpdateV1_1DirectCost {
     }
 }
 
+impl serde::Serialize for DirectCostUpdateV1_1DirectCost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("direct_cost_date", &self.direct_cost_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("terms", &self.terms)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("line_items", &self.line_items)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectCostUpdateV1_1 {
     /// Direct Cost Item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Direct Cost Item object
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_cost: Option<DirectCostUpdateV1_1DirectCost>,
 }
 
@@ -43434,76 +46012,76 @@ impl DirectCostUpdateV1_1 {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum RequisitionViewV1_1 {
-    #[serde(rename = "default")]
-    Default,
-    #[serde(rename = "extended")]
-    Extended,
-    #[serde(rename = "items")]
-    Items,
-    #[serde(rename = "action_policy")]
-    ActionPolicy,
+impl serde::Serialize for DirectCostUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("direct_cost", &self.direct_cost)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequisitionViewV1_1 {
+    Default,
+    Extended,
+    Items,
+    ActionPolicy,
+}
+
+impl serde::Serialize for RequisitionViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::Extended => "extended",
+                Self::Items => "items",
+                Self::ActionPolicy => "action_policy",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewRequisitionV1_1RequisitionItem {
     /// The line item id of a contract line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<i64>,
     /// Contract Detail Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_line_item_id: Option<i64>,
     /// The type of the item your are updating. Required if you are updating a line item.
     pub item_type: RequisitionItemItemType,
     /// The amount of work completed this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored. Only considered when neither new_materials nor stored_materials are in the input. Ingored for unit based line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// The amount of materials presently stored from the previous progress
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored_from_previous_progress: Option<String>,
     /// New materials amount, ignored for unit base line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_materials: Option<String>,
     /// Quantity of new materials added. Only applicable to unit based line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_materials_quantity: Option<String>,
     /// Previously stored materials amount, ignored for unit base line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_materials: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_materials_quantity: Option<f64>,
     /// Work completed retainage amount retained this period (admin user only, work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount currently retained (Admin user, amount accounting only, materials_presently_stored should be non-zero to hold a retainage....
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_currently_retained: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity (unit accounting contract only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
     /// Work completed percentage for this period (this field is only persisted if work_completed_this_period is zero or nil)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_percent_this_period: Option<String>,
     /// Materials retainage percentage for this period (This field is only persisted if materials_presently_stored is zero or nil. Ignored unless "Materials...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_percent_this_period: Option<String>,
     /// The total amount the subcontractor original claimed for this line
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcontractor_claimed_amount: Option<String>,
     /// Approval status of the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionItemStatus>,
     /// Comment about the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -43663,53 +46241,85 @@ impl NewRequisitionV1_1RequisitionItem {
     }
 }
 
+impl serde::Serialize for NewRequisitionV1_1RequisitionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("line_item_id", &self.line_item_id)?;
+        w.optional("detail_line_item_id", &self.detail_line_item_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "materials_presently_stored_from_previous_progress",
+            &self.materials_presently_stored_from_previous_progress,
+        )?;
+        w.optional("new_materials", &self.new_materials)?;
+        w.optional("new_materials_quantity", &self.new_materials_quantity)?;
+        w.optional("stored_materials", &self.stored_materials)?;
+        w.optional("stored_materials_quantity", &self.stored_materials_quantity)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_currently_retained",
+            &self.materials_stored_retainage_currently_retained,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.optional(
+            "work_completed_retainage_percent_this_period",
+            &self.work_completed_retainage_percent_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_percent_this_period",
+            &self.materials_stored_retainage_percent_this_period,
+        )?;
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("comment", &self.comment)?;
+        w.end()
+    }
+}
+
 /// Requisition (Subcontractor Invoice)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRequisitionV1_1Requisition {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<NewRequisitionV1_1RequisitionItem>>,
     /// Period ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_id: Option<i64>,
     /// Requisition (Subcontractor Invoice) start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_start: Option<String>,
     /// Requisition (Subcontractor Invoice) end date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_end: Option<String>,
     /// Billing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<String>,
     /// true or false value indicating whether or not this is the final invoice
-    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
     pub final_: Option<bool>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Date requisition was paid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Requisition (Subcontractor Invoice) third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Requisition (Subcontractor Invoice) third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Status; admin can set any status, standard and billing recipient can set to under_review (submit) or draft (save)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionStatusFilter>,
     /// Date requisition was submitted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// An array of Prostore File IDs. The Prostore Files will be associated with the Requisition (Subcontractor Invoice) as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// An array of Upload UUIDs. The Uploads will be associated with the Requisition (Subcontractor Invoice) as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -43821,16 +46431,37 @@ impl NewRequisitionV1_1Requisition {
     }
 }
 
+impl serde::Serialize for NewRequisitionV1_1Requisition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("items", &self.items)?;
+        w.optional("period_id", &self.period_id)?;
+        w.optional("requisition_start", &self.requisition_start)?;
+        w.optional("requisition_end", &self.requisition_end)?;
+        w.optional("billing_date", &self.billing_date)?;
+        w.optional("final", &self.final_)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("submitted_at", &self.submitted_at)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRequisitionV1_1 {
     /// Project ID
     pub project_id: i64,
     /// Commitment ID
     pub commitment_id: i64,
     /// Requisition (Subcontractor Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition: Option<NewRequisitionV1_1Requisition>,
 }
 
@@ -43851,66 +46482,58 @@ impl NewRequisitionV1_1 {
     }
 }
 
+impl serde::Serialize for NewRequisitionV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("commitment_id", &self.commitment_id)?;
+        w.optional("requisition", &self.requisition)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequisitionUpdateV1_1RequisitionItem {
     /// The id of a requisition line item
     pub id: i64,
     /// The line item id of a contract line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_id: Option<i64>,
     /// Contract Detail Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_line_item_id: Option<i64>,
     /// The type of the item your are updating. Required if you are updating a line item.
     pub item_type: RequisitionItemItemType,
     /// The amount of work completed this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period: Option<String>,
     /// The amount of materials presently stored. Only considered when neither new_materials nor stored_materials are in the input. Ingored for unit based line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored: Option<String>,
     /// The amount of materials presently stored from the previous progress
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_presently_stored_from_previous_progress: Option<String>,
     /// New materials amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_materials: Option<String>,
     /// Quantity of new materials added. Only applicable to unit based line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_materials_quantity: Option<String>,
     /// Previously stored materials amount, ignored for unit base line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_materials: Option<String>,
     /// Quantity of previously stored materials. Only applicable for unit based line items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stored_materials_quantity: Option<f64>,
     /// Work completed retainage amount retained this period (admin user only, work_completed_this_period should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_retained_this_period: Option<String>,
     /// Materials stored retainage amount currently retained (admin user, amount accounting only, materials_presently_stored should be non-zero to hold a retainage)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_currently_retained: Option<String>,
     /// The amount of work completed retainage released this period
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_released_this_period: Option<String>,
     /// Work completed this period quantity (unit accounting contract only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_this_period_quantity: Option<String>,
     /// Work completed percentage for this period (this field is only persisted if work_completed_this_period is zero or nil)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_completed_retainage_percent_this_period: Option<String>,
     /// Materials retainage percentage for this period (this field is only persisted if materials_presently_stored is zero or nil)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub materials_stored_retainage_percent_this_period: Option<String>,
     /// The total amount the subcontractor original claimed for this line
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcontractor_claimed_amount: Option<String>,
     /// Approval status of the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionItemStatus>,
     /// Comment about the invoice line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -44071,53 +46694,86 @@ impl RequisitionUpdateV1_1RequisitionItem {
     }
 }
 
+impl serde::Serialize for RequisitionUpdateV1_1RequisitionItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("line_item_id", &self.line_item_id)?;
+        w.optional("detail_line_item_id", &self.detail_line_item_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional(
+            "materials_presently_stored_from_previous_progress",
+            &self.materials_presently_stored_from_previous_progress,
+        )?;
+        w.optional("new_materials", &self.new_materials)?;
+        w.optional("new_materials_quantity", &self.new_materials_quantity)?;
+        w.optional("stored_materials", &self.stored_materials)?;
+        w.optional("stored_materials_quantity", &self.stored_materials_quantity)?;
+        w.optional(
+            "work_completed_retainage_retained_this_period",
+            &self.work_completed_retainage_retained_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_currently_retained",
+            &self.materials_stored_retainage_currently_retained,
+        )?;
+        w.optional(
+            "work_completed_retainage_released_this_period",
+            &self.work_completed_retainage_released_this_period,
+        )?;
+        w.optional(
+            "work_completed_this_period_quantity",
+            &self.work_completed_this_period_quantity,
+        )?;
+        w.optional(
+            "work_completed_retainage_percent_this_period",
+            &self.work_completed_retainage_percent_this_period,
+        )?;
+        w.optional(
+            "materials_stored_retainage_percent_this_period",
+            &self.materials_stored_retainage_percent_this_period,
+        )?;
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
+        w.optional("status", &self.status)?;
+        w.optional("comment", &self.comment)?;
+        w.end()
+    }
+}
+
 /// Requisition (Subcontractor Invoice)
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequisitionUpdateV1_1Requisition {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<RequisitionUpdateV1_1RequisitionItem>>,
     /// Period ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_id: Option<i64>,
     /// Requisition (Subcontractor Invoice) start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_start: Option<String>,
     /// Requisition (Subcontractor Invoice) end date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition_end: Option<String>,
     /// Billing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<String>,
     /// true or false value indicating whether or not this is the final invoice
-    #[serde(rename = "final", skip_serializing_if = "Option::is_none")]
     pub final_: Option<bool>,
     /// Invoice number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Date requisition was paid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_date: Option<String>,
     /// Requisition (Subcontractor Invoice) third party data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Requisition (Subcontractor Invoice) third party ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Status; admin can set any status, standard and billing recipient can set to under_review (submit) or draft (save)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequisitionStatusFilter>,
     /// Date requisition was submitted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// An array of Prostore File IDs. The Prostore Files will be associated with the Requisition (Subcontractor Invoice) as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// An array of Upload UUIDs. The Uploads will be associated with the Requisition (Subcontractor Invoice) as attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -44229,16 +46885,37 @@ impl RequisitionUpdateV1_1Requisition {
     }
 }
 
+impl serde::Serialize for RequisitionUpdateV1_1Requisition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("items", &self.items)?;
+        w.optional("period_id", &self.period_id)?;
+        w.optional("requisition_start", &self.requisition_start)?;
+        w.optional("requisition_end", &self.requisition_end)?;
+        w.optional("billing_date", &self.billing_date)?;
+        w.optional("final", &self.final_)?;
+        w.optional("invoice_number", &self.invoice_number)?;
+        w.optional("payment_date", &self.payment_date)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("submitted_at", &self.submitted_at)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequisitionUpdateV1_1 {
     /// Project ID
     pub project_id: i64,
     /// Commitment ID
     pub commitment_id: i64,
     /// Requisition (Subcontractor Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requisition: Option<RequisitionUpdateV1_1Requisition>,
 }
 
@@ -44259,13 +46936,32 @@ impl RequisitionUpdateV1_1 {
     }
 }
 
+impl serde::Serialize for RequisitionUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("commitment_id", &self.commitment_id)?;
+        w.optional("requisition", &self.requisition)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectStatusSnapshotSortV2 {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "-created_at")]
     CreatedAt2,
+}
+
+impl serde::Serialize for ProjectStatusSnapshotSortV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::CreatedAt2 => "-created_at",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -44651,19 +47347,15 @@ impl serde::Serialize for StatusV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusUpdateV2 {
     /// Name of the Change Event status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Status mapping
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mapped_to_status: Option<String>,
     /// Indicates whether the Change Event status will be shown in the status select dropdown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_select: Option<bool>,
     /// Indicates whether the Change Event status is the default status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_status: Option<bool>,
 }
 
@@ -44701,6 +47393,17 @@ impl StatusUpdateV2 {
     pub fn default_status(mut self, value: bool) -> Self {
         self.default_status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for StatusUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("mapped_to_status", &self.mapped_to_status)?;
+        w.optional("show_in_select", &self.show_in_select)?;
+        w.optional("default_status", &self.default_status)?;
+        w.end()
     }
 }
 
@@ -44881,16 +47584,13 @@ impl serde::Serialize for TypeV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TypeUpdateV2 {
     /// Name of the Change Event Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether the Change Event Type will be shown in the Type select dropdown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_select: Option<bool>,
     /// Abbreviation for the Change Event Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
 }
 
@@ -44921,6 +47621,16 @@ impl TypeUpdateV2 {
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for TypeUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("show_in_select", &self.show_in_select)?;
+        w.optional("abbreviation", &self.abbreviation)?;
+        w.end()
     }
 }
 
@@ -45004,13 +47714,11 @@ impl serde::Serialize for ChangeOrderChangeReasonListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewChangeOrderChangeReasonV2 {
     /// Change reason description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<String>,
     /// Indicates whether the Change Order change reason will be shown in the change reason select dropdown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_select: Option<bool>,
 }
 
@@ -45034,6 +47742,15 @@ impl NewChangeOrderChangeReasonV2 {
     pub fn show_in_select(mut self, value: bool) -> Self {
         self.show_in_select = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewChangeOrderChangeReasonV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("change_reason", &self.change_reason)?;
+        w.optional("show_in_select", &self.show_in_select)?;
+        w.end()
     }
 }
 
@@ -45239,32 +47956,37 @@ impl serde::Serialize for BudgetViewListV2 {
 
 /// Type of the filter
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowValueV2Type {
-    #[serde(rename = "segment")]
     Segment,
-    #[serde(rename = "forecast_start_date")]
     ForecastStartDate,
-    #[serde(rename = "date_range_for_actuals")]
     DateRangeForActuals,
-    #[serde(rename = "budget_row_type")]
     BudgetRowType,
 }
 
+impl serde::Serialize for RowValueV2Type {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Segment => "segment",
+                Self::ForecastStartDate => "forecast_start_date",
+                Self::DateRangeForActuals => "date_range_for_actuals",
+                Self::BudgetRowType => "budget_row_type",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowValueV2 {
     /// ID of the filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Tier of the Segment if applicable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<i64>,
     /// Type of the filter
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<RowValueV2Type>,
     /// Values of the filter
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
@@ -45302,6 +48024,17 @@ impl RowValueV2 {
     pub fn values(mut self, value: Vec<String>) -> Self {
         self.values = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for RowValueV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("tier", &self.tier)?;
+        w.optional("type", &self.type_)?;
+        w.optional("values", &self.values)?;
+        w.end()
     }
 }
 
@@ -45498,22 +48231,31 @@ impl serde::Serialize for RowListV2 {
 
 /// The curve of the line item. For more information about the curve distribution visit...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowCurve {
-    #[serde(rename = "bell")]
     Bell,
-    #[serde(rename = "back_loaded")]
     BackLoaded,
-    #[serde(rename = "front_loaded")]
     FrontLoaded,
-    #[serde(rename = "linear")]
     Linear,
-    #[serde(rename = "manual")]
     Manual,
 }
 
+impl serde::Serialize for RowCurve {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Bell => "bell",
+                Self::BackLoaded => "back_loaded",
+                Self::FrontLoaded => "front_loaded",
+                Self::Linear => "linear",
+                Self::Manual => "manual",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowPeriod {
     /// The period of the line item in the format 'YYYY-MM'
     pub period_date: String,
@@ -45531,28 +48273,31 @@ impl RowPeriod {
     }
 }
 
+impl serde::Serialize for RowPeriod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("period_date", &self.period_date)?;
+        w.field("amount", &self.amount)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForecastingRow {
     /// ID of the line item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_line_item_id: Option<String>,
     /// ID of the WBS code
     pub wbs_code_id: String,
     /// The start date of the line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end date of the line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// The curve of the line item. For more information about the curve distribution visit...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub curve: Option<RowCurve>,
     /// The forecast to complete of the line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_to_complete: Option<f64>,
     /// The periods of the line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub periods: Option<Vec<RowPeriod>>,
 }
 
@@ -45607,10 +48352,23 @@ impl ForecastingRow {
     }
 }
 
+impl serde::Serialize for ForecastingRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("end_date", &self.end_date)?;
+        w.optional("curve", &self.curve)?;
+        w.optional("forecast_to_complete", &self.forecast_to_complete)?;
+        w.optional("periods", &self.periods)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRowV2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forecasting_rows: Option<Vec<ForecastingRow>>,
 }
 
@@ -45628,17 +48386,22 @@ impl NewRowV2 {
     }
 }
 
+impl serde::Serialize for NewRowV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("forecasting_rows", &self.forecasting_rows)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeHistoryQueryV2Segment {
     /// The segment identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The tier for the segment (if applicable). Set to `null` if not used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tier: Option<Option<String>>,
     /// An array of segment-option IDs for the given segment/tier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
@@ -45672,12 +48435,21 @@ impl BudgetChangeHistoryQueryV2Segment {
     }
 }
 
+impl serde::Serialize for BudgetChangeHistoryQueryV2Segment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("tier", &self.tier)?;
+        w.optional("values", &self.values)?;
+        w.end()
+    }
+}
+
 /// A collection of named filters to apply to the change history query. Currently only supports the `segments` filter.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BudgetChangeHistoryQueryV2 {
     /// An array of segment filter objects. Each object specifies the segment ID, the tier (if applicable), and the array of segment-option IDs to filter by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<BudgetChangeHistoryQueryV2Segment>>,
 }
 
@@ -45694,6 +48466,14 @@ impl BudgetChangeHistoryQueryV2 {
     pub fn segments(mut self, value: Vec<BudgetChangeHistoryQueryV2Segment>) -> Self {
         self.segments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BudgetChangeHistoryQueryV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("segments", &self.segments)?;
+        w.end()
     }
 }
 
@@ -46035,13 +48815,11 @@ impl serde::Serialize for BudgetNoteV2 {
 
 /// Budget Notes object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBudgetNoteV2 {
     /// A note for a budget or a forecasting row
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The custom name you have assigned to your Budget Note column. Use 'Notes' if using the default name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -46065,6 +48843,15 @@ impl NewBudgetNoteV2 {
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewBudgetNoteV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("note", &self.note)?;
+        w.optional("label", &self.label)?;
+        w.end()
     }
 }
 
@@ -46377,40 +49164,29 @@ impl serde::Serialize for ChangeEventSettingsV2 {
 
 /// Change Event Settings
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectChangeEventSettingsV2 {
     /// Budget ROM for all changes with this 'In Scope' will update based on these selections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_rom_source_for_in_scope: Option<String>,
     /// Budget ROM for all changes with this 'Out of Scope' will update based on these selections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_rom_source_for_out_of_scope: Option<String>,
     /// Budget ROM for all changes with this 'TBD' will update based on these selections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_rom_source_for_tbd_scope: Option<String>,
     /// Allow Line Item auto-population of Budget Code, Vendor, and Contracts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub celi_prefill_automation: Option<bool>,
     /// This setting will determine which source is used to create or update Commitment COs/PCOs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_value_source: Option<String>,
     /// Whether to copy the RFQ attachments to Commitment COs/PCOs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_rfq_attachments_to_commitment_cos: Option<bool>,
     /// Whether to copy the RFQ attachments to Prime COs/PCOs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_rfq_attachments_to_prime_cos: Option<bool>,
     /// Whether to display revenue ROM, latest price, latest cost, and over / under columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_revenue_detail_columns: Option<bool>,
     /// Whether to display UOM, revenue qty, revenue unit cost, ROM unit qty, and ROM unit cost columns
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_spend_quantity_columns: Option<bool>,
     /// Whether to prevent Budget Changes and Prime Potential Change Order on the same Change Event Line Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_both_prime_cos_and_budget_changes: Option<bool>,
     /// Whether to maintain budget codes across all line items in sync
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_wbs_code: Option<bool>,
 }
 
@@ -46500,6 +49276,48 @@ impl ProjectChangeEventSettingsV2 {
     pub fn sync_wbs_code(mut self, value: bool) -> Self {
         self.sync_wbs_code = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ProjectChangeEventSettingsV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "budget_rom_source_for_in_scope",
+            &self.budget_rom_source_for_in_scope,
+        )?;
+        w.optional(
+            "budget_rom_source_for_out_of_scope",
+            &self.budget_rom_source_for_out_of_scope,
+        )?;
+        w.optional(
+            "budget_rom_source_for_tbd_scope",
+            &self.budget_rom_source_for_tbd_scope,
+        )?;
+        w.optional("celi_prefill_automation", &self.celi_prefill_automation)?;
+        w.optional("change_order_value_source", &self.change_order_value_source)?;
+        w.optional(
+            "copy_rfq_attachments_to_commitment_cos",
+            &self.copy_rfq_attachments_to_commitment_cos,
+        )?;
+        w.optional(
+            "copy_rfq_attachments_to_prime_cos",
+            &self.copy_rfq_attachments_to_prime_cos,
+        )?;
+        w.optional(
+            "display_revenue_detail_columns",
+            &self.display_revenue_detail_columns,
+        )?;
+        w.optional(
+            "display_spend_quantity_columns",
+            &self.display_spend_quantity_columns,
+        )?;
+        w.optional(
+            "prevent_both_prime_cos_and_budget_changes",
+            &self.prevent_both_prime_cos_and_budget_changes,
+        )?;
+        w.optional("sync_wbs_code", &self.sync_wbs_code)?;
+        w.end()
     }
 }
 
@@ -46740,33 +49558,25 @@ impl serde::Serialize for CommitmentChangeOrderLineItemListV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCommitmentChangeOrderLineItemV2 {
     /// ID of the prime contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<String>,
     /// ID of the commitment contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_line_item_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
     pub wbs_code_id: String,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -46835,6 +49645,22 @@ impl NewCommitmentChangeOrderLineItemV2 {
     }
 }
 
+impl serde::Serialize for NewCommitmentChangeOrderLineItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("commitment_line_item_id", &self.commitment_line_item_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommitmentChangeOrderLineItemV2 {
@@ -46871,34 +49697,25 @@ impl serde::Serialize for CommitmentChangeOrderLineItemV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommitmentChangeOrderLineItemUpdateV2 {
     /// ID of the prime contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<String>,
     /// ID of the commitment contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment_line_item_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<String>,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -46974,20 +49791,56 @@ impl CommitmentChangeOrderLineItemUpdateV2 {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PrimeContractAccountingMethodFilterV2 {
-    #[serde(rename = "unit")]
-    Unit,
-    #[serde(rename = "amount")]
-    Amount,
+impl serde::Serialize for CommitmentChangeOrderLineItemUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("commitment_line_item_id", &self.commitment_line_item_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrimeContractAccountingMethodFilterV2 {
+    Unit,
+    Amount,
+}
+
+impl serde::Serialize for PrimeContractAccountingMethodFilterV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Unit => "unit",
+                Self::Amount => "amount",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CommitmentContractTypeFilterV2 {
     WorkOrderContract,
     PurchaseOrderContract,
+}
+
+impl serde::Serialize for CommitmentContractTypeFilterV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::WorkOrderContract => "WorkOrderContract",
+                Self::PurchaseOrderContract => "PurchaseOrderContract",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -47025,182 +49878,147 @@ impl serde::Serialize for PrimeContractDetailV2 {
 
 /// The level of details for showing change orders on invoices attached to this contract.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeOrderLevelOfDetail {
-    #[serde(rename = "change_order_package")]
     ChangeOrderPackage,
-    #[serde(rename = "change_order_request")]
     ChangeOrderRequest,
-    #[serde(rename = "potential_change_order")]
     PotentialChangeOrder,
-    #[serde(rename = "line_item")]
     LineItem,
+}
+
+impl serde::Serialize for ChangeOrderLevelOfDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ChangeOrderPackage => "change_order_package",
+                Self::ChangeOrderRequest => "change_order_request",
+                Self::PotentialChangeOrder => "potential_change_order",
+                Self::LineItem => "line_item",
+            },
+        )
+    }
 }
 
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NewPrimeContractV2Value {
     Value(serde_json::Value),
     Value2(serde_json::Value),
     Value3(serde_json::Value),
 }
 
+impl serde::Serialize for NewPrimeContractV2Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(v) => serde::Serialize::serialize(v, s),
+            Self::Value2(v) => serde::Serialize::serialize(v, s),
+            Self::Value3(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCommitmentContractV2 {
     /// The type of the Commitment Contract.
-    #[serde(rename = "type")]
     pub type_: CommitmentContractTypeFilterV2,
     /// The Commitment Contract number. Defaults to the project numbering sequence for the respective contract type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Commitment Contract status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The Commitment Contract title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Commitment Contract description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Commitment Contract executed status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// The ID of the vendor for the contract. The selected invoice contacts must all belong to this vendor. When the vendor is changed, the invoice contacts are reset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
     /// Only applicable to Purchase Order Contracts. The ID of the user assigned to the Commitment Contract. The user must belong to the project directory (see the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
     /// If true, a signature is required to execute the contract; otherwise no signature is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// The subcontractor schedule of values (SSOV) status. Only applicable to contracts which use an SSOV.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_schedule_of_values_status: Option<String>,
     /// Only applicable to Work Order Contracts. The inclusions of the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// Only applicable to Work Order Contracts. The exclusions of the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// Only applicable to Purchase Order Contracts. The address to which invoices are sent. The default will be the bill to address of the most recently created...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<String>,
     /// Only applicable to Purchase Order Contracts. The address to which materials are shipped. The default will be the ship to address of the most recently...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<String>,
     /// Only applicable to Purchase Order Contracts. The shipping method for the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_via: Option<String>,
     /// Only applicable to Purchase Order Contracts. The payment terms for the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms: Option<String>,
     /// An "unformatted" decimal number. Specifically a number with a period as the decimal separator, without a thousands separator, and with an optional sign. It...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// The accounting method for the contract. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// If true, comments are allowed on the Commitment Contract; otherwise comments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_comments: Option<bool>,
     /// If true, markups are allowed on the Commitment Contract; otherwise markups are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_markups: Option<bool>,
     /// The level of details for showing change orders on invoices attached to this contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_level_of_detail: Option<ChangeOrderLevelOfDetail>,
     /// If true, the subcontractor schedule of values (SSOV) is enabled for the Commitment Contract; otherwise the SSOV is not enabled. Default is driven by a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssov: Option<bool>,
     /// If true, invoices are allowed on the Commitment Contract; otherwise invoices are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payment_applications: Option<bool>,
     /// If true, payments are allowed on the Commitment Contract; otherwise payments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payments: Option<bool>,
     /// If true, materials retainage is displayed on the Commitment Contract; otherwise materials retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_materials_retainage: Option<bool>,
     /// If true, work retainage is displayed on the Commitment Contract; otherwise work retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_work_retainage: Option<bool>,
     /// If true, cost codes are displayed on the Commitment Contract PDF; otherwise cost codes are not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cost_code_on_pdf: Option<bool>,
     /// If true, the sliding scale retention is enabled for the Commitment Contract. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssr_enabled: Option<bool>,
     /// IDs of users in the project directory (see the Project Users endpoint). These users must belong to the selected vendor and are the invoice contacts for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_recipient_ids: Option<Vec<String>>,
     /// If true, visible to admins and accessors only; otherwise visible to those with access to the commitments tool. Default based on project level setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Only applicable to private contracts. If true, line items are visible to non-admins; otherwise visible to admins only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_line_items_to_non_admins: Option<bool>,
     /// Only applicable to private contracts. IDs of users in the project directory (see the Project Users endpoint). These users will be able to view the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accessor_ids: Option<Vec<String>>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
     /// Only applicable to Purchase Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Exchange Rate from Contract Currency to Project Currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<String>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// The current attachments to the item. Values should be omitted to remove attachments. New files cannot be attached via this param. If the key is omitted, the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<String>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<String>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<String>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<
         String,
         NewPrimeContractV2Value,
@@ -47583,6 +50401,78 @@ impl NewCommitmentContractV2 {
     }
 }
 
+impl serde::Serialize for NewCommitmentContractV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("type", &self.type_)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "billing_schedule_of_values_status",
+            &self.billing_schedule_of_values_status,
+        )?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("bill_to_address", &self.bill_to_address)?;
+        w.optional("ship_to_address", &self.ship_to_address)?;
+        w.optional("ship_via", &self.ship_via)?;
+        w.optional("payment_terms", &self.payment_terms)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("allow_comments", &self.allow_comments)?;
+        w.optional("allow_markups", &self.allow_markups)?;
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
+        w.optional("enable_ssov", &self.enable_ssov)?;
+        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
+        w.optional("allow_payments", &self.allow_payments)?;
+        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
+        w.optional("display_work_retainage", &self.display_work_retainage)?;
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
+        w.optional("ssr_enabled", &self.ssr_enabled)?;
+        w.optional("bill_recipient_ids", &self.bill_recipient_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "show_line_items_to_non_admins",
+            &self.show_line_items_to_non_admins,
+        )?;
+        w.optional("accessor_ids", &self.accessor_ids)?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("delivery_date", &self.delivery_date)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimeContractV2 {
@@ -47617,156 +50507,104 @@ impl serde::Serialize for PrimeContractV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommitmentContractUpdateV2 {
     /// The Commitment Contract number. Defaults to the project numbering sequence for the respective contract type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Commitment Contract status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The Commitment Contract title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Commitment Contract description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Commitment Contract executed status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// The ID of the vendor for the contract. The selected invoice contacts must all belong to this vendor. When the vendor is changed, the invoice contacts are reset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
     /// Only applicable to Purchase Order Contracts. The ID of the user assigned to the Commitment Contract. The user must belong to the project directory (see the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
     /// If true, a signature is required to execute the contract; otherwise no signature is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_required: Option<bool>,
     /// The subcontractor schedule of values (SSOV) status. Only applicable to contracts which use an SSOV.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_schedule_of_values_status: Option<String>,
     /// Only applicable to Work Order Contracts. The inclusions of the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// Only applicable to Work Order Contracts. The exclusions of the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// Only applicable to Purchase Order Contracts. The address to which invoices are sent. The default will be the bill to address of the most recently created...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_to_address: Option<String>,
     /// Only applicable to Purchase Order Contracts. The address to which materials are shipped. The default will be the ship to address of the most recently...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_to_address: Option<String>,
     /// Only applicable to Purchase Order Contracts. The shipping method for the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ship_via: Option<String>,
     /// Only applicable to Purchase Order Contracts. The payment terms for the Commitment Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_terms: Option<String>,
     /// An "unformatted" decimal number. Specifically a number with a period as the decimal separator, without a thousands separator, and with an optional sign. It...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retainage_percent: Option<String>,
     /// The accounting method for the contract. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// If true, comments are allowed on the Commitment Contract; otherwise comments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_comments: Option<bool>,
     /// If true, markups are allowed on the Commitment Contract; otherwise markups are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_markups: Option<bool>,
     /// The level of details for showing change orders on invoices attached to this contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_level_of_detail: Option<ChangeOrderLevelOfDetail>,
     /// If true, the subcontractor schedule of values (SSOV) is enabled for the Commitment Contract; otherwise the SSOV is not enabled. Default is driven by a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssov: Option<bool>,
     /// If true, invoices are allowed on the Commitment Contract; otherwise invoices are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payment_applications: Option<bool>,
     /// If true, payments are allowed on the Commitment Contract; otherwise payments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payments: Option<bool>,
     /// If true, materials retainage is displayed on the Commitment Contract; otherwise materials retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_materials_retainage: Option<bool>,
     /// If true, work retainage is displayed on the Commitment Contract; otherwise work retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_work_retainage: Option<bool>,
     /// If true, cost codes are displayed on the Commitment Contract PDF; otherwise cost codes are not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cost_code_on_pdf: Option<bool>,
     /// If true, the sliding scale retention is enabled for the Commitment Contract. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssr_enabled: Option<bool>,
     /// IDs of users in the project directory (see the Project Users endpoint). These users must belong to the selected vendor and are the invoice contacts for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_recipient_ids: Option<Vec<String>>,
     /// If true, visible to admins and accessors only; otherwise visible to those with access to the commitments tool. Default based on project level setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Only applicable to private contracts. If true, line items are visible to non-admins; otherwise visible to admins only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_line_items_to_non_admins: Option<bool>,
     /// Only applicable to private contracts. IDs of users in the project directory (see the Project Users endpoint). These users will be able to view the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accessor_ids: Option<Vec<String>>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
     /// Only applicable to Purchase Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Exchange Rate from Contract Currency to Project Currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<String>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// The current attachments to the item. Values should be omitted to remove attachments. New files cannot be attached via this param. If the key is omitted, the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<String>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<String>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<String>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<
         String,
         NewPrimeContractV2Value,
@@ -48149,6 +50987,77 @@ impl CommitmentContractUpdateV2 {
     }
 }
 
+impl serde::Serialize for CommitmentContractUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("signature_required", &self.signature_required)?;
+        w.optional(
+            "billing_schedule_of_values_status",
+            &self.billing_schedule_of_values_status,
+        )?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("bill_to_address", &self.bill_to_address)?;
+        w.optional("ship_to_address", &self.ship_to_address)?;
+        w.optional("ship_via", &self.ship_via)?;
+        w.optional("payment_terms", &self.payment_terms)?;
+        w.optional("retainage_percent", &self.retainage_percent)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("allow_comments", &self.allow_comments)?;
+        w.optional("allow_markups", &self.allow_markups)?;
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
+        w.optional("enable_ssov", &self.enable_ssov)?;
+        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
+        w.optional("allow_payments", &self.allow_payments)?;
+        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
+        w.optional("display_work_retainage", &self.display_work_retainage)?;
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
+        w.optional("ssr_enabled", &self.ssr_enabled)?;
+        w.optional("bill_recipient_ids", &self.bill_recipient_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "show_line_items_to_non_admins",
+            &self.show_line_items_to_non_admins,
+        )?;
+        w.optional("accessor_ids", &self.accessor_ids)?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("delivery_date", &self.delivery_date)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// A row on a schedule of values.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48268,30 +51177,23 @@ impl serde::Serialize for LineItemListV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCommitmentContractLineItemV2 {
     /// ID of the prime contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
     pub wbs_code_id: String,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -48353,6 +51255,21 @@ impl NewCommitmentContractLineItemV2 {
     }
 }
 
+impl serde::Serialize for NewCommitmentContractLineItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemV2 {
@@ -48389,31 +51306,23 @@ impl serde::Serialize for LineItemV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemUpdateV2 {
     /// ID of the prime contract line item associated with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prime_line_item_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<String>,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -48479,6 +51388,21 @@ impl LineItemUpdateV2 {
     pub fn tax_code_id(mut self, value: impl Into<String>) -> Self {
         self.tax_code_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for LineItemUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
     }
 }
 
@@ -48868,22 +51792,17 @@ impl serde::Serialize for DocumentV2 {
 
 /// Compliance document create parameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDocumentV2 {
     /// Name of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Document type of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// Array of Procore file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<String>>,
     /// Effective date of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// Expiration date of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
 
@@ -48928,6 +51847,18 @@ impl NewDocumentV2 {
     pub fn expires_at(mut self, value: impl Into<String>) -> Self {
         self.expires_at = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewDocumentV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("document_type", &self.document_type)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("effective_at", &self.effective_at)?;
+        w.optional("expires_at", &self.expires_at)?;
+        w.end()
     }
 }
 
@@ -49053,22 +51984,17 @@ impl serde::Serialize for AttachmentListV2 {
 
 /// Compliance document update parameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentUpdateV2 {
     /// Status of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Notes from the reviewer
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_notes: Option<String>,
     /// Array of Procore file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<String>>,
     /// Effective date of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_at: Option<String>,
     /// Expiration date of the compliance document
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
 }
 
@@ -49116,29 +52042,35 @@ impl DocumentUpdateV2 {
     }
 }
 
+impl serde::Serialize for DocumentUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("reviewer_notes", &self.reviewer_notes)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("effective_at", &self.effective_at)?;
+        w.optional("expires_at", &self.expires_at)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPrimeChangeOrderLineItemV2 {
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
     pub wbs_code_id: String,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -49193,136 +52125,105 @@ impl NewPrimeChangeOrderLineItemV2 {
     }
 }
 
+impl serde::Serialize for NewPrimeChangeOrderLineItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPrimeContractV2 {
     /// The Prime Contract number. Defaults to the project numbering sequence for the respective contract type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Prime Contract status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The Prime Contract title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Prime Contract description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Prime Contract executed status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub executed: Option<bool>,
     /// The ID of the vendor for the contract. The selected invoice contacts must all belong to this vendor. When the vendor is changed, the invoice contacts are reset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
     /// The ID of the architect for the contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub architect_id: Option<String>,
     /// The ID of the contractor for the contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contractor_id: Option<String>,
     /// Only applicable to Work Order Contracts. The inclusions of the Prime Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusions: Option<String>,
     /// Only applicable to Work Order Contracts. The exclusions of the Prime Contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusions: Option<String>,
     /// The accounting method for the contract. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<PrimeContractAccountingMethod>,
     /// If true, comments are allowed on the Prime Contract; otherwise comments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_comments: Option<bool>,
     /// If true, prefilled requisitions are auto-approved on payment applications; otherwise prefilled requisitions are not auto-approved. Default is driven by a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_approve_prefilled_requisitions_on_payapp: Option<bool>,
     /// If true, markups are allowed on the Prime Contract; otherwise markups are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_markups: Option<bool>,
     /// The level of details for showing change orders on invoices attached to this contract.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_order_level_of_detail: Option<ChangeOrderLevelOfDetail>,
     /// If true, the subcontractor schedule of values (SSOV) is enabled for the Prime Contract; otherwise the SSOV is not enabled. Default is driven by a project...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_ssov: Option<bool>,
     /// If true, invoices are allowed on the Prime Contract; otherwise invoices are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payment_applications: Option<bool>,
     /// If true, payments are allowed on the Prime Contract; otherwise payments are not allowed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_payments: Option<bool>,
     /// If true, materials retainage is displayed on the Prime Contract; otherwise materials retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_materials_retainage: Option<bool>,
     /// If true, work retainage is displayed on the Prime Contract; otherwise work retainage is not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_work_retainage: Option<bool>,
     /// If true, cost codes are displayed on the Prime Contract PDF; otherwise cost codes are not displayed. Default is driven by a project setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_cost_code_on_pdf: Option<bool>,
     /// Only applicable to private contracts. IDs of users in the project directory (see the Project Users endpoint). These users will be able to view the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accessor_ids: Option<Vec<String>>,
     /// If true, visible to admins and accessors only; otherwise visible to those with access to the Primes tool. Default based on project level setting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Only applicable to private contracts. If true, line items are visible to non-admins; otherwise visible to admins only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_line_items_to_non_admins: Option<bool>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_completion_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_letter_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_estimated_completion_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_start_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_on_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_of_intent_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_contract_received_date: Option<String>,
     /// Only applicable to Work Order Contracts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub substantial_completion_date: Option<String>,
     /// Exchange Rate from Contract Currency to Project Currency; It'll be accepted only when multicurrency phase two feature flag is enabled and user has the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_exchange_rate: Option<String>,
     /// Currency ISO code; It'll be accepted only when multicurrency phase two feature flag is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_iso_code: Option<String>,
     /// List of attachment IDs to attach. These must presently be associated with Change Events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_attachment_ids: Option<Vec<i64>>,
     /// The current attachments to the item. Values should be omitted to remove attachments. New files cannot be attached via this param. If the key is omitted, the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<String>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<String>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<String>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<
         String,
         NewPrimeContractV2Value,
@@ -49653,6 +52554,70 @@ impl NewPrimeContractV2 {
     }
 }
 
+impl serde::Serialize for NewPrimeContractV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.optional("status", &self.status)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("executed", &self.executed)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("architect_id", &self.architect_id)?;
+        w.optional("contractor_id", &self.contractor_id)?;
+        w.optional("inclusions", &self.inclusions)?;
+        w.optional("exclusions", &self.exclusions)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("allow_comments", &self.allow_comments)?;
+        w.optional(
+            "auto_approve_prefilled_requisitions_on_payapp",
+            &self.auto_approve_prefilled_requisitions_on_payapp,
+        )?;
+        w.optional("allow_markups", &self.allow_markups)?;
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
+        w.optional("enable_ssov", &self.enable_ssov)?;
+        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
+        w.optional("allow_payments", &self.allow_payments)?;
+        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
+        w.optional("display_work_retainage", &self.display_work_retainage)?;
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
+        w.optional("accessor_ids", &self.accessor_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "show_line_items_to_non_admins",
+            &self.show_line_items_to_non_admins,
+        )?;
+        w.optional("actual_completion_date", &self.actual_completion_date)?;
+        w.optional("approval_letter_date", &self.approval_letter_date)?;
+        w.optional("contract_date", &self.contract_date)?;
+        w.optional(
+            "contract_estimated_completion_date",
+            &self.contract_estimated_completion_date,
+        )?;
+        w.optional("contract_start_date", &self.contract_start_date)?;
+        w.optional("execution_date", &self.execution_date)?;
+        w.optional("issued_on_date", &self.issued_on_date)?;
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional(
+            "signed_contract_received_date",
+            &self.signed_contract_received_date,
+        )?;
+        w.optional("substantial_completion_date", &self.substantial_completion_date)?;
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// A row on a schedule of values.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49772,30 +52737,23 @@ impl serde::Serialize for PrimeContractLineItemListV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLineItemV2 {
     /// ID of the line item group to associate with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_group_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
     pub wbs_code_id: String,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -49857,6 +52815,21 @@ impl NewLineItemV2 {
     }
 }
 
+impl serde::Serialize for NewLineItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("line_item_group_id", &self.line_item_group_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.field("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LineItemDetailV2 {
@@ -49893,31 +52866,23 @@ impl serde::Serialize for LineItemDetailV2 {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrimeContractLineItemUpdateV2 {
     /// ID of the line item group to associate with this line item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_group_id: Option<String>,
     /// Amount - this field is nullable on unit quantity SOVs but NOT amount-based SOVs. For line item creates, if this field is omitted on unit quantity SOVs,  the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Quantity - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit cost - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of measure - only accepted on unit quantity SOVs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<LineItemUom>,
     /// WBS code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<String>,
     /// Tax code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_code_id: Option<String>,
 }
 
@@ -49986,12 +52951,26 @@ impl PrimeContractLineItemUpdateV2 {
     }
 }
 
+impl serde::Serialize for PrimeContractLineItemUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("line_item_group_id", &self.line_item_group_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.end()
+    }
+}
+
 /// Payment Due Date
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentDetailUpdateV2 {
     /// Payment Due Date for the Requisition (Subcontractor Invoice)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
 }
 
@@ -50008,6 +52987,14 @@ impl PaymentDetailUpdateV2 {
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for PaymentDetailUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 
@@ -50157,7 +53144,7 @@ impl serde::Serialize for AttributeItemListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAttributeItemV2 {
     /// Attribute ID.
     pub attribute_id: String,
@@ -50172,6 +53159,15 @@ impl NewAttributeItemV2 {
             attribute_id: attribute_id.into(),
             name: name.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewAttributeItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attribute_id", &self.attribute_id)?;
+        w.field("name", &self.name)?;
+        w.end()
     }
 }
 
@@ -50210,9 +53206,8 @@ impl serde::Serialize for AttributeItemV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttributeItemBulkV2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_items: Option<Vec<NewAttributeItemV2>>,
 }
 
@@ -50232,8 +53227,16 @@ impl AttributeItemBulkV2 {
     }
 }
 
+impl serde::Serialize for AttributeItemBulkV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attribute_items", &self.attribute_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WbAttributeItemUpdateV2 {
     /// Attribute Item name. Unique within the Attribute.
     pub name: String,
@@ -50248,13 +53251,30 @@ impl WbAttributeItemUpdateV2 {
     }
 }
 
+impl serde::Serialize for WbAttributeItemUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AttributeSortV2 {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "position")]
     Position,
+}
+
+impl serde::Serialize for AttributeSortV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::Position => "position",
+            },
+        )
+    }
 }
 
 /// A work breakdown structure attribute.
@@ -50339,7 +53359,7 @@ impl serde::Serialize for AttributeListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAttributeV2 {
     /// Attribute name. Unique within the project.
     pub name: String,
@@ -50354,6 +53374,15 @@ impl NewAttributeV2 {
             name: name.into(),
             position,
         }
+    }
+}
+
+impl serde::Serialize for NewAttributeV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("position", &self.position)?;
+        w.end()
     }
 }
 
@@ -50392,7 +53421,7 @@ impl serde::Serialize for AttributeV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttributeUpdateV2 {
     /// Attribute name. Unique within the project.
     pub name: String,
@@ -50407,13 +53436,20 @@ impl AttributeUpdateV2 {
     }
 }
 
+impl serde::Serialize for AttributeUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttributeItemUpdateV2 {
     /// IDs of the Attribute Items to be assigned. Max size 3.
     pub attribute_item_ids: Vec<String>,
     /// Filters to select target WBS Codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<RfqTitle>,
 }
 
@@ -50430,6 +53466,15 @@ impl AttributeItemUpdateV2 {
     pub fn filters(mut self, value: RfqTitle) -> Self {
         self.filters = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for AttributeItemUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attribute_item_ids", &self.attribute_item_ids)?;
+        w.optional("filters", &self.filters)?;
+        w.end()
     }
 }
 

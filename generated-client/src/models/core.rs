@@ -3,13 +3,11 @@
 
 use super::*;
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DistributionGroupWithDomainUsers {
     /// Domain ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<i64>,
     /// Provider ID (provider class is inderred from domain)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<i64>,
 }
 
@@ -33,6 +31,15 @@ impl DistributionGroupWithDomainUsers {
     pub fn provider_id(mut self, value: i64) -> Self {
         self.provider_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DistributionGroupWithDomainUsers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("domain_id", &self.domain_id)?;
+        w.optional("provider_id", &self.provider_id)?;
+        w.end()
     }
 }
 
@@ -328,29 +335,47 @@ impl serde::Serialize for DistributionGroup {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocumentSort {
-    #[serde(rename = "updated_at")]
     UpdatedAt,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "document_type")]
     DocumentType,
-    #[serde(rename = "document_type_then_name")]
     DocumentTypeThenName,
-    #[serde(rename = "document_type_then_created_at")]
     DocumentTypeThenCreatedAt,
-    #[serde(rename = "document_type_then_updated_at")]
     DocumentTypeThenUpdatedAt,
 }
 
+impl serde::Serialize for DocumentSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::UpdatedAt => "updated_at",
+                Self::Name => "name",
+                Self::DocumentType => "document_type",
+                Self::DocumentTypeThenName => "document_type_then_name",
+                Self::DocumentTypeThenCreatedAt => "document_type_then_created_at",
+                Self::DocumentTypeThenUpdatedAt => "document_type_then_updated_at",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocumentDocumentTypeFilter {
-    #[serde(rename = "file")]
     File,
-    #[serde(rename = "folder")]
     Folder,
+}
+
+impl serde::Serialize for DocumentDocumentTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::File => "file",
+                Self::Folder => "folder",
+            },
+        )
+    }
 }
 
 /// Folder or File
@@ -1102,31 +1127,23 @@ impl serde::Serialize for File {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileUpdate {
     /// The ID of the parent folder to move the file to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The Name of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Check out a file until the specified time. Admins may reset checkout by sending "null"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked_out_until: Option<Option<String>>,
     /// Status if a file should be tracked (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_tracked: Option<bool>,
     /// Set file to private (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_permissions: Option<bool>,
     /// A description of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFileValue>,
 }
 
@@ -1186,6 +1203,21 @@ impl FileUpdate {
     pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
         self.upload_uuid = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for FileUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("checked_out_until", &self.checked_out_until)?;
+        w.optional("is_tracked", &self.is_tracked)?;
+        w.optional("explicit_permissions", &self.explicit_permissions)?;
+        w.optional("description", &self.description)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -1485,21 +1517,17 @@ impl serde::Serialize for Folder {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewFolder {
     /// The ID of the parent folder to create the folder in. If not set the folder will be created under the root folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The Name of the folder
     pub name: String,
     /// Status if a folder should be tracked (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_tracked: Option<bool>,
     /// Set folder to private (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_permissions: Option<bool>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -1531,6 +1559,18 @@ impl NewFolder {
     pub fn explicit_permissions(mut self, value: bool) -> Self {
         self.explicit_permissions = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewFolder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.field("name", &self.name)?;
+        w.optional("is_tracked", &self.is_tracked)?;
+        w.optional("explicit_permissions", &self.explicit_permissions)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -1807,77 +1847,70 @@ impl serde::Serialize for Insurance {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewInsuranceStatus {
-    #[serde(rename = "compliant")]
     Compliant,
-    #[serde(rename = "compliant_in_progress")]
     CompliantInProgress,
-    #[serde(rename = "expired")]
     Expired,
-    #[serde(rename = "non_compliant")]
     NonCompliant,
-    #[serde(rename = "non_compliant_in_progress")]
     NonCompliantInProgress,
-    #[serde(rename = "undecided")]
     Undecided,
-    #[serde(rename = "unregistered")]
     Unregistered,
+}
+
+impl serde::Serialize for NewInsuranceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compliant => "compliant",
+                Self::CompliantInProgress => "compliant_in_progress",
+                Self::Expired => "expired",
+                Self::NonCompliant => "non_compliant",
+                Self::NonCompliantInProgress => "non_compliant_in_progress",
+                Self::Undecided => "undecided",
+                Self::Unregistered => "unregistered",
+            },
+        )
+    }
 }
 
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewInsurance {
     /// Effective date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
     /// Enable/Disable expired insurance notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_expired_insurance_notifications: Option<bool>,
     /// Exempt status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Expiration date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Information received (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_received: Option<bool>,
     /// Insurance type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_type: Option<String>,
     /// Limit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Provider name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Policy number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_number: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewInsuranceStatus>,
     /// Vendor ID
     pub vendor_id: i64,
     /// Additional Individuals and/or Companies Insured
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_insured: Option<String>,
     /// Division Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division_template: Option<String>,
     /// Insurance Sets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_sets: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -2002,63 +2035,72 @@ impl NewInsurance {
     }
 }
 
+impl serde::Serialize for NewInsurance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("effective_date", &self.effective_date)?;
+        w.optional(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.optional("exempt", &self.exempt)?;
+        w.optional("expiration_date", &self.expiration_date)?;
+        w.optional("info_received", &self.info_received)?;
+        w.optional("insurance_type", &self.insurance_type)?;
+        w.optional("limit", &self.limit)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("policy_number", &self.policy_number)?;
+        w.optional("status", &self.status)?;
+        w.field("vendor_id", &self.vendor_id)?;
+        w.optional("additional_insured", &self.additional_insured)?;
+        w.optional("division_template", &self.division_template)?;
+        w.optional("insurance_sets", &self.insurance_sets)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncUpdate {
     /// The ID of the Insurance
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Effective date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
     /// Enable/Disable expired insurance notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_expired_insurance_notifications: Option<bool>,
     /// Exempt status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Expiration date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Information received (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_received: Option<bool>,
     /// Insurance type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_type: Option<String>,
     /// Limit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Provider name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Policy number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_number: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewInsuranceStatus>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Additional Individuals and/or Companies Insured
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_insured: Option<String>,
     /// Division Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division_template: Option<String>,
     /// Insurance Sets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_sets: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -2197,9 +2239,37 @@ impl InsuranceSyncUpdate {
     }
 }
 
+impl serde::Serialize for InsuranceSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("effective_date", &self.effective_date)?;
+        w.optional(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.optional("exempt", &self.exempt)?;
+        w.optional("expiration_date", &self.expiration_date)?;
+        w.optional("info_received", &self.info_received)?;
+        w.optional("insurance_type", &self.insurance_type)?;
+        w.optional("limit", &self.limit)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("policy_number", &self.policy_number)?;
+        w.optional("status", &self.status)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("additional_insured", &self.additional_insured)?;
+        w.optional("division_template", &self.division_template)?;
+        w.optional("insurance_sets", &self.insurance_sets)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// InsuranceSyncBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSync {
     pub updates: Vec<InsuranceSyncUpdate>,
 }
@@ -2208,6 +2278,14 @@ impl InsuranceSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<InsuranceSyncUpdate>) -> Self {
         InsuranceSync { updates }
+    }
+}
+
+impl serde::Serialize for InsuranceSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -2415,10 +2493,19 @@ impl serde::Serialize for Me {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PdfTemplateConfigScope {
-    #[serde(rename = "inspections")]
     Inspections,
+}
+
+impl serde::Serialize for PdfTemplateConfigScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Inspections => "inspections",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -2522,21 +2609,14 @@ impl serde::Serialize for PdfTemplateConfig {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdfTemplateConfigPdfConfigOptions {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collapse_na_sections: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_na_items: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_status_change: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_activity_details: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disclaimer_footer_text: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees_table_format: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees_phone_number_display: Option<bool>,
 }
 
@@ -2598,20 +2678,33 @@ impl PdfTemplateConfigPdfConfigOptions {
     }
 }
 
+impl serde::Serialize for PdfTemplateConfigPdfConfigOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("collapse_na_sections", &self.collapse_na_sections)?;
+        w.optional("show_na_items", &self.show_na_items)?;
+        w.optional("show_status_change", &self.show_status_change)?;
+        w.optional("show_activity_details", &self.show_activity_details)?;
+        w.optional("disclaimer_footer_text", &self.disclaimer_footer_text)?;
+        w.optional("attendees_table_format", &self.attendees_table_format)?;
+        w.optional(
+            "attendees_phone_number_display",
+            &self.attendees_phone_number_display,
+        )?;
+        w.end()
+    }
+}
+
 /// PDF Template config
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPdfTemplateConfig {
     /// description of the PdfTemplateConfig
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// PdfTemplate name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
     /// set the configs as default to every company's project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_project: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_config_options: Option<PdfTemplateConfigPdfConfigOptions>,
 }
 
@@ -2652,6 +2745,17 @@ impl NewPdfTemplateConfig {
     ) -> Self {
         self.pdf_config_options = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPdfTemplateConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("template_name", &self.template_name)?;
+        w.optional("default_project", &self.default_project)?;
+        w.optional("pdf_config_options", &self.pdf_config_options)?;
+        w.end()
     }
 }
 
@@ -2842,30 +2946,23 @@ impl serde::Serialize for Person {
 
 /// Company Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyPerson {
     /// The First Name of the Company Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Company Person
     pub last_name: String,
     /// The Employee status of the Company Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The Employee ID of the Company Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The active status of the Company Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The Origin ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Job Title of the Company Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The unique identifier for the work classification of the Company Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
 }
 
@@ -2924,6 +3021,21 @@ impl NewCompanyPerson {
     pub fn work_classification_id(mut self, value: i64) -> Self {
         self.work_classification_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewCompanyPerson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("active", &self.active)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.end()
     }
 }
 
@@ -3084,46 +3196,45 @@ impl serde::Serialize for PermissionTemplate {
 
 /// The category of the Permission Template
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPermissionTemplateCategory {
-    #[serde(rename = "internal")]
     Internal,
-    #[serde(rename = "external")]
     External,
 }
 
+impl serde::Serialize for NewPermissionTemplateCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Internal => "internal",
+                Self::External => "external",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPermissionTemplate {
     /// The ID of the Permission Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ID of the Company the Permission Template belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// The name of the Permission Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 'Project' or 'Company'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<String>,
     /// 'company_tools', 'global' or 'project_specific'
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Either the company_id or project_id based on provider_type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<i64>,
     /// The category of the Permission Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Option<NewPermissionTemplateCategory>>,
     /// user access levels for active tools
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_access_levels: Option<serde_json::Value>,
     /// permitted actions for active tools
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<serde_json::Value>,
     /// id of corresponding project if provider_type == Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
 }
 
@@ -3206,6 +3317,23 @@ impl NewPermissionTemplate {
     }
 }
 
+impl serde::Serialize for NewPermissionTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("company_id", &self.company_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("provider_type", &self.provider_type)?;
+        w.optional("type", &self.type_)?;
+        w.optional("provider_id", &self.provider_id)?;
+        w.optional("category", &self.category)?;
+        w.optional("user_access_levels", &self.user_access_levels)?;
+        w.optional("permissions", &self.permissions)?;
+        w.optional("project_id", &self.project_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionTemplateDetail {
@@ -3277,12 +3405,21 @@ impl serde::Serialize for PermissionTemplateDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskItemCategoryView {
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "normal")]
     Normal,
+}
+
+impl serde::Serialize for TaskItemCategoryView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::IdsOnly => "ids_only",
+                Self::Normal => "normal",
+            },
+        )
+    }
 }
 
 /// The status of the task item at the time this comment was created
@@ -3408,51 +3545,51 @@ impl serde::Serialize for TaskItemComment {
 
 /// The status of the task item at the time the comment is created.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewTaskItemStatus {
-    #[serde(rename = "initiated")]
     Initiated,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "void")]
     Void,
 }
 
+impl serde::Serialize for NewTaskItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Initiated => "initiated",
+                Self::InProgress => "in_progress",
+                Self::ReadyForReview => "ready_for_review",
+                Self::Closed => "closed",
+                Self::Void => "void",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTaskItemComment {
     /// The message of the comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The status of the task item at the time the comment is created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewTaskItemStatus>,
     /// The task_item associated with the comment
     pub task_item_id: i64,
     /// Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -3531,35 +3668,46 @@ impl NewTaskItemComment {
     }
 }
 
+impl serde::Serialize for NewTaskItemComment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("status", &self.status)?;
+        w.field("task_item_id", &self.task_item_id)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItemCommentUpdate {
     /// The message of the comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The status of the task item at the time the comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewTaskItemStatus>,
     /// Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -3638,104 +3786,108 @@ impl TaskItemCommentUpdate {
     }
 }
 
+impl serde::Serialize for TaskItemCommentUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("status", &self.status)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CompanyUserSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "vendor_name")]
     VendorName,
-    #[serde(rename = "permission_template")]
     PermissionTemplate,
-    #[serde(rename = "full_name")]
     FullName,
-    #[serde(rename = "projects")]
     Projects,
-    #[serde(rename = "email")]
     Email,
-    #[serde(rename = "job_title")]
     JobTitle,
+}
+
+impl serde::Serialize for CompanyUserSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::VendorName => "vendor_name",
+                Self::PermissionTemplate => "permission_template",
+                Self::FullName => "full_name",
+                Self::Projects => "projects",
+                Self::Email => "email",
+                Self::JobTitle => "job_title",
+            },
+        )
+    }
 }
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUser {
     /// The First Name of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Company User
     pub last_name: String,
     /// The Job Title of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Address of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Zip code of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The Business Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The Mobile Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Fax Number of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
     pub email_address: String,
     /// The Email Signature of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Active status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Notes (notes, keywords, tags) of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The State Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Initials of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The Origin ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Origin Data of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Vendor of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_permission_template_id: Option<i64>,
     /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_permission_template_id: Option<i64>,
     /// The ID of the Work Classification for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// The Avatar of the Company User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
 }
 
@@ -3914,6 +4066,45 @@ impl NewUser {
     pub fn avatar(mut self, value: impl Into<String>) -> Self {
         self.avatar = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.field("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("initials", &self.initials)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional(
+            "default_permission_template_id",
+            &self.default_permission_template_id,
+        )?;
+        w.optional(
+            "company_permission_template_id",
+            &self.company_permission_template_id,
+        )?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("avatar", &self.avatar)?;
+        w.end()
     }
 }
 
@@ -4111,88 +4302,61 @@ impl serde::Serialize for Inactive {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Update {
     /// The ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The First Name of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The Job Title of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Address of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Zip code of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The Business Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The Mobile Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Fax Number of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The Email Address of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The Email Signature of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Active status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Notes (notes, keywords, tags) of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The State Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Initials of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The Origin ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Origin Data of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Vendor of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The ID of the default Permission Template for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_permission_template_id: Option<i64>,
     /// The ID of the Company Permission Template for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_permission_template_id: Option<i64>,
     /// The ID of the Work Classification for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// The Avatar of the Company User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
 }
 
@@ -4394,9 +4558,49 @@ impl Update {
     }
 }
 
+impl serde::Serialize for Update {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("first_name", &self.first_name)?;
+        w.optional("last_name", &self.last_name)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("initials", &self.initials)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional(
+            "default_permission_template_id",
+            &self.default_permission_template_id,
+        )?;
+        w.optional(
+            "company_permission_template_id",
+            &self.company_permission_template_id,
+        )?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("avatar", &self.avatar)?;
+        w.end()
+    }
+}
+
 /// Company Users Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserSync {
     pub updates: Vec<Update>,
 }
@@ -4405,6 +4609,14 @@ impl UserSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<Update>) -> Self {
         UserSync { updates }
+    }
+}
+
+impl serde::Serialize for UserSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -4613,86 +4825,61 @@ impl serde::Serialize for UserSyncResult {
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserUpdate {
     /// The First Name of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Company User
     pub last_name: String,
     /// The Job Title of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Address of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Zip code of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The Business Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The Mobile Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Fax Number of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
     pub email_address: String,
     /// The Email Signature of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Active status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Notes (notes, keywords, tags) of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The State Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Initials of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The Origin ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Origin Data of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Vendor of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_permission_template_id: Option<i64>,
     /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_permission_template_id: Option<i64>,
     /// The ID of the Work Classification for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// The Avatar of the Company User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Whether or not this user is added to all new projects. Requests including this parameter will be rejected unless the requesting user has Directory Admin...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_to_new_projects: Option<bool>,
 }
 
@@ -4881,58 +5068,136 @@ impl UserUpdate {
     }
 }
 
+impl serde::Serialize for UserUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.field("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("initials", &self.initials)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional(
+            "default_permission_template_id",
+            &self.default_permission_template_id,
+        )?;
+        w.optional(
+            "company_permission_template_id",
+            &self.company_permission_template_id,
+        )?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("avatar", &self.avatar)?;
+        w.optional("add_to_new_projects", &self.add_to_new_projects)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ProjectAssignmentByTypeFilter {
     Integer(i64),
     List(Vec<i64>),
 }
 
+impl serde::Serialize for ProjectAssignmentByTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(v) => serde::Serialize::serialize(v, s),
+            Self::List(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectByStatusFilter {
     All,
     Active,
     Inactive,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ProjectAssignmentAssignmentStatusFilter {
-    #[serde(rename = "all")]
-    All,
-    #[serde(rename = "assigned")]
-    Assigned,
-    #[serde(rename = "unassigned")]
-    Unassigned,
+impl serde::Serialize for ProjectByStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::All => "All",
+                Self::Active => "Active",
+                Self::Inactive => "Inactive",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectAssignmentAssignmentStatusFilter {
+    All,
+    Assigned,
+    Unassigned,
+}
+
+impl serde::Serialize for ProjectAssignmentAssignmentStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::All => "all",
+                Self::Assigned => "assigned",
+                Self::Unassigned => "unassigned",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectAssignmentSort {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "address")]
     Address,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "permission_template_name")]
     PermissionTemplateName,
-    #[serde(rename = "program")]
     Program,
-    #[serde(rename = "project_number")]
     ProjectNumber,
-    #[serde(rename = "project_type")]
     ProjectType,
-    #[serde(rename = "region")]
     Region,
-    #[serde(rename = "stage")]
     Stage,
-    #[serde(rename = "assignment_status")]
     AssignmentStatus,
-    #[serde(rename = "project_role_name")]
     ProjectRoleName,
+}
+
+impl serde::Serialize for ProjectAssignmentSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Active => "active",
+                Self::Address => "address",
+                Self::Name => "name",
+                Self::PermissionTemplateName => "permission_template_name",
+                Self::Program => "program",
+                Self::ProjectNumber => "project_number",
+                Self::ProjectType => "project_type",
+                Self::Region => "region",
+                Self::Stage => "stage",
+                Self::AssignmentStatus => "assignment_status",
+                Self::ProjectRoleName => "project_role_name",
+            },
+        )
+    }
 }
 
 /// Project Assignment (Normal View)
@@ -5015,12 +5280,21 @@ impl serde::Serialize for ProjectAssignment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameScope {
-    #[serde(rename = "user")]
     User,
-    #[serde(rename = "company")]
     Company,
+}
+
+impl serde::Serialize for NameScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::User => "user",
+                Self::Company => "company",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -5100,20 +5374,29 @@ impl serde::Serialize for FilterOptionTrade {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VendorView {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "erp")]
     Erp,
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "directory")]
     Directory,
-    #[serde(rename = "summary")]
     Summary,
+}
+
+impl serde::Serialize for VendorView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Normal => "normal",
+                Self::Erp => "erp",
+                Self::Extended => "extended",
+                Self::Directory => "directory",
+                Self::Summary => "summary",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -5435,55 +5718,39 @@ impl serde::Serialize for Comment {
 
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewVendorInsurance {
     /// Effective date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
     /// Enable/Disable expired insurance notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_expired_insurance_notifications: Option<bool>,
     /// Exempt status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Expiration date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Information received (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_received: Option<bool>,
     /// Insurance type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_type: Option<String>,
     /// Limit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Provider name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Policy number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_number: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewInsuranceStatus>,
     /// Additional Individuals and/or Companies Insured
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_insured: Option<String>,
     /// Division Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division_template: Option<String>,
     /// Insurance Sets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_sets: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -5608,60 +5875,69 @@ impl NewVendorInsurance {
     }
 }
 
+impl serde::Serialize for NewVendorInsurance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("effective_date", &self.effective_date)?;
+        w.optional(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.optional("exempt", &self.exempt)?;
+        w.optional("expiration_date", &self.expiration_date)?;
+        w.optional("info_received", &self.info_received)?;
+        w.optional("insurance_type", &self.insurance_type)?;
+        w.optional("limit", &self.limit)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("policy_number", &self.policy_number)?;
+        w.optional("status", &self.status)?;
+        w.optional("additional_insured", &self.additional_insured)?;
+        w.optional("division_template", &self.division_template)?;
+        w.optional("insurance_sets", &self.insurance_sets)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncRequestUpdate {
     /// The ID of the Insurance
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Effective date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
     /// Enable/Disable expired insurance notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_expired_insurance_notifications: Option<bool>,
     /// Exempt status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Expiration date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Information received (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_received: Option<bool>,
     /// Insurance type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_type: Option<String>,
     /// Limit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Provider name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Policy number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_number: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewInsuranceStatus>,
     /// Additional Individuals and/or Companies Insured
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_insured: Option<String>,
     /// Division Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division_template: Option<String>,
     /// Insurance Sets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_sets: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -5793,9 +6069,36 @@ impl InsuranceSyncRequestUpdate {
     }
 }
 
+impl serde::Serialize for InsuranceSyncRequestUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("effective_date", &self.effective_date)?;
+        w.optional(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.optional("exempt", &self.exempt)?;
+        w.optional("expiration_date", &self.expiration_date)?;
+        w.optional("info_received", &self.info_received)?;
+        w.optional("insurance_type", &self.insurance_type)?;
+        w.optional("limit", &self.limit)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("policy_number", &self.policy_number)?;
+        w.optional("status", &self.status)?;
+        w.optional("additional_insured", &self.additional_insured)?;
+        w.optional("division_template", &self.division_template)?;
+        w.optional("insurance_sets", &self.insurance_sets)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// InsuranceSyncBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncRequest {
     pub updates: Vec<InsuranceSyncRequestUpdate>,
 }
@@ -5804,6 +6107,14 @@ impl InsuranceSyncRequest {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<InsuranceSyncRequestUpdate>) -> Self {
         InsuranceSyncRequest { updates }
+    }
+}
+
+impl serde::Serialize for InsuranceSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -5918,15 +6229,13 @@ impl serde::Serialize for Department {
 
 /// Department
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DepartmentInput {
     /// Department name
     pub name: String,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -5953,9 +6262,19 @@ impl DepartmentInput {
     }
 }
 
+impl serde::Serialize for DepartmentInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// Department Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDepartment {
     /// Company ID
     pub company_id: i64,
@@ -5972,17 +6291,23 @@ impl NewDepartment {
     }
 }
 
+impl serde::Serialize for NewDepartment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("department", &self.department)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewFileVersion {
     /// Name of the file when downloaded
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes about the File Version
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
 }
 
@@ -6016,32 +6341,34 @@ impl NewFileVersion {
     }
 }
 
+impl serde::Serialize for NewFileVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewFile {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The Name of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Status if a file should be tracked (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_tracked: Option<bool>,
     /// Set file to private (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_permissions: Option<bool>,
     /// A description of the file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Toggles automatic renaming if the file name is already taken in a folder (unique_name = true). Returns a name taken error if a file name is taken in a...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<bool>,
     /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFileValue>,
 }
 
@@ -6104,23 +6431,33 @@ impl NewFile {
     }
 }
 
+impl serde::Serialize for NewFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("is_tracked", &self.is_tracked)?;
+        w.optional("explicit_permissions", &self.explicit_permissions)?;
+        w.optional("description", &self.description)?;
+        w.optional("unique_name", &self.unique_name)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FolderUpdate {
     /// The ID of the parent folder to move the folder to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// The Name of the folder
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Status if a folder should be tracked (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_tracked: Option<bool>,
     /// Set folder to private (true/false)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit_permissions: Option<bool>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -6162,65 +6499,59 @@ impl FolderUpdate {
     }
 }
 
+impl serde::Serialize for FolderUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("is_tracked", &self.is_tracked)?;
+        w.optional("explicit_permissions", &self.explicit_permissions)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Insurance
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncRequest2Update {
     /// The ID of the Insurance
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Company ID
     pub company_id: i64,
     /// Effective date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
     /// Enable/Disable expired insurance notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_expired_insurance_notifications: Option<bool>,
     /// Exempt status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt: Option<bool>,
     /// Expiration date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// Information received (or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info_received: Option<bool>,
     /// Insurance type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_type: Option<String>,
     /// Limit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,
     /// Provider name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Policy number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_number: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewInsuranceStatus>,
     /// Vendor ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// Additional Individuals and/or Companies Insured
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_insured: Option<String>,
     /// Division Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub division_template: Option<String>,
     /// Insurance Sets
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insurance_sets: Option<String>,
     /// Origin data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
 }
 
@@ -6359,9 +6690,38 @@ impl InsuranceSyncRequest2Update {
     }
 }
 
+impl serde::Serialize for InsuranceSyncRequest2Update {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.field("company_id", &self.company_id)?;
+        w.optional("effective_date", &self.effective_date)?;
+        w.optional(
+            "enable_expired_insurance_notifications",
+            &self.enable_expired_insurance_notifications,
+        )?;
+        w.optional("exempt", &self.exempt)?;
+        w.optional("expiration_date", &self.expiration_date)?;
+        w.optional("info_received", &self.info_received)?;
+        w.optional("insurance_type", &self.insurance_type)?;
+        w.optional("limit", &self.limit)?;
+        w.optional("name", &self.name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("policy_number", &self.policy_number)?;
+        w.optional("status", &self.status)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("additional_insured", &self.additional_insured)?;
+        w.optional("division_template", &self.division_template)?;
+        w.optional("insurance_sets", &self.insurance_sets)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.end()
+    }
+}
+
 /// InsuranceSyncBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsuranceSyncRequest2 {
     pub updates: Vec<InsuranceSyncRequest2Update>,
 }
@@ -6373,18 +6733,23 @@ impl InsuranceSyncRequest2 {
     }
 }
 
+impl serde::Serialize for InsuranceSyncRequest2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
+    }
+}
+
 /// Location
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLocation2Location {
     /// The Node Name of the Location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// The ID of the Parent Location of the Location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Build a Location based on a Path of names
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<String>>,
 }
 
@@ -6418,9 +6783,19 @@ impl NewLocation2Location {
     }
 }
 
+impl serde::Serialize for NewLocation2Location {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("node_name", &self.node_name)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("path", &self.path)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLocation2 {
     /// The ID of the Project the Location belongs to
     pub project_id: i64,
@@ -6437,15 +6812,22 @@ impl NewLocation2 {
     }
 }
 
+impl serde::Serialize for NewLocation2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("location", &self.location)?;
+        w.end()
+    }
+}
+
 /// Location
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLocation {
     /// The Node Name of the Location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// The ID of the Parent Location of the Location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
 }
 
@@ -6472,9 +6854,18 @@ impl NewLocation {
     }
 }
 
+impl serde::Serialize for NewLocation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("node_name", &self.node_name)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocationUpdate {
     /// The ID of the Project the Location belongs to
     pub project_id: i64,
@@ -6488,6 +6879,15 @@ impl LocationUpdate {
             project_id,
             location,
         }
+    }
+}
+
+impl serde::Serialize for LocationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("location", &self.location)?;
+        w.end()
     }
 }
 
@@ -6686,7 +7086,7 @@ impl serde::Serialize for ProjectRole {
 
 /// Project Role
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectRoleInput {
     /// The Name of the Role
     pub role: String,
@@ -6704,9 +7104,18 @@ impl ProjectRoleInput {
     }
 }
 
+impl serde::Serialize for ProjectRoleInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("role", &self.role)?;
+        w.field("user_id", &self.user_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectRole {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -6723,20 +7132,47 @@ impl NewProjectRole {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ProjectSerializerView {
-    #[serde(rename = "compact")]
-    Compact,
+impl serde::Serialize for NewProjectRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("project_role", &self.project_role)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectSerializerView {
+    Compact,
+}
+
+impl serde::Serialize for ProjectSerializerView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "display_name")]
     DisplayName,
+}
+
+impl serde::Serialize for ProjectSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::DisplayName => "display_name",
+            },
+        )
+    }
 }
 
 /// The sector of a project.
@@ -7689,441 +8125,494 @@ impl serde::Serialize for ProjectItem {
 
 /// The project flag.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectInputFlag {
     Red,
     Yellow,
     Green,
 }
 
+impl serde::Serialize for ProjectInputFlag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Red => "Red",
+                Self::Yellow => "Yellow",
+                Self::Green => "Green",
+            },
+        )
+    }
+}
+
 /// The locale for the Project. (Note that your account may not have access to all locales.)
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectInputLocale {
-    #[serde(rename = "de-DE")]
     DeDe,
-    #[serde(rename = "en")]
     En,
-    #[serde(rename = "en-AE")]
     EnAe,
-    #[serde(rename = "en-AU")]
     EnAu,
-    #[serde(rename = "en-CA")]
     EnCa,
-    #[serde(rename = "en-GB")]
     EnGb,
-    #[serde(rename = "en-SG")]
     EnSg,
-    #[serde(rename = "en-US-x-owner")]
     EnUsXOwner,
-    #[serde(rename = "en-US-x-sc")]
     EnUsXSc,
-    #[serde(rename = "en-budget")]
     EnBudget,
-    #[serde(rename = "en-owner")]
     EnOwner,
-    #[serde(rename = "es")]
     Es,
-    #[serde(rename = "es-419")]
     Es419,
-    #[serde(rename = "es-ES")]
     EsEs,
-    #[serde(rename = "fr-CA")]
     FrCa,
-    #[serde(rename = "fr-FR")]
     FrFr,
-    #[serde(rename = "ja-JP")]
     JaJp,
-    #[serde(rename = "ko")]
     Ko,
-    #[serde(rename = "pl-PL")]
     PlPl,
-    #[serde(rename = "pseudo")]
     Pseudo,
-    #[serde(rename = "pt-BR")]
     PtBr,
-    #[serde(rename = "th-TH")]
     ThTh,
-    #[serde(rename = "zh-SG")]
     ZhSg,
+}
+
+impl serde::Serialize for ProjectInputLocale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::DeDe => "de-DE",
+                Self::En => "en",
+                Self::EnAe => "en-AE",
+                Self::EnAu => "en-AU",
+                Self::EnCa => "en-CA",
+                Self::EnGb => "en-GB",
+                Self::EnSg => "en-SG",
+                Self::EnUsXOwner => "en-US-x-owner",
+                Self::EnUsXSc => "en-US-x-sc",
+                Self::EnBudget => "en-budget",
+                Self::EnOwner => "en-owner",
+                Self::Es => "es",
+                Self::Es419 => "es-419",
+                Self::EsEs => "es-ES",
+                Self::FrCa => "fr-CA",
+                Self::FrFr => "fr-FR",
+                Self::JaJp => "ja-JP",
+                Self::Ko => "ko",
+                Self::PlPl => "pl-PL",
+                Self::Pseudo => "pseudo",
+                Self::PtBr => "pt-BR",
+                Self::ThTh => "th-TH",
+                Self::ZhSg => "zh-SG",
+            },
+        )
+    }
 }
 
 /// The sector of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectInputSector {
-    #[serde(rename = "agriculture")]
     Agriculture,
-    #[serde(rename = "airport")]
     Airport,
-    #[serde(rename = "alcohol_establishment")]
     AlcoholEstablishment,
-    #[serde(rename = "amusement_park")]
     AmusementPark,
-    #[serde(rename = "animal_health_veterinary")]
     AnimalHealthVeterinary,
-    #[serde(rename = "animal_lodging")]
     AnimalLodging,
-    #[serde(rename = "assembly")]
     Assembly,
-    #[serde(rename = "auto_parts_store")]
     AutoPartsStore,
-    #[serde(rename = "auto_service")]
     AutoService,
-    #[serde(rename = "auto_vehicle_terminal")]
     AutoVehicleTerminal,
-    #[serde(rename = "automobile_retail")]
     AutomobileRetail,
-    #[serde(rename = "aviation")]
     Aviation,
-    #[serde(rename = "bank")]
     Bank,
-    #[serde(rename = "bar_tavern")]
     BarTavern,
-    #[serde(rename = "battery_energy_storage")]
     BatteryEnergyStorage,
-    #[serde(rename = "behavioral_health")]
     BehavioralHealth,
-    #[serde(rename = "big_box_store")]
     BigBoxStore,
-    #[serde(rename = "bowling_alley")]
     BowlingAlley,
-    #[serde(rename = "brewery")]
     Brewery,
-    #[serde(rename = "bridges")]
     Bridges,
-    #[serde(rename = "business_park")]
     BusinessPark,
-    #[serde(rename = "campground")]
     Campground,
-    #[serde(rename = "car_wash")]
     CarWash,
-    #[serde(rename = "casino")]
     Casino,
-    #[serde(rename = "casino_hotel")]
     CasinoHotel,
-    #[serde(rename = "cemetery")]
     Cemetery,
-    #[serde(rename = "city_hall_operations")]
     CityHallOperations,
-    #[serde(rename = "civil_infrastructure")]
     CivilInfrastructure,
-    #[serde(rename = "college_university")]
     CollegeUniversity,
-    #[serde(rename = "commercial")]
     Commercial,
-    #[serde(rename = "convenience_store")]
     ConvenienceStore,
-    #[serde(rename = "convention_center")]
     ConventionCenter,
-    #[serde(rename = "courthouse")]
     Courthouse,
-    #[serde(rename = "cultural")]
     Cultural,
-    #[serde(rename = "dam")]
     Dam,
-    #[serde(rename = "data_center")]
     DataCenter,
-    #[serde(rename = "daycare_pre_k")]
     DaycarePreK,
-    #[serde(rename = "dealership")]
     Dealership,
-    #[serde(rename = "death")]
     Death,
-    #[serde(rename = "dental")]
     Dental,
-    #[serde(rename = "department_store")]
     DepartmentStore,
-    #[serde(rename = "distillery")]
     Distillery,
-    #[serde(rename = "distribution_warehouse")]
     DistributionWarehouse,
-    #[serde(rename = "district_operations")]
     DistrictOperations,
-    #[serde(rename = "drug_store")]
     DrugStore,
-    #[serde(rename = "dry_storage")]
     DryStorage,
-    #[serde(rename = "educational")]
     Educational,
-    #[serde(rename = "electrical_substation")]
     ElectricalSubstation,
-    #[serde(rename = "elementary_school")]
     ElementarySchool,
-    #[serde(rename = "energy")]
     Energy,
-    #[serde(rename = "energy_distribution")]
     EnergyDistribution,
-    #[serde(rename = "energy_production")]
     EnergyProduction,
-    #[serde(rename = "energy_storage")]
     EnergyStorage,
-    #[serde(rename = "entertainment")]
     Entertainment,
-    #[serde(rename = "entertainment_production")]
     EntertainmentProduction,
-    #[serde(rename = "environmentally_controlled")]
     EnvironmentallyControlled,
-    #[serde(rename = "event_space")]
     EventSpace,
-    #[serde(rename = "fast_food_restaurant")]
     FastFoodRestaurant,
-    #[serde(rename = "fire_station")]
     FireStation,
-    #[serde(rename = "funeral_home")]
     FuneralHome,
-    #[serde(rename = "gas_station")]
     GasStation,
-    #[serde(rename = "golf")]
     Golf,
-    #[serde(rename = "government")]
     Government,
-    #[serde(rename = "government_buildings")]
     GovernmentBuildings,
-    #[serde(rename = "grocery_store")]
     GroceryStore,
-    #[serde(rename = "gym_athletic_studio")]
     GymAthleticStudio,
-    #[serde(rename = "hangar")]
     Hangar,
-    #[serde(rename = "hazardous_storage")]
     HazardousStorage,
-    #[serde(rename = "health_care")]
     HealthCare,
-    #[serde(rename = "high_school")]
     HighSchool,
-    #[serde(rename = "hospital")]
     Hospital,
-    #[serde(rename = "hospitality")]
     Hospitality,
-    #[serde(rename = "hotel")]
     Hotel,
-    #[serde(rename = "hydro_power")]
     HydroPower,
-    #[serde(rename = "individual_space")]
     IndividualSpace,
-    #[serde(rename = "indoor")]
     Indoor,
-    #[serde(rename = "industrial")]
     Industrial,
-    #[serde(rename = "institutional")]
     Institutional,
-    #[serde(rename = "jail_prison")]
     JailPrison,
-    #[serde(rename = "k_12")]
     K12,
-    #[serde(rename = "library")]
     Library,
-    #[serde(rename = "liquor_store")]
     LiquorStore,
-    #[serde(rename = "lodging")]
     Lodging,
-    #[serde(rename = "manufacturing")]
     Manufacturing,
-    #[serde(rename = "medical_center")]
     MedicalCenter,
-    #[serde(rename = "medical_office_building_mob")]
     MedicalOfficeBuildingMob,
-    #[serde(rename = "middle_school")]
     MiddleSchool,
-    #[serde(rename = "military_naval")]
     MilitaryNaval,
-    #[serde(rename = "miscellaneous_pavement")]
     MiscellaneousPavement,
-    #[serde(rename = "mixed_use")]
     MixedUse,
-    #[serde(rename = "movie_theater")]
     MovieTheater,
-    #[serde(rename = "multifamily")]
     Multifamily,
-    #[serde(rename = "museum")]
     Museum,
-    #[serde(rename = "nuclear_power_plant")]
     NuclearPowerPlant,
-    #[serde(rename = "office")]
     Office,
-    #[serde(rename = "office_retail")]
     OfficeRetail,
-    #[serde(rename = "oil_gas_mining")]
     OilGasMining,
-    #[serde(rename = "outdoor")]
     Outdoor,
-    #[serde(rename = "outpatient_care")]
     OutpatientCare,
-    #[serde(rename = "park")]
     Park,
-    #[serde(rename = "parking_garage")]
     ParkingGarage,
-    #[serde(rename = "parking_lot")]
     ParkingLot,
-    #[serde(rename = "performing_arts")]
     PerformingArts,
-    #[serde(rename = "personal_service")]
     PersonalService,
-    #[serde(rename = "pipe_line")]
     PipeLine,
-    #[serde(rename = "playground")]
     Playground,
-    #[serde(rename = "police_station")]
     PoliceStation,
-    #[serde(rename = "pool_swim_facility")]
     PoolSwimFacility,
-    #[serde(rename = "post_office")]
     PostOffice,
-    #[serde(rename = "production")]
     Production,
-    #[serde(rename = "psychiatric_hospital")]
     PsychiatricHospital,
-    #[serde(rename = "public_safety")]
     PublicSafety,
-    #[serde(rename = "race_track")]
     RaceTrack,
-    #[serde(rename = "railway_terminal")]
     RailwayTerminal,
-    #[serde(rename = "railways")]
     Railways,
-    #[serde(rename = "recreation")]
     Recreation,
-    #[serde(rename = "rehab_facility")]
     RehabFacility,
-    #[serde(rename = "religious_institution")]
     ReligiousInstitution,
-    #[serde(rename = "research_development")]
     ResearchDevelopment,
-    #[serde(rename = "reservoir")]
     Reservoir,
-    #[serde(rename = "residential")]
     Residential,
-    #[serde(rename = "residential_office_retail")]
     ResidentialOfficeRetail,
-    #[serde(rename = "residential_retail")]
     ResidentialRetail,
-    #[serde(rename = "restaurant")]
     Restaurant,
-    #[serde(rename = "retail")]
     Retail,
-    #[serde(rename = "roads_highways")]
     RoadsHighways,
-    #[serde(rename = "runway_taxiway")]
     RunwayTaxiway,
-    #[serde(rename = "rv_park")]
     RvPark,
-    #[serde(rename = "self_storage")]
     SelfStorage,
-    #[serde(rename = "senior_housing")]
     SeniorHousing,
-    #[serde(rename = "sewer_systems")]
     SewerSystems,
-    #[serde(rename = "shopping_center_mall")]
     ShoppingCenterMall,
-    #[serde(rename = "sidewalk_walkways")]
     SidewalkWalkways,
-    #[serde(rename = "single_family")]
     SingleFamily,
-    #[serde(rename = "solar_power")]
     SolarPower,
-    #[serde(rename = "specialist_office")]
     SpecialistOffice,
-    #[serde(rename = "specialty_store")]
     SpecialtyStore,
-    #[serde(rename = "sports_courts")]
     SportsCourts,
-    #[serde(rename = "sports_fields")]
     SportsFields,
-    #[serde(rename = "stadium_arena")]
     StadiumArena,
-    #[serde(rename = "storage")]
     Storage,
-    #[serde(rename = "street_lights")]
     StreetLights,
-    #[serde(rename = "student_housing")]
     StudentHousing,
-    #[serde(rename = "telecommunication")]
     Telecommunication,
-    #[serde(rename = "telecommunication_lines")]
     TelecommunicationLines,
-    #[serde(rename = "terminal")]
     Terminal,
-    #[serde(rename = "trailer_park")]
     TrailerPark,
-    #[serde(rename = "transportation")]
     Transportation,
-    #[serde(rename = "transportation_terminals")]
     TransportationTerminals,
-    #[serde(rename = "tunnel")]
     Tunnel,
-    #[serde(rename = "urgent_care")]
     UrgentCare,
-    #[serde(rename = "waste_collection")]
     WasteCollection,
-    #[serde(rename = "waste_infrastructure")]
     WasteInfrastructure,
-    #[serde(rename = "waste_processing")]
     WasteProcessing,
-    #[serde(rename = "waste_water")]
     WasteWater,
-    #[serde(rename = "water_distribution")]
     WaterDistribution,
-    #[serde(rename = "water_infrastructure")]
     WaterInfrastructure,
-    #[serde(rename = "water_retention")]
     WaterRetention,
-    #[serde(rename = "water_treatment_plant_wwtp")]
     WaterTreatmentPlantWwtp,
-    #[serde(rename = "wind_power")]
     WindPower,
-    #[serde(rename = "winery")]
     Winery,
-    #[serde(rename = "winter_sports")]
     WinterSports,
-    #[serde(rename = "zoo_aquarium")]
     ZooAquarium,
+}
+
+impl serde::Serialize for ProjectInputSector {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Agriculture => "agriculture",
+                Self::Airport => "airport",
+                Self::AlcoholEstablishment => "alcohol_establishment",
+                Self::AmusementPark => "amusement_park",
+                Self::AnimalHealthVeterinary => "animal_health_veterinary",
+                Self::AnimalLodging => "animal_lodging",
+                Self::Assembly => "assembly",
+                Self::AutoPartsStore => "auto_parts_store",
+                Self::AutoService => "auto_service",
+                Self::AutoVehicleTerminal => "auto_vehicle_terminal",
+                Self::AutomobileRetail => "automobile_retail",
+                Self::Aviation => "aviation",
+                Self::Bank => "bank",
+                Self::BarTavern => "bar_tavern",
+                Self::BatteryEnergyStorage => "battery_energy_storage",
+                Self::BehavioralHealth => "behavioral_health",
+                Self::BigBoxStore => "big_box_store",
+                Self::BowlingAlley => "bowling_alley",
+                Self::Brewery => "brewery",
+                Self::Bridges => "bridges",
+                Self::BusinessPark => "business_park",
+                Self::Campground => "campground",
+                Self::CarWash => "car_wash",
+                Self::Casino => "casino",
+                Self::CasinoHotel => "casino_hotel",
+                Self::Cemetery => "cemetery",
+                Self::CityHallOperations => "city_hall_operations",
+                Self::CivilInfrastructure => "civil_infrastructure",
+                Self::CollegeUniversity => "college_university",
+                Self::Commercial => "commercial",
+                Self::ConvenienceStore => "convenience_store",
+                Self::ConventionCenter => "convention_center",
+                Self::Courthouse => "courthouse",
+                Self::Cultural => "cultural",
+                Self::Dam => "dam",
+                Self::DataCenter => "data_center",
+                Self::DaycarePreK => "daycare_pre_k",
+                Self::Dealership => "dealership",
+                Self::Death => "death",
+                Self::Dental => "dental",
+                Self::DepartmentStore => "department_store",
+                Self::Distillery => "distillery",
+                Self::DistributionWarehouse => "distribution_warehouse",
+                Self::DistrictOperations => "district_operations",
+                Self::DrugStore => "drug_store",
+                Self::DryStorage => "dry_storage",
+                Self::Educational => "educational",
+                Self::ElectricalSubstation => "electrical_substation",
+                Self::ElementarySchool => "elementary_school",
+                Self::Energy => "energy",
+                Self::EnergyDistribution => "energy_distribution",
+                Self::EnergyProduction => "energy_production",
+                Self::EnergyStorage => "energy_storage",
+                Self::Entertainment => "entertainment",
+                Self::EntertainmentProduction => "entertainment_production",
+                Self::EnvironmentallyControlled => "environmentally_controlled",
+                Self::EventSpace => "event_space",
+                Self::FastFoodRestaurant => "fast_food_restaurant",
+                Self::FireStation => "fire_station",
+                Self::FuneralHome => "funeral_home",
+                Self::GasStation => "gas_station",
+                Self::Golf => "golf",
+                Self::Government => "government",
+                Self::GovernmentBuildings => "government_buildings",
+                Self::GroceryStore => "grocery_store",
+                Self::GymAthleticStudio => "gym_athletic_studio",
+                Self::Hangar => "hangar",
+                Self::HazardousStorage => "hazardous_storage",
+                Self::HealthCare => "health_care",
+                Self::HighSchool => "high_school",
+                Self::Hospital => "hospital",
+                Self::Hospitality => "hospitality",
+                Self::Hotel => "hotel",
+                Self::HydroPower => "hydro_power",
+                Self::IndividualSpace => "individual_space",
+                Self::Indoor => "indoor",
+                Self::Industrial => "industrial",
+                Self::Institutional => "institutional",
+                Self::JailPrison => "jail_prison",
+                Self::K12 => "k_12",
+                Self::Library => "library",
+                Self::LiquorStore => "liquor_store",
+                Self::Lodging => "lodging",
+                Self::Manufacturing => "manufacturing",
+                Self::MedicalCenter => "medical_center",
+                Self::MedicalOfficeBuildingMob => "medical_office_building_mob",
+                Self::MiddleSchool => "middle_school",
+                Self::MilitaryNaval => "military_naval",
+                Self::MiscellaneousPavement => "miscellaneous_pavement",
+                Self::MixedUse => "mixed_use",
+                Self::MovieTheater => "movie_theater",
+                Self::Multifamily => "multifamily",
+                Self::Museum => "museum",
+                Self::NuclearPowerPlant => "nuclear_power_plant",
+                Self::Office => "office",
+                Self::OfficeRetail => "office_retail",
+                Self::OilGasMining => "oil_gas_mining",
+                Self::Outdoor => "outdoor",
+                Self::OutpatientCare => "outpatient_care",
+                Self::Park => "park",
+                Self::ParkingGarage => "parking_garage",
+                Self::ParkingLot => "parking_lot",
+                Self::PerformingArts => "performing_arts",
+                Self::PersonalService => "personal_service",
+                Self::PipeLine => "pipe_line",
+                Self::Playground => "playground",
+                Self::PoliceStation => "police_station",
+                Self::PoolSwimFacility => "pool_swim_facility",
+                Self::PostOffice => "post_office",
+                Self::Production => "production",
+                Self::PsychiatricHospital => "psychiatric_hospital",
+                Self::PublicSafety => "public_safety",
+                Self::RaceTrack => "race_track",
+                Self::RailwayTerminal => "railway_terminal",
+                Self::Railways => "railways",
+                Self::Recreation => "recreation",
+                Self::RehabFacility => "rehab_facility",
+                Self::ReligiousInstitution => "religious_institution",
+                Self::ResearchDevelopment => "research_development",
+                Self::Reservoir => "reservoir",
+                Self::Residential => "residential",
+                Self::ResidentialOfficeRetail => "residential_office_retail",
+                Self::ResidentialRetail => "residential_retail",
+                Self::Restaurant => "restaurant",
+                Self::Retail => "retail",
+                Self::RoadsHighways => "roads_highways",
+                Self::RunwayTaxiway => "runway_taxiway",
+                Self::RvPark => "rv_park",
+                Self::SelfStorage => "self_storage",
+                Self::SeniorHousing => "senior_housing",
+                Self::SewerSystems => "sewer_systems",
+                Self::ShoppingCenterMall => "shopping_center_mall",
+                Self::SidewalkWalkways => "sidewalk_walkways",
+                Self::SingleFamily => "single_family",
+                Self::SolarPower => "solar_power",
+                Self::SpecialistOffice => "specialist_office",
+                Self::SpecialtyStore => "specialty_store",
+                Self::SportsCourts => "sports_courts",
+                Self::SportsFields => "sports_fields",
+                Self::StadiumArena => "stadium_arena",
+                Self::Storage => "storage",
+                Self::StreetLights => "street_lights",
+                Self::StudentHousing => "student_housing",
+                Self::Telecommunication => "telecommunication",
+                Self::TelecommunicationLines => "telecommunication_lines",
+                Self::Terminal => "terminal",
+                Self::TrailerPark => "trailer_park",
+                Self::Transportation => "transportation",
+                Self::TransportationTerminals => "transportation_terminals",
+                Self::Tunnel => "tunnel",
+                Self::UrgentCare => "urgent_care",
+                Self::WasteCollection => "waste_collection",
+                Self::WasteInfrastructure => "waste_infrastructure",
+                Self::WasteProcessing => "waste_processing",
+                Self::WasteWater => "waste_water",
+                Self::WaterDistribution => "water_distribution",
+                Self::WaterInfrastructure => "water_infrastructure",
+                Self::WaterRetention => "water_retention",
+                Self::WaterTreatmentPlantWwtp => "water_treatment_plant_wwtp",
+                Self::WindPower => "wind_power",
+                Self::Winery => "winery",
+                Self::WinterSports => "winter_sports",
+                Self::ZooAquarium => "zoo_aquarium",
+            },
+        )
+    }
 }
 
 /// The work scope of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectInputWorkScope {
-    #[serde(rename = "new_construction")]
     NewConstruction,
-    #[serde(rename = "renovation_alteration")]
     RenovationAlteration,
-    #[serde(rename = "maintenance_service")]
     MaintenanceService,
+}
+
+impl serde::Serialize for ProjectInputWorkScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::NewConstruction => "new_construction",
+                Self::RenovationAlteration => "renovation_alteration",
+                Self::MaintenanceService => "maintenance_service",
+            },
+        )
+    }
 }
 
 /// The delivery method of a project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectInputDeliveryMethod {
-    #[serde(rename = "construction_management_at_risk_cmar")]
     ConstructionManagementAtRiskCmar,
-    #[serde(rename = "construction_manager_as_agent_owners_rep")]
     ConstructionManagerAsAgentOwnersRep,
-    #[serde(rename = "design_bid_build_dbb")]
     DesignBidBuildDbb,
-    #[serde(rename = "design_build_db")]
     DesignBuildDb,
-    #[serde(rename = "indefinite_delivery_indefinite_quantity_idiq")]
     IndefiniteDeliveryIndefiniteQuantityIdiq,
-    #[serde(rename = "integrated_project_delivery")]
     IntegratedProjectDelivery,
-    #[serde(rename = "multi_prime")]
     MultiPrime,
-    #[serde(rename = "public_private_partnership_p3")]
     PublicPrivatePartnershipP3,
-    #[serde(rename = "other")]
     Other,
+}
+
+impl serde::Serialize for ProjectInputDeliveryMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ConstructionManagementAtRiskCmar => {
+                    "construction_management_at_risk_cmar"
+                }
+                Self::ConstructionManagerAsAgentOwnersRep => {
+                    "construction_manager_as_agent_owners_rep"
+                }
+                Self::DesignBidBuildDbb => "design_bid_build_dbb",
+                Self::DesignBuildDb => "design_build_db",
+                Self::IndefiniteDeliveryIndefiniteQuantityIdiq => {
+                    "indefinite_delivery_indefinite_quantity_idiq"
+                }
+                Self::IntegratedProjectDelivery => "integrated_project_delivery",
+                Self::MultiPrime => "multi_prime",
+                Self::PublicPrivatePartnershipP3 => "public_private_partnership_p3",
+                Self::Other => "other",
+            },
+        )
+    }
 }
 
 /// This object will initialize the project currency configuration
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectInputCurrencyConfiguration {
     /// The currency iso code for the new project, must be available in the company exchange rates list
     pub currency_iso_code: String,
     /// -> This optional parameter is used to populate a fixed initial project to company exchange rate, company exchange rate for the project currency iso code...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate_override: Option<Option<f64>>,
 }
 
@@ -8143,176 +8632,130 @@ impl ProjectInputCurrencyConfiguration {
     }
 }
 
+impl serde::Serialize for ProjectInputCurrencyConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("exchange_rate_override", &self.exchange_rate_override)?;
+        w.end()
+    }
+}
+
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectInput {
     /// The project active status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The street address of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The city where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The project code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The country code (ISO-3166 Alpha-2 format) where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The project description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The date that the contract for the project is signed. Note: This field replaces estimated_start_date and will mirror its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The date that all parties agree the project meets or must meet “substantial completion”. Note: This field replaces estimated_completion_date and will mirror...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_date: Option<String>,
     /// The total amount of construction work performed, planned, or put in place during the project. Note: This field is a replacement of estimated_value and will...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_value: Option<f64>,
     /// The project warranty start date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_start_date: Option<String>,
     /// The project warranty end date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_end_date: Option<String>,
     /// The project flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<ProjectInputFlag>,
     /// The project image identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// The locale for the Project. (Note that your account may not have access to all locales.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<ProjectInputLocale>,
     /// The project name.
     pub name: String,
     /// The project office identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_id: Option<i64>,
     /// The project telephone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
     /// The public notes for the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_notes: Option<String>,
     /// The project stage identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_stage_id: Option<i64>,
     /// The total square footage of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub square_feet: Option<i64>,
     /// The state code (ISO-3166 Alpha-2 format) where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The timezone where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The project postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The project's parent job identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_job_id: Option<i64>,
     /// The project program identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub program_id: Option<i64>,
     /// The project bid type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_bid_type_id: Option<i64>,
     /// The project type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_type_id: Option<i64>,
     /// The project owner type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_owner_type_id: Option<i64>,
     /// The project region id of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_region_id: Option<i64>,
     /// The project template identifier as designated by another project on this company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_template_id: Option<i64>,
     /// External third-party identifier for the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<Option<String>>,
     /// External third-party data string associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<Option<String>>,
     /// External third-party code associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<Option<String>>,
     /// This is the date that the project started and will be displayed on the portfolio page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_start_date: Option<String>,
     /// This is the property that enables the use of the override_start_date as the Actual Start Date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_start_date_check: Option<bool>,
     /// This is the date that the project will be finished and will be displayed on the portfolio page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_end_date: Option<String>,
     /// This is the property that enables the use of the override_end_date as the Projected Finish Date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_end_date_check: Option<bool>,
     /// The department ids the project is associated with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<i64>>,
     /// The estimated value of the project. Note: This field is now deprecated and will mirror the value of total_value until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_value: Option<f64>,
     /// The estimated start date of the project. Note: This field is now deprecated and will mirror the value of start_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_start_date: Option<String>,
     /// The estimated completion date of the project. Note: This field is now deprecated and will mirror the value of completion_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_completion_date: Option<String>,
     /// The project store number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_number: Option<String>,
     /// The project accounting project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_project_number: Option<String>,
     /// The project designated market area.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_market_area: Option<String>,
     /// The project will be ERP integrated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub erp_integrated: Option<bool>,
     /// Project latitude
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Project longitude
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// This property enables the user to copy default standard cost codes during new project creation when it is set to true. However, this flag does not have any...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_copy_of_standard_cost_codes: Option<bool>,
     /// The sector of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// The estimated budget for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_budget: Option<f64>,
     /// The priority level for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<PunchItemPriorityFilter>,
     /// This object will initialize the project currency configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_configuration: Option<Option<ProjectInputCurrencyConfiguration>>,
     /// Id of the project sector associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_sector_id: Option<i64>,
 }
 
@@ -8713,9 +9156,75 @@ impl ProjectInput {
     }
 }
 
+impl serde::Serialize for ProjectInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("active", &self.active)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("code", &self.code)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("description", &self.description)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("completion_date", &self.completion_date)?;
+        w.optional("total_value", &self.total_value)?;
+        w.optional("warranty_start_date", &self.warranty_start_date)?;
+        w.optional("warranty_end_date", &self.warranty_end_date)?;
+        w.optional("flag", &self.flag)?;
+        w.optional("image_id", &self.image_id)?;
+        w.optional("locale", &self.locale)?;
+        w.field("name", &self.name)?;
+        w.optional("office_id", &self.office_id)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("project_number", &self.project_number)?;
+        w.optional("public_notes", &self.public_notes)?;
+        w.optional("project_stage_id", &self.project_stage_id)?;
+        w.optional("square_feet", &self.square_feet)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("parent_job_id", &self.parent_job_id)?;
+        w.optional("program_id", &self.program_id)?;
+        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
+        w.optional("project_type_id", &self.project_type_id)?;
+        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
+        w.optional("project_region_id", &self.project_region_id)?;
+        w.optional("project_template_id", &self.project_template_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("override_start_date", &self.override_start_date)?;
+        w.optional("override_start_date_check", &self.override_start_date_check)?;
+        w.optional("override_end_date", &self.override_end_date)?;
+        w.optional("override_end_date_check", &self.override_end_date_check)?;
+        w.optional("department_ids", &self.department_ids)?;
+        w.optional("estimated_value", &self.estimated_value)?;
+        w.optional("estimated_start_date", &self.estimated_start_date)?;
+        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
+        w.optional("store_number", &self.store_number)?;
+        w.optional("accounting_project_number", &self.accounting_project_number)?;
+        w.optional("designated_market_area", &self.designated_market_area)?;
+        w.optional("erp_integrated", &self.erp_integrated)?;
+        w.optional("latitude", &self.latitude)?;
+        w.optional("longitude", &self.longitude)?;
+        w.optional(
+            "enable_copy_of_standard_cost_codes",
+            &self.enable_copy_of_standard_cost_codes,
+        )?;
+        w.optional("sector", &self.sector)?;
+        w.optional("work_scope", &self.work_scope)?;
+        w.optional("delivery_method", &self.delivery_method)?;
+        w.optional("estimated_budget", &self.estimated_budget)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("currency_configuration", &self.currency_configuration)?;
+        w.optional("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProject {
     /// The company identifier the project is associated with.
     pub company_id: i64,
@@ -8726,6 +9235,15 @@ impl NewProject {
     /// A value with the required `company_id`, `project`; set the others with the setters.
     pub fn new(company_id: i64, project: ProjectInput) -> Self {
         NewProject { company_id, project }
+    }
+}
+
+impl serde::Serialize for NewProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("project", &self.project)?;
+        w.end()
     }
 }
 
@@ -9331,142 +9849,97 @@ impl serde::Serialize for ProjectDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSyncUpdate {
     /// Unique identifier for the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The project active status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The street address of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The city where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country code (ISO-3166 Alpha-2 format) where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The project description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The date that the contract for the project is signed. Note: This field replaces estimated_start_date and will mirror its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The date that all parties agree the project meets or must meet “substantial completion”. Note: This field replaces estimated_completion_date and will mirror...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_date: Option<String>,
     /// The total amount of construction work performed, planned, or put in place during the project. Note: This field is a replacement of estimated_value and will...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_value: Option<f64>,
     /// The project warranty start date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_start_date: Option<String>,
     /// The project warranty end date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_end_date: Option<String>,
     /// The project flag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<ProjectInputFlag>,
     /// The project image identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// The project name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The project office identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_id: Option<i64>,
     /// The project telephone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
     /// The public notes for the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_notes: Option<String>,
     /// The project stage identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_stage_id: Option<i64>,
     /// The total square footage of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub square_feet: Option<i64>,
     /// The state code (ISO-3166 Alpha-2 format) where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The timezone where the project is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The project postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The project program identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub program_id: Option<i64>,
     /// The project bid type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_bid_type_id: Option<i64>,
     /// The project type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_type_id: Option<i64>,
     /// The project owner type identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_owner_type_id: Option<i64>,
     /// The project region id of the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_region_id: Option<i64>,
     /// The project template identifier as designated by another project on this company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_template_id: Option<i64>,
     /// External third-party identifier for the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// External third-party data string associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The department ids the project is associated with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<i64>>,
     /// The estimated value of the project. Note: This field is now deprecated and will mirror the value of total_value until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_value: Option<f64>,
     /// The estimated start date of the project. Note: This field is now deprecated and will mirror the value of start_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_start_date: Option<String>,
     /// The estimated completion date of the project. Note: This field is now deprecated and will mirror the value of completion_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_completion_date: Option<String>,
     /// The project store number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_number: Option<String>,
     /// The project accounting project number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_project_number: Option<String>,
     /// The project designated market area.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_market_area: Option<String>,
     /// This property enables the user to copy default standard cost codes during new project creation when it is set to true. However, this flag does not have any...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_copy_of_standard_cost_codes: Option<bool>,
     /// The sector of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// The estimated budget for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_budget: Option<f64>,
     /// The priority level for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<PunchItemPriorityFilter>,
     /// Id of the project sector associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_sector_id: Option<i64>,
 }
 
@@ -9794,8 +10267,63 @@ impl ProjectSyncUpdate {
     }
 }
 
+impl serde::Serialize for ProjectSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("active", &self.active)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("description", &self.description)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("completion_date", &self.completion_date)?;
+        w.optional("total_value", &self.total_value)?;
+        w.optional("warranty_start_date", &self.warranty_start_date)?;
+        w.optional("warranty_end_date", &self.warranty_end_date)?;
+        w.optional("flag", &self.flag)?;
+        w.optional("image_id", &self.image_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("office_id", &self.office_id)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("project_number", &self.project_number)?;
+        w.optional("public_notes", &self.public_notes)?;
+        w.optional("project_stage_id", &self.project_stage_id)?;
+        w.optional("square_feet", &self.square_feet)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("program_id", &self.program_id)?;
+        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
+        w.optional("project_type_id", &self.project_type_id)?;
+        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
+        w.optional("project_region_id", &self.project_region_id)?;
+        w.optional("project_template_id", &self.project_template_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("department_ids", &self.department_ids)?;
+        w.optional("estimated_value", &self.estimated_value)?;
+        w.optional("estimated_start_date", &self.estimated_start_date)?;
+        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
+        w.optional("store_number", &self.store_number)?;
+        w.optional("accounting_project_number", &self.accounting_project_number)?;
+        w.optional("designated_market_area", &self.designated_market_area)?;
+        w.optional(
+            "enable_copy_of_standard_cost_codes",
+            &self.enable_copy_of_standard_cost_codes,
+        )?;
+        w.optional("sector", &self.sector)?;
+        w.optional("work_scope", &self.work_scope)?;
+        w.optional("delivery_method", &self.delivery_method)?;
+        w.optional("estimated_budget", &self.estimated_budget)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("project_sector_id", &self.project_sector_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSync {
     /// The company identifier the project is associated with.
     pub company_id: i64,
@@ -9806,6 +10334,15 @@ impl ProjectSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<ProjectSyncUpdate>) -> Self {
         ProjectSync { company_id, updates }
+    }
+}
+
+impl serde::Serialize for ProjectSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -10078,162 +10615,122 @@ impl serde::Serialize for ProjectSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectView {
-    #[serde(rename = "minimal")]
     Minimal,
+}
+
+impl serde::Serialize for ProjectView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Minimal => "minimal",
+            },
+        )
+    }
 }
 
 /// Project
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectUpdateProject {
     /// The Active status of the project. Must be true or false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The street address for the Project location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City in which the project is located
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The two character code that represents the country in which the project is located (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The County in which the project is located
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub county: Option<String>,
     /// The description for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// This project is integrated with ERP
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub erp_integrated: Option<bool>,
     /// The identifier for the Standard Cost Code List
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_cost_code_list_id: Option<i64>,
     /// The date that the contract for the project is signed. Note: this field is a replacement to estimated_start_date and will mirror its value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The date that all parties agree the project meets or must meet “substantial completion”. Note: this field is a replacement to estimated_completion_date and...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completion_date: Option<String>,
     /// The total amount of construction work performed, planned, or put in place during the project. Note: this field is a replacement to estimated_value and will...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_value: Option<f64>,
     /// The start date for the Project Warranty
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_start_date: Option<String>,
     /// The end date for the Project Warranty
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warranty_end_date: Option<String>,
     /// The fax number for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax: Option<String>,
     /// The flag for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<ProjectInputFlag>,
     /// The identifier for the project image
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// The locale for the Project. (Note that your account may not have access to all locales.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<ProjectInputLocale>,
     /// The name of the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The identifier for the Project Office
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub office_id: Option<i64>,
     /// The telephone number for the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The number for the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
     /// The public notes for the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_notes: Option<String>,
     /// The identifier for the Project Stage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_stage_id: Option<i64>,
     /// The total square footage of the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub square_feet: Option<i64>,
     /// The code that represents the Project State (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The timezone the Project is located in
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The postal code for the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The identifier for the Project's Parent Job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_job_id: Option<i64>,
     /// The identifier for the Project Program ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub program_id: Option<i64>,
     /// The identifier for the Project Bid Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_bid_type_id: Option<i64>,
     /// The identifier for the Project Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_type_id: Option<i64>,
     /// The identifier for the Project Owner Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_owner_type_id: Option<i64>,
     /// The identifier for the Project Region
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_region_id: Option<i64>,
     /// The identifier for the Project Template as designated by another Project on this company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_template_id: Option<i64>,
     /// An external third-party identifier for the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<Option<String>>,
     /// An external third-party data string associated with the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<Option<String>>,
     /// An external third-party code associated with the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<Option<String>>,
     /// The identifiers for the Departments the Project belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_ids: Option<Vec<i64>>,
     /// The Estimated Value of the project. Note: this field is now deprecated and will mirror the value of total_value until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_value: Option<f64>,
     /// The Estimated Start Date of the Project Note: this field is now deprecated and will mirror the value of start_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_start_date: Option<String>,
     /// The Estimated Completion Date of the Project. Note: this field is now deprecated and will mirror the value of completion_date until it is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_completion_date: Option<String>,
     /// Store Number of the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_number: Option<String>,
     /// Accounting Project Number of the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_project_number: Option<String>,
     /// Designated Market Area of the Project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub designated_market_area: Option<String>,
     /// The sector of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sector: Option<Option<ProjectInputSector>>,
     /// The work scope of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_scope: Option<Option<ProjectInputWorkScope>>,
     /// The delivery method of a project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<Option<ProjectInputDeliveryMethod>>,
     /// Id of the project sector associated with the project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_sector_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -10583,9 +11080,65 @@ impl ProjectUpdateProject {
     }
 }
 
+impl serde::Serialize for ProjectUpdateProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("active", &self.active)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("county", &self.county)?;
+        w.optional("description", &self.description)?;
+        w.optional("erp_integrated", &self.erp_integrated)?;
+        w.optional("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("completion_date", &self.completion_date)?;
+        w.optional("total_value", &self.total_value)?;
+        w.optional("warranty_start_date", &self.warranty_start_date)?;
+        w.optional("warranty_end_date", &self.warranty_end_date)?;
+        w.optional("fax", &self.fax)?;
+        w.optional("flag", &self.flag)?;
+        w.optional("image_id", &self.image_id)?;
+        w.optional("locale", &self.locale)?;
+        w.optional("name", &self.name)?;
+        w.optional("office_id", &self.office_id)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("project_number", &self.project_number)?;
+        w.optional("public_notes", &self.public_notes)?;
+        w.optional("project_stage_id", &self.project_stage_id)?;
+        w.optional("square_feet", &self.square_feet)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("parent_job_id", &self.parent_job_id)?;
+        w.optional("program_id", &self.program_id)?;
+        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
+        w.optional("project_type_id", &self.project_type_id)?;
+        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
+        w.optional("project_region_id", &self.project_region_id)?;
+        w.optional("project_template_id", &self.project_template_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("department_ids", &self.department_ids)?;
+        w.optional("estimated_value", &self.estimated_value)?;
+        w.optional("estimated_start_date", &self.estimated_start_date)?;
+        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
+        w.optional("store_number", &self.store_number)?;
+        w.optional("accounting_project_number", &self.accounting_project_number)?;
+        w.optional("designated_market_area", &self.designated_market_area)?;
+        w.optional("sector", &self.sector)?;
+        w.optional("work_scope", &self.work_scope)?;
+        w.optional("delivery_method", &self.delivery_method)?;
+        w.optional("project_sector_id", &self.project_sector_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectUpdate {
     /// The unique identifier for the Company the Project is associated with.
     pub company_id: i64,
@@ -10602,15 +11155,33 @@ impl ProjectUpdate {
     }
 }
 
+impl serde::Serialize for ProjectUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("project", &self.project)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FilterTool {
-    #[serde(rename = "commitments")]
     Commitments,
-    #[serde(rename = "change_orders")]
     ChangeOrders,
-    #[serde(rename = "direct_costs")]
     DirectCosts,
+}
+
+impl serde::Serialize for FilterTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Commitments => "commitments",
+                Self::ChangeOrders => "change_orders",
+                Self::DirectCosts => "direct_costs",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -10742,12 +11313,11 @@ impl serde::Serialize for Filter {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectLogo {
     /// UUID referencing a previously completed Upload. See Company Uploads or Project Uploads for instructions on how use uploads.
     pub upload_uuid: String,
     /// The name of the logo file to be created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
 }
 
@@ -10764,6 +11334,15 @@ impl ProjectLogo {
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ProjectLogo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("upload_uuid", &self.upload_uuid)?;
+        w.optional("file_name", &self.file_name)?;
+        w.end()
     }
 }
 
@@ -10996,17 +11575,13 @@ impl serde::Serialize for Crew {
 
 /// Crew Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCrew {
     /// Party Id of crew leader
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_party_id: Option<i64>,
     /// Crew Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_ids: Option<Vec<i64>>,
 }
 
@@ -11047,17 +11622,26 @@ impl NewCrew {
     }
 }
 
+impl serde::Serialize for NewCrew {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("lead_party_id", &self.lead_party_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("party_ids", &self.party_ids)?;
+        w.optional("equipment_ids", &self.equipment_ids)?;
+        w.end()
+    }
+}
+
 /// Distribution Group
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDistributionGroup {
     /// The Name of the Distribution Group
     pub name: String,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User IDs to associate with the Distribution Group
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
 }
 
@@ -11081,6 +11665,16 @@ impl NewDistributionGroup {
     pub fn user_ids(mut self, value: Vec<i64>) -> Self {
         self.user_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewDistributionGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("user_ids", &self.user_ids)?;
+        w.end()
     }
 }
 
@@ -11133,16 +11727,13 @@ impl serde::Serialize for DistributionGroupDetail {
 
 /// Distribution Group
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DistributionGroupUpdate {
     /// The Name of the Distribution Group
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// User IDs to associate with the Distribution Group
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<i64>>,
 }
 
@@ -11173,6 +11764,16 @@ impl DistributionGroupUpdate {
     pub fn user_ids(mut self, value: Vec<i64>) -> Self {
         self.user_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DistributionGroupUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("user_ids", &self.user_ids)?;
+        w.end()
     }
 }
 
@@ -11231,7 +11832,7 @@ impl serde::Serialize for DistributionGroupsWithAncestor {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDocumentCustomTag {
     /// ID of the Folder or File to add the Custom Tag to
     pub document_id: i64,
@@ -11249,24 +11850,42 @@ impl NewDocumentCustomTag {
     }
 }
 
+impl serde::Serialize for NewDocumentCustomTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("document_id", &self.document_id)?;
+        w.field("document_custom_tag", &self.document_custom_tag)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LocationSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "node_name")]
     NodeName,
-    #[serde(rename = "parent_id")]
     ParentId,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for LocationSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::Name => "name",
+                Self::NodeName => "node_name",
+                Self::ParentId => "parent_id",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Location
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocationFindOrCreateByPath {
     /// Array of Location names in descending order of depth.
     pub path: Vec<String>,
@@ -11279,28 +11898,54 @@ impl LocationFindOrCreateByPath {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PersonView {
-    #[serde(rename = "extended")]
-    Extended,
-    #[serde(rename = "normal")]
-    Normal,
-    #[serde(rename = "web")]
-    Web,
+impl serde::Serialize for LocationFindOrCreateByPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("path", &self.path)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonView {
+    Extended,
+    Normal,
+    Web,
+}
+
+impl serde::Serialize for PersonView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::Normal => "normal",
+                Self::Web => "web",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "vendor_name")]
     VendorName,
-    #[serde(rename = "job_title")]
     JobTitle,
-    #[serde(rename = "permission_template")]
     PermissionTemplate,
+}
+
+impl serde::Serialize for PersonSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::VendorName => "vendor_name",
+                Self::JobTitle => "job_title",
+                Self::PermissionTemplate => "permission_template",
+            },
+        )
+    }
 }
 
 /// Project Person
@@ -11760,27 +12405,21 @@ impl serde::Serialize for ProjectPerson {
 
 /// Project Person
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPerson {
     /// The First Name of the Project Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Project Person
     pub last_name: String,
     /// The Employee status of the Project Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The Employee ID of the Project Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The ID of the External Data associated with the Project Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Job Title of the Project Person
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The unique identifier for the work classification of the Project Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
 }
 
@@ -11832,6 +12471,20 @@ impl NewPerson {
     pub fn work_classification_id(mut self, value: i64) -> Self {
         self.work_classification_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPerson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.end()
     }
 }
 
@@ -12015,7 +12668,7 @@ impl serde::Serialize for PersonDetail {
 
 /// Permission Template Assignments
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionTemplateAssignmentUpdate {
     /// The ID of the user you wish to update the permission template for
     pub user_id: i64,
@@ -12030,6 +12683,15 @@ impl PermissionTemplateAssignmentUpdate {
             user_id,
             permission_template_id,
         }
+    }
+}
+
+impl serde::Serialize for PermissionTemplateAssignmentUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("user_id", &self.user_id)?;
+        w.field("permission_template_id", &self.permission_template_id)?;
+        w.end()
     }
 }
 
@@ -12073,13 +12735,11 @@ impl serde::Serialize for PermissionTemplateAssignment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectDateInput {
     /// Unique identifier for the Project Date from the Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Date associated with a given Project Date from the Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
@@ -12106,10 +12766,18 @@ impl ProjectDateInput {
     }
 }
 
+impl serde::Serialize for ProjectDateInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("date", &self.date)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectDate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_dates: Option<Vec<ProjectDateInput>>,
 }
 
@@ -12126,6 +12794,14 @@ impl NewProjectDate {
     pub fn project_dates(mut self, value: Vec<ProjectDateInput>) -> Self {
         self.project_dates = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewProjectDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("project_dates", &self.project_dates)?;
+        w.end()
     }
 }
 
@@ -12174,7 +12850,7 @@ impl serde::Serialize for ProjectMembership {
 
 /// Bulk Create Project Membership Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectMembershipBulkAdd {
     pub party_ids: Vec<i64>,
 }
@@ -12185,6 +12861,14 @@ impl ProjectMembershipBulkAdd {
         ProjectMembershipBulkAdd {
             party_ids,
         }
+    }
+}
+
+impl serde::Serialize for ProjectMembershipBulkAdd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("party_ids", &self.party_ids)?;
+        w.end()
     }
 }
 
@@ -12243,16 +12927,13 @@ impl serde::Serialize for Tool {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolUpdateTool {
     /// The ID of the Tool
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Indicates whether the tool is currently active.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The ordering position of the Tool
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
@@ -12286,8 +12967,18 @@ impl ToolUpdateTool {
     }
 }
 
+impl serde::Serialize for ToolUpdateTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("position", &self.position)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolUpdate {
     pub tools: Vec<ToolUpdateTool>,
 }
@@ -12299,9 +12990,17 @@ impl ToolUpdate {
     }
 }
 
+impl serde::Serialize for ToolUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("tools", &self.tools)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserProjectRoleUpdate {
     /// User IDs to associate with the Project Role
     pub user_ids: Vec<i64>,
@@ -12311,6 +13010,14 @@ impl UserProjectRoleUpdate {
     /// A value with the required `user_ids`; set the others with the setters.
     pub fn new(user_ids: Vec<i64>) -> Self {
         UserProjectRoleUpdate { user_ids }
+    }
+}
+
+impl serde::Serialize for UserProjectRoleUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("user_ids", &self.user_ids)?;
+        w.end()
     }
 }
 
@@ -12354,14 +13061,23 @@ impl serde::Serialize for UserProjectRole {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectUserSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "vendor_name")]
     VendorName,
-    #[serde(rename = "permission_template")]
     PermissionTemplate,
+}
+
+impl serde::Serialize for ProjectUserSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::VendorName => "vendor_name",
+                Self::PermissionTemplate => "permission_template",
+            },
+        )
+    }
 }
 
 /// Project User Compact View
@@ -12676,71 +13392,51 @@ impl serde::Serialize for ProjectUser {
 
 /// Project User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectUser {
     /// The street Address of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Project User Avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// The Business Phone number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The City in which the Project User resides
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Country Code of the Project User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The Email Address of the Project User
     pub email_address: String,
     /// The Email Signature of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Employee ID of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Fax Number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The First Name of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Initials of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The Active status of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The Job Title of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Last Name of the Project User
     pub last_name: String,
     /// The Mobile Phone number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Notes (notes/keywords/tags) of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Permission Template ID of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_template_id: Option<i64>,
     /// The State Code of the Project User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Vendor ID of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The Zip Code of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -12891,6 +13587,35 @@ impl NewProjectUser {
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewProjectUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("address", &self.address)?;
+        w.optional("avatar", &self.avatar)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.field("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("first_name", &self.first_name)?;
+        w.optional("initials", &self.initials)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("job_title", &self.job_title)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("zip", &self.zip)?;
+        w.end()
     }
 }
 
@@ -13092,70 +13817,49 @@ impl serde::Serialize for UserPdfResult {
 
 /// Project User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectUserUpdate {
     /// The Initials of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviated_name: Option<String>,
     /// The street Address of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Project User Avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// The Business Phone number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The City in which the Project User resides
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Country Code of the Project User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The Email Address of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The Email Signature of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Employee ID of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Fax Number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The First Name of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Active status of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The Job Title of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Last Name of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The Mobile Phone number of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Notes (notes/keywords/tags) of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The State Code of the Project User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Vendor ID of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The Zip Code of the Project User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -13315,11 +14019,38 @@ impl ProjectUserUpdate {
     }
 }
 
+impl serde::Serialize for ProjectUserUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("abbreviated_name", &self.abbreviated_name)?;
+        w.optional("address", &self.address)?;
+        w.optional("avatar", &self.avatar)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("first_name", &self.first_name)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("last_name", &self.last_name)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("zip", &self.zip)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionAdd {
     /// User permission template identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_template_id: Option<i64>,
 }
 
@@ -13339,9 +14070,17 @@ impl ActionAdd {
     }
 }
 
+impl serde::Serialize for ActionAdd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorProjectRoleUpdate {
     /// Vendor IDs to associate with the Project Role
     pub vendor_ids: Vec<i64>,
@@ -13353,6 +14092,14 @@ impl VendorProjectRoleUpdate {
         VendorProjectRoleUpdate {
             vendor_ids,
         }
+    }
+}
+
+impl serde::Serialize for VendorProjectRoleUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("vendor_ids", &self.vendor_ids)?;
+        w.end()
     }
 }
 
@@ -13396,14 +14143,23 @@ impl serde::Serialize for VendorProjectRole {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VendorSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "main_office_name")]
     MainOfficeName,
-    #[serde(rename = "project_and_bid_counts")]
     ProjectAndBidCounts,
+}
+
+impl serde::Serialize for VendorSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::MainOfficeName => "main_office_name",
+                Self::ProjectAndBidCounts => "project_and_bid_counts",
+            },
+        )
+    }
 }
 
 /// Extended View 2 Bidding Distribution Inner
@@ -14248,84 +15004,59 @@ impl serde::Serialize for Vendor {
 
 /// Project Vendor
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectVendor {
     /// Abbreviated name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviated_name: Option<String>,
     /// Street address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Authorized bidder status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_bidder: Option<bool>,
     /// Business phone number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Fax number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// Active status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Labor union
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labor_union: Option<String>,
     /// License number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_number: Option<String>,
     /// Mobile phone number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Name
     pub name: String,
     /// Non union prevailing wage status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_union_prevailing_wage: Option<bool>,
     /// Notes (notes/keywords/tags)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
     /// Parent Vendor ID. Cannot be the same as ID. Only two levels of hierarchy are supported (parent/child).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Prequalified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prequalified: Option<bool>,
     /// Primary Contact ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact_id: Option<i64>,
     /// State code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// Vendor's Trade Name, also known as Doing Business As (DBA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_name: Option<String>,
     /// Union member status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub union_member: Option<bool>,
     /// Website url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Zip code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -14510,6 +15241,39 @@ impl NewProjectVendor {
     pub fn zip(mut self, value: impl Into<String>) -> Self {
         self.zip = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewProjectVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("abbreviated_name", &self.abbreviated_name)?;
+        w.optional("address", &self.address)?;
+        w.optional("authorized_bidder", &self.authorized_bidder)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("labor_union", &self.labor_union)?;
+        w.optional("license_number", &self.license_number)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.field("name", &self.name)?;
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("prequalified", &self.prequalified)?;
+        w.optional("primary_contact_id", &self.primary_contact_id)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("trade_name", &self.trade_name)?;
+        w.optional("union_member", &self.union_member)?;
+        w.optional("website", &self.website)?;
+        w.optional("zip", &self.zip)?;
+        w.end()
     }
 }
 
@@ -14982,33 +15746,20 @@ impl serde::Serialize for InactiveDetail {
 
 /// Bidding statuses
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorUpdateBidding {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affirmative_action: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub african_american_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hispanic_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub womens_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub historically_underutilized_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdvo_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub certified_business_enterprise: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asian_american_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_american_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disadvantaged_business: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minority_business_enterprise: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eight_a_business: Option<bool>,
 }
 
@@ -15112,90 +15863,89 @@ impl VendorUpdateBidding {
     }
 }
 
+impl serde::Serialize for VendorUpdateBidding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("affirmative_action", &self.affirmative_action)?;
+        w.optional("small_business", &self.small_business)?;
+        w.optional("african_american_business", &self.african_american_business)?;
+        w.optional("hispanic_business", &self.hispanic_business)?;
+        w.optional("womens_business", &self.womens_business)?;
+        w.optional(
+            "historically_underutilized_business",
+            &self.historically_underutilized_business,
+        )?;
+        w.optional("sdvo_business", &self.sdvo_business)?;
+        w.optional(
+            "certified_business_enterprise",
+            &self.certified_business_enterprise,
+        )?;
+        w.optional("asian_american_business", &self.asian_american_business)?;
+        w.optional("native_american_business", &self.native_american_business)?;
+        w.optional("disadvantaged_business", &self.disadvantaged_business)?;
+        w.optional("minority_business_enterprise", &self.minority_business_enterprise)?;
+        w.optional("eight_a_business", &self.eight_a_business)?;
+        w.end()
+    }
+}
+
 /// Project Vendor
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorUpdate {
     /// Abbreviated name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviated_name: Option<String>,
     /// Address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Authorized bidder status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_bidder: Option<bool>,
     /// Business phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Email address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Fax number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// Active status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Labor union
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labor_union: Option<String>,
     /// License number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_number: Option<String>,
     /// Mobile phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Non union prevailing wage status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_union_prevailing_wage: Option<bool>,
     /// Notes (notes/keywords/tags)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
     /// Parent Vendor ID. Cannot be the same as ID. Only two levels of hierarchy are supported (parent/child).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Prequalified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prequalified: Option<bool>,
     /// Primary Contact ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact_id: Option<i64>,
     /// State code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// Vendor's Trade Name, also known as Doing Business As (DBA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_name: Option<String>,
     /// Union member status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub union_member: Option<bool>,
     /// Website url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Zip code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Bidding statuses
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidding: Option<VendorUpdateBidding>,
 }
 
@@ -15397,32 +16147,84 @@ impl VendorUpdate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ActionView {
-    #[serde(rename = "normal")]
-    Normal,
-    #[serde(rename = "extended")]
-    Extended,
-    #[serde(rename = "name")]
-    Name,
+impl serde::Serialize for VendorUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("abbreviated_name", &self.abbreviated_name)?;
+        w.optional("address", &self.address)?;
+        w.optional("authorized_bidder", &self.authorized_bidder)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("city", &self.city)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("labor_union", &self.labor_union)?;
+        w.optional("license_number", &self.license_number)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("name", &self.name)?;
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("prequalified", &self.prequalified)?;
+        w.optional("primary_contact_id", &self.primary_contact_id)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("trade_name", &self.trade_name)?;
+        w.optional("union_member", &self.union_member)?;
+        w.optional("website", &self.website)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("bidding", &self.bidding)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionView {
+    Normal,
+    Extended,
+    Name,
+}
+
+impl serde::Serialize for ActionView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Normal => "normal",
+                Self::Extended => "extended",
+                Self::Name => "name",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskItemSort {
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "assignee")]
     Assignee,
-    #[serde(rename = "due_date")]
     DueDate,
-    #[serde(rename = "status")]
     Status,
-    #[serde(rename = "category")]
     Category,
+}
+
+impl serde::Serialize for TaskItemSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Number => "number",
+                Self::Title => "title",
+                Self::Assignee => "assignee",
+                Self::DueDate => "due_date",
+                Self::Status => "status",
+                Self::Category => "category",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -15583,61 +16385,43 @@ impl serde::Serialize for TaskItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTaskItem {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date and time due
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewTaskItemStatus>,
     /// The task item category to associate with the task item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_item_category_id: Option<i64>,
     /// Privacy flag
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Assignee ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// Assignee IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// Distribution Member IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Prostore File IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Task Item attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -15779,6 +16563,34 @@ impl NewTaskItem {
     }
 }
 
+impl serde::Serialize for NewTaskItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("number", &self.number)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("task_item_category_id", &self.task_item_category_id)?;
+        w.optional("private", &self.private)?;
+        w.optional("assigned_id", &self.assigned_id)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskItemDetail {
@@ -15869,18 +16681,27 @@ impl serde::Serialize for TaskItemDetail {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskItemUpdateStatus {
-    #[serde(rename = "initiated")]
     Initiated,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "void")]
     Void,
+}
+
+impl serde::Serialize for TaskItemUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Initiated => "initiated",
+                Self::InProgress => "in_progress",
+                Self::ReadyForReview => "ready_for_review",
+                Self::Closed => "closed",
+                Self::Void => "void",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for TaskItemUpdateStatus {
@@ -16159,96 +16980,66 @@ impl serde::Serialize for ToolItem {
 
 /// Company Vendor
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorInput {
     /// Name
     pub name: String,
     /// Address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Zip code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Business phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// Mobile phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Fax number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// Email address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Active status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// State code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// Authorized bidder status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_bidder: Option<bool>,
     /// Prequalified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prequalified: Option<bool>,
     /// Country code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Labor union
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labor_union: Option<String>,
     /// License number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_number: Option<String>,
     /// Website url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Union member status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub union_member: Option<bool>,
     /// Non union prevailing wage status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_union_prevailing_wage: Option<bool>,
     /// Abbreviated name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviated_name: Option<String>,
     /// Notes (notes/keywords/tags)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Vendor Group ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_group_id: Option<i64>,
     /// Parent Vendor ID. Cannot be the same as ID. Only two levels of hierarchy are supported (parent/child).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Primary Contact ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact_id: Option<i64>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidding_distribution_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_cost_code_ids: Option<Vec<i64>>,
     /// Vendor's Trade Name, also known as Doing Business As (DBA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_name: Option<String>,
     /// Bidding statuses
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidding: Option<VendorUpdateBidding>,
 }
 
@@ -16471,9 +17262,47 @@ impl VendorInput {
     }
 }
 
+impl serde::Serialize for VendorInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("authorized_bidder", &self.authorized_bidder)?;
+        w.optional("prequalified", &self.prequalified)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("labor_union", &self.labor_union)?;
+        w.optional("license_number", &self.license_number)?;
+        w.optional("website", &self.website)?;
+        w.optional("union_member", &self.union_member)?;
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.optional("abbreviated_name", &self.abbreviated_name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("vendor_group_id", &self.vendor_group_id)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("primary_contact_id", &self.primary_contact_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids)?;
+        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids)?;
+        w.optional("trade_name", &self.trade_name)?;
+        w.optional("bidding", &self.bidding)?;
+        w.end()
+    }
+}
+
 /// Company Vendor Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewVendor {
     /// Company ID
     pub company_id: i64,
@@ -16487,101 +17316,78 @@ impl NewVendor {
     }
 }
 
+impl serde::Serialize for NewVendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("vendor", &self.vendor)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorSyncUpdate {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Zip code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Business phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// Mobile phone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// Fax number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// Email address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Active status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// State code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// Authorized bidder status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_bidder: Option<bool>,
     /// Prequalified status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prequalified: Option<bool>,
     /// Country code (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Labor union
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labor_union: Option<String>,
     /// License number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_number: Option<String>,
     /// Website url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Union member status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub union_member: Option<bool>,
     /// Non union prevailing wage status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_union_prevailing_wage: Option<bool>,
     /// Abbreviated name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviated_name: Option<String>,
     /// Notes (notes/keywords/tags)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Vendor Group ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_group_id: Option<i64>,
     /// Parent Vendor ID. Cannot be the same as ID. Only two levels of hierarchy are supported (parent/child).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Primary Contact ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_contact_id: Option<i64>,
     /// Origin ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Origin Data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// Origin Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidding_distribution_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standard_cost_code_ids: Option<Vec<i64>>,
     /// Vendor's Trade Name, also known as Doing Business As (DBA).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_name: Option<String>,
     /// Bidding statuses
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidding: Option<VendorUpdateBidding>,
 }
 
@@ -16818,9 +17624,48 @@ impl VendorSyncUpdate {
     }
 }
 
+impl serde::Serialize for VendorSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("name", &self.name)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.optional("email_address", &self.email_address)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("authorized_bidder", &self.authorized_bidder)?;
+        w.optional("prequalified", &self.prequalified)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("labor_union", &self.labor_union)?;
+        w.optional("license_number", &self.license_number)?;
+        w.optional("website", &self.website)?;
+        w.optional("union_member", &self.union_member)?;
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
+        w.optional("abbreviated_name", &self.abbreviated_name)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("vendor_group_id", &self.vendor_group_id)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("primary_contact_id", &self.primary_contact_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("origin_code", &self.origin_code)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids)?;
+        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids)?;
+        w.optional("trade_name", &self.trade_name)?;
+        w.optional("bidding", &self.bidding)?;
+        w.end()
+    }
+}
+
 /// Company Vendor Sync Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VendorSync {
     /// Company ID
     pub company_id: i64,
@@ -16831,6 +17676,15 @@ impl VendorSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<VendorSyncUpdate>) -> Self {
         VendorSync { company_id, updates }
+    }
+}
+
+impl serde::Serialize for VendorSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -17931,19 +18785,27 @@ impl serde::Serialize for VendorDetail {
 
 /// Entity Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VendorBusinessRegisterType {
-    #[serde(rename = "abn")]
     Abn,
-    #[serde(rename = "ein")]
     Ein,
 }
 
+impl serde::Serialize for VendorBusinessRegisterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Abn => "abn",
+                Self::Ein => "ein",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VendorBusinessRegister {
     /// Entity Type
-    #[serde(rename = "type")]
     pub type_: VendorBusinessRegisterType,
     /// Entity ID. This field ignores spaces and dashes.
     pub identifier: String,
@@ -17959,6 +18821,15 @@ impl VendorBusinessRegister {
             type_,
             identifier: identifier.into(),
         }
+    }
+}
+
+impl serde::Serialize for VendorBusinessRegister {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("type", &self.type_)?;
+        w.field("identifier", &self.identifier)?;
+        w.end()
     }
 }
 
@@ -18063,7 +18934,7 @@ impl serde::Serialize for WorkflowActivityHistory {
 
 /// Workflow Activity History object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWorkflowActivityHistory {
     /// Workflow Activity ID
     pub workflow_activity_id: i64,
@@ -18074,10 +18945,8 @@ pub struct NewWorkflowActivityHistory {
     /// Login Information ID of a Workflow User Role Login Information.
     pub performed_by_id: i64,
     /// Comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -18109,6 +18978,19 @@ impl NewWorkflowActivityHistory {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewWorkflowActivityHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("workflow_activity_id", &self.workflow_activity_id)?;
+        w.field("workflow_instance_id", &self.workflow_instance_id)?;
+        w.field("workflow_user_role_id", &self.workflow_user_role_id)?;
+        w.field("performed_by_id", &self.performed_by_id)?;
+        w.optional("comments", &self.comments)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -18676,16 +19558,13 @@ impl serde::Serialize for MeV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddV1_1User {
     /// The ID of the user to add
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<f64>,
     /// The ID of project to add the user to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<f64>,
     /// The ID of the permission template to assign to the user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_template_id: Option<f64>,
 }
 
@@ -18719,9 +19598,19 @@ impl UserBulkAddV1_1User {
     }
 }
 
+impl serde::Serialize for UserBulkAddV1_1User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.end()
+    }
+}
+
 /// Company User Body Bulk Add
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddV1_1 {
     /// Array of existing company users with a permission template id and project id that they will be assinged to. The maximum amount per request is 1000 user_id,...
     pub users: Vec<UserBulkAddV1_1User>,
@@ -18731,6 +19620,14 @@ impl UserBulkAddV1_1 {
     /// A value with the required `users`; set the others with the setters.
     pub fn new(users: Vec<UserBulkAddV1_1User>) -> Self {
         UserBulkAddV1_1 { users }
+    }
+}
+
+impl serde::Serialize for UserBulkAddV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("users", &self.users)?;
+        w.end()
     }
 }
 
@@ -18805,13 +19702,11 @@ impl serde::Serialize for UserBulkAddResultV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkRemoveV1_1User {
     /// The ID of the user to remove
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<f64>,
     /// The ID of project to add the user to remove from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<f64>,
 }
 
@@ -18838,9 +19733,18 @@ impl UserBulkRemoveV1_1User {
     }
 }
 
+impl serde::Serialize for UserBulkRemoveV1_1User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.end()
+    }
+}
+
 /// Company User Body Bulk Remove
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkRemoveV1_1 {
     /// Array of existing company users with a project id that they will be removed from. The maximum amount per request is 1000 user_id, project_id duplets. If...
     pub users: Vec<UserBulkRemoveV1_1User>,
@@ -18853,17 +19757,34 @@ impl UserBulkRemoveV1_1 {
     }
 }
 
+impl serde::Serialize for UserBulkRemoveV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("users", &self.users)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectViewV1_1 {
-    #[serde(rename = "ids")]
     Ids,
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "extended")]
     Extended,
+}
+
+impl serde::Serialize for ProjectViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Ids => "ids",
+                Self::Compact => "compact",
+                Self::Normal => "normal",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 /// Extended
@@ -19598,29 +20519,47 @@ impl serde::Serialize for ProjectV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VendorViewV1_1 {
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "list")]
     List,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "minimal")]
     Minimal,
-    #[serde(rename = "normal")]
     Normal,
 }
 
+impl serde::Serialize for VendorViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::IdsOnly => "ids_only",
+                Self::List => "list",
+                Self::Name => "name",
+                Self::Minimal => "minimal",
+                Self::Normal => "normal",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VendorSortV1_1 {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "main_office_name")]
     MainOfficeName,
+}
+
+impl serde::Serialize for VendorSortV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::MainOfficeName => "main_office_name",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -20103,12 +21042,21 @@ impl serde::Serialize for VendorV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectVendorViewV1_1 {
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "normal")]
     Normal,
+}
+
+impl serde::Serialize for ProjectVendorViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::Normal => "normal",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -20246,14 +21194,23 @@ impl serde::Serialize for VendorDetailV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserViewV1_3 {
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "normal")]
     Normal,
+}
+
+impl serde::Serialize for UserViewV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+                Self::IdsOnly => "ids_only",
+                Self::Normal => "normal",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -20727,86 +21684,61 @@ impl serde::Serialize for UserV1_3 {
 
 /// Company User
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUserV1_3 {
     /// The First Name of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The Last Name of the Company User
     pub last_name: String,
     /// The Job Title of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The Address of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The City of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The Zip code of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// The Business Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone: Option<String>,
     /// The Business Phone Extension of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_phone_extension: Option<i64>,
     /// The Mobile Phone of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The Fax Number of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fax_number: Option<String>,
     /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
     pub email_address: String,
     /// The Email Signature of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_signature: Option<String>,
     /// The Active status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The Employee status of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_employee: Option<bool>,
     /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id: Option<String>,
     /// The Notes (notes, keywords, tags) of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// The State Code of the Company User (ISO-3166 Alpha-2 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_code: Option<String>,
     /// The Initials of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initials: Option<String>,
     /// The Origin ID of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// The Origin Data of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Vendor of the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<i64>,
     /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_permission_template_id: Option<i64>,
     /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_permission_template_id: Option<i64>,
     /// The ID of the Work Classification for the Company User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// The Avatar of the Company User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Sets the user as a bid contact for the vendor it is associated with.  `vendor_id` must also be provided for this to be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_contact: Option<bool>,
 }
 
@@ -20992,6 +21924,46 @@ impl NewUserV1_3 {
     pub fn bid_contact(mut self, value: bool) -> Self {
         self.bid_contact = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewUserV1_3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.optional("job_title", &self.job_title)?;
+        w.optional("address", &self.address)?;
+        w.optional("city", &self.city)?;
+        w.optional("zip", &self.zip)?;
+        w.optional("business_phone", &self.business_phone)?;
+        w.optional("business_phone_extension", &self.business_phone_extension)?;
+        w.optional("mobile_phone", &self.mobile_phone)?;
+        w.optional("fax_number", &self.fax_number)?;
+        w.field("email_address", &self.email_address)?;
+        w.optional("email_signature", &self.email_signature)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("is_employee", &self.is_employee)?;
+        w.optional("employee_id", &self.employee_id)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("country_code", &self.country_code)?;
+        w.optional("state_code", &self.state_code)?;
+        w.optional("initials", &self.initials)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional(
+            "default_permission_template_id",
+            &self.default_permission_template_id,
+        )?;
+        w.optional(
+            "company_permission_template_id",
+            &self.company_permission_template_id,
+        )?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("avatar", &self.avatar)?;
+        w.optional("bid_contact", &self.bid_contact)?;
+        w.end()
     }
 }
 
@@ -21778,10 +22750,9 @@ impl serde::Serialize for LinkListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkBulkUpdateItemV2 {
     /// Link unique identifier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title shown to the user
     pub title: String,
@@ -21803,6 +22774,16 @@ impl LinkBulkUpdateItemV2 {
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for LinkBulkUpdateItemV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.field("title", &self.title)?;
+        w.field("url", &self.url)?;
+        w.end()
     }
 }
 
@@ -22095,7 +23076,7 @@ impl serde::Serialize for InstanceListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewInstanceV2 {
     /// The type of tool for the workflow instance.
     pub tool_type: String,
@@ -22104,10 +23085,8 @@ pub struct NewInstanceV2 {
     /// The ID of the item to associate with the workflow instance.
     pub item_id: String,
     /// Optional. Specific template ID to use for the workflow instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Optional. Specific preset ID to use for the workflow instance. Takes precedence over template_id if both are provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_id: Option<String>,
 }
 
@@ -22137,6 +23116,18 @@ impl NewInstanceV2 {
     pub fn preset_id(mut self, value: impl Into<String>) -> Self {
         self.preset_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewInstanceV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("tool_type", &self.tool_type)?;
+        w.field("tool_subtype", &self.tool_subtype)?;
+        w.field("item_id", &self.item_id)?;
+        w.optional("template_id", &self.template_id)?;
+        w.optional("preset_id", &self.preset_id)?;
+        w.end()
     }
 }
 
@@ -22825,13 +23816,11 @@ impl serde::Serialize for InstanceV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceBulkCreateV2Item {
     /// ID of the item to create the workflow for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// ID of the workflow configuration to use when creating the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset_id: Option<String>,
 }
 
@@ -22858,14 +23847,22 @@ impl InstanceBulkCreateV2Item {
     }
 }
 
+impl serde::Serialize for InstanceBulkCreateV2Item {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("item_id", &self.item_id)?;
+        w.optional("preset_id", &self.preset_id)?;
+        w.end()
+    }
+}
+
 /// Workflow Instances Bulk Create
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceBulkCreateV2 {
     /// Tool that instances are being created for.
     pub tool_type: String,
     /// Tool sub-type. Only required for specific tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_subtype: Option<Option<String>>,
     /// List of objects to create workflow instances for.
     pub items: Vec<InstanceBulkCreateV2Item>,
@@ -22888,6 +23885,16 @@ impl InstanceBulkCreateV2 {
     pub fn tool_subtype(mut self, value: Option<String>) -> Self {
         self.tool_subtype = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for InstanceBulkCreateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("tool_type", &self.tool_type)?;
+        w.optional("tool_subtype", &self.tool_subtype)?;
+        w.field("items", &self.items)?;
+        w.end()
     }
 }
 
@@ -22967,25 +23974,19 @@ impl serde::Serialize for InstanceBulkCreateResultV2 {
 
 /// Attachments associated with this response
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Attachments {
     /// List of Procore Store file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<String>>,
     /// List of drawing revision IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<String>>,
     /// List of file version IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<String>>,
     /// List of form IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<String>>,
     /// List of image IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<String>>,
     /// List of upload IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -23040,16 +24041,28 @@ impl Attachments {
     }
 }
 
+impl serde::Serialize for Attachments {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
 /// Workflow Responses
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewResponseV2 {
     /// ID of the current step occurrence
     pub current_step_occurrence_id: String,
     /// ID of the selected response option
     pub selected_response_option_id: String,
     /// A note about this response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Attachments associated with this response
     pub attachments: Attachments,
@@ -23074,6 +24087,17 @@ impl NewResponseV2 {
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewResponseV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("current_step_occurrence_id", &self.current_step_occurrence_id)?;
+        w.field("selected_response_option_id", &self.selected_response_option_id)?;
+        w.optional("comment", &self.comment)?;
+        w.field("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -23414,10 +24438,9 @@ impl serde::Serialize for PresetV2 {
 
 /// Workflow Presets Assignees
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PresetUpdateV2 {
     /// Indicates if this is the default preset
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
 }
 
@@ -23435,14 +24458,20 @@ impl PresetUpdateV2 {
     }
 }
 
+impl serde::Serialize for PresetUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("default", &self.default)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponsibleGroupMembership {
     /// UUID of the group
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// List of assignee login ids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_ids: Option<Vec<String>>,
 }
 
@@ -23469,15 +24498,22 @@ impl ResponsibleGroupMembership {
     }
 }
 
+impl serde::Serialize for ResponsibleGroupMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("uuid", &self.uuid)?;
+        w.optional("login_ids", &self.login_ids)?;
+        w.end()
+    }
+}
+
 /// Workflow Presets Assignees
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssigneeUpdateV2 {
     /// ID of the new workflow manager
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_manager_id: Option<String>,
     /// List of responsible groups memberships
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_group_memberships: Option<Vec<ResponsibleGroupMembership>>,
 }
 
@@ -23504,6 +24540,18 @@ impl AssigneeUpdateV2 {
     ) -> Self {
         self.responsible_group_memberships = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for AssigneeUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("workflow_manager_id", &self.workflow_manager_id)?;
+        w.optional(
+            "responsible_group_memberships",
+            &self.responsible_group_memberships,
+        )?;
+        w.end()
     }
 }
 
@@ -23704,19 +24752,15 @@ impl serde::Serialize for StatusDetailV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddV2User {
     /// The ID of the user to add
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The ID of project to add the user to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
     /// The ID of the permission template to assign to the user
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_template_id: Option<String>,
     /// An array of project role IDs to assign to the user for the project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_role_ids: Option<Vec<String>>,
 }
 
@@ -23757,9 +24801,20 @@ impl UserBulkAddV2User {
     }
 }
 
+impl serde::Serialize for UserBulkAddV2User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.optional("project_role_ids", &self.project_role_ids)?;
+        w.end()
+    }
+}
+
 /// Company User Body Bulk Add
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkAddV2 {
     /// Array of existing company users with a permission template id and project id that they will be assinged to. The maximum amount per request is 50 user_id,...
     pub users: Vec<UserBulkAddV2User>,
@@ -23769,6 +24824,14 @@ impl UserBulkAddV2 {
     /// A value with the required `users`; set the others with the setters.
     pub fn new(users: Vec<UserBulkAddV2User>) -> Self {
         UserBulkAddV2 { users }
+    }
+}
+
+impl serde::Serialize for UserBulkAddV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("users", &self.users)?;
+        w.end()
     }
 }
 
@@ -23916,13 +24979,11 @@ impl serde::Serialize for CompanyUserBulkAddResultV22 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkRemoveV2User {
     /// The ID of the user to remove
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The ID of project to add the user to remove from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 }
 
@@ -23949,9 +25010,18 @@ impl UserBulkRemoveV2User {
     }
 }
 
+impl serde::Serialize for UserBulkRemoveV2User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.end()
+    }
+}
+
 /// Company User Body Bulk Remove
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserBulkRemoveV2 {
     /// Array of existing company users with a project id that they will be removed from. The maximum amount per request is 50 user_id, project_id duplets. If more...
     pub users: Vec<UserBulkRemoveV2User>,
@@ -23961,6 +25031,14 @@ impl UserBulkRemoveV2 {
     /// A value with the required `users`; set the others with the setters.
     pub fn new(users: Vec<UserBulkRemoveV2User>) -> Self {
         UserBulkRemoveV2 { users }
+    }
+}
+
+impl serde::Serialize for UserBulkRemoveV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("users", &self.users)?;
+        w.end()
     }
 }
 

@@ -3,16 +3,25 @@
 
 use super::*;
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuthorizeResponseType {
-    #[serde(rename = "code")]
     Code,
-    #[serde(rename = "token")]
     Token,
 }
 
+impl serde::Serialize for AuthorizeResponseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Code => "code",
+                Self::Token => "token",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRevoke {
     /// Token
     pub token: String,
@@ -37,20 +46,39 @@ impl NewRevoke {
     }
 }
 
+impl serde::Serialize for NewRevoke {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("token", &self.token)?;
+        w.field("client_id", &self.client_id)?;
+        w.field("client_secret", &self.client_secret)?;
+        w.end()
+    }
+}
+
 /// Use the value `authorization_code` when getting a new access token. Use `refresh_token` when refreshing an existing access token. Use `client_credentials`...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GrantType {
-    #[serde(rename = "authorization_code")]
     AuthorizationCode,
-    #[serde(rename = "refresh_token")]
     RefreshToken,
-    #[serde(rename = "client_credentials")]
     ClientCredentials,
 }
 
+impl serde::Serialize for GrantType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AuthorizationCode => "authorization_code",
+                Self::RefreshToken => "refresh_token",
+                Self::ClientCredentials => "client_credentials",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewToken {
     /// Use the value `authorization_code` when getting a new access token. Use `refresh_token` when refreshing an existing access token. Use `client_credentials`...
     pub grant_type: GrantType,
@@ -59,13 +87,10 @@ pub struct NewToken {
     /// Client Secret you were assigned when you registered your application.
     pub client_secret: String,
     /// Value of the `authorization_code` retrieved from the `/oauth/authorize` call. Only required when getting a new access code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The URI that the user will be redirected to after they grant authorization to your application. For browser-based web applications, use a `https://` web...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// The refresh token string. Only required when refreshing an access token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
 
@@ -102,6 +127,19 @@ impl NewToken {
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.refresh_token = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewToken {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("grant_type", &self.grant_type)?;
+        w.field("client_id", &self.client_id)?;
+        w.field("client_secret", &self.client_secret)?;
+        w.optional("code", &self.code)?;
+        w.optional("redirect_uri", &self.redirect_uri)?;
+        w.optional("refresh_token", &self.refresh_token)?;
+        w.end()
     }
 }
 
@@ -809,10 +847,9 @@ impl serde::Serialize for AppInstallation {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppInstallationInput {
     /// Configuration values for installation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_configuration: Option<serde_json::Value>,
 }
 
@@ -832,9 +869,17 @@ impl AppInstallationInput {
     }
 }
 
+impl serde::Serialize for AppInstallationInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("installation_configuration", &self.installation_configuration)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAppInstallation {
     /// Third party application UID
     pub app_uid: String,
@@ -859,6 +904,17 @@ impl NewAppInstallation {
             company_id,
             app_installation,
         }
+    }
+}
+
+impl serde::Serialize for NewAppInstallation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("app_uid", &self.app_uid)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("app_installation", &self.app_installation)?;
+        w.end()
     }
 }
 
@@ -902,21 +958,29 @@ impl serde::Serialize for AppInstallationDetail {
 
 /// The current installation status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppInstallationUpdateAppInstallationStatus {
-    #[serde(rename = "installed")]
     Installed,
-    #[serde(rename = "uninstalled")]
     Uninstalled,
 }
 
+impl serde::Serialize for AppInstallationUpdateAppInstallationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Installed => "installed",
+                Self::Uninstalled => "uninstalled",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppInstallationUpdateAppInstallation {
     /// The current installation status
     pub status: AppInstallationUpdateAppInstallationStatus,
     /// Configuration values for installation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub installation_configuration: Option<serde_json::Value>,
 }
 
@@ -936,8 +1000,17 @@ impl AppInstallationUpdateAppInstallation {
     }
 }
 
+impl serde::Serialize for AppInstallationUpdateAppInstallation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("status", &self.status)?;
+        w.optional("installation_configuration", &self.installation_configuration)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppInstallationUpdate {
     /// Third party application UID
     pub app_uid: String,
@@ -965,19 +1038,39 @@ impl AppInstallationUpdate {
     }
 }
 
+impl serde::Serialize for AppInstallationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("app_uid", &self.app_uid)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("app_installation", &self.app_installation)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppConfigurationSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "created_by")]
     CreatedBy,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "project_count")]
     ProjectCount,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for AppConfigurationSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::CreatedBy => "created_by",
+                Self::Title => "title",
+                Self::ProjectCount => "project_count",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -1027,13 +1120,11 @@ impl serde::Serialize for AppConfiguration {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAppConfiguration {
     /// Apply the app configuration to all projects under a company ( if set to true, project_ids field must be blank )
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applies_to_all_projects: Option<bool>,
     /// Apply the app configuration to be available from company routes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applies_to_company: Option<bool>,
     /// App Installation ID
     pub app_installation_id: i64,
@@ -1042,7 +1133,6 @@ pub struct NewAppConfiguration {
     /// App configuration values for a set of projects.
     pub instance_configuration: serde_json::Value,
     /// A list of projects which will have the app configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
     /// Single title for app configurations
     pub title: String,
@@ -1086,17 +1176,28 @@ impl NewAppConfiguration {
     }
 }
 
+impl serde::Serialize for NewAppConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("applies_to_all_projects", &self.applies_to_all_projects)?;
+        w.optional("applies_to_company", &self.applies_to_company)?;
+        w.field("app_installation_id", &self.app_installation_id)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("instance_configuration", &self.instance_configuration)?;
+        w.optional("project_ids", &self.project_ids)?;
+        w.field("title", &self.title)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppConfigurationUpdate {
     /// Configuration values for an configuration of an app installation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_configuration: Option<serde_json::Value>,
     /// Title for app configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A list of projects which will have the app configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<i64>>,
 }
 
@@ -1127,6 +1228,16 @@ impl AppConfigurationUpdate {
     pub fn project_ids(mut self, value: Vec<i64>) -> Self {
         self.project_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for AppConfigurationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("instance_configuration", &self.instance_configuration)?;
+        w.optional("title", &self.title)?;
+        w.optional("project_ids", &self.project_ids)?;
+        w.end()
     }
 }
 
@@ -1170,14 +1281,13 @@ impl serde::Serialize for CompanyBaseUrl {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewInstallationRequest {
     /// Company ID. Note: Only one of project_id or company_id is required.
     pub company_id: i64,
     /// ID of an application from the developer portal
     pub developer_app_id: String,
     /// Notes. Notes to be sent to company admins along with the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Implicit. Defines whether request has been made implicitly.
     pub implicit: bool,
@@ -1202,6 +1312,17 @@ impl NewInstallationRequest {
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewInstallationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("developer_app_id", &self.developer_app_id)?;
+        w.optional("notes", &self.notes)?;
+        w.field("implicit", &self.implicit)?;
+        w.end()
     }
 }
 
@@ -1302,10 +1423,9 @@ impl serde::Serialize for Hook {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookDestinationHeaders {
     /// Authorization header for Destination URL
-    #[serde(rename = "Authorization", skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
 }
 
@@ -1325,18 +1445,24 @@ impl HookDestinationHeaders {
     }
 }
 
+impl serde::Serialize for HookDestinationHeaders {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("Authorization", &self.authorization)?;
+        w.end()
+    }
+}
+
 /// Hook object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewHookWithCompanyIdHook {
     /// API Version
     pub api_version: String,
     /// Namespace
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Notification Endpoint Destination URL
     pub destination_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_headers: Option<HookDestinationHeaders>,
 }
 
@@ -1367,9 +1493,20 @@ impl NewHookWithCompanyIdHook {
     }
 }
 
+impl serde::Serialize for NewHookWithCompanyIdHook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("api_version", &self.api_version)?;
+        w.optional("namespace", &self.namespace)?;
+        w.field("destination_url", &self.destination_url)?;
+        w.optional("destination_headers", &self.destination_headers)?;
+        w.end()
+    }
+}
+
 /// Company Webhook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewHookWithCompanyId {
     /// Company ID. You must supply either a company_id or project_id.
     pub company_id: i64,
@@ -1387,9 +1524,18 @@ impl NewHookWithCompanyId {
     }
 }
 
+impl serde::Serialize for NewHookWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("hook", &self.hook)?;
+        w.end()
+    }
+}
+
 /// Project Webhook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewHookWithProjectId {
     /// Project ID. You must supply either a company_id or project_id.
     pub project_id: i64,
@@ -1407,12 +1553,29 @@ impl NewHookWithProjectId {
     }
 }
 
+impl serde::Serialize for NewHookWithProjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("hook", &self.hook)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NewHook {
     CompanyId(Box<NewHookWithCompanyId>),
     ProjectId(Box<NewHookWithProjectId>),
+}
+
+impl serde::Serialize for NewHook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(v) => serde::Serialize::serialize(v, s),
+            Self::ProjectId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 /// Contextual information about the event
@@ -1784,18 +1947,27 @@ impl serde::Serialize for Trigger {
 
 /// Event Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewTriggerWithCompanyIdTriggerEventType {
-    #[serde(rename = "create")]
     Create,
-    #[serde(rename = "update")]
     Update,
-    #[serde(rename = "delete")]
     Delete,
 }
 
+impl serde::Serialize for NewTriggerWithCompanyIdTriggerEventType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Create => "create",
+                Self::Update => "update",
+                Self::Delete => "delete",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewTriggerWithCompanyIdTrigger {
     /// Resource Name
     pub resource_name: String,
@@ -1816,9 +1988,18 @@ impl NewTriggerWithCompanyIdTrigger {
     }
 }
 
+impl serde::Serialize for NewTriggerWithCompanyIdTrigger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("resource_name", &self.resource_name)?;
+        w.field("event_type", &self.event_type)?;
+        w.end()
+    }
+}
+
 /// Company Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewTriggerWithCompanyId {
     /// Company ID. You must supply either a company_id or project_id.
     pub company_id: i64,
@@ -1842,9 +2023,19 @@ impl NewTriggerWithCompanyId {
     }
 }
 
+impl serde::Serialize for NewTriggerWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("api_version", &self.api_version)?;
+        w.field("trigger", &self.trigger)?;
+        w.end()
+    }
+}
+
 /// Project Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewTriggerWithProjectId {
     /// Project ID. You must supply either a company_id or project_id.
     pub project_id: i64,
@@ -1868,17 +2059,35 @@ impl NewTriggerWithProjectId {
     }
 }
 
+impl serde::Serialize for NewTriggerWithProjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("api_version", &self.api_version)?;
+        w.field("trigger", &self.trigger)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NewTrigger {
     CompanyId(Box<NewTriggerWithCompanyId>),
     ProjectId(Box<NewTriggerWithProjectId>),
 }
 
+impl serde::Serialize for NewTrigger {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(v) => serde::Serialize::serialize(v, s),
+            Self::ProjectId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Company Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkWithCompanyId {
     /// Company ID. You must supply either a company_id or project_id.
     pub company_id: i64,
@@ -1902,9 +2111,19 @@ impl TriggerBulkWithCompanyId {
     }
 }
 
+impl serde::Serialize for TriggerBulkWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("api_version", &self.api_version)?;
+        w.field("triggers", &self.triggers)?;
+        w.end()
+    }
+}
+
 /// Project Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkWithProjectId {
     /// Project ID. You must supply either a company_id or project_id.
     pub project_id: i64,
@@ -1928,12 +2147,30 @@ impl TriggerBulkWithProjectId {
     }
 }
 
+impl serde::Serialize for TriggerBulkWithProjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("api_version", &self.api_version)?;
+        w.field("triggers", &self.triggers)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TriggerBulk {
     CompanyId(Box<TriggerBulkWithCompanyId>),
     ProjectId(Box<TriggerBulkWithProjectId>),
+}
+
+impl serde::Serialize for TriggerBulk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(v) => serde::Serialize::serialize(v, s),
+            Self::ProjectId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -2115,7 +2352,7 @@ impl serde::Serialize for HookTriggerBulkResult {
 
 /// Company Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkRequestWithCompanyId {
     /// Company ID. You must supply either a company_id or project_id.
     pub company_id: i64,
@@ -2132,9 +2369,18 @@ impl TriggerBulkRequestWithCompanyId {
     }
 }
 
+impl serde::Serialize for TriggerBulkRequestWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("triggers", &self.triggers)?;
+        w.end()
+    }
+}
+
 /// Project Trigger
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TriggerBulkRequestWithProjectId {
     /// Project ID. You must supply either a company_id or project_id.
     pub project_id: i64,
@@ -2151,12 +2397,29 @@ impl TriggerBulkRequestWithProjectId {
     }
 }
 
+impl serde::Serialize for TriggerBulkRequestWithProjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("triggers", &self.triggers)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TriggerBulkRequest {
     CompanyId(Box<TriggerBulkRequestWithCompanyId>),
     ProjectId(Box<TriggerBulkRequestWithProjectId>),
+}
+
+impl serde::Serialize for TriggerBulkRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(v) => serde::Serialize::serialize(v, s),
+            Self::ProjectId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -2266,18 +2529,14 @@ impl serde::Serialize for HookTriggerBulkResult3 {
 
 /// Hook object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookUpdateWithCompanyIdHook {
     /// API Version
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Namespace
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Notification Endpoint Destination URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_headers: Option<HookDestinationHeaders>,
 }
 
@@ -2318,9 +2577,20 @@ impl HookUpdateWithCompanyIdHook {
     }
 }
 
+impl serde::Serialize for HookUpdateWithCompanyIdHook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("api_version", &self.api_version)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("destination_url", &self.destination_url)?;
+        w.optional("destination_headers", &self.destination_headers)?;
+        w.end()
+    }
+}
+
 /// Company Webhook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookUpdateWithCompanyId {
     /// Company ID. You must supply either a company_id or project_id.
     pub company_id: i64,
@@ -2338,9 +2608,18 @@ impl HookUpdateWithCompanyId {
     }
 }
 
+impl serde::Serialize for HookUpdateWithCompanyId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("hook", &self.hook)?;
+        w.end()
+    }
+}
+
 /// Project Webhook
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookUpdateWithProjectId {
     /// Project ID. You must supply either a company_id or project_id.
     pub project_id: i64,
@@ -2358,12 +2637,29 @@ impl HookUpdateWithProjectId {
     }
 }
 
+impl serde::Serialize for HookUpdateWithProjectId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("hook", &self.hook)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum HookUpdate {
     CompanyId(Box<HookUpdateWithCompanyId>),
     ProjectId(Box<HookUpdateWithProjectId>),
+}
+
+impl serde::Serialize for HookUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CompanyId(v) => serde::Serialize::serialize(v, s),
+            Self::ProjectId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 /// Webhooks Resource
@@ -2585,13 +2881,12 @@ impl serde::Serialize for HookListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewHookV2 {
     /// Payload version for the hook
     pub payload_version: String,
     /// Namespace of webhook.
     pub namespace: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_headers: Option<Option<HookDestinationHeaders>>,
     /// Notification endpoint Destination URL
     pub destination_url: String,
@@ -2616,6 +2911,17 @@ impl NewHookV2 {
     pub fn destination_headers(mut self, value: Option<HookDestinationHeaders>) -> Self {
         self.destination_headers = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewHookV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("payload_version", &self.payload_version)?;
+        w.field("namespace", &self.namespace)?;
+        w.optional("destination_headers", &self.destination_headers)?;
+        w.field("destination_url", &self.destination_url)?;
+        w.end()
     }
 }
 
@@ -2653,18 +2959,27 @@ impl serde::Serialize for HookV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryFilterStatusV2 {
-    #[serde(rename = "succeeded")]
     Succeeded,
-    #[serde(rename = "failed")]
     Failed,
-    #[serde(rename = "discarded")]
     Discarded,
-    #[serde(rename = "enqueued")]
     Enqueued,
-    #[serde(rename = "retrying")]
     Retrying,
+}
+
+impl serde::Serialize for DeliveryFilterStatusV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Succeeded => "succeeded",
+                Self::Failed => "failed",
+                Self::Discarded => "discarded",
+                Self::Enqueued => "enqueued",
+                Self::Retrying => "retrying",
+            },
+        )
+    }
 }
 
 /// Status of the delivery
@@ -3136,7 +3451,7 @@ impl serde::Serialize for TriggerListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTriggerV2 {
     /// Resource Name
     pub resource_name: String,
@@ -3151,6 +3466,15 @@ impl NewTriggerV2 {
             resource_name: resource_name.into(),
             event_type: event_type.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewTriggerV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("resource_name", &self.resource_name)?;
+        w.field("event_type", &self.event_type)?;
+        w.end()
     }
 }
 
@@ -3412,18 +3736,14 @@ impl serde::Serialize for HookTriggerBulkResultV22 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebhookHookUpdateV2 {
     /// Payload version for the hook
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_version: Option<String>,
     /// Namespace of webhook.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_headers: Option<Option<HookDestinationHeaders>>,
     /// Notification endpoint Destination URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_url: Option<String>,
 }
 
@@ -3461,6 +3781,17 @@ impl WebhookHookUpdateV2 {
     pub fn destination_url(mut self, value: impl Into<String>) -> Self {
         self.destination_url = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for WebhookHookUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("payload_version", &self.payload_version)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("destination_headers", &self.destination_headers)?;
+        w.optional("destination_url", &self.destination_url)?;
+        w.end()
     }
 }
 
@@ -3605,30 +3936,34 @@ impl serde::Serialize for ResourceListV2 {
 
 /// Status of the hook
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HookUpdateV2Status {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "disabled")]
     Disabled,
 }
 
+impl serde::Serialize for HookUpdateV2Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Active => "active",
+                Self::Disabled => "disabled",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HookUpdateV2 {
     /// Payload version for the hook
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_version: Option<String>,
     /// Namespace of webhook.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_headers: Option<Option<HookDestinationHeaders>>,
     /// Notification endpoint Destination URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_url: Option<String>,
     /// Status of the hook
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<HookUpdateV2Status>,
 }
 
@@ -3673,5 +4008,17 @@ impl HookUpdateV2 {
     pub fn status(mut self, value: HookUpdateV2Status) -> Self {
         self.status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for HookUpdateV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("payload_version", &self.payload_version)?;
+        w.optional("namespace", &self.namespace)?;
+        w.optional("destination_headers", &self.destination_headers)?;
+        w.optional("destination_url", &self.destination_url)?;
+        w.optional("status", &self.status)?;
+        w.end()
     }
 }

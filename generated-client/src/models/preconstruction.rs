@@ -3,12 +3,25 @@
 
 use super::*;
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimFileExtractionExtractionFormatFilter {
     MobileFormat,
     WebFormat,
     Properties,
     ObjectSearch,
+}
+
+impl serde::Serialize for BimFileExtractionExtractionFormatFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::MobileFormat => "MobileFormat",
+                Self::WebFormat => "WebFormat",
+                Self::Properties => "Properties",
+                Self::ObjectSearch => "ObjectSearch",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -883,7 +896,7 @@ impl serde::Serialize for BimFile {
 
 /// BIM File Item object. Each BIM File can be uniquely identified by name and UUID.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileInput {
     /// Name of the file to be associated a project.
     pub name: String,
@@ -901,9 +914,18 @@ impl BimFileInput {
     }
 }
 
+impl serde::Serialize for BimFileInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("uuid", &self.uuid)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimFile {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -918,15 +940,22 @@ impl NewBimFile {
     }
 }
 
+impl serde::Serialize for NewBimFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_file", &self.bim_file)?;
+        w.end()
+    }
+}
+
 /// BIM File Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUpdateBimFile {
     /// Name of the issue file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Project that the issue file should be re-associated to. A BIM File can only be re-associated to another project if the file does not have any published...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_project_id: Option<i64>,
 }
 
@@ -953,9 +982,18 @@ impl BimFileUpdateBimFile {
     }
 }
 
+impl serde::Serialize for BimFileUpdateBimFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("target_project_id", &self.target_project_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimFileUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -973,9 +1011,18 @@ impl BimFileUpdate {
     }
 }
 
+impl serde::Serialize for BimFileUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_file", &self.bim_file)?;
+        w.end()
+    }
+}
+
 /// BIM Geometry File
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimGeometryFileBundleInput {
     /// ID of the model revision to be associated
     pub bim_model_revision_id: i64,
@@ -1008,14 +1055,25 @@ impl BimGeometryFileBundleInput {
     }
 }
 
+impl serde::Serialize for BimGeometryFileBundleInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.field("cell_upload_uuid", &self.cell_upload_uuid)?;
+        w.field("node_upload_uuid", &self.node_upload_uuid)?;
+        w.field("mesh_node_upload_uuid", &self.mesh_node_upload_uuid)?;
+        w.field("mesh_upload_uuid", &self.mesh_upload_uuid)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimGeometryFileBundle {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Geometry File
     pub bim_geometry_file_bundle: BimGeometryFileBundleInput,
@@ -1038,6 +1096,16 @@ impl NewBimGeometryFileBundle {
     pub fn view(mut self, value: BimFileView) -> Self {
         self.view = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewBimGeometryFileBundle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_geometry_file_bundle", &self.bim_geometry_file_bundle)?;
+        w.end()
     }
 }
 
@@ -1254,12 +1322,21 @@ impl serde::Serialize for BimGeometryFileBundle {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimLevelSort {
-    #[serde(rename = "elevation")]
     Elevation,
-    #[serde(rename = "location")]
     Location,
+}
+
+impl serde::Serialize for BimLevelSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Elevation => "elevation",
+                Self::Location => "location",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -1454,7 +1531,7 @@ impl serde::Serialize for BimLevel {
 
 /// BIM Level
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelInput {
     /// Level elevation
     pub elevation: f64,
@@ -1475,14 +1552,23 @@ impl BimLevelInput {
     }
 }
 
+impl serde::Serialize for BimLevelInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("elevation", &self.elevation)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("location_id", &self.location_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimLevel {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Level
     pub bim_level: BimLevelInput,
@@ -1505,14 +1591,23 @@ impl NewBimLevel {
     }
 }
 
+impl serde::Serialize for NewBimLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_level", &self.bim_level)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// An array of BIM Level payloads
     pub bim_levels: Vec<BimLevelInput>,
@@ -1532,6 +1627,16 @@ impl BimLevelBatch {
     pub fn view(mut self, value: BimFileView) -> Self {
         self.view = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BimLevelBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_levels", &self.bim_levels)?;
+        w.end()
     }
 }
 
@@ -1574,13 +1679,11 @@ impl serde::Serialize for BimLevelBatchResult {
 
 /// BIM Level Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelUpdateBimLevel {
     /// Level elevation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub elevation: Option<f64>,
     /// ID of location linked to the Level
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
 }
 
@@ -1607,9 +1710,18 @@ impl BimLevelUpdateBimLevel {
     }
 }
 
+impl serde::Serialize for BimLevelUpdateBimLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("elevation", &self.elevation)?;
+        w.optional("location_id", &self.location_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimLevelUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -1624,6 +1736,15 @@ impl BimLevelUpdate {
             project_id,
             bim_level,
         }
+    }
+}
+
+impl serde::Serialize for BimLevelUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_level", &self.bim_level)?;
+        w.end()
     }
 }
 
@@ -2141,7 +2262,7 @@ impl serde::Serialize for BimModelRevisionPlan {
 
 /// BIM Model Revision Plan
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionPlanInput {
     /// ID of BIM Model Revision
     pub bim_model_revision_id: i64,
@@ -2159,9 +2280,18 @@ impl BimModelRevisionPlanInput {
     }
 }
 
+impl serde::Serialize for BimModelRevisionPlanInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.field("bim_plan_id", &self.bim_plan_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimModelRevisionPlan {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -2182,9 +2312,18 @@ impl NewBimModelRevisionPlan {
     }
 }
 
+impl serde::Serialize for NewBimModelRevisionPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model_revision_plan", &self.bim_model_revision_plan)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionPlanBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -2202,6 +2341,15 @@ impl BimModelRevisionPlanBatch {
             project_id,
             bim_model_revision_plans,
         }
+    }
+}
+
+impl serde::Serialize for BimModelRevisionPlanBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model_revision_plans", &self.bim_model_revision_plans)?;
+        w.end()
     }
 }
 
@@ -2420,14 +2568,13 @@ impl serde::Serialize for BimModelRevisionViewpoint {
 
 /// BIM Model Revision Viewpoint
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointBatchBimModelRevisionViewpoint {
     /// BIM Model Revision ID
     pub bim_model_revision_id: i64,
     /// BIM Viewpoint ID. The BIM Viewpoint should be associated to the same BIM File as the BIM Model Revision
     pub bim_viewpoint_id: i64,
     /// Flag to indicate whether this is primary viewpoint for the model revision. There can only be one primary viewpoint per model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 
@@ -2448,9 +2595,19 @@ impl BimModelRevisionViewpointBatchBimModelRevisionViewpoint {
     }
 }
 
+impl serde::Serialize for BimModelRevisionViewpointBatchBimModelRevisionViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
+        w.field("bim_viewpoint_id", &self.bim_viewpoint_id)?;
+        w.optional("primary", &self.primary)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -2472,6 +2629,15 @@ impl BimModelRevisionViewpointBatch {
             project_id,
             bim_model_revision_viewpoints,
         }
+    }
+}
+
+impl serde::Serialize for BimModelRevisionViewpointBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints)?;
+        w.end()
     }
 }
 
@@ -2553,19 +2719,37 @@ impl serde::Serialize for BimModelRevisionViewpointBulkDeleteResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimModelRevisionPublishStatusFilter {
-    #[serde(rename = "unpublished")]
     Unpublished,
-    #[serde(rename = "ready")]
     Ready,
 }
 
+impl serde::Serialize for BimModelRevisionPublishStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Unpublished => "unpublished",
+                Self::Ready => "ready",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimModelRevisionSort {
-    #[serde(rename = "revision")]
     Revision,
+}
+
+impl serde::Serialize for BimModelRevisionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Revision => "revision",
+            },
+        )
+    }
 }
 
 /// Published BIM Model Revision
@@ -2960,30 +3144,36 @@ impl serde::Serialize for BimModelRevision {
 
 /// Suitability of published model
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Suitability {
-    #[serde(rename = "issued_for_coordination")]
     IssuedForCoordination,
-    #[serde(rename = "partially_signed_off")]
     PartiallySignedOff,
-    #[serde(rename = "issued_for_construction")]
     IssuedForConstruction,
-    #[serde(rename = "as_built")]
     AsBuilt,
+}
+
+impl serde::Serialize for Suitability {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::IssuedForCoordination => "issued_for_coordination",
+                Self::PartiallySignedOff => "partially_signed_off",
+                Self::IssuedForConstruction => "issued_for_construction",
+                Self::AsBuilt => "as_built",
+            },
+        )
+    }
 }
 
 /// 3D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct XYZ4 {
     /// Numeric string representing x-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
     /// Numeric string representing y-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
     /// Numeric string representing z-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub z: Option<String>,
 }
 
@@ -3013,34 +3203,39 @@ impl XYZ4 {
     }
 }
 
+impl serde::Serialize for XYZ4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("x", &self.x)?;
+        w.optional("y", &self.y)?;
+        w.optional("z", &self.z)?;
+        w.end()
+    }
+}
+
 /// BIM Model Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BimModelRevisionInputWithGeometryFileBundleId {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
     pub bim_model_id: i64,
     /// ID of the BimViewpoint resource to be set as home viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_viewpoint_id: Option<i64>,
     /// Suitability of published model
     pub suitability: Suitability,
     /// Name of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_name: Option<String>,
     /// Version of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
     pub min_boundary: XYZ4,
     /// 3D Coordinate Point
     pub max_boundary: XYZ4,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<XYZ4>,
     /// ID of the associated geometry file bundle
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_bundle_id: Option<i64>,
 }
 
@@ -3098,37 +3293,48 @@ impl BimModelRevisionInputWithGeometryFileBundleId {
     }
 }
 
+impl serde::Serialize for BimModelRevisionInputWithGeometryFileBundleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("bim_model_id", &self.bim_model_id)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
+        w.field("suitability", &self.suitability)?;
+        w.optional("publisher_name", &self.publisher_name)?;
+        w.optional("publisher_version", &self.publisher_version)?;
+        w.field("min_boundary", &self.min_boundary)?;
+        w.field("max_boundary", &self.max_boundary)?;
+        w.optional("rotation", &self.rotation)?;
+        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
+        w.end()
+    }
+}
+
 /// BIM Model Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BimModelRevisionInputWithPublishedModelUploadUuid {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
     pub bim_model_id: i64,
     /// ID of the BimViewpoint resource to be set as home viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_viewpoint_id: Option<i64>,
     /// Suitability of published model
     pub suitability: Suitability,
     /// Name of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_name: Option<String>,
     /// Version of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
     pub min_boundary: XYZ4,
     /// 3D Coordinate Point
     pub max_boundary: XYZ4,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<XYZ4>,
     /// UUID of the uploaded model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_model_upload_uuid: Option<String>,
     /// UUID of the uploaded model object definition file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_definition_upload_uuid: Option<String>,
 }
 
@@ -3193,37 +3399,52 @@ impl BimModelRevisionInputWithPublishedModelUploadUuid {
     }
 }
 
+impl serde::Serialize for BimModelRevisionInputWithPublishedModelUploadUuid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("bim_model_id", &self.bim_model_id)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
+        w.field("suitability", &self.suitability)?;
+        w.optional("publisher_name", &self.publisher_name)?;
+        w.optional("publisher_version", &self.publisher_version)?;
+        w.field("min_boundary", &self.min_boundary)?;
+        w.field("max_boundary", &self.max_boundary)?;
+        w.optional("rotation", &self.rotation)?;
+        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid)?;
+        w.optional(
+            "object_definition_upload_uuid",
+            &self.object_definition_upload_uuid,
+        )?;
+        w.end()
+    }
+}
+
 /// BIM Model Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BimModelRevisionInputWithGeometryFileId {
     /// ID of the published model file
     pub bim_file_id: i64,
     /// ID of the published model
     pub bim_model_id: i64,
     /// ID of the BimViewpoint resource to be set as home viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_viewpoint_id: Option<i64>,
     /// Suitability of published model
     pub suitability: Suitability,
     /// Name of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_name: Option<String>,
     /// Version of application publishing the model revision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher_version: Option<String>,
     /// 3D Coordinate Point
     pub min_boundary: XYZ4,
     /// 3D Coordinate Point
     pub max_boundary: XYZ4,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<XYZ4>,
     /// ID of the Procore 3d model format file containing geometry information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_id: Option<i64>,
     /// ID of the Procore 3d model format file containing property data information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_file_id: Option<i64>,
 }
 
@@ -3288,18 +3509,45 @@ impl BimModelRevisionInputWithGeometryFileId {
     }
 }
 
+impl serde::Serialize for BimModelRevisionInputWithGeometryFileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("bim_model_id", &self.bim_model_id)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
+        w.field("suitability", &self.suitability)?;
+        w.optional("publisher_name", &self.publisher_name)?;
+        w.optional("publisher_version", &self.publisher_version)?;
+        w.field("min_boundary", &self.min_boundary)?;
+        w.field("max_boundary", &self.max_boundary)?;
+        w.optional("rotation", &self.rotation)?;
+        w.optional("geometry_file_id", &self.geometry_file_id)?;
+        w.optional("property_file_id", &self.property_file_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModelRevisionInput {
     GeometryFileBundleId(Box<BimModelRevisionInputWithGeometryFileBundleId>),
     PublishedModelUploadUuid(Box<BimModelRevisionInputWithPublishedModelUploadUuid>),
     GeometryFileId(Box<BimModelRevisionInputWithGeometryFileId>),
 }
 
+impl serde::Serialize for BimModelRevisionInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::GeometryFileBundleId(v) => serde::Serialize::serialize(v, s),
+            Self::PublishedModelUploadUuid(v) => serde::Serialize::serialize(v, s),
+            Self::GeometryFileId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewBimModelRevision {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -3316,18 +3564,24 @@ impl NewBimModelRevision {
     }
 }
 
+impl serde::Serialize for NewBimModelRevision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model_revision", &self.bim_model_revision)?;
+        w.end()
+    }
+}
+
 /// 3D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct XYZ3 {
     /// x-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     /// y-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
     /// z-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub z: Option<f64>,
 }
 
@@ -3357,33 +3611,35 @@ impl XYZ3 {
     }
 }
 
+impl serde::Serialize for XYZ3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("x", &self.x)?;
+        w.optional("y", &self.y)?;
+        w.optional("z", &self.z)?;
+        w.end()
+    }
+}
+
 /// BIM Model Revision object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     /// ID of the BimViewpoint resource to be set as home viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_viewpoint_id: Option<i64>,
     /// Suitability of published model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suitability: Option<String>,
     /// Model publish status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_status: Option<String>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_boundary: Option<XYZ3>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_boundary: Option<XYZ3>,
     /// 3D rotation parameters for the model revision. Defaults to 0.0
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<XYZ3>,
     /// UUID of the uploaded model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub published_model_upload_uuid: Option<String>,
     /// UUID of the uploaded model object definition file
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_definition_upload_uuid: Option<String>,
 }
 
@@ -3452,36 +3708,46 @@ impl BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     }
 }
 
+impl serde::Serialize
+for BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
+        w.optional("suitability", &self.suitability)?;
+        w.optional("publish_status", &self.publish_status)?;
+        w.optional("min_boundary", &self.min_boundary)?;
+        w.optional("max_boundary", &self.max_boundary)?;
+        w.optional("rotation", &self.rotation)?;
+        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid)?;
+        w.optional(
+            "object_definition_upload_uuid",
+            &self.object_definition_upload_uuid,
+        )?;
+        w.end()
+    }
+}
+
 /// BIM Model Revision object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
     /// ID of the BimViewpoint resource to be set as home viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_viewpoint_id: Option<i64>,
     /// Suitability of published model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suitability: Option<String>,
     /// Model publish status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_status: Option<String>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_boundary: Option<XYZ3>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_boundary: Option<XYZ3>,
     /// 3D rotation parameters for the model revision. Defaults to 0.0
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<XYZ3>,
     /// ID of the Procore 3d model format file containing geometry information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_id: Option<i64>,
     /// ID of the Procore BIM Geometry File Bundle.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub geometry_file_bundle_id: Option<i64>,
     /// ID of the Procore 3d model format file containing property data information.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_file_id: Option<i64>,
 }
 
@@ -3557,9 +3823,24 @@ impl BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
     }
 }
 
+impl serde::Serialize for BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
+        w.optional("suitability", &self.suitability)?;
+        w.optional("publish_status", &self.publish_status)?;
+        w.optional("min_boundary", &self.min_boundary)?;
+        w.optional("max_boundary", &self.max_boundary)?;
+        w.optional("rotation", &self.rotation)?;
+        w.optional("geometry_file_id", &self.geometry_file_id)?;
+        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
+        w.optional("property_file_id", &self.property_file_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimModelRevisionUpdateBimModelRevision {
     PublishedModelUploadUuid(
         Box<BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid>,
@@ -3567,9 +3848,18 @@ pub enum BimModelRevisionUpdateBimModelRevision {
     GeometryFileId(Box<BimModelRevisionUpdateBimModelRevisionWithGeometryFileId>),
 }
 
+impl serde::Serialize for BimModelRevisionUpdateBimModelRevision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PublishedModelUploadUuid(v) => serde::Serialize::serialize(v, s),
+            Self::GeometryFileId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BimModelRevisionUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -3586,6 +3876,15 @@ impl BimModelRevisionUpdate {
             project_id,
             bim_model_revision,
         }
+    }
+}
+
+impl serde::Serialize for BimModelRevisionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model_revision", &self.bim_model_revision)?;
+        w.end()
     }
 }
 
@@ -3788,16 +4087,25 @@ impl serde::Serialize for Property {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimModelSort {
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "suitability")]
     Suitability,
-    #[serde(rename = "last_published_by")]
     LastPublishedBy,
-    #[serde(rename = "last_published_at")]
     LastPublishedAt,
+}
+
+impl serde::Serialize for BimModelSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Title => "title",
+                Self::Suitability => "suitability",
+                Self::LastPublishedBy => "last_published_by",
+                Self::LastPublishedAt => "last_published_at",
+            },
+        )
+    }
 }
 
 /// BIM Model
@@ -4009,12 +4317,11 @@ impl serde::Serialize for BimModel {
 
 /// BIM Model
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelInput {
     /// BIM Model title
     pub title: String,
     /// Model auto publishing setting. When set to true, a new model revision is automatically published when a new version of the input model file is uploaded
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_publish: Option<bool>,
 }
 
@@ -4034,14 +4341,22 @@ impl BimModelInput {
     }
 }
 
+impl serde::Serialize for BimModelInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("auto_publish", &self.auto_publish)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimModel {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// BIM Model
     pub bim_model: BimModelInput,
@@ -4064,9 +4379,19 @@ impl NewBimModel {
     }
 }
 
+impl serde::Serialize for NewBimModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_model", &self.bim_model)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -4084,15 +4409,22 @@ impl BimModelUpdate {
     }
 }
 
+impl serde::Serialize for BimModelUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_model", &self.bim_model)?;
+        w.end()
+    }
+}
+
 /// 2D Coordinate Point
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanInputChoiceSheetMapEnd {
     /// x-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     /// y-axis coordinate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
 }
 
@@ -4119,29 +4451,32 @@ impl BimPlanInputChoiceSheetMapEnd {
     }
 }
 
+impl serde::Serialize for BimPlanInputChoiceSheetMapEnd {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("x", &self.x)?;
+        w.optional("y", &self.y)?;
+        w.end()
+    }
+}
+
 /// BIM Plan
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanInputChoice {
     /// ID of the BIM Level to be associated to the plan
     pub bim_level_id: i64,
     /// ID of the Drawing to be associated to the plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_id: Option<i64>,
     /// UUID of uploaded 2D sheet image. One of drawing_id or upload_uid is required
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuid: Option<String>,
     /// 2D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_map_start: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 2D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_map_end: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_start: Option<XYZ3>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_end: Option<XYZ3>,
 }
 
@@ -4196,22 +4531,43 @@ impl BimPlanInputChoice {
     }
 }
 
+impl serde::Serialize for BimPlanInputChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_level_id", &self.bim_level_id)?;
+        w.optional("drawing_id", &self.drawing_id)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.optional("sheet_map_start", &self.sheet_map_start)?;
+        w.optional("sheet_map_end", &self.sheet_map_end)?;
+        w.optional("model_map_start", &self.model_map_start)?;
+        w.optional("model_map_end", &self.model_map_end)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimPlanInput {
     Choice(Box<BimPlanInputChoice>),
     Choice2(Box<BimPlanInputChoice>),
 }
 
+impl serde::Serialize for BimPlanInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Choice(v) => serde::Serialize::serialize(v, s),
+            Self::Choice2(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewBimPlan {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     pub bim_plan: BimPlanInput,
 }
@@ -4233,14 +4589,23 @@ impl NewBimPlan {
     }
 }
 
+impl serde::Serialize for NewBimPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_plan", &self.bim_plan)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// An array of BIM Plan payloads
     pub bim_plans: Vec<BimPlanInput>,
@@ -4260,6 +4625,16 @@ impl BimPlanBatch {
     pub fn view(mut self, value: BimFileView) -> Self {
         self.view = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BimPlanBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_plans", &self.bim_plans)?;
+        w.end()
     }
 }
 
@@ -4302,21 +4677,17 @@ impl serde::Serialize for BimPlanBatchResult {
 
 /// BIM Plan
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimPlanUpdateBimPlanChoice {
     /// ID of the BIM Level to be associated to the plan
     pub bim_level_id: i64,
     /// 2D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_map_start: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 2D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet_map_end: Option<BimPlanInputChoiceSheetMapEnd>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_start: Option<XYZ3>,
     /// 3D Coordinate Point
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_map_end: Option<XYZ3>,
 }
 
@@ -4357,22 +4728,41 @@ impl BimPlanUpdateBimPlanChoice {
     }
 }
 
+impl serde::Serialize for BimPlanUpdateBimPlanChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_level_id", &self.bim_level_id)?;
+        w.optional("sheet_map_start", &self.sheet_map_start)?;
+        w.optional("sheet_map_end", &self.sheet_map_end)?;
+        w.optional("model_map_start", &self.model_map_start)?;
+        w.optional("model_map_end", &self.model_map_end)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BimPlanUpdateBimPlan {
     Choice(Box<BimPlanUpdateBimPlanChoice>),
     Choice2(Box<BimPlanUpdateBimPlanChoice>),
 }
 
+impl serde::Serialize for BimPlanUpdateBimPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Choice(v) => serde::Serialize::serialize(v, s),
+            Self::Choice2(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BimPlanUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     pub bim_plan: BimPlanUpdateBimPlan,
 }
@@ -4391,6 +4781,16 @@ impl BimPlanUpdate {
     pub fn view(mut self, value: BimFileView) -> Self {
         self.view = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BimPlanUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_plan", &self.bim_plan)?;
+        w.end()
     }
 }
 
@@ -4457,12 +4857,11 @@ impl serde::Serialize for BimViewFolder {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewFolderInput {
     /// Name of view folder
     pub name: String,
     /// Id of parent BimViewFolder
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Id of BimFile to associate
     pub bim_file_id: i64,
@@ -4485,9 +4884,19 @@ impl BimViewFolderInput {
     }
 }
 
+impl serde::Serialize for BimViewFolderInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimViewFolder {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -4504,9 +4913,18 @@ impl NewBimViewFolder {
     }
 }
 
+impl serde::Serialize for NewBimViewFolder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_view_folder", &self.bim_view_folder)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimViewpoint {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -4520,6 +4938,15 @@ impl NewBimViewpoint {
             project_id,
             bim_viewpoint,
         }
+    }
+}
+
+impl serde::Serialize for NewBimViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_viewpoint", &self.bim_viewpoint)?;
+        w.end()
     }
 }
 
@@ -4605,34 +5032,27 @@ impl serde::Serialize for BimViewpoint {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewpointBatchBimViewpoint {
     /// ID of a BIM File to be associated to the viewpoint
     pub bim_file_id: i64,
     /// Viewpoint name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the BIM View Folder the viewpoint belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_folder_id: Option<i64>,
     /// UUID of uploaded snapshot
     pub upload_uuid: String,
     /// Unique identifier for the Extraction viewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<Option<String>>,
     /// JSON string representation of camera position
     pub camera_data: String,
     /// JSON string representation of markup
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redlines_data: Option<String>,
     /// JSON string representation of sections applied to a 3d model as a set of clipping planes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections_data: Option<String>,
     /// Viewer render mode when viewpoint is applied
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_mode: Option<BimViewpointBatchBimViewpointRenderMode>,
     /// Object visibility settings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<BimViewpointBatchBimViewpointVisibility>,
 }
 
@@ -4703,9 +5123,26 @@ impl BimViewpointBatchBimViewpoint {
     }
 }
 
+impl serde::Serialize for BimViewpointBatchBimViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("view_folder_id", &self.view_folder_id)?;
+        w.field("upload_uuid", &self.upload_uuid)?;
+        w.optional("uuid", &self.uuid)?;
+        w.field("camera_data", &self.camera_data)?;
+        w.optional("redlines_data", &self.redlines_data)?;
+        w.optional("sections_data", &self.sections_data)?;
+        w.optional("render_mode", &self.render_mode)?;
+        w.optional("visibility", &self.visibility)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewpointBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -4723,6 +5160,15 @@ impl BimViewpointBatch {
             project_id,
             bim_viewpoints,
         }
+    }
+}
+
+impl serde::Serialize for BimViewpointBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_viewpoints", &self.bim_viewpoints)?;
+        w.end()
     }
 }
 
@@ -4765,23 +5211,34 @@ impl serde::Serialize for BimViewpointBatchResult {
 
 /// Type of the Procore item to be associated
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssociationItemType {
     BimModelRevision,
     Comment,
     CoordinationIssue,
 }
 
+impl serde::Serialize for AssociationItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BimModelRevision => "BimModelRevision",
+                Self::Comment => "Comment",
+                Self::CoordinationIssue => "CoordinationIssue",
+            },
+        )
+    }
+}
+
 /// Details of Procore item to be linked to a BimViewpoint
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcoreItem {
     /// Id of the Procore item to be associated
     pub item_id: i64,
     /// Type of the Procore item to be associated
     pub item_type: AssociationItemType,
     /// Set as primary viewpoint for the procore item. Only applicable for BimModelRevision
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
 
@@ -4802,14 +5259,23 @@ impl ProcoreItem {
     }
 }
 
+impl serde::Serialize for ProcoreItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("item_id", &self.item_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.optional("primary", &self.primary)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAssociation {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Details of Procore item to be linked to a BimViewpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub procore_item: Option<ProcoreItem>,
 }
 
@@ -4826,6 +5292,15 @@ impl NewAssociation {
     pub fn procore_item(mut self, value: ProcoreItem) -> Self {
         self.procore_item = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewAssociation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("procore_item", &self.procore_item)?;
+        w.end()
     }
 }
 
@@ -5161,18 +5636,27 @@ impl serde::Serialize for BidFormDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidPackageSort {
-    #[serde(rename = "bid_package_name")]
     BidPackageName,
-    #[serde(rename = "project_name")]
     ProjectName,
-    #[serde(rename = "bid_due_date")]
     BidDueDate,
-    #[serde(rename = "bids_sent")]
     BidsSent,
-    #[serde(rename = "bids_received")]
     BidsReceived,
+}
+
+impl serde::Serialize for BidPackageSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BidPackageName => "bid_package_name",
+                Self::ProjectName => "project_name",
+                Self::BidDueDate => "bid_due_date",
+                Self::BidsSent => "bids_sent",
+                Self::BidsReceived => "bids_received",
+            },
+        )
+    }
 }
 
 /// Links that can be used by Frontend
@@ -7233,22 +7717,17 @@ impl serde::Serialize for BidDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentsAttribute {
     /// Attachment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<f64>,
     /// Type of item attachment belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<String>,
     /// prostore file ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_id: Option<i64>,
     /// The ID of the item associated with the attachment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// Set to true to delete the attachment
-    #[serde(rename = "_destroy", skip_serializing_if = "Option::is_none")]
     pub destroy: Option<bool>,
 }
 
@@ -7296,32 +7775,36 @@ impl AttachmentsAttribute {
     }
 }
 
+impl serde::Serialize for AttachmentsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("item_type", &self.item_type)?;
+        w.optional("prostore_file_id", &self.prostore_file_id)?;
+        w.optional("item_id", &self.item_id)?;
+        w.optional("_destroy", &self.destroy)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidItemsAttribute {
     /// Amount In Cents
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_in_cents: Option<f64>,
     /// Bid Form Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_item_id: Option<f64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<f64>,
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<f64>,
     /// Incldued
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub included: Option<bool>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
 }
 
@@ -7390,11 +7873,25 @@ impl BidItemsAttribute {
     }
 }
 
+impl serde::Serialize for BidItemsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("amount_in_cents", &self.amount_in_cents)?;
+        w.optional("bid_form_item_id", &self.bid_form_item_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("id", &self.id)?;
+        w.optional("included", &self.included)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("uom", &self.uom)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidUpdateUpload {
     /// uuid of the upload
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
 }
 
@@ -7412,38 +7909,35 @@ impl BidUpdateUpload {
     }
 }
 
+impl serde::Serialize for BidUpdateUpload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("uuid", &self.uuid)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_attributes: Option<Vec<AttachmentsAttribute>>,
     /// Comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_comments: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_exclusion: Option<String>,
     /// Bidder Login ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_id: Option<f64>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_inclusion: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_items_attributes: Option<Vec<BidItemsAttribute>>,
     /// Bidder committed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bidder_committed: Option<bool>,
     /// Lump sum (overall) amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lump_sum_amount: Option<f64>,
     /// Vendor submitted Bid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uploads: Option<Vec<BidUpdateUpload>>,
     /// IDs of Bid Items that need to be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_items_to_delete: Option<Vec<i64>>,
 }
 
@@ -7533,19 +8027,46 @@ impl BidUpdate {
     }
 }
 
+impl serde::Serialize for BidUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments_attributes", &self.attachments_attributes)?;
+        w.optional("bidder_comments", &self.bidder_comments)?;
+        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
+        w.optional("bidder_id", &self.bidder_id)?;
+        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
+        w.optional("bid_items_attributes", &self.bid_items_attributes)?;
+        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
+        w.optional("submitted", &self.submitted)?;
+        w.optional("uploads", &self.uploads)?;
+        w.optional("bid_items_to_delete", &self.bid_items_to_delete)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DocumentPdmSortBy {
-    #[serde(rename = "document_revision_id")]
     DocumentRevisionId,
-    #[serde(rename = "document_container_id")]
     DocumentContainerId,
-    #[serde(rename = "document_collection_id")]
     DocumentCollectionId,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for DocumentPdmSortBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::DocumentRevisionId => "document_revision_id",
+                Self::DocumentContainerId => "document_container_id",
+                Self::DocumentCollectionId => "document_collection_id",
+                Self::CreatedAt => "created_at",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Metadata about drawing (if file is drawing)
@@ -8004,7 +8525,7 @@ impl serde::Serialize for DocumentDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NestedBimViewFolder {
     pub path: Vec<String>,
     /// Id of BimFile to associate
@@ -8021,9 +8542,18 @@ impl NestedBimViewFolder {
     }
 }
 
+impl serde::Serialize for NestedBimViewFolder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("path", &self.path)?;
+        w.field("bim_file_id", &self.bim_file_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewNestedBimViewFolder {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -8040,14 +8570,22 @@ impl NewNestedBimViewFolder {
     }
 }
 
+impl serde::Serialize for NewNestedBimViewFolder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("bim_view_folder", &self.bim_view_folder)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NestedBimViewFolderBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Specify response schema view
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<BimFileView>,
     /// An array of nested BIM View Folder payload
     pub bim_view_folders: Vec<NestedBimViewFolder>,
@@ -8067,6 +8605,16 @@ impl NestedBimViewFolderBatch {
     pub fn view(mut self, value: BimFileView) -> Self {
         self.view = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NestedBimViewFolderBatch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("view", &self.view)?;
+        w.field("bim_view_folders", &self.bim_view_folders)?;
+        w.end()
     }
 }
 
@@ -8108,16 +8656,13 @@ impl serde::Serialize for NestedBimViewFolderBatchResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageTradesAndService {
     /// The level of the PCN trade classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_level: Option<String>,
     /// The hierarchical path of the PCN trade
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_path: Option<String>,
     /// The unique key identifier for the PCN trade
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_key: Option<String>,
 }
 
@@ -8151,17 +8696,24 @@ impl BidPackageTradesAndService {
     }
 }
 
+impl serde::Serialize for BidPackageTradesAndService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("trade_level", &self.trade_level)?;
+        w.optional("trade_path", &self.trade_path)?;
+        w.optional("trade_key", &self.trade_key)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageBusinessClassification {
     /// The full name of the business classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_name: Option<String>,
     /// The abbreviated form of the business classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_abbreviation: Option<String>,
     /// The unique key identifier for the business classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_key: Option<String>,
 }
 
@@ -8195,12 +8747,21 @@ impl BidPackageBusinessClassification {
     }
 }
 
+impl serde::Serialize for BidPackageBusinessClassification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("classification_name", &self.classification_name)?;
+        w.optional("classification_abbreviation", &self.classification_abbreviation)?;
+        w.optional("classification_key", &self.classification_key)?;
+        w.end()
+    }
+}
+
 /// Bid Package Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBidPackage {
     /// Accepts bid post due submissions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_post_due_submissions: Option<bool>,
     /// Due date
     pub bid_due_date: String,
@@ -8211,79 +8772,54 @@ pub struct NewBidPackage {
     /// Bid package title
     pub title: String,
     /// Bid package accounting method, either 'amount' or 'unit'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounting_method: Option<String>,
     /// Bid Package submission confirmation text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_submission_confirmation: Option<String>,
     /// Anticipated award date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub anticipated_award_date: Option<String>,
     /// Bid package number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Array of User IDs who will be on the bid package's distribution list
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
     /// Blind bidding enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blind_bidding: Option<bool>,
     /// Scheduled pre-bid walkthrough date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_walk_through_date: Option<String>,
     /// Pre-bid walkthrough notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_walk_through_notes: Option<String>,
     /// Pre-bid walkthrough enabled
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_prebid_walkthrough: Option<bool>,
     /// Login Information ID for Manager
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<i64>,
     /// Require Non-Disclosure Agreement
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_nda: Option<bool>,
     /// Display project name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_project_name: Option<bool>,
     /// Array of Procore File IDs for Non-Disclosure Agreement
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Whether the bid package is discoverable by the public
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_public_discovery: Option<bool>,
     /// Location for the pre-bid meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_meeting_location: Option<String>,
     /// Date and time for the pre-bid meeting in UTC (ISO 8601 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_meeting_date: Option<String>,
     /// Online meeting link for the pre-bid meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_meeting_online_link: Option<String>,
     /// Notes for the pre-bid meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_bid_meeting_notes: Option<String>,
     /// Source of funding for the public project, either 'private' or 'public'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_project_funding_source: Option<String>,
     /// Whether the location for the NDA project is shown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_location_for_nda_projects: Option<bool>,
     /// Date and time for the public bid opening in UTC (ISO 8601 format)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_bid_opening_details_date: Option<String>,
     /// Location for the public bid opening
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_bid_opening_details_location: Option<String>,
     /// Online link for the public bid opening
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_bid_opening_details_online_link: Option<String>,
     /// Array of trades and services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trades_and_services: Option<Vec<BidPackageTradesAndService>>,
     /// Array of business classifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_classifications: Option<Vec<BidPackageBusinessClassification>>,
 }
 
@@ -8498,18 +9034,88 @@ impl NewBidPackage {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum BidFormView {
-    #[serde(rename = "use_previous_bidders")]
-    UsePreviousBidders,
+impl serde::Serialize for NewBidPackage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("accept_post_due_submissions", &self.accept_post_due_submissions)?;
+        w.field("bid_due_date", &self.bid_due_date)?;
+        w.field("bid_email_message", &self.bid_email_message)?;
+        w.field("bid_web_message", &self.bid_web_message)?;
+        w.field("title", &self.title)?;
+        w.optional("accounting_method", &self.accounting_method)?;
+        w.optional("bid_submission_confirmation", &self.bid_submission_confirmation)?;
+        w.optional("anticipated_award_date", &self.anticipated_award_date)?;
+        w.optional("number", &self.number)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("blind_bidding", &self.blind_bidding)?;
+        w.optional("pre_bid_walk_through_date", &self.pre_bid_walk_through_date)?;
+        w.optional("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes)?;
+        w.optional("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
+        w.optional("manager_id", &self.manager_id)?;
+        w.optional("require_nda", &self.require_nda)?;
+        w.optional("display_project_name", &self.display_project_name)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("enable_public_discovery", &self.enable_public_discovery)?;
+        w.optional("pre_bid_meeting_location", &self.pre_bid_meeting_location)?;
+        w.optional("pre_bid_meeting_date", &self.pre_bid_meeting_date)?;
+        w.optional("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link)?;
+        w.optional("pre_bid_meeting_notes", &self.pre_bid_meeting_notes)?;
+        w.optional(
+            "public_project_funding_source",
+            &self.public_project_funding_source,
+        )?;
+        w.optional(
+            "show_location_for_nda_projects",
+            &self.show_location_for_nda_projects,
+        )?;
+        w.optional(
+            "public_bid_opening_details_date",
+            &self.public_bid_opening_details_date,
+        )?;
+        w.optional(
+            "public_bid_opening_details_location",
+            &self.public_bid_opening_details_location,
+        )?;
+        w.optional(
+            "public_bid_opening_details_online_link",
+            &self.public_bid_opening_details_online_link,
+        )?;
+        w.optional("trades_and_services", &self.trades_and_services)?;
+        w.optional("business_classifications", &self.business_classifications)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BidFormView {
+    UsePreviousBidders,
+}
+
+impl serde::Serialize for BidFormView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::UsePreviousBidders => "use_previous_bidders",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidFormSort {
-    #[serde(rename = "title")]
     Title,
+}
+
+impl serde::Serialize for BidFormSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Title => "title",
+            },
+        )
+    }
 }
 
 /// Bid Form
@@ -8604,31 +9210,35 @@ impl serde::Serialize for BidForm {
 
 /// Bid Form Items can be of various types. This property does determine which one is used.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidFormBaseBidBidFormItemItemType {
-    #[serde(rename = "cost_code")]
     CostCode,
-    #[serde(rename = "plain_text")]
     PlainText,
 }
 
+impl serde::Serialize for BidFormBaseBidBidFormItemItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CostCode => "cost_code",
+                Self::PlainText => "plain_text",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormBaseBidBidFormItem {
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Bid Form Item Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Subject for Plain Text Items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Option<String>>,
     /// Bid Form Items can be of various types. This property does determine which one is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<BidFormBaseBidBidFormItemItemType>,
 }
 
@@ -8676,20 +9286,28 @@ impl BidFormBaseBidBidFormItem {
     }
 }
 
+impl serde::Serialize for BidFormBaseBidBidFormItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("position", &self.position)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("item_type", &self.item_type)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormBaseBid {
     /// Base Bid Form Item Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Whether the item is a header or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Bid Form Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_items: Option<Vec<BidFormBaseBidBidFormItem>>,
 }
 
@@ -8730,17 +9348,26 @@ impl BidFormBaseBid {
     }
 }
 
+impl serde::Serialize for BidFormBaseBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("position", &self.position)?;
+        w.optional("header", &self.header)?;
+        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBidForm {
     /// Bid Form Title
     pub title: String,
     /// Base Bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_bid: Option<Vec<BidFormBaseBid>>,
     /// Alternate bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternates: Option<Vec<BidFormBaseBid>>,
 }
 
@@ -8767,11 +9394,30 @@ impl NewBidForm {
     }
 }
 
+impl serde::Serialize for NewBidForm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("base_bid", &self.base_bid)?;
+        w.optional("alternates", &self.alternates)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidLevelingExportFormat {
-    #[serde(rename = "csv")]
     Csv,
+}
+
+impl serde::Serialize for BidLevelingExportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Csv => "csv",
+            },
+        )
+    }
 }
 
 /// Base Bid Columns
@@ -9084,24 +9730,19 @@ impl serde::Serialize for BidLeveling {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBid {
     /// Vendor responsible for bid
     pub vendor_id: i64,
     /// Lump sum (overall) amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lump_sum_amount: Option<f64>,
     /// Comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_comments: Option<String>,
     /// Bidder committed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bidder_committed: Option<bool>,
     /// Vendor submitted Bid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<bool>,
     /// Array of Login IDs to add as recipients
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_ids: Option<Vec<i64>>,
 }
 
@@ -9149,29 +9790,35 @@ impl NewBid {
     }
 }
 
+impl serde::Serialize for NewBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("vendor_id", &self.vendor_id)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
+        w.optional("bidder_comments", &self.bidder_comments)?;
+        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
+        w.optional("submitted", &self.submitted)?;
+        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidPackageBidUpdate {
     /// Lump sum (overall) amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lump_sum_amount: Option<f64>,
     /// Comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_comments: Option<String>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_inclusion: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_exclusion: Option<String>,
     /// Bidder committed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bidder_committed: Option<bool>,
     /// Vendor submitted Bid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<bool>,
     /// Array of Login IDs to add as recipients
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_ids: Option<Vec<i64>>,
 }
 
@@ -9233,107 +9880,155 @@ impl BidPackageBidUpdate {
     }
 }
 
+impl serde::Serialize for BidPackageBidUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
+        w.optional("bidder_comments", &self.bidder_comments)?;
+        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
+        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
+        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
+        w.optional("submitted", &self.submitted)?;
+        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidPackageViewV1_1 {
-    #[serde(rename = "all")]
     All,
-    #[serde(rename = "internal")]
     Internal,
-    #[serde(rename = "use_previous_bidders")]
     UsePreviousBidders,
-    #[serde(rename = "use_previous_bid_packages")]
     UsePreviousBidPackages,
 }
 
+impl serde::Serialize for BidPackageViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::All => "all",
+                Self::Internal => "internal",
+                Self::UsePreviousBidders => "use_previous_bidders",
+                Self::UsePreviousBidPackages => "use_previous_bid_packages",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidPackageFilterV1_1 {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "hidden")]
     Hidden,
-    #[serde(rename = "has_bid_forms")]
     HasBidForms,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum BidPackageWithFlagsV1_1 {
-    #[serde(rename = "flexible_response_types_enabled")]
-    FlexibleResponseTypesEnabled,
-    #[serde(rename = "bid_form_sections_enabled")]
-    BidFormSectionsEnabled,
+impl serde::Serialize for BidPackageFilterV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+                Self::Hidden => "hidden",
+                Self::HasBidForms => "has_bid_forms",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BidPackageWithFlagsV1_1 {
+    FlexibleResponseTypesEnabled,
+    BidFormSectionsEnabled,
+}
+
+impl serde::Serialize for BidPackageWithFlagsV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::FlexibleResponseTypesEnabled => "flexible_response_types_enabled",
+                Self::BidFormSectionsEnabled => "bid_form_sections_enabled",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidPackageSortV1_1 {
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "bid_due_date")]
     BidDueDate,
-    #[serde(rename = "invited_bids_count")]
     InvitedBidsCount,
-    #[serde(rename = "bids_will_bid_count")]
     BidsWillBidCount,
-    #[serde(rename = "submitted_bids_count")]
     SubmittedBidsCount,
-    #[serde(rename = "status")]
     Status,
+}
+
+impl serde::Serialize for BidPackageSortV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Number => "number",
+                Self::Title => "title",
+                Self::BidDueDate => "bid_due_date",
+                Self::InvitedBidsCount => "invited_bids_count",
+                Self::BidsWillBidCount => "bids_will_bid_count",
+                Self::SubmittedBidsCount => "submitted_bids_count",
+                Self::Status => "status",
+            },
+        )
+    }
 }
 
 /// Bid Form Items can have various response types. This property determines which one is used.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidFormBidFormItemResponseType {
-    #[serde(rename = "amount")]
     Amount,
-    #[serde(rename = "unit")]
     Unit,
-    #[serde(rename = "include_exclude")]
     IncludeExclude,
 }
 
+impl serde::Serialize for BidFormBidFormItemResponseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Amount => "amount",
+                Self::Unit => "unit",
+                Self::IncludeExclude => "include_exclude",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormBidFormItem {
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Bid Form Item Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Subject for Plain Text Items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Option<String>>,
     /// Bid Form Items can be of various types. This property does determine which one is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<BidFormBaseBidBidFormItemItemType>,
     /// Bid Form Items can have various response types. This property determines which one is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<BidFormBidFormItemResponseType>,
     /// Amount from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<f64>,
     /// Quantity from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_quantity: Option<f64>,
     /// Unit of Measure from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_unit_of_measure: Option<String>,
     /// Estimated Unit from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_unit_cost: Option<f64>,
     /// ID of the Layer in the Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layer_id: Option<i64>,
 }
 
@@ -9423,14 +10118,30 @@ impl BidFormBidFormItem {
     }
 }
 
+impl serde::Serialize for BidFormBidFormItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("position", &self.position)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("item_type", &self.item_type)?;
+        w.optional("response_type", &self.response_type)?;
+        w.optional("estimated_amount", &self.estimated_amount)?;
+        w.optional("estimated_quantity", &self.estimated_quantity)?;
+        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure)?;
+        w.optional("estimated_unit_cost", &self.estimated_unit_cost)?;
+        w.optional("layer_id", &self.layer_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormSubSection {
     /// Sub Section Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Bid Form Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_items: Option<Vec<BidFormBidFormItem>>,
 }
 
@@ -9457,23 +10168,27 @@ impl BidFormSubSection {
     }
 }
 
+impl serde::Serialize for BidFormSubSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBidFormV1_1BaseBid {
     /// Base Bid Form Item Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Whether the item is a header or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Bid Form Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_items: Option<Vec<BidFormBidFormItem>>,
     /// Sub Sections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_sections: Option<Vec<BidFormSubSection>>,
 }
 
@@ -9521,32 +10236,37 @@ impl NewBidFormV1_1BaseBid {
     }
 }
 
+impl serde::Serialize for NewBidFormV1_1BaseBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("position", &self.position)?;
+        w.optional("header", &self.header)?;
+        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.optional("sub_sections", &self.sub_sections)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBidFormV1_1 {
     /// Bid Form Title
     pub title: String,
     /// Proposal ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal_id: Option<i64>,
     /// Lock unit fields for all base bid items. Must be sent explicitly (no inheritance from bid package). Defaults to false if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_unit_fields_base_bid: Option<bool>,
     /// Lock quantity fields for all base bid items. Must be sent explicitly (no inheritance from bid package). Defaults to false if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_quantity_fields_base_bid: Option<bool>,
     /// Lock unit fields for all alternate items. Must be sent explicitly (no inheritance from bid package). Defaults to false if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_unit_fields_alternates: Option<bool>,
     /// Lock quantity fields for all alternate items. Must be sent explicitly (no inheritance from bid package). Defaults to false if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_quantity_fields_alternates: Option<bool>,
     /// Base Bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_bid: Option<Vec<NewBidFormV1_1BaseBid>>,
     /// Alternate bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternates: Option<Vec<NewBidFormV1_1BaseBid>>,
 }
 
@@ -9608,6 +10328,27 @@ impl NewBidFormV1_1 {
     }
 }
 
+impl serde::Serialize for NewBidFormV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("proposal_id", &self.proposal_id)?;
+        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
+        w.optional(
+            "lock_quantity_fields_base_bid",
+            &self.lock_quantity_fields_base_bid,
+        )?;
+        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.optional(
+            "lock_quantity_fields_alternates",
+            &self.lock_quantity_fields_alternates,
+        )?;
+        w.optional("base_bid", &self.base_bid)?;
+        w.optional("alternates", &self.alternates)?;
+        w.end()
+    }
+}
+
 /// Bid Form
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -9658,40 +10399,29 @@ impl serde::Serialize for BidFormV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormUpdateV1_1BaseBidBidFormItem {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Bid Form Item Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Subject for Plain Text Items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Option<String>>,
     /// Bid Form Items can be of various types. This property does determine which one is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_type: Option<BidFormBaseBidBidFormItemItemType>,
     /// Bid Form Items can have various response types. This property determines which one is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<BidFormBidFormItemResponseType>,
     /// Amount from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_amount: Option<f64>,
     /// Quantity from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_quantity: Option<f64>,
     /// Unit of Measure from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_unit_of_measure: Option<String>,
     /// Estimated Unit from the Layer of an Estimate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_unit_cost: Option<f64>,
 }
 
@@ -9781,20 +10511,34 @@ impl BidFormUpdateV1_1BaseBidBidFormItem {
     }
 }
 
+impl serde::Serialize for BidFormUpdateV1_1BaseBidBidFormItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("position", &self.position)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("item_type", &self.item_type)?;
+        w.optional("response_type", &self.response_type)?;
+        w.optional("estimated_amount", &self.estimated_amount)?;
+        w.optional("estimated_quantity", &self.estimated_quantity)?;
+        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure)?;
+        w.optional("estimated_unit_cost", &self.estimated_unit_cost)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormUpdateV1_1BaseBidSubSection {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Sub Section Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Bid Form Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_items: Option<Vec<BidFormBidFormItem>>,
 }
 
@@ -9835,23 +10579,29 @@ impl BidFormUpdateV1_1BaseBidSubSection {
     }
 }
 
+impl serde::Serialize for BidFormUpdateV1_1BaseBidSubSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("title", &self.title)?;
+        w.optional("position", &self.position)?;
+        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormUpdateV1_1BaseBid {
     /// Base Bid Form Item Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Whether the item is a header or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<bool>,
     /// Bid Form Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_items: Option<Vec<BidFormUpdateV1_1BaseBidBidFormItem>>,
     /// Sub Sections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_sections: Option<Vec<BidFormUpdateV1_1BaseBidSubSection>>,
 }
 
@@ -9905,32 +10655,37 @@ impl BidFormUpdateV1_1BaseBid {
     }
 }
 
+impl serde::Serialize for BidFormUpdateV1_1BaseBid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("position", &self.position)?;
+        w.optional("header", &self.header)?;
+        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.optional("sub_sections", &self.sub_sections)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidFormUpdateV1_1 {
     /// Bid Form Title
     pub title: String,
     /// Proposal ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal_id: Option<i64>,
     /// Lock unit fields for all base bid items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_unit_fields_base_bid: Option<bool>,
     /// Lock quantity fields for all base bid items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_quantity_fields_base_bid: Option<bool>,
     /// Lock unit fields for all alternate items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_unit_fields_alternates: Option<bool>,
     /// Lock quantity fields for all alternate items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_quantity_fields_alternates: Option<bool>,
     /// Base Bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_bid: Option<Vec<BidFormUpdateV1_1BaseBid>>,
     /// Alternate bids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternates: Option<Vec<BidFormUpdateV1_1BaseBid>>,
 }
 
@@ -9989,6 +10744,27 @@ impl BidFormUpdateV1_1 {
     pub fn alternates(mut self, value: Vec<BidFormUpdateV1_1BaseBid>) -> Self {
         self.alternates = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BidFormUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("proposal_id", &self.proposal_id)?;
+        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
+        w.optional(
+            "lock_quantity_fields_base_bid",
+            &self.lock_quantity_fields_base_bid,
+        )?;
+        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.optional(
+            "lock_quantity_fields_alternates",
+            &self.lock_quantity_fields_alternates,
+        )?;
+        w.optional("base_bid", &self.base_bid)?;
+        w.optional("alternates", &self.alternates)?;
+        w.end()
     }
 }
 
@@ -10218,46 +10994,48 @@ impl serde::Serialize for BidLevelingV1_1 {
 
 /// This status is combination of the `invitation_last_sent_at`, `is_bidder_committed`, `submitted`, & `awarded` values.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BidUpdateV1_1BidStatus {
-    #[serde(rename = "not_invited")]
     NotInvited,
-    #[serde(rename = "undecided")]
     Undecided,
-    #[serde(rename = "will_not_bid")]
     WillNotBid,
-    #[serde(rename = "will_bid")]
     WillBid,
-    #[serde(rename = "submitted")]
     Submitted,
-    #[serde(rename = "awarded")]
     Awarded,
+}
+
+impl serde::Serialize for BidUpdateV1_1BidStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::NotInvited => "not_invited",
+                Self::Undecided => "undecided",
+                Self::WillNotBid => "will_not_bid",
+                Self::WillBid => "will_bid",
+                Self::Submitted => "submitted",
+                Self::Awarded => "awarded",
+            },
+        )
+    }
 }
 
 /// Bid Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidUpdateV1_1BidItem {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<f64>,
     /// Bid Form Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_form_item_id: Option<f64>,
     /// Cost Code ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<f64>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Unit Cost
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<String>,
     /// Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
     /// Unit of Measure
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
 }
 
@@ -10319,44 +11097,46 @@ impl BidUpdateV1_1BidItem {
     }
 }
 
+impl serde::Serialize for BidUpdateV1_1BidItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("bid_form_item_id", &self.bid_form_item_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("amount", &self.amount)?;
+        w.optional("unit_cost", &self.unit_cost)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("uom", &self.uom)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BidUpdateV1_1 {
     /// Lump sum (overall) amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lump_sum_amount: Option<f64>,
     /// Comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_comments: Option<String>,
     /// Inclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_inclusion: Option<String>,
     /// Exclusions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bidder_exclusion: Option<String>,
     /// This status is combination of the `invitation_last_sent_at`, `is_bidder_committed`, `submitted`, & `awarded` values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_status: Option<BidUpdateV1_1BidStatus>,
     /// Bidder committed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bidder_committed: Option<bool>,
     /// Vendor submitted Bid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted: Option<bool>,
     /// Show bid in Estimating
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_bid_in_estimating: Option<bool>,
     /// Array of Prostore File IDs for attachments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Array of Login IDs to add as recipients
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_ids: Option<Vec<i64>>,
     /// Bid Items for a Bid
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_items: Option<Vec<BidUpdateV1_1BidItem>>,
     /// IDs of Bid Items that need to be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_items_to_delete: Option<Vec<i64>>,
 }
 
@@ -10450,5 +11230,24 @@ impl BidUpdateV1_1 {
     pub fn bid_items_to_delete(mut self, value: Vec<i64>) -> Self {
         self.bid_items_to_delete = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BidUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
+        w.optional("bidder_comments", &self.bidder_comments)?;
+        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
+        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
+        w.optional("bid_status", &self.bid_status)?;
+        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
+        w.optional("submitted", &self.submitted)?;
+        w.optional("show_bid_in_estimating", &self.show_bid_in_estimating)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.optional("bid_items", &self.bid_items)?;
+        w.optional("bid_items_to_delete", &self.bid_items_to_delete)?;
+        w.end()
     }
 }

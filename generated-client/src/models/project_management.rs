@@ -851,7 +851,7 @@ impl serde::Serialize for ListTemplateUseAlternativeResponseSetResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplateUseAlternativeResponseSetRequest {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -869,11 +869,29 @@ impl ListTemplateUseAlternativeResponseSetRequest {
     }
 }
 
+impl serde::Serialize for ListTemplateUseAlternativeResponseSetRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("alternative_response_set_id", &self.alternative_response_set_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListViewFilter {
-    #[serde(rename = "recycle")]
     Recycle,
+}
+
+impl serde::Serialize for ListViewFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Recycle => "recycle",
+            },
+        )
+    }
 }
 
 /// Status
@@ -1330,7 +1348,7 @@ impl serde::Serialize for ChecklistList {
 
 /// ChecklistBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewList {
     /// The ID of the Project
     pub project_id: i64,
@@ -1339,7 +1357,6 @@ pub struct NewList {
     /// Checklist object
     pub list: serde_json::Value,
     /// Checklist's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -1358,6 +1375,17 @@ impl NewList {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("template_id", &self.template_id)?;
+        w.field("list", &self.list)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -2411,14 +2439,13 @@ impl serde::Serialize for ListDetail {
 
 /// ChecklistBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUpdate {
     /// The ID of the Project
     pub project_id: i64,
     /// Checklist object
     pub list: serde_json::Value,
     /// Checklist's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -2439,9 +2466,19 @@ impl ListUpdate {
     }
 }
 
+impl serde::Serialize for ListUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("list", &self.list)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
+    }
+}
+
 /// Comment object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommentInput2 {
     /// The text Body of the Comment
     pub body: String,
@@ -2454,9 +2491,17 @@ impl CommentInput2 {
     }
 }
 
+impl serde::Serialize for CommentInput2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("body", &self.body)?;
+        w.end()
+    }
+}
+
 /// ChecklistCommentBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewListComment {
     /// The ID of the Project
     pub project_id: i64,
@@ -2474,6 +2519,16 @@ impl NewListComment {
             item_id,
             comment,
         }
+    }
+}
+
+impl serde::Serialize for NewListComment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("item_id", &self.item_id)?;
+        w.field("comment", &self.comment)?;
+        w.end()
     }
 }
 
@@ -2795,32 +2850,37 @@ impl serde::Serialize for ListItemDetail {
 
 /// The Status of the item
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseCorrespondingStatus {
-    #[serde(rename = "yes")]
     Yes,
-    #[serde(rename = "no")]
     No,
-    #[serde(rename = "n/a")]
     NA,
-    #[serde(rename = "none")]
     None,
 }
 
+impl serde::Serialize for ResponseCorrespondingStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Yes => "yes",
+                Self::No => "no",
+                Self::NA => "n/a",
+                Self::None => "none",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItemAttachmentsAttribute {
     /// Attachment prostore file id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_id: Option<i64>,
     /// Attachment created by id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<i64>,
     /// Attachment item id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
     /// Attachment from mobile status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_mobile: Option<bool>,
 }
 
@@ -2861,24 +2921,30 @@ impl ItemAttachmentsAttribute {
     }
 }
 
+impl serde::Serialize for ItemAttachmentsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("prostore_file_id", &self.prostore_file_id)?;
+        w.optional("created_by_id", &self.created_by_id)?;
+        w.optional("item_id", &self.item_id)?;
+        w.optional("from_mobile", &self.from_mobile)?;
+        w.end()
+    }
+}
+
 /// Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListItemUpdateItem {
     /// The Name of the Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Position of the Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The Status of the item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseCorrespondingStatus>,
     /// ID of the response if using multiple response sets, otherwise null
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_id: Option<i64>,
     /// An array of the Item's Attachments attributes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_attachments_attributes: Option<Vec<ItemAttachmentsAttribute>>,
 }
 
@@ -2929,9 +2995,21 @@ impl ListItemUpdateItem {
     }
 }
 
+impl serde::Serialize for ListItemUpdateItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("position", &self.position)?;
+        w.optional("status", &self.status)?;
+        w.optional("response_id", &self.response_id)?;
+        w.optional("item_attachments_attributes", &self.item_attachments_attributes)?;
+        w.end()
+    }
+}
+
 /// ChecklistItemBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListItemUpdate {
     /// The ID of the Project the Item belongs to
     pub project_id: i64,
@@ -2940,7 +3018,6 @@ pub struct ListItemUpdate {
     /// Item object
     pub item: ListItemUpdateItem,
     /// Item's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -2959,6 +3036,17 @@ impl ListItemUpdate {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ListItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("section_id", &self.section_id)?;
+        w.field("item", &self.item)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -3039,14 +3127,13 @@ impl serde::Serialize for ItemAttachment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItemsAttribute {
     /// The Name of the Item
     pub name: String,
     /// The Position of the Item
     pub position: i64,
     /// The Status of the Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseCorrespondingStatus>,
 }
 
@@ -3067,19 +3154,27 @@ impl ItemsAttribute {
     }
 }
 
+impl serde::Serialize for ItemsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("position", &self.position)?;
+        w.optional("status", &self.status)?;
+        w.end()
+    }
+}
+
 /// Section object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionInput {
     /// The Name of the Section
     pub name: String,
     /// The Position of the Section
     pub position: i64,
     /// The Not Applicable status of the Section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<bool>,
     /// An array of the Section's Item attributes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_attributes: Option<Vec<ItemsAttribute>>,
 }
 
@@ -3107,9 +3202,20 @@ impl SectionInput {
     }
 }
 
+impl serde::Serialize for SectionInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("position", &self.position)?;
+        w.optional("not_applicable", &self.not_applicable)?;
+        w.optional("items_attributes", &self.items_attributes)?;
+        w.end()
+    }
+}
+
 /// ChecklistSectionBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSection {
     /// The ID of the Project the Section belongs to
     pub project_id: i64,
@@ -3121,6 +3227,15 @@ impl NewSection {
     /// A value with the required `project_id`, `section`; set the others with the setters.
     pub fn new(project_id: i64, section: SectionInput) -> Self {
         NewSection { project_id, section }
+    }
+}
+
+impl serde::Serialize for NewSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("section", &self.section)?;
+        w.end()
     }
 }
 
@@ -3176,7 +3291,7 @@ impl serde::Serialize for SectionDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionToggleNotApplicable {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -3191,6 +3306,15 @@ impl SectionToggleNotApplicable {
             project_id,
             not_applicable,
         }
+    }
+}
+
+impl serde::Serialize for SectionToggleNotApplicable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("not_applicable", &self.not_applicable)?;
+        w.end()
     }
 }
 
@@ -3282,7 +3406,7 @@ impl serde::Serialize for SignatureRequest {
 
 /// Checklist Signature Request object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSignatureRequest {
     /// ID of the User requested to sign
     pub signatory_id: i64,
@@ -3294,6 +3418,14 @@ impl NewSignatureRequest {
         NewSignatureRequest {
             signatory_id,
         }
+    }
+}
+
+impl serde::Serialize for NewSignatureRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("signatory_id", &self.signatory_id)?;
+        w.end()
     }
 }
 
@@ -3462,7 +3594,7 @@ impl serde::Serialize for CommunicationTag {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCommunicationTag {
     /// name of the tag
     pub title: String,
@@ -3474,6 +3606,14 @@ impl NewCommunicationTag {
         NewCommunicationTag {
             title: title.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewCommunicationTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.end()
     }
 }
 
@@ -3693,12 +3833,21 @@ impl serde::Serialize for Communication {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for AlertSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Role of the Company Action Plan Template Item Assignee
@@ -3874,34 +4023,41 @@ impl serde::Serialize for PlanTemplateItemAssignee {
 
 /// Role of the Company Action Plan Template Item Assignee to be set
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanItemAssigneeRole {
-    #[serde(rename = "contractor")]
     Contractor,
-    #[serde(rename = "specialty_contractor")]
     SpecialtyContractor,
-    #[serde(rename = "client")]
     Client,
-    #[serde(rename = "architect")]
     Architect,
-    #[serde(rename = "third_party")]
     ThirdParty,
-    #[serde(rename = "internal")]
     Internal,
 }
 
+impl serde::Serialize for PlanItemAssigneeRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Contractor => "contractor",
+                Self::SpecialtyContractor => "specialty_contractor",
+                Self::Client => "client",
+                Self::Architect => "architect",
+                Self::ThirdParty => "third_party",
+                Self::Internal => "internal",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPlanTemplateItemAssignee {
     /// Company Action Plan Template Item ID of the Company Action Plan Template Item Assignee to be set
     pub plan_template_item_id: i64,
     /// Indicates whether or not the Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Role of the Company Action Plan Template Item Assignee to be set
     pub role: PlanItemAssigneeRole,
     /// Verification Method ID of the Company Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -3929,22 +4085,29 @@ impl NewPlanTemplateItemAssignee {
     }
 }
 
+impl serde::Serialize for NewPlanTemplateItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.field("role", &self.role)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee {
     /// The ID of the Action Plan Template Item Assignee
     pub plan_template_item_id: i64,
     /// Indicates whether or not the Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Role of the Project Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<PlanItemAssigneeRole>,
     /// Verification Method ID of the Project Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -3985,8 +4148,20 @@ impl PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee {
     }
 }
 
+impl serde::Serialize for PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("role", &self.role)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkCreate {
     pub plan_template_item_assignees: Vec<
         PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee,
@@ -4003,6 +4178,14 @@ impl PlanTemplateItemAssigneeBulkCreate {
         PlanTemplateItemAssigneeBulkCreate {
             plan_template_item_assignees,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemAssigneeBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.end()
     }
 }
 
@@ -4064,18 +4247,15 @@ impl serde::Serialize for PlanTemplateItemAssigneeBulkCreateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
     /// The ID of the Action Plan Item Assignee
     pub id: i64,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Verification Method ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
     /// Role of the Project Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<PlanItemAssigneeRole>,
 }
 
@@ -4109,8 +4289,20 @@ impl PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
     }
 }
 
+impl serde::Serialize
+for PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.optional("role", &self.role)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdateRequest {
     pub plan_template_item_assignees: Vec<
         PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee,
@@ -4127,6 +4319,14 @@ impl PlanTemplateItemAssigneeBulkUpdateRequest {
         PlanTemplateItemAssigneeBulkUpdateRequest {
             plan_template_item_assignees,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.end()
     }
 }
 
@@ -4188,13 +4388,11 @@ impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeUpdate {
     /// Indicates whether or not the Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Verification Method ID of the Company Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -4221,15 +4419,33 @@ impl PlanTemplateItemAssigneeUpdate {
     }
 }
 
+impl serde::Serialize for PlanTemplateItemAssigneeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateItemSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "position")]
     Position,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for PlanTemplateItemSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::Position => "position",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Company Action Plan Template Item Assignee (Compact)
@@ -4415,12 +4631,11 @@ impl serde::Serialize for ActionPlanPlanTemplateItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemBulkUpdateRequestPlanTemplateItem {
     /// ID of the Action Plan Template Item
     pub id: i64,
     /// Description of the Action Plan Template Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -4440,8 +4655,17 @@ impl PlanTemplateItemBulkUpdateRequestPlanTemplateItem {
     }
 }
 
+impl serde::Serialize for PlanTemplateItemBulkUpdateRequestPlanTemplateItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("description", &self.description)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemBulkUpdateRequest {
     pub plan_template_items: Vec<PlanTemplateItemBulkUpdateRequestPlanTemplateItem>,
 }
@@ -4454,6 +4678,14 @@ impl PlanTemplateItemBulkUpdateRequest {
         PlanTemplateItemBulkUpdateRequest {
             plan_template_items,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemBulkUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_items", &self.plan_template_items)?;
+        w.end()
     }
 }
 
@@ -4503,7 +4735,7 @@ impl serde::Serialize for ActionPlanPlanTemplateItemBulkUpdateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemCreateFromItem {
     /// ID of the Action Plan Template Item to copy from.
     pub plan_template_item_id: i64,
@@ -4515,6 +4747,14 @@ impl PlanTemplateItemCreateFromItem {
         PlanTemplateItemCreateFromItem {
             plan_template_item_id,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemCreateFromItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.end()
     }
 }
 
@@ -4711,10 +4951,19 @@ impl serde::Serialize for ActionPlanPlanTemplateReference {
 
 /// Company Action Plan Template Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewActionPlanPlanTemplateReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
+}
+
+impl serde::Serialize for NewActionPlanPlanTemplateReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for NewActionPlanPlanTemplateReferenceType {
@@ -4789,17 +5038,26 @@ impl crate::multipart::ToMultipart for NewActionPlanPlanTemplateReference {
 
 /// Plan Template Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
+}
+
+impl serde::Serialize
+for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+            },
+        )
+    }
 }
 
 /// Payload for the attachment type
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment: Option<String>,
 }
 
@@ -4819,13 +5077,21 @@ impl PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
     }
 }
 
+impl serde::Serialize
+for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachment", &self.attachment)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreateRequestPlanTemplateReference {
     /// Plan Template Item ID
     pub plan_template_item_id: i64,
     /// Plan Template Reference Type
-    #[serde(rename = "type")]
     pub type_: PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType,
     /// Payload for the attachment type
     pub payload: PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload,
@@ -4846,8 +5112,18 @@ impl PlanTemplateReferenceBulkCreateRequestPlanTemplateReference {
     }
 }
 
+impl serde::Serialize for PlanTemplateReferenceBulkCreateRequestPlanTemplateReference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("type", &self.type_)?;
+        w.field("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreateRequest {
     pub plan_template_references: Vec<
         PlanTemplateReferenceBulkCreateRequestPlanTemplateReference,
@@ -4867,8 +5143,16 @@ impl PlanTemplateReferenceBulkCreateRequest {
     }
 }
 
+impl serde::Serialize for PlanTemplateReferenceBulkCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_references", &self.plan_template_references)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateSectionCreateFromSection {
     /// ID of the Action Plan Template Section to copy from.
     pub template_section_id: i64,
@@ -4880,6 +5164,14 @@ impl PlanTemplateSectionCreateFromSection {
         PlanTemplateSectionCreateFromSection {
             template_section_id,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateSectionCreateFromSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("template_section_id", &self.template_section_id)?;
+        w.end()
     }
 }
 
@@ -5088,21 +5380,29 @@ impl serde::Serialize for PlanTemplateTestRecordRequest {
 
 /// Action Plan Template Test Record Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateTestRecordRequestType {
-    #[serde(rename = "checklist")]
     Checklist,
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "photo")]
     Photo,
 }
 
+impl serde::Serialize for PlanTemplateTestRecordRequestType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Checklist => "checklist",
+                Self::Attachment => "attachment",
+                Self::Photo => "photo",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanTemplateTestRecordRequestPayload {
     /// Company Checklist Template ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_template_id: Option<i64>,
 }
 
@@ -5122,15 +5422,21 @@ impl NewPlanTemplateTestRecordRequestPayload {
     }
 }
 
+impl serde::Serialize for NewPlanTemplateTestRecordRequestPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("checklist_template_id", &self.checklist_template_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPlanTemplateTestRecordRequest {
     /// ID of the associated Company Action Plan Template Item
     pub plan_template_item_id: i64,
     /// Action Plan Template Test Record Type
-    #[serde(rename = "type")]
     pub type_: PlanTemplateTestRecordRequestType,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<NewPlanTemplateTestRecordRequestPayload>,
 }
 
@@ -5154,40 +5460,56 @@ impl NewPlanTemplateTestRecordRequest {
     }
 }
 
+impl serde::Serialize for NewPlanTemplateTestRecordRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("type", &self.type_)?;
+        w.optional("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 /// Action Plan Test Record Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPlanTestRecordRequestType {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "checklist")]
     Checklist,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "generic_tool")]
     GenericTool,
-    #[serde(rename = "meeting")]
     Meeting,
-    #[serde(rename = "observation")]
     Observation,
-    #[serde(rename = "photo")]
     Photo,
-    #[serde(rename = "submittal_log")]
     SubmittalLog,
+}
+
+impl serde::Serialize for NewPlanTestRecordRequestType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Checklist => "checklist",
+                Self::Form => "form",
+                Self::GenericTool => "generic_tool",
+                Self::Meeting => "meeting",
+                Self::Observation => "observation",
+                Self::Photo => "photo",
+                Self::SubmittalLog => "submittal_log",
+            },
+        )
+    }
 }
 
 /// Used to specify extra required details for some types.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanTestRecordRequestPayload {
     /// Checklist Template ID for the checklist type test record request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist_template_id: Option<i64>,
     /// Form Template ID for the form type test record request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_template_id: Option<i64>,
     /// Generic Tool ID for the generic_tool type test record request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_tool_id: Option<i64>,
 }
 
@@ -5221,16 +5543,24 @@ impl NewPlanTestRecordRequestPayload {
     }
 }
 
+impl serde::Serialize for NewPlanTestRecordRequestPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("checklist_template_id", &self.checklist_template_id)?;
+        w.optional("form_template_id", &self.form_template_id)?;
+        w.optional("generic_tool_id", &self.generic_tool_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
     /// Action Plan Template Item ID
     pub plan_template_item_id: i64,
     /// Action Plan Test Record Type
-    #[serde(rename = "type")]
     pub type_: NewPlanTestRecordRequestType,
     /// Used to specify extra required details for some types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<NewPlanTestRecordRequestPayload>,
 }
 
@@ -5251,8 +5581,19 @@ impl PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
     }
 }
 
+impl serde::Serialize
+for PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("type", &self.type_)?;
+        w.optional("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateTestRecordRequestBulkCreate {
     pub plan_template_test_record_requests: Vec<
         PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest,
@@ -5269,6 +5610,17 @@ impl PlanTemplateTestRecordRequestBulkCreate {
         PlanTemplateTestRecordRequestBulkCreate {
             plan_template_test_record_requests,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field(
+            "plan_template_test_record_requests",
+            &self.plan_template_test_record_requests,
+        )?;
+        w.end()
     }
 }
 
@@ -5436,16 +5788,25 @@ impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "plan_type")]
     PlanType,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for PlanTemplateSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::PlanType => "plan_type",
+                Self::Title => "title",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Current state of the Company Action Plan Template
@@ -5622,12 +5983,11 @@ impl serde::Serialize for PlanTemplate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanTemplate {
     /// Title
     pub title: String,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of an Action Plan Type
     pub plan_type_id: i64,
@@ -5650,17 +6010,24 @@ impl NewPlanTemplate {
     }
 }
 
+impl serde::Serialize for NewPlanTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.field("plan_type_id", &self.plan_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateUpdate {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of an Action Plan Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_type_id: Option<i64>,
 }
 
@@ -5694,22 +6061,40 @@ impl PlanTemplateUpdate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanTypeSort {
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "name")]
-    Name,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
+impl serde::Serialize for PlanTemplateUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("plan_type_id", &self.plan_type_id)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanTypeSort {
+    CreatedAt,
+    Name,
+    UpdatedAt,
+}
+
+impl serde::Serialize for PlanTypeSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::Name => "name",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanType {
     /// Indicates if the Action Plan Type is intended for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Name
     pub name: String,
@@ -5731,11 +6116,19 @@ impl NewPlanType {
     }
 }
 
+impl serde::Serialize for NewPlanType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("active", &self.active)?;
+        w.field("name", &self.name)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTypeUpdate {
     /// Indicates if the Action Plan Type is intended for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -5750,6 +6143,14 @@ impl PlanTypeUpdate {
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PlanTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("active", &self.active)?;
+        w.end()
     }
 }
 
@@ -6024,19 +6425,28 @@ impl serde::Serialize for ResponseSet {
 
 /// Item Status that the Response corresponds to
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseCorrespondingStatusFilter {
-    #[serde(rename = "yes")]
     Yes,
-    #[serde(rename = "no")]
     No,
-    #[serde(rename = "n/a")]
     NA,
+}
+
+impl serde::Serialize for ResponseCorrespondingStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Yes => "yes",
+                Self::No => "no",
+                Self::NA => "n/a",
+            },
+        )
+    }
 }
 
 /// Response to be included in the Response Set
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewResponseSetResponse {
     /// Name of the Response
     pub name: String,
@@ -6057,11 +6467,19 @@ impl NewResponseSetResponse {
     }
 }
 
+impl serde::Serialize for NewResponseSetResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("corresponding_status", &self.corresponding_status)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MembershipsAttribute {
     /// Response to be included in the Response Set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_attributes: Option<NewResponseSetResponse>,
 }
 
@@ -6081,17 +6499,23 @@ impl MembershipsAttribute {
     }
 }
 
+impl serde::Serialize for MembershipsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("response_attributes", &self.response_attributes)?;
+        w.end()
+    }
+}
+
 /// Item Response Set object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewResponseSet {
     /// Name of the Response Set
     pub name: String,
     /// Indicates whether a Response Set is available for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Array of Response Set Memberships (Responses)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memberships_attributes: Option<Vec<MembershipsAttribute>>,
 }
 
@@ -6118,24 +6542,52 @@ impl NewResponseSet {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ResponseSort {
-    #[serde(rename = "corresponding_status")]
-    CorrespondingStatus,
-    #[serde(rename = "name")]
-    Name,
+impl serde::Serialize for NewResponseSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("active", &self.active)?;
+        w.optional("memberships_attributes", &self.memberships_attributes)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ListTemplateSort {
-    #[serde(rename = "inspection_type")]
-    InspectionType,
-    #[serde(rename = "name")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseSort {
+    CorrespondingStatus,
     Name,
-    #[serde(rename = "trade")]
+}
+
+impl serde::Serialize for ResponseSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CorrespondingStatus => "corresponding_status",
+                Self::Name => "name",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListTemplateSort {
+    InspectionType,
+    Name,
     Trade,
+}
+
+impl serde::Serialize for ListTemplateSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::InspectionType => "inspection_type",
+                Self::Name => "name",
+                Self::Trade => "trade",
+            },
+        )
+    }
 }
 
 /// Inspection Type
@@ -6267,22 +6719,17 @@ impl serde::Serialize for ListTemplateItem {
 
 /// Checklist Template object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplateInput {
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of an Inspection Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_type_id: Option<i64>,
     /// The ID of an Alternative Response Set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternative_response_set_id: Option<i64>,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID of a Trade
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
 }
 
@@ -6330,14 +6777,25 @@ impl ListTemplateInput {
     }
 }
 
+impl serde::Serialize for ListTemplateInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("inspection_type_id", &self.inspection_type_id)?;
+        w.optional("alternative_response_set_id", &self.alternative_response_set_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.end()
+    }
+}
+
 /// ChecklistTemplateBody
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewListTemplate {
     /// Checklist Template object
     pub list_template: ListTemplateInput,
     /// Checklist Template's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -6354,6 +6812,15 @@ impl NewListTemplate {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewListTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("list_template", &self.list_template)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -6568,7 +7035,7 @@ impl serde::Serialize for ListTemplateDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplateUseAlternativeResponseSet {
     /// Alternative Response Set ID
     pub alternative_response_set_id: i64,
@@ -6580,6 +7047,14 @@ impl ListTemplateUseAlternativeResponseSet {
         ListTemplateUseAlternativeResponseSet {
             alternative_response_set_id,
         }
+    }
+}
+
+impl serde::Serialize for ListTemplateUseAlternativeResponseSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("alternative_response_set_id", &self.alternative_response_set_id)?;
+        w.end()
     }
 }
 
@@ -6628,13 +7103,11 @@ impl serde::Serialize for Section {
 
 /// Company Checklist Section object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SectionUpdate {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The position of Section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
 }
 
@@ -6661,9 +7134,18 @@ impl SectionUpdate {
     }
 }
 
+impl serde::Serialize for SectionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("position", &self.position)?;
+        w.end()
+    }
+}
+
 /// Response object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewChecklistResponse {
     /// Name of the Response
     pub name: String,
@@ -6684,15 +7166,22 @@ impl NewChecklistResponse {
     }
 }
 
+impl serde::Serialize for NewChecklistResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("corresponding_status", &self.corresponding_status)?;
+        w.end()
+    }
+}
+
 /// Response object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseUpdate {
     /// Name of the Response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Item Status that the Response corresponds to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub corresponding_status: Option<ResponseCorrespondingStatus>,
 }
 
@@ -6716,6 +7205,15 @@ impl ResponseUpdate {
     pub fn corresponding_status(mut self, value: ResponseCorrespondingStatus) -> Self {
         self.corresponding_status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ResponseUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("corresponding_status", &self.corresponding_status)?;
+        w.end()
     }
 }
 
@@ -6776,12 +7274,11 @@ impl serde::Serialize for Hazard {
 
 /// ContributingBehavior object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewHazard {
     /// The Name of the Contributing Behavior
     pub name: String,
     /// Flag that denotes if the Contributing Behavior is available for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -6801,14 +7298,21 @@ impl NewHazard {
     }
 }
 
+impl serde::Serialize for NewHazard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("active", &self.active)?;
+        w.end()
+    }
+}
+
 /// IDs of all Contributing Behaviors specified for bulk update
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HazardBulkUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
     /// Flag that denotes if the Contributing Behaviors are available for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -6835,11 +7339,19 @@ impl HazardBulkUpdate {
     }
 }
 
+impl serde::Serialize for HazardBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("ids", &self.ids)?;
+        w.optional("active", &self.active)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommunicationInput {
     /// Subject of the communication
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
@@ -6859,26 +7371,28 @@ impl CommunicationInput {
     }
 }
 
+impl serde::Serialize for CommunicationInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewEmail {
     /// Body of the email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Prostore file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Upload UUIDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// An array of IDs of the Distributions of the topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
     /// User IDs on the email CC distribution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc_distribution_ids: Option<Vec<i64>>,
     /// User IDs on the email BCC distribution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc_distribution_ids: Option<Vec<i64>>,
 }
 
@@ -6933,8 +7447,21 @@ impl NewEmail {
     }
 }
 
+impl serde::Serialize for NewEmail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("body", &self.body)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyEmailCommunication {
     pub communication: CommunicationInput,
     pub email: NewEmail,
@@ -6947,6 +7474,15 @@ impl NewCompanyEmailCommunication {
             communication,
             email,
         }
+    }
+}
+
+impl serde::Serialize for NewCompanyEmailCommunication {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("communication", &self.communication)?;
+        w.field("email", &self.email)?;
+        w.end()
     }
 }
 
@@ -7325,7 +7861,7 @@ impl serde::Serialize for DownloadAttachment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmailCommunicationUpdate {
     /// Private Indicator
     pub private: bool,
@@ -7337,6 +7873,14 @@ impl EmailCommunicationUpdate {
         EmailCommunicationUpdate {
             private,
         }
+    }
+}
+
+impl serde::Serialize for EmailCommunicationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("private", &self.private)?;
+        w.end()
     }
 }
 
@@ -7488,16 +8032,13 @@ impl crate::multipart::ToMultipart for NewFormTemplate {
 
 /// Form Template
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FormTemplateUpdate {
     /// The Name of the Form Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Description of the Form Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Form's Fillable PDF.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fillable_pdf: Option<String>,
 }
 
@@ -7528,6 +8069,16 @@ impl FormTemplateUpdate {
     pub fn fillable_pdf(mut self, value: impl Into<String>) -> Self {
         self.fillable_pdf = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for FormTemplateUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("fillable_pdf", &self.fillable_pdf)?;
+        w.end()
     }
 }
 
@@ -7604,20 +8155,17 @@ impl serde::Serialize for GpsPosition {
 
 /// Gps Position object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewGpsPosition {
     /// The latitude in degrees.
     pub latitude: f64,
     /// The longitude in degrees.
     pub longitude: f64,
     /// The altitude, measured in meters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub altitude: Option<f64>,
     /// The horizontal radius of uncertainty for the location, measured in meters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub horizontal_accuracy: Option<f64>,
     /// The vertical radius of uncertainty for the location, measured in meters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vertical_accuracy: Option<f64>,
     /// The time at which this location was determined.
     pub timestamp: String,
@@ -7652,6 +8200,19 @@ impl NewGpsPosition {
     pub fn vertical_accuracy(mut self, value: f64) -> Self {
         self.vertical_accuracy = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewGpsPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("latitude", &self.latitude)?;
+        w.field("longitude", &self.longitude)?;
+        w.optional("altitude", &self.altitude)?;
+        w.optional("horizontal_accuracy", &self.horizontal_accuracy)?;
+        w.optional("vertical_accuracy", &self.vertical_accuracy)?;
+        w.field("timestamp", &self.timestamp)?;
+        w.end()
     }
 }
 
@@ -7750,12 +8311,21 @@ impl serde::Serialize for BodyPart {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InjuryFilingTypeSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "severity_level")]
     SeverityLevel,
+}
+
+impl serde::Serialize for InjuryFilingTypeSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::SeverityLevel => "severity_level",
+            },
+        )
+    }
 }
 
 /// Procore default name of the Incident Severity Level
@@ -7935,10 +8505,9 @@ impl serde::Serialize for InjuryFilingType {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InjuryFilingTypeUpdate {
     /// Incident Severity Level ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_level_id: Option<i64>,
 }
 
@@ -7958,21 +8527,25 @@ impl InjuryFilingTypeUpdate {
     }
 }
 
+impl serde::Serialize for InjuryFilingTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("severity_level_id", &self.severity_level_id)?;
+        w.end()
+    }
+}
+
 /// Severity Level object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SeverityLevelUpdate {
     /// Name of the Incident Severity Level
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether an email should be sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_trigger: Option<bool>,
     /// Indicates whether a push notification should be sent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_notification_trigger: Option<bool>,
     /// IDs of Users that should receive notifications
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_recipient_ids: Option<Vec<i64>>,
 }
 
@@ -8010,6 +8583,17 @@ impl SeverityLevelUpdate {
     pub fn alert_recipient_ids(mut self, value: Vec<i64>) -> Self {
         self.alert_recipient_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for SeverityLevelUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("email_trigger", &self.email_trigger)?;
+        w.optional("push_notification_trigger", &self.push_notification_trigger)?;
+        w.optional("alert_recipient_ids", &self.alert_recipient_ids)?;
+        w.end()
     }
 }
 
@@ -8377,22 +8961,17 @@ impl serde::Serialize for Item {
 
 /// Inspection Template Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewInspectionTemplateItem {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Item position
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// Response Set ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub section_id: Option<i64>,
     /// Item type
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Response Set ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_set_id: Option<i64>,
 }
 
@@ -8440,18 +9019,27 @@ impl NewInspectionTemplateItem {
     }
 }
 
+impl serde::Serialize for NewInspectionTemplateItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("position", &self.position)?;
+        w.optional("section_id", &self.section_id)?;
+        w.optional("type", &self.type_)?;
+        w.optional("response_set_id", &self.response_set_id)?;
+        w.end()
+    }
+}
+
 /// Inspection Template Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InspectionTemplateItemUpdate {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Response Set ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_set_id: Option<i64>,
     /// Item type
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
 
@@ -8482,6 +9070,16 @@ impl InspectionTemplateItemUpdate {
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for InspectionTemplateItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("response_set_id", &self.response_set_id)?;
+        w.optional("type", &self.type_)?;
+        w.end()
     }
 }
 
@@ -8819,73 +9417,77 @@ impl serde::Serialize for ManagedEquipment {
 
 /// Status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectManagedEquipmentStatus {
-    #[serde(rename = "available")]
     Available,
-    #[serde(rename = "in_use")]
     InUse,
-    #[serde(rename = "under_maintenance")]
     UnderMaintenance,
+}
+
+impl serde::Serialize for ProjectManagedEquipmentStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Available => "available",
+                Self::InUse => "in_use",
+                Self::UnderMaintenance => "under_maintenance",
+            },
+        )
+    }
 }
 
 /// The type of ownership
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ownership {
-    #[serde(rename = "owned")]
     Owned,
-    #[serde(rename = "rented")]
     Rented,
-    #[serde(rename = "sub")]
     Sub,
+}
+
+impl serde::Serialize for Ownership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Owned => "owned",
+                Self::Rented => "rented",
+                Self::Sub => "sub",
+            },
+        )
+    }
 }
 
 /// Managed Equipment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectManagedEquipment {
     /// ID of the project the equipment is currently dispatched to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_project_id: Option<i64>,
     /// Name of the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Serial number of the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// Identification number of the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_number: Option<String>,
     /// description of the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// ID of the equipment make
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_make_id: Option<i64>,
     /// ID of the equipment model
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_model_id: Option<i64>,
     /// ID of the equipment type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_type_id: Option<i64>,
     /// ID of the equipment category
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_category_id: Option<i64>,
     /// Company visible
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_visible: Option<bool>,
     /// Year the equipment was manufactured in
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
     /// Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ProjectManagedEquipmentStatus>,
     /// The type of ownership
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership: Option<Ownership>,
     /// Array of upload uuids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<String>>,
 }
 
@@ -8996,12 +9598,35 @@ impl ProjectManagedEquipment {
     }
 }
 
+impl serde::Serialize for ProjectManagedEquipment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("current_project_id", &self.current_project_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("serial_number", &self.serial_number)?;
+        w.optional("identification_number", &self.identification_number)?;
+        w.optional("description", &self.description)?;
+        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id)?;
+        w.optional("managed_equipment_model_id", &self.managed_equipment_model_id)?;
+        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id)?;
+        w.optional(
+            "managed_equipment_category_id",
+            &self.managed_equipment_category_id,
+        )?;
+        w.optional("company_visible", &self.company_visible)?;
+        w.optional("year", &self.year)?;
+        w.optional("status", &self.status)?;
+        w.optional("ownership", &self.ownership)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.end()
+    }
+}
+
 /// Managed Equipment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkRestoreUpdate {
     /// IDs of all Managed Equipment specified for bulk destroy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_ids: Option<Vec<i64>>,
 }
 
@@ -9021,15 +9646,21 @@ impl BulkRestoreUpdate {
     }
 }
 
+impl serde::Serialize for BulkRestoreUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("managed_equipment_ids", &self.managed_equipment_ids)?;
+        w.end()
+    }
+}
+
 /// Dependent Import Params Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSetupManagedEquipmentDependent {
     /// Names of all Managed Equipment categories specified for Managed Equipment dependent import
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// Names of all Managed Equipment types specified for Managed Equipment dependent import
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
 }
 
@@ -9053,6 +9684,15 @@ impl NewSetupManagedEquipmentDependent {
     pub fn types(mut self, value: Vec<String>) -> Self {
         self.types = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewSetupManagedEquipmentDependent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("categories", &self.categories)?;
+        w.optional("types", &self.types)?;
+        w.end()
     }
 }
 
@@ -9152,13 +9792,11 @@ impl serde::Serialize for UserPermission {
 
 /// Managed Equipment Permission update Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserPermissionUpdate {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// User Access Level ID - '1' for None, '2' for Read-Only, '3' for Standard, '4' for Admin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_access_level_id: Option<i64>,
 }
 
@@ -9182,6 +9820,15 @@ impl UserPermissionUpdate {
     pub fn user_access_level_id(mut self, value: i64) -> Self {
         self.user_access_level_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for UserPermissionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("user_access_level_id", &self.user_access_level_id)?;
+        w.end()
     }
 }
 
@@ -9238,13 +9885,11 @@ impl serde::Serialize for ChangeHistoryDetail {
 
 /// Managed Equipment Attachment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedEquipmentAttachmentBulkDestroy {
     /// ID of the Managed Equipment associated with the attachment(s)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// IDs of all the Managed Equipment Attachment values specified for bulk destroy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_attachment_ids: Option<Vec<i64>>,
 }
 
@@ -9268,6 +9913,18 @@ impl ManagedEquipmentAttachmentBulkDestroy {
     pub fn managed_equipment_attachment_ids(mut self, value: Vec<i64>) -> Self {
         self.managed_equipment_attachment_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ManagedEquipmentAttachmentBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional(
+            "managed_equipment_attachment_ids",
+            &self.managed_equipment_attachment_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -9316,10 +9973,9 @@ impl serde::Serialize for ManagedEquipmentAttachmentBulkDestroyResult {
 
 /// Managed Equipment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     /// Serial number of the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
 }
 
@@ -9339,13 +9995,20 @@ impl ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     }
 }
 
+impl serde::Serialize for ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("serial_number", &self.serial_number)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentCategory {
     /// Name of the category
     pub name: String,
     /// If the category is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -9362,6 +10025,15 @@ impl NewManagedEquipmentCategory {
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewManagedEquipmentCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
     }
 }
 
@@ -9460,31 +10132,23 @@ impl serde::Serialize for ManagedEquipmentLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentLog {
     /// ID of the project the equipment was logged for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Equipment Id the log is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The Date equipment arrived on site
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub onsite: Option<String>,
     /// The Date equipment left the site
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offsite: Option<String>,
     /// The date the equipment was inspected
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_date: Option<String>,
     /// Id of the inspection list the equipment uses
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub induction_checklist_list_id: Option<i64>,
     /// The number used for equipment induction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub induction_number: Option<String>,
     /// Indicates if the equipemnt has been successfully inspected and allowed to perform work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub induction_status: Option<bool>,
 }
 
@@ -9550,6 +10214,21 @@ impl NewManagedEquipmentLog {
     pub fn induction_status(mut self, value: bool) -> Self {
         self.induction_status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewManagedEquipmentLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("onsite", &self.onsite)?;
+        w.optional("offsite", &self.offsite)?;
+        w.optional("inspection_date", &self.inspection_date)?;
+        w.optional("induction_checklist_list_id", &self.induction_checklist_list_id)?;
+        w.optional("induction_number", &self.induction_number)?;
+        w.optional("induction_status", &self.induction_status)?;
+        w.end()
     }
 }
 
@@ -9620,19 +10299,15 @@ impl serde::Serialize for ManagedEquipmentMaintenanceLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentMaintenanceLog {
     /// Equipment Id the maintenance log is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The Date the equipment was last services
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_service_date: Option<String>,
     /// Next service date for the equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_service_date: Option<String>,
     /// The specified array of upload ids is saved as Managed Equipment Maintenance Logs Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -9670,6 +10345,17 @@ impl NewManagedEquipmentMaintenanceLog {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewManagedEquipmentMaintenanceLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("last_service_date", &self.last_service_date)?;
+        w.optional("next_service_date", &self.next_service_date)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
     }
 }
 
@@ -9725,16 +10411,12 @@ impl serde::Serialize for Attachment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentMaintenanceLogAttachment {
     /// Maintenance log Id the maintenance log attachment is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_maintenance_logs_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<i64>>,
 }
 
@@ -9775,12 +10457,25 @@ impl NewManagedEquipmentMaintenanceLogAttachment {
     }
 }
 
+impl serde::Serialize for NewManagedEquipmentMaintenanceLogAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "managed_equipment_maintenance_logs_id",
+            &self.managed_equipment_maintenance_logs_id,
+        )?;
+        w.optional("documents", &self.documents)?;
+        w.optional("folders", &self.folders)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.end()
+    }
+}
+
 /// Managed Equipment Maintenance Logs Attachment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentBulkDestroy {
     /// IDs of all the Managed Equipment Maintenance Logs Attachment values specified for bulk destroy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_maintenance_logs_attachment_ids: Option<Vec<i64>>,
 }
 
@@ -9803,8 +10498,19 @@ impl AttachmentBulkDestroy {
     }
 }
 
+impl serde::Serialize for AttachmentBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "managed_equipment_maintenance_logs_attachment_ids",
+            &self.managed_equipment_maintenance_logs_attachment_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentMake {
     /// Name of the equipment make
     pub name: String,
@@ -9822,8 +10528,17 @@ impl NewManagedEquipmentMake {
     }
 }
 
+impl serde::Serialize for NewManagedEquipmentMake {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentModel {
     /// Name of the equipment model
     pub name: String,
@@ -9832,7 +10547,6 @@ pub struct NewManagedEquipmentModel {
     /// Equipment type ID the model is associated to
     pub managed_equipment_type_id: i64,
     /// If the equipment model is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -9858,18 +10572,26 @@ impl NewManagedEquipmentModel {
     }
 }
 
+impl serde::Serialize for NewManagedEquipmentModel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("managed_equipment_make_id", &self.managed_equipment_make_id)?;
+        w.field("managed_equipment_type_id", &self.managed_equipment_type_id)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 /// Managed Equipment Model Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedEquipmentModelBulkUpdate {
     /// If the equipment model is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The make id the Managed Equipment Model is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_make_id: Option<i64>,
     /// The make id the Managed Equipment Model is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_type_id: Option<i64>,
 }
 
@@ -9903,15 +10625,24 @@ impl ManagedEquipmentModelBulkUpdate {
     }
 }
 
+impl serde::Serialize for ManagedEquipmentModelBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id)?;
+        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewManagedEquipmentType {
     /// Name of the equipment Type
     pub name: String,
     /// Equipment category ID the type is associated to
     pub managed_equipment_category_id: i64,
     /// If the equipment model is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
 }
 
@@ -9932,15 +10663,23 @@ impl NewManagedEquipmentType {
     }
 }
 
+impl serde::Serialize for NewManagedEquipmentType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("managed_equipment_category_id", &self.managed_equipment_category_id)?;
+        w.optional("is_active", &self.is_active)?;
+        w.end()
+    }
+}
+
 /// Managed Equipment Type Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedEquipmentTypeBulkUpdate {
     /// If the equipment type is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// The category id the Managed Equipment Type is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_category_id: Option<i64>,
 }
 
@@ -9964,6 +10703,18 @@ impl ManagedEquipmentTypeBulkUpdate {
     pub fn managed_equipment_category_id(mut self, value: i64) -> Self {
         self.managed_equipment_category_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ManagedEquipmentTypeBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_active", &self.is_active)?;
+        w.optional(
+            "managed_equipment_category_id",
+            &self.managed_equipment_category_id,
+        )?;
+        w.end()
     }
 }
 
@@ -10116,10 +10867,9 @@ impl serde::Serialize for MeetingTemplate {
 
 /// Company Observation Template
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObservationTemplateBulkUpdateRequest {
     /// The ID of the Company Observation Template's Trade
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
 }
 
@@ -10136,6 +10886,14 @@ impl ObservationTemplateBulkUpdateRequest {
     pub fn trade_id(mut self, value: i64) -> Self {
         self.trade_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ObservationTemplateBulkUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.end()
     }
 }
 
@@ -10396,40 +11154,29 @@ impl serde::Serialize for EquipmentTimecardEntry {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry {
     /// The unique identifier of the timesheet associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The Work Breakdown Structure (WBS) code associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// The date of the equipment timecard entry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The unique identifier of the equipment associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_id: Option<String>,
     /// The unique identifier of the location associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The unique identifier of the crew associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The unique identifier of the party associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The quantity of hours worked for the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// Enum representing the unit of measure, typically 'hours'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<i64>,
 }
 
@@ -10519,8 +11266,26 @@ impl EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry {
     }
 }
 
+impl serde::Serialize for EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("date", &self.date)?;
+        w.optional("equipment_id", &self.equipment_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EquipmentTimecardEntryBulkCreate {
     /// Array of equipment timecard entries to be created
     pub equipment_timecard_entries: Vec<
@@ -10541,41 +11306,38 @@ impl EquipmentTimecardEntryBulkCreate {
     }
 }
 
+impl serde::Serialize for EquipmentTimecardEntryBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("equipment_timecard_entries", &self.equipment_timecard_entries)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EquipmentTimecardEntryUpdate {
     /// The unique identifier of the timesheet associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<String>,
     /// The Work Breakdown Structure (WBS) code associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<String>,
     /// The date of the timecard entry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The unique identifier of the equipment associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_id: Option<String>,
     /// The unique identifier of the location associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<String>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The unique identifier of the crew associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<String>,
     /// The unique identifier of the party associated with the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<String>,
     /// The quantity of hours worked for the equipment timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The unit of measure for the quantity, typically 'hours'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_of_measure: Option<String>,
 }
 
@@ -10662,6 +11424,24 @@ impl EquipmentTimecardEntryUpdate {
     pub fn unit_of_measure(mut self, value: impl Into<String>) -> Self {
         self.unit_of_measure = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for EquipmentTimecardEntryUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("date", &self.date)?;
+        w.optional("equipment_id", &self.equipment_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.end()
     }
 }
 
@@ -10997,18 +11777,27 @@ impl serde::Serialize for ActionPlanPlanTemplateTestRecordRequest {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionPlanPlanTemplateSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "deleted_by")]
     DeletedBy,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "plan_type")]
     PlanType,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for ActionPlanPlanTemplateSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::DeletedBy => "deleted_by",
+                Self::Title => "title",
+                Self::PlanType => "plan_type",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Company Action Plan Template (Show)
@@ -11190,13 +11979,11 @@ impl serde::Serialize for RoundingConfiguration {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyRoundingConfiguration {
     /// Time increment available for Timecard Entries. Options are 5, 6, 10, and 15
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_increment: Option<i64>,
     /// Rule to apply to rounding. Options are 'up', 'down', 'nearest', and 'favor_employee'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
 }
 
@@ -11223,20 +12010,47 @@ impl CompanyRoundingConfiguration {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum TimecardEntryUseFilterTz {
-    #[serde(rename = "true")]
-    True,
+impl serde::Serialize for CompanyRoundingConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("time_increment", &self.time_increment)?;
+        w.optional("rule", &self.rule)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimecardEntryUseFilterTz {
+    True,
+}
+
+impl serde::Serialize for TimecardEntryUseFilterTz {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::True => "true",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimecardEntrySerializerView {
-    #[serde(rename = "ids_only")]
     IdsOnly,
-    #[serde(rename = "compact_with_date_range")]
     CompactWithDateRange,
+}
+
+impl serde::Serialize for TimecardEntrySerializerView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::IdsOnly => "ids_only",
+                Self::CompactWithDateRange => "compact_with_date_range",
+            },
+        )
+    }
 }
 
 /// Timesheet
@@ -11740,92 +12554,78 @@ impl serde::Serialize for CompanyTimecardEntry {
 
 /// The Approval Status of the Timecard Entry
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimecardEntryInput2ApprovalStatus {
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "reviewed")]
     Reviewed,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "completed")]
     Completed,
+}
+
+impl serde::Serialize for TimecardEntryInput2ApprovalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pending => "pending",
+                Self::Reviewed => "reviewed",
+                Self::Approved => "approved",
+                Self::Completed => "completed",
+            },
+        )
+    }
 }
 
 /// Timecard Entry object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimecardEntryInput2 {
     /// The Date of the Timecard Entry
     pub date: String,
     /// The Hours of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
     /// Duration of lunch break in minutes for the Timecard Entry. Only required if Timesheet time entry is configured for Start Time and Stop Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_time: Option<String>,
     /// The Start Time of the Timecard Entry in ISO 8601 format. Only required if Timesheet time entry is configured for Start Time and Stop Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// The Stop Time of the Timecard Entry in ISO 8601 format. Only required if Timesheet time entry is configured for Start Time and Stop Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// The Billable status of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The Description of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Timecard Time Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the Location of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of the Cost Code of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// Whether or not to allow the automatic overtime management system to apply the configured rules to set the timecard_time_type_id and/or split the timecard...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_timecard_time_type_automatically: Option<bool>,
     /// The ID of the Sub Job of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The ID of the Party of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the Crew of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The ID of the Procore Signature of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub procore_signature_id: Option<i64>,
     /// The ID of the Timesheet of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the clock in Gps Position of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_id: Option<i64>,
     /// The ID of the clock out Gps Position of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_id: Option<i64>,
     /// The datetime a timecard clock in was punched
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_time: Option<String>,
     /// The datetime a timecard clock out was punched
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_time: Option<String>,
     /// The Approval Status of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<TimecardEntryInput2ApprovalStatus>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Line Item Type of Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
 }
 
@@ -11999,8 +12799,42 @@ impl TimecardEntryInput2 {
     }
 }
 
+impl serde::Serialize for TimecardEntryInput2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("date", &self.date)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("lunch_time", &self.lunch_time)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional(
+            "set_timecard_time_type_automatically",
+            &self.set_timecard_time_type_automatically,
+        )?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("procore_signature_id", &self.procore_signature_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("clock_in_id", &self.clock_in_id)?;
+        w.optional("clock_out_id", &self.clock_out_id)?;
+        w.optional("clock_in_time", &self.clock_in_time)?;
+        w.optional("clock_out_time", &self.clock_out_time)?;
+        w.optional("approval_status", &self.approval_status)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyTimecardEntry {
     /// The ID of the Project the Timecard Entry belongs to
     pub project_id: i64,
@@ -12015,6 +12849,15 @@ impl NewCompanyTimecardEntry {
             project_id,
             timecard_entry,
         }
+    }
+}
+
+impl serde::Serialize for NewCompanyTimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("timecard_entry", &self.timecard_entry)?;
+        w.end()
     }
 }
 
@@ -12110,10 +12953,9 @@ impl serde::Serialize for CompanyTimecardTimeType {
 
 /// Timecard Time Type Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimecardTimeTypeUpdate {
     /// The pay_rate of the Timecard Time Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_rate: Option<bool>,
 }
 
@@ -12130,6 +12972,14 @@ impl TimecardTimeTypeUpdate {
     pub fn pay_rate(mut self, value: bool) -> Self {
         self.pay_rate = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TimecardTimeTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("pay_rate", &self.pay_rate)?;
+        w.end()
     }
 }
 
@@ -12538,67 +13388,47 @@ impl serde::Serialize for CompanyTimesheet {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyTimesheetTimecardEntry {
     /// Approval status of a Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<String>,
     /// The Billable status of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The ID of the Cost Code of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the crew for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Date of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The description of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Hours worked on a Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<i64>,
     /// The ID of the Location for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Party for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the Project of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Whether or not to allow the automatic overtime management system to apply the configured rules to set the timecard_time_type_id and/or split the timecard...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_timecard_time_type_automatically: Option<bool>,
     /// The ID of the Sub Job of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Time in for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// Time out for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// The ID of the Timesheet of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the Timecard Time Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the Login Information of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The ID of the Work Classification of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
 }
 
@@ -12751,12 +13581,41 @@ impl NewCompanyTimesheetTimecardEntry {
     }
 }
 
+impl serde::Serialize for NewCompanyTimesheetTimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("approval_status", &self.approval_status)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("date", &self.date)?;
+        w.optional("description", &self.description)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional(
+            "set_timecard_time_type_automatically",
+            &self.set_timecard_time_type_automatically,
+        )?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.end()
+    }
+}
+
 /// Timecard Entries
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyTimesheet {
     /// Array of Timecard Entries you want to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_entries: Option<Vec<NewCompanyTimesheetTimecardEntry>>,
 }
 
@@ -12779,71 +13638,59 @@ impl NewCompanyTimesheet {
     }
 }
 
+impl serde::Serialize for NewCompanyTimesheet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("timecard_entries", &self.timecard_entries)?;
+        w.end()
+    }
+}
+
 /// Timecard Entries
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompanyTimesheetUpdate {
     /// Approval status of a Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<String>,
     /// The Billable status of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The ID of the Cost Code of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the crew for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Date of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The description of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Hours worked on a Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<i64>,
     /// The location ID for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the party for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the Timecard Time Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Whether or not to allow the automatic overtime management system to apply the configured rules to set the timecard_time_type_id and/or split the timecard...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_timecard_time_type_automatically: Option<bool>,
     /// The ID of the Sub Job of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Time in for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// Time out for the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// The ID of the Timesheet of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the Timecard Time Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The IDs of the timecards you want to update
     pub updates: Vec<Id2>,
     /// The ID of the Login Information of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// The ID of the Work Classification of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
 }
 
@@ -12996,6 +13843,37 @@ impl CompanyTimesheetUpdate {
     }
 }
 
+impl serde::Serialize for CompanyTimesheetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("approval_status", &self.approval_status)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("date", &self.date)?;
+        w.optional("description", &self.description)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("project_id", &self.project_id)?;
+        w.optional(
+            "set_timecard_time_type_automatically",
+            &self.set_timecard_time_type_automatically,
+        )?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.field("updates", &self.updates)?;
+        w.optional("user_id", &self.user_id)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetResult2 {
@@ -13067,17 +13945,15 @@ impl serde::Serialize for WatcherId {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimesheetSignature {
     /// Attachment representing the Signature.
     pub data: String,
     /// ID of the user the signature is attributed to
     pub user_id: i64,
     /// Acknowedgement text the signature was signed against.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_text: Option<String>,
     /// Signature Upload ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
 }
 
@@ -13102,6 +13978,17 @@ impl NewTimesheetSignature {
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.upload_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewTimesheetSignature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("data", &self.data)?;
+        w.field("user_id", &self.user_id)?;
+        w.optional("signature_text", &self.signature_text)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
     }
 }
 
@@ -13173,7 +14060,7 @@ impl serde::Serialize for TimesheetToBudgetConfiguration {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetTimesheetToBudgetConfiguration {
     /// Line Item Type ID
     pub line_item_type_id: i64,
@@ -13191,11 +14078,19 @@ impl TimesheetTimesheetToBudgetConfiguration {
     }
 }
 
+impl serde::Serialize for TimesheetTimesheetToBudgetConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("line_item_type_id", &self.line_item_type_id)?;
+        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetTimesheetToBudgetConfigurationRequest {
     /// Whether the passed in Line Item Type ID should be applied to existing timecard entries (erp or not)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_existing: Option<bool>,
     /// Line Item Type ID
     pub line_item_type_id: i64,
@@ -13217,6 +14112,16 @@ impl TimesheetTimesheetToBudgetConfigurationRequest {
     pub fn apply_to_existing(mut self, value: bool) -> Self {
         self.apply_to_existing = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TimesheetTimesheetToBudgetConfigurationRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("apply_to_existing", &self.apply_to_existing)?;
+        w.field("line_item_type_id", &self.line_item_type_id)?;
+        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id)?;
+        w.end()
     }
 }
 
@@ -13942,58 +14847,85 @@ impl serde::Serialize for Feed {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoordinationIssueStatusFilter {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "in_progress")]
     InProgress,
-    #[serde(rename = "blocked")]
     Blocked,
-    #[serde(rename = "unblocked")]
     Unblocked,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "moved_to_observation")]
     MovedToObservation,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CoordinationIssueIssueTypeFilter {
-    #[serde(rename = "building_code")]
-    BuildingCode,
-    #[serde(rename = "clash")]
-    Clash,
-    #[serde(rename = "client_feedback")]
-    ClientFeedback,
-    #[serde(rename = "constructability")]
-    Constructability,
-    #[serde(rename = "coordination")]
-    Coordination,
-    #[serde(rename = "design_review")]
-    DesignReview,
-    #[serde(rename = "existing_condition")]
-    ExistingCondition,
-    #[serde(rename = "requirement_change")]
-    RequirementChange,
-    #[serde(rename = "other")]
-    Other,
+impl serde::Serialize for CoordinationIssueStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::InProgress => "in_progress",
+                Self::Blocked => "blocked",
+                Self::Unblocked => "unblocked",
+                Self::ReadyForReview => "ready_for_review",
+                Self::Closed => "closed",
+                Self::MovedToObservation => "moved_to_observation",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoordinationIssueIssueTypeFilter {
+    BuildingCode,
+    Clash,
+    ClientFeedback,
+    Constructability,
+    Coordination,
+    DesignReview,
+    ExistingCondition,
+    RequirementChange,
+    Other,
+}
+
+impl serde::Serialize for CoordinationIssueIssueTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::BuildingCode => "building_code",
+                Self::Clash => "clash",
+                Self::ClientFeedback => "client_feedback",
+                Self::Constructability => "constructability",
+                Self::Coordination => "coordination",
+                Self::DesignReview => "design_review",
+                Self::ExistingCondition => "existing_condition",
+                Self::RequirementChange => "requirement_change",
+                Self::Other => "other",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoordinationIssuePriorityFilter {
-    #[serde(rename = "low")]
     Low,
-    #[serde(rename = "medium")]
     Medium,
-    #[serde(rename = "high")]
     High,
-    #[serde(rename = "critical")]
     Critical,
+}
+
+impl serde::Serialize for CoordinationIssuePriorityFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "low",
+                Self::Medium => "medium",
+                Self::High => "high",
+                Self::Critical => "critical",
+            },
+        )
+    }
 }
 
 /// Origin source for a Coordination Issue
@@ -14288,25 +15220,34 @@ impl serde::Serialize for CoordinationIssue {
 
 /// Status of the issue. Should be either open or closed
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoordinationIssueSyncUpdateStatus {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "blocked")]
     Blocked,
-    #[serde(rename = "unblocked")]
     Unblocked,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "moved_to_observation")]
     MovedToObservation,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for CoordinationIssueSyncUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Blocked => "blocked",
+                Self::Unblocked => "unblocked",
+                Self::ReadyForReview => "ready_for_review",
+                Self::MovedToObservation => "moved_to_observation",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 /// Origin source for a Coordination Issue
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueSyncUpdateOrigin {
     /// Title of the origin item
     pub title: String,
@@ -14335,30 +15276,35 @@ impl CoordinationIssueSyncUpdateOrigin {
     }
 }
 
+impl serde::Serialize for CoordinationIssueSyncUpdateOrigin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.field("origin_id", &self.origin_id)?;
+        w.field("origin_type", &self.origin_type)?;
+        w.field("deep_link_url", &self.deep_link_url)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueSyncUpdateViewpoint {
     /// Viewpoint name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the BIM View Folder the viewpoint belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_folder_id: Option<i64>,
     /// UUID of uploaded snapshot
     pub snapshot_upload_uuid: String,
     /// JSON string representation of camera position
     pub camera_data: String,
     /// JSON string representation of markup
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redlines_data: Option<String>,
     /// JSON string representation of sections applied to a 3d model as a bounding box
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections_data: Option<String>,
     /// Viewer render mode when viewpoint is applied
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub render_mode: Option<BimViewpointBatchBimViewpointRenderMode>,
     /// Object visibility settings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<BimViewpointBatchBimViewpointVisibility>,
 }
 
@@ -14420,60 +15366,58 @@ impl CoordinationIssueSyncUpdateViewpoint {
     }
 }
 
+impl serde::Serialize for CoordinationIssueSyncUpdateViewpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("view_folder_id", &self.view_folder_id)?;
+        w.field("snapshot_upload_uuid", &self.snapshot_upload_uuid)?;
+        w.field("camera_data", &self.camera_data)?;
+        w.optional("redlines_data", &self.redlines_data)?;
+        w.optional("sections_data", &self.sections_data)?;
+        w.optional("render_mode", &self.render_mode)?;
+        w.optional("visibility", &self.visibility)?;
+        w.end()
+    }
+}
+
 /// Coordination Issue
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueSyncUpdate {
     /// Coordination Issue UUID. This is an optional parameter, and is set automatically on server if not present in the payload
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Coordination Issue title. The title can have a maximum of 80 characters
     pub title: String,
     /// Coordination Issue description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Status of the issue. Should be either open or closed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CoordinationIssueSyncUpdateStatus>,
     /// Source of issue creation. This attribute is ignored when issue is create by third party developers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_source: Option<String>,
     /// Location where the issue is present. The location must be in the same project as the project_id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// ID of Procore user that should be assigned the issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// ID of the BIM File to be set as origin source (required if viewpoints is included in payload)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub coordination_issue_file_id: Option<i64>,
     /// ID of the drawing revision to be set as origin source. Only one of drawing_revision_id or coordination_issue_file_id can be present
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_id: Option<i64>,
     /// ID of the model to be associated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bim_model_id: Option<i64>,
     /// Due date of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Issue Type of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_type: Option<CoordinationIssueIssueTypeFilter>,
     /// Priority of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CoordinationIssuePriorityFilter>,
     /// Trade associated with the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Origin source for a Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<CoordinationIssueSyncUpdateOrigin>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_upload_uuids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// An array of issue viewpoints. Only one viewpoint is allowed at this time. If specified, must also include coordination_issue_file_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewpoints: Option<Vec<CoordinationIssueSyncUpdateViewpoint>>,
 }
 
@@ -14608,9 +15552,34 @@ impl CoordinationIssueSyncUpdate {
     }
 }
 
+impl serde::Serialize for CoordinationIssueSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("uuid", &self.uuid)?;
+        w.field("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("status", &self.status)?;
+        w.optional("creation_source", &self.creation_source)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("coordination_issue_file_id", &self.coordination_issue_file_id)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
+        w.optional("bim_model_id", &self.bim_model_id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("issue_type", &self.issue_type)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("origin", &self.origin)?;
+        w.optional("attachment_upload_uuids", &self.attachment_upload_uuids)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("viewpoints", &self.viewpoints)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCoordinationIssue {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -14631,9 +15600,18 @@ impl NewCoordinationIssue {
     }
 }
 
+impl serde::Serialize for NewCoordinationIssue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("coordination_issue", &self.coordination_issue)?;
+        w.end()
+    }
+}
+
 /// Coordination Issue
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Delete {
     /// Id of the Coordination Issue to delete
     pub id: i64,
@@ -14646,9 +15624,17 @@ impl Delete {
     }
 }
 
+impl serde::Serialize for Delete {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueBulkDelete {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -14663,6 +15649,15 @@ impl CoordinationIssueBulkDelete {
             project_id,
             deletes,
         }
+    }
+}
+
+impl serde::Serialize for CoordinationIssueBulkDelete {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("deletes", &self.deletes)?;
+        w.end()
     }
 }
 
@@ -14770,7 +15765,7 @@ impl serde::Serialize for CoordinationIssueBulkDeleteResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportColumnState {
     /// The field/column name from the frontend table configuration
     pub field: String,
@@ -14785,24 +15780,50 @@ impl ExportColumnState {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ExportView {
-    #[serde(rename = "pdf")]
-    Pdf,
-    #[serde(rename = "with_activity")]
-    WithActivity,
+impl serde::Serialize for ExportColumnState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("field", &self.field)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CoordinationIssueExportExportFormat {
-    #[serde(rename = "bcf")]
-    Bcf,
-    #[serde(rename = "csv")]
-    Csv,
-    #[serde(rename = "pdf")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportView {
     Pdf,
+    WithActivity,
+}
+
+impl serde::Serialize for ExportView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pdf => "pdf",
+                Self::WithActivity => "with_activity",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoordinationIssueExportExportFormat {
+    Bcf,
+    Csv,
+    Pdf,
+}
+
+impl serde::Serialize for CoordinationIssueExportExportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Bcf => "bcf",
+                Self::Csv => "csv",
+                Self::Pdf => "pdf",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -14886,12 +15907,21 @@ impl serde::Serialize for Status {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusCountGroupByFilter {
-    #[serde(rename = "assignee_company")]
     AssigneeCompany,
-    #[serde(rename = "location")]
     Location,
+}
+
+impl serde::Serialize for StatusCountGroupByFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AssigneeCompany => "assignee_company",
+                Self::Location => "location",
+            },
+        )
+    }
 }
 
 /// Coordination Issue Status Count
@@ -15017,7 +16047,7 @@ impl serde::Serialize for StatusTotal {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueSync {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -15032,6 +16062,15 @@ impl CoordinationIssueSync {
             project_id,
             updates,
         }
+    }
+}
+
+impl serde::Serialize for CoordinationIssueSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -15073,7 +16112,7 @@ impl serde::Serialize for CoordinationIssueSyncResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueAssignment {
     /// ID of Procore user that should be assigned the issue
     pub assignee_id: i64,
@@ -15088,8 +16127,16 @@ impl CoordinationIssueAssignment {
     }
 }
 
+impl serde::Serialize for CoordinationIssueAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("assignee_id", &self.assignee_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAssignment {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -15106,6 +16153,15 @@ impl NewAssignment {
             project_id,
             coordination_issue_assignment,
         }
+    }
+}
+
+impl serde::Serialize for NewAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("coordination_issue_assignment", &self.coordination_issue_assignment)?;
+        w.end()
     }
 }
 
@@ -15166,15 +16222,24 @@ impl serde::Serialize for AssignmentDetail {
 
 /// Type of the Procore item to be associated
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProcoreItemAssociationItemType {
-    #[serde(rename = "rfi")]
     Rfi,
+}
+
+impl serde::Serialize for ProcoreItemAssociationItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Rfi => "rfi",
+            },
+        )
+    }
 }
 
 /// Details of Procore item to be linked to a CoordinationIssue
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcoreItemAssociationProcoreItem {
     /// Id of the Procore item to be associated
     pub item_id: i64,
@@ -15192,14 +16257,22 @@ impl ProcoreItemAssociationProcoreItem {
     }
 }
 
+impl serde::Serialize for ProcoreItemAssociationProcoreItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("item_id", &self.item_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProcoreItemAssociation {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// Details of Procore item to be linked to a CoordinationIssue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub procore_item: Option<ProcoreItemAssociationProcoreItem>,
 }
 
@@ -15216,6 +16289,15 @@ impl NewProcoreItemAssociation {
     pub fn procore_item(mut self, value: ProcoreItemAssociationProcoreItem) -> Self {
         self.procore_item = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewProcoreItemAssociation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("procore_item", &self.procore_item)?;
+        w.end()
     }
 }
 
@@ -15279,37 +16361,27 @@ impl serde::Serialize for ProcoreItemAssociation {
 
 /// Coordination Issue Item object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueUpdateCoordinationIssue {
     /// Coordination Issue title. The title can have a maximum of 80 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Coordination Issue description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Coordination Issue status. Must be open, ready_for_review or closed. Only issue assignee can set ready_for_review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Location where the issue is present. The location must be in the same project as the project_id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// ID of Procore user that should be assigned the issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// Due date of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Issue Type of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_type: Option<String>,
     /// Priority of the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// Trade associated with the Coordination Issue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// Delete origin association. Only 'null' value accepted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Option<String>>,
 }
 
@@ -15392,9 +16464,26 @@ impl CoordinationIssueUpdateCoordinationIssue {
     }
 }
 
+impl serde::Serialize for CoordinationIssueUpdateCoordinationIssue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("status", &self.status)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("issue_type", &self.issue_type)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("origin", &self.origin)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoordinationIssueUpdate {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -15412,6 +16501,15 @@ impl CoordinationIssueUpdate {
             project_id,
             coordination_issue,
         }
+    }
+}
+
+impl serde::Serialize for CoordinationIssueUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("coordination_issue", &self.coordination_issue)?;
+        w.end()
     }
 }
 
@@ -15474,7 +16572,7 @@ impl serde::Serialize for CoordinationIssueChangeHistory {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocumentMarkupDownloadablePdfFindOrCreate {
     pub project_id: i64,
     /// The ID of the parent item this document belongs to
@@ -15498,6 +16596,17 @@ impl DocumentMarkupDownloadablePdfFindOrCreate {
             item_type: item_type.into(),
             attachment_id,
         }
+    }
+}
+
+impl serde::Serialize for DocumentMarkupDownloadablePdfFindOrCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("item_id", &self.item_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.field("attachment_id", &self.attachment_id)?;
+        w.end()
     }
 }
 
@@ -15724,22 +16833,17 @@ impl serde::Serialize for Drawing {
 
 /// Drawing
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawingUpdate {
     /// Drawing number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Drawing title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Obsolete status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub obsolete: Option<bool>,
     /// Drawing discipline
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_discipline: Option<Name3>,
     /// Ordered array of the complete list of reviewed and published Drawing Revision IDs that belong to the drawing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_revision_ids: Option<Vec<i64>>,
 }
 
@@ -15784,6 +16888,18 @@ impl DrawingUpdate {
     pub fn ordered_revision_ids(mut self, value: Vec<i64>) -> Self {
         self.ordered_revision_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DrawingUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.optional("title", &self.title)?;
+        w.optional("obsolete", &self.obsolete)?;
+        w.optional("drawing_discipline", &self.drawing_discipline)?;
+        w.optional("ordered_revision_ids", &self.ordered_revision_ids)?;
+        w.end()
     }
 }
 
@@ -15950,15 +17066,13 @@ impl serde::Serialize for ImageCategory {
 
 /// ImageCategory
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewImageCategory {
     /// The Name of the Image Category
     pub name: String,
     /// The Private status of the Image Category
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// ID of an Image that is the cover Image of the Image Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub album_cover_id: Option<i64>,
 }
 
@@ -15982,6 +17096,16 @@ impl NewImageCategory {
     pub fn album_cover_id(mut self, value: i64) -> Self {
         self.album_cover_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewImageCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("private", &self.private)?;
+        w.optional("album_cover_id", &self.album_cover_id)?;
+        w.end()
     }
 }
 
@@ -16045,44 +17169,71 @@ impl serde::Serialize for ImageCategoryDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImageProjectionFilter {
-    #[serde(rename = "360")]
     V360,
-    #[serde(rename = "regular")]
     Regular,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ImageSort {
-    #[serde(rename = "deleted_at")]
-    DeletedAt,
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "exposure_date")]
-    ExposureDate,
-    #[serde(rename = "taken_at")]
-    TakenAt,
-    #[serde(rename = "most_recent")]
-    MostRecent,
+impl serde::Serialize for ImageProjectionFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::V360 => "360",
+                Self::Regular => "regular",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImageSort {
+    DeletedAt,
+    CreatedAt,
+    ExposureDate,
+    TakenAt,
+    MostRecent,
+}
+
+impl serde::Serialize for ImageSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::DeletedAt => "deleted_at",
+                Self::CreatedAt => "created_at",
+                Self::ExposureDate => "exposure_date",
+                Self::TakenAt => "taken_at",
+                Self::MostRecent => "most_recent",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ImageSerializerView {
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "android")]
     Android,
-    #[serde(rename = "mobile")]
     Mobile,
-    #[serde(rename = "mobile_feed")]
     MobileFeed,
-    #[serde(rename = "prostore_file")]
     ProstoreFile,
-    #[serde(rename = "ids_only")]
     IdsOnly,
+}
+
+impl serde::Serialize for ImageSerializerView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Normal => "normal",
+                Self::Android => "android",
+                Self::Mobile => "mobile",
+                Self::MobileFeed => "mobile_feed",
+                Self::ProstoreFile => "prostore_file",
+                Self::IdsOnly => "ids_only",
+            },
+        )
+    }
 }
 
 /// Location
@@ -16557,30 +17708,22 @@ impl crate::multipart::ToMultipart for NewImage {
 
 /// Image
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImageUpdate {
     /// The Private status of the Image. Defaults to a project configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Image description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image Category ID to move the Image to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_category_id: Option<i64>,
     /// If you want to use an existing location and you have the ID of that existing location use this. `location_id` takes precedence over `mt_location`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Daily Log Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mt_location: Option<Vec<String>>,
     /// An array of IDs of the Trades of the Image
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub log_date: Option<String>,
 }
 
@@ -16649,26 +17792,51 @@ impl ImageUpdate {
     }
 }
 
+impl serde::Serialize for ImageUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("private", &self.private)?;
+        w.optional("description", &self.description)?;
+        w.optional("image_category_id", &self.image_category_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("log_date", &self.log_date)?;
+        w.end()
+    }
+}
+
 /// Attendance status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewMeetingAttendeeRecordStatus {
     Present,
     Absent,
-    #[serde(rename = "For Distribution Only")]
     ForDistributionOnly,
     Conference,
 }
 
+impl serde::Serialize for NewMeetingAttendeeRecordStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Present => "Present",
+                Self::Absent => "Absent",
+                Self::ForDistributionOnly => "For Distribution Only",
+                Self::Conference => "Conference",
+            },
+        )
+    }
+}
+
 /// Meeting Attendee record
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingAttendeeRecord {
     /// Attendance status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<NewMeetingAttendeeRecordStatus>,
     /// The ID of the User to associate with the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
 }
 
@@ -16692,6 +17860,15 @@ impl NewMeetingAttendeeRecord {
     pub fn login_information_id(mut self, value: i64) -> Self {
         self.login_information_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewMeetingAttendeeRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.end()
     }
 }
 
@@ -16847,13 +18024,11 @@ impl serde::Serialize for MeetingCategory {
 
 /// Meeting Category object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingCategoryInput {
     /// The Position of the Meeting Category
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The Title of the Meeting Category
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -16880,9 +18055,18 @@ impl MeetingCategoryInput {
     }
 }
 
+impl serde::Serialize for MeetingCategoryInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("position", &self.position)?;
+        w.optional("title", &self.title)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingCategory {
     /// The ID of the Project the Meeting Category belongs to
     pub project_id: i64,
@@ -16904,6 +18088,16 @@ impl NewMeetingCategory {
             meeting_id,
             meeting_category,
         }
+    }
+}
+
+impl serde::Serialize for NewMeetingCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting_id", &self.meeting_id)?;
+        w.field("meeting_category", &self.meeting_category)?;
+        w.end()
     }
 }
 
@@ -16942,72 +18136,91 @@ impl serde::Serialize for MeetingCategoryDetail {
 
 /// The Status of the Meeting Topic
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeetingTopicInputStatus {
     Open,
-    #[serde(rename = "On Hold")]
     OnHold,
     Closed,
 }
 
+impl serde::Serialize for MeetingTopicInputStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "Open",
+                Self::OnHold => "On Hold",
+                Self::Closed => "Closed",
+            },
+        )
+    }
+}
+
 /// The Priority of the Meeting Topic
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MeetingTopicInputPriority {
-    #[serde(rename = "")]
     Empty,
     High,
     Medium,
     Low,
 }
 
+impl serde::Serialize for MeetingTopicInputPriority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Empty => "",
+                Self::High => "High",
+                Self::Medium => "Medium",
+                Self::Low => "Low",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AssignmentId {
     Integer(i64),
     String(String),
 }
 
+impl serde::Serialize for AssignmentId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(v) => serde::Serialize::serialize(v, s),
+            Self::String(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Meeting topic object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingTopicInput {
     /// The Title of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Description of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Due Date of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The Status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MeetingTopicInputStatus>,
     /// &lt;p>&lt;span style=\\\"font-size: large;\\\">Please look at Item 1 and have those pieces completed &lt;strong>before&lt;/strong>&lt;/span>&lt;/p>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Private status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Date of the Meeting Topic being closed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<String>,
     /// The Priority of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<MeetingTopicInputPriority>,
     /// The Added Under Agenda status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_under_agenda: Option<bool>,
     /// The Meeting Wide Number of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_wide_number: Option<i64>,
     /// The ID of the Meeting Category the Meeting Topic belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_category_id: Option<i64>,
     /// An array of the IDs of the Assignments of the Meeting Topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_ids: Option<Vec<AssignmentId>>,
 }
 
@@ -17104,9 +18317,28 @@ impl MeetingTopicInput {
     }
 }
 
+impl serde::Serialize for MeetingTopicInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("closed_at", &self.closed_at)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("added_under_agenda", &self.added_under_agenda)?;
+        w.optional("meeting_wide_number", &self.meeting_wide_number)?;
+        w.optional("meeting_category_id", &self.meeting_category_id)?;
+        w.optional("assignment_ids", &self.assignment_ids)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingTopic {
     /// The ID of the Project the Meeting Topic belongs to
     pub project_id: i64,
@@ -17115,7 +18347,6 @@ pub struct NewMeetingTopic {
     /// Meeting topic object
     pub meeting_topic: MeetingTopicInput,
     /// An array of the Attachments of the Meeting Topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -17138,6 +18369,17 @@ impl NewMeetingTopic {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewMeetingTopic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting_id", &self.meeting_id)?;
+        w.field("meeting_topic", &self.meeting_topic)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -17553,66 +18795,47 @@ impl serde::Serialize for Meeting {
 
 /// Meeting object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingInput {
     /// The Position of the Meeting
     pub position: i64,
     /// The Title of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Location of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The Minutes of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Date of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_date: Option<String>,
     /// The Description of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overview: Option<String>,
     /// The Occurred status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred: Option<bool>,
     /// The Start Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// The Finish Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// The Timezone of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The Private status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Conclusion of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<String>,
     /// The Draft status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
     /// An array of the IDs of the Attendees of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -17761,16 +18984,45 @@ impl MeetingInput {
     }
 }
 
+impl serde::Serialize for MeetingInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("position", &self.position)?;
+        w.optional("title", &self.title)?;
+        w.optional("location", &self.location)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("meeting_date", &self.meeting_date)?;
+        w.optional("overview", &self.overview)?;
+        w.optional("occurred", &self.occurred)?;
+        w.optional("start_time", &self.start_time)?;
+        w.optional("finish_time", &self.finish_time)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("conclusion", &self.conclusion)?;
+        w.optional("is_draft", &self.is_draft)?;
+        w.optional("attendees", &self.attendees)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeeting {
     /// The ID of the Project the Meetings belongs to
     pub project_id: i64,
     /// Meeting object
     pub meeting: MeetingInput,
     /// Meeting Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -17788,6 +19040,16 @@ impl NewMeeting {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewMeeting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting", &self.meeting)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -18118,64 +19380,45 @@ impl serde::Serialize for EcrionPdfGenerationData {
 
 /// Meeting object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingUpdateMeeting {
     /// The Position of the Meeting(Can only be updated if the Meeting is the first Meeting in the series)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The Title of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Location of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The Minutes of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Date of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_date: Option<String>,
     /// The Description of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overview: Option<String>,
     /// The Occurred status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred: Option<bool>,
     /// The Start Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// The Finish Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
     /// The Timezone of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The Private status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Conclusion of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<String>,
     /// The Draft status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -18324,16 +19567,44 @@ impl MeetingUpdateMeeting {
     }
 }
 
+impl serde::Serialize for MeetingUpdateMeeting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("position", &self.position)?;
+        w.optional("title", &self.title)?;
+        w.optional("location", &self.location)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("meeting_date", &self.meeting_date)?;
+        w.optional("overview", &self.overview)?;
+        w.optional("occurred", &self.occurred)?;
+        w.optional("start_time", &self.start_time)?;
+        w.optional("finish_time", &self.finish_time)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("conclusion", &self.conclusion)?;
+        w.optional("is_draft", &self.is_draft)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingUpdate {
     /// The ID of the Project the Meetings belongs to
     pub project_id: i64,
     /// Meeting object
     pub meeting: MeetingUpdateMeeting,
     /// Meeting Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -18351,6 +19622,16 @@ impl MeetingUpdate {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for MeetingUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting", &self.meeting)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -18586,12 +19867,25 @@ impl serde::Serialize for CategoryConfigurableFieldSet {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemPriorityFilter {
     Low,
     Medium,
     High,
     Urgent,
+}
+
+impl serde::Serialize for ItemPriorityFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "Low",
+                Self::Medium => "Medium",
+                Self::High => "High",
+                Self::Urgent => "Urgent",
+            },
+        )
+    }
 }
 
 /// Observation Item status
@@ -19297,12 +20591,25 @@ impl serde::Serialize for ObservationItem {
 
 /// The Priority of the Observation Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemObservationPriority {
     Low,
     Medium,
     High,
     Urgent,
+}
+
+impl serde::Serialize for ItemObservationPriority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "Low",
+                Self::Medium => "Medium",
+                Self::High => "High",
+                Self::Urgent => "Urgent",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for ItemObservationPriority {
@@ -19313,16 +20620,25 @@ impl crate::multipart::ToMultipart for ItemObservationPriority {
 
 /// The Status of the Observation Item
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewResponseLogStatus {
-    #[serde(rename = "initiated")]
     Initiated,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "not_accepted")]
     NotAccepted,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for NewResponseLogStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Initiated => "initiated",
+                Self::ReadyForReview => "ready_for_review",
+                Self::NotAccepted => "not_accepted",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for NewResponseLogStatus {
@@ -20499,7 +21815,7 @@ impl crate::multipart::ToMultipart for NewResponseLog {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcoreItemAssociationBulkDestroy {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -20524,38 +21840,38 @@ impl ProcoreItemAssociationBulkDestroy {
     }
 }
 
+impl serde::Serialize for ProcoreItemAssociationBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("item_type", &self.item_type)?;
+        w.field("association_ids", &self.association_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmailInput {
     /// Body of the email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Prostore file IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
     /// Drawing revision IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File version IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Form IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Image IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Upload UUIDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// An array of IDs of the Distributions of the topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
     /// User IDs on the email CC distribution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc_distribution_ids: Option<Vec<i64>>,
     /// User IDs on the email BCC distribution
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc_distribution_ids: Option<Vec<i64>>,
 }
 
@@ -20638,8 +21954,25 @@ impl EmailInput {
     }
 }
 
+impl serde::Serialize for EmailInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("body", &self.body)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewEmailCommunication {
     pub communication: CommunicationInput,
     pub email: EmailInput,
@@ -20652,6 +21985,15 @@ impl NewEmailCommunication {
             communication,
             email,
         }
+    }
+}
+
+impl serde::Serialize for NewEmailCommunication {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("communication", &self.communication)?;
+        w.field("email", &self.email)?;
+        w.end()
     }
 }
 
@@ -20698,7 +22040,7 @@ impl serde::Serialize for Email {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewEmailCommunicationEmail {
     pub email: serde_json::Value,
 }
@@ -20709,6 +22051,14 @@ impl NewEmailCommunicationEmail {
         NewEmailCommunicationEmail {
             email,
         }
+    }
+}
+
+impl serde::Serialize for NewEmailCommunicationEmail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("email", &self.email)?;
+        w.end()
     }
 }
 
@@ -21747,21 +23097,17 @@ impl serde::Serialize for PlanItemAssignee {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanItemAssignee {
     /// Action Plan Item ID of the Action Plan Item Assignee to be set
     pub plan_item_id: i64,
     /// Indicates whether or not the Action  Item Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Role of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<PlanItemAssigneeRole>,
     /// Verification Method ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -21802,8 +23148,20 @@ impl NewPlanItemAssignee {
     }
 }
 
+impl serde::Serialize for NewPlanItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_id", &self.plan_item_id)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("role", &self.role)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemAssigneeBulkCreate {
     pub plan_item_assignees: Vec<NewPlanItemAssignee>,
 }
@@ -21817,16 +23175,22 @@ impl PlanItemAssigneeBulkCreate {
     }
 }
 
+impl serde::Serialize for PlanItemAssigneeBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_assignees", &self.plan_item_assignees)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemAssigneeBulkUpdatePlanItemAssignee {
     /// The ID of the Action Plan Item Assignee
     pub id: i64,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Verification Method ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -21853,8 +23217,18 @@ impl PlanItemAssigneeBulkUpdatePlanItemAssignee {
     }
 }
 
+impl serde::Serialize for PlanItemAssigneeBulkUpdatePlanItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemAssigneeBulkUpdate {
     pub plan_item_assignees: Vec<PlanItemAssigneeBulkUpdatePlanItemAssignee>,
 }
@@ -21870,17 +23244,22 @@ impl PlanItemAssigneeBulkUpdate {
     }
 }
 
+impl serde::Serialize for PlanItemAssigneeBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_assignees", &self.plan_item_assignees)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemAssigneeUpdate {
     /// Indicates whether or not the Action Plan Item Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Verification Method ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -21914,21 +23293,40 @@ impl PlanItemAssigneeUpdate {
     }
 }
 
+impl serde::Serialize for PlanItemAssigneeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanItemReferenceTypeFilter {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "generic_tool_item")]
     GenericToolItem,
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "submittals")]
     Submittals,
+}
+
+impl serde::Serialize for PlanItemReferenceTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Document => "document",
+                Self::Drawing => "drawing",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::SpecificationSection => "specification_section",
+                Self::Submittals => "submittals",
+            },
+        )
+    }
 }
 
 /// Role of the Plan Item Assignee
@@ -22161,32 +23559,37 @@ impl serde::Serialize for PlanItem {
 
 /// Action Plan Item holding type specifies whether the current item holds all the succeeding items in the section or the plan
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanItemHoldingType {
-    #[serde(rename = "plan")]
     Plan,
-    #[serde(rename = "section")]
     Section,
 }
 
+impl serde::Serialize for PlanItemHoldingType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Plan => "plan",
+                Self::Section => "section",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanItem {
     /// Section ID of the Action Plan Item
     pub plan_section_id: i64,
     /// Title of the Action Plan Item
     pub title: String,
     /// Description of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Notes for the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Due Date of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     /// Action Plan Item holding type specifies whether the current item holds all the succeeding items in the section or the plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub holding_type: Option<PlanItemHoldingType>,
 }
 
@@ -22228,25 +23631,33 @@ impl NewPlanItem {
     }
 }
 
+impl serde::Serialize for NewPlanItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_section_id", &self.plan_section_id)?;
+        w.field("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("due_at", &self.due_at)?;
+        w.optional("holding_type", &self.holding_type)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemBulkUpdatePlanItem {
     /// ID of the Action Plan Item
     pub id: i64,
     /// Title of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Notes for the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Due Date of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     /// Status ID of the Action Plan Item (1 - open, 2 - in_progress, 3 - delayed, 4 - closed)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
 }
 
@@ -22294,8 +23705,21 @@ impl PlanItemBulkUpdatePlanItem {
     }
 }
 
+impl serde::Serialize for PlanItemBulkUpdatePlanItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("due_at", &self.due_at)?;
+        w.optional("status_id", &self.status_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemBulkUpdate {
     pub plan_items: Vec<PlanItemBulkUpdatePlanItem>,
 }
@@ -22307,8 +23731,16 @@ impl PlanItemBulkUpdate {
     }
 }
 
+impl serde::Serialize for PlanItemBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_items", &self.plan_items)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemCreateFromItem {
     /// ID of the Action Plan Item to copy from.
     pub plan_item_id: i64,
@@ -22323,26 +23755,28 @@ impl PlanItemCreateFromItem {
     }
 }
 
+impl serde::Serialize for PlanItemCreateFromItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_id", &self.plan_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanItemUpdate {
     /// Title of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Notes for the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Due Date of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     /// Action Plan Item holding type specifies whether the current item holds all the succeeding items in the section or the plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub holding_type: Option<PlanItemHoldingType>,
     /// Status ID of the Action Plan Item (1 - open, 2 - in_progress, 3 - delayed, 4 - closed)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
 }
 
@@ -22394,6 +23828,19 @@ impl PlanItemUpdate {
     pub fn status_id(mut self, value: i64) -> Self {
         self.status_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PlanItemUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("due_at", &self.due_at)?;
+        w.optional("holding_type", &self.holding_type)?;
+        w.optional("status_id", &self.status_id)?;
+        w.end()
     }
 }
 
@@ -22616,26 +24063,35 @@ impl serde::Serialize for PlanReference {
 
 /// Action Plan Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanReferenceTypeForm {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "submittal_log")]
     SubmittalLog,
-    #[serde(rename = "generic_tool_item")]
     GenericToolItem,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "meeting")]
     Meeting,
-    #[serde(rename = "observation_item")]
     ObservationItem,
+}
+
+impl serde::Serialize for PlanReferenceTypeForm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Drawing => "drawing",
+                Self::Document => "document",
+                Self::SpecificationSection => "specification_section",
+                Self::SubmittalLog => "submittal_log",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::Form => "form",
+                Self::Meeting => "meeting",
+                Self::ObservationItem => "observation_item",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for PlanReferenceTypeForm {
@@ -22790,55 +24246,56 @@ impl crate::multipart::ToMultipart for NewPlanReference {
 
 /// Action Plan Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPlanReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "submittal_log")]
     SubmittalLog,
-    #[serde(rename = "generic_tool_item")]
     GenericToolItem,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "meeting")]
     Meeting,
-    #[serde(rename = "observation_item")]
     ObservationItem,
+}
+
+impl serde::Serialize for NewPlanReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Drawing => "drawing",
+                Self::Document => "document",
+                Self::SpecificationSection => "specification_section",
+                Self::SubmittalLog => "submittal_log",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::Form => "form",
+                Self::Meeting => "meeting",
+                Self::ObservationItem => "observation_item",
+            },
+        )
+    }
 }
 
 /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanReferencePayload {
     /// Drawing Revision ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_id: Option<i64>,
     /// File Version ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_id: Option<i64>,
     /// Specification Section ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// Submittal Log ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_log_id: Option<i64>,
     /// Generic Tool Item (Correspondence) ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_tool_item_id: Option<i64>,
     /// Form ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_id: Option<i64>,
     /// Meeting ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_id: Option<i64>,
     /// Observation Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observation_item_id: Option<i64>,
 }
 
@@ -22907,13 +24364,27 @@ impl NewPlanReferencePayload {
     }
 }
 
+impl serde::Serialize for NewPlanReferencePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
+        w.optional("file_version_id", &self.file_version_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("submittal_log_id", &self.submittal_log_id)?;
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
+        w.optional("form_id", &self.form_id)?;
+        w.optional("meeting_id", &self.meeting_id)?;
+        w.optional("observation_item_id", &self.observation_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanReferenceBulkCreatePlanReference {
     /// Action Plan Item ID
     pub plan_item_id: i64,
     /// Action Plan Reference Type
-    #[serde(rename = "type")]
     pub type_: NewPlanReferenceType,
     /// One of attachment, drawing_revision_id, file_version_id, specification_section_id, submittal_log_id, generic_tool_item_id, form_id, meeting_id, or...
     pub payload: NewPlanReferencePayload,
@@ -22934,8 +24405,18 @@ impl PlanReferenceBulkCreatePlanReference {
     }
 }
 
+impl serde::Serialize for PlanReferenceBulkCreatePlanReference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_id", &self.plan_item_id)?;
+        w.field("type", &self.type_)?;
+        w.field("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanReferenceBulkCreate {
     pub plan_references: Vec<PlanReferenceBulkCreatePlanReference>,
 }
@@ -22949,19 +24430,36 @@ impl PlanReferenceBulkCreate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum PlanSectionView {
-    #[serde(rename = "normal")]
-    Normal,
-    #[serde(rename = "extended")]
-    Extended,
-    #[serde(rename = "ids")]
-    Ids,
+impl serde::Serialize for PlanReferenceBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_references", &self.plan_references)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanSectionView {
+    Normal,
+    Extended,
+    Ids,
+}
+
+impl serde::Serialize for PlanSectionView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Normal => "normal",
+                Self::Extended => "extended",
+                Self::Ids => "ids",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanSection {
     /// Action Plan ID
     pub plan_id: i64,
@@ -22976,6 +24474,15 @@ impl NewPlanSection {
             plan_id,
             title: title.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewPlanSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_id", &self.plan_id)?;
+        w.field("title", &self.title)?;
+        w.end()
     }
 }
 
@@ -23151,7 +24658,7 @@ impl serde::Serialize for PlanSectionDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanSectionCreateFromSection {
     /// ID of the Action Plan Section to copy from.
     pub plan_section_id: i64,
@@ -23166,11 +24673,18 @@ impl PlanSectionCreateFromSection {
     }
 }
 
+impl serde::Serialize for PlanSectionCreateFromSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_section_id", &self.plan_section_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanSectionUpdate {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -23185,6 +24699,14 @@ impl PlanSectionUpdate {
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for PlanSectionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.end()
     }
 }
 
@@ -23235,7 +24757,7 @@ impl serde::Serialize for PlanTemplateApprover {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanTemplateApprover {
     /// ID of the Project Action Plan Template
     pub plan_template_id: i64,
@@ -23253,8 +24775,17 @@ impl NewPlanTemplateApprover {
     }
 }
 
+impl serde::Serialize for NewPlanTemplateApprover {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_id", &self.plan_template_id)?;
+        w.field("party_id", &self.party_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateApproverBulkCreate {
     /// ID of the Project Action Plan Template
     pub plan_template_id: i64,
@@ -23272,8 +24803,17 @@ impl PlanTemplateApproverBulkCreate {
     }
 }
 
+impl serde::Serialize for PlanTemplateApproverBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_id", &self.plan_template_id)?;
+        w.field("party_ids", &self.party_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateApproverBulkDestroy {
     /// ID of the Project Action Plan Template
     pub plan_template_id: i64,
@@ -23288,6 +24828,15 @@ impl PlanTemplateApproverBulkDestroy {
             plan_template_id,
             ids,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateApproverBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_id", &self.plan_template_id)?;
+        w.field("ids", &self.ids)?;
+        w.end()
     }
 }
 
@@ -23357,21 +24906,17 @@ impl serde::Serialize for PlanTemplateItemAssigneeItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee {
     /// The ID of the Action Plan Template Item Assignee
     pub id: i64,
     /// Indicates whether or not the Assignee's signature is holding
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_holding: Option<bool>,
     /// Party Person ID of the Action Plan Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// Role of the Project Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<PlanItemAssigneeRole>,
     /// Verification Method ID of the Project Action Plan Template Item Assignee to be set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_method_id: Option<i64>,
 }
 
@@ -23412,8 +24957,20 @@ impl PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee {
     }
 }
 
+impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("is_holding", &self.is_holding)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("role", &self.role)?;
+        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdate {
     pub plan_template_item_assignees: Vec<
         PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee,
@@ -23430,6 +24987,14 @@ impl PlanTemplateItemAssigneeBulkUpdate {
         PlanTemplateItemAssigneeBulkUpdate {
             plan_template_item_assignees,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.end()
     }
 }
 
@@ -23567,15 +25132,13 @@ impl serde::Serialize for PlanTemplateItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemBulkUpdatePlanTemplateItem {
     /// ID of the Action Plan Template Item
     pub id: i64,
     /// Description of the Action Plan Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Timestamp of when the Project Action Plan Template Item should be completed by
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
 }
 
@@ -23602,8 +25165,18 @@ impl PlanTemplateItemBulkUpdatePlanTemplateItem {
     }
 }
 
+impl serde::Serialize for PlanTemplateItemBulkUpdatePlanTemplateItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_at", &self.due_at)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemBulkUpdate {
     pub plan_template_items: Vec<PlanTemplateItemBulkUpdatePlanTemplateItem>,
 }
@@ -23616,6 +25189,14 @@ impl PlanTemplateItemBulkUpdate {
         PlanTemplateItemBulkUpdate {
             plan_template_items,
         }
+    }
+}
+
+impl serde::Serialize for PlanTemplateItemBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_items", &self.plan_template_items)?;
+        w.end()
     }
 }
 
@@ -23951,28 +25532,39 @@ impl serde::Serialize for PlanTemplateReference {
 
 /// Action Plan Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPlanTemplateReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "document_management_document_reference")]
     DocumentManagementDocumentReference,
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "generic_tool_item")]
     GenericToolItem,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "image")]
     Image,
-    #[serde(rename = "meeting")]
     Meeting,
-    #[serde(rename = "observation_item")]
     ObservationItem,
+}
+
+impl serde::Serialize for NewPlanTemplateReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Drawing => "drawing",
+                Self::Document => "document",
+                Self::DocumentManagementDocumentReference => {
+                    "document_management_document_reference"
+                }
+                Self::SpecificationSection => "specification_section",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::Form => "form",
+                Self::Image => "image",
+                Self::Meeting => "meeting",
+                Self::ObservationItem => "observation_item",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for NewPlanTemplateReferenceType {
@@ -24187,41 +25779,50 @@ impl crate::multipart::ToMultipart for NewPlanTemplateReference {
 
 /// Action Plan Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "document_management_document_reference")]
     DocumentManagementDocumentReference,
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "submittal_log")]
     SubmittalLog,
-    #[serde(rename = "generic_tool_item")]
     GenericToolItem,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "image")]
     Image,
-    #[serde(rename = "meeting")]
     Meeting,
-    #[serde(rename = "observation_item")]
     ObservationItem,
+}
+
+impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Drawing => "drawing",
+                Self::Document => "document",
+                Self::DocumentManagementDocumentReference => {
+                    "document_management_document_reference"
+                }
+                Self::SpecificationSection => "specification_section",
+                Self::SubmittalLog => "submittal_log",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::Form => "form",
+                Self::Image => "image",
+                Self::Meeting => "meeting",
+                Self::ObservationItem => "observation_item",
+            },
+        )
+    }
 }
 
 /// PDM (Product Document Management) document reference
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceDocumentManagementDocumentReference {
     /// Document collection ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<String>,
     /// Document container ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
 }
 
@@ -24248,41 +25849,40 @@ impl PlanTemplateReferenceDocumentManagementDocumentReference {
     }
 }
 
+impl serde::Serialize for PlanTemplateReferenceDocumentManagementDocumentReference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("collection_id", &self.collection_id)?;
+        w.optional("container_id", &self.container_id)?;
+        w.end()
+    }
+}
+
 /// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, submittal_log_id,...
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
     /// Drawing Revision ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_id: Option<i64>,
     /// File Version ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_id: Option<i64>,
     /// PDM (Product Document Management) document reference
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_reference: Option<
         PlanTemplateReferenceDocumentManagementDocumentReference,
     >,
     /// Specification Section ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// Submittal Log ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_log_id: Option<i64>,
     /// Generic Tool Item (Correspondence) ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_tool_item_id: Option<i64>,
     /// Form ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_id: Option<i64>,
     /// Image ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
     /// Meeting ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_id: Option<i64>,
     /// Observation Item ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observation_item_id: Option<i64>,
 }
 
@@ -24368,13 +25968,32 @@ impl PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
     }
 }
 
+impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
+        w.optional("file_version_id", &self.file_version_id)?;
+        w.optional(
+            "document_management_document_reference",
+            &self.document_management_document_reference,
+        )?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("submittal_log_id", &self.submittal_log_id)?;
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
+        w.optional("form_id", &self.form_id)?;
+        w.optional("image_id", &self.image_id)?;
+        w.optional("meeting_id", &self.meeting_id)?;
+        w.optional("observation_item_id", &self.observation_item_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreatePlanTemplateReference {
     /// Action Plan Template Item ID
     pub plan_template_item_id: i64,
     /// Action Plan Reference Type
-    #[serde(rename = "type")]
     pub type_: PlanTemplateReferenceBulkCreatePlanTemplateReferenceType,
     /// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, submittal_log_id,...
     pub payload: PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload,
@@ -24395,8 +26014,18 @@ impl PlanTemplateReferenceBulkCreatePlanTemplateReference {
     }
 }
 
+impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("type", &self.type_)?;
+        w.field("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreate {
     pub plan_template_references: Vec<
         PlanTemplateReferenceBulkCreatePlanTemplateReference,
@@ -24416,28 +26045,54 @@ impl PlanTemplateReferenceBulkCreate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ActionPlanPlanTemplateSort2 {
-    #[serde(rename = "created_at")]
-    CreatedAt,
-    #[serde(rename = "plan_type")]
-    PlanType,
-    #[serde(rename = "provider_type")]
-    ProviderType,
-    #[serde(rename = "title")]
-    Title,
-    #[serde(rename = "updated_at")]
-    UpdatedAt,
+impl serde::Serialize for PlanTemplateReferenceBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_references", &self.plan_template_references)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionPlanPlanTemplateSort2 {
+    CreatedAt,
+    PlanType,
+    ProviderType,
+    Title,
+    UpdatedAt,
+}
+
+impl serde::Serialize for ActionPlanPlanTemplateSort2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::PlanType => "plan_type",
+                Self::ProviderType => "provider_type",
+                Self::Title => "title",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanTemplateProviderTypeFilter {
-    #[serde(rename = "company")]
     Company,
-    #[serde(rename = "project")]
     Project,
+}
+
+impl serde::Serialize for PlanTemplateProviderTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Company => "company",
+                Self::Project => "project",
+            },
+        )
+    }
 }
 
 /// Project Action Plan Templates (Show)
@@ -24627,15 +26282,13 @@ impl serde::Serialize for PlanTestRecordRequest {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPlanTestRecordRequest {
     /// Action Plan Item ID
     pub plan_item_id: i64,
     /// Action Plan Test Record Type
-    #[serde(rename = "type")]
     pub type_: NewPlanTestRecordRequestType,
     /// Used to specify extra required details for some types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<NewPlanTestRecordRequestPayload>,
 }
 
@@ -24656,8 +26309,18 @@ impl NewPlanTestRecordRequest {
     }
 }
 
+impl serde::Serialize for NewPlanTestRecordRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_id", &self.plan_item_id)?;
+        w.field("type", &self.type_)?;
+        w.optional("payload", &self.payload)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTestRecordRequestBulkCreate {
     pub plan_test_record_requests: Vec<NewPlanTestRecordRequest>,
 }
@@ -24668,6 +26331,14 @@ impl PlanTestRecordRequestBulkCreate {
         PlanTestRecordRequestBulkCreate {
             plan_test_record_requests,
         }
+    }
+}
+
+impl serde::Serialize for PlanTestRecordRequestBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_test_record_requests", &self.plan_test_record_requests)?;
+        w.end()
     }
 }
 
@@ -24875,14 +26546,23 @@ impl serde::Serialize for PlanTestRecord {
 
 /// Action Plan Test Record Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPlanTestRecordType {
-    #[serde(rename = "checklist")]
     Checklist,
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "photo")]
     Photo,
+}
+
+impl serde::Serialize for NewPlanTestRecordType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Checklist => "checklist",
+                Self::Attachment => "attachment",
+                Self::Photo => "photo",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for NewPlanTestRecordType {
@@ -24934,22 +26614,31 @@ impl crate::multipart::ToMultipart for NewPlanTestRecord {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PlanSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "location")]
     Location,
-    #[serde(rename = "manager")]
     Manager,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "plan_type")]
     PlanType,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for PlanSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::Location => "location",
+                Self::Manager => "manager",
+                Self::Number => "number",
+                Self::Title => "title",
+                Self::PlanType => "plan_type",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -25164,30 +26853,23 @@ impl serde::Serialize for Plan {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlan {
     /// Title of the Action Plan
     pub title: String,
     /// Description of the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Privacy flag of the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Location ID to be set on the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Party Person ID of the Action Plan Manager
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<i64>,
     /// Plan Type ID to be set on the Action Plan
     pub plan_type_id: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_approvers_attributes: Option<Vec<NewProjectMembership>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_receivers_attributes: Option<Vec<NewProjectMembership>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -25250,36 +26932,42 @@ impl NewPlan {
     }
 }
 
+impl serde::Serialize for NewPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("private", &self.private)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("manager_id", &self.manager_id)?;
+        w.field("plan_type_id", &self.plan_type_id)?;
+        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes)?;
+        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanUpdate {
     /// Title of the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description of the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Privacy flag of the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Location ID to be set on the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Party Person ID of the Action Plan Manager
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_id: Option<i64>,
     /// Plan Type ID to be set on the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_type_id: Option<i64>,
     /// Action Plan Status ID to be set on the Action Plan
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_approvers_attributes: Option<Vec<NewProjectMembership>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_receivers_attributes: Option<Vec<NewProjectMembership>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -25359,6 +27047,23 @@ impl PlanUpdate {
     ) -> Self {
         self.plan_receivers_attributes = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PlanUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("private", &self.private)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("manager_id", &self.manager_id)?;
+        w.optional("plan_type_id", &self.plan_type_id)?;
+        w.optional("status_id", &self.status_id)?;
+        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes)?;
+        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -25505,33 +27210,25 @@ impl serde::Serialize for ActualProductionQuantity {
 
 /// Actual Production Quantity
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewActualProductionQuantity {
     /// Amount installed
     pub quantity: f64,
     /// The description of the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Production Quantity Code for the Actual Production Quantity. This is necessary if your project is configured for Task Codes. DO NOT provide if your...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// The Cost Code ID for the Actual Production Quantity. DO NOT provide if your project is configured for Task Codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The Crew ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Location ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Timesheet ID for the Actual Production Quantity. If the 'timesheet_id' is provided in the request, then the date for the timesheet will be associated...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The Sub Job ID for the Actual Production Quantity. DO NOT provide if your project is configured for Task Codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Date the Actual Production Quantity was installed. The date will be associated with the production quantity only when 'timesheet_id' is not included in the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
@@ -25600,31 +27297,41 @@ impl NewActualProductionQuantity {
     }
 }
 
+impl serde::Serialize for NewActualProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("quantity", &self.quantity)?;
+        w.optional("description", &self.description)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("date", &self.date)?;
+        w.end()
+    }
+}
+
 /// Actual Production Quantities
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkCreateActualProductionQuantity {
     /// Amount installed
     pub quantity: f64,
     /// The description of the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Production Quantity Code for the Actual Production Quantity. This is necessary if your project is configured for Task Codes. DO NOT provide if your...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// The Cost Code ID for the Actual Production Quantity. DO NOT provide if your project is configured for Task Codes.
     pub cost_code_id: i64,
     /// The Crew ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Location ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Timesheet ID for the Actual Production Quantity. If the 'timesheet_id' is provided in the request, then the date for the timesheet will be associated...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The Sub Job ID for the Actual Production Quantity. DO NOT provide if your project is configured for Task Codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
 }
 
@@ -25680,8 +27387,23 @@ impl ActualProductionQuantityBulkCreateActualProductionQuantity {
     }
 }
 
+impl serde::Serialize for ActualProductionQuantityBulkCreateActualProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("quantity", &self.quantity)?;
+        w.optional("description", &self.description)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.field("cost_code_id", &self.cost_code_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkCreate {
     pub actual_production_quantities: Vec<
         ActualProductionQuantityBulkCreateActualProductionQuantity,
@@ -25698,6 +27420,14 @@ impl ActualProductionQuantityBulkCreate {
         ActualProductionQuantityBulkCreate {
             actual_production_quantities,
         }
+    }
+}
+
+impl serde::Serialize for ActualProductionQuantityBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("actual_production_quantities", &self.actual_production_quantities)?;
+        w.end()
     }
 }
 
@@ -25735,7 +27465,7 @@ impl serde::Serialize for ActualProductionQuantityBulkCreateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkDestroy {
     /// IDs of Actual Production Quantities to be destroyed
     pub actual_production_quantity_ids: Vec<i64>,
@@ -25750,23 +27480,27 @@ impl ActualProductionQuantityBulkDestroy {
     }
 }
 
+impl serde::Serialize for ActualProductionQuantityBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("actual_production_quantity_ids", &self.actual_production_quantity_ids)?;
+        w.end()
+    }
+}
+
 /// Actual Production Quantities
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkUpdateActualProductionQuantity {
     /// The ID for the Actual Production Quantity
     pub id: i64,
     /// The description of the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Amount installed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// The Crew ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Location ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
 }
 
@@ -25807,8 +27541,20 @@ impl ActualProductionQuantityBulkUpdateActualProductionQuantity {
     }
 }
 
+impl serde::Serialize for ActualProductionQuantityBulkUpdateActualProductionQuantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.optional("description", &self.description)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkUpdate {
     pub actual_production_quantities: Vec<
         ActualProductionQuantityBulkUpdateActualProductionQuantity,
@@ -25828,19 +27574,24 @@ impl ActualProductionQuantityBulkUpdate {
     }
 }
 
+impl serde::Serialize for ActualProductionQuantityBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("actual_production_quantities", &self.actual_production_quantities)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityQuery {
     /// The description of the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Amount installed
     pub quantity: f64,
     /// The ID of the crew for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// The Location ID for the Actual Production Quantity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
 }
 
@@ -25871,6 +27622,17 @@ impl ActualProductionQuantityQuery {
     pub fn location_id(mut self, value: i64) -> Self {
         self.location_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ActualProductionQuantityQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.field("quantity", &self.quantity)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.end()
     }
 }
 
@@ -26202,22 +27964,17 @@ impl serde::Serialize for ItemResponse {
 
 /// Item Response object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ItemItemResponse {
     /// Item Status - Value for Default-Typed items. Allowed values are 'conforming', 'non_conforming', and 'not_applicable'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Response Option ID - Value for Multiple Choice Response Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_option_id: Option<i64>,
     /// Text Response - Value for Open Ended Text Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_value: Option<String>,
     /// Number Response - Value for Open Ended Number Items
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_value: Option<i64>,
     /// Date Response - Value for Open Ended Date Items. Format should be YYYY-MM-DD
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_value: Option<String>,
 }
 
@@ -26262,6 +28019,18 @@ impl ItemItemResponse {
     pub fn date_value(mut self, value: impl Into<String>) -> Self {
         self.date_value = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ItemItemResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("response_option_id", &self.response_option_id)?;
+        w.optional("text_value", &self.text_value)?;
+        w.optional("number_value", &self.number_value)?;
+        w.optional("date_value", &self.date_value)?;
+        w.end()
     }
 }
 
@@ -26385,7 +28154,7 @@ impl serde::Serialize for ListItemAttachment {
 
 /// Checklist Item Attachments
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListItemAttachmentBulkCreate {
     /// The ID of the Checklist Item
     pub item_id: i64,
@@ -26400,6 +28169,15 @@ impl ListItemAttachmentBulkCreate {
             item_id,
             prostore_file_ids,
         }
+    }
+}
+
+impl serde::Serialize for ListItemAttachmentBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("item_id", &self.item_id)?;
+        w.field("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
     }
 }
 
@@ -26459,25 +28237,43 @@ impl serde::Serialize for ListItemObservation {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListItemItemResponseStatusFilter {
-    #[serde(rename = "conforming")]
     Conforming,
-    #[serde(rename = "non_conforming")]
     NonConforming,
-    #[serde(rename = "neutral")]
     Neutral,
-    #[serde(rename = "not_applicable")]
     NotApplicable,
-    #[serde(rename = "null")]
     Null,
 }
 
+impl serde::Serialize for ListItemItemResponseStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Conforming => "conforming",
+                Self::NonConforming => "non_conforming",
+                Self::Neutral => "neutral",
+                Self::NotApplicable => "not_applicable",
+                Self::Null => "null",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListItemSort {
-    #[serde(rename = "position_by_section")]
     PositionBySection,
+}
+
+impl serde::Serialize for ListItemSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::PositionBySection => "position_by_section",
+            },
+        )
+    }
 }
 
 /// ChecklistResponse
@@ -26665,10 +28461,19 @@ impl serde::Serialize for ListItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListSectionSort {
-    #[serde(rename = "position")]
     Position,
+}
+
+impl serde::Serialize for ListSectionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Position => "position",
+            },
+        )
+    }
 }
 
 /// Checklist Section
@@ -27176,7 +28981,7 @@ impl serde::Serialize for ChecklistListTemplateDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTemplateCreateFromCompanyTemplate {
     /// The ID of the Checklist Template from the Company to add to the Project
     pub source_template_id: i64,
@@ -27188,6 +28993,14 @@ impl ListTemplateCreateFromCompanyTemplate {
         ListTemplateCreateFromCompanyTemplate {
             source_template_id,
         }
+    }
+}
+
+impl serde::Serialize for ListTemplateCreateFromCompanyTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("source_template_id", &self.source_template_id)?;
+        w.end()
     }
 }
 
@@ -27278,20 +29091,29 @@ impl serde::Serialize for ChecklistListTemplateUseAlternativeResponseSetResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "inspection_date")]
     InspectionDate,
-    #[serde(rename = "location")]
     Location,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for ListSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::InspectionDate => "inspection_date",
+                Self::Location => "location",
+                Self::Name => "name",
+                Self::Number => "number",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Status
@@ -27655,69 +29477,61 @@ impl serde::Serialize for List {
 
 /// The Inspection's status
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChecklistListUpdateStatus {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "in_review")]
     InReview,
-    #[serde(rename = "closed")]
     Closed,
 }
 
+impl serde::Serialize for ChecklistListUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::InReview => "in_review",
+                Self::Closed => "closed",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListInput {
     /// Description of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Timestamp indicating when the Inspection is due.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     /// Date of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_date: Option<String>,
     /// The ID of the Inspection's Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_type_id: Option<i64>,
     /// The Number of the Checklist. If no number is passed in, the next available number will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The ID of the Inspection's Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Inspection's Point of Contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_of_contact_id: Option<i64>,
     /// The IDs of the Inspectors performing the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspector_ids: Option<Vec<i64>>,
     /// Indicates whether this Inspection is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The ID of the Inspection's Responsible Contractor
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The ID of the Inspection's Specification Section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_id: Option<i64>,
     /// The Inspection's status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ChecklistListUpdateStatus>,
     /// The ID of the Trade involved in the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// The IDs of the Distribution Members for the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The ID of the Location of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -27843,8 +29657,32 @@ impl ListInput {
     }
 }
 
+impl serde::Serialize for ListInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_at", &self.due_at)?;
+        w.optional("inspection_date", &self.inspection_date)?;
+        w.optional("inspection_type_id", &self.inspection_type_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
+        w.optional("inspector_ids", &self.inspector_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("spec_section_id", &self.spec_section_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewChecklistList {
     /// ID of the Checklist List Template (Inspection Template) that the Checklist (Inspection) will be created from
     pub list_template_id: i64,
@@ -27861,21 +29699,39 @@ impl NewChecklistList {
     }
 }
 
+impl serde::Serialize for NewChecklistList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("list_template_id", &self.list_template_id)?;
+        w.field("list", &self.list)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupedIndexGroupBy {
-    #[serde(rename = "created_by")]
     CreatedBy,
-    #[serde(rename = "location")]
     Location,
-    #[serde(rename = "status")]
     Status,
-    #[serde(rename = "template")]
     Template,
-    #[serde(rename = "trade")]
     Trade,
-    #[serde(rename = "type")]
     Type,
+}
+
+impl serde::Serialize for GroupedIndexGroupBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedBy => "created_by",
+                Self::Location => "location",
+                Self::Status => "status",
+                Self::Template => "template",
+                Self::Trade => "trade",
+                Self::Type => "type",
+            },
+        )
+    }
 }
 
 /// Checklist List Grouped Data
@@ -28101,55 +29957,39 @@ impl serde::Serialize for GroupedIndex {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChecklistListUpdate {
     /// The Name of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Timestamp indicating when the Inspection is due.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_at: Option<String>,
     /// Date of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_date: Option<String>,
     /// The ID of the Inspection's Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_type_id: Option<i64>,
     /// The Number of the Checklist. If no number is passed in, the next available number will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The ID of the Inspection's Point of Contact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_of_contact_id: Option<i64>,
     /// The IDs of the Inspectors performing the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspector_ids: Option<Vec<i64>>,
     /// Indicates whether this Inspection is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The ID of the Inspection's Responsible Contractor
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The ID of the Inspection's Specification Section
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spec_section_id: Option<i64>,
     /// The Inspection's status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ChecklistListUpdateStatus>,
     /// The ID of the Trade involved in the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
     /// The IDs of the Distribution Members for the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The ID of the Location of the Inspection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -28268,6 +30108,29 @@ impl ChecklistListUpdate {
     }
 }
 
+impl serde::Serialize for ChecklistListUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_at", &self.due_at)?;
+        w.optional("inspection_date", &self.inspection_date)?;
+        w.optional("inspection_type_id", &self.inspection_type_id)?;
+        w.optional("number", &self.number)?;
+        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
+        w.optional("inspector_ids", &self.inspector_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("spec_section_id", &self.spec_section_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("location_id", &self.location_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// ChecklistListAttachment
 #[non_exhaustive]
 #[derive(Debug)]
@@ -28344,28 +30207,37 @@ impl serde::Serialize for ListAttachment {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScheduleSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "location_id")]
     LocationId,
-    #[serde(rename = "first_inspection_due_at")]
     FirstInspectionDueAt,
-    #[serde(rename = "ends_at")]
     EndsAt,
-    #[serde(rename = "frequency")]
     Frequency,
-    #[serde(rename = "inspections_created")]
     InspectionsCreated,
-    #[serde(rename = "inspection_template_name")]
     InspectionTemplateName,
-    #[serde(rename = "inspection_type_name")]
     InspectionTypeName,
-    #[serde(rename = "location_name")]
     LocationName,
-    #[serde(rename = "inspection_type_then_name")]
     InspectionTypeThenName,
+}
+
+impl serde::Serialize for ScheduleSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::LocationId => "location_id",
+                Self::FirstInspectionDueAt => "first_inspection_due_at",
+                Self::EndsAt => "ends_at",
+                Self::Frequency => "frequency",
+                Self::InspectionsCreated => "inspections_created",
+                Self::InspectionTemplateName => "inspection_template_name",
+                Self::InspectionTypeName => "inspection_type_name",
+                Self::LocationName => "location_name",
+                Self::InspectionTypeThenName => "inspection_type_then_name",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -28516,66 +30388,62 @@ impl serde::Serialize for Schedule {
 
 /// The frequency at which Inspections will be created by the Schedule.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScheduleFrequency {
-    #[serde(rename = "once")]
     Once,
-    #[serde(rename = "once_every_two_weeks")]
     OnceEveryTwoWeeks,
-    #[serde(rename = "daily")]
     Daily,
-    #[serde(rename = "weekly")]
     Weekly,
-    #[serde(rename = "monthly")]
     Monthly,
-    #[serde(rename = "quarterly")]
     Quarterly,
-    #[serde(rename = "twice_yearly")]
     TwiceYearly,
-    #[serde(rename = "yearly")]
     Yearly,
+}
+
+impl serde::Serialize for ScheduleFrequency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Once => "once",
+                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Quarterly => "quarterly",
+                Self::TwiceYearly => "twice_yearly",
+                Self::Yearly => "yearly",
+            },
+        )
+    }
 }
 
 /// Checklist Schedule object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSchedule {
     /// The name for the Checklist Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The number of days an Inspection is to be created before the due date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub days_created_before_due_date: Option<i64>,
     /// The ID of the Inspection Template to create the Schedule from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_template_id: Option<i64>,
     /// Timestamp indicating when the first Inspection in the Schedule should be due. Cannot be in the past.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_inspection_due_at: Option<String>,
     /// Timestamp indicating when the last Inspection in the Schedule should be due. Not used when frequency is once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     /// The frequency at which Inspections will be created by the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<ScheduleFrequency>,
     /// The ID of the Location to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of a User to be set as the of the point of contact on the Schedule
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_of_contact_id: Option<i64>,
     /// The ID of a vendor to set as the responsible contractor on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The ID of the specification section to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The ID of the Equipment to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_id: Option<String>,
 }
 
@@ -28679,26 +30547,55 @@ impl NewSchedule {
     }
 }
 
+impl serde::Serialize for NewSchedule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("days_created_before_due_date", &self.days_created_before_due_date)?;
+        w.optional("inspection_template_id", &self.inspection_template_id)?;
+        w.optional("first_inspection_due_at", &self.first_inspection_due_at)?;
+        w.optional("ends_at", &self.ends_at)?;
+        w.optional("frequency", &self.frequency)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("equipment_id", &self.equipment_id)?;
+        w.end()
+    }
+}
+
 /// Schedule frequency type name
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frequency {
-    #[serde(rename = "once")]
     Once,
-    #[serde(rename = "daily")]
     Daily,
-    #[serde(rename = "weekly")]
     Weekly,
-    #[serde(rename = "once_every_two_weeks")]
     OnceEveryTwoWeeks,
-    #[serde(rename = "monthly")]
     Monthly,
-    #[serde(rename = "yearly")]
     Yearly,
 }
 
+impl serde::Serialize for Frequency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Once => "once",
+                Self::Daily => "daily",
+                Self::Weekly => "weekly",
+                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+                Self::Monthly => "monthly",
+                Self::Yearly => "yearly",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CalculateFirstInspectionCreatedAtQuery {
     /// Schedule start date
     pub starts_at: String,
@@ -28724,6 +30621,17 @@ impl CalculateFirstInspectionCreatedAtQuery {
             frequency,
             days_created_before_due_date,
         }
+    }
+}
+
+impl serde::Serialize for CalculateFirstInspectionCreatedAtQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("starts_at", &self.starts_at)?;
+        w.field("ends_at", &self.ends_at)?;
+        w.field("frequency", &self.frequency)?;
+        w.field("days_created_before_due_date", &self.days_created_before_due_date)?;
+        w.end()
     }
 }
 
@@ -28762,7 +30670,7 @@ impl serde::Serialize for CalculateFirstInspectionCreatedAt {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CalculateTotalInspectionsCountQuery {
     /// Schedule start date
     pub starts_at: String,
@@ -28784,6 +30692,16 @@ impl CalculateTotalInspectionsCountQuery {
             ends_at: ends_at.into(),
             frequency,
         }
+    }
+}
+
+impl serde::Serialize for CalculateTotalInspectionsCountQuery {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("starts_at", &self.starts_at)?;
+        w.field("ends_at", &self.ends_at)?;
+        w.field("frequency", &self.frequency)?;
+        w.end()
     }
 }
 
@@ -28863,56 +30781,54 @@ impl serde::Serialize for FilterOptionType {
 
 /// The frequency at which Inspections will be created by the Schedule.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScheduleUpdateFrequency {
-    #[serde(rename = "once")]
     Once,
-    #[serde(rename = "daily")]
     Daily,
-    #[serde(rename = "once_every_two_weeks")]
     OnceEveryTwoWeeks,
-    #[serde(rename = "weekly")]
     Weekly,
-    #[serde(rename = "monthly")]
     Monthly,
-    #[serde(rename = "yearly")]
     Yearly,
+}
+
+impl serde::Serialize for ScheduleUpdateFrequency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Once => "once",
+                Self::Daily => "daily",
+                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Yearly => "yearly",
+            },
+        )
+    }
 }
 
 /// Checklist Schedule object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleUpdate {
     /// The name for the Checklist Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Timestamp indicating when the first Inspection in the Schedule should be due. Cannot be in the past.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_inspection_due_at: Option<String>,
     /// Timestamp indicating when the last Inspection in the Schedule should be due. Not used when frequency is once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     /// The frequency at which Inspections will be created by the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<ScheduleUpdateFrequency>,
     /// The ID of the Location to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of a User to be set as the of the point of contact on the Schedule
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub point_of_contact_id: Option<i64>,
     /// The ID of a vendor to set as the responsible contractor on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The ID of the specification section to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The ID of the Equipment to set on the Schedule.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_id: Option<String>,
 }
 
@@ -28999,6 +30915,24 @@ impl ScheduleUpdate {
     pub fn equipment_id(mut self, value: impl Into<String>) -> Self {
         self.equipment_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ScheduleUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("first_inspection_due_at", &self.first_inspection_due_at)?;
+        w.optional("ends_at", &self.ends_at)?;
+        w.optional("frequency", &self.frequency)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("equipment_id", &self.equipment_id)?;
+        w.end()
     }
 }
 
@@ -29936,7 +31870,7 @@ impl serde::Serialize for Index {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DailyLogHeaderUpdate {
     /// Set the completion status for the day
     pub completed: bool,
@@ -29954,20 +31888,38 @@ impl DailyLogHeaderUpdate {
     }
 }
 
+impl serde::Serialize for DailyLogHeaderUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("completed", &self.completed)?;
+        w.field("distributed", &self.distributed)?;
+        w.end()
+    }
+}
+
 /// Status of the Log
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BulkUpdateStatus {
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "rejected")]
     Rejected,
 }
 
+impl serde::Serialize for BulkUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pending => "pending",
+                Self::Approved => "approved",
+                Self::Rejected => "rejected",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdStatus {
     /// The ID of the Log
     pub id: i64,
@@ -29982,62 +31934,53 @@ impl IdStatus {
     }
 }
 
+impl serde::Serialize for IdStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("id", &self.id)?;
+        w.field("status", &self.status)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BulkUpdateBulkUpdate {
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accident_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dumpster_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manpower_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_construction_report_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_revision_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub productivity_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_violation_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_entry: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visitor_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub waste_log: Option<Vec<IdStatus>>,
     /// Array of Update Data for Log Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_log: Option<Vec<IdStatus>>,
 }
 
@@ -30173,6 +32116,34 @@ impl BulkUpdateBulkUpdate {
     pub fn work_log(mut self, value: Vec<IdStatus>) -> Self {
         self.work_log = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BulkUpdateBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("accident_log", &self.accident_log)?;
+        w.optional("call_log", &self.call_log)?;
+        w.optional("delay_log", &self.delay_log)?;
+        w.optional("delivery_log", &self.delivery_log)?;
+        w.optional("dumpster_log", &self.dumpster_log)?;
+        w.optional("equipment_log", &self.equipment_log)?;
+        w.optional("inspection_log", &self.inspection_log)?;
+        w.optional("manpower_log", &self.manpower_log)?;
+        w.optional(
+            "daily_construction_report_log",
+            &self.daily_construction_report_log,
+        )?;
+        w.optional("notes_log", &self.notes_log)?;
+        w.optional("plan_revision_log", &self.plan_revision_log)?;
+        w.optional("productivity_log", &self.productivity_log)?;
+        w.optional("quantity_log", &self.quantity_log)?;
+        w.optional("safety_violation_log", &self.safety_violation_log)?;
+        w.optional("timecard_entry", &self.timecard_entry)?;
+        w.optional("visitor_log", &self.visitor_log)?;
+        w.optional("waste_log", &self.waste_log)?;
+        w.optional("work_log", &self.work_log)?;
+        w.end()
     }
 }
 
@@ -30379,50 +32350,59 @@ impl serde::Serialize for BulkUpdateBulkUpdateResult {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogType {
-    #[serde(rename = "accident_log")]
     AccidentLog,
-    #[serde(rename = "call_log")]
     CallLog,
-    #[serde(rename = "delay_log")]
     DelayLog,
-    #[serde(rename = "delivery_log")]
     DeliveryLog,
-    #[serde(rename = "dumpster_log")]
     DumpsterLog,
-    #[serde(rename = "equipment_log")]
     EquipmentLog,
-    #[serde(rename = "inspection_log")]
     InspectionLog,
-    #[serde(rename = "manpower_log")]
     ManpowerLog,
-    #[serde(rename = "daily_construction_report_log")]
     DailyConstructionReportLog,
-    #[serde(rename = "notes_log")]
     NotesLog,
-    #[serde(rename = "plan_revision_log")]
     PlanRevisionLog,
-    #[serde(rename = "productivity_log")]
     ProductivityLog,
-    #[serde(rename = "quantity_log")]
     QuantityLog,
-    #[serde(rename = "safety_violation_log")]
     SafetyViolationLog,
-    #[serde(rename = "timecard_entry")]
     TimecardEntry,
-    #[serde(rename = "visitor_log")]
     VisitorLog,
-    #[serde(rename = "waste_log")]
     WasteLog,
-    #[serde(rename = "weather")]
     Weather,
-    #[serde(rename = "work_log")]
     WorkLog,
 }
 
+impl serde::Serialize for LogType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AccidentLog => "accident_log",
+                Self::CallLog => "call_log",
+                Self::DelayLog => "delay_log",
+                Self::DeliveryLog => "delivery_log",
+                Self::DumpsterLog => "dumpster_log",
+                Self::EquipmentLog => "equipment_log",
+                Self::InspectionLog => "inspection_log",
+                Self::ManpowerLog => "manpower_log",
+                Self::DailyConstructionReportLog => "daily_construction_report_log",
+                Self::NotesLog => "notes_log",
+                Self::PlanRevisionLog => "plan_revision_log",
+                Self::ProductivityLog => "productivity_log",
+                Self::QuantityLog => "quantity_log",
+                Self::SafetyViolationLog => "safety_violation_log",
+                Self::TimecardEntry => "timecard_entry",
+                Self::VisitorLog => "visitor_log",
+                Self::WasteLog => "waste_log",
+                Self::Weather => "weather",
+                Self::WorkLog => "work_log",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewClone {
     /// Date to copy logs from in YYYY-MM-DD format
     pub from_date: String,
@@ -30431,7 +32411,6 @@ pub struct NewClone {
     /// Log types to copy. More than one log type can be provided.
     pub log_types: Vec<LogType>,
     /// Optional. The ID of the daily log area to filter logs by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
 }
 
@@ -30454,6 +32433,17 @@ impl NewClone {
     pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
         self.daily_log_segment_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewClone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("from_date", &self.from_date)?;
+        w.field("to_date", &self.to_date)?;
+        w.field("log_types", &self.log_types)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.end()
     }
 }
 
@@ -30691,14 +32681,23 @@ impl serde::Serialize for Count {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DelayLogTypeVisibleFilter {
-    #[serde(rename = "true")]
     True,
-    #[serde(rename = "false")]
     False,
-    #[serde(rename = "false...true")]
     FalseTrue,
+}
+
+impl serde::Serialize for DelayLogTypeVisibleFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::True => "true",
+                Self::False => "false",
+                Self::FalseTrue => "false...true",
+            },
+        )
+    }
 }
 
 /// Delay Log Type
@@ -30756,12 +32755,11 @@ impl serde::Serialize for DelayLogType {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDelayLogType {
     /// The name displayed in the web UI
     pub display_name: String,
     /// Whether the delay log type is displayed in the UI. Defaults to true
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
 }
 
@@ -30781,11 +32779,19 @@ impl NewDelayLogType {
     }
 }
 
+impl serde::Serialize for NewDelayLogType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("display_name", &self.display_name)?;
+        w.optional("visible", &self.visible)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DelayLogTypeUpdate {
     /// Whether the Delay Log Type is visible in the UI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
 }
 
@@ -30802,6 +32808,14 @@ impl DelayLogTypeUpdate {
     pub fn visible(mut self, value: bool) -> Self {
         self.visible = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DelayLogTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("visible", &self.visible)?;
+        w.end()
     }
 }
 
@@ -32223,12 +34237,11 @@ impl serde::Serialize for DrawingArea {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDrawingArea {
     /// Drawing Area name
     pub name: String,
     /// Drawing Area description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -32245,6 +34258,15 @@ impl NewDrawingArea {
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewDrawingArea {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.end()
     }
 }
 
@@ -32332,13 +34354,11 @@ impl serde::Serialize for ProjectDrawingArea {
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawingAreaUpdate {
     /// Drawing Area name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Drawing Area description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -32362,6 +34382,15 @@ impl DrawingAreaUpdate {
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for DrawingAreaUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.end()
     }
 }
 
@@ -32455,18 +34484,14 @@ impl serde::Serialize for DrawingDisciplineDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawingRevisionEmailSendEmail {
     /// Subject of Email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Body of email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     pub distribution_ids: Vec<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc_distribution_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc_distribution_ids: Option<Vec<i64>>,
 }
 
@@ -32504,6 +34529,18 @@ impl DrawingRevisionEmailSendEmail {
     pub fn bcc_distribution_ids(mut self, value: Vec<i64>) -> Self {
         self.bcc_distribution_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DrawingRevisionEmailSendEmail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("body", &self.body)?;
+        w.field("distribution_ids", &self.distribution_ids)?;
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.end()
     }
 }
 
@@ -32595,35 +34632,53 @@ impl serde::Serialize for DrawingRevisionTerm {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingRevisionSort {
-    #[serde(rename = "id")]
     Id,
-    #[serde(rename = "-id")]
     Id2,
 }
 
+impl serde::Serialize for DrawingRevisionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Id => "id",
+                Self::Id2 => "-id",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingRevisionView {
-    #[serde(rename = "only_pdf_urls")]
     OnlyPdfUrls,
-    #[serde(rename = "only_ids")]
     OnlyIds,
-    #[serde(rename = "only_ids_post_review")]
     OnlyIdsPostReview,
-    #[serde(rename = "web_index")]
     WebIndex,
-    #[serde(rename = "web_show")]
     WebShow,
-    #[serde(rename = "extended_coordinates")]
     ExtendedCoordinates,
-    #[serde(rename = "extended_files")]
     ExtendedFiles,
-    #[serde(rename = "extended_dpi")]
     ExtendedDpi,
-    #[serde(rename = "android")]
     Android,
+}
+
+impl serde::Serialize for DrawingRevisionView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::OnlyPdfUrls => "only_pdf_urls",
+                Self::OnlyIds => "only_ids",
+                Self::OnlyIdsPostReview => "only_ids_post_review",
+                Self::WebIndex => "web_index",
+                Self::WebShow => "web_show",
+                Self::ExtendedCoordinates => "extended_coordinates",
+                Self::ExtendedFiles => "extended_files",
+                Self::ExtendedDpi => "extended_dpi",
+                Self::Android => "android",
+            },
+        )
+    }
 }
 
 /// Drawing Revision
@@ -32884,28 +34939,21 @@ impl serde::Serialize for DrawingTile {
 
 /// Drawing Revision
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawingRevisionUpdate {
     /// Drawing date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_date: Option<String>,
     /// Received date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Revision number
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_number: Option<String>,
     /// Revision floorplan status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub floorplan: Option<bool>,
     /// Drawing Set ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_set_id: Option<i64>,
     /// Drawing ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -32958,6 +35006,20 @@ impl DrawingRevisionUpdate {
     pub fn drawing_id(mut self, value: i64) -> Self {
         self.drawing_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for DrawingRevisionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("drawing_date", &self.drawing_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("revision_number", &self.revision_number)?;
+        w.optional("floorplan", &self.floorplan)?;
+        w.optional("drawing_set_id", &self.drawing_set_id)?;
+        w.optional("drawing_id", &self.drawing_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -33111,12 +35173,11 @@ impl serde::Serialize for DrawingSet {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDrawingSet {
     /// Drawing Set name
     pub name: String,
     /// Drawing Set date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
@@ -33136,15 +35197,22 @@ impl NewDrawingSet {
     }
 }
 
+impl serde::Serialize for NewDrawingSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("date", &self.date)?;
+        w.end()
+    }
+}
+
 /// Drawing Set
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DrawingSetUpdate {
     /// Drawing Set name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Drawing Set date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
@@ -33168,6 +35236,15 @@ impl DrawingSetUpdate {
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for DrawingSetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("date", &self.date)?;
+        w.end()
     }
 }
 
@@ -33988,18 +36065,27 @@ impl crate::multipart::ToMultipart for NewEquipmentLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FormSort {
-    #[serde(rename = "created_by")]
     CreatedBy,
-    #[serde(rename = "description")]
     Description,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for FormSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedBy => "created_by",
+                Self::Description => "description",
+                Self::Name => "name",
+                Self::CreatedAt => "created_at",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -34340,26 +36426,35 @@ impl crate::multipart::ToMultipart for FormUpdate {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IncidentSort {
-    #[serde(rename = "contributing_behavior")]
     ContributingBehavior,
-    #[serde(rename = "contributing_condition")]
     ContributingCondition,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "event_date")]
     EventDate,
-    #[serde(rename = "hazard")]
     Hazard,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "recordable")]
     Recordable,
-    #[serde(rename = "records_count")]
     RecordsCount,
-    #[serde(rename = "title")]
     Title,
+}
+
+impl serde::Serialize for IncidentSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::ContributingBehavior => "contributing_behavior",
+                Self::ContributingCondition => "contributing_condition",
+                Self::CreatedAt => "created_at",
+                Self::EventDate => "event_date",
+                Self::Hazard => "hazard",
+                Self::Number => "number",
+                Self::Recordable => "recordable",
+                Self::RecordsCount => "records_count",
+                Self::Title => "title",
+            },
+        )
+    }
 }
 
 /// IncidentCompact
@@ -34484,78 +36579,78 @@ impl serde::Serialize for Incident {
 
 /// Unit of measure for the "quantity" field
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnvironmentalQuantityUnitOfMeasure {
-    #[serde(rename = "hours")]
     Hours,
-    #[serde(rename = "days")]
     Days,
-    #[serde(rename = "weeks")]
     Weeks,
-    #[serde(rename = "months")]
     Months,
-    #[serde(rename = "years")]
     Years,
-    #[serde(rename = "ea")]
     Ea,
-    #[serde(rename = "ls")]
     Ls,
-    #[serde(rename = "lf")]
     Lf,
-    #[serde(rename = "sf")]
     Sf,
-    #[serde(rename = "sy")]
     Sy,
-    #[serde(rename = "cy")]
     Cy,
-    #[serde(rename = "lbs")]
     Lbs,
-    #[serde(rename = "ton")]
     Ton,
-    #[serde(rename = "mm")]
     Mm,
-    #[serde(rename = "m")]
     M,
-    #[serde(rename = "m^2")]
     M2,
-    #[serde(rename = "m^3")]
     M3,
-    #[serde(rename = "kg")]
     Kg,
-    #[serde(rename = "t")]
     T,
+}
+
+impl serde::Serialize for EnvironmentalQuantityUnitOfMeasure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Hours => "hours",
+                Self::Days => "days",
+                Self::Weeks => "weeks",
+                Self::Months => "months",
+                Self::Years => "years",
+                Self::Ea => "ea",
+                Self::Ls => "ls",
+                Self::Lf => "lf",
+                Self::Sf => "sf",
+                Self::Sy => "sy",
+                Self::Cy => "cy",
+                Self::Lbs => "lbs",
+                Self::Ton => "ton",
+                Self::Mm => "mm",
+                Self::M => "m",
+                Self::M2 => "m^2",
+                Self::M3 => "m^3",
+                Self::Kg => "kg",
+                Self::T => "t",
+            },
+        )
+    }
 }
 
 /// IncidentEnvironmentalUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnvironmentalUpdate {
     /// The ID of the Environmental Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environmental_type_id: Option<i64>,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Estimated cost impact of the record
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_impact: Option<f64>,
     /// Numeric portion of the "quantity" field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_value: Option<f64>,
     /// Unit of measure for the "quantity" field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_unit_of_measure: Option<EnvironmentalQuantityUnitOfMeasure>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -34628,387 +36723,407 @@ impl EnvironmentalUpdate {
     }
 }
 
+impl serde::Serialize for EnvironmentalUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("environmental_type_id", &self.environmental_type_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
+        w.optional("quantity_value", &self.quantity_value)?;
+        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Filing Type - The 'recordable' filing_type value is deprecated. When a filing type of 'recordable' is provided, the `recordable` attribute of the Injury...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InjuryFilingTypeFilter {
-    #[serde(rename = "fatality")]
     Fatality,
-    #[serde(rename = "first_aid")]
     FirstAid,
-    #[serde(rename = "lost_time")]
     LostTime,
-    #[serde(rename = "medically_treated")]
     MedicallyTreated,
-    #[serde(rename = "refused_care")]
     RefusedCare,
-    #[serde(rename = "report_only")]
     ReportOnly,
-    #[serde(rename = "restricted_work")]
     RestrictedWork,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum InjuryBodyDiagramType {
-    #[serde(rename = "feminine")]
-    Feminine,
-    #[serde(rename = "masculine")]
-    Masculine,
+impl serde::Serialize for InjuryFilingTypeFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Fatality => "fatality",
+                Self::FirstAid => "first_aid",
+                Self::LostTime => "lost_time",
+                Self::MedicallyTreated => "medically_treated",
+                Self::RefusedCare => "refused_care",
+                Self::ReportOnly => "report_only",
+                Self::RestrictedWork => "restricted_work",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InjuryBodyDiagramType {
+    Feminine,
+    Masculine,
+}
+
+impl serde::Serialize for InjuryBodyDiagramType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Feminine => "feminine",
+                Self::Masculine => "masculine",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewInjuryAffectedBodyPart {
-    #[serde(rename = "abdomen")]
     Abdomen,
-    #[serde(rename = "ankle")]
     Ankle,
-    #[serde(rename = "ankle_left")]
     AnkleLeft,
-    #[serde(rename = "ankle_right")]
     AnkleRight,
-    #[serde(rename = "arm")]
     Arm,
-    #[serde(rename = "arm_left")]
     ArmLeft,
-    #[serde(rename = "arm_right")]
     ArmRight,
-    #[serde(rename = "back")]
     Back,
-    #[serde(rename = "body_systems")]
     BodySystems,
-    #[serde(rename = "breast")]
     Breast,
-    #[serde(rename = "breast_left")]
     BreastLeft,
-    #[serde(rename = "breast_right")]
     BreastRight,
-    #[serde(rename = "buttock")]
     Buttock,
-    #[serde(rename = "chest")]
     Chest,
-    #[serde(rename = "circulatory_system")]
     CirculatorySystem,
-    #[serde(rename = "cranium")]
     Cranium,
-    #[serde(rename = "digestive_system")]
     DigestiveSystem,
-    #[serde(rename = "ear")]
     Ear,
-    #[serde(rename = "ear_left")]
     EarLeft,
-    #[serde(rename = "ear_right")]
     EarRight,
-    #[serde(rename = "elbow")]
     Elbow,
-    #[serde(rename = "elbow_left")]
     ElbowLeft,
-    #[serde(rename = "elbow_right")]
     ElbowRight,
-    #[serde(rename = "entire_body_systemic")]
     EntireBodySystemic,
-    #[serde(rename = "eye")]
     Eye,
-    #[serde(rename = "eye_left")]
     EyeLeft,
-    #[serde(rename = "eye_right")]
     EyeRight,
-    #[serde(rename = "face")]
     Face,
-    #[serde(rename = "finger")]
     Finger,
-    #[serde(rename = "finger_index")]
     FingerIndex,
-    #[serde(rename = "finger_index_left")]
     FingerIndexLeft,
-    #[serde(rename = "finger_index_right")]
     FingerIndexRight,
-    #[serde(rename = "finger_middle")]
     FingerMiddle,
-    #[serde(rename = "finger_middle_left")]
     FingerMiddleLeft,
-    #[serde(rename = "finger_middle_right")]
     FingerMiddleRight,
-    #[serde(rename = "finger_pinky")]
     FingerPinky,
-    #[serde(rename = "finger_pinky_left")]
     FingerPinkyLeft,
-    #[serde(rename = "finger_pinky_right")]
     FingerPinkyRight,
-    #[serde(rename = "finger_ring")]
     FingerRing,
-    #[serde(rename = "finger_ring_left")]
     FingerRingLeft,
-    #[serde(rename = "finger_ring_right")]
     FingerRingRight,
-    #[serde(rename = "foot")]
     Foot,
-    #[serde(rename = "foot_left")]
     FootLeft,
-    #[serde(rename = "foot_right")]
     FootRight,
-    #[serde(rename = "foot_top_left")]
     FootTopLeft,
-    #[serde(rename = "foot_top_right")]
     FootTopRight,
-    #[serde(rename = "forearm")]
     Forearm,
-    #[serde(rename = "forearm_left")]
     ForearmLeft,
-    #[serde(rename = "forearm_right")]
     ForearmRight,
-    #[serde(rename = "groin")]
     Groin,
-    #[serde(rename = "hand")]
     Hand,
-    #[serde(rename = "hand_back_left")]
     HandBackLeft,
-    #[serde(rename = "hand_back_right")]
     HandBackRight,
-    #[serde(rename = "hand_left")]
     HandLeft,
-    #[serde(rename = "hand_right")]
     HandRight,
-    #[serde(rename = "head")]
     Head,
-    #[serde(rename = "head_back")]
     HeadBack,
-    #[serde(rename = "heart")]
     Heart,
-    #[serde(rename = "heel_left")]
     HeelLeft,
-    #[serde(rename = "heel_right")]
     HeelRight,
-    #[serde(rename = "hip")]
     Hip,
-    #[serde(rename = "hip_left")]
     HipLeft,
-    #[serde(rename = "hip_right")]
     HipRight,
-    #[serde(rename = "internal_organs")]
     InternalOrgans,
-    #[serde(rename = "knee")]
     Knee,
-    #[serde(rename = "knee_left")]
     KneeLeft,
-    #[serde(rename = "knee_right")]
     KneeRight,
-    #[serde(rename = "leg")]
     Leg,
-    #[serde(rename = "leg_left")]
     LegLeft,
-    #[serde(rename = "leg_right")]
     LegRight,
-    #[serde(rename = "lower_back")]
     LowerBack,
-    #[serde(rename = "lower_back_left")]
     LowerBackLeft,
-    #[serde(rename = "lower_back_right")]
     LowerBackRight,
-    #[serde(rename = "lower_leg")]
     LowerLeg,
-    #[serde(rename = "lower_leg_left")]
     LowerLegLeft,
-    #[serde(rename = "lower_leg_right")]
     LowerLegRight,
-    #[serde(rename = "lungs")]
     Lungs,
-    #[serde(rename = "mouth")]
     Mouth,
-    #[serde(rename = "neck")]
     Neck,
-    #[serde(rename = "neck_back")]
     NeckBack,
-    #[serde(rename = "neck_left")]
     NeckLeft,
-    #[serde(rename = "neck_right")]
     NeckRight,
-    #[serde(rename = "nervous_system")]
     NervousSystem,
-    #[serde(rename = "nose")]
     Nose,
-    #[serde(rename = "palm_left")]
     PalmLeft,
-    #[serde(rename = "palm_right")]
     PalmRight,
-    #[serde(rename = "pec")]
     Pec,
-    #[serde(rename = "pec_left")]
     PecLeft,
-    #[serde(rename = "pec_right")]
     PecRight,
-    #[serde(rename = "pelvis")]
     Pelvis,
-    #[serde(rename = "pelvis_front")]
     PelvisFront,
-    #[serde(rename = "psychological")]
     Psychological,
-    #[serde(rename = "reproductive_system")]
     ReproductiveSystem,
-    #[serde(rename = "respiratory_system")]
     RespiratorySystem,
-    #[serde(rename = "ribs")]
     Ribs,
-    #[serde(rename = "ribs_left")]
     RibsLeft,
-    #[serde(rename = "ribs_right")]
     RibsRight,
-    #[serde(rename = "shoulder")]
     Shoulder,
-    #[serde(rename = "shoulder_left")]
     ShoulderLeft,
-    #[serde(rename = "shoulder_right")]
     ShoulderRight,
-    #[serde(rename = "skin")]
     Skin,
-    #[serde(rename = "tailbone")]
     Tailbone,
-    #[serde(rename = "teeth")]
     Teeth,
-    #[serde(rename = "throat")]
     Throat,
-    #[serde(rename = "thumb")]
     Thumb,
-    #[serde(rename = "thumb_left")]
     ThumbLeft,
-    #[serde(rename = "thumb_right")]
     ThumbRight,
-    #[serde(rename = "toe")]
     Toe,
-    #[serde(rename = "toe_fifth")]
     ToeFifth,
-    #[serde(rename = "toe_fifth_left")]
     ToeFifthLeft,
-    #[serde(rename = "toe_fifth_right")]
     ToeFifthRight,
-    #[serde(rename = "toe_first")]
     ToeFirst,
-    #[serde(rename = "toe_first_left")]
     ToeFirstLeft,
-    #[serde(rename = "toe_first_right")]
     ToeFirstRight,
-    #[serde(rename = "toe_fourth")]
     ToeFourth,
-    #[serde(rename = "toe_fourth_left")]
     ToeFourthLeft,
-    #[serde(rename = "toe_fourth_right")]
     ToeFourthRight,
-    #[serde(rename = "toe_second")]
     ToeSecond,
-    #[serde(rename = "toe_second_left")]
     ToeSecondLeft,
-    #[serde(rename = "toe_second_right")]
     ToeSecondRight,
-    #[serde(rename = "toe_third")]
     ToeThird,
-    #[serde(rename = "toe_third_left")]
     ToeThirdLeft,
-    #[serde(rename = "toe_third_right")]
     ToeThirdRight,
-    #[serde(rename = "torso")]
     Torso,
-    #[serde(rename = "upper_arm")]
     UpperArm,
-    #[serde(rename = "upper_arm_left")]
     UpperArmLeft,
-    #[serde(rename = "upper_arm_right")]
     UpperArmRight,
-    #[serde(rename = "upper_back")]
     UpperBack,
-    #[serde(rename = "upper_back_left")]
     UpperBackLeft,
-    #[serde(rename = "upper_back_right")]
     UpperBackRight,
-    #[serde(rename = "upper_leg")]
     UpperLeg,
-    #[serde(rename = "upper_leg_left")]
     UpperLegLeft,
-    #[serde(rename = "upper_leg_right")]
     UpperLegRight,
-    #[serde(rename = "urinary_system")]
     UrinarySystem,
-    #[serde(rename = "vertebrae")]
     Vertebrae,
-    #[serde(rename = "wrist")]
     Wrist,
-    #[serde(rename = "wrist_left")]
     WristLeft,
-    #[serde(rename = "wrist_right")]
     WristRight,
+}
+
+impl serde::Serialize for NewInjuryAffectedBodyPart {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Abdomen => "abdomen",
+                Self::Ankle => "ankle",
+                Self::AnkleLeft => "ankle_left",
+                Self::AnkleRight => "ankle_right",
+                Self::Arm => "arm",
+                Self::ArmLeft => "arm_left",
+                Self::ArmRight => "arm_right",
+                Self::Back => "back",
+                Self::BodySystems => "body_systems",
+                Self::Breast => "breast",
+                Self::BreastLeft => "breast_left",
+                Self::BreastRight => "breast_right",
+                Self::Buttock => "buttock",
+                Self::Chest => "chest",
+                Self::CirculatorySystem => "circulatory_system",
+                Self::Cranium => "cranium",
+                Self::DigestiveSystem => "digestive_system",
+                Self::Ear => "ear",
+                Self::EarLeft => "ear_left",
+                Self::EarRight => "ear_right",
+                Self::Elbow => "elbow",
+                Self::ElbowLeft => "elbow_left",
+                Self::ElbowRight => "elbow_right",
+                Self::EntireBodySystemic => "entire_body_systemic",
+                Self::Eye => "eye",
+                Self::EyeLeft => "eye_left",
+                Self::EyeRight => "eye_right",
+                Self::Face => "face",
+                Self::Finger => "finger",
+                Self::FingerIndex => "finger_index",
+                Self::FingerIndexLeft => "finger_index_left",
+                Self::FingerIndexRight => "finger_index_right",
+                Self::FingerMiddle => "finger_middle",
+                Self::FingerMiddleLeft => "finger_middle_left",
+                Self::FingerMiddleRight => "finger_middle_right",
+                Self::FingerPinky => "finger_pinky",
+                Self::FingerPinkyLeft => "finger_pinky_left",
+                Self::FingerPinkyRight => "finger_pinky_right",
+                Self::FingerRing => "finger_ring",
+                Self::FingerRingLeft => "finger_ring_left",
+                Self::FingerRingRight => "finger_ring_right",
+                Self::Foot => "foot",
+                Self::FootLeft => "foot_left",
+                Self::FootRight => "foot_right",
+                Self::FootTopLeft => "foot_top_left",
+                Self::FootTopRight => "foot_top_right",
+                Self::Forearm => "forearm",
+                Self::ForearmLeft => "forearm_left",
+                Self::ForearmRight => "forearm_right",
+                Self::Groin => "groin",
+                Self::Hand => "hand",
+                Self::HandBackLeft => "hand_back_left",
+                Self::HandBackRight => "hand_back_right",
+                Self::HandLeft => "hand_left",
+                Self::HandRight => "hand_right",
+                Self::Head => "head",
+                Self::HeadBack => "head_back",
+                Self::Heart => "heart",
+                Self::HeelLeft => "heel_left",
+                Self::HeelRight => "heel_right",
+                Self::Hip => "hip",
+                Self::HipLeft => "hip_left",
+                Self::HipRight => "hip_right",
+                Self::InternalOrgans => "internal_organs",
+                Self::Knee => "knee",
+                Self::KneeLeft => "knee_left",
+                Self::KneeRight => "knee_right",
+                Self::Leg => "leg",
+                Self::LegLeft => "leg_left",
+                Self::LegRight => "leg_right",
+                Self::LowerBack => "lower_back",
+                Self::LowerBackLeft => "lower_back_left",
+                Self::LowerBackRight => "lower_back_right",
+                Self::LowerLeg => "lower_leg",
+                Self::LowerLegLeft => "lower_leg_left",
+                Self::LowerLegRight => "lower_leg_right",
+                Self::Lungs => "lungs",
+                Self::Mouth => "mouth",
+                Self::Neck => "neck",
+                Self::NeckBack => "neck_back",
+                Self::NeckLeft => "neck_left",
+                Self::NeckRight => "neck_right",
+                Self::NervousSystem => "nervous_system",
+                Self::Nose => "nose",
+                Self::PalmLeft => "palm_left",
+                Self::PalmRight => "palm_right",
+                Self::Pec => "pec",
+                Self::PecLeft => "pec_left",
+                Self::PecRight => "pec_right",
+                Self::Pelvis => "pelvis",
+                Self::PelvisFront => "pelvis_front",
+                Self::Psychological => "psychological",
+                Self::ReproductiveSystem => "reproductive_system",
+                Self::RespiratorySystem => "respiratory_system",
+                Self::Ribs => "ribs",
+                Self::RibsLeft => "ribs_left",
+                Self::RibsRight => "ribs_right",
+                Self::Shoulder => "shoulder",
+                Self::ShoulderLeft => "shoulder_left",
+                Self::ShoulderRight => "shoulder_right",
+                Self::Skin => "skin",
+                Self::Tailbone => "tailbone",
+                Self::Teeth => "teeth",
+                Self::Throat => "throat",
+                Self::Thumb => "thumb",
+                Self::ThumbLeft => "thumb_left",
+                Self::ThumbRight => "thumb_right",
+                Self::Toe => "toe",
+                Self::ToeFifth => "toe_fifth",
+                Self::ToeFifthLeft => "toe_fifth_left",
+                Self::ToeFifthRight => "toe_fifth_right",
+                Self::ToeFirst => "toe_first",
+                Self::ToeFirstLeft => "toe_first_left",
+                Self::ToeFirstRight => "toe_first_right",
+                Self::ToeFourth => "toe_fourth",
+                Self::ToeFourthLeft => "toe_fourth_left",
+                Self::ToeFourthRight => "toe_fourth_right",
+                Self::ToeSecond => "toe_second",
+                Self::ToeSecondLeft => "toe_second_left",
+                Self::ToeSecondRight => "toe_second_right",
+                Self::ToeThird => "toe_third",
+                Self::ToeThirdLeft => "toe_third_left",
+                Self::ToeThirdRight => "toe_third_right",
+                Self::Torso => "torso",
+                Self::UpperArm => "upper_arm",
+                Self::UpperArmLeft => "upper_arm_left",
+                Self::UpperArmRight => "upper_arm_right",
+                Self::UpperBack => "upper_back",
+                Self::UpperBackLeft => "upper_back_left",
+                Self::UpperBackRight => "upper_back_right",
+                Self::UpperLeg => "upper_leg",
+                Self::UpperLegLeft => "upper_leg_left",
+                Self::UpperLegRight => "upper_leg_right",
+                Self::UrinarySystem => "urinary_system",
+                Self::Vertebrae => "vertebrae",
+                Self::Wrist => "wrist",
+                Self::WristLeft => "wrist_left",
+                Self::WristRight => "wrist_right",
+            },
+        )
+    }
 }
 
 /// IncidentInjuryUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InjuryUpdate {
     /// Date of death
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_death: Option<String>,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Filing Type - The 'recordable' filing_type value is deprecated. When a filing type of 'recordable' is provided, the `recordable` attribute of the Injury...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filing_type: Option<InjuryFilingTypeFilter>,
     /// Represents whether the injured person was hospitalized overnight
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hospitalized_overnight: Option<bool>,
     /// Represents whether the Injury record is recordable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recordable: Option<bool>,
     /// Represents whether the injured person was treated in the ER
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treated_in_er: Option<bool>,
     /// The street address of the treatment facility
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_facility_address: Option<String>,
     /// The name of the treatment facility
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_facility: Option<String>,
     /// The name of the treatment provider
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_provider: Option<String>,
     /// The number of days absent from work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_absent: Option<i64>,
     /// The number of days on restricted work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_restricted: Option<i64>,
     /// The number of days transferred
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_transferred: Option<i64>,
     /// The ID of the Affliction Type. This cannot be cleared if there is an affected_body_part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affliction_type_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_diagram_type: Option<InjuryBodyDiagramType>,
     /// DEPRECATED - Use body_part_ids instead. The body parts affected by the affliction. This requires an affliction_type to be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_body_parts: Option<Vec<NewInjuryAffectedBodyPart>>,
     /// The ID of the Affected Person. This only supports full Users from the Users endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_person_id: Option<i64>,
     /// The ID of the Affected Person. This supports full and reference Users from the People endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_party_id: Option<i64>,
     /// The IDs of body parts affected by the affliction. This requires an affliction_type to be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_part_ids: Option<Vec<i64>>,
     /// The ID of the Harm Source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harm_source_id: Option<i64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -35176,33 +37291,55 @@ impl InjuryUpdate {
     }
 }
 
+impl serde::Serialize for InjuryUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("date_of_death", &self.date_of_death)?;
+        w.optional("description", &self.description)?;
+        w.optional("filing_type", &self.filing_type)?;
+        w.optional("hospitalized_overnight", &self.hospitalized_overnight)?;
+        w.optional("recordable", &self.recordable)?;
+        w.optional("treated_in_er", &self.treated_in_er)?;
+        w.optional("treatment_facility_address", &self.treatment_facility_address)?;
+        w.optional("treatment_facility", &self.treatment_facility)?;
+        w.optional("treatment_provider", &self.treatment_provider)?;
+        w.optional("work_days_absent", &self.work_days_absent)?;
+        w.optional("work_days_restricted", &self.work_days_restricted)?;
+        w.optional("work_days_transferred", &self.work_days_transferred)?;
+        w.optional("affliction_type_id", &self.affliction_type_id)?;
+        w.optional("body_diagram_type", &self.body_diagram_type)?;
+        w.optional("affected_body_parts", &self.affected_body_parts)?;
+        w.optional("affected_person_id", &self.affected_person_id)?;
+        w.optional("affected_party_id", &self.affected_party_id)?;
+        w.optional("body_part_ids", &self.body_part_ids)?;
+        w.optional("harm_source_id", &self.harm_source_id)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// IncidentNearMissUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NearMissUpdate {
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Affected Person. This only supports full Users from the Users endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_person_id: Option<i64>,
     /// The ID of the Affected Person. This supports full and reference Users from the People endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_party_id: Option<i64>,
     /// The ID of the Harm Source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harm_source_id: Option<i64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -35265,30 +37402,38 @@ impl NearMissUpdate {
     }
 }
 
+impl serde::Serialize for NearMissUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("affected_person_id", &self.affected_person_id)?;
+        w.optional("affected_party_id", &self.affected_party_id)?;
+        w.optional("harm_source_id", &self.harm_source_id)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// IncidentPropertyDamageUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropertyDamageUpdate {
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Estimated cost impact of the record
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_impact: Option<f64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Responsible Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -35344,21 +37489,31 @@ impl PropertyDamageUpdate {
     }
 }
 
+impl serde::Serialize for PropertyDamageUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("responsible_company_id", &self.responsible_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// IncidentWitnessStatementUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WitnessStatementsAttribute {
     /// The account of the event by the witness in rich text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// Date that the Witness Statement was received. This assumes the dates provided are in the project timezone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<String>,
     /// Witness ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub witness_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -35393,77 +37548,65 @@ impl WitnessStatementsAttribute {
     }
 }
 
+impl serde::Serialize for WitnessStatementsAttribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("statement", &self.statement)?;
+        w.optional("date_received", &self.date_received)?;
+        w.optional("witness_id", &self.witness_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewIncident {
     /// Description of the Incident
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Iso8601 datetime of Incident occurrence. If time is unknown, send in the date at 0:00 project time converted to UTC.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_date: Option<String>,
     /// An Array of the IDs of the Distribution Members (Not updatable if an incident has a workflows instance)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// Indicates whether an Incident is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Indicates whether an Incident is recordable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recordable: Option<bool>,
     /// Status (Not updatable if an incident has a workflows instance)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BillingPeriodStatusFilter>,
     /// Indicates that the time of the Incident occurrence is unknown
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_unknown: Option<bool>,
     /// Incident Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The ID of a Contributing Behavior
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributing_behavior_id: Option<i64>,
     /// The ID of a Contributing Condition
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contributing_condition_id: Option<i64>,
     /// The ID of a Hazard
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hazard_id: Option<i64>,
     /// The ID of a Location
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Associated Environmentals to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environmentals: Option<Vec<EnvironmentalUpdate>>,
     /// Associated Injuries to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub injuries: Option<Vec<InjuryUpdate>>,
     /// Associated Near Misses to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub near_misses: Option<Vec<NearMissUpdate>>,
     /// Associated Property Damages to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_damages: Option<Vec<PropertyDamageUpdate>>,
     /// Associated Witness Statement to create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub witness_statements_attributes: Option<Vec<WitnessStatementsAttribute>>,
     /// Array of uploaded file UUIDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -35631,6 +37774,39 @@ impl NewIncident {
     pub fn image_ids(mut self, value: Vec<i64>) -> Self {
         self.image_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewIncident {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("event_date", &self.event_date)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("private", &self.private)?;
+        w.optional("recordable", &self.recordable)?;
+        w.optional("status", &self.status)?;
+        w.optional("time_unknown", &self.time_unknown)?;
+        w.optional("title", &self.title)?;
+        w.optional("contributing_behavior_id", &self.contributing_behavior_id)?;
+        w.optional("contributing_condition_id", &self.contributing_condition_id)?;
+        w.optional("hazard_id", &self.hazard_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("environmentals", &self.environmentals)?;
+        w.optional("injuries", &self.injuries)?;
+        w.optional("near_misses", &self.near_misses)?;
+        w.optional("property_damages", &self.property_damages)?;
+        w.optional(
+            "witness_statements_attributes",
+            &self.witness_statements_attributes,
+        )?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -37260,14 +39436,23 @@ impl serde::Serialize for IncidentDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
-    #[serde(rename = "action_type")]
     ActionType,
+}
+
+impl serde::Serialize for ActionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::UpdatedAt => "updated_at",
+                Self::ActionType => "action_type",
+            },
+        )
+    }
 }
 
 /// Incident Attachment
@@ -37398,32 +39583,25 @@ impl serde::Serialize for Action {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAction {
     /// The ID of the Incident
     pub incident_id: i64,
     /// The ID of the Action Type
     pub action_type_id: i64,
     /// Description of action taken in rich text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -37477,6 +39655,22 @@ impl NewAction {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.field("action_type_id", &self.action_type_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -37535,34 +39729,25 @@ impl serde::Serialize for AttachmentDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionUpdate {
     /// The ID of the Incident
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub incident_id: Option<i64>,
     /// The ID of the Action Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action_type_id: Option<i64>,
     /// Description of action taken in rich text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -37629,6 +39814,22 @@ impl ActionUpdate {
     pub fn upload_ids(mut self, value: Vec<String>) -> Self {
         self.upload_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ActionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("incident_id", &self.incident_id)?;
+        w.optional("action_type_id", &self.action_type_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -37874,13 +40075,11 @@ impl serde::Serialize for Configuration {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IncidentConfiguration {
     /// Indicates whether or not Incidents are private by default
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_by_default: Option<bool>,
     /// User IDs in the default distribution list
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_distribution_ids: Option<Vec<i64>>,
 }
 
@@ -37907,57 +40106,66 @@ impl IncidentConfiguration {
     }
 }
 
+impl serde::Serialize for IncidentConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("private_by_default", &self.private_by_default)?;
+        w.optional("default_distribution_ids", &self.default_distribution_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IncidentEnvironmentalSort {
-    #[serde(rename = "affected_company")]
     AffectedCompany,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "environmental_type")]
     EnvironmentalType,
-    #[serde(rename = "managed_equipment")]
     ManagedEquipment,
-    #[serde(rename = "full_number")]
     FullNumber,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "work_activity")]
     WorkActivity,
+}
+
+impl serde::Serialize for IncidentEnvironmentalSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AffectedCompany => "affected_company",
+                Self::CreatedAt => "created_at",
+                Self::EnvironmentalType => "environmental_type",
+                Self::ManagedEquipment => "managed_equipment",
+                Self::FullNumber => "full_number",
+                Self::Number => "number",
+                Self::WorkActivity => "work_activity",
+            },
+        )
+    }
 }
 
 /// IncidentEnvironmentalCreateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewEnvironmental {
     /// The ID of the Incident
     pub incident_id: i64,
     /// The ID of the Environmental Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environmental_type_id: Option<i64>,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Estimated cost impact of the record
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_impact: Option<f64>,
     /// Numeric portion of the "quantity" field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_value: Option<f64>,
     /// Unit of measure for the "quantity" field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_unit_of_measure: Option<EnvironmentalQuantityUnitOfMeasure>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -38030,27 +40238,53 @@ impl NewEnvironmental {
     }
 }
 
+impl serde::Serialize for NewEnvironmental {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.optional("environmental_type_id", &self.environmental_type_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
+        w.optional("quantity_value", &self.quantity_value)?;
+        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InjurySort {
-    #[serde(rename = "affected_company")]
     AffectedCompany,
-    #[serde(rename = "affected_person")]
     AffectedPerson,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "full_number")]
     FullNumber,
-    #[serde(rename = "harm_source")]
     HarmSource,
-    #[serde(rename = "managed_equipment")]
     ManagedEquipment,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "recordable")]
     Recordable,
-    #[serde(rename = "work_activity")]
     WorkActivity,
+}
+
+impl serde::Serialize for InjurySort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AffectedCompany => "affected_company",
+                Self::AffectedPerson => "affected_person",
+                Self::CreatedAt => "created_at",
+                Self::FullNumber => "full_number",
+                Self::HarmSource => "harm_source",
+                Self::ManagedEquipment => "managed_equipment",
+                Self::Number => "number",
+                Self::Recordable => "recordable",
+                Self::WorkActivity => "work_activity",
+            },
+        )
+    }
 }
 
 /// Body Type displayed in Body Diagram
@@ -38790,80 +41024,56 @@ impl serde::Serialize for Injury {
 
 /// IncidentInjuryCreateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewInjury {
     /// The ID of the Incident
     pub incident_id: i64,
     /// Date of death
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_death: Option<String>,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date returned to work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_returned_to_work: Option<String>,
     /// Filing Type - The 'recordable' filing_type value is deprecated. When a filing type of 'recordable' is provided, the `recordable` attribute of the Injury...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filing_type: Option<InjuryFilingTypeFilter>,
     /// Represents whether the injured person was hospitalized overnight
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hospitalized_overnight: Option<bool>,
     /// Represents whether the Injury record is recordable
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recordable: Option<bool>,
     /// Represents whether the injured person was treated in the ER
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treated_in_er: Option<bool>,
     /// The street address of the treatment facility
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_facility_address: Option<String>,
     /// The name of the treatment facility
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_facility: Option<String>,
     /// The name of the treatment provider
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_provider: Option<String>,
     /// The number of days absent from work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_absent: Option<i64>,
     /// The number of days on restricted work
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_restricted: Option<i64>,
     /// The number of days transferred
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days_transferred: Option<i64>,
     /// The ID of the Affliction Type. This cannot be cleared if there is an affected_body_part.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affliction_type_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_diagram_type: Option<InjuryBodyDiagramType>,
     /// DEPRECATED - Use body_part_ids instead. The body parts affected by the affliction. This requires an affliction_type to be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_body_parts: Option<Vec<NewInjuryAffectedBodyPart>>,
     /// The ID of the Affected Person. This only supports full Users from the Users endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_person_id: Option<i64>,
     /// The ID of the Affected Person. This supports full and reference Users from the People endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_party_id: Option<i64>,
     /// The IDs of body parts affected by the affliction. This requires an affliction_type to be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_part_ids: Option<Vec<i64>>,
     /// The ID of the Harm Source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harm_source_id: Option<i64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -39038,25 +41248,66 @@ impl NewInjury {
     }
 }
 
+impl serde::Serialize for NewInjury {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.optional("date_of_death", &self.date_of_death)?;
+        w.optional("description", &self.description)?;
+        w.optional("date_returned_to_work", &self.date_returned_to_work)?;
+        w.optional("filing_type", &self.filing_type)?;
+        w.optional("hospitalized_overnight", &self.hospitalized_overnight)?;
+        w.optional("recordable", &self.recordable)?;
+        w.optional("treated_in_er", &self.treated_in_er)?;
+        w.optional("treatment_facility_address", &self.treatment_facility_address)?;
+        w.optional("treatment_facility", &self.treatment_facility)?;
+        w.optional("treatment_provider", &self.treatment_provider)?;
+        w.optional("work_days_absent", &self.work_days_absent)?;
+        w.optional("work_days_restricted", &self.work_days_restricted)?;
+        w.optional("work_days_transferred", &self.work_days_transferred)?;
+        w.optional("affliction_type_id", &self.affliction_type_id)?;
+        w.optional("body_diagram_type", &self.body_diagram_type)?;
+        w.optional("affected_body_parts", &self.affected_body_parts)?;
+        w.optional("affected_person_id", &self.affected_person_id)?;
+        w.optional("affected_party_id", &self.affected_party_id)?;
+        w.optional("body_part_ids", &self.body_part_ids)?;
+        w.optional("harm_source_id", &self.harm_source_id)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NearMissSort {
-    #[serde(rename = "affected_company")]
     AffectedCompany,
-    #[serde(rename = "affected_person")]
     AffectedPerson,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "managed_equipment")]
     ManagedEquipment,
-    #[serde(rename = "full_number")]
     FullNumber,
-    #[serde(rename = "harm_source")]
     HarmSource,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "work_activity")]
     WorkActivity,
+}
+
+impl serde::Serialize for NearMissSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AffectedCompany => "affected_company",
+                Self::AffectedPerson => "affected_person",
+                Self::CreatedAt => "created_at",
+                Self::ManagedEquipment => "managed_equipment",
+                Self::FullNumber => "full_number",
+                Self::HarmSource => "harm_source",
+                Self::Number => "number",
+                Self::WorkActivity => "work_activity",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -39171,33 +41422,25 @@ impl serde::Serialize for NearMiss {
 
 /// IncidentNearMissCreateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewNearMiss {
     /// The ID of the Incident
     pub incident_id: i64,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Affected Person. This only supports full Users from the Users endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_person_id: Option<i64>,
     /// The ID of the Affected Person. This supports full and reference Users from the People endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_party_id: Option<i64>,
     /// The ID of the Harm Source
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harm_source_id: Option<i64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -39260,23 +41503,48 @@ impl NewNearMiss {
     }
 }
 
+impl serde::Serialize for NewNearMiss {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("affected_person_id", &self.affected_person_id)?;
+        w.optional("affected_party_id", &self.affected_party_id)?;
+        w.optional("harm_source_id", &self.harm_source_id)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PropertyDamageSort {
-    #[serde(rename = "affected_company")]
     AffectedCompany,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "managed_equipment")]
     ManagedEquipment,
-    #[serde(rename = "full_number")]
     FullNumber,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "responsible_company")]
     ResponsibleCompany,
-    #[serde(rename = "work_activity")]
     WorkActivity,
+}
+
+impl serde::Serialize for PropertyDamageSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AffectedCompany => "affected_company",
+                Self::CreatedAt => "created_at",
+                Self::ManagedEquipment => "managed_equipment",
+                Self::FullNumber => "full_number",
+                Self::Number => "number",
+                Self::ResponsibleCompany => "responsible_company",
+                Self::WorkActivity => "work_activity",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -39389,30 +41657,23 @@ impl serde::Serialize for PropertyDamage {
 
 /// IncidentPropertyDamageCreateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPropertyDamage {
     /// The ID of the Incident
     pub incident_id: i64,
     /// Description of event in Rich Text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Estimated cost impact of the record
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_impact: Option<f64>,
     /// The ID of the Affected Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_company_id: Option<i64>,
     /// The ID of the Responsible Company
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_company_id: Option<i64>,
     /// The ID of the Managed Equipment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_equipment_id: Option<i64>,
     /// The ID of the Work Activity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_activity_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -39468,15 +41729,39 @@ impl NewPropertyDamage {
     }
 }
 
+impl serde::Serialize for NewPropertyDamage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
+        w.optional("affected_company_id", &self.affected_company_id)?;
+        w.optional("responsible_company_id", &self.responsible_company_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("work_activity_id", &self.work_activity_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WitnessStatementSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "date_received")]
     DateReceived,
-    #[serde(rename = "witness")]
     Witness,
+}
+
+impl serde::Serialize for WitnessStatementSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::DateReceived => "date_received",
+                Self::Witness => "witness",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -39698,10 +41983,9 @@ impl serde::Serialize for WitnessStatement {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WitnessStatementRecording {
     /// Recording Upload ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
 }
 
@@ -39721,39 +42005,38 @@ impl WitnessStatementRecording {
     }
 }
 
+impl serde::Serialize for WitnessStatementRecording {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
+    }
+}
+
 /// IncidentWitnessStatementCreateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWitnessStatement {
     /// The ID of the Incident
     pub incident_id: i64,
     /// The account of the event by the witness in rich text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// Date that the Witness Statement was received. This assumes the dates provided are in the project timezone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<String>,
     /// Witness ID
     pub witness_id: i64,
     /// Array of uploaded file UUIDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<WitnessStatementRecording>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -39824,38 +42107,46 @@ impl NewWitnessStatement {
     }
 }
 
+impl serde::Serialize for NewWitnessStatement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("incident_id", &self.incident_id)?;
+        w.optional("statement", &self.statement)?;
+        w.optional("date_received", &self.date_received)?;
+        w.field("witness_id", &self.witness_id)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("recording", &self.recording)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// IncidentWitnessStatementUpdateParameters
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WitnessStatementUpdate {
     /// The account of the event by the witness in rich text form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// Date that the Witness Statement was received. This assumes the dates provided are in the project timezone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<String>,
     /// Witness ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub witness_id: Option<i64>,
     /// Array of uploaded file UUIDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<String>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording: Option<WitnessStatementRecording>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -39929,6 +42220,23 @@ impl WitnessStatementUpdate {
     pub fn recording(mut self, value: WitnessStatementRecording) -> Self {
         self.recording = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for WitnessStatementUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("statement", &self.statement)?;
+        w.optional("date_received", &self.date_received)?;
+        w.optional("witness_id", &self.witness_id)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("recording", &self.recording)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -40401,18 +42709,27 @@ impl crate::multipart::ToMultipart for InspectionLogUpdate {
 
 /// Project Inspection Template Item Reference Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ItemReferenceType {
-    #[serde(rename = "attachment")]
     Attachment,
-    #[serde(rename = "document")]
     Document,
-    #[serde(rename = "drawing")]
     Drawing,
-    #[serde(rename = "form")]
     Form,
-    #[serde(rename = "image")]
     Image,
+}
+
+impl serde::Serialize for ItemReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Document => "document",
+                Self::Drawing => "drawing",
+                Self::Form => "form",
+                Self::Image => "image",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for ItemReferenceType {
@@ -40770,23 +43087,30 @@ impl serde::Serialize for Instruction {
 
 /// The Status of the Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewInstructionStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "issued")]
     Issued,
+}
+
+impl serde::Serialize for NewInstructionStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Issued => "issued",
+            },
+        )
+    }
 }
 
 /// The Schedule Impact of the Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiScheduleImpact {
     /// The Status of the Schedule Impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GenericToolItemCostImpact>,
     /// The Value in days of the Schedule Impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
@@ -40813,15 +43137,22 @@ impl RfiScheduleImpact {
     }
 }
 
+impl serde::Serialize for RfiScheduleImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("value", &self.value)?;
+        w.end()
+    }
+}
+
 /// The Cost Impact of the Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfiCostImpact {
     /// The Status of the Cost Impact
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GenericToolItemCostImpact>,
     /// Cost impact value in dollars
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -40848,12 +43179,20 @@ impl NewRfiCostImpact {
     }
 }
 
+impl serde::Serialize for NewRfiCostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.optional("value", &self.value)?;
+        w.end()
+    }
+}
+
 /// Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewInstruction {
     /// The Number of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Title of the Instruction
     pub title: String,
@@ -40862,36 +43201,25 @@ pub struct NewInstruction {
     /// ID of the Instruction Type
     pub instruction_type_id: i64,
     /// ID of the User who the Instruction is from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_from_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<String>,
     /// The Schedule Impact of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<RfiScheduleImpact>,
     /// The Cost Impact of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<NewRfiCostImpact>,
     /// The Private status of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Description of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An array of IDs of the Attentions of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention_ids: Option<Vec<i64>>,
     /// An array of IDs of the Distributions of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// An array of IDs of the Trades of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
     /// Instruction's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// The specified array of upload ids is saved as Site Instruction Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -40994,65 +43322,81 @@ impl NewInstruction {
     }
 }
 
+impl serde::Serialize for NewInstruction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.field("title", &self.title)?;
+        w.field("status", &self.status)?;
+        w.field("instruction_type_id", &self.instruction_type_id)?;
+        w.optional("instruction_from_id", &self.instruction_from_id)?;
+        w.optional("date_received", &self.date_received)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("private", &self.private)?;
+        w.optional("description", &self.description)?;
+        w.optional("attention_ids", &self.attention_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
 /// The Status of the Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InstructionUpdateStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "issued")]
     Issued,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for InstructionUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Issued => "issued",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 /// Instruction
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstructionUpdate {
     /// The Number of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// The Title of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Status of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<InstructionUpdateStatus>,
     /// ID of the Instruction Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_type_id: Option<i64>,
     /// ID of the User who the Instruction is from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_from_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_received: Option<String>,
     /// The Schedule Impact of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<RfiScheduleImpact>,
     /// The Cost Impact of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<NewRfiCostImpact>,
     /// The Private status of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Description of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An array of IDs of the Attentions of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attention_ids: Option<Vec<i64>>,
     /// An array of IDs of the Distributions of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// An array of IDs of the Trades of the Instruction
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_ids: Option<Vec<i64>>,
     /// Instruction's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// The specified array of upload ids is saved as Site Instruction Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -41170,12 +43514,46 @@ impl InstructionUpdate {
     }
 }
 
+impl serde::Serialize for InstructionUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("number", &self.number)?;
+        w.optional("title", &self.title)?;
+        w.optional("status", &self.status)?;
+        w.optional("instruction_type_id", &self.instruction_type_id)?;
+        w.optional("instruction_from_id", &self.instruction_from_id)?;
+        w.optional("date_received", &self.date_received)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("private", &self.private)?;
+        w.optional("description", &self.description)?;
+        w.optional("attention_ids", &self.attention_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ManagedEquipmentOwnershipFilter {
     Owned,
     Rented,
     Sub,
+}
+
+impl serde::Serialize for ManagedEquipmentOwnershipFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Owned => "Owned",
+                Self::Rented => "Rented",
+                Self::Sub => "Sub",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -41800,22 +44178,17 @@ impl serde::Serialize for Material {
 
 /// Material Properties
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMaterial {
     /// Time & Material Entry Id the material is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_entry_id: Option<i64>,
     /// Name of the material
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description of the material
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit of measure for the material
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Quantity of the material
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
 }
 
@@ -41863,9 +44236,21 @@ impl NewMaterial {
     }
 }
 
+impl serde::Serialize for NewMaterial {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.end()
+    }
+}
+
 /// Material Bulk Create Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MaterialBulkCreate {
     /// Array of Material objects
     pub time_and_material_materials: Vec<NewMaterial>,
@@ -41880,12 +44265,19 @@ impl MaterialBulkCreate {
     }
 }
 
+impl serde::Serialize for MaterialBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("time_and_material_materials", &self.time_and_material_materials)?;
+        w.end()
+    }
+}
+
 /// Material Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MaterialBulkDestroy {
     /// Array of material IDs specified for delete
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_materials_ids: Option<Vec<i64>>,
 }
 
@@ -41902,6 +44294,17 @@ impl MaterialBulkDestroy {
     pub fn time_and_material_materials_ids(mut self, value: Vec<i64>) -> Self {
         self.time_and_material_materials_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for MaterialBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "time_and_material_materials_ids",
+            &self.time_and_material_materials_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -42286,16 +44689,13 @@ impl crate::multipart::ToMultipart for NotesLogUpdate {
 
 /// Project Observation Template
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObservationTemplateBulkUpdate {
     /// Flag that denotes if the Project Observation Template is available for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The ID of the Project Observation Template's Assignee
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     /// The ID of the Project Observation Template's Trade
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_id: Option<i64>,
 }
 
@@ -42326,6 +44726,16 @@ impl ObservationTemplateBulkUpdate {
     pub fn trade_id(mut self, value: i64) -> Self {
         self.trade_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ObservationTemplateBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("active", &self.active)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.end()
     }
 }
 
@@ -42470,22 +44880,17 @@ impl serde::Serialize for ObservationTemplateBulkUpdateResult {
 
 /// Project Observation Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewObservationType {
     /// Name to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Category to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Observations category id to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observations_category_id: Option<i64>,
     /// Active or no.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Parent id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
 }
 
@@ -42533,21 +44938,29 @@ impl NewObservationType {
     }
 }
 
+impl serde::Serialize for NewObservationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("category", &self.category)?;
+        w.optional("observations_category_id", &self.observations_category_id)?;
+        w.optional("active", &self.active)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.end()
+    }
+}
+
 /// Project Observation Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObservationTypeUpdate {
     /// Name to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Category to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Observations category id to be used for Observations created from this type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observations_category_id: Option<i64>,
     /// Flag denoting if the Observation Type is available for use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -42585,6 +44998,17 @@ impl ObservationTypeUpdate {
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ObservationTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("category", &self.category)?;
+        w.optional("observations_category_id", &self.observations_category_id)?;
+        w.optional("active", &self.active)?;
+        w.end()
     }
 }
 
@@ -43001,7 +45425,7 @@ impl serde::Serialize for ProductivityLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProductivityLog {
     pub productivity_log: serde_json::Value,
 }
@@ -43012,6 +45436,14 @@ impl NewProductivityLog {
         NewProductivityLog {
             productivity_log,
         }
+    }
+}
+
+impl serde::Serialize for NewProductivityLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("productivity_log", &self.productivity_log)?;
+        w.end()
     }
 }
 
@@ -44153,26 +46585,35 @@ impl serde::Serialize for ActionPlanPlanTestRecord {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ActionPlanPlanSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "deleted_at")]
     DeletedAt,
-    #[serde(rename = "deleted_by")]
     DeletedBy,
-    #[serde(rename = "location")]
     Location,
-    #[serde(rename = "manager")]
     Manager,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "type")]
     Type,
-    #[serde(rename = "updated_at")]
     UpdatedAt,
+}
+
+impl serde::Serialize for ActionPlanPlanSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+                Self::DeletedAt => "deleted_at",
+                Self::DeletedBy => "deleted_by",
+                Self::Location => "location",
+                Self::Manager => "manager",
+                Self::Number => "number",
+                Self::Title => "title",
+                Self::Type => "type",
+                Self::UpdatedAt => "updated_at",
+            },
+        )
+    }
 }
 
 /// Status of the Action Plan
@@ -44636,31 +47077,49 @@ impl serde::Serialize for ChecklistListTemplateDetail2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnvironmentalSort {
-    #[serde(rename = "affected_company")]
     AffectedCompany,
-    #[serde(rename = "created_at")]
     CreatedAt,
-    #[serde(rename = "managed_equipment")]
     ManagedEquipment,
-    #[serde(rename = "full_number")]
     FullNumber,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "work_activity")]
     WorkActivity,
 }
 
+impl serde::Serialize for EnvironmentalSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AffectedCompany => "affected_company",
+                Self::CreatedAt => "created_at",
+                Self::ManagedEquipment => "managed_equipment",
+                Self::FullNumber => "full_number",
+                Self::Number => "number",
+                Self::WorkActivity => "work_activity",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfiStatusFilter {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "draft")]
     Draft,
+}
+
+impl serde::Serialize for RfiStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+                Self::Draft => "draft",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -45080,18 +47539,27 @@ impl serde::Serialize for Rfi {
 
 /// The Status of the Schedule Impact
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CostImpactFormStatus {
-    #[serde(rename = "yes_known")]
     YesKnown,
-    #[serde(rename = "yes_unknown")]
     YesUnknown,
-    #[serde(rename = "no_impact")]
     NoImpact,
-    #[serde(rename = "tbd")]
     Tbd,
-    #[serde(rename = "n_a")]
     NA,
+}
+
+impl serde::Serialize for CostImpactFormStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::YesKnown => "yes_known",
+                Self::YesUnknown => "yes_unknown",
+                Self::NoImpact => "no_impact",
+                Self::Tbd => "tbd",
+                Self::NA => "n_a",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for CostImpactFormStatus {
@@ -45904,67 +48372,47 @@ impl serde::Serialize for RfiDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdateData {
     /// The ID of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Array of Assignee IDs to add to the Assignees List
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_assignee_ids: Option<Vec<i64>>,
     /// Array of Assignee IDs to make required in the Assignees List.  Note: The Assignee must also be in the Assignees List to be marked as required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_required_assignee_ids: Option<Vec<i64>>,
     /// Array of Assignee IDs to remove from the Assignees List
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_assignee_ids: Option<Vec<i64>>,
     /// Array of Distribution Member IDs to add to the Distribution List
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_distribution_ids: Option<Vec<i64>>,
     /// Array of Distribution Member IDs to remove from the Distribution List
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_distribution_ids: Option<Vec<i64>>,
     /// The ID of the Cost Code of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The Cost Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_impact: Option<NewRfiCostImpact>,
     /// The Drawing Number of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_number: Option<String>,
     /// The Due Date of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The ID of the Location of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Private status of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The ID of the Received From User of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_login_information_id: Option<i64>,
     /// The Reference of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// The ID of the Responsible Contractor Vendor of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The ID of the RFI Manager User of the RFI *Only admin users (or standard users, if the project's configuration allows for it) can set this field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rfi_manager_id: Option<i64>,
     /// The Schedule Impact of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_impact: Option<RfiScheduleImpact>,
     /// The ID of the Specification Section of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The ID of the Sub Job of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The Subject of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
@@ -46117,9 +48565,39 @@ impl RfiUpdateData {
     }
 }
 
+impl serde::Serialize for RfiUpdateData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("add_assignee_ids", &self.add_assignee_ids)?;
+        w.optional("add_required_assignee_ids", &self.add_required_assignee_ids)?;
+        w.optional("remove_assignee_ids", &self.remove_assignee_ids)?;
+        w.optional("add_distribution_ids", &self.add_distribution_ids)?;
+        w.optional("remove_distribution_ids", &self.remove_distribution_ids)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("drawing_number", &self.drawing_number)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "received_from_login_information_id",
+            &self.received_from_login_information_id,
+        )?;
+        w.optional("reference", &self.reference)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("rfi_manager_id", &self.rfi_manager_id)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("subject", &self.subject)?;
+        w.end()
+    }
+}
+
 /// RFI Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
     pub data: Vec<RfiUpdateData>,
 }
@@ -46131,17 +48609,34 @@ impl RfiUpdate {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum ExportExportFormat {
-    #[serde(rename = "pdf")]
-    Pdf,
-    #[serde(rename = "csv")]
-    Csv,
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("data", &self.data)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportExportFormat {
+    Pdf,
+    Csv,
+}
+
+impl serde::Serialize for ExportExportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pdf => "pdf",
+                Self::Csv => "csv",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnState {
     /// The field name/identifier for the column. The order of fields in the array determines the column order in the export.
     pub field: String,
@@ -46159,12 +48654,20 @@ impl ColumnState {
     }
 }
 
+impl serde::Serialize for ColumnState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("field", &self.field)?;
+        w.field("hidden", &self.hidden)?;
+        w.end()
+    }
+}
+
 /// Table configuration object containing column state information
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportTableConfigurationForExport {
     /// Array of column configuration objects that determines both visibility and order of columns in the export
-    #[serde(rename = "columnState", skip_serializing_if = "Option::is_none")]
     pub column_state: Option<Vec<ColumnState>>,
 }
 
@@ -46181,6 +48684,14 @@ impl ExportTableConfigurationForExport {
     pub fn column_state(mut self, value: Vec<ColumnState>) -> Self {
         self.column_state = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ExportTableConfigurationForExport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("columnState", &self.column_state)?;
+        w.end()
     }
 }
 
@@ -46626,29 +49137,45 @@ impl serde::Serialize for AdvancedExport {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdvancedExportFormat {
-    #[serde(rename = "pdf")]
     Pdf,
-    #[serde(rename = "zip")]
     Zip,
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CoverSheet {
-    #[serde(rename = "all_responses")]
-    AllResponses,
-    #[serde(rename = "official_responses_only")]
-    OfficialResponsesOnly,
+impl serde::Serialize for AdvancedExportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pdf => "pdf",
+                Self::Zip => "zip",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CoverSheet {
+    AllResponses,
+    OfficialResponsesOnly,
+}
+
+impl serde::Serialize for CoverSheet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AllResponses => "all_responses",
+                Self::OfficialResponsesOnly => "official_responses_only",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAdvancedExport {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cover_sheet: Option<CoverSheet>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<i64>>,
 }
 
@@ -46675,11 +49202,19 @@ impl NewAdvancedExport {
     }
 }
 
+impl serde::Serialize for NewAdvancedExport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("cover_sheet", &self.cover_sheet)?;
+        w.optional("files", &self.files)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiForwardForReview {
     /// An array of IDs of the Forwardees of the RFI
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forwardee_ids: Option<Vec<i64>>,
 }
 
@@ -46699,32 +49234,32 @@ impl RfiForwardForReview {
     }
 }
 
+impl serde::Serialize for RfiForwardForReview {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("forwardee_ids", &self.forwardee_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyInput {
     /// Body
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Official Status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub official: Option<bool>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// PDM document to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_management_document_revision_ids: Option<Vec<String>>,
 }
 
@@ -46796,12 +49331,29 @@ impl ReplyInput {
     }
 }
 
+impl serde::Serialize for ReplyInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("body", &self.body)?;
+        w.optional("official", &self.official)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewReply {
     pub reply: ReplyInput,
     /// RFI Response Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -46818,6 +49370,15 @@ impl NewReply {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("reply", &self.reply)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -47673,27 +50234,34 @@ impl serde::Serialize for ScheduleDetail {
 
 /// The Key of the Schedule Type
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScheduleTypeUpdateScheduleTypeKey {
-    #[serde(rename = "Microsoft Project")]
     MicrosoftProject,
-    #[serde(rename = "Microsoft Project 2010")]
     MicrosoftProject2010,
-    #[serde(rename = "Microsoft Project Documents")]
     MicrosoftProjectDocuments,
-    #[serde(rename = "Primavera P6")]
     PrimaveraP6,
+}
+
+impl serde::Serialize for ScheduleTypeUpdateScheduleTypeKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::MicrosoftProject => "Microsoft Project",
+                Self::MicrosoftProject2010 => "Microsoft Project 2010",
+                Self::MicrosoftProjectDocuments => "Microsoft Project Documents",
+                Self::PrimaveraP6 => "Primavera P6",
+            },
+        )
+    }
 }
 
 /// Schedule Type object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectScheduleType {
     /// The Key of the Schedule Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<ScheduleTypeUpdateScheduleTypeKey>,
     /// The Primavera P6 Identifier of the Schedule Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p6_id: Option<String>,
 }
 
@@ -47720,14 +50288,22 @@ impl ProjectScheduleType {
     }
 }
 
+impl serde::Serialize for ProjectScheduleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("key", &self.key)?;
+        w.optional("p6_id", &self.p6_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectSchedule {
     /// The ID of the Project the Schedule Type belongs to
     pub project_id: i64,
     /// Schedule Type object
-    #[serde(rename = "type")]
     pub type_: ProjectScheduleType,
 }
 
@@ -47741,28 +50317,55 @@ impl ProjectSchedule {
     }
 }
 
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum CalendarItemView {
-    #[serde(rename = "ids_only")]
-    IdsOnly,
-    #[serde(rename = "total_count_only")]
-    TotalCountOnly,
+impl serde::Serialize for ProjectSchedule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("type", &self.type_)?;
+        w.end()
+    }
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CalendarItemView {
+    IdsOnly,
+    TotalCountOnly,
+}
+
+impl serde::Serialize for CalendarItemView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::IdsOnly => "ids_only",
+                Self::TotalCountOnly => "total_count_only",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CalendarItemSort {
-    #[serde(rename = "id")]
     Id,
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "start_date")]
     StartDate,
-    #[serde(rename = "finish_date")]
     FinishDate,
-    #[serde(rename = "percent")]
     Percent,
+}
+
+impl serde::Serialize for CalendarItemSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Id => "id",
+                Self::Name => "name",
+                Self::StartDate => "start_date",
+                Self::FinishDate => "finish_date",
+                Self::Percent => "percent",
+            },
+        )
+    }
 }
 
 /// Schedule Calendar Item
@@ -47851,31 +50454,23 @@ impl serde::Serialize for CalendarItem {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCalendarItem {
     /// ID of the assigned user for the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// Calendar Item color (as a hex triplet)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Calendar Item description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The finish date of the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish: Option<String>,
     /// Calendar Item name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Calendar Item completion percentage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// Calendar Item private status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The start date of the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
 }
 
@@ -47944,35 +50539,41 @@ impl NewCalendarItem {
     }
 }
 
+impl serde::Serialize for NewCalendarItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("assigned_id", &self.assigned_id)?;
+        w.optional("color", &self.color)?;
+        w.optional("description", &self.description)?;
+        w.optional("finish", &self.finish)?;
+        w.optional("name", &self.name)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("private", &self.private)?;
+        w.optional("start", &self.start)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CalendarItemSyncUpdate {
     /// ID of the Calendar Item to be updated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// ID of the assigned user for the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
     /// Calendar Item color (as a hex triplet)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Calendar Item description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The finish date of the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish: Option<String>,
     /// Calendar Item name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Calendar Item completion percentage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// Calendar Item private status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The start date of the Calendar Item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
 }
 
@@ -48048,9 +50649,25 @@ impl CalendarItemSyncUpdate {
     }
 }
 
+impl serde::Serialize for CalendarItemSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("assigned_id", &self.assigned_id)?;
+        w.optional("color", &self.color)?;
+        w.optional("description", &self.description)?;
+        w.optional("finish", &self.finish)?;
+        w.optional("name", &self.name)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("private", &self.private)?;
+        w.optional("start", &self.start)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CalendarItemSync {
     pub updates: Vec<CalendarItemSyncUpdate>,
 }
@@ -48059,6 +50676,14 @@ impl CalendarItemSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<CalendarItemSyncUpdate>) -> Self {
         CalendarItemSync { updates }
+    }
+}
+
+impl serde::Serialize for CalendarItemSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -48142,18 +50767,27 @@ impl serde::Serialize for ProcessingStatus {
 
 /// Completion status of the task segment
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LookaheadTaskStatus {
-    #[serde(rename = "blank")]
     Blank,
-    #[serde(rename = "complete")]
     Complete,
-    #[serde(rename = "incomplete")]
     Incomplete,
 }
 
+impl serde::Serialize for LookaheadTaskStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Blank => "blank",
+                Self::Complete => "complete",
+                Self::Incomplete => "incomplete",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewLookaheadTaskSegment {
     /// Date represented by the task segment
     pub date: String,
@@ -48171,9 +50805,18 @@ impl NewLookaheadTaskSegment {
     }
 }
 
+impl serde::Serialize for NewLookaheadTaskSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("date", &self.date)?;
+        w.field("status", &self.status)?;
+        w.end()
+    }
+}
+
 /// Lookahead Task
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLookaheadTask {
     /// ID of the associated Lookahead
     pub lookahead_id: i64,
@@ -48182,24 +50825,17 @@ pub struct NewLookaheadTask {
     /// The name of the Task
     pub name: String,
     /// Task start date, in project time zone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Task end date, in project time zone
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// ID of Resource(s) to assign to this Lookahead Task
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<i64>>,
     /// Additional comments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<NewLookaheadTaskSegment>>,
     /// ID of Contact(s) to assign to this Lookahead Task
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_ids: Option<Vec<i64>>,
     /// ID of Company(s) to assign to this Lookahead Task
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_ids: Option<Vec<i64>>,
 }
 
@@ -48260,6 +50896,23 @@ impl NewLookaheadTask {
     pub fn vendor_ids(mut self, value: Vec<i64>) -> Self {
         self.vendor_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewLookaheadTask {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("lookahead_id", &self.lookahead_id)?;
+        w.field("parent_id", &self.parent_id)?;
+        w.field("name", &self.name)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("end_date", &self.end_date)?;
+        w.optional("resource_ids", &self.resource_ids)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("segments", &self.segments)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("vendor_ids", &self.vendor_ids)?;
+        w.end()
     }
 }
 
@@ -48557,14 +51210,13 @@ impl serde::Serialize for Lookahead {
 
 /// Lookahead
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewLookahead {
     /// Lookahead start date, in project time zone
     pub start_date: String,
     /// Lookahead end date, in project time zone
     pub end_date: String,
     /// ID of a previously created lookahead that will be used
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub copied_from_id: Option<i64>,
 }
 
@@ -48582,6 +51234,16 @@ impl NewLookahead {
     pub fn copied_from_id(mut self, value: i64) -> Self {
         self.copied_from_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewLookahead {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("start_date", &self.start_date)?;
+        w.field("end_date", &self.end_date)?;
+        w.optional("copied_from_id", &self.copied_from_id)?;
+        w.end()
     }
 }
 
@@ -49530,41 +52192,43 @@ impl serde::Serialize for SpecificationUpload {
 
 /// Specification format to apply to the upload.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpecFormat {
-    #[serde(rename = "CSI")]
     Csi,
-    #[serde(rename = "NCS")]
     Ncs,
-    #[serde(rename = "no_format")]
     NoFormat,
 }
 
+impl serde::Serialize for SpecFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Csi => "CSI",
+                Self::Ncs => "NCS",
+                Self::NoFormat => "no_format",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewSpecificationUpload {
     /// The ID of the specification set to upload to
     pub specification_set_id: i64,
     /// The ID of a Specification Section to apply to all pages in the attached file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// A default revision designation to be applied to Specification Section Revisions generated from this upload
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_revision: Option<String>,
     /// One or more files in PDF format to include in the upload (limited to one if specification_section_id is set).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
     /// Array of uploaded files UUIDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<String>>,
     /// The date when the specifications were issued by the design team
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_date: Option<String>,
     /// The date when the specifications were received by the GC
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// Numbers that resemble a spec section number can make it difficult to accurately split up and auto-label the spec sections. This field contains a number...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_number: Option<String>,
     /// Specification format to apply to the upload.
     pub spec_format: SpecFormat,
@@ -49629,15 +52293,28 @@ impl NewSpecificationUpload {
     }
 }
 
+impl serde::Serialize for NewSpecificationUpload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("specification_set_id", &self.specification_set_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("default_revision", &self.default_revision)?;
+        w.optional("files", &self.files)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("issued_date", &self.issued_date)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("ignore_number", &self.ignore_number)?;
+        w.field("spec_format", &self.spec_format)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SelectedApprover {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_comment: Option<bool>,
     /// The prostore_file_id of the selected attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
 }
 
@@ -49671,20 +52348,24 @@ impl SelectedApprover {
     }
 }
 
+impl serde::Serialize for SelectedApprover {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("include_comment", &self.include_comment)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalLogCloseAndDistribute {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_log_status_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_approvers: Option<Vec<SelectedApprover>>,
 }
 
@@ -49736,6 +52417,19 @@ impl SubmittalLogCloseAndDistribute {
     pub fn selected_approvers(mut self, value: Vec<SelectedApprover>) -> Self {
         self.selected_approvers = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for SubmittalLogCloseAndDistribute {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("submittal_log_status_id", &self.submittal_log_status_id)?;
+        w.optional("submittal_description", &self.submittal_description)?;
+        w.optional("message", &self.message)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.optional("selected_approvers", &self.selected_approvers)?;
+        w.end()
     }
 }
 
@@ -49976,30 +52670,39 @@ impl serde::Serialize for SubmittalPackage {
 
 /// Mapping of the Submittal Response
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Considered {
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "approved as noted")]
     ApprovedAsNoted,
-    #[serde(rename = "for record only")]
     ForRecordOnly,
-    #[serde(rename = "forwarded for review")]
     ForwardedForReview,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "rejected")]
     Rejected,
-    #[serde(rename = "revise and resubmit")]
     ReviseAndResubmit,
-    #[serde(rename = "submitted")]
     Submitted,
-    #[serde(rename = "void")]
     Void,
 }
 
+impl serde::Serialize for Considered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Approved => "approved",
+                Self::ApprovedAsNoted => "approved as noted",
+                Self::ForRecordOnly => "for record only",
+                Self::ForwardedForReview => "forwarded for review",
+                Self::Pending => "pending",
+                Self::Rejected => "rejected",
+                Self::ReviseAndResubmit => "revise and resubmit",
+                Self::Submitted => "submitted",
+                Self::Void => "void",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewSubmittalResponse {
     /// Name of Submittal Response
     pub name: String,
@@ -50017,51 +52720,78 @@ impl NewSubmittalResponse {
     }
 }
 
+impl serde::Serialize for NewSubmittalResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("considered", &self.considered)?;
+        w.end()
+    }
+}
+
 /// Workflow progress status value
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubmittalWorkflowProgressFilter {
-    #[serde(rename = "on_track")]
     OnTrack,
-    #[serde(rename = "off_track")]
     OffTrack,
-    #[serde(rename = "overdue")]
     Overdue,
-    #[serde(rename = "paused")]
     Paused,
-    #[serde(rename = "none")]
     None,
 }
 
+impl serde::Serialize for SubmittalWorkflowProgressFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::OnTrack => "on_track",
+                Self::OffTrack => "off_track",
+                Self::Overdue => "overdue",
+                Self::Paused => "paused",
+                Self::None => "none",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubmittalSort {
-    #[serde(rename = "specification_section")]
     SpecificationSection,
-    #[serde(rename = "number")]
     Number,
-    #[serde(rename = "title")]
     Title,
-    #[serde(rename = "type")]
     Type,
-    #[serde(rename = "status")]
     Status,
-    #[serde(rename = "responsible_contractor")]
     ResponsibleContractor,
-    #[serde(rename = "submit_by")]
     SubmitBy,
-    #[serde(rename = "received_from")]
     ReceivedFrom,
-    #[serde(rename = "received_date")]
     ReceivedDate,
-    #[serde(rename = "due_date")]
     DueDate,
-    #[serde(rename = "distributed_at")]
     DistributedAt,
-    #[serde(rename = "submittal_package")]
     SubmittalPackage,
-    #[serde(rename = "anticipated_delivery_date")]
     AnticipatedDeliveryDate,
+}
+
+impl serde::Serialize for SubmittalSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::SpecificationSection => "specification_section",
+                Self::Number => "number",
+                Self::Title => "title",
+                Self::Type => "type",
+                Self::Status => "status",
+                Self::ResponsibleContractor => "responsible_contractor",
+                Self::SubmitBy => "submit_by",
+                Self::ReceivedFrom => "received_from",
+                Self::ReceivedDate => "received_date",
+                Self::DueDate => "due_date",
+                Self::DistributedAt => "distributed_at",
+                Self::SubmittalPackage => "submittal_package",
+                Self::AnticipatedDeliveryDate => "anticipated_delivery_date",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -50273,99 +53003,69 @@ impl serde::Serialize for Submittal {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSubmittal {
     /// The Actual Delivery Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_delivery_date: Option<String>,
     /// The Confirmed Delivery Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed_delivery_date: Option<String>,
     /// The ID of the Cost Code of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// *This field can only be set by admins
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textarea_1: Option<String>,
     /// *This field can only be set by admins
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_textfield_1: Option<String>,
     /// The Description of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Design Team Review Time of the Submittal (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub design_team_review_time: Option<i64>,
     /// The IDs of the Distribution Members of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_member_ids: Option<Vec<i64>>,
     /// The Due Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The Internal Review Time of the Submtital (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_review_time: Option<i64>,
     /// The Issue Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_date: Option<String>,
     /// The Lead Time of the Submittal (in days)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_time: Option<i64>,
     /// The Location of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The Number of the Submittal
     pub number: String,
     /// Whether the Submittal is Private or not
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Received Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_date: Option<String>,
     /// The Received From of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_from_id: Option<i64>,
     /// The Required On Site Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_on_site_date: Option<String>,
     /// The Responsible Contractor of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_contractor_id: Option<i64>,
     /// The Revision of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
     /// The key of the Scheduled Task of the Submittal. Note that use of this parameter is deprecated. Please use `scheduled_task_id` instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_task_key: Option<String>,
     /// The ID of the Scheduled Task of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_task_id: Option<i64>,
     /// The ID of the Specification Section of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub specification_section_id: Option<i64>,
     /// The ID of the Submittal Status of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
     /// The ID of the Sub Job of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The Submit By Date of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_by: Option<String>,
     /// The ID of the Submittal Manager of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_manager_id: Option<i64>,
     /// The ID of the Submittal Package of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submittal_package_id: Option<i64>,
     /// The Title of the Submittal
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Submittal Type of the Submittal
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -50579,6 +53279,44 @@ impl NewSubmittal {
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewSubmittal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("actual_delivery_date", &self.actual_delivery_date)?;
+        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("custom_textarea_1", &self.custom_textarea_1)?;
+        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
+        w.optional("description", &self.description)?;
+        w.optional("design_team_review_time", &self.design_team_review_time)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("internal_review_time", &self.internal_review_time)?;
+        w.optional("issue_date", &self.issue_date)?;
+        w.optional("lead_time", &self.lead_time)?;
+        w.optional("location_id", &self.location_id)?;
+        w.field("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("required_on_site_date", &self.required_on_site_date)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("revision", &self.revision)?;
+        w.optional("scheduled_task_key", &self.scheduled_task_key)?;
+        w.optional("scheduled_task_id", &self.scheduled_task_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("status_id", &self.status_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("submit_by", &self.submit_by)?;
+        w.optional("submittal_manager_id", &self.submittal_manager_id)?;
+        w.optional("submittal_package_id", &self.submittal_package_id)?;
+        w.optional("title", &self.title)?;
+        w.optional("type", &self.type_)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
     }
 }
 
@@ -51046,10 +53784,21 @@ impl serde::Serialize for NextAvailableNumber {
 
 /// The role of the user in the workflow
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApproverType {
     Submitter,
     Approver,
+}
+
+impl serde::Serialize for ApproverType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Submitter => "Submitter",
+                Self::Approver => "Approver",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for ApproverType {
@@ -51684,29 +54433,35 @@ impl serde::Serialize for WorkflowData {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskCodeType {
-    #[serde(rename = "labor (default)")]
     LaborDefault,
-    #[serde(rename = "equipment")]
     Equipment,
-    #[serde(
-        rename = "all (returns both labor and equipment task codes in a single request)"
-    )]
     AllReturnsBothLaborAndEquipmentTaskCodesInASingleRequest,
 }
 
+impl serde::Serialize for TaskCodeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::LaborDefault => "labor (default)",
+                Self::Equipment => "equipment",
+                Self::AllReturnsBothLaborAndEquipmentTaskCodesInASingleRequest => {
+                    "all (returns both labor and equipment task codes in a single request)"
+                }
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskCodeValue {
     /// filter by Wbs Task Code IDs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
     /// filter by updated_at
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// filter to show only task_codes whose cost_code\['budgeted'\] field matches
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub budgeted: Option<bool>,
 }
 
@@ -51737,6 +54492,16 @@ impl TaskCodeValue {
     pub fn budgeted(mut self, value: bool) -> Self {
         self.budgeted = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TaskCodeValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("updated_at", &self.updated_at)?;
+        w.optional("budgeted", &self.budgeted)?;
+        w.end()
     }
 }
 
@@ -52297,55 +55062,39 @@ impl serde::Serialize for TimeAndMaterialEntry {
 
 /// Time and Material Entry Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialEntry {
     /// The title of T&M ticket
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The refrence number associate with T&M ticket
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_number: Option<String>,
     /// The description of job
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Current status of T&M ticket
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// If the T&M ticket is private
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Unique number for the T&M ticket
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
     /// The ID associate with customer's signature
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_signature_id: Option<i64>,
     /// The ID associate with company's signature
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_signature_id: Option<i64>,
     /// The ID associate with company's signature party
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_signee_party_id: Option<i64>,
     /// The ID associate with customer's signature party
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_signee_party_id: Option<i64>,
     /// Date work performed on
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_performed_on_date: Option<String>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// The specified array of upload ids is saved as Time And Material Entry Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -52470,18 +55219,38 @@ impl NewTimeAndMaterialEntry {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("reference_number", &self.reference_number)?;
+        w.optional("description", &self.description)?;
+        w.optional("status", &self.status)?;
+        w.optional("private", &self.private)?;
+        w.optional("number", &self.number)?;
+        w.optional("customer_signature_id", &self.customer_signature_id)?;
+        w.optional("company_signature_id", &self.company_signature_id)?;
+        w.optional("company_signee_party_id", &self.company_signee_party_id)?;
+        w.optional("customer_signee_party_id", &self.customer_signee_party_id)?;
+        w.optional("work_performed_on_date", &self.work_performed_on_date)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
 /// Time and Material Entry Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEntryBulkUpdate {
     /// ID's of the Time And Material Entry Objects to be updated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_entry_ids: Option<Vec<i64>>,
     /// Associated Change Event ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_event_id: Option<i64>,
     /// Will the attachments need to be updated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_change_event_attachment: Option<bool>,
 }
 
@@ -52515,12 +55284,24 @@ impl TimeAndMaterialEntryBulkUpdate {
     }
 }
 
+impl serde::Serialize for TimeAndMaterialEntryBulkUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("time_and_material_entry_ids", &self.time_and_material_entry_ids)?;
+        w.optional("change_event_id", &self.change_event_id)?;
+        w.optional(
+            "update_change_event_attachment",
+            &self.update_change_event_attachment,
+        )?;
+        w.end()
+    }
+}
+
 /// Time and Material Entry Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEntryCreateEquipment {
     /// Equipment Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub equipment_name: Option<String>,
 }
 
@@ -52540,19 +55321,24 @@ impl TimeAndMaterialEntryCreateEquipment {
     }
 }
 
+impl serde::Serialize for TimeAndMaterialEntryCreateEquipment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("equipment_name", &self.equipment_name)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialEntrySignature {
     /// Attachment representing the Signature.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// ID of the party the signature is attributed to
     pub party_id: i64,
     /// Acknowedgement text the signature was signed against.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_text: Option<String>,
     /// Signature Upload ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
 }
 
@@ -52586,11 +55372,21 @@ impl NewTimeAndMaterialEntrySignature {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialEntrySignature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("data", &self.data)?;
+        w.field("party_id", &self.party_id)?;
+        w.optional("signature_text", &self.signature_text)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
+    }
+}
+
 /// Time and Material Entry Signature
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignatureBulkDestroy {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_signature_ids: Option<Vec<i64>>,
 }
 
@@ -52610,14 +55406,22 @@ impl SignatureBulkDestroy {
     }
 }
 
+impl serde::Serialize for SignatureBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "time_and_material_signature_ids",
+            &self.time_and_material_signature_ids,
+        )?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEntryAttachmentInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folders: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_uuids: Option<Vec<i64>>,
 }
 
@@ -52651,8 +55455,18 @@ impl TimeAndMaterialEntryAttachmentInput {
     }
 }
 
+impl serde::Serialize for TimeAndMaterialEntryAttachmentInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("documents", &self.documents)?;
+        w.optional("folders", &self.folders)?;
+        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialEntryAttachment {
     /// Time & Material Id the attachment is associated with
     pub time_and_material_entry_id: i64,
@@ -52672,12 +55486,23 @@ impl NewTimeAndMaterialEntryAttachment {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialEntryAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("time_and_material_entry_id", &self.time_and_material_entry_id)?;
+        w.field(
+            "time_and_material_entry_attachment",
+            &self.time_and_material_entry_attachment,
+        )?;
+        w.end()
+    }
+}
+
 /// Time and Material Attachment Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEntryAttachmentBulkDestroy {
     /// IDs of all the Time and Material Entries Attachment values specified for bulk destroy
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_entry_attachment_ids: Option<Vec<i64>>,
 }
 
@@ -52694,6 +55519,17 @@ impl TimeAndMaterialEntryAttachmentBulkDestroy {
     pub fn time_and_material_entry_attachment_ids(mut self, value: Vec<i64>) -> Self {
         self.time_and_material_entry_attachment_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TimeAndMaterialEntryAttachmentBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "time_and_material_entry_attachment_ids",
+            &self.time_and_material_entry_attachment_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -52769,19 +55605,15 @@ impl serde::Serialize for TimeAndMaterialEquipmentLog {
 
 /// Time and Material Equipment Log Properties
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialEquipmentLog {
     /// Time & Material Entry Id of Time And Material Equipment Log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_entry_id: Option<i64>,
     /// Description of Time And Material Equipment Log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unit of measure for Time And Material Equipment Log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uom: Option<String>,
     /// Quantity of Time And Material Equipment Log
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
 
@@ -52822,9 +55654,20 @@ impl NewTimeAndMaterialEquipmentLog {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialEquipmentLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("uom", &self.uom)?;
+        w.optional("quantity", &self.quantity)?;
+        w.end()
+    }
+}
+
 /// Time and material equipment log Bulk Create Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEquipmentLogBulkCreate {
     /// Array of Time and material equipment log objects
     pub time_and_material_equipment_logs: Vec<NewTimeAndMaterialEquipmentLog>,
@@ -52841,12 +55684,22 @@ impl TimeAndMaterialEquipmentLogBulkCreate {
     }
 }
 
+impl serde::Serialize for TimeAndMaterialEquipmentLogBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field(
+            "time_and_material_equipment_logs",
+            &self.time_and_material_equipment_logs,
+        )?;
+        w.end()
+    }
+}
+
 /// Equipment log Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialEquipmentLogBulkDestroy {
     /// Array of time and material equipment log IDs specified for delete
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_equipment_logs_ids: Option<Vec<i64>>,
 }
 
@@ -52863,6 +55716,17 @@ impl TimeAndMaterialEquipmentLogBulkDestroy {
     pub fn time_and_material_equipment_logs_ids(mut self, value: Vec<i64>) -> Self {
         self.time_and_material_equipment_logs_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TimeAndMaterialEquipmentLogBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "time_and_material_equipment_logs_ids",
+            &self.time_and_material_equipment_logs_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -52951,29 +55815,19 @@ impl serde::Serialize for TimeAndMaterialNotification {
 
 /// Time and Material Notification Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_signed: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_signed: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<Vec<i64>>,
     /// Grouping configurations for T&M Equipment push to Change Management
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_equipment_totals_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_dl_on_customer_signed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_dl_on_company_signed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_dl_on_creation: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_dl_on_closed: Option<bool>,
     /// Grouping configurations for T&M Labor push to Change Management
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_labor_totals_by: Option<String>,
 }
 
@@ -53056,6 +55910,23 @@ impl NewTimeAndMaterialNotification {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialNotification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("creation", &self.creation)?;
+        w.optional("customer_signed", &self.customer_signed)?;
+        w.optional("company_signed", &self.company_signed)?;
+        w.optional("closed", &self.closed)?;
+        w.optional("group_equipment_totals_by", &self.group_equipment_totals_by)?;
+        w.optional("notify_dl_on_customer_signed", &self.notify_dl_on_customer_signed)?;
+        w.optional("notify_dl_on_company_signed", &self.notify_dl_on_company_signed)?;
+        w.optional("notify_dl_on_creation", &self.notify_dl_on_creation)?;
+        w.optional("notify_dl_on_closed", &self.notify_dl_on_closed)?;
+        w.optional("group_labor_totals_by", &self.group_labor_totals_by)?;
+        w.end()
+    }
+}
+
 /// Time And Material Timecard
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53135,22 +56006,17 @@ impl serde::Serialize for TimeAndMaterialTimecard {
 
 /// Time and Material Timecard Properties
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimeAndMaterialTimecard {
     /// Time & Material Entry Id the timecard is associated with
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_entry_id: Option<i64>,
     /// Type id for the type of timecard being created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// ID of the person the timecard is being created for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// ID of the worker's work classification
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// Total hours worked
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_worked: Option<f64>,
 }
 
@@ -53198,9 +56064,21 @@ impl NewTimeAndMaterialTimecard {
     }
 }
 
+impl serde::Serialize for NewTimeAndMaterialTimecard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("hours_worked", &self.hours_worked)?;
+        w.end()
+    }
+}
+
 /// Time and material timecard Bulk Create Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialTimecardBulkCreate {
     /// Array of Time and material timecard objects
     pub time_and_material_timecards: Vec<NewTimeAndMaterialTimecard>,
@@ -53215,12 +56093,19 @@ impl TimeAndMaterialTimecardBulkCreate {
     }
 }
 
+impl serde::Serialize for TimeAndMaterialTimecardBulkCreate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("time_and_material_timecards", &self.time_and_material_timecards)?;
+        w.end()
+    }
+}
+
 /// Time and material timecard Object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeAndMaterialTimecardBulkDestroy {
     /// Array of time and material timecard IDs specified for delete
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_and_material_timecards_ids: Option<Vec<i64>>,
 }
 
@@ -53237,6 +56122,17 @@ impl TimeAndMaterialTimecardBulkDestroy {
     pub fn time_and_material_timecards_ids(mut self, value: Vec<i64>) -> Self {
         self.time_and_material_timecards_ids = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for TimeAndMaterialTimecardBulkDestroy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional(
+            "time_and_material_timecards_ids",
+            &self.time_and_material_timecards_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -53535,60 +56431,45 @@ impl serde::Serialize for TimecardEntry {
 
 /// Timecard Entry object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectTimecardEntry {
     /// Total number of hours worked (excluding breaks) for the timecard entry. This property is not required if the timesheet time entry is configured for start...
     pub hours: String,
     /// The duration of the lunch break, in minutes, for the timecard entry. This property is only required if the timesheet time entry is configured for start time...
     pub lunch_time: String,
     /// The ID of the Party of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The start time of the timecard entry in ISO 8601 format. This property is only required if the timesheet time entry is configured for start time and stop time.
     pub time_in: String,
     /// The stop time of the timecard entry in ISO 8601 format. This property is only required if the timesheet time entry is configured for start time and stop time.
     pub time_out: String,
     /// The billable status of the timecard entry. Must be either true or false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The date of the timecard entry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The date and time value of record. This property is mutually exclusive with the Date property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// The description of the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the timecard time type corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the timesheet corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the cost code corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the subjob corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The ID of the multi-tier location corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// Daily Log Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
     /// The ID of the login information corresponding to the timecard entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// The ID of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// The value of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the line item type corresponding to the time card entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
 }
 
@@ -53714,66 +56595,73 @@ impl NewProjectTimecardEntry {
     }
 }
 
+impl serde::Serialize for NewProjectTimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("hours", &self.hours)?;
+        w.field("lunch_time", &self.lunch_time)?;
+        w.optional("party_id", &self.party_id)?;
+        w.field("time_in", &self.time_in)?;
+        w.field("time_out", &self.time_out)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("date", &self.date)?;
+        w.optional("datetime", &self.datetime)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.end()
+    }
+}
+
 /// The Timecard Entry object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimecardEntryUpdate {
     /// Total number of hours worked (excluding breaks) for the timecard entry. This property is not applicable if the timesheet time entry is configured for start...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
     /// The duration of the lunch break, in minutes, for the timecard entry. This property is only applicable if the tmesheet time entry is configured for start...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_time: Option<String>,
     /// The ID of the Party of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The start time of the timecard entry in ISO 8601 format. This property is only applicable if the timesheet time entry is configured for start time and stop...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// The stop time of the timecard entry in ISO 8601 format. This property is only applicable if the timesheet time entry is configured for start time and stop time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// The billable status of the timecard entry. Must be either true or false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The date of the timecard dntry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The date and time of the record. This property is mutually exclusive with the Date property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub datetime: Option<String>,
     /// The description of the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the timecard time type corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the cost code corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the login information corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// The ID of the timesheet corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// Daily Log Segment ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_log_segment_id: Option<Option<i64>>,
     /// The ID of the clock in GPS position corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_id: Option<i64>,
     /// The ID of the clock out GPS position corresponding to the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_id: Option<i64>,
     /// The ID of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// The value of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the line item type pertaining to the time card entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
 }
 
@@ -53919,8 +56807,34 @@ impl TimecardEntryUpdate {
     }
 }
 
+impl serde::Serialize for TimecardEntryUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("lunch_time", &self.lunch_time)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("date", &self.date)?;
+        w.optional("datetime", &self.datetime)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.optional("clock_in_id", &self.clock_in_id)?;
+        w.optional("clock_out_id", &self.clock_out_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimecardEntrySign {
     /// The signature ID to be added to the timecard entry.
     pub signature_id: i64,
@@ -53930,6 +56844,14 @@ impl TimecardEntrySign {
     /// A value with the required `signature_id`; set the others with the setters.
     pub fn new(signature_id: i64) -> Self {
         TimecardEntrySign { signature_id }
+    }
+}
+
+impl serde::Serialize for TimecardEntrySign {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("signature_id", &self.signature_id)?;
+        w.end()
     }
 }
 
@@ -54111,7 +57033,7 @@ impl serde::Serialize for Timesheet {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimesheet {
     /// The Date of the Timesheet
     pub date: String,
@@ -54124,11 +57046,18 @@ impl NewTimesheet {
     }
 }
 
+impl serde::Serialize for NewTimesheet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("date", &self.date)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetDelete {
     /// IDs of Timesheets to be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
 }
 
@@ -54146,11 +57075,18 @@ impl TimesheetDelete {
     }
 }
 
+impl serde::Serialize for TimesheetDelete {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("ids", &self.ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetUpdate {
     /// The Date of the Timesheet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
@@ -54168,11 +57104,18 @@ impl TimesheetUpdate {
     }
 }
 
+impl serde::Serialize for TimesheetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("date", &self.date)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimesheetUpdate {
     /// ID of Timesheet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// Timesheet object
     pub timecard_entries: Vec<TimesheetUpdate>,
@@ -54191,6 +57134,15 @@ impl ProjectTimesheetUpdate {
     pub fn timesheet_id(mut self, value: i64) -> Self {
         self.timesheet_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ProjectTimesheetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.field("timecard_entries", &self.timecard_entries)?;
+        w.end()
     }
 }
 
@@ -54252,14 +57204,13 @@ impl serde::Serialize for TimesheetChangeHistory {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSignature {
     /// Attachment representing the Signature.
     pub data: String,
     /// ID of the user the signature is attributed to
     pub user_id: i64,
     /// Acknowedgement text the signature was signed against.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_text: Option<String>,
 }
 
@@ -54280,14 +57231,22 @@ impl NewSignature {
     }
 }
 
+impl serde::Serialize for NewSignature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("data", &self.data)?;
+        w.field("user_id", &self.user_id)?;
+        w.optional("signature_text", &self.signature_text)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetUpdateApprovalTimesheet {
     /// The ID of Timesheet to change the status of
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The status of the Timesheet - pending/approved
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
@@ -54314,8 +57273,17 @@ impl TimesheetUpdateApprovalTimesheet {
     }
 }
 
+impl serde::Serialize for TimesheetUpdateApprovalTimesheet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("status", &self.status)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetUpdateApproval {
     /// array of Timesheet objects
     pub timesheets: Vec<TimesheetUpdateApprovalTimesheet>,
@@ -54327,6 +57295,14 @@ impl TimesheetUpdateApproval {
         TimesheetUpdateApproval {
             timesheets,
         }
+    }
+}
+
+impl serde::Serialize for TimesheetUpdateApproval {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("timesheets", &self.timesheets)?;
+        w.end()
     }
 }
 
@@ -54427,7 +57403,7 @@ impl serde::Serialize for VisitorLog {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewVisitorLog {
     pub visitor_log: serde_json::Value,
 }
@@ -54436,6 +57412,14 @@ impl NewVisitorLog {
     /// A value with the required `visitor_log`; set the others with the setters.
     pub fn new(visitor_log: serde_json::Value) -> Self {
         NewVisitorLog { visitor_log }
+    }
+}
+
+impl serde::Serialize for NewVisitorLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("visitor_log", &self.visitor_log)?;
+        w.end()
     }
 }
 
@@ -55526,7 +58510,7 @@ impl crate::multipart::ToMultipart for NewWorkLog {
 
 /// Punch Item Type Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPunchItemType {
     /// The ID of the Project the Punch Item Type belongs to
     pub project_id: i64,
@@ -55543,15 +58527,33 @@ impl NewPunchItemType {
     }
 }
 
+impl serde::Serialize for NewPunchItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("punch_item_type", &self.punch_item_type)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemStatusFilter {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "pending")]
     Pending,
+}
+
+impl serde::Serialize for PunchItemStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+                Self::Pending => "pending",
+            },
+        )
+    }
 }
 
 /// Login Information
@@ -56050,14 +59052,23 @@ impl serde::Serialize for PunchItem {
 
 /// Assessed risk level of on-time completion
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemInputScheduleRisk {
-    #[serde(rename = "ml_low")]
     MlLow,
-    #[serde(rename = "ml_medium")]
     MlMedium,
-    #[serde(rename = "ml_high")]
     MlHigh,
+}
+
+impl serde::Serialize for PunchItemInputScheduleRisk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::MlLow => "ml_low",
+                Self::MlMedium => "ml_medium",
+                Self::MlHigh => "ml_high",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for PunchItemInputScheduleRisk {
@@ -56068,12 +59079,25 @@ impl crate::multipart::ToMultipart for PunchItemInputScheduleRisk {
 
 /// Status - 'open' or 'closed'
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemInputStatus {
     Open,
     Closed,
     Overdue,
     Pending,
+}
+
+impl serde::Serialize for PunchItemInputStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "Open",
+                Self::Closed => "Closed",
+                Self::Overdue => "Overdue",
+                Self::Pending => "Pending",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for PunchItemInputStatus {
@@ -56084,26 +59108,35 @@ impl crate::multipart::ToMultipart for PunchItemInputStatus {
 
 /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemInputWorkflowStatus {
-    #[serde(rename = "draft")]
     Draft,
-    #[serde(rename = "initiated")]
     Initiated,
-    #[serde(rename = "in_dispute")]
     InDispute,
-    #[serde(rename = "work_required")]
     WorkRequired,
-    #[serde(rename = "ready_for_review")]
     ReadyForReview,
-    #[serde(rename = "work_not_accepted")]
     WorkNotAccepted,
-    #[serde(rename = "ready_to_close")]
     ReadyToClose,
-    #[serde(rename = "not_accepted_by_creator")]
     NotAcceptedByCreator,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for PunchItemInputWorkflowStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Initiated => "initiated",
+                Self::InDispute => "in_dispute",
+                Self::WorkRequired => "work_required",
+                Self::ReadyForReview => "ready_for_review",
+                Self::WorkNotAccepted => "work_not_accepted",
+                Self::ReadyToClose => "ready_to_close",
+                Self::NotAcceptedByCreator => "not_accepted_by_creator",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for PunchItemInputWorkflowStatus {
@@ -56855,22 +59888,29 @@ impl crate::multipart::ToMultipart for NewAddPunchItemAttachment {
 
 /// Recipient role
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Recipient {
-    #[serde(rename = "assignee")]
     Assignee,
-    #[serde(rename = "manager")]
     Manager,
+}
+
+impl serde::Serialize for Recipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Assignee => "assignee",
+                Self::Manager => "manager",
+            },
+        )
+    }
 }
 
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PunchItemSendAllUnsent {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub punch_ids: Option<Vec<i64>>,
     /// Recipient role
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Recipient>,
 }
 
@@ -56894,6 +59934,15 @@ impl PunchItemSendAllUnsent {
     pub fn recipient(mut self, value: Recipient) -> Self {
         self.recipient = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PunchItemSendAllUnsent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("punch_ids", &self.punch_ids)?;
+        w.optional("recipient", &self.recipient)?;
+        w.end()
     }
 }
 
@@ -57244,12 +60293,11 @@ impl crate::multipart::ToMultipart for PunchItemUpdate {
 
 /// Comment
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CommentInput {
     /// Comment Body
     pub body: String,
     /// Prostore file IDs to attach to the comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -57269,13 +60317,21 @@ impl CommentInput {
     }
 }
 
+impl serde::Serialize for CommentInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("body", &self.body)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 /// Punch Item Comment Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewComment {
     pub comment: CommentInput,
     /// Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -57292,6 +60348,15 @@ impl NewComment {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewComment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("comment", &self.comment)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -57597,16 +60662,13 @@ impl serde::Serialize for RequestedChange {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestedChangeTask {
     /// Requested change start date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Requested change finish date
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish: Option<String>,
     /// Requested change percentage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
 }
 
@@ -57640,18 +60702,24 @@ impl RequestedChangeTask {
     }
 }
 
+impl serde::Serialize for RequestedChangeTask {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("start", &self.start)?;
+        w.optional("finish", &self.finish)?;
+        w.optional("percentage", &self.percentage)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRequestedChange {
     /// Requested change reason
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub other_change: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<RequestedChangeTask>,
     /// Requested change notes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
@@ -57689,6 +60757,17 @@ impl NewRequestedChange {
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewRequestedChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("change_reason", &self.change_reason)?;
+        w.optional("other_change", &self.other_change)?;
+        w.optional("task", &self.task)?;
+        w.optional("notes", &self.notes)?;
+        w.end()
     }
 }
 
@@ -57782,16 +60861,13 @@ impl serde::Serialize for RequestedChangeV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestedChangeReviewRequestedChange {
     /// Requested Change ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Review result
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved: Option<bool>,
     /// reason of review
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disposition_reason: Option<String>,
 }
 
@@ -57825,10 +60901,19 @@ impl RequestedChangeReviewRequestedChange {
     }
 }
 
+impl serde::Serialize for RequestedChangeReviewRequestedChange {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("approved", &self.approved)?;
+        w.optional("disposition_reason", &self.disposition_reason)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestedChangeReview {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_changes: Option<Vec<RequestedChangeReviewRequestedChange>>,
 }
 
@@ -57848,6 +60933,14 @@ impl RequestedChangeReview {
     ) -> Self {
         self.requested_changes = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for RequestedChangeReview {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("requested_changes", &self.requested_changes)?;
+        w.end()
     }
 }
 
@@ -57896,13 +60989,11 @@ impl serde::Serialize for Resource {
 
 /// Resource object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceInput {
     /// The Name of the Resource
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The unique identifier for this resource from the external system which owns the schedule data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_uid: Option<String>,
 }
 
@@ -57929,9 +61020,18 @@ impl ResourceInput {
     }
 }
 
+impl serde::Serialize for ResourceInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("source_uid", &self.source_uid)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewResource {
     /// The ID of the Project the Resource belongs to
     pub project_id: i64,
@@ -57946,6 +61046,15 @@ impl NewResource {
             project_id,
             resource,
         }
+    }
+}
+
+impl serde::Serialize for NewResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("resource", &self.resource)?;
+        w.end()
     }
 }
 
@@ -58068,13 +61177,11 @@ impl serde::Serialize for ScheduleIntegration {
 
 /// ScheduleIntegration
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScheduleIntegrationUpdate {
     /// Prostore File ID (Preferably use upload_id instead)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// Upload ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
 }
 
@@ -58098,6 +61205,15 @@ impl ScheduleIntegrationUpdate {
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.upload_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ScheduleIntegrationUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("file_id", &self.file_id)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
     }
 }
 
@@ -58141,12 +61257,11 @@ impl serde::Serialize for ScheduleType {
 
 /// Schedule Type object
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleTypeUpdateScheduleType {
     /// The Key of the Schedule Type
     pub key: ScheduleTypeUpdateScheduleTypeKey,
     /// The Primavera P6 Identifier of the Schedule Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p6_id: Option<String>,
 }
 
@@ -58166,9 +61281,18 @@ impl ScheduleTypeUpdateScheduleType {
     }
 }
 
+impl serde::Serialize for ScheduleTypeUpdateScheduleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("key", &self.key)?;
+        w.optional("p6_id", &self.p6_id)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleTypeUpdate {
     /// The ID of the Project the Schedule Type belongs to
     pub project_id: i64,
@@ -58183,6 +61307,15 @@ impl ScheduleTypeUpdate {
             project_id,
             schedule_type,
         }
+    }
+}
+
+impl serde::Serialize for ScheduleTypeUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("schedule_type", &self.schedule_type)?;
+        w.end()
     }
 }
 
@@ -58232,7 +61365,7 @@ impl serde::Serialize for SpecificationSectionDivision {
 
 /// Specification Section Division
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSpecificationSectionDivision {
     pub number: String,
     pub description: String,
@@ -58245,6 +61378,15 @@ impl NewSpecificationSectionDivision {
             number: number.into(),
             description: description.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewSpecificationSectionDivision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("number", &self.number)?;
+        w.field("description", &self.description)?;
+        w.end()
     }
 }
 
@@ -58386,17 +61528,25 @@ impl serde::Serialize for SpecificationSectionRevisionDetail {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpecificationSectionSort {
-    #[serde(rename = "number")]
     Number,
 }
 
+impl serde::Serialize for SpecificationSectionSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Number => "number",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSpecificationSection {
     pub number: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the parent Specification Section Division
     pub specification_section_division_id: i64,
@@ -58422,14 +61572,26 @@ impl NewSpecificationSection {
     }
 }
 
+impl serde::Serialize for NewSpecificationSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("number", &self.number)?;
+        w.optional("description", &self.description)?;
+        w.field(
+            "specification_section_division_id",
+            &self.specification_section_division_id,
+        )?;
+        w.end()
+    }
+}
+
 /// Params used only when forwarding for review. Designates who the new reviewer is and what their due date is
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForwardTo {
     /// User ID of the new reviewer
     pub user_id: i64,
     /// Due Date of the new reviewer
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
 }
 
@@ -58449,8 +61611,17 @@ impl ForwardTo {
     }
 }
 
+impl serde::Serialize for ForwardTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("user_id", &self.user_id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalApproverUpdateAssociatedAttachment {
     /// Attachment ID
     pub attachment_id: i64,
@@ -58475,32 +61646,34 @@ impl SubmittalApproverUpdateAssociatedAttachment {
     }
 }
 
+impl serde::Serialize for SubmittalApproverUpdateAssociatedAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attachment_id", &self.attachment_id)?;
+        w.field("attachment_source_id", &self.attachment_source_id)?;
+        w.field("attachment_source_type", &self.attachment_source_type)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalApproverUpdate {
     /// Submittal Approver's Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments_to_upload: Option<Vec<String>>,
     /// Submittal Approver's Attachment IDs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     pub submittal_response_id: i64,
     /// Parameter is only available to admins.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sent_date: Option<String>,
     /// Parameter is only available to admins.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub returned_date: Option<String>,
     /// Params used only when forwarding for review. Designates who the new reviewer is and what their due date is
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to: Option<ForwardTo>,
     /// Submital Approver's Attachments to be carried forward.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_attachments: Option<Vec<SubmittalApproverUpdateAssociatedAttachment>>,
 }
 
@@ -58572,6 +61745,22 @@ impl SubmittalApproverUpdate {
     }
 }
 
+impl serde::Serialize for SubmittalApproverUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachments_to_upload", &self.attachments_to_upload)?;
+        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("comment", &self.comment)?;
+        w.field("submittal_response_id", &self.submittal_response_id)?;
+        w.optional("sent_date", &self.sent_date)?;
+        w.optional("returned_date", &self.returned_date)?;
+        w.optional("forward_to", &self.forward_to)?;
+        w.optional("associated_attachments", &self.associated_attachments)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubmittalApprover {
@@ -58630,10 +61819,19 @@ impl serde::Serialize for SubmittalApprover {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubmittalAssociatedAttachmentView {
-    #[serde(rename = "ids_only")]
     IdsOnly,
+}
+
+impl serde::Serialize for SubmittalAssociatedAttachmentView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::IdsOnly => "ids_only",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -59166,76 +62364,53 @@ impl serde::Serialize for SubmittalLogDetail {
 
 /// Task object.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskInput {
     /// Task name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task start timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// Task finish timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish: Option<String>,
     /// Actual start timestamp for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_start: Option<String>,
     /// Actual finish timestamp for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_finish: Option<String>,
     /// Percent complete value for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// True if this task is on the critical path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical_path: Option<bool>,
     /// True if this task is a milestone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub milestone: Option<bool>,
     /// The row number of a task defines the sequence in which tasks are normally
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_number: Option<i64>,
     /// Flag set to true if this is a summary task, i.e. this task has child tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_children: Option<bool>,
     /// The unique identifier for this task from the external system which owns the schedule data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_uid: Option<String>,
     /// ID of the parent task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// Task full outline path.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_outline_path: Option<String>,
     /// For tasks imported from external systems which have the concept of
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
     /// Work Breakdown Structure (WBS) number for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs: Option<String>,
     /// The duration of this task in days as defined by the external system
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_duration: Option<f64>,
     /// Resources assigned to this task, represented as an array of resource ID values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<i64>>,
     /// Arbitrary notes about this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The baseline start timestamp for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_start: Option<String>,
     /// The baseline finish timestamp for this task.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_finish: Option<String>,
     /// The start variance in days for this task, as calculated by the external system which owns the schedule data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_variance: Option<f64>,
     /// The finish variance in days for this task, as calculated by the external system which owns the schedule data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_variance: Option<f64>,
     /// Set to true if the task has been created or modified in Procore, false
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_edited: Option<bool>,
 }
 
@@ -59409,9 +62584,39 @@ impl TaskInput {
     }
 }
 
+impl serde::Serialize for TaskInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("start", &self.start)?;
+        w.optional("finish", &self.finish)?;
+        w.optional("actual_start", &self.actual_start)?;
+        w.optional("actual_finish", &self.actual_finish)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("critical_path", &self.critical_path)?;
+        w.optional("milestone", &self.milestone)?;
+        w.optional("row_number", &self.row_number)?;
+        w.optional("has_children", &self.has_children)?;
+        w.optional("source_uid", &self.source_uid)?;
+        w.optional("parent_id", &self.parent_id)?;
+        w.optional("full_outline_path", &self.full_outline_path)?;
+        w.optional("activity_id", &self.activity_id)?;
+        w.optional("wbs", &self.wbs)?;
+        w.optional("schedule_duration", &self.schedule_duration)?;
+        w.optional("resource_ids", &self.resource_ids)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("baseline_start", &self.baseline_start)?;
+        w.optional("baseline_finish", &self.baseline_finish)?;
+        w.optional("start_variance", &self.start_variance)?;
+        w.optional("finish_variance", &self.finish_variance)?;
+        w.optional("manually_edited", &self.manually_edited)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTask {
     /// ID of the project this task belongs to.
     pub project_id: i64,
@@ -59426,8 +62631,17 @@ impl NewTask {
     }
 }
 
+impl serde::Serialize for NewTask {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("task", &self.task)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskSync {
     /// The ID of the Project the Tasks belongs to
     pub project_id: i64,
@@ -59438,6 +62652,15 @@ impl TaskSync {
     /// A value with the required `project_id`, `updates`; set the others with the setters.
     pub fn new(project_id: i64, updates: Vec<TaskInput>) -> Self {
         TaskSync { project_id, updates }
+    }
+}
+
+impl serde::Serialize for TaskSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -59629,44 +62852,33 @@ impl serde::Serialize for TimecardEntryItem {
 
 /// Timecard Entry object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimecardEntryInput {
     /// The ID of the Party of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The Hours of the Timecard Entry
     pub hours: String,
     /// The Billable status of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The Date of the Timecard Entry
     pub date: String,
     /// The Description of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Timecard Time Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the Cost Code of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the Login Information of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// ID of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// Value of related external data
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the Line Item Type of the Timecard Entry
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// The datetime a timecard clock in was punched
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_time: Option<String>,
     /// The datetime a timecard clock out was punched
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_time: Option<String>,
 }
 
@@ -59757,8 +62969,28 @@ impl TimecardEntryInput {
     }
 }
 
+impl serde::Serialize for TimecardEntryInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("party_id", &self.party_id)?;
+        w.field("hours", &self.hours)?;
+        w.optional("billable", &self.billable)?;
+        w.field("date", &self.date)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("clock_in_time", &self.clock_in_time)?;
+        w.optional("clock_out_time", &self.clock_out_time)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTimecardEntry {
     /// The ID of the Project the Timecard Entry belongs to
     pub project_id: i64,
@@ -59773,6 +63005,15 @@ impl NewTimecardEntry {
             project_id,
             timecard_entry,
         }
+    }
+}
+
+impl serde::Serialize for NewTimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("timecard_entry", &self.timecard_entry)?;
+        w.end()
     }
 }
 
@@ -59996,26 +63237,21 @@ impl serde::Serialize for TimecardEntryDetail {
 
 /// ToDo object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoInput {
     /// The ID of the Assignment of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_id: Option<i64>,
     /// The Color of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The Finish date-time of the ToDo
     pub finish_datetime: String,
     /// The Name of the ToDo
     pub name: String,
     /// The Description of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Percentage of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// The Private status of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Start date-time of the ToDo
     pub start_datetime: String,
@@ -60071,9 +63307,24 @@ impl TodoInput {
     }
 }
 
+impl serde::Serialize for TodoInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("assignment_id", &self.assignment_id)?;
+        w.optional("color", &self.color)?;
+        w.field("finish_datetime", &self.finish_datetime)?;
+        w.field("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("private", &self.private)?;
+        w.field("start_datetime", &self.start_datetime)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTodo {
     /// The ID of the Project the ToDo belongs to
     pub project_id: i64,
@@ -60088,35 +63339,35 @@ impl NewTodo {
     }
 }
 
+impl serde::Serialize for NewTodo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("todo", &self.todo)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoSyncUpdate {
     /// The ID of the ToDo item to update
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ID of the Assignment of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_id: Option<i64>,
     /// The Color of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The Finish date-time of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_datetime: Option<String>,
     /// The Name of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Description of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Percentage of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// The Private status of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Start date-time of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_datetime: Option<String>,
 }
 
@@ -60192,8 +63443,24 @@ impl TodoSyncUpdate {
     }
 }
 
+impl serde::Serialize for TodoSyncUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.optional("assignment_id", &self.assignment_id)?;
+        w.optional("color", &self.color)?;
+        w.optional("finish_datetime", &self.finish_datetime)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("private", &self.private)?;
+        w.optional("start_datetime", &self.start_datetime)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoSync {
     pub updates: Vec<TodoSyncUpdate>,
 }
@@ -60202,6 +63469,14 @@ impl TodoSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<TodoSyncUpdate>) -> Self {
         TodoSync { updates }
+    }
+}
+
+impl serde::Serialize for TodoSync {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("updates", &self.updates)?;
+        w.end()
     }
 }
 
@@ -60244,31 +63519,23 @@ impl serde::Serialize for TodoSyncResult {
 
 /// ToDo object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoUpdateTodo {
     /// The ID of the Assignment of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_id: Option<i64>,
     /// The Color of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The Finish date-time of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_datetime: Option<String>,
     /// The Name of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Description of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Percentage of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
     /// The Private status of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// The Start date-time of the ToDo
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_datetime: Option<String>,
 }
 
@@ -60337,9 +63604,24 @@ impl TodoUpdateTodo {
     }
 }
 
+impl serde::Serialize for TodoUpdateTodo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("assignment_id", &self.assignment_id)?;
+        w.optional("color", &self.color)?;
+        w.optional("finish_datetime", &self.finish_datetime)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("percentage", &self.percentage)?;
+        w.optional("private", &self.private)?;
+        w.optional("start_datetime", &self.start_datetime)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TodoUpdate {
     /// The ID of the Project the ToDo belongs to
     pub project_id: i64,
@@ -60351,6 +63633,15 @@ impl TodoUpdate {
     /// A value with the required `project_id`, `todo`; set the others with the setters.
     pub fn new(project_id: i64, todo: TodoUpdateTodo) -> Self {
         TodoUpdate { project_id, todo }
+    }
+}
+
+impl serde::Serialize for TodoUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("todo", &self.todo)?;
+        w.end()
     }
 }
 
@@ -60425,15 +63716,13 @@ impl serde::Serialize for PlanTemplateV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlanTemplateV1_1 {
     /// Title
     pub title: String,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Privacy flag of the Company Action Plan Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// ID of an Action Plan Type
     pub plan_type_id: i64,
@@ -60463,20 +63752,27 @@ impl NewPlanTemplateV1_1 {
     }
 }
 
+impl serde::Serialize for NewPlanTemplateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("private", &self.private)?;
+        w.field("plan_type_id", &self.plan_type_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateUpdateV1_1 {
     /// Title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Description
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Privacy flag of the Company Action Plan Template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// ID of an Action Plan Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_type_id: Option<i64>,
 }
 
@@ -60514,6 +63810,17 @@ impl PlanTemplateUpdateV1_1 {
     pub fn plan_type_id(mut self, value: i64) -> Self {
         self.plan_type_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for PlanTemplateUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("private", &self.private)?;
+        w.optional("plan_type_id", &self.plan_type_id)?;
+        w.end()
     }
 }
 
@@ -60592,24 +63899,32 @@ impl serde::Serialize for ActionPlanPlanTemplateV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingViewV1_1 {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "with_revisions")]
     WithRevisions,
+}
+
+impl serde::Serialize for DrawingViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Extended => "extended",
+                Self::WithRevisions => "with_revisions",
+            },
+        )
+    }
 }
 
 /// Drawing
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewDrawingV1_1 {
     /// Drawing number
     pub number: String,
     /// Drawing title
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Drawing discipline
     pub drawing_discipline: Name2,
@@ -60629,6 +63944,16 @@ impl NewDrawingV1_1 {
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewDrawingV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("number", &self.number)?;
+        w.optional("title", &self.title)?;
+        w.field("drawing_discipline", &self.drawing_discipline)?;
+        w.end()
     }
 }
 
@@ -61021,7 +64346,7 @@ impl serde::Serialize for ListTemplateDetailV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewListV1_1 {
     /// ID of the Checklist List Template (Inspection Template) that the Checklist (Inspection) will be created from
     pub list_template_id: i64,
@@ -61035,6 +64360,15 @@ impl NewListV1_1 {
             list_template_id,
             list,
         }
+    }
+}
+
+impl serde::Serialize for NewListV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("list_template_id", &self.list_template_id)?;
+        w.field("list", &self.list)?;
+        w.end()
     }
 }
 
@@ -61434,7 +64768,7 @@ impl serde::Serialize for ListV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUpdateV1_1 {
     pub list: serde_json::Value,
 }
@@ -61443,6 +64777,14 @@ impl ListUpdateV1_1 {
     /// A value with the required `list`; set the others with the setters.
     pub fn new(list: serde_json::Value) -> Self {
         ListUpdateV1_1 { list }
+    }
+}
+
+impl serde::Serialize for ListUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("list", &self.list)?;
+        w.end()
     }
 }
 
@@ -61512,14 +64854,23 @@ impl serde::Serialize for ChecklistUserV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CountStatusFilterV1_1 {
-    #[serde(rename = "all")]
     All,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "pending")]
     Pending,
+}
+
+impl serde::Serialize for CountStatusFilterV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::All => "all",
+                Self::Approved => "approved",
+                Self::Pending => "pending",
+            },
+        )
+    }
 }
 
 /// Weather Log
@@ -61638,17 +64989,33 @@ impl serde::Serialize for WeatherLogV1_1 {
 
 /// Type of calamity the jobsite was subject to
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WeatherLogCalamity {
     Earthquake,
     Fire,
-    #[serde(rename = "Flash Flood")]
     FlashFlood,
     Hurricane,
     Landslide,
     Other,
     Snow,
     Tornado,
+}
+
+impl serde::Serialize for WeatherLogCalamity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Earthquake => "Earthquake",
+                Self::Fire => "Fire",
+                Self::FlashFlood => "Flash Flood",
+                Self::Hurricane => "Hurricane",
+                Self::Landslide => "Landslide",
+                Self::Other => "Other",
+                Self::Snow => "Snow",
+                Self::Tornado => "Tornado",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for WeatherLogCalamity {
@@ -61659,22 +65026,35 @@ impl crate::multipart::ToMultipart for WeatherLogCalamity {
 
 /// Ground condition
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WeatherLogGround {
     Dry,
     Flooded,
     Frozen,
-    #[serde(rename = "Heavy Surf/Swell")]
     HeavySurfSwell,
-    #[serde(rename = "High Tide")]
     HighTide,
-    #[serde(rename = "Low Tide")]
     LowTide,
     Snow,
-    #[serde(rename = "Wet/Muddy")]
     WetMuddy,
-    #[serde(rename = "-----")]
     SymbolU2DU2DU2DU2DU2D,
+}
+
+impl serde::Serialize for WeatherLogGround {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Dry => "Dry",
+                Self::Flooded => "Flooded",
+                Self::Frozen => "Frozen",
+                Self::HeavySurfSwell => "Heavy Surf/Swell",
+                Self::HighTide => "High Tide",
+                Self::LowTide => "Low Tide",
+                Self::Snow => "Snow",
+                Self::WetMuddy => "Wet/Muddy",
+                Self::SymbolU2DU2DU2DU2DU2D => "-----",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for WeatherLogGround {
@@ -61685,17 +65065,33 @@ impl crate::multipart::ToMultipart for WeatherLogGround {
 
 /// Sky condition
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WeatherLogSky {
     Clear,
     Cloudy,
     Fog,
-    #[serde(rename = "Ice/Sleet/Hail")]
     IceSleetHail,
     Overcast,
     Mist,
     Rain,
     Snow,
+}
+
+impl serde::Serialize for WeatherLogSky {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Clear => "Clear",
+                Self::Cloudy => "Cloudy",
+                Self::Fog => "Fog",
+                Self::IceSleetHail => "Ice/Sleet/Hail",
+                Self::Overcast => "Overcast",
+                Self::Mist => "Mist",
+                Self::Rain => "Rain",
+                Self::Snow => "Snow",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for WeatherLogSky {
@@ -61706,15 +65102,27 @@ impl crate::multipart::ToMultipart for WeatherLogSky {
 
 /// Weather temperature
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WeatherLogTemperature {
     Cold,
     Hot,
     Mild,
-    #[serde(rename = "Very Cold")]
     VeryCold,
-    #[serde(rename = "Very Hot")]
     VeryHot,
+}
+
+impl serde::Serialize for WeatherLogTemperature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Cold => "Cold",
+                Self::Hot => "Hot",
+                Self::Mild => "Mild",
+                Self::VeryCold => "Very Cold",
+                Self::VeryHot => "Very Hot",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for WeatherLogTemperature {
@@ -61725,13 +65133,23 @@ impl crate::multipart::ToMultipart for WeatherLogTemperature {
 
 /// Wind condition
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WeatherLogWind {
     Calm,
-    #[serde(rename = "High Wind")]
     HighWind,
-    #[serde(rename = "Light Wind")]
     LightWind,
+}
+
+impl serde::Serialize for WeatherLogWind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Calm => "Calm",
+                Self::HighWind => "High Wind",
+                Self::LightWind => "Light Wind",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for WeatherLogWind {
@@ -61981,16 +65399,25 @@ impl crate::multipart::ToMultipart for NewWeatherLogV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingAreaViewV1_1 {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "extended")]
     Extended,
-    #[serde(rename = "only_ids")]
     OnlyIds,
-    #[serde(rename = "mfe")]
     Mfe,
+}
+
+impl serde::Serialize for DrawingAreaViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Extended => "extended",
+                Self::OnlyIds => "only_ids",
+                Self::Mfe => "mfe",
+            },
+        )
+    }
 }
 
 /// Drawing Area
@@ -62041,19 +65468,37 @@ impl serde::Serialize for DrawingAreaV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingDisciplineViewV1_1 {
-    #[serde(rename = "only_ids")]
     OnlyIds,
 }
 
+impl serde::Serialize for DrawingDisciplineViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::OnlyIds => "only_ids",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DrawingUploadViewV1_1 {
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "with_drawing_log_imports")]
     WithDrawingLogImports,
+}
+
+impl serde::Serialize for DrawingUploadViewV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Normal => "normal",
+                Self::WithDrawingLogImports => "with_drawing_log_imports",
+            },
+        )
+    }
 }
 
 /// Drawing Log Import
@@ -62366,46 +65811,33 @@ impl crate::multipart::ToMultipart for NewDrawingUploadV1_1 {
 
 /// Meeting topic object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingTopicV1_1MeetingTopic {
     /// The Title of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Description of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The Due Date of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// The Status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MeetingTopicInputStatus>,
     /// &lt;p>&lt;span style=\\\"font-size: large;\\\">Please look at Item 1 and have those pieces completed &lt;strong>before&lt;/strong>&lt;/span>&lt;/p>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Private status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Date of the Meeting Topic being closed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<String>,
     /// The Priority of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<MeetingTopicInputPriority>,
     /// The Added Under Agenda status of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub added_under_agenda: Option<bool>,
     /// The Meeting Wide Number of the Meeting Topic
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_wide_number: Option<i64>,
     /// The ID of the Meeting Category the Meeting Topic belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_category_id: Option<i64>,
     /// An array of the IDs of the Assignments of the Meeting Topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignment_ids: Option<Vec<AssignmentId>>,
     /// The specified array of upload_ids gets associated as attachments to the meeting topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
 }
 
@@ -62509,16 +65941,35 @@ impl NewMeetingTopicV1_1MeetingTopic {
     }
 }
 
+impl serde::Serialize for NewMeetingTopicV1_1MeetingTopic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("title", &self.title)?;
+        w.optional("description", &self.description)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("status", &self.status)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("closed_at", &self.closed_at)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("added_under_agenda", &self.added_under_agenda)?;
+        w.optional("meeting_wide_number", &self.meeting_wide_number)?;
+        w.optional("meeting_category_id", &self.meeting_category_id)?;
+        w.optional("assignment_ids", &self.assignment_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingTopicV1_1 {
     /// The ID of the Meeting the Meeting Topic belongs to
     pub meeting_id: i64,
     /// Meeting topic object
     pub meeting_topic: NewMeetingTopicV1_1MeetingTopic,
     /// An array of the Attachments of the Meeting Topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -62536,6 +65987,16 @@ impl NewMeetingTopicV1_1 {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewMeetingTopicV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("meeting_id", &self.meeting_id)?;
+        w.field("meeting_topic", &self.meeting_topic)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -62890,61 +66351,45 @@ impl serde::Serialize for MeetingDetailV1_1 {
 
 /// Meeting object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingV1_1Meeting {
     /// The Position of the Meeting
     pub position: i64,
     /// The Title of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Location of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The Minutes of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Description of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overview: Option<String>,
     /// The Occurred status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred: Option<bool>,
     /// The Start Time of the Meeting
     pub starts_at: String,
     /// The Finish Time of the Meeting
     pub ends_at: String,
     /// The Timezone of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The Private status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Conclusion of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<String>,
     /// The Draft status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
     /// An array of the IDs of the Attendees of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<i64>>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Ids of meeting attachment files Prostore file IDs (Not to be used if other attachment types are included)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -63075,16 +66520,41 @@ impl NewMeetingV1_1Meeting {
     }
 }
 
+impl serde::Serialize for NewMeetingV1_1Meeting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("position", &self.position)?;
+        w.optional("title", &self.title)?;
+        w.optional("location", &self.location)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("overview", &self.overview)?;
+        w.optional("occurred", &self.occurred)?;
+        w.field("starts_at", &self.starts_at)?;
+        w.field("ends_at", &self.ends_at)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("conclusion", &self.conclusion)?;
+        w.optional("is_draft", &self.is_draft)?;
+        w.optional("attendees", &self.attendees)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewMeetingV1_1 {
     /// The ID of the Project the Meetings belongs to
     pub project_id: i64,
     /// Meeting object
     pub meeting: NewMeetingV1_1Meeting,
     /// Meeting Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -63102,6 +66572,16 @@ impl NewMeetingV1_1 {
     pub fn attachments(mut self, value: Vec<String>) -> Self {
         self.attachments = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewMeetingV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting", &self.meeting)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
     }
 }
 
@@ -63395,71 +66875,62 @@ impl serde::Serialize for MeetingV1_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EcrionPdfGenerationDataModeFilterV1_1 {
-    #[serde(rename = "agenda")]
     Agenda,
-    #[serde(rename = "meetings")]
     Meetings,
+}
+
+impl serde::Serialize for EcrionPdfGenerationDataModeFilterV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Agenda => "agenda",
+                Self::Meetings => "meetings",
+            },
+        )
+    }
 }
 
 /// Meeting object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingUpdateV1_1Meeting {
     /// The Position of the Meeting(Can only be updated if the Meeting is the first Meeting in the series)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The Title of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The Location of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The Minutes of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<String>,
     /// The Description of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overview: Option<String>,
     /// The Occurred status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred: Option<bool>,
     /// The Start Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<String>,
     /// The Finish Time of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     /// The Timezone of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The Private status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// The Conclusion of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<String>,
     /// The Draft status of the Meeting
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
     /// Drawing Revisions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drawing_revision_ids: Option<Vec<i64>>,
     /// File Versions to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_version_ids: Option<Vec<i64>>,
     /// Forms to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_ids: Option<Vec<i64>>,
     /// Images to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_ids: Option<Vec<i64>>,
     /// Uploads to attach to the response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_ids: Option<Vec<String>>,
     /// Ids of meeting attachment files Prostore file IDs (Not to be used if other attachment types are included)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prostore_file_ids: Option<Vec<i64>>,
 }
 
@@ -63598,16 +67069,40 @@ impl MeetingUpdateV1_1Meeting {
     }
 }
 
+impl serde::Serialize for MeetingUpdateV1_1Meeting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("position", &self.position)?;
+        w.optional("title", &self.title)?;
+        w.optional("location", &self.location)?;
+        w.optional("minutes", &self.minutes)?;
+        w.optional("overview", &self.overview)?;
+        w.optional("occurred", &self.occurred)?;
+        w.optional("starts_at", &self.starts_at)?;
+        w.optional("ends_at", &self.ends_at)?;
+        w.optional("time_zone", &self.time_zone)?;
+        w.optional("is_private", &self.is_private)?;
+        w.optional("conclusion", &self.conclusion)?;
+        w.optional("is_draft", &self.is_draft)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.end()
+    }
+}
+
 /// Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MeetingUpdateV1_1 {
     /// The ID of the Project the Meetings belongs to
     pub project_id: i64,
     /// Meeting object
     pub meeting: MeetingUpdateV1_1Meeting,
     /// Meeting Attachments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
 
@@ -63628,62 +67123,54 @@ impl MeetingUpdateV1_1 {
     }
 }
 
+impl serde::Serialize for MeetingUpdateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("meeting", &self.meeting)?;
+        w.optional("attachments", &self.attachments)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectTimecardEntryV1_1 {
     /// Total number of hours worked (excluding breaks) for the timecard entry. This property is not required if the timesheet time entry is configured for start...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
     /// The duration of the lunch break, in minutes, for the Timecard Entry. This property is only required if the timesheet time entry is configured for start time...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_time: Option<String>,
     /// The start time of the Timecard Entry in ISO 8601 format. This property is only required if the timesheet time entry is configured for start time and stop time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// The stop time of the Timecard Entry in ISO 8601 format. This property is only required if the timesheet time entry is configured for start time and stop time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// The billable status of the Timecard Entry. Must be either true or false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The date of the Timecard Entry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The description of the Timecard Entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Timecard Time Type corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the Timesheet corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the Cost Code corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the Subjob corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The ID of the Location corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of the Login Information corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// The ID of the Party corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// The value of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the line item type corresponding to the time card entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
 }
 
@@ -63816,145 +67303,139 @@ impl NewProjectTimecardEntryV1_1 {
     }
 }
 
+impl serde::Serialize for NewProjectTimecardEntryV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("lunch_time", &self.lunch_time)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("date", &self.date)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 /// Current approval status of the timecard entry.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus {
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "approved")]
     Approved,
-    #[serde(rename = "reviewed")]
     Reviewed,
-    #[serde(rename = "completed")]
     Completed,
+}
+
+impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Pending => "pending",
+                Self::Approved => "approved",
+                Self::Reviewed => "reviewed",
+                Self::Completed => "completed",
+            },
+        )
+    }
 }
 
 /// Timecard entry representing time worked by a person on a specific date.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
     /// Unique identifier for the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The ID of the project this timecard entry belongs to.
     pub project_id: i64,
     /// The ID of the company this timecard entry belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// The date this work was performed, in YYYY-MM-DD format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Total hours worked for this timecard entry, excluding breaks. Required for hours-based timesheets. Must be numeric with a maximum of 24 hours per entry....
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
     /// Start time used for calculating hours worked. This is the clock_in_time after company rounding rules have been applied. This rounded time is what gets used...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_in: Option<String>,
     /// End time used for calculating hours worked. This is the clock_out_time after company rounding rules have been applied. This rounded time is what gets used...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_out: Option<String>,
     /// Actual timestamp when worker clocked in via GPS or kiosk. This is the raw, unrounded time as recorded by the system. Company rounding rules are applied to...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_time: Option<String>,
     /// Actual timestamp when worker clocked out via GPS or kiosk. This is the raw, unrounded time as recorded by the system. Company rounding rules are applied to...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_time: Option<String>,
     /// ID of GPS position record for clock-in event. Must be unique per worker within company to prevent duplicate clock-ins and cannot equal clock_out_id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_in_id: Option<i64>,
     /// ID of GPS position record for clock-out event. Must be unique per worker within company to prevent duplicate clock-outs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clock_out_id: Option<i64>,
     /// Lunch break duration in minutes. Can be provided directly by the client, or will be automatically calculated when both lunch_start_time and lunch_stop_time...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_time: Option<String>,
     /// The datetime when the lunch break started, in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_start_time: Option<String>,
     /// The datetime when lunch break ended, in ISO 8601 format. When both lunch_start_time and lunch_stop_time are provided, the system automatically calculates...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_stop_time: Option<String>,
     /// ID of GPS record for lunch clock-in event. See [List GPS Positions](https://developers.procore.com/reference/rest/v1/gps-positions#list-gps-positions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_clock_in_id: Option<i64>,
     /// ID of GPS record for lunch clock-out event. See [List GPS Positions](https://developers.procore.com/reference/rest/v1/gps-positions#list-gps-positions).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lunch_clock_out_id: Option<i64>,
     /// A description of the work performed during this timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether this time can be charged to the client. The API defaults to false if not specified, but the UI defaults new entries to true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The ID of the timecard time type (e.g., Regular Time, Overtime, Double Time). This directly affects hourly rate multipliers and overtime premium...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the cost code for this work. DO NOT provide if providing a wbs_code_id, as they are mutually exclusive. This represents the traditional...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the Work Breakdown Structure (Task Code) for this timecard entry. This is the preferred modern approach over cost_code_id. In the timecard...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// The ID of the line item type for this timecard entry. DO NOT provide if providing a wbs_code_id, as they are mutually exclusive. This represents...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// The ID of the work classification that categorizes the type of work performed (e.g., Carpenter, Electrician, Laborer). This construction trade...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_classification_id: Option<i64>,
     /// The ID of the person/party who performed this work. This identifies the worker for the timecard entry and represents construction worker identification in...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the timesheet to associate this timecard entry with. All entries in a bulk request typically belong to the same timesheet. Construction timesheets...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the location where this work was performed. Used for job site tracking and reporting. This represents a specific construction site location within...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of the crew this timecard entry is associated with. Used for crew-based time tracking and reporting. This represents construction work crew...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crew_id: Option<i64>,
     /// Current approval status of the timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_status: Option<
         ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus,
     >,
     /// The date when this timecard entry was approved, in YYYY-MM-DD format. Only set when approval_status is 'approved'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_date: Option<String>,
     /// The ID of the user who approved this timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_by_id: Option<i64>,
     /// Automatically calculates overtime based on company rules. Only applies when completing an in-progress timecard entry or creating a non-in-progress entry....
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub set_timecard_time_type_automatically: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the sub job this timecard entry is associated with. This is legacy - don't use if you have WBS codes. Used for more granular project cost tracking...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// Whether this timecard entry has been digitally signed by the worker. This represents a digital signature requirement for construction timecard legal...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed: Option<bool>,
     /// Whether this entry represents an active work session. In-progress timecard entries generally do not appear in API responses unless specifically requested...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_progress: Option<bool>,
     /// The ID of the parent timecard entry when this entry was created by Overtime Management. This only shows up when the timecard entry is created the first time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub split_parent_id: Option<i64>,
     /// When the timecard entry was created. This provides a construction timecard audit trail for legal compliance and dispute resolution, and provides evidence of...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the timecard entry was last updated. This represents construction timecard modification tracking for audit trails and change management, and is...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// When the timecard entry was deleted (if applicable). This represents construction timecard soft deletion for maintaining audit trails while removing...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
 
@@ -64244,8 +67725,59 @@ impl ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
     }
 }
 
+impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("company_id", &self.company_id)?;
+        w.optional("date", &self.date)?;
+        w.optional("hours", &self.hours)?;
+        w.optional("time_in", &self.time_in)?;
+        w.optional("time_out", &self.time_out)?;
+        w.optional("clock_in_time", &self.clock_in_time)?;
+        w.optional("clock_out_time", &self.clock_out_time)?;
+        w.optional("clock_in_id", &self.clock_in_id)?;
+        w.optional("clock_out_id", &self.clock_out_id)?;
+        w.optional("lunch_time", &self.lunch_time)?;
+        w.optional("lunch_start_time", &self.lunch_start_time)?;
+        w.optional("lunch_stop_time", &self.lunch_stop_time)?;
+        w.optional("lunch_clock_in_id", &self.lunch_clock_in_id)?;
+        w.optional("lunch_clock_out_id", &self.lunch_clock_out_id)?;
+        w.optional("description", &self.description)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("crew_id", &self.crew_id)?;
+        w.optional("approval_status", &self.approval_status)?;
+        w.optional("approval_date", &self.approval_date)?;
+        w.optional("approved_by_id", &self.approved_by_id)?;
+        w.optional(
+            "set_timecard_time_type_automatically",
+            &self.set_timecard_time_type_automatically,
+        )?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("signed", &self.signed)?;
+        w.optional("in_progress", &self.in_progress)?;
+        w.optional("split_parent_id", &self.split_parent_id)?;
+        w.optional("created_at", &self.created_at)?;
+        w.optional("updated_at", &self.updated_at)?;
+        w.optional("deleted_at", &self.deleted_at)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimecardEntryBulkCreateV1_1 {
     /// Array of timecard entries to be created in bulk (maximum 25 entries).
     pub timecard_entries: Vec<ProjectTimecardEntryBulkCreateV1_1TimecardEntry>,
@@ -64259,6 +67791,14 @@ impl ProjectTimecardEntryBulkCreateV1_1 {
         ProjectTimecardEntryBulkCreateV1_1 {
             timecard_entries,
         }
+    }
+}
+
+impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("timecard_entries", &self.timecard_entries)?;
+        w.end()
     }
 }
 
@@ -64562,7 +68102,7 @@ impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1 {
 
 /// Timecard Entry object
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
     /// Total number of hours worked (excluding breaks) for the timecard entry. This property is not required if the timesheet time entry is configured for start...
     pub hours: String,
@@ -64573,49 +68113,34 @@ pub struct ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
     /// The stop time of the Timecard Entry in ISO 8601 format. This property is only required if the timesheet time entry is configured for start time and stop time.
     pub time_out: String,
     /// The billable status of the Timecard Entry. Must be either true or false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billable: Option<bool>,
     /// The date of the Timecard Entry in ISO 8601 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The description of the Timecard Entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The ID of the Timecard Time Type corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_time_type_id: Option<i64>,
     /// The ID of the Timesheet corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timesheet_id: Option<i64>,
     /// The ID of the Cost Code corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_code_id: Option<i64>,
     /// The ID of the Subjob corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_job_id: Option<i64>,
     /// The ID of the Location corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
     /// The ID of the Login Information corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_information_id: Option<i64>,
     /// The ID of the Party corresponding to the Timecard Entry property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_id: Option<i64>,
     /// The ID of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// The value of the related external data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_data: Option<String>,
     /// The ID of the line item type corresponding to the time card entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line_item_type_id: Option<i64>,
     /// The ID of the wbs code corresponding to the Timecard entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wbs_code_id: Option<i64>,
     /// Keys the spec does not name (`additionalProperties`).
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, NewFileValue>,
 }
 
@@ -64735,14 +68260,38 @@ impl ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
     }
 }
 
+impl serde::Serialize for ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("hours", &self.hours)?;
+        w.field("lunch_time", &self.lunch_time)?;
+        w.field("time_in", &self.time_in)?;
+        w.field("time_out", &self.time_out)?;
+        w.optional("billable", &self.billable)?;
+        w.optional("date", &self.date)?;
+        w.optional("description", &self.description)?;
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
+        w.optional("timesheet_id", &self.timesheet_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("party_id", &self.party_id)?;
+        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data)?;
+        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimesheetTimecardEntryDraftCreateV1_1 {
     /// The Date of the Timesheet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Timecard Entries to Create
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timecard_entries: Option<
         Vec<ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry>,
     >,
@@ -64771,6 +68320,15 @@ impl ProjectTimesheetTimecardEntryDraftCreateV1_1 {
     ) -> Self {
         self.timecard_entries = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for ProjectTimesheetTimecardEntryDraftCreateV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("date", &self.date)?;
+        w.optional("timecard_entries", &self.timecard_entries)?;
+        w.end()
     }
 }
 
@@ -65812,12 +69370,21 @@ impl serde::Serialize for PunchItemV1_1 {
 
 /// Status - 'open' or 'closed'
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewPunchItemV1_1PunchItemStatus {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+impl serde::Serialize for NewPunchItemV1_1PunchItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItemStatus {
@@ -66646,13 +70213,11 @@ impl serde::Serialize for EvidenceConfigurationV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Photo {
     /// Array of Company Inspection Template Item Status IDs that would trigger the requirement of an Observation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_ids: Option<Vec<String>>,
     /// Array of Inspection Response Option IDs that would trigger the requirement of an Observation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_option_ids: Option<Vec<String>>,
 }
 
@@ -66679,12 +70244,19 @@ impl Photo {
     }
 }
 
+impl serde::Serialize for Photo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status_ids", &self.status_ids)?;
+        w.optional("response_option_ids", &self.response_option_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InspectionTemplateItemEvidenceConfigurationV2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observation: Option<Photo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Photo>,
 }
 
@@ -66708,6 +70280,15 @@ impl InspectionTemplateItemEvidenceConfigurationV2 {
     pub fn photo(mut self, value: Photo) -> Self {
         self.photo = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for InspectionTemplateItemEvidenceConfigurationV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("observation", &self.observation)?;
+        w.optional("photo", &self.photo)?;
+        w.end()
     }
 }
 
@@ -67048,7 +70629,7 @@ impl serde::Serialize for SignatureRequestListV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewSignatureRequestV2 {
     /// Party ID of the signatory
     pub signatory_id: String,
@@ -67060,6 +70641,14 @@ impl NewSignatureRequestV2 {
         NewSignatureRequestV2 {
             signatory_id: signatory_id.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewSignatureRequestV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("signatory_id", &self.signatory_id)?;
+        w.end()
     }
 }
 
@@ -67097,7 +70686,7 @@ impl serde::Serialize for SignatureRequestV2 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignatureRequestSignatureV2WithAttachmentString {
     /// Base64 encoded string representing PNG image of signature
     pub attachment_string: String,
@@ -67112,8 +70701,16 @@ impl SignatureRequestSignatureV2WithAttachmentString {
     }
 }
 
+impl serde::Serialize for SignatureRequestSignatureV2WithAttachmentString {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attachment_string", &self.attachment_string)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SignatureRequestSignatureV2WithAttachmentId {
     /// Prostore File ID
     pub attachment_id: String,
@@ -67128,12 +70725,28 @@ impl SignatureRequestSignatureV2WithAttachmentId {
     }
 }
 
+impl serde::Serialize for SignatureRequestSignatureV2WithAttachmentId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attachment_id", &self.attachment_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SignatureRequestSignatureV2 {
     AttachmentString(Box<SignatureRequestSignatureV2WithAttachmentString>),
     AttachmentId(Box<SignatureRequestSignatureV2WithAttachmentId>),
+}
+
+impl serde::Serialize for SignatureRequestSignatureV2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::AttachmentString(v) => serde::Serialize::serialize(v, s),
+            Self::AttachmentId(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 #[non_exhaustive]
@@ -68010,16 +71623,25 @@ impl serde::Serialize for SpecificationAreaV2_1 {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SpecificationByArea {
-    #[serde(rename = "true")]
     True,
-    #[serde(rename = "false")]
     False,
 }
 
+impl serde::Serialize for SpecificationByArea {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::True => "true",
+                Self::False => "false",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpecificationSubscribers {
     pub user_ids: Vec<String>,
 }
@@ -68033,8 +71655,16 @@ impl SpecificationSubscribers {
     }
 }
 
+impl serde::Serialize for SpecificationSubscribers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("user_ids", &self.user_ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpecificationConfigurationSpecificationConfigurationV2_1 {
     pub specification_section_revisions_ordered_by_letter_first: SpecificationByArea,
     pub specification_by_area: SpecificationByArea,
@@ -68053,6 +71683,19 @@ impl SpecificationConfigurationSpecificationConfigurationV2_1 {
             specification_by_area,
             specification_subscribers,
         }
+    }
+}
+
+impl serde::Serialize for SpecificationConfigurationSpecificationConfigurationV2_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field(
+            "specification_section_revisions_ordered_by_letter_first",
+            &self.specification_section_revisions_ordered_by_letter_first,
+        )?;
+        w.field("specification_by_area", &self.specification_by_area)?;
+        w.field("specification_subscribers", &self.specification_subscribers)?;
+        w.end()
     }
 }
 

@@ -448,41 +448,31 @@ impl serde::Serialize for Group {
 
 /// Request body schema for creating a new Group.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyGroup {
     /// Group Name.
     pub name: String,
     /// The default Timezone for scheduling outbound messages from projects in this group that don't specify their own Timezone. Example format: America/Chicago.
     pub timezone: String,
     /// Hexadecimal color code for the Group. Can be helpful for categorization. Example: #53A9FF.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The first part of the Group's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<String>,
     /// The second part of the Group's address (e.g., Apartment, Suite, Unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<String>,
     /// The City or Town for the Group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_town: Option<String>,
     /// The State or Province for the Group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_province: Option<String>,
     /// Zip or Postal Code for the Group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// The Country for the Group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The Point of Contact (P.O.C.) name for the Group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
     /// Phone number for the Group's Point of Contact. Must include country and area code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
     /// Email address for the Group's Point of Contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_email: Option<String>,
 }
 
@@ -563,6 +553,25 @@ impl NewCompanyGroup {
     pub fn contact_email(mut self, value: impl Into<String>) -> Self {
         self.contact_email = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewCompanyGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("timezone", &self.timezone)?;
+        w.optional("color", &self.color)?;
+        w.optional("address_1", &self.address_1)?;
+        w.optional("address_2", &self.address_2)?;
+        w.optional("city_town", &self.city_town)?;
+        w.optional("state_province", &self.state_province)?;
+        w.optional("zipcode", &self.zipcode)?;
+        w.optional("country", &self.country)?;
+        w.optional("contact_name", &self.contact_name)?;
+        w.optional("contact_phone", &self.contact_phone)?;
+        w.optional("contact_email", &self.contact_email)?;
+        w.end()
     }
 }
 
@@ -1669,17 +1678,26 @@ impl serde::Serialize for Tag {
 
 /// Indicates whether the Job Title is salaried or hourly.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobTitleType {
-    #[serde(rename = "salaried")]
     Salaried,
-    #[serde(rename = "hourly")]
     Hourly,
+}
+
+impl serde::Serialize for JobTitleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Salaried => "salaried",
+                Self::Hourly => "hourly",
+            },
+        )
+    }
 }
 
 /// Request body schema for creating a new Job Title.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewJobTitle {
     /// The name of the Job Title.
     pub name: String,
@@ -1688,13 +1706,10 @@ pub struct NewJobTitle {
     /// Controls whether the Job Title should be globally available to all current and future Groups.
     pub globally_accessible: bool,
     /// Hexadecimal color code for the Job Title. Helps with categorization and visual distinction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Indicates whether the Job Title is salaried or hourly.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<JobTitleType>,
     /// The rate value that will be factored into cost calculations for any person who has this job title applied and doesn't already have a standalone hourly wage...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_rate: Option<Option<f64>>,
 }
 
@@ -1734,33 +1749,51 @@ impl NewJobTitle {
     }
 }
 
+impl serde::Serialize for NewJobTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("group_ids", &self.group_ids)?;
+        w.field("globally_accessible", &self.globally_accessible)?;
+        w.optional("color", &self.color)?;
+        w.optional("type", &self.type_)?;
+        w.optional("hourly_rate", &self.hourly_rate)?;
+        w.end()
+    }
+}
+
 /// Specifies the Job Title type. - `hourly` - Hourly wage-based job title. - `salaried` - Fixed salary job title.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewCompanyJobTitleType {
-    #[serde(rename = "hourly")]
     Hourly,
-    #[serde(rename = "salaried")]
     Salaried,
+}
+
+impl serde::Serialize for NewCompanyJobTitleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Hourly => "hourly",
+                Self::Salaried => "salaried",
+            },
+        )
+    }
 }
 
 /// Request body schema for updating a Job Title.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCompanyJobTitle {
     /// Name of the Job Title.
     pub name: String,
     /// Controls whether the Job Title is globally available to all current and future Groups.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub globally_accessible: Option<bool>,
     /// Hexadecimal color code for the Job Title. Helps with categorization and visual distinction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Specifies the Job Title type. - `hourly` - Hourly wage-based job title. - `salaried` - Fixed salary job title.
-    #[serde(rename = "type")]
     pub type_: NewCompanyJobTitleType,
     /// Hourly wage rate for the Job Title. Required if type is `hourly`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_rate: Option<f64>,
 }
 
@@ -1795,9 +1828,21 @@ impl NewCompanyJobTitle {
     }
 }
 
+impl serde::Serialize for NewCompanyJobTitle {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("globally_accessible", &self.globally_accessible)?;
+        w.optional("color", &self.color)?;
+        w.field("type", &self.type_)?;
+        w.optional("hourly_rate", &self.hourly_rate)?;
+        w.end()
+    }
+}
+
 /// Request body for adding or removing a Job Title from a Group.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewGroup {
     /// UUID of the Group the Job Title is being added to or removed from.
     pub group_id: String,
@@ -1809,6 +1854,14 @@ impl NewGroup {
         NewGroup {
             group_id: group_id.into(),
         }
+    }
+}
+
+impl serde::Serialize for NewGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("group_id", &self.group_id)?;
+        w.end()
     }
 }
 
@@ -1849,20 +1902,27 @@ impl serde::Serialize for TagGroup {
 
 /// Language preference. Currently only `english` is supported.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
-    #[serde(rename = "english")]
     English,
 }
 
+impl serde::Serialize for Language {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::English => "english",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonTagInstance {
     /// UUID reference to the Tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
     /// Expiration date for the Tag, if applicable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expr_date: Option<String>,
 }
 
@@ -1889,9 +1949,18 @@ impl PersonTagInstance {
     }
 }
 
+impl serde::Serialize for PersonTagInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("tag_id", &self.tag_id)?;
+        w.optional("expr_date", &self.expr_date)?;
+        w.end()
+    }
+}
+
 /// Request body schema for creating a new Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCompanyPerson2 {
     /// First Name of the Person.
     pub first_name: String,
@@ -1906,85 +1975,58 @@ pub struct NewCompanyPerson2 {
     /// Array of UUIDs representing the Groups this Person belongs to. Can be empty if the Person is an Admin.
     pub group_ids: Vec<String>,
     /// The email that the Person will log in with. Required if `is_user` is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// UUID of the Permission Level assigned to the Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_level_id: Option<String>,
     /// If `true`, the Person will be created with all user properties but will not receive an invite until triggered manually by an Admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_invite: Option<bool>,
     /// Password for logging in. If not provided, an email will be sent to the user to set their password. Must be at least 8 characters with one uppercase, one...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// UUID of the Notification Profile for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<String>,
     /// The Person's phone number, including country and area code. Must be unique among all registered People. **Note:** Pass `null` or exclude the field if the...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Determines if the Person can receive SMS notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_sms: Option<bool>,
     /// Determines if the Person can receive email notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_email: Option<bool>,
     /// Determines if the Person can receive mobile push notifications if they have the app installed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_mobile: Option<bool>,
     /// First part of the Person's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<String>,
     /// Second part of the Person's address (e.g., Apartment, Suite, Unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<Option<String>>,
     /// The city or town where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_town: Option<String>,
     /// The state or province where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_province: Option<String>,
     /// The postal/zip code of the Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// The country where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// UUID reference to a Job Title in the LaborChart System.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<String>,
     /// Hourly wage rate for the Person. Used for automatic spend tracking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_wage: Option<f64>,
     /// Internal employee identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// Name of the Person's emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_name: Option<String>,
     /// Phone number of the emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_number: Option<String>,
     /// Email address of the emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_email: Option<String>,
     /// The relationship between the Person and their emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_relation: Option<String>,
     /// Date of birth of the Person. Accepts ISO Date String, UTC Date String, or MS Numeric Epoch Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<String>,
     /// Date the Person was hired. Accepts ISO Date String, UTC Date String, or MS Numeric Epoch Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hired_date: Option<String>,
     /// Specifies if the Person identifies as male.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_male: Option<bool>,
     /// Language preference. Currently only `english` is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// List of tags applied to the Person. Tags can require expiration dates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_instances: Option<Vec<PersonTagInstance>>,
 }
 
@@ -2198,96 +2240,107 @@ impl NewCompanyPerson2 {
     }
 }
 
+impl serde::Serialize for NewCompanyPerson2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("first_name", &self.first_name)?;
+        w.field("last_name", &self.last_name)?;
+        w.field("is_user", &self.is_user)?;
+        w.field("is_assignable", &self.is_assignable)?;
+        w.field("status", &self.status)?;
+        w.field("group_ids", &self.group_ids)?;
+        w.optional("email", &self.email)?;
+        w.optional("permission_level_id", &self.permission_level_id)?;
+        w.optional("no_invite", &self.no_invite)?;
+        w.optional("password", &self.password)?;
+        w.optional("notification_profile_id", &self.notification_profile_id)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("can_receive_sms", &self.can_receive_sms)?;
+        w.optional("can_receive_email", &self.can_receive_email)?;
+        w.optional("can_receive_mobile", &self.can_receive_mobile)?;
+        w.optional("address_1", &self.address_1)?;
+        w.optional("address_2", &self.address_2)?;
+        w.optional("city_town", &self.city_town)?;
+        w.optional("state_province", &self.state_province)?;
+        w.optional("zipcode", &self.zipcode)?;
+        w.optional("country", &self.country)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("hourly_wage", &self.hourly_wage)?;
+        w.optional("employee_number", &self.employee_number)?;
+        w.optional("emergency_contact_name", &self.emergency_contact_name)?;
+        w.optional("emergency_contact_number", &self.emergency_contact_number)?;
+        w.optional("emergency_contact_email", &self.emergency_contact_email)?;
+        w.optional("emergency_contact_relation", &self.emergency_contact_relation)?;
+        w.optional("dob", &self.dob)?;
+        w.optional("hired_date", &self.hired_date)?;
+        w.optional("is_male", &self.is_male)?;
+        w.optional("language", &self.language)?;
+        w.optional("tag_instances", &self.tag_instances)?;
+        w.end()
+    }
+}
+
 /// Request body schema for updating a Person. Only send properties that need to be updated.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyPerson3 {
     /// First Name of the Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last Name of the Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Determines if the Person can be assigned to tasks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_assignable: Option<bool>,
     /// The status of the Person. `active` means the person is visible in all pages, while `inactive` hides the person unless filtered. Inactive People do not count...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
     /// Array of UUIDs representing the Groups this Person belongs to. **Cannot be empty** for an assignable resource or a non-admin Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
     /// The email that the Person will log in with. **Required if updating `is_user` to `true`**. Must be unique across the company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// UUID of the Permission Level assigned to the Person. **Required when setting `is_user: true`**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission_level_id: Option<String>,
     /// UUID of the Notification Profile for the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_profile_id: Option<String>,
     /// The Person's phone number, including country and area code. Must be **unique** among all registered People.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Determines if the Person can receive SMS notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_sms: Option<bool>,
     /// Determines if the Person can receive email notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_email: Option<bool>,
     /// Determines if the Person can receive mobile push notifications if they have the app installed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_receive_mobile: Option<bool>,
     /// First part of the Person's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<String>,
     /// Second part of the Person's address (e.g., Apartment, Suite, Unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<Option<String>>,
     /// The city or town where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_town: Option<String>,
     /// The state or province where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_province: Option<String>,
     /// The postal/zip code of the Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// The country where the Person is located.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// UUID reference to a Job Title in the LaborChart System.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<String>,
     /// Hourly wage rate for the Person. Used for automatic spend tracking.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hourly_wage: Option<f64>,
     /// Internal employee identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// Name of the Person's emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_name: Option<String>,
     /// Phone number of the emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_number: Option<String>,
     /// Email address of the emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_email: Option<String>,
     /// The relationship between the Person and their emergency contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_contact_relation: Option<String>,
     /// Date of birth of the Person. Accepts ISO Date String, UTC Date String, or MS Numeric Epoch Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dob: Option<String>,
     /// Date the Person was hired. Accepts ISO Date String, UTC Date String, or MS Numeric Epoch Time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hired_date: Option<String>,
     /// Specifies if the Person identifies as male.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_male: Option<bool>,
     /// Language preference. Currently only `english` is supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
 }
 
@@ -2500,6 +2553,42 @@ impl NewCompanyPerson3 {
     pub fn language(mut self, value: Language) -> Self {
         self.language = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewCompanyPerson3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("first_name", &self.first_name)?;
+        w.optional("last_name", &self.last_name)?;
+        w.optional("is_assignable", &self.is_assignable)?;
+        w.optional("status", &self.status)?;
+        w.optional("group_ids", &self.group_ids)?;
+        w.optional("email", &self.email)?;
+        w.optional("permission_level_id", &self.permission_level_id)?;
+        w.optional("notification_profile_id", &self.notification_profile_id)?;
+        w.optional("phone", &self.phone)?;
+        w.optional("can_receive_sms", &self.can_receive_sms)?;
+        w.optional("can_receive_email", &self.can_receive_email)?;
+        w.optional("can_receive_mobile", &self.can_receive_mobile)?;
+        w.optional("address_1", &self.address_1)?;
+        w.optional("address_2", &self.address_2)?;
+        w.optional("city_town", &self.city_town)?;
+        w.optional("state_province", &self.state_province)?;
+        w.optional("zipcode", &self.zipcode)?;
+        w.optional("country", &self.country)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("hourly_wage", &self.hourly_wage)?;
+        w.optional("employee_number", &self.employee_number)?;
+        w.optional("emergency_contact_name", &self.emergency_contact_name)?;
+        w.optional("emergency_contact_number", &self.emergency_contact_number)?;
+        w.optional("emergency_contact_email", &self.emergency_contact_email)?;
+        w.optional("emergency_contact_relation", &self.emergency_contact_relation)?;
+        w.optional("dob", &self.dob)?;
+        w.optional("hired_date", &self.hired_date)?;
+        w.optional("is_male", &self.is_male)?;
+        w.optional("language", &self.language)?;
+        w.end()
     }
 }
 
@@ -2733,12 +2822,11 @@ impl serde::Serialize for AssignmentHistory {
 
 /// Request body schema for adding a tag to a Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPersonTag {
     /// UUID reference to the **Tag entity** in the LaborChart system. This identifies the Tag being assigned to the Person.
     pub tag_id: String,
     /// Expiration date for the tag in **milliseconds since epoch** (Unix timestamp). Required if the tag type mandates an expiration date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expr_date: Option<Option<i64>>,
 }
 
@@ -2755,6 +2843,15 @@ impl NewPersonTag {
     pub fn expr_date(mut self, value: Option<i64>) -> Self {
         self.expr_date = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPersonTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("tag_id", &self.tag_id)?;
+        w.optional("expr_date", &self.expr_date)?;
+        w.end()
     }
 }
 
@@ -3036,52 +3133,52 @@ impl serde::Serialize for TimeOffList {
 
 /// Repeat interval of the time off instances.
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonTimeOffRepeat {
-    #[serde(rename = "never")]
     Never,
-    #[serde(rename = "weekly")]
     Weekly,
-    #[serde(rename = "monthly")]
     Monthly,
-    #[serde(rename = "yearly")]
     Yearly,
+}
+
+impl serde::Serialize for PersonTimeOffRepeat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Never => "never",
+                Self::Weekly => "weekly",
+                Self::Monthly => "monthly",
+                Self::Yearly => "yearly",
+            },
+        )
+    }
 }
 
 /// Request body for creating Time Off for a Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonTimeOff {
     /// The start date of the time off.
     pub start_day: String,
     /// The end date of the time off.
     pub end_day: String,
     /// Whether the time off applies to Saturdays.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_saturday: Option<bool>,
     /// Whether the time off applies to Sundays.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_sunday: Option<bool>,
     /// Whether the time off is paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_paid: Option<bool>,
     /// The reason for the time off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Repeat interval of the time off instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat: Option<PersonTimeOffRepeat>,
     /// Start time of the time off (HH:MM am/pm).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_start_time: Option<String>,
     /// End time of the time off (HH:MM am/pm).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_end_time: Option<String>,
     /// Cadence of the repeating time off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cadence: Option<i64>,
     /// The end date of the repeating time off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_end_day: Option<String>,
 }
 
@@ -3158,6 +3255,24 @@ impl PersonTimeOff {
     }
 }
 
+impl serde::Serialize for PersonTimeOff {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("start_day", &self.start_day)?;
+        w.field("end_day", &self.end_day)?;
+        w.optional("apply_to_saturday", &self.apply_to_saturday)?;
+        w.optional("apply_to_sunday", &self.apply_to_sunday)?;
+        w.optional("is_paid", &self.is_paid)?;
+        w.optional("reason", &self.reason)?;
+        w.optional("repeat", &self.repeat)?;
+        w.optional("batch_start_time", &self.batch_start_time)?;
+        w.optional("batch_end_time", &self.batch_end_time)?;
+        w.optional("cadence", &self.cadence)?;
+        w.optional("repeat_end_day", &self.repeat_end_day)?;
+        w.end()
+    }
+}
+
 /// Response body for a successful Time Off record deletion.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3194,31 +3309,23 @@ impl serde::Serialize for TimeOffDetail {
 
 /// Time Off Update Request Body
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeOffUpdate {
     /// Start date of the time off (MM/DD/YY).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_day: Option<String>,
     /// End date of the time off (MM/DD/YY).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_day: Option<String>,
     /// Whether the time off applies to Saturdays.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_saturday: Option<bool>,
     /// Whether the time off applies to Sundays.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_sunday: Option<bool>,
     /// Whether the time off is paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_paid: Option<bool>,
     /// Reason for the time off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Start time of the time off (formatted as HH:MM am/pm).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_start_time: Option<String>,
     /// End time of the time off (formatted as HH:MM am/pm).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_end_time: Option<String>,
 }
 
@@ -3287,20 +3394,32 @@ impl TimeOffUpdate {
     }
 }
 
+impl serde::Serialize for TimeOffUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("start_day", &self.start_day)?;
+        w.optional("end_day", &self.end_day)?;
+        w.optional("apply_to_saturday", &self.apply_to_saturday)?;
+        w.optional("apply_to_sunday", &self.apply_to_sunday)?;
+        w.optional("is_paid", &self.is_paid)?;
+        w.optional("reason", &self.reason)?;
+        w.optional("batch_start_time", &self.batch_start_time)?;
+        w.optional("batch_end_time", &self.batch_end_time)?;
+        w.end()
+    }
+}
+
 /// Request body schema for enabling login for a Person.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonUser {
     /// UUID of the Permission Level that defines the user's access.
     pub permission_level_id: String,
     /// The email the Person will use to log in. If the Person already has an email in LaborChart, this can be omitted. If no email is on record, this becomes required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The password the Person will use to log in. If omitted, the Person will receive an email from LaborChart instructing them to set up a password. If provided,...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// If `true`, the Person will be created with all user properties but will not receive an invitation to the platform. Admins can manually trigger an invitation...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_invite: Option<bool>,
 }
 
@@ -3334,23 +3453,42 @@ impl PersonUser {
     }
 }
 
+impl serde::Serialize for PersonUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("permission_level_id", &self.permission_level_id)?;
+        w.optional("email", &self.email)?;
+        w.optional("password", &self.password)?;
+        w.optional("no_invite", &self.no_invite)?;
+        w.end()
+    }
+}
+
 /// Controls Project visibility and filtering. `active` - Project is currently in progress. `pending` - Project is planned but not started. `inactive` - Project...
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewCompanyProjectStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "pending")]
     Pending,
-    #[serde(rename = "inactive")]
     Inactive,
 }
 
+impl serde::Serialize for NewCompanyProjectStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Active => "active",
+                Self::Pending => "pending",
+                Self::Inactive => "inactive",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyProjectTagInstance {
     /// UUID reference for the Tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
 }
 
@@ -3370,14 +3508,20 @@ impl NewCompanyProjectTagInstance {
     }
 }
 
+impl serde::Serialize for NewCompanyProjectTagInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("tag_id", &self.tag_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyProjectCategory {
     /// The name of the Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A nested layer of classification inside the Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategories: Option<Vec<Name3>>,
 }
 
@@ -3404,14 +3548,21 @@ impl NewCompanyProjectCategory {
     }
 }
 
+impl serde::Serialize for NewCompanyProjectCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("subcategories", &self.subcategories)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectWageOverride {
     /// UUID of the Job Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<String>,
     /// Hourly wage rate for the Job Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<f64>,
 }
 
@@ -3438,14 +3589,21 @@ impl ProjectWageOverride {
     }
 }
 
+impl serde::Serialize for ProjectWageOverride {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("rate", &self.rate)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCompanyProjectRole {
     /// UUID of the Person assigned to the Role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
     /// UUID of the Job Title for the Role. If omitted, the Person's default Job Title is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<Option<String>>,
 }
 
@@ -3472,9 +3630,18 @@ impl NewCompanyProjectRole {
     }
 }
 
+impl serde::Serialize for NewCompanyProjectRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("person_id", &self.person_id)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.end()
+    }
+}
+
 /// Request body schema for creating a new Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCompanyProject {
     /// The name of the Project.
     pub name: String,
@@ -3483,70 +3650,48 @@ pub struct NewCompanyProject {
     /// UUID references to the Groups this Project should be available to.
     pub group_ids: Vec<String>,
     /// Project's start date. Required if `status` is `active`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The timezone to use for scheduling outbound messages for the Project. If not provided, the Group timezone will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Hexadecimal color code for the Project. Helps with categorization and visual distinction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Default time the Project's workday begins. Must follow `HH:MM am/pm` format. Allowed increments: 15 minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_start_time: Option<String>,
     /// Default time the Project's workday ends. Must follow `HH:MM am/pm` format. Allowed increments: 15 minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_end_time: Option<String>,
     /// A unique identifier for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_number: Option<String>,
     /// Estimated end date for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub est_end_date: Option<Option<String>>,
     /// If loading already closed jobs for historical tracking, this field can be populated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_date: Option<Option<String>>,
     /// First part of the Project's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<String>,
     /// Second part of the Project's address (e.g., Apartment, Suite, Unit).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<Option<String>>,
     /// The City/Town for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city_town: Option<String>,
     /// The State/Province for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_province: Option<String>,
     /// The Zip/Postal Code for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// The Country for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The bid rate for the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bid_rate: Option<f64>,
     /// The percentage of the Project that is complete.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<f64>,
     /// Name of the customer associated with the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
     /// Any categorical classifier you use internally to label your Projects.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_type: Option<String>,
     /// Tags can be used as categorical labels or to define requirements for people assigned to the Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_instances: Option<Vec<NewCompanyProjectTagInstance>>,
     /// Categories define buckets for resource assignments. Each Category can have nested Subcategories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<NewCompanyProjectCategory>>,
     /// Sets an hourly wage rate for specific Job Titles on this Project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wage_overrides: Option<Vec<ProjectWageOverride>>,
     /// Assigns specific People to Roles on the Project. Useful for defining responsibilities and for notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<NewCompanyProjectRole>>,
 }
 
@@ -3719,31 +3864,57 @@ impl NewCompanyProject {
     }
 }
 
+impl serde::Serialize for NewCompanyProject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("status", &self.status)?;
+        w.field("group_ids", &self.group_ids)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("timezone", &self.timezone)?;
+        w.optional("color", &self.color)?;
+        w.optional("daily_start_time", &self.daily_start_time)?;
+        w.optional("daily_end_time", &self.daily_end_time)?;
+        w.optional("project_number", &self.project_number)?;
+        w.optional("est_end_date", &self.est_end_date)?;
+        w.optional("closed_date", &self.closed_date)?;
+        w.optional("address_1", &self.address_1)?;
+        w.optional("address_2", &self.address_2)?;
+        w.optional("city_town", &self.city_town)?;
+        w.optional("state_province", &self.state_province)?;
+        w.optional("zipcode", &self.zipcode)?;
+        w.optional("country", &self.country)?;
+        w.optional("bid_rate", &self.bid_rate)?;
+        w.optional("percent_complete", &self.percent_complete)?;
+        w.optional("customer_name", &self.customer_name)?;
+        w.optional("project_type", &self.project_type)?;
+        w.optional("tag_instances", &self.tag_instances)?;
+        w.optional("categories", &self.categories)?;
+        w.optional("wage_overrides", &self.wage_overrides)?;
+        w.optional("roles", &self.roles)?;
+        w.end()
+    }
+}
+
 /// Request body schema for creating a new Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCompanyProject2 {
     /// The name of the Project.
     pub name: String,
     /// Controls Project visibility and filtering. `active` - Project is currently in progress. `pending` - Project is planned but not started. `inactive` - Project...
     pub status: NewCompanyProjectStatus,
     /// Project's start date. Required if `status` is `active`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The timezone to use for scheduling outbound messages for the Project. If not provided, the Group timezone will be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Hexadecimal color code for the Project. Helps with categorization and visual distinction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Default time the Project's workday begins. Must follow `HH:MM am/pm` format. Allowed increments: 15 minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_start_time: Option<String>,
     /// Default time the Project's workday ends. Must follow `HH:MM am/pm` format. Allowed increments: 15 minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_end_time: Option<String>,
     /// UUID of the Job Title for the Role. If omitted, the Person's default Job Title is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<Option<String>>,
 }
 
@@ -3796,6 +3967,21 @@ impl NewCompanyProject2 {
     pub fn job_title_id(mut self, value: Option<String>) -> Self {
         self.job_title_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewCompanyProject2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("status", &self.status)?;
+        w.optional("start_date", &self.start_date)?;
+        w.optional("timezone", &self.timezone)?;
+        w.optional("color", &self.color)?;
+        w.optional("daily_start_time", &self.daily_start_time)?;
+        w.optional("daily_end_time", &self.daily_end_time)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.end()
     }
 }
 
@@ -3938,12 +4124,11 @@ impl serde::Serialize for AssignmentItem {
 
 /// Request body schema for adding a Category to a Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewCategory {
     /// The name of the Category.
     pub name: String,
     /// List of Subcategories under this Category. If no Subcategories are needed, this can be an empty array.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategories: Option<Vec<Name3>>,
 }
 
@@ -3960,6 +4145,15 @@ impl NewCategory {
     pub fn subcategories(mut self, value: Vec<Name3>) -> Self {
         self.subcategories = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewCategory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.optional("subcategories", &self.subcategories)?;
+        w.end()
     }
 }
 
@@ -4042,21 +4236,14 @@ impl serde::Serialize for Category {
 
 /// Object to control working days (Sunday - Saturday as 0-6 index).
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceRequestWorkDays {
-    #[serde(rename = "0", skip_serializing_if = "Option::is_none")]
     pub _0: Option<bool>,
-    #[serde(rename = "1", skip_serializing_if = "Option::is_none")]
     pub _1: Option<bool>,
-    #[serde(rename = "2", skip_serializing_if = "Option::is_none")]
     pub _2: Option<bool>,
-    #[serde(rename = "3", skip_serializing_if = "Option::is_none")]
     pub _3: Option<bool>,
-    #[serde(rename = "4", skip_serializing_if = "Option::is_none")]
     pub _4: Option<bool>,
-    #[serde(rename = "5", skip_serializing_if = "Option::is_none")]
     pub _5: Option<bool>,
-    #[serde(rename = "6", skip_serializing_if = "Option::is_none")]
     pub _6: Option<bool>,
 }
 
@@ -4118,49 +4305,51 @@ impl ResourceRequestWorkDays {
     }
 }
 
+impl serde::Serialize for ResourceRequestWorkDays {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("0", &self._0)?;
+        w.optional("1", &self._1)?;
+        w.optional("2", &self._2)?;
+        w.optional("3", &self._3)?;
+        w.optional("4", &self._4)?;
+        w.optional("5", &self._5)?;
+        w.optional("6", &self._6)?;
+        w.end()
+    }
+}
+
 /// Request body schema for creating a Resource Request.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectResourceRequest {
     /// The first day the requested resource is needed (ISO 8601).
     pub start_day: String,
     /// The last day the requested resource is needed (ISO 8601).
     pub end_day: String,
     /// Start time of the request (HH:MM am/pm format).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time of the request (HH:MM am/pm format).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Allocation percentage if the request is not hour-based.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_allocated: Option<i64>,
     /// Number of resource requests to create.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Job Title UUID for this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<String>,
     /// UUID of the Project Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// UUID of the Project Subcategory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategory_id: Option<String>,
     /// UUID of the Assignment State.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_id: Option<String>,
     /// Scope of Work for the Resource Request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_scope_text: Option<String>,
     /// Instructions for the Resource Request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_text: Option<String>,
     /// Array of UUIDs representing Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
     /// Object to control working days (Sunday - Saturday as 0-6 index).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days: Option<ResourceRequestWorkDays>,
 }
 
@@ -4258,6 +4447,27 @@ impl NewProjectResourceRequest {
     }
 }
 
+impl serde::Serialize for NewProjectResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("start_day", &self.start_day)?;
+        w.field("end_day", &self.end_day)?;
+        w.optional("start_time", &self.start_time)?;
+        w.optional("end_time", &self.end_time)?;
+        w.optional("percent_allocated", &self.percent_allocated)?;
+        w.optional("quantity", &self.quantity)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("category_id", &self.category_id)?;
+        w.optional("subcategory_id", &self.subcategory_id)?;
+        w.optional("state_id", &self.state_id)?;
+        w.optional("work_scope_text", &self.work_scope_text)?;
+        w.optional("instruction_text", &self.instruction_text)?;
+        w.optional("tag_ids", &self.tag_ids)?;
+        w.optional("work_days", &self.work_days)?;
+        w.end()
+    }
+}
+
 /// A single Resource Request record.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4343,12 +4553,11 @@ impl serde::Serialize for ResourceRequest {
 
 /// Request body schema for adding a Role to a Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRole {
     /// UUID of the Person being assigned the Role.
     pub person_id: String,
     /// UUID of the Job Title for the Role. If omitted, the Person's default Job Title is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<Option<String>>,
 }
 
@@ -4368,9 +4577,18 @@ impl NewRole {
     }
 }
 
+impl serde::Serialize for NewRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("person_id", &self.person_id)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.end()
+    }
+}
+
 /// Request body schema for adding a Tag to a Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectTag {
     /// UUID reference of the Tag to be applied to the Project.
     pub tag_id: String,
@@ -4385,9 +4603,17 @@ impl NewProjectTag {
     }
 }
 
+impl serde::Serialize for NewProjectTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("tag_id", &self.tag_id)?;
+        w.end()
+    }
+}
+
 /// Request body schema for adding a Wage Override to a Project.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewWageOverride {
     /// UUID of the Job Title for which the Wage Override applies.
     pub job_title_id: String,
@@ -4405,45 +4631,42 @@ impl NewWageOverride {
     }
 }
 
+impl serde::Serialize for NewWageOverride {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("job_title_id", &self.job_title_id)?;
+        w.field("rate", &self.rate)?;
+        w.end()
+    }
+}
+
 /// Request body schema for updating a Resource Request.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewResourceRequest {
     /// The first day the requested resource is needed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_day: Option<String>,
     /// The last day the requested resource is needed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_day: Option<String>,
     /// Start time of the request (HH:MM am/pm format).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End time of the request (HH:MM am/pm format).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
     /// Allocation percentage if the request is not hour-based.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_allocated: Option<i64>,
     /// Job Title UUID for this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_id: Option<String>,
     /// UUID of the Project Category.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
     /// UUID of the Project Subcategory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subcategory_id: Option<String>,
     /// UUID of the Assignment State.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_id: Option<String>,
     /// Scope of Work for the Resource Request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_scope_text: Option<String>,
     /// Instructions for the Resource Request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instruction_text: Option<String>,
     /// Object to control working days (Sunday - Saturday as 0-6 index).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_days: Option<ResourceRequestWorkDays>,
 }
 
@@ -4540,32 +4763,46 @@ impl NewResourceRequest {
     }
 }
 
+impl serde::Serialize for NewResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("start_day", &self.start_day)?;
+        w.optional("end_day", &self.end_day)?;
+        w.optional("start_time", &self.start_time)?;
+        w.optional("end_time", &self.end_time)?;
+        w.optional("percent_allocated", &self.percent_allocated)?;
+        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("category_id", &self.category_id)?;
+        w.optional("subcategory_id", &self.subcategory_id)?;
+        w.optional("state_id", &self.state_id)?;
+        w.optional("work_scope_text", &self.work_scope_text)?;
+        w.optional("instruction_text", &self.instruction_text)?;
+        w.optional("work_days", &self.work_days)?;
+        w.end()
+    }
+}
+
 /// Request body schema for creating a new Tag.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTag {
     /// Unique identifier for the company. NOTE - this is a Laborchart company ID.
     pub company_id: i64,
     /// The Tag's name.
     pub name: String,
     /// A 5-character max String representing the abbreviation that will appear in most Tag views. Defaults to the first 5 characters of the name if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// Array of Tag Categories this Tag should be available to, if Tag Categories are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
     /// Hexadecimal color code for the Tag, used for categorization and visual distinction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Number of days before expiration when the Tag should be in "warning" mode. Only relevant if `require_expr_date` is true.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expr_days_warning: Option<i64>,
     /// Controls whether the Tag should be globally available to all current and future Groups.
     pub globally_accessible: bool,
     /// Array of UUIDs for which Groups this Tag should be available to or be removed from depending on context. For adding availability, if `globally_accessible`...
     pub group_ids: Vec<String>,
     /// Controls whether the Tag should require an expiration date when applied to a Person.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_expr_date: Option<bool>,
 }
 
@@ -4621,9 +4858,25 @@ impl NewTag {
     }
 }
 
+impl serde::Serialize for NewTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("company_id", &self.company_id)?;
+        w.field("name", &self.name)?;
+        w.optional("abbreviation", &self.abbreviation)?;
+        w.optional("categories", &self.categories)?;
+        w.optional("color", &self.color)?;
+        w.optional("expr_days_warning", &self.expr_days_warning)?;
+        w.field("globally_accessible", &self.globally_accessible)?;
+        w.field("group_ids", &self.group_ids)?;
+        w.optional("require_expr_date", &self.require_expr_date)?;
+        w.end()
+    }
+}
+
 /// Request body schema for making a Tag available to Groups.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTagGroup {
     /// Array of UUIDs for which Groups this Tag should be available to or removed from, depending on the context. If `globally_accessible` is true, this can be an...
     pub group_ids: Vec<String>,
@@ -4633,5 +4886,13 @@ impl NewTagGroup {
     /// A value with the required `group_ids`; set the others with the setters.
     pub fn new(group_ids: Vec<String>) -> Self {
         NewTagGroup { group_ids }
+    }
+}
+
+impl serde::Serialize for NewTagGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("group_ids", &self.group_ids)?;
+        w.end()
     }
 }

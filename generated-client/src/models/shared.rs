@@ -220,14 +220,24 @@ impl serde::Serialize for BimFileExtractionCreatedBy {
 
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimFileView {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "extended")]
     Extended,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for BimFileView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Normal => "normal",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -483,7 +493,7 @@ impl serde::Serialize for UserRef4 {
 /// Body
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewBimMintToken {
     /// Unique identifier for the project.
     pub project_id: i64,
@@ -497,14 +507,33 @@ impl NewBimMintToken {
     }
 }
 
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for NewBimMintToken {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoordinationIssueViewpointFormat {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "procore")]
     Procore,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for CoordinationIssueViewpointFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::Procore => "procore",
+            },
+        )
+    }
 }
 
 /// Viewer render mode when viewpoint is applied
@@ -901,24 +930,32 @@ impl serde::Serialize for ChangeHistory {
 /// Viewer render mode when viewpoint is applied
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BimViewpointBatchBimViewpointRenderMode {
-    #[serde(rename = "shaded")]
     Shaded,
-    #[serde(rename = "xray")]
     Xray,
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for BimViewpointBatchBimViewpointRenderMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Shaded => "shaded",
+                Self::Xray => "xray",
+            },
+        )
+    }
 }
 
 /// Group of model objects represented as an array of object ids, or object ranges
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewpointBatchBimViewpointVisibilityExceptions {
     /// Array of object ids
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_ids: Option<Vec<i64>>,
     /// Array of object ranges. A range is an array containing two numbers, the first represents object id, the second represents the number of objects in the range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_ranges: Option<Vec<Vec<i64>>>,
 }
 
@@ -946,15 +983,23 @@ impl BimViewpointBatchBimViewpointVisibilityExceptions {
     }
 }
 
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for BimViewpointBatchBimViewpointVisibilityExceptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("object_ids", &self.object_ids)?;
+        w.optional("object_ranges", &self.object_ranges)?;
+        w.end()
+    }
+}
+
 /// Object visibility settings
 #[non_exhaustive]
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimViewpointBatchBimViewpointVisibility {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_visibility: Option<bool>,
     /// Group of model objects represented as an array of object ids, or object ranges
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exceptions: Option<BimViewpointBatchBimViewpointVisibilityExceptions>,
 }
 
@@ -982,6 +1027,16 @@ impl BimViewpointBatchBimViewpointVisibility {
     ) -> Self {
         self.exceptions = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "preconstruction", feature = "project-management"))]
+impl serde::Serialize for BimViewpointBatchBimViewpointVisibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("default_visibility", &self.default_visibility)?;
+        w.optional("exceptions", &self.exceptions)?;
+        w.end()
     }
 }
 
@@ -1307,10 +1362,26 @@ impl serde::Serialize for BillerType {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetViewSort {
-    #[serde(rename = "created_at")]
     CreatedAt,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for BudgetViewSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::CreatedAt => "created_at",
+            },
+        )
+    }
 }
 
 /// Information about the Project or Sub Job of a budget detail row
@@ -1503,12 +1574,22 @@ impl serde::Serialize for UserRef {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeEventIncludeDeletedFilter {
-    #[serde(rename = "only")]
     Only,
-    #[serde(rename = "with")]
     With,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for ChangeEventIncludeDeletedFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Only => "only",
+                Self::With => "with",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -2074,21 +2155,30 @@ impl serde::Serialize for RfqLocation {
 /// DEPRECATED: Use :change_event_status_id.
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BillingPeriodStatusFilter {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for BillingPeriodStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+            },
+        )
+    }
 }
 
 /// the Budget Code associated to the Change Event Line Item
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Id2 {
     /// ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
@@ -2104,6 +2194,15 @@ impl Id2 {
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "construction-financials", feature = "project-management"))]
+impl serde::Serialize for Id2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("id", &self.id)?;
+        w.end()
     }
 }
 
@@ -3193,20 +3292,40 @@ impl serde::Serialize for AccountingMethod {
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CommunicationTagView {
-    #[serde(rename = "extended")]
     Extended,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl serde::Serialize for CommunicationTagView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CorrespondenceTypeItemCompletionMode {
-    #[serde(rename = "all_or_nothing")]
     AllOrNothing,
-    #[serde(rename = "atomic")]
     Atomic,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for CorrespondenceTypeItemCompletionMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::AllOrNothing => "all_or_nothing",
+                Self::Atomic => "atomic",
+            },
+        )
+    }
 }
 
 /// status of the update on that Item
@@ -3417,22 +3536,36 @@ impl serde::Serialize for FirstLast {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemTypeSort {
-    #[serde(rename = "name")]
     Name,
+}
+
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for PunchItemTypeSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+            },
+        )
+    }
 }
 
 /// Item Response Set object
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTrade {
     /// Name of the Response Set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Indicates whether a Response Set is available for use
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
 
@@ -3457,6 +3590,16 @@ impl NewTrade {
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for NewTrade {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("active", &self.active)?;
+        w.end()
     }
 }
 
@@ -3945,12 +4088,22 @@ impl serde::Serialize for ProjectConfigurableFieldSet {
 
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OfficeView {
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "extended")]
     Extended,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
+impl serde::Serialize for OfficeView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Normal => "normal",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition. For a lov_entry data_type the...
@@ -3985,8 +4138,7 @@ impl crate::multipart::ToMultipart for FileFormWithDataValue {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NewFileValue {
     Value(serde_json::Value),
     Value2(serde_json::Value),
@@ -3994,22 +4146,35 @@ pub enum NewFileValue {
     Value4(serde_json::Value),
 }
 
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for NewFileValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(v) => serde::Serialize::serialize(v, s),
+            Self::Value2(v) => serde::Serialize::serialize(v, s),
+            Self::Value3(v) => serde::Serialize::serialize(v, s),
+            Self::Value4(v) => serde::Serialize::serialize(v, s),
+        }
+    }
+}
+
 /// Body
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PunchItemSendEmail {
     /// Email Subject
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Email Body
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cc_distribution_ids: Option<Vec<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bcc_distribution_ids: Option<Vec<i64>>,
 }
 
@@ -4058,6 +4223,19 @@ impl PunchItemSendEmail {
     }
 }
 
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for PunchItemSendEmail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("body", &self.body)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.end()
+    }
+}
+
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
 #[cfg(
@@ -4068,13 +4246,31 @@ impl PunchItemSendEmail {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NewFolderValue {
     String(String),
     Number(f64),
     Boolean(bool),
     List(Vec<i64>),
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for NewFolderValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(v) => serde::Serialize::serialize(v, s),
+            Self::Number(v) => serde::Serialize::serialize(v, s),
+            Self::Boolean(v) => serde::Serialize::serialize(v, s),
+            Self::List(v) => serde::Serialize::serialize(v, s),
+        }
+    }
 }
 
 /// Inspection Type object
@@ -4087,10 +4283,9 @@ pub enum NewFolderValue {
         feature = "resource-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Name3 {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -4116,6 +4311,22 @@ impl Name3 {
     }
 }
 
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "construction-financials",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl serde::Serialize for Name3 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[cfg(
     any(
@@ -4125,12 +4336,29 @@ impl Name3 {
         feature = "project-management"
     )
 )]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfiSortDirection {
-    #[serde(rename = "asc")]
     Asc,
-    #[serde(rename = "desc")]
     Desc,
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "preconstruction",
+        feature = "project-management"
+    )
+)]
+impl serde::Serialize for RfiSortDirection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Asc => "asc",
+                Self::Desc => "desc",
+            },
+        )
+    }
 }
 
 /// ProjectType
@@ -4143,7 +4371,7 @@ pub enum RfiSortDirection {
         feature = "resource-management"
     )
 )]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Name2 {
     /// The Name of the Project Type
     pub name: String,
@@ -4161,6 +4389,22 @@ impl Name2 {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
         Name2 { name: name.into() }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "company-admin",
+        feature = "core",
+        feature = "project-management",
+        feature = "resource-management"
+    )
+)]
+impl serde::Serialize for Name2 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.end()
     }
 }
 
@@ -4259,17 +4503,15 @@ impl serde::Serialize for SubmittalType {
 /// Upload segment
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadSegment {
     /// Segment file size in bytes
     pub size: i64,
     /// SHA-256 hash of the file segment
     pub sha256: String,
     /// MD5 checksum of the file segment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
     /// Entity tag. Hash of S3 object
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 }
 
@@ -4298,25 +4540,32 @@ impl UploadSegment {
     }
 }
 
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("size", &self.size)?;
+        w.field("sha256", &self.sha256)?;
+        w.optional("md5", &self.md5)?;
+        w.optional("etag", &self.etag)?;
+        w.end()
+    }
+}
+
 /// Upload
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUpload {
     /// By setting a filename you ensure that the storage service knows the
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_filename: Option<String>,
     /// The content-type set through this parameter will be used by the storage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_type: Option<String>,
     /// The content type set through this parameter will be used by the storage system during download, similar to the response_filename. When set to true, the file...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_content_disposition: Option<bool>,
     /// File size in bytes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Upload segments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<UploadSegment>>,
 }
 
@@ -4362,6 +4611,22 @@ impl NewUpload {
     pub fn segments(mut self, value: Vec<UploadSegment>) -> Self {
         self.segments = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for NewUpload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("response_filename", &self.response_filename)?;
+        w.optional("response_content_type", &self.response_content_type)?;
+        w.optional(
+            "attachment_content_disposition",
+            &self.attachment_content_disposition,
+        )?;
+        w.optional("size", &self.size)?;
+        w.optional("segments", &self.segments)?;
+        w.end()
     }
 }
 
@@ -4675,10 +4940,9 @@ impl serde::Serialize for UploadDetail {
 /// Upload
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UploadUpdate {
     /// Upload segments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<UploadSegment>>,
 }
 
@@ -4694,6 +4958,15 @@ impl UploadUpdate {
     pub fn segments(mut self, value: Vec<UploadSegment>) -> Self {
         self.segments = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for UploadUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("segments", &self.segments)?;
+        w.end()
     }
 }
 
@@ -4985,12 +5258,22 @@ impl serde::Serialize for User {
 /// Segment Item Status
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "resource-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonStatus {
-    #[serde(rename = "active")]
     Active,
-    #[serde(rename = "inactive")]
     Inactive,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "resource-management"))]
+impl serde::Serialize for PersonStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Active => "active",
+                Self::Inactive => "inactive",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -5331,14 +5614,24 @@ impl serde::Serialize for ItemDetailAttachment {
 /// The priority level for the project
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemPriorityFilter {
-    #[serde(rename = "low")]
     Low,
-    #[serde(rename = "medium")]
     Medium,
-    #[serde(rename = "high")]
     High,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for PunchItemPriorityFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "low",
+                Self::Medium => "medium",
+                Self::High => "high",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -5402,7 +5695,7 @@ impl serde::Serialize for ActionPlanPlanSection {
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewProjectMembership {
     /// Party Person ID of the Action Plan Approver to be set
     pub party_id: i64,
@@ -5413,6 +5706,15 @@ impl NewProjectMembership {
     /// A value with the required `party_id`; set the others with the setters.
     pub fn new(party_id: i64) -> Self {
         NewProjectMembership { party_id }
+    }
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for NewProjectMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("party_id", &self.party_id)?;
+        w.end()
     }
 }
 
@@ -5500,16 +5802,26 @@ impl serde::Serialize for ActualProductionQuantityCostCode {
 
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "preconstruction"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserSort {
-    #[serde(rename = "name")]
     Name,
-    #[serde(rename = "vendor_name")]
     VendorName,
-    #[serde(rename = "permission_template")]
     PermissionTemplate,
-    #[serde(rename = "full_name")]
     FullName,
+}
+
+#[cfg(any(feature = "core", feature = "preconstruction"))]
+impl serde::Serialize for UserSort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Name => "name",
+                Self::VendorName => "vendor_name",
+                Self::PermissionTemplate => "permission_template",
+                Self::FullName => "full_name",
+            },
+        )
+    }
 }
 
 /// Billing Period status
@@ -5621,12 +5933,22 @@ impl serde::Serialize for UserRef6 {
 
 #[non_exhaustive]
 #[cfg(any(feature = "construction-financials", feature = "core"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InsuranceView {
-    #[serde(rename = "default")]
     Default,
-    #[serde(rename = "extended")]
     Extended,
+}
+
+#[cfg(any(feature = "construction-financials", feature = "core"))]
+impl serde::Serialize for InsuranceView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Default => "default",
+                Self::Extended => "extended",
+            },
+        )
+    }
 }
 
 /// Schedule impact status
@@ -5793,27 +6115,36 @@ impl serde::Serialize for SpecificationSection {
 /// The schedule impact status for the generic tool item.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GenericToolItemCostImpact {
-    #[serde(rename = "yes_known")]
     YesKnown,
-    #[serde(rename = "yes_unknown")]
     YesUnknown,
-    #[serde(rename = "no_impact")]
     NoImpact,
-    #[serde(rename = "tbd")]
     Tbd,
-    #[serde(rename = "n_a")]
     NA,
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for GenericToolItemCostImpact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::YesKnown => "yes_known",
+                Self::YesUnknown => "yes_unknown",
+                Self::NoImpact => "no_impact",
+                Self::Tbd => "tbd",
+                Self::NA => "n_a",
+            },
+        )
+    }
 }
 
 /// The Generic Tool Item Response object.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplyUpdate {
     /// If this property is set ot true, the response is an official response. If this property is set to false, the response is not an official response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub official: Option<bool>,
 }
 
@@ -5829,6 +6160,15 @@ impl ReplyUpdate {
     pub fn official(mut self, value: bool) -> Self {
         self.official = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "project-management"))]
+impl serde::Serialize for ReplyUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("official", &self.official)?;
+        w.end()
     }
 }
 
@@ -5872,7 +6212,7 @@ impl serde::Serialize for AdvancedExportDetail {
 /// Timesheet Change History Body
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimesheetChangeHistoryRequest {
     /// Array of Timecard Entry IDs you want to view the Change Histories for
     pub ids: Vec<i64>,
@@ -5888,14 +6228,33 @@ impl TimesheetChangeHistoryRequest {
     }
 }
 
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for TimesheetChangeHistoryRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("ids", &self.ids)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[cfg(any(feature = "core", feature = "project-management"))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TaskView {
-    #[serde(rename = "compact")]
     Compact,
-    #[serde(rename = "normal")]
     Normal,
+}
+
+#[cfg(any(feature = "core", feature = "project-management"))]
+impl serde::Serialize for TaskView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Compact => "compact",
+                Self::Normal => "normal",
+            },
+        )
+    }
 }
 
 #[non_exhaustive]
@@ -5981,21 +6340,17 @@ impl serde::Serialize for GroupDetail {
 /// Upload
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewUploadV1_1 {
     /// By setting a filename you ensure that the storage service knows the
     pub response_filename: String,
     /// The content-type set through this parameter will be used by the storage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_content_type: Option<String>,
     /// The content type set through this parameter will be used by the storage system during download, similar to the response_filename. When set to true, the file...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_content_disposition: Option<bool>,
     /// File size in bytes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Upload segments
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<UploadSegment>>,
 }
 
@@ -6034,6 +6389,22 @@ impl NewUploadV1_1 {
     pub fn segments(mut self, value: Vec<UploadSegment>) -> Self {
         self.segments = Some(value);
         self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl serde::Serialize for NewUploadV1_1 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("response_filename", &self.response_filename)?;
+        w.optional("response_content_type", &self.response_content_type)?;
+        w.optional(
+            "attachment_content_disposition",
+            &self.attachment_content_disposition,
+        )?;
+        w.optional("size", &self.size)?;
+        w.optional("segments", &self.segments)?;
+        w.end()
     }
 }
 

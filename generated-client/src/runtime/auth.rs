@@ -9,7 +9,7 @@ use std::sync::Mutex as StdMutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// An access token and, when the grant gives one, its refresh token.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Token {
     /// The bearer token.
     pub access_token: String,
@@ -29,6 +29,97 @@ impl fmt::Debug for Token {
             )
             .field("expires_at", &self.expires_at)
             .finish()
+    }
+}
+
+// By hand rather than derived, like every serde impl of this crate: the derive would pull
+// `syn` and `serde_derive` into every build. Written as `{"access_token": ..., "refresh_token":
+// ..., "expires_at": ...}`, what a token store keeps.
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Token", 3)?;
+        st.serialize_field("access_token", &self.access_token)?;
+        st.serialize_field("refresh_token", &self.refresh_token)?;
+        st.serialize_field("expires_at", &self.expires_at)?;
+        st.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = Fields::read(d)?;
+        Ok(Token {
+            access_token: o.required_str("access_token")?,
+            refresh_token: o.str("refresh_token")?,
+            expires_at: o.u64("expires_at")?,
+        })
+    }
+}
+
+/// The fields of one JSON object, read with the strictness of a serde derive: a field of the
+/// wrong type is an error naming it.
+pub(crate) struct Fields(serde_json::Map<String, serde_json::Value>);
+
+impl Fields {
+    pub(crate) fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        use serde::Deserialize;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Object(o) => Ok(Fields(o)),
+            _ => Err(serde::de::Error::custom("expected a JSON object")),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    fn wrong<E: serde::de::Error>(name: &str, what: &str) -> E {
+        E::custom(format_args!("`{name}` is not {what}"))
+    }
+
+    pub(crate) fn str<E: serde::de::Error>(&self, name: &str) -> Result<Option<String>, E> {
+        self.get(name)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| Self::wrong(name, "a string"))
+            })
+            .transpose()
+    }
+
+    pub(crate) fn required_str<E: serde::de::Error>(&self, name: &str) -> Result<String, E> {
+        self.str(name)?.ok_or_else(|| E::missing_field_owned(name))
+    }
+
+    pub(crate) fn u64<E: serde::de::Error>(&self, name: &str) -> Result<Option<u64>, E> {
+        self.get(name)
+            .map(|v| {
+                v.as_u64()
+                    .ok_or_else(|| Self::wrong(name, "a whole number"))
+            })
+            .transpose()
+    }
+
+    pub(crate) fn i64<E: serde::de::Error>(&self, name: &str) -> Result<Option<i64>, E> {
+        self.get(name)
+            .map(|v| {
+                v.as_i64()
+                    .ok_or_else(|| Self::wrong(name, "a whole number"))
+            })
+            .transpose()
+    }
+}
+
+/// `missing_field` takes a `&'static str`; field names here are literals, but the helper is
+/// generic over them.
+trait MissingField {
+    fn missing_field_owned(name: &str) -> Self;
+}
+
+impl<E: serde::de::Error> MissingField for E {
+    fn missing_field_owned(name: &str) -> Self {
+        E::custom(format_args!("missing field `{name}`"))
     }
 }
 
@@ -205,11 +296,21 @@ impl fmt::Debug for Grant {
 }
 
 /// The token endpoint's answer (`created_at`, `token_type` and the rest are ignored).
-#[derive(serde::Deserialize)]
 pub(crate) struct TokenResponse {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_in: Option<u64>,
+}
+
+impl<'de> serde::Deserialize<'de> for TokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = Fields::read(d)?;
+        Ok(TokenResponse {
+            access_token: o.required_str("access_token")?,
+            refresh_token: o.str("refresh_token")?,
+            expires_in: o.u64("expires_in")?,
+        })
+    }
 }
 
 impl TokenResponse {
@@ -262,19 +363,40 @@ pub struct TokenInfo {
 }
 
 /// The token-info answer as it comes over the wire.
-#[derive(serde::Deserialize)]
 pub(crate) struct TokenInfoResponse {
     resource_owner_id: Option<i64>,
-    #[serde(default)]
     scopes: Option<Vec<String>>,
     expires_in_seconds: Option<i64>,
-    application: Option<TokenInfoApplication>,
+    application_uid: Option<String>,
     created_at: Option<i64>,
 }
 
-#[derive(serde::Deserialize)]
-struct TokenInfoApplication {
-    uid: Option<String>,
+impl<'de> serde::Deserialize<'de> for TokenInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let o = Fields::read(d)?;
+        let scopes = match o.get("scopes") {
+            None => None,
+            Some(serde_json::Value::Array(list)) => Some(
+                list.iter()
+                    .map(|s| s.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| Fields::wrong::<D::Error>("scopes", "a list of strings"))?,
+            ),
+            Some(_) => return Err(Fields::wrong("scopes", "a list of strings")),
+        };
+        let application_uid = match o.get("application") {
+            None => None,
+            Some(serde_json::Value::Object(app)) => Fields(app.clone()).str::<D::Error>("uid")?,
+            Some(_) => return Err(Fields::wrong("application", "an object")),
+        };
+        Ok(TokenInfoResponse {
+            resource_owner_id: o.i64("resource_owner_id")?,
+            scopes,
+            expires_in_seconds: o.i64("expires_in_seconds")?,
+            application_uid,
+            created_at: o.i64("created_at")?,
+        })
+    }
 }
 
 impl From<TokenInfoResponse> for TokenInfo {
@@ -283,7 +405,7 @@ impl From<TokenInfoResponse> for TokenInfo {
             resource_owner_id: r.resource_owner_id,
             scopes: r.scopes.unwrap_or_default(),
             expires_in_seconds: r.expires_in_seconds,
-            application_uid: r.application.and_then(|a| a.uid),
+            application_uid: r.application_uid,
             created_at: r.created_at,
         }
     }

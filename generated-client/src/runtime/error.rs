@@ -6,7 +6,7 @@ use std::fmt;
 
 /// The error body Procore sends with most 4xx answers (`{"errors": ..., "message": ...}`), and
 /// the OAuth server with its errors (`{"error": ..., "error_description": ...}`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProcoreErrorBody {
     /// `message`, when present.
     pub message: Option<String>,
@@ -16,6 +16,40 @@ pub struct ProcoreErrorBody {
     pub error_description: Option<String>,
     /// `errors`: a string, a list, or a map of field names to messages.
     pub errors: Option<serde_json::Value>,
+}
+
+// By hand rather than derived (no `serde_derive` in this crate's build). An error body is read
+// leniently: a field of an unexpected type is kept as the raw value where the type allows it
+// (`error`, `errors`) and left out otherwise, so one odd field does not lose the rest.
+impl<'de> serde::Deserialize<'de> for ProcoreErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let serde_json::Value::Object(mut o) = serde::Deserialize::deserialize(d)? else {
+            return Err(serde::de::Error::custom("expected a JSON object"));
+        };
+        let mut take = |k: &str| o.remove(k).filter(|v| !v.is_null());
+        let text = |v: Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        };
+        Ok(ProcoreErrorBody {
+            message: text(take("message")),
+            error: take("error"),
+            error_description: text(take("error_description")),
+            errors: take("errors"),
+        })
+    }
+}
+
+impl serde::Serialize for ProcoreErrorBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ProcoreErrorBody", 4)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("error", &self.error)?;
+        st.serialize_field("error_description", &self.error_description)?;
+        st.serialize_field("errors", &self.errors)?;
+        st.end()
+    }
 }
 
 impl ProcoreErrorBody {

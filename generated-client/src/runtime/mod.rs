@@ -47,7 +47,7 @@
 //! # Layout
 //!
 //! One file per concern; a module imports only those listed before it (checked by a test):
-//! `error`, `encoding`, `environment`, `urls`, `retry`, `rate_limit`, `auth`, `multipart`,
+//! `error`, `encoding`, `environment`, `urls`, `retry`, `rate_limit`, `auth`, `multipart`, `serialize`,
 //! `options`; then `client` (the handle and its shared state), `builder`, `oauth` (tokens),
 //! `transport` (sending, retries, redirects), `request` (what generated code builds),
 //! `pagination`, `download`, `sync`.
@@ -74,6 +74,7 @@ mod pagination;
 mod rate_limit;
 mod request;
 mod retry;
+pub(crate) mod serialize;
 mod sync;
 #[cfg(test)]
 mod tests;

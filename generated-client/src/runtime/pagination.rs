@@ -96,14 +96,6 @@ enum Shape {
     Data,
 }
 
-/// A v2 list answer: the items under `data`, the rest (pagination metadata) kept as it is.
-#[derive(Deserialize)]
-struct Envelope<T> {
-    data: Vec<T>,
-    #[serde(flatten)]
-    meta: serde_json::Map<String, Value>,
-}
-
 fn decode_items<T: DeserializeOwned>(
     body: &[u8],
     shape: Shape,
@@ -113,9 +105,14 @@ fn decode_items<T: DeserializeOwned>(
     }
     match shape {
         Shape::Array => Ok((serde_json::from_slice(body)?, serde_json::Map::new())),
+        // A v2 list answer: the items under `data`, the rest (pagination metadata) kept as
+        // it is.
         Shape::Data => {
-            let e: Envelope<T> = serde_json::from_slice(body)?;
-            Ok((e.data, e.meta))
+            let mut meta: serde_json::Map<String, Value> = serde_json::from_slice(body)?;
+            let data = meta
+                .remove("data")
+                .ok_or_else(|| <serde_json::Error as serde::de::Error>::missing_field("data"))?;
+            Ok((Vec::<T>::deserialize(data)?, meta))
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// ```no_run
 /// # async fn demo(client: procore::Client) -> Result<(), procore::Error> {
 /// # #[cfg(feature = "core")]
-/// client.list_companies().send().await?;
+/// client.list_projects(1).send().await?;
 /// let last: Option<procore::RateLimit> = client.rate_limit();
 /// if let Some(rl) = last {
 ///     println!("{:?} requests left, window resets in {:?}", rl.remaining, rl.reset_in());

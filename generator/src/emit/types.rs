@@ -155,26 +155,21 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
             struct_item(ctx, id, fields, additional.as_ref())
         }
         TypeKind::Enum { values } => {
-            let variants = values.iter().map(|v| {
-                let i = ident(&v.ident);
-                let wire = &v.value;
-                if v.ident == v.value {
-                    quote!(#i,)
-                } else {
-                    quote!(#[serde(rename = #wire)] #i,)
-                }
-            });
+            let variants = values.iter().map(|v| ident(&v.ident));
+            let write = enum_serialize(&name, values);
             match def.direction {
                 Direction::Response => {
                     super::lenient::response_enum(def, values, &TokenStream::new())
                 }
                 Direction::Request => quote! {
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-                    pub enum #name { #(#variants)* }
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                    pub enum #name { #(#variants,)* }
+                    #write
                 },
                 Direction::Form => quote! {
-                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-                    pub enum #name { #(#variants)* }
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                    pub enum #name { #(#variants,)* }
+                    #write
                     impl crate::multipart::ToMultipart for #name {
                         fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
                             form.serialized(name, &self);
@@ -203,11 +198,22 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
                     vs.collect(),
                     &TokenStream::new(),
                 ),
-                Direction::Request => quote! {
-                    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                    #[serde(untagged)]
-                    pub enum #name { #(#vs)* }
-                },
+                Direction::Request => {
+                    // Untagged: each variant writes itself.
+                    let arms = variants.iter().map(|v| {
+                        let i = ident(&v.ident);
+                        quote!(Self::#i(v) => serde::Serialize::serialize(v, s),)
+                    });
+                    quote! {
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub enum #name { #(#vs)* }
+                        impl serde::Serialize for #name {
+                            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                                match self { #(#arms)* }
+                            }
+                        }
+                    }
+                }
                 Direction::Form => {
                     let arms = variants.iter().map(|v| {
                         let i = ident(&v.ident);
@@ -240,6 +246,22 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
         #[non_exhaustive]
         #body
         #(#aliases)*
+    }
+}
+
+/// `Serialize` for a request enum: each value as its wire string.
+fn enum_serialize(name: &proc_macro2::Ident, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let arms = values.iter().map(|v| {
+        let i = ident(&v.ident);
+        let wire = &v.value;
+        quote!(Self::#i => #wire,)
+    });
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(match self { #(#arms)* })
+            }
+        }
     }
 }
 
@@ -281,6 +303,7 @@ fn struct_item(
     let name = ident(&def.name);
     let dir = def.direction;
     let mut decls = Vec::with_capacity(fields.len() + 1);
+    let mut writes = Vec::with_capacity(fields.len() + 1);
     for f in fields {
         let i = ident(&f.ident);
         let mut t = ctx.rust_type(&f.ty, dir);
@@ -293,8 +316,7 @@ fn struct_item(
         } else {
             TokenStream::new()
         };
-        let wire = &f.name;
-        // Shape of the field type, and whether serde leaves `None` out.
+        // Shape of the field type, and whether `None` is left out of the body.
         let (ty, skip_none) = match (dir, f.required, f.nullable) {
             (Direction::Response, _, _) => (quote!(Option<#t>), false),
             (_, true, false) => (t, false),
@@ -302,50 +324,33 @@ fn struct_item(
             (_, false, false) => (quote!(Option<#t>), true),
             (_, false, true) => (quote!(Option<Option<#t>>), true),
         };
-        let mut args = Vec::new();
-        if f.ident != f.name {
-            args.push(quote!(rename = #wire));
-        }
-        if skip_none {
-            args.push(quote!(skip_serializing_if = "Option::is_none"));
-        }
-        // Form types do not derive serde; their field names are written by `ToMultipart`.
-        let serde = if dir == Direction::Form || args.is_empty() {
-            TokenStream::new()
+        let wire = &f.name;
+        writes.push(if skip_none {
+            quote!(w.optional(#wire, &self.#i)?;)
         } else {
-            quote!(#[serde(#(#args),*)])
-        };
-        decls.push(quote!(#doc #deprecated #serde pub #i: #ty,));
+            quote!(w.field(#wire, &self.#i)?;)
+        });
+        decls.push(quote!(#doc #deprecated pub #i: #ty,));
     }
     if let Some(a) = additional {
-        let t = match dir {
-            Direction::Response => quote!(serde_json::Value),
-            _ => ctx.rust_type(a, dir),
-        };
-        let flatten = if dir == Direction::Form {
-            TokenStream::new()
-        } else {
-            quote!(#[serde(flatten)])
-        };
+        let t = ctx.rust_type(a, dir);
+        writes.push(quote!(w.entries(&self.additional_properties)?;));
         decls.push(quote! {
             /// Keys the spec does not name (`additionalProperties`).
-            #flatten
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         });
     }
     let any_deprecated = fields.iter().any(|f| f.deprecated);
-    // Derives read deprecated fields; that is not a use the user should be warned about.
+    // Derives and impls read deprecated fields; that is not a use the user should be warned
+    // about.
     let allow = if any_deprecated {
         quote!(#[allow(deprecated)])
     } else {
         TokenStream::new()
     };
     match dir {
-        Direction::Response => quote! {
-            #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
-            #allow
-            pub struct #name { #(#decls)* }
-        },
+        // Handed to `lenient` above.
+        Direction::Response => TokenStream::new(),
         Direction::Request => {
             let default = if ctx.has_default(&TypeRef::Named(id), &mut Vec::new()) {
                 quote!(Default,)
@@ -353,11 +358,22 @@ fn struct_item(
                 TokenStream::new()
             };
             let builder = constructor(ctx, id, fields, additional);
+            let body = if writes.is_empty() {
+                quote!(crate::serialize::FieldWriter::new(s)?.end())
+            } else {
+                quote!(let mut w = crate::serialize::FieldWriter::new(s)?; #(#writes)* w.end())
+            };
             quote! {
-                #[derive(Debug, Clone, #default PartialEq, serde::Serialize)]
+                #[derive(Debug, Clone, #default PartialEq)]
                 #allow
                 pub struct #name { #(#decls)* }
                 #builder
+                impl serde::Serialize for #name {
+                    #allow
+                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                        #body
+                    }
+                }
             }
         }
         Direction::Form => {

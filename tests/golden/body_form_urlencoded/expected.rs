@@ -33,10 +33,9 @@ impl crate::Client {
 //! Types only the `authentication` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRevoke {
     pub token: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
 
@@ -53,6 +52,15 @@ impl NewRevoke {
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewRevoke {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("token", &self.token)?;
+        w.optional("client_id", &self.client_id)?;
+        w.end()
     }
 }
 // ==== src/requests/authentication.rs ====

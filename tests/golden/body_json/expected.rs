@@ -36,10 +36,9 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfi {
     pub subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
 }
 
@@ -56,6 +55,15 @@ impl NewRfi {
     pub fn assignee_id(mut self, value: i64) -> Self {
         self.assignee_id = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewRfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("subject", &self.subject)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.end()
     }
 }
 

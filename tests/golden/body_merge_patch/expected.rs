@@ -29,11 +29,9 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
 }
 
@@ -57,6 +55,15 @@ impl RfiUpdate {
     pub fn due_date(mut self, value: Option<String>) -> Self {
         self.due_date = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 // ==== src/requests/project_management.rs ====

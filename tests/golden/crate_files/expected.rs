@@ -27,7 +27,7 @@ futures-core = "0.3"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
 percent-encoding = "2"
 reqwest = { version = "0.12", default-features = false, features = ["rustls-tls", "json", "multipart", "stream"] }
-serde = { version = "1", features = ["derive"] }
+serde = "1"
 serde_json = "1"
 serde_urlencoded = "0.7"
 tokio = { version = "1", features = ["time", "sync", "fs", "io-util"] }

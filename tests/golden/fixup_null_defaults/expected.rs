@@ -31,20 +31,27 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Priority {
-    #[serde(rename = "low")]
     Low,
-    #[serde(rename = "high")]
     High,
 }
 
+impl serde::Serialize for Priority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "low",
+                Self::High => "high",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfi {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
 }
 
@@ -68,6 +75,15 @@ impl NewRfi {
     pub fn due_date(mut self, value: Option<String>) -> Self {
         self.due_date = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewRfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 // ==== src/requests/project_management.rs ====

@@ -98,9 +98,8 @@ impl serde::Serialize for GetMe {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateSettingsInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
 }
 
@@ -115,6 +114,14 @@ impl UpdateSettingsInput {
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for UpdateSettingsInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("theme", &self.theme)?;
+        w.end()
     }
 }
 // ==== src/requests/core.rs ====

@@ -48,9 +48,8 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfi {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
@@ -68,10 +67,17 @@ impl NewRfi {
     }
 }
 
+impl serde::Serialize for NewRfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
 }
 
@@ -86,6 +92,14 @@ impl RfiUpdate {
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 // ==== src/requests/project_management.rs ====

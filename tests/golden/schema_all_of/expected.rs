@@ -30,10 +30,9 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfi {
     pub subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     pub due_date: String,
 }
@@ -52,6 +51,16 @@ impl NewRfi {
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for NewRfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("subject", &self.subject)?;
+        w.optional("priority", &self.priority)?;
+        w.field("due_date", &self.due_date)?;
+        w.end()
     }
 }
 // ==== src/requests/project_management.rs ====

@@ -37,7 +37,7 @@ impl crate::Client {
 //! Types only the `core` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewTag {
     pub names: Vec<String>,
 }
@@ -46,6 +46,14 @@ impl NewTag {
     /// A value with the required `names`; set the others with the setters.
     pub fn new(names: Vec<String>) -> Self {
         NewTag { names }
+    }
+}
+
+impl serde::Serialize for NewTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("names", &self.names)?;
+        w.end()
     }
 }
 

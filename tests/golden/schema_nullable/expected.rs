@@ -37,12 +37,10 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
     pub assignee_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
@@ -66,6 +64,16 @@ impl RfiUpdate {
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("assignee_id", &self.assignee_id)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("subject", &self.subject)?;
+        w.end()
     }
 }
 

@@ -48,13 +48,11 @@ impl crate::Client {
 //! Types only the `core` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPerson {
     pub first_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     pub email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
 }
 
@@ -79,6 +77,17 @@ impl NewPerson {
     pub fn age(mut self, value: i64) -> Self {
         self.age = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewPerson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("first_name", &self.first_name)?;
+        w.optional("last_name", &self.last_name)?;
+        w.field("email", &self.email)?;
+        w.optional("age", &self.age)?;
+        w.end()
     }
 }
 
@@ -119,9 +128,8 @@ impl serde::Serialize for Person {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
@@ -136,6 +144,14 @@ impl PersonUpdate {
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for PersonUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("last_name", &self.last_name)?;
+        w.end()
     }
 }
 // ==== src/requests/core.rs ====

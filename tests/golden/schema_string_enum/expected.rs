@@ -38,20 +38,28 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfiUpdateStatus {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "draft")]
     Draft,
 }
 
+impl serde::Serialize for RfiUpdateStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+                Self::Draft => "draft",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RfiUpdateStatus>,
 }
 
@@ -66,6 +74,14 @@ impl RfiUpdate {
     pub fn status(mut self, value: RfiUpdateStatus) -> Self {
         self.status = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("status", &self.status)?;
+        w.end()
     }
 }
 

@@ -3,25 +3,31 @@
 
 use super::*;
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Priority {
-    #[serde(rename = "low")]
     Low,
-    #[serde(rename = "normal")]
     Normal,
-    #[serde(rename = "high")]
     High,
 }
 
+impl serde::Serialize for Priority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Low => "low",
+                Self::Normal => "normal",
+                Self::High => "high",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewRfi {
     pub subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Option<i64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
 }
 
@@ -52,6 +58,17 @@ impl NewRfi {
     pub fn due_date(mut self, value: Option<String>) -> Self {
         self.due_date = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for NewRfi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("subject", &self.subject)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 
@@ -337,22 +354,29 @@ impl serde::Serialize for Responsible {
 }
 
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RfiStatusFilter {
-    #[serde(rename = "open")]
     Open,
-    #[serde(rename = "closed")]
     Closed,
-    #[serde(rename = "draft")]
     Draft,
 }
 
+impl serde::Serialize for RfiStatusFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "open",
+                Self::Closed => "closed",
+                Self::Draft => "draft",
+            },
+        )
+    }
+}
+
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RfiUpdate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Option<String>>,
 }
 
@@ -376,6 +400,15 @@ impl RfiUpdate {
     pub fn due_date(mut self, value: Option<String>) -> Self {
         self.due_date = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for RfiUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("due_date", &self.due_date)?;
+        w.end()
     }
 }
 
