@@ -410,3 +410,51 @@ impl From<TokenInfoResponse> for TokenInfo {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Token, TokenInfo, TokenInfoResponse, TokenResponse};
+
+    #[test]
+    fn a_token_round_trips_through_json() {
+        let t = Token {
+            access_token: "a".into(),
+            refresh_token: Some("r".into()),
+            expires_at: Some(42),
+        };
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            json,
+            r#"{"access_token":"a","refresh_token":"r","expires_at":42}"#
+        );
+        assert_eq!(serde_json::from_str::<Token>(&json).unwrap(), t);
+        let bare: Token = serde_json::from_str(r#"{"access_token":"a"}"#).unwrap();
+        assert_eq!(bare, Token::new("a"));
+    }
+
+    #[test]
+    fn a_token_answer_without_access_token_or_of_wrong_types_is_refused() {
+        let missing = serde_json::from_str::<TokenResponse>(r#"{"refresh_token":"r"}"#);
+        assert!(missing.err().unwrap().to_string().contains("access_token"));
+        let wrong = serde_json::from_str::<TokenResponse>(r#"{"access_token":1}"#);
+        assert!(wrong.err().unwrap().to_string().contains("access_token"));
+        let ok: TokenResponse = serde_json::from_str(
+            r#"{"access_token":"a","expires_in":7200,"token_type":"bearer","created_at":1}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.expires_in, Some(7200));
+    }
+
+    #[test]
+    fn token_info_reads_the_application_uid_and_scopes() {
+        let r: TokenInfoResponse = serde_json::from_str(
+            r#"{"resource_owner_id":7,"scopes":["a"],"application":{"uid":"u"},"created_at":1}"#,
+        )
+        .unwrap();
+        let info = TokenInfo::from(r);
+        assert_eq!(info.resource_owner_id, Some(7));
+        assert_eq!(info.scopes, ["a"]);
+        assert_eq!(info.application_uid.as_deref(), Some("u"));
+        assert!(serde_json::from_str::<TokenInfoResponse>(r#"{"scopes":"a"}"#).is_err());
+    }
+}
