@@ -12,6 +12,7 @@ mod component_refs;
 mod const_values;
 mod content_media_type;
 mod depth_limit;
+mod described_files;
 mod duplicate_parameters;
 mod enum_values;
 mod exclusive_bounds;
@@ -65,6 +66,8 @@ pub const ALL: &[Fixup] = &[
     operation_ids::FIXUP,
     null_defaults::FIXUP,
     multipart_files::FIXUP,
+    // After `multipart-files`: a form whose attachments it typed as files is left alone.
+    described_files::FIXUP,
     pattern_properties::FIXUP,
     templated_properties::FIXUP,
     enum_values::FIXUP,
