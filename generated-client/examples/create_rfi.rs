@@ -7,6 +7,9 @@
 //! ```
 //!
 //! Settings as in `upload_file`, plus `PROCORE_RFI_MANAGER_ID` (the user who manages the RFI).
+//!
+//! `create_project_rfi` sends the multipart form; `create_project_rfi_json` sends the same
+//! operation as JSON (`NewRfiJson`), which attaches files already in Procore by id only.
 
 use procore::models::{NewRfi, RfiQuestion};
 use procore::{Client, FilePart};

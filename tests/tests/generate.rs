@@ -28,7 +28,20 @@ fn pinned_spec_generates_deterministically_with_nothing_skipped() {
     }
     assert_eq!(a.report.skipped, 0, "{}", a.report);
     assert_eq!(a.report.generated, a.report.in_spec);
-    // One method per operation, and one builder each.
+    // Every operation that takes its body as JSON and as multipart offers both forms.
+    let ops = &a.api.operations;
+    let offers = |o: &procore_generator::ir::Operation, ct: &str| {
+        o.request_content_types().iter().any(|c| c.starts_with(ct))
+    };
+    let dual = ops
+        .iter()
+        .filter(|o| offers(o, "application/json") && offers(o, "multipart/form-data"));
+    assert!(dual.clone().all(|o| o.alternative.is_some()));
+    // One method per operation, plus a sibling per required body with another form
+    // (`create_file_multipart`), and one builder per operation.
+    let siblings = dual
+        .filter(|o| o.alternative.as_ref().is_some_and(|b| b.required))
+        .count();
     let count = |dir: &str, pattern: &str| -> usize {
         a.files
             .iter()
@@ -36,7 +49,10 @@ fn pinned_spec_generates_deterministically_with_nothing_skipped() {
             .map(|(_, t)| t.lines().filter(|l| l.starts_with(pattern)).count())
             .sum()
     };
-    assert_eq!(count("src/api/", "    pub fn "), a.report.in_spec);
+    assert_eq!(
+        count("src/api/", "    pub fn "),
+        a.report.in_spec + siblings
+    );
     assert_eq!(count("src/requests/", "pub struct "), a.report.in_spec);
 }
 

@@ -1079,6 +1079,8 @@ impl crate::Client {
     /// `POST /rest/v1.0/companies/{company_id}/uploads` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-uploads?version=1.0#create-upload)
     ///
     /// **Deprecated**
+    ///
+    /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn create_company_upload(
         &self,
@@ -1550,6 +1552,8 @@ impl crate::Client {
     /// Create company office
     ///
     /// `POST /rest/v1.0/offices` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-offices?version=1.0#create-company-office)
+    ///
+    /// Sends the body as JSON; [`create_office_multipart`](crate::Client::create_office_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_office(
         &self,
         body: models::NewOffice,
@@ -1557,7 +1561,21 @@ impl crate::Client {
         crate::requests::CreateOffice {
             client: self.clone(),
             options: crate::RequestOptions::default(),
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company office, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/offices`: Procore takes this body as JSON or as a multipart form; [`create_office`](crate::Client::create_office) sends it as JSON.
+    pub fn create_office_multipart(
+        &self,
+        body: models::NewOfficeForm,
+    ) -> crate::requests::CreateOffice {
+        crate::requests::CreateOffice {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -1593,6 +1611,8 @@ impl crate::Client {
     /// Update company office
     ///
     /// `PATCH /rest/v1.0/offices/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-offices?version=1.0#update-company-office)
+    ///
+    /// Sends the body as JSON; [`update_office_multipart`](crate::Client::update_office_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_office(
         &self,
         id: i64,
@@ -1602,7 +1622,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company office, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/offices/{id}`: Procore takes this body as JSON or as a multipart form; [`update_office`](crate::Client::update_office) sends it as JSON.
+    pub fn update_office_multipart(
+        &self,
+        id: i64,
+        body: models::NewOfficeForm,
+    ) -> crate::requests::UpdateOffice {
+        crate::requests::UpdateOffice {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -2008,6 +2044,8 @@ impl crate::Client {
     /// Create generic tool item response.
     ///
     /// `POST /rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/correspondences?version=1.0#create-generic-tool-item-response)
+    ///
+    /// Sends the body as JSON; [`create_project_generic_tool_generic_tool_item_generic_tool_item_response_multipart`](crate::Client::create_project_generic_tool_generic_tool_item_generic_tool_item_response_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_project_generic_tool_generic_tool_item_generic_tool_item_response(
         &self,
         generic_tool_id: i64,
@@ -2021,7 +2059,27 @@ impl crate::Client {
             generic_tool_id,
             generic_tool_item_id,
             project_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create generic tool item response., with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses`: Procore takes this body as JSON or as a multipart form; [`create_project_generic_tool_generic_tool_item_generic_tool_item_response`](crate::Client::create_project_generic_tool_generic_tool_item_generic_tool_item_response) sends it as JSON.
+    pub fn create_project_generic_tool_generic_tool_item_generic_tool_item_response_multipart(
+        &self,
+        generic_tool_id: i64,
+        generic_tool_item_id: i64,
+        project_id: i64,
+        body: models::NewGenericToolItemResponseForm,
+    ) -> crate::requests::CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
+        crate::requests::CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            generic_tool_id,
+            generic_tool_item_id,
+            project_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -2348,6 +2406,8 @@ impl crate::Client {
     /// Create Upload
     ///
     /// `POST /rest/v1.1/companies/{company_id}/uploads` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-uploads?version=1.1#create-upload)
+    ///
+    /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_upload_v1_1(
         &self,
         company_id: i64,

@@ -137,6 +137,8 @@ impl crate::Client {
     /// Update company File
     ///
     /// `PATCH /rest/v1.0/companies/{company_id}/files/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-folders-and-files?version=1.0#update-company-file)
+    ///
+    /// Sends the body as JSON; [`update_company_file_multipart`](crate::Client::update_company_file_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_file(
         &self,
         company_id: i64,
@@ -148,7 +150,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company File, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/companies/{company_id}/files/{id}`: Procore takes this body as JSON or as a multipart form; [`update_company_file`](crate::Client::update_company_file) sends it as JSON.
+    pub fn update_company_file_multipart(
+        &self,
+        company_id: i64,
+        id: i64,
+        body: models::FileUpdateForm,
+    ) -> crate::requests::UpdateCompanyFile {
+        crate::requests::UpdateCompanyFile {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -725,6 +745,8 @@ impl crate::Client {
     /// Create company user
     ///
     /// `POST /rest/v1.0/companies/{company_id}/users` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#create-company-user)
+    ///
+    /// Sends the body as JSON; [`create_company_user_multipart`](crate::Client::create_company_user_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_user(
         &self,
         company_id: i64,
@@ -735,7 +757,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/companies/{company_id}/users`: Procore takes this body as JSON or as a multipart form; [`create_company_user`](crate::Client::create_company_user) sends it as JSON.
+    pub fn create_company_user_multipart(
+        &self,
+        company_id: i64,
+        body: models::NewUserForm,
+    ) -> crate::requests::CreateCompanyUser {
+        crate::requests::CreateCompanyUser {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -775,6 +814,8 @@ impl crate::Client {
     /// Sync company users
     ///
     /// `PATCH /rest/v1.0/companies/{company_id}/users/sync` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#sync-company-users)
+    ///
+    /// Sends the body as JSON; [`update_company_users_sync_multipart`](crate::Client::update_company_users_sync_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_users_sync(
         &self,
         company_id: i64,
@@ -784,7 +825,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             company_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Sync company users, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/companies/{company_id}/users/sync`: Procore takes this body as JSON or as a multipart form; [`update_company_users_sync`](crate::Client::update_company_users_sync) sends it as JSON.
+    pub fn update_company_users_sync_multipart(
+        &self,
+        company_id: i64,
+        body: models::UserSyncForm,
+    ) -> crate::requests::UpdateCompanyUsersSync {
+        crate::requests::UpdateCompanyUsersSync {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -807,6 +864,8 @@ impl crate::Client {
     /// Update company user
     ///
     /// `PATCH /rest/v1.0/companies/{company_id}/users/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#update-company-user)
+    ///
+    /// Sends the body as JSON; [`update_company_user_multipart`](crate::Client::update_company_user_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_user(
         &self,
         company_id: i64,
@@ -819,7 +878,26 @@ impl crate::Client {
             company_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/companies/{company_id}/users/{id}`: Procore takes this body as JSON or as a multipart form; [`update_company_user`](crate::Client::update_company_user) sends it as JSON.
+    pub fn update_company_user_multipart(
+        &self,
+        company_id: i64,
+        id: i64,
+        body: models::UserUpdateForm,
+    ) -> crate::requests::UpdateCompanyUser {
+        crate::requests::UpdateCompanyUser {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -1278,6 +1356,8 @@ impl crate::Client {
     /// Create project file version
     ///
     /// `POST /rest/v1.0/file_versions` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-folders-and-files?version=1.0#create-project-file-version)
+    ///
+    /// Sends the body as JSON; [`create_file_version_multipart`](crate::Client::create_file_version_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_file_version(
         &self,
         project_id: i64,
@@ -1289,7 +1369,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             file_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create project file version, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/file_versions`: Procore takes this body as JSON or as a multipart form; [`create_file_version`](crate::Client::create_file_version) sends it as JSON.
+    pub fn create_file_version_multipart(
+        &self,
+        project_id: i64,
+        file_id: i64,
+        body: models::NewFileVersionForm,
+    ) -> crate::requests::CreateFileVersion {
+        crate::requests::CreateFileVersion {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            file_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -1312,6 +1410,8 @@ impl crate::Client {
     /// Create project File
     ///
     /// `POST /rest/v1.0/files` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-folders-and-files?version=1.0#create-project-file)
+    ///
+    /// Sends the body as JSON; [`create_file_multipart`](crate::Client::create_file_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_file(
         &self,
         project_id: i64,
@@ -1321,7 +1421,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create project File, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/files`: Procore takes this body as JSON or as a multipart form; [`create_file`](crate::Client::create_file) sends it as JSON.
+    pub fn create_file_multipart(
+        &self,
+        project_id: i64,
+        body: models::NewFileForm,
+    ) -> crate::requests::CreateFile {
+        crate::requests::CreateFile {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -1353,6 +1469,8 @@ impl crate::Client {
     /// Update project File
     ///
     /// `PATCH /rest/v1.0/files/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-folders-and-files?version=1.0#update-project-file)
+    ///
+    /// Sends the body as JSON; [`update_file_multipart`](crate::Client::update_file_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_file(
         &self,
         id: i64,
@@ -1364,7 +1482,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             id,
             project_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update project File, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/files/{id}`: Procore takes this body as JSON or as a multipart form; [`update_file`](crate::Client::update_file) sends it as JSON.
+    pub fn update_file_multipart(
+        &self,
+        id: i64,
+        project_id: i64,
+        body: models::FileUpdateForm,
+    ) -> crate::requests::UpdateFile {
+        crate::requests::UpdateFile {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            project_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -2738,6 +2874,8 @@ impl crate::Client {
     /// `POST /rest/v1.0/projects/{project_id}/uploads` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-uploads?version=1.0#create-upload)
     ///
     /// **Deprecated**
+    ///
+    /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn create_project_upload(
         &self,
@@ -3447,6 +3585,8 @@ impl crate::Client {
     /// `POST /rest/v1.0/users` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#create-company-user)
     ///
     /// **Deprecated**
+    ///
+    /// Sends the body as JSON; [`create_user_multipart`](crate::Client::create_user_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn create_user(
         &self,
@@ -3458,7 +3598,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.0/users`: Procore takes this body as JSON or as a multipart form; [`create_user`](crate::Client::create_user) sends it as JSON.
+    #[deprecated(note = "deprecated in Procore's spec")]
+    pub fn create_user_multipart(
+        &self,
+        company_id: i64,
+        body: models::NewUserForm,
+    ) -> crate::requests::CreateUser {
+        crate::requests::CreateUser {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -3728,6 +3886,8 @@ impl crate::Client {
     /// Create company user
     ///
     /// `POST /rest/v1.1/companies/{company_id}/users` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#create-company-user)
+    ///
+    /// Sends the body as JSON; [`create_company_user_v1_1_multipart`](crate::Client::create_company_user_v1_1_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_user_v1_1(
         &self,
         company_id: i64,
@@ -3738,7 +3898,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.1/companies/{company_id}/users`: Procore takes this body as JSON or as a multipart form; [`create_company_user_v1_1`](crate::Client::create_company_user_v1_1) sends it as JSON.
+    pub fn create_company_user_v1_1_multipart(
+        &self,
+        company_id: i64,
+        body: models::NewUserForm,
+    ) -> crate::requests::CreateCompanyUserV11 {
+        crate::requests::CreateCompanyUserV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -3777,6 +3954,8 @@ impl crate::Client {
     /// Sync company users
     ///
     /// `PATCH /rest/v1.1/companies/{company_id}/users/sync` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#sync-company-users)
+    ///
+    /// Sends the body as JSON; [`update_company_users_sync_v1_1_multipart`](crate::Client::update_company_users_sync_v1_1_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_users_sync_v1_1(
         &self,
         company_id: i64,
@@ -3786,7 +3965,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             company_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Sync company users, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.1/companies/{company_id}/users/sync`: Procore takes this body as JSON or as a multipart form; [`update_company_users_sync_v1_1`](crate::Client::update_company_users_sync_v1_1) sends it as JSON.
+    pub fn update_company_users_sync_v1_1_multipart(
+        &self,
+        company_id: i64,
+        body: models::UserSyncForm,
+    ) -> crate::requests::UpdateCompanyUsersSyncV11 {
+        crate::requests::UpdateCompanyUsersSyncV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -3809,6 +4004,8 @@ impl crate::Client {
     /// Update company user
     ///
     /// `PATCH /rest/v1.1/companies/{company_id}/users/{id}` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#update-company-user)
+    ///
+    /// Sends the body as JSON; [`update_company_user_v1_1_multipart`](crate::Client::update_company_user_v1_1_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_user_v1_1(
         &self,
         company_id: i64,
@@ -3821,7 +4018,26 @@ impl crate::Client {
             company_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.1/companies/{company_id}/users/{id}`: Procore takes this body as JSON or as a multipart form; [`update_company_user_v1_1`](crate::Client::update_company_user_v1_1) sends it as JSON.
+    pub fn update_company_user_v1_1_multipart(
+        &self,
+        company_id: i64,
+        id: i64,
+        body: models::UserUpdateForm,
+    ) -> crate::requests::UpdateCompanyUserV11 {
+        crate::requests::UpdateCompanyUserV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -3898,6 +4114,8 @@ impl crate::Client {
     /// Create Upload
     ///
     /// `POST /rest/v1.1/projects/{project_id}/uploads` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/project-uploads?version=1.1#create-upload)
+    ///
+    /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_project_upload_v1_1(
         &self,
         project_id: i64,
@@ -4137,6 +4355,8 @@ impl crate::Client {
     /// Create company user
     ///
     /// `POST /rest/v1.2/companies/{company_id}/users` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#create-company-user)
+    ///
+    /// Sends the body as JSON; [`create_company_user_v1_2_multipart`](crate::Client::create_company_user_v1_2_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_user_v1_2(
         &self,
         company_id: i64,
@@ -4147,7 +4367,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.2/companies/{company_id}/users`: Procore takes this body as JSON or as a multipart form; [`create_company_user_v1_2`](crate::Client::create_company_user_v1_2) sends it as JSON.
+    pub fn create_company_user_v1_2_multipart(
+        &self,
+        company_id: i64,
+        body: models::NewUserForm,
+    ) -> crate::requests::CreateCompanyUserV12 {
+        crate::requests::CreateCompanyUserV12 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -4186,6 +4423,8 @@ impl crate::Client {
     /// Sync company users
     ///
     /// `PATCH /rest/v1.2/companies/{company_id}/users/sync` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#sync-company-users)
+    ///
+    /// Sends the body as JSON; [`update_company_users_sync_v1_2_multipart`](crate::Client::update_company_users_sync_v1_2_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_users_sync_v1_2(
         &self,
         company_id: i64,
@@ -4195,7 +4434,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             company_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Sync company users, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.2/companies/{company_id}/users/sync`: Procore takes this body as JSON or as a multipart form; [`update_company_users_sync_v1_2`](crate::Client::update_company_users_sync_v1_2) sends it as JSON.
+    pub fn update_company_users_sync_v1_2_multipart(
+        &self,
+        company_id: i64,
+        body: models::UserSyncForm,
+    ) -> crate::requests::UpdateCompanyUsersSyncV12 {
+        crate::requests::UpdateCompanyUsersSyncV12 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -4218,6 +4473,8 @@ impl crate::Client {
     /// Update company user
     ///
     /// `PATCH /rest/v1.2/companies/{company_id}/users/{id}` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#update-company-user)
+    ///
+    /// Sends the body as JSON; [`update_company_user_v1_2_multipart`](crate::Client::update_company_user_v1_2_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_user_v1_2(
         &self,
         company_id: i64,
@@ -4230,7 +4487,26 @@ impl crate::Client {
             company_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.2/companies/{company_id}/users/{id}`: Procore takes this body as JSON or as a multipart form; [`update_company_user_v1_2`](crate::Client::update_company_user_v1_2) sends it as JSON.
+    pub fn update_company_user_v1_2_multipart(
+        &self,
+        company_id: i64,
+        id: i64,
+        body: models::UserUpdateForm,
+    ) -> crate::requests::UpdateCompanyUserV12 {
+        crate::requests::UpdateCompanyUserV12 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -4315,6 +4591,8 @@ impl crate::Client {
     /// Create company user
     ///
     /// `POST /rest/v1.3/companies/{company_id}/users` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#create-company-user)
+    ///
+    /// Sends the body as JSON; [`create_company_user_v1_3_multipart`](crate::Client::create_company_user_v1_3_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_user_v1_3(
         &self,
         company_id: i64,
@@ -4325,7 +4603,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             company_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Create company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `POST /rest/v1.3/companies/{company_id}/users`: Procore takes this body as JSON or as a multipart form; [`create_company_user_v1_3`](crate::Client::create_company_user_v1_3) sends it as JSON.
+    pub fn create_company_user_v1_3_multipart(
+        &self,
+        company_id: i64,
+        body: models::NewUserV1_3Form,
+    ) -> crate::requests::CreateCompanyUserV13 {
+        crate::requests::CreateCompanyUserV13 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -4364,6 +4659,8 @@ impl crate::Client {
     /// Sync company users
     ///
     /// `PATCH /rest/v1.3/companies/{company_id}/users/sync` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#sync-company-users)
+    ///
+    /// Sends the body as JSON; [`update_company_users_sync_v1_3_multipart`](crate::Client::update_company_users_sync_v1_3_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_users_sync_v1_3(
         &self,
         company_id: i64,
@@ -4373,7 +4670,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             company_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Sync company users, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.3/companies/{company_id}/users/sync`: Procore takes this body as JSON or as a multipart form; [`update_company_users_sync_v1_3`](crate::Client::update_company_users_sync_v1_3) sends it as JSON.
+    pub fn update_company_users_sync_v1_3_multipart(
+        &self,
+        company_id: i64,
+        body: models::UserSyncForm,
+    ) -> crate::requests::UpdateCompanyUsersSyncV13 {
+        crate::requests::UpdateCompanyUsersSyncV13 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -4396,6 +4709,8 @@ impl crate::Client {
     /// Update company user
     ///
     /// `PATCH /rest/v1.3/companies/{company_id}/users/{id}` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#update-company-user)
+    ///
+    /// Sends the body as JSON; [`update_company_user_v1_3_multipart`](crate::Client::update_company_user_v1_3_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_company_user_v1_3(
         &self,
         company_id: i64,
@@ -4408,7 +4723,26 @@ impl crate::Client {
             company_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Update company user, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.3/companies/{company_id}/users/{id}`: Procore takes this body as JSON or as a multipart form; [`update_company_user_v1_3`](crate::Client::update_company_user_v1_3) sends it as JSON.
+    pub fn update_company_user_v1_3_multipart(
+        &self,
+        company_id: i64,
+        id: i64,
+        body: models::UserUpdateForm,
+    ) -> crate::requests::UpdateCompanyUserV13 {
+        crate::requests::UpdateCompanyUserV13 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            company_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 

@@ -551,6 +551,8 @@ impl crate::Client {
     /// `POST /rest/v1.0/checklist/lists/{list_id}/signature_requests/{signature_request_id}/signature` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/checklist-signature-requests?version=1.0#create-checklist-signature)
     ///
     /// **Deprecated**
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_checklist_list_signature_request_signature_json`](crate::Client::create_checklist_list_signature_request_signature_json) sends it as JSON.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn create_checklist_list_signature_request_signature(
         &self,
@@ -565,7 +567,28 @@ impl crate::Client {
             list_id,
             signature_request_id,
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Checklist Signature, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/checklist/lists/{list_id}/signature_requests/{signature_request_id}/signature`: Procore takes this body as JSON or as a multipart form; [`create_checklist_list_signature_request_signature`](crate::Client::create_checklist_list_signature_request_signature) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    #[deprecated(note = "deprecated in Procore's spec")]
+    pub fn create_checklist_list_signature_request_signature_json(
+        &self,
+        list_id: i64,
+        signature_request_id: i64,
+        project_id: i64,
+        body: models::SignatureRequestSignatureJson,
+    ) -> crate::requests::CreateChecklistListSignatureRequestSignature {
+        crate::requests::CreateChecklistListSignatureRequestSignature {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            list_id,
+            signature_request_id,
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6081,6 +6104,8 @@ impl crate::Client {
     /// Create image
     ///
     /// `POST /rest/v1.0/images` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/images?version=1.0#create-image)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_image_json`](crate::Client::create_image_json) sends it as JSON.
     pub fn create_image(
         &self,
         project_id: i64,
@@ -6090,7 +6115,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create image, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/images`: Procore takes this body as JSON or as a multipart form; [`create_image`](crate::Client::create_image) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_image_json(
+        &self,
+        project_id: i64,
+        body: models::NewImageJson,
+    ) -> crate::requests::CreateImage {
+        crate::requests::CreateImage {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6487,6 +6528,8 @@ impl crate::Client {
     /// Create Observation Item
     ///
     /// `POST /rest/v1.0/observations/items` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/observations?version=1.0#create-observation-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_observations_item_json`](crate::Client::create_observations_item_json) sends it as JSON.
     pub fn create_observations_item(
         &self,
         body: models::NewItem,
@@ -6495,7 +6538,22 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Observation Item, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/observations/items`: Procore takes this body as JSON or as a multipart form; [`create_observations_item`](crate::Client::create_observations_item) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_observations_item_json(
+        &self,
+        body: models::NewItemJson,
+    ) -> crate::requests::CreateObservationsItem {
+        crate::requests::CreateObservationsItem {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6546,6 +6604,8 @@ impl crate::Client {
     /// Update Observation Item
     ///
     /// `PATCH /rest/v1.0/observations/items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/observations?version=1.0#update-observation-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_observations_item_json`](crate::Client::update_observations_item_json) sends it as JSON.
     pub fn update_observations_item(
         &self,
         id: i64,
@@ -6555,7 +6615,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Observation Item, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/observations/items/{id}`: Procore takes this body as JSON or as a multipart form; [`update_observations_item`](crate::Client::update_observations_item) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_observations_item_json(
+        &self,
+        id: i64,
+        body: models::ItemUpdateJson,
+    ) -> crate::requests::UpdateObservationsItem {
+        crate::requests::UpdateObservationsItem {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6614,6 +6690,8 @@ impl crate::Client {
     /// Create Observation Item Response Log
     ///
     /// `POST /rest/v1.0/observations/items/{item_id}/response_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/observations?version=1.0#create-observation-item-response-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_observations_item_response_log_json`](crate::Client::create_observations_item_response_log_json) sends it as JSON.
     pub fn create_observations_item_response_log(
         &self,
         item_id: i64,
@@ -6624,7 +6702,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             item_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Observation Item Response Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/observations/items/{item_id}/response_logs`: Procore takes this body as JSON or as a multipart form; [`create_observations_item_response_log`](crate::Client::create_observations_item_response_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_observations_item_response_log_json(
+        &self,
+        item_id: i64,
+        body: models::NewResponseLogJson,
+    ) -> crate::requests::CreateObservationsItemResponseLog {
+        crate::requests::CreateObservationsItemResponseLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            item_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6834,6 +6929,8 @@ impl crate::Client {
     /// Create Accident Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/accident_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/accident-logs?version=1.0#create-accident-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_accident_log_json`](crate::Client::create_project_accident_log_json) sends it as JSON.
     pub fn create_project_accident_log(
         &self,
         project_id: i64,
@@ -6843,7 +6940,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Accident Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/accident_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_accident_log`](crate::Client::create_project_accident_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_accident_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewAccidentLogJson,
+    ) -> crate::requests::CreateProjectAccidentLog {
+        crate::requests::CreateProjectAccidentLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6882,6 +6995,8 @@ impl crate::Client {
     /// Update Accident Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/accident_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/accident-logs?version=1.0#update-accident-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_accident_log_json`](crate::Client::update_project_accident_log_json) sends it as JSON.
     pub fn update_project_accident_log(
         &self,
         project_id: i64,
@@ -6893,7 +7008,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Accident Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/accident_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_accident_log`](crate::Client::update_project_accident_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_accident_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewAccidentLogJson,
+    ) -> crate::requests::UpdateProjectAccidentLog {
+        crate::requests::UpdateProjectAccidentLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -6954,6 +7087,8 @@ impl crate::Client {
     /// Create Action Plan Approver Signature
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_approvers/{plan_approver_id}/signature` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-plan-approver-signature?version=1.0#create-action-plan-approver-signature)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_approver_signature_json`](crate::Client::create_project_action_plans_plan_approver_signature_json) sends it as JSON.
     pub fn create_project_action_plans_plan_approver_signature(
         &self,
         project_id: i64,
@@ -6965,7 +7100,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             plan_approver_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Action Plan Approver Signature, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_approvers/{plan_approver_id}/signature`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_approver_signature`](crate::Client::create_project_action_plans_plan_approver_signature) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_approver_signature_json(
+        &self,
+        project_id: i64,
+        plan_approver_id: i64,
+        body: models::PlanApproverSignatureJson,
+    ) -> crate::requests::CreateProjectActionPlansPlanApproverSignature {
+        crate::requests::CreateProjectActionPlansPlanApproverSignature {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            plan_approver_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -7126,6 +7279,8 @@ impl crate::Client {
     /// Create Action Plan Item Assignee Signature
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{plan_item_assignee_id}/signature` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-plan-item-assignee-signature?version=1.0#create-action-plan-item-assignee-signature)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_item_assignee_signature_json`](crate::Client::create_project_action_plans_plan_item_assignee_signature_json) sends it as JSON.
     pub fn create_project_action_plans_plan_item_assignee_signature(
         &self,
         project_id: i64,
@@ -7137,7 +7292,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             plan_item_assignee_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Action Plan Item Assignee Signature, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_item_assignees/{plan_item_assignee_id}/signature`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_item_assignee_signature`](crate::Client::create_project_action_plans_plan_item_assignee_signature) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_item_assignee_signature_json(
+        &self,
+        project_id: i64,
+        plan_item_assignee_id: i64,
+        body: models::PlanApproverSignatureJson,
+    ) -> crate::requests::CreateProjectActionPlansPlanItemAssigneeSignature {
+        crate::requests::CreateProjectActionPlansPlanItemAssigneeSignature {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            plan_item_assignee_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -7351,6 +7524,8 @@ impl crate::Client {
     /// Create Action Plan Receiver Signature
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_receivers/{plan_receiver_id}/signature` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-plan-receiver-signature?version=1.0#create-action-plan-receiver-signature)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_receiver_signature_json`](crate::Client::create_project_action_plans_plan_receiver_signature_json) sends it as JSON.
     pub fn create_project_action_plans_plan_receiver_signature(
         &self,
         project_id: i64,
@@ -7362,7 +7537,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             plan_receiver_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Action Plan Receiver Signature, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_receivers/{plan_receiver_id}/signature`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_receiver_signature`](crate::Client::create_project_action_plans_plan_receiver_signature) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_receiver_signature_json(
+        &self,
+        project_id: i64,
+        plan_receiver_id: i64,
+        body: models::PlanApproverSignatureJson,
+    ) -> crate::requests::CreateProjectActionPlansPlanReceiverSignature {
+        crate::requests::CreateProjectActionPlansPlanReceiverSignature {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            plan_receiver_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -7407,6 +7600,8 @@ impl crate::Client {
     /// Create Action Plan Reference
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_references` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-plan-references?version=1.0#create-action-plan-reference)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_reference_json`](crate::Client::create_project_action_plans_plan_reference_json) sends it as JSON.
     pub fn create_project_action_plans_plan_reference(
         &self,
         project_id: i64,
@@ -7416,7 +7611,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Action Plan Reference, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_references`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_reference`](crate::Client::create_project_action_plans_plan_reference) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_reference_json(
+        &self,
+        project_id: i64,
+        body: models::PlanReferenceBulkCreatePlanReference,
+    ) -> crate::requests::CreateProjectActionPlansPlanReference {
+        crate::requests::CreateProjectActionPlansPlanReference {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -7926,6 +8137,8 @@ impl crate::Client {
     /// Create Project Action Plan Template Reference
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_template_references` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-action-plan-template-references?version=1.0#create-project-action-plan-template-reference)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_template_reference_json`](crate::Client::create_project_action_plans_plan_template_reference_json) sends it as JSON.
     pub fn create_project_action_plans_plan_template_reference(
         &self,
         project_id: i64,
@@ -7935,7 +8148,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Project Action Plan Template Reference, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_template_references`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_template_reference`](crate::Client::create_project_action_plans_plan_template_reference) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_template_reference_json(
+        &self,
+        project_id: i64,
+        body: models::NewPlanTemplateReferenceJson,
+    ) -> crate::requests::CreateProjectActionPlansPlanTemplateReference {
+        crate::requests::CreateProjectActionPlansPlanTemplateReference {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -8201,6 +8430,8 @@ impl crate::Client {
     /// Create Action Plan Test Record
     ///
     /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_test_records` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-plan-test-records?version=1.0#create-action-plan-test-record)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_action_plans_plan_test_record_json`](crate::Client::create_project_action_plans_plan_test_record_json) sends it as JSON.
     pub fn create_project_action_plans_plan_test_record(
         &self,
         project_id: i64,
@@ -8210,7 +8441,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Action Plan Test Record, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/action_plans/plan_test_records`: Procore takes this body as JSON or as a multipart form; [`create_project_action_plans_plan_test_record`](crate::Client::create_project_action_plans_plan_test_record) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_action_plans_plan_test_record_json(
+        &self,
+        project_id: i64,
+        body: models::NewPlanTestRecordJson,
+    ) -> crate::requests::CreateProjectActionPlansPlanTestRecord {
+        crate::requests::CreateProjectActionPlansPlanTestRecord {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -8580,6 +8827,8 @@ impl crate::Client {
     /// Create Call Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/call_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/call-logs?version=1.0#create-call-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_call_log_json`](crate::Client::create_project_call_log_json) sends it as JSON.
     pub fn create_project_call_log(
         &self,
         project_id: i64,
@@ -8589,7 +8838,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Call Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/call_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_call_log`](crate::Client::create_project_call_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_call_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewCallLogJson,
+    ) -> crate::requests::CreateProjectCallLog {
+        crate::requests::CreateProjectCallLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -8628,6 +8893,8 @@ impl crate::Client {
     /// Update Call Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/call_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/call-logs?version=1.0#update-call-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_call_log_json`](crate::Client::update_project_call_log_json) sends it as JSON.
     pub fn update_project_call_log(
         &self,
         project_id: i64,
@@ -8639,7 +8906,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Call Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/call_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_call_log`](crate::Client::update_project_call_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_call_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewCallLogJson,
+    ) -> crate::requests::UpdateProjectCallLog {
+        crate::requests::UpdateProjectCallLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9278,6 +9563,8 @@ impl crate::Client {
     /// Create Attachment
     ///
     /// `POST /rest/v1.0/projects/{project_id}/checklist/lists/{list_id}/attachments` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/checklist-attachments?version=1.0#create-attachment)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_checklist_list_attachment_json`](crate::Client::create_project_checklist_list_attachment_json) sends it as JSON.
     pub fn create_project_checklist_list_attachment(
         &self,
         project_id: i64,
@@ -9289,7 +9576,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             list_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Attachment, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/checklist/lists/{list_id}/attachments`: Procore takes this body as JSON or as a multipart form; [`create_project_checklist_list_attachment`](crate::Client::create_project_checklist_list_attachment) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_checklist_list_attachment_json(
+        &self,
+        project_id: i64,
+        list_id: i64,
+        body: models::NewAttachmentJson,
+    ) -> crate::requests::CreateProjectChecklistListAttachment {
+        crate::requests::CreateProjectChecklistListAttachment {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            list_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9601,6 +9906,8 @@ impl crate::Client {
     /// Create Daily Construction Report Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/daily_construction_report_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/daily-construction-report-logs?version=1.0#create-daily-construction-report-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_daily_construction_report_log_json`](crate::Client::create_project_daily_construction_report_log_json) sends it as JSON.
     pub fn create_project_daily_construction_report_log(
         &self,
         project_id: i64,
@@ -9611,7 +9918,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Daily Construction Report Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/daily_construction_report_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_daily_construction_report_log`](crate::Client::create_project_daily_construction_report_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_daily_construction_report_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewDailyConstructionReportLogJson,
+    ) -> crate::requests::CreateProjectDailyConstructionReportLog {
+        crate::requests::CreateProjectDailyConstructionReportLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9664,6 +9988,8 @@ impl crate::Client {
     /// Update Daily Construction Report Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/daily_construction_report_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/daily-construction-report-logs?version=1.0#update-daily-construction-report-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_daily_construction_report_log_json`](crate::Client::update_project_daily_construction_report_log_json) sends it as JSON.
     pub fn update_project_daily_construction_report_log(
         &self,
         project_id: i64,
@@ -9676,7 +10002,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Daily Construction Report Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/daily_construction_report_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_daily_construction_report_log`](crate::Client::update_project_daily_construction_report_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_daily_construction_report_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewDailyConstructionReportLogJson,
+    ) -> crate::requests::UpdateProjectDailyConstructionReportLog {
+        crate::requests::UpdateProjectDailyConstructionReportLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9877,6 +10222,8 @@ impl crate::Client {
     /// Create Delay Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/delay_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/delay-logs?version=1.0#create-delay-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_delay_log_json`](crate::Client::create_project_delay_log_json) sends it as JSON.
     pub fn create_project_delay_log(
         &self,
         project_id: i64,
@@ -9887,7 +10234,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Delay Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/delay_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_delay_log`](crate::Client::create_project_delay_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_delay_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewDelayLogJson,
+    ) -> crate::requests::CreateProjectDelayLog {
+        crate::requests::CreateProjectDelayLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9926,6 +10290,8 @@ impl crate::Client {
     /// Update Delay Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/delay_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/delay-logs?version=1.0#update-delay-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_delay_log_json`](crate::Client::update_project_delay_log_json) sends it as JSON.
     pub fn update_project_delay_log(
         &self,
         project_id: i64,
@@ -9938,7 +10304,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Delay Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/delay_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_delay_log`](crate::Client::update_project_delay_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_delay_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewDelayLogJson,
+    ) -> crate::requests::UpdateProjectDelayLog {
+        crate::requests::UpdateProjectDelayLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -9967,6 +10352,8 @@ impl crate::Client {
     /// Create Delivery Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/delivery_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/delivery-logs?version=1.0#create-delivery-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_delivery_log_json`](crate::Client::create_project_delivery_log_json) sends it as JSON.
     pub fn create_project_delivery_log(
         &self,
         project_id: i64,
@@ -9976,7 +10363,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Delivery Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/delivery_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_delivery_log`](crate::Client::create_project_delivery_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_delivery_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewDeliveryLogJson,
+    ) -> crate::requests::CreateProjectDeliveryLog {
+        crate::requests::CreateProjectDeliveryLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10015,6 +10418,8 @@ impl crate::Client {
     /// Update Delivery Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/delivery_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/delivery-logs?version=1.0#update-delivery-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_delivery_log_json`](crate::Client::update_project_delivery_log_json) sends it as JSON.
     pub fn update_project_delivery_log(
         &self,
         project_id: i64,
@@ -10026,7 +10431,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Delivery Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/delivery_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_delivery_log`](crate::Client::update_project_delivery_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_delivery_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewDeliveryLogJson,
+    ) -> crate::requests::UpdateProjectDeliveryLog {
+        crate::requests::UpdateProjectDeliveryLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10402,6 +10825,8 @@ impl crate::Client {
     /// Create Dumpster Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/dumpster_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/dumpster-logs?version=1.0#create-dumpster-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_dumpster_log_json`](crate::Client::create_project_dumpster_log_json) sends it as JSON.
     pub fn create_project_dumpster_log(
         &self,
         project_id: i64,
@@ -10411,7 +10836,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Dumpster Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/dumpster_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_dumpster_log`](crate::Client::create_project_dumpster_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_dumpster_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewDumpsterLogJson,
+    ) -> crate::requests::CreateProjectDumpsterLog {
+        crate::requests::CreateProjectDumpsterLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10450,6 +10891,8 @@ impl crate::Client {
     /// Update Dumpster Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/dumpster_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/dumpster-logs?version=1.0#update-dumpster-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_dumpster_log_json`](crate::Client::update_project_dumpster_log_json) sends it as JSON.
     pub fn update_project_dumpster_log(
         &self,
         project_id: i64,
@@ -10461,7 +10904,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Dumpster Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/dumpster_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_dumpster_log`](crate::Client::update_project_dumpster_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_dumpster_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewDumpsterLogJson,
+    ) -> crate::requests::UpdateProjectDumpsterLog {
+        crate::requests::UpdateProjectDumpsterLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10489,6 +10950,8 @@ impl crate::Client {
     /// Create Equipment Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/equipment_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/admin-equipment-logs?version=1.0#create-equipment-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_equipment_log_json`](crate::Client::create_project_equipment_log_json) sends it as JSON.
     pub fn create_project_equipment_log(
         &self,
         project_id: i64,
@@ -10499,7 +10962,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Equipment Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/equipment_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_equipment_log`](crate::Client::create_project_equipment_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_equipment_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewEquipmentLogJson,
+    ) -> crate::requests::CreateProjectEquipmentLog {
+        crate::requests::CreateProjectEquipmentLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10538,6 +11018,8 @@ impl crate::Client {
     /// Update Equipment Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/equipment_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/admin-equipment-logs?version=1.0#update-equipment-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_equipment_log_json`](crate::Client::update_project_equipment_log_json) sends it as JSON.
     pub fn update_project_equipment_log(
         &self,
         project_id: i64,
@@ -10550,7 +11032,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Equipment Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/equipment_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_equipment_log`](crate::Client::update_project_equipment_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_equipment_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewEquipmentLogJson,
+    ) -> crate::requests::UpdateProjectEquipmentLog {
+        crate::requests::UpdateProjectEquipmentLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10615,6 +11116,8 @@ impl crate::Client {
     /// Create Form
     ///
     /// `POST /rest/v1.0/projects/{project_id}/forms` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/forms?version=1.0#create-form)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_form_json`](crate::Client::create_project_form_json) sends it as JSON.
     pub fn create_project_form(
         &self,
         project_id: i64,
@@ -10624,7 +11127,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Form, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/forms`: Procore takes this body as JSON or as a multipart form; [`create_project_form`](crate::Client::create_project_form) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_form_json(
+        &self,
+        project_id: i64,
+        body: models::NewFormJson,
+    ) -> crate::requests::CreateProjectForm {
+        crate::requests::CreateProjectForm {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10663,6 +11182,8 @@ impl crate::Client {
     /// Update Form
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/forms/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/forms?version=1.0#update-form)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_form_json`](crate::Client::update_project_form_json) sends it as JSON.
     pub fn update_project_form(
         &self,
         project_id: i64,
@@ -10675,7 +11196,26 @@ impl crate::Client {
             project_id,
             id,
             send_emails: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Form, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/forms/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_form`](crate::Client::update_project_form) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_form_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::FormUpdateJson,
+    ) -> crate::requests::UpdateProjectForm {
+        crate::requests::UpdateProjectForm {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            send_emails: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -10769,6 +11309,8 @@ impl crate::Client {
     /// Create Attachment
     ///
     /// `POST /rest/v1.0/projects/{project_id}/incidents/actions/{action_id}/attachments` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/action-attachments?version=1.0#create-attachment)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_incidents_action_attachment_json`](crate::Client::create_project_incidents_action_attachment_json) sends it as JSON.
     pub fn create_project_incidents_action_attachment(
         &self,
         project_id: i64,
@@ -10780,7 +11322,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             action_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Attachment, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/incidents/actions/{action_id}/attachments`: Procore takes this body as JSON or as a multipart form; [`create_project_incidents_action_attachment`](crate::Client::create_project_incidents_action_attachment) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_incidents_action_attachment_json(
+        &self,
+        project_id: i64,
+        action_id: i64,
+        body: models::NewAttachmentJson,
+    ) -> crate::requests::CreateProjectIncidentsActionAttachment {
+        crate::requests::CreateProjectIncidentsActionAttachment {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            action_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -11770,6 +12330,8 @@ impl crate::Client {
     /// Create Attachment
     ///
     /// `POST /rest/v1.0/projects/{project_id}/incidents/witness_statements/{witness_statement_id}/attachments` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/witness-statement-attachments?version=1.0#create-attachment)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_incidents_witness_statement_attachment_json`](crate::Client::create_project_incidents_witness_statement_attachment_json) sends it as JSON.
     pub fn create_project_incidents_witness_statement_attachment(
         &self,
         project_id: i64,
@@ -11781,7 +12343,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             witness_statement_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Attachment, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/incidents/witness_statements/{witness_statement_id}/attachments`: Procore takes this body as JSON or as a multipart form; [`create_project_incidents_witness_statement_attachment`](crate::Client::create_project_incidents_witness_statement_attachment) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_incidents_witness_statement_attachment_json(
+        &self,
+        project_id: i64,
+        witness_statement_id: i64,
+        body: models::NewAttachmentJson,
+    ) -> crate::requests::CreateProjectIncidentsWitnessStatementAttachment {
+        crate::requests::CreateProjectIncidentsWitnessStatementAttachment {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            witness_statement_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -11839,6 +12419,8 @@ impl crate::Client {
     /// Create Attachment
     ///
     /// `POST /rest/v1.0/projects/{project_id}/incidents/{incident_id}/attachments` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/incident-attachments?version=1.0#create-attachment)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_incident_attachment_json`](crate::Client::create_project_incident_attachment_json) sends it as JSON.
     pub fn create_project_incident_attachment(
         &self,
         project_id: i64,
@@ -11851,7 +12433,26 @@ impl crate::Client {
             project_id,
             incident_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Attachment, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/incidents/{incident_id}/attachments`: Procore takes this body as JSON or as a multipart form; [`create_project_incident_attachment`](crate::Client::create_project_incident_attachment) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_incident_attachment_json(
+        &self,
+        project_id: i64,
+        incident_id: i64,
+        body: models::NewAttachmentJson,
+    ) -> crate::requests::CreateProjectIncidentAttachment {
+        crate::requests::CreateProjectIncidentAttachment {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            incident_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -11880,6 +12481,8 @@ impl crate::Client {
     /// Create Inspection Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/inspection_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/inspection-logs?version=1.0#create-inspection-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_inspection_log_json`](crate::Client::create_project_inspection_log_json) sends it as JSON.
     pub fn create_project_inspection_log(
         &self,
         project_id: i64,
@@ -11889,7 +12492,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Inspection Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/inspection_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_inspection_log`](crate::Client::create_project_inspection_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_inspection_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewInspectionLogJson,
+    ) -> crate::requests::CreateProjectInspectionLog {
+        crate::requests::CreateProjectInspectionLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -11928,6 +12547,8 @@ impl crate::Client {
     /// Update Inspection Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/inspection_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/inspection-logs?version=1.0#update-inspection-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_inspection_log_json`](crate::Client::update_project_inspection_log_json) sends it as JSON.
     pub fn update_project_inspection_log(
         &self,
         project_id: i64,
@@ -11939,7 +12560,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Inspection Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/inspection_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_inspection_log`](crate::Client::update_project_inspection_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_inspection_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewInspectionLogJson,
+    ) -> crate::requests::UpdateProjectInspectionLog {
+        crate::requests::UpdateProjectInspectionLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -12598,6 +13237,8 @@ impl crate::Client {
     /// Create Manpower Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/manpower_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/manpower-logs?version=1.0#create-manpower-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_manpower_log_json`](crate::Client::create_project_manpower_log_json) sends it as JSON.
     pub fn create_project_manpower_log(
         &self,
         project_id: i64,
@@ -12608,7 +13249,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Manpower Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/manpower_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_manpower_log`](crate::Client::create_project_manpower_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_manpower_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewManpowerLogJson,
+    ) -> crate::requests::CreateProjectManpowerLog {
+        crate::requests::CreateProjectManpowerLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -12696,6 +13354,8 @@ impl crate::Client {
     /// Update Manpower Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/manpower_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/manpower-logs?version=1.0#update-manpower-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_manpower_log_json`](crate::Client::update_project_manpower_log_json) sends it as JSON.
     pub fn update_project_manpower_log(
         &self,
         project_id: i64,
@@ -12708,7 +13368,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Manpower Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/manpower_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_manpower_log`](crate::Client::update_project_manpower_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_manpower_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewManpowerLogJson,
+    ) -> crate::requests::UpdateProjectManpowerLog {
+        crate::requests::UpdateProjectManpowerLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -12868,6 +13547,8 @@ impl crate::Client {
     /// Create Notes Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/notes_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/notes-logs?version=1.0#create-notes-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_notes_log_json`](crate::Client::create_project_notes_log_json) sends it as JSON.
     pub fn create_project_notes_log(
         &self,
         project_id: i64,
@@ -12878,7 +13559,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Notes Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/notes_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_notes_log`](crate::Client::create_project_notes_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_notes_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewNotesLogJson,
+    ) -> crate::requests::CreateProjectNotesLog {
+        crate::requests::CreateProjectNotesLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -12917,6 +13615,8 @@ impl crate::Client {
     /// Update Notes Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/notes_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/notes-logs?version=1.0#update-notes-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_notes_log_json`](crate::Client::update_project_notes_log_json) sends it as JSON.
     pub fn update_project_notes_log(
         &self,
         project_id: i64,
@@ -12929,7 +13629,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Notes Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/notes_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_notes_log`](crate::Client::update_project_notes_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_notes_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewNotesLogJson,
+    ) -> crate::requests::UpdateProjectNotesLog {
+        crate::requests::UpdateProjectNotesLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -13088,6 +13807,8 @@ impl crate::Client {
     /// Create Plan Revision Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/plan_revision_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/plan-revision-logs?version=1.0#create-plan-revision-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_plan_revision_log_json`](crate::Client::create_project_plan_revision_log_json) sends it as JSON.
     pub fn create_project_plan_revision_log(
         &self,
         project_id: i64,
@@ -13097,7 +13818,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Plan Revision Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/plan_revision_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_plan_revision_log`](crate::Client::create_project_plan_revision_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_plan_revision_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewPlanRevisionLogJson,
+    ) -> crate::requests::CreateProjectPlanRevisionLog {
+        crate::requests::CreateProjectPlanRevisionLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -13136,6 +13873,8 @@ impl crate::Client {
     /// Update Plan Revision Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/plan_revision_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/plan-revision-logs?version=1.0#update-plan-revision-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_plan_revision_log_json`](crate::Client::update_project_plan_revision_log_json) sends it as JSON.
     pub fn update_project_plan_revision_log(
         &self,
         project_id: i64,
@@ -13147,7 +13886,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Plan Revision Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/plan_revision_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_plan_revision_log`](crate::Client::update_project_plan_revision_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_plan_revision_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewPlanRevisionLogJson,
+    ) -> crate::requests::UpdateProjectPlanRevisionLog {
+        crate::requests::UpdateProjectPlanRevisionLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -13257,6 +14014,8 @@ impl crate::Client {
     /// Update Punch Item Assignment
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/punch_item_assignments/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-item-assignments?version=1.0#update-punch-item-assignment)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_punch_item_assignment_json`](crate::Client::update_project_punch_item_assignment_json) sends it as JSON.
     pub fn update_project_punch_item_assignment(
         &self,
         id: i64,
@@ -13268,7 +14027,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             id,
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Punch Item Assignment, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/punch_item_assignments/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_punch_item_assignment`](crate::Client::update_project_punch_item_assignment) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_punch_item_assignment_json(
+        &self,
+        id: i64,
+        project_id: i64,
+        body: models::PunchItemAssignmentUpdateJson,
+    ) -> crate::requests::UpdateProjectPunchItemAssignment {
+        crate::requests::UpdateProjectPunchItemAssignment {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -13393,6 +14170,8 @@ impl crate::Client {
     /// Create Quantity Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/quantity_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/quantity-logs?version=1.0#create-quantity-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_quantity_log_json`](crate::Client::create_project_quantity_log_json) sends it as JSON.
     pub fn create_project_quantity_log(
         &self,
         project_id: i64,
@@ -13402,7 +14181,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Quantity Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/quantity_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_quantity_log`](crate::Client::create_project_quantity_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_quantity_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewQuantityLogJson,
+    ) -> crate::requests::CreateProjectQuantityLog {
+        crate::requests::CreateProjectQuantityLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -13441,6 +14236,8 @@ impl crate::Client {
     /// Update Quantity Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/quantity_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/quantity-logs?version=1.0#update-quantity-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_quantity_log_json`](crate::Client::update_project_quantity_log_json) sends it as JSON.
     pub fn update_project_quantity_log(
         &self,
         project_id: i64,
@@ -13452,7 +14249,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Quantity Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/quantity_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_quantity_log`](crate::Client::update_project_quantity_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_quantity_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewQuantityLogJson,
+    ) -> crate::requests::UpdateProjectQuantityLog {
+        crate::requests::UpdateProjectQuantityLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -14587,6 +15402,8 @@ impl crate::Client {
     /// Create RFI
     ///
     /// `POST /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfis?version=1.0#create-rfi)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_rfi_json`](crate::Client::create_project_rfi_json) sends it as JSON.
     pub fn create_project_rfi(
         &self,
         project_id: i64,
@@ -14597,7 +15414,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create RFI, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/rfis`: Procore takes this body as JSON or as a multipart form; [`create_project_rfi`](crate::Client::create_project_rfi) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_rfi_json(
+        &self,
+        project_id: i64,
+        body: models::NewRfiJson,
+    ) -> crate::requests::CreateProjectRfi {
+        crate::requests::CreateProjectRfi {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -14887,6 +15721,8 @@ impl crate::Client {
     /// Update RFI
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfis?version=1.0#update-rfi)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_rfi_json`](crate::Client::update_project_rfi_json) sends it as JSON.
     pub fn update_project_rfi(
         &self,
         project_id: i64,
@@ -14899,7 +15735,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update RFI, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/rfis/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_rfi`](crate::Client::update_project_rfi) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_rfi_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::RfiUpdateJson,
+    ) -> crate::requests::UpdateProjectRfi {
+        crate::requests::UpdateProjectRfi {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -15138,6 +15993,8 @@ impl crate::Client {
     /// Create Safety Violation Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/safety_violation_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/safety-violation-logs?version=1.0#create-safety-violation-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_safety_violation_log_json`](crate::Client::create_project_safety_violation_log_json) sends it as JSON.
     pub fn create_project_safety_violation_log(
         &self,
         project_id: i64,
@@ -15147,7 +16004,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Safety Violation Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/safety_violation_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_safety_violation_log`](crate::Client::create_project_safety_violation_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_safety_violation_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewSafetyViolationLogJson,
+    ) -> crate::requests::CreateProjectSafetyViolationLog {
+        crate::requests::CreateProjectSafetyViolationLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -15186,6 +16059,8 @@ impl crate::Client {
     /// Update Safety Violation Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/safety_violation_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/safety-violation-logs?version=1.0#update-safety-violation-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_safety_violation_log_json`](crate::Client::update_project_safety_violation_log_json) sends it as JSON.
     pub fn update_project_safety_violation_log(
         &self,
         project_id: i64,
@@ -15197,7 +16072,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Safety Violation Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/safety_violation_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_safety_violation_log`](crate::Client::update_project_safety_violation_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_safety_violation_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewSafetyViolationLogJson,
+    ) -> crate::requests::UpdateProjectSafetyViolationLog {
+        crate::requests::UpdateProjectSafetyViolationLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -16338,6 +17231,8 @@ impl crate::Client {
     /// Update Submittal
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/submittals/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.0#update-submittal)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_submittal_json`](crate::Client::update_project_submittal_json) sends it as JSON.
     pub fn update_project_submittal(
         &self,
         project_id: i64,
@@ -16350,7 +17245,26 @@ impl crate::Client {
             project_id,
             id,
             send_emails: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Submittal, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/submittals/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_submittal`](crate::Client::update_project_submittal) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_submittal_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::SubmittalUpdateJson,
+    ) -> crate::requests::UpdateProjectSubmittal {
+        crate::requests::UpdateProjectSubmittal {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            send_emails: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17609,6 +18523,8 @@ impl crate::Client {
     /// Create Waste Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/waste_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/waste-logs?version=1.0#create-waste-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_waste_log_json`](crate::Client::create_project_waste_log_json) sends it as JSON.
     pub fn create_project_waste_log(
         &self,
         project_id: i64,
@@ -17618,7 +18534,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Waste Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/waste_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_waste_log`](crate::Client::create_project_waste_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_waste_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewWasteLogJson,
+    ) -> crate::requests::CreateProjectWasteLog {
+        crate::requests::CreateProjectWasteLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17657,6 +18589,8 @@ impl crate::Client {
     /// Update Waste Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/waste_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/waste-logs?version=1.0#update-waste-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_waste_log_json`](crate::Client::update_project_waste_log_json) sends it as JSON.
     pub fn update_project_waste_log(
         &self,
         project_id: i64,
@@ -17668,7 +18602,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Waste Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/waste_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_waste_log`](crate::Client::update_project_waste_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_waste_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewWasteLogJson,
+    ) -> crate::requests::UpdateProjectWasteLog {
+        crate::requests::UpdateProjectWasteLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17700,6 +18652,8 @@ impl crate::Client {
     /// `POST /rest/v1.0/projects/{project_id}/weather_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/weather-logs?version=1.0#create-weather-log)
     ///
     /// **Deprecated**
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_weather_log_json`](crate::Client::create_project_weather_log_json) sends it as JSON.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn create_project_weather_log(
         &self,
@@ -17710,7 +18664,24 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Weather Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/weather_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_weather_log`](crate::Client::create_project_weather_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    #[deprecated(note = "deprecated in Procore's spec")]
+    pub fn create_project_weather_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewWeatherLogJson,
+    ) -> crate::requests::CreateProjectWeatherLog {
+        crate::requests::CreateProjectWeatherLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17777,6 +18748,8 @@ impl crate::Client {
     /// `PATCH /rest/v1.0/projects/{project_id}/weather_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/weather-logs?version=1.0#update-weather-log)
     ///
     /// **Deprecated**
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_weather_log_json`](crate::Client::update_project_weather_log_json) sends it as JSON.
     #[deprecated(note = "deprecated in Procore's spec")]
     pub fn update_project_weather_log(
         &self,
@@ -17789,7 +18762,26 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Weather Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/weather_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_weather_log`](crate::Client::update_project_weather_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    #[deprecated(note = "deprecated in Procore's spec")]
+    pub fn update_project_weather_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewWeatherLogJson,
+    ) -> crate::requests::UpdateProjectWeatherLog {
+        crate::requests::UpdateProjectWeatherLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17817,6 +18809,8 @@ impl crate::Client {
     /// Create Work Log
     ///
     /// `POST /rest/v1.0/projects/{project_id}/work_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/work-logs?version=1.0#create-work-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_work_log_json`](crate::Client::create_project_work_log_json) sends it as JSON.
     pub fn create_project_work_log(
         &self,
         project_id: i64,
@@ -17826,7 +18820,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Work Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/projects/{project_id}/work_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_work_log`](crate::Client::create_project_work_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_work_log_json(
+        &self,
+        project_id: i64,
+        body: models::NewWorkLogJson,
+    ) -> crate::requests::CreateProjectWorkLog {
+        crate::requests::CreateProjectWorkLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17865,6 +18875,8 @@ impl crate::Client {
     /// Update Work Log
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/work_logs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/work-logs?version=1.0#update-work-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_work_log_json`](crate::Client::update_project_work_log_json) sends it as JSON.
     pub fn update_project_work_log(
         &self,
         project_id: i64,
@@ -17876,7 +18888,25 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             id,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Work Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/projects/{project_id}/work_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_work_log`](crate::Client::update_project_work_log) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_work_log_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewWorkLogJson,
+    ) -> crate::requests::UpdateProjectWorkLog {
+        crate::requests::UpdateProjectWorkLog {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -17988,6 +19018,8 @@ impl crate::Client {
     /// Create Punch Item
     ///
     /// `POST /rest/v1.0/punch_items` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.0#create-punch-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_punch_item_json`](crate::Client::create_punch_item_json) sends it as JSON.
     pub fn create_punch_item(
         &self,
         body: models::NewPunchItem,
@@ -17996,7 +19028,22 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Punch Item, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.0/punch_items`: Procore takes this body as JSON or as a multipart form; [`create_punch_item`](crate::Client::create_punch_item) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_punch_item_json(
+        &self,
+        body: models::NewPunchItemJson,
+    ) -> crate::requests::CreatePunchItem {
+        crate::requests::CreatePunchItem {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -18097,6 +19144,8 @@ impl crate::Client {
     /// Update Punch Item
     ///
     /// `PATCH /rest/v1.0/punch_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.0#update-punch-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_punch_item_json`](crate::Client::update_punch_item_json) sends it as JSON.
     pub fn update_punch_item(
         &self,
         id: i64,
@@ -18107,7 +19156,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Punch Item, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.0/punch_items/{id}`: Procore takes this body as JSON or as a multipart form; [`update_punch_item`](crate::Client::update_punch_item) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_punch_item_json(
+        &self,
+        id: i64,
+        body: models::PunchItemUpdateJson,
+    ) -> crate::requests::UpdatePunchItem {
+        crate::requests::UpdatePunchItem {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -18316,6 +19382,8 @@ impl crate::Client {
     /// Upload schedule file
     ///
     /// `PUT /rest/v1.0/schedule_integration` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule-integration?version=1.0#upload-schedule-file)
+    ///
+    /// Sends the body as JSON; [`update_schedule_integration_multipart`](crate::Client::update_schedule_integration_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn update_schedule_integration(
         &self,
         project_id: i64,
@@ -18325,7 +19393,23 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Upload schedule file, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PUT /rest/v1.0/schedule_integration`: Procore takes this body as JSON or as a multipart form; [`update_schedule_integration`](crate::Client::update_schedule_integration) sends it as JSON.
+    pub fn update_schedule_integration_multipart(
+        &self,
+        project_id: i64,
+        body: models::ScheduleIntegrationUpdateForm,
+    ) -> crate::requests::UpdateScheduleIntegration {
+        crate::requests::UpdateScheduleIntegration {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -18334,6 +19418,8 @@ impl crate::Client {
     /// `PATCH /rest/v1.0/schedule_integration` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule-integration?version=1.0#upload-schedule-file)
     ///
     /// **Deprecated**: DEPRECATED:
+    ///
+    /// Sends the body as JSON; [`update_schedule_integration_patch_multipart`](crate::Client::update_schedule_integration_patch_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "DEPRECATED:")]
     pub fn update_schedule_integration_patch(
         &self,
@@ -18344,7 +19430,24 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             project_id,
-            body,
+            body: crate::BodyForm::Json(body),
+        }
+    }
+
+    /// Upload schedule file, with the body sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    ///
+    /// `PATCH /rest/v1.0/schedule_integration`: Procore takes this body as JSON or as a multipart form; [`update_schedule_integration_patch`](crate::Client::update_schedule_integration_patch) sends it as JSON.
+    #[deprecated(note = "DEPRECATED:")]
+    pub fn update_schedule_integration_patch_multipart(
+        &self,
+        project_id: i64,
+        body: models::ScheduleIntegrationUpdateForm,
+    ) -> crate::requests::UpdateScheduleIntegrationPatch {
+        crate::requests::UpdateScheduleIntegrationPatch {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            body: crate::BodyForm::Multipart(body),
         }
     }
 
@@ -19270,6 +20373,8 @@ impl crate::Client {
     /// Create Weather Log
     ///
     /// `POST /rest/v1.1/projects/{project_id}/daily_logs/weather_logs` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/weather-logs?version=1.1#create-weather-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_daily_logs_weather_log_v1_1_json`](crate::Client::create_project_daily_logs_weather_log_v1_1_json) sends it as JSON.
     pub fn create_project_daily_logs_weather_log_v1_1(
         &self,
         project_id: i64,
@@ -19280,7 +20385,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Weather Log, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.1/projects/{project_id}/daily_logs/weather_logs`: Procore takes this body as JSON or as a multipart form; [`create_project_daily_logs_weather_log_v1_1`](crate::Client::create_project_daily_logs_weather_log_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_daily_logs_weather_log_v1_1_json(
+        &self,
+        project_id: i64,
+        body: models::NewWeatherLogV1_1Json,
+    ) -> crate::requests::CreateProjectDailyLogsWeatherLogV11 {
+        crate::requests::CreateProjectDailyLogsWeatherLogV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -19319,6 +20441,8 @@ impl crate::Client {
     /// Update Weather Log
     ///
     /// `PATCH /rest/v1.1/projects/{project_id}/daily_logs/weather_logs/{id}` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/weather-logs?version=1.1#update-weather-log)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_daily_logs_weather_log_v1_1_json`](crate::Client::update_project_daily_logs_weather_log_v1_1_json) sends it as JSON.
     pub fn update_project_daily_logs_weather_log_v1_1(
         &self,
         project_id: i64,
@@ -19331,7 +20455,26 @@ impl crate::Client {
             project_id,
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Weather Log, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.1/projects/{project_id}/daily_logs/weather_logs/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_daily_logs_weather_log_v1_1`](crate::Client::update_project_daily_logs_weather_log_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_daily_logs_weather_log_v1_1_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::NewWeatherLogV1_1Json,
+    ) -> crate::requests::UpdateProjectDailyLogsWeatherLogV11 {
+        crate::requests::UpdateProjectDailyLogsWeatherLogV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -20283,6 +21426,8 @@ impl crate::Client {
     /// Create Submittal
     ///
     /// `POST /rest/v1.1/projects/{project_id}/submittals` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.1#create-submittal)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_project_submittal_v1_1_json`](crate::Client::create_project_submittal_v1_1_json) sends it as JSON.
     pub fn create_project_submittal_v1_1(
         &self,
         project_id: i64,
@@ -20293,7 +21438,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             project_id,
             send_emails: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Submittal, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.1/projects/{project_id}/submittals`: Procore takes this body as JSON or as a multipart form; [`create_project_submittal_v1_1`](crate::Client::create_project_submittal_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_project_submittal_v1_1_json(
+        &self,
+        project_id: i64,
+        body: models::SubmittalUpdateJson,
+    ) -> crate::requests::CreateProjectSubmittalV11 {
+        crate::requests::CreateProjectSubmittalV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            send_emails: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -20426,6 +21588,8 @@ impl crate::Client {
     /// Update Submittal
     ///
     /// `PATCH /rest/v1.1/projects/{project_id}/submittals/{id}` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/submittals?version=1.1#update-submittal)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_project_submittal_v1_1_json`](crate::Client::update_project_submittal_v1_1_json) sends it as JSON.
     pub fn update_project_submittal_v1_1(
         &self,
         project_id: i64,
@@ -20438,7 +21602,26 @@ impl crate::Client {
             project_id,
             id,
             send_emails: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Submittal, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.1/projects/{project_id}/submittals/{id}`: Procore takes this body as JSON or as a multipart form; [`update_project_submittal_v1_1`](crate::Client::update_project_submittal_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_project_submittal_v1_1_json(
+        &self,
+        project_id: i64,
+        id: i64,
+        body: models::SubmittalUpdateJson,
+    ) -> crate::requests::UpdateProjectSubmittalV11 {
+        crate::requests::UpdateProjectSubmittalV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            project_id,
+            id,
+            send_emails: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -20523,6 +21706,8 @@ impl crate::Client {
     /// Create Punch Item
     ///
     /// `POST /rest/v1.1/punch_items` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.1#create-punch-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`create_punch_item_v1_1_json`](crate::Client::create_punch_item_v1_1_json) sends it as JSON.
     pub fn create_punch_item_v1_1(
         &self,
         body: models::NewPunchItemV1_1,
@@ -20531,7 +21716,22 @@ impl crate::Client {
             client: self.clone(),
             options: crate::RequestOptions::default(),
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Create Punch Item, with the body sent as JSON.
+    ///
+    /// `POST /rest/v1.1/punch_items`: Procore takes this body as JSON or as a multipart form; [`create_punch_item_v1_1`](crate::Client::create_punch_item_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn create_punch_item_v1_1_json(
+        &self,
+        body: models::NewPunchItemV1_1Json,
+    ) -> crate::requests::CreatePunchItemV11 {
+        crate::requests::CreatePunchItemV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -20632,6 +21832,8 @@ impl crate::Client {
     /// Update Punch Item
     ///
     /// `PATCH /rest/v1.1/punch_items/{id}` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.1#update-punch-item)
+    ///
+    /// Sends the body as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk); [`update_punch_item_v1_1_json`](crate::Client::update_punch_item_v1_1_json) sends it as JSON.
     pub fn update_punch_item_v1_1(
         &self,
         id: i64,
@@ -20642,7 +21844,24 @@ impl crate::Client {
             options: crate::RequestOptions::default(),
             id,
             run_configurable_validations: None,
-            body,
+            body: crate::BodyForm::Multipart(body),
+        }
+    }
+
+    /// Update Punch Item, with the body sent as JSON.
+    ///
+    /// `PATCH /rest/v1.1/punch_items/{id}`: Procore takes this body as JSON or as a multipart form; [`update_punch_item_v1_1`](crate::Client::update_punch_item_v1_1) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn update_punch_item_v1_1_json(
+        &self,
+        id: i64,
+        body: models::PunchItemUpdateV1_1Json,
+    ) -> crate::requests::UpdatePunchItemV11 {
+        crate::requests::UpdatePunchItemV11 {
+            client: self.clone(),
+            options: crate::RequestOptions::default(),
+            id,
+            run_configurable_validations: None,
+            body: crate::BodyForm::Json(body),
         }
     }
 
@@ -20839,6 +22058,8 @@ impl crate::Client {
     /// Creates a Inspection Item Signature Request
     ///
     /// `POST /rest/v2.0/companies/{company_id}/projects/{project_id}/inspection_items/{item_id}/signature_requests/{id}/signature` (resource version v2.0). [Procore reference](https://developers.procore.com/reference/rest/inspection-item-signatures?version=2.0#creates-a-inspection-item-signature-request)
+    ///
+    /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     pub fn create_company_project_inspection_item_signature_request_signature_v2(
         &self,
         company_id: impl Into<String>,

@@ -3991,6 +3991,146 @@ impl serde::Serialize for NewOffice {
     }
 }
 
+/// Office object
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewOfficeFormOffice {
+    /// The Name of the Office
+    pub name: String,
+    /// The Address of the Office
+    pub address: Option<String>,
+    /// The City of the Office
+    pub city: Option<String>,
+    /// The State Code of the Office (ISO-3166 Alpha-2 format)
+    pub state_code: Option<String>,
+    /// The Country Code of the Office (ISO-3166 Alpha-2 format)
+    pub country_code: Option<String>,
+    /// The Zip of the Office
+    pub zip: Option<String>,
+    /// The Phone of the Office
+    pub phone: Option<String>,
+    /// The Fax of the Office
+    pub fax: Option<String>,
+    /// The Division of the Office
+    pub division: Option<String>,
+    /// A photo file of the Office Logo.
+    pub logo: Option<crate::FilePart>,
+}
+
+impl NewOfficeFormOffice {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        NewOfficeFormOffice {
+            name: name.into(),
+            address: None,
+            city: None,
+            state_code: None,
+            country_code: None,
+            zip: None,
+            phone: None,
+            fax: None,
+            division: None,
+            logo: None,
+        }
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `state_code`.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+
+    /// Sets `country_code`.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets `phone`.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets `fax`.
+    pub fn fax(mut self, value: impl Into<String>) -> Self {
+        self.fax = Some(value.into());
+        self
+    }
+
+    /// Sets `division`.
+    pub fn division(mut self, value: impl Into<String>) -> Self {
+        self.division = Some(value.into());
+        self
+    }
+
+    /// Sets `logo`.
+    pub fn logo(mut self, value: crate::FilePart) -> Self {
+        self.logo = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewOfficeFormOffice {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "name", self.name);
+        form.field(name, "address", self.address);
+        form.field(name, "city", self.city);
+        form.field(name, "state_code", self.state_code);
+        form.field(name, "country_code", self.country_code);
+        form.field(name, "zip", self.zip);
+        form.field(name, "phone", self.phone);
+        form.field(name, "fax", self.fax);
+        form.field(name, "division", self.division);
+        form.field(name, "logo", self.logo);
+    }
+}
+
+/// Body
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewOfficeForm {
+    /// The ID of the Company the Office belongs to
+    pub company_id: i64,
+    /// Office object
+    pub office: NewOfficeFormOffice,
+}
+
+impl NewOfficeForm {
+    /// A value with the required `company_id`, `office`; set the others with the setters.
+    pub fn new(company_id: i64, office: NewOfficeFormOffice) -> Self {
+        NewOfficeForm {
+            company_id,
+            office,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewOfficeForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "company_id", self.company_id);
+        form.field(name, "office", self.office);
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AllToolName {
@@ -5545,6 +5685,27 @@ impl serde::Serialize for NewGenericToolItemResponse {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("generic_tool_item_response", &self.generic_tool_item_response)?;
         w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewGenericToolItemResponseForm {
+    pub generic_tool_item_response: serde_json::Value,
+}
+
+impl NewGenericToolItemResponseForm {
+    /// A value with the required `generic_tool_item_response`; set the others with the setters.
+    pub fn new(generic_tool_item_response: serde_json::Value) -> Self {
+        NewGenericToolItemResponseForm {
+            generic_tool_item_response,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for NewGenericToolItemResponseForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "generic_tool_item_response", self.generic_tool_item_response);
     }
 }
 

@@ -1221,6 +1221,111 @@ impl serde::Serialize for FileUpdate {
     }
 }
 
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct FileUpdateForm {
+    /// The ID of the parent folder to move the file to
+    pub parent_id: Option<i64>,
+    /// The Name of the file
+    pub name: Option<String>,
+    /// Check out a file until the specified time. Admins may reset checkout by sending "null"
+    pub checked_out_until: Option<Option<String>>,
+    /// Status if a file should be tracked (true/false)
+    pub is_tracked: Option<bool>,
+    /// Set file to private (true/false)
+    pub explicit_permissions: Option<bool>,
+    /// A description of the file
+    pub description: Option<String>,
+    /// \[DEPRECATED\] File to use as file data. Please use upload_uuid instead. Note that it's only possible to post a file using a multipart/form-data body (see RFC...
+    pub data: Option<crate::FilePart>,
+    /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
+    pub upload_uuid: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl FileUpdateForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        FileUpdateForm {
+            parent_id: None,
+            name: None,
+            checked_out_until: None,
+            is_tracked: None,
+            explicit_permissions: None,
+            description: None,
+            data: None,
+            upload_uuid: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: i64) -> Self {
+        self.parent_id = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `checked_out_until` (`None` sends `null`).
+    pub fn checked_out_until(mut self, value: Option<String>) -> Self {
+        self.checked_out_until = Some(value);
+        self
+    }
+
+    /// Sets `is_tracked`.
+    pub fn is_tracked(mut self, value: bool) -> Self {
+        self.is_tracked = Some(value);
+        self
+    }
+
+    /// Sets `explicit_permissions`.
+    pub fn explicit_permissions(mut self, value: bool) -> Self {
+        self.explicit_permissions = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: crate::FilePart) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `upload_uuid`.
+    pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
+        self.upload_uuid = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for FileUpdateForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "parent_id", self.parent_id);
+        form.field(name, "name", self.name);
+        form.field(name, "checked_out_until", self.checked_out_until);
+        form.field(name, "is_tracked", self.is_tracked);
+        form.field(name, "explicit_permissions", self.explicit_permissions);
+        form.field(name, "description", self.description);
+        form.field(name, "data", self.data);
+        form.field(name, "upload_uuid", self.upload_uuid);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
+    }
+}
+
 /// Folder
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4108,6 +4213,281 @@ impl serde::Serialize for NewUser {
     }
 }
 
+/// Company User
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewUserForm {
+    /// The First Name of the Company User
+    pub first_name: Option<String>,
+    /// The Last Name of the Company User
+    pub last_name: String,
+    /// The Job Title of the Company User
+    pub job_title: Option<String>,
+    /// The Address of the Company User
+    pub address: Option<String>,
+    /// The City of the Company User
+    pub city: Option<String>,
+    /// The Zip code of the Company User
+    pub zip: Option<String>,
+    /// The Business Phone of the Company User
+    pub business_phone: Option<String>,
+    /// The Business Phone Extension of the Company User
+    pub business_phone_extension: Option<i64>,
+    /// The Mobile Phone of the Company User
+    pub mobile_phone: Option<String>,
+    /// The Fax Number of the Company User
+    pub fax_number: Option<String>,
+    /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
+    pub email_address: String,
+    /// The Email Signature of the Company User
+    pub email_signature: Option<String>,
+    /// The Active status of the Company User
+    pub is_active: Option<bool>,
+    /// The Employee status of the Company User
+    pub is_employee: Option<bool>,
+    /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
+    pub employee_id: Option<String>,
+    /// The Notes (notes, keywords, tags) of the Company User
+    pub notes: Option<String>,
+    /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
+    pub country_code: Option<String>,
+    /// The State Code of the Company User (ISO-3166 Alpha-2 format)
+    pub state_code: Option<String>,
+    /// The Initials of the Company User
+    pub initials: Option<String>,
+    /// The Origin ID of the Company User
+    pub origin_id: Option<String>,
+    /// The Origin Data of the Company User
+    pub origin_data: Option<String>,
+    /// The ID of the Vendor of the Company User
+    pub vendor_id: Option<i64>,
+    /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub default_permission_template_id: Option<i64>,
+    /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub company_permission_template_id: Option<i64>,
+    /// The ID of the Work Classification for the Company User
+    pub work_classification_id: Option<i64>,
+    /// The Avatar of the Company User.
+    pub avatar: Option<crate::FilePart>,
+}
+
+impl NewUserForm {
+    /// A value with the required `last_name`, `email_address`; set the others with the setters.
+    pub fn new(last_name: impl Into<String>, email_address: impl Into<String>) -> Self {
+        NewUserForm {
+            first_name: None,
+            last_name: last_name.into(),
+            job_title: None,
+            address: None,
+            city: None,
+            zip: None,
+            business_phone: None,
+            business_phone_extension: None,
+            mobile_phone: None,
+            fax_number: None,
+            email_address: email_address.into(),
+            email_signature: None,
+            is_active: None,
+            is_employee: None,
+            employee_id: None,
+            notes: None,
+            country_code: None,
+            state_code: None,
+            initials: None,
+            origin_id: None,
+            origin_data: None,
+            vendor_id: None,
+            default_permission_template_id: None,
+            company_permission_template_id: None,
+            work_classification_id: None,
+            avatar: None,
+        }
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `job_title`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone`.
+    pub fn business_phone(mut self, value: impl Into<String>) -> Self {
+        self.business_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone_extension`.
+    pub fn business_phone_extension(mut self, value: i64) -> Self {
+        self.business_phone_extension = Some(value);
+        self
+    }
+
+    /// Sets `mobile_phone`.
+    pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
+        self.mobile_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `fax_number`.
+    pub fn fax_number(mut self, value: impl Into<String>) -> Self {
+        self.fax_number = Some(value.into());
+        self
+    }
+
+    /// Sets `email_signature`.
+    pub fn email_signature(mut self, value: impl Into<String>) -> Self {
+        self.email_signature = Some(value.into());
+        self
+    }
+
+    /// Sets `is_active`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Sets `is_employee`.
+    pub fn is_employee(mut self, value: bool) -> Self {
+        self.is_employee = Some(value);
+        self
+    }
+
+    /// Sets `employee_id`.
+    pub fn employee_id(mut self, value: impl Into<String>) -> Self {
+        self.employee_id = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `country_code`.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets `state_code`.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+
+    /// Sets `initials`.
+    pub fn initials(mut self, value: impl Into<String>) -> Self {
+        self.initials = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_id`.
+    pub fn origin_id(mut self, value: impl Into<String>) -> Self {
+        self.origin_id = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_data`.
+    pub fn origin_data(mut self, value: impl Into<String>) -> Self {
+        self.origin_data = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `default_permission_template_id`.
+    pub fn default_permission_template_id(mut self, value: i64) -> Self {
+        self.default_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `company_permission_template_id`.
+    pub fn company_permission_template_id(mut self, value: i64) -> Self {
+        self.company_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `work_classification_id`.
+    pub fn work_classification_id(mut self, value: i64) -> Self {
+        self.work_classification_id = Some(value);
+        self
+    }
+
+    /// Sets `avatar`.
+    pub fn avatar(mut self, value: crate::FilePart) -> Self {
+        self.avatar = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewUserForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "first_name", self.first_name);
+        form.field(name, "last_name", self.last_name);
+        form.field(name, "job_title", self.job_title);
+        form.field(name, "address", self.address);
+        form.field(name, "city", self.city);
+        form.field(name, "zip", self.zip);
+        form.field(name, "business_phone", self.business_phone);
+        form.field(name, "business_phone_extension", self.business_phone_extension);
+        form.field(name, "mobile_phone", self.mobile_phone);
+        form.field(name, "fax_number", self.fax_number);
+        form.field(name, "email_address", self.email_address);
+        form.field(name, "email_signature", self.email_signature);
+        form.field(name, "is_active", self.is_active);
+        form.field(name, "is_employee", self.is_employee);
+        form.field(name, "employee_id", self.employee_id);
+        form.field(name, "notes", self.notes);
+        form.field(name, "country_code", self.country_code);
+        form.field(name, "state_code", self.state_code);
+        form.field(name, "initials", self.initials);
+        form.field(name, "origin_id", self.origin_id);
+        form.field(name, "origin_data", self.origin_data);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(
+            name,
+            "default_permission_template_id",
+            self.default_permission_template_id,
+        );
+        form.field(
+            name,
+            "company_permission_template_id",
+            self.company_permission_template_id,
+        );
+        form.field(name, "work_classification_id", self.work_classification_id);
+        form.field(name, "avatar", self.avatar);
+    }
+}
+
 /// API Links
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4620,6 +5000,323 @@ impl serde::Serialize for UserSync {
     }
 }
 
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct UserSyncFormUpdate {
+    /// The ID of the Company User
+    pub id: Option<i64>,
+    /// The First Name of the Company User
+    pub first_name: Option<String>,
+    /// The Last Name of the Company User
+    pub last_name: Option<String>,
+    /// The Job Title of the Company User
+    pub job_title: Option<String>,
+    /// The Address of the Company User
+    pub address: Option<String>,
+    /// The City of the Company User
+    pub city: Option<String>,
+    /// The Zip code of the Company User
+    pub zip: Option<String>,
+    /// The Business Phone of the Company User
+    pub business_phone: Option<String>,
+    /// The Business Phone Extension of the Company User
+    pub business_phone_extension: Option<i64>,
+    /// The Mobile Phone of the Company User
+    pub mobile_phone: Option<String>,
+    /// The Fax Number of the Company User
+    pub fax_number: Option<String>,
+    /// The Email Address of the Company User
+    pub email_address: Option<String>,
+    /// The Email Signature of the Company User
+    pub email_signature: Option<String>,
+    /// The Active status of the Company User
+    pub is_active: Option<bool>,
+    /// The Employee status of the Company User
+    pub is_employee: Option<bool>,
+    /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
+    pub employee_id: Option<String>,
+    /// The Notes (notes, keywords, tags) of the Company User
+    pub notes: Option<String>,
+    /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
+    pub country_code: Option<String>,
+    /// The State Code of the Company User (ISO-3166 Alpha-2 format)
+    pub state_code: Option<String>,
+    /// The Initials of the Company User
+    pub initials: Option<String>,
+    /// The Origin ID of the Company User
+    pub origin_id: Option<String>,
+    /// The Origin Data of the Company User
+    pub origin_data: Option<String>,
+    /// The ID of the Vendor of the Company User
+    pub vendor_id: Option<i64>,
+    /// The ID of the default Permission Template for the Company User
+    pub default_permission_template_id: Option<i64>,
+    /// The ID of the Company Permission Template for the Company User
+    pub company_permission_template_id: Option<i64>,
+    /// The ID of the Work Classification for the Company User
+    pub work_classification_id: Option<i64>,
+    /// The Avatar of the Company User.
+    pub avatar: Option<crate::FilePart>,
+}
+
+impl UserSyncFormUpdate {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        UserSyncFormUpdate {
+            id: None,
+            first_name: None,
+            last_name: None,
+            job_title: None,
+            address: None,
+            city: None,
+            zip: None,
+            business_phone: None,
+            business_phone_extension: None,
+            mobile_phone: None,
+            fax_number: None,
+            email_address: None,
+            email_signature: None,
+            is_active: None,
+            is_employee: None,
+            employee_id: None,
+            notes: None,
+            country_code: None,
+            state_code: None,
+            initials: None,
+            origin_id: None,
+            origin_data: None,
+            vendor_id: None,
+            default_permission_template_id: None,
+            company_permission_template_id: None,
+            work_classification_id: None,
+            avatar: None,
+        }
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `job_title`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone`.
+    pub fn business_phone(mut self, value: impl Into<String>) -> Self {
+        self.business_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone_extension`.
+    pub fn business_phone_extension(mut self, value: i64) -> Self {
+        self.business_phone_extension = Some(value);
+        self
+    }
+
+    /// Sets `mobile_phone`.
+    pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
+        self.mobile_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `fax_number`.
+    pub fn fax_number(mut self, value: impl Into<String>) -> Self {
+        self.fax_number = Some(value.into());
+        self
+    }
+
+    /// Sets `email_address`.
+    pub fn email_address(mut self, value: impl Into<String>) -> Self {
+        self.email_address = Some(value.into());
+        self
+    }
+
+    /// Sets `email_signature`.
+    pub fn email_signature(mut self, value: impl Into<String>) -> Self {
+        self.email_signature = Some(value.into());
+        self
+    }
+
+    /// Sets `is_active`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Sets `is_employee`.
+    pub fn is_employee(mut self, value: bool) -> Self {
+        self.is_employee = Some(value);
+        self
+    }
+
+    /// Sets `employee_id`.
+    pub fn employee_id(mut self, value: impl Into<String>) -> Self {
+        self.employee_id = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `country_code`.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets `state_code`.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+
+    /// Sets `initials`.
+    pub fn initials(mut self, value: impl Into<String>) -> Self {
+        self.initials = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_id`.
+    pub fn origin_id(mut self, value: impl Into<String>) -> Self {
+        self.origin_id = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_data`.
+    pub fn origin_data(mut self, value: impl Into<String>) -> Self {
+        self.origin_data = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `default_permission_template_id`.
+    pub fn default_permission_template_id(mut self, value: i64) -> Self {
+        self.default_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `company_permission_template_id`.
+    pub fn company_permission_template_id(mut self, value: i64) -> Self {
+        self.company_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `work_classification_id`.
+    pub fn work_classification_id(mut self, value: i64) -> Self {
+        self.work_classification_id = Some(value);
+        self
+    }
+
+    /// Sets `avatar`.
+    pub fn avatar(mut self, value: crate::FilePart) -> Self {
+        self.avatar = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for UserSyncFormUpdate {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "id", self.id);
+        form.field(name, "first_name", self.first_name);
+        form.field(name, "last_name", self.last_name);
+        form.field(name, "job_title", self.job_title);
+        form.field(name, "address", self.address);
+        form.field(name, "city", self.city);
+        form.field(name, "zip", self.zip);
+        form.field(name, "business_phone", self.business_phone);
+        form.field(name, "business_phone_extension", self.business_phone_extension);
+        form.field(name, "mobile_phone", self.mobile_phone);
+        form.field(name, "fax_number", self.fax_number);
+        form.field(name, "email_address", self.email_address);
+        form.field(name, "email_signature", self.email_signature);
+        form.field(name, "is_active", self.is_active);
+        form.field(name, "is_employee", self.is_employee);
+        form.field(name, "employee_id", self.employee_id);
+        form.field(name, "notes", self.notes);
+        form.field(name, "country_code", self.country_code);
+        form.field(name, "state_code", self.state_code);
+        form.field(name, "initials", self.initials);
+        form.field(name, "origin_id", self.origin_id);
+        form.field(name, "origin_data", self.origin_data);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(
+            name,
+            "default_permission_template_id",
+            self.default_permission_template_id,
+        );
+        form.field(
+            name,
+            "company_permission_template_id",
+            self.company_permission_template_id,
+        );
+        form.field(name, "work_classification_id", self.work_classification_id);
+        form.field(name, "avatar", self.avatar);
+    }
+}
+
+/// Company Users Sync Body
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct UserSyncForm {
+    pub updates: Vec<UserSyncFormUpdate>,
+}
+
+impl UserSyncForm {
+    /// A value with the required `updates`; set the others with the setters.
+    pub fn new(updates: Vec<UserSyncFormUpdate>) -> Self {
+        UserSyncForm { updates }
+    }
+}
+
+impl crate::multipart::ToMultipart for UserSyncForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "updates", self.updates);
+    }
+}
+
 /// Company User
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -5105,6 +5802,291 @@ impl serde::Serialize for UserUpdate {
         w.optional("avatar", &self.avatar)?;
         w.optional("add_to_new_projects", &self.add_to_new_projects)?;
         w.end()
+    }
+}
+
+/// Company User
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct UserUpdateForm {
+    /// The First Name of the Company User
+    pub first_name: Option<String>,
+    /// The Last Name of the Company User
+    pub last_name: String,
+    /// The Job Title of the Company User
+    pub job_title: Option<String>,
+    /// The Address of the Company User
+    pub address: Option<String>,
+    /// The City of the Company User
+    pub city: Option<String>,
+    /// The Zip code of the Company User
+    pub zip: Option<String>,
+    /// The Business Phone of the Company User
+    pub business_phone: Option<String>,
+    /// The Business Phone Extension of the Company User
+    pub business_phone_extension: Option<i64>,
+    /// The Mobile Phone of the Company User
+    pub mobile_phone: Option<String>,
+    /// The Fax Number of the Company User
+    pub fax_number: Option<String>,
+    /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
+    pub email_address: String,
+    /// The Email Signature of the Company User
+    pub email_signature: Option<String>,
+    /// The Active status of the Company User
+    pub is_active: Option<bool>,
+    /// The Employee status of the Company User
+    pub is_employee: Option<bool>,
+    /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
+    pub employee_id: Option<String>,
+    /// The Notes (notes, keywords, tags) of the Company User
+    pub notes: Option<String>,
+    /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
+    pub country_code: Option<String>,
+    /// The State Code of the Company User (ISO-3166 Alpha-2 format)
+    pub state_code: Option<String>,
+    /// The Initials of the Company User
+    pub initials: Option<String>,
+    /// The Origin ID of the Company User
+    pub origin_id: Option<String>,
+    /// The Origin Data of the Company User
+    pub origin_data: Option<String>,
+    /// The ID of the Vendor of the Company User
+    pub vendor_id: Option<i64>,
+    /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub default_permission_template_id: Option<i64>,
+    /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub company_permission_template_id: Option<i64>,
+    /// The ID of the Work Classification for the Company User
+    pub work_classification_id: Option<i64>,
+    /// The Avatar of the Company User.
+    pub avatar: Option<crate::FilePart>,
+    /// Whether or not this user is added to all new projects. Requests including this parameter will be rejected unless the requesting user has Directory Admin...
+    pub add_to_new_projects: Option<bool>,
+}
+
+impl UserUpdateForm {
+    /// A value with the required `last_name`, `email_address`; set the others with the setters.
+    pub fn new(last_name: impl Into<String>, email_address: impl Into<String>) -> Self {
+        UserUpdateForm {
+            first_name: None,
+            last_name: last_name.into(),
+            job_title: None,
+            address: None,
+            city: None,
+            zip: None,
+            business_phone: None,
+            business_phone_extension: None,
+            mobile_phone: None,
+            fax_number: None,
+            email_address: email_address.into(),
+            email_signature: None,
+            is_active: None,
+            is_employee: None,
+            employee_id: None,
+            notes: None,
+            country_code: None,
+            state_code: None,
+            initials: None,
+            origin_id: None,
+            origin_data: None,
+            vendor_id: None,
+            default_permission_template_id: None,
+            company_permission_template_id: None,
+            work_classification_id: None,
+            avatar: None,
+            add_to_new_projects: None,
+        }
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `job_title`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone`.
+    pub fn business_phone(mut self, value: impl Into<String>) -> Self {
+        self.business_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone_extension`.
+    pub fn business_phone_extension(mut self, value: i64) -> Self {
+        self.business_phone_extension = Some(value);
+        self
+    }
+
+    /// Sets `mobile_phone`.
+    pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
+        self.mobile_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `fax_number`.
+    pub fn fax_number(mut self, value: impl Into<String>) -> Self {
+        self.fax_number = Some(value.into());
+        self
+    }
+
+    /// Sets `email_signature`.
+    pub fn email_signature(mut self, value: impl Into<String>) -> Self {
+        self.email_signature = Some(value.into());
+        self
+    }
+
+    /// Sets `is_active`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Sets `is_employee`.
+    pub fn is_employee(mut self, value: bool) -> Self {
+        self.is_employee = Some(value);
+        self
+    }
+
+    /// Sets `employee_id`.
+    pub fn employee_id(mut self, value: impl Into<String>) -> Self {
+        self.employee_id = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `country_code`.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets `state_code`.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+
+    /// Sets `initials`.
+    pub fn initials(mut self, value: impl Into<String>) -> Self {
+        self.initials = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_id`.
+    pub fn origin_id(mut self, value: impl Into<String>) -> Self {
+        self.origin_id = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_data`.
+    pub fn origin_data(mut self, value: impl Into<String>) -> Self {
+        self.origin_data = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `default_permission_template_id`.
+    pub fn default_permission_template_id(mut self, value: i64) -> Self {
+        self.default_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `company_permission_template_id`.
+    pub fn company_permission_template_id(mut self, value: i64) -> Self {
+        self.company_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `work_classification_id`.
+    pub fn work_classification_id(mut self, value: i64) -> Self {
+        self.work_classification_id = Some(value);
+        self
+    }
+
+    /// Sets `avatar`.
+    pub fn avatar(mut self, value: crate::FilePart) -> Self {
+        self.avatar = Some(value);
+        self
+    }
+
+    /// Sets `add_to_new_projects`.
+    pub fn add_to_new_projects(mut self, value: bool) -> Self {
+        self.add_to_new_projects = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for UserUpdateForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "first_name", self.first_name);
+        form.field(name, "last_name", self.last_name);
+        form.field(name, "job_title", self.job_title);
+        form.field(name, "address", self.address);
+        form.field(name, "city", self.city);
+        form.field(name, "zip", self.zip);
+        form.field(name, "business_phone", self.business_phone);
+        form.field(name, "business_phone_extension", self.business_phone_extension);
+        form.field(name, "mobile_phone", self.mobile_phone);
+        form.field(name, "fax_number", self.fax_number);
+        form.field(name, "email_address", self.email_address);
+        form.field(name, "email_signature", self.email_signature);
+        form.field(name, "is_active", self.is_active);
+        form.field(name, "is_employee", self.is_employee);
+        form.field(name, "employee_id", self.employee_id);
+        form.field(name, "notes", self.notes);
+        form.field(name, "country_code", self.country_code);
+        form.field(name, "state_code", self.state_code);
+        form.field(name, "initials", self.initials);
+        form.field(name, "origin_id", self.origin_id);
+        form.field(name, "origin_data", self.origin_data);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(
+            name,
+            "default_permission_template_id",
+            self.default_permission_template_id,
+        );
+        form.field(
+            name,
+            "company_permission_template_id",
+            self.company_permission_template_id,
+        );
+        form.field(name, "work_classification_id", self.work_classification_id);
+        form.field(name, "avatar", self.avatar);
+        form.field(name, "add_to_new_projects", self.add_to_new_projects);
     }
 }
 
@@ -6352,6 +7334,65 @@ impl serde::Serialize for NewFileVersion {
 }
 
 #[non_exhaustive]
+#[derive(Debug)]
+pub struct NewFileVersionForm {
+    /// Name of the file when downloaded
+    pub name: Option<String>,
+    /// Notes about the File Version
+    pub notes: Option<String>,
+    /// \[DEPRECATED\] File to use as file data. Please use upload_uuid instead. Note that it's only possible to post a file using a multipart/form-data body (see RFC...
+    pub data: Option<crate::FilePart>,
+    /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
+    pub upload_uuid: Option<String>,
+}
+
+impl NewFileVersionForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewFileVersionForm {
+            name: None,
+            notes: None,
+            data: None,
+            upload_uuid: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: crate::FilePart) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `upload_uuid`.
+    pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
+        self.upload_uuid = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewFileVersionForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "name", self.name);
+        form.field(name, "notes", self.notes);
+        form.field(name, "data", self.data);
+        form.field(name, "upload_uuid", self.upload_uuid);
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewFile {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
@@ -6443,6 +7484,111 @@ impl serde::Serialize for NewFile {
         w.optional("upload_uuid", &self.upload_uuid)?;
         w.entries(&self.additional_properties)?;
         w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewFileForm {
+    /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
+    pub parent_id: Option<i64>,
+    /// The Name of the file
+    pub name: Option<String>,
+    /// Status if a file should be tracked (true/false)
+    pub is_tracked: Option<bool>,
+    /// Set file to private (true/false)
+    pub explicit_permissions: Option<bool>,
+    /// A description of the file
+    pub description: Option<String>,
+    /// \[DEPRECATED\] File to use as file data. Please use upload_uuid instead. Note that it's only possible to post a file using a multipart/form-data body (see RFC...
+    pub data: Option<crate::FilePart>,
+    /// Toggles automatic renaming if the file name is already taken in a folder (unique_name = true). Returns a name taken error if a file name is taken in a...
+    pub unique_name: Option<bool>,
+    /// UUID referencing a previously completed Upload. This is the recommended approach  for file uploads. See Company Uploads or Project Uploads endpoints for...
+    pub upload_uuid: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
+}
+
+impl NewFileForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewFileForm {
+            parent_id: None,
+            name: None,
+            is_tracked: None,
+            explicit_permissions: None,
+            description: None,
+            data: None,
+            unique_name: None,
+            upload_uuid: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: i64) -> Self {
+        self.parent_id = Some(value);
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `is_tracked`.
+    pub fn is_tracked(mut self, value: bool) -> Self {
+        self.is_tracked = Some(value);
+        self
+    }
+
+    /// Sets `explicit_permissions`.
+    pub fn explicit_permissions(mut self, value: bool) -> Self {
+        self.explicit_permissions = Some(value);
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, value: crate::FilePart) -> Self {
+        self.data = Some(value);
+        self
+    }
+
+    /// Sets `unique_name`.
+    pub fn unique_name(mut self, value: bool) -> Self {
+        self.unique_name = Some(value);
+        self
+    }
+
+    /// Sets `upload_uuid`.
+    pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
+        self.upload_uuid = Some(value.into());
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewFileForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "parent_id", self.parent_id);
+        form.field(name, "name", self.name);
+        form.field(name, "is_tracked", self.is_tracked);
+        form.field(name, "explicit_permissions", self.explicit_permissions);
+        form.field(name, "description", self.description);
+        form.field(name, "data", self.data);
+        form.field(name, "unique_name", self.unique_name);
+        form.field(name, "upload_uuid", self.upload_uuid);
+        for (k, v) in self.additional_properties {
+            form.field(name, &k, v);
+        }
     }
 }
 
@@ -21964,6 +23110,291 @@ impl serde::Serialize for NewUserV1_3 {
         w.optional("avatar", &self.avatar)?;
         w.optional("bid_contact", &self.bid_contact)?;
         w.end()
+    }
+}
+
+/// Company User
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct NewUserV1_3Form {
+    /// The First Name of the Company User
+    pub first_name: Option<String>,
+    /// The Last Name of the Company User
+    pub last_name: String,
+    /// The Job Title of the Company User
+    pub job_title: Option<String>,
+    /// The Address of the Company User
+    pub address: Option<String>,
+    /// The City of the Company User
+    pub city: Option<String>,
+    /// The Zip code of the Company User
+    pub zip: Option<String>,
+    /// The Business Phone of the Company User
+    pub business_phone: Option<String>,
+    /// The Business Phone Extension of the Company User
+    pub business_phone_extension: Option<i64>,
+    /// The Mobile Phone of the Company User
+    pub mobile_phone: Option<String>,
+    /// The Fax Number of the Company User
+    pub fax_number: Option<String>,
+    /// The Email Address of the Company User. Update requests including this parameter will be rejected unless the requesting user has Directory Admin permissions
+    pub email_address: String,
+    /// The Email Signature of the Company User
+    pub email_signature: Option<String>,
+    /// The Active status of the Company User
+    pub is_active: Option<bool>,
+    /// The Employee status of the Company User
+    pub is_employee: Option<bool>,
+    /// The ID of the Employee of the Company User when `user[is_employee]` is set to `true`
+    pub employee_id: Option<String>,
+    /// The Notes (notes, keywords, tags) of the Company User
+    pub notes: Option<String>,
+    /// The Country Code of the Company User (ISO-3166 Alpha-2 format)
+    pub country_code: Option<String>,
+    /// The State Code of the Company User (ISO-3166 Alpha-2 format)
+    pub state_code: Option<String>,
+    /// The Initials of the Company User
+    pub initials: Option<String>,
+    /// The Origin ID of the Company User
+    pub origin_id: Option<String>,
+    /// The Origin Data of the Company User
+    pub origin_data: Option<String>,
+    /// The ID of the Vendor of the Company User
+    pub vendor_id: Option<i64>,
+    /// The ID of the default Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub default_permission_template_id: Option<i64>,
+    /// The ID of the Company Permission Template for the Company User. Requests including this parameter will be rejected unless the requesting user has Directory...
+    pub company_permission_template_id: Option<i64>,
+    /// The ID of the Work Classification for the Company User
+    pub work_classification_id: Option<i64>,
+    /// The Avatar of the Company User.
+    pub avatar: Option<crate::FilePart>,
+    /// Sets the user as a bid contact for the vendor it is associated with.  `vendor_id` must also be provided for this to be set.
+    pub bid_contact: Option<bool>,
+}
+
+impl NewUserV1_3Form {
+    /// A value with the required `last_name`, `email_address`; set the others with the setters.
+    pub fn new(last_name: impl Into<String>, email_address: impl Into<String>) -> Self {
+        NewUserV1_3Form {
+            first_name: None,
+            last_name: last_name.into(),
+            job_title: None,
+            address: None,
+            city: None,
+            zip: None,
+            business_phone: None,
+            business_phone_extension: None,
+            mobile_phone: None,
+            fax_number: None,
+            email_address: email_address.into(),
+            email_signature: None,
+            is_active: None,
+            is_employee: None,
+            employee_id: None,
+            notes: None,
+            country_code: None,
+            state_code: None,
+            initials: None,
+            origin_id: None,
+            origin_data: None,
+            vendor_id: None,
+            default_permission_template_id: None,
+            company_permission_template_id: None,
+            work_classification_id: None,
+            avatar: None,
+            bid_contact: None,
+        }
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `job_title`.
+    pub fn job_title(mut self, value: impl Into<String>) -> Self {
+        self.job_title = Some(value.into());
+        self
+    }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone`.
+    pub fn business_phone(mut self, value: impl Into<String>) -> Self {
+        self.business_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `business_phone_extension`.
+    pub fn business_phone_extension(mut self, value: i64) -> Self {
+        self.business_phone_extension = Some(value);
+        self
+    }
+
+    /// Sets `mobile_phone`.
+    pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
+        self.mobile_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `fax_number`.
+    pub fn fax_number(mut self, value: impl Into<String>) -> Self {
+        self.fax_number = Some(value.into());
+        self
+    }
+
+    /// Sets `email_signature`.
+    pub fn email_signature(mut self, value: impl Into<String>) -> Self {
+        self.email_signature = Some(value.into());
+        self
+    }
+
+    /// Sets `is_active`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Sets `is_employee`.
+    pub fn is_employee(mut self, value: bool) -> Self {
+        self.is_employee = Some(value);
+        self
+    }
+
+    /// Sets `employee_id`.
+    pub fn employee_id(mut self, value: impl Into<String>) -> Self {
+        self.employee_id = Some(value.into());
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `country_code`.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets `state_code`.
+    pub fn state_code(mut self, value: impl Into<String>) -> Self {
+        self.state_code = Some(value.into());
+        self
+    }
+
+    /// Sets `initials`.
+    pub fn initials(mut self, value: impl Into<String>) -> Self {
+        self.initials = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_id`.
+    pub fn origin_id(mut self, value: impl Into<String>) -> Self {
+        self.origin_id = Some(value.into());
+        self
+    }
+
+    /// Sets `origin_data`.
+    pub fn origin_data(mut self, value: impl Into<String>) -> Self {
+        self.origin_data = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `default_permission_template_id`.
+    pub fn default_permission_template_id(mut self, value: i64) -> Self {
+        self.default_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `company_permission_template_id`.
+    pub fn company_permission_template_id(mut self, value: i64) -> Self {
+        self.company_permission_template_id = Some(value);
+        self
+    }
+
+    /// Sets `work_classification_id`.
+    pub fn work_classification_id(mut self, value: i64) -> Self {
+        self.work_classification_id = Some(value);
+        self
+    }
+
+    /// Sets `avatar`.
+    pub fn avatar(mut self, value: crate::FilePart) -> Self {
+        self.avatar = Some(value);
+        self
+    }
+
+    /// Sets `bid_contact`.
+    pub fn bid_contact(mut self, value: bool) -> Self {
+        self.bid_contact = Some(value);
+        self
+    }
+}
+
+impl crate::multipart::ToMultipart for NewUserV1_3Form {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "first_name", self.first_name);
+        form.field(name, "last_name", self.last_name);
+        form.field(name, "job_title", self.job_title);
+        form.field(name, "address", self.address);
+        form.field(name, "city", self.city);
+        form.field(name, "zip", self.zip);
+        form.field(name, "business_phone", self.business_phone);
+        form.field(name, "business_phone_extension", self.business_phone_extension);
+        form.field(name, "mobile_phone", self.mobile_phone);
+        form.field(name, "fax_number", self.fax_number);
+        form.field(name, "email_address", self.email_address);
+        form.field(name, "email_signature", self.email_signature);
+        form.field(name, "is_active", self.is_active);
+        form.field(name, "is_employee", self.is_employee);
+        form.field(name, "employee_id", self.employee_id);
+        form.field(name, "notes", self.notes);
+        form.field(name, "country_code", self.country_code);
+        form.field(name, "state_code", self.state_code);
+        form.field(name, "initials", self.initials);
+        form.field(name, "origin_id", self.origin_id);
+        form.field(name, "origin_data", self.origin_data);
+        form.field(name, "vendor_id", self.vendor_id);
+        form.field(
+            name,
+            "default_permission_template_id",
+            self.default_permission_template_id,
+        );
+        form.field(
+            name,
+            "company_permission_template_id",
+            self.company_permission_template_id,
+        );
+        form.field(name, "work_classification_id", self.work_classification_id);
+        form.field(name, "avatar", self.avatar);
+        form.field(name, "bid_contact", self.bid_contact);
     }
 }
 

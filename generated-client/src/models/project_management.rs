@@ -3462,6 +3462,48 @@ impl crate::multipart::ToMultipart for SignatureRequestSignature {
     }
 }
 
+/// ChecklistSignatureCreateBody
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SignatureRequestSignatureJson {
+    /// Use either attachment_id or upload_id for creating a signature
+    pub attachment_id: Option<i64>,
+    /// Use either upload_id or attachment_id for creating a signature
+    pub upload_id: Option<String>,
+}
+
+impl SignatureRequestSignatureJson {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        SignatureRequestSignatureJson {
+            attachment_id: None,
+            upload_id: None,
+        }
+    }
+
+    /// Sets `attachment_id`.
+    pub fn attachment_id(mut self, value: i64) -> Self {
+        self.attachment_id = Some(value);
+        self
+    }
+
+    /// Sets `upload_id`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for SignatureRequestSignatureJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("attachment_id", &self.attachment_id)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PossibleInspector {
@@ -17706,6 +17748,176 @@ impl crate::multipart::ToMultipart for NewImage {
     }
 }
 
+/// At least one attribute is required even when an 'upload_uuid' key is provided. If an 'upload_uuid' is not provided above, then the 'data' key must be provided
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewImageJsonImage {
+    /// The Private status of the Image. Defaults to a project configuration.
+    pub private: Option<bool>,
+    /// Provider type. Currently supports only `MarkupLayer`, and should only be used when adding an Image to markup.
+    pub provider_type: Option<String>,
+    /// Provider ID. Currently supports only MarkupLayer IDs, and should only be used when adding an Image to markup.
+    pub provider_id: Option<i64>,
+    /// Image source
+    pub source: Option<String>,
+    /// Image description
+    pub description: Option<String>,
+    /// Image Category ID
+    pub image_category_id: Option<i64>,
+    /// If you want to use an existing location and you have the ID of that existing location use this. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// An array of IDs of the Trades of the Image
+    pub trade_ids: Option<Vec<i64>>,
+    pub log_date: Option<String>,
+}
+
+impl NewImageJsonImage {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewImageJsonImage {
+            private: None,
+            provider_type: None,
+            provider_id: None,
+            source: None,
+            description: None,
+            image_category_id: None,
+            location_id: None,
+            daily_log_segment_id: None,
+            mt_location: None,
+            trade_ids: None,
+            log_date: None,
+        }
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `provider_type`.
+    pub fn provider_type(mut self, value: impl Into<String>) -> Self {
+        self.provider_type = Some(value.into());
+        self
+    }
+
+    /// Sets `provider_id`.
+    pub fn provider_id(mut self, value: i64) -> Self {
+        self.provider_id = Some(value);
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `image_category_id`.
+    pub fn image_category_id(mut self, value: i64) -> Self {
+        self.image_category_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `trade_ids`.
+    pub fn trade_ids(mut self, value: Vec<i64>) -> Self {
+        self.trade_ids = Some(value);
+        self
+    }
+
+    /// Sets `log_date`.
+    pub fn log_date(mut self, value: impl Into<String>) -> Self {
+        self.log_date = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for NewImageJsonImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("private", &self.private)?;
+        w.optional("provider_type", &self.provider_type)?;
+        w.optional("provider_id", &self.provider_id)?;
+        w.optional("source", &self.source)?;
+        w.optional("description", &self.description)?;
+        w.optional("image_category_id", &self.image_category_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("trade_ids", &self.trade_ids)?;
+        w.optional("log_date", &self.log_date)?;
+        w.end()
+    }
+}
+
+/// Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewImageJson {
+    /// UUID referencing a previously completed Upload. This is the recommended approach for image uploads. See Company Uploads or Project Uploads for instructions...
+    pub upload_uuid: Option<String>,
+    /// The name of the image file to be uploaded. Required when using an upload_uuid to upload the image.
+    pub image_name: String,
+    /// At least one attribute is required even when an 'upload_uuid' key is provided. If an 'upload_uuid' is not provided above, then the 'data' key must be provided
+    pub image: NewImageJsonImage,
+}
+
+impl NewImageJson {
+    /// A value with the required `image_name`, `image`; set the others with the setters.
+    pub fn new(image_name: impl Into<String>, image: NewImageJsonImage) -> Self {
+        NewImageJson {
+            upload_uuid: None,
+            image_name: image_name.into(),
+            image,
+        }
+    }
+
+    /// Sets `upload_uuid`.
+    pub fn upload_uuid(mut self, value: impl Into<String>) -> Self {
+        self.upload_uuid = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for NewImageJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.field("image_name", &self.image_name)?;
+        w.field("image", &self.image)?;
+        w.end()
+    }
+}
+
 /// Image
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20907,6 +21119,45 @@ impl crate::multipart::ToMultipart for NewItem {
     }
 }
 
+/// Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewItemJson {
+    /// The ID of the Project the Observation Item belongs to
+    pub project_id: i64,
+    /// 1 denotes that this Observation Item is being created from a failed Checklist Item. This will update the status of the Checklist Item to 'no' (fail)....
+    pub inspection_item_failed: Option<i64>,
+    /// Item object
+    pub observation: serde_json::Value,
+}
+
+impl NewItemJson {
+    /// A value with the required `project_id`, `observation`; set the others with the setters.
+    pub fn new(project_id: i64, observation: serde_json::Value) -> Self {
+        NewItemJson {
+            project_id,
+            inspection_item_failed: None,
+            observation,
+        }
+    }
+
+    /// Sets `inspection_item_failed`.
+    pub fn inspection_item_failed(mut self, value: i64) -> Self {
+        self.inspection_item_failed = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewItemJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.optional("inspection_item_failed", &self.inspection_item_failed)?;
+        w.field("observation", &self.observation)?;
+        w.end()
+    }
+}
+
 /// Payload Keys change depending on origin.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21543,6 +21794,35 @@ impl crate::multipart::ToMultipart for ItemUpdate {
     }
 }
 
+/// Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemUpdateJson {
+    /// The ID of the Project the Observation Item belongs to
+    pub project_id: i64,
+    /// Item object
+    pub observation: serde_json::Value,
+}
+
+impl ItemUpdateJson {
+    /// A value with the required `project_id`, `observation`; set the others with the setters.
+    pub fn new(project_id: i64, observation: serde_json::Value) -> Self {
+        ItemUpdateJson {
+            project_id,
+            observation,
+        }
+    }
+}
+
+impl serde::Serialize for ItemUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("observation", &self.observation)?;
+        w.end()
+    }
+}
+
 /// Observation Item PDF
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21810,6 +22090,136 @@ impl crate::multipart::ToMultipart for NewResponseLog {
         form.field(name, "response_log", self.response_log);
         form.field(name, "status", self.status);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+/// Response Log body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewResponseLogJsonResponseLog {
+    /// The Comments of the Response Log
+    pub comment: Option<String>,
+    /// An array of the Attachment IDs
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// An array of the Attachment Upload IDs
+    pub upload_ids: Option<Vec<String>>,
+    /// PDM document revision IDs to attach to the response
+    pub document_management_document_revision_ids: Option<Vec<String>>,
+}
+
+impl NewResponseLogJsonResponseLog {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewResponseLogJsonResponseLog {
+            comment: None,
+            prostore_file_ids: None,
+            upload_ids: None,
+            document_management_document_revision_ids: None,
+        }
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_revision_ids`.
+    pub fn document_management_document_revision_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.document_management_document_revision_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewResponseLogJsonResponseLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
+/// The Status of the Observation
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewResponseLogJsonStatus {
+    Initiated,
+    ReadyForReview,
+    NotAccepted,
+    Closed,
+}
+
+impl serde::Serialize for NewResponseLogJsonStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Initiated => "initiated",
+                Self::ReadyForReview => "ready_for_review",
+                Self::NotAccepted => "not_accepted",
+                Self::Closed => "closed",
+            },
+        )
+    }
+}
+
+/// ObservationItemResponseLogBody
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewResponseLogJson {
+    /// The ID of the Project the Observation Item Response Log belongs to
+    pub project_id: i64,
+    /// Response Log body
+    pub response_log: NewResponseLogJsonResponseLog,
+    /// The Status of the Observation
+    pub status: Option<NewResponseLogJsonStatus>,
+}
+
+impl NewResponseLogJson {
+    /// A value with the required `project_id`, `response_log`; set the others with the setters.
+    pub fn new(project_id: i64, response_log: NewResponseLogJsonResponseLog) -> Self {
+        NewResponseLogJson {
+            project_id,
+            response_log,
+            status: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: NewResponseLogJsonStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewResponseLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("response_log", &self.response_log)?;
+        w.optional("status", &self.status)?;
+        w.end()
     }
 }
 
@@ -22424,6 +22834,27 @@ impl crate::multipart::ToMultipart for NewAccidentLog {
 }
 
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewAccidentLogJson {
+    pub accident_log: serde_json::Value,
+}
+
+impl NewAccidentLogJson {
+    /// A value with the required `accident_log`; set the others with the setters.
+    pub fn new(accident_log: serde_json::Value) -> Self {
+        NewAccidentLogJson { accident_log }
+    }
+}
+
+impl serde::Serialize for NewAccidentLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("accident_log", &self.accident_log)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct AccidentLogUpdateAccidentLog {
     /// Additional comments about the accident
@@ -23008,6 +23439,40 @@ impl crate::multipart::ToMultipart for PlanApproverSignature {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "attachment", self.attachment);
         form.field(name, "attachment_string", self.attachment_string);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanApproverSignatureJson {
+    /// Prostore File ID
+    pub attachment_id: i64,
+    /// Upload ID
+    pub upload_id: Option<String>,
+}
+
+impl PlanApproverSignatureJson {
+    /// A value with the required `attachment_id`; set the others with the setters.
+    pub fn new(attachment_id: i64) -> Self {
+        PlanApproverSignatureJson {
+            attachment_id,
+            upload_id: None,
+        }
+    }
+
+    /// Sets `upload_id`.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for PlanApproverSignatureJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("attachment_id", &self.attachment_id)?;
+        w.optional("upload_id", &self.upload_id)?;
+        w.end()
     }
 }
 
@@ -25780,13 +26245,12 @@ impl crate::multipart::ToMultipart for NewPlanTemplateReference {
 /// Action Plan Reference Type
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+pub enum NewPlanTemplateReferenceJsonType {
     Attachment,
     Drawing,
     Document,
     DocumentManagementDocumentReference,
     SpecificationSection,
-    SubmittalLog,
     GenericToolItem,
     Form,
     Image,
@@ -25794,7 +26258,7 @@ pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
     ObservationItem,
 }
 
-impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+impl serde::Serialize for NewPlanTemplateReferenceJsonType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(
             match self {
@@ -25805,7 +26269,6 @@ impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferenceTy
                     "document_management_document_reference"
                 }
                 Self::SpecificationSection => "specification_section",
-                Self::SubmittalLog => "submittal_log",
                 Self::GenericToolItem => "generic_tool_item",
                 Self::Form => "form",
                 Self::Image => "image",
@@ -25855,6 +26318,201 @@ impl serde::Serialize for PlanTemplateReferenceDocumentManagementDocumentReferen
         w.optional("collection_id", &self.collection_id)?;
         w.optional("container_id", &self.container_id)?;
         w.end()
+    }
+}
+
+/// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, generic_tool_item_id, form_id,...
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlanTemplateReferenceJsonPayload {
+    /// Drawing Revision ID
+    pub drawing_revision_id: Option<i64>,
+    /// File Version ID
+    pub file_version_id: Option<i64>,
+    /// PDM (Product Document Management) document reference
+    pub document_management_document_reference: Option<
+        PlanTemplateReferenceDocumentManagementDocumentReference,
+    >,
+    /// Specification Section ID
+    pub specification_section_id: Option<i64>,
+    /// Generic Tool Item (Correspondence) ID
+    pub generic_tool_item_id: Option<i64>,
+    /// Form ID
+    pub form_id: Option<i64>,
+    /// Image ID
+    pub image_id: Option<i64>,
+    /// Meeting ID
+    pub meeting_id: Option<i64>,
+    /// Observation Item ID
+    pub observation_item_id: Option<i64>,
+}
+
+impl NewPlanTemplateReferenceJsonPayload {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewPlanTemplateReferenceJsonPayload {
+            drawing_revision_id: None,
+            file_version_id: None,
+            document_management_document_reference: None,
+            specification_section_id: None,
+            generic_tool_item_id: None,
+            form_id: None,
+            image_id: None,
+            meeting_id: None,
+            observation_item_id: None,
+        }
+    }
+
+    /// Sets `drawing_revision_id`.
+    pub fn drawing_revision_id(mut self, value: i64) -> Self {
+        self.drawing_revision_id = Some(value);
+        self
+    }
+
+    /// Sets `file_version_id`.
+    pub fn file_version_id(mut self, value: i64) -> Self {
+        self.file_version_id = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_reference`.
+    pub fn document_management_document_reference(
+        mut self,
+        value: PlanTemplateReferenceDocumentManagementDocumentReference,
+    ) -> Self {
+        self.document_management_document_reference = Some(value);
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `generic_tool_item_id`.
+    pub fn generic_tool_item_id(mut self, value: i64) -> Self {
+        self.generic_tool_item_id = Some(value);
+        self
+    }
+
+    /// Sets `form_id`.
+    pub fn form_id(mut self, value: i64) -> Self {
+        self.form_id = Some(value);
+        self
+    }
+
+    /// Sets `image_id`.
+    pub fn image_id(mut self, value: i64) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// Sets `meeting_id`.
+    pub fn meeting_id(mut self, value: i64) -> Self {
+        self.meeting_id = Some(value);
+        self
+    }
+
+    /// Sets `observation_item_id`.
+    pub fn observation_item_id(mut self, value: i64) -> Self {
+        self.observation_item_id = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewPlanTemplateReferenceJsonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
+        w.optional("file_version_id", &self.file_version_id)?;
+        w.optional(
+            "document_management_document_reference",
+            &self.document_management_document_reference,
+        )?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
+        w.optional("form_id", &self.form_id)?;
+        w.optional("image_id", &self.image_id)?;
+        w.optional("meeting_id", &self.meeting_id)?;
+        w.optional("observation_item_id", &self.observation_item_id)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlanTemplateReferenceJson {
+    /// Project Action Plan Template Item ID
+    pub plan_template_item_id: i64,
+    /// Action Plan Reference Type
+    pub type_: NewPlanTemplateReferenceJsonType,
+    /// One of attachment, drawing_revision_id, file_version_id, document_management_document_reference, specification_section_id, generic_tool_item_id, form_id,...
+    pub payload: NewPlanTemplateReferenceJsonPayload,
+}
+
+impl NewPlanTemplateReferenceJson {
+    /// A value with the required `plan_template_item_id`, `type_`, `payload`; set the others with the setters.
+    pub fn new(
+        plan_template_item_id: i64,
+        type_: NewPlanTemplateReferenceJsonType,
+        payload: NewPlanTemplateReferenceJsonPayload,
+    ) -> Self {
+        NewPlanTemplateReferenceJson {
+            plan_template_item_id,
+            type_,
+            payload,
+        }
+    }
+}
+
+impl serde::Serialize for NewPlanTemplateReferenceJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("type", &self.type_)?;
+        w.field("payload", &self.payload)?;
+        w.end()
+    }
+}
+
+/// Action Plan Reference Type
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+    Attachment,
+    Drawing,
+    Document,
+    DocumentManagementDocumentReference,
+    SpecificationSection,
+    SubmittalLog,
+    GenericToolItem,
+    Form,
+    Image,
+    Meeting,
+    ObservationItem,
+}
+
+impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Drawing => "drawing",
+                Self::Document => "document",
+                Self::DocumentManagementDocumentReference => {
+                    "document_management_document_reference"
+                }
+                Self::SpecificationSection => "specification_section",
+                Self::SubmittalLog => "submittal_log",
+                Self::GenericToolItem => "generic_tool_item",
+                Self::Form => "form",
+                Self::Image => "image",
+                Self::Meeting => "meeting",
+                Self::ObservationItem => "observation_item",
+            },
+        )
     }
 }
 
@@ -26610,6 +27268,77 @@ impl crate::multipart::ToMultipart for NewPlanTestRecord {
         );
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
+    }
+}
+
+/// Action Plan Test Record Type
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewPlanTestRecordJsonType {
+    Attachment,
+    Checklist,
+    Form,
+    GenericTool,
+    Meeting,
+    Photo,
+    SubmittalLog,
+    Observation,
+}
+
+impl serde::Serialize for NewPlanTestRecordJsonType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Attachment => "attachment",
+                Self::Checklist => "checklist",
+                Self::Form => "form",
+                Self::GenericTool => "generic_tool",
+                Self::Meeting => "meeting",
+                Self::Photo => "photo",
+                Self::SubmittalLog => "submittal_log",
+                Self::Observation => "observation",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlanTestRecordJson {
+    /// ID of the associated Action Plan Control Activity
+    pub plan_item_id: i64,
+    /// ID of the associated Action Plan Test Record Request
+    pub plan_test_record_request_id: i64,
+    /// Action Plan Test Record Type
+    pub type_: NewPlanTestRecordJsonType,
+    pub payload: serde_json::Value,
+}
+
+impl NewPlanTestRecordJson {
+    /// A value with the required `plan_item_id`, `plan_test_record_request_id`, `type_`, `payload`; set the others with the setters.
+    pub fn new(
+        plan_item_id: i64,
+        plan_test_record_request_id: i64,
+        type_: NewPlanTestRecordJsonType,
+        payload: serde_json::Value,
+    ) -> Self {
+        NewPlanTestRecordJson {
+            plan_item_id,
+            plan_test_record_request_id,
+            type_,
+            payload,
+        }
+    }
+}
+
+impl serde::Serialize for NewPlanTestRecordJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_item_id", &self.plan_item_id)?;
+        w.field("plan_test_record_request_id", &self.plan_test_record_request_id)?;
+        w.field("type", &self.type_)?;
+        w.field("payload", &self.payload)?;
+        w.end()
     }
 }
 
@@ -27906,6 +28635,27 @@ impl crate::multipart::ToMultipart for NewCallLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "call_log", self.call_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewCallLogJson {
+    pub call_log: serde_json::Value,
+}
+
+impl NewCallLogJson {
+    /// A value with the required `call_log`; set the others with the setters.
+    pub fn new(call_log: serde_json::Value) -> Self {
+        NewCallLogJson { call_log }
+    }
+}
+
+impl serde::Serialize for NewCallLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("call_log", &self.call_log)?;
+        w.end()
     }
 }
 
@@ -30152,6 +30902,31 @@ impl crate::multipart::ToMultipart for NewAttachment {
     }
 }
 
+/// Attachment
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewAttachmentJson {
+    /// Upload ID
+    pub upload_id: String,
+}
+
+impl NewAttachmentJson {
+    /// A value with the required `upload_id`; set the others with the setters.
+    pub fn new(upload_id: impl Into<String>) -> Self {
+        NewAttachmentJson {
+            upload_id: upload_id.into(),
+        }
+    }
+}
+
+impl serde::Serialize for NewAttachmentJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("upload_id", &self.upload_id)?;
+        w.end()
+    }
+}
+
 /// Checklist (Inspection) Attachment
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31502,6 +32277,29 @@ impl crate::multipart::ToMultipart for NewDailyConstructionReportLog {
             self.daily_construction_report_log,
         );
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDailyConstructionReportLogJson {
+    pub daily_construction_report_log: serde_json::Value,
+}
+
+impl NewDailyConstructionReportLogJson {
+    /// A value with the required `daily_construction_report_log`; set the others with the setters.
+    pub fn new(daily_construction_report_log: serde_json::Value) -> Self {
+        NewDailyConstructionReportLogJson {
+            daily_construction_report_log,
+        }
+    }
+}
+
+impl serde::Serialize for NewDailyConstructionReportLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("daily_construction_report_log", &self.daily_construction_report_log)?;
+        w.end()
     }
 }
 
@@ -33691,6 +34489,177 @@ impl crate::multipart::ToMultipart for NewDelayLog {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDelayLogJson {
+    /// Additional comments
+    pub comments: Option<String>,
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Daily Log Header ID
+    pub daily_log_header_id: Option<i64>,
+    /// Type of delay
+    pub delay_type: Option<String>,
+    /// The ID of the Location of the Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Daily Log Segment ID
+    pub daily_log_segment_id: Option<Option<i64>>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Time when the delay started, Format: HH:MM Example: 21:39
+    pub start_time: Option<String>,
+    /// Number between 0 and 23 representing hour of day
+    pub start_time_hour: Option<f64>,
+    /// Number between 0 and 59 representing minute
+    pub start_time_minute: Option<f64>,
+    /// Time when the delay started, Format: HH:MM Example: 21:39
+    pub end_time: Option<String>,
+    /// Number between 0 and 23 representing hour of day
+    pub end_time_hour: Option<f64>,
+    /// Number between 0 and 59 representing minute
+    pub end_time_minute: Option<f64>,
+    /// ID of the Vendor associated to the delay log
+    pub vendor_id: Option<i64>,
+}
+
+impl NewDelayLogJson {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewDelayLogJson {
+            comments: None,
+            date: None,
+            datetime: None,
+            daily_log_header_id: None,
+            delay_type: None,
+            location_id: None,
+            daily_log_segment_id: None,
+            mt_location: None,
+            start_time: None,
+            start_time_hour: None,
+            start_time_minute: None,
+            end_time: None,
+            end_time_hour: None,
+            end_time_minute: None,
+            vendor_id: None,
+        }
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `daily_log_header_id`.
+    pub fn daily_log_header_id(mut self, value: i64) -> Self {
+        self.daily_log_header_id = Some(value);
+        self
+    }
+
+    /// Sets `delay_type`.
+    pub fn delay_type(mut self, value: impl Into<String>) -> Self {
+        self.delay_type = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `daily_log_segment_id` (`None` sends `null`).
+    pub fn daily_log_segment_id(mut self, value: Option<i64>) -> Self {
+        self.daily_log_segment_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time_hour`.
+    pub fn start_time_hour(mut self, value: f64) -> Self {
+        self.start_time_hour = Some(value);
+        self
+    }
+
+    /// Sets `start_time_minute`.
+    pub fn start_time_minute(mut self, value: f64) -> Self {
+        self.start_time_minute = Some(value);
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time_hour`.
+    pub fn end_time_hour(mut self, value: f64) -> Self {
+        self.end_time_hour = Some(value);
+        self
+    }
+
+    /// Sets `end_time_minute`.
+    pub fn end_time_minute(mut self, value: f64) -> Self {
+        self.end_time_minute = Some(value);
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewDelayLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("comments", &self.comments)?;
+        w.optional("date", &self.date)?;
+        w.optional("datetime", &self.datetime)?;
+        w.optional("daily_log_header_id", &self.daily_log_header_id)?;
+        w.optional("delay_type", &self.delay_type)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("start_time", &self.start_time)?;
+        w.optional("start_time_hour", &self.start_time_hour)?;
+        w.optional("start_time_minute", &self.start_time_minute)?;
+        w.optional("end_time", &self.end_time)?;
+        w.optional("end_time_hour", &self.end_time_hour)?;
+        w.optional("end_time_minute", &self.end_time_minute)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeliveryLog {
     /// ID
     pub id: Option<i64>,
@@ -33932,6 +34901,27 @@ impl crate::multipart::ToMultipart for NewDeliveryLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "delivery_log", self.delivery_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDeliveryLogJson {
+    pub delivery_log: serde_json::Value,
+}
+
+impl NewDeliveryLogJson {
+    /// A value with the required `delivery_log`; set the others with the setters.
+    pub fn new(delivery_log: serde_json::Value) -> Self {
+        NewDeliveryLogJson { delivery_log }
+    }
+}
+
+impl serde::Serialize for NewDeliveryLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("delivery_log", &self.delivery_log)?;
+        w.end()
     }
 }
 
@@ -35706,6 +36696,27 @@ impl crate::multipart::ToMultipart for NewDumpsterLog {
     }
 }
 
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDumpsterLogJson {
+    pub dumpster_log: serde_json::Value,
+}
+
+impl NewDumpsterLogJson {
+    /// A value with the required `dumpster_log`; set the others with the setters.
+    pub fn new(dumpster_log: serde_json::Value) -> Self {
+        NewDumpsterLogJson { dumpster_log }
+    }
+}
+
+impl serde::Serialize for NewDumpsterLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("dumpster_log", &self.dumpster_log)?;
+        w.end()
+    }
+}
+
 /// Equipment of Equipment (Legacy) Tool. Can't be present at the same time with 'equipment_register' field
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36065,6 +37076,177 @@ impl crate::multipart::ToMultipart for NewEquipmentLog {
 }
 
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewEquipmentLogJson {
+    /// Date of record. Format: YYYY-MM-DD
+    pub date: Option<String>,
+    /// Datetime of record. Mutually exclusive with the date property.
+    pub datetime: Option<String>,
+    /// Number of hours the Equipment was idle
+    pub hours_idle: Option<i64>,
+    /// Number of hours the Equipment was in operation
+    pub hours_operating: Option<i64>,
+    /// Inspection status of Equipment before operation
+    pub inspected: Option<bool>,
+    /// Time of inspection - hour
+    pub inspection_hour: Option<i64>,
+    /// Time of inspection - minute
+    pub inspection_minute: Option<i64>,
+    /// Notes
+    pub notes: Option<String>,
+    /// The ID of the Location of the Inspection Log. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<Option<i64>>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Option<Vec<String>>>,
+    /// Cost Code ID
+    pub cost_code_id: Option<i64>,
+    /// Equipment ID. This params is accepted only if project uses Equipment Legacy tool. Use equipment_register_id param if project uses Equipment Beta tool.
+    pub equipment_id: Option<i64>,
+    /// Equipment name. This Equipment will create on the fly if it doesn't exist and will take precedence over Equipment ID. This params is accepted only if...
+    pub equipment_name: Option<String>,
+    /// This params is accepted only if project uses Equipment Beta tool. Use equipment_id OR equipment_name param if project uses Equipment Legacy tool.
+    pub equipment_register_id: Option<String>,
+    /// ID of the Vendor associated to the equipment log
+    pub vendor_id: Option<i64>,
+}
+
+impl NewEquipmentLogJson {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewEquipmentLogJson {
+            date: None,
+            datetime: None,
+            hours_idle: None,
+            hours_operating: None,
+            inspected: None,
+            inspection_hour: None,
+            inspection_minute: None,
+            notes: None,
+            location_id: None,
+            mt_location: None,
+            cost_code_id: None,
+            equipment_id: None,
+            equipment_name: None,
+            equipment_register_id: None,
+            vendor_id: None,
+        }
+    }
+
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `datetime`.
+    pub fn datetime(mut self, value: impl Into<String>) -> Self {
+        self.datetime = Some(value.into());
+        self
+    }
+
+    /// Sets `hours_idle`.
+    pub fn hours_idle(mut self, value: i64) -> Self {
+        self.hours_idle = Some(value);
+        self
+    }
+
+    /// Sets `hours_operating`.
+    pub fn hours_operating(mut self, value: i64) -> Self {
+        self.hours_operating = Some(value);
+        self
+    }
+
+    /// Sets `inspected`.
+    pub fn inspected(mut self, value: bool) -> Self {
+        self.inspected = Some(value);
+        self
+    }
+
+    /// Sets `inspection_hour`.
+    pub fn inspection_hour(mut self, value: i64) -> Self {
+        self.inspection_hour = Some(value);
+        self
+    }
+
+    /// Sets `inspection_minute`.
+    pub fn inspection_minute(mut self, value: i64) -> Self {
+        self.inspection_minute = Some(value);
+        self
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets `location_id` (`None` sends `null`).
+    pub fn location_id(mut self, value: Option<i64>) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location` (`None` sends `null`).
+    pub fn mt_location(mut self, value: Option<Vec<String>>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `equipment_id`.
+    pub fn equipment_id(mut self, value: i64) -> Self {
+        self.equipment_id = Some(value);
+        self
+    }
+
+    /// Sets `equipment_name`.
+    pub fn equipment_name(mut self, value: impl Into<String>) -> Self {
+        self.equipment_name = Some(value.into());
+        self
+    }
+
+    /// Sets `equipment_register_id`.
+    pub fn equipment_register_id(mut self, value: impl Into<String>) -> Self {
+        self.equipment_register_id = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewEquipmentLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("date", &self.date)?;
+        w.optional("datetime", &self.datetime)?;
+        w.optional("hours_idle", &self.hours_idle)?;
+        w.optional("hours_operating", &self.hours_operating)?;
+        w.optional("inspected", &self.inspected)?;
+        w.optional("inspection_hour", &self.inspection_hour)?;
+        w.optional("inspection_minute", &self.inspection_minute)?;
+        w.optional("notes", &self.notes)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("equipment_id", &self.equipment_id)?;
+        w.optional("equipment_name", &self.equipment_name)?;
+        w.optional("equipment_register_id", &self.equipment_register_id)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FormSort {
     CreatedBy,
@@ -36357,6 +37539,88 @@ impl crate::multipart::ToMultipart for NewForm {
 
 /// Form
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewFormJson {
+    /// The Name of the Form
+    pub name: String,
+    /// The Description of the Form
+    pub description: String,
+    /// ID of the Form Template that the Form is made from
+    pub form_template_id: i64,
+    /// The Private status of the Form
+    pub private: Option<bool>,
+    /// Form's Fillable PDF. Either `fillable_pdf_prostore_file_id` or `fillable_pdf_upload_id` must be present.
+    pub fillable_pdf_prostore_file_id: i64,
+    /// The specified Upload is saved as the Form's Fillable PDF. Either `fillable_pdf_prostore_file_id` or `fillable_pdf_upload_id` must be present.
+    pub fillable_pdf_upload_id: Option<String>,
+    /// An array of Prostore File IDs. The Prostore Files will be associated with the Form as attachments
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// An array of Upload UUIDs. The Uploads will be transformed into the Form's attachments
+    pub upload_ids: Option<Vec<String>>,
+}
+
+impl NewFormJson {
+    /// A value with the required `name`, `description`, `form_template_id`, `fillable_pdf_prostore_file_id`; set the others with the setters.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        form_template_id: i64,
+        fillable_pdf_prostore_file_id: i64,
+    ) -> Self {
+        NewFormJson {
+            name: name.into(),
+            description: description.into(),
+            form_template_id,
+            private: None,
+            fillable_pdf_prostore_file_id,
+            fillable_pdf_upload_id: None,
+            prostore_file_ids: None,
+            upload_ids: None,
+        }
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `fillable_pdf_upload_id`.
+    pub fn fillable_pdf_upload_id(mut self, value: impl Into<String>) -> Self {
+        self.fillable_pdf_upload_id = Some(value.into());
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewFormJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("name", &self.name)?;
+        w.field("description", &self.description)?;
+        w.field("form_template_id", &self.form_template_id)?;
+        w.optional("private", &self.private)?;
+        w.field("fillable_pdf_prostore_file_id", &self.fillable_pdf_prostore_file_id)?;
+        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
+/// Form
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct FormUpdate {
     /// The Name of the Form
@@ -36422,6 +37686,101 @@ impl crate::multipart::ToMultipart for FormUpdate {
         form.field(name, "private", self.private);
         form.field(name, "fillable_pdf", self.fillable_pdf);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+/// Form
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormUpdateJson {
+    /// The Name of the Form
+    pub name: Option<String>,
+    /// The Description of the Form
+    pub description: Option<String>,
+    /// The Private status of the Form
+    pub private: Option<bool>,
+    /// Form's Fillable PDF. `fillable_pdf_prostore_file_id` and `fillable_pdf_upload_id` are mutually exclusive.
+    pub fillable_pdf_prostore_file_id: Option<i64>,
+    /// The specified Upload is saved as the Form's Fillable PDF. `fillable_pdf_prostore_file_id` and `fillable_pdf_upload_id` are mutually exclusive.
+    pub fillable_pdf_upload_id: Option<String>,
+    /// An array of Prostore File IDs. The Prostore Files will be associated with the Form as attachments
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// An array of Upload UUIDs. The Uploads will be transformed into the Form's attachments
+    pub upload_ids: Option<Vec<String>>,
+}
+
+impl FormUpdateJson {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        FormUpdateJson {
+            name: None,
+            description: None,
+            private: None,
+            fillable_pdf_prostore_file_id: None,
+            fillable_pdf_upload_id: None,
+            prostore_file_ids: None,
+            upload_ids: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `fillable_pdf_prostore_file_id`.
+    pub fn fillable_pdf_prostore_file_id(mut self, value: i64) -> Self {
+        self.fillable_pdf_prostore_file_id = Some(value);
+        self
+    }
+
+    /// Sets `fillable_pdf_upload_id`.
+    pub fn fillable_pdf_upload_id(mut self, value: impl Into<String>) -> Self {
+        self.fillable_pdf_upload_id = Some(value.into());
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for FormUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("name", &self.name)?;
+        w.optional("description", &self.description)?;
+        w.optional("private", &self.private)?;
+        w.optional(
+            "fillable_pdf_prostore_file_id",
+            &self.fillable_pdf_prostore_file_id,
+        )?;
+        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
     }
 }
 
@@ -42518,6 +43877,29 @@ impl crate::multipart::ToMultipart for NewInspectionLog {
 }
 
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewInspectionLogJson {
+    pub inspection_log: serde_json::Value,
+}
+
+impl NewInspectionLogJson {
+    /// A value with the required `inspection_log`; set the others with the setters.
+    pub fn new(inspection_log: serde_json::Value) -> Self {
+        NewInspectionLogJson {
+            inspection_log,
+        }
+    }
+}
+
+impl serde::Serialize for NewInspectionLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("inspection_log", &self.inspection_log)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct InspectionLogUpdateInspectionLog {
     /// Area within the specified location
@@ -43892,6 +45274,27 @@ impl crate::multipart::ToMultipart for NewManpowerLog {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewManpowerLogJson {
+    pub manpower_log: serde_json::Value,
+}
+
+impl NewManpowerLogJson {
+    /// A value with the required `manpower_log`; set the others with the setters.
+    pub fn new(manpower_log: serde_json::Value) -> Self {
+        NewManpowerLogJson { manpower_log }
+    }
+}
+
+impl serde::Serialize for NewManpowerLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("manpower_log", &self.manpower_log)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DailyTotal {
     pub total_workers: Option<i64>,
     pub total_man_hours: Option<f64>,
@@ -44538,6 +45941,27 @@ impl crate::multipart::ToMultipart for NewNotesLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "notes_log", self.notes_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewNotesLogJson {
+    pub notes_log: serde_json::Value,
+}
+
+impl NewNotesLogJson {
+    /// A value with the required `notes_log`; set the others with the setters.
+    pub fn new(notes_log: serde_json::Value) -> Self {
+        NewNotesLogJson { notes_log }
+    }
+}
+
+impl serde::Serialize for NewNotesLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("notes_log", &self.notes_log)?;
+        w.end()
     }
 }
 
@@ -45273,6 +46697,29 @@ impl crate::multipart::ToMultipart for NewPlanRevisionLog {
     }
 }
 
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlanRevisionLogJson {
+    pub plan_revision_log: serde_json::Value,
+}
+
+impl NewPlanRevisionLogJson {
+    /// A value with the required `plan_revision_log`; set the others with the setters.
+    pub fn new(plan_revision_log: serde_json::Value) -> Self {
+        NewPlanRevisionLogJson {
+            plan_revision_log,
+        }
+    }
+}
+
+impl serde::Serialize for NewPlanRevisionLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("plan_revision_log", &self.plan_revision_log)?;
+        w.end()
+    }
+}
+
 /// Object that the Line Item belongs to (WorkOrderContract, PurchaseOrderContract, PotentialChangeOrder)
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45625,6 +47072,140 @@ impl crate::multipart::ToMultipart for PunchItemAssignmentUpdate {
     }
 }
 
+/// Punch Item Assignment Status
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus {
+    Unresolved,
+    ReadyForReview,
+    WorkNotAccepted,
+    Resolved,
+}
+
+impl serde::Serialize for PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Unresolved => "unresolved",
+                Self::ReadyForReview => "ready_for_review",
+                Self::WorkNotAccepted => "work_not_accepted",
+                Self::Resolved => "resolved",
+            },
+        )
+    }
+}
+
+/// Punch Item Assignment object
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemAssignmentUpdateJsonPunchItemAssignment {
+    /// Resolution status
+    pub approved: Option<bool>,
+    /// Comment
+    pub comment: Option<String>,
+    /// User ID
+    pub login_information_id: Option<i64>,
+    /// Punch Item Assignment Status
+    pub status: Option<PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+}
+
+impl PunchItemAssignmentUpdateJsonPunchItemAssignment {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        PunchItemAssignmentUpdateJsonPunchItemAssignment {
+            approved: None,
+            comment: None,
+            login_information_id: None,
+            status: None,
+            upload_ids: None,
+        }
+    }
+
+    /// Sets `approved`.
+    pub fn approved(mut self, value: bool) -> Self {
+        self.approved = Some(value);
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+
+    /// Sets `login_information_id`.
+    pub fn login_information_id(mut self, value: i64) -> Self {
+        self.login_information_id = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus,
+    ) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for PunchItemAssignmentUpdateJsonPunchItemAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("approved", &self.approved)?;
+        w.optional("comment", &self.comment)?;
+        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("status", &self.status)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemAssignmentUpdateJson {
+    /// Parameter to send email to assignees, distribution members and creator of the Punch Item. Parameter must be true and status or comment must have changed for...
+    pub send_emails: Option<String>,
+    /// Punch Item Assignment object
+    pub punch_item_assignment: PunchItemAssignmentUpdateJsonPunchItemAssignment,
+}
+
+impl PunchItemAssignmentUpdateJson {
+    /// A value with the required `punch_item_assignment`; set the others with the setters.
+    pub fn new(
+        punch_item_assignment: PunchItemAssignmentUpdateJsonPunchItemAssignment,
+    ) -> Self {
+        PunchItemAssignmentUpdateJson {
+            send_emails: None,
+            punch_item_assignment,
+        }
+    }
+
+    /// Sets `send_emails`.
+    pub fn send_emails(mut self, value: impl Into<String>) -> Self {
+        self.send_emails = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for PunchItemAssignmentUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("send_emails", &self.send_emails)?;
+        w.field("punch_item_assignment", &self.punch_item_assignment)?;
+        w.end()
+    }
+}
+
 /// Project Punch Item Templates
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45920,6 +47501,27 @@ impl crate::multipart::ToMultipart for NewQuantityLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "quantity_log", self.quantity_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewQuantityLogJson {
+    pub quantity_log: serde_json::Value,
+}
+
+impl NewQuantityLogJson {
+    /// A value with the required `quantity_log`; set the others with the setters.
+    pub fn new(quantity_log: serde_json::Value) -> Self {
+        NewQuantityLogJson { quantity_log }
+    }
+}
+
+impl serde::Serialize for NewQuantityLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("quantity_log", &self.quantity_log)?;
+        w.end()
     }
 }
 
@@ -48022,6 +49624,380 @@ impl crate::multipart::ToMultipart for NewRfi {
     }
 }
 
+/// The Question of the RFI
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewRfiJsonQuestion {
+    /// The Body of the Question
+    pub body: String,
+    /// RFI Question Attachments. To upload attachments you must upload the entire payload as `multipart/form-data` content-type and specify each parameter as...
+    pub attachments: Option<Vec<String>>,
+    /// An array of Prostore File IDs. The Prostore Files will be associated with the RFI as attachments.
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Document Management Document Revisions to attach to the response
+    pub document_management_document_revision_ids: Option<Vec<String>>,
+}
+
+impl NewRfiJsonQuestion {
+    /// A value with the required `body`; set the others with the setters.
+    pub fn new(body: impl Into<String>) -> Self {
+        NewRfiJsonQuestion {
+            body: body.into(),
+            attachments: None,
+            prostore_file_ids: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            document_management_document_revision_ids: None,
+        }
+    }
+
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: Vec<String>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_revision_ids`.
+    pub fn document_management_document_revision_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.document_management_document_revision_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewRfiJsonQuestion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("body", &self.body)?;
+        w.optional("attachments", &self.attachments)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewRfiJson {
+    /// The Subject of the RFI
+    pub subject: String,
+    /// The Reference of the RFI
+    pub reference: Option<String>,
+    /// The ID of the Assignee User.
+    pub assignee_id: Option<i64>,
+    /// An array of IDs of the Assignees of the RFI
+    pub assignee_ids: Option<Vec<i64>>,
+    /// An array of IDs of the Assignees that are required to respond to the RFI * Only admin users can set this field ** IDs must also be present in assignee_ids
+    pub required_assignee_ids: Option<Vec<i64>>,
+    /// The Draft status of the RFI
+    pub draft: Option<bool>,
+    /// The Due Date of the RFI
+    pub due_date: Option<String>,
+    /// The ID of the Received From User of the RFI
+    pub received_from_login_information_id: Option<i64>,
+    /// The ID of the Responsible Contractor Vendor of the RFI
+    pub responsible_contractor_id: Option<i64>,
+    /// An array of IDs of the Distributions of the RFI
+    pub distribution_ids: Option<Vec<i64>>,
+    /// The Number of the RFI
+    pub number: Option<String>,
+    /// The Private status of the RFI
+    pub private: Option<bool>,
+    /// The ID of the Project Stage of the RFI
+    pub project_stage_id: Option<i64>,
+    /// The Schedule Impact of the RFI
+    pub schedule_impact: Option<RfiScheduleImpact>,
+    /// The Cost Impact of the RFI
+    pub cost_impact: Option<NewRfiCostImpact>,
+    /// The ID of the Location of the RFI
+    pub location_id: Option<i64>,
+    /// The Drawing Number of the RFI
+    pub drawing_number: Option<String>,
+    /// The ID of the Specification Section of the RFI
+    pub specification_section_id: Option<i64>,
+    /// The ID of the Cost Code of the RFI
+    pub cost_code_id: Option<i64>,
+    /// The ID of the RFI Manager User of the RFI
+    pub rfi_manager_id: i64,
+    /// The Question of the RFI
+    pub question: NewRfiJsonQuestion,
+    /// The Custom Textfield 1 of the RFI
+    pub custom_textfield_1: Option<String>,
+    /// The Custom Textfield 2 of the RFI
+    pub custom_textfield_2: Option<String>,
+    /// Revision Number
+    pub revision: Option<String>,
+    /// The ID of The Root RFI Revision
+    pub source_rfi_header_id: Option<i64>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl NewRfiJson {
+    /// A value with the required `subject`, `rfi_manager_id`, `question`; set the others with the setters.
+    pub fn new(
+        subject: impl Into<String>,
+        rfi_manager_id: i64,
+        question: NewRfiJsonQuestion,
+    ) -> Self {
+        NewRfiJson {
+            subject: subject.into(),
+            reference: None,
+            assignee_id: None,
+            assignee_ids: None,
+            required_assignee_ids: None,
+            draft: None,
+            due_date: None,
+            received_from_login_information_id: None,
+            responsible_contractor_id: None,
+            distribution_ids: None,
+            number: None,
+            private: None,
+            project_stage_id: None,
+            schedule_impact: None,
+            cost_impact: None,
+            location_id: None,
+            drawing_number: None,
+            specification_section_id: None,
+            cost_code_id: None,
+            rfi_manager_id,
+            question,
+            custom_textfield_1: None,
+            custom_textfield_2: None,
+            revision: None,
+            source_rfi_header_id: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    /// Sets `assignee_ids`.
+    pub fn assignee_ids(mut self, value: Vec<i64>) -> Self {
+        self.assignee_ids = Some(value);
+        self
+    }
+
+    /// Sets `required_assignee_ids`.
+    pub fn required_assignee_ids(mut self, value: Vec<i64>) -> Self {
+        self.required_assignee_ids = Some(value);
+        self
+    }
+
+    /// Sets `draft`.
+    pub fn draft(mut self, value: bool) -> Self {
+        self.draft = Some(value);
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `received_from_login_information_id`.
+    pub fn received_from_login_information_id(mut self, value: i64) -> Self {
+        self.received_from_login_information_id = Some(value);
+        self
+    }
+
+    /// Sets `responsible_contractor_id`.
+    pub fn responsible_contractor_id(mut self, value: i64) -> Self {
+        self.responsible_contractor_id = Some(value);
+        self
+    }
+
+    /// Sets `distribution_ids`.
+    pub fn distribution_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_ids = Some(value);
+        self
+    }
+
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `project_stage_id`.
+    pub fn project_stage_id(mut self, value: i64) -> Self {
+        self.project_stage_id = Some(value);
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: RfiScheduleImpact) -> Self {
+        self.schedule_impact = Some(value);
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: NewRfiCostImpact) -> Self {
+        self.cost_impact = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `drawing_number`.
+    pub fn drawing_number(mut self, value: impl Into<String>) -> Self {
+        self.drawing_number = Some(value.into());
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `custom_textfield_1`.
+    pub fn custom_textfield_1(mut self, value: impl Into<String>) -> Self {
+        self.custom_textfield_1 = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_textfield_2`.
+    pub fn custom_textfield_2(mut self, value: impl Into<String>) -> Self {
+        self.custom_textfield_2 = Some(value.into());
+        self
+    }
+
+    /// Sets `revision`.
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
+        self
+    }
+
+    /// Sets `source_rfi_header_id`.
+    pub fn source_rfi_header_id(mut self, value: i64) -> Self {
+        self.source_rfi_header_id = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewRfiJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("subject", &self.subject)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("required_assignee_ids", &self.required_assignee_ids)?;
+        w.optional("draft", &self.draft)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional(
+            "received_from_login_information_id",
+            &self.received_from_login_information_id,
+        )?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("project_stage_id", &self.project_stage_id)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("drawing_number", &self.drawing_number)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.field("rfi_manager_id", &self.rfi_manager_id)?;
+        w.field("question", &self.question)?;
+        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
+        w.optional("custom_textfield_2", &self.custom_textfield_2)?;
+        w.optional("revision", &self.revision)?;
+        w.optional("source_rfi_header_id", &self.source_rfi_header_id)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reply {
@@ -49008,6 +50984,385 @@ impl crate::multipart::ToMultipart for ProjectRfiUpdate {
     }
 }
 
+/// The Question of the RFI
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RfiUpdateJsonQuestion {
+    /// The Body of the Question
+    pub body: String,
+    /// An array of Prostore File IDs. The Prostore Files will be associated with the RFI as attachments.
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Document Management Document Revisions to attach to the response
+    pub document_management_document_revision_ids: Option<Vec<String>>,
+}
+
+impl RfiUpdateJsonQuestion {
+    /// A value with the required `body`; set the others with the setters.
+    pub fn new(body: impl Into<String>) -> Self {
+        RfiUpdateJsonQuestion {
+            body: body.into(),
+            prostore_file_ids: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            document_management_document_revision_ids: None,
+        }
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_revision_ids`.
+    pub fn document_management_document_revision_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.document_management_document_revision_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for RfiUpdateJsonQuestion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("body", &self.body)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RfiUpdateJson {
+    /// The Subject of the RFI
+    pub subject: Option<String>,
+    /// The Reference of the RFI
+    pub reference: Option<String>,
+    /// The Accepted status of the RFI - closes or opens an RFI
+    pub accepted: Option<bool>,
+    /// The ID of the Assignee User. Note: not required if the creator is an admin and the RFI is a draft.
+    pub assignee_id: Option<i64>,
+    /// An array of IDs of the Assignees of the RFI
+    pub assignee_ids: Option<Vec<i64>>,
+    /// An array of IDs of the Assignees that are required to respond to the RFI * Only admin users can set this field ** IDs must also be present in assignee_ids
+    pub required_assignee_ids: Option<Vec<i64>>,
+    /// The ID of the Ball in Court of the RFI. This field is DEPRECATED as of March 31, 2019 and will no longer be supported as of October 1, 2019.
+    pub ball_in_court_id: Option<i64>,
+    /// The Draft status of the RFI (Can only be changed on draft RFIs)
+    pub draft: Option<bool>,
+    /// The Due Date of the RFI
+    pub due_date: Option<String>,
+    /// The ID of the Received From User of the RFI
+    pub received_from_login_information_id: Option<i64>,
+    /// The ID of the Responsible Contractor Vendor of the RFI
+    pub responsible_contractor_id: Option<i64>,
+    /// An array of IDs of the Distributions of the RFI
+    pub distribution_ids: Option<Vec<i64>>,
+    /// The Number of the RFI
+    pub number: Option<String>,
+    /// The Private status of the RFI
+    pub private: Option<bool>,
+    /// The ID of the Project Stage of the RFI
+    pub project_stage_id: Option<i64>,
+    /// The Schedule Impact of the RFI
+    pub schedule_impact: Option<RfiScheduleImpact>,
+    /// The Cost Impact of the RFI
+    pub cost_impact: Option<NewRfiCostImpact>,
+    /// The ID of the Location of the RFI
+    pub location_id: Option<i64>,
+    /// The Drawing Number of the RFI
+    pub drawing_number: Option<String>,
+    /// The ID of the Specification Section of the RFI
+    pub specification_section_id: Option<i64>,
+    /// The ID of the Cost Code of the RFI
+    pub cost_code_id: Option<i64>,
+    /// The ID of the RFI Manager User of the RFI
+    pub rfi_manager_id: Option<i64>,
+    /// The Question of the RFI
+    pub question: Option<RfiUpdateJsonQuestion>,
+    /// The Custom Textfield 1 of the RFI
+    pub custom_textfield_1: Option<String>,
+    /// The Custom Textfield 2 of the RFI
+    pub custom_textfield_2: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl RfiUpdateJson {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        RfiUpdateJson {
+            subject: None,
+            reference: None,
+            accepted: None,
+            assignee_id: None,
+            assignee_ids: None,
+            required_assignee_ids: None,
+            ball_in_court_id: None,
+            draft: None,
+            due_date: None,
+            received_from_login_information_id: None,
+            responsible_contractor_id: None,
+            distribution_ids: None,
+            number: None,
+            private: None,
+            project_stage_id: None,
+            schedule_impact: None,
+            cost_impact: None,
+            location_id: None,
+            drawing_number: None,
+            specification_section_id: None,
+            cost_code_id: None,
+            rfi_manager_id: None,
+            question: None,
+            custom_textfield_1: None,
+            custom_textfield_2: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `accepted`.
+    pub fn accepted(mut self, value: bool) -> Self {
+        self.accepted = Some(value);
+        self
+    }
+
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    /// Sets `assignee_ids`.
+    pub fn assignee_ids(mut self, value: Vec<i64>) -> Self {
+        self.assignee_ids = Some(value);
+        self
+    }
+
+    /// Sets `required_assignee_ids`.
+    pub fn required_assignee_ids(mut self, value: Vec<i64>) -> Self {
+        self.required_assignee_ids = Some(value);
+        self
+    }
+
+    /// Sets `ball_in_court_id`.
+    pub fn ball_in_court_id(mut self, value: i64) -> Self {
+        self.ball_in_court_id = Some(value);
+        self
+    }
+
+    /// Sets `draft`.
+    pub fn draft(mut self, value: bool) -> Self {
+        self.draft = Some(value);
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `received_from_login_information_id`.
+    pub fn received_from_login_information_id(mut self, value: i64) -> Self {
+        self.received_from_login_information_id = Some(value);
+        self
+    }
+
+    /// Sets `responsible_contractor_id`.
+    pub fn responsible_contractor_id(mut self, value: i64) -> Self {
+        self.responsible_contractor_id = Some(value);
+        self
+    }
+
+    /// Sets `distribution_ids`.
+    pub fn distribution_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_ids = Some(value);
+        self
+    }
+
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `project_stage_id`.
+    pub fn project_stage_id(mut self, value: i64) -> Self {
+        self.project_stage_id = Some(value);
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: RfiScheduleImpact) -> Self {
+        self.schedule_impact = Some(value);
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: NewRfiCostImpact) -> Self {
+        self.cost_impact = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `drawing_number`.
+    pub fn drawing_number(mut self, value: impl Into<String>) -> Self {
+        self.drawing_number = Some(value.into());
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `rfi_manager_id`.
+    pub fn rfi_manager_id(mut self, value: i64) -> Self {
+        self.rfi_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `question`.
+    pub fn question(mut self, value: RfiUpdateJsonQuestion) -> Self {
+        self.question = Some(value);
+        self
+    }
+
+    /// Sets `custom_textfield_1`.
+    pub fn custom_textfield_1(mut self, value: impl Into<String>) -> Self {
+        self.custom_textfield_1 = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_textfield_2`.
+    pub fn custom_textfield_2(mut self, value: impl Into<String>) -> Self {
+        self.custom_textfield_2 = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for RfiUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("subject", &self.subject)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("accepted", &self.accepted)?;
+        w.optional("assignee_id", &self.assignee_id)?;
+        w.optional("assignee_ids", &self.assignee_ids)?;
+        w.optional("required_assignee_ids", &self.required_assignee_ids)?;
+        w.optional("ball_in_court_id", &self.ball_in_court_id)?;
+        w.optional("draft", &self.draft)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional(
+            "received_from_login_information_id",
+            &self.received_from_login_information_id,
+        )?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("distribution_ids", &self.distribution_ids)?;
+        w.optional("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("project_stage_id", &self.project_stage_id)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("drawing_number", &self.drawing_number)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("rfi_manager_id", &self.rfi_manager_id)?;
+        w.optional("question", &self.question)?;
+        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
+        w.optional("custom_textfield_2", &self.custom_textfield_2)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdvancedExportType {
@@ -49634,6 +51989,29 @@ impl crate::multipart::ToMultipart for NewSafetyViolationLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "safety_violation_log", self.safety_violation_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewSafetyViolationLogJson {
+    pub safety_violation_log: serde_json::Value,
+}
+
+impl NewSafetyViolationLogJson {
+    /// A value with the required `safety_violation_log`; set the others with the setters.
+    pub fn new(safety_violation_log: serde_json::Value) -> Self {
+        NewSafetyViolationLogJson {
+            safety_violation_log,
+        }
+    }
+}
+
+impl serde::Serialize for NewSafetyViolationLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("safety_violation_log", &self.safety_violation_log)?;
+        w.end()
     }
 }
 
@@ -54239,6 +56617,374 @@ impl crate::multipart::ToMultipart for SubmittalUpdate {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubmittalUpdateJson {
+    /// The Actual Delivery Date of the Submittal
+    pub actual_delivery_date: Option<String>,
+    /// The Confirmed Delivery Date of the Submittal
+    pub confirmed_delivery_date: Option<String>,
+    /// The ID of the Cost Code of the Submittal
+    pub cost_code_id: Option<i64>,
+    /// The buffer working days for the dynamic submittal plan calculation *This field is only available to be set if Dynamic Submittal Plan is enabled
+    pub buffer_time: Option<i64>,
+    /// *This field can only be set by admins
+    pub custom_textarea_1: Option<String>,
+    /// *This field can only be set by admins
+    pub custom_textfield_1: Option<String>,
+    /// The Description of the Submittal
+    pub description: Option<String>,
+    /// The Design Team Review Time of the Submittal (in days)
+    pub design_team_review_time: Option<i64>,
+    /// The IDs of the Distribution Members of the Submittal
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// The Due Date of the Submittal
+    pub due_date: Option<String>,
+    /// The field that controls if the dynamic submittal plan is for record only or not *This field is only available to be set if Dynamic Submittal Plan is enabled
+    pub for_record_only: Option<bool>,
+    /// The Internal Review Time of the Submtital (in days)
+    pub internal_review_time: Option<i64>,
+    /// The Issue Date of the Submittal
+    pub issue_date: Option<String>,
+    /// The Lead Time of the Submittal (in days)
+    pub lead_time: Option<i64>,
+    /// The Location of the Submittal
+    pub location_id: Option<i64>,
+    /// The Number of the Submittal
+    pub number: String,
+    /// Whether the Submittal is Private or not
+    pub private: Option<bool>,
+    /// An array of Prostore File IDs. The Prostore Files will be associated with the Submittal as attachments.
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// The Received Date of the Submittal
+    pub received_date: Option<String>,
+    /// The Received From of the Submittal
+    pub received_from_id: Option<i64>,
+    /// The Required On Site Date of the Submittal
+    pub required_on_site_date: Option<String>,
+    /// The Responsible Contractor of the Submittal
+    pub responsible_contractor_id: Option<i64>,
+    /// The Revision of the Submittal
+    pub revision: Option<String>,
+    /// The key of the Scheduled Task of the Submittal. Note that use of this parameter is deprecated. Please use `scheduled_task_id` instead.
+    pub scheduled_task_key: Option<String>,
+    /// The ID of the Scheduled Task of the Submittal
+    pub scheduled_task_id: Option<i64>,
+    /// The ID of the Source Submittal.
+    pub source_submittal_log_id: Option<i64>,
+    /// The ID of the latest Submittal Revision.
+    pub source_submittal_revision_id: Option<i64>,
+    /// The ID of the Specification Section of the Submittal
+    pub specification_section_id: Option<i64>,
+    /// The ID of the Submittal Status of the Submittal
+    pub status_id: Option<i64>,
+    /// The ID of the Sub Job of the Submittal
+    pub sub_job_id: Option<i64>,
+    /// The Submit By Date of the Submittal
+    pub submit_by: Option<String>,
+    /// The ID of the Submittal Manager of the Submittal
+    pub submittal_manager_id: Option<i64>,
+    /// The ID of the Submittal Package of the Submittal
+    pub submittal_package_id: Option<i64>,
+    /// The Title of the Submittal
+    pub title: Option<String>,
+    /// The Submittal Type of the Submittal
+    pub type_: Option<String>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl SubmittalUpdateJson {
+    /// A value with the required `number`; set the others with the setters.
+    pub fn new(number: impl Into<String>) -> Self {
+        SubmittalUpdateJson {
+            actual_delivery_date: None,
+            confirmed_delivery_date: None,
+            cost_code_id: None,
+            buffer_time: None,
+            custom_textarea_1: None,
+            custom_textfield_1: None,
+            description: None,
+            design_team_review_time: None,
+            distribution_member_ids: None,
+            due_date: None,
+            for_record_only: None,
+            internal_review_time: None,
+            issue_date: None,
+            lead_time: None,
+            location_id: None,
+            number: number.into(),
+            private: None,
+            prostore_file_ids: None,
+            received_date: None,
+            received_from_id: None,
+            required_on_site_date: None,
+            responsible_contractor_id: None,
+            revision: None,
+            scheduled_task_key: None,
+            scheduled_task_id: None,
+            source_submittal_log_id: None,
+            source_submittal_revision_id: None,
+            specification_section_id: None,
+            status_id: None,
+            sub_job_id: None,
+            submit_by: None,
+            submittal_manager_id: None,
+            submittal_package_id: None,
+            title: None,
+            type_: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `actual_delivery_date`.
+    pub fn actual_delivery_date(mut self, value: impl Into<String>) -> Self {
+        self.actual_delivery_date = Some(value.into());
+        self
+    }
+
+    /// Sets `confirmed_delivery_date`.
+    pub fn confirmed_delivery_date(mut self, value: impl Into<String>) -> Self {
+        self.confirmed_delivery_date = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `buffer_time`.
+    pub fn buffer_time(mut self, value: i64) -> Self {
+        self.buffer_time = Some(value);
+        self
+    }
+
+    /// Sets `custom_textarea_1`.
+    pub fn custom_textarea_1(mut self, value: impl Into<String>) -> Self {
+        self.custom_textarea_1 = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_textfield_1`.
+    pub fn custom_textfield_1(mut self, value: impl Into<String>) -> Self {
+        self.custom_textfield_1 = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `design_team_review_time`.
+    pub fn design_team_review_time(mut self, value: i64) -> Self {
+        self.design_team_review_time = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `due_date`.
+    pub fn due_date(mut self, value: impl Into<String>) -> Self {
+        self.due_date = Some(value.into());
+        self
+    }
+
+    /// Sets `for_record_only`.
+    pub fn for_record_only(mut self, value: bool) -> Self {
+        self.for_record_only = Some(value);
+        self
+    }
+
+    /// Sets `internal_review_time`.
+    pub fn internal_review_time(mut self, value: i64) -> Self {
+        self.internal_review_time = Some(value);
+        self
+    }
+
+    /// Sets `issue_date`.
+    pub fn issue_date(mut self, value: impl Into<String>) -> Self {
+        self.issue_date = Some(value.into());
+        self
+    }
+
+    /// Sets `lead_time`.
+    pub fn lead_time(mut self, value: i64) -> Self {
+        self.lead_time = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+
+    /// Sets `received_date`.
+    pub fn received_date(mut self, value: impl Into<String>) -> Self {
+        self.received_date = Some(value.into());
+        self
+    }
+
+    /// Sets `received_from_id`.
+    pub fn received_from_id(mut self, value: i64) -> Self {
+        self.received_from_id = Some(value);
+        self
+    }
+
+    /// Sets `required_on_site_date`.
+    pub fn required_on_site_date(mut self, value: impl Into<String>) -> Self {
+        self.required_on_site_date = Some(value.into());
+        self
+    }
+
+    /// Sets `responsible_contractor_id`.
+    pub fn responsible_contractor_id(mut self, value: i64) -> Self {
+        self.responsible_contractor_id = Some(value);
+        self
+    }
+
+    /// Sets `revision`.
+    pub fn revision(mut self, value: impl Into<String>) -> Self {
+        self.revision = Some(value.into());
+        self
+    }
+
+    /// Sets `scheduled_task_key`.
+    pub fn scheduled_task_key(mut self, value: impl Into<String>) -> Self {
+        self.scheduled_task_key = Some(value.into());
+        self
+    }
+
+    /// Sets `scheduled_task_id`.
+    pub fn scheduled_task_id(mut self, value: i64) -> Self {
+        self.scheduled_task_id = Some(value);
+        self
+    }
+
+    /// Sets `source_submittal_log_id`.
+    pub fn source_submittal_log_id(mut self, value: i64) -> Self {
+        self.source_submittal_log_id = Some(value);
+        self
+    }
+
+    /// Sets `source_submittal_revision_id`.
+    pub fn source_submittal_revision_id(mut self, value: i64) -> Self {
+        self.source_submittal_revision_id = Some(value);
+        self
+    }
+
+    /// Sets `specification_section_id`.
+    pub fn specification_section_id(mut self, value: i64) -> Self {
+        self.specification_section_id = Some(value);
+        self
+    }
+
+    /// Sets `status_id`.
+    pub fn status_id(mut self, value: i64) -> Self {
+        self.status_id = Some(value);
+        self
+    }
+
+    /// Sets `sub_job_id`.
+    pub fn sub_job_id(mut self, value: i64) -> Self {
+        self.sub_job_id = Some(value);
+        self
+    }
+
+    /// Sets `submit_by`.
+    pub fn submit_by(mut self, value: impl Into<String>) -> Self {
+        self.submit_by = Some(value.into());
+        self
+    }
+
+    /// Sets `submittal_manager_id`.
+    pub fn submittal_manager_id(mut self, value: i64) -> Self {
+        self.submittal_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `submittal_package_id`.
+    pub fn submittal_package_id(mut self, value: i64) -> Self {
+        self.submittal_package_id = Some(value);
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+
+impl serde::Serialize for SubmittalUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("actual_delivery_date", &self.actual_delivery_date)?;
+        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("buffer_time", &self.buffer_time)?;
+        w.optional("custom_textarea_1", &self.custom_textarea_1)?;
+        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
+        w.optional("description", &self.description)?;
+        w.optional("design_team_review_time", &self.design_team_review_time)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("due_date", &self.due_date)?;
+        w.optional("for_record_only", &self.for_record_only)?;
+        w.optional("internal_review_time", &self.internal_review_time)?;
+        w.optional("issue_date", &self.issue_date)?;
+        w.optional("lead_time", &self.lead_time)?;
+        w.optional("location_id", &self.location_id)?;
+        w.field("number", &self.number)?;
+        w.optional("private", &self.private)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("received_date", &self.received_date)?;
+        w.optional("received_from_id", &self.received_from_id)?;
+        w.optional("required_on_site_date", &self.required_on_site_date)?;
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
+        w.optional("revision", &self.revision)?;
+        w.optional("scheduled_task_key", &self.scheduled_task_key)?;
+        w.optional("scheduled_task_id", &self.scheduled_task_id)?;
+        w.optional("source_submittal_log_id", &self.source_submittal_log_id)?;
+        w.optional("source_submittal_revision_id", &self.source_submittal_revision_id)?;
+        w.optional("specification_section_id", &self.specification_section_id)?;
+        w.optional("status_id", &self.status_id)?;
+        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("submit_by", &self.submit_by)?;
+        w.optional("submittal_manager_id", &self.submittal_manager_id)?;
+        w.optional("submittal_package_id", &self.submittal_package_id)?;
+        w.optional("title", &self.title)?;
+        w.optional("type", &self.type_)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Step {
     pub id: Option<i64>,
     pub approver_ids: Option<Vec<i64>>,
@@ -57692,6 +60438,27 @@ impl crate::multipart::ToMultipart for NewWasteLog {
 }
 
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewWasteLogJson {
+    pub waste_log: serde_json::Value,
+}
+
+impl NewWasteLogJson {
+    /// A value with the required `waste_log`; set the others with the setters.
+    pub fn new(waste_log: serde_json::Value) -> Self {
+        NewWasteLogJson { waste_log }
+    }
+}
+
+impl serde::Serialize for NewWasteLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("waste_log", &self.waste_log)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct WasteLogUpdateWasteLog {
     /// Waste log approximate quantity
@@ -58156,6 +60923,150 @@ impl crate::multipart::ToMultipart for NewWeatherLog {
 
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewWeatherLogJson {
+    /// Format: YYYY-MM-DD Example: 2016-04-19
+    pub date: String,
+    /// Weather delay status
+    pub is_weather_delay: Option<i64>,
+    /// Sky condition - "", "Clear", "Cloudy", "Overcast", "Fog", "Mist", "Rain", "Snow", "Ice/Sleet/Hail"
+    pub sky: Option<String>,
+    /// Weather temperature - "", "Very Hot", "Hot", "Mild", "Cold", "Very Cold"
+    pub temperature: Option<String>,
+    /// Average temperature for the workday
+    pub average: Option<String>,
+    /// Wind condition - "", "Calm", "Light Wind", "High Wind"
+    pub wind: Option<String>,
+    /// Ground condition - "", "Dry", "Wet/Muddy", "Flooded","Snow","Frozen","-----","High Tide","Low Tide", "Heavy Surf/Swell"
+    pub ground: Option<String>,
+    /// Type of calamity the jobsite was subject to - "", "Earthquake", "Fire", "Flash Flood", "Landslide", "Tornado", "Hurricane", "Snow","Other"
+    pub calamity: Option<String>,
+    /// Precipitation conditions
+    pub precipitation: Option<String>,
+    /// Additional comments
+    pub comments: Option<String>,
+    /// UTC time weather conditions were observed. The date of observation must match entry's date.
+    pub time: Option<String>,
+    /// ID of the Vendor associated to the Weather log
+    pub vendor_id: Option<i64>,
+    /// The ID of the Location of the Weather Log.
+    pub location_id: Option<i64>,
+}
+
+impl NewWeatherLogJson {
+    /// A value with the required `date`; set the others with the setters.
+    pub fn new(date: impl Into<String>) -> Self {
+        NewWeatherLogJson {
+            date: date.into(),
+            is_weather_delay: None,
+            sky: None,
+            temperature: None,
+            average: None,
+            wind: None,
+            ground: None,
+            calamity: None,
+            precipitation: None,
+            comments: None,
+            time: None,
+            vendor_id: None,
+            location_id: None,
+        }
+    }
+
+    /// Sets `is_weather_delay`.
+    pub fn is_weather_delay(mut self, value: i64) -> Self {
+        self.is_weather_delay = Some(value);
+        self
+    }
+
+    /// Sets `sky`.
+    pub fn sky(mut self, value: impl Into<String>) -> Self {
+        self.sky = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<String>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `average`.
+    pub fn average(mut self, value: impl Into<String>) -> Self {
+        self.average = Some(value.into());
+        self
+    }
+
+    /// Sets `wind`.
+    pub fn wind(mut self, value: impl Into<String>) -> Self {
+        self.wind = Some(value.into());
+        self
+    }
+
+    /// Sets `ground`.
+    pub fn ground(mut self, value: impl Into<String>) -> Self {
+        self.ground = Some(value.into());
+        self
+    }
+
+    /// Sets `calamity`.
+    pub fn calamity(mut self, value: impl Into<String>) -> Self {
+        self.calamity = Some(value.into());
+        self
+    }
+
+    /// Sets `precipitation`.
+    pub fn precipitation(mut self, value: impl Into<String>) -> Self {
+        self.precipitation = Some(value.into());
+        self
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `time`.
+    pub fn time(mut self, value: impl Into<String>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewWeatherLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("date", &self.date)?;
+        w.optional("is_weather_delay", &self.is_weather_delay)?;
+        w.optional("sky", &self.sky)?;
+        w.optional("temperature", &self.temperature)?;
+        w.optional("average", &self.average)?;
+        w.optional("wind", &self.wind)?;
+        w.optional("ground", &self.ground)?;
+        w.optional("calamity", &self.calamity)?;
+        w.optional("precipitation", &self.precipitation)?;
+        w.optional("comments", &self.comments)?;
+        w.optional("time", &self.time)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.end()
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Condition {
     pub sky: Option<Vec<String>>,
     pub ground: Option<Vec<String>>,
@@ -58505,6 +61416,27 @@ impl crate::multipart::ToMultipart for NewWorkLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "work_log", self.work_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewWorkLogJson {
+    pub work_log: serde_json::Value,
+}
+
+impl NewWorkLogJson {
+    /// A value with the required `work_log`; set the others with the setters.
+    pub fn new(work_log: serde_json::Value) -> Self {
+        NewWorkLogJson { work_log }
+    }
+}
+
+impl serde::Serialize for NewWorkLogJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("work_log", &self.work_log)?;
+        w.end()
     }
 }
 
@@ -59500,6 +62432,420 @@ impl crate::multipart::ToMultipart for NewPunchItem {
     }
 }
 
+/// Assessed risk level of on-time completion
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PunchItemScheduleRisk {
+    MlLow,
+    MlMedium,
+    MlHigh,
+}
+
+impl serde::Serialize for PunchItemScheduleRisk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::MlLow => "ml_low",
+                Self::MlMedium => "ml_medium",
+                Self::MlHigh => "ml_high",
+            },
+        )
+    }
+}
+
+/// Status - 'open' or 'closed'
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewPunchItemJsonPunchItemStatus {
+    Open,
+    Closed,
+    Overdue,
+    Pending,
+}
+
+impl serde::Serialize for NewPunchItemJsonPunchItemStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Open => "Open",
+                Self::Closed => "Closed",
+                Self::Overdue => "Overdue",
+                Self::Pending => "Pending",
+            },
+        )
+    }
+}
+
+/// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PunchItemWorkflowStatus {
+    Draft,
+    Initiated,
+    InDispute,
+    WorkRequired,
+    ReadyForReview,
+    WorkNotAccepted,
+    ReadyToClose,
+    NotAcceptedByCreator,
+    Closed,
+}
+
+impl serde::Serialize for PunchItemWorkflowStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Draft => "draft",
+                Self::Initiated => "initiated",
+                Self::InDispute => "in_dispute",
+                Self::WorkRequired => "work_required",
+                Self::ReadyForReview => "ready_for_review",
+                Self::WorkNotAccepted => "work_not_accepted",
+                Self::ReadyToClose => "ready_to_close",
+                Self::NotAcceptedByCreator => "not_accepted_by_creator",
+                Self::Closed => "closed",
+            },
+        )
+    }
+}
+
+/// Punch Item
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPunchItemJsonPunchItem {
+    /// Description
+    pub description: Option<String>,
+    /// Due date
+    pub due: Option<String>,
+    /// Name
+    pub name: String,
+    /// Assessed risk level of on-time completion
+    pub schedule_risk: Option<PunchItemScheduleRisk>,
+    /// Position
+    pub position: Option<i64>,
+    /// Punch item priority - 'low', 'medium', 'high'
+    pub priority: Option<String>,
+    /// Privacy status
+    pub private: Option<bool>,
+    /// Status - 'open' or 'closed'
+    pub status: Option<NewPunchItemJsonPunchItemStatus>,
+    /// Date created
+    pub date_initiated: Option<String>,
+    /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub schedule_impact: Option<String>,
+    /// Schedule impact value in days
+    pub schedule_impact_days: Option<i64>,
+    /// Used to create a reference point between a Punch Item within Procore and a corresponding Punch Item outside of Procore
+    pub reference: Option<String>,
+    /// ID of the cost code associated with the punch item.
+    pub cost_code_id: Option<i64>,
+    /// Cost impact Status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub cost_impact: Option<String>,
+    /// Cost impact amount
+    pub cost_impact_amount: Option<i64>,
+    /// Trade IDs
+    pub trade_id: Option<i64>,
+    /// Punch Item Type ID
+    pub punch_item_type_id: Option<i64>,
+    /// Array of the User IDs of the Punch Item Assignments
+    pub login_information_ids: Option<Vec<i64>>,
+    /// Array of the User IDs of the Distribution Members
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// Punch Item Manager ID
+    pub punch_item_manager_id: Option<i64>,
+    /// Punch Item Final Approver ID
+    pub final_approver_id: Option<i64>,
+    /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
+    pub workflow_status: Option<PunchItemWorkflowStatus>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl NewPunchItemJsonPunchItem {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        NewPunchItemJsonPunchItem {
+            description: None,
+            due: None,
+            name: name.into(),
+            schedule_risk: None,
+            position: None,
+            priority: None,
+            private: None,
+            status: None,
+            date_initiated: None,
+            schedule_impact: None,
+            schedule_impact_days: None,
+            reference: None,
+            cost_code_id: None,
+            cost_impact: None,
+            cost_impact_amount: None,
+            trade_id: None,
+            punch_item_type_id: None,
+            login_information_ids: None,
+            distribution_member_ids: None,
+            punch_item_manager_id: None,
+            final_approver_id: None,
+            location_id: None,
+            mt_location: None,
+            workflow_status: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due`.
+    pub fn due(mut self, value: impl Into<String>) -> Self {
+        self.due = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_risk`.
+    pub fn schedule_risk(mut self, value: PunchItemScheduleRisk) -> Self {
+        self.schedule_risk = Some(value);
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: i64) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<String>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: NewPunchItemJsonPunchItemStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `date_initiated`.
+    pub fn date_initiated(mut self, value: impl Into<String>) -> Self {
+        self.date_initiated = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: impl Into<String>) -> Self {
+        self.schedule_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact_days`.
+    pub fn schedule_impact_days(mut self, value: i64) -> Self {
+        self.schedule_impact_days = Some(value);
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: impl Into<String>) -> Self {
+        self.cost_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact_amount`.
+    pub fn cost_impact_amount(mut self, value: i64) -> Self {
+        self.cost_impact_amount = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_type_id`.
+    pub fn punch_item_type_id(mut self, value: i64) -> Self {
+        self.punch_item_type_id = Some(value);
+        self
+    }
+
+    /// Sets `login_information_ids`.
+    pub fn login_information_ids(mut self, value: Vec<i64>) -> Self {
+        self.login_information_ids = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_manager_id`.
+    pub fn punch_item_manager_id(mut self, value: i64) -> Self {
+        self.punch_item_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `final_approver_id`.
+    pub fn final_approver_id(mut self, value: i64) -> Self {
+        self.final_approver_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `workflow_status`.
+    pub fn workflow_status(mut self, value: PunchItemWorkflowStatus) -> Self {
+        self.workflow_status = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewPunchItemJsonPunchItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due", &self.due)?;
+        w.field("name", &self.name)?;
+        w.optional("schedule_risk", &self.schedule_risk)?;
+        w.optional("position", &self.position)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("private", &self.private)?;
+        w.optional("status", &self.status)?;
+        w.optional("date_initiated", &self.date_initiated)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
+        w.optional("login_information_ids", &self.login_information_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
+        w.optional("final_approver_id", &self.final_approver_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("workflow_status", &self.workflow_status)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
+/// Punch Item Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPunchItemJson {
+    /// Project ID to which the Punch Item belongs to
+    pub project_id: i64,
+    pub punch_item: NewPunchItemJsonPunchItem,
+}
+
+impl NewPunchItemJson {
+    /// A value with the required `project_id`, `punch_item`; set the others with the setters.
+    pub fn new(project_id: i64, punch_item: NewPunchItemJsonPunchItem) -> Self {
+        NewPunchItemJson {
+            project_id,
+            punch_item,
+        }
+    }
+}
+
+impl serde::Serialize for NewPunchItemJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("punch_item", &self.punch_item)?;
+        w.end()
+    }
+}
+
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PunchItemDetailAssignmentLoginInformation {
@@ -60288,6 +63634,333 @@ impl crate::multipart::ToMultipart for PunchItemUpdate {
         form.field(name, "project_id", self.project_id);
         form.field(name, "attachments", self.attachments);
         form.field(name, "punch_item", self.punch_item);
+    }
+}
+
+/// Punch Item
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemUpdateJsonPunchItem {
+    /// Description
+    pub description: Option<String>,
+    /// Due date
+    pub due: Option<String>,
+    /// Name
+    pub name: String,
+    /// Assessed risk level of on-time completion
+    pub schedule_risk: Option<PunchItemScheduleRisk>,
+    /// Position
+    pub position: Option<i64>,
+    /// Punch item priority - 'low', 'medium', 'high'
+    pub priority: Option<String>,
+    /// Privacy status
+    pub private: Option<bool>,
+    /// Status - 'open' or 'closed'
+    pub status: Option<NewPunchItemJsonPunchItemStatus>,
+    /// Date created
+    pub date_initiated: Option<String>,
+    /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub schedule_impact: Option<String>,
+    /// Schedule impact value in days
+    pub schedule_impact_days: Option<i64>,
+    /// Used to create a reference point between a punch item within Procore and a corresponding punch item outside of Procore
+    pub reference: Option<String>,
+    /// Cost impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub cost_impact: Option<String>,
+    /// Cost impact amount
+    pub cost_impact_amount: Option<i64>,
+    /// Trade ID
+    pub trade_id: Option<i64>,
+    /// Punch Item Type ID
+    pub punch_item_type_id: Option<i64>,
+    /// Array of the User IDs of the Punch Item Assignments
+    pub login_information_ids: Option<Vec<i64>>,
+    /// Array of the User IDs of the Distribution Members
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// Punch Item Manager ID
+    pub punch_item_manager_id: Option<i64>,
+    /// Punch Item Final Approver ID
+    pub final_approver_id: Option<i64>,
+    /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
+    pub workflow_status: Option<PunchItemWorkflowStatus>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl PunchItemUpdateJsonPunchItem {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        PunchItemUpdateJsonPunchItem {
+            description: None,
+            due: None,
+            name: name.into(),
+            schedule_risk: None,
+            position: None,
+            priority: None,
+            private: None,
+            status: None,
+            date_initiated: None,
+            schedule_impact: None,
+            schedule_impact_days: None,
+            reference: None,
+            cost_impact: None,
+            cost_impact_amount: None,
+            trade_id: None,
+            punch_item_type_id: None,
+            login_information_ids: None,
+            distribution_member_ids: None,
+            punch_item_manager_id: None,
+            final_approver_id: None,
+            location_id: None,
+            mt_location: None,
+            workflow_status: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due`.
+    pub fn due(mut self, value: impl Into<String>) -> Self {
+        self.due = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_risk`.
+    pub fn schedule_risk(mut self, value: PunchItemScheduleRisk) -> Self {
+        self.schedule_risk = Some(value);
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: i64) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<String>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: NewPunchItemJsonPunchItemStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `date_initiated`.
+    pub fn date_initiated(mut self, value: impl Into<String>) -> Self {
+        self.date_initiated = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: impl Into<String>) -> Self {
+        self.schedule_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact_days`.
+    pub fn schedule_impact_days(mut self, value: i64) -> Self {
+        self.schedule_impact_days = Some(value);
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: impl Into<String>) -> Self {
+        self.cost_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact_amount`.
+    pub fn cost_impact_amount(mut self, value: i64) -> Self {
+        self.cost_impact_amount = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_type_id`.
+    pub fn punch_item_type_id(mut self, value: i64) -> Self {
+        self.punch_item_type_id = Some(value);
+        self
+    }
+
+    /// Sets `login_information_ids`.
+    pub fn login_information_ids(mut self, value: Vec<i64>) -> Self {
+        self.login_information_ids = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_manager_id`.
+    pub fn punch_item_manager_id(mut self, value: i64) -> Self {
+        self.punch_item_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `final_approver_id`.
+    pub fn final_approver_id(mut self, value: i64) -> Self {
+        self.final_approver_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `workflow_status`.
+    pub fn workflow_status(mut self, value: PunchItemWorkflowStatus) -> Self {
+        self.workflow_status = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for PunchItemUpdateJsonPunchItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due", &self.due)?;
+        w.field("name", &self.name)?;
+        w.optional("schedule_risk", &self.schedule_risk)?;
+        w.optional("position", &self.position)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("private", &self.private)?;
+        w.optional("status", &self.status)?;
+        w.optional("date_initiated", &self.date_initiated)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
+        w.optional("login_information_ids", &self.login_information_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
+        w.optional("final_approver_id", &self.final_approver_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("workflow_status", &self.workflow_status)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
+/// Punch Item Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemUpdateJson {
+    /// Project ID to which the Punch Item belongs to
+    pub project_id: i64,
+    pub punch_item: PunchItemUpdateJsonPunchItem,
+}
+
+impl PunchItemUpdateJson {
+    /// A value with the required `project_id`, `punch_item`; set the others with the setters.
+    pub fn new(project_id: i64, punch_item: PunchItemUpdateJsonPunchItem) -> Self {
+        PunchItemUpdateJson {
+            project_id,
+            punch_item,
+        }
+    }
+}
+
+impl serde::Serialize for PunchItemUpdateJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("punch_item", &self.punch_item)?;
+        w.end()
     }
 }
 
@@ -61214,6 +64887,29 @@ impl serde::Serialize for ScheduleIntegrationUpdate {
         w.optional("file_id", &self.file_id)?;
         w.optional("upload_id", &self.upload_id)?;
         w.end()
+    }
+}
+
+/// ScheduleIntegration
+#[non_exhaustive]
+#[derive(Debug)]
+pub struct ScheduleIntegrationUpdateForm {
+    /// File to use as file data. Note that it's only possible to post a
+    pub file: crate::FilePart,
+}
+
+impl ScheduleIntegrationUpdateForm {
+    /// A value with the required `file`; set the others with the setters.
+    pub fn new(file: crate::FilePart) -> Self {
+        ScheduleIntegrationUpdateForm {
+            file,
+        }
+    }
+}
+
+impl crate::multipart::ToMultipart for ScheduleIntegrationUpdateForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "file", self.file);
     }
 }
 
@@ -65395,6 +69091,357 @@ impl crate::multipart::ToMultipart for NewWeatherLogV1_1 {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "weather_log", self.weather_log);
         form.field(name, "attachments", self.attachments);
+    }
+}
+
+/// Type of calamity the jobsite was subject to
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewWeatherLogV1_1JsonCalamity {
+    Earthquake,
+    Fire,
+    FlashFlood,
+    Hurricane,
+    Landslide,
+    Other,
+    Snow,
+    Tornado,
+}
+
+impl serde::Serialize for NewWeatherLogV1_1JsonCalamity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Earthquake => "Earthquake",
+                Self::Fire => "Fire",
+                Self::FlashFlood => "Flash Flood",
+                Self::Hurricane => "Hurricane",
+                Self::Landslide => "Landslide",
+                Self::Other => "Other",
+                Self::Snow => "Snow",
+                Self::Tornado => "Tornado",
+            },
+        )
+    }
+}
+
+/// Ground condition
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewWeatherLogV1_1JsonGround {
+    Dry,
+    Flooded,
+    Frozen,
+    HeavySurfSwell,
+    HighTide,
+    LowTide,
+    Snow,
+    WetMuddy,
+    SymbolU2DU2DU2DU2DU2D,
+}
+
+impl serde::Serialize for NewWeatherLogV1_1JsonGround {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Dry => "Dry",
+                Self::Flooded => "Flooded",
+                Self::Frozen => "Frozen",
+                Self::HeavySurfSwell => "Heavy Surf/Swell",
+                Self::HighTide => "High Tide",
+                Self::LowTide => "Low Tide",
+                Self::Snow => "Snow",
+                Self::WetMuddy => "Wet/Muddy",
+                Self::SymbolU2DU2DU2DU2DU2D => "-----",
+            },
+        )
+    }
+}
+
+/// Sky condition
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewWeatherLogV1_1JsonSky {
+    Clear,
+    Cloudy,
+    Fog,
+    IceSleetHail,
+    Overcast,
+    Mist,
+    Rain,
+    Snow,
+}
+
+impl serde::Serialize for NewWeatherLogV1_1JsonSky {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Clear => "Clear",
+                Self::Cloudy => "Cloudy",
+                Self::Fog => "Fog",
+                Self::IceSleetHail => "Ice/Sleet/Hail",
+                Self::Overcast => "Overcast",
+                Self::Mist => "Mist",
+                Self::Rain => "Rain",
+                Self::Snow => "Snow",
+            },
+        )
+    }
+}
+
+/// Weather temperature
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewWeatherLogV1_1JsonTemperature {
+    Cold,
+    Hot,
+    Mild,
+    VeryCold,
+    VeryHot,
+}
+
+impl serde::Serialize for NewWeatherLogV1_1JsonTemperature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Cold => "Cold",
+                Self::Hot => "Hot",
+                Self::Mild => "Mild",
+                Self::VeryCold => "Very Cold",
+                Self::VeryHot => "Very Hot",
+            },
+        )
+    }
+}
+
+/// Wind condition
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewWeatherLogV1_1JsonWind {
+    Calm,
+    HighWind,
+    LightWind,
+}
+
+impl serde::Serialize for NewWeatherLogV1_1JsonWind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(
+            match self {
+                Self::Calm => "Calm",
+                Self::HighWind => "High Wind",
+                Self::LightWind => "Light Wind",
+            },
+        )
+    }
+}
+
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewWeatherLogV1_1Json {
+    /// Date of the Weather Log. Format: YYYY-MM-DD
+    pub date: String,
+    /// Weather delay status
+    pub is_weather_delay: Option<i64>,
+    /// Type of calamity the jobsite was subject to
+    pub calamity: Option<NewWeatherLogV1_1JsonCalamity>,
+    /// Ground condition
+    pub ground: Option<NewWeatherLogV1_1JsonGround>,
+    /// The ID of the Location of the Weather Log.
+    pub location_id: Option<i64>,
+    /// Sky condition
+    pub sky: Option<NewWeatherLogV1_1JsonSky>,
+    /// Weather temperature
+    pub temperature: Option<NewWeatherLogV1_1JsonTemperature>,
+    /// Wind condition
+    pub wind: Option<NewWeatherLogV1_1JsonWind>,
+    /// Average temperature for the workday
+    pub average: Option<String>,
+    /// Precipitation conditions
+    pub precipitation: Option<String>,
+    /// Additional comments
+    pub comments: Option<String>,
+    /// UTC time weather conditions were observed. The date of observation must match entry's date.
+    pub time: Option<String>,
+    /// ID of the Vendor associated to the Weather log
+    pub vendor_id: Option<i64>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// PDM document to attach to the response
+    pub document_management_document_revision_ids: Option<Vec<String>>,
+}
+
+impl NewWeatherLogV1_1Json {
+    /// A value with the required `date`; set the others with the setters.
+    pub fn new(date: impl Into<String>) -> Self {
+        NewWeatherLogV1_1Json {
+            date: date.into(),
+            is_weather_delay: None,
+            calamity: None,
+            ground: None,
+            location_id: None,
+            sky: None,
+            temperature: None,
+            wind: None,
+            average: None,
+            precipitation: None,
+            comments: None,
+            time: None,
+            vendor_id: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            document_management_document_revision_ids: None,
+        }
+    }
+
+    /// Sets `is_weather_delay`.
+    pub fn is_weather_delay(mut self, value: i64) -> Self {
+        self.is_weather_delay = Some(value);
+        self
+    }
+
+    /// Sets `calamity`.
+    pub fn calamity(mut self, value: NewWeatherLogV1_1JsonCalamity) -> Self {
+        self.calamity = Some(value);
+        self
+    }
+
+    /// Sets `ground`.
+    pub fn ground(mut self, value: NewWeatherLogV1_1JsonGround) -> Self {
+        self.ground = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `sky`.
+    pub fn sky(mut self, value: NewWeatherLogV1_1JsonSky) -> Self {
+        self.sky = Some(value);
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: NewWeatherLogV1_1JsonTemperature) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    /// Sets `wind`.
+    pub fn wind(mut self, value: NewWeatherLogV1_1JsonWind) -> Self {
+        self.wind = Some(value);
+        self
+    }
+
+    /// Sets `average`.
+    pub fn average(mut self, value: impl Into<String>) -> Self {
+        self.average = Some(value.into());
+        self
+    }
+
+    /// Sets `precipitation`.
+    pub fn precipitation(mut self, value: impl Into<String>) -> Self {
+        self.precipitation = Some(value.into());
+        self
+    }
+
+    /// Sets `comments`.
+    pub fn comments(mut self, value: impl Into<String>) -> Self {
+        self.comments = Some(value.into());
+        self
+    }
+
+    /// Sets `time`.
+    pub fn time(mut self, value: impl Into<String>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor_id`.
+    pub fn vendor_id(mut self, value: i64) -> Self {
+        self.vendor_id = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `document_management_document_revision_ids`.
+    pub fn document_management_document_revision_ids(
+        mut self,
+        value: Vec<String>,
+    ) -> Self {
+        self.document_management_document_revision_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewWeatherLogV1_1Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("date", &self.date)?;
+        w.optional("is_weather_delay", &self.is_weather_delay)?;
+        w.optional("calamity", &self.calamity)?;
+        w.optional("ground", &self.ground)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("sky", &self.sky)?;
+        w.optional("temperature", &self.temperature)?;
+        w.optional("wind", &self.wind)?;
+        w.optional("average", &self.average)?;
+        w.optional("precipitation", &self.precipitation)?;
+        w.optional("comments", &self.comments)?;
+        w.optional("time", &self.time)?;
+        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional(
+            "document_management_document_revision_ids",
+            &self.document_management_document_revision_ids,
+        )?;
+        w.end()
     }
 }
 
@@ -69750,6 +73797,353 @@ impl crate::multipart::ToMultipart for NewPunchItemV1_1 {
 
 /// Punch Item
 #[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPunchItemV1_1JsonPunchItem {
+    /// Description
+    pub description: Option<String>,
+    /// Due date
+    pub due: Option<String>,
+    /// Name
+    pub name: String,
+    /// Assessed risk level of on-time completion
+    pub schedule_risk: Option<PunchItemScheduleRisk>,
+    /// Position
+    pub position: Option<i64>,
+    /// Punch item priority - 'low', 'medium', 'high'
+    pub priority: Option<String>,
+    /// Privacy status
+    pub private: Option<bool>,
+    /// Status - 'open' or 'closed'
+    pub status: Option<BillingPeriodStatusFilter>,
+    /// Date created
+    pub date_initiated: Option<String>,
+    /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub schedule_impact: Option<String>,
+    /// Schedule impact value in days
+    pub schedule_impact_days: Option<i64>,
+    /// Used to create a reference point between a Punch Item within Procore and a corresponding Punch Item outside of Procore
+    pub reference: Option<String>,
+    /// ID of the cost code associated with the punch item.
+    pub cost_code_id: Option<i64>,
+    /// Cost impact Status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub cost_impact: Option<String>,
+    /// Cost impact amount
+    pub cost_impact_amount: Option<i64>,
+    /// Trade IDs
+    pub trade_id: Option<i64>,
+    /// Punch Item Type ID
+    pub punch_item_type_id: Option<i64>,
+    /// Array of the User IDs of the Punch Item Assignments
+    pub login_information_ids: Option<Vec<i64>>,
+    /// Array of the User IDs of the Distribution Members
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// Punch Item Manager ID
+    pub punch_item_manager_id: Option<i64>,
+    /// Punch Item Final Approver ID
+    pub final_approver_id: Option<i64>,
+    /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
+    pub workflow_status: Option<PunchItemWorkflowStatus>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Prostore file IDs to attach to the punch item
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl NewPunchItemV1_1JsonPunchItem {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        NewPunchItemV1_1JsonPunchItem {
+            description: None,
+            due: None,
+            name: name.into(),
+            schedule_risk: None,
+            position: None,
+            priority: None,
+            private: None,
+            status: None,
+            date_initiated: None,
+            schedule_impact: None,
+            schedule_impact_days: None,
+            reference: None,
+            cost_code_id: None,
+            cost_impact: None,
+            cost_impact_amount: None,
+            trade_id: None,
+            punch_item_type_id: None,
+            login_information_ids: None,
+            distribution_member_ids: None,
+            punch_item_manager_id: None,
+            final_approver_id: None,
+            location_id: None,
+            mt_location: None,
+            workflow_status: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            prostore_file_ids: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due`.
+    pub fn due(mut self, value: impl Into<String>) -> Self {
+        self.due = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_risk`.
+    pub fn schedule_risk(mut self, value: PunchItemScheduleRisk) -> Self {
+        self.schedule_risk = Some(value);
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: i64) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<String>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: BillingPeriodStatusFilter) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `date_initiated`.
+    pub fn date_initiated(mut self, value: impl Into<String>) -> Self {
+        self.date_initiated = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: impl Into<String>) -> Self {
+        self.schedule_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact_days`.
+    pub fn schedule_impact_days(mut self, value: i64) -> Self {
+        self.schedule_impact_days = Some(value);
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_code_id`.
+    pub fn cost_code_id(mut self, value: i64) -> Self {
+        self.cost_code_id = Some(value);
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: impl Into<String>) -> Self {
+        self.cost_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact_amount`.
+    pub fn cost_impact_amount(mut self, value: i64) -> Self {
+        self.cost_impact_amount = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_type_id`.
+    pub fn punch_item_type_id(mut self, value: i64) -> Self {
+        self.punch_item_type_id = Some(value);
+        self
+    }
+
+    /// Sets `login_information_ids`.
+    pub fn login_information_ids(mut self, value: Vec<i64>) -> Self {
+        self.login_information_ids = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_manager_id`.
+    pub fn punch_item_manager_id(mut self, value: i64) -> Self {
+        self.punch_item_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `final_approver_id`.
+    pub fn final_approver_id(mut self, value: i64) -> Self {
+        self.final_approver_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `workflow_status`.
+    pub fn workflow_status(mut self, value: PunchItemWorkflowStatus) -> Self {
+        self.workflow_status = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for NewPunchItemV1_1JsonPunchItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due", &self.due)?;
+        w.field("name", &self.name)?;
+        w.optional("schedule_risk", &self.schedule_risk)?;
+        w.optional("position", &self.position)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("private", &self.private)?;
+        w.optional("status", &self.status)?;
+        w.optional("date_initiated", &self.date_initiated)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
+        w.optional("login_information_ids", &self.login_information_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
+        w.optional("final_approver_id", &self.final_approver_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("workflow_status", &self.workflow_status)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
+/// Punch Item Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPunchItemV1_1Json {
+    /// Project ID to which the Punch Item belongs to
+    pub project_id: i64,
+    pub punch_item: NewPunchItemV1_1JsonPunchItem,
+}
+
+impl NewPunchItemV1_1Json {
+    /// A value with the required `project_id`, `punch_item`; set the others with the setters.
+    pub fn new(project_id: i64, punch_item: NewPunchItemV1_1JsonPunchItem) -> Self {
+        NewPunchItemV1_1Json {
+            project_id,
+            punch_item,
+        }
+    }
+}
+
+impl serde::Serialize for NewPunchItemV1_1Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("punch_item", &self.punch_item)?;
+        w.end()
+    }
+}
+
+/// Punch Item
+#[non_exhaustive]
 #[derive(Debug)]
 pub struct PunchItemUpdateV1_1PunchItem {
     /// Description
@@ -70090,6 +74484,343 @@ impl crate::multipart::ToMultipart for PunchItemUpdateV1_1 {
         form.field(name, "project_id", self.project_id);
         form.field(name, "attachments", self.attachments);
         form.field(name, "punch_item", self.punch_item);
+    }
+}
+
+/// Punch Item
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemUpdateV1_1JsonPunchItem {
+    /// Description
+    pub description: Option<String>,
+    /// Due date
+    pub due: Option<String>,
+    /// Name
+    pub name: String,
+    /// Assessed risk level of on-time completion
+    pub schedule_risk: Option<PunchItemScheduleRisk>,
+    /// Position
+    pub position: Option<i64>,
+    /// Punch item priority - 'low', 'medium', 'high'
+    pub priority: Option<String>,
+    /// Privacy status
+    pub private: Option<bool>,
+    /// Status - 'open' or 'closed'
+    pub status: Option<BillingPeriodStatusFilter>,
+    /// Date created
+    pub date_initiated: Option<String>,
+    /// Schedule impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub schedule_impact: Option<String>,
+    /// Schedule impact value in days
+    pub schedule_impact_days: Option<i64>,
+    /// Used to create a reference point between a punch item within Procore and a corresponding punch item outside of Procore
+    pub reference: Option<String>,
+    /// Cost impact status - yes_known, yes_unknown, no_impact, tbd, n_a
+    pub cost_impact: Option<String>,
+    /// Cost impact amount
+    pub cost_impact_amount: Option<i64>,
+    /// Trade ID
+    pub trade_id: Option<i64>,
+    /// Punch Item Type ID
+    pub punch_item_type_id: Option<i64>,
+    /// Array of the User IDs of the Punch Item Assignments
+    pub login_information_ids: Option<Vec<i64>>,
+    /// Array of the User IDs of the Distribution Members
+    pub distribution_member_ids: Option<Vec<i64>>,
+    /// Punch Item Manager ID
+    pub punch_item_manager_id: Option<i64>,
+    /// Punch Item Final Approver ID
+    pub final_approver_id: Option<i64>,
+    /// The ID of the Location of the Punch Item. `location_id` takes precedence over `mt_location`
+    pub location_id: Option<i64>,
+    /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
+    pub mt_location: Option<Vec<String>>,
+    /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
+    pub workflow_status: Option<PunchItemWorkflowStatus>,
+    /// Drawing Revisions to attach to the response
+    pub drawing_revision_ids: Option<Vec<i64>>,
+    /// File Versions to attach to the response
+    pub file_version_ids: Option<Vec<i64>>,
+    /// Forms to attach to the response
+    pub form_ids: Option<Vec<i64>>,
+    /// Images to attach to the response
+    pub image_ids: Option<Vec<i64>>,
+    /// Uploads to attach to the response
+    pub upload_ids: Option<Vec<String>>,
+    /// Prostore file IDs to attach to the punch item
+    pub prostore_file_ids: Option<Vec<i64>>,
+    /// Keys the spec does not name (`additionalProperties`).
+    pub additional_properties: std::collections::BTreeMap<String, NewFolderValue>,
+}
+
+impl PunchItemUpdateV1_1JsonPunchItem {
+    /// A value with the required `name`; set the others with the setters.
+    pub fn new(name: impl Into<String>) -> Self {
+        PunchItemUpdateV1_1JsonPunchItem {
+            description: None,
+            due: None,
+            name: name.into(),
+            schedule_risk: None,
+            position: None,
+            priority: None,
+            private: None,
+            status: None,
+            date_initiated: None,
+            schedule_impact: None,
+            schedule_impact_days: None,
+            reference: None,
+            cost_impact: None,
+            cost_impact_amount: None,
+            trade_id: None,
+            punch_item_type_id: None,
+            login_information_ids: None,
+            distribution_member_ids: None,
+            punch_item_manager_id: None,
+            final_approver_id: None,
+            location_id: None,
+            mt_location: None,
+            workflow_status: None,
+            drawing_revision_ids: None,
+            file_version_ids: None,
+            form_ids: None,
+            image_ids: None,
+            upload_ids: None,
+            prostore_file_ids: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `due`.
+    pub fn due(mut self, value: impl Into<String>) -> Self {
+        self.due = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_risk`.
+    pub fn schedule_risk(mut self, value: PunchItemScheduleRisk) -> Self {
+        self.schedule_risk = Some(value);
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: i64) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<String>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+
+    /// Sets `private`.
+    pub fn private(mut self, value: bool) -> Self {
+        self.private = Some(value);
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: BillingPeriodStatusFilter) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets `date_initiated`.
+    pub fn date_initiated(mut self, value: impl Into<String>) -> Self {
+        self.date_initiated = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact`.
+    pub fn schedule_impact(mut self, value: impl Into<String>) -> Self {
+        self.schedule_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule_impact_days`.
+    pub fn schedule_impact_days(mut self, value: i64) -> Self {
+        self.schedule_impact_days = Some(value);
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact`.
+    pub fn cost_impact(mut self, value: impl Into<String>) -> Self {
+        self.cost_impact = Some(value.into());
+        self
+    }
+
+    /// Sets `cost_impact_amount`.
+    pub fn cost_impact_amount(mut self, value: i64) -> Self {
+        self.cost_impact_amount = Some(value);
+        self
+    }
+
+    /// Sets `trade_id`.
+    pub fn trade_id(mut self, value: i64) -> Self {
+        self.trade_id = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_type_id`.
+    pub fn punch_item_type_id(mut self, value: i64) -> Self {
+        self.punch_item_type_id = Some(value);
+        self
+    }
+
+    /// Sets `login_information_ids`.
+    pub fn login_information_ids(mut self, value: Vec<i64>) -> Self {
+        self.login_information_ids = Some(value);
+        self
+    }
+
+    /// Sets `distribution_member_ids`.
+    pub fn distribution_member_ids(mut self, value: Vec<i64>) -> Self {
+        self.distribution_member_ids = Some(value);
+        self
+    }
+
+    /// Sets `punch_item_manager_id`.
+    pub fn punch_item_manager_id(mut self, value: i64) -> Self {
+        self.punch_item_manager_id = Some(value);
+        self
+    }
+
+    /// Sets `final_approver_id`.
+    pub fn final_approver_id(mut self, value: i64) -> Self {
+        self.final_approver_id = Some(value);
+        self
+    }
+
+    /// Sets `location_id`.
+    pub fn location_id(mut self, value: i64) -> Self {
+        self.location_id = Some(value);
+        self
+    }
+
+    /// Sets `mt_location`.
+    pub fn mt_location(mut self, value: Vec<String>) -> Self {
+        self.mt_location = Some(value);
+        self
+    }
+
+    /// Sets `workflow_status`.
+    pub fn workflow_status(mut self, value: PunchItemWorkflowStatus) -> Self {
+        self.workflow_status = Some(value);
+        self
+    }
+
+    /// Sets `drawing_revision_ids`.
+    pub fn drawing_revision_ids(mut self, value: Vec<i64>) -> Self {
+        self.drawing_revision_ids = Some(value);
+        self
+    }
+
+    /// Sets `file_version_ids`.
+    pub fn file_version_ids(mut self, value: Vec<i64>) -> Self {
+        self.file_version_ids = Some(value);
+        self
+    }
+
+    /// Sets `form_ids`.
+    pub fn form_ids(mut self, value: Vec<i64>) -> Self {
+        self.form_ids = Some(value);
+        self
+    }
+
+    /// Sets `image_ids`.
+    pub fn image_ids(mut self, value: Vec<i64>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// Sets `upload_ids`.
+    pub fn upload_ids(mut self, value: Vec<String>) -> Self {
+        self.upload_ids = Some(value);
+        self
+    }
+
+    /// Sets `prostore_file_ids`.
+    pub fn prostore_file_ids(mut self, value: Vec<i64>) -> Self {
+        self.prostore_file_ids = Some(value);
+        self
+    }
+}
+
+impl serde::Serialize for PunchItemUpdateV1_1JsonPunchItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.optional("description", &self.description)?;
+        w.optional("due", &self.due)?;
+        w.field("name", &self.name)?;
+        w.optional("schedule_risk", &self.schedule_risk)?;
+        w.optional("position", &self.position)?;
+        w.optional("priority", &self.priority)?;
+        w.optional("private", &self.private)?;
+        w.optional("status", &self.status)?;
+        w.optional("date_initiated", &self.date_initiated)?;
+        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
+        w.optional("reference", &self.reference)?;
+        w.optional("cost_impact", &self.cost_impact)?;
+        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
+        w.optional("trade_id", &self.trade_id)?;
+        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
+        w.optional("login_information_ids", &self.login_information_ids)?;
+        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
+        w.optional("final_approver_id", &self.final_approver_id)?;
+        w.optional("location_id", &self.location_id)?;
+        w.optional("mt_location", &self.mt_location)?;
+        w.optional("workflow_status", &self.workflow_status)?;
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
+        w.optional("file_version_ids", &self.file_version_ids)?;
+        w.optional("form_ids", &self.form_ids)?;
+        w.optional("image_ids", &self.image_ids)?;
+        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.entries(&self.additional_properties)?;
+        w.end()
+    }
+}
+
+/// Punch Item Body
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PunchItemUpdateV1_1Json {
+    /// Project ID to which the Punch Item belongs to
+    pub project_id: i64,
+    pub punch_item: PunchItemUpdateV1_1JsonPunchItem,
+}
+
+impl PunchItemUpdateV1_1Json {
+    /// A value with the required `project_id`, `punch_item`; set the others with the setters.
+    pub fn new(project_id: i64, punch_item: PunchItemUpdateV1_1JsonPunchItem) -> Self {
+        PunchItemUpdateV1_1Json {
+            project_id,
+            punch_item,
+        }
+    }
+}
+
+impl serde::Serialize for PunchItemUpdateV1_1Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = crate::serialize::FieldWriter::new(s)?;
+        w.field("project_id", &self.project_id)?;
+        w.field("punch_item", &self.punch_item)?;
+        w.end()
     }
 }
 

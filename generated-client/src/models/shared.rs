@@ -4630,6 +4630,133 @@ impl serde::Serialize for NewUpload {
     }
 }
 
+/// Upload segment
+#[non_exhaustive]
+#[cfg(any(feature = "company-admin", feature = "core"))]
+#[derive(Debug)]
+pub struct NewUploadFormSegment {
+    /// Segment file size in bytes
+    pub size: i64,
+    /// SHA-256 hash of the file segment
+    pub sha256: String,
+    /// MD5 checksum of the file segment
+    pub md5: Option<String>,
+    /// Entity tag. Hash of S3 object
+    pub etag: Option<String>,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl NewUploadFormSegment {
+    /// A value with the required `size`, `sha256`; set the others with the setters.
+    pub fn new(size: i64, sha256: impl Into<String>) -> Self {
+        NewUploadFormSegment {
+            size,
+            sha256: sha256.into(),
+            md5: None,
+            etag: None,
+        }
+    }
+
+    /// Sets `md5`.
+    pub fn md5(mut self, value: impl Into<String>) -> Self {
+        self.md5 = Some(value.into());
+        self
+    }
+
+    /// Sets `etag`.
+    pub fn etag(mut self, value: impl Into<String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::multipart::ToMultipart for NewUploadFormSegment {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "size", self.size);
+        form.field(name, "sha256", self.sha256);
+        form.field(name, "md5", self.md5);
+        form.field(name, "etag", self.etag);
+    }
+}
+
+/// Upload
+#[non_exhaustive]
+#[cfg(any(feature = "company-admin", feature = "core"))]
+#[derive(Debug)]
+pub struct NewUploadForm {
+    /// By setting a filename you ensure that the storage service knows the
+    pub response_filename: Option<String>,
+    /// The content-type set through this parameter will be used by the storage
+    pub response_content_type: Option<String>,
+    /// The content type set through this parameter will be used by the storage system during download, similar to the response_filename. When set to true, the file...
+    pub attachment_content_disposition: Option<bool>,
+    /// File size in bytes
+    pub size: Option<i64>,
+    /// Upload segments
+    pub segments: Option<Vec<NewUploadFormSegment>>,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl NewUploadForm {
+    /// A value with no optional field set.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewUploadForm {
+            response_filename: None,
+            response_content_type: None,
+            attachment_content_disposition: None,
+            size: None,
+            segments: None,
+        }
+    }
+
+    /// Sets `response_filename`.
+    pub fn response_filename(mut self, value: impl Into<String>) -> Self {
+        self.response_filename = Some(value.into());
+        self
+    }
+
+    /// Sets `response_content_type`.
+    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
+        self.response_content_type = Some(value.into());
+        self
+    }
+
+    /// Sets `attachment_content_disposition`.
+    pub fn attachment_content_disposition(mut self, value: bool) -> Self {
+        self.attachment_content_disposition = Some(value);
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets `segments`.
+    pub fn segments(mut self, value: Vec<NewUploadFormSegment>) -> Self {
+        self.segments = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::multipart::ToMultipart for NewUploadForm {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "response_filename", self.response_filename);
+        form.field(name, "response_content_type", self.response_content_type);
+        form.field(
+            name,
+            "attachment_content_disposition",
+            self.attachment_content_disposition,
+        );
+        form.field(name, "size", self.size);
+        form.field(name, "segments", self.segments);
+    }
+}
+
 /// Upload status.
 #[non_exhaustive]
 #[cfg(any(feature = "company-admin", feature = "core"))]
@@ -6405,6 +6532,76 @@ impl serde::Serialize for NewUploadV1_1 {
         w.optional("size", &self.size)?;
         w.optional("segments", &self.segments)?;
         w.end()
+    }
+}
+
+/// Upload
+#[non_exhaustive]
+#[cfg(any(feature = "company-admin", feature = "core"))]
+#[derive(Debug)]
+pub struct NewUploadV1_1Form {
+    /// By setting a filename you ensure that the storage service knows the
+    pub response_filename: String,
+    /// The content-type set through this parameter will be used by the storage
+    pub response_content_type: Option<String>,
+    /// The content type set through this parameter will be used by the storage system during download, similar to the response_filename. When set to true, the file...
+    pub attachment_content_disposition: Option<bool>,
+    /// File size in bytes
+    pub size: Option<i64>,
+    /// Upload segments
+    pub segments: Option<Vec<NewUploadFormSegment>>,
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl NewUploadV1_1Form {
+    /// A value with the required `response_filename`; set the others with the setters.
+    pub fn new(response_filename: impl Into<String>) -> Self {
+        NewUploadV1_1Form {
+            response_filename: response_filename.into(),
+            response_content_type: None,
+            attachment_content_disposition: None,
+            size: None,
+            segments: None,
+        }
+    }
+
+    /// Sets `response_content_type`.
+    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
+        self.response_content_type = Some(value.into());
+        self
+    }
+
+    /// Sets `attachment_content_disposition`.
+    pub fn attachment_content_disposition(mut self, value: bool) -> Self {
+        self.attachment_content_disposition = Some(value);
+        self
+    }
+
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets `segments`.
+    pub fn segments(mut self, value: Vec<NewUploadFormSegment>) -> Self {
+        self.segments = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "company-admin", feature = "core"))]
+impl crate::multipart::ToMultipart for NewUploadV1_1Form {
+    fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
+        form.field(name, "response_filename", self.response_filename);
+        form.field(name, "response_content_type", self.response_content_type);
+        form.field(
+            name,
+            "attachment_content_disposition",
+            self.attachment_content_disposition,
+        );
+        form.field(name, "size", self.size);
+        form.field(name, "segments", self.segments);
     }
 }
 

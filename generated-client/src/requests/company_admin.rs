@@ -3910,14 +3910,20 @@ pub struct CreateCompanyUpload {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: Option<models::NewUpload>,
+    pub(crate) body: Option<crate::BodyForm<models::NewUpload, models::NewUploadForm>>,
 }
 
 #[allow(deprecated)]
 impl CreateCompanyUpload {
-    /// Sets the request body.
+    /// Sets the request body, sent as JSON.
     pub fn body(mut self, value: models::NewUpload) -> Self {
-        self.body = Some(value);
+        self.body = Some(crate::BodyForm::Json(value));
+        self
+    }
+
+    /// Sets the request body, sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn multipart(mut self, value: models::NewUploadForm) -> Self {
+        self.body = Some(crate::BodyForm::Multipart(value));
         self
     }
 
@@ -3948,7 +3954,10 @@ impl CreateCompanyUpload {
                     .concat(),
             );
         if let Some(body) = self.body {
-            request.json(&body, "application/json");
+            match body {
+                crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+                crate::BodyForm::Multipart(body) => request.multipart(body),
+            }
         }
         request.options(self.options);
         request
@@ -5648,7 +5657,7 @@ impl ListOffices {
 pub struct CreateOffice {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
-    pub(crate) body: models::NewOffice,
+    pub(crate) body: crate::BodyForm<models::NewOffice, models::NewOfficeForm>,
 }
 
 impl CreateOffice {
@@ -5674,7 +5683,10 @@ impl CreateOffice {
                 String::from("/rest/v1.0/offices"),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -5786,7 +5798,7 @@ pub struct UpdateOffice {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
-    pub(crate) body: models::NewOffice,
+    pub(crate) body: crate::BodyForm<models::NewOffice, models::NewOfficeForm>,
 }
 
 impl UpdateOffice {
@@ -5812,7 +5824,10 @@ impl UpdateOffice {
                 ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -7747,7 +7762,10 @@ pub struct CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     pub(crate) generic_tool_id: i64,
     pub(crate) generic_tool_item_id: i64,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewGenericToolItemResponse,
+    pub(crate) body: crate::BodyForm<
+        models::NewGenericToolItemResponse,
+        models::NewGenericToolItemResponseForm,
+    >,
 }
 
 impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
@@ -7782,7 +7800,10 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -8943,13 +8964,21 @@ pub struct CreateCompanyUploadV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: Option<models::NewUploadV1_1>,
+    pub(crate) body: Option<
+        crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>,
+    >,
 }
 
 impl CreateCompanyUploadV11 {
-    /// Sets the request body.
+    /// Sets the request body, sent as JSON.
     pub fn body(mut self, value: models::NewUploadV1_1) -> Self {
-        self.body = Some(value);
+        self.body = Some(crate::BodyForm::Json(value));
+        self
+    }
+
+    /// Sets the request body, sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn multipart(mut self, value: models::NewUploadV1_1Form) -> Self {
+        self.body = Some(crate::BodyForm::Multipart(value));
         self
     }
 
@@ -8980,7 +9009,10 @@ impl CreateCompanyUploadV11 {
                     .concat(),
             );
         if let Some(body) = self.body {
-            request.json(&body, "application/json");
+            match body {
+                crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+                crate::BodyForm::Multipart(body) => request.multipart(body),
+            }
         }
         request.options(self.options);
         request

@@ -576,7 +576,7 @@ pub struct UpdateCompanyFile {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::FileUpdate,
+    pub(crate) body: crate::BodyForm<models::FileUpdate, models::FileUpdateForm>,
 }
 
 impl UpdateCompanyFile {
@@ -608,7 +608,14 @@ impl UpdateCompanyFile {
                     .concat(),
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("file", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("file", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("file", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -2873,7 +2880,7 @@ pub struct CreateCompanyUser {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewUser,
+    pub(crate) body: crate::BodyForm<models::NewUser, models::NewUserForm>,
 }
 
 impl CreateCompanyUser {
@@ -2916,7 +2923,14 @@ impl CreateCompanyUser {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -3063,7 +3077,7 @@ pub struct UpdateCompanyUsersSync {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: models::UserSync,
+    pub(crate) body: crate::BodyForm<models::UserSync, models::UserSyncForm>,
 }
 
 impl UpdateCompanyUsersSync {
@@ -3094,7 +3108,10 @@ impl UpdateCompanyUsersSync {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -3162,7 +3179,7 @@ pub struct UpdateCompanyUser {
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::UserUpdate,
+    pub(crate) body: crate::BodyForm<models::UserUpdate, models::UserUpdateForm>,
 }
 
 impl UpdateCompanyUser {
@@ -3206,7 +3223,14 @@ impl UpdateCompanyUser {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -4913,7 +4937,7 @@ pub struct CreateFileVersion {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) file_id: i64,
-    pub(crate) body: models::NewFileVersion,
+    pub(crate) body: crate::BodyForm<models::NewFileVersion, models::NewFileVersionForm>,
 }
 
 impl CreateFileVersion {
@@ -4941,7 +4965,18 @@ impl CreateFileVersion {
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("file_id", &self.file_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("file_version", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("file_version", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("file_version", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -5002,7 +5037,7 @@ pub struct CreateFile {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewFile,
+    pub(crate) body: crate::BodyForm<models::NewFile, models::NewFileForm>,
 }
 
 impl CreateFile {
@@ -5029,7 +5064,14 @@ impl CreateFile {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("file", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("file", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("file", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -5147,7 +5189,7 @@ pub struct UpdateFile {
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
-    pub(crate) body: models::FileUpdate,
+    pub(crate) body: crate::BodyForm<models::FileUpdate, models::FileUpdateForm>,
 }
 
 impl UpdateFile {
@@ -5174,7 +5216,14 @@ impl UpdateFile {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("file", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("file", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("file", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -10579,14 +10628,20 @@ pub struct CreateProjectUpload {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: Option<models::NewUpload>,
+    pub(crate) body: Option<crate::BodyForm<models::NewUpload, models::NewUploadForm>>,
 }
 
 #[allow(deprecated)]
 impl CreateProjectUpload {
-    /// Sets the request body.
+    /// Sets the request body, sent as JSON.
     pub fn body(mut self, value: models::NewUpload) -> Self {
-        self.body = Some(value);
+        self.body = Some(crate::BodyForm::Json(value));
+        self
+    }
+
+    /// Sets the request body, sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn multipart(mut self, value: models::NewUploadForm) -> Self {
+        self.body = Some(crate::BodyForm::Multipart(value));
         self
     }
 
@@ -10617,7 +10672,10 @@ impl CreateProjectUpload {
                     .concat(),
             );
         if let Some(body) = self.body {
-            request.json(&body, "application/json");
+            match body {
+                crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+                crate::BodyForm::Multipart(body) => request.multipart(body),
+            }
         }
         request.options(self.options);
         request
@@ -13443,7 +13501,7 @@ pub struct CreateUser {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewUser,
+    pub(crate) body: crate::BodyForm<models::NewUser, models::NewUserForm>,
 }
 
 #[allow(deprecated)]
@@ -13483,7 +13541,14 @@ impl CreateUser {
             );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -14616,7 +14681,7 @@ pub struct CreateCompanyUserV11 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewUser,
+    pub(crate) body: crate::BodyForm<models::NewUser, models::NewUserForm>,
 }
 
 impl CreateCompanyUserV11 {
@@ -14659,7 +14724,14 @@ impl CreateCompanyUserV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -14775,7 +14847,7 @@ pub struct UpdateCompanyUsersSyncV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: models::UserSync,
+    pub(crate) body: crate::BodyForm<models::UserSync, models::UserSyncForm>,
 }
 
 impl UpdateCompanyUsersSyncV11 {
@@ -14806,7 +14878,10 @@ impl UpdateCompanyUsersSyncV11 {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -14874,7 +14949,7 @@ pub struct UpdateCompanyUserV11 {
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::UserUpdate,
+    pub(crate) body: crate::BodyForm<models::UserUpdate, models::UserUpdateForm>,
 }
 
 impl UpdateCompanyUserV11 {
@@ -14918,7 +14993,14 @@ impl UpdateCompanyUserV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -15382,13 +15464,21 @@ pub struct CreateProjectUploadV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: Option<models::NewUploadV1_1>,
+    pub(crate) body: Option<
+        crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>,
+    >,
 }
 
 impl CreateProjectUploadV11 {
-    /// Sets the request body.
+    /// Sets the request body, sent as JSON.
     pub fn body(mut self, value: models::NewUploadV1_1) -> Self {
-        self.body = Some(value);
+        self.body = Some(crate::BodyForm::Json(value));
+        self
+    }
+
+    /// Sets the request body, sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn multipart(mut self, value: models::NewUploadV1_1Form) -> Self {
+        self.body = Some(crate::BodyForm::Multipart(value));
         self
     }
 
@@ -15419,7 +15509,10 @@ impl CreateProjectUploadV11 {
                     .concat(),
             );
         if let Some(body) = self.body {
-            request.json(&body, "application/json");
+            match body {
+                crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+                crate::BodyForm::Multipart(body) => request.multipart(body),
+            }
         }
         request.options(self.options);
         request
@@ -16398,7 +16491,7 @@ pub struct CreateCompanyUserV12 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewUser,
+    pub(crate) body: crate::BodyForm<models::NewUser, models::NewUserForm>,
 }
 
 impl CreateCompanyUserV12 {
@@ -16441,7 +16534,14 @@ impl CreateCompanyUserV12 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -16557,7 +16657,7 @@ pub struct UpdateCompanyUsersSyncV12 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: models::UserSync,
+    pub(crate) body: crate::BodyForm<models::UserSync, models::UserSyncForm>,
 }
 
 impl UpdateCompanyUsersSyncV12 {
@@ -16588,7 +16688,10 @@ impl UpdateCompanyUsersSyncV12 {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -16656,7 +16759,7 @@ pub struct UpdateCompanyUserV12 {
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::UserUpdate,
+    pub(crate) body: crate::BodyForm<models::UserUpdate, models::UserUpdateForm>,
 }
 
 impl UpdateCompanyUserV12 {
@@ -16700,7 +16803,14 @@ impl UpdateCompanyUserV12 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -17134,7 +17244,7 @@ pub struct CreateCompanyUserV13 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewUserV1_3,
+    pub(crate) body: crate::BodyForm<models::NewUserV1_3, models::NewUserV1_3Form>,
 }
 
 impl CreateCompanyUserV13 {
@@ -17177,7 +17287,14 @@ impl CreateCompanyUserV13 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -17293,7 +17410,7 @@ pub struct UpdateCompanyUsersSyncV13 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: models::UserSync,
+    pub(crate) body: crate::BodyForm<models::UserSync, models::UserSyncForm>,
 }
 
 impl UpdateCompanyUsersSyncV13 {
@@ -17324,7 +17441,10 @@ impl UpdateCompanyUsersSyncV13 {
                     .concat(),
             );
         let body = self.body;
-        request.json(&body, "application/json");
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -17392,7 +17512,7 @@ pub struct UpdateCompanyUserV13 {
     pub(crate) company_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::UserUpdate,
+    pub(crate) body: crate::BodyForm<models::UserUpdate, models::UserUpdateForm>,
 }
 
 impl UpdateCompanyUserV13 {
@@ -17436,7 +17556,14 @@ impl UpdateCompanyUserV13 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.json(&crate::Wrapped::new("user", &body), "application/json");
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("user", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("user", body))
+            }
+        }
         request.options(self.options);
         request
     }

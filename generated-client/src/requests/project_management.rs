@@ -1685,7 +1685,10 @@ pub struct CreateChecklistListSignatureRequestSignature {
     pub(crate) list_id: i64,
     pub(crate) signature_request_id: i64,
     pub(crate) project_id: i64,
-    pub(crate) body: models::SignatureRequestSignature,
+    pub(crate) body: crate::BodyForm<
+        models::SignatureRequestSignatureJson,
+        models::SignatureRequestSignature,
+    >,
 }
 
 #[allow(deprecated)]
@@ -1720,7 +1723,10 @@ impl CreateChecklistListSignatureRequestSignature {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -22629,7 +22635,7 @@ pub struct CreateImage {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewImage,
+    pub(crate) body: crate::BodyForm<models::NewImageJson, models::NewImage>,
 }
 
 impl CreateImage {
@@ -22656,7 +22662,10 @@ impl CreateImage {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -24015,7 +24024,7 @@ pub struct CreateObservationsItem {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewItem,
+    pub(crate) body: crate::BodyForm<models::NewItemJson, models::NewItem>,
 }
 
 impl CreateObservationsItem {
@@ -24053,7 +24062,10 @@ impl CreateObservationsItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -24200,7 +24212,7 @@ pub struct UpdateObservationsItem {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
-    pub(crate) body: models::ItemUpdate,
+    pub(crate) body: crate::BodyForm<models::ItemUpdateJson, models::ItemUpdate>,
 }
 
 impl UpdateObservationsItem {
@@ -24227,7 +24239,10 @@ impl UpdateObservationsItem {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -24422,7 +24437,7 @@ pub struct CreateObservationsItemResponseLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) item_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewResponseLog,
+    pub(crate) body: crate::BodyForm<models::NewResponseLogJson, models::NewResponseLog>,
 }
 
 impl CreateObservationsItemResponseLog {
@@ -24465,7 +24480,10 @@ impl CreateObservationsItemResponseLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -25190,7 +25208,7 @@ pub struct CreateProjectAccidentLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewAccidentLog,
+    pub(crate) body: crate::BodyForm<models::NewAccidentLogJson, models::NewAccidentLog>,
 }
 
 impl CreateProjectAccidentLog {
@@ -25221,7 +25239,10 @@ impl CreateProjectAccidentLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -25336,7 +25357,10 @@ pub struct UpdateProjectAccidentLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::AccidentLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewAccidentLogJson,
+        models::AccidentLogUpdate,
+    >,
 }
 
 impl UpdateProjectAccidentLog {
@@ -25368,7 +25392,10 @@ impl UpdateProjectAccidentLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -25642,7 +25669,10 @@ pub struct CreateProjectActionPlansPlanApproverSignature {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) plan_approver_id: i64,
-    pub(crate) body: models::PlanApproverSignature,
+    pub(crate) body: crate::BodyForm<
+        models::PlanApproverSignatureJson,
+        models::PlanApproverSignature,
+    >,
 }
 
 impl CreateProjectActionPlansPlanApproverSignature {
@@ -25675,7 +25705,15 @@ impl CreateProjectActionPlansPlanApproverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("signature", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("signature", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("signature", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -26254,7 +26292,10 @@ pub struct CreateProjectActionPlansPlanItemAssigneeSignature {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) plan_item_assignee_id: i64,
-    pub(crate) body: models::PlanApproverSignature,
+    pub(crate) body: crate::BodyForm<
+        models::PlanApproverSignatureJson,
+        models::PlanApproverSignature,
+    >,
 }
 
 impl CreateProjectActionPlansPlanItemAssigneeSignature {
@@ -26287,7 +26328,15 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("signature", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("signature", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("signature", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -27218,7 +27267,10 @@ pub struct CreateProjectActionPlansPlanReceiverSignature {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) plan_receiver_id: i64,
-    pub(crate) body: models::PlanApproverSignature,
+    pub(crate) body: crate::BodyForm<
+        models::PlanApproverSignatureJson,
+        models::PlanApproverSignature,
+    >,
 }
 
 impl CreateProjectActionPlansPlanReceiverSignature {
@@ -27251,7 +27303,15 @@ impl CreateProjectActionPlansPlanReceiverSignature {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("signature", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("signature", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("signature", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -27456,7 +27516,10 @@ pub struct CreateProjectActionPlansPlanReference {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewPlanReference,
+    pub(crate) body: crate::BodyForm<
+        models::PlanReferenceBulkCreatePlanReference,
+        models::NewPlanReference,
+    >,
 }
 
 impl CreateProjectActionPlansPlanReference {
@@ -27487,7 +27550,18 @@ impl CreateProjectActionPlansPlanReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("plan_reference", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("plan_reference", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("plan_reference", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -29495,7 +29569,10 @@ pub struct CreateProjectActionPlansPlanTemplateReference {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewPlanTemplateReference,
+    pub(crate) body: crate::BodyForm<
+        models::NewPlanTemplateReferenceJson,
+        models::NewPlanTemplateReference,
+    >,
 }
 
 impl CreateProjectActionPlansPlanTemplateReference {
@@ -29526,7 +29603,19 @@ impl CreateProjectActionPlansPlanTemplateReference {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("plan_template_reference", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("plan_template_reference", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request
+                    .multipart(crate::WrappedForm::new("plan_template_reference", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -30765,7 +30854,10 @@ pub struct CreateProjectActionPlansPlanTestRecord {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewPlanTestRecord,
+    pub(crate) body: crate::BodyForm<
+        models::NewPlanTestRecordJson,
+        models::NewPlanTestRecord,
+    >,
 }
 
 impl CreateProjectActionPlansPlanTestRecord {
@@ -30796,7 +30888,18 @@ impl CreateProjectActionPlansPlanTestRecord {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("plan_test_record", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("plan_test_record", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("plan_test_record", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -32335,7 +32438,7 @@ pub struct CreateProjectCallLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewCallLog,
+    pub(crate) body: crate::BodyForm<models::NewCallLogJson, models::NewCallLog>,
 }
 
 impl CreateProjectCallLog {
@@ -32366,7 +32469,10 @@ impl CreateProjectCallLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -32481,7 +32587,7 @@ pub struct UpdateProjectCallLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewCallLog,
+    pub(crate) body: crate::BodyForm<models::NewCallLogJson, models::NewCallLog>,
 }
 
 impl UpdateProjectCallLog {
@@ -32513,7 +32619,10 @@ impl UpdateProjectCallLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -35246,7 +35355,7 @@ pub struct CreateProjectChecklistListAttachment {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) list_id: i64,
-    pub(crate) body: models::NewAttachment,
+    pub(crate) body: crate::BodyForm<models::NewAttachmentJson, models::NewAttachment>,
 }
 
 impl CreateProjectChecklistListAttachment {
@@ -35279,7 +35388,13 @@ impl CreateProjectChecklistListAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("attachment", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -36488,7 +36603,10 @@ pub struct CreateProjectDailyConstructionReportLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewDailyConstructionReportLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewDailyConstructionReportLogJson,
+        models::NewDailyConstructionReportLog,
+    >,
 }
 
 impl CreateProjectDailyConstructionReportLog {
@@ -36531,7 +36649,10 @@ impl CreateProjectDailyConstructionReportLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -36693,7 +36814,10 @@ pub struct UpdateProjectDailyConstructionReportLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::DailyConstructionReportLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewDailyConstructionReportLogJson,
+        models::DailyConstructionReportLogUpdate,
+    >,
 }
 
 impl UpdateProjectDailyConstructionReportLog {
@@ -36737,7 +36861,10 @@ impl UpdateProjectDailyConstructionReportLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -37540,7 +37667,7 @@ pub struct CreateProjectDelayLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewDelayLog,
+    pub(crate) body: crate::BodyForm<models::NewDelayLogJson, models::NewDelayLog>,
 }
 
 impl CreateProjectDelayLog {
@@ -37583,7 +37710,13 @@ impl CreateProjectDelayLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("delay_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -37699,7 +37832,7 @@ pub struct UpdateProjectDelayLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewDelayLog,
+    pub(crate) body: crate::BodyForm<models::NewDelayLogJson, models::NewDelayLog>,
 }
 
 impl UpdateProjectDelayLog {
@@ -37743,7 +37876,13 @@ impl UpdateProjectDelayLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("delay_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -37895,7 +38034,7 @@ pub struct CreateProjectDeliveryLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewDeliveryLog,
+    pub(crate) body: crate::BodyForm<models::NewDeliveryLogJson, models::NewDeliveryLog>,
 }
 
 impl CreateProjectDeliveryLog {
@@ -37926,7 +38065,10 @@ impl CreateProjectDeliveryLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -38041,7 +38183,10 @@ pub struct UpdateProjectDeliveryLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::DeliveryLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewDeliveryLogJson,
+        models::DeliveryLogUpdate,
+    >,
 }
 
 impl UpdateProjectDeliveryLog {
@@ -38073,7 +38218,10 @@ impl UpdateProjectDeliveryLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -39491,7 +39639,7 @@ pub struct CreateProjectDumpsterLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewDumpsterLog,
+    pub(crate) body: crate::BodyForm<models::NewDumpsterLogJson, models::NewDumpsterLog>,
 }
 
 impl CreateProjectDumpsterLog {
@@ -39522,7 +39670,10 @@ impl CreateProjectDumpsterLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -39637,7 +39788,7 @@ pub struct UpdateProjectDumpsterLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewDumpsterLog,
+    pub(crate) body: crate::BodyForm<models::NewDumpsterLogJson, models::NewDumpsterLog>,
 }
 
 impl UpdateProjectDumpsterLog {
@@ -39669,7 +39820,10 @@ impl UpdateProjectDumpsterLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -39813,7 +39967,10 @@ pub struct CreateProjectEquipmentLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewEquipmentLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewEquipmentLogJson,
+        models::NewEquipmentLog,
+    >,
 }
 
 impl CreateProjectEquipmentLog {
@@ -39856,7 +40013,16 @@ impl CreateProjectEquipmentLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("equipment_log", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -39972,7 +40138,10 @@ pub struct UpdateProjectEquipmentLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewEquipmentLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewEquipmentLogJson,
+        models::NewEquipmentLog,
+    >,
 }
 
 impl UpdateProjectEquipmentLog {
@@ -40016,7 +40185,16 @@ impl UpdateProjectEquipmentLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("equipment_log", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -40341,7 +40519,7 @@ pub struct CreateProjectForm {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewForm,
+    pub(crate) body: crate::BodyForm<models::NewFormJson, models::NewForm>,
 }
 
 impl CreateProjectForm {
@@ -40372,7 +40550,14 @@ impl CreateProjectForm {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("form", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("form", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("form", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -40488,7 +40673,7 @@ pub struct UpdateProjectForm {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) send_emails: Option<bool>,
-    pub(crate) body: models::FormUpdate,
+    pub(crate) body: crate::BodyForm<models::FormUpdateJson, models::FormUpdate>,
 }
 
 impl UpdateProjectForm {
@@ -40527,7 +40712,14 @@ impl UpdateProjectForm {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("form", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("form", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("form", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -41049,7 +41241,7 @@ pub struct CreateProjectIncidentsActionAttachment {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) action_id: i64,
-    pub(crate) body: models::NewAttachment,
+    pub(crate) body: crate::BodyForm<models::NewAttachmentJson, models::NewAttachment>,
 }
 
 impl CreateProjectIncidentsActionAttachment {
@@ -41082,7 +41274,10 @@ impl CreateProjectIncidentsActionAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -44825,7 +45020,7 @@ pub struct CreateProjectIncidentsWitnessStatementAttachment {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) witness_statement_id: i64,
-    pub(crate) body: models::NewAttachment,
+    pub(crate) body: crate::BodyForm<models::NewAttachmentJson, models::NewAttachment>,
 }
 
 impl CreateProjectIncidentsWitnessStatementAttachment {
@@ -44858,7 +45053,10 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -45038,7 +45236,7 @@ pub struct CreateProjectIncidentAttachment {
     pub(crate) project_id: i64,
     pub(crate) incident_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewAttachment,
+    pub(crate) body: crate::BodyForm<models::NewAttachmentJson, models::NewAttachment>,
 }
 
 impl CreateProjectIncidentAttachment {
@@ -45083,7 +45281,10 @@ impl CreateProjectIncidentAttachment {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -45239,7 +45440,10 @@ pub struct CreateProjectInspectionLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewInspectionLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewInspectionLogJson,
+        models::NewInspectionLog,
+    >,
 }
 
 impl CreateProjectInspectionLog {
@@ -45270,7 +45474,10 @@ impl CreateProjectInspectionLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -45385,7 +45592,10 @@ pub struct UpdateProjectInspectionLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::InspectionLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewInspectionLogJson,
+        models::InspectionLogUpdate,
+    >,
 }
 
 impl UpdateProjectInspectionLog {
@@ -45417,7 +45627,10 @@ impl UpdateProjectInspectionLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -48166,7 +48379,7 @@ pub struct CreateProjectManpowerLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewManpowerLog,
+    pub(crate) body: crate::BodyForm<models::NewManpowerLogJson, models::NewManpowerLog>,
 }
 
 impl CreateProjectManpowerLog {
@@ -48209,7 +48422,10 @@ impl CreateProjectManpowerLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -48546,7 +48762,10 @@ pub struct UpdateProjectManpowerLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::ManpowerLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewManpowerLogJson,
+        models::ManpowerLogUpdate,
+    >,
 }
 
 impl UpdateProjectManpowerLog {
@@ -48590,7 +48809,10 @@ impl UpdateProjectManpowerLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -49174,7 +49396,7 @@ pub struct CreateProjectNotesLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewNotesLog,
+    pub(crate) body: crate::BodyForm<models::NewNotesLogJson, models::NewNotesLog>,
 }
 
 impl CreateProjectNotesLog {
@@ -49217,7 +49439,10 @@ impl CreateProjectNotesLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -49333,7 +49558,7 @@ pub struct UpdateProjectNotesLog {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NotesLogUpdate,
+    pub(crate) body: crate::BodyForm<models::NewNotesLogJson, models::NotesLogUpdate>,
 }
 
 impl UpdateProjectNotesLog {
@@ -49377,7 +49602,10 @@ impl UpdateProjectNotesLog {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -49991,7 +50219,10 @@ pub struct CreateProjectPlanRevisionLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewPlanRevisionLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewPlanRevisionLogJson,
+        models::NewPlanRevisionLog,
+    >,
 }
 
 impl CreateProjectPlanRevisionLog {
@@ -50022,7 +50253,10 @@ impl CreateProjectPlanRevisionLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -50137,7 +50371,10 @@ pub struct UpdateProjectPlanRevisionLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewPlanRevisionLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewPlanRevisionLogJson,
+        models::NewPlanRevisionLog,
+    >,
 }
 
 impl UpdateProjectPlanRevisionLog {
@@ -50169,7 +50406,10 @@ impl UpdateProjectPlanRevisionLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -50557,7 +50797,10 @@ pub struct UpdateProjectPunchItemAssignment {
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) project_id: i64,
-    pub(crate) body: models::PunchItemAssignmentUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::PunchItemAssignmentUpdateJson,
+        models::PunchItemAssignmentUpdate,
+    >,
 }
 
 impl UpdateProjectPunchItemAssignment {
@@ -50589,7 +50832,10 @@ impl UpdateProjectPunchItemAssignment {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -51170,7 +51416,7 @@ pub struct CreateProjectQuantityLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewQuantityLog,
+    pub(crate) body: crate::BodyForm<models::NewQuantityLogJson, models::NewQuantityLog>,
 }
 
 impl CreateProjectQuantityLog {
@@ -51201,7 +51447,10 @@ impl CreateProjectQuantityLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -51316,7 +51565,7 @@ pub struct UpdateProjectQuantityLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewQuantityLog,
+    pub(crate) body: crate::BodyForm<models::NewQuantityLogJson, models::NewQuantityLog>,
 }
 
 impl UpdateProjectQuantityLog {
@@ -51348,7 +51597,10 @@ impl UpdateProjectQuantityLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -57017,7 +57269,7 @@ pub struct CreateProjectRfi {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewRfi,
+    pub(crate) body: crate::BodyForm<models::NewRfiJson, models::NewRfi>,
 }
 
 impl CreateProjectRfi {
@@ -57056,7 +57308,14 @@ impl CreateProjectRfi {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("rfi", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("rfi", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("rfi", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -58119,7 +58378,7 @@ pub struct UpdateProjectRfi {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::ProjectRfiUpdate,
+    pub(crate) body: crate::BodyForm<models::RfiUpdateJson, models::ProjectRfiUpdate>,
 }
 
 impl UpdateProjectRfi {
@@ -58163,7 +58422,14 @@ impl UpdateProjectRfi {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("rfi", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request.json(&crate::Wrapped::new("rfi", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("rfi", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -58949,7 +59215,10 @@ pub struct CreateProjectSafetyViolationLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewSafetyViolationLog,
+    pub(crate) body: crate::BodyForm<
+        models::NewSafetyViolationLogJson,
+        models::NewSafetyViolationLog,
+    >,
 }
 
 impl CreateProjectSafetyViolationLog {
@@ -58980,7 +59249,10 @@ impl CreateProjectSafetyViolationLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -59095,7 +59367,10 @@ pub struct UpdateProjectSafetyViolationLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::SafetyViolationLogUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::NewSafetyViolationLogJson,
+        models::SafetyViolationLogUpdate,
+    >,
 }
 
 impl UpdateProjectSafetyViolationLog {
@@ -59127,7 +59402,10 @@ impl UpdateProjectSafetyViolationLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -64093,7 +64371,10 @@ pub struct UpdateProjectSubmittal {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) send_emails: Option<bool>,
-    pub(crate) body: models::SubmittalUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::SubmittalUpdateJson,
+        models::SubmittalUpdate,
+    >,
 }
 
 impl UpdateProjectSubmittal {
@@ -64132,7 +64413,15 @@ impl UpdateProjectSubmittal {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("submittal", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("submittal", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("submittal", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -68758,7 +69047,7 @@ pub struct CreateProjectWasteLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewWasteLog,
+    pub(crate) body: crate::BodyForm<models::NewWasteLogJson, models::NewWasteLog>,
 }
 
 impl CreateProjectWasteLog {
@@ -68789,7 +69078,10 @@ impl CreateProjectWasteLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -68904,7 +69196,7 @@ pub struct UpdateProjectWasteLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::WasteLogUpdate,
+    pub(crate) body: crate::BodyForm<models::NewWasteLogJson, models::WasteLogUpdate>,
 }
 
 impl UpdateProjectWasteLog {
@@ -68936,7 +69228,10 @@ impl UpdateProjectWasteLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -69067,7 +69362,7 @@ pub struct CreateProjectWeatherLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewWeatherLog,
+    pub(crate) body: crate::BodyForm<models::NewWeatherLogJson, models::NewWeatherLog>,
 }
 
 #[allow(deprecated)]
@@ -69099,7 +69394,13 @@ impl CreateProjectWeatherLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("weather_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -69271,7 +69572,7 @@ pub struct UpdateProjectWeatherLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewWeatherLog,
+    pub(crate) body: crate::BodyForm<models::NewWeatherLogJson, models::NewWeatherLog>,
 }
 
 #[allow(deprecated)]
@@ -69304,7 +69605,13 @@ impl UpdateProjectWeatherLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("weather_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -69445,7 +69752,7 @@ pub struct CreateProjectWorkLog {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::NewWorkLog,
+    pub(crate) body: crate::BodyForm<models::NewWorkLogJson, models::NewWorkLog>,
 }
 
 impl CreateProjectWorkLog {
@@ -69476,7 +69783,10 @@ impl CreateProjectWorkLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -69591,7 +69901,7 @@ pub struct UpdateProjectWorkLog {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) id: i64,
-    pub(crate) body: models::NewWorkLog,
+    pub(crate) body: crate::BodyForm<models::NewWorkLogJson, models::NewWorkLog>,
 }
 
 impl UpdateProjectWorkLog {
@@ -69623,7 +69933,10 @@ impl UpdateProjectWorkLog {
                     .concat(),
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -70114,7 +70427,7 @@ pub struct CreatePunchItem {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewPunchItem,
+    pub(crate) body: crate::BodyForm<models::NewPunchItemJson, models::NewPunchItem>,
 }
 
 impl CreatePunchItem {
@@ -70152,7 +70465,10 @@ impl CreatePunchItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -70450,7 +70766,10 @@ pub struct UpdatePunchItem {
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::PunchItemUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::PunchItemUpdateJson,
+        models::PunchItemUpdate,
+    >,
 }
 
 impl UpdatePunchItem {
@@ -70488,7 +70807,10 @@ impl UpdatePunchItem {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -71156,7 +71478,10 @@ pub struct UpdateScheduleIntegration {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::ScheduleIntegrationUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::ScheduleIntegrationUpdate,
+        models::ScheduleIntegrationUpdateForm,
+    >,
 }
 
 impl UpdateScheduleIntegration {
@@ -71183,11 +71508,18 @@ impl UpdateScheduleIntegration {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("schedule_integration", &body),
-                "application/json",
-            );
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("schedule_integration", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("schedule_integration", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -71205,7 +71537,10 @@ pub struct UpdateScheduleIntegrationPatch {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: models::ScheduleIntegrationUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::ScheduleIntegrationUpdate,
+        models::ScheduleIntegrationUpdateForm,
+    >,
 }
 
 #[allow(deprecated)]
@@ -71233,11 +71568,18 @@ impl UpdateScheduleIntegrationPatch {
             );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("schedule_integration", &body),
-                "application/json",
-            );
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(
+                        &crate::Wrapped::new("schedule_integration", &body),
+                        "application/json",
+                    )
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("schedule_integration", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -74961,7 +75303,10 @@ pub struct CreateProjectDailyLogsWeatherLogV11 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewWeatherLogV1_1,
+    pub(crate) body: crate::BodyForm<
+        models::NewWeatherLogV1_1Json,
+        models::NewWeatherLogV1_1,
+    >,
 }
 
 impl CreateProjectDailyLogsWeatherLogV11 {
@@ -75004,7 +75349,13 @@ impl CreateProjectDailyLogsWeatherLogV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("weather_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -75120,7 +75471,10 @@ pub struct UpdateProjectDailyLogsWeatherLogV11 {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewWeatherLogV1_1,
+    pub(crate) body: crate::BodyForm<
+        models::NewWeatherLogV1_1Json,
+        models::NewWeatherLogV1_1,
+    >,
 }
 
 impl UpdateProjectDailyLogsWeatherLogV11 {
@@ -75164,7 +75518,13 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("weather_log", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -78943,7 +79303,10 @@ pub struct CreateProjectSubmittalV11 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
     pub(crate) send_emails: Option<bool>,
-    pub(crate) body: models::SubmittalUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::SubmittalUpdateJson,
+        models::SubmittalUpdate,
+    >,
 }
 
 impl CreateProjectSubmittalV11 {
@@ -78981,7 +79344,15 @@ impl CreateProjectSubmittalV11 {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("submittal", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("submittal", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("submittal", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -79599,7 +79970,10 @@ pub struct UpdateProjectSubmittalV11 {
     pub(crate) project_id: i64,
     pub(crate) id: i64,
     pub(crate) send_emails: Option<bool>,
-    pub(crate) body: models::SubmittalUpdate,
+    pub(crate) body: crate::BodyForm<
+        models::SubmittalUpdateJson,
+        models::SubmittalUpdate,
+    >,
 }
 
 impl UpdateProjectSubmittalV11 {
@@ -79638,7 +80012,15 @@ impl UpdateProjectSubmittalV11 {
             );
         request.query("send_emails", &self.send_emails, crate::QueryStyle::Repeat);
         let body = self.body;
-        request.multipart(crate::WrappedForm::new("submittal", body));
+        match body {
+            crate::BodyForm::Json(body) => {
+                request
+                    .json(&crate::Wrapped::new("submittal", &body), "application/json")
+            }
+            crate::BodyForm::Multipart(body) => {
+                request.multipart(crate::WrappedForm::new("submittal", body))
+            }
+        }
         request.options(self.options);
         request
     }
@@ -80045,7 +80427,10 @@ pub struct CreatePunchItemV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::NewPunchItemV1_1,
+    pub(crate) body: crate::BodyForm<
+        models::NewPunchItemV1_1Json,
+        models::NewPunchItemV1_1,
+    >,
 }
 
 impl CreatePunchItemV11 {
@@ -80083,7 +80468,10 @@ impl CreatePunchItemV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -80381,7 +80769,10 @@ pub struct UpdatePunchItemV11 {
     pub(crate) options: crate::RequestOptions,
     pub(crate) id: i64,
     pub(crate) run_configurable_validations: Option<bool>,
-    pub(crate) body: models::PunchItemUpdateV1_1,
+    pub(crate) body: crate::BodyForm<
+        models::PunchItemUpdateV1_1Json,
+        models::PunchItemUpdateV1_1,
+    >,
 }
 
 impl UpdatePunchItemV11 {
@@ -80419,7 +80810,10 @@ impl UpdatePunchItemV11 {
                 crate::QueryStyle::Repeat,
             );
         let body = self.body;
-        request.multipart(body);
+        match body {
+            crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+            crate::BodyForm::Multipart(body) => request.multipart(body),
+        }
         request.options(self.options);
         request
     }
@@ -81124,13 +81518,21 @@ pub struct CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     pub(crate) project_id: String,
     pub(crate) item_id: String,
     pub(crate) id: String,
-    pub(crate) body: Option<models::SignatureRequestSignatureV2>,
+    pub(crate) body: Option<
+        crate::BodyForm<models::SignatureRequestSignatureV2, models::NewAttachment>,
+    >,
 }
 
 impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
-    /// Sets the request body.
+    /// Sets the request body, sent as JSON.
     pub fn body(mut self, value: models::SignatureRequestSignatureV2) -> Self {
-        self.body = Some(value);
+        self.body = Some(crate::BodyForm::Json(value));
+        self
+    }
+
+    /// Sets the request body, sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
+    pub fn multipart(mut self, value: models::NewAttachment) -> Self {
+        self.body = Some(crate::BodyForm::Multipart(value));
         self
     }
 
@@ -81167,7 +81569,10 @@ impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
                     .concat(),
             );
         if let Some(body) = self.body {
-            request.json(&body, "application/json");
+            match body {
+                crate::BodyForm::Json(body) => request.json(&body, "application/json"),
+                crate::BodyForm::Multipart(body) => request.multipart(body),
+            }
         }
         request.options(self.options);
         request

@@ -31,6 +31,13 @@
 //!   v2 lists (`{"data": [...]}`) are unwrapped, their other members in [`Page::meta`].
 //! - **Sync endpoints**: [`Client::sync_in_batches`] splits a large update into batches of at
 //!   most 1,000 and merges the answers ([`SyncOutcome`]).
+//! - **JSON or multipart**: where Procore takes a body both ways (an RFI, a file, a daily
+//!   log), the method sends the form it always sent and a sibling sends the other
+//!   (`create_project_rfi` a multipart form, `create_project_rfi_json` JSON; `create_file` JSON,
+//!   `create_file_multipart` a form); an optional body has a setter per form (`.body(..)`,
+//!   `.multipart(..)` or `.json(..)`). Multipart forms write Rails-style names
+//!   (`rfi[question][attachments][]`) and stream [`FilePart`]s from disk, opened again for
+//!   each attempt.
 //! - **Downloads**: [`Client::download`] sends the bearer token to the API host and Procore's
 //!   domains for the environment ([`Environment::token_domains`],
 //!   [`ClientBuilder::token_domains`]), never to another host, presigned or reached by a
@@ -112,4 +119,4 @@ pub(crate) use options::RequestOptions;
 #[allow(unused_imports)]
 pub(crate) use request::Request;
 #[allow(unused_imports)]
-pub(crate) use wrap::{Wrapped, WrappedForm};
+pub(crate) use wrap::{BodyForm, Wrapped, WrappedForm};

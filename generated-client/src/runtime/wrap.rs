@@ -1,6 +1,7 @@
 //! Procore's body envelope: most create and update bodies are one object under one key named for
 //! the resource (`{"rfi": {...}}`). Generated methods take what goes inside and wrap it here, so
-//! users build one type, not two.
+//! users build one type, not two. Also the choice between a body's two forms, where Procore takes
+//! it as JSON or as `multipart/form-data` ([`BodyForm`]).
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -50,6 +51,19 @@ impl<T: super::multipart::ToMultipart> super::multipart::ToMultipart for Wrapped
     fn append_to(self, name: &str, form: &mut super::multipart::FormBuilder) {
         form.field(name, self.key, self.value);
     }
+}
+
+/// The body of a request builder whose operation Procore takes as JSON or as a multipart form:
+/// whichever the caller chose (`create_file(..)` or `create_file_multipart(..)`, `.json(..)` or
+/// `.multipart(..)`). The form is picked by the caller, never guessed, because only the multipart
+/// form can carry files and only JSON carries some fields as typed values.
+#[allow(dead_code)]
+#[derive(Debug)]
+pub(crate) enum BodyForm<J, F> {
+    /// Sent as `application/json`.
+    Json(J),
+    /// Sent as `multipart/form-data`, files streamed.
+    Multipart(F),
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! Invariants: output depends only on the IR and settings (no maps with random order, no
 //! timestamps); every file starts with [`PREAMBLE`].
 
+mod alternative;
 mod crate_files;
 mod doc;
 mod layout;

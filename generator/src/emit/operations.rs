@@ -50,7 +50,13 @@ fn parts(ctx: &Ctx, op: &Operation) -> Parts {
         if body_required {
             let t = body_type(ctx, b.kind, &b.ty);
             args.push(quote!(body: #t));
-            inits.push(quote!(body,));
+            inits.push(match op.alternative {
+                Some(_) => {
+                    let held = super::alternative::hold(op, b, quote!(body));
+                    quote!(body: #held,)
+                }
+                None => quote!(body,),
+            });
         } else {
             inits.push(quote!(body: None,));
         }
@@ -70,20 +76,23 @@ pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> Tok
         inits,
     } = parts(ctx, op);
     let fn_name = ident(&op.fn_name);
-    let doc = method_doc(op, settings);
+    let mut doc = method_doc(op, settings);
+    doc.extend(super::alternative::primary_doc(op));
     let deprecated = deprecated_attr(op);
     let too_many = if args.len() > 6 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
         TokenStream::new()
     };
+    let attrs = quote!(#deprecated #too_many);
+    let sibling = super::alternative::sibling_method(ctx, op, &args, &inits, &attrs);
     quote! {
         #(#[doc = #doc])*
-        #deprecated
-        #too_many
+        #attrs
         pub fn #fn_name(&self, #(#args),*) -> crate::requests::#builder {
             crate::requests::#builder { #(#inits)* }
         }
+        #sibling
     }
 }
 
@@ -110,14 +119,20 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
         fields.push(quote!(pub(crate) #i: Option<#t>,));
     }
     let body_ty = op.body.as_ref().map(|b| body_type(ctx, b.kind, &b.ty));
-    if let Some(t) = &body_ty {
+    let field_ty = super::alternative::field_type(ctx, op).or_else(|| body_ty.clone());
+    if let Some(t) = &field_ty {
         fields.push(if body_required {
             quote!(pub(crate) body: #t,)
         } else {
             quote!(pub(crate) body: Option<#t>,)
         });
     }
-    let setters = setters(ctx, &optional, body_ty.as_ref().filter(|_| !body_required));
+    // A body with an alternative form has its setters there (`.body(..)` and the other form's).
+    let plain_body = body_ty
+        .as_ref()
+        .filter(|_| !body_required && op.alternative.is_none());
+    let mut setters = setters(ctx, &optional, plain_body);
+    setters.push(super::alternative::setters(ctx, op));
     let build_body = request_build(op, body_required);
     let (ret, send_call) = match &op.success {
         Success::Json(t) => {
@@ -266,7 +281,9 @@ fn request_build(op: &Operation, body_required: bool) -> TokenStream {
             ParamLocation::Cookie => build.push(quote!(request.cookie(#wire, #value);)),
         }
     }
-    if let Some(b) = &op.body {
+    if let Some(choose) = super::alternative::send_body(op) {
+        build.push(choose);
+    } else if let Some(b) = &op.body {
         let ct = &b.content_type;
         let value = match &b.wrapper {
             Some(key) => quote!(&crate::Wrapped::new(#key, &body)),

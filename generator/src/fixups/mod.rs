@@ -12,6 +12,7 @@ mod component_refs;
 mod const_values;
 mod content_media_type;
 mod depth_limit;
+mod described_files;
 mod duplicate_parameters;
 mod enum_values;
 mod exclusive_bounds;
@@ -86,6 +87,8 @@ pub const ALL: &[Fixup] = &[
     path_parameters::UNDECLARED,
     operation_ids::FIXUP,
     multipart_files::FIXUP,
+    // After `multipart-files`: a form whose attachments it typed as files is left alone.
+    described_files::FIXUP,
     response_descriptions::FIXUP,
     // Schema passes again, sharing one walk.
     null_defaults::FIXUP,

@@ -18,8 +18,8 @@ use super::schema::{Pos, SchemaConverter};
 use super::site::{Role, Root};
 use super::types::{Constraints, Direction, Scope, TypeKind, TypeRef};
 use super::{
-    Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, RequestBody,
-    Response, ResponseHeader, Success,
+    Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, Response,
+    ResponseHeader, Success,
 };
 use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
@@ -171,9 +171,12 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             ),
         }
     }
+    super::body::drop_colliding(&mut operations, diags);
     let empty = std::collections::HashMap::new();
     let frozen = opts.ledger.as_ref().map_or(&empty, |l| l.type_names());
+    let first_sites = super::body::first_sites(&conv.space);
     super::merge::merge_splits(&mut conv.space, &conv.sites, frozen, &mut operations);
+    super::body::reattach(&conv.space, &first_sites, &mut operations);
     let namer = naming::types::Namer::new(&mut conv.space, &conv.sites, &conv.roots);
     renames.extend(namer.run(frozen));
     let mut types = conv.space;
@@ -415,6 +418,26 @@ fn operation(
     }
     // Path parameters first (they become positional arguments), then the spec's order.
     params.sort_by_key(|p| p.location != ParamLocation::Path);
+    // Request body, and the other form of it when the spec offers JSON and multipart.
+    let (body, alternative) = match &op.request_body {
+        None => (None, None),
+        Some(rb) => {
+            let bptr = format!("{}/requestBody", p.ptr);
+            let rb = match rb {
+                ReferenceOr::Item(x) => x.clone(),
+                ReferenceOr::Reference { reference } => {
+                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr)?
+                }
+            };
+            let at = super::body::At {
+                op_key: &op_key,
+                root,
+                ptr: &bptr,
+            };
+            super::body::bodies(conv, &rb, &at)?
+        }
+    };
+
     // Names the builder itself uses: its fields and its methods for every operation.
     let reserved = [
         "client",
@@ -426,76 +449,19 @@ fn operation(
         "build",
     ];
     let mut idents: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
+    // The builder's setter of the other body form (`.multipart(..)`, `.json(..)`).
+    let reserved_len = match &alternative {
+        Some(alt) => {
+            idents.push(alt_setter(alt.kind).to_string());
+            reserved.len() + 1
+        }
+        None => reserved.len(),
+    };
     idents.extend(params.iter().map(|p| p.ident.clone()));
     dedupe(&mut idents);
-    for (p, ident) in params
-        .iter_mut()
-        .zip(idents.into_iter().skip(reserved.len()))
-    {
+    for (p, ident) in params.iter_mut().zip(idents.into_iter().skip(reserved_len)) {
         p.ident = ident;
     }
-
-    // Request body.
-    let body = match &op.request_body {
-        None => None,
-        Some(rb) => {
-            let bptr = format!("{}/requestBody", p.ptr);
-            let rb = match rb {
-                ReferenceOr::Item(x) => x.clone(),
-                ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr)?
-                }
-            };
-            let content_types: Vec<String> = rb.content.keys().cloned().collect();
-            let files = rb.content.iter().any(|(ct, m)| {
-                ct.starts_with("multipart/form-data")
-                    && m.schema
-                        .as_ref()
-                        .and_then(|s| serde_json::to_string(s).ok())
-                        .is_some_and(|t| t.contains("\"format\":\"binary\""))
-            });
-            match pick_body(&content_types, files) {
-                None => None,
-                Some((ct, kind)) => {
-                    let dir = if kind == BodyKind::Multipart {
-                        Direction::Form
-                    } else {
-                        Direction::Request
-                    };
-                    let sptr = format!("{bptr}/content/{}/schema", escape_token(&ct));
-                    let schema = rb.content.get(&ct).and_then(|m| m.schema.as_ref());
-                    let mut wrapper = None;
-                    let ty = match schema {
-                        // Raw bodies are bytes whatever their schema says.
-                        _ if kind == BodyKind::Bytes => TypeRef::Binary,
-                        Some(s) => {
-                            let (s, sptr) = match (kind, unwrap_body(s)) {
-                                (
-                                    BodyKind::Json | BodyKind::MergePatch | BodyKind::Multipart,
-                                    Some((key, inner)),
-                                ) => {
-                                    let ptr = format!("{sptr}/properties/{}", escape_token(&key));
-                                    wrapper = Some(key);
-                                    (inner, ptr)
-                                }
-                                _ => (s.clone(), sptr),
-                            };
-                            conv.convert(&s, &pos(sptr, "body", dir, Role::Body))?
-                        }
-                        None => TypeRef::Any,
-                    };
-                    Some(RequestBody {
-                        content_type: ct,
-                        content_types,
-                        kind,
-                        required: rb.required,
-                        ty,
-                        wrapper,
-                    })
-                }
-            }
-        }
-    };
 
     // Responses.
     let mut responses = Vec::new();
@@ -565,6 +531,7 @@ fn operation(
         params,
         company_header,
         body,
+        alternative,
         responses,
         success: success.unwrap_or(Success::Empty),
         deprecation: deprecation::of_operation(p.raw),
@@ -574,40 +541,6 @@ fn operation(
             .and_then(Value::as_str)
             .map(str::to_string),
     })
-}
-
-/// The inside of a body that is one object under one key (`{"rfi": {...}}`), with the key.
-fn unwrap_body(
-    s: &ReferenceOr<openapiv3::Schema>,
-) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
-    let ReferenceOr::Item(schema) = s else {
-        return None;
-    };
-    let props = match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => &o.properties,
-        openapiv3::SchemaKind::Any(a) => &a.properties,
-        _ => return None,
-    };
-    if props.len() != 1 {
-        return None;
-    }
-    let (key, inner) = props.iter().next()?;
-    let is_object = match inner {
-        ReferenceOr::Item(i) => match &i.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
-            openapiv3::SchemaKind::AllOf { .. } => true,
-            openapiv3::SchemaKind::Any(a) => !a.properties.is_empty(),
-            _ => false,
-        },
-        ReferenceOr::Reference { .. } => false,
-    };
-    let inner = match inner {
-        ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-    };
-    is_object.then(|| (key.clone(), inner))
 }
 
 /// The headers a response declares, with the `type` of their schema.
@@ -646,27 +579,17 @@ fn header_kind(format: &ParameterSchemaOrContent) -> String {
     .into()
 }
 
+/// The name of the builder setter that sends the other body form.
+pub fn alt_setter(kind: BodyKind) -> &'static str {
+    match kind {
+        BodyKind::Multipart => "multipart",
+        _ => "json",
+    }
+}
+
 fn is_json(ct: &str) -> bool {
     let ct = ct.split(';').next().unwrap_or("").trim();
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
-}
-
-/// The content type a method sends when the spec offers several, by preference: JSON, unless the
-/// multipart form carries files (`format: binary`), which JSON cannot (an RFI's attachments).
-fn pick_body(cts: &[String], multipart_has_files: bool) -> Option<(String, BodyKind)> {
-    let multipart_rank = if multipart_has_files { 0 } else { 3 };
-    let kind = |c: &str| match c.split(';').next().unwrap_or("").trim() {
-        "multipart/form-data" => (multipart_rank, BodyKind::Multipart),
-        "application/json" => (1, BodyKind::Json),
-        "application/merge-patch+json" => (2, BodyKind::MergePatch),
-        "application/x-www-form-urlencoded" => (4, BodyKind::Form),
-        c if c.ends_with("+json") => (5, BodyKind::Json),
-        _ => (6, BodyKind::Bytes),
-    };
-    cts.iter()
-        .map(|c| (kind(c), c))
-        .min_by_key(|((rank, _), _)| *rank)
-        .map(|((_, k), c)| (c.clone(), k))
 }
 
 /// Reads what a local `$ref` found at `at` points to.

@@ -11,6 +11,7 @@
 //!   deterministic; method names depend on the operation (plus the documented collision rule),
 //!   type names on the sites of the type (see `naming::types`), and both on the ledger first.
 
+pub mod body;
 pub mod build;
 pub mod category;
 pub mod deprecation;
@@ -138,6 +139,10 @@ pub struct Operation {
     pub company_header: bool,
     /// Request body, if any.
     pub body: Option<RequestBody>,
+    /// The other form of the body, when the spec offers it as both JSON and
+    /// `multipart/form-data`: [`Operation::body`] is the form the method has always sent, this
+    /// one the alternative the builder also offers (`create_file_multipart`, `.multipart(..)`).
+    pub alternative: Option<RequestBody>,
     /// Every declared response.
     pub responses: Vec<Response>,
     /// What a successful call returns.
@@ -183,7 +188,7 @@ impl Operation {
     /// The types this operation mentions directly: parameters, body, responses.
     pub fn type_roots(&self) -> impl Iterator<Item = &TypeRef> {
         let params = self.params.iter().map(|p| &p.ty);
-        let body = self.body.iter().map(|b| &b.ty);
+        let body = self.body.iter().chain(&self.alternative).map(|b| &b.ty);
         let responses = self.responses.iter().filter_map(|r| r.ty.as_ref());
         params.chain(body).chain(responses)
     }

@@ -12,6 +12,7 @@
 //! | body of a create (`POST` to a collection) | `NewR`, `NewPR` | `NewRfi` |
 //! | body of an update (`PATCH`/`PUT`) | `RUpdate`, `PRUpdate` | `RfiUpdate` |
 //! | body of an action (`POST .../rfis/{id}/close`) | `RAction`, `RActionRequest` | `RfiClose` |
+//! | other form of a body (JSON or multipart) a method already sends | the body's + `Json` or `Form` | `NewRfiJson` |
 //! | enum or object parameter | `R` + parameter, `Filter` for `filters[...]` | `RfiStatusFilter` |
 //! | component schema | its name (`Input` for requests, `Form` for multipart) | `Address`, `AddressInput` |
 //! | property `p` of a type named `T` | `P` (singular for array items), `TP`, `RP` | `CostCode`, `RfiCostCode` |
@@ -284,6 +285,21 @@ impl<'a> Namer<'a> {
         if dir == Direction::Form {
             let with_form: Vec<String> = out.iter().map(|c| format!("{c}Form")).collect();
             out.extend(with_form);
+        }
+        // The other form of a body a method already sends (`ir::body`) is named for its form
+        // first: `NewRfiJson` next to `NewRfi`, `NewFileForm` next to `NewFile`.
+        if site.parent.is_none() {
+            let suffix = match site.key.strip_prefix(root.key.as_str()) {
+                Some(" json") => "Json",
+                Some(" multipart") => "Form",
+                _ => "",
+            };
+            if !suffix.is_empty() {
+                let first: Vec<String> = out.iter().map(|c| format!("{c}{suffix}")).collect();
+                out.splice(0..0, first);
+                let mut seen = HashSet::new();
+                out.retain(|c| seen.insert(c.clone()));
+            }
         }
         out.retain(|c| !c.is_empty());
         out

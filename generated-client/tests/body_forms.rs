@@ -1,0 +1,303 @@
+//! Operations whose body Procore takes as JSON or as `multipart/form-data`, against a loopback
+//! server: what goes over the wire in each form (method, path, query, headers, body, Rails-style
+//! nested names, files streamed from disk) and what the caller gets back.
+//!
+//! `cargo test -p procore --features project-management --test body_forms`
+#![cfg(all(feature = "core", feature = "project-management"))]
+
+use procore::models::{NewFile, NewFileForm, NewRfi, NewRfiJson, NewRfiJsonQuestion, RfiQuestion};
+use procore::models::{NewUploadV1_1, NewUploadV1_1Form};
+use procore::{Client, Environment, Error, FilePart, RetryPolicy};
+use serde_json::{json, Value};
+use std::time::Duration;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const RFIS: &str = "/rest/v1.0/projects/7/rfis";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .environment(Environment::custom(server.uri(), server.uri()))
+        .bearer_token("t0ken")
+        .company(42)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+async fn created(server: &MockServer, p: &str, answer: Value) {
+    Mock::given(method("POST"))
+        .and(path(p))
+        .and(header("authorization", "Bearer t0ken"))
+        .and(header("procore-company-id", "42"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(answer))
+        .mount(server)
+        .await;
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), 1, "one request expected");
+    all.remove(0)
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers["content-type"].to_str().unwrap().to_string()
+}
+
+/// The parts of a multipart body as (name, file name, content), in order.
+fn parts(req: &Request) -> Vec<(String, Option<String>, String)> {
+    let ct = content_type(req);
+    let boundary = ct.split("boundary=").nth(1).expect("a boundary");
+    let body = String::from_utf8_lossy(&req.body).into_owned();
+    let attr = |head: &str, key: &str| {
+        let start = head.find(&format!("{key}=\""))? + key.len() + 2;
+        Some(head[start..].split('"').next()?.to_string())
+    };
+    body.split(&format!("--{boundary}"))
+        .filter_map(|p| {
+            let (head, content) = p.split_once("\r\n\r\n")?;
+            let name = attr(head, "name")?;
+            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            Some((name, attr(head, "filename"), content.to_string()))
+        })
+        .collect()
+}
+
+fn names(parts: &[(String, Option<String>, String)]) -> Vec<&str> {
+    parts.iter().map(|p| p.0.as_str()).collect()
+}
+
+#[tokio::test]
+async fn an_rfi_goes_as_a_multipart_form_with_its_attachments_under_rails_names() {
+    let server = MockServer::start().await;
+    created(&server, RFIS, json!({"id": 501, "subject": "Sealant"})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sketch = dir.path().join("sketch.pdf");
+    std::fs::write(&sketch, b"%PDF-1.7 sketch").unwrap();
+    let question = RfiQuestion::new("Which sealant?").attachments(vec![
+        FilePart::path(&sketch).mime("application/pdf"),
+        FilePart::bytes(&b"second"[..], "note.txt"),
+    ]);
+    let rfi = NewRfi::new("Sealant", 3, question).assignee_ids(vec![5, 6]);
+    let answer = client(&server)
+        .create_project_rfi(7, rfi)
+        .run_configurable_validations(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (answer.id, answer.subject.as_deref()),
+        (Some(501), Some("Sealant"))
+    );
+
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "POST");
+    assert_eq!(req.url.path(), RFIS);
+    assert_eq!(req.url.query(), Some("run_configurable_validations=true"));
+    assert!(content_type(&req).starts_with("multipart/form-data; boundary="));
+    let parts = parts(&req);
+    assert_eq!(
+        names(&parts),
+        [
+            "rfi[subject]",
+            "rfi[assignee_ids][]",
+            "rfi[assignee_ids][]",
+            "rfi[rfi_manager_id]",
+            "rfi[question][body]",
+            "rfi[question][attachments][]",
+            "rfi[question][attachments][]",
+        ]
+    );
+    let files: Vec<_> = parts.iter().filter(|p| p.1.is_some()).collect();
+    assert_eq!(files[0].1.as_deref(), Some("sketch.pdf"));
+    assert_eq!(files[0].2, "%PDF-1.7 sketch");
+    assert_eq!(
+        (files[1].1.as_deref(), files[1].2.as_str()),
+        (Some("note.txt"), "second")
+    );
+    let body = String::from_utf8_lossy(&req.body);
+    assert!(body.contains("Content-Type: application/pdf"), "{body}");
+}
+
+#[tokio::test]
+async fn the_same_rfi_goes_as_json_through_the_json_sibling() {
+    let server = MockServer::start().await;
+    created(&server, RFIS, json!({"id": 502})).await;
+    let question = NewRfiJsonQuestion::new("Which sealant?").prostore_file_ids(vec![11]);
+    let rfi = NewRfiJson::new("Sealant", 3, question);
+    let answer = client(&server)
+        .create_project_rfi_json(7, rfi)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.id, Some(502));
+
+    let req = only_request(&server).await;
+    assert_eq!((req.method.as_str(), req.url.path()), ("POST", RFIS));
+    assert_eq!(content_type(&req), "application/json");
+    let sent: Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"rfi": {"subject": "Sealant", "rfi_manager_id": 3,
+                       "question": {"body": "Which sealant?", "prostore_file_ids": [11]}}})
+    );
+}
+
+#[tokio::test]
+async fn a_file_goes_as_json_or_with_its_data_as_a_file_part() {
+    let server = MockServer::start().await;
+    created(
+        &server,
+        "/rest/v1.0/files",
+        json!({"id": 9, "name": "plan.pdf"}),
+    )
+    .await;
+    let c = client(&server);
+    let json_file = c.create_file(7, NewFile::new().name("plan.pdf").upload_uuid("u-1"));
+    assert_eq!(json_file.send().await.unwrap().id, Some(9));
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.pdf");
+    std::fs::write(&plan, b"%PDF plan").unwrap();
+    let form = NewFileForm::new()
+        .name("plan.pdf")
+        .parent_id(4)
+        .data(FilePart::path(&plan));
+    let answer = c.create_file_multipart(7, form).send().await.unwrap();
+    assert_eq!(answer.name.as_deref(), Some("plan.pdf"));
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.url.query(), Some("project_id=7"));
+    }
+    assert_eq!(content_type(&reqs[0]), "application/json");
+    let sent: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    assert_eq!(
+        sent,
+        json!({"file": {"name": "plan.pdf", "upload_uuid": "u-1"}})
+    );
+    let parts = parts(&reqs[1]);
+    assert_eq!(
+        names(&parts),
+        ["file[parent_id]", "file[name]", "file[data]"]
+    );
+    assert_eq!(parts[0].2, "4");
+    assert_eq!(parts[2].1.as_deref(), Some("plan.pdf"));
+    assert_eq!(parts[2].2, "%PDF plan");
+}
+
+#[tokio::test]
+async fn an_optional_body_is_set_in_either_form_or_left_out() {
+    let server = MockServer::start().await;
+    let uploads = "/rest/v1.1/projects/7/uploads";
+    created(&server, uploads, json!({"uuid": "u-2"})).await;
+    let c = client(&server);
+    let as_json = NewUploadV1_1::new("a.pdf").size(5);
+    c.create_project_upload_v1_1(7)
+        .body(as_json)
+        .send()
+        .await
+        .unwrap();
+    let as_form = NewUploadV1_1Form::new("a.pdf").size(5);
+    c.create_project_upload_v1_1(7)
+        .multipart(as_form)
+        .send()
+        .await
+        .unwrap();
+    // The last form set wins.
+    let both = c
+        .create_project_upload_v1_1(7)
+        .multipart(NewUploadV1_1Form::new("x.pdf"))
+        .body(NewUploadV1_1::new("b.pdf"));
+    both.send().await.unwrap();
+    c.create_project_upload_v1_1(7).send().await.unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 4);
+    let sent: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    assert_eq!(sent, json!({"response_filename": "a.pdf", "size": 5}));
+    let form = parts(&reqs[1]);
+    assert_eq!(names(&form), ["response_filename", "size"]);
+    assert_eq!((form[0].2.as_str(), form[1].2.as_str()), ("a.pdf", "5"));
+    let sent: Value = serde_json::from_slice(&reqs[2].body).unwrap();
+    assert_eq!(sent, json!({"response_filename": "b.pdf"}));
+    assert!(reqs[3].body.is_empty());
+    assert!(!reqs[3].headers.contains_key("content-type"));
+}
+
+#[tokio::test]
+async fn file_parts_are_read_from_disk_when_sent_and_again_on_a_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(RFIS))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    created(&server, RFIS, json!({"id": 503})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("scan.bin");
+    let question = RfiQuestion::new("Q").attachments(vec![FilePart::path(&big)]);
+    let request = client(&server)
+        .create_project_rfi(7, NewRfi::new("S", 3, question))
+        .idempotency_token("rfi-503");
+    // The file does not exist when the request is built: it is opened as the request is sent.
+    let content: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &content).unwrap();
+    assert_eq!(request.send().await.unwrap().id, Some(503));
+
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2, "the 503 is retried (idempotency token)");
+    for r in &reqs {
+        let body = &r.body[..];
+        let at = body.windows(64).position(|w| w == &content[..64]);
+        let sent = at.map(|i| &body[i..(i + content.len()).min(body.len())]);
+        assert!(sent == Some(&content[..]), "the whole file, every attempt");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_file_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    created(&server, "/rest/v1.0/files", json!({"id": 1})).await;
+    let form = NewFileForm::new().data(FilePart::path("/nonexistent/plan.pdf"));
+    let err = client(&server)
+        .create_file_multipart(7, form)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Encode(_)), "{err:?}");
+    assert!(err.to_string().contains("/nonexistent/plan.pdf"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn procore_errors_come_back_the_same_in_either_form() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(RFIS))
+        .and(query_param("run_configurable_validations", "true"))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_json(json!({"errors": {"subject": ["taken"]}})),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let form = c
+        .create_project_rfi(7, NewRfi::new("S", 3, RfiQuestion::new("Q")))
+        .run_configurable_validations(true);
+    let json = c
+        .create_project_rfi_json(7, NewRfiJson::new("S", 3, NewRfiJsonQuestion::new("Q")))
+        .run_configurable_validations(true);
+    for err in [
+        form.send().await.unwrap_err(),
+        json.send().await.unwrap_err(),
+    ] {
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err:?}");
+    }
+}
