@@ -289,4 +289,67 @@ mod tests {
         };
         assert_eq!(fields.len(), 2, "the added field is kept");
     }
+
+    fn request(fields: Vec<Field>, sites: Vec<usize>) -> TypeDef {
+        let mut d = def(fields, sites);
+        d.direction = Direction::Request;
+        d
+    }
+
+    fn named_twice(space: &mut TypeSpace) {
+        let sites = vec![site("POST /a body", 0), site("POST /b body", 0)];
+        let frozen: HashMap<String, String> = sites
+            .iter()
+            .map(|s| (s.key.clone(), "NewThing".to_string()))
+            .collect();
+        merge_splits(space, &sites, &frozen, &mut []);
+    }
+
+    /// An optional field added to a request type at one site is an addition (the emitted
+    /// type skips it when unset); a required one changes what every caller must send.
+    #[test]
+    fn request_types_merge_optional_additions_only() {
+        let mut added = field("note", TypeRef::String);
+        let base = || vec![field("id", TypeRef::Integer)];
+        let with = |f: &Field| [base(), vec![f.clone()]].concat();
+        let mut space = TypeSpace {
+            defs: vec![request(base(), vec![0]), request(with(&added), vec![1])],
+        };
+        named_twice(&mut space);
+        assert_eq!(space.defs[0].sites, vec![0, 1], "optional: merged");
+        added.required = true;
+        let mut space = TypeSpace {
+            defs: vec![request(base(), vec![0]), request(with(&added), vec![1])],
+        };
+        named_twice(&mut space);
+        assert_eq!(
+            space.defs[1].sites,
+            vec![1],
+            "required: left split, a reported break"
+        );
+    }
+
+    /// A value added to a request enum at one site joins the one enum; emitted enums are all
+    /// `#[non_exhaustive]`, so a new variant is a minor change for users.
+    #[test]
+    fn request_enums_unite_their_values() {
+        let e = |values: &[&str], site| {
+            let mut d = request(vec![], vec![site]);
+            d.kind =
+                super::super::schema::enum_kind(values.iter().map(|v| v.to_string()).collect());
+            d
+        };
+        let mut space = TypeSpace {
+            defs: vec![
+                e(&["open", "closed"], 0),
+                e(&["open", "closed", "draft"], 1),
+            ],
+        };
+        named_twice(&mut space);
+        let TypeKind::Enum { values } = &space.defs[0].kind else {
+            panic!("an enum")
+        };
+        let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["open", "closed", "draft"]);
+    }
 }
