@@ -56,6 +56,7 @@ fn check(churns: &[Churn]) {
     for &churn in churns {
         let after = build(churn.apply(&doc), &ledger);
         let next = Ledger::of(&after, Some(&ledger));
+        failures.extend(clashing_variants(&after).map(|u| format!("{}: {u}", churn.name())));
         let changes = stability::compare(&base, &after, &features(&ledger), &features(&next));
         let breaks: Vec<&str> = changes
             .iter()
@@ -86,4 +87,21 @@ fn check(churns: &[Churn]) {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Unions with two variants of one name (the crate would not compile; the surface compared
+/// above keys variants by name and cannot see it).
+fn clashing_variants(api: &procore_generator::ir::Api) -> impl Iterator<Item = String> + '_ {
+    api.used_types.iter().filter_map(|&id| {
+        let def = api.types.get(id);
+        let procore_generator::ir::TypeKind::Union { variants } = &def.kind else {
+            return None;
+        };
+        let mut seen = BTreeSet::new();
+        let clash = variants.iter().find(|v| !seen.insert(&v.ident))?;
+        Some(format!(
+            "union `{}` has two variants `{}`",
+            def.name, clash.ident
+        ))
+    })
 }

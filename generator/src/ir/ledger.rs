@@ -40,8 +40,9 @@ pub struct Ledger {
     pub ops: BTreeMap<String, (String, String)>,
     /// Site key -> type name.
     pub types: HashMap<String, String>,
-    /// (union name, member type name) -> variant name.
-    pub variants: BTreeMap<(String, String), String>,
+    /// (union name, member type name) -> variant names, in variant order (a union may list
+    /// one member type twice).
+    pub variants: BTreeMap<(String, String), Vec<String>>,
 }
 
 /// A ledger line that cannot be read.
@@ -108,7 +109,9 @@ impl Ledger {
                         return Err(err("expected `variant UNION VARIANT MEMBER`"));
                     };
                     l.variants
-                        .insert((union.into(), member.into()), ident.into());
+                        .entry((union.into(), member.into()))
+                        .or_default()
+                        .push(ident.into());
                 }
                 _ => return Err(err(&format!("unknown entry `{kind}`"))),
             }
@@ -142,7 +145,9 @@ impl Ledger {
                     if let super::TypeRef::Named(m) = v.ty {
                         let member = api.types.get(m).name.clone();
                         l.variants
-                            .insert((def.name.clone(), member), v.ident.clone());
+                            .entry((def.name.clone(), member))
+                            .or_default()
+                            .push(v.ident.clone());
                     }
                 }
             }
@@ -168,8 +173,10 @@ impl Ledger {
             .map(|(key, name)| format!("type {name} {key}\n"))
             .collect();
         types.iter().for_each(|l| out.push_str(l));
-        for ((union, member), ident) in &self.variants {
-            out.push_str(&format!("variant {union} {ident} {member}\n"));
+        for ((union, member), idents) in &self.variants {
+            for ident in idents {
+                out.push_str(&format!("variant {union} {ident} {member}\n"));
+            }
         }
         out
     }
@@ -185,14 +192,19 @@ impl Ledger {
                 continue;
             };
             let union = &space.defs[u].name;
+            // The n-th variant of a member type takes the n-th name kept for it.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
             let kept: Vec<Option<String>> = variants
                 .iter()
-                .map(|v| match v.ty {
-                    super::TypeRef::Named(m) => {
-                        let key = (union.clone(), space.defs[m.0].name.clone());
-                        self.variants.get(&key).cloned()
-                    }
-                    _ => None,
+                .map(|v| {
+                    let super::TypeRef::Named(m) = v.ty else {
+                        return None;
+                    };
+                    let member = space.defs[m.0].name.as_str();
+                    let n = seen.entry(member).or_default();
+                    *n += 1;
+                    let key = (union.clone(), member.to_string());
+                    self.variants.get(&key)?.get(*n - 1).cloned()
                 })
                 .collect();
             if let super::TypeKind::Union { variants } = &mut space.defs[u].kind {
@@ -251,7 +263,7 @@ mod tests {
             ("list_projects".into(), "core".into())
         );
         assert_eq!(l.types["GET /x 200.\"a b\""], "Weird");
-        assert_eq!(l.variants[&("Project".into(), "IdName".into())], "Short");
+        assert_eq!(l.variants[&("Project".into(), "IdName".into())], ["Short"]);
         assert_eq!(l.render(), text);
         let e = Ledger::parse("feature core Core\nbogus line\n").unwrap_err();
         assert_eq!(e.line, 2);
@@ -280,6 +292,7 @@ mod tests {
                 variant("ChurnAdded", 1),
                 variant("Short", 2),
                 variant("Full", 3),
+                variant("Choice", 3),
             ],
         };
         let mut space = TypeSpace {
@@ -290,13 +303,13 @@ mod tests {
                 named("ProjectFull"),
             ],
         };
-        let l = Ledger::parse("variant Project Short IdName\nvariant Project Full ProjectFull\n")
+        let l = Ledger::parse("variant Project Short IdName\nvariant Project Full ProjectFull\nvariant Project Full2 ProjectFull\n")
             .unwrap();
         l.keep_variant_idents(&mut space);
         let TypeKind::Union { variants } = &space.defs[0].kind else {
             panic!("a union")
         };
         let idents: Vec<&str> = variants.iter().map(|v| v.ident.as_str()).collect();
-        assert_eq!(idents, ["Short", "Short2", "Full"]);
+        assert_eq!(idents, ["Short", "Short2", "Full", "Full2"]);
     }
 }
