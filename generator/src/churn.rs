@@ -282,21 +282,27 @@ fn reorder(doc: &mut Value) {
 
 fn retype_first_integer(doc: &mut Value) {
     for (path, method) in operations(doc) {
-        let schema = &mut doc["paths"][&path][&method]["responses"]["200"]["content"]
-            ["application/json"]["schema"];
-        let props = if schema.get("items").is_some() {
-            &mut schema["items"]["properties"]
-        } else {
-            &mut schema["properties"]
+        // A pointer, not indexing: `doc[..]["responses"]["200"]` would give every operation
+        // without a JSON 200 response an empty one on the way, a second change.
+        let escaped = path.replace('~', "~0").replace('/', "~1");
+        let ptr =
+            format!("/paths/{escaped}/{method}/responses/200/content/application~1json/schema");
+        let Some(schema) = doc.pointer_mut(&ptr) else {
+            continue;
         };
-        if let Some(Value::Object(props)) = Some(props) {
-            if let Some((_, p)) = props
-                .iter_mut()
-                .find(|(k, p)| *k != "id" && p["type"] == "integer")
-            {
-                p["type"] = json!("string");
-                return;
-            }
+        let schema = match schema.get("items") {
+            Some(_) => &mut schema["items"],
+            None => schema,
+        };
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if let Some((_, p)) = props
+            .iter_mut()
+            .find(|(k, p)| *k != "id" && p["type"] == "integer")
+        {
+            p["type"] = json!("string");
+            return;
         }
     }
 }
