@@ -208,26 +208,14 @@ fn add_fields(doc: &mut Value) {
             continue;
         }
         let op = &mut doc["paths"][&path][&method];
-        for resp in op["responses"]
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|r| r.values_mut())
-        {
-            for media in resp["content"]
-                .as_object_mut()
-                .into_iter()
-                .flat_map(|c| c.values_mut())
-            {
-                add_to_objects(&mut media["schema"], "churn_added", 0);
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+        for resp in responses.into_iter().flat_map(|r| r.values_mut()) {
+            for schema in schemas(resp) {
+                add_to_objects(schema, "churn_added", 0);
             }
         }
-        for media in op["requestBody"]["content"]
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|c| c.values_mut())
-        {
+        for schema in op.get_mut("requestBody").map(schemas).unwrap_or_default() {
             // Procore adds fields to the resource inside its `{"rfi": {...}}` envelope.
-            let schema = &mut media["schema"];
             match schema["properties"].as_object_mut() {
                 Some(props) if props.len() == 1 => props
                     .values_mut()
@@ -236,6 +224,18 @@ fn add_fields(doc: &mut Value) {
             }
         }
     }
+}
+
+/// The schema of each media type of a response or request body. Reached with `get_mut`, not
+/// indexing: `v["content"]` would insert `null` content into a body-less response, which
+/// makes the operation unreadable rather than changed the way Procore changes it.
+fn schemas(body: &mut Value) -> Vec<&mut Value> {
+    let content = body.get_mut("content").and_then(Value::as_object_mut);
+    content
+        .into_iter()
+        .flat_map(|c| c.values_mut())
+        .filter_map(|m| m.get_mut("schema"))
+        .collect()
 }
 
 /// Adds an optional string property to every object schema, and a value to every string
@@ -252,11 +252,13 @@ fn add_to_objects(schema: &mut Value, name: &str, depth: usize) {
     if let Some(items) = schema.get_mut("items") {
         add_to_objects(items, name, depth + 1);
     }
-    // Objects with known fields gain one; a free-form object (no properties) stays free-form.
-    if let Some(Value::Object(props)) = schema
-        .get_mut("properties")
-        .filter(|p| p.as_object().is_some_and(|o| !o.is_empty()))
-    {
+    // Objects with known fields gain one; a free-form object (no properties) stays free-form,
+    // and so does a map documented by templated keys only (`custom_field_%{id}`): it is read
+    // as a map, and a named key beside them would be a new shape, not an added field.
+    if let Some(Value::Object(props)) = schema.get_mut("properties").filter(|p| {
+        p.as_object()
+            .is_some_and(|o| !o.is_empty() && !o.keys().all(|k| crate::fixups::is_templated(k)))
+    }) {
         for p in props.values_mut() {
             add_to_objects(p, name, depth + 1);
         }
@@ -280,21 +282,27 @@ fn reorder(doc: &mut Value) {
 
 fn retype_first_integer(doc: &mut Value) {
     for (path, method) in operations(doc) {
-        let schema = &mut doc["paths"][&path][&method]["responses"]["200"]["content"]
-            ["application/json"]["schema"];
-        let props = if schema.get("items").is_some() {
-            &mut schema["items"]["properties"]
-        } else {
-            &mut schema["properties"]
+        // A pointer, not indexing: `doc[..]["responses"]["200"]` would give every operation
+        // without a JSON 200 response an empty one on the way, a second change.
+        let escaped = path.replace('~', "~0").replace('/', "~1");
+        let ptr =
+            format!("/paths/{escaped}/{method}/responses/200/content/application~1json/schema");
+        let Some(schema) = doc.pointer_mut(&ptr) else {
+            continue;
         };
-        if let Some(Value::Object(props)) = Some(props) {
-            if let Some((_, p)) = props
-                .iter_mut()
-                .find(|(k, p)| *k != "id" && p["type"] == "integer")
-            {
-                p["type"] = json!("string");
-                return;
-            }
+        let schema = match schema.get("items") {
+            Some(_) => &mut schema["items"],
+            None => schema,
+        };
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if let Some((_, p)) = props
+            .iter_mut()
+            .find(|(k, p)| *k != "id" && p["type"] == "integer")
+        {
+            p["type"] = json!("string");
+            return;
         }
     }
 }

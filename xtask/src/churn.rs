@@ -1,7 +1,7 @@
 //! `churn`: the stability promise checked on compiled crates. Each churn fixture (see
 //! `procore_generator::churn`) is applied to the pinned spec and regenerated in place over a copy
 //! of the committed crate; cargo-semver-checks then compares the two crates (with every feature,
-//! and with one category feature), the ledgers are compared operation by operation, and our own
+//! and with each `--feature` alone), the ledgers are compared operation by operation, and our own
 //! Rust-level comparison is run. Additive fixtures must give no breaking finding; real breaks
 //! must be major in every verdict. Slow (two rustdoc builds of the whole crate per check): CI
 //! runs the IR-level part (`tests/tests/stability.rs`) instead.
@@ -21,9 +21,13 @@ pub struct ChurnArgs {
     /// add-required-param, retype-field.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// The one category feature checked alone (besides all features).
-    #[arg(long, default_value = "core")]
-    pub feature: String,
+    /// Category features each checked alone (comma-separated; besides all features), e.g.
+    /// `core,project-management`.
+    #[arg(long, value_delimiter = ',', default_value = "core")]
+    pub feature: Vec<String>,
+    /// Skip the cargo-semver-checks run with every feature (only the `--feature` ones).
+    #[arg(long)]
+    pub no_all_features: bool,
     /// Skip cargo-semver-checks: ledger and IR-level checks only (seconds, not minutes).
     #[arg(long)]
     pub no_semver_checks: bool,
@@ -39,7 +43,8 @@ pub fn run(args: &ChurnArgs) -> Result<()> {
     let root = lock::root().join("target/churn");
     let base = root.join("base");
     verdict::copy_crate(&client, &base)?;
-    let mut report = String::from("| fixture | expected | ours | ledger | semver-checks (all) | semver-checks (one feature) |\n|---|---|---|---|---|---|\n");
+    let sets = feature_sets(args);
+    let mut report = report_header(&sets);
     let mut failures = Vec::new();
     for churn in Churn::ALL {
         if !args.only.is_empty() && !args.only.iter().any(|o| o == churn.name()) {
@@ -63,26 +68,20 @@ pub fn run(args: &ChurnArgs) -> Result<()> {
         let moved = ledger_moves(&ledger, &next);
         let mut cells = vec![ours.label().to_string(), format!("{moved} moved")];
         let mut levels = vec![ours];
-        if !args.no_semver_checks {
-            let one = format!("--features={}", args.feature);
-            for flags in [
-                vec!["--all-features"],
-                vec!["--only-explicit-features", one.as_str()],
-            ] {
-                match verdict::semver_checks(&base, &dir, &flags)? {
-                    Some((level, text)) => {
-                        std::fs::write(
-                            dir.join(format!("semver-checks{}.txt", flags.len())),
-                            &text,
-                        )?;
-                        levels.push(level);
-                        cells.push(level.label().into());
-                    }
-                    None => bail!(
-                        "cargo-semver-checks is not installed:\n  {}",
-                        verdict::INSTALL
-                    ),
+        for (label, flags) in &sets {
+            let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+            let started = std::time::Instant::now();
+            match verdict::semver_checks(&base, &dir, &flags)? {
+                Some((level, text)) => {
+                    std::fs::write(dir.join(format!("semver-checks-{label}.txt")), &text)?;
+                    levels.push(level);
+                    let secs = started.elapsed().as_secs();
+                    cells.push(format!("{} ({secs} s)", level.label()));
                 }
+                None => bail!(
+                    "cargo-semver-checks is not installed:\n  {}",
+                    verdict::INSTALL
+                ),
             }
         }
         let expected = if churn.is_additive() {
@@ -115,6 +114,30 @@ pub fn run(args: &ChurnArgs) -> Result<()> {
     } else {
         bail!("{}", failures.join("\n"))
     }
+}
+
+/// The cargo-semver-checks runs asked for: a label (`all`, or the feature) and its flags.
+fn feature_sets(args: &ChurnArgs) -> Vec<(String, Vec<String>)> {
+    if args.no_semver_checks {
+        return Vec::new();
+    }
+    let all =
+        (!args.no_all_features).then(|| ("all".to_string(), vec!["--all-features".to_string()]));
+    let alone = args.feature.iter().map(|f| {
+        let flags = vec!["--only-explicit-features".into(), format!("--features={f}")];
+        (f.clone(), flags)
+    });
+    all.into_iter().chain(alone).collect()
+}
+
+/// The report table's header, with a column per cargo-semver-checks run.
+fn report_header(sets: &[(String, Vec<String>)]) -> String {
+    let mut head = String::from("| fixture | expected | ours | ledger |");
+    for (label, _) in sets {
+        let _ = write!(head, " semver-checks ({label}) |");
+    }
+    let columns = 4 + sets.len();
+    format!("{head}\n|{}\n", "---|".repeat(columns))
 }
 
 /// Operations of `old` whose method or feature differs in `new` (removed ones aside).

@@ -32,6 +32,8 @@ mod type_arrays;
 mod unsupported_keywords;
 mod walk;
 
+pub(crate) use templated_properties::is_templated;
+
 /// One repair of a known spec quirk.
 pub struct Fixup {
     /// Short kebab-case name, used as the diagnostic source (`fixup:<name>`).

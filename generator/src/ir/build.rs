@@ -179,6 +179,9 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     super::body::reattach(&conv.space, &first_sites, &mut operations);
     let namer = naming::types::Namer::new(&mut conv.space, &conv.sites, &conv.roots);
     renames.extend(namer.run(frozen));
+    if let Some(ledger) = &opts.ledger {
+        ledger.keep_variant_idents(&mut conv.space);
+    }
     let mut types = conv.space;
     apply_type_overrides(&mut types, &opts.overrides, diags);
     mark_boxed(&mut types);

@@ -10,6 +10,7 @@
 //! op list_project_rfis project-management GET /rest/v1.0/projects/{project_id}/rfis
 //! type Rfi GET /rest/v1.0/projects/{project_id}/rfis 200[]
 //! type UserRef GET /rest/v1.0/projects/{project_id}/rfis 200[].created_by
+//! variant ProjectV1_1 Short IdName
 //! ```
 //!
 //! - `feature`: every cargo feature ever generated, with its category's name. Features are
@@ -18,6 +19,9 @@
 //!   generated under; it stays there when Procore moves it to another category.
 //! - `type`: a type's name at each of its sites (see `ir::site`). A regenerated type keeps the
 //!   name most of its sites had.
+//! - `variant`: a union's variant name for a member type (`UNION VARIANT MEMBER`). Variant
+//!   names come from what sets a member apart from the others, so a field Procore adds to one
+//!   member would rename them; the ledger keeps them.
 //!
 //! Overrides (`spec/overrides.toml`) still win; `--rehome` recomputes features from Procore's
 //! tags (a major version).
@@ -36,6 +40,9 @@ pub struct Ledger {
     pub ops: BTreeMap<String, (String, String)>,
     /// Site key -> type name.
     pub types: HashMap<String, String>,
+    /// (union name, member type name) -> variant names, in variant order (a union may list
+    /// one member type twice).
+    pub variants: BTreeMap<(String, String), Vec<String>>,
 }
 
 /// A ledger line that cannot be read.
@@ -94,6 +101,18 @@ impl Ledger {
                         .ok_or_else(|| err("expected `type NAME SITE`"))?;
                     l.types.insert(key.into(), name.into());
                 }
+                "variant" => {
+                    let mut parts = rest.splitn(3, ' ');
+                    let (Some(union), Some(ident), Some(member)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        return Err(err("expected `variant UNION VARIANT MEMBER`"));
+                    };
+                    l.variants
+                        .entry((union.into(), member.into()))
+                        .or_default()
+                        .push(ident.into());
+                }
                 _ => return Err(err(&format!("unknown entry `{kind}`"))),
             }
         }
@@ -121,6 +140,17 @@ impl Ledger {
             for &s in &def.sites {
                 l.types.insert(api.sites[s].key.clone(), def.name.clone());
             }
+            if let super::TypeKind::Union { variants } = &def.kind {
+                for v in variants {
+                    if let super::TypeRef::Named(m) = v.ty {
+                        let member = api.types.get(m).name.clone();
+                        l.variants
+                            .entry((def.name.clone(), member))
+                            .or_default()
+                            .push(v.ident.clone());
+                    }
+                }
+            }
         }
         l
     }
@@ -143,12 +173,77 @@ impl Ledger {
             .map(|(key, name)| format!("type {name} {key}\n"))
             .collect();
         types.iter().for_each(|l| out.push_str(l));
+        for ((union, member), idents) in &self.variants {
+            for ident in idents {
+                out.push_str(&format!("variant {union} {ident} {member}\n"));
+            }
+        }
         out
+    }
+
+    /// Gives union variants the names this ledger recorded for their member types (see
+    /// `variant` above); a fresh variant whose name is now taken gets a number.
+    pub fn keep_variant_idents(&self, space: &mut super::TypeSpace) {
+        if self.variants.is_empty() {
+            return;
+        }
+        for u in 0..space.defs.len() {
+            let super::TypeKind::Union { variants } = &space.defs[u].kind else {
+                continue;
+            };
+            let union = &space.defs[u].name;
+            // The n-th variant of a member type takes the n-th name kept for it.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let kept: Vec<Option<String>> = variants
+                .iter()
+                .map(|v| {
+                    let super::TypeRef::Named(m) = v.ty else {
+                        return None;
+                    };
+                    let member = space.defs[m.0].name.as_str();
+                    let n = seen.entry(member).or_default();
+                    *n += 1;
+                    let key = (union.clone(), member.to_string());
+                    self.variants.get(&key)?.get(*n - 1).cloned()
+                })
+                .collect();
+            if let super::TypeKind::Union { variants } = &mut space.defs[u].kind {
+                rename_variants(variants, kept);
+            }
+        }
     }
 
     /// Site key -> name, for naming.
     pub fn type_names(&self) -> &HashMap<String, String> {
         &self.types
+    }
+}
+
+/// Sets the kept names, then renumbers fresh variants that now clash with one.
+fn rename_variants(variants: &mut [super::Variant], kept: Vec<Option<String>>) {
+    let mut taken: BTreeSet<String> = kept.iter().flatten().cloned().collect();
+    let fresh: BTreeSet<String> = variants
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_none())
+        .map(|(v, _)| v.ident.clone())
+        .collect();
+    for (v, k) in variants.iter_mut().zip(kept) {
+        match k {
+            Some(ident) => v.ident = ident,
+            None if taken.contains(&v.ident) => {
+                let base = v.ident.clone();
+                let free = |i: &String| !taken.contains(i) && !fresh.contains(i);
+                v.ident = (2..)
+                    .map(|n| format!("{base}{n}"))
+                    .find(free)
+                    .unwrap_or(base);
+                taken.insert(v.ident.clone());
+            }
+            None => {
+                taken.insert(v.ident.clone());
+            }
+        }
     }
 }
 
@@ -159,7 +254,7 @@ mod tests {
     #[test]
     fn round_trips_and_reports_bad_lines() {
         let text = format!(
-            "{HEADER}feature core Core\nop list_projects core GET /rest/v1.0/projects\ntype Project GET /rest/v1.0/projects 200[]\ntype Weird GET /x 200.\"a b\"\n"
+            "{HEADER}feature core Core\nop list_projects core GET /rest/v1.0/projects\ntype Project GET /rest/v1.0/projects 200[]\ntype Weird GET /x 200.\"a b\"\nvariant Project Short IdName\n"
         );
         let l = Ledger::parse(&text).unwrap();
         assert_eq!(l.features["core"], "Core");
@@ -168,9 +263,53 @@ mod tests {
             ("list_projects".into(), "core".into())
         );
         assert_eq!(l.types["GET /x 200.\"a b\""], "Weird");
+        assert_eq!(l.variants[&("Project".into(), "IdName".into())], ["Short"]);
         assert_eq!(l.render(), text);
         let e = Ledger::parse("feature core Core\nbogus line\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.to_string().contains("unknown entry `bogus`"), "{e}");
+    }
+
+    /// A member that gained a field would be renamed after it (`ChurnAdded`); the ledger's
+    /// name wins, and a fresh variant that now clashes with it is numbered.
+    #[test]
+    fn union_variants_keep_their_ledger_names() {
+        use crate::ir::types::{Direction, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+        use crate::ir::Variant;
+        let named = |name: &str| {
+            let mut d = TypeDef::placeholder(Direction::Response, String::new());
+            d.name = name.into();
+            d
+        };
+        let variant = |ident: &str, id| Variant {
+            ident: ident.into(),
+            ty: TypeRef::Named(TypeId(id)),
+            boxed: false,
+        };
+        let mut union = named("Project");
+        union.kind = TypeKind::Union {
+            variants: vec![
+                variant("ChurnAdded", 1),
+                variant("Short", 2),
+                variant("Full", 3),
+                variant("Choice", 3),
+            ],
+        };
+        let mut space = TypeSpace {
+            defs: vec![
+                union,
+                named("IdName"),
+                named("NewMember"),
+                named("ProjectFull"),
+            ],
+        };
+        let l = Ledger::parse("variant Project Short IdName\nvariant Project Full ProjectFull\nvariant Project Full2 ProjectFull\n")
+            .unwrap();
+        l.keep_variant_idents(&mut space);
+        let TypeKind::Union { variants } = &space.defs[0].kind else {
+            panic!("a union")
+        };
+        let idents: Vec<&str> = variants.iter().map(|v| v.ident.as_str()).collect();
+        assert_eq!(idents, ["Short", "Short2", "Full", "Full2"]);
     }
 }

@@ -6,6 +6,7 @@
 //! The ledger says which places had one name; here the types that now claim the same name are
 //! merged back into one when they are compatible (the same fields with the same types, plus
 //! additions; enum values united; union members a superset), so the addition stays an addition.
+//! Merges repeat until none happens: a parent is compatible only once its split children are.
 
 use super::site::Site;
 use super::types::{Direction, TypeId, TypeKind, TypeRef, TypeSpace};
@@ -38,31 +39,15 @@ pub fn merge_splits(
             groups.entry(name.to_string()).or_default().push(TypeId(i));
         }
     }
-    let depth = |space: &TypeSpace, id: TypeId| {
-        space
-            .get(id)
-            .sites
-            .iter()
-            .map(|&s| sites[s].depth)
-            .min()
-            .unwrap_or(0)
-    };
-    // Deepest first: a parent compares its fields after its children were merged.
     let mut split: Vec<Vec<TypeId>> = groups.into_values().filter(|g| g.len() > 1).collect();
-    split.sort_by_key(|g| std::cmp::Reverse(g.iter().map(|&t| depth(space, t)).max()));
-    let mut map: HashMap<TypeId, TypeId> = HashMap::new();
-    for mut group in split {
+    for group in &mut split {
+        // The type with the most sites survives: the fewest places change type.
         group.sort_by_key(|&t| std::cmp::Reverse(space.get(t).sites.len()));
-        let survivor = group[0];
-        for &other in &group[1..] {
-            if let Some(kind) = merged(space, survivor, other, &map) {
-                space.defs[survivor.0].kind = kind;
-                let moved = std::mem::take(&mut space.defs[other.0].sites);
-                space.defs[survivor.0].sites.extend(moved);
-                map.insert(other, survivor);
-            }
-        }
     }
+    // A parent compares its fields after its children were merged, and a child may sit deeper
+    // or shallower than its parent depending on the site, so passes repeat until none merges.
+    let mut map: HashMap<TypeId, TypeId> = HashMap::new();
+    while merge_pass(space, &split, &mut map) {}
     if map.is_empty() {
         return;
     }
@@ -88,6 +73,32 @@ pub fn merge_splits(
             remap(t, &map);
         }
     }
+}
+
+/// One pass over the groups: merges every member that is now compatible with its group's
+/// survivor; true when one was.
+fn merge_pass(
+    space: &mut TypeSpace,
+    split: &[Vec<TypeId>],
+    map: &mut HashMap<TypeId, TypeId>,
+) -> bool {
+    let mut progress = false;
+    for group in split {
+        let survivor = group[0];
+        for &other in &group[1..] {
+            if map.contains_key(&other) {
+                continue;
+            }
+            if let Some(kind) = merged(space, survivor, other, map) {
+                space.defs[survivor.0].kind = kind;
+                let moved = std::mem::take(&mut space.defs[other.0].sites);
+                space.defs[survivor.0].sites.extend(moved);
+                map.insert(other, survivor);
+                progress = true;
+            }
+        }
+    }
+    progress
 }
 
 fn canon(id: TypeId, map: &HashMap<TypeId, TypeId>) -> TypeId {
@@ -187,5 +198,158 @@ fn merged(
             })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::site::{Role, Via};
+    use crate::ir::types::{Field, TypeDef};
+
+    fn field(name: &str, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            ident: name.into(),
+            ty,
+            required: false,
+            nullable: false,
+            doc: None,
+            deprecated: false,
+            boxed: false,
+            constraints: None,
+        }
+    }
+
+    fn def(fields: Vec<Field>, sites: Vec<usize>) -> TypeDef {
+        let mut d = TypeDef::placeholder(Direction::Response, String::new());
+        d.kind = TypeKind::Struct {
+            fields,
+            additional: None,
+        };
+        d.sites = sites;
+        d
+    }
+
+    fn site(key: &str, depth: u16) -> Site {
+        Site {
+            key: key.into(),
+            parent: None,
+            via: Via::Root,
+            root: 0,
+            role: Role::List,
+            depth,
+            ty: None,
+        }
+    }
+
+    /// A child used shallower elsewhere than under its parent: the parent's group used to be
+    /// tried first (it looked deeper), failed on the child's type, and stayed split.
+    #[test]
+    fn a_parent_merges_once_its_split_child_has() {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let mut space = TypeSpace {
+            defs: vec![
+                def(vec![field("id", TypeRef::Integer)], vec![0, 1]),
+                def(
+                    vec![field("id", TypeRef::Integer), field("new", TypeRef::String)],
+                    vec![2, 6],
+                ),
+                def(vec![field("child", named(0))], vec![3, 4]),
+                def(vec![field("child", named(1))], vec![5]),
+            ],
+        };
+        // Both child types are also used at a root (depth 0); the parents only inside another
+        // type (depth 1), their children below them (depth 2).
+        let sites = vec![
+            site("GET /a 200", 0),
+            site("GET /b 200.parent.child", 2),
+            site("GET /c 200.parent.child", 2),
+            site("GET /b 200.parent", 1),
+            site("GET /d 200.parent", 1),
+            site("GET /c 200.parent", 1),
+            site("GET /e 200", 0),
+        ];
+        let frozen: HashMap<String, String> = sites
+            .iter()
+            .map(|s| {
+                let name = if s.key.ends_with("parent") {
+                    "Parent"
+                } else {
+                    "Child"
+                };
+                (s.key.clone(), name.to_string())
+            })
+            .collect();
+        merge_splits(&mut space, &sites, &frozen, &mut []);
+        assert_eq!(space.defs[0].sites, vec![0, 1, 2, 6]);
+        assert_eq!(space.defs[2].sites, vec![3, 4, 5]);
+        let TypeKind::Struct { fields, .. } = &space.defs[0].kind else {
+            panic!("a struct")
+        };
+        assert_eq!(fields.len(), 2, "the added field is kept");
+    }
+
+    fn request(fields: Vec<Field>, sites: Vec<usize>) -> TypeDef {
+        let mut d = def(fields, sites);
+        d.direction = Direction::Request;
+        d
+    }
+
+    fn named_twice(space: &mut TypeSpace) {
+        let sites = vec![site("POST /a body", 0), site("POST /b body", 0)];
+        let frozen: HashMap<String, String> = sites
+            .iter()
+            .map(|s| (s.key.clone(), "NewThing".to_string()))
+            .collect();
+        merge_splits(space, &sites, &frozen, &mut []);
+    }
+
+    /// An optional field added to a request type at one site is an addition (the emitted
+    /// type skips it when unset); a required one changes what every caller must send.
+    #[test]
+    fn request_types_merge_optional_additions_only() {
+        let mut added = field("note", TypeRef::String);
+        let base = || vec![field("id", TypeRef::Integer)];
+        let with = |f: &Field| [base(), vec![f.clone()]].concat();
+        let mut space = TypeSpace {
+            defs: vec![request(base(), vec![0]), request(with(&added), vec![1])],
+        };
+        named_twice(&mut space);
+        assert_eq!(space.defs[0].sites, vec![0, 1], "optional: merged");
+        added.required = true;
+        let mut space = TypeSpace {
+            defs: vec![request(base(), vec![0]), request(with(&added), vec![1])],
+        };
+        named_twice(&mut space);
+        assert_eq!(
+            space.defs[1].sites,
+            vec![1],
+            "required: left split, a reported break"
+        );
+    }
+
+    /// A value added to a request enum at one site joins the one enum; emitted enums are all
+    /// `#[non_exhaustive]`, so a new variant is a minor change for users.
+    #[test]
+    fn request_enums_unite_their_values() {
+        let e = |values: &[&str], site| {
+            let mut d = request(vec![], vec![site]);
+            d.kind =
+                super::super::schema::enum_kind(values.iter().map(|v| v.to_string()).collect());
+            d
+        };
+        let mut space = TypeSpace {
+            defs: vec![
+                e(&["open", "closed"], 0),
+                e(&["open", "closed", "draft"], 1),
+            ],
+        };
+        named_twice(&mut space);
+        let TypeKind::Enum { values } = &space.defs[0].kind else {
+            panic!("an enum")
+        };
+        let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["open", "closed", "draft"]);
     }
 }
