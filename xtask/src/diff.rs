@@ -5,7 +5,9 @@ use anyhow::{bail, Result};
 use procore_generator::diag::Diagnostics;
 use procore_generator::diff::{self, render, DiffOptions, FailOn};
 use procore_generator::{load, Generator, Settings};
+use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `diff` options.
 #[derive(Debug, clap::Args)]
@@ -63,19 +65,33 @@ pub enum FailOnArg {
 
 /// Loads a spec argument into the IR.
 pub fn load_api(arg: &str) -> Result<procore_generator::ir::Api> {
-    Ok(load_with_diagnostics(arg)?.0)
+    Ok(load_with_diagnostics(arg)?.api)
+}
+
+/// A spec loaded for the diff.
+pub struct Loaded {
+    /// Its IR.
+    pub api: procore_generator::ir::Api,
+    /// What could not be read.
+    pub diags: Diagnostics,
+    /// The fixed-up document the IR was built from (the diff reads a few keywords from it).
+    pub doc: Arc<Value>,
 }
 
 /// Loads a spec argument into the IR, with what could not be read.
-pub fn load_with_diagnostics(arg: &str) -> Result<(procore_generator::ir::Api, Diagnostics)> {
+pub fn load_with_diagnostics(arg: &str) -> Result<Loaded> {
     let path: PathBuf = if arg == "pinned" {
         lock::pinned_spec()?
     } else {
         PathBuf::from(arg)
     };
-    let spec = load::load_path(&path)?;
-    let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
-    Ok((api, diags))
+    let mut spec = load::load_path(&path)?;
+    let (api, diags, _) = Generator::new(Settings::default()).build_ir_in_place(&mut spec);
+    Ok(Loaded {
+        api,
+        diags,
+        doc: Arc::new(spec.doc),
+    })
 }
 
 /// Runs `diff`; `Ok(true)` when `--fail-on` was triggered.
@@ -98,17 +114,21 @@ pub fn run(args: &DiffArgs) -> Result<bool> {
             let Some((from, to)) = v.split_once(':') else {
                 bail!("--versions takes FROM:TO, e.g. v1.0:v1.1")
             };
-            let (api, diags) = load_with_diagnostics(old_arg)?;
-            let mut r = diff::diff_versions(&api, from, to, &opts(from, to));
-            r.add_skipped("old", &diags);
+            let spec = load_with_diagnostics(old_arg)?;
+            let mut o = opts(from, to);
+            (o.old_doc, o.new_doc) = (Some(spec.doc.clone()), Some(spec.doc.clone()));
+            let mut r = diff::diff_versions(&spec.api, from, to, &o);
+            r.add_skipped("old", &spec.diags);
             r
         }
         (None, Some(new_arg)) => {
-            let (old, old_diags) = load_with_diagnostics(old_arg)?;
-            let (new, new_diags) = load_with_diagnostics(new_arg)?;
-            let mut r = diff::diff(&old, &new, &opts(old_arg, new_arg));
-            r.add_skipped("old", &old_diags);
-            r.add_skipped("new", &new_diags);
+            let old = load_with_diagnostics(old_arg)?;
+            let new = load_with_diagnostics(new_arg)?;
+            let mut o = opts(old_arg, new_arg);
+            (o.old_doc, o.new_doc) = (Some(old.doc.clone()), Some(new.doc.clone()));
+            let mut r = diff::diff(&old.api, &new.api, &o);
+            r.add_skipped("old", &old.diags);
+            r.add_skipped("new", &new.diags);
             r
         }
         (None, None) => bail!("give the new spec too (a file or `pinned`), or --versions FROM:TO"),
