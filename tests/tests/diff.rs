@@ -131,6 +131,16 @@ fn wrap_created_rfi(d: &mut Value) {
                   {"type": "object", "properties": {"warnings": {"type": "array", "items": {"type": "string"}}}}]});
 }
 
+/// The created RFI's media type keeps no schema.
+fn drop_created_rfi_schema(d: &mut Value) {
+    op(d, RFIS, "post")["responses"]["201"]["content"]["application/json"] = json!({});
+}
+
+/// The RFI request body's media type keeps no schema.
+fn drop_rfi_body_schema(d: &mut Value) {
+    op(d, RFIS, "post")["requestBody"]["content"]["application/json"] = json!({});
+}
+
 /// `page` deprecated, going away on `date`.
 fn sunset_page(d: &mut Value, date: &str) {
     let p = param(d, RFIS, "get", "page");
@@ -526,6 +536,11 @@ fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
         (RESPONSE_UNION_MEMBER_ADDED, none, |d| {
             rfi_schema(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
         }),
+        (BODY_SCHEMA_ADDED, drop_created_rfi_schema, none),
+        (BODY_SCHEMA_REMOVED, none, drop_created_rfi_schema),
+        // The same two on the request side.
+        (BODY_SCHEMA_ADDED, drop_rfi_body_schema, none),
+        (BODY_SCHEMA_REMOVED, none, drop_rfi_body_schema),
         (BODY_WRAPPED_IN_UNION, none, wrap_created_rfi),
         (BODY_UNWRAPPED_FROM_UNION, wrap_created_rfi, none),
         (FIELD_STABILITY_DECREASED, none, |d| {

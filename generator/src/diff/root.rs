@@ -37,6 +37,9 @@ pub(super) fn root(
     if let Some(pair) = wrapping(c, n, ot, nt, request) {
         return Some(pair);
     }
+    if schema_presence(c, (o, n), (ot, nt), request) {
+        return None;
+    }
     let rule = if request {
         rules::REQUEST_FIELD_TYPE_CHANGED
     } else {
@@ -123,6 +126,40 @@ fn wrapping(
         }
     }
     None
+}
+
+/// A media type that gained or lost its schema (the IR reads both "no schema" and `{}` as any
+/// value; only the documents tell them apart). True when reported.
+fn schema_presence(
+    c: &mut Ctx,
+    (o, n): (&Operation, &Operation),
+    (ot, nt): (&TypeRef, &TypeRef),
+    request: bool,
+) -> bool {
+    let (Some(or), Some(nr)) = (c.old_raw, c.new_raw) else {
+        return false;
+    };
+    let (had, has) = (
+        schema(or, o, request).is_some(),
+        schema(nr, n, request).is_some(),
+    );
+    let (rule, verb) = match (had, has) {
+        (false, true) => (rules::BODY_SCHEMA_ADDED, "added"),
+        (true, false) => (rules::BODY_SCHEMA_REMOVED, "removed"),
+        _ => return false,
+    };
+    let side = what(request);
+    c.push_rust(
+        rule,
+        n,
+        format!("{AT}: {side} schema {verb}"),
+        RustImpact::breaks(format!(
+            "the {side} type is now `{}` (was `{}`)",
+            c.new.rust(nt),
+            c.old.rust(ot)
+        )),
+    );
+    true
 }
 
 /// Enum values, nullability and bounds of two roots of the same type.

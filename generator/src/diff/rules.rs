@@ -127,6 +127,8 @@ rules! {
     REQUEST_UNION_MEMBER_REMOVED = "request-union-member-removed", Breaking, Err, "request-property-one-of-removed, request-property-any-of-removed, request-body-one-of-removed, request-body-any-of-removed", "A oneOf/anyOf member a request accepted is gone: its enum variant disappears.";
     BODY_WRAPPED_IN_UNION = "body-wrapped-in-union", Breaking, Err, "request-body-wrapped-in-one-of, response-body-wrapped-in-one-of", "A request or response body's root became a oneOf/anyOf that has the old shape as a member: its Rust type becomes an enum (fields are then compared with that member).";
     BODY_UNWRAPPED_FROM_UNION = "body-unwrapped-from-union", Breaking, Err, "-", "A body's root oneOf/anyOf became one of its members: its Rust type goes from an enum to that member's type (oasdiff has no check for this direction).";
+    BODY_SCHEMA_ADDED = "body-schema-added", Breaking, Err, "request-body-media-type-schema-added, response-body-media-type-schema-added (INFO)", "A body's media type gained a schema where it had none: its Rust type goes from `serde_json::Value` to a generated type, so code that built or read the Value stops compiling (oasdiff: INFO for responses).";
+    BODY_SCHEMA_REMOVED = "body-schema-removed", Breaking, Err, "request-body-media-type-schema-removed (INFO), response-body-media-type-schema-removed (WARN)", "A body's media type lost its schema: its Rust type becomes `serde_json::Value`, so code using the generated type stops compiling (oasdiff: INFO for requests, WARN for responses).";
     RESPONSE_STATUS_REMOVED = "response-success-status-removed", Breaking, Err, "response-success-status-removed", "A success status (2xx) is no longer returned.";
     RESPONSE_MEDIA_TYPE_REMOVED = "response-media-type-removed", Breaking, Err, "response-media-type-removed", "A content type of a success response is no longer returned.";
     RESPONSE_FIELD_REMOVED = "response-field-removed", Breaking, Err, "response-required-property-removed, response-optional-property-removed (WARN)", "A response field is gone: its struct field disappears from the crate.";
@@ -213,7 +215,6 @@ pub const NOT_APPLICABLE: &[(&str, &str)] = &[
     ("*-sunset-missing, *-sunset-parse, *-sunset-date-too-small, api-invalid-stability-level, *-deprecated-sunset-invalid", "spec lint, not change detection: deprecation dates are read and reported by the generator's own checks"),
     ("*-comment", "message ids of oasdiff's explanations, not checks"),
     ("api-security-*, api-global-security-*, api-components-security-*, webhook-*, api-schemas-removed, api-schema-removed, api-version-*, api-major-version-*", "not about requests, responses, parameters or operations, or not in the spec (Procore declares OAuth once)"),
-    ("request-body-media-type-schema-*, response-body-media-type-schema-*", "NOT YET: a media type that gains or loses its schema is reported as a body type change"),
     ("response-media-type-name-*, response-mediatype-enum-value-removed, *-pattern-generalized, *-pattern-property-*, *-max-contains-*, *-min-contains-*", "rare refinements of media type and pattern rules; the media type and pattern rules report the change"),
 ];
 
