@@ -81,7 +81,8 @@ impl<'a> Shapes<'a> {
     }
 
     /// Flattener for `api`; with the document it was built from, fields also get what only the
-    /// document holds (see [`Shapes::field_info`]).
+    /// document holds: their `x-stability-level`, and the constraints of a field written as a
+    /// `$ref`.
     pub fn with_doc(api: &'a Api, raw: Option<Raw<'a>>) -> Self {
         Shapes {
             api,
