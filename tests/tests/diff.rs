@@ -1350,3 +1350,22 @@ fn without_the_documents_the_checks_that_need_them_are_skipped() {
     let r = diff::diff(&api(&old), &api(&new), &opts);
     assert!(r.changes.is_empty(), "{:#?}", r.changes);
 }
+
+#[test]
+fn long_details_are_cut_to_a_readable_line() {
+    let mut new = base();
+    for i in 0..6 {
+        let name = format!("a_rather_long_field_name_that_goes_on_and_on_{i}");
+        rfi_schema(&mut new)["properties"][name] = json!({"type": "string"});
+    }
+    let md = diff::render::markdown(&run(&base(), &new));
+    let line = md
+        .lines()
+        .find(|l| l.contains("`response-field-added` 6: "))
+        .unwrap_or_else(|| panic!("{md}"));
+    // Six details fit the count limit, not the width: some are left to --format json.
+    assert!(
+        line.len() < 400 && line.contains("more (all in --format json)"),
+        "{line}"
+    );
+}
