@@ -93,7 +93,13 @@ impl<'a> Raw<'a> {
     /// The schema of property `name` of the object schema at `ptr`, looked for in its
     /// `properties` and then in those of its `allOf` members; unresolved.
     pub fn property(&self, ptr: &str, name: &str) -> Option<&'a Value> {
-        self.property_in(self.at(ptr)?, name, 0)
+        self.property_of(self.at(ptr)?, name)
+    }
+
+    /// [`Raw::property`] of a schema already found (looking up the pointer is the costly part,
+    /// so a caller with many properties of one schema finds it once).
+    pub fn property_of(&self, schema: &'a Value, name: &str) -> Option<&'a Value> {
+        self.property_in(schema, name, 0)
     }
 
     fn property_in(&self, schema: &'a Value, name: &str, depth: usize) -> Option<&'a Value> {

@@ -4,6 +4,7 @@
 
 use super::raw::{self, Raw};
 use crate::ir::{Api, Constraints, Field, TypeId, TypeKind, TypeRef, Variant};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -182,10 +183,10 @@ impl<'a> Shapes<'a> {
         all
     }
 
-    /// What the diff compares about field `f` of the type made from the schema at `ptr`. The
-    /// document, when given, adds the field's `x-stability-level` and, for a field written as a
-    /// `$ref`, the constraints and `nullable` of its target, which the IR leaves out there.
-    fn field_info(&self, ptr: &str, f: &Field) -> FieldInfo {
+    /// What the diff compares about field `f` of the type made from `schema` (in the document,
+    /// when given). The document adds the field's `x-stability-level` and, for a field written
+    /// as a `$ref`, the constraints and `nullable` of its target, which the IR leaves out there.
+    fn field_info(&self, schema: Option<&'a Value>, f: &Field) -> FieldInfo {
         let mut info = FieldInfo {
             label: self.label(&f.ty),
             required: f.required,
@@ -196,10 +197,10 @@ impl<'a> Shapes<'a> {
             members: self.members(&f.ty),
             stability: None,
         };
-        let Some(raw) = self.raw else {
+        let (Some(raw), Some(schema)) = (self.raw, schema) else {
             return info;
         };
-        let Some(prop) = raw.property(ptr, &f.name) else {
+        let Some(prop) = raw.property_of(schema, &f.name) else {
             return info;
         };
         let target = raw.resolve(prop);
@@ -237,8 +238,9 @@ impl<'a> Shapes<'a> {
                 let mut out = Vec::new();
                 let def = self.api.types.get(*id);
                 if let TypeKind::Struct { fields, .. } = &def.kind {
+                    let schema = self.raw.and_then(|r| r.at(&def.pointer));
                     for f in fields {
-                        out.push((f.name.clone(), self.field_info(&def.pointer, f)));
+                        out.push((f.name.clone(), self.field_info(schema, f)));
                         for (p, i) in self.relative(&f.ty).iter() {
                             out.push((join(&f.name, p), i.clone()));
                         }
