@@ -7,6 +7,7 @@ use super::rules::{self, Rule};
 use super::rust::{self, RustImpact, RustNames};
 use super::{body, Ctx};
 use crate::ir::{Constraints, Operation, Param, ParamLocation};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -229,9 +230,11 @@ fn loc(l: ParamLocation) -> String {
 
 fn params(c: &mut Ctx, o: &Operation, n: &Operation, on: &RustNames, nn: &RustNames) {
     let (om, nm) = (keyed(o), keyed(n));
+    // The documents' parameter lists, found once per operation (see `param_constraints_of`).
+    let raws = (raw_params(c.old_raw, o), raw_params(c.new_raw, n));
     for (key, op) in &om {
         match nm.get(key) {
-            Some(np) => param(c, (o, n), op, np, on, nn),
+            Some(np) => param(c, (o, n), raws, (op, np), on, nn),
             None => param_removed(c, n, op, on),
         }
     }
@@ -297,11 +300,24 @@ fn param_removed(c: &mut Ctx, n: &Operation, op: &Param, on: &RustNames) {
     c.push_rust(rule, n, detail, rust);
 }
 
+/// A parameter list of a document, with the document.
+type RawParams<'a> = Option<(Raw<'a>, &'a [Value])>;
+
+/// The parameter list of `op` in the document, when one of its schemas is a `$ref` (the only
+/// case where the document adds to the IR; checking once per operation keeps a list of n
+/// parameters from being searched n times).
+fn raw_params<'a>(raw: Option<Raw<'a>>, op: &Operation) -> RawParams<'a> {
+    let raw = raw?;
+    let params = raw.params(&op.pointer)?;
+    let by_ref = |p: &Value| raw.resolve(p).get("schema").is_some_and(raw::is_ref);
+    params.iter().any(by_ref).then_some((raw, params))
+}
+
 fn param(
     c: &mut Ctx,
-    (o, n): (&Operation, &Operation),
-    op: &Param,
-    np: &Param,
+    (_, n): (&Operation, &Operation),
+    (oraw, nraw): (RawParams, RawParams),
+    (op, np): (&Param, &Param),
     on: &RustNames,
     nn: &RustNames,
 ) {
@@ -348,8 +364,8 @@ fn param(
         _ => {}
     }
     param_type(c, n, op, np, ni);
-    let oc = param_constraints_of(c.old_raw, o, op);
-    let nc = param_constraints_of(c.new_raw, n, np);
+    let oc = param_constraints_of(oraw, op);
+    let nc = param_constraints_of(nraw, np);
     param_constraints(c, n, name, oc.as_deref(), nc.as_deref());
     if np.deprecated {
         param_sunset(c, n, op, np);
@@ -432,16 +448,12 @@ pub(super) fn request_rule(m: Move, param: bool) -> Rule {
 
 /// A parameter's validation keywords: the IR's, or, for a schema written as a `$ref` (which
 /// the IR reads none from), those of its target when the document is at hand.
-fn param_constraints_of<'p>(
-    raw: Option<Raw>,
-    op: &Operation,
-    p: &'p Param,
-) -> Option<Cow<'p, Constraints>> {
+fn param_constraints_of<'p>(raw: RawParams, p: &'p Param) -> Option<Cow<'p, Constraints>> {
     if let Some(c) = p.constraints.as_deref() {
         return Some(Cow::Borrowed(c));
     }
-    let raw = raw?;
-    let schema = raw.param_schema(&op.pointer, &p.name, p.location)?;
+    let (raw, params) = raw?;
+    let schema = raw.param_schema(params, &p.name, p.location)?;
     if !raw::is_ref(schema) {
         return None;
     }

@@ -78,15 +78,31 @@ impl<'a> Raw<'a> {
         Some(self.resolve(self.resolve(header).get("schema")?))
     }
 
-    /// The schema of parameter `name` in `location` of the operation at `op`, unresolved (so a
-    /// caller can tell a `$ref` from a schema written in place).
-    pub fn param_schema(&self, op: &str, name: &str, location: ParamLocation) -> Option<&'a Value> {
-        let wanted = format!("{location:?}").to_lowercase();
-        let params = self.at(&format!("{op}/parameters"))?.as_array()?;
+    /// The parameters of the operation at `op` (look one up with [`Raw::param_schema`]).
+    pub fn params(&self, op: &str) -> Option<&'a [Value]> {
+        self.at(&format!("{op}/parameters"))?
+            .as_array()
+            .map(Vec::as_slice)
+    }
+
+    /// The schema of parameter `name` in `location` among `params`, unresolved (so a caller
+    /// can tell a `$ref` from a schema written in place).
+    pub fn param_schema(
+        &self,
+        params: &'a [Value],
+        name: &str,
+        location: ParamLocation,
+    ) -> Option<&'a Value> {
+        let wanted = match location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
         params
             .iter()
             .map(|p| self.resolve(p))
-            .find(|p| p["name"] == name && p["in"] == wanted.as_str())?
+            .find(|p| p["name"] == name && p["in"] == wanted)?
             .get("schema")
     }
 

@@ -89,6 +89,24 @@ fn wrapping(
     nt: &TypeRef,
     request: bool,
 ) -> Option<(TypeRef, TypeRef)> {
+    // Only a union on one side can be a wrap: the checks below flatten whole bodies.
+    if c.new.variants(nt).is_some() {
+        wrapped(c, n, ot, nt, request)
+    } else if c.old.variants(ot).is_some() {
+        unwrapped(c, n, ot, nt, request)
+    } else {
+        None
+    }
+}
+
+/// A root wrapped into a union that has the old root as a member.
+fn wrapped(
+    c: &mut Ctx,
+    n: &Operation,
+    ot: &TypeRef,
+    nt: &TypeRef,
+    request: bool,
+) -> Option<(TypeRef, TypeRef)> {
     let side = what(request);
     let old_fields = c.old.fields(ot);
     let old_label = c.old.label(ot);
@@ -105,6 +123,18 @@ fn wrapping(
         );
         return Some((ot.clone(), m.clone()));
     }
+    None
+}
+
+/// A union root replaced by one of its members.
+fn unwrapped(
+    c: &mut Ctx,
+    n: &Operation,
+    ot: &TypeRef,
+    nt: &TypeRef,
+    request: bool,
+) -> Option<(TypeRef, TypeRef)> {
+    let side = what(request);
     let (new_fields, new_label) = (c.new.fields(nt), c.new.label(nt));
     for m in c.old.variants(ot)?.iter().map(|v| &v.ty) {
         let mf = c.old.fields(m);
