@@ -163,6 +163,21 @@ pub fn stability(s: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `x-stability-level` of a schema and whether it is a `$ref`, in one pass over its keys: a
+/// diff reads these for tens of thousands of fields, and each hashed look-up costs more than
+/// comparing the few keys a schema has.
+pub fn stability_and_ref(s: &Value) -> (Option<&str>, bool) {
+    let (mut level, mut is_ref) = (None, false);
+    for (k, v) in s.as_object().into_iter().flatten() {
+        match k.as_str() {
+            "x-stability-level" => level = v.as_str(),
+            "$ref" => is_ref = true,
+            _ => {}
+        }
+    }
+    (level, is_ref)
+}
+
 /// True when the schema is a `$ref` (its own keywords are then those of its target).
 pub fn is_ref(s: &Value) -> bool {
     s.get("$ref").is_some()

@@ -183,10 +183,10 @@ impl<'a> Shapes<'a> {
         all
     }
 
-    /// What the diff compares about field `f` of the type made from `schema` (in the document,
-    /// when given). The document adds the field's `x-stability-level` and, for a field written
-    /// as a `$ref`, the constraints and `nullable` of its target, which the IR leaves out there.
-    fn field_info(&self, schema: Option<&'a Value>, f: &Field) -> FieldInfo {
+    /// What the diff compares about field `f`, whose schema in the document (when given) is
+    /// `prop`. The document adds the field's `x-stability-level` and, for a field written as a
+    /// `$ref`, the constraints and `nullable` of its target, which the IR leaves out there.
+    fn field_info(&self, prop: Option<&'a Value>, f: &Field) -> FieldInfo {
         let mut info = FieldInfo {
             label: self.label(&f.ty),
             required: f.required,
@@ -197,18 +197,19 @@ impl<'a> Shapes<'a> {
             members: self.members(&f.ty),
             stability: None,
         };
-        let (Some(raw), Some(schema)) = (self.raw, schema) else {
+        let (Some(raw), Some(prop)) = (self.raw, prop) else {
             return info;
         };
-        let Some(prop) = raw.property_of(schema, &f.name) else {
-            return info;
-        };
-        let target = raw.resolve(prop);
-        info.stability = raw::stability(prop).or_else(|| raw::stability(target));
-        if raw::is_ref(prop) && info.constraints.is_none() {
-            let c = raw::constraints(target);
-            info.nullable |= c.as_ref().is_some_and(|c| c.nullable);
-            info.constraints = c.map(Rc::new);
+        let (level, is_ref) = raw::stability_and_ref(prop);
+        info.stability = level.map(str::to_string);
+        if is_ref {
+            let target = raw.resolve(prop);
+            info.stability = info.stability.or_else(|| raw::stability(target));
+            if info.constraints.is_none() {
+                let c = raw::constraints(target);
+                info.nullable |= c.as_ref().is_some_and(|c| c.nullable);
+                info.constraints = c.map(Rc::new);
+            }
         }
         info
     }
@@ -239,8 +240,20 @@ impl<'a> Shapes<'a> {
                 let def = self.api.types.get(*id);
                 if let TypeKind::Struct { fields, .. } = &def.kind {
                     let schema = self.raw.and_then(|r| r.at(&def.pointer));
+                    let props = schema.and_then(|s| s.get("properties")?.as_object());
+                    // The IR keeps the spec's order of properties: walk both together, and look
+                    // a name up only where they part (allOf members merged, say).
+                    let mut in_order = props.map(|p| p.iter());
                     for f in fields {
-                        out.push((f.name.clone(), self.field_info(schema, f)));
+                        let next = in_order.as_mut().and_then(Iterator::next);
+                        let prop = match next {
+                            Some((k, v)) if *k == f.name => Some(v),
+                            _ => self
+                                .raw
+                                .zip(schema)
+                                .and_then(|(r, s)| r.property_of(s, &f.name)),
+                        };
+                        out.push((f.name.clone(), self.field_info(prop, f)));
                         for (p, i) in self.relative(&f.ty).iter() {
                             out.push((join(&f.name, p), i.clone()));
                         }
