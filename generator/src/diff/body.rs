@@ -106,7 +106,7 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
             continue;
         };
         media_types(c, n, status, or, nr);
-        headers(c, (o, n), status, or, nr);
+        headers(c, n, status, or, nr);
     }
     for status in nm.keys().filter(|s| !om.contains_key(*s)) {
         c.push(
@@ -170,13 +170,7 @@ fn media_types(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Res
     }
 }
 
-fn headers(
-    c: &mut Ctx,
-    (o, n): (&Operation, &Operation),
-    status: &str,
-    or: &Response,
-    nr: &Response,
-) {
+fn headers(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Response) {
     let key = |h: &crate::ir::ResponseHeader| h.name.to_ascii_lowercase();
     let nh: BTreeMap<String, _> = nr.headers.iter().map(|h| (key(h), h)).collect();
     let oh: BTreeMap<String, _> = or.headers.iter().map(|h| (key(h), h)).collect();
@@ -201,7 +195,7 @@ fn headers(
                 format!("status {status}: header `{}` is now optional", h.name),
             );
         }
-        header_nullable(c, (o, n), status, &h.name);
+        header_nullable(c, n, status, &h.name);
         if h.kind != new.kind {
             c.push(
                 rules::RESPONSE_HEADER_TYPE_CHANGED,
@@ -225,15 +219,16 @@ fn headers(
 }
 
 /// Whether a response header's schema allows null, which only the documents tell.
-fn header_nullable(c: &mut Ctx, (o, n): (&Operation, &Operation), status: &str, name: &str) {
-    let (Some(or), Some(nr)) = (c.old_raw, c.new_raw) else {
+fn header_nullable(c: &mut Ctx, n: &Operation, status: &str, name: &str) {
+    let (Some(or), Some(nr), Some(ov), Some(nv)) = (c.old_raw, c.new_raw, c.old_op, c.new_op)
+    else {
         return;
     };
-    let nullable = |raw: super::raw::Raw, op: &Operation| {
-        raw.header_schema(&op.pointer, status, name)
+    let nullable = |raw: super::raw::Raw, op| {
+        raw.header_schema(op, status, name)
             .is_some_and(|s| s["nullable"] == true)
     };
-    let (was, is) = (nullable(or, o), nullable(nr, n));
+    let (was, is) = (nullable(or, ov), nullable(nr, nv));
     if was != is {
         let (rule, what) = if is {
             (rules::RESPONSE_HEADER_BECAME_NULLABLE, "may be null")

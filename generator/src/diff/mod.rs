@@ -326,6 +326,10 @@ struct Ctx<'a> {
     new_ledger: Option<&'a Ledger>,
     old_raw: Option<Raw<'a>>,
     new_raw: Option<Raw<'a>>,
+    /// The operations being compared, in the documents: found once per pair, since following
+    /// a pointer costs more than every look-up under it.
+    old_op: Option<&'a Value>,
+    new_op: Option<&'a Value>,
 }
 
 impl Ctx<'_> {
@@ -390,6 +394,8 @@ fn compare(
         new_ledger: opts.new_ledger.as_ref(),
         old_raw,
         new_raw,
+        old_op: None,
+        new_op: None,
     };
     for (k, o) in &old {
         match new.get(k) {

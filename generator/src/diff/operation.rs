@@ -81,6 +81,8 @@ fn path_param_names(path: &str) -> Vec<&str> {
 
 /// Compares one operation matched in both specs.
 pub(super) fn operation(c: &mut Ctx, o: &Operation, n: &Operation) {
+    c.old_op = c.old_raw.and_then(|r| r.at(&o.pointer));
+    c.new_op = c.new_raw.and_then(|r| r.at(&n.pointer));
     deprecation(c, o, n);
     let (os, ns) = (
         stability_rank(o.stability.as_deref()),
@@ -231,7 +233,10 @@ fn loc(l: ParamLocation) -> String {
 fn params(c: &mut Ctx, o: &Operation, n: &Operation, on: &RustNames, nn: &RustNames) {
     let (om, nm) = (keyed(o), keyed(n));
     // The documents' parameter lists, found once per operation (see `param_constraints_of`).
-    let raws = (raw_params(c.old_raw, o), raw_params(c.new_raw, n));
+    let raws = (
+        raw_params(c.old_raw, c.old_op),
+        raw_params(c.new_raw, c.new_op),
+    );
     for (key, op) in &om {
         match nm.get(key) {
             Some(np) => param(c, (o, n), raws, (op, np), on, nn),
@@ -306,9 +311,9 @@ type RawParams<'a> = Option<(Raw<'a>, &'a [Value])>;
 /// The parameter list of `op` in the document, when one of its schemas is a `$ref` (the only
 /// case where the document adds to the IR; checking once per operation keeps a list of n
 /// parameters from being searched n times).
-fn raw_params<'a>(raw: Option<Raw<'a>>, op: &Operation) -> RawParams<'a> {
+fn raw_params<'a>(raw: Option<Raw<'a>>, op: Option<&'a Value>) -> RawParams<'a> {
     let raw = raw?;
-    let params = raw.params(&op.pointer)?;
+    let params = raw.params(op?)?;
     let by_ref = |p: &Value| raw.resolve(p).get("schema").is_some_and(raw::is_ref);
     params.iter().any(by_ref).then_some((raw, params))
 }

@@ -18,11 +18,6 @@ pub struct Raw<'a> {
     doc: &'a Value,
 }
 
-/// `application/json` -> `application~1json` (a JSON pointer token).
-fn token(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
 impl<'a> Raw<'a> {
     /// Look-ups into `doc`.
     pub fn new(doc: &'a Value) -> Self {
@@ -51,16 +46,17 @@ impl<'a> Raw<'a> {
         self.doc.pointer(ptr).map(|v| self.resolve(v))
     }
 
-    /// The root schema of the request body of the operation at `op`, sent as `content_type`.
-    pub fn body_schema(&self, op: &str, content_type: &str) -> Option<&'a Value> {
-        let body = self.at(&format!("{op}/requestBody"))?;
+    /// The root schema of the request body of operation `op` (found with [`Raw::at`] once per
+    /// operation: following a pointer is the costly part), sent as `content_type`.
+    pub fn body_schema(&self, op: &'a Value, content_type: &str) -> Option<&'a Value> {
+        let body = self.resolve(op.get("requestBody")?);
         let media = self.resolve(body.get("content")?.get(content_type)?);
         Some(self.resolve(media.get("schema")?))
     }
 
-    /// The root schema of the JSON body of response `status` of the operation at `op`.
-    pub fn response_schema(&self, op: &str, status: &str) -> Option<&'a Value> {
-        let response = self.at(&format!("{op}/responses/{}", token(status)))?;
+    /// The root schema of the JSON body of response `status` of operation `op`.
+    pub fn response_schema(&self, op: &'a Value, status: &str) -> Option<&'a Value> {
+        let response = self.resolve(op.get("responses")?.get(status)?);
         let content = response.get("content")?.as_object()?;
         let media = content
             .iter()
@@ -71,16 +67,16 @@ impl<'a> Raw<'a> {
 
     /// The schema of response header `name` of response `status` (header names compare
     /// without case, as in HTTP).
-    pub fn header_schema(&self, op: &str, status: &str, name: &str) -> Option<&'a Value> {
-        let response = self.at(&format!("{op}/responses/{}", token(status)))?;
+    pub fn header_schema(&self, op: &'a Value, status: &str, name: &str) -> Option<&'a Value> {
+        let response = self.resolve(op.get("responses")?.get(status)?);
         let headers = response.get("headers")?.as_object()?;
         let (_, header) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?;
         Some(self.resolve(self.resolve(header).get("schema")?))
     }
 
-    /// The parameters of the operation at `op` (look one up with [`Raw::param_schema`]).
-    pub fn params(&self, op: &str) -> Option<&'a [Value]> {
-        self.at(&format!("{op}/parameters"))?
+    /// The parameters of operation `op` (look one up with [`Raw::param_schema`]).
+    pub fn params(&self, op: &'a Value) -> Option<&'a [Value]> {
+        self.resolve(op.get("parameters")?)
             .as_array()
             .map(Vec::as_slice)
     }

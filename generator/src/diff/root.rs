@@ -166,12 +166,13 @@ fn schema_presence(
     (ot, nt): (&TypeRef, &TypeRef),
     request: bool,
 ) -> bool {
-    let (Some(or), Some(nr)) = (c.old_raw, c.new_raw) else {
+    let (Some(or), Some(nr), Some(ov), Some(nv)) = (c.old_raw, c.new_raw, c.old_op, c.new_op)
+    else {
         return false;
     };
     let (had, has) = (
-        schema(or, o, request).is_some(),
-        schema(nr, n, request).is_some(),
+        schema(or, ov, o, request).is_some(),
+        schema(nr, nv, n, request).is_some(),
     );
     let (rule, verb) = match (had, has) {
         (false, true) => (rules::BODY_SCHEMA_ADDED, "added"),
@@ -222,10 +223,11 @@ fn values(
         )
     };
     enum_changes(c, n, AT, oe, ne, removed, added);
-    let (Some(or), Some(nr)) = (c.old_raw, c.new_raw) else {
+    let (Some(or), Some(nr), Some(ov), Some(nv)) = (c.old_raw, c.new_raw, c.old_op, c.new_op)
+    else {
         return;
     };
-    let (Some(os), Some(ns)) = (schema(or, o, request), schema(nr, n, request)) else {
+    let (Some(os), Some(ns)) = (schema(or, ov, o, request), schema(nr, nv, n, request)) else {
         return;
     };
     let (oc, nc) = (raw::constraints(os), raw::constraints(ns));
@@ -239,14 +241,15 @@ fn values(
     position::compare(c, n, AT, side, old, new);
 }
 
-/// The root schema of the operation's request body, or of its first successful JSON response.
-fn schema<'a>(raw: Raw<'a>, op: &Operation, request: bool) -> Option<&'a Value> {
+/// The root schema of the operation's request body, or of its first successful JSON response
+/// (`doc` is the operation in the document).
+fn schema<'a>(raw: Raw<'a>, doc: &'a Value, op: &Operation, request: bool) -> Option<&'a Value> {
     if request {
-        return raw.body_schema(&op.pointer, &op.body.as_ref()?.content_type);
+        return raw.body_schema(doc, &op.body.as_ref()?.content_type);
     }
     let ok = op
         .responses
         .iter()
         .find(|r| r.status.starts_with('2') && r.ty.is_some())?;
-    raw.response_schema(&op.pointer, &ok.status)
+    raw.response_schema(doc, &ok.status)
 }
