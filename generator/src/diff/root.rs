@@ -15,6 +15,9 @@ use serde_json::Value;
 /// Where reports about a root say they are.
 const AT: &str = "(body)";
 
+/// The label of any JSON value.
+const ANY: &str = "any";
+
 /// Compares the roots of a body. Returns the pair of types whose fields compare next: the two
 /// roots, or a root and the union member it was wrapped in (or unwrapped from); `None` when
 /// the types differ so much that fields are moot.
@@ -34,11 +37,11 @@ pub(super) fn root(
         union_changes(c, n, AT, &om, &nm, request);
         return None;
     }
-    if let Some(pair) = wrapping(c, n, ot, nt, request) {
-        return Some(pair);
-    }
     if schema_presence(c, (o, n), (ot, nt), request) {
         return None;
+    }
+    if let Some(pair) = wrapping(c, n, ot, nt, request) {
+        return Some(pair);
     }
     let rule = if request {
         rules::REQUEST_FIELD_TYPE_CHANGED
@@ -89,8 +92,11 @@ fn wrapping(
     nt: &TypeRef,
     request: bool,
 ) -> Option<(TypeRef, TypeRef)> {
-    // Only a union on one side can be a wrap: the checks below flatten whole bodies.
-    if c.new.variants(nt).is_some() {
+    // Only a union on one side can be a wrap: the checks below flatten whole bodies. Any value
+    // holds every shape, so it is never what was wrapped (that is a type change).
+    if c.old.label(ot) == ANY || c.new.label(nt) == ANY {
+        None
+    } else if c.new.variants(nt).is_some() {
         wrapped(c, n, ot, nt, request)
     } else if c.old.variants(ot).is_some() {
         unwrapped(c, n, ot, nt, request)
