@@ -164,6 +164,12 @@ impl Generator {
 
     /// Fixes up the document and builds the IR, without emitting code.
     pub fn build_ir(&self, mut spec: load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
+        self.build_ir_in_place(&mut spec)
+    }
+
+    /// [`Generator::build_ir`], leaving the fixed-up document in `spec`: the diff reads a few
+    /// keywords from it that the IR does not carry (bounds on a body's root, for one).
+    pub fn build_ir_in_place(&self, spec: &mut load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
         let mut diags = Diagnostics::default();
         let in_spec = report::count_operations(&spec.doc);
         fixups::apply_all(&mut spec.doc, &mut diags);

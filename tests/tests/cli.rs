@@ -126,3 +126,112 @@ fn diff_reports_bad_input_clearly_and_sets_exit_codes() {
         );
     }
 }
+
+/// A spec with `GET /rest/v1.0/things` in `tag` and, when `widgets`, `GET /rest/v1.0/widgets`.
+fn ledger_spec(tag: &str, widgets: bool) -> serde_json::Value {
+    let get = |id: &str| {
+        serde_json::json!({"operationId": id, "tags": [tag],
+            "responses": {"200": {"description": "OK"}}})
+    };
+    let mut paths = serde_json::json!({"/rest/v1.0/things": {"get": get("ListThings")}});
+    if widgets {
+        paths["/rest/v1.0/widgets"] = serde_json::json!({"get": get("ListWidgets")});
+    }
+    serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
+}
+
+#[test]
+fn diff_names_methods_and_features_from_the_ledgers() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    // `things` moves to another category and `widgets` is removed.
+    let old = write("old.json", ledger_spec("Core/Things", true).to_string());
+    let new = write(
+        "new.json",
+        ledger_spec("Project Management/Things", false).to_string(),
+    );
+    let old_lock = write(
+        "old.lock",
+        "feature core Core\nop things_pinned core GET /rest/v1.0/things\n\
+         op widgets_pinned core GET /rest/v1.0/widgets\n"
+            .into(),
+    );
+    let rules_and_rust = |args: &[&str]| -> Vec<(String, String)> {
+        let out = xtask_output(&[&["diff", &old, &new, "--format", "json"], args].concat());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        j["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let rust = c["rust"]["text"].as_str().unwrap_or_default();
+                (c["rule"].as_str().unwrap().to_string(), rust.to_string())
+            })
+            .collect()
+    };
+    let has = |got: &[(String, String)], rule: &str, rust: &str| {
+        got.iter().any(|(r, t)| r == rule && t.contains(rust))
+    };
+
+    // The old crate's ledger: the removed method is named as the crate names it, and a
+    // regeneration over the ledger keeps `things` in its feature (tags change, code does not).
+    let got = rules_and_rust(&["--old-ledger", &old_lock]);
+    assert!(
+        has(
+            &got,
+            "operation-removed",
+            "`Client::widgets_pinned` removed (feature `core`)"
+        ),
+        "{got:#?}"
+    );
+    assert!(has(&got, "tag-changed", ""), "{got:#?}");
+    assert!(!has(&got, "rust-feature-changed", ""), "{got:#?}");
+
+    // The new crate's own ledger says otherwise: renamed and moved.
+    let new_lock = write(
+        "new.lock",
+        "feature project-management Project Management\n\
+         op things_renamed project-management GET /rest/v1.0/things\n"
+            .into(),
+    );
+    let got = rules_and_rust(&["--old-ledger", &old_lock, "--new-ledger", &new_lock]);
+    assert!(
+        has(
+            &got,
+            "rust-method-renamed",
+            "`Client::things_pinned` is now `Client::things_renamed`"
+        ),
+        "{got:#?}"
+    );
+    assert!(
+        has(
+            &got,
+            "rust-feature-changed",
+            "enable feature `project-management` instead of `core`"
+        ),
+        "{got:#?}"
+    );
+
+    // No ledger: a fresh generation moves the feature with the category.
+    let got = rules_and_rust(&["--no-ledger"]);
+    assert!(has(&got, "rust-feature-changed", ""), "{got:#?}");
+    assert!(!got.iter().any(|(_, t)| t.contains("pinned")), "{got:#?}");
+
+    // An unreadable ledger is one clear error.
+    let bad = write("bad.lock", "op only-two-words\n".into());
+    let (ok, stderr) = xtask(&["diff", &old, &new, "--old-ledger", &bad]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("bad.lock is not a readable api.lock") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+}

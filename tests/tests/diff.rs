@@ -6,6 +6,7 @@ use procore_generator::{load, Generator, Settings};
 use procore_tests::shared_spec;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 const RFIS: &str = "/rest/v1.0/projects/{project_id}/rfis";
 const RFI: &str = "/rest/v1.0/projects/{project_id}/rfis/{id}";
@@ -77,18 +78,29 @@ fn base() -> Value {
 }
 
 fn api(doc: &Value) -> procore_generator::ir::Api {
-    let spec = load::load_bytes("spec.json", &serde_json::to_vec(doc).unwrap()).unwrap();
-    Generator::new(Settings::default()).build_ir(spec).0
+    ir_and_doc(doc).0
+}
+
+/// The IR of `doc` and the fixed-up document it was built from.
+fn ir_and_doc(doc: &Value) -> (procore_generator::ir::Api, Arc<Value>) {
+    let mut spec = load::load_bytes("spec.json", &serde_json::to_vec(doc).unwrap()).unwrap();
+    let api = Generator::new(Settings::default())
+        .build_ir_in_place(&mut spec)
+        .0;
+    (api, Arc::new(spec.doc))
 }
 
 fn run(old: &Value, new: &Value) -> DiffReport {
+    let ((a, ad), (b, bd)) = (ir_and_doc(old), ir_and_doc(new));
     let opts = DiffOptions {
         today: Some("2026-11-22".into()),
         old_source: "old".into(),
         new_source: "new".into(),
+        old_doc: Some(ad),
+        new_doc: Some(bd),
         ..Default::default()
     };
-    diff::diff(&api(old), &api(new), &opts)
+    diff::diff(&a, &b, &opts)
 }
 
 fn op<'a>(doc: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
@@ -110,6 +122,30 @@ fn ok_200(doc: &mut Value) -> &mut Value {
 }
 fn remove(v: &mut Value, key: &str) {
     v.as_object_mut().unwrap().remove(key);
+}
+
+/// The created RFI comes back as an RFI or a list of warnings.
+fn wrap_created_rfi(d: &mut Value) {
+    op(d, RFIS, "post")["responses"]["201"]["content"]["application/json"]["schema"] = json!({
+        "oneOf": [{"$ref": "#/components/schemas/Rfi"},
+                  {"type": "object", "properties": {"warnings": {"type": "array", "items": {"type": "string"}}}}]});
+}
+
+/// The created RFI's media type keeps no schema.
+fn drop_created_rfi_schema(d: &mut Value) {
+    op(d, RFIS, "post")["responses"]["201"]["content"]["application/json"] = json!({});
+}
+
+/// The RFI request body's media type keeps no schema.
+fn drop_rfi_body_schema(d: &mut Value) {
+    op(d, RFIS, "post")["requestBody"]["content"]["application/json"] = json!({});
+}
+
+/// `page` deprecated, going away on `date`.
+fn sunset_page(d: &mut Value, date: &str) {
+    let p = param(d, RFIS, "get", "page");
+    p["deprecated"] = json!(true);
+    p["x-sunset"] = json!(date);
 }
 
 type Mutation = fn(&mut Value);
@@ -500,6 +536,44 @@ fn cases() -> Vec<(rules::Rule, Mutation, Mutation)> {
         (RESPONSE_UNION_MEMBER_ADDED, none, |d| {
             rfi_schema(d)["properties"]["reference"]["oneOf"] = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}])
         }),
+        (BODY_SCHEMA_ADDED, drop_created_rfi_schema, none),
+        (BODY_SCHEMA_REMOVED, none, drop_created_rfi_schema),
+        // The same two on the request side.
+        (BODY_SCHEMA_ADDED, drop_rfi_body_schema, none),
+        (BODY_SCHEMA_REMOVED, none, drop_rfi_body_schema),
+        (BODY_WRAPPED_IN_UNION, none, wrap_created_rfi),
+        (BODY_UNWRAPPED_FROM_UNION, wrap_created_rfi, none),
+        (FIELD_STABILITY_DECREASED, none, |d| {
+            rfi_schema(d)["properties"]["subject"]["x-stability-level"] = json!("beta")
+        }),
+        (
+            FIELD_STABILITY_INCREASED,
+            |d| rfi_body(d)["properties"]["due_date"]["x-stability-level"] = json!("alpha"),
+            none,
+        ),
+        (
+            FIELD_UNDEPRECATED,
+            |d| rfi_schema(d)["properties"]["subject"]["deprecated"] = json!(true),
+            none,
+        ),
+        (
+            PARAM_SUNSET_MOVED_EARLIER,
+            |d| sunset_page(d, "2030-01-01"),
+            |d| sunset_page(d, "2029-06-30"),
+        ),
+        (
+            PARAM_SUNSET_CHANGED,
+            |d| sunset_page(d, "2030-01-01"),
+            |d| param(d, RFIS, "get", "page")["deprecated"] = json!(true),
+        ),
+        (RESPONSE_HEADER_BECAME_NULLABLE, none, |d| {
+            ok_200(d)["headers"]["Total"]["schema"]["nullable"] = json!(true)
+        }),
+        (
+            RESPONSE_HEADER_BECAME_NOT_NULLABLE,
+            |d| ok_200(d)["headers"]["Total"]["schema"]["nullable"] = json!(true),
+            none,
+        ),
         (RESPONSE_UNION_MEMBER_REMOVED, none, |d| {
             rfi_schema(d)["properties"]["reference"]["oneOf"] =
                 json!([{"type": "string"}, {"type": "integer"}])
@@ -835,6 +909,10 @@ enum Side {
     PathParam,
     RequestField,
     ResponseField,
+    /// The root schema of a request body.
+    RequestBody,
+    /// The root schema of a response body.
+    ResponseBody,
 }
 
 impl Side {
@@ -843,6 +921,8 @@ impl Side {
             Side::Param | Side::PathParam => "request-parameter",
             Side::RequestField => "request-property",
             Side::ResponseField => "response-property",
+            Side::RequestBody => "request-body",
+            Side::ResponseBody => "response-body",
         }
     }
 
@@ -857,6 +937,13 @@ impl Side {
             Side::PathParam => param(&mut d, RFIS, "get", "project_id")["schema"] = schema.clone(),
             Side::RequestField => rfi_body(&mut d)["properties"]["probe"] = schema.clone(),
             Side::ResponseField => rfi_schema(&mut d)["properties"]["probe"] = schema.clone(),
+            Side::RequestBody => {
+                op(&mut d, RFIS, "post")["requestBody"]["content"]["application/json"]["schema"] =
+                    schema.clone()
+            }
+            Side::ResponseBody => {
+                ok_200(&mut d)["content"]["application/json"]["schema"] = schema.clone()
+            }
         }
         d
     }
@@ -1129,6 +1216,60 @@ fn oasdiff_rows() -> Vec<(&'static str, Value, Value, Vec<Side>)> {
     ]
 }
 
+/// oasdiff's checks on a body's root schema: (check, has a `request-body-` one, has a
+/// `response-body-` one). The rows of [`oasdiff_rows`] run on these sides too.
+const BODY_CHECKS: &[(&str, bool, bool)] = &[
+    ("max-decreased", true, false),
+    ("max-increased", true, true),
+    ("max-set", true, false),
+    ("exclusive-max-decreased", true, false),
+    ("exclusive-max-increased", true, true),
+    ("exclusive-max-set", true, false),
+    ("min-increased", true, false),
+    ("min-decreased", true, true),
+    ("min-set", true, false),
+    ("exclusive-min-increased", true, false),
+    ("exclusive-min-decreased", true, true),
+    ("exclusive-min-set", true, false),
+    ("max-length-decreased", true, false),
+    ("max-length-increased", true, true),
+    ("max-length-set", true, false),
+    ("max-length-unset", false, true),
+    ("min-length-increased", true, false),
+    ("min-length-decreased", true, true),
+    ("min-items-increased", true, false),
+    ("min-items-decreased", false, true),
+    ("min-items-set", true, false),
+    ("min-items-unset", false, true),
+    ("default-value-added", true, true),
+    ("default-value-removed", true, true),
+    ("default-value-changed", true, true),
+    ("became-nullable", true, true),
+    ("became-not-nullable", true, true),
+    ("became-enum", true, false),
+    ("enum-value-removed", true, false),
+    ("type-changed", true, true),
+    ("one-of-added", true, true),
+    ("one-of-removed", true, true),
+    ("any-of-added", true, true),
+    ("any-of-removed", true, true),
+];
+
+/// The body sides a row also runs on.
+fn body_sides(check: &str) -> Vec<Side> {
+    let Some((_, req, resp)) = BODY_CHECKS.iter().find(|(c, ..)| *c == check) else {
+        return vec![];
+    };
+    let mut out = vec![];
+    if *req {
+        out.push(Side::RequestBody);
+    }
+    if *resp {
+        out.push(Side::ResponseBody);
+    }
+    out
+}
+
 /// oasdiff's id for a row on a side (its response enum and nullable checks read
 /// `response-property-*` like the others; `became-nullable` on a parameter too).
 fn oasdiff_id(side: Side, check: &str) -> String {
@@ -1139,7 +1280,7 @@ fn oasdiff_id(side: Side, check: &str) -> String {
 fn each_applicable_oasdiff_check_has_a_fixture_pair_and_a_rule_naming_it() {
     let mut checked = 0;
     for (check, old, new, sides) in oasdiff_rows() {
-        for side in sides {
+        for side in sides.into_iter().chain(body_sides(check)) {
             let id = oasdiff_id(side, check);
             let r = run(&side.spec(&old), &side.spec(&new));
             let hit = r.changes.iter().find(|c| {
@@ -1161,4 +1302,70 @@ fn each_applicable_oasdiff_check_has_a_fixture_pair_and_a_rule_naming_it() {
         }
     }
     assert!(checked > 90, "{checked}");
+}
+
+/// `base()` with the RFI subject (request body) and the `search` parameter written as `$ref`s
+/// to component schemas with these `maxLength`s.
+fn through_refs(subject: u64, search: u64) -> Value {
+    let mut d = base();
+    let schemas = &mut d["components"]["schemas"];
+    schemas["Subject"] = json!({"type": "string", "maxLength": subject});
+    schemas["Search"] = json!({"type": "string", "maxLength": search});
+    rfi_body(&mut d)["properties"]["subject"] = json!({"$ref": "#/components/schemas/Subject"});
+    param(&mut d, RFIS, "get", "search")["schema"] = json!({"$ref": "#/components/schemas/Search"});
+    d
+}
+
+#[test]
+fn constraints_reached_through_a_ref_are_compared() {
+    // The same bounds written in place (base) or in the referenced schema: no change.
+    let r = run(&base(), &through_refs(200, 50));
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+    let r = run(&through_refs(200, 50), &through_refs(100, 40));
+    let got: BTreeSet<(&str, &str)> = r
+        .changes
+        .iter()
+        .map(|c| (c.rule, c.detail.as_str()))
+        .collect();
+    let want = BTreeSet::from([
+        (
+            "request-field-constraint-tightened",
+            "`subject`: maxLength 200 -> 100",
+        ),
+        (
+            "parameter-constraint-tightened",
+            "`search`: maxLength 50 -> 40",
+        ),
+    ]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn without_the_documents_the_checks_that_need_them_are_skipped() {
+    let (old, new) = (through_refs(200, 50), through_refs(100, 40));
+    let opts = DiffOptions {
+        today: Some("2026-11-22".into()),
+        ..Default::default()
+    };
+    let r = diff::diff(&api(&old), &api(&new), &opts);
+    assert!(r.changes.is_empty(), "{:#?}", r.changes);
+}
+
+#[test]
+fn long_details_are_cut_to_a_readable_line() {
+    let mut new = base();
+    for i in 0..6 {
+        let name = format!("a_rather_long_field_name_that_goes_on_and_on_{i}");
+        rfi_schema(&mut new)["properties"][name] = json!({"type": "string"});
+    }
+    let md = diff::render::markdown(&run(&base(), &new));
+    let line = md
+        .lines()
+        .find(|l| l.contains("`response-field-added` 6: "))
+        .unwrap_or_else(|| panic!("{md}"));
+    // Six details fit the count limit, not the width: some are left to --format json.
+    assert!(
+        line.len() < 400 && line.contains("more (all in --format json)"),
+        "{line}"
+    );
 }

@@ -36,10 +36,12 @@ fn bench_diff(args: &BenchArgs) -> Result<()> {
     let [old, new] = args.specs.as_slice() else {
         anyhow::bail!("--diff takes exactly two specs: OLD NEW")
     };
-    let ir = |p: &PathBuf| -> Result<procore_generator::ir::Api> {
-        Ok(Generator::new(Settings::default())
-            .build_ir(load::load_path(p)?)
-            .0)
+    let ir = |p: &PathBuf| -> Result<(procore_generator::ir::Api, std::sync::Arc<_>)> {
+        let mut spec = load::load_path(p)?;
+        let api = Generator::new(Settings::default())
+            .build_ir_in_place(&mut spec)
+            .0;
+        Ok((api, std::sync::Arc::new(spec.doc)))
     };
     let (mut loads, mut diffs) = (Vec::new(), Vec::new());
     for _ in 0..args.runs {
@@ -47,7 +49,12 @@ fn bench_diff(args: &BenchArgs) -> Result<()> {
         let (a, b) = (ir(old)?, ir(new)?);
         loads.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let r = procore_generator::diff::diff(&a, &b, &Default::default());
+        let opts = procore_generator::diff::DiffOptions {
+            old_doc: Some(a.1),
+            new_doc: Some(b.1),
+            ..Default::default()
+        };
+        let r = procore_generator::diff::diff(&a.0, &b.0, &opts);
         diffs.push(t.elapsed().as_secs_f64());
         std::hint::black_box(r);
     }

@@ -1,12 +1,13 @@
 //! Request bodies, responses (statuses, media types, headers) and the fields under them.
 
-use super::constraints::{self, Move};
-use super::operation::request_rule;
+use super::operation::stability_rank;
+use super::position::{self, Side};
+use super::root;
 use super::rules::{self, Rule};
 use super::rust::{RustImpact, RustNames};
 use super::shape::{self, FieldInfo, Fields};
 use super::Ctx;
-use crate::ir::{Operation, Response, Success, TypeRef};
+use crate::ir::{Operation, Response, Success};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn body(c: &mut Ctx, o: &Operation, n: &Operation, nn: &RustNames) {
@@ -78,39 +79,12 @@ pub(super) fn body(c: &mut Ctx, o: &Operation, n: &Operation, nn: &RustNames) {
                 ),
                 _ => {}
             }
-            if root(c, n, &ob.ty, &nb.ty, true) {
-                let (of, nf) = (c.old.fields(&ob.ty), c.new.fields(&nb.ty));
+            if let Some((ot, nt)) = root::root(c, (o, n), &ob.ty, &nb.ty, true) {
+                let (of, nf) = (c.old.fields(&ot), c.new.fields(&nt));
                 fields(c, n, &of, &nf, true);
             }
         }
     }
-}
-
-/// Compares the root types of a body; false when they differ so much that fields are moot.
-fn root(c: &mut Ctx, n: &Operation, ot: &TypeRef, nt: &TypeRef, request: bool) -> bool {
-    let (ol, nl) = (c.old.label(ot), c.new.label(nt));
-    if ol == nl {
-        return true;
-    }
-    if let (Some(om), Some(nm)) = (c.old.members(ot), c.new.members(nt)) {
-        union_changes(c, n, "(body)", &om, &nm, request);
-        return false;
-    }
-    let rule = if request {
-        rules::REQUEST_FIELD_TYPE_CHANGED
-    } else {
-        rules::RESPONSE_FIELD_TYPE_CHANGED
-    };
-    c.push_rust(
-        rule,
-        n,
-        format!("(body): {ol} -> {nl}"),
-        RustImpact::breaks(format!(
-            "the {} type changes",
-            if request { "body" } else { "response" }
-        )),
-    );
-    false
 }
 
 pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
@@ -143,7 +117,12 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
     }
     // Response bodies: compare the successful body the client decodes.
     match (&o.success, &n.success) {
-        (Success::Json(ot), Success::Json(nt)) => json_responses(c, n, ot, nt),
+        (Success::Json(ot), Success::Json(nt)) => {
+            if let Some((ot, nt)) = root::root(c, (o, n), ot, nt, false) {
+                let (of, nf) = (c.old.fields(&ot), c.new.fields(&nt));
+                fields(c, n, &of, &nf, false);
+            }
+        }
         (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
             let kind = |s: &Success| match s {
                 Success::Json(_) => "JSON",
@@ -158,13 +137,6 @@ pub(super) fn responses(c: &mut Ctx, o: &Operation, n: &Operation) {
             );
         }
         _ => {}
-    }
-}
-
-fn json_responses(c: &mut Ctx, n: &Operation, ot: &TypeRef, nt: &TypeRef) {
-    if root(c, n, ot, nt, false) {
-        let (of, nf) = (c.old.fields(ot), c.new.fields(nt));
-        fields(c, n, &of, &nf, false);
     }
 }
 
@@ -223,6 +195,7 @@ fn headers(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Respons
                 format!("status {status}: header `{}` is now optional", h.name),
             );
         }
+        header_nullable(c, n, status, &h.name);
         if h.kind != new.kind {
             c.push(
                 rules::RESPONSE_HEADER_TYPE_CHANGED,
@@ -242,6 +215,28 @@ fn headers(c: &mut Ctx, n: &Operation, status: &str, or: &Response, nr: &Respons
                 format!("status {status}: header `{}` added", h.name),
             );
         }
+    }
+}
+
+/// Whether a response header's schema allows null, which only the documents tell.
+fn header_nullable(c: &mut Ctx, n: &Operation, status: &str, name: &str) {
+    let (Some(or), Some(nr), Some(ov), Some(nv)) = (c.old_raw, c.new_raw, c.old_op, c.new_op)
+    else {
+        return;
+    };
+    let nullable = |raw: super::raw::Raw, op| {
+        raw.header_schema(op, status, name)
+            .is_some_and(|s| s["nullable"] == true)
+    };
+    let (was, is) = (nullable(or, ov), nullable(nr, nv));
+    if was != is {
+        let (rule, what) = if is {
+            (rules::RESPONSE_HEADER_BECAME_NULLABLE, "may be null")
+        } else {
+            (rules::RESPONSE_HEADER_BECAME_NOT_NULLABLE, "is never null")
+        };
+        let detail = format!("status {status}: header `{name}` {what}");
+        c.push(rule, n, detail);
     }
 }
 
@@ -282,7 +277,7 @@ pub(super) fn enum_changes(
     }
 }
 
-fn union_changes(
+pub(super) fn union_changes(
     c: &mut Ctx,
     op: &Operation,
     at: &str,
@@ -415,9 +410,17 @@ fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool
                 format!("`{path}`: {} -> {}", show(of), show(nf)),
             );
         }
-        if nf.deprecated && !of.deprecated {
-            c.push(rules::FIELD_DEPRECATED, op, format!("`{path}` deprecated"));
+        match (of.deprecated, nf.deprecated) {
+            (false, true) => {
+                c.push(rules::FIELD_DEPRECATED, op, format!("`{path}` deprecated"));
+            }
+            (true, false) => {
+                let detail = format!("`{path}` no longer deprecated");
+                c.push(rules::FIELD_UNDEPRECATED, op, detail);
+            }
+            _ => {}
         }
+        field_stability(c, op, path, of, nf);
     }
     let mut added: BTreeSet<&str> = BTreeSet::new();
     for (path, nf) in new.iter() {
@@ -456,20 +459,30 @@ fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool
     }
 }
 
+/// A field's `x-stability-level` (oasdiff's `*-property-stability-*`; unset reads as stable).
+fn field_stability(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &FieldInfo) {
+    let (os, ns) = (of.stability.as_deref(), nf.stability.as_deref());
+    let (or, nr) = (stability_rank(os), stability_rank(ns));
+    if or == nr {
+        return;
+    }
+    let rule = if nr < or {
+        rules::FIELD_STABILITY_DECREASED
+    } else {
+        rules::FIELD_STABILITY_INCREASED
+    };
+    let show = |s: Option<&str>| s.unwrap_or("stable (unset)").to_string();
+    let detail = format!("`{path}`: stability {} -> {}", show(os), show(ns));
+    c.push(rule, op, detail);
+}
+
 fn request_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &FieldInfo) {
-    // A read-only field is ignored by the server in requests: what would break there is
-    // information only (oasdiff's `request-read-only-property-*`).
-    let ro = nf.read_only();
-    let soften = |rule: Rule| {
-        if ro && rule.class == rules::Class::Breaking {
-            rules::REQUEST_READ_ONLY_FIELD_CHANGED
-        } else {
-            rule
-        }
+    let side = Side::Request {
+        read_only: nf.read_only(),
     };
     match (of.required, nf.required) {
         (false, true) => c.push_rust(
-            soften(rules::REQUEST_FIELD_BECAME_REQUIRED),
+            side.adjust(rules::REQUEST_FIELD_BECAME_REQUIRED),
             op,
             format!("`{path}` is now required"),
             RustImpact::breaks(format!(
@@ -487,7 +500,7 @@ fn request_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &F
     if of.enum_values.is_none() && nf.enum_values.is_some() {
         let values = nf.enum_values.clone().unwrap_or_default().join(", ");
         c.push_rust(
-            soften(rules::REQUEST_FIELD_BECAME_ENUM),
+            side.adjust(rules::REQUEST_FIELD_BECAME_ENUM),
             op,
             format!("`{path}` now takes only {values}"),
             RustImpact::breaks(format!("request body field `{path}` becomes an enum")),
@@ -499,56 +512,31 @@ fn request_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &F
         path,
         of.enum_values.clone(),
         nf.enum_values.clone(),
-        soften(rules::REQUEST_ENUM_VALUE_REMOVED),
+        side.adjust(rules::REQUEST_ENUM_VALUE_REMOVED),
         rules::REQUEST_ENUM_VALUE_ADDED,
     );
-    match (of.nullable, nf.nullable) {
-        (true, false) => {
-            c.push(
-                soften(rules::REQUEST_FIELD_BECAME_NOT_NULLABLE),
-                op,
-                format!("`{path}` no longer accepts null"),
-            );
-        }
-        (false, true) => {
-            c.push(
-                rules::REQUEST_FIELD_BECAME_NULLABLE,
-                op,
-                format!("`{path}` accepts null"),
-            );
-        }
-        _ => {}
-    }
-    let (oc, nc) = (of.constraints.as_deref(), nf.constraints.as_deref());
-    for (m, what) in constraints::compare(oc, nc) {
-        c.push(
-            soften(request_rule(m, false)),
-            op,
-            format!("`{path}`: {what}"),
-        );
-    }
+    position::compare(c, op, path, side, values(of), values(nf));
+}
+
+fn values(f: &FieldInfo) -> position::Values<'_> {
+    (f.nullable, f.constraints.as_deref())
 }
 
 fn response_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &FieldInfo) {
-    let wo = nf.write_only();
-    let or_write_only = |rule: Rule| {
-        if wo {
-            rules::RESPONSE_WRITE_ONLY_FIELD_CHANGED
-        } else {
-            rule
-        }
+    let side = Side::Response {
+        write_only: nf.write_only(),
     };
     match (of.required, nf.required) {
         (true, false) => {
             c.push(
-                or_write_only(rules::RESPONSE_FIELD_BECAME_OPTIONAL),
+                side.adjust(rules::RESPONSE_FIELD_BECAME_OPTIONAL),
                 op,
                 format!("`{path}` is now optional"),
             );
         }
         (false, true) => {
             c.push(
-                or_write_only(rules::RESPONSE_FIELD_BECAME_REQUIRED),
+                side.adjust(rules::RESPONSE_FIELD_BECAME_REQUIRED),
                 op,
                 format!("`{path}` is now required"),
             );
@@ -562,36 +550,9 @@ fn response_field(c: &mut Ctx, op: &Operation, path: &str, of: &FieldInfo, nf: &
         of.enum_values.clone(),
         nf.enum_values.clone(),
         rules::RESPONSE_ENUM_VALUE_REMOVED,
-        or_write_only(rules::RESPONSE_ENUM_VALUE_ADDED),
+        side.adjust(rules::RESPONSE_ENUM_VALUE_ADDED),
     );
-    match (of.nullable, nf.nullable) {
-        (false, true) => {
-            c.push(
-                or_write_only(rules::RESPONSE_FIELD_BECAME_NULLABLE),
-                op,
-                format!("`{path}` may be null"),
-            );
-        }
-        (true, false) => {
-            c.push(
-                rules::RESPONSE_FIELD_BECAME_NOT_NULLABLE,
-                op,
-                format!("`{path}` is never null"),
-            );
-        }
-        _ => {}
-    }
-    let (oc, nc) = (of.constraints.as_deref(), nf.constraints.as_deref());
-    for (m, what) in constraints::compare(oc, nc) {
-        let rule = match m {
-            _ if what.starts_with("pattern") => rules::RESPONSE_FIELD_PATTERN_CHANGED,
-            Move::Tightened | Move::Added => rules::RESPONSE_FIELD_CONSTRAINT_NARROWED,
-            Move::Relaxed => or_write_only(rules::RESPONSE_FIELD_CONSTRAINT_WIDENED),
-            Move::PatternChanged => rules::RESPONSE_FIELD_PATTERN_CHANGED,
-            Move::DefaultChanged => rules::RESPONSE_FIELD_DEFAULT_CHANGED,
-        };
-        c.push(rule, op, format!("`{path}`: {what}"));
-    }
+    position::compare(c, op, path, side, values(of), values(nf));
 }
 
 #[cfg(test)]

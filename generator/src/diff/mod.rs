@@ -11,18 +11,24 @@
 mod body;
 pub mod constraints;
 mod operation;
+mod position;
+pub mod raw;
 pub mod render;
+mod root;
 pub mod rules;
 pub mod rust;
 pub mod shape;
 
 use crate::diag::{Diagnostics, Severity};
 use crate::ir::{Api, Operation};
+use raw::Raw;
 pub use rules::{Bump, Class, Level, Rule};
 pub use rust::{Ledger, RustImpact, RustNames};
 use serde::Serialize;
+use serde_json::Value;
 use shape::Shapes;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -232,6 +238,11 @@ pub struct DiffOptions {
     pub old_ledger: Option<Ledger>,
     /// Rust names of the new crate, when a ledger records them (else the new IR's).
     pub new_ledger: Option<Ledger>,
+    /// The fixed-up document the old IR was built from (see
+    /// [`crate::Generator::build_ir_in_place`]); without it the checks of [`raw`] are skipped.
+    pub old_doc: Option<Arc<Value>>,
+    /// The fixed-up document the new IR was built from.
+    pub new_doc: Option<Arc<Value>>,
 }
 
 /// `/rest/v1.0/projects/{project_id}/rfis/{id}` -> `/rest/v1.0/projects/{}/rfis/{}`.
@@ -313,6 +324,12 @@ struct Ctx<'a> {
     today: String,
     old_ledger: Option<&'a Ledger>,
     new_ledger: Option<&'a Ledger>,
+    old_raw: Option<Raw<'a>>,
+    new_raw: Option<Raw<'a>>,
+    /// The operations being compared, in the documents: found once per pair, since following
+    /// a pointer costs more than every look-up under it.
+    old_op: Option<&'a Value>,
+    new_op: Option<&'a Value>,
 }
 
 impl Ctx<'_> {
@@ -366,13 +383,19 @@ fn compare(
             .unwrap_or(0);
         crate::ir::deprecation::civil_date(secs)
     });
+    let old_raw = opts.old_doc.as_deref().map(Raw::new);
+    let new_raw = opts.new_doc.as_deref().map(Raw::new);
     let mut c = Ctx {
-        old: Shapes::new(old_api),
-        new: Shapes::new(new_api),
+        old: Shapes::with_doc(old_api, old_raw),
+        new: Shapes::with_doc(new_api, new_raw),
         changes: Vec::new(),
         today,
         old_ledger: opts.old_ledger.as_ref(),
         new_ledger: opts.new_ledger.as_ref(),
+        old_raw,
+        new_raw,
+        old_op: None,
+        new_op: None,
     };
     for (k, o) in &old {
         match new.get(k) {

@@ -2,14 +2,17 @@
 //! changes, Rust names and categories, and parameters.
 
 use super::constraints::{self, Move};
+use super::raw::{self, Raw};
 use super::rules::{self, Rule};
 use super::rust::{self, RustImpact, RustNames};
 use super::{body, Ctx};
-use crate::ir::{Operation, Param, ParamLocation};
+use crate::ir::{Constraints, Operation, Param, ParamLocation};
+use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// `x-stability-level` rank; no level reads as `stable`, as in oasdiff.
-fn stability_rank(level: Option<&str>) -> u8 {
+pub(super) fn stability_rank(level: Option<&str>) -> u8 {
     match level {
         Some("draft") => 0,
         Some("alpha") => 1,
@@ -78,6 +81,8 @@ fn path_param_names(path: &str) -> Vec<&str> {
 
 /// Compares one operation matched in both specs.
 pub(super) fn operation(c: &mut Ctx, o: &Operation, n: &Operation) {
+    c.old_op = c.old_raw.and_then(|r| r.at(&o.pointer));
+    c.new_op = c.new_raw.and_then(|r| r.at(&n.pointer));
     deprecation(c, o, n);
     let (os, ns) = (
         stability_rank(o.stability.as_deref()),
@@ -227,9 +232,14 @@ fn loc(l: ParamLocation) -> String {
 
 fn params(c: &mut Ctx, o: &Operation, n: &Operation, on: &RustNames, nn: &RustNames) {
     let (om, nm) = (keyed(o), keyed(n));
+    // The documents' parameter lists, found once per operation (see `param_constraints_of`).
+    let raws = (
+        raw_params(c.old_raw, c.old_op),
+        raw_params(c.new_raw, c.new_op),
+    );
     for (key, op) in &om {
         match nm.get(key) {
-            Some(np) => param(c, n, op, np, on, nn),
+            Some(np) => param(c, (o, n), raws, (op, np), on, nn),
             None => param_removed(c, n, op, on),
         }
     }
@@ -295,7 +305,27 @@ fn param_removed(c: &mut Ctx, n: &Operation, op: &Param, on: &RustNames) {
     c.push_rust(rule, n, detail, rust);
 }
 
-fn param(c: &mut Ctx, n: &Operation, op: &Param, np: &Param, on: &RustNames, nn: &RustNames) {
+/// A parameter list of a document, with the document.
+type RawParams<'a> = Option<(Raw<'a>, &'a [Value])>;
+
+/// The parameter list of `op` in the document, when one of its schemas is a `$ref` (the only
+/// case where the document adds to the IR; checking once per operation keeps a list of n
+/// parameters from being searched n times).
+fn raw_params<'a>(raw: Option<Raw<'a>>, op: Option<&'a Value>) -> RawParams<'a> {
+    let raw = raw?;
+    let params = raw.params(op?)?;
+    let by_ref = |p: &Value| raw.resolve(p).get("schema").is_some_and(raw::is_ref);
+    params.iter().any(by_ref).then_some((raw, params))
+}
+
+fn param(
+    c: &mut Ctx,
+    (_, n): (&Operation, &Operation),
+    (oraw, nraw): (RawParams, RawParams),
+    (op, np): (&Param, &Param),
+    on: &RustNames,
+    nn: &RustNames,
+) {
     let name = &np.name;
     if op.location != np.location {
         c.push(
@@ -339,7 +369,12 @@ fn param(c: &mut Ctx, n: &Operation, op: &Param, np: &Param, on: &RustNames, nn:
         _ => {}
     }
     param_type(c, n, op, np, ni);
-    param_constraints(c, n, op, np);
+    let oc = param_constraints_of(oraw, op);
+    let nc = param_constraints_of(nraw, np);
+    param_constraints(c, n, name, oc.as_deref(), nc.as_deref());
+    if np.deprecated {
+        param_sunset(c, n, op, np);
+    }
     match (op.deprecated, np.deprecated) {
         (false, true) => {
             let sunset = np
@@ -416,13 +451,31 @@ pub(super) fn request_rule(m: Move, param: bool) -> Rule {
     }
 }
 
-fn param_constraints(c: &mut Ctx, n: &Operation, op: &Param, np: &Param) {
-    let name = &np.name;
-    let (oc, nc) = (op.constraints.as_deref(), np.constraints.as_deref());
+/// A parameter's validation keywords: the IR's, or, for a schema written as a `$ref` (which
+/// the IR reads none from), those of its target when the document is at hand.
+fn param_constraints_of<'p>(raw: RawParams, p: &'p Param) -> Option<Cow<'p, Constraints>> {
+    if let Some(c) = p.constraints.as_deref() {
+        return Some(Cow::Borrowed(c));
+    }
+    let (raw, params) = raw?;
+    let schema = raw.param_schema(params, &p.name, p.location)?;
+    if !raw::is_ref(schema) {
+        return None;
+    }
+    raw::constraints(raw.resolve(schema)).map(Cow::Owned)
+}
+
+fn param_constraints(
+    c: &mut Ctx,
+    n: &Operation,
+    name: &str,
+    oc: Option<&Constraints>,
+    nc: Option<&Constraints>,
+) {
     for (m, what) in constraints::compare(oc, nc) {
         c.push(request_rule(m, true), n, format!("`{name}`: {what}"));
     }
-    let nullable = |x: Option<&crate::ir::Constraints>| x.is_some_and(|x| x.nullable);
+    let nullable = |x: Option<&Constraints>| x.is_some_and(|x| x.nullable);
     match (nullable(oc), nullable(nc)) {
         (true, false) => {
             c.push(
@@ -440,4 +493,29 @@ fn param_constraints(c: &mut Ctx, n: &Operation, op: &Param, np: &Param) {
         }
         _ => {}
     }
+}
+
+/// The `x-sunset` of a parameter that stays deprecated: moved earlier (its setter goes
+/// sooner), later, set or dropped.
+fn param_sunset(c: &mut Ctx, n: &Operation, op: &Param, np: &Param) {
+    if op.sunset == np.sunset || !op.deprecated {
+        return;
+    }
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let earlier = matches!((&op.sunset, &np.sunset), (Some(a), Some(b)) if b < a);
+    let rule = if earlier {
+        rules::PARAM_SUNSET_MOVED_EARLIER
+    } else {
+        rules::PARAM_SUNSET_CHANGED
+    };
+    c.push(
+        rule,
+        n,
+        format!(
+            "`{}`: sunset {} -> {}",
+            np.name,
+            show(&op.sunset),
+            show(&np.sunset)
+        ),
+    );
 }

@@ -117,6 +117,10 @@ impl<'a> OpGroup<'a> {
 /// How many details of one rule in one operation the text and Markdown forms show.
 const SHOWN: usize = 8;
 
+/// About how many characters of details one line shows, so a line stays readable when each
+/// detail is a long field path.
+const SHOWN_CHARS: usize = 240;
+
 /// The changes one rule found in one operation.
 struct RuleLine {
     rule: &'static str,
@@ -135,16 +139,29 @@ impl RuleLine {
         }
     }
 
-    /// `detail` or `N: a; b; c`, at most [`SHOWN`] of them (JSON has every one).
+    /// `detail` or `N: a; b; c`, at most [`SHOWN`] of them and about [`SHOWN_CHARS`]
+    /// characters (JSON has every one).
     fn detail(&self) -> String {
-        match self.details.len() {
-            1 => self.details[0].clone(),
-            n if n <= SHOWN => format!("{n}: {}", self.details.join("; ")),
-            n => format!(
-                "{n}: {}; and {} more (all in --format json)",
-                self.details[..SHOWN].join("; "),
-                n - SHOWN
-            ),
+        let n = self.details.len();
+        if n == 1 {
+            return self.details[0].clone();
+        }
+        let (mut shown, mut chars) = (0, 0);
+        for d in self.details.iter().take(SHOWN) {
+            if shown > 0 && chars + d.len() > SHOWN_CHARS {
+                break;
+            }
+            chars += d.len() + 2;
+            shown += 1;
+        }
+        let listed = self.details[..shown].join("; ");
+        if shown == n {
+            format!("{n}: {listed}")
+        } else {
+            format!(
+                "{n}: {listed}; and {} more (all in --format json)",
+                n - shown
+            )
         }
     }
 

@@ -2,12 +2,13 @@
 //! cargo feature), read from the IR or, when given, from a ledger of the names a published crate
 //! used.
 //!
-//! The hook for the stability ledger (the lock file of names and placements inside
-//! `generated-client/`) is [`Ledger`]: a map from `METHOD /path` to [`RustNames`]. Pass the
+//! A crate's names come from its `api.lock` (the stability ledger, see [`crate::ir::ledger`])
+//! through [`from_lock`], as a [`Ledger`]: a map from `METHOD /path` to [`RustNames`]. Pass the
 //! ledgers of the two crates in [`super::DiffOptions`]; an operation the ledger does not list
-//! falls back to the names the IR gives it.
+//! falls back to the names the IR gives it. `cargo xtask diff` reads
+//! `generated-client/api.lock` for the old side by default.
 
-use crate::ir::{Operation, ParamLocation};
+use crate::ir::{Api, Operation, ParamLocation};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -26,6 +27,23 @@ pub struct RustNames {
 
 /// Names by `METHOD /path` (as in the spec), as recorded for a published crate.
 pub type Ledger = BTreeMap<String, RustNames>;
+
+/// The names a generated crate recorded in its `api.lock` (see [`crate::ir::ledger`]): each
+/// operation's method and cargo feature, for the operations of `api` it lists. The lock does
+/// not record builder and parameter names, so those are `api`'s.
+pub fn from_lock(lock: &crate::ir::Ledger, api: &Api) -> Ledger {
+    api.operations
+        .iter()
+        .filter_map(|op| {
+            let key = ledger_key(op);
+            let (fn_name, feature) = lock.ops.get(&key)?;
+            let mut n = names(op, None);
+            n.fn_name = fn_name.clone();
+            n.feature = feature.clone();
+            Some((key, n))
+        })
+        .collect()
+}
 
 /// The key of an operation in a [`Ledger`].
 pub fn ledger_key(op: &Operation) -> String {
@@ -104,5 +122,14 @@ mod tests {
         let ledger = Ledger::from([(ledger_key(op), pinned)]);
         assert_eq!(names(op, Some(&ledger)).fn_name, "things");
         assert_eq!(names(op, Some(&Ledger::new())), ir);
+        let lock = crate::ir::Ledger::parse(
+            "op things core GET /rest/v1.0/things\nop gone core GET /rest/v1.0/gone\n",
+        )
+        .unwrap();
+        let from = from_lock(&lock, &api);
+        assert_eq!(from.len(), 1, "only the operations of the API");
+        let n = &from[&ledger_key(op)];
+        assert_eq!((n.fn_name.as_str(), n.feature.as_str()), ("things", "core"));
+        assert_eq!(n.params, ir.params);
     }
 }

@@ -2,7 +2,9 @@
 //! body or response compare as two maps. Flattened shapes are memoised per named type: the
 //! 2024-10 spec's responses hold hundreds of thousands of field positions.
 
-use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
+use super::raw::{self, Raw};
+use crate::ir::{Api, Constraints, Field, TypeId, TypeKind, TypeRef, Variant};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -23,6 +25,8 @@ pub struct FieldInfo {
     pub constraints: Option<Rc<Constraints>>,
     /// Member labels, when the field is (an array of) a oneOf/anyOf.
     pub members: Option<Vec<String>>,
+    /// `x-stability-level`, when the document is at hand and declares one.
+    pub stability: Option<String>,
 }
 
 impl FieldInfo {
@@ -51,6 +55,7 @@ pub fn get<'f>(fields: &'f [(String, FieldInfo)], path: &str) -> Option<&'f Fiel
 /// Flattens the types of one API.
 pub struct Shapes<'a> {
     api: &'a Api,
+    raw: Option<Raw<'a>>,
     memo: HashMap<TypeId, Rc<Vec<(String, FieldInfo)>>>,
     sorted: HashMap<TypeRef, Fields>,
     active: HashSet<TypeId>,
@@ -73,8 +78,16 @@ fn sort_paths(v: &mut Vec<(String, FieldInfo)>) {
 impl<'a> Shapes<'a> {
     /// Flattener for `api`.
     pub fn new(api: &'a Api) -> Self {
+        Self::with_doc(api, None)
+    }
+
+    /// Flattener for `api`; with the document it was built from, fields also get what only the
+    /// document holds: their `x-stability-level`, and the constraints of a field written as a
+    /// `$ref`.
+    pub fn with_doc(api: &'a Api, raw: Option<Raw<'a>>) -> Self {
         Shapes {
             api,
+            raw,
             memo: HashMap::new(),
             sorted: HashMap::new(),
             active: HashSet::new(),
@@ -132,6 +145,17 @@ impl<'a> Shapes<'a> {
         }
     }
 
+    /// The variants of a union (not of an array of one: a body's root is what is wrapped).
+    pub fn variants(&self, ty: &TypeRef) -> Option<&'a [Variant]> {
+        match ty {
+            TypeRef::Named(id) => match &self.api.types.get(*id).kind {
+                TypeKind::Union { variants } => Some(variants),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Enum values of a (array of) string enum.
     pub fn enum_values(&self, ty: &TypeRef) -> Option<Vec<String>> {
         match ty {
@@ -159,6 +183,37 @@ impl<'a> Shapes<'a> {
         all
     }
 
+    /// What the diff compares about field `f`, whose schema in the document (when given) is
+    /// `prop`. The document adds the field's `x-stability-level` and, for a field written as a
+    /// `$ref`, the constraints and `nullable` of its target, which the IR leaves out there.
+    fn field_info(&self, prop: Option<&'a Value>, f: &Field) -> FieldInfo {
+        let mut info = FieldInfo {
+            label: self.label(&f.ty),
+            required: f.required,
+            enum_values: self.enum_values(&f.ty),
+            deprecated: f.deprecated,
+            nullable: f.nullable,
+            constraints: f.constraints.as_deref().cloned().map(Rc::new),
+            members: self.members(&f.ty),
+            stability: None,
+        };
+        let (Some(raw), Some(prop)) = (self.raw, prop) else {
+            return info;
+        };
+        let (level, is_ref) = raw::stability_and_ref(prop);
+        info.stability = level.map(str::to_string);
+        if is_ref {
+            let target = raw.resolve(prop);
+            info.stability = info.stability.or_else(|| raw::stability(target));
+            if info.constraints.is_none() {
+                let c = raw::constraints(target);
+                info.nullable |= c.as_ref().is_some_and(|c| c.nullable);
+                info.constraints = c.map(Rc::new);
+            }
+        }
+        info
+    }
+
     fn relative(&mut self, ty: &TypeRef) -> Rc<Vec<(String, FieldInfo)>> {
         match ty {
             TypeRef::Array(t) => Rc::new(
@@ -182,20 +237,23 @@ impl<'a> Shapes<'a> {
                     return Rc::new(Vec::new());
                 }
                 let mut out = Vec::new();
-                if let TypeKind::Struct { fields, .. } = &self.api.types.get(*id).kind {
+                let def = self.api.types.get(*id);
+                if let TypeKind::Struct { fields, .. } = &def.kind {
+                    let schema = self.raw.and_then(|r| r.at(&def.pointer));
+                    let props = schema.and_then(|s| s.get("properties")?.as_object());
+                    // The IR keeps the spec's order of properties: walk both together, and look
+                    // a name up only where they part (allOf members merged, say).
+                    let mut in_order = props.map(|p| p.iter());
                     for f in fields {
-                        out.push((
-                            f.name.clone(),
-                            FieldInfo {
-                                label: self.label(&f.ty),
-                                required: f.required,
-                                enum_values: self.enum_values(&f.ty),
-                                deprecated: f.deprecated,
-                                nullable: f.nullable,
-                                constraints: f.constraints.as_deref().cloned().map(Rc::new),
-                                members: self.members(&f.ty),
-                            },
-                        ));
+                        let next = in_order.as_mut().and_then(Iterator::next);
+                        let prop = match next {
+                            Some((k, v)) if *k == f.name => Some(v),
+                            _ => self
+                                .raw
+                                .zip(schema)
+                                .and_then(|(r, s)| r.property_of(s, &f.name)),
+                        };
+                        out.push((f.name.clone(), self.field_info(prop, f)));
                         for (p, i) in self.relative(&f.ty).iter() {
                             out.push((join(&f.name, p), i.clone()));
                         }
