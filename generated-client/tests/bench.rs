@@ -1,7 +1,7 @@
 //! Timed harness for the runtime (figures go in BENCHMARKS.md, section "Runtime"):
 //!
 //! ```sh
-//! cargo test --release -p procore --test bench -- --ignored --nocapture --test-threads 1
+//! cargo test --release -p procore --features company-admin --test bench -- --ignored --nocapture --test-threads 1
 //! ```
 //!
 //! - `per_request_overhead`: the same GET (JSON list decoded into the generated type) through
@@ -112,6 +112,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 async fn per_request_overhead() {
     const RUNS: usize = 9;
     const REQUESTS: usize = 2_000;
+    const CLIENTS: usize = 4;
     let body =
         serde_json::to_vec(&json!([{"id": 1, "name": "Acme Construction", "is_active": true}]))
             .unwrap();
@@ -147,42 +148,50 @@ async fn per_request_overhead() {
             let items: Vec<Company> = match which {
                 0 => runtime.list_companies().send().await.unwrap(),
                 1 => untimed.list_companies().send().await.unwrap(),
-                _ => raw
-                    .get(url)
-                    .bearer_auth("bench-token")
-                    .header("Procore-Company-Id", 42)
-                    .send()
-                    .await
-                    .unwrap()
-                    .error_for_status()
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap(),
+                _ => {
+                    // 3 is the like-for-like peer of the runtime's default: the same reqwest
+                    // per-request timeout.
+                    let rb = raw.get(url);
+                    let rb = if which == 3 {
+                        rb.timeout(std::time::Duration::from_secs(60))
+                    } else {
+                        rb
+                    };
+                    rb.bearer_auth("bench-token")
+                        .header("Procore-Company-Id", 42)
+                        .send()
+                        .await
+                        .unwrap()
+                        .error_for_status()
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap()
+                }
             };
             assert_eq!(items.len(), 1);
         }
     };
-    // Warm up all three: connections open, allocator and caches settled.
-    for i in 0..1_500 {
-        call(i % 3).await;
+    // Warm up all four: connections open, allocator and caches settled.
+    for i in 0..2_000 {
+        call(i % CLIENTS).await;
     }
     // The three alternate request by request (in rotating order), each call timed on its own:
     // all see the same machine state. On 2 cores, the scheduler's placement of client and server
     // threads, and other load, move whole runs between ~15 and ~100 us per request; runs of one
     // client then another would compare those modes, not the clients.
-    let mut per_run: [Vec<f64>; 3] = Default::default();
+    let mut per_run: [Vec<f64>; CLIENTS] = Default::default();
     for _ in 0..RUNS {
-        let mut total = [0.0f64; 3];
+        let mut total = [0.0f64; CLIENTS];
         for i in 0..REQUESTS {
-            for k in 0..3 {
-                let which = (i + k) % 3;
+            for k in 0..CLIENTS {
+                let which = (i + k) % CLIENTS;
                 let start = Instant::now();
                 call(which).await;
                 total[which] += start.elapsed().as_secs_f64();
             }
         }
-        for which in 0..3 {
+        for which in 0..CLIENTS {
             per_run[which].push(total[which] * 1e6 / REQUESTS as f64);
         }
     }
@@ -190,6 +199,7 @@ async fn per_request_overhead() {
         "runtime (default 60 s timeout)",
         "runtime (timeout off)",
         "bare reqwest",
+        "bare reqwest (60 s timeout)",
     ];
     for (name, runs) in names.iter().zip(&per_run) {
         let list: Vec<String> = runs.iter().map(|x| format!("{x:.1}")).collect();
@@ -198,12 +208,23 @@ async fn per_request_overhead() {
             list.join(" ")
         );
     }
-    let raw_median = median(per_run[2].clone());
-    for (name, runs) in names.iter().zip(&per_run).take(2) {
-        let ratios: Vec<f64> = runs.iter().zip(&per_run[2]).map(|(a, b)| a / b).collect();
+    // Each runtime client against the bare client configured like it, then against the one
+    // without a timeout.
+    for (name, runs, peer) in [
+        (names[0], &per_run[0], 3),
+        (names[1], &per_run[1], 2),
+        (names[0], &per_run[0], 2),
+    ] {
+        let ratios: Vec<f64> = runs
+            .iter()
+            .zip(&per_run[peer])
+            .map(|(a, b)| a / b)
+            .collect();
         let m = median(runs.clone());
+        let raw_median = median(per_run[peer].clone());
+        let peer = names[peer];
         println!(
-            "{name}: median {m:.2} us vs bare reqwest {raw_median:.2} us: overhead {:.2} us, ratio of medians {:.3}, median of per-run ratios {:.3}",
+            "{name}: median {m:.2} us vs {peer} {raw_median:.2} us: overhead {:.2} us, ratio of medians {:.3}, median of per-run ratios {:.3}",
             m - raw_median,
             m / raw_median,
             median(ratios)
