@@ -44,6 +44,9 @@ idna_adapter = "~1.1"
 tokio = { version = "1", features = ["macros", "rt-multi-thread", "test-util", "net", "io-util"] }
 wiremock = "0.6"
 tempfile = "3"
+# Tests only: benchmarks compare the generated impls with derived structs. The crate itself
+# derives nothing, so `serde_derive` is not in a user's build.
+serde = { version = "1", features = ["derive"] }
 
 [package.metadata.docs.rs]
 all-features = true
