@@ -88,8 +88,20 @@ impl Fields {
             .transpose()
     }
 
-    pub(crate) fn required_str<E: serde::de::Error>(&self, name: &str) -> Result<String, E> {
-        self.str(name)?.ok_or_else(|| E::missing_field_owned(name))
+    pub(crate) fn required_str<E: serde::de::Error>(
+        &self,
+        name: &'static str,
+    ) -> Result<String, E> {
+        self.str(name)?.ok_or_else(|| E::missing_field(name))
+    }
+
+    /// The object field `name`, read the same way.
+    fn object<E: serde::de::Error>(&self, name: &str) -> Result<Option<Fields>, E> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(serde_json::Value::Object(o)) => Ok(Some(Fields(o.clone()))),
+            Some(_) => Err(Self::wrong(name, "an object")),
+        }
     }
 
     pub(crate) fn u64<E: serde::de::Error>(&self, name: &str) -> Result<Option<u64>, E> {
@@ -108,18 +120,6 @@ impl Fields {
                     .ok_or_else(|| Self::wrong(name, "a whole number"))
             })
             .transpose()
-    }
-}
-
-/// `missing_field` takes a `&'static str`; field names here are literals, but the helper is
-/// generic over them.
-trait MissingField {
-    fn missing_field_owned(name: &str) -> Self;
-}
-
-impl<E: serde::de::Error> MissingField for E {
-    fn missing_field_owned(name: &str) -> Self {
-        E::custom(format_args!("missing field `{name}`"))
     }
 }
 
@@ -384,10 +384,9 @@ impl<'de> serde::Deserialize<'de> for TokenInfoResponse {
             ),
             Some(_) => return Err(Fields::wrong("scopes", "a list of strings")),
         };
-        let application_uid = match o.get("application") {
+        let application_uid = match o.object::<D::Error>("application")? {
+            Some(app) => app.str("uid")?,
             None => None,
-            Some(serde_json::Value::Object(app)) => Fields(app.clone()).str::<D::Error>("uid")?,
-            Some(_) => return Err(Fields::wrong("application", "an object")),
         };
         Ok(TokenInfoResponse {
             resource_owner_id: o.i64("resource_owner_id")?,

@@ -375,11 +375,7 @@ fn fields(c: &mut Ctx, op: &Operation, old: &Fields, new: &Fields, request: bool
             if let (Some(om), Some(nm)) = (&of.members, &nf.members) {
                 union_changes(c, op, path, om, nm, request);
             } else {
-                let rule = if request {
-                    rules::REQUEST_FIELD_TYPE_CHANGED
-                } else {
-                    rules::RESPONSE_FIELD_TYPE_CHANGED
-                };
+                let rule = rules::field_type_changed(request);
                 c.push_rust(
                     rule,
                     op,

@@ -43,11 +43,7 @@ pub(super) fn root(
     if let Some(pair) = wrapping(c, n, ot, nt, request) {
         return Some(pair);
     }
-    let rule = if request {
-        rules::REQUEST_FIELD_TYPE_CHANGED
-    } else {
-        rules::RESPONSE_FIELD_TYPE_CHANGED
-    };
+    let rule = rules::field_type_changed(request);
     c.push_rust(
         rule,
         n,

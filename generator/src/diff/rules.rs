@@ -69,6 +69,15 @@ impl Class {
     }
 }
 
+/// The field-type rule of a request or a response body.
+pub fn field_type_changed(request: bool) -> Rule {
+    if request {
+        REQUEST_FIELD_TYPE_CHANGED
+    } else {
+        RESPONSE_FIELD_TYPE_CHANGED
+    }
+}
+
 /// A diff rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rule {

@@ -295,17 +295,7 @@ mod tests {
     use crate::ir::{Field, TypeRef};
 
     fn field(ident: &str) -> Field {
-        Field {
-            name: ident.to_string(),
-            ident: ident.to_string(),
-            ty: TypeRef::String,
-            required: false,
-            nullable: false,
-            doc: None,
-            deprecated: false,
-            boxed: false,
-            constraints: None,
-        }
+        Field::optional(ident, TypeRef::String)
     }
 
     #[test]

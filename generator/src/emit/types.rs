@@ -249,6 +249,29 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
     }
 }
 
+/// The body of a request struct's `serialize`: required fields always, optional ones when set,
+/// then `additional_properties`.
+fn serialize_body(fields: &[Field], additional: bool) -> TokenStream {
+    let mut writes: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let (i, wire) = (ident(&f.ident), &f.name);
+            if f.required {
+                quote!(w.field(#wire, &self.#i)?;)
+            } else {
+                quote!(w.optional(#wire, &self.#i)?;)
+            }
+        })
+        .collect();
+    if additional {
+        writes.push(quote!(w.entries(&self.additional_properties)?;));
+    }
+    if writes.is_empty() {
+        return quote!(crate::serialize::FieldWriter::new(s)?.end());
+    }
+    quote!(let mut w = crate::serialize::FieldWriter::new(s)?; #(#writes)* w.end())
+}
+
 /// `Serialize` for a request enum: each value as its wire string.
 fn enum_serialize(name: &proc_macro2::Ident, values: &[crate::ir::EnumValue]) -> TokenStream {
     let arms = values.iter().map(|v| {
@@ -303,7 +326,6 @@ fn struct_item(
     let name = ident(&def.name);
     let dir = def.direction;
     let mut decls = Vec::with_capacity(fields.len() + 1);
-    let mut writes = Vec::with_capacity(fields.len() + 1);
     for f in fields {
         let i = ident(&f.ident);
         let mut t = ctx.rust_type(&f.ty, dir);
@@ -316,25 +338,18 @@ fn struct_item(
         } else {
             TokenStream::new()
         };
-        // Shape of the field type, and whether `None` is left out of the body.
-        let (ty, skip_none) = match (dir, f.required, f.nullable) {
-            (Direction::Response, _, _) => (quote!(Option<#t>), false),
-            (_, true, false) => (t, false),
-            (_, true, true) => (quote!(Option<#t>), false),
-            (_, false, false) => (quote!(Option<#t>), true),
-            (_, false, true) => (quote!(Option<Option<#t>>), true),
+        // Optional fields are `Option`s, and left out of the body when `None`
+        // (`serialize_body`); a nullable one wraps another `Option` for an explicit `null`.
+        let ty = match (dir, f.required, f.nullable) {
+            (Direction::Response, _, _) | (_, true, true) => quote!(Option<#t>),
+            (_, true, false) => t,
+            (_, false, false) => quote!(Option<#t>),
+            (_, false, true) => quote!(Option<Option<#t>>),
         };
-        let wire = &f.name;
-        writes.push(if skip_none {
-            quote!(w.optional(#wire, &self.#i)?;)
-        } else {
-            quote!(w.field(#wire, &self.#i)?;)
-        });
         decls.push(quote!(#doc #deprecated pub #i: #ty,));
     }
     if let Some(a) = additional {
         let t = ctx.rust_type(a, dir);
-        writes.push(quote!(w.entries(&self.additional_properties)?;));
         decls.push(quote! {
             /// Keys the spec does not name (`additionalProperties`).
             pub additional_properties: std::collections::BTreeMap<String, #t>,
@@ -358,11 +373,7 @@ fn struct_item(
                 TokenStream::new()
             };
             let builder = constructor(ctx, id, fields, additional);
-            let body = if writes.is_empty() {
-                quote!(crate::serialize::FieldWriter::new(s)?.end())
-            } else {
-                quote!(let mut w = crate::serialize::FieldWriter::new(s)?; #(#writes)* w.end())
-            };
+            let body = serialize_body(fields, additional.is_some());
             quote! {
                 #[derive(Debug, Clone, #default PartialEq)]
                 #allow

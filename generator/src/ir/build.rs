@@ -25,7 +25,7 @@ use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Settings that change what the IR holds.
@@ -57,12 +57,19 @@ struct Parsed<'a> {
     fixed: bool,
 }
 
-/// Every operation object under `paths`: (pointer, path, method, object). Path items and
-/// operations that are not objects are reported and skipped.
-fn operation_objects<'a>(
-    doc: &'a Value,
-    diags: &mut Diagnostics,
-) -> Vec<(String, &'a String, Method, &'a Value)> {
+/// An operation object under `paths`: its pointer, path, method, and the object (as a value, for
+/// the typed parse, and as a map).
+type Found<'a> = (
+    String,
+    &'a String,
+    Method,
+    &'a Value,
+    &'a Map<String, Value>,
+);
+
+/// Every operation object under `paths`. Path items and operations that are not objects are
+/// reported and skipped.
+fn operation_objects<'a>(doc: &'a Value, diags: &mut Diagnostics) -> Vec<Found<'a>> {
     let mut found = Vec::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return found;
@@ -81,8 +88,8 @@ fn operation_objects<'a>(
                 continue;
             };
             let ptr = format!("/paths/{}/{key}", escape_token(path));
-            if raw.is_object() {
-                found.push((ptr, path, method, raw));
+            if let Some(obj) = raw.as_object() {
+                found.push((ptr, path, method, raw, obj));
             } else {
                 diags.error("ir", &ptr, "operation is not an object; skipped");
             }
@@ -105,11 +112,11 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     // Pass 1: parse and name. The typed parse is the costliest step of the IR (serde buffers
     // every schema to try `openapiv3`'s untagged variants), so it runs on every core.
     let found = operation_objects(doc, diags);
-    let typed = crate::par::map(&found, |(_, _, _, raw)| {
+    let typed = crate::par::map(&found, |(_, _, _, raw, _)| {
         openapiv3::Operation::deserialize(*raw)
     });
     let mut parsed = Vec::new();
-    for ((ptr, path, method, raw), op) in found.into_iter().zip(typed) {
+    for ((ptr, path, method, raw, raw_obj), op) in found.into_iter().zip(typed) {
         let op = match op {
             Ok(op) => op,
             Err(e) => {
@@ -117,9 +124,6 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
                 diags.error("ir", at, format!("operation skipped: {why}"));
                 continue;
             }
-        };
-        let Some(raw_obj) = raw.as_object() else {
-            continue;
         };
         let returns = Returns::of(raw);
         let overridden = op

@@ -208,17 +208,7 @@ mod tests {
     use crate::ir::types::{Field, TypeDef};
 
     fn field(name: &str, ty: TypeRef) -> Field {
-        Field {
-            name: name.into(),
-            ident: name.into(),
-            ty,
-            required: false,
-            nullable: false,
-            doc: None,
-            deprecated: false,
-            boxed: false,
-            constraints: None,
-        }
+        Field::optional(name, ty)
     }
 
     fn def(fields: Vec<Field>, sites: Vec<usize>) -> TypeDef {

@@ -147,6 +147,24 @@ pub struct Field {
     pub constraints: Option<Box<Constraints>>,
 }
 
+#[cfg(test)]
+impl Field {
+    /// An optional, plain field named `name` (tests).
+    pub(crate) fn optional(name: &str, ty: TypeRef) -> Field {
+        Field {
+            name: name.into(),
+            ident: name.into(),
+            ty,
+            required: false,
+            nullable: false,
+            doc: None,
+            deprecated: false,
+            boxed: false,
+            constraints: None,
+        }
+    }
+}
+
 /// Validation keywords of a schema position: what values the API accepts or promises, beyond
 /// the type. Carried for the diff only; the emitter ignores them.
 #[derive(Debug, Clone, Default, PartialEq)]
